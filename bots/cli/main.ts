@@ -1,0 +1,19 @@
+// `leadline` command line. Each command lives in commands/ and registers itself here.
+import { Command } from 'commander';
+import { registerMigrate } from './commands/migrate.js';
+
+const program = new Command();
+program
+  .name('leadline')
+  .description('Leadline: a CRM assistant in your messengers and mailbox')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+registerMigrate(program);
+
+program.exitOverride((err) => {
+  // commander's own help/version exits are fine; usage errors exit 2
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,127 @@
+// One zod schema over the environment, parsed once. A missing or malformed value stops
+// start-up with a message naming the variable and how to fix it. Every variable is
+// listed in .env.example and the README's settings table.
+import { z } from 'zod';
+
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Moscow or UTC');
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => p + '://').join(' or ')}`);
+
+const port = z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535);
+const positiveInt = z.coerce.number({ message: 'must be a whole number' }).int().positive();
+const optionalString = z.string().trim().min(1).optional();
+
+export const ROLES = ['web', 'worker', 'watcher', 'telegram'] as const;
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_URL: url(['postgresql', 'postgres']).default('postgresql://postgres@127.0.0.1:5432/leadline'),
+    REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+    HTTP_PORT: port.default(3000),
+    HTTP_HOST: z.string().default('0.0.0.0'),
+    DEFAULT_TIMEZONE: timezone.default('UTC'),
+    DEFAULT_LOCALE: z.enum(['en', 'ru'], { message: 'must be en or ru' }).default('en'),
+    /** slug of the workspace that channels without their own mapping feed */
+    DEFAULT_WORKSPACE: z.string().trim().min(1).default('default'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** comma-separated roles this process runs; empty = all */
+    LEADLINE_ROLES: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(ROLES, { message: `each role must be one of ${ROLES.join(', ')}` }))),
+
+    TELEGRAM_BOT_TOKEN: optionalString,
+    TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),
+    TELEGRAM_WEBHOOK_URL: url(['https', 'http']).optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
+      .optional(),
+
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString,
+    SLACK_API_URL: url(['http', 'https']).default('https://slack.com/api/'),
+
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: url(['http', 'https']).optional(),
+    OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+    OPENAI_TIMEOUT_MS: positiveInt.default(15000),
+    LLM_DAILY_TOKEN_BUDGET: positiveInt.default(200000),
+
+    EMAIL_MAX_ATTACHMENT_BYTES: positiveInt.default(10 * 1024 * 1024),
+    EMAIL_MAX_BODY_CHARS: positiveInt.default(100_000),
+    IMAP_POLL_INTERVAL_MS: positiveInt.default(30_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'is required when TELEGRAM_WEBHOOK_URL is set (any random string of A-Z, a-z, 0-9, _ and -)',
+      });
+    }
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required when SLACK_BOT_TOKEN is set (Basic Information > Signing Secret), unless SLACK_APP_TOKEN enables Socket Mode',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nFix these in your environment or .env file (see .env.example).`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; empty strings count as unset. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = configSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '?');
+    const got = cleaned[name] !== undefined ? ` (got "${redact(name, cleaned[name])}")` : '';
+    return `${name} ${issue.message}${got}`;
+  });
+  throw new ConfigError(problems);
+}
+
+function redact(name: string, value: string | undefined): string {
+  if (value === undefined) return '';
+  if (/TOKEN|SECRET|KEY|PASSWORD/.test(name)) return '***';
+  try {
+    const u = new URL(value);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return value;
+  }
+}
+
+/** Whether this process runs a role (no LEADLINE_ROLES = everything). */
+export function runsRole(config: Config, role: (typeof ROLES)[number]): boolean {
+  return config.LEADLINE_ROLES.length === 0 || config.LEADLINE_ROLES.includes(role);
+}

@@ -1,0 +1,69 @@
+// Timeline (Activity) and audit trail (AuditLog) writers used by every use case.
+import type { DbOrTx } from './db.js';
+import type { Actor } from './actor.js';
+import type { Prisma } from '../prisma/generated/client.js';
+
+export interface ActivityInput {
+  type: string;
+  contactId?: number | null;
+  leadId?: number | null;
+  dealId?: number | null;
+  taskId?: number | null;
+  data?: Prisma.InputJsonValue;
+}
+
+export async function recordActivity(db: DbOrTx, actor: Pick<Actor, 'workspaceId'> & { userId?: number | null }, a: ActivityInput) {
+  return db.activity.create({
+    data: {
+      workspaceId: actor.workspaceId,
+      actorUserId: actor.userId ?? null,
+      type: a.type,
+      contactId: a.contactId ?? null,
+      leadId: a.leadId ?? null,
+      dealId: a.dealId ?? null,
+      taskId: a.taskId ?? null,
+      data: a.data ?? {},
+    },
+  });
+}
+
+export interface AuditInput {
+  action: string;
+  entity: string;
+  entityId: number | string;
+  before?: unknown;
+  after?: unknown;
+  actorKind?: string;
+}
+
+/** JSON-safe copy: Decimal and Date become strings, BigInt becomes a string. */
+export function toJson(value: unknown): Prisma.InputJsonValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as Prisma.InputJsonValue;
+}
+
+export async function recordAudit(db: DbOrTx, actor: Pick<Actor, 'workspaceId'> & { userId?: number | null }, a: AuditInput) {
+  return db.auditLog.create({
+    data: {
+      workspaceId: actor.workspaceId,
+      actorUserId: actor.userId ?? null,
+      actorKind: a.actorKind ?? (actor.userId ? 'user' : 'system'),
+      action: a.action,
+      entity: a.entity,
+      entityId: String(a.entityId),
+      before: toJson(a.before),
+      after: toJson(a.after),
+    },
+  });
+}
+
+/** Both at once, for changes: a timeline entry and an audit row. */
+export async function recordChange(
+  db: DbOrTx,
+  actor: Pick<Actor, 'workspaceId'> & { userId?: number | null },
+  activity: ActivityInput,
+  audit: AuditInput,
+) {
+  await recordActivity(db, actor, activity);
+  await recordAudit(db, actor, audit);
+}

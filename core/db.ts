@@ -1,0 +1,15 @@
+// The database handle core works with: Prisma's generated client (types only come from
+// prisma/generated; the instance is created in connectors/db and passed in).
+import type { PrismaClient } from '../prisma/generated/client.js';
+import type { Prisma } from '../prisma/generated/client.js';
+
+export type Db = PrismaClient;
+export type Tx = Prisma.TransactionClient;
+/** Either the client or an open transaction: use cases accept both. */
+export type DbOrTx = Db | Tx;
+
+/** Runs fn in a transaction, or inside the caller's transaction when already in one. */
+export async function inTx<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if ('$transaction' in db) return (db as Db).$transaction(fn);
+  return fn(db);
+}

@@ -1,0 +1,72 @@
+import { catalogs, type MessageKey } from './catalogs.js';
+import { LOCALES, type Locale } from './types.js';
+
+export type { Locale, MessageKey };
+export { LOCALES };
+
+export type Params = Record<string, string | number | bigint | null | undefined>;
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+function rulesFor(locale: Locale): Intl.PluralRules {
+  let r = pluralRules.get(locale);
+  if (!r) pluralRules.set(locale, (r = new Intl.PluralRules(locale)));
+  return r;
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** Picks a supported locale: the user's own, then the platform's language code, then the fallback. */
+export function resolveLocale(...candidates: Array<string | null | undefined>): Locale {
+  for (const c of candidates) {
+    const base = c?.toLowerCase().split(/[-_]/)[0];
+    if (isLocale(base)) return base;
+  }
+  return 'en';
+}
+
+function interpolate(text: string, params: Params): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = params[name];
+    return v === undefined || v === null ? whole : String(v);
+  });
+}
+
+/** Translates a catalog key. Plural entries use params.count with Intl.PluralRules. */
+export function t(locale: Locale, key: MessageKey, params: Params = {}): string {
+  const entry = catalogs[locale][key] ?? catalogs.en[key];
+  if (entry === undefined) return key;
+  if (typeof entry === 'string') return interpolate(entry, params);
+  const count = Number(params.count ?? 0);
+  const form = rulesFor(locale).select(count) as keyof typeof entry;
+  return interpolate(entry[form] ?? entry.other, params);
+}
+
+/** A translator bound to one locale. */
+export type Translate = (key: MessageKey, params?: Params) => string;
+export function translator(locale: Locale): Translate {
+  return (key, params) => t(locale, key, params);
+}
+
+/** Formats a money amount for people, e.g. "120 000,00 ₽" in ru. */
+export function formatMoney(locale: Locale, amount: string | number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 }).format(Number(amount));
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
+/** Formats an instant in a time zone, e.g. "Tue, 10 Mar, 15:00". */
+export function formatDateTime(locale: Locale, date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
+}

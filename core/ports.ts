@@ -1,0 +1,64 @@
+// The few things core needs from the outside world. Connectors implement them;
+// tests pass fakes or the real implementations.
+
+/** Current time; injected so tests and parsers can fix "now". */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A button under a message. `data` is an opaque action string handled by core/chat. */
+export interface Button {
+  label: string;
+  data: string;
+}
+
+/** What core wants sent to one person on one channel; renderers turn it into platform markup. */
+export interface OutboundMessage {
+  channel: 'telegram' | 'slack' | 'email' | 'console' | 'web';
+  /** platform chat/channel id, or an email address */
+  chatId: string;
+  text: string;
+  buttons?: Button[][];
+  /** reply in this thread / to this platform message */
+  replyToExternalId?: string;
+  /** email only */
+  subject?: string;
+  headers?: Record<string, string>;
+  /** an image to attach (PNG), e.g. a digest chart */
+  image?: { png: Uint8Array; filename: string; caption?: string };
+}
+
+export interface SendResult {
+  /** platform id of the sent message, used to map replies and button presses back */
+  externalMessageId: string;
+}
+
+/** Sends one message on one channel. Permanent failures throw PermanentSendError. */
+export interface ChannelSender {
+  send(message: OutboundMessage): Promise<SendResult>;
+}
+
+/** The recipient can never be reached this way (blocked the bot, chat not found, bad address). */
+export class PermanentSendError extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+    this.name = 'PermanentSendError';
+  }
+}
+
+/** Schedules work for later (reminders, SLA checks). Implemented on BullMQ. */
+export interface Scheduler {
+  scheduleReminder(taskId: number, dueAt: Date): Promise<void>;
+  cancelReminder(taskId: number): Promise<void>;
+  scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void>;
+}
+
+/** A structured-output language model. Implemented with openai; absent when not configured. */
+export interface Llm {
+  /** Returns the parsed JSON matching `schema`, or null when the model is unavailable or answered badly. */
+  complete<T>(request: { system: string; data: string; schemaName: string; schema: Record<string, unknown>; workspaceId: number }): Promise<T | null>;
+}
