@@ -32,3 +32,22 @@ export function assertCanActFor(actor: Actor, userId: number): void {
   if (userId === actor.userId || seesWholeTeam(actor)) return;
   throw forbidden('what.user', { id: userId });
 }
+
+/**
+ * Leadline itself acting (a customer's message creating a lead, the CLI, a scheduled job).
+ * userId 0 never exists in the database; audit rows record no user and actorKind "system"/"cli".
+ */
+export function systemActor(workspace: { id: number; locale: string; timezone: string }): Actor {
+  return {
+    userId: 0,
+    workspaceId: workspace.id,
+    role: 'admin',
+    locale: workspace.locale === 'ru' ? 'ru' : 'en',
+    timezone: workspace.timezone,
+    name: 'system',
+  };
+}
+
+export function isSystemActor(actor: Actor): boolean {
+  return actor.userId === 0;
+}

@@ -16,7 +16,7 @@ export async function recordActivity(db: DbOrTx, actor: Pick<Actor, 'workspaceId
   return db.activity.create({
     data: {
       workspaceId: actor.workspaceId,
-      actorUserId: actor.userId ?? null,
+      actorUserId: actor.userId || null,
       type: a.type,
       contactId: a.contactId ?? null,
       leadId: a.leadId ?? null,
@@ -46,7 +46,7 @@ export async function recordAudit(db: DbOrTx, actor: Pick<Actor, 'workspaceId'> 
   return db.auditLog.create({
     data: {
       workspaceId: actor.workspaceId,
-      actorUserId: actor.userId ?? null,
+      actorUserId: actor.userId || null,
       actorKind: a.actorKind ?? (actor.userId ? 'user' : 'system'),
       action: a.action,
       entity: a.entity,
