@@ -62,3 +62,30 @@ export interface Llm {
   /** Returns the parsed JSON matching `schema`, or null when the model is unavailable or answered badly. */
   complete<T>(request: { system: string; data: string; schemaName: string; schema: Record<string, unknown>; workspaceId: number }): Promise<T | null>;
 }
+
+/** Something core wants delivered to a person (team member or customer) through the outbound queue. */
+export interface OutboxItem {
+  workspaceId: number;
+  /** the Identity to reach: its channel and chatId say where */
+  identityId: number;
+  text: string;
+  buttons?: Button[][];
+  replyToExternalId?: string;
+  subject?: string;
+  headers?: Record<string, string>;
+  /** a PNG to attach (digest charts); kept small */
+  image?: { pngBase64: string; filename: string; caption?: string };
+  /** what the message is about: stored as a NotificationRef once sent, so replies and buttons map back */
+  ref?: { userId?: number; conversationId?: number; leadId?: number; dealId?: number; taskId?: number };
+  /** the outbound Message row this delivers (replies to customers): marked sent/failed */
+  messageId?: number;
+  /** told when delivery fails for good (the manager whose reply to a customer bounced) */
+  notifyOnFailureUserId?: number;
+  /** idempotency: the same key is delivered at most once */
+  dedupeKey?: string;
+}
+
+/** The outbound queue: every message to a user or customer goes through it. */
+export interface Outbox {
+  enqueue(item: OutboxItem): Promise<void>;
+}
