@@ -1,0 +1,55 @@
+import { describe, it, expect } from 'vitest';
+import { en, ru } from '../../core/i18n/catalogs.js';
+import { t, resolveLocale, formatMoney } from '../../core/i18n/index.js';
+
+const placeholders = (m: unknown): string[] =>
+  [...new Set(JSON.stringify(m).match(/\{\w+\}/g) ?? [])].filter((p) => p !== '{count}').sort();
+
+describe('catalogs', () => {
+  it('ru has exactly the keys of en', () => {
+    expect(Object.keys(ru).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  it('every ru entry uses the same placeholders as its en twin', () => {
+    const mismatched = Object.keys(en).filter(
+      (k) => placeholders(en[k as keyof typeof en]).join() !== placeholders(ru[k as keyof typeof en]).join(),
+    );
+    expect(mismatched).toEqual([]);
+  });
+
+  it('no entry is empty, and ru plurals give one/few/many forms', () => {
+    for (const [k, v] of Object.entries(ru)) {
+      if (typeof v === 'string') expect(v.trim(), k).not.toBe('');
+      else {
+        expect(v.one && v.few && v.many && v.other, `${k} needs one/few/many/other`).toBeTruthy();
+      }
+    }
+  });
+});
+
+describe('t', () => {
+  it('chooses Russian plural forms', () => {
+    expect(t('ru', 'count.leads', { count: 1 })).toBe('1 лид');
+    expect(t('ru', 'count.leads', { count: 3 })).toBe('3 лида');
+    expect(t('ru', 'count.leads', { count: 5 })).toBe('5 лидов');
+    expect(t('ru', 'count.leads', { count: 21 })).toBe('21 лид');
+    expect(t('ru', 'count.leads', { count: 112 })).toBe('112 лидов');
+    expect(t('en', 'count.leads', { count: 1 })).toBe('1 lead');
+    expect(t('en', 'count.leads', { count: 2 })).toBe('2 leads');
+  });
+
+  it('interpolates parameters', () => {
+    expect(t('en', 'invalid.timezone', { value: 'Mars/X' })).toContain('"Mars/X"');
+  });
+
+  it('resolves a locale from user setting, then platform code, then en', () => {
+    expect(resolveLocale(null, 'ru-RU')).toBe('ru');
+    expect(resolveLocale('en', 'ru')).toBe('en');
+    expect(resolveLocale(undefined, 'de')).toBe('en');
+  });
+
+  it('formats money per locale', () => {
+    expect(formatMoney('en', '120000', 'USD')).toBe('$120,000.00');
+    expect(formatMoney('ru', '50000', 'RUB').replace(/\s/g, ' ')).toBe('50 000,00 ₽');
+  });
+});
