@@ -50,6 +50,20 @@ export class PermanentSendError extends Error {
   }
 }
 
+/**
+ * The platform asked us to slow down (HTTP 429 with retry_after). The outbound worker waits
+ * retryAfterMs before sending to that chat again; it does not count as a failed attempt.
+ */
+export class RateLimitedError extends Error {
+  constructor(
+    readonly retryAfterMs: number,
+    message = `rate limited: retry after ${retryAfterMs} ms`,
+  ) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}
+
 /** Schedules work for later (reminders, SLA checks). Implemented on BullMQ. */
 export interface Scheduler {
   scheduleReminder(taskId: number, dueAt: Date): Promise<void>;
