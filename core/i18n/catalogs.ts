@@ -4,15 +4,31 @@
 import type { Catalog, Locale } from './types.js';
 import { common as enCommon } from './en/common.js';
 import { common as ruCommon } from './ru/common.js';
+import { reminders as enReminders } from './en/reminders.js';
+import { reminders as ruReminders } from './ru/reminders.js';
+import { sla as enSla } from './en/sla.js';
+import { sla as ruSla } from './ru/sla.js';
+import { outbound as enOutbound } from './en/outbound.js';
+import { outbound as ruOutbound } from './ru/outbound.js';
+import { digests as enDigests } from './en/digests.js';
+import { digests as ruDigests } from './ru/digests.js';
 
 export const en = {
   ...enCommon,
+  ...enReminders,
+  ...enSla,
+  ...enOutbound,
+  ...enDigests,
 } as const;
 
 export type MessageKey = keyof typeof en;
 
 export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruCommon,
+  ...ruReminders,
+  ...ruSla,
+  ...ruOutbound,
+  ...ruDigests,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, Catalog[string]>> = { en, ru };
