@@ -4,6 +4,12 @@
 import type { Catalog, Locale } from './types.js';
 import { common as enCommon } from './en/common.js';
 import { common as ruCommon } from './ru/common.js';
+import { users as enUsers } from './en/users.js';
+import { users as ruUsers } from './ru/users.js';
+import { tasks as enTasks } from './en/tasks.js';
+import { tasks as ruTasks } from './ru/tasks.js';
+import { deals as enDeals } from './en/deals.js';
+import { deals as ruDeals } from './ru/deals.js';
 import { reminders as enReminders } from './en/reminders.js';
 import { reminders as ruReminders } from './ru/reminders.js';
 import { sla as enSla } from './en/sla.js';
@@ -15,6 +21,9 @@ import { digests as ruDigests } from './ru/digests.js';
 
 export const en = {
   ...enCommon,
+  ...enUsers,
+  ...enTasks,
+  ...enDeals,
   ...enReminders,
   ...enSla,
   ...enOutbound,
@@ -25,6 +34,9 @@ export type MessageKey = keyof typeof en;
 
 export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruCommon,
+  ...ruUsers,
+  ...ruTasks,
+  ...ruDeals,
   ...ruReminders,
   ...ruSla,
   ...ruOutbound,

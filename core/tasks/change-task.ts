@@ -1,0 +1,59 @@
+// Snooze, reschedule and cancel: each moves (or drops) the task's reminder after commit.
+import type { Prisma, Task } from '../../prisma/generated/client.js';
+import type { Actor } from '../actor.js';
+import { recordChange } from '../audit.js';
+import type { CoreContext } from '../context.js';
+import { inTx } from '../db.js';
+import { invalid } from '../errors.js';
+import { assertTaskOpen, assertValidDate, effectiveDueAt, loadTask, taskSnapshot } from './task-access.js';
+
+async function changeTask(
+  ctx: CoreContext,
+  actor: Actor,
+  id: number,
+  action: string,
+  data: (task: Task) => Prisma.TaskUpdateInput,
+  activityData: Prisma.InputJsonObject,
+): Promise<Task> {
+  return inTx(ctx.db, async (tx) => {
+    const before = await loadTask(tx, actor, id);
+    assertTaskOpen(before);
+    const task = await tx.task.update({ where: { id }, data: data(before) });
+    await recordChange(
+      tx,
+      actor,
+      { type: `task.${action}`, taskId: id, leadId: task.leadId, dealId: task.dealId, contactId: task.contactId, data: { title: task.title, ...activityData } },
+      { action: `task.${action}`, entity: 'task', entityId: id, before: taskSnapshot(before), after: taskSnapshot(task) },
+    );
+    return task;
+  });
+}
+
+async function moveReminder(ctx: CoreContext, task: Task) {
+  await ctx.scheduler?.cancelReminder(task.id);
+  await ctx.scheduler?.scheduleReminder(task.id, effectiveDueAt(task));
+}
+
+/** Hides the task until `until` (its due time stays; the reminder moves). */
+export async function snoozeTask(ctx: CoreContext, actor: Actor, id: number, until: Date): Promise<Task> {
+  assertValidDate(until);
+  if (until.getTime() <= ctx.clock.now().getTime()) throw invalid('invalid.snooze_past');
+  const task = await changeTask(ctx, actor, id, 'snoozed', () => ({ snoozedUntil: until }), { until: until.toISOString() });
+  await moveReminder(ctx, task);
+  return task;
+}
+
+/** Moves the due time (and clears a snooze). */
+export async function rescheduleTask(ctx: CoreContext, actor: Actor, id: number, dueAt: Date): Promise<Task> {
+  assertValidDate(dueAt);
+  const task = await changeTask(ctx, actor, id, 'rescheduled', () => ({ dueAt, snoozedUntil: null }), { dueAt: dueAt.toISOString() });
+  await moveReminder(ctx, task);
+  return task;
+}
+
+/** Cancels the task; for a recurring task this ends the series (no next occurrence). */
+export async function cancelTask(ctx: CoreContext, actor: Actor, id: number): Promise<Task> {
+  const task = await changeTask(ctx, actor, id, 'cancelled', () => ({ status: 'cancelled' }), {});
+  await ctx.scheduler?.cancelReminder(task.id);
+  return task;
+}

@@ -1,0 +1,67 @@
+// Complete a task; a recurring one gets its next occurrence (same series), scheduled at once.
+import type { Task } from '../../prisma/generated/client.js';
+import type { Actor } from '../actor.js';
+import { recordChange } from '../audit.js';
+import type { CoreContext } from '../context.js';
+import { inTx } from '../db.js';
+import { invalid } from '../errors.js';
+import { timezoneOfUser } from '../users/load-member.js';
+import { nextOccurrence } from './recurrence.js';
+import { assertTaskOpen, loadTask, taskSnapshot } from './task-access.js';
+
+export interface CompleteTaskResult {
+  task: Task;
+  /** the next occurrence of a recurring task, when the series goes on */
+  next?: Task;
+}
+
+export async function completeTask(ctx: CoreContext, actor: Actor, id: number): Promise<CompleteTaskResult> {
+  const now = ctx.clock.now();
+  const result = await inTx(ctx.db, async (tx) => {
+    const before = await loadTask(tx, actor, id);
+    assertTaskOpen(before);
+    // only one of two concurrent completions wins (and creates the next occurrence)
+    const claimed = await tx.task.updateMany({ where: { id, status: 'open' }, data: { status: 'done', completedAt: now } });
+    if (claimed.count === 0) throw invalid('invalid.task_closed', { id, status: 'done' });
+    const task = await tx.task.findUniqueOrThrow({ where: { id } });
+    await recordChange(
+      tx,
+      actor,
+      { type: 'task.completed', taskId: id, leadId: task.leadId, dealId: task.dealId, contactId: task.contactId, data: { title: task.title } },
+      { action: 'task.complete', entity: 'task', entityId: id, before: taskSnapshot(before), after: taskSnapshot(task) },
+    );
+    if (!task.rrule) return { task };
+
+    const seriesId = task.seriesId ?? task.id;
+    const root = seriesId === task.id ? task : await tx.task.findUnique({ where: { id: seriesId } });
+    const timezone = await timezoneOfUser(tx, task.assigneeId);
+    // completed late: the next occurrence is the first one still ahead, not a missed one
+    const after = task.dueAt.getTime() > now.getTime() ? task.dueAt : now;
+    const dueAt = nextOccurrence(task.rrule, after, timezone, (root ?? task).dueAt);
+    if (!dueAt) return { task };
+    const next = await tx.task.create({
+      data: {
+        workspaceId: task.workspaceId,
+        title: task.title,
+        dueAt,
+        assigneeId: task.assigneeId,
+        creatorId: task.creatorId,
+        rrule: task.rrule,
+        seriesId,
+        leadId: task.leadId,
+        dealId: task.dealId,
+        contactId: task.contactId,
+      },
+    });
+    await recordChange(
+      tx,
+      actor,
+      { type: 'task.created', taskId: next.id, leadId: next.leadId, dealId: next.dealId, contactId: next.contactId, data: { title: next.title, dueAt: dueAt.toISOString(), seriesId, recurring: true } },
+      { action: 'task.create', entity: 'task', entityId: next.id, after: taskSnapshot(next) },
+    );
+    return { task, next };
+  });
+  await ctx.scheduler?.cancelReminder(id);
+  if (result.next) await ctx.scheduler?.scheduleReminder(result.next.id, result.next.dueAt);
+  return result;
+}
