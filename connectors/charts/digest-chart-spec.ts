@@ -1,0 +1,72 @@
+// The vega-lite spec of a team digest's chart: the funnel (open deals by stage, horizontal
+// bars with counts) over new leads by source (this period beside the previous one).
+import type { TopLevelSpec } from 'vega-lite';
+import type { TeamDigest } from '../../core/digests/digest.js';
+import { stageLabel } from '../../core/digests/render-text.js';
+import { t, type Locale } from '../../core/i18n/index.js';
+
+const WIDTH = 560;
+const BAR = '#4C78A8';
+const PREVIOUS = '#B0C4DE';
+
+function periodLabel(locale: Locale, timeZone: string, start: Date, end: Date, daily: boolean): string {
+  const f = new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short' });
+  return daily ? f.format(start) : f.formatRange(start, new Date(end.getTime() - 1));
+}
+
+export function digestChartSpec(digest: TeamDigest, locale: Locale, fontFamily: string): TopLevelSpec {
+  const tz = digest.recipient.timezone;
+  const daily = digest.kind === 'team_daily';
+  const current = periodLabel(locale, tz, digest.period.start, digest.period.end, daily);
+  const previous = periodLabel(locale, tz, digest.previousPeriod.start, digest.previousPeriod.end, daily);
+  const funnel = digest.funnel.map((s) => ({ stage: stageLabel(locale, s.name), count: s.count }));
+  const sources = digest.leadsBySource.flatMap((s) => [
+    { source: t(locale, `channel.${s.source}`), period: current, count: s.current },
+    { source: t(locale, `channel.${s.source}`), period: previous, count: s.previous },
+  ]);
+  const noSources = sources.length === 0;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    background: 'white',
+    padding: 20,
+    config: {
+      font: fontFamily,
+      view: { stroke: null },
+      title: { fontSize: 17, anchor: 'start', offset: 12, font: fontFamily },
+      axis: { labelFontSize: 13, titleFontSize: 12, labelFont: fontFamily, titleFont: fontFamily, grid: false },
+      legend: { labelFontSize: 13, titleFontSize: 12, labelFont: fontFamily, orient: 'bottom' },
+    },
+    vconcat: [
+      {
+        title: t(locale, 'digest.chart.funnel'),
+        width: WIDTH,
+        height: { step: 34 },
+        data: { values: funnel },
+        encoding: {
+          y: { field: 'stage', type: 'nominal', sort: null, title: t(locale, 'digest.chart.stage') },
+          x: { field: 'count', type: 'quantitative', title: t(locale, 'digest.chart.deals'), axis: { tickMinStep: 1 } },
+        },
+        layer: [
+          { mark: { type: 'bar', color: BAR, cornerRadiusEnd: 3 } },
+          { mark: { type: 'text', align: 'left', dx: 5, fontSize: 13, fontWeight: 'bold' }, encoding: { text: { field: 'count', type: 'quantitative' } } },
+        ],
+      },
+      {
+        title: t(locale, 'digest.chart.sources', { period: current }),
+        width: WIDTH,
+        height: 220,
+        data: { values: noSources ? [{ source: '—', period: current, count: 0 }] : sources },
+        encoding: {
+          x: { field: 'source', type: 'nominal', title: t(locale, 'digest.chart.source'), axis: { labelAngle: 0 }, sort: null },
+          xOffset: { field: 'period', sort: [current, previous] },
+          y: { field: 'count', type: 'quantitative', title: t(locale, 'digest.chart.leads'), axis: { tickMinStep: 1 } },
+          color: { field: 'period', type: 'nominal', sort: [current, previous], scale: { range: [BAR, PREVIOUS] }, title: null },
+        },
+        layer: [
+          { mark: { type: 'bar', cornerRadiusEnd: 3 } },
+          { mark: { type: 'text', dy: -8, fontSize: 12 }, encoding: { text: { field: 'count', type: 'quantitative' }, color: { value: '#333' } } },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,74 @@
+// What a scheduled digest job sends: the subscription's digest composed now, rendered in the
+// user's language, with the chart when there is one, addressed to the user's reachable
+// messenger identity. Returns null (with the reason) when there is nothing to send.
+import type { CoreContext } from '../context.js';
+import type { OutboxItem } from '../ports.js';
+import { t } from '../i18n/index.js';
+import type { Digest } from './digest.js';
+import { isTeamDigest } from './digest.js';
+import { composeDigest } from './compose-digest.js';
+import { DigestRun } from './digest-run.js';
+import { isoLocalDate } from './local-time.js';
+import { renderDigestText } from './render-text.js';
+
+/** Renders the chart PNG of a digest; injected by the composition root (connectors/charts). */
+export type DigestChartRenderer = (digest: Digest) => Promise<Uint8Array>;
+
+export type DigestSkipReason = 'subscription_missing' | 'disabled' | 'user_inactive' | 'no_reachable_identity';
+
+export type PreparedDigest = { item: OutboxItem; digest: Digest; chartError?: unknown } | { skipped: DigestSkipReason };
+
+/** Where digests go, best first: the messenger the user reads, then email. */
+const CHANNEL_PREFERENCE = ['telegram', 'slack', 'email', 'console', 'web'] as const;
+
+export async function prepareDigestDelivery(
+  ctx: CoreContext,
+  subscriptionId: number,
+  now: Date,
+  options: { chart?: DigestChartRenderer; run?: DigestRun } = {},
+): Promise<PreparedDigest> {
+  const sub = await ctx.db.digestSubscription.findUnique({
+    where: { id: subscriptionId },
+    select: {
+      kind: true,
+      enabled: true,
+      user: {
+        select: {
+          id: true,
+          active: true,
+          workspaceId: true,
+          identities: { where: { unreachable: false, chatId: { not: null } }, select: { id: true, channel: true } },
+        },
+      },
+    },
+  });
+  if (!sub) return { skipped: 'subscription_missing' };
+  if (!sub.enabled) return { skipped: 'disabled' };
+  if (!sub.user.active) return { skipped: 'user_inactive' };
+  const identity = [...sub.user.identities].sort(
+    (a, b) => CHANNEL_PREFERENCE.indexOf(a.channel) - CHANNEL_PREFERENCE.indexOf(b.channel) || a.id - b.id,
+  )[0];
+  if (!identity) return { skipped: 'no_reachable_identity' };
+
+  const digest = await composeDigest(ctx, sub.user.id, sub.kind, now, options.run ?? new DigestRun(now));
+  const locale = digest.recipient.locale;
+  const item: OutboxItem = {
+    workspaceId: sub.user.workspaceId,
+    identityId: identity.id,
+    text: renderDigestText(digest, locale, { escape: identity.channel === 'telegram' ? 'html' : 'none' }),
+    ref: { userId: sub.user.id },
+    // one digest per subscription and local day, whatever the retries or duplicate ticks
+    dedupeKey: `digest:${subscriptionId}:${isoLocalDate(now, digest.recipient.timezone)}`,
+  };
+  let chartError: unknown;
+  if (options.chart && isTeamDigest(digest)) {
+    try {
+      const png = await options.chart(digest);
+      item.image = { pngBase64: Buffer.from(png).toString('base64'), filename: `${digest.kind}.png`, caption: t(locale, 'digest.chart.caption') };
+    } catch (e) {
+      // the text is complete without the chart: send it anyway and let the caller log this
+      chartError = e;
+    }
+  }
+  return { item, digest, chartError };
+}

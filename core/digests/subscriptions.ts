@@ -1,0 +1,44 @@
+// DigestSubscriptions: every active user gets "today"; heads of sales and admins also the
+// daily and weekly team digests. Existing rows (and the user's own choices) are kept.
+import type { DbOrTx } from '../db.js';
+import type { DigestScheduleInput } from './schedule.js';
+import { isValidTimeZone } from './local-time.js';
+import type { DigestKind } from './digest.js';
+
+export async function ensureDefaultDigestSubscriptions(db: DbOrTx, user: { id: number; role: 'admin' | 'head' | 'manager' }): Promise<number> {
+  const kinds: DigestKind[] = user.role === 'manager' ? ['today'] : ['today', 'team_daily', 'team_weekly'];
+  const created = await db.digestSubscription.createMany({
+    data: kinds.map((kind) => ({ userId: user.id, kind, hour: 9, minute: 0, weekday: kind === 'team_weekly' ? 1 : null })),
+    skipDuplicates: true,
+  });
+  return created.count;
+}
+
+/**
+ * The schedules that should exist: enabled subscriptions of active users, in the user's
+ * time zone (or the workspace's). `userIds` narrows it to some users (after they changed).
+ */
+export async function wantedDigestSchedules(db: DbOrTx, userIds?: number[]): Promise<DigestScheduleInput[]> {
+  const rows = await db.digestSubscription.findMany({
+    where: { enabled: true, user: { active: true }, ...(userIds ? { userId: { in: userIds } } : {}) },
+    select: {
+      id: true,
+      userId: true,
+      kind: true,
+      hour: true,
+      minute: true,
+      weekday: true,
+      user: { select: { timezone: true, workspace: { select: { timezone: true } } } },
+    },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map((r) => ({
+    subscriptionId: r.id,
+    userId: r.userId,
+    kind: r.kind,
+    hour: r.hour,
+    minute: r.minute,
+    weekday: r.weekday,
+    timezone: r.user.timezone && isValidTimeZone(r.user.timezone) ? r.user.timezone : r.user.workspace.timezone,
+  }));
+}
