@@ -4,6 +4,10 @@
 import type { Catalog, Locale } from './types.js';
 import { common as enCommon } from './en/common.js';
 import { common as ruCommon } from './ru/common.js';
+import { contacts as enContacts } from './en/contacts.js';
+import { contacts as ruContacts } from './ru/contacts.js';
+import { leads as enLeads } from './en/leads.js';
+import { leads as ruLeads } from './ru/leads.js';
 import { users as enUsers } from './en/users.js';
 import { users as ruUsers } from './ru/users.js';
 import { tasks as enTasks } from './en/tasks.js';
@@ -21,6 +25,8 @@ import { digests as ruDigests } from './ru/digests.js';
 
 export const en = {
   ...enCommon,
+  ...enContacts,
+  ...enLeads,
   ...enUsers,
   ...enTasks,
   ...enDeals,
@@ -34,6 +40,8 @@ export type MessageKey = keyof typeof en;
 
 export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruCommon,
+  ...ruContacts,
+  ...ruLeads,
   ...ruUsers,
   ...ruTasks,
   ...ruDeals,

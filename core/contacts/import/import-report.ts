@@ -1,0 +1,44 @@
+// What an import run tells the operator: counts, each skipped row with its reason, and
+// the per-row warnings (a dropped bad email or phone).
+import type { Locale, MessageKey } from '../../i18n/index.js';
+import { t } from '../../i18n/index.js';
+
+export interface ImportRowNote {
+  line: number;
+  code: string;
+  message: string;
+}
+
+export interface ImportReport {
+  /** data rows read (the header and completely blank rows not counted) */
+  rows: number;
+  /** contacts created */
+  created: number;
+  /** rows merged into an existing contact or into one created by an earlier row of the file */
+  updated: number;
+  skipped: number;
+  skippedRows: ImportRowNote[];
+  warnings: ImportRowNote[];
+  columns: Array<{ header: string; field: string | null }>;
+  ignoredColumns: string[];
+  durationMs: number;
+}
+
+export function emptyReport(): ImportReport {
+  return { rows: 0, created: 0, updated: 0, skipped: 0, skippedRows: [], warnings: [], columns: [], ignoredColumns: [], durationMs: 0 };
+}
+
+/** The report as lines for a person, in their language. */
+export function formatImportReport(report: ImportReport, locale: Locale): string[] {
+  const lines = [
+    t(locale, 'import.summary', { rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped }),
+  ];
+  if (report.ignoredColumns.length) lines.push(t(locale, 'import.ignored_columns', { columns: report.ignoredColumns.join(', ') }));
+  for (const s of report.skippedRows) lines.push(t(locale, 'import.line.skipped', { line: s.line, reason: s.message }));
+  for (const w of report.warnings) lines.push(t(locale, 'import.line.warning', { line: w.line, reason: w.message }));
+  return lines;
+}
+
+export function noteKey(code: string): MessageKey {
+  return `import.reason.${code}` as MessageKey;
+}

@@ -1,0 +1,89 @@
+// One spreadsheet row -> a normalised contact candidate, or the reason it cannot be one.
+// Policy: a bad email or phone is dropped with a warning and the rest of the row is kept;
+// the row is skipped only when nothing identifying (name, valid email, valid phone) remains.
+import { normalizeEmail } from '../normalize-email.js';
+import { normalizePhone } from '../normalize-phone.js';
+import type { HeaderMap } from './header-map.js';
+
+export interface RowIssue {
+  code: 'bad_email' | 'bad_phone' | 'email_elsewhere' | 'phone_elsewhere';
+  value: string;
+  contactId?: number;
+}
+
+export interface ParsedRow {
+  line: number;
+  name: string | null;
+  emails: string[];
+  phones: string[];
+  company: string | null;
+  position: string | null;
+  notes: string | null;
+  warnings: RowIssue[];
+}
+
+export type RowOutcome =
+  | { kind: 'row'; row: ParsedRow }
+  | { kind: 'empty' }
+  | { kind: 'skip'; code: 'nothing_identifying'; invalid: string[] };
+
+const MAX = { name: 200, company: 200, position: 200, notes: 5000 };
+
+function clean(value: string | undefined, max: number): string | null {
+  const v = (value ?? '').replace(/\s+/g, ' ').trim();
+  return v ? v.slice(0, max) : null;
+}
+
+function splitValues(value: string, separators: RegExp): string[] {
+  return value
+    .split(separators)
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+export function parseRow(map: HeaderMap, cells: string[], line: number, region: string): RowOutcome {
+  if (cells.every((c) => !c || !c.trim())) return { kind: 'empty' };
+  const single: Partial<Record<string, string | null>> = {};
+  const emails: string[] = [];
+  const phones: string[] = [];
+  const warnings: RowIssue[] = [];
+  for (const col of map.columns) {
+    const raw = cells[col.index] ?? '';
+    if (!col.field || !raw.trim()) continue;
+    if (col.field === 'email') {
+      for (const v of splitValues(raw, /[,;\s]+/)) {
+        const e = normalizeEmail(v);
+        if (e) {
+          if (!emails.includes(e)) emails.push(e);
+        } else warnings.push({ code: 'bad_email', value: v });
+      }
+    } else if (col.field === 'phone') {
+      for (const v of splitValues(raw, /[,;/]+/)) {
+        const p = normalizePhone(v, region);
+        if (p) {
+          if (!phones.includes(p)) phones.push(p);
+        } else warnings.push({ code: 'bad_phone', value: v });
+      }
+    } else {
+      single[col.field] = raw;
+    }
+  }
+  const composed = [single.firstName, single.middleName, single.lastName].map((v) => clean(v ?? undefined, MAX.name)).filter(Boolean).join(' ');
+  const name = clean(single.name ?? undefined, MAX.name) ?? clean(composed, MAX.name);
+  if (!name && emails.length === 0 && phones.length === 0) {
+    return { kind: 'skip', code: 'nothing_identifying', invalid: warnings.map((w) => w.value) };
+  }
+  return {
+    kind: 'row',
+    row: {
+      line,
+      name,
+      emails,
+      phones,
+      company: clean(single.company ?? undefined, MAX.company),
+      position: clean(single.position ?? undefined, MAX.position),
+      notes: clean(single.notes ?? undefined, MAX.notes),
+      warnings,
+    },
+  };
+}

@@ -1,0 +1,14 @@
+export { normalizeEmail } from './normalize-email.js';
+export { normalizePhone } from './normalize-phone.js';
+export { findOrCreateContact, type FindOrCreateContactInput, type FindOrCreateContactResult, type IdentityInput } from './find-or-create-contact.js';
+export { findOrCreateCompany, companyKey, normalizeDomain, type CompanyInput } from './find-or-create-company.js';
+export { mergeContacts } from './merge-contacts.js';
+export { searchContacts, contactSummaryInclude } from './search-contacts.js';
+export { getContact } from './get-contact.js';
+export { exportContact } from './export-contact.js';
+export { eraseContact, erasedContactName, type EraseResult } from './erase-contact.js';
+export { visibleContactsWhere, contactAccessWhere } from './contact-visibility.js';
+export { resolveLiveContact } from './resolve-contact.js';
+export { importContacts, type TableRecord, type ImportOptions } from './import/import-contacts.js';
+export { formatImportReport, type ImportReport, type ImportRowNote } from './import/import-report.js';
+export { mapHeaders, normalizeHeader, type HeaderMap, type ImportField } from './import/header-map.js';

@@ -1,0 +1,25 @@
+// Contacts, companies and the contact import/export/erase commands.
+export const contacts = {
+  'contacts.invalid.no_identity': 'A contact needs a name, an email address, a phone number or a messenger account.',
+  'contacts.erase.needs_yes': 'Erasing contact #{id} removes their personal data for good. Run again with --yes to confirm.',
+  'contacts.erase.done': 'Contact #{id} erased. Personal data removed; kept anonymised: leads {leads}, deals {deals}, conversations {conversations}.',
+  'contacts.erase.already': 'Contact #{id} was already erased ({date}); nothing changed.',
+  'import.invalid.header': 'The header row could not be read: {detail}.',
+  'import.invalid.no_columns':
+    'No name, email or phone column found in the header ({headers}). Recognised headers include name, first name, last name, email, phone, company, position, notes (or имя, фамилия, почта, телефон, компания, должность, комментарий).',
+  'import.invalid.empty_file': 'The file is empty: there is no header row.',
+  'import.invalid.file_type': 'Cannot import "{file}": use a .csv or .xlsx file.',
+  'import.invalid.file_missing': 'File "{file}" not found or not readable.',
+  'import.invalid.unreadable': 'The file "{file}" could not be read: {detail}.',
+  'import.summary': 'Rows read: {rows}. Contacts created: {created}. Rows merged into existing contacts: {updated}. Rows skipped: {skipped}.',
+  'import.ignored_columns': 'Columns not imported: {columns}.',
+  'import.line.skipped': 'Line {line} skipped: {reason}.',
+  'import.line.warning': 'Line {line}: {reason}.',
+  'import.reason.unreadable': 'the row could not be read ({detail})',
+  'import.reason.nothing_identifying': 'no name, email or phone',
+  'import.reason.nothing_valid': 'no name and no valid email or phone (not valid: {values})',
+  'import.reason.bad_email': 'email "{value}" is not valid and was left out',
+  'import.reason.bad_phone': 'phone "{value}" is not valid and was left out',
+  'import.reason.email_elsewhere': 'email {value} already belongs to contact #{contact} and stays there',
+  'import.reason.phone_elsewhere': 'phone {value} already belongs to contact #{contact} and stays there',
+} as const;

@@ -1,0 +1,27 @@
+// Who may see and act on a lead: heads and admins any lead of the workspace; a manager the
+// leads assigned to them, and new unassigned leads (so they can take them).
+import type { Lead, Prisma } from '../../prisma/generated/client.js';
+import type { DbOrTx } from '../db.js';
+import { seesWholeTeam, type Actor } from '../actor.js';
+import { notFound, forbidden } from '../errors.js';
+
+export function canSeeLead(actor: Actor, lead: Pick<Lead, 'assigneeId' | 'status'>): boolean {
+  if (seesWholeTeam(actor)) return true;
+  if (lead.assigneeId === actor.userId) return true;
+  return lead.assigneeId === null && lead.status === 'new';
+}
+
+/** Loads a lead of the actor's workspace (not_found otherwise) that the actor may see (forbidden otherwise). */
+export async function loadLeadFor(db: DbOrTx, actor: Actor, id: number): Promise<Lead> {
+  const lead = await db.lead.findFirst({ where: { id, workspaceId: actor.workspaceId } });
+  if (!lead) throw notFound('what.lead', { id });
+  if (!canSeeLead(actor, lead)) throw forbidden('what.lead', { id });
+  return lead;
+}
+
+export function visibleLeadsWhere(actor: Actor): Prisma.LeadWhereInput {
+  if (seesWholeTeam(actor)) return { workspaceId: actor.workspaceId };
+  return { workspaceId: actor.workspaceId, OR: [{ assigneeId: actor.userId }, { assigneeId: null, status: 'new' }] };
+}
+
+export const OPEN_LEAD_STATUSES = ['new', 'in_progress'] as const;
