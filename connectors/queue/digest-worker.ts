@@ -1,0 +1,51 @@
+// The digest job: a scheduler tick for one subscription composes the digest now (core),
+// draws the chart for team digests and hands the message to the outbound queue (Outbox),
+// which delivers it once (dedupe key per subscription and local day).
+import { Worker, UnrecoverableError, type Job } from 'bullmq';
+import type { Db } from '../../core/db.js';
+import { coreContext } from '../../core/context.js';
+import type { Clock, Outbox } from '../../core/ports.js';
+import { systemClock } from '../../core/ports.js';
+import { prepareDigestDelivery, type DigestChartRenderer } from '../../core/digests/prepare-delivery.js';
+import { renderDigestChart } from '../charts/render-digest-chart.js';
+import type { QueueSettings } from './connection.js';
+import { DIGEST_QUEUE, digestJobSchema, type DigestJobData } from './digest-scheduler.js';
+import { logger as defaultLogger, type Logger } from '../logger.js';
+
+export interface DigestJobDeps {
+  db: Db;
+  outbox: Outbox;
+  clock?: Clock;
+  chart?: DigestChartRenderer;
+  logger?: Logger;
+}
+
+export type DigestJobOutcome = { sent: true; dedupeKey: string } | { sent: false; reason: string };
+
+export const defaultDigestChart: DigestChartRenderer = (digest) => renderDigestChart(digest, digest.recipient.locale);
+
+export async function handleDigestJob(deps: DigestJobDeps, data: unknown): Promise<DigestJobOutcome> {
+  const parsed = digestJobSchema.safeParse(data);
+  if (!parsed.success) throw new UnrecoverableError(`bad digest job payload: ${parsed.error.message}`);
+  const log = deps.logger ?? defaultLogger;
+  const clock = deps.clock ?? systemClock;
+  const ctx = coreContext(deps.db, { clock });
+  const prepared = await prepareDigestDelivery(ctx, parsed.data.subscriptionId, clock.now(), { chart: deps.chart ?? defaultDigestChart });
+  if ('skipped' in prepared) {
+    log.info({ subscriptionId: parsed.data.subscriptionId, reason: prepared.skipped }, 'digest not sent');
+    return { sent: false, reason: prepared.skipped };
+  }
+  if (prepared.chartError) log.warn({ err: prepared.chartError, subscriptionId: parsed.data.subscriptionId }, 'digest chart failed; sending the text alone');
+  await deps.outbox.enqueue(prepared.item);
+  return { sent: true, dedupeKey: prepared.item.dedupeKey ?? '' };
+}
+
+export function createDigestWorker(settings: QueueSettings, deps: DigestJobDeps, concurrency = 4): Worker<DigestJobData> {
+  const worker = new Worker<DigestJobData>(DIGEST_QUEUE, (job: Job<DigestJobData>) => handleDigestJob(deps, job.data), {
+    connection: settings.connection,
+    prefix: settings.prefix,
+    concurrency,
+  });
+  worker.on('failed', (job, err) => (deps.logger ?? defaultLogger).error({ err, jobId: job?.id }, 'digest job failed'));
+  return worker;
+}
