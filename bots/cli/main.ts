@@ -1,6 +1,7 @@
 // `leadline` command line. Each command lives in commands/ and registers itself here.
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.js';
+import { registerParse } from './commands/parse.js';
 
 const program = new Command();
 program
@@ -10,6 +11,7 @@ program
   .configureOutput({ outputError: (str, write) => write(str) });
 
 registerMigrate(program);
+registerParse(program);
 
 program.exitOverride((err) => {
   // commander's own help/version exits are fine; usage errors exit 2

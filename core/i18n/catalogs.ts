@@ -4,6 +4,8 @@
 import type { Catalog, Locale } from './types.js';
 import { common as enCommon } from './en/common.js';
 import { common as ruCommon } from './ru/common.js';
+import { parse as enParse } from './en/parse.js';
+import { parse as ruParse } from './ru/parse.js';
 import { contacts as enContacts } from './en/contacts.js';
 import { contacts as ruContacts } from './ru/contacts.js';
 import { leads as enLeads } from './en/leads.js';
@@ -25,6 +27,7 @@ import { digests as ruDigests } from './ru/digests.js';
 
 export const en = {
   ...enCommon,
+  ...enParse,
   ...enContacts,
   ...enLeads,
   ...enUsers,
@@ -40,6 +43,7 @@ export type MessageKey = keyof typeof en;
 
 export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruCommon,
+  ...ruParse,
   ...ruContacts,
   ...ruLeads,
   ...ruUsers,

@@ -1,0 +1,26 @@
+// Plain-language parser (core/chat/parse): clarifying questions, their buttons, and the
+// `leadline parse` summary line.
+export const parse = {
+  'parse.ask.when': 'When should I remind you?',
+  'parse.ask.time_on_day': 'At what time {day}?',
+  'parse.ask.which': 'Which time do you mean?',
+  'parse.ask.passed': '{time} {day} has already passed. When should I remind you?',
+  'parse.option.today': 'today {time}',
+  'parse.option.tomorrow': 'tomorrow {time}',
+  'parse.option.day': '{day} {time}',
+  'parse.day.today': 'today',
+  'parse.day.tomorrow': 'tomorrow',
+  'parse.day.on': 'on {day}',
+  'parse.default_title': 'Reminder',
+  'parse.summary.create_task': 'Task "{title}" due {due}',
+  'parse.summary.create_task_for': 'Task "{title}" for {assignee} due {due}',
+  'parse.summary.repeats': ', repeats: {rule}',
+  'parse.summary.move_deal': 'Move deal "{deal}" to {stage}',
+  'parse.summary.won_deal': 'Mark deal "{deal}" as won',
+  'parse.summary.lost_deal': 'Mark deal "{deal}" as lost',
+  'parse.summary.lost_reason': 'Mark deal "{deal}" as lost: {reason}',
+  'parse.summary.create_deal': 'New deal "{title}", {amount}',
+  'parse.summary.clarify': 'Question: {question} Options: {options}',
+  'parse.summary.unknown': 'Not understood: no command found in this text.',
+  'parse.invalid_now': '--now "{value}" is not a date and time. Use e.g. 2026-03-10T12:00:00 (local time in --tz) or 2026-03-10T09:00:00Z.',
+} as const;
