@@ -4,6 +4,8 @@
 import type { Catalog, Locale } from './types.js';
 import { common as enCommon } from './en/common.js';
 import { common as ruCommon } from './ru/common.js';
+import { chat as enChat } from './en/chat.js';
+import { chat as ruChat } from './ru/chat.js';
 import { parse as enParse } from './en/parse.js';
 import { parse as ruParse } from './ru/parse.js';
 import { contacts as enContacts } from './en/contacts.js';
@@ -27,6 +29,7 @@ import { digests as ruDigests } from './ru/digests.js';
 
 export const en = {
   ...enCommon,
+  ...enChat,
   ...enParse,
   ...enContacts,
   ...enLeads,
@@ -43,6 +46,7 @@ export type MessageKey = keyof typeof en;
 
 export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruCommon,
+  ...ruChat,
   ...ruParse,
   ...ruContacts,
   ...ruLeads,

@@ -1,0 +1,73 @@
+// The Telegram ChannelSender: renders, splits, respects flood limits, and turns "blocked"
+// and "chat not found" into PermanentSendError so the identity is marked unreachable
+// instead of being retried forever.
+import { GrammyError, InputFile, type Api } from 'grammy';
+import type { ChannelSender, OutboundMessage, SendResult } from '../../core/ports.js';
+import { PermanentSendError } from '../../core/ports.js';
+import { escapeHtml, inlineKeyboard, splitForTelegram } from './telegram-render.js';
+import { SendLimiter } from './send-limiter.js';
+
+const PERMANENT = [
+  /bot was blocked by the user/i,
+  /chat not found/i,
+  /user is deactivated/i,
+  /bot was kicked/i,
+  /bot is not a member/i,
+  /have no rights to send/i,
+  /bot can't initiate conversation/i,
+  /PEER_ID_INVALID/i,
+];
+
+export function permanentReason(e: unknown): string | null {
+  if (!(e instanceof GrammyError)) return null;
+  if (e.error_code !== 400 && e.error_code !== 403) return null;
+  return PERMANENT.some((re) => re.test(e.description)) ? e.description : null;
+}
+
+export class TelegramSender implements ChannelSender {
+  constructor(
+    private readonly api: Api,
+    private readonly limiter = new SendLimiter(),
+  ) {}
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    try {
+      return await this.sendUnsafe(message);
+    } catch (e) {
+      const reason = permanentReason(e);
+      if (reason) throw new PermanentSendError(`Telegram chat ${message.chatId}: ${reason}`, reason);
+      if (e instanceof GrammyError && e.error_code === 429) this.limiter.penalize(message.chatId, Number(e.parameters.retry_after ?? 1));
+      throw e;
+    }
+  }
+
+  private async sendUnsafe(message: OutboundMessage): Promise<SendResult> {
+    const chatId = message.chatId;
+    const keyboard = inlineKeyboard(message.buttons);
+    const replyTo = message.replyToExternalId ? Number(message.replyToExternalId) : undefined;
+    const reply_parameters = replyTo && Number.isInteger(replyTo) ? { message_id: replyTo, allow_sending_without_reply: true } : undefined;
+    let lastId: number | undefined;
+    if (message.image) {
+      await this.limiter.acquire(chatId);
+      const photo = await this.api.sendPhoto(chatId, new InputFile(message.image.png, message.image.filename), {
+        caption: message.image.caption ? escapeHtml(message.image.caption.slice(0, 1000)) : undefined,
+        parse_mode: 'HTML',
+      });
+      lastId = photo.message_id;
+    }
+    const chunks = splitForTelegram(message.text);
+    for (let i = 0; i < chunks.length; i++) {
+      const last = i === chunks.length - 1;
+      await this.limiter.acquire(chatId);
+      const sent = await this.api.sendMessage(chatId, escapeHtml(chunks[i]!), {
+        parse_mode: 'HTML',
+        reply_markup: last ? keyboard : undefined,
+        reply_parameters: i === 0 ? reply_parameters : undefined,
+        link_preview_options: { is_disabled: true },
+      });
+      lastId = sent.message_id;
+    }
+    if (lastId === undefined) throw new Error('nothing to send: empty text and no image');
+    return { externalMessageId: String(lastId) };
+  }
+}

@@ -1,0 +1,46 @@
+// /start: the one command a stranger can use, to link their account with an invite code
+// from `leadline user add`. A wrong or used code gets a polite refusal and links nothing.
+import { t, resolveLocale } from '../../i18n/index.js';
+import { isDomainError } from '../../errors.js';
+import { redeemInvite } from '../../users/index.js';
+import type { Identity } from '../../../prisma/generated/client.js';
+import type { Channel } from '../../../prisma/generated/enums.js';
+import type { Turn } from '../turn.js';
+import { reply, type Reply } from '../reply.js';
+import type { Command } from './command.js';
+import { say } from './command.js';
+
+/** "/start CODE" (Telegram deep links arrive this way too). */
+export const START_WITH_CODE = /^\/start(?:@\w+)?\s+(\S+)\s*$/i;
+
+export async function handleInviteStart(turn: Turn, known: Identity | null): Promise<Reply[]> {
+  const m = turn.message;
+  const code = START_WITH_CODE.exec(m.text.trim())![1]!;
+  const fallback = resolveLocale(m.languageCode, known?.languageCode, turn.workspace.locale);
+  try {
+    // a savepoint would be needed to keep the transaction usable after a failed redeem;
+    // redeemInvite fails before writing anything (the code is checked first), so it is safe
+    const { user } = await redeemInvite(turn.ctx, {
+      workspaceId: turn.workspace.id,
+      code,
+      identity: {
+        channel: m.channel as Channel,
+        externalId: m.externalUserId,
+        chatId: m.externalChatId,
+        displayName: m.displayName ?? null,
+        username: m.username ?? null,
+        languageCode: m.languageCode ?? null,
+      },
+    });
+    const locale = resolveLocale(user.locale, m.languageCode, turn.workspace.locale);
+    return [reply(t(locale, 'chat.start.linked', { name: user.name }))];
+  } catch (e) {
+    if (isDomainError(e)) return [reply(t(fallback, 'chat.start.refused'))];
+    throw e;
+  }
+}
+
+export const startCommands: Command[] = [
+  { names: ['start', 'старт'], run: async ({ actor }) => say(actor, 'chat.start.already', { name: actor.name ?? '' }) },
+  { names: ['help', 'помощь', 'справка'], run: async ({ actor }) => say(actor, 'chat.help') },
+];

@@ -1,0 +1,131 @@
+// A customer wrote: find or create the contact by channel identity, append the message to
+// their open conversation, capture a lead when they have no open lead or deal (assigned,
+// first response due), acknowledge them once, and push the message to the owner.
+import { systemActor } from '../actor.js';
+import { resolveLocale, t, formatDateTime } from '../i18n/index.js';
+import { findOrCreateContact } from '../contacts/find-or-create-contact.js';
+import { captureLead, openLeadForContact } from '../leads/index.js';
+import { loadTeamRecipient } from '../outbound/recipient.js';
+import type { Turn } from './turn.js';
+import { push } from './turn.js';
+import type { Reply } from './reply.js';
+import { channelLabel, leadButtons, messageBody } from './notify.js';
+import { nextOpening, parseBusinessHours } from './business-hours.js';
+import type { Channel } from '../../prisma/generated/enums.js';
+
+/** Message.externalId: unique per channel in a workspace ("chat:message" on Telegram). */
+export function messageExternalId(channel: string, chatId: string, messageId: string): string {
+  return channel === 'telegram' || channel === 'console' ? `${chatId}:${messageId}` : messageId;
+}
+
+export async function handleCustomerMessage(turn: Turn): Promise<Reply[]> {
+  const { ctx, workspace: ws, message: m } = turn;
+  const db = ctx.db;
+  const system = systemActor(ws);
+  const channel = m.channel as Channel;
+
+  const found = await findOrCreateContact(ctx, system, {
+    identity: {
+      channel,
+      externalId: m.externalUserId,
+      chatId: m.externalChatId,
+      displayName: m.displayName ?? null,
+      username: m.username ?? null,
+      languageCode: m.languageCode ?? null,
+    },
+    email: channel === 'email' ? m.email?.from : undefined,
+  });
+  const contact = found.contact;
+  const identity = found.identity;
+  if (!identity) throw new Error(`no identity for ${m.channel}:${m.externalUserId}`);
+  if (identity.chatId !== m.externalChatId || (m.languageCode && identity.languageCode !== m.languageCode)) {
+    await db.identity.update({
+      where: { id: identity.id },
+      data: { chatId: m.externalChatId, languageCode: m.languageCode ?? identity.languageCode, unreachable: false, unreachableReason: null },
+    });
+  }
+
+  let conversation = await db.conversation.findFirst({
+    where: { workspaceId: ws.id, contactId: contact.id, channel, status: 'open' },
+    orderBy: { lastMessageAt: 'desc' },
+  });
+  conversation ??= await db.conversation.create({
+    data: { workspaceId: ws.id, contactId: contact.id, channel, identityId: identity.id, subject: m.email?.subject ?? null },
+  });
+
+  const inserted = await db.message.createManyAndReturn({
+    data: [
+      {
+        workspaceId: ws.id,
+        conversationId: conversation.id,
+        direction: 'inbound',
+        channel,
+        externalId: messageExternalId(channel, m.externalChatId, m.messageExternalId),
+        text: m.text,
+        attachments: m.attachments,
+        createdAt: new Date(m.receivedAt),
+      },
+    ],
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  // the same platform message under another dedupe key: already handled
+  if (inserted.length === 0) return [];
+  await db.conversation.update({
+    where: { id: conversation.id },
+    data: { lastMessageAt: turn.now, ...(conversation.identityId !== identity.id ? { identityId: identity.id } : {}) },
+  });
+
+  const openLead = await openLeadForContact(ctx, contact.id);
+  const openDeal = openLead
+    ? null
+    : await db.deal.findFirst({ where: { workspaceId: ws.id, contactId: contact.id, status: 'open' }, orderBy: { id: 'desc' } });
+  const name = contact.name;
+
+  if (!openLead && !openDeal) {
+    const lead = await captureLead(ctx, system, { contactId: contact.id, source: channel, text: m.text || messageBody('en', '', m.attachments), conversationId: conversation.id });
+    const customerLocale = resolveLocale(m.languageCode, identity.languageCode, ws.locale);
+    const opening = nextOpening(turn.now, ws.timezone, parseBusinessHours(ws.businessHours));
+    push(turn, {
+      identityId: identity.id,
+      text: opening
+        ? t(customerLocale, 'chat.customer.ack_after_hours', { when: formatDateTime(customerLocale, opening, ws.timezone) })
+        : t(customerLocale, 'chat.customer.ack'),
+      dedupeKey: `ack:${m.dedupeKey}`,
+    });
+    if (lead.assigneeId) {
+      const to = await loadTeamRecipient(db, lead.assigneeId);
+      if (to?.identityId) {
+        const lines = [
+          t(to.locale, 'chat.notify.new_lead', { leadId: lead.id, name, channel: channelLabel(to.locale, channel), text: messageBody(to.locale, m.text, m.attachments) }),
+        ];
+        if (lead.firstResponseDueAt) lines.push(t(to.locale, 'chat.notify.new_lead_due', { due: formatDateTime(to.locale, lead.firstResponseDueAt, to.timezone) }));
+        push(turn, {
+          identityId: to.identityId,
+          text: lines.join('\n\n'),
+          buttons: leadButtons(to.locale, lead.id),
+          ref: { userId: to.userId, conversationId: conversation.id, leadId: lead.id },
+          dedupeKey: `notify:${m.dedupeKey}`,
+        });
+      } else turn.deps.logger?.warn({ leadId: lead.id, userId: lead.assigneeId }, 'assignee has no reachable channel');
+    }
+    return [];
+  }
+
+  // an open lead or deal: forward to its owner as it arrives
+  const ownerId = openLead ? openLead.assigneeId : openDeal!.ownerId;
+  if (!ownerId) return [];
+  const to = await loadTeamRecipient(db, ownerId);
+  if (!to?.identityId) return [];
+  const body = messageBody(to.locale, m.text, m.attachments);
+  const channelName = channelLabel(to.locale, channel);
+  push(turn, {
+    identityId: to.identityId,
+    text: openLead
+      ? t(to.locale, 'chat.notify.forward', { name, channel: channelName, leadId: openLead.id, text: body })
+      : t(to.locale, 'chat.notify.forward_no_lead', { name, channel: channelName, text: body }),
+    ref: { userId: to.userId, conversationId: conversation.id, leadId: openLead?.id, dealId: openDeal?.id },
+    dedupeKey: `forward:${m.dedupeKey}`,
+  });
+  return [];
+}

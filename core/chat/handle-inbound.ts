@@ -1,0 +1,77 @@
+// The one entry point of every transport: dedupe, decide who speaks, run the customer flow
+// or the manager assistant in one transaction, then push collected messages to the outbox.
+// Returns the replies for the speaker's own chat (the transport renders and sends them).
+import type { InboundMessage } from './inbound.js';
+import type { ChatDeps, Turn } from './turn.js';
+import type { Reply } from './reply.js';
+import { reply } from './reply.js';
+import type { DbOrTx } from '../db.js';
+import { coreContext } from '../context.js';
+import { isDomainError, describeError } from '../errors.js';
+import { t, resolveLocale } from '../i18n/index.js';
+import { resolveSpeaker } from './speaker.js';
+import { handleCustomerMessage } from './customer-flow.js';
+import { handleMemberMessage } from './manager.js';
+import { handleInviteStart, START_WITH_CODE } from './commands/start.js';
+import type { OutboxItem } from '../ports.js';
+
+const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
+
+/** Claims the dedupe key; false when this event was handled already. Never aborts a transaction. */
+async function claimEvent(db: DbOrTx, m: InboundMessage): Promise<boolean> {
+  const { count } = await db.inboundEvent.createMany({
+    data: [{ dedupeKey: m.dedupeKey, source: m.channel, receivedAt: new Date(m.receivedAt), processedAt: new Date() }],
+    skipDuplicates: true,
+  });
+  return count === 1;
+}
+
+export async function handleInbound(deps: ChatDeps, message: InboundMessage): Promise<Reply[]> {
+  const workspaceId = message.workspaceId ?? deps.defaultWorkspaceId;
+  const workspace = await deps.db.workspace.findUnique({ where: { id: workspaceId } });
+  if (!workspace) throw new Error(`inbound message for unknown workspace ${workspaceId}`);
+  const now = deps.clock.now();
+  let out: OutboxItem[] = [];
+  let locale = resolveLocale(message.languageCode, workspace.locale);
+  let isMember = false;
+
+  let replies: Reply[] | null;
+  try {
+    replies = await deps.db.$transaction(async (tx) => {
+      if (!(await claimEvent(tx, message))) return null;
+      const turn: Turn = {
+        deps,
+        ctx: coreContext(tx, { clock: deps.clock, scheduler: deps.scheduler, llm: deps.llm }),
+        workspace,
+        message,
+        now,
+        out: [],
+      };
+      out = turn.out;
+      const speaker = await resolveSpeaker(tx, workspace, message);
+      if (speaker.kind === 'member') {
+        isMember = true;
+        locale = speaker.actor.locale;
+        return handleMemberMessage(turn, speaker);
+      }
+      // not a team member: the only command reachable is linking with an invite code
+      const text = message.text.trim();
+      if (!message.callbackData && START_WITH_CODE.test(text)) return handleInviteStart(turn, speaker.identity);
+      if (message.callbackData) return [reply(t(locale, 'chat.customer.button_ignored'))];
+      if (/^\/start(@\w+)?$/i.test(text) && message.attachments.length === 0) return [reply(t(locale, 'chat.customer.welcome'))];
+      return handleCustomerMessage(turn);
+    }, TX_OPTIONS);
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    // an expected refusal: the turn rolled back (its outbox items are dropped); record the
+    // event so a redelivery stays quiet
+    if (!(await claimEvent(deps.db, message))) return [];
+    deps.logger?.info({ dedupeKey: message.dedupeKey, key: e.key }, 'inbound refused');
+    return isMember ? [reply(t(locale, 'chat.error', { detail: describeError(e, locale) }))] : [];
+  }
+  if (replies === null) return [];
+  for (const [i, item] of out.entries()) {
+    await deps.outbox.enqueue({ ...item, dedupeKey: item.dedupeKey ?? `${message.dedupeKey}#${i}` });
+  }
+  return replies;
+}

@@ -1,0 +1,104 @@
+// A manager answers a customer: by replying to a pushed customer message (Telegram reply,
+// Slack thread) or with "/reply N text". The text goes back on the customer's channel
+// through the outbox, is stored as an outbound Message, and marks the lead's first response.
+import type { Actor } from '../actor.js';
+import { assertCanAccess } from '../actor.js';
+import { t } from '../i18n/index.js';
+import { notFound } from '../errors.js';
+import { markFirstResponse } from '../leads/index.js';
+import { recordActivity } from '../audit.js';
+import type { Turn } from './turn.js';
+import { push } from './turn.js';
+import { reply, type Reply } from './reply.js';
+
+/** The conversation a pushed message (NotificationRef) belongs to, if the manager replied to one. */
+export async function findReplyTarget(turn: Turn) {
+  const m = turn.message;
+  if (!m.replyToExternalId) return null;
+  return turn.ctx.db.notificationRef.findUnique({
+    where: { channel_chatId_externalMessageId: { channel: m.channel, chatId: m.externalChatId, externalMessageId: m.replyToExternalId } },
+  });
+}
+
+export async function relayToConversation(turn: Turn, actor: Actor, conversationId: number, text: string, leadId?: number | null): Promise<Reply> {
+  const db = turn.ctx.db;
+  const conversation = await db.conversation.findFirst({
+    where: { id: conversationId, workspaceId: actor.workspaceId },
+    include: { contact: true },
+  });
+  if (!conversation?.identityId) return reply(t(actor.locale, 'chat.relay.no_conversation', { id: leadId ?? conversationId }));
+  const lead = leadId
+    ? await db.lead.findFirst({ where: { id: leadId, workspaceId: actor.workspaceId } })
+    : await db.lead.findFirst({ where: { conversationId, workspaceId: actor.workspaceId }, orderBy: { id: 'desc' } });
+  const deal = lead ? null : await db.deal.findFirst({ where: { contactId: conversation.contactId, workspaceId: actor.workspaceId, status: 'open' } });
+  if (lead) assertCanAccess(actor, lead.assigneeId, 'what.lead', lead.id);
+  else if (deal) assertCanAccess(actor, deal.ownerId, 'what.deal', deal.id);
+  else assertCanAccess(actor, conversation.contact.ownerId, 'what.contact', conversation.contactId);
+
+  const message = await db.message.create({
+    data: {
+      workspaceId: actor.workspaceId,
+      conversationId,
+      direction: 'outbound',
+      channel: conversation.channel,
+      text,
+      authorUserId: actor.userId,
+      deliveryStatus: 'queued',
+    },
+  });
+  await db.conversation.update({ where: { id: conversationId }, data: { lastMessageAt: turn.now } });
+  const threadHeaders = await emailThreadHeaders(turn, conversationId, conversation.channel);
+  push(turn, {
+    identityId: conversation.identityId,
+    text,
+    messageId: message.id,
+    notifyOnFailureUserId: actor.userId,
+    dedupeKey: `relay:${message.id}`,
+    ...(conversation.channel === 'email' ? { subject: replySubject(conversation.subject), headers: threadHeaders } : {}),
+  });
+  if (lead && !lead.firstResponseAt) await markFirstResponse(turn.ctx, lead.id, turn.now);
+  await recordActivity(db, actor, {
+    type: 'message.sent',
+    contactId: conversation.contactId,
+    leadId: lead?.id ?? null,
+    dealId: deal?.id ?? null,
+    data: { messageId: message.id, channel: conversation.channel },
+  });
+  return reply(t(actor.locale, 'chat.relay.sent', { name: conversation.contact.name }));
+}
+
+function replySubject(subject: string | null): string | undefined {
+  if (!subject) return undefined;
+  return /^re:/i.test(subject) ? subject : `Re: ${subject}`;
+}
+
+/** Email answers keep the thread: In-Reply-To / References of the customer's last message. */
+async function emailThreadHeaders(turn: Turn, conversationId: number, channel: string): Promise<Record<string, string> | undefined> {
+  if (channel !== 'email') return undefined;
+  const last = await turn.ctx.db.message.findFirst({
+    where: { conversationId, direction: 'inbound', externalId: { not: null } },
+    orderBy: { createdAt: 'desc' },
+  });
+  if (!last?.externalId) return undefined;
+  return { 'In-Reply-To': last.externalId, References: last.externalId };
+}
+
+/** A manager's reply to a pushed message; null when the message is not a reply to one. */
+export async function relayReply(turn: Turn, actor: Actor): Promise<Reply | null> {
+  const ref = await findReplyTarget(turn);
+  if (!ref?.conversationId) return null;
+  if (!turn.message.text.trim()) return null;
+  return relayToConversation(turn, actor, ref.conversationId, turn.message.text, ref.leadId);
+}
+
+/** "/reply N text": answer lead N's customer. */
+export async function relayToLead(turn: Turn, actor: Actor, leadId: number, text: string): Promise<Reply> {
+  const lead = await turn.ctx.db.lead.findFirst({ where: { id: leadId, workspaceId: actor.workspaceId } });
+  if (!lead) throw notFound('what.lead', { id: leadId });
+  assertCanAccess(actor, lead.assigneeId, 'what.lead', lead.id);
+  const conversationId =
+    lead.conversationId ??
+    (await turn.ctx.db.conversation.findFirst({ where: { contactId: lead.contactId, status: 'open' }, orderBy: { lastMessageAt: 'desc' } }))?.id;
+  if (!conversationId) return reply(t(actor.locale, 'chat.relay.no_conversation', { id: leadId }));
+  return relayToConversation(turn, actor, conversationId, text, lead.id);
+}

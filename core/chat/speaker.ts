@@ -1,0 +1,47 @@
+// Who is speaking: an identity linked to an active team member is the manager assistant's
+// user; anyone else is a customer, whatever they type.
+import type { Actor } from '../actor.js';
+import type { DbOrTx } from '../db.js';
+import { resolveLocale } from '../i18n/index.js';
+import type { Identity, User, Workspace } from '../../prisma/generated/client.js';
+import type { InboundMessage } from './inbound.js';
+import type { Channel } from '../../prisma/generated/enums.js';
+
+export type Speaker =
+  | { kind: 'member'; actor: Actor; user: User; identity: Identity }
+  | { kind: 'customer'; identity: Identity | null };
+
+function validTz(tz: string | null | undefined): tz is string {
+  if (!tz) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function memberActor(ws: Workspace, user: User, identity: Pick<Identity, 'languageCode'> | null): Actor {
+  return {
+    userId: user.id,
+    workspaceId: ws.id,
+    role: user.role,
+    locale: resolveLocale(user.locale, identity?.languageCode, ws.locale),
+    timezone: validTz(user.timezone) ? user.timezone : ws.timezone,
+    name: user.name,
+  };
+}
+
+export async function resolveSpeaker(db: DbOrTx, ws: Workspace, m: InboundMessage): Promise<Speaker> {
+  const identity = await db.identity.findUnique({
+    where: { workspaceId_channel_externalId: { workspaceId: ws.id, channel: m.channel as Channel, externalId: m.externalUserId } },
+    include: { user: true },
+  });
+  if (identity?.user && identity.user.active && identity.user.workspaceId === ws.id) {
+    const { user, ...plain } = identity;
+    return { kind: 'member', actor: memberActor(ws, user, { languageCode: m.languageCode ?? identity.languageCode }), user, identity: plain };
+  }
+  if (!identity) return { kind: 'customer', identity: null };
+  const { user: _user, ...plain } = identity;
+  return { kind: 'customer', identity: plain };
+}

@@ -1,0 +1,59 @@
+// One inbound message being handled: the dependencies, the transaction-bound context, the
+// workspace, and the outbox items collected while handling (enqueued after commit, so a
+// rolled-back turn never sends anything).
+import type { CoreContext } from '../context.js';
+import type { Db } from '../db.js';
+import type { Clock, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
+import type { Workspace } from '../../prisma/generated/client.js';
+import type { InboundMessage } from './inbound.js';
+import type { Intent } from './parse/intent.js';
+import type { Locale } from '../i18n/index.js';
+import type { ClarifyStore } from './clarify-store.js';
+import type { Actor } from '../actor.js';
+import type { Reply } from './reply.js';
+
+/** Plain language -> intent (rules now, an LLM later: any implementation of this interface). */
+export interface IntentParser {
+  parse(text: string, options: { now: Date; timezone: string; locale: Locale }): Promise<Intent>;
+}
+
+/** Optional hook the digest module plugs in: composes the speaker's digest now. */
+export type DigestHook = (ctx: CoreContext, actor: Actor) => Promise<Reply[]>;
+
+export interface ChatLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ChatDeps {
+  db: Db;
+  clock: Clock;
+  outbox: Outbox;
+  /** the workspace messages without their own workspaceId belong to */
+  defaultWorkspaceId: number;
+  scheduler?: Scheduler;
+  llm?: Llm;
+  /** plain language -> intent; without it only slash commands and buttons work */
+  parser?: IntentParser;
+  /** keeps clarify options server-side so button data stays short */
+  clarify?: ClarifyStore;
+  digest?: DigestHook;
+  logger?: ChatLogger;
+}
+
+export interface Turn {
+  deps: ChatDeps;
+  ctx: CoreContext;
+  workspace: Workspace;
+  message: InboundMessage;
+  now: Date;
+  /** messages to push through the outbox once the turn's transaction has committed */
+  out: OutboxItem[];
+  /** the identity the speaker wrote from (set for team members) */
+  speakerIdentityId?: number;
+}
+
+export function push(turn: Turn, item: Omit<OutboxItem, 'workspaceId'>): void {
+  turn.out.push({ workspaceId: turn.workspace.id, ...item });
+}
