@@ -1,6 +1,7 @@
 // `leadline` command line. Each command lives in commands/ and registers itself here.
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.js';
+import { registerDigest } from './commands/digest.js';
 import { registerParse } from './commands/parse.js';
 
 const program = new Command();
@@ -11,6 +12,7 @@ program
   .configureOutput({ outputError: (str, write) => write(str) });
 
 registerMigrate(program);
+registerDigest(program);
 registerParse(program);
 
 program.exitOverride((err) => {

@@ -1,0 +1,135 @@
+// The Scheduler port on BullMQ: one delayed job per reminder occurrence and one per SLA check.
+// Reminder job ids are deterministic, "reminder-<taskId>-<dueAtMs>" (BullMQ forbids ':' in
+// custom ids), so scheduling the same occurrence twice is a no-op. A moved (edited, snoozed)
+// task gets a new job and its previous one is removed; the worker also drops any job whose
+// due time no longer matches the task, so a removal that loses a race is harmless.
+import { Queue, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Scheduler } from '../../core/ports.js';
+import type { BulkReminderScheduler, ReminderPlan } from '../../core/reminders/reconcile.js';
+import type { BulkSlaScheduler, SlaPlan } from '../../core/sla/reconcile.js';
+import type { ReminderJobData } from '../../core/reminders/fire-reminder.js';
+import type { SlaJobData } from '../../core/sla/check-sla.js';
+import type { QueueSettings } from './connection.js';
+
+export const REMINDER_QUEUE = 'reminders';
+export const SLA_QUEUE = 'sla';
+
+export function reminderJobId(taskId: number, dueAtMs: number): string {
+  return `reminder-${taskId}-${dueAtMs}`;
+}
+
+export function slaJobId(leadId: number): string {
+  return `sla-${leadId}`;
+}
+
+const REMINDER_JOB: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  // kept a week: re-adding a fired occurrence (reconciliation, a retried schedule) stays a no-op
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+const SLA_JOB: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  // removed once done so a later "remind in 10 min" can reuse sla-<leadId>
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export function redisUrlOf(settings: QueueSettings): string {
+  const url = (settings.connection as { url?: string }).url;
+  if (!url) throw new Error('queue settings carry no Redis URL (use queueSettings(redisUrl, prefix))');
+  return url;
+}
+
+export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSlaScheduler {
+  readonly reminders: Queue<ReminderJobData>;
+  readonly sla: Queue<SlaJobData>;
+  private readonly redis: Redis;
+  private readonly currentKey: string;
+
+  constructor(settings: QueueSettings) {
+    const base = { connection: settings.connection, prefix: settings.prefix };
+    this.reminders = new Queue<ReminderJobData>(REMINDER_QUEUE, base);
+    this.sla = new Queue<SlaJobData>(SLA_QUEUE, base);
+    this.redis = new Redis(redisUrlOf(settings), { maxRetriesPerRequest: 3 });
+    // taskId -> id of its current reminder job, to remove it when the task moves
+    this.currentKey = `${settings.prefix}:${REMINDER_QUEUE}:current`;
+  }
+
+  private reminderJob(taskId: number, dueAt: Date) {
+    const dueAtMs = dueAt.getTime();
+    if (!Number.isFinite(dueAtMs)) throw new Error(`invalid due time for task ${taskId}`);
+    return {
+      name: 'fire',
+      data: { taskId, dueAtMs },
+      opts: { ...REMINDER_JOB, jobId: reminderJobId(taskId, dueAtMs), delay: Math.max(0, dueAtMs - Date.now()) },
+    };
+  }
+
+  async scheduleReminder(taskId: number, dueAt: Date): Promise<void> {
+    const job = this.reminderJob(taskId, dueAt);
+    const previous = await this.redis.hget(this.currentKey, String(taskId));
+    await this.reminders.add(job.name, job.data, job.opts);
+    await this.redis.hset(this.currentKey, String(taskId), job.opts.jobId);
+    if (previous && previous !== job.opts.jobId) await this.removeQuietly(previous);
+  }
+
+  async cancelReminder(taskId: number): Promise<void> {
+    const previous = await this.redis.hget(this.currentKey, String(taskId));
+    await this.redis.hdel(this.currentKey, String(taskId));
+    if (previous) await this.removeQuietly(previous);
+  }
+
+  /** Bulk add (reconciliation, imports, the benchmark): existing ids are left as they are. */
+  async scheduleReminders(plans: ReminderPlan[]): Promise<void> {
+    for (let i = 0; i < plans.length; i += 1000) {
+      const chunk = plans.slice(i, i + 1000).map((p) => this.reminderJob(p.taskId, p.dueAt));
+      await this.reminders.addBulk(chunk);
+      const pipeline = this.redis.pipeline();
+      for (const j of chunk) pipeline.hset(this.currentKey, String(j.data.taskId), j.opts.jobId);
+      await pipeline.exec();
+    }
+  }
+
+  async scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void> {
+    const dueAtMs = dueAt.getTime();
+    if (!Number.isFinite(dueAtMs)) throw new Error(`invalid SLA due time for lead ${leadId}`);
+    const id = slaJobId(leadId);
+    const existing = await this.sla.getJob(id);
+    if (existing?.data.dueAtMs === dueAtMs) return;
+    if (existing) await this.removeQuietly(id, this.sla);
+    const opts = { ...SLA_JOB, delay: Math.max(0, dueAtMs - Date.now()) };
+    const added = await this.sla.add('check', { leadId, dueAtMs }, { ...opts, jobId: id });
+    // the old check is running right now and could not be removed: add this one beside it
+    if (added.data.dueAtMs !== dueAtMs) await this.sla.add('check', { leadId, dueAtMs }, { ...opts, jobId: `${id}-${dueAtMs}` });
+  }
+
+  async scheduleSlaChecks(plans: SlaPlan[]): Promise<void> {
+    for (let i = 0; i < plans.length; i += 1000) {
+      await this.sla.addBulk(
+        plans.slice(i, i + 1000).map((p) => ({
+          name: 'check',
+          data: { leadId: p.leadId, dueAtMs: p.dueAt.getTime() },
+          opts: { ...SLA_JOB, jobId: slaJobId(p.leadId), delay: Math.max(0, p.dueAt.getTime() - Date.now()) },
+        })),
+      );
+    }
+  }
+
+  private async removeQuietly(jobId: string, queue: Queue = this.reminders): Promise<void> {
+    try {
+      await queue.remove(jobId);
+    } catch {
+      // locked by a worker right now: the worker's staleness check drops it
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.reminders.close(), this.sla.close()]);
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,107 @@
+// Composition of the push side for the `worker` role: the outbound queue, reminders and
+// SLA checks. bots/main.ts calls
+//   const scheduler = createScheduler(settings); const outbox = createOutbox(settings);
+//   const workers = await startWorkers({ ctx: coreContext(db, { scheduler }), settings, senders, logger });
+//   ... await workers.close();
+// startWorkers also reconciles reminders and SLA checks with Postgres and warns when Redis
+// may evict keys. Any number of processes may run it on one Redis and one Postgres.
+import type { Logger } from 'pino';
+import type { CoreContext } from '../../core/context.js';
+import type { ChannelSenders } from '../../core/outbound/deliver.js';
+import { reconcileReminders, type ReconcileReport } from '../../core/reminders/reconcile.js';
+import { reconcileSlaChecks } from '../../core/sla/reconcile.js';
+import type { ReminderJobData, FireOutcome } from '../../core/reminders/fire-reminder.js';
+import type { QueueSettings } from './connection.js';
+import { BullMQOutbox, startOutboundWorker, type OutboundJobOptions } from './outbound-queue.js';
+import type { ChannelLimits } from './rate-limit.js';
+import { checkEvictionPolicy } from './redis-policy.js';
+import { BullMQScheduler, redisUrlOf } from './reminder-scheduler.js';
+import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
+
+export function createScheduler(settings: QueueSettings): BullMQScheduler {
+  return new BullMQScheduler(settings);
+}
+
+export function createOutbox(settings: QueueSettings, options?: OutboundJobOptions): BullMQOutbox {
+  return new BullMQOutbox(settings, options);
+}
+
+export interface StartWorkersOptions {
+  ctx: CoreContext;
+  settings: QueueSettings;
+  senders: ChannelSenders;
+  logger?: Logger;
+  /** defaults: outbound 20, reminders 20, SLA 5 */
+  concurrency?: { outbound?: number; reminders?: number; sla?: number };
+  limits?: ChannelLimits;
+  outboundJobs?: OutboundJobOptions;
+  /** how long a crashed worker's job stays locked before another takes it (default 30 s) */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** overdue reminders older than this are not sent at start-up (default 7 days) */
+  reminderCatchUpMs?: number;
+  /** skip the start-up reconciliation (tests of a single piece) */
+  reconcile?: boolean;
+  onReminder?: (data: ReminderJobData, outcome: FireOutcome, firedAt: number) => void;
+}
+
+export interface RunningWorkers {
+  scheduler: BullMQScheduler;
+  outbox: BullMQOutbox;
+  startup: { reminders?: ReconcileReport; slaChecks?: number; redisPolicy: string };
+  close(): Promise<void>;
+}
+
+export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
+  const { settings, logger } = options;
+  const redisUrl = redisUrlOf(settings);
+  const scheduler = createScheduler(settings);
+  const outbox = createOutbox(settings, options.outboundJobs);
+  const ctx: CoreContext = { ...options.ctx, scheduler };
+  const timing = { lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs };
+
+  const policy = await checkEvictionPolicy(redisUrl);
+  let redisPolicy: string;
+  if (policy.ok === true) redisPolicy = 'noeviction';
+  else if (policy.ok === false) {
+    redisPolicy = policy.policy;
+    logger?.warn(
+      { policy: policy.policy },
+      `Redis maxmemory-policy is "${policy.policy}", not "noeviction": under memory pressure Redis may drop queued reminders and messages. Set maxmemory-policy noeviction.`,
+    );
+  } else {
+    redisPolicy = 'unknown';
+    logger?.warn({ reason: policy.reason }, 'Could not check Redis maxmemory-policy (CONFIG GET not allowed?); make sure it is noeviction.');
+  }
+
+  const outbound = startOutboundWorker({
+    ctx,
+    settings,
+    redisUrl,
+    senders: options.senders,
+    outbox,
+    logger,
+    concurrency: options.concurrency?.outbound,
+    limits: options.limits,
+    ...timing,
+  });
+  const reminders = startReminderWorker({ ctx, settings, outbox, scheduler, logger, concurrency: options.concurrency?.reminders, onReminder: options.onReminder, ...timing });
+  const sla = startSlaWorker({ ctx, settings, outbox, logger, concurrency: options.concurrency?.sla, ...timing });
+
+  const startup: RunningWorkers['startup'] = { redisPolicy };
+  if (options.reconcile !== false) {
+    startup.reminders = await reconcileReminders(ctx, scheduler, new Date(), { catchUpMs: options.reminderCatchUpMs });
+    startup.slaChecks = await reconcileSlaChecks(ctx, scheduler);
+    logger?.info({ reminders: startup.reminders, slaChecks: startup.slaChecks }, 'reminders and SLA checks reconciled with the database');
+  }
+
+  return {
+    scheduler,
+    outbox,
+    startup,
+    async close() {
+      await Promise.all([reminders.close(), sla.close(), outbound.close()]);
+      await Promise.all([scheduler.close(), outbox.close()]);
+    },
+  };
+}

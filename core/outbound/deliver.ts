@@ -1,0 +1,217 @@
+// Delivers one OutboxItem: resolves the identity to a channel + chat, sends it with the
+// channel's sender, and records the outcome (NotificationRef, Message status, the
+// OutboundDelivery ledger for deduplicated items, Activity and the identity's
+// reachability on permanent failure). Transport-free: the queue worker calls it and
+// owns retries, rate limits and the crash-recovery story.
+import type { Channel } from '../../prisma/generated/enums.js';
+import { recordActivity } from '../audit.js';
+import type { CoreContext } from '../context.js';
+import { inTx } from '../db.js';
+import type { ChannelSender, Outbox, OutboxItem, OutboundMessage } from '../ports.js';
+import { PermanentSendError } from '../ports.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { loadTeamRecipient } from './recipient.js';
+
+export type ChannelSenders = Partial<Record<Channel, ChannelSender>>;
+
+export interface DeliveryTarget {
+  channel: Channel;
+  chatId: string;
+  identityId: number;
+}
+
+export type DeliveryOutcome =
+  | { status: 'sent'; externalMessageId: string; target: DeliveryTarget }
+  /** the dedupe key was already delivered (or given up on): nothing sent */
+  | { status: 'duplicate' }
+  /** not sent and never will be (unreachable identity, no chat) */
+  | { status: 'skipped'; reason: string }
+  /** the platform refused for good: recorded, not retried */
+  | { status: 'failed'; reason: string };
+
+export interface DeliverOptions {
+  /** called right before the platform call (rate limiting); may throw to postpone */
+  beforeSend?: (target: DeliveryTarget) => Promise<void>;
+  /** where to queue the "could not be delivered" notice for item.notifyOnFailureUserId */
+  outbox?: Outbox;
+}
+
+/** Final states of the ledger: a key in one of these is never sent again. */
+const FINAL = ['sent', 'failed', 'skipped'];
+
+export class MissingSenderError extends Error {
+  constructor(readonly channel: string) {
+    super(`no sender is configured for channel ${channel} in this process`);
+    this.name = 'MissingSenderError';
+  }
+}
+
+export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSenders, item: OutboxItem, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
+  const db = ctx.db;
+  if (item.dedupeKey) {
+    const done = await db.outboundDelivery.findUnique({ where: { dedupeKey: item.dedupeKey }, select: { status: true } });
+    if (done && FINAL.includes(done.status)) return { status: 'duplicate' };
+  }
+  const identity = await db.identity.findFirst({
+    where: { id: item.identityId, workspaceId: item.workspaceId },
+    select: { id: true, channel: true, chatId: true, unreachable: true, unreachableReason: true },
+  });
+  if (!identity) {
+    await recordGivenUp(ctx, item, 'skipped', 'identity_not_found', options.outbox);
+    return { status: 'skipped', reason: 'identity_not_found' };
+  }
+  if (identity.unreachable) {
+    const reason = `unreachable: ${identity.unreachableReason ?? 'unknown'}`;
+    await recordGivenUp(ctx, item, 'skipped', reason, options.outbox);
+    return { status: 'skipped', reason };
+  }
+  if (!identity.chatId) {
+    await recordGivenUp(ctx, item, 'skipped', 'no_chat', options.outbox);
+    return { status: 'skipped', reason: 'no_chat' };
+  }
+  const sender = senders[identity.channel];
+  if (!sender) throw new MissingSenderError(identity.channel);
+  const target: DeliveryTarget = { channel: identity.channel, chatId: identity.chatId, identityId: identity.id };
+  await options.beforeSend?.(target);
+
+  if (item.dedupeKey) {
+    // "sending" marks that the platform call may have happened if this process dies now
+    await db.outboundDelivery.upsert({
+      where: { dedupeKey: item.dedupeKey },
+      create: { dedupeKey: item.dedupeKey, workspaceId: item.workspaceId, identityId: identity.id, status: 'sending', attempts: 1 },
+      update: { status: 'sending', attempts: { increment: 1 } },
+    });
+  }
+  let externalMessageId: string;
+  try {
+    ({ externalMessageId } = await sender.send(toOutboundMessage(item, target)));
+  } catch (e) {
+    if (!(e instanceof PermanentSendError)) throw e;
+    await recordPermanentFailure(ctx, item, identity.id, e.reason || e.message, options.outbox);
+    return { status: 'failed', reason: e.reason || e.message };
+  }
+  await recordSent(ctx, item, target, externalMessageId);
+  return { status: 'sent', externalMessageId, target };
+}
+
+export function toOutboundMessage(item: OutboxItem, target: DeliveryTarget): OutboundMessage {
+  const message: OutboundMessage = { channel: target.channel, chatId: target.chatId, text: item.text };
+  if (item.buttons?.length) message.buttons = item.buttons;
+  if (item.replyToExternalId) message.replyToExternalId = item.replyToExternalId;
+  if (item.subject) message.subject = item.subject;
+  if (item.headers) message.headers = item.headers;
+  if (item.image) {
+    message.image = { png: Uint8Array.from(Buffer.from(item.image.pngBase64, 'base64')), filename: item.image.filename, caption: item.image.caption };
+  }
+  return message;
+}
+
+async function recordSent(ctx: CoreContext, item: OutboxItem, target: DeliveryTarget, externalMessageId: string) {
+  const now = ctx.clock.now();
+  await inTx(ctx.db, async (tx) => {
+    if (item.ref && Object.values(item.ref).some((v) => v !== undefined && v !== null)) {
+      await tx.notificationRef.createMany({
+        data: [
+          {
+            workspaceId: item.workspaceId,
+            channel: target.channel,
+            chatId: target.chatId,
+            externalMessageId,
+            userId: item.ref.userId ?? null,
+            conversationId: item.ref.conversationId ?? null,
+            leadId: item.ref.leadId ?? null,
+            dealId: item.ref.dealId ?? null,
+            taskId: item.ref.taskId ?? null,
+          },
+        ],
+        skipDuplicates: true,
+      });
+    }
+    if (item.messageId) {
+      await tx.message.updateMany({ where: { id: item.messageId, workspaceId: item.workspaceId }, data: { deliveryStatus: 'sent' } });
+      // keep the platform id so replies and edits map back, unless another message already holds it
+      const clash = await tx.message.findFirst({ where: { workspaceId: item.workspaceId, channel: target.channel, externalId: externalMessageId }, select: { id: true } });
+      if (!clash) await tx.message.updateMany({ where: { id: item.messageId, externalId: null }, data: { externalId: externalMessageId } });
+    }
+    if (item.dedupeKey) {
+      await tx.outboundDelivery.update({ where: { dedupeKey: item.dedupeKey }, data: { status: 'sent', externalMessageId, sentAt: now, error: null } });
+    }
+  });
+}
+
+/** A permanent platform refusal: the identity is marked unreachable and the failure recorded. */
+async function recordPermanentFailure(ctx: CoreContext, item: OutboxItem, identityId: number, reason: string, outbox?: Outbox) {
+  await ctx.db.identity.updateMany({ where: { id: identityId }, data: { unreachable: true, unreachableReason: reason.slice(0, 500) } });
+  await recordGivenUp(ctx, item, 'failed', reason, outbox);
+}
+
+/**
+ * Records an item that will not be delivered (skipped, refused, or out of retries): message
+ * status, ledger, a "delivery.failed" Activity on the timeline, and the notice to the sender.
+ */
+export async function recordGivenUp(ctx: CoreContext, item: OutboxItem, status: 'failed' | 'skipped', reason: string, outbox?: Outbox) {
+  const subject = await timelineSubject(ctx, item);
+  await inTx(ctx.db, async (tx) => {
+    if (item.messageId) {
+      await tx.message.updateMany({ where: { id: item.messageId, workspaceId: item.workspaceId }, data: { deliveryStatus: 'failed' } });
+    }
+    if (item.dedupeKey) {
+      await tx.outboundDelivery.upsert({
+        where: { dedupeKey: item.dedupeKey },
+        create: { dedupeKey: item.dedupeKey, workspaceId: item.workspaceId, identityId: item.identityId, status, error: reason.slice(0, 1000) },
+        update: { status, error: reason.slice(0, 1000) },
+      });
+    }
+    await recordActivity(tx, { workspaceId: item.workspaceId, userId: null }, {
+      type: status === 'failed' ? 'delivery.failed' : 'delivery.skipped',
+      contactId: subject.contactId,
+      leadId: item.ref?.leadId ?? null,
+      dealId: item.ref?.dealId ?? null,
+      taskId: item.ref?.taskId ?? null,
+      data: { identityId: item.identityId, reason, messageId: item.messageId ?? null, text: item.text.slice(0, 200) },
+    });
+  });
+  if (item.notifyOnFailureUserId && outbox) {
+    await notifyFailure(ctx, outbox, item, reason, subject.name);
+  }
+}
+
+async function timelineSubject(ctx: CoreContext, item: OutboxItem): Promise<{ contactId: number | null; name: string | null }> {
+  const identity = await ctx.db.identity.findUnique({
+    where: { id: item.identityId },
+    select: { contactId: true, displayName: true, username: true, contact: { select: { name: true } }, user: { select: { name: true } } },
+  });
+  return {
+    contactId: identity?.contactId ?? null,
+    name: identity?.contact?.name ?? identity?.user?.name ?? identity?.displayName ?? identity?.username ?? null,
+  };
+}
+
+const REASON_KEYS: Record<string, MessageKey> = {
+  blocked: 'outbound.reason.blocked',
+  chat_not_found: 'outbound.reason.chat_not_found',
+  invalid_address: 'outbound.reason.invalid_address',
+  deactivated: 'outbound.reason.deactivated',
+  no_chat: 'outbound.reason.no_chat',
+};
+
+async function notifyFailure(ctx: CoreContext, outbox: Outbox, item: OutboxItem, reason: string, name: string | null) {
+  const userId = item.notifyOnFailureUserId!;
+  const recipient = await loadTeamRecipient(ctx.db, userId);
+  if (!recipient?.identityId || recipient.identityId === item.identityId) return;
+  const locale = recipient.locale;
+  let reasonText: string;
+  if (REASON_KEYS[reason]) reasonText = t(locale, REASON_KEYS[reason]);
+  else if (reason.startsWith('unreachable: ')) reasonText = t(locale, 'outbound.reason.unreachable', { detail: reason.slice('unreachable: '.length) });
+  else if (reason.startsWith('gave_up: ')) reasonText = t(locale, 'outbound.reason.gave_up', { detail: reason.slice('gave_up: '.length) });
+  else reasonText = reason;
+  const key: MessageKey = item.messageId ? 'outbound.reply_failed' : 'outbound.message_failed';
+  await outbox.enqueue({
+    workspaceId: item.workspaceId,
+    identityId: recipient.identityId,
+    text: t(locale, key, { name: name ?? t(locale, 'outbound.someone'), reason: reasonText }),
+    ref: { userId, conversationId: item.ref?.conversationId, leadId: item.ref?.leadId, dealId: item.ref?.dealId },
+    // one notice per failed item
+    dedupeKey: item.dedupeKey ? `fail-${item.dedupeKey}` : item.messageId ? `fail-msg-${item.messageId}` : undefined,
+  });
+}

@@ -1,0 +1,52 @@
+// "Recurring tasks produce their next occurrence when one is done or passes": the passing
+// half. Idempotent: a series gets at most one later occurrence per due time, however often
+// this runs (reminder retries, reconciliation, a completion racing with the reminder).
+import type { Task } from '../../prisma/generated/client.js';
+import type { Tx } from '../db.js';
+import { recordActivity } from '../audit.js';
+import { nextOccurrence } from '../tasks/recurrence.js';
+import { timezoneOfUser } from '../users/load-member.js';
+
+/**
+ * The series' next occurrence after `task`, created when the series has no later task yet.
+ * Returns the later task (new or existing), or null when the series has ended.
+ */
+export async function ensureNextOccurrence(tx: Tx, task: Task, now: Date): Promise<{ task: Task; created: boolean } | null> {
+  if (!task.rrule) return null;
+  const seriesId = task.seriesId ?? task.id;
+  // serialise concurrent producers of the same series (reminder vs completion)
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(7411, ${seriesId})`;
+  const later = await tx.task.findFirst({
+    where: { OR: [{ seriesId }, { id: seriesId }], dueAt: { gt: task.dueAt } },
+    orderBy: { dueAt: 'asc' },
+  });
+  if (later) return { task: later, created: false };
+  const root = seriesId === task.id ? task : ((await tx.task.findUnique({ where: { id: seriesId } })) ?? task);
+  const timezone = await timezoneOfUser(tx, task.assigneeId);
+  const after = task.dueAt.getTime() > now.getTime() ? task.dueAt : now;
+  const dueAt = nextOccurrence(task.rrule, after, timezone, root.dueAt);
+  if (!dueAt) return null;
+  const next = await tx.task.create({
+    data: {
+      workspaceId: task.workspaceId,
+      title: task.title,
+      dueAt,
+      assigneeId: task.assigneeId,
+      creatorId: task.creatorId,
+      rrule: task.rrule,
+      seriesId,
+      leadId: task.leadId,
+      dealId: task.dealId,
+      contactId: task.contactId,
+    },
+  });
+  await recordActivity(tx, { workspaceId: task.workspaceId, userId: null }, {
+    type: 'task.created',
+    taskId: next.id,
+    leadId: next.leadId,
+    dealId: next.dealId,
+    contactId: next.contactId,
+    data: { title: next.title, dueAt: dueAt.toISOString(), seriesId, recurring: true, after: 'passed' },
+  });
+  return { task: next, created: true };
+}

@@ -1,0 +1,82 @@
+// Start-up reconciliation: Postgres is the truth, Redis only the schedule. Every open task
+// gets its reminder job again (adding an existing job id is a no-op), and every task whose
+// reminder is due but not settled (no claim, or claimed but the message was never
+// recorded as sent — e.g. Redis lost its data) is scheduled to fire now. Works in keyset
+// batches so 10^5 tasks cost a few queries and bulk adds.
+import type { CoreContext } from '../context.js';
+
+export interface ReminderPlan {
+  taskId: number;
+  dueAt: Date;
+}
+
+/** The bulk side of the reminder scheduler (the BullMQ scheduler implements it). */
+export interface BulkReminderScheduler {
+  scheduleReminders(plans: ReminderPlan[]): Promise<void>;
+}
+
+export interface ReconcileOptions {
+  batchSize?: number;
+  /** reminders overdue by more than this are not sent late (counted as tooOld); default 7 days */
+  catchUpMs?: number;
+}
+
+export interface ReconcileReport {
+  /** future reminders (re)scheduled */
+  upcoming: number;
+  /** overdue and unsettled: fired now */
+  overdue: number;
+  /** overdue and already delivered: left alone */
+  settled: number;
+  /** overdue beyond the catch-up window: not sent */
+  tooOld: number;
+}
+
+interface Row {
+  id: number;
+  due: Date;
+  settled: boolean;
+}
+
+export async function reconcileReminders(ctx: CoreContext, scheduler: BulkReminderScheduler, now: Date, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const batchSize = options.batchSize ?? 5000;
+  const since = new Date(now.getTime() - (options.catchUpMs ?? 7 * 24 * 3600 * 1000));
+  const report: ReconcileReport = { upcoming: 0, overdue: 0, settled: 0, tooOld: 0 };
+  let cursor = 0;
+  for (;;) {
+    const rows = await ctx.db.$queryRaw<Row[]>`
+      SELECT t.id, COALESCE(t."snoozedUntil", t."dueAt") AS due,
+        (COALESCE(t."snoozedUntil", t."dueAt") <= ${now} AND EXISTS (
+          SELECT 1 FROM "ReminderDelivery" r
+          WHERE r."taskId" = t.id AND r."dueAt" = COALESCE(t."snoozedUntil", t."dueAt")
+            AND (EXISTS (
+              SELECT 1 FROM "OutboundDelivery" o
+              WHERE o."dedupeKey" = 'rem-' || t.id || '-' || round(extract(epoch from COALESCE(t."snoozedUntil", t."dueAt")) * 1000)::bigint
+                AND o.status IN ('sent', 'failed', 'skipped'))
+              OR NOT EXISTS (
+              SELECT 1 FROM "Identity" i
+              WHERE i."userId" = t."assigneeId" AND NOT i.unreachable AND i."chatId" IS NOT NULL))
+        )) AS settled
+      FROM "Task" t
+      WHERE t.status = 'open' AND t.id > ${cursor}
+      ORDER BY t.id
+      LIMIT ${batchSize}`;
+    if (rows.length === 0) break;
+    cursor = rows[rows.length - 1]!.id;
+    const plans: ReminderPlan[] = [];
+    for (const row of rows) {
+      if (row.due.getTime() > now.getTime()) {
+        report.upcoming++;
+        plans.push({ taskId: row.id, dueAt: row.due });
+      } else if (row.settled) report.settled++;
+      else if (row.due.getTime() < since.getTime()) report.tooOld++;
+      else {
+        report.overdue++;
+        plans.push({ taskId: row.id, dueAt: row.due });
+      }
+    }
+    if (plans.length) await scheduler.scheduleReminders(plans);
+    if (rows.length < batchSize) break;
+  }
+  return report;
+}

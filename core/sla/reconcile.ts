@@ -1,0 +1,37 @@
+// Start-up reconciliation of SLA checks: every open lead still waiting for its first
+// response and not yet breached gets its check job again (idempotent per lead).
+import type { CoreContext } from '../context.js';
+
+export interface SlaPlan {
+  leadId: number;
+  dueAt: Date;
+}
+
+export interface BulkSlaScheduler {
+  scheduleSlaChecks(plans: SlaPlan[]): Promise<void>;
+}
+
+export async function reconcileSlaChecks(ctx: CoreContext, scheduler: BulkSlaScheduler, batchSize = 5000): Promise<number> {
+  let cursor = 0;
+  let total = 0;
+  for (;;) {
+    const leads = await ctx.db.lead.findMany({
+      where: {
+        id: { gt: cursor },
+        status: { in: ['new', 'in_progress'] },
+        firstResponseAt: null,
+        slaBreachedAt: null,
+        firstResponseDueAt: { not: null },
+      },
+      select: { id: true, firstResponseDueAt: true },
+      orderBy: { id: 'asc' },
+      take: batchSize,
+    });
+    if (leads.length === 0) break;
+    cursor = leads[leads.length - 1]!.id;
+    await scheduler.scheduleSlaChecks(leads.map((l) => ({ leadId: l.id, dueAt: l.firstResponseDueAt! })));
+    total += leads.length;
+    if (leads.length < batchSize) break;
+  }
+  return total;
+}
