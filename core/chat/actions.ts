@@ -3,9 +3,9 @@
 // sla:reassign:N, sla:remind:N:10m, deal:stage:N:Stage, deal:stages:N, deal:won:N,
 // clarify:TOKEN:INDEX|x. Every action checks the presser's permissions like the command would.
 import type { Actor } from '../actor.js';
-import { assertCanAccess } from '../actor.js';
+import { assertCanAccess, seesWholeTeam, systemActor } from '../actor.js';
 import { t } from '../i18n/index.js';
-import { notFound } from '../errors.js';
+import { forbidden, notFound } from '../errors.js';
 import { assignLead, pickRoundRobinAssignee } from '../leads/index.js';
 import { loadTeamRecipient } from '../outbound/recipient.js';
 import type { Turn } from './turn.js';
@@ -85,11 +85,13 @@ async function slaAction(turn: Turn, actor: Actor, verb: string, id: number, arg
     return remindAbout(turn, actor, { title: t(actor.locale, 'chat.lead.remind_title', { id, name: lead.contact.name }), dueAt: due, leadId: id });
   }
   if (verb === 'reassign') {
+    // the lead's owner may hand it on, heads and admins may move any; Leadline does the assigning
+    if (lead.assigneeId !== actor.userId && !seesWholeTeam(actor)) throw forbidden('what.lead', { id });
     // the round robin's next on-duty manager; the current assignee (picked again when alone) does not count
     let next = await pickRoundRobinAssignee(turn.ctx, actor.workspaceId);
     if (next && next.id === lead.assigneeId) next = await pickRoundRobinAssignee(turn.ctx, actor.workspaceId);
     if (!next || next.id === lead.assigneeId) return say(actor, 'invalid.no_on_duty');
-    await assignLead(turn.ctx, actor, id, next.id);
+    await assignLead(turn.ctx, seesWholeTeam(actor) ? actor : systemActor(turn.workspace), id, next.id);
     const to = await loadTeamRecipient(turn.ctx.db, next.id);
     if (to?.identityId) {
       push(turn, {
