@@ -130,5 +130,5 @@ function parseCreate(text: string, defaultCurrency: string): CreateDealIntent | 
 export function parseDealPhrase(text: string, defaultCurrency: string): DealIntent | null {
   const s = text.trim().replace(/\s+/g, ' ');
   if (/\?\s*$/.test(s)) return null;
-  return parseClose(s) ?? parseMove(s) ?? parseCreate(s, defaultCurrency);
+  return parseMove(s) ?? parseClose(s) ?? parseCreate(s, defaultCurrency);
 }

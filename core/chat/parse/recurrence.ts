@@ -69,11 +69,16 @@ const PATTERNS: Array<[RegExp, Build]> = [
   [new RegExp(`${B}(?:по\\s+будням|в\\s+будни|по\\s+рабочим\\s+дням|в\\s+рабочие\\s+дни|каждый\\s+(?:будний|рабочий)\\s+день)${E}`, 'iu'), weekdays],
   // every N days / weeks
   [
-    new RegExp(`${B}(?:every|каждые|раз\\s+в)\\s+(?<n>\\d+|other|two|three|four|два|две|три|четыре|пять)\\s+(?<unit>days?|weeks?|дн(?:я|ей)|недел[иь])${E}`, 'iu'),
+    new RegExp(`${B}(?:every|каждые|раз\\s+в)\\s+(?<n>\\d+|other|two|three|four|два|две|три|четыре|пять)\\s+(?<unit>days?|weeks?|дн(?:я|ей)|недел[иь])(?:\\s+(?:on|в|во|по)\\s+(?<days>${WEEKDAY_LIST}))?${E}`, 'iu'),
     (m, now) =>
       /^(?:day|дн)/iu.test(m.groups!.unit!)
         ? { ...base, freq: 'DAILY', interval: numberOf(m.groups!.n) }
-        : { ...base, freq: 'WEEKLY', interval: numberOf(m.groups!.n), byDay: [CODES[new Date(wallToUtcMs(now)).getUTCDay()]!] },
+        : {
+            ...base,
+            freq: 'WEEKLY',
+            interval: numberOf(m.groups!.n),
+            byDay: m.groups?.days ? codesIn(m.groups.days) : [CODES[new Date(wallToUtcMs(now)).getUTCDay()]!],
+          },
   ],
   [new RegExp(`${B}every\\s+other\\s+(?<days>${WEEKDAY_LIST})${E}`, 'iu'), (m) => ({ ...base, freq: 'WEEKLY', interval: 2, byDay: codesIn(m.groups!.days!) })],
   // every Monday (and Friday), on Mondays, каждый понедельник, по понедельникам и пятницам
@@ -141,10 +146,14 @@ export function withTime(rule: string, hour: number, minute: number): string {
   return `${rule};BYHOUR=${hour};BYMINUTE=${minute}`;
 }
 
-/** The first wall time of the rule strictly after `now` (both wall times in the user's zone). */
+/**
+ * The first wall time of the rule strictly after `now` (both wall times in the user's zone).
+ * INTERVAL is left out here: the first occurrence is the next matching day, and it anchors
+ * the series ("every 2 weeks on Monday" said on Tuesday starts next Monday).
+ */
 export function firstOccurrence(rule: string, now: Wall): Wall | null {
   const start = new Date(wallToUtcMs(now));
-  const options = RRule.parseString(rule);
+  const options = RRule.parseString(rule.replace(/;?INTERVAL=\d+/, ''));
   const next = new RRule({ ...options, dtstart: start, bysecond: [0] }).after(start, false);
   return next ? utcMsToWall(next.getTime()) : null;
 }

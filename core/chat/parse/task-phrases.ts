@@ -195,7 +195,7 @@ function task(partial: PartialTask, dueAt: string, recurrence: string | null): C
 function ask(partial: PartialTask, question: string, options: Wall[], ctx: ParseContext, now: Wall): ClarifyIntent {
   const seen = new Set<string>();
   const out: ClarifyOption[] = [];
-  for (const w of options) {
+  for (const w of [...options].sort((a, b) => wallToUtcMs(a) - wallToUtcMs(b))) {
     const value = iso(w, ctx);
     if (seen.has(value)) continue;
     seen.add(value);

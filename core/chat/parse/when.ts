@@ -61,7 +61,9 @@ function validDay(year: number, month: number, day: number): boolean {
 export function normalizeDatePhrases(text: string, now: Wall): string {
   let s = text;
   // "в 5 вечера" -> "в 17:00", "в 8 утра" -> "в 08:00" (chrono keeps 5 вечера as 05:00)
-  s = s.replace(/(?<![\p{L}\d])(\d{1,2})(?:[:.](\d{2}))?\s*(утра|ночи|дня|вечера)(?![\p{L}])/giu, (whole, h: string, m: string | undefined, part: string) => {
+  s = s.replace(/(?<![\p{L}\d])(\d{1,2})(?:[:.](\d{2}))?\s*(утра|ночи|дня|вечера)(?![\p{L}])/giu, (whole, h: string, m: string | undefined, part: string, offset: number) => {
+    // "через 3 дня" is three days, "в 3 дня" is 15:00
+    if (part.toLowerCase() === 'дня' && m === undefined && !/(?:^|\s)(?:в|во|к|до)\s*$/iu.test(s.slice(0, offset))) return whole;
     let hour = Number(h);
     const minute = Number(m ?? 0);
     if (hour > 23 || minute > 59) return whole;
