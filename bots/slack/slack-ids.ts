@@ -41,3 +41,12 @@ export function parseMessageRef(ref: string | undefined | null): ParsedRef | nul
 export function isDirectMessageChannel(channelId: string): boolean {
   return channelId.startsWith('D');
 }
+
+/**
+ * A chatId is a DM or channel id, or "<channel>:<thread ts>" for a customer in a shared
+ * channel (answers go into their thread). Returns the channel and the thread, if any.
+ */
+export function splitChatId(chatId: string): { channel: string; threadTs?: string } {
+  const [channel = chatId, threadTs] = chatId.split(':', 2);
+  return threadTs && TS.test(threadTs) ? { channel, threadTs } : { channel: chatId };
+}

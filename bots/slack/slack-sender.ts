@@ -7,7 +7,7 @@
 import { webApi } from '@slack/bolt';
 import type { ChannelSender, OutboundMessage, SendResult } from '../../core/ports.js';
 import { PermanentSendError, RateLimitedError } from '../../core/ports.js';
-import { messageRef, parseMessageRef } from './slack-ids.js';
+import { messageRef, parseMessageRef, splitChatId } from './slack-ids.js';
 import { escapeMrkdwn, renderMessages } from './slack-render.js';
 
 /** Slack error codes that will not change by retrying the same recipient. */
@@ -71,14 +71,15 @@ export class SlackSender implements ChannelSender {
   }
 
   private async sendUnsafe(message: OutboundMessage): Promise<SendResult> {
+    const { channel, threadTs: chatThread } = splitChatId(message.chatId);
     const ref = parseMessageRef(message.replyToExternalId);
     // only thread under a message of the same conversation; a foreign ref is ignored
-    const threadTs = ref && ref.channel === message.chatId ? ref.threadTs : undefined;
+    const threadTs = ref && ref.channel === channel ? ref.threadTs : chatThread;
     let result: SendResult | undefined;
     if (message.text.trim() || message.buttons?.length) {
       for (const payload of renderMessages(message.text, message.buttons)) {
         const sent = await this.client.chat.postMessage({
-          channel: message.chatId,
+          channel,
           text: payload.text,
           blocks: payload.blocks,
           thread_ts: threadTs,
@@ -86,7 +87,7 @@ export class SlackSender implements ChannelSender {
           unfurl_media: false,
         });
         if (!sent.ts) throw new Error(`Slack chat.postMessage to ${message.chatId} returned no ts`);
-        result ??= { externalMessageId: messageRef(sent.channel ?? message.chatId, sent.ts, threadTs) };
+        result ??= { externalMessageId: messageRef(sent.channel ?? channel, sent.ts, threadTs) };
       }
     }
     if (message.image) {
@@ -96,9 +97,9 @@ export class SlackSender implements ChannelSender {
         title: message.image.caption ?? message.image.filename,
         initial_comment: message.image.caption && !result ? escapeMrkdwn(message.image.caption) : undefined,
       };
-      await this.client.filesUploadV2(threadTs ? { ...common, channel_id: message.chatId, thread_ts: threadTs } : { ...common, channel_id: message.chatId });
+      await this.client.filesUploadV2(threadTs ? { ...common, channel_id: channel, thread_ts: threadTs } : { ...common, channel_id: channel });
       // the file's own message ts is not returned reliably; the text message is the reference
-      result ??= { externalMessageId: `${message.chatId}:file:${message.image.filename}:${Date.now()}` };
+      result ??= { externalMessageId: `${channel}:file:${message.image.filename}:${Date.now()}` };
     }
     if (!result) throw new Error('nothing to send: empty text and no image');
     return result;

@@ -4,6 +4,8 @@
 import type { Catalog, Locale } from './types.js';
 import { common as enCommon } from './en/common.js';
 import { common as ruCommon } from './ru/common.js';
+import { slack as enSlack } from './en/slack.js';
+import { slack as ruSlack } from './ru/slack.js';
 import { chat as enChat } from './en/chat.js';
 import { chat as ruChat } from './ru/chat.js';
 import { parse as enParse } from './en/parse.js';
@@ -29,6 +31,7 @@ import { digests as ruDigests } from './ru/digests.js';
 
 export const en = {
   ...enCommon,
+  ...enSlack,
   ...enChat,
   ...enParse,
   ...enContacts,
@@ -46,6 +49,7 @@ export type MessageKey = keyof typeof en;
 
 export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruCommon,
+  ...ruSlack,
   ...ruChat,
   ...ruParse,
   ...ruContacts,

@@ -36,6 +36,14 @@ describe('SlackSender', () => {
     expect(res.externalMessageId).toMatch(/^C200:1700000000\.000001:\d+\.\d+$/);
   });
 
+  it('threads under the ts carried in a customer chatId "<channel>:<ts>"', async () => {
+    const res = await sender.send({ channel: 'slack', chatId: 'C400:1700000100.000100', text: 'Thanks, we got it' });
+    const call = fake.callsTo('chat.postMessage').at(-1)!;
+    expect(call.params.channel).toBe('C400');
+    expect(call.params.thread_ts).toBe('1700000100.000100');
+    expect(res.externalMessageId).toMatch(/^C400:1700000100\.000100:\d+\.\d+$/);
+  });
+
   it('ignores a thread reference from another channel', async () => {
     await sender.send({ channel: 'slack', chatId: 'C300', text: 'x', replyToExternalId: 'C999:1700000000.000001' });
     expect(fake.callsTo('chat.postMessage').at(-1)!.params.thread_ts).toBeUndefined();

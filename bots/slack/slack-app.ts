@@ -1,0 +1,145 @@
+// The Slack transport: a Bolt app whose HTTP receiver is mounted on the app's own HTTP
+// server (requestListener for POST /slack/events), or Socket Mode when an app token is set.
+// Bolt verifies the v0 signature (HMAC-SHA256 of "v0:<timestamp>:<body>" with the signing
+// secret, 5-minute window): a bad signature or a stale timestamp gets 401 before any
+// listener runs, so nothing is written. Listeners only enqueue (see slack-listeners.ts);
+// the inbound worker runs the engine and hands the replies back to deliverReplies.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { InboundMessage, InboundMessageInput } from '../../core/chat/inbound.js';
+import type { Reply } from '../../core/chat/reply.js';
+import type { Db } from '../../core/db.js';
+import type { Clock } from '../../core/ports.js';
+import { logger as defaultLogger, type Logger } from '../../connectors/logger.js';
+import { SlackDirectory, linkedMember } from './slack-directory.js';
+import { SlackHomePublisher } from './slack-home.js';
+import { registerSlackListeners } from './slack-listeners.js';
+import { slackCommandHandler } from './slack-commands.js';
+import { createSlackClient, SlackSender, type WebClient } from './slack-sender.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackTransportOptions {
+  botToken: string;
+  /** required for HTTP mode */
+  signingSecret?: string;
+  /** xapp-… token: Socket Mode instead of HTTP */
+  appToken?: string;
+  /** Web API base (SLACK_API_URL), e.g. a fake in tests */
+  apiUrl?: string;
+  endpoint?: string;
+  db: Db;
+  workspaceId: number;
+  /** the inbound queue's enqueue: resolves once the message is durable */
+  submit(message: InboundMessageInput): Promise<void>;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface SlackTransport {
+  app: App;
+  /** the Web API client (no automatic retries: the outbound queue owns them) */
+  client: WebClient;
+  /** ChannelSender for the outbound queue's "slack" channel */
+  sender: SlackSender;
+  home: SlackHomePublisher;
+  endpoint: string;
+  mode: 'http' | 'socket';
+  /** HTTP mode: handles POST {endpoint}; mount it on the app's HTTP server */
+  requestListener?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Socket Mode connects here; HTTP mode has nothing to start (the HTTP server serves it) */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * After the engine handled a Slack message: sends its replies to the speaker's chat and
+   * refreshes a member's App Home (their tasks, leads or deals may have changed).
+   */
+  deliverReplies(message: InboundMessage, replies: Reply[]): Promise<void>;
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg: unknown[]) => log.debug({ component: 'slack' }, text(msg)),
+    info: (...msg: unknown[]) => log.info({ component: 'slack' }, text(msg)),
+    warn: (...msg: unknown[]) => log.warn({ component: 'slack' }, text(msg)),
+    error: (...msg: unknown[]) => log.error({ component: 'slack' }, text(msg)),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+export function createSlackTransport(options: SlackTransportOptions): SlackTransport {
+  const log = options.logger ?? defaultLogger;
+  const endpoint = options.endpoint ?? SLACK_EVENTS_PATH;
+  const client = createSlackClient(options.botToken, { apiUrl: options.apiUrl });
+  const clientOptions = { slackApiUrl: options.apiUrl, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 } };
+  const logger = boltLogger(log);
+  let app: App;
+  let receiver: HTTPReceiver | undefined;
+  if (options.appToken) {
+    app = new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logger });
+  } else {
+    if (!options.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
+    receiver = new HTTPReceiver({
+      signingSecret: options.signingSecret,
+      endpoints: endpoint,
+      // answer only after the listener enqueued: a failed enqueue is a 500 and Slack retries
+      processBeforeResponse: true,
+      logger,
+    });
+    app = new App({ token: options.botToken, receiver, clientOptions, logger });
+  }
+  app.error(async (error) => {
+    log.error({ err: error.message, code: (error as { code?: string }).code }, 'slack listener failed');
+    // rethrown: the HTTP receiver answers 500 and Slack redelivers the event
+    throw error;
+  });
+
+  const directory = new SlackDirectory(client);
+  const home = new SlackHomePublisher({ db: options.db, workspaceId: options.workspaceId, client, clock: options.clock, logger: log });
+  registerSlackListeners(app, {
+    db: options.db,
+    workspaceId: options.workspaceId,
+    submit: options.submit,
+    directory,
+    logger: log,
+    publishHome: (externalUserId) => home.publish(externalUserId),
+    slackCommand: slackCommandHandler({ db: options.db, workspaceId: options.workspaceId }),
+  });
+  const sender = new SlackSender(client);
+
+  return {
+    app,
+    client,
+    sender,
+    home,
+    endpoint,
+    mode: receiver ? 'http' : 'socket',
+    requestListener: receiver ? receiver.requestListener : undefined,
+    async start() {
+      if (!receiver) await app.start();
+    },
+    async stop() {
+      if (!receiver) await app.stop();
+    },
+    async deliverReplies(message, replies) {
+      for (const r of replies) {
+        await sender.send({ channel: 'slack', chatId: message.externalChatId, text: r.text, buttons: r.buttons, replyToExternalId: r.replyToExternalId });
+      }
+      const workspaceId = message.workspaceId ?? options.workspaceId;
+      if (await linkedMember(options.db, workspaceId, message.externalUserId)) {
+        try {
+          await home.publish(message.externalUserId);
+        } catch (e) {
+          // the answer went out; a stale Home tab is refreshed on the next open
+          log.warn({ err: (e as Error).message, user: message.externalUserId }, 'slack: App Home refresh failed');
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// Who a Slack user is (users.info) and where to DM them (conversations.open), cached for a
+// few minutes so a busy channel costs one lookup per person, and whether a Slack account
+// is linked to an active team member of the workspace (Identity with a user).
+import type { Db } from '../../core/db.js';
+import type { WebClient } from './slack-sender.js';
+
+export interface SlackProfile {
+  displayName?: string;
+  username?: string;
+  /** "en-US" style, when Slack tells (include_locale) */
+  languageCode?: string;
+  isBot: boolean;
+}
+
+interface Cached<T> {
+  value: T;
+  until: number;
+}
+
+export class SlackDirectory {
+  private readonly profiles = new Map<string, Cached<SlackProfile | null>>();
+  private readonly dms = new Map<string, string>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly ttlMs = 10 * 60_000,
+  ) {}
+
+  /** The user's public profile; null when Slack does not know them (or we may not see them). */
+  async profile(userId: string): Promise<SlackProfile | null> {
+    const hit = this.profiles.get(userId);
+    if (hit && hit.until > Date.now()) return hit.value;
+    let value: SlackProfile | null = null;
+    try {
+      const res = await this.client.users.info({ user: userId, include_locale: true });
+      const u = res.user;
+      if (u) {
+        value = {
+          displayName: u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || undefined,
+          username: u.name || undefined,
+          languageCode: u.locale || undefined,
+          isBot: Boolean(u.is_bot),
+        };
+      }
+    } catch (e) {
+      const code = (e as { data?: { error?: string } }).data?.error;
+      // unknown / foreign users: carry on without a name; anything else is a real failure
+      if (code !== 'user_not_found' && code !== 'user_not_visible') throw e;
+    }
+    this.profiles.set(userId, { value, until: Date.now() + this.ttlMs });
+    return value;
+  }
+
+  /** The app's DM channel (D…) with the user, opened if needed. */
+  async dmChannel(userId: string): Promise<string> {
+    const hit = this.dms.get(userId);
+    if (hit) return hit;
+    const res = await this.client.conversations.open({ users: userId });
+    const id = res.channel?.id;
+    if (!id) throw new Error(`Slack conversations.open for ${userId} returned no channel`);
+    this.dms.set(userId, id);
+    return id;
+  }
+}
+
+/** The active team member linked to this Slack account in the workspace, or null (a customer). */
+export async function linkedMember(db: Db, workspaceId: number, externalId: string): Promise<{ userId: number } | null> {
+  const identity = await db.identity.findUnique({
+    where: { workspaceId_channel_externalId: { workspaceId, channel: 'slack', externalId } },
+    select: { userId: true, user: { select: { active: true, workspaceId: true } } },
+  });
+  if (!identity?.userId || !identity.user?.active || identity.user.workspaceId !== workspaceId) return null;
+  return { userId: identity.userId };
+}

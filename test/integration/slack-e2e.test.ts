@@ -1,0 +1,316 @@
+// Slack end to end: signed HTTP requests to the running receiver, the real inbound queue
+// (Redis) and chat engine (Postgres), the real outbound queue, and a fake Slack Web API
+// that records what Leadline sends.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { testDb, uniqueSlug } from '../support/db.js';
+import { FakeSlack, type FakeSlackCall } from '../support/fake-slack.js';
+import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
+import { addUser } from '../../core/users/add-user.js';
+import { systemActor } from '../../core/actor.js';
+import { coreContext } from '../../core/context.js';
+import { systemClock } from '../../core/ports.js';
+import { handleInbound } from '../../core/chat/handle-inbound.js';
+import { queueSettings } from '../../connectors/queue/connection.js';
+import { InboundQueue, startInboundWorker } from '../../connectors/queue/inbound-queue.js';
+import { startWorkers, type RunningWorkers } from '../../connectors/queue/workers.js';
+import { createSlackTransport, type SlackTransport } from '../../bots/slack/slack-app.js';
+import type { Worker } from 'bullmq';
+import { pino } from 'pino';
+
+const SECRET = 'test-signing-secret';
+const CUSTOMER_TEAM = 'TCUSTOMER';
+const SHARED = 'CSHARED1';
+const MANAGER = 'UMGR1';
+const CUSTOMER = 'UCUST1';
+
+const db = testDb();
+const log = pino({ level: 'silent' });
+let fake: FakeSlack;
+let server: Server;
+let base: string;
+let transport: SlackTransport;
+let inbound: InboundQueue;
+let inboundWorker: Worker;
+let workers: RunningWorkers;
+let workspaceId: number;
+let managerId: number;
+
+function sign(body: string, timestamp: number, secret = SECRET): string {
+  return 'v0=' + createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+}
+
+async function post(body: string, contentType: string, opts: { timestamp?: number; secret?: string; headers?: Record<string, string> } = {}) {
+  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  return fetch(`${base}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': sign(body, timestamp, opts.secret),
+      ...opts.headers,
+    },
+    body,
+  });
+}
+
+function eventBody(event: Record<string, unknown>, eventId = `Ev${randomUUID().slice(0, 10)}`): string {
+  return JSON.stringify({ token: 'x', team_id: fake.teamId, api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
+}
+
+const postEvent = (event: Record<string, unknown>, eventId?: string, headers?: Record<string, string>) => post(eventBody(event, eventId), 'application/json', { headers });
+const postForm = (fields: Record<string, string>) => post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded');
+const postInteraction = (payload: Record<string, unknown>) => postForm({ payload: JSON.stringify(payload) });
+
+let tsSeq = 0;
+function nextTs(): string {
+  tsSeq += 1;
+  return `${1_800_000_000 + tsSeq}.${String(tsSeq).padStart(6, '0')}`;
+}
+
+/** Waits until `check` returns a value (polling Postgres or the fake). */
+async function eventually<T>(check: () => Promise<T | null | undefined> | T | null | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function blockTexts(call: FakeSlackCall): string {
+  return JSON.stringify(call.params.blocks ?? []);
+}
+
+async function rowCounts() {
+  const [events, messages, leads, contacts] = await Promise.all([
+    db.inboundEvent.count(),
+    db.message.count({ where: { workspaceId } }),
+    db.lead.count({ where: { workspaceId } }),
+    db.contact.count({ where: { workspaceId } }),
+  ]);
+  return { events, messages, leads, contacts };
+}
+
+beforeAll(async () => {
+  fake = await new FakeSlack().start();
+  fake.addUser({ id: MANAGER, team_id: fake.teamId, name: 'mia', real_name: 'Mia Manager', locale: 'en-US' });
+  fake.addUser({ id: CUSTOMER, team_id: CUSTOMER_TEAM, name: 'ivan', real_name: 'Ivan Petrov', locale: 'en-US' });
+  fake.addChannel({ id: SHARED, name: 'acme-shared', is_shared: true, is_ext_shared: true });
+
+  const ws = await ensureWorkspace(db, uniqueSlug('slack'), { timezone: 'UTC', locale: 'en' });
+  workspaceId = ws.id;
+  const added = await addUser(coreContext(db), systemActor(ws), { name: 'Mia Manager', role: 'manager' });
+  managerId = added.user.id;
+
+  const settings = queueSettings(inject('redisUrl'), `t-slack-${randomUUID().slice(0, 8)}`);
+  inbound = new InboundQueue(settings);
+  transport = createSlackTransport({
+    botToken: fake.token,
+    signingSecret: SECRET,
+    apiUrl: fake.apiUrl,
+    db,
+    workspaceId,
+    submit: (m) => inbound.enqueue(m),
+    logger: log,
+  });
+  workers = await startWorkers({ ctx: coreContext(db), settings, senders: { slack: transport.sender }, logger: log, reconcile: false });
+  const deps = { db, clock: systemClock, outbox: workers.outbox, defaultWorkspaceId: workspaceId, logger: log };
+  inboundWorker = startInboundWorker(
+    settings,
+    async (m) => {
+      const replies = await handleInbound(deps, m);
+      if (m.channel === 'slack') await transport.deliverReplies(m, replies);
+    },
+    { logger: log, concurrency: 4 },
+  );
+  server = createServer(transport.requestListener!);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // the manager links their Slack account with the invite code
+  const res = await postForm({
+    command: '/crm',
+    text: `link ${added.inviteCode}`,
+    user_id: MANAGER,
+    user_name: 'mia',
+    team_id: fake.teamId,
+    channel_id: 'CGENERAL',
+    channel_name: 'general',
+    trigger_id: `trig-${randomUUID()}`,
+    response_url: `${fake.apiUrl}respond`,
+    api_app_id: 'A1',
+  });
+  expect(res.status).toBe(200);
+  await eventually(
+    () => db.identity.findFirst({ where: { workspaceId, channel: 'slack', externalId: `${fake.teamId}:${MANAGER}`, userId: managerId } }),
+    'the manager identity to be linked',
+  );
+}, 60_000);
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await inboundWorker?.close();
+  await inbound?.close();
+  await workers?.close();
+  await fake?.close();
+});
+
+describe('Slack transport end to end', () => {
+  let leadId: number;
+  let customerTs: string;
+  let notification: FakeSlackCall;
+
+  it('links the manager by /crm link CODE, with the answer in their DM', async () => {
+    const identity = await db.identity.findFirstOrThrow({ where: { workspaceId, externalId: `${fake.teamId}:${MANAGER}` } });
+    expect(identity.chatId).toBe('DMGR1');
+    const answer = await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && /Mia Manager/.test(String(c.params.text)));
+    expect(answer.params.text).toBeTruthy();
+  });
+
+  it('turns a customer message in a shared channel into a lead and a manager DM with buttons', async () => {
+    customerTs = nextTs();
+    const res = await postEvent({ type: 'message', channel: SHARED, channel_type: 'channel', user: CUSTOMER, user_team: CUSTOMER_TEAM, text: 'Hi, we need 50 licences &amp; a quote', ts: customerTs });
+    expect(res.status).toBe(200);
+
+    const lead = await eventually(() => db.lead.findFirst({ where: { workspaceId, source: 'slack' }, include: { contact: true } }), 'the lead');
+    leadId = lead.id;
+    expect(lead.assigneeId).toBe(managerId);
+    expect(lead.contact.name).toBe('Ivan Petrov');
+    const message = await db.message.findFirstOrThrow({ where: { workspaceId, direction: 'inbound', channel: 'slack' } });
+    expect(message.text).toBe('Hi, we need 50 licences & a quote');
+    expect(message.externalId).toBe(`${SHARED}:${customerTs}`);
+
+    notification = await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && blockTexts(c).includes(`lead:take:${leadId}`));
+    const actions = (notification.params.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).filter((b) => b.type === 'actions');
+    const values = actions.flatMap((a) => a.elements!.map((e) => e.value));
+    expect(values).toEqual(expect.arrayContaining([`lead:reply:${leadId}`, `lead:take:${leadId}`, `lead:deal:${leadId}`, `lead:junk:${leadId}`]));
+    expect(blockTexts(notification)).toContain('50 licences &amp; a quote');
+
+    // the customer is acknowledged in their own thread, not in the channel at large
+    const ack = await fake.waitForCall('chat.postMessage', (c) => c.params.channel === SHARED);
+    expect(ack.params.thread_ts).toBe(customerTs);
+  });
+
+  it('ignores team chatter and bot posts in the shared channel', async () => {
+    const before = await rowCounts();
+    const posts = fake.callsTo('chat.postMessage').length;
+    await postEvent({ type: 'message', channel: SHARED, channel_type: 'channel', user: MANAGER, team: fake.teamId, text: 'I will take this one', ts: nextTs() });
+    await postEvent({ type: 'message', subtype: 'bot_message', channel: SHARED, channel_type: 'channel', bot_id: 'B999', text: 'beep', ts: nextTs() });
+    await postEvent({ type: 'message', subtype: 'message_changed', channel: SHARED, channel_type: 'channel', message: { user: CUSTOMER, text: 'edited' }, ts: nextTs() });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await rowCounts()).toEqual(before);
+    expect(fake.callsTo('chat.postMessage').length).toBe(posts);
+  });
+
+  it('relays the manager\'s thread reply to the customer\'s channel thread', async () => {
+    const notificationTs = await eventually(async () => {
+      const ref = await db.notificationRef.findFirst({ where: { workspaceId, leadId, channel: 'slack' } });
+      return ref?.externalMessageId.split(':')[1];
+    }, 'the notification ref');
+    const res = await postEvent({ type: 'message', channel: 'DMGR1', channel_type: 'im', user: MANAGER, team: fake.teamId, text: 'Sure, a quote follows today', ts: nextTs(), thread_ts: notificationTs });
+    expect(res.status).toBe(200);
+    const relayed = await fake.waitForCall('chat.postMessage', (c) => c.params.channel === SHARED && /quote follows today/.test(String(c.params.text)));
+    expect(relayed.params.thread_ts).toBe(customerTs);
+    const out = await eventually(() => db.message.findFirst({ where: { workspaceId, direction: 'outbound', deliveryStatus: 'sent', text: 'Sure, a quote follows today' } }), 'the outbound message marked sent');
+    expect(out.authorUserId).toBe(managerId);
+    const lead = await db.lead.findUniqueOrThrow({ where: { id: leadId } });
+    expect(lead.firstResponseAt).not.toBeNull();
+  });
+
+  it('moves a deal with button clicks (block_actions)', async () => {
+    const click = (value: string, messageTs: string) =>
+      postInteraction({
+        type: 'block_actions',
+        trigger_id: `trig-${randomUUID()}`,
+        team: { id: fake.teamId },
+        user: { id: MANAGER, team_id: fake.teamId, name: 'mia' },
+        channel: { id: 'DMGR1' },
+        container: { type: 'message', message_ts: messageTs, channel_id: 'DMGR1' },
+        message: { ts: messageTs, text: 'x' },
+        response_url: `${fake.apiUrl}respond`,
+        actions: [{ type: 'button', action_id: value, value, block_id: 'b1', action_ts: `${Date.now() / 1000}` }],
+      });
+    const notificationTs = String(notification.params.ts ?? '') || (await db.notificationRef.findFirstOrThrow({ where: { leadId } })).externalMessageId.split(':')[1]!;
+    expect((await click(`lead:deal:${leadId}`, notificationTs)).status).toBe(200);
+    const deal = await eventually(() => db.deal.findFirst({ where: { workspaceId, leadId }, include: { stage: true } }), 'the deal from the lead');
+    expect(deal.stage.name).toBe('New');
+
+    expect((await click(`deal:stage:${deal.id}:Negotiation`, notificationTs)).status).toBe(200);
+    const moved = await eventually(async () => {
+      const d = await db.deal.findUniqueOrThrow({ where: { id: deal.id }, include: { stage: true } });
+      return d.stage.name === 'Negotiation' ? d : null;
+    }, 'the deal to reach Negotiation');
+    expect(moved.stage.name).toBe('Negotiation');
+    // the answer to the click comes back to the manager's DM, and their App Home is refreshed
+    await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && /Negotiation/.test(String(c.params.text)));
+    const home = await fake.waitForCall('views.publish', (c) => c.params.user_id === MANAGER && JSON.stringify(c.params.view).includes('Negotiation'));
+    expect(JSON.stringify(home.params.view)).toContain(deal.title.slice(0, 10));
+  });
+
+  it('publishes App Home when the tab is opened', async () => {
+    const before = fake.callsTo('views.publish').length;
+    const res = await postEvent({ type: 'app_home_opened', user: MANAGER, channel: 'DMGR1', tab: 'home' });
+    expect(res.status).toBe(200);
+    await eventually(() => fake.callsTo('views.publish').length > before, 'views.publish');
+    const view = fake.callsTo('views.publish').at(-1)!.params.view as { type: string; blocks: unknown[] };
+    expect(view.type).toBe('home');
+    const json = JSON.stringify(view.blocks);
+    expect(json).toContain('My tasks today');
+    expect(json).toContain('My open deals');
+    expect(json).toContain('Negotiation');
+  });
+
+  it('answers 401 to a bad signature and to a stale timestamp, writing nothing', async () => {
+    const before = await rowCounts();
+    const posts = fake.callsTo('chat.postMessage').length;
+    const body = eventBody({ type: 'message', channel: SHARED, channel_type: 'channel', user: 'UEVIL', user_team: CUSTOMER_TEAM, text: 'forged', ts: nextTs() });
+    const forged = await post(body, 'application/json', { secret: 'not-the-secret' });
+    expect(forged.status).toBe(401);
+    const stale = await post(body, 'application/json', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(stale.status).toBe(401);
+    const unsigned = await fetch(`${base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(unsigned.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await rowCounts()).toEqual(before);
+    expect(fake.callsTo('chat.postMessage').length).toBe(posts);
+    expect(await db.identity.count({ where: { workspaceId, externalId: `${CUSTOMER_TEAM}:UEVIL` } })).toBe(0);
+  });
+
+  it('processes a retried event (same event_id, X-Slack-Retry-Num) once', async () => {
+    fake.addUser({ id: 'UCUST2', team_id: CUSTOMER_TEAM, real_name: 'Olga Retry' });
+    const event = { type: 'message', channel: 'CSHARED2', channel_type: 'channel', user: 'UCUST2', user_team: CUSTOMER_TEAM, text: 'Are you there?', ts: nextTs() };
+    const eventId = `EvRetry${randomUUID().slice(0, 8)}`;
+    expect((await postEvent(event, eventId)).status).toBe(200);
+    expect((await postEvent(event, eventId, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
+    expect((await postEvent(event, eventId, { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
+    const lead = await eventually(() => db.lead.findFirst({ where: { workspaceId, contact: { name: 'Olga Retry' } } }), 'the retried lead');
+    await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && blockTexts(c).includes(`lead:take:${lead.id}`));
+    await new Promise((r) => setTimeout(r, 700));
+    expect(await db.lead.count({ where: { workspaceId, contact: { name: 'Olga Retry' } } })).toBe(1);
+    expect(await db.message.count({ where: { workspaceId, conversation: { contact: { name: 'Olga Retry' } } } })).toBe(1);
+    expect(await db.inboundEvent.count({ where: { dedupeKey: `slack:${eventId}` } })).toBe(1);
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.params.channel === 'DMGR1' && blockTexts(c).includes(`lead:take:${lead.id}`))).toHaveLength(1);
+  });
+
+  it('answers /crm help at once with the commands as /crm commands', async () => {
+    const res = await postForm({
+      command: '/crm',
+      text: 'help',
+      user_id: MANAGER,
+      team_id: fake.teamId,
+      channel_id: 'CGENERAL',
+      trigger_id: `trig-${randomUUID()}`,
+      response_url: `${fake.apiUrl}respond`,
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { response_type: string; text: string };
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toContain('/crm leads');
+    expect(body.text).toContain('/crm link CODE');
+  });
+});
