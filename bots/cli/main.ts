@@ -1,6 +1,7 @@
 // `leadline` command line. Each command lives in commands/ and registers itself here.
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.js';
+import { registerUsers } from './commands/users.js';
 import { registerDigest } from './commands/digest.js';
 import { registerParse } from './commands/parse.js';
 
@@ -12,6 +13,7 @@ program
   .configureOutput({ outputError: (str, write) => write(str) });
 
 registerMigrate(program);
+registerUsers(program);
 registerDigest(program);
 registerParse(program);
 

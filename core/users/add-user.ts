@@ -10,6 +10,7 @@ import { inTx, type Tx } from '../db.js';
 import { DomainError, invalid } from '../errors.js';
 import { isLocale } from '../i18n/index.js';
 import { assertTimeZone } from '../tasks/local-time.js';
+import { ensureDefaultDigestSubscriptions } from '../digests/subscriptions.js';
 import { generateInviteCode, hashInviteCode, inviteExpiry } from './invite-code.js';
 
 export const ROLES: readonly Role[] = ['manager', 'head', 'admin'];
@@ -47,15 +48,6 @@ export function parseLocale(value: string): 'en' | 'ru' {
   return locale;
 }
 
-/** Managers get their morning "today"; heads also the team daily and the Monday weekly digest. */
-export async function createDefaultSubscriptions(tx: Tx, user: Pick<User, 'id' | 'role'>) {
-  const kinds: Array<{ kind: 'today' | 'team_daily' | 'team_weekly'; weekday?: number }> =
-    user.role === 'manager' ? [{ kind: 'today' }] : user.role === 'head' ? [{ kind: 'today' }, { kind: 'team_daily' }, { kind: 'team_weekly', weekday: 1 }] : [];
-  for (const k of kinds) {
-    await tx.digestSubscription.create({ data: { userId: user.id, kind: k.kind, hour: 9, minute: 0, weekday: k.weekday ?? null } });
-  }
-}
-
 /** Stores a new invite code for the user (older unused codes stop working) and returns it. */
 export async function issueInviteCode(tx: Tx, now: Date, user: Pick<User, 'id' | 'workspaceId'>) {
   await tx.inviteCode.updateMany({ where: { userId: user.id, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
@@ -82,7 +74,8 @@ export async function addUser(ctx: CoreContext, actor: Actor, input: AddUserInpu
   const now = ctx.clock.now();
   return inTx(ctx.db, async (tx) => {
     const user = await tx.user.create({ data: { workspaceId: actor.workspaceId, name, role, email, timezone, locale } });
-    await createDefaultSubscriptions(tx, user);
+    // managers: "today" at 09:00; heads and admins also the team daily and the Monday weekly digest
+    await ensureDefaultDigestSubscriptions(tx, user);
     const invite = await issueInviteCode(tx, now, user);
     await recordChange(
       tx,

@@ -5,7 +5,7 @@ export const users = {
   'users.forbidden_manage': 'Only a head of sales or an admin can manage team members.',
   'users.forbidden_add_admin': 'Only an admin can add another admin.',
   'users.added': 'Added {role} {name} (id {id}).',
-  'users.invite': 'Invite code: {code} (single use, valid until {expires}). In Telegram send /start {code} to the bot; in Slack /leadline link {code}.',
+  'users.invite': 'Invite code: {code} (single use, valid until {expires}). In Telegram send /start {code} to the bot; in Slack /crm link {code}.',
   'users.none': 'No team members yet. Add one with: leadline user add --name NAME --role manager',
   'users.row': '#{id} {name} · {role} · {duty} · {timezone} · {linked}',
   'users.on_duty': 'on duty',

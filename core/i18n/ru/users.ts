@@ -7,7 +7,7 @@ export const users = {
   'users.forbidden_manage': 'Управлять сотрудниками может только руководитель отдела продаж или администратор.',
   'users.forbidden_add_admin': 'Добавить администратора может только администратор.',
   'users.added': 'Добавлен(а) {role} {name} (id {id}).',
-  'users.invite': 'Код приглашения: {code} (одноразовый, действует до {expires}). В Telegram отправьте боту /start {code}; в Slack — /leadline link {code}.',
+  'users.invite': 'Код приглашения: {code} (одноразовый, действует до {expires}). В Telegram отправьте боту /start {code}; в Slack — /crm link {code}.',
   'users.none': 'Сотрудников пока нет. Добавьте: leadline user add --name ИМЯ --role manager',
   'users.row': '#{id} {name} · {role} · {duty} · {timezone} · {linked}',
   'users.on_duty': 'на смене',
