@@ -1,0 +1,114 @@
+// Reminders on real Redis + Postgres: on time, snooze moves them, cancel removes them,
+// recurrence continues, the reminder text and buttons.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { testDb } from '../../support/db.js';
+import { pushWorkspace, RecordingSender, sleep, waitFor, type Member } from '../../support/push.js';
+import { queueSettings } from '../../../connectors/queue/connection.js';
+import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
+import { reminderJobId } from '../../../connectors/queue/reminder-scheduler.js';
+import { coreContext, type CoreContext } from '../../../core/context.js';
+import { actorForUser } from '../../../core/users/find-users.js';
+import { createTask, snoozeTask, cancelTask } from '../../../core/tasks/index.js';
+import type { Actor } from '../../../core/actor.js';
+
+const db = testDb();
+const sender = new RecordingSender();
+let running: RunningWorkers;
+let ctx: CoreContext;
+let actor: Actor;
+let member: Member;
+
+const sentFor = (taskId: number) => sender.sent.filter((m) => m.buttons?.[0]?.[0]?.data === `task:done:${taskId}`);
+
+beforeAll(async () => {
+  const settings = queueSettings(inject('redisUrl'), `test-rem-${randomUUID().slice(0, 8)}`);
+  const { members } = await pushWorkspace(db, [{ name: 'Anna', timezone: 'Asia/Yekaterinburg' }]);
+  member = members[0]!;
+  running = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender }, reconcile: false });
+  ctx = coreContext(db, { scheduler: running.scheduler });
+  actor = await actorForUser(db, member.userId);
+  // warm up connections so the first measured reminder is not paying for them
+  const warm = await createTask(ctx, actor, { title: 'warm-up', dueAt: new Date(Date.now() + 50) });
+  await waitFor(() => sentFor(warm.id).length > 0, 10_000);
+});
+
+afterAll(async () => {
+  await running?.close();
+});
+
+describe('reminders', () => {
+  it('fire on time with the task, due time in the assignee zone and the buttons', async () => {
+    const due = new Date(Date.now() + 600);
+    const task = await createTask(ctx, actor, { title: 'Call Acme back', dueAt: due });
+    const [msg] = await waitFor(() => (sentFor(task.id).length ? sentFor(task.id) : null), 5000);
+    const lateness = msg!.at - due.getTime();
+    expect(lateness).toBeGreaterThanOrEqual(0);
+    expect(lateness).toBeLessThan(1000);
+    expect(msg!.chatId).toBe(member.chatId);
+    expect(msg!.text).toContain('Call Acme back');
+    // 600 ms from now in Yekaterinburg (UTC+5), as HH:MM
+    const hhmm = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Yekaterinburg', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(due);
+    expect(msg!.text).toContain(hhmm);
+    expect(msg!.buttons!.flat().map((b) => b.data)).toEqual([
+      `task:done:${task.id}`,
+      `task:snooze:${task.id}:15m`,
+      `task:snooze:${task.id}:1h`,
+      `task:snooze:${task.id}:tomorrow`,
+    ]);
+    expect(await db.reminderDelivery.count({ where: { taskId: task.id } })).toBe(1);
+    const ref = await db.notificationRef.findFirst({ where: { taskId: task.id } });
+    expect(ref?.externalMessageId).toBe(msg!.externalMessageId);
+  });
+
+  it('snooze moves the reminder: the old time stays silent, the new one fires', async () => {
+    const due = new Date(Date.now() + 800);
+    const task = await createTask(ctx, actor, { title: 'Send the proposal', dueAt: due });
+    const later = new Date(Date.now() + 1800);
+    await snoozeTask(ctx, actor, task.id, later);
+    expect(await running.scheduler.reminders.getJob(reminderJobId(task.id, due.getTime()))).toBeUndefined();
+    await sleep(1200);
+    expect(sentFor(task.id)).toHaveLength(0);
+    const [msg] = await waitFor(() => (sentFor(task.id).length ? sentFor(task.id) : null), 5000);
+    expect(msg!.at).toBeGreaterThanOrEqual(later.getTime());
+    expect(msg!.at - later.getTime()).toBeLessThan(1000);
+    await sleep(300);
+    expect(sentFor(task.id)).toHaveLength(1);
+  });
+
+  it('cancel removes the reminder', async () => {
+    const due = new Date(Date.now() + 800);
+    const task = await createTask(ctx, actor, { title: 'Cancelled one', dueAt: due });
+    await cancelTask(ctx, actor, task.id);
+    expect(await running.scheduler.reminders.getJob(reminderJobId(task.id, due.getTime()))).toBeUndefined();
+    await sleep(1300);
+    expect(sentFor(task.id)).toHaveLength(0);
+  });
+
+  it('a stale job (task moved behind the scheduler\'s back) is dropped', async () => {
+    const due = new Date(Date.now() + 300);
+    const task = await createTask(ctx, actor, { title: 'Moved in SQL', dueAt: due });
+    await db.task.update({ where: { id: task.id }, data: { dueAt: new Date(Date.now() + 3_600_000) } });
+    await sleep(1000);
+    expect(sentFor(task.id)).toHaveLength(0);
+    expect(await db.reminderDelivery.count({ where: { taskId: task.id } })).toBe(0);
+  });
+
+  it('a recurring task that passes gets its next occurrence, once, with its own job', async () => {
+    const due = new Date(Date.now() + 400);
+    const task = await createTask(ctx, actor, { title: 'Daily stand-up notes', dueAt: due, rrule: 'FREQ=DAILY' });
+    await waitFor(() => sentFor(task.id).length > 0, 5000);
+    const next = await waitFor(() => db.task.findFirst({ where: { seriesId: task.id, id: { not: task.id } } }), 3000);
+    // occurrences are whole seconds of wall-clock time
+    expect(next.dueAt.getTime()).toBe(Math.floor(due.getTime() / 1000) * 1000 + 24 * 3600 * 1000);
+    expect(next.status).toBe('open');
+    expect(await running.scheduler.reminders.getJob(reminderJobId(next.id, next.dueAt.getTime()))).toBeDefined();
+    // the text says when it repeats
+    expect(sentFor(task.id)[0]!.text).toMatch(/Repeats/);
+    // firing the same occurrence again (a retry) does not add a second one
+    await running.scheduler.reminders.add('fire', { taskId: task.id, dueAtMs: due.getTime() }, { jobId: `again-${task.id}` });
+    await sleep(700);
+    expect(await db.task.count({ where: { seriesId: task.id } })).toBe(2);
+    expect(sentFor(task.id)).toHaveLength(1);
+  });
+});

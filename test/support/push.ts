@@ -1,0 +1,115 @@
+// Fixtures for the push tests: a workspace with team members reachable on a channel, a
+// recording ChannelSender, private Redis servers (for FLUSHALL and crash tests) and polling.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { appendFileSync } from 'node:fs';
+import type { Db } from '../../core/db.js';
+import type { ChannelSender, OutboundMessage, SendResult } from '../../core/ports.js';
+import type { Role, Channel } from '../../prisma/generated/enums.js';
+import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
+import { uniqueSlug } from './db.js';
+
+export interface Member {
+  userId: number;
+  identityId: number;
+  chatId: string;
+}
+
+export async function pushWorkspace(
+  db: Db,
+  members: Array<{ name: string; role?: Role; channel?: Channel; chatId?: string; timezone?: string; locale?: string; onDuty?: boolean }>,
+  settings: { autoReassignOnBreach?: boolean; timezone?: string } = {},
+) {
+  const ws = await ensureWorkspace(db, uniqueSlug('push'), { timezone: settings.timezone ?? 'Europe/Moscow', locale: 'en' });
+  if (settings.autoReassignOnBreach) await db.workspace.update({ where: { id: ws.id }, data: { autoReassignOnBreach: true } });
+  const out: Member[] = [];
+  for (const m of members) {
+    const user = await db.user.create({
+      data: { workspaceId: ws.id, name: m.name, role: m.role ?? 'manager', timezone: m.timezone, locale: m.locale, onDuty: m.onDuty ?? true },
+    });
+    const chatId = m.chatId ?? `chat-${user.id}`;
+    const identity = await db.identity.create({
+      data: { workspaceId: ws.id, channel: m.channel ?? 'console', externalId: `${m.channel ?? 'console'}-${user.id}-${ws.id}`, chatId, userId: user.id },
+    });
+    out.push({ userId: user.id, identityId: identity.id, chatId });
+  }
+  return { workspace: ws, members: out };
+}
+
+export interface Sent extends OutboundMessage {
+  at: number;
+  externalMessageId: string;
+}
+
+/** Remembers every message; optional `fail` decides per message to throw instead. */
+export class RecordingSender implements ChannelSender {
+  sent: Sent[] = [];
+  attempts = 0;
+  private seq = 0;
+  constructor(
+    public fail?: (message: OutboundMessage, attempt: number) => Error | undefined,
+    private readonly file?: string,
+  ) {}
+  async send(message: OutboundMessage): Promise<SendResult> {
+    this.attempts++;
+    const error = this.fail?.(message, this.attempts);
+    if (error) throw error;
+    const externalMessageId = `m-${process.pid}-${++this.seq}`;
+    const at = Date.now();
+    this.sent.push({ ...message, at, externalMessageId });
+    if (this.file) appendFileSync(this.file, JSON.stringify({ chatId: message.chatId, text: message.text, at, pid: process.pid }) + '\n');
+    return { externalMessageId };
+  }
+}
+
+export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, stepMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** A throw-away redis-server of our own, so FLUSHALL hits nobody else's queues. */
+export async function privateRedis(): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], {
+    stdio: 'ignore',
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const { Redis } = await import('ioredis');
+  await waitFor(async () => {
+    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await r.connect();
+      return (await r.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      r.disconnect();
+    }
+  }, 10_000, 50);
+  return {
+    url,
+    port,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
