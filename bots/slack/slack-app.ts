@@ -11,6 +11,7 @@ import type { Reply } from '../../core/chat/reply.js';
 import type { Db } from '../../core/db.js';
 import type { Clock } from '../../core/ports.js';
 import { logger as defaultLogger, type Logger } from '../../connectors/logger.js';
+import type { Config } from '../../connectors/config.js';
 import { SlackDirectory, linkedMember } from './slack-directory.js';
 import { SlackHomePublisher } from './slack-home.js';
 import { registerSlackListeners } from './slack-listeners.js';
@@ -55,6 +56,8 @@ export interface SlackTransport {
    * refreshes a member's App Home (their tasks, leads or deals may have changed).
    */
   deliverReplies(message: InboundMessage, replies: Reply[]): Promise<void>;
+  /** Refreshes the App Home of the member who sent a Slack message (no-op for customers); never throws. */
+  refreshAfter(message: InboundMessage): Promise<void>;
 }
 
 function boltLogger(log: Logger): BoltLogger {
@@ -113,6 +116,17 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
   });
   const sender = new SlackSender(client);
 
+  const refreshAfter = async (message: InboundMessage): Promise<void> => {
+    if (message.channel !== 'slack') return;
+    try {
+      const workspaceId = message.workspaceId ?? options.workspaceId;
+      if (await linkedMember(options.db, workspaceId, message.externalUserId)) await home.publish(message.externalUserId);
+    } catch (e) {
+      // the answer went out; a stale Home tab is refreshed on the next open
+      log.warn({ err: (e as Error).message, user: message.externalUserId }, 'slack: App Home refresh failed');
+    }
+  };
+
   return {
     app,
     client,
@@ -131,15 +145,23 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
       for (const r of replies) {
         await sender.send({ channel: 'slack', chatId: message.externalChatId, text: r.text, buttons: r.buttons, replyToExternalId: r.replyToExternalId });
       }
-      const workspaceId = message.workspaceId ?? options.workspaceId;
-      if (await linkedMember(options.db, workspaceId, message.externalUserId)) {
-        try {
-          await home.publish(message.externalUserId);
-        } catch (e) {
-          // the answer went out; a stale Home tab is refreshed on the next open
-          log.warn({ err: (e as Error).message, user: message.externalUserId }, 'slack: App Home refresh failed');
-        }
-      }
+      await refreshAfter(message);
     },
+    refreshAfter,
   };
+}
+
+/** The Slack transport when SLACK_BOT_TOKEN is configured, else null (Slack is optional). */
+export function slackTransportFromConfig(
+  config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>,
+  deps: Pick<SlackTransportOptions, 'db' | 'workspaceId' | 'submit' | 'clock' | 'logger'>,
+): SlackTransport | null {
+  if (!config.SLACK_BOT_TOKEN) return null;
+  return createSlackTransport({
+    botToken: config.SLACK_BOT_TOKEN,
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    appToken: config.SLACK_APP_TOKEN,
+    apiUrl: config.SLACK_API_URL,
+    ...deps,
+  });
 }

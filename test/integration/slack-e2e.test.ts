@@ -13,6 +13,7 @@ import { systemActor } from '../../core/actor.js';
 import { coreContext } from '../../core/context.js';
 import { systemClock } from '../../core/ports.js';
 import { handleInbound } from '../../core/chat/handle-inbound.js';
+import { RuleParser } from '../../core/chat/parse/parser.js';
 import { queueSettings } from '../../connectors/queue/connection.js';
 import { InboundQueue, startInboundWorker } from '../../connectors/queue/inbound-queue.js';
 import { startWorkers, type RunningWorkers } from '../../connectors/queue/workers.js';
@@ -118,7 +119,7 @@ beforeAll(async () => {
     logger: log,
   });
   workers = await startWorkers({ ctx: coreContext(db), settings, senders: { slack: transport.sender }, logger: log, reconcile: false });
-  const deps = { db, clock: systemClock, outbox: workers.outbox, defaultWorkspaceId: workspaceId, logger: log };
+  const deps = { db, clock: systemClock, outbox: workers.outbox, defaultWorkspaceId: workspaceId, logger: log, parser: new RuleParser() };
   inboundWorker = startInboundWorker(
     settings,
     async (m) => {
@@ -141,7 +142,7 @@ beforeAll(async () => {
     channel_id: 'CGENERAL',
     channel_name: 'general',
     trigger_id: `trig-${randomUUID()}`,
-    response_url: `${fake.apiUrl}respond`,
+    response_url: fake.responseUrl(),
     api_app_id: 'A1',
   });
   expect(res.status).toBe(200);
@@ -232,7 +233,7 @@ describe('Slack transport end to end', () => {
         channel: { id: 'DMGR1' },
         container: { type: 'message', message_ts: messageTs, channel_id: 'DMGR1' },
         message: { ts: messageTs, text: 'x' },
-        response_url: `${fake.apiUrl}respond`,
+        response_url: fake.responseUrl(),
         actions: [{ type: 'button', action_id: value, value, block_id: 'b1', action_ts: `${Date.now() / 1000}` }],
       });
     const notificationTs = String(notification.params.ts ?? '') || (await db.notificationRef.findFirstOrThrow({ where: { leadId } })).externalMessageId.split(':')[1]!;
@@ -305,12 +306,86 @@ describe('Slack transport end to end', () => {
       team_id: fake.teamId,
       channel_id: 'CGENERAL',
       trigger_id: `trig-${randomUUID()}`,
-      response_url: `${fake.apiUrl}respond`,
+      response_url: fake.responseUrl(),
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { response_type: string; text: string };
     expect(body.response_type).toBe('ephemeral');
     expect(body.text).toContain('/crm leads');
     expect(body.text).toContain('/crm link CODE');
+  });
+
+  it('answers Slack\'s url_verification challenge (signed)', async () => {
+    const res = await post(JSON.stringify({ token: 'x', challenge: 'ch-123', type: 'url_verification' }), 'application/json');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('ch-123');
+  });
+
+  it('takes plain language from a member\'s DM', async () => {
+    const res = await postEvent({ type: 'message', channel: 'DMGR1', channel_type: 'im', user: MANAGER, team: fake.teamId, text: 'remind me tomorrow at 10 to call Ivan', ts: nextTs() });
+    expect(res.status).toBe(200);
+    const task = await eventually(() => db.task.findFirst({ where: { workspaceId, assigneeId: managerId, title: { contains: 'call Ivan' } } }), 'the reminder task');
+    expect(task.status).toBe('open');
+    await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && /call Ivan/.test(String(c.params.text)));
+  });
+
+  it('answers a member\'s mention in a shared channel in their DM, never in the channel', async () => {
+    const sharedPosts = fake.callsTo('chat.postMessage').filter((c) => c.params.channel === SHARED).length;
+    const res = await postEvent({ type: 'app_mention', channel: SHARED, user: MANAGER, team: fake.teamId, text: `<@${fake.botUserId}> /leads mine`, ts: nextTs() });
+    expect(res.status).toBe(200);
+    await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && String(c.params.text).includes(`#${leadId}`));
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.params.channel === SHARED)).toHaveLength(sharedPosts);
+  });
+
+  it('creates a lead from a message with the shortcut, and refuses non-members', async () => {
+    fake.addUser({ id: 'UCUST3', team_id: CUSTOMER_TEAM, real_name: 'Sam Shortcut' });
+    const msgTs = nextTs();
+    const shortcut = (user: string, team: string) => ({
+      type: 'message_action',
+      callback_id: 'create_lead_from_message',
+      trigger_id: `trig-${randomUUID()}`,
+      action_ts: `${Date.now() / 1000}`,
+      team: { id: fake.teamId },
+      user: { id: user, team_id: team, name: user.toLowerCase() },
+      channel: { id: 'CSHARED3', name: 'sam-shared' },
+      message: { type: 'message', user: 'UCUST3', user_team: CUSTOMER_TEAM, text: 'Could you send pricing for 20 seats?', ts: msgTs },
+      response_url: fake.responseUrl(`sc-${user}`),
+    });
+    const before = await rowCounts();
+    expect((await postInteraction(shortcut('UOUTSIDER', CUSTOMER_TEAM))).status).toBe(200);
+    await fake.waitForCall('response_url', (c) => /Only team members/.test(String(c.params.text)));
+    expect(await rowCounts()).toEqual(before);
+
+    expect((await postInteraction(shortcut(MANAGER, fake.teamId))).status).toBe(200);
+    const lead = await eventually(() => db.lead.findFirst({ where: { workspaceId, contact: { name: 'Sam Shortcut' } } }), 'the shortcut lead');
+    expect(lead.firstMessage ?? lead.title).toMatch(/pricing/);
+    const confirmation = await fake.waitForCall('response_url', (c) => /Creating a lead from Sam Shortcut/.test(String(c.params.text)));
+    expect(confirmation.params.response_type).toBe('ephemeral');
+    await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && blockTexts(c).includes(`lead:take:${lead.id}`));
+  });
+
+  it('lets a head of sales route the team digest to a channel; managers may not', async () => {
+    const head = await db.user.create({ data: { workspaceId, name: 'Hana Head', role: 'head' } });
+    await db.identity.create({ data: { workspaceId, channel: 'slack', externalId: `${fake.teamId}:UHEAD1`, chatId: 'DHEAD1', userId: head.id } });
+    const digestCommand = (user: string, text: string) =>
+      postForm({ command: '/crm', text, user_id: user, team_id: fake.teamId, channel_id: 'CGENERAL', trigger_id: `trig-${randomUUID()}`, response_url: fake.responseUrl() });
+
+    const refused = await digestCommand(MANAGER, 'digest channel <#CSALES1|sales>');
+    expect(((await refused.json()) as { text: string }).text).toMatch(/Only heads of sales/);
+    expect(await db.digestSubscription.count({ where: { userId: managerId, target: { not: null } } })).toBe(0);
+
+    const usage = await digestCommand('UHEAD1', 'digest channel #sales');
+    expect(((await usage.json()) as { text: string }).text).toMatch(/Usage/);
+
+    const res = await digestCommand('UHEAD1', 'digest channel <#CSALES1|sales>');
+    expect(((await res.json()) as { text: string }).text).toContain('<#CSALES1>');
+    const subs = await db.digestSubscription.findMany({ where: { userId: head.id, kind: { in: ['team_daily', 'team_weekly'] } } });
+    expect(subs.map((s) => s.target)).toEqual(['CSALES1', 'CSALES1']);
+    const destination = await db.identity.findFirstOrThrow({ where: { workspaceId, externalId: 'channel:CSALES1' } });
+    expect(destination).toMatchObject({ chatId: 'CSALES1', userId: null, contactId: null });
+
+    const off = await digestCommand('UHEAD1', 'digest channel off');
+    expect(((await off.json()) as { text: string }).text).toMatch(/DM again/);
+    expect((await db.digestSubscription.findMany({ where: { userId: head.id, kind: 'team_daily' } }))[0]!.target).toBeNull();
   });
 });

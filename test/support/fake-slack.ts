@@ -59,6 +59,11 @@ export class FakeSlack {
     this.token = opts.token ?? 'xoxb-test-token';
   }
 
+  /** A response_url for commands, shortcuts and buttons; posts to it are recorded as "response_url". */
+  responseUrl(id = 'r'): string {
+    return `${this.baseUrl}/respond/${id}`;
+  }
+
   /** Web API base URL for WebClient's slackApiUrl (ends in /api/). */
   get apiUrl(): string {
     return `${this.baseUrl}/api/`;
@@ -148,6 +153,11 @@ export class FakeSlack {
       this.uploads.push({ fileId, bytes: raw.length, head: raw.subarray(0, 64) });
       this.record({ method: 'upload', params: { fileId, bytes: raw.length }, at: Date.now() });
       return { status: 200, body: `OK - ${raw.length}` };
+    }
+    if (url.pathname.startsWith('/respond/')) {
+      // response_url posts (ephemeral answers to commands, shortcuts and buttons)
+      this.record({ method: 'response_url', params: JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>, at: Date.now() });
+      return { status: 200, body: 'ok' };
     }
     const method = url.pathname.replace(/^\/api\//, '');
     const params = decodeParams(req.headers['content-type'] ?? '', raw);
