@@ -4,6 +4,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerUsers } from './commands/users.js';
 import { registerDigest } from './commands/digest.js';
 import { registerParse } from './commands/parse.js';
+import { registerIngestEmail } from './commands/ingest-email.js';
 
 const program = new Command();
 program
@@ -16,6 +17,7 @@ registerMigrate(program);
 registerUsers(program);
 registerDigest(program);
 registerParse(program);
+registerIngestEmail(program);
 
 program.exitOverride((err) => {
   // commander's own help/version exits are fine; usage errors exit 2
