@@ -1,6 +1,9 @@
 // `leadline` command line. Each command lives in commands/ and registers itself here.
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.js';
+import { registerImportContacts } from './commands/import-contacts.js';
+import { registerExportContact } from './commands/export-contact.js';
+import { registerEraseContact } from './commands/erase-contact.js';
 import { registerUsers } from './commands/users.js';
 import { registerDigest } from './commands/digest.js';
 import { registerParse } from './commands/parse.js';
@@ -14,6 +17,9 @@ program
   .configureOutput({ outputError: (str, write) => write(str) });
 
 registerMigrate(program);
+registerImportContacts(program);
+registerExportContact(program);
+registerEraseContact(program);
 registerUsers(program);
 registerDigest(program);
 registerParse(program);

@@ -1,5 +1,6 @@
 // Every row that belongs to a person: their contact record(s) (including records merged
 // into it), and the leads, deals, tasks, conversations and activities linked to them.
+import { inOrder } from './in-order.js';
 import type { DbOrTx } from '../db.js';
 
 export interface ContactFootprint {
@@ -19,10 +20,10 @@ export async function contactFootprint(db: DbOrTx, workspaceId: number, contactI
     contactIds.push(...frontier);
   }
   const inContacts = { workspaceId, contactId: { in: contactIds } };
-  const [leads, deals, conversations] = await Promise.all([
-    db.lead.findMany({ where: inContacts, select: { id: true } }),
-    db.deal.findMany({ where: { workspaceId, OR: [{ contactId: { in: contactIds } }, { lead: { contactId: { in: contactIds } } }] }, select: { id: true } }),
-    db.conversation.findMany({ where: inContacts, select: { id: true } }),
+  const [leads, deals, conversations] = await inOrder([
+    () => db.lead.findMany({ where: inContacts, select: { id: true } }),
+    () => db.deal.findMany({ where: { workspaceId, OR: [{ contactId: { in: contactIds } }, { lead: { contactId: { in: contactIds } } }] }, select: { id: true } }),
+    () => db.conversation.findMany({ where: inContacts, select: { id: true } }),
   ]);
   const leadIds = leads.map((l) => l.id);
   const dealIds = deals.map((d) => d.id);

@@ -1,4 +1,5 @@
 // Right of access (GDPR art. 15 / 152-FZ art. 14): everything stored about one person, as JSON.
+import { inOrder } from './in-order.js';
 import type { CoreContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import { notFound, forbidden } from '../errors.js';
@@ -13,22 +14,22 @@ export async function exportContact(ctx: CoreContext, actor: Actor, id: number) 
 
   const ws = actor.workspaceId;
   const f = await contactFootprint(ctx.db, ws, id);
-  const [contacts, leads, deals, tasks, conversations, activities, audit] = await Promise.all([
-    ctx.db.contact.findMany({
+  const [contacts, leads, deals, tasks, conversations, activities, audit] = await inOrder([
+    () => ctx.db.contact.findMany({
       where: { id: { in: f.contactIds } },
       include: { emails: true, phones: true, identities: true, company: true },
       orderBy: { id: 'asc' },
     }),
-    ctx.db.lead.findMany({ where: { id: { in: f.leadIds } }, orderBy: { id: 'asc' } }),
-    ctx.db.deal.findMany({ where: { id: { in: f.dealIds } }, include: { stage: { select: { name: true, kind: true } } }, orderBy: { id: 'asc' } }),
-    ctx.db.task.findMany({ where: { id: { in: f.taskIds } }, orderBy: { id: 'asc' } }),
-    ctx.db.conversation.findMany({
+    () => ctx.db.lead.findMany({ where: { id: { in: f.leadIds } }, orderBy: { id: 'asc' } }),
+    () => ctx.db.deal.findMany({ where: { id: { in: f.dealIds } }, include: { stage: { select: { name: true, kind: true } } }, orderBy: { id: 'asc' } }),
+    () => ctx.db.task.findMany({ where: { id: { in: f.taskIds } }, orderBy: { id: 'asc' } }),
+    () => ctx.db.conversation.findMany({
       where: { id: { in: f.conversationIds } },
       include: { messages: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
       orderBy: { id: 'asc' },
     }),
-    ctx.db.activity.findMany({ where: activitiesAboutWhere(ws, f), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-    ctx.db.auditLog.findMany({ where: auditAboutWhere(ws, f), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    () => ctx.db.activity.findMany({ where: activitiesAboutWhere(ws, f), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    () => ctx.db.auditLog.findMany({ where: auditAboutWhere(ws, f), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
   ]);
   const [main, ...merged] = contacts.sort((a, b) => (a.id === id ? -1 : b.id === id ? 1 : a.id - b.id));
   const exported = {

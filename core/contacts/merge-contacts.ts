@@ -1,5 +1,6 @@
 // Merging two records of the same person: everything of `mergeId` moves to `keepId`, the
 // merged contact stays as a pointer (mergedIntoId) so old references still resolve.
+import { inOrder } from './in-order.js';
 import type { CoreContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import { inTx } from '../db.js';
@@ -10,9 +11,9 @@ import { contactAccessWhere } from './contact-visibility.js';
 export async function mergeContacts(ctx: CoreContext, actor: Actor, keepId: number, mergeId: number) {
   if (keepId === mergeId) throw invalid('invalid.merge_self');
   return inTx(ctx.db, async (tx) => {
-    const [keep, merge] = await Promise.all([
-      tx.contact.findFirst({ where: { id: keepId, workspaceId: actor.workspaceId } }),
-      tx.contact.findFirst({ where: { id: mergeId, workspaceId: actor.workspaceId } }),
+    const [keep, merge] = await inOrder([
+      () => tx.contact.findFirst({ where: { id: keepId, workspaceId: actor.workspaceId } }),
+      () => tx.contact.findFirst({ where: { id: mergeId, workspaceId: actor.workspaceId } }),
     ]);
     for (const [c, id] of [[keep, keepId], [merge, mergeId]] as const) {
       if (!c || c.mergedIntoId || c.erasedAt) throw notFound('what.contact', { id });

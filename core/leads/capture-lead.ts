@@ -1,5 +1,6 @@
 // A new request becomes a lead: status new, an owner (given, or round robin among on-duty
 // managers), and the time by which the customer must get a first answer.
+import { inOrder } from '../contacts/in-order.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { CoreContext } from '../context.js';
 import type { Actor } from '../actor.js';
@@ -34,9 +35,9 @@ export function titleFromText(text: string): string | null {
 
 export async function captureLead(ctx: CoreContext, actor: Actor, input: CaptureLeadInput) {
   const workspaceId = actor.workspaceId;
-  const [ws, contact] = await Promise.all([
-    ctx.db.workspace.findUniqueOrThrow({ where: { id: workspaceId } }),
-    ctx.db.contact.findFirst({ where: { id: input.contactId, workspaceId } }),
+  const [ws, contact] = await inOrder([
+    () => ctx.db.workspace.findUniqueOrThrow({ where: { id: workspaceId } }),
+    () => ctx.db.contact.findFirst({ where: { id: input.contactId, workspaceId } }),
   ]);
   if (!contact) throw notFound('what.contact', { id: input.contactId });
 

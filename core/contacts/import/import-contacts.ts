@@ -6,6 +6,7 @@
 // Duplicates: a row whose email or phone is already known (an existing contact, or an
 // earlier row of the same file) is merged into that contact: missing fields are filled and
 // new emails/phones added. Rows with only a name are always new contacts.
+import { inOrder } from '../in-order.js';
 import { Prisma } from '../../../prisma/generated/client.js';
 import type { CoreContext } from '../../context.js';
 import type { Actor } from '../../actor.js';
@@ -142,9 +143,9 @@ async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, row
 async function importChunk(tx: Tx, actor: Actor, workspaceId: number, rows: ParsedRow[]) {
   const allEmails = [...new Set(rows.flatMap((r) => r.emails))];
   const allPhones = [...new Set(rows.flatMap((r) => r.phones))];
-  const [knownEmails, knownPhones] = await Promise.all([
-    allEmails.length ? tx.contactEmail.findMany({ where: { workspaceId, email: { in: allEmails } }, select: { email: true, contactId: true } }) : [],
-    allPhones.length ? tx.contactPhone.findMany({ where: { workspaceId, phone: { in: allPhones } }, select: { phone: true, contactId: true } }) : [],
+  const [knownEmails, knownPhones] = await inOrder([
+    async () => allEmails.length ? tx.contactEmail.findMany({ where: { workspaceId, email: { in: allEmails } }, select: { email: true, contactId: true } }) : [],
+    async () => allPhones.length ? tx.contactPhone.findMany({ where: { workspaceId, phone: { in: allPhones } }, select: { phone: true, contactId: true } }) : [],
   ]);
   const knownIds = [...new Set([...knownEmails, ...knownPhones].map((k) => k.contactId))];
   const existing = knownIds.length

@@ -1,0 +1,56 @@
+// `leadline import contacts FILE`: CSV or XLSX, English or Russian headers, duplicates merged.
+import type { Command } from 'commander';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { readTable } from '../../../connectors/import/read-table.js';
+import { importContacts } from '../../../core/contacts/import/import-contacts.js';
+import { formatImportReport } from '../../../core/contacts/import/import-report.js';
+import { coreContext } from '../../../core/context.js';
+import { action, cliActor, cliDb, print, printJson } from '../runtime.js';
+
+/** Below this many rows a bar only flickers; --progress shows it anyway. */
+const PROGRESS_MIN_ROWS = 1000;
+
+export function registerImportContacts(program: Command) {
+  const parent = program.commands.find((c) => c.name() === 'import') ?? program.command('import').description('import data from files');
+  parent
+    .command('contacts')
+    .description(
+      'import contacts from a .csv or .xlsx file; columns are recognised by their headers in English or Russian ' +
+        '(name, first/last name, email, phone, company, position, notes / имя, фамилия, почта, телефон, компания, должность, комментарий). ' +
+        'Rows with a known email or phone are merged into that contact; a bad email or phone is left out with a warning; ' +
+        'a row without any name, valid email or phone is skipped and reported.',
+    )
+    .argument('<file>', 'path to the .csv or .xlsx file')
+    .option('--workspace <slug>', 'workspace to import into (default: DEFAULT_WORKSPACE)')
+    .option('--json', 'print the report as one JSON object')
+    .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
+    .action(
+      action(async (file: string, opts: { workspace?: string; json?: boolean; progress?: boolean }) => {
+        const db = await cliDb();
+        const actor = await cliActor(opts.workspace);
+        const table = await readTable(file);
+        const total = Math.max(0, table.records.length - 1);
+        const showBar = Boolean(opts.progress) || (Boolean(process.stderr.isTTY) && total >= PROGRESS_MIN_ROWS);
+        const bar = showBar
+          ? new cliProgress.SingleBar(
+              { stream: process.stderr, format: 'Importing |{bar}| {value}/{total} rows ({percentage}%)', hideCursor: true, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 1000 },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
+        bar?.start(total, 0);
+        try {
+          const report = await importContacts(coreContext(db), actor, table.records, {
+            source: path.basename(file),
+            onProgress: (done) => bar?.update(Math.min(done, total)),
+          });
+          bar?.update(total);
+          bar?.stop();
+          if (opts.json) return printJson(report);
+          for (const line of formatImportReport(report, actor.locale)) print(line);
+        } finally {
+          bar?.stop();
+        }
+      }),
+    );
+}
