@@ -6,12 +6,12 @@ import { autoRetry } from '@grammyjs/auto-retry';
 export interface TelegramApiOptions {
   token: string;
   apiRoot?: string;
-  /** give up on a 429 asking to wait longer than this (the outbound queue retries later) */
+  /** 429s asking to wait up to this long are retried in place; longer ones surface as RateLimitedError */
   maxRetryAfterSeconds?: number;
 }
 
 export function createTelegramApi(opts: TelegramApiOptions): Api {
   const api = new Api(opts.token, { apiRoot: opts.apiRoot?.replace(/\/+$/, '') });
-  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: opts.maxRetryAfterSeconds ?? 60 }));
+  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: opts.maxRetryAfterSeconds ?? 5 }));
   return api;
 }

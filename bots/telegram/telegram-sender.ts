@@ -3,7 +3,7 @@
 // instead of being retried forever.
 import { GrammyError, InputFile, type Api } from 'grammy';
 import type { ChannelSender, OutboundMessage, SendResult } from '../../core/ports.js';
-import { PermanentSendError } from '../../core/ports.js';
+import { PermanentSendError, RateLimitedError } from '../../core/ports.js';
 import { escapeHtml, inlineKeyboard, splitForTelegram } from './telegram-render.js';
 import { SendLimiter } from './send-limiter.js';
 
@@ -36,7 +36,12 @@ export class TelegramSender implements ChannelSender {
     } catch (e) {
       const reason = permanentReason(e);
       if (reason) throw new PermanentSendError(`Telegram chat ${message.chatId}: ${reason}`, reason);
-      if (e instanceof GrammyError && e.error_code === 429) this.limiter.penalize(message.chatId, Number(e.parameters.retry_after ?? 1));
+      if (e instanceof GrammyError && e.error_code === 429) {
+        // auto-retry already waited out short pauses; a long one goes back to the outbound queue
+        const seconds = Number(e.parameters.retry_after ?? 1);
+        this.limiter.penalize(message.chatId, seconds);
+        throw new RateLimitedError(seconds * 1000, `Telegram chat ${message.chatId}: ${e.description}`);
+      }
       throw e;
     }
   }

@@ -15,8 +15,8 @@ import { reply, type Reply } from './reply.js';
 export async function findReplyTarget(turn: Turn) {
   const m = turn.message;
   if (!m.replyToExternalId) return null;
-  return turn.ctx.db.notificationRef.findUnique({
-    where: { channel_chatId_externalMessageId: { channel: m.channel, chatId: m.externalChatId, externalMessageId: m.replyToExternalId } },
+  return turn.ctx.db.notificationRef.findFirst({
+    where: { workspaceId: turn.workspace.id, channel: m.channel, chatId: m.externalChatId, externalMessageId: m.replyToExternalId },
   });
 }
 

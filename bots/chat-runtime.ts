@@ -1,0 +1,91 @@
+// The chat side of a worker process: the inbound queue's worker runs the engine on each
+// message and sends its replies straight back on the same channel; pushes (notifications,
+// acknowledgements, relayed answers) go through the outbound queue. Used by `leadline start`,
+// the console chat, the end-to-end test and the inbound benchmark.
+import type { Db } from '../core/db.js';
+import type { Clock, ChannelSender, Outbox } from '../core/ports.js';
+import { PermanentSendError, systemClock } from '../core/ports.js';
+import type { Channel } from '../prisma/generated/enums.js';
+import { handleInbound } from '../core/chat/handle-inbound.js';
+import type { ChatDeps, DigestHook } from '../core/chat/turn.js';
+import type { InboundMessage } from '../core/chat/inbound.js';
+import type { Reply } from '../core/chat/reply.js';
+import { RuleParser } from '../core/chat/parse/parser.js';
+import { InboundQueue, startInboundWorker } from '../connectors/queue/inbound-queue.js';
+import { RedisClarifyStore } from '../connectors/queue/redis-clarify-store.js';
+import type { QueueSettings } from '../connectors/queue/connection.js';
+import type { Logger } from '../connectors/logger.js';
+import type { Scheduler } from '../core/ports.js';
+import type { Worker } from 'bullmq';
+
+export type Senders = Partial<Record<Channel, ChannelSender>>;
+
+/** Sends the engine's replies to the chat the message came from; failures are logged, never retried. */
+export async function sendReplies(senders: Senders, message: InboundMessage, replies: Reply[], logger?: Logger): Promise<void> {
+  const sender = senders[message.channel];
+  if (!sender || replies.length === 0) return;
+  for (const r of replies) {
+    try {
+      await sender.send({ channel: message.channel, chatId: message.externalChatId, text: r.text, buttons: r.buttons, replyToExternalId: r.replyToExternalId });
+    } catch (e) {
+      const level = e instanceof PermanentSendError ? 'warn' : 'error';
+      logger?.[level]({ err: (e as Error).message, chatId: message.externalChatId, channel: message.channel }, 'could not send a chat reply');
+    }
+  }
+}
+
+export interface ChatWorkerOptions {
+  db: Db;
+  settings: QueueSettings;
+  redisUrl: string;
+  workspaceId: number;
+  outbox: Outbox;
+  senders: Senders;
+  scheduler?: Scheduler;
+  clock?: Clock;
+  digest?: DigestHook;
+  logger?: Logger;
+  concurrency?: number;
+  /** called after each message is handled (benchmarks, console echo) */
+  onHandled?: (message: InboundMessage, replies: Reply[]) => void;
+}
+
+export interface ChatWorker {
+  deps: ChatDeps;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
+  const clarify = new RedisClarifyStore(opts.redisUrl, opts.settings.prefix);
+  const deps: ChatDeps = {
+    db: opts.db,
+    clock: opts.clock ?? systemClock,
+    outbox: opts.outbox,
+    defaultWorkspaceId: opts.workspaceId,
+    scheduler: opts.scheduler,
+    parser: new RuleParser(),
+    clarify,
+    digest: opts.digest,
+    logger: opts.logger,
+  };
+  const worker = startInboundWorker(
+    opts.settings,
+    async (message) => {
+      const replies = await handleInbound(deps, message);
+      await sendReplies(opts.senders, message, replies, opts.logger);
+      opts.onHandled?.(message, replies);
+    },
+    { concurrency: opts.concurrency, logger: opts.logger },
+  );
+  return {
+    deps,
+    worker,
+    async close() {
+      await worker.close();
+      await clarify.close();
+    },
+  };
+}
+
+export { InboundQueue };
