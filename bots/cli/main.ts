@@ -1,6 +1,7 @@
 // `leadline` command line. Each command lives in commands/ and registers itself here.
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.js';
+import { registerSeed } from './commands/seed.js';
 import { registerImportContacts } from './commands/import-contacts.js';
 import { registerExportContact } from './commands/export-contact.js';
 import { registerEraseContact } from './commands/erase-contact.js';
@@ -17,6 +18,7 @@ program
   .configureOutput({ outputError: (str, write) => write(str) });
 
 registerMigrate(program);
+registerSeed(program);
 registerImportContacts(program);
 registerExportContact(program);
 registerEraseContact(program);

@@ -1,12 +1,15 @@
 // Convert a lead into a deal: the lead becomes "converted", the deal keeps its contact and
-// the contact's company. Managers convert their own (or unassigned) leads; heads any lead.
+// the contact's company. Managers convert the leads they may see (their own, or new
+// unassigned ones, as core/leads decides); heads any lead.
 import type { Deal } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
-import { isSystemActor, seesWholeTeam } from '../actor.js';
+import { isSystemActor } from '../actor.js';
 import { recordChange } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import { forbidden, invalid, notFound } from '../errors.js';
+import { t } from '../i18n/index.js';
+import { canSeeLead } from '../leads/lead-access.js';
 import { createDealInTx } from './create-deal.js';
 
 export interface ConvertLeadInput {
@@ -22,9 +25,11 @@ export async function convertLeadToDeal(ctx: CoreContext, actor: Actor, leadId: 
       include: { contact: { include: { company: true } }, deal: { select: { id: true } } },
     });
     if (!lead) throw notFound('what.lead', { id: leadId });
-    if (!seesWholeTeam(actor) && lead.assigneeId !== actor.userId && lead.assigneeId !== null) throw forbidden('what.lead', { id: leadId });
+    if (!canSeeLead(actor, lead)) throw forbidden('what.lead', { id: leadId });
     if (lead.deal) throw invalid('invalid.lead_has_deal', { id: leadId, dealId: lead.deal.id });
-    if (lead.status === 'converted' || lead.status === 'junk') throw invalid('invalid.lead_closed', { id: leadId, status: lead.status });
+    if (lead.status === 'converted' || lead.status === 'junk') {
+      throw invalid('invalid.lead_closed', { id: leadId, status: t(actor.locale, `lead.status.${lead.status}`) });
+    }
 
     const ownerId = lead.assigneeId ?? (isSystemActor(actor) ? null : actor.userId);
     if (!ownerId) throw invalid('invalid.deal_owner_required');
@@ -33,7 +38,7 @@ export async function convertLeadToDeal(ctx: CoreContext, actor: Actor, leadId: 
       where: { id: leadId, status: { in: ['new', 'in_progress'] } },
       data: { status: 'converted', assigneeId: ownerId },
     });
-    if (claimed.count === 0) throw invalid('invalid.lead_closed', { id: leadId, status: 'converted' });
+    if (claimed.count === 0) throw invalid('invalid.lead_closed', { id: leadId, status: t(actor.locale, 'lead.status.converted') });
 
     const title = input.title?.trim() || lead.contact.company?.name || lead.contact.name || lead.title;
     const deal = await createDealInTx(tx, ctx, actor, {

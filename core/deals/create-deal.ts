@@ -2,12 +2,13 @@
 // a head/admin names another owner. Amounts are exact decimals with an ISO 4217 currency.
 import type { Deal } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
-import { assertCanActFor, isSystemActor, seesWholeTeam } from '../actor.js';
+import { assertCanActFor, isSystemActor } from '../actor.js';
 import { recordChange } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx, type Tx } from '../db.js';
 import { forbidden, invalid, notFound } from '../errors.js';
 import { loadActiveMember } from '../users/load-member.js';
+import { canSeeLead } from '../leads/lead-access.js';
 import { defaultPipeline } from '../workspaces/default-pipeline.js';
 import { dealSnapshot } from './deal-access.js';
 import { defaultCurrency, normalizeCurrency, parseAmount } from './money.js';
@@ -69,7 +70,7 @@ export async function createDealInTx(tx: Tx, ctx: CoreContext, actor: Actor, inp
   if (input.leadId) {
     const lead = await tx.lead.findFirst({ where: { id: input.leadId, workspaceId: actor.workspaceId }, include: { deal: { select: { id: true } } } });
     if (!lead) throw notFound('what.lead', { id: input.leadId });
-    if (!seesWholeTeam(actor) && lead.assigneeId !== null && lead.assigneeId !== actor.userId) throw forbidden('what.lead', { id: input.leadId });
+    if (!canSeeLead(actor, lead)) throw forbidden('what.lead', { id: input.leadId });
     if (lead.deal) throw invalid('invalid.lead_has_deal', { id: input.leadId, dealId: lead.deal.id });
   }
 

@@ -4,6 +4,7 @@ import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam } from '../actor.js';
 import type { DbOrTx } from '../db.js';
 import { invalid, notFound } from '../errors.js';
+import { t } from '../i18n/index.js';
 
 export function canSeeDeal(actor: Actor, deal: Pick<Deal, 'ownerId'>): boolean {
   return seesWholeTeam(actor) || deal.ownerId === actor.userId;
@@ -17,8 +18,8 @@ export async function loadDeal(db: DbOrTx, actor: Actor, id: number): Promise<De
   return deal;
 }
 
-export function assertDealOpen(deal: Pick<Deal, 'id' | 'status'>): void {
-  if (deal.status !== 'open') throw invalid('invalid.deal_closed', { id: deal.id, status: deal.status });
+export function assertDealOpen(deal: Pick<Deal, 'id' | 'status'>, actor: Pick<Actor, 'locale'>): void {
+  if (deal.status !== 'open') throw invalid('invalid.deal_closed', { id: deal.id, status: t(actor.locale, `deal.status.${deal.status}`) });
 }
 
 /** The fields an audit row keeps for a deal. */

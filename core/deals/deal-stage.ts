@@ -27,7 +27,7 @@ function closingChange(deal: Deal, stages: Stage[], target: Stage, now: Date, re
 /** Moves an open deal to the stage named (en/ru name, any case, or an unambiguous prefix). */
 export async function moveDealToStage(ctx: CoreContext, actor: Actor, dealId: number, stage: string): Promise<Deal> {
   return changeDeal(ctx, actor, dealId, 'stage_moved', async (deal, tx) => {
-    assertDealOpen(deal);
+    assertDealOpen(deal, actor);
     const stages = await stagesOf(tx, deal.pipelineId);
     const target = matchStage(stages, stage);
     if (target.id === deal.stageId) return null;
@@ -37,7 +37,7 @@ export async function moveDealToStage(ctx: CoreContext, actor: Actor, dealId: nu
 
 async function closeAs(ctx: CoreContext, actor: Actor, dealId: number, kind: 'won' | 'lost', reason: string | null): Promise<Deal> {
   return changeDeal(ctx, actor, dealId, kind, async (deal, tx) => {
-    assertDealOpen(deal);
+    assertDealOpen(deal, actor);
     const stages = await stagesOf(tx, deal.pipelineId);
     const target = stages.find((s) => s.kind === kind);
     if (!target) throw notFound('what.stage', { name: kind });

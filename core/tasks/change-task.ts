@@ -17,7 +17,7 @@ async function changeTask(
 ): Promise<Task> {
   return inTx(ctx.db, async (tx) => {
     const before = await loadTask(tx, actor, id);
-    assertTaskOpen(before);
+    assertTaskOpen(before, actor);
     const task = await tx.task.update({ where: { id }, data: data(before) });
     await recordChange(
       tx,

@@ -5,6 +5,7 @@ import { recordChange } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import { invalid } from '../errors.js';
+import { t } from '../i18n/index.js';
 import { timezoneOfUser } from '../users/load-member.js';
 import { nextOccurrence } from './recurrence.js';
 import { assertTaskOpen, loadTask, taskSnapshot } from './task-access.js';
@@ -19,10 +20,10 @@ export async function completeTask(ctx: CoreContext, actor: Actor, id: number): 
   const now = ctx.clock.now();
   const result = await inTx(ctx.db, async (tx) => {
     const before = await loadTask(tx, actor, id);
-    assertTaskOpen(before);
+    assertTaskOpen(before, actor);
     // only one of two concurrent completions wins (and creates the next occurrence)
     const claimed = await tx.task.updateMany({ where: { id, status: 'open' }, data: { status: 'done', completedAt: now } });
-    if (claimed.count === 0) throw invalid('invalid.task_closed', { id, status: 'done' });
+    if (claimed.count === 0) throw invalid('invalid.task_closed', { id, status: t(actor.locale, 'task.status.done') });
     const task = await tx.task.findUniqueOrThrow({ where: { id } });
     await recordChange(
       tx,

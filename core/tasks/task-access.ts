@@ -4,6 +4,7 @@ import type { Actor } from '../actor.js';
 import { seesWholeTeam } from '../actor.js';
 import type { DbOrTx } from '../db.js';
 import { forbidden, invalid, notFound } from '../errors.js';
+import { t } from '../i18n/index.js';
 
 export function canSeeTask(actor: Actor, task: Pick<Task, 'assigneeId' | 'creatorId'>): boolean {
   return seesWholeTeam(actor) || task.assigneeId === actor.userId || task.creatorId === actor.userId;
@@ -17,8 +18,8 @@ export async function loadTask(db: DbOrTx, actor: Actor, id: number): Promise<Ta
   return task;
 }
 
-export function assertTaskOpen(task: Pick<Task, 'id' | 'status'>): void {
-  if (task.status !== 'open') throw invalid('invalid.task_closed', { id: task.id, status: task.status });
+export function assertTaskOpen(task: Pick<Task, 'id' | 'status'>, actor: Pick<Actor, 'locale'>): void {
+  if (task.status !== 'open') throw invalid('invalid.task_closed', { id: task.id, status: t(actor.locale, `task.status.${task.status}`) });
 }
 
 /** When the task is really due: a snooze overrides the due time. */

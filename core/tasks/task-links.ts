@@ -1,9 +1,9 @@
 // A task may point at a lead, deal or contact: each must be in the workspace and visible to the actor.
 import type { Actor } from '../actor.js';
-import { seesWholeTeam } from '../actor.js';
 import type { DbOrTx } from '../db.js';
 import { forbidden, notFound } from '../errors.js';
 import { loadDeal } from '../deals/deal-access.js';
+import { canSeeLead } from '../leads/lead-access.js';
 
 export interface TaskLinks {
   leadId?: number | null;
@@ -21,9 +21,7 @@ export async function resolveTaskLinks(db: DbOrTx, actor: Actor, links: TaskLink
   if (links.leadId) {
     const lead = await db.lead.findFirst({ where: { id: links.leadId, workspaceId: actor.workspaceId } });
     if (!lead) throw notFound('what.lead', { id: links.leadId });
-    if (!seesWholeTeam(actor) && lead.assigneeId !== null && lead.assigneeId !== actor.userId) {
-      throw forbidden('what.lead', { id: links.leadId });
-    }
+    if (!canSeeLead(actor, lead)) throw forbidden('what.lead', { id: links.leadId });
     contactId ??= lead.contactId;
   }
   if (links.contactId) {

@@ -13,4 +13,7 @@ export const users = {
   'users.not_linked': 'not linked',
   'users.duty_set_on': '{name} is now on duty.',
   'users.duty_set_off': '{name} is now off duty.',
+  'seed.created': 'Demo workspace "{slug}" created: {contacts} contacts, {leads} leads, {deals} deals, {tasks} tasks, {activities} timeline entries.',
+  'seed.user': '  #{id} {name} ({role}): invite code {code}',
+  'seed.exists': 'Demo workspace "{slug}" already exists; nothing was changed. Run with --reset to rebuild it.',
 } as const;

@@ -15,4 +15,7 @@ export const users = {
   'users.not_linked': 'не привязан',
   'users.duty_set_on': '{name} теперь на смене.',
   'users.duty_set_off': '{name} теперь не на смене.',
+  'seed.created': 'Демо-пространство «{slug}» создано: контактов {contacts}, лидов {leads}, сделок {deals}, задач {tasks}, событий {activities}.',
+  'seed.user': '  #{id} {name} ({role}): код приглашения {code}',
+  'seed.exists': 'Демо-пространство «{slug}» уже существует; ничего не изменено. Чтобы пересоздать его, добавьте --reset.',
 } satisfies Record<keyof typeof en, Message>;
