@@ -10,6 +10,7 @@ import { composeDigest } from './compose-digest.js';
 import { DigestRun } from './digest-run.js';
 import { isoLocalDate } from './local-time.js';
 import { renderDigestText } from './render-text.js';
+import { digestTargetIdentity } from './digest-target.js';
 
 /** Renders the chart PNG of a digest; injected by the composition root (connectors/charts). */
 export type DigestChartRenderer = (digest: Digest) => Promise<Uint8Array>;
@@ -32,6 +33,7 @@ export async function prepareDigestDelivery(
     select: {
       kind: true,
       enabled: true,
+      target: true,
       user: {
         select: {
           id: true,
@@ -45,7 +47,9 @@ export async function prepareDigestDelivery(
   if (!sub) return { skipped: 'subscription_missing' };
   if (!sub.enabled) return { skipped: 'disabled' };
   if (!sub.user.active) return { skipped: 'user_inactive' };
-  const identity = [...sub.user.identities].sort(
+  // a team digest routed to a channel (e.g. /crm digest channel #sales) goes there instead
+  const routed = sub.kind !== 'today' ? await digestTargetIdentity(ctx.db, sub.user.workspaceId, sub.target) : null;
+  const identity = routed ?? [...sub.user.identities].sort(
     (a, b) => CHANNEL_PREFERENCE.indexOf(a.channel) - CHANNEL_PREFERENCE.indexOf(b.channel) || a.id - b.id,
   )[0];
   if (!identity) return { skipped: 'no_reachable_identity' };

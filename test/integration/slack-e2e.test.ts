@@ -20,6 +20,8 @@ import { startWorkers, type RunningWorkers } from '../../connectors/queue/worker
 import { createSlackTransport, type SlackTransport } from '../../bots/slack/slack-app.js';
 import type { Worker } from 'bullmq';
 import { pino } from 'pino';
+import { prepareDigestDelivery } from '../../core/digests/prepare-delivery.js';
+import { renderDigestChart } from '../../connectors/charts/render-digest-chart.js';
 
 const SECRET = 'test-signing-secret';
 const CUSTOMER_TEAM = 'TCUSTOMER';
@@ -383,6 +385,20 @@ describe('Slack transport end to end', () => {
     expect(subs.map((s) => s.target)).toEqual(['CSALES1', 'CSALES1']);
     const destination = await db.identity.findFirstOrThrow({ where: { workspaceId, externalId: 'channel:CSALES1' } });
     expect(destination).toMatchObject({ chatId: 'CSALES1', userId: null, contactId: null });
+
+    // the head's team digest, chart included, goes to the channel through the outbound queue
+    const sub = subs.find((x) => x.kind === 'team_daily')!;
+    const prepared = await prepareDigestDelivery(coreContext(db), sub.id, new Date(), { chart: (d) => renderDigestChart(d, 'en') });
+    if (!('item' in prepared)) throw new Error(`digest skipped: ${prepared.skipped}`);
+    expect(prepared.item.identityId).toBe(destination.id);
+    expect(prepared.item.image).toBeDefined();
+    await workers.outbox.enqueue(prepared.item);
+    await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'CSALES1');
+    const complete = await fake.waitForCall('files.completeUploadExternal', (c) => c.params.channel_id === 'CSALES1');
+    const fileId = (complete.params.files as Array<{ id: string }>)[0]!.id;
+    const upload = fake.uploads.find((u) => u.fileId === fileId)!;
+    expect(upload.bytes).toBeGreaterThan(1000);
+    expect(upload.body.includes(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
 
     const off = await digestCommand('UHEAD1', 'digest channel off');
     expect(((await off.json()) as { text: string }).text).toMatch(/DM again/);

@@ -38,7 +38,8 @@ type Failure = { error: string } | { status: 429; retryAfter: number };
 
 export class FakeSlack {
   readonly calls: FakeSlackCall[] = [];
-  readonly uploads: Array<{ fileId: string; bytes: number; head: Buffer }> = [];
+  /** raw upload bodies (WebClient posts multipart form data, so the file sits inside) */
+  readonly uploads: Array<{ fileId: string; bytes: number; body: Buffer }> = [];
   readonly teamId: string;
   readonly botUserId: string;
   readonly botId: string;
@@ -150,7 +151,7 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', this.baseUrl);
     if (url.pathname.startsWith('/upload/')) {
       const fileId = url.pathname.slice('/upload/'.length);
-      this.uploads.push({ fileId, bytes: raw.length, head: raw.subarray(0, 64) });
+      this.uploads.push({ fileId, bytes: raw.length, body: raw });
       this.record({ method: 'upload', params: { fileId, bytes: raw.length }, at: Date.now() });
       return { status: 200, body: `OK - ${raw.length}` };
     }
