@@ -20,6 +20,7 @@ import { startWorkers, type RunningWorkers } from '../../connectors/queue/worker
 import { createSlackTransport, type SlackTransport } from '../../bots/slack/slack-app.js';
 import type { Worker } from 'bullmq';
 import { pino } from 'pino';
+import { createTask } from '../../core/tasks/index.js';
 import { prepareDigestDelivery } from '../../core/digests/prepare-delivery.js';
 import { renderDigestChart } from '../../connectors/charts/render-digest-chart.js';
 
@@ -403,5 +404,35 @@ describe('Slack transport end to end', () => {
     const off = await digestCommand('UHEAD1', 'digest channel off');
     expect(((await off.json()) as { text: string }).text).toMatch(/DM again/);
     expect((await db.digestSubscription.findMany({ where: { userId: head.id, kind: 'team_daily' } }))[0]!.target).toBeNull();
+  });
+
+  it('delivers a due reminder to the manager\'s DM with Done and Snooze buttons; Done completes it', async () => {
+    const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
+    const task = await createTask(coreContext(db, { scheduler: workers.scheduler }), systemActor(ws), {
+      title: 'Send the Acme quote',
+      dueAt: new Date(Date.now() + 300),
+      assigneeId: managerId,
+    });
+    const reminder = await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && blockTexts(c).includes(`task:done:${task.id}`), 15_000);
+    expect(blockTexts(reminder)).toContain('Send the Acme quote');
+    expect(blockTexts(reminder)).toMatch(new RegExp(`task:snooze:${task.id}:`));
+    const ref = await eventually(() => db.notificationRef.findFirst({ where: { workspaceId, taskId: task.id, channel: 'slack' } }), 'the reminder ref');
+    const messageTs = ref.externalMessageId.split(':')[1]!;
+    const res = await postInteraction({
+      type: 'block_actions',
+      trigger_id: `trig-${randomUUID()}`,
+      team: { id: fake.teamId },
+      user: { id: MANAGER, team_id: fake.teamId },
+      channel: { id: 'DMGR1' },
+      container: { type: 'message', message_ts: messageTs, channel_id: 'DMGR1' },
+      message: { ts: messageTs, text: 'x' },
+      actions: [{ type: 'button', action_id: `task:done:${task.id}`, value: `task:done:${task.id}`, action_ts: `${Date.now() / 1000}` }],
+    });
+    expect(res.status).toBe(200);
+    const done = await eventually(async () => {
+      const t = await db.task.findUniqueOrThrow({ where: { id: task.id } });
+      return t.status === 'done' ? t : null;
+    }, 'the task to be done');
+    expect(done.completedAt).not.toBeNull();
   });
 });
