@@ -2,7 +2,8 @@
 // in Postgres, the manager's chat gets the notification with buttons, the manager replies
 // to it, the customer's chat gets the answer. Real Postgres, Redis, BullMQ queues, grammY.
 import { describe, it, expect, inject, afterAll } from 'vitest';
-import TelegramServer from 'telegram-test-api';
+import { createRequire } from 'node:module';
+import type { TelegramServer as TelegramServerClass } from 'telegram-test-api/lib/telegramServer.js';
 import { randomUUID } from 'node:crypto';
 import { testDb, uniqueSlug } from '../support/db.js';
 import { freePort, waitFor } from '../support/wait.js';
@@ -19,6 +20,9 @@ import { TelegramSender } from '../../bots/telegram/telegram-sender.js';
 import { TelegramIntake } from '../../bots/telegram/telegram-intake.js';
 import { startPolling } from '../../bots/telegram/telegram-polling.js';
 import { createLogger } from '../../connectors/logger.js';
+
+// a CommonJS package whose default export TypeScript cannot see under NodeNext
+const TelegramServer = createRequire(import.meta.url)('telegram-test-api') as typeof TelegramServerClass;
 
 interface BotMessage {
   messageId: number;
@@ -66,7 +70,7 @@ async function scenario(locale: 'en' | 'ru') {
     try {
       return (await client.getUpdates()).result as unknown as BotMessage[];
     } catch (e) {
-      throw new Error(`no bot message in time: ${what} (${(e as Error).message})`);
+      throw new Error(`no bot message in time: ${what}`, { cause: e });
     }
   };
 
