@@ -31,6 +31,8 @@ export async function completeTask(ctx: CoreContext, actor: Actor, id: number): 
       { type: 'task.completed', taskId: id, leadId: task.leadId, dealId: task.dealId, contactId: task.contactId, data: { title: task.title } },
       { action: 'task.complete', entity: 'task', entityId: id, before: taskSnapshot(before), after: taskSnapshot(task) },
     );
+    // finishing a follow-up is activity on its deal (stale-deal digests look at lastActivityAt)
+    if (task.dealId) await tx.deal.updateMany({ where: { id: task.dealId }, data: { lastActivityAt: now } });
     if (!task.rrule) return { task };
 
     const seriesId = task.seriesId ?? task.id;

@@ -60,12 +60,18 @@ describe('recurring tasks', () => {
   });
 
   it('a one-off task has no next occurrence; a concurrent double completion completes once', async () => {
-    const t = await createTask(ctx, msk, { title: 'Call Alice', dueAt: new Date('2026-03-11T07:00:00Z') });
+    const deal = await db.deal.create({
+      data: { workspaceId: msk.workspaceId, pipelineId: (await db.pipeline.findFirstOrThrow({ where: { workspaceId: msk.workspaceId } })).id,
+        stageId: (await db.stage.findFirstOrThrow({ where: { pipeline: { workspaceId: msk.workspaceId } } })).id,
+        title: 'Linked', titleKey: 'linked', ownerId: msk.userId, lastActivityAt: new Date('2026-01-01T00:00:00Z') },
+    });
+    const t = await createTask(ctx, msk, { title: 'Call Alice', dueAt: new Date('2026-03-11T07:00:00Z'), dealId: deal.id });
     const results = await Promise.allSettled([completeTask(ctx, msk, t.id), completeTask(ctx, msk, t.id)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const ok = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ next?: unknown }>;
     expect(ok.value.next).toBeUndefined();
     expect(await db.activity.count({ where: { taskId: t.id, type: 'task.completed' } })).toBe(1);
+    expect((await db.deal.findUniqueOrThrow({ where: { id: deal.id } })).lastActivityAt.toISOString()).toBe(clock.now().toISOString());
   });
 });
 
