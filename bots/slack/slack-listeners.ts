@@ -139,12 +139,18 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
         return;
       }
     }
+    const text = crmCommandText(command.text);
+    // /crm is for the team: a stranger's "/crm leads" must not become a customer message
+    if (!/^\/start\s/.test(text) && !(await linkedMember(db, workspaceId, externalUserId))) {
+      await ack({ response_type: 'ephemeral', text: t(resolveLocale(profile?.languageCode), 'slack.not_linked') });
+      return;
+    }
     await deps.submit({
       workspaceId,
       channel: 'slack',
       externalUserId,
       externalChatId: await directory.dmChannel(command.user_id),
-      text: crmCommandText(command.text),
+      text,
       dedupeKey: `slack:cmd:${command.trigger_id}`,
       receivedAt: new Date().toISOString(),
       displayName: profile?.displayName,

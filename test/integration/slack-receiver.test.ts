@@ -1,0 +1,115 @@
+// The Slack receiver on its own: what Slack sees when Leadline cannot queue a message
+// (500, so Slack retries), strangers using /crm, and the choice of HTTP vs Socket Mode.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { testDb, uniqueSlug } from '../support/db.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
+import { createSlackTransport, slackTransportFromConfig } from '../../bots/slack/slack-app.js';
+import type { InboundMessageInput } from '../../core/chat/inbound.js';
+
+const SECRET = 'receiver-secret';
+const db = testDb();
+const log = pino({ level: 'silent' });
+let fake: FakeSlack;
+let server: Server;
+let base: string;
+let workspaceId: number;
+let failSubmit = false;
+const submitted: InboundMessageInput[] = [];
+
+async function post(body: string, contentType: string) {
+  const ts = Math.floor(Date.now() / 1000);
+  const signature = 'v0=' + createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex');
+  return fetch(`${base}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
+    body,
+  });
+}
+
+beforeAll(async () => {
+  fake = await new FakeSlack().start();
+  fake.addUser({ id: 'UCUST9', team_id: 'TOTHER', real_name: 'Carla Customer' });
+  workspaceId = (await ensureWorkspace(db, uniqueSlug('slackrx'), { timezone: 'UTC', locale: 'en' })).id;
+  const transport = createSlackTransport({
+    botToken: fake.token,
+    signingSecret: SECRET,
+    apiUrl: fake.apiUrl,
+    db,
+    workspaceId,
+    logger: log,
+    submit: async (m) => {
+      if (failSubmit) throw new Error('redis is down');
+      submitted.push(m);
+    },
+  });
+  server = createServer(transport.requestListener!);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await fake?.close();
+});
+
+const messageEvent = (eventId: string) =>
+  JSON.stringify({
+    type: 'event_callback',
+    team_id: fake.teamId,
+    event_id: eventId,
+    event: { type: 'message', channel: 'CX1', channel_type: 'channel', user: 'UCUST9', user_team: 'TOTHER', text: 'hello', ts: '1800000001.000001' },
+  });
+
+describe('Slack receiver', () => {
+  it('answers 500 when the message cannot be queued, so Slack retries, and 200 once it can', async () => {
+    failSubmit = true;
+    const failed = await post(messageEvent('EvFail1'), 'application/json');
+    expect(failed.status).toBe(500);
+    expect(submitted).toHaveLength(0);
+    failSubmit = false;
+    const retried = await post(messageEvent('EvFail1'), 'application/json');
+    expect(retried.status).toBe(200);
+    expect(submitted).toHaveLength(1);
+    expect(submitted[0]).toMatchObject({
+      channel: 'slack',
+      externalUserId: 'TOTHER:UCUST9',
+      externalChatId: 'CX1:1800000001.000001',
+      dedupeKey: 'slack:EvFail1',
+      messageExternalId: 'CX1:1800000001.000001',
+      displayName: 'Carla Customer',
+      isGroup: true,
+    });
+  });
+
+  it('tells a stranger to link first instead of passing /crm commands on', async () => {
+    const before = submitted.length;
+    const res = await post(
+      new URLSearchParams({ command: '/crm', text: 'leads', user_id: 'UCUST9', team_id: 'TOTHER', channel_id: 'CX1', trigger_id: `t-${randomUUID()}` }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { text: string }).text).toMatch(/not linked/);
+    expect(submitted).toHaveLength(before);
+
+    const link = await post(
+      new URLSearchParams({ command: '/crm', text: 'link ABC123', user_id: 'UCUST9', team_id: 'TOTHER', channel_id: 'CX1', trigger_id: `t-${randomUUID()}` }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    expect(link.status).toBe(200);
+    expect(submitted.at(-1)).toMatchObject({ text: '/start ABC123', externalChatId: 'DCUST9', isGroup: false });
+  });
+
+  it('uses Socket Mode when an app token is set, and stays off without a bot token', () => {
+    const socket = createSlackTransport({ botToken: fake.token, appToken: 'xapp-1-test', apiUrl: fake.apiUrl, db, workspaceId, logger: log, submit: async () => {} });
+    expect(socket.mode).toBe('socket');
+    expect(socket.requestListener).toBeUndefined();
+    expect(() => createSlackTransport({ botToken: fake.token, db, workspaceId, logger: log, submit: async () => {} })).toThrow(/SLACK_SIGNING_SECRET/);
+    expect(slackTransportFromConfig({ SLACK_API_URL: fake.apiUrl }, { db, workspaceId, submit: async () => {} })).toBeNull();
+  });
+});
