@@ -42,6 +42,8 @@ export interface StartWorkersOptions {
   reminderCatchUpMs?: number;
   /** skip the start-up reconciliation (tests of a single piece) */
   reconcile?: boolean;
+  /** reconcile only these workspaces (sharded deployments; tests on a shared database) */
+  reconcileWorkspaceIds?: number[];
   onReminder?: (data: ReminderJobData, outcome: FireOutcome, firedAt: number) => void;
 }
 
@@ -90,8 +92,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
 
   const startup: RunningWorkers['startup'] = { redisPolicy };
   if (options.reconcile !== false) {
-    startup.reminders = await reconcileReminders(ctx, scheduler, new Date(), { catchUpMs: options.reminderCatchUpMs });
-    startup.slaChecks = await reconcileSlaChecks(ctx, scheduler);
+    startup.reminders = await reconcileReminders(ctx, scheduler, new Date(), { catchUpMs: options.reminderCatchUpMs, workspaceIds: options.reconcileWorkspaceIds });
+    startup.slaChecks = await reconcileSlaChecks(ctx, scheduler, { workspaceIds: options.reconcileWorkspaceIds });
     logger?.info({ reminders: startup.reminders, slaChecks: startup.slaChecks }, 'reminders and SLA checks reconciled with the database');
   }
 

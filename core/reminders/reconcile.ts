@@ -19,6 +19,8 @@ export interface ReconcileOptions {
   batchSize?: number;
   /** reminders overdue by more than this are not sent late (counted as tooOld); default 7 days */
   catchUpMs?: number;
+  /** only these workspaces (a deployment sharded by workspace; tests); default all */
+  workspaceIds?: number[];
 }
 
 export interface ReconcileReport {
@@ -38,29 +40,33 @@ interface Row {
   settled: boolean;
 }
 
+const DUE = 'COALESCE(t."snoozedUntil", t."dueAt")';
+// $1 now, $2 id cursor, $3 batch size, $4 workspace ids or null
+const SELECT_BATCH = `
+  SELECT t.id, ${DUE} AS due,
+    (${DUE} <= $1 AND EXISTS (
+      SELECT 1 FROM "ReminderDelivery" r
+      WHERE r."taskId" = t.id AND r."dueAt" = ${DUE}
+        AND (EXISTS (
+          SELECT 1 FROM "OutboundDelivery" o
+          WHERE o."dedupeKey" = 'rem-' || t.id || '-' || round(extract(epoch from ${DUE}) * 1000)::bigint
+            AND o.status IN ('sent', 'failed', 'skipped'))
+          OR NOT EXISTS (
+          SELECT 1 FROM "Identity" i
+          WHERE i."userId" = t."assigneeId" AND NOT i.unreachable AND i."chatId" IS NOT NULL))
+    )) AS settled
+  FROM "Task" t
+  WHERE t.status = 'open' AND t.id > $2 AND ($4::int[] IS NULL OR t."workspaceId" = ANY($4::int[]))
+  ORDER BY t.id
+  LIMIT $3`;
+
 export async function reconcileReminders(ctx: CoreContext, scheduler: BulkReminderScheduler, now: Date, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   const batchSize = options.batchSize ?? 5000;
   const since = new Date(now.getTime() - (options.catchUpMs ?? 7 * 24 * 3600 * 1000));
   const report: ReconcileReport = { upcoming: 0, overdue: 0, settled: 0, tooOld: 0 };
   let cursor = 0;
   for (;;) {
-    const rows = await ctx.db.$queryRaw<Row[]>`
-      SELECT t.id, COALESCE(t."snoozedUntil", t."dueAt") AS due,
-        (COALESCE(t."snoozedUntil", t."dueAt") <= ${now} AND EXISTS (
-          SELECT 1 FROM "ReminderDelivery" r
-          WHERE r."taskId" = t.id AND r."dueAt" = COALESCE(t."snoozedUntil", t."dueAt")
-            AND (EXISTS (
-              SELECT 1 FROM "OutboundDelivery" o
-              WHERE o."dedupeKey" = 'rem-' || t.id || '-' || round(extract(epoch from COALESCE(t."snoozedUntil", t."dueAt")) * 1000)::bigint
-                AND o.status IN ('sent', 'failed', 'skipped'))
-              OR NOT EXISTS (
-              SELECT 1 FROM "Identity" i
-              WHERE i."userId" = t."assigneeId" AND NOT i.unreachable AND i."chatId" IS NOT NULL))
-        )) AS settled
-      FROM "Task" t
-      WHERE t.status = 'open' AND t.id > ${cursor}
-      ORDER BY t.id
-      LIMIT ${batchSize}`;
+    const rows = await ctx.db.$queryRawUnsafe<Row[]>(SELECT_BATCH, now, cursor, batchSize, options.workspaceIds ?? null);
     if (rows.length === 0) break;
     cursor = rows[rows.length - 1]!.id;
     const plans: ReminderPlan[] = [];

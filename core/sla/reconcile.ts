@@ -11,13 +11,15 @@ export interface BulkSlaScheduler {
   scheduleSlaChecks(plans: SlaPlan[]): Promise<void>;
 }
 
-export async function reconcileSlaChecks(ctx: CoreContext, scheduler: BulkSlaScheduler, batchSize = 5000): Promise<number> {
+export async function reconcileSlaChecks(ctx: CoreContext, scheduler: BulkSlaScheduler, options: { batchSize?: number; workspaceIds?: number[] } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 5000;
   let cursor = 0;
   let total = 0;
   for (;;) {
     const leads = await ctx.db.lead.findMany({
       where: {
         id: { gt: cursor },
+        workspaceId: options.workspaceIds ? { in: options.workspaceIds } : undefined,
         status: { in: ['new', 'in_progress'] },
         firstResponseAt: null,
         slaBreachedAt: null,
