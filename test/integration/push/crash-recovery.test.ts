@@ -122,7 +122,7 @@ describe('crash recovery', () => {
     const claimedOnly = await tasksDue(3, () => new Date(now - 60_000), 'Claimed only');
     for (const id of claimedOnly) await db.reminderDelivery.create({ data: { taskId: id, dueAt: new Date(now - 60_000) } });
     // became due while Redis had nothing
-    const missed = await tasksDue(2, () => new Date(now - 5_000), 'Missed');
+    await tasksDue(2, () => new Date(now - 5_000), 'Missed');
 
     const flusher = new Redis(redis.url);
     await flusher.flushall();
