@@ -82,7 +82,9 @@ export class ChannelRateLimiter {
   }
 
   private chatKey(channel: Channel, chatId: string) {
-    return `${this.prefix}:ratelimit:chat:${channel}:${chatId}`;
+    // Slack limits per channel; a customer's thread ("<channel>:<thread ts>") shares its channel's clock
+    const chat = channel === 'slack' ? chatId.split(':')[0]! : chatId;
+    return `${this.prefix}:ratelimit:chat:${channel}:${chat}`;
   }
 
   /** Reserves this chat's next slot; resolves to the wait in ms (0 = send now). */
