@@ -19,6 +19,7 @@ import { parseOffset } from './durations.js';
 import { actOnIntent, completeClarifiedTask } from './plain-language.js';
 import { say, usage } from './commands/command.js';
 import { leadButtons } from './notify.js';
+import { aiAction, enqueueAi, turnKey } from '../ai/chat-actions.js';
 
 export function parseActionData(data: string): { area: string; verb: string; id: string; arg?: string } | null {
   const [area, verb, id, ...rest] = data.split(':');
@@ -101,6 +102,7 @@ async function slaAction(turn: Turn, actor: Actor, verb: string, id: number, arg
         ref: { userId: to.userId, leadId: id, conversationId: lead.conversationId ?? undefined },
       });
     }
+    await enqueueAi(turn, { kind: 'summary', workspaceId: actor.workspaceId, userId: next.id, leadId: id, reason: 'reassigned', key: turnKey(turn, `reassigned:${id}`) });
     return say(actor, 'chat.lead.reassigned', { id, name: next.name });
   }
   return say(actor, 'chat.customer.button_ignored');
@@ -138,6 +140,7 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
   const parsed = parseActionData(data);
   if (!parsed) return say(actor, 'chat.customer.button_ignored');
   if (parsed.area === 'clarify') return clarifyAction(turn, actor, parsed.verb, parsed.id);
+  if (parsed.area === 'ai') return aiAction(turn, actor, parsed.verb, parsed.id);
   const id = Number(parsed.id);
   if (!Number.isInteger(id) || id <= 0) return say(actor, 'chat.customer.button_ignored');
   switch (parsed.area) {

@@ -12,6 +12,7 @@ import type { Reply } from './reply.js';
 import { channelLabel, leadButtons, messageBody } from './notify.js';
 import { nextOpening, parseBusinessHours } from './business-hours.js';
 import type { Channel } from '../../prisma/generated/enums.js';
+import { enqueueAi } from '../ai/chat-actions.js';
 
 /** Message.externalId: unique per channel in a workspace ("chat:message" on Telegram). */
 export function messageExternalId(channel: string, chatId: string, messageId: string): string {
@@ -109,6 +110,8 @@ export async function handleCustomerMessage(turn: Turn): Promise<Reply[]> {
         });
       } else turn.deps.logger?.warn({ leadId: lead.id, userId: lead.assigneeId }, 'assignee has no reachable channel');
     }
+    // the AI extraction card follows the notification; the model never delays it
+    await enqueueAi(turn, { kind: 'extract', workspaceId: ws.id, leadId: lead.id });
     return [];
   }
 

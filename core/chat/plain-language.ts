@@ -11,6 +11,7 @@ import { moveDeal, wonDeal, lostDeal, newDeal, withDeal, stageButtons } from './
 import { findMemberByName } from './lookups.js';
 import { localParts } from '../tasks/local-time.js';
 import { say } from './commands/command.js';
+import { handOffUnknownText } from '../ai/chat-actions.js';
 
 export const CLARIFY_TTL_SECONDS = 24 * 3600;
 
@@ -19,6 +20,7 @@ export async function handlePlainText(turn: Turn, actor: Actor, text: string, op
   if (!parser) return say(actor, 'chat.not_understood');
   const intent = await parser.parse(text, { now: turn.now, timezone: actor.timezone, locale: actor.locale });
   if (opts.onlyTasks && intent.intent !== 'create_task' && intent.intent !== 'clarify') return say(actor, 'chat.not_understood');
+  if (intent.intent === 'unknown') return (await handOffUnknownText(turn, actor, text)) ?? say(actor, 'chat.not_understood');
   return actOnIntent(turn, actor, intent);
 }
 

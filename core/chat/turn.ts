@@ -11,6 +11,7 @@ import type { Locale } from '../i18n/index.js';
 import type { ClarifyStore } from './clarify-store.js';
 import type { Actor } from '../actor.js';
 import type { Reply } from './reply.js';
+import type { AiJobs } from '../ai/jobs.js';
 
 /** Plain language -> intent (rules now, an LLM later: any implementation of this interface). */
 export interface IntentParser {
@@ -39,6 +40,8 @@ export interface ChatDeps {
   /** keeps clarify options server-side so button data stays short */
   clarify?: ClarifyStore;
   digest?: DigestHook;
+  /** the ai queue (core/ai): free-text fallback, extraction, summaries, drafts; with ctx.llm it turns AI assist on */
+  ai?: AiJobs;
   logger?: ChatLogger;
 }
 

@@ -28,6 +28,8 @@ import { outbound as enOutbound } from './en/outbound.js';
 import { outbound as ruOutbound } from './ru/outbound.js';
 import { digests as enDigests } from './en/digests.js';
 import { digests as ruDigests } from './ru/digests.js';
+import { ai as enAi } from './en/ai.js';
+import { ai as ruAi } from './ru/ai.js';
 
 export const en = {
   ...enCommon,
@@ -43,6 +45,7 @@ export const en = {
   ...enSla,
   ...enOutbound,
   ...enDigests,
+  ...enAi,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -61,6 +64,7 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruSla,
   ...ruOutbound,
   ...ruDigests,
+  ...ruAi,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, Catalog[string]>> = { en, ru };

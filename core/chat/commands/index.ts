@@ -6,8 +6,9 @@ import { dealCommands } from './deals.js';
 import { taskCommands } from './tasks.js';
 import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
+import { aiCommands } from '../../ai/commands.js';
 
-export const COMMANDS: Command[] = [...startCommands, ...leadCommands, ...dealCommands, ...taskCommands, ...contactCommands, ...settingsCommands];
+export const COMMANDS: Command[] = [...startCommands, ...leadCommands, ...dealCommands, ...taskCommands, ...contactCommands, ...settingsCommands, ...aiCommands];
 
 const byName = new Map<string, Command>();
 for (const c of COMMANDS) for (const n of c.names) byName.set(n, c);

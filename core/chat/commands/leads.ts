@@ -12,6 +12,8 @@ import { relayToLead } from '../relay.js';
 import type { Command } from './command.js';
 import { idAndRest, parseId, say, usage } from './command.js';
 import type { MessageKey } from '../../i18n/index.js';
+import { aiOn } from '../../ai/chat-actions.js';
+import { draftButtonRow } from '../../ai/run-job.js';
 
 const NEW_WORDS = ['new', 'новые', 'новых', 'новый'];
 const MINE_WORDS = ['mine', 'my', 'мои', 'моих', 'мой'];
@@ -61,7 +63,8 @@ export async function leadCard(turn: Turn, actor: Actor, id: number): Promise<Re
     due,
   });
   const open = l.status === 'new' || l.status === 'in_progress';
-  return [reply(l.firstMessage ? `${text}\n\n${l.firstMessage}` : text, open ? leadButtons(loc, l.id) : undefined)];
+  const buttons = open ? [...leadButtons(loc, l.id), ...(aiOn(turn) ? [draftButtonRow(loc, l.id)] : [])] : undefined;
+  return [reply(l.firstMessage ? `${text}\n\n${l.firstMessage}` : text, buttons)];
 }
 
 export async function take(turn: Turn, actor: Actor, id: number): Promise<Reply[]> {

@@ -1,0 +1,47 @@
+// Model output is untrusted too (OWASP LLM05). Free text the model writes for a manager
+// (summaries, drafts, extracted "need") may only repeat e-mail addresses, phone numbers and
+// links that were in the data it was given for this task: anything else is removed, so a
+// manipulated or confused model cannot show one customer's contact details in another's card.
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+const PHONE = /(?:\+|\b)\d[\d\s().-]{6,}\d\b/g;
+const URL = /\b(?:https?:\/\/|www\.)[^\s<>"')]+/gi;
+
+const digits = (s: string) => s.replace(/\D/g, '');
+
+export interface GuardSource {
+  emails: Set<string>;
+  phones: Set<string>;
+  urls: Set<string>;
+}
+
+/** What the task's own data contains, the only contact details the output may repeat. */
+export function guardSource(...texts: Array<string | null | undefined>): GuardSource {
+  const all = texts.filter(Boolean).join('\n');
+  return {
+    emails: new Set([...all.matchAll(EMAIL)].map((m) => m[0].toLowerCase())),
+    phones: new Set([...all.matchAll(PHONE)].map((m) => digits(m[0])).filter((d) => d.length >= 7)),
+    urls: new Set([...all.matchAll(URL)].map((m) => m[0].toLowerCase())),
+  };
+}
+
+export const REMOVED = '[…]';
+
+/** The output with every e-mail, phone and link not in the source replaced by […]. */
+export function guardOutput(text: string, source: GuardSource): string {
+  return text
+    .replace(EMAIL, (m) => (source.emails.has(m.toLowerCase()) ? m : REMOVED))
+    .replace(URL, (m) => (source.urls.has(m.toLowerCase()) ? m : REMOVED))
+    .replace(PHONE, (m) => {
+      const d = digits(m);
+      if (d.length < 7) return m;
+      return [...source.phones].some((p) => p.endsWith(d.slice(-10)) || d.endsWith(p.slice(-10))) ? m : REMOVED;
+    });
+}
+
+/** One line of plain text: no control characters, bounded. */
+export function oneLine(text: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const s = text.replace(/[\u0000-\u001F\u007F]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
