@@ -7,7 +7,7 @@ import { extractContact } from '../../../core/email/extract-contact.js';
 import { threadKey, threadLookupKeys } from '../../../core/email/thread-key.js';
 import type { ParsedEmail } from '../../../core/email/types.js';
 
-function email(over: Partial<ParsedEmail> & { headers?: Partial<ParsedEmail['headers']> } = {}): ParsedEmail {
+function email(over: Omit<Partial<ParsedEmail>, 'headers'> & { headers?: Partial<ParsedEmail['headers']> } = {}): ParsedEmail {
   const { headers, ...rest } = over;
   return {
     messageId: 'm1@acme.example',
