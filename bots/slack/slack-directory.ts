@@ -24,6 +24,7 @@ export class SlackDirectory {
   constructor(
     private readonly client: WebClient,
     private readonly ttlMs = 10 * 60_000,
+    private readonly onError?: (e: unknown) => void,
   ) {}
 
   /** The user's public profile; null when Slack does not know them (or we may not see them). */
@@ -44,8 +45,12 @@ export class SlackDirectory {
       }
     } catch (e) {
       const code = (e as { data?: { error?: string } }).data?.error;
-      // unknown / foreign users: carry on without a name; anything else is a real failure
-      if (code !== 'user_not_found' && code !== 'user_not_visible') throw e;
+      // a name is nice to have, not worth missing Slack's 3-second deadline: carry on without it
+      // (unknown / foreign users are remembered as such; other failures are asked again next time)
+      if (code !== 'user_not_found' && code !== 'user_not_visible') {
+        this.onError?.(e);
+        return null;
+      }
     }
     this.profiles.set(userId, { value, until: Date.now() + this.ttlMs });
     return value;

@@ -87,6 +87,25 @@ describe('Slack receiver', () => {
     });
   });
 
+  it('queues a message without a name when users.info fails', async () => {
+    fake.addUser({ id: 'UCUST8', team_id: 'TOTHER', real_name: 'Never Seen' });
+    fake.failNext('users.info', { error: 'internal_error' });
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: fake.teamId,
+      event_id: 'EvNoName1',
+      event: { type: 'message', channel: 'CX2', channel_type: 'channel', user: 'UCUST8', user_team: 'TOTHER', text: 'hi', ts: '1800000003.000003', thread_ts: '1800000002.000002' },
+    });
+    expect((await post(body, 'application/json')).status).toBe(200);
+    expect(submitted.at(-1)).toMatchObject({
+      dedupeKey: 'slack:EvNoName1',
+      externalChatId: 'CX2:1800000002.000002',
+      replyToExternalId: 'CX2:1800000002.000002',
+      messageExternalId: 'CX2:1800000002.000002:1800000003.000003',
+    });
+    expect(submitted.at(-1)!.displayName).toBeUndefined();
+  });
+
   it('tells a stranger to link first instead of passing /crm commands on', async () => {
     const before = submitted.length;
     const res = await post(
