@@ -1,6 +1,8 @@
 // `leadline` command line. Each command lives in commands/ and registers itself here.
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.js';
+import { registerChat } from './commands/chat.js';
+import { registerStart } from './commands/start.js';
 import { registerSeed } from './commands/seed.js';
 import { registerImportContacts } from './commands/import-contacts.js';
 import { registerExportContact } from './commands/export-contact.js';
@@ -18,6 +20,8 @@ program
   .configureOutput({ outputError: (str, write) => write(str) });
 
 registerMigrate(program);
+registerChat(program);
+registerStart(program);
 registerSeed(program);
 registerImportContacts(program);
 registerExportContact(program);

@@ -1,0 +1,65 @@
+// One person chatting on the console channel: lines typed become InboundMessages for the
+// engine (a number presses the matching button on screen), replies and pushed messages
+// are rendered as text with numbered choices.
+import { randomUUID } from 'node:crypto';
+import type { ChatDeps } from '../../core/chat/turn.js';
+import { handleInbound } from '../../core/chat/handle-inbound.js';
+import { parseInboundMessage } from '../../core/chat/inbound.js';
+import type { Button } from '../../core/ports.js';
+import { renderForConsole } from './console-render.js';
+import type { ConsoleEnvelope } from './console-sender.js';
+
+export interface ConsolePerson {
+  /** Identity.externalId and chat id on the console channel */
+  externalId: string;
+  displayName: string;
+  languageCode?: string;
+}
+
+export class ConsoleSession {
+  private choices = new Map<number, Button>();
+  private nextChoice = 1;
+  private seq = 0;
+
+  constructor(
+    private readonly deps: ChatDeps,
+    readonly person: ConsolePerson,
+    private readonly workspaceId: number,
+  ) {}
+
+  private remember(buttons: Button[][] | undefined): number {
+    const start = this.nextChoice;
+    for (const b of (buttons ?? []).flat()) this.choices.set(this.nextChoice++, b);
+    return start;
+  }
+
+  /** Renders a pushed message (from the inbox). */
+  renderPushed(envelope: ConsoleEnvelope): string {
+    return renderForConsole(envelope.text, envelope.buttons, this.remember(envelope.buttons), envelope.id).text;
+  }
+
+  /** Handles one typed line; returns the text to print (possibly empty). */
+  async type(line: string): Promise<string> {
+    const text = line.trim();
+    if (!text) return '';
+    const n = /^\d+$/.test(text) ? Number(text) : null;
+    const button = n !== null ? this.choices.get(n) : undefined;
+    const id = `${Date.now()}-${++this.seq}`;
+    const message = parseInboundMessage({
+      workspaceId: this.workspaceId,
+      channel: 'console',
+      externalUserId: this.person.externalId,
+      externalChatId: this.person.externalId,
+      text: button ? '' : text,
+      attachments: [],
+      dedupeKey: `console:${this.person.externalId}:${randomUUID()}`,
+      receivedAt: new Date().toISOString(),
+      displayName: this.person.displayName,
+      languageCode: this.person.languageCode,
+      callbackData: button?.data,
+      messageExternalId: id,
+    });
+    const replies = await handleInbound(this.deps, message);
+    return replies.map((r) => renderForConsole(r.text, r.buttons, this.remember(r.buttons)).text).join('\n\n');
+  }
+}

@@ -1,0 +1,138 @@
+// Composition root: config -> services -> migrations -> workspace -> whatever roles this
+// process runs (LEADLINE_ROLES, empty = all): `web` (HTTP: /health, Telegram webhook),
+// `worker` (inbound chat engine, outbound delivery, reminders, SLA checks), `telegram`
+// (long polling in exactly one process, guarded by a Redis lease; webhook mode in any number).
+import type { Config } from '../connectors/config.js';
+import { runsRole } from '../connectors/config.js';
+import { checkPostgres, checkRedis } from '../connectors/services.js';
+import { migrate } from '../connectors/db/migrate.js';
+import { createPrisma } from '../connectors/db/client.js';
+import { describeUrl } from '../connectors/db/database-url.js';
+import { queueSettings } from '../connectors/queue/connection.js';
+import { startWorkers, type RunningWorkers } from '../connectors/queue/workers.js';
+import { InboundQueue } from '../connectors/queue/inbound-queue.js';
+import { RedisLease } from '../connectors/queue/redis-lock.js';
+import type { Logger } from '../connectors/logger.js';
+import { coreContext } from '../core/context.js';
+import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
+import { startChatWorker, type ChatWorker } from './chat-runtime.js';
+import { buildSenders } from './senders.js';
+import { ConsoleSender } from './console/console-sender.js';
+import { startHttpServer, type RouteHandler, type RunningHttpServer } from './http/server.js';
+import { createTelegramApi } from './telegram/telegram-api.js';
+import { TelegramIntake } from './telegram/telegram-intake.js';
+import { telegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './telegram/telegram-webhook.js';
+import { startPolling, type Poller } from './telegram/telegram-polling.js';
+import { botIdFromToken } from './telegram/telegram-update.js';
+import { digestHook } from './digest-hook.js';
+
+export interface Running {
+  roles: string[];
+  http?: RunningHttpServer;
+  workspace: { id: number; slug: string };
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  /** where the human-readable start-up lines go */
+  say?: (line: string) => void;
+}
+
+export async function startLeadline({ config, logger, say = (l) => process.stdout.write(l + '\n') }: StartOptions): Promise<Running> {
+  await checkPostgres(config.DATABASE_URL);
+  await checkRedis(config.REDIS_URL);
+  const migrated = await migrate(config.DATABASE_URL);
+  if (migrated.created) say(`Created database ${describeUrl(config.DATABASE_URL)}.`);
+  if (migrated.applied.length) say(`Applied ${migrated.applied.length} migration(s).`);
+
+  const db = createPrisma(config.DATABASE_URL, 10);
+  const ws = await ensureWorkspace(db, config.DEFAULT_WORKSPACE, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
+  const settings = queueSettings(config.REDIS_URL);
+  const stops: Array<() => Promise<unknown>> = [async () => db.$disconnect()];
+  const roles: string[] = [];
+  const telegramToken = config.TELEGRAM_BOT_TOKEN;
+  const webhookMode = Boolean(telegramToken && config.TELEGRAM_WEBHOOK_URL);
+  const needsIntake = Boolean(telegramToken) && ((webhookMode && runsRole(config, 'web')) || (!webhookMode && runsRole(config, 'telegram')));
+  const inbound = needsIntake ? new InboundQueue(settings) : undefined;
+  if (inbound) stops.push(() => inbound.close());
+  const api = telegramToken ? createTelegramApi({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }) : undefined;
+  const intake = api && inbound ? new TelegramIntake(api, inbound, { workspaceId: ws.id, logger }) : undefined;
+
+  let workers: RunningWorkers | undefined;
+  let chat: ChatWorker | undefined;
+  try {
+    if (runsRole(config, 'worker')) {
+      const consoleSender = new ConsoleSender(config.REDIS_URL, settings.prefix);
+      stops.push(() => consoleSender.close());
+      const senders = { ...buildSenders(config), console: consoleSender };
+      workers = await startWorkers({ ctx: coreContext(db), settings, senders, logger });
+      stops.push(() => workers!.close());
+      chat = startChatWorker({ db, settings, redisUrl: config.REDIS_URL, workspaceId: ws.id, outbox: workers.outbox, senders, scheduler: workers.scheduler, digest: digestHook, logger });
+      stops.push(() => chat!.close());
+      roles.push('worker');
+    }
+
+    let http: RunningHttpServer | undefined;
+    if (runsRole(config, 'web')) {
+      const routes: Record<string, RouteHandler> = {};
+      if (webhookMode && intake) routes[TELEGRAM_WEBHOOK_PATH] = telegramWebhookHandler(intake, config.TELEGRAM_WEBHOOK_SECRET!);
+      http = await startHttpServer({
+        port: config.HTTP_PORT,
+        host: config.HTTP_HOST,
+        routes,
+        logger,
+        health: async () => {
+          await db.$queryRaw`SELECT 1`;
+          return { roles };
+        },
+      });
+      stops.push(() => http!.close());
+      roles.push('web');
+      say(`HTTP listening on ${http.url} (GET /health${webhookMode ? `, POST ${TELEGRAM_WEBHOOK_PATH}` : ''}).`);
+    }
+
+    if (api && runsRole(config, 'telegram')) {
+      if (webhookMode) {
+        await api.setWebhook(config.TELEGRAM_WEBHOOK_URL!, { secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: ['message', 'callback_query'] });
+        say(`Telegram webhook set to ${config.TELEGRAM_WEBHOOK_URL} (updates arrive at ${TELEGRAM_WEBHOOK_PATH} of the web role).`);
+      } else if (intake) {
+        const lease = new RedisLease(config.REDIS_URL, `${settings.prefix}:telegram:polling:${botIdFromToken(telegramToken!)}`, 30_000, () =>
+          logger.warn({}, 'Telegram polling lease lost'),
+        );
+        const poller: Poller = startPolling({ api, intake, lease, logger });
+        stops.push(() => poller.stop());
+        say('Telegram long polling: this process polls when no other Leadline process does (Redis lease).');
+      }
+      roles.push('telegram');
+    }
+
+    printNextSteps(config, say, ws.slug);
+    let stopped = false;
+    return {
+      roles,
+      http,
+      workspace: { id: ws.id, slug: ws.slug },
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        for (const stop of stops.reverse()) await stop().catch((e: Error) => logger.error({ err: e.message }, 'shutdown step failed'));
+      },
+    };
+  } catch (e) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    throw e;
+  }
+}
+
+function printNextSteps(config: Config, say: (l: string) => void, slug: string) {
+  say('');
+  say(`Leadline is running (workspace "${slug}"). Next:`);
+  say('  1. Add a team member:     npx leadline user add --name "Mary" --role manager');
+  if (config.TELEGRAM_BOT_TOKEN) say('  2. Link Telegram:          send /start CODE to your bot (CODE is printed by step 1)');
+  else say('  2. No messenger configured: set TELEGRAM_BOT_TOKEN (from @BotFather) to chat on Telegram.');
+  say('  3. Try the console chat:  npx leadline chat --as customer --name "Ivan"');
+  say('                            npx leadline chat --as manager --user USER_ID');
+  say('Stop with Ctrl+C.');
+}
