@@ -17,6 +17,7 @@ import type { ChannelLimits } from './rate-limit.js';
 import { checkEvictionPolicy } from './redis-policy.js';
 import { BullMQScheduler, redisUrlOf } from './reminder-scheduler.js';
 import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
+import { startAiWorker } from './ai-queue.js';
 
 export function createScheduler(settings: QueueSettings): BullMQScheduler {
   return new BullMQScheduler(settings);
@@ -89,6 +90,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   });
   const reminders = startReminderWorker({ ctx, settings, outbox, scheduler, logger, concurrency: options.concurrency?.reminders, onReminder: options.onReminder, ...timing });
   const sla = startSlaWorker({ ctx, settings, outbox, logger, concurrency: options.concurrency?.sla, ...timing });
+  // AI assist (core/ai): model work off the hot path; with no ctx.llm its jobs take the deterministic path
+  const ai = startAiWorker({ ctx, settings, outbox, logger });
 
   const startup: RunningWorkers['startup'] = { redisPolicy };
   if (options.reconcile !== false) {
@@ -102,7 +105,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     outbox,
     startup,
     async close() {
-      await Promise.all([reminders.close(), sla.close(), outbound.close()]);
+      await Promise.all([reminders.close(), sla.close(), outbound.close(), ai.close()]);
       await Promise.all([scheduler.close(), outbox.close()]);
     },
   };
