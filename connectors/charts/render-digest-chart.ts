@@ -2,7 +2,7 @@
 // "none") -> SVG -> PNG with resvg, using a font that has Cyrillic (see chart-fonts.ts).
 import { compile } from 'vega-lite';
 import { View, parse } from 'vega';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import type { Digest } from '../../core/digests/digest.js';
 import { isTeamDigest } from '../../core/digests/digest.js';
 import type { Locale } from '../../core/i18n/index.js';
@@ -27,7 +27,8 @@ export async function renderDigestSvg(digest: Digest, locale: Locale): Promise<s
 export async function renderDigestChart(digest: Digest, locale: Locale): Promise<Buffer> {
   const svg = await renderDigestSvg(digest, locale);
   const fonts = chartFonts();
-  const resvg = new Resvg(svg, {
+  // rasterized on libuv's thread pool: other digests keep composing meanwhile
+  const image = await renderAsync(svg, {
     fitTo: { mode: 'zoom', value: SCALE },
     background: 'white',
     font: {
@@ -37,5 +38,5 @@ export async function renderDigestChart(digest: Digest, locale: Locale): Promise
       sansSerifFamily: fonts.family,
     },
   });
-  return resvg.render().asPng();
+  return image.asPng();
 }

@@ -7,6 +7,7 @@ import { coreContext } from '../../core/context.js';
 import type { Clock, Outbox } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
 import { prepareDigestDelivery, type DigestChartRenderer } from '../../core/digests/prepare-delivery.js';
+import { DigestRun } from '../../core/digests/digest-run.js';
 import { renderDigestChart } from '../charts/render-digest-chart.js';
 import type { QueueSettings } from './connection.js';
 import { DIGEST_QUEUE, digestJobSchema, type DigestJobData } from './digest-scheduler.js';
@@ -18,6 +19,17 @@ export interface DigestJobDeps {
   clock?: Clock;
   chart?: DigestChartRenderer;
   logger?: Logger;
+  /** the composition run a job joins: digests of one minute share queries and aggregates */
+  runFor?: (now: Date) => DigestRun;
+}
+
+/** Hands out one DigestRun per window, so concurrent jobs batch their queries into one per section. */
+export function sharedDigestRuns(windowMs = 60_000): (now: Date) => DigestRun {
+  let current: { run: DigestRun; until: number } | undefined;
+  return (now) => {
+    if (!current || now.getTime() >= current.until) current = { run: new DigestRun(now), until: now.getTime() + windowMs };
+    return current.run;
+  };
 }
 
 export type DigestJobOutcome = { sent: true; dedupeKey: string } | { sent: false; reason: string };
@@ -30,7 +42,11 @@ export async function handleDigestJob(deps: DigestJobDeps, data: unknown): Promi
   const log = deps.logger ?? defaultLogger;
   const clock = deps.clock ?? systemClock;
   const ctx = coreContext(deps.db, { clock });
-  const prepared = await prepareDigestDelivery(ctx, parsed.data.subscriptionId, clock.now(), { chart: deps.chart ?? defaultDigestChart });
+  const now = clock.now();
+  const prepared = await prepareDigestDelivery(ctx, parsed.data.subscriptionId, now, {
+    chart: deps.chart ?? defaultDigestChart,
+    run: deps.runFor?.(now),
+  });
   if ('skipped' in prepared) {
     log.info({ subscriptionId: parsed.data.subscriptionId, reason: prepared.skipped }, 'digest not sent');
     return { sent: false, reason: prepared.skipped };
@@ -40,8 +56,9 @@ export async function handleDigestJob(deps: DigestJobDeps, data: unknown): Promi
   return { sent: true, dedupeKey: prepared.item.dedupeKey ?? '' };
 }
 
-export function createDigestWorker(settings: QueueSettings, deps: DigestJobDeps, concurrency = 4): Worker<DigestJobData> {
-  const worker = new Worker<DigestJobData>(DIGEST_QUEUE, (job: Job<DigestJobData>) => handleDigestJob(deps, job.data), {
+export function createDigestWorker(settings: QueueSettings, deps: DigestJobDeps, concurrency = 16): Worker<DigestJobData> {
+  const withRuns = { ...deps, runFor: deps.runFor ?? sharedDigestRuns() };
+  const worker = new Worker<DigestJobData>(DIGEST_QUEUE, (job: Job<DigestJobData>) => handleDigestJob(withRuns, job.data), {
     connection: settings.connection,
     prefix: settings.prefix,
     concurrency,

@@ -16,7 +16,7 @@ export async function composeTeamDigest(
   now: Date,
   run = new DigestRun(now),
 ): Promise<TeamDigest> {
-  const recipient = await loadRecipient(ctx.db, headUserId);
+  const recipient = await loadRecipient(ctx.db, headUserId, run);
   const { staleDealDays: _unused, ...who } = recipient;
   if (!seesTeam(who)) throw invalid('invalid.digest_team_role', { id: headUserId });
   const { period, previous } = reportingPeriods(kind, now, who.timezone);

@@ -84,11 +84,17 @@ export function isoLocalDate(instant: Date, timeZone: string): string {
   return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 }
 
+const validZones = new Map<string, boolean>();
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
+  let ok = validZones.get(timeZone);
+  if (ok === undefined) {
+    try {
+      partsFormatter(timeZone);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    validZones.set(timeZone, ok);
   }
+  return ok;
 }

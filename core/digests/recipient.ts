@@ -3,15 +3,16 @@ import type { DbOrTx } from '../db.js';
 import { notFound } from '../errors.js';
 import { resolveLocale } from '../i18n/index.js';
 import type { DigestRecipient } from './digest.js';
+import type { DigestRun } from './digest-run.js';
 import { isValidTimeZone } from './local-time.js';
 
 export interface LoadedRecipient extends DigestRecipient {
   staleDealDays: number;
 }
 
-export async function loadRecipient(db: DbOrTx, userId: number): Promise<LoadedRecipient> {
-  const user = await db.user.findUnique({
-    where: { id: userId },
+export async function loadRecipients(db: DbOrTx, ids: number[]): Promise<Map<number, LoadedRecipient>> {
+  const users = await db.user.findMany({
+    where: { id: { in: ids } },
     select: {
       id: true,
       workspaceId: true,
@@ -22,17 +23,27 @@ export async function loadRecipient(db: DbOrTx, userId: number): Promise<LoadedR
       workspace: { select: { timezone: true, locale: true, staleDealDays: true } },
     },
   });
-  if (!user) throw notFound('what.user', { id: userId });
-  const timezone = user.timezone && isValidTimeZone(user.timezone) ? user.timezone : user.workspace.timezone;
-  return {
-    userId: user.id,
-    workspaceId: user.workspaceId,
-    name: user.name,
-    role: user.role,
-    locale: resolveLocale(user.locale, user.workspace.locale),
-    timezone,
-    staleDealDays: user.workspace.staleDealDays,
-  };
+  return new Map(
+    users.map((user) => [
+      user.id,
+      {
+        userId: user.id,
+        workspaceId: user.workspaceId,
+        name: user.name,
+        role: user.role,
+        locale: resolveLocale(user.locale, user.workspace.locale),
+        timezone: user.timezone && isValidTimeZone(user.timezone) ? user.timezone : user.workspace.timezone,
+        staleDealDays: user.workspace.staleDealDays,
+      },
+    ]),
+  );
+}
+
+/** The recipient, loaded together with the other digests composed at the same moment of the run. */
+export async function loadRecipient(db: DbOrTx, userId: number, run?: DigestRun): Promise<LoadedRecipient> {
+  const found = run ? await run.batch('recipient', userId, userId, (ids: number[]) => loadRecipients(db, ids)) : (await loadRecipients(db, [userId])).get(userId);
+  if (!found) throw notFound('what.user', { id: userId });
+  return found;
 }
 
 export function seesTeam(recipient: DigestRecipient): boolean {

@@ -39,6 +39,21 @@ export function formatDuration(locale: Locale, seconds: number): string {
 
 const BULLET = '  • ';
 
+// Intl formatters are costly to build and cheap to reuse: one per locale, zone and shape
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: Locale, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(locale, { timeZone, ...options })));
+  return f;
+}
+const percentFormats = new Map<Locale, Intl.NumberFormat>();
+function percentFormat(locale: Locale): Intl.NumberFormat {
+  let f = percentFormats.get(locale);
+  if (!f) percentFormats.set(locale, (f = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 })));
+  return f;
+}
+
 class Renderer {
   constructor(
     private readonly locale: Locale,
@@ -55,7 +70,7 @@ class Renderer {
   }
 
   private fmt(date: Date, options: Intl.DateTimeFormatOptions) {
-    return new Intl.DateTimeFormat(this.locale, { timeZone: this.timeZone, hourCycle: 'h23', ...options }).format(date);
+    return dateFormat(this.locale, this.timeZone, { hourCycle: 'h23', ...options }).format(date);
   }
 
   private dayLabel(date: Date) {
@@ -139,7 +154,7 @@ class Renderer {
   private periodLabel(p: Interval, daily: boolean) {
     const lastMoment = new Date(p.end.getTime() - 1);
     if (daily) return this.dayLabel(p.start);
-    return new Intl.DateTimeFormat(this.locale, { timeZone: this.timeZone, day: 'numeric', month: 'short' }).formatRange(p.start, lastMoment);
+    return dateFormat(this.locale, this.timeZone, { day: 'numeric', month: 'short' }).formatRange(p.start, lastMoment);
   }
 
   team(d: TeamDigest): string {
@@ -192,7 +207,7 @@ class Renderer {
 
   private share(part: number, whole: number) {
     if (!whole) return this.t('digest.percent_none');
-    return new Intl.NumberFormat(this.locale, { style: 'percent', maximumFractionDigits: 0 }).format(part / whole);
+    return percentFormat(this.locale).format(part / whole);
   }
 
   private responseLine(cur: FirstResponseStats, prev: FirstResponseStats) {

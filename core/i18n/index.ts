@@ -50,12 +50,20 @@ export function translator(locale: Locale): Translate {
 }
 
 /** Formats a money amount for people, e.g. "120 000,00 ₽" in ru. */
+// building an Intl.NumberFormat costs far more than using one: digests format thousands of amounts
+const moneyFormats = new Map<string, Intl.NumberFormat | null>();
 export function formatMoney(locale: Locale, amount: string | number, currency: string): string {
-  try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 }).format(Number(amount));
-  } catch {
-    return `${amount} ${currency}`;
+  const key = `${locale}|${currency}`;
+  let f = moneyFormats.get(key);
+  if (f === undefined) {
+    try {
+      f = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 });
+    } catch {
+      f = null;
+    }
+    moneyFormats.set(key, f);
   }
+  return f ? f.format(Number(amount)) : `${amount} ${currency}`;
 }
 
 /** Formats an instant in a time zone, e.g. "Tue, 10 Mar, 15:00". */

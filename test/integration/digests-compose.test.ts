@@ -96,6 +96,16 @@ describe('today digest in two time zones', () => {
     expect(h.newLeads.count).toBe(0);
   });
 
+  it('batches the per-user queries of digests composed together and gets the same digests', async () => {
+    const alone = await Promise.all([msk, la, head].map((u) => composeTodayDigest(ctx, u.id, NOW)));
+    const run = new DigestRun(NOW);
+    const together = await Promise.all([msk, la, head].map((u) => composeTodayDigest(ctx, u.id, NOW, run)));
+    expect(together).toEqual(alone);
+    // recipients, tasks, leads and deals: one query each for all three users
+    expect(run.stats).toEqual({ batches: 4, requests: 12 });
+    await expect(composeTodayDigest(ctx, 987654321, NOW, run)).rejects.toThrow(/user #987654321/);
+  });
+
   it('renders Russian plural forms, local times and escapes user-supplied titles', async () => {
     const text = renderDigestText(await composeTodayDigest(ctx, msk.id, NOW), 'ru');
     expect(text).toContain('Просрочена 1 задача');
