@@ -17,6 +17,8 @@ import type { QueueSettings } from '../connectors/queue/connection.js';
 import type { Logger } from '../connectors/logger.js';
 import type { Scheduler } from '../core/ports.js';
 import type { Worker } from 'bullmq';
+import type { Llm } from '../core/ports.js';
+import type { AiJobs } from '../core/ai/jobs.js';
 
 export type Senders = Partial<Record<Channel, ChannelSender>>;
 
@@ -44,6 +46,9 @@ export interface ChatWorkerOptions {
   scheduler?: Scheduler;
   clock?: Clock;
   digest?: DigestHook;
+  /** AI assist: both set = on (connectors/llm/create-llm.ts, connectors/queue/ai-queue.ts) */
+  llm?: Llm;
+  ai?: AiJobs;
   logger?: Logger;
   concurrency?: number;
   /** called after each message is handled (benchmarks, console echo) */
@@ -67,6 +72,8 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     parser: new RuleParser(),
     clarify,
     digest: opts.digest,
+    llm: opts.llm,
+    ai: opts.ai,
     logger: opts.logger,
   };
   const worker = startInboundWorker(

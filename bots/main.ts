@@ -25,6 +25,7 @@ import { telegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './telegram/telegr
 import { startPolling, type Poller } from './telegram/telegram-polling.js';
 import { botIdFromToken } from './telegram/telegram-update.js';
 import { digestHook } from './digest-hook.js';
+import { startSlackWeb, slackHomeRefresher } from './slack/slack-runtime.js';
 
 export interface Running {
   roles: string[];
@@ -55,10 +56,11 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   const telegramToken = config.TELEGRAM_BOT_TOKEN;
   const webhookMode = Boolean(telegramToken && config.TELEGRAM_WEBHOOK_URL);
   const needsIntake = Boolean(telegramToken) && ((webhookMode && runsRole(config, 'web')) || (!webhookMode && runsRole(config, 'telegram')));
-  const inbound = needsIntake ? new InboundQueue(settings) : undefined;
+  const slackWeb = Boolean(config.SLACK_BOT_TOKEN) && runsRole(config, 'web');
+  const inbound = needsIntake || slackWeb ? new InboundQueue(settings) : undefined;
   if (inbound) stops.push(() => inbound.close());
   const api = telegramToken ? createTelegramApi({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }) : undefined;
-  const intake = api && inbound ? new TelegramIntake(api, inbound, { workspaceId: ws.id, logger }) : undefined;
+  const intake = api && inbound && needsIntake ? new TelegramIntake(api, inbound, { workspaceId: ws.id, logger }) : undefined;
 
   let workers: RunningWorkers | undefined;
   let chat: ChatWorker | undefined;
@@ -69,7 +71,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       const senders = { ...buildSenders(config), console: consoleSender };
       workers = await startWorkers({ ctx: coreContext(db), settings, senders, logger });
       stops.push(() => workers!.close());
-      chat = startChatWorker({ db, settings, redisUrl: config.REDIS_URL, workspaceId: ws.id, outbox: workers.outbox, senders, scheduler: workers.scheduler, digest: digestHook, logger });
+      const refreshSlackHome = slackHomeRefresher(config, { db, workspaceId: ws.id, logger }) ?? undefined;
+      chat = startChatWorker({ db, settings, redisUrl: config.REDIS_URL, workspaceId: ws.id, outbox: workers.outbox, senders, scheduler: workers.scheduler, digest: digestHook, logger, onHandled: refreshSlackHome });
       stops.push(() => chat!.close());
       roles.push('worker');
     }
@@ -78,6 +81,11 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
     if (runsRole(config, 'web')) {
       const routes: Record<string, RouteHandler> = {};
       if (webhookMode && intake) routes[TELEGRAM_WEBHOOK_PATH] = telegramWebhookHandler(intake, config.TELEGRAM_WEBHOOK_SECRET!);
+      const slack = slackWeb && inbound ? await startSlackWeb(config, { db, workspaceId: ws.id, inbound, logger }) : null;
+      if (slack) {
+        Object.assign(routes, slack.routes);
+        stops.push(() => slack.stop());
+      }
       http = await startHttpServer({
         port: config.HTTP_PORT,
         host: config.HTTP_HOST,
@@ -91,6 +99,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       stops.push(() => http!.close());
       roles.push('web');
       say(`HTTP listening on ${http.url} (GET /health${webhookMode ? `, POST ${TELEGRAM_WEBHOOK_PATH}` : ''}).`);
+      if (slack) say(slack.describe);
     }
 
     if (api && runsRole(config, 'telegram')) {
@@ -131,7 +140,8 @@ function printNextSteps(config: Config, say: (l: string) => void, slug: string) 
   say(`Leadline is running (workspace "${slug}"). Next:`);
   say('  1. Add a team member:     npx leadline user add --name "Mary" --role manager');
   if (config.TELEGRAM_BOT_TOKEN) say('  2. Link Telegram:          send /start CODE to your bot (CODE is printed by step 1)');
-  else say('  2. No messenger configured: set TELEGRAM_BOT_TOKEN (from @BotFather) to chat on Telegram.');
+  if (config.SLACK_BOT_TOKEN) say('  2. Link Slack:             send /crm link CODE in Slack (set up the app with slack-app-manifest.yml)');
+  if (!config.TELEGRAM_BOT_TOKEN && !config.SLACK_BOT_TOKEN) say('  2. No messenger configured: set TELEGRAM_BOT_TOKEN (from @BotFather) or SLACK_BOT_TOKEN to chat there.');
   say('  3. Try the console chat:  npx leadline chat --as customer --name "Ivan"');
   say('                            npx leadline chat --as manager --user USER_ID');
   say('Stop with Ctrl+C.');
