@@ -25,6 +25,8 @@ import { telegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './telegram/telegr
 import { startPolling, type Poller } from './telegram/telegram-polling.js';
 import { botIdFromToken } from './telegram/telegram-update.js';
 import { digestHook } from './digest-hook.js';
+import { createLlm } from '../connectors/llm/create-llm.js';
+import { BullMQAiJobs } from '../connectors/queue/ai-queue.js';
 import { startSlackWeb, slackHomeRefresher } from './slack/slack-runtime.js';
 
 export interface Running {
@@ -69,10 +71,13 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       const consoleSender = new ConsoleSender(config.REDIS_URL, settings.prefix);
       stops.push(() => consoleSender.close());
       const senders = { ...buildSenders(config), console: consoleSender };
-      workers = await startWorkers({ ctx: coreContext(db), settings, senders, logger });
+      const llm = createLlm(config, { db, logger });
+      const aiJobs = new BullMQAiJobs(settings);
+      stops.push(() => aiJobs.close());
+      workers = await startWorkers({ ctx: coreContext(db, { llm }), settings, senders, logger });
       stops.push(() => workers!.close());
       const refreshSlackHome = slackHomeRefresher(config, { db, workspaceId: ws.id, logger }) ?? undefined;
-      chat = startChatWorker({ db, settings, redisUrl: config.REDIS_URL, workspaceId: ws.id, outbox: workers.outbox, senders, scheduler: workers.scheduler, digest: digestHook, logger, onHandled: refreshSlackHome });
+      chat = startChatWorker({ db, settings, redisUrl: config.REDIS_URL, workspaceId: ws.id, outbox: workers.outbox, senders, scheduler: workers.scheduler, digest: digestHook, llm, ai: aiJobs, logger, onHandled: refreshSlackHome });
       stops.push(() => chat!.close());
       roles.push('worker');
     }

@@ -4,9 +4,12 @@ import type { ChannelSender } from '../core/ports.js';
 import type { Channel } from '../prisma/generated/enums.js';
 import { createTelegramApi } from './telegram/telegram-api.js';
 import { TelegramSender } from './telegram/telegram-sender.js';
+import { slackSenderFromConfig } from './slack/slack-runtime.js';
 
 export function buildSenders(config: Config): Partial<Record<Channel, ChannelSender>> {
   const senders: Partial<Record<Channel, ChannelSender>> = {};
   if (config.TELEGRAM_BOT_TOKEN) senders.telegram = new TelegramSender(createTelegramApi({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
+  const slack = slackSenderFromConfig(config);
+  if (slack) senders.slack = slack;
   return senders;
 }
