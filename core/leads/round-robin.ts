@@ -1,37 +1,44 @@
 // Round robin: the next lead goes to the on-duty, active manager who was assigned one
-// longest ago (never assigned first). One UPDATE ... WHERE id = (SELECT ... FOR UPDATE
-// SKIP LOCKED) RETURNING statement picks and stamps the user atomically, so worker
-// processes capturing leads in parallel take different managers and spread leads evenly.
-import type { User } from '../../prisma/generated/client.js';
+// longest ago (never assigned first). One UPDATE ... RETURNING statement picks and stamps
+// the user atomically (database clock, so stamps never tie), so worker processes
+// capturing leads in parallel take different managers and spread leads evenly.
+import { Prisma, type User } from '../../prisma/generated/client.js';
 import type { CoreContext } from '../context.js';
+import { inTx, type DbOrTx } from '../db.js';
 
 type Pool = 'managers' | 'leads';
 
+/**
+ * The pick is one UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING
+ * statement, preceded in the same short transaction by a per-workspace advisory lock: a
+ * statement's snapshot is taken when it starts, so without the lock two parallel picks
+ * could both rank by the same stale stamps and hand one manager two leads in a row. The
+ * lock is held for the few microseconds of the pick only (not across the lead's creation).
+ * NO KEY UPDATE (not UPDATE): inserting a lead takes a KEY SHARE lock on its assignee's
+ * row for the foreign key, which must not make that manager look busy and be skipped.
+ */
 async function pickFrom(ctx: CoreContext, workspaceId: number, pool: Pool, now: Date): Promise<User | null> {
-  const rows =
-    pool === 'managers'
-      ? await ctx.db.$queryRaw<User[]>`
-          UPDATE "User" SET "lastAssignedAt" = ${now}, "updatedAt" = ${now}
-          WHERE "id" = (
-            SELECT "id" FROM "User"
-            WHERE "workspaceId" = ${workspaceId} AND "active" AND "onDuty" AND "role" = 'manager'::"Role"
-            ORDER BY "lastAssignedAt" ASC NULLS FIRST, "id" ASC
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED
-          )
-          RETURNING *`
-      : await ctx.db.$queryRaw<User[]>`
-          UPDATE "User" SET "lastAssignedAt" = ${now}, "updatedAt" = ${now}
-          WHERE "id" = (
-            SELECT "id" FROM "User"
-            WHERE "workspaceId" = ${workspaceId} AND "active" AND "onDuty" AND "role" IN ('head'::"Role", 'admin'::"Role")
-            ORDER BY "lastAssignedAt" ASC NULLS FIRST, "id" ASC
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED
-          )
-          RETURNING *`;
+  const roles = pool === 'managers' ? Prisma.sql`'manager'::"Role"` : Prisma.sql`'head'::"Role", 'admin'::"Role"`;
+  const pick = (db: DbOrTx) => db.$queryRaw<User[]>`
+    UPDATE "User" SET "lastAssignedAt" = clock_timestamp(), "updatedAt" = ${now}
+    WHERE "id" = (
+      SELECT "id" FROM "User"
+      WHERE "workspaceId" = ${workspaceId} AND "active" AND "onDuty" AND "role" IN (${roles})
+      ORDER BY "lastAssignedAt" ASC NULLS FIRST, "id" ASC
+      LIMIT 1
+      FOR NO KEY UPDATE SKIP LOCKED
+    )
+    RETURNING *`;
+  const lock = (db: DbOrTx) => db.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}::int, ${workspaceId}::int)`;
+  const rows = await inTx(ctx.db, async (tx) => {
+    await lock(tx);
+    return pick(tx);
+  });
   return rows[0] ?? null;
 }
+
+/** First key of the advisory lock pair: "round robin" (the second is the workspace id). */
+const LOCK_NAMESPACE = 0x52_52;
 
 async function anyOnDuty(ctx: CoreContext, workspaceId: number, pool: Pool): Promise<boolean> {
   const roles = pool === 'managers' ? (['manager'] as const) : (['head', 'admin'] as const);
