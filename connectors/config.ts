@@ -68,6 +68,9 @@ export const configSchema = z
     EMAIL_MAX_ATTACHMENT_BYTES: positiveInt.default(10 * 1024 * 1024),
     EMAIL_MAX_BODY_CHARS: positiveInt.default(100_000),
     IMAP_POLL_INTERVAL_MS: positiveInt.default(30_000),
+
+    /** a TTF/OTF with Latin and Cyrillic for digest charts; default: DejaVu Sans from the system */
+    CHART_FONT_FILE: optionalString,
   })
   .superRefine((c, ctx) => {
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {

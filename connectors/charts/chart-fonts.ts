@@ -45,7 +45,8 @@ export function chartFonts(env: NodeJS.ProcessEnv = process.env): ChartFonts {
   const own = env.CHART_FONT_FILE?.trim();
   if (own) {
     if (!existsSync(own)) throw new Error(`CHART_FONT_FILE points at ${own}, which does not exist`);
-    return (cached = { family: env.CHART_FONT_FAMILY?.trim() || CHART_FONT_FAMILY, files: [own], loadSystemFonts: false });
+    // the family name inside an arbitrary file is unknown: the generic family maps onto it
+    return (cached = { family: 'sans-serif', files: [own], loadSystemFonts: false });
   }
   for (const c of CANDIDATES) {
     const files = c.files.filter((f) => existsSync(f));

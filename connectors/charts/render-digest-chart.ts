@@ -34,8 +34,7 @@ export async function renderDigestChart(digest: Digest, locale: Locale): Promise
     font: {
       loadSystemFonts: fonts.loadSystemFonts,
       fontFiles: fonts.files,
-      defaultFontFamily: fonts.family,
-      sansSerifFamily: fonts.family,
+      ...(fonts.family === 'sans-serif' ? {} : { defaultFontFamily: fonts.family, sansSerifFamily: fonts.family }),
     },
   });
   return image.asPng();
