@@ -13,7 +13,13 @@ export interface GuardSource {
   emails: Set<string>;
   phones: Set<string>;
   urls: Set<string>;
+  /** the source text, lower-cased, for the proper-name check */
+  text: string;
 }
+
+/** Two or more capitalised words in a row (Latin or Cyrillic): a person's or company's name. */
+const PROPER_NAME = /\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)+/gu;
+const stem = (w: string) => w.slice(0, Math.max(3, w.length - 2));
 
 /** What the task's own data contains, the only contact details the output may repeat. */
 export function guardSource(...texts: Array<string | null | undefined>): GuardSource {
@@ -22,14 +28,20 @@ export function guardSource(...texts: Array<string | null | undefined>): GuardSo
     emails: new Set([...all.matchAll(EMAIL)].map((m) => m[0].toLowerCase())),
     phones: new Set([...all.matchAll(PHONE)].map((m) => digits(m[0])).filter((d) => d.length >= 7)),
     urls: new Set([...all.matchAll(URL)].map((m) => m[0].toLowerCase())),
+    text: all.toLowerCase(),
   };
 }
 
 export const REMOVED = '[…]';
 
-/** The output with every e-mail, phone and link not in the source replaced by […]. */
+/**
+ * The output with every e-mail, phone and link not in the source replaced by […], and every
+ * multi-word proper name of which two or more words are not in the source (a name the task's
+ * data never mentioned, such as another customer's).
+ */
 export function guardOutput(text: string, source: GuardSource): string {
   return text
+    .replace(PROPER_NAME, (m) => (m.split(/\s+/).filter((w) => !source.text.includes(stem(w.toLowerCase()))).length >= 2 ? REMOVED : m))
     .replace(EMAIL, (m) => (source.emails.has(m.toLowerCase()) ? m : REMOVED))
     .replace(URL, (m) => (source.urls.has(m.toLowerCase()) ? m : REMOVED))
     .replace(PHONE, (m) => {

@@ -5,6 +5,9 @@ import type { Intent } from '../../../core/chat/parse/intent.js';
 import { RuleParser } from '../../../core/chat/parse/parser.js';
 import { isTimeZone, wallToInstant } from '../../../core/chat/parse/zoned-time.js';
 import { action, cliConfig, print, printJson } from '../runtime.js';
+import { LlmIntentParser } from '../../../core/ai/llm-intent-parser.js';
+import { createLlm } from '../../../connectors/llm/create-llm.js';
+import { logger } from '../../../connectors/logger.js';
 
 interface ParseOpts {
   now?: string;
@@ -12,6 +15,7 @@ interface ParseOpts {
   locale?: string;
   currency?: string;
   json?: boolean;
+  llm?: boolean;
 }
 
 /** --now: an ISO date-time; without an offset it is the wall clock in the time zone. */
@@ -37,6 +41,7 @@ export function registerParse(program: Command) {
     .option('--locale <en|ru>', 'the user\'s language (default: DEFAULT_LOCALE)')
     .option('--currency <code>', 'currency for an amount that names none (default: RUB for ru, USD for en)')
     .option('--json', 'print the intent as one JSON object')
+    .option('--llm', 'use the model (OPENAI_* settings) instead of the rules; same output (the first action when it finds several)')
     .action(
       action(async (text: string, opts: ParseOpts) => {
         const timeZone = opts.tz ?? cliConfig().DEFAULT_TIMEZONE;
@@ -45,11 +50,19 @@ export function registerParse(program: Command) {
         if (!isLocale(locale)) throw invalid('invalid.locale', { value: locale });
         if (opts.currency !== undefined && !/^[A-Z]{3}$/.test(opts.currency)) throw invalid('invalid.currency', { value: opts.currency });
         const now = opts.now ? parseNow(opts.now, timeZone) : new Date();
-        const intent = await new RuleParser().parse(text, { now, timezone: timeZone, locale, currency: opts.currency });
+        const parser = opts.llm ? llmParser() : new RuleParser();
+        const intent = await parser.parse(text, { now, timezone: timeZone, locale, currency: opts.currency });
         if (opts.json) return printJson(intent);
         print(summary(intent, locale, timeZone));
       }),
     );
+}
+
+/** The model path of `parse --llm` (no database: no token budget is kept here). */
+function llmParser(): LlmIntentParser {
+  const llm = createLlm(cliConfig(), { logger });
+  if (!llm) throw invalid('ai.off');
+  return new LlmIntentParser(llm, 0);
 }
 
 function summary(intent: Intent, locale: Locale, timeZone: string): string {
