@@ -3,11 +3,10 @@
 // Bolt verifies the v0 signature (HMAC-SHA256 of "v0:<timestamp>:<body>" with the signing
 // secret, 5-minute window): a bad signature or a stale timestamp gets 401 before any
 // listener runs, so nothing is written. Listeners only enqueue (see slack-listeners.ts);
-// the inbound worker runs the engine and hands the replies back to deliverReplies.
+// the chat worker (bots/chat-runtime.ts) runs the engine and answers with `sender`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { InboundMessage, InboundMessageInput } from '../../core/chat/inbound.js';
-import type { Reply } from '../../core/chat/reply.js';
 import type { Db } from '../../core/db.js';
 import type { Clock } from '../../core/ports.js';
 import { logger as defaultLogger, type Logger } from '../../connectors/logger.js';
@@ -51,11 +50,6 @@ export interface SlackTransport {
   /** Socket Mode connects here; HTTP mode has nothing to start (the HTTP server serves it) */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /**
-   * After the engine handled a Slack message: sends its replies to the speaker's chat and
-   * refreshes a member's App Home (their tasks, leads or deals may have changed).
-   */
-  deliverReplies(message: InboundMessage, replies: Reply[]): Promise<void>;
   /** Refreshes the App Home of the member who sent a Slack message (no-op for customers); never throws. */
   refreshAfter(message: InboundMessage): Promise<void>;
 }
@@ -142,12 +136,6 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
     },
     async stop() {
       if (!receiver) await app.stop();
-    },
-    async deliverReplies(message, replies) {
-      for (const r of replies) {
-        await sender.send({ channel: 'slack', chatId: message.externalChatId, text: r.text, buttons: r.buttons, replyToExternalId: r.replyToExternalId });
-      }
-      await refreshAfter(message);
     },
     refreshAfter,
   };

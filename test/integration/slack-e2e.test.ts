@@ -11,14 +11,11 @@ import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
 import { addUser } from '../../core/users/add-user.js';
 import { systemActor } from '../../core/actor.js';
 import { coreContext } from '../../core/context.js';
-import { systemClock } from '../../core/ports.js';
-import { handleInbound } from '../../core/chat/handle-inbound.js';
-import { RuleParser } from '../../core/chat/parse/parser.js';
 import { queueSettings } from '../../connectors/queue/connection.js';
-import { InboundQueue, startInboundWorker } from '../../connectors/queue/inbound-queue.js';
+import { InboundQueue } from '../../connectors/queue/inbound-queue.js';
+import { startChatWorker, type ChatWorker } from '../../bots/chat-runtime.js';
 import { startWorkers, type RunningWorkers } from '../../connectors/queue/workers.js';
 import { createSlackTransport, type SlackTransport } from '../../bots/slack/slack-app.js';
-import type { Worker } from 'bullmq';
 import { pino } from 'pino';
 import { createTask } from '../../core/tasks/index.js';
 import { prepareDigestDelivery } from '../../core/digests/prepare-delivery.js';
@@ -37,7 +34,7 @@ let server: Server;
 let base: string;
 let transport: SlackTransport;
 let inbound: InboundQueue;
-let inboundWorker: Worker;
+let chat: ChatWorker;
 let workers: RunningWorkers;
 let workspaceId: number;
 let managerId: number;
@@ -122,15 +119,19 @@ beforeAll(async () => {
     logger: log,
   });
   workers = await startWorkers({ ctx: coreContext(db), settings, senders: { slack: transport.sender }, logger: log, reconcile: false });
-  const deps = { db, clock: systemClock, outbox: workers.outbox, defaultWorkspaceId: workspaceId, logger: log, parser: new RuleParser() };
-  inboundWorker = startInboundWorker(
+  // the production chat runtime: engine on the inbound queue, replies straight back, App Home refresh after
+  chat = startChatWorker({
+    db,
     settings,
-    async (m) => {
-      const replies = await handleInbound(deps, m);
-      if (m.channel === 'slack') await transport.deliverReplies(m, replies);
-    },
-    { logger: log, concurrency: 4 },
-  );
+    redisUrl: inject('redisUrl'),
+    workspaceId,
+    outbox: workers.outbox,
+    senders: { slack: transport.sender },
+    scheduler: workers.scheduler,
+    logger: log,
+    concurrency: 4,
+    onHandled: (m) => void transport.refreshAfter(m),
+  });
   server = createServer(transport.requestListener!);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -158,7 +159,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.closeAllConnections();
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  await inboundWorker?.close();
+  await chat?.close();
   await inbound?.close();
   await workers?.close();
   await fake?.close();
