@@ -4,14 +4,16 @@
 import { systemActor } from '../actor.js';
 import { resolveLocale, t, formatDateTime } from '../i18n/index.js';
 import { findOrCreateContact } from '../contacts/find-or-create-contact.js';
+import { resolveLiveContact } from '../contacts/resolve-contact.js';
 import { captureLead, openLeadForContact } from '../leads/index.js';
-import { loadTeamRecipient } from '../outbound/recipient.js';
+import { recipientOf } from './recipients.js';
 import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import type { Reply } from './reply.js';
 import { channelLabel, leadButtons, messageBody } from './notify.js';
 import { nextOpening, parseBusinessHours } from './business-hours.js';
 import type { Channel } from '../../prisma/generated/enums.js';
+import type { Identity } from '../../prisma/generated/client.js';
 import { enqueueAi } from '../ai/chat-actions.js';
 
 /** Message.externalId: unique per channel in a workspace ("chat:message" on Telegram). */
@@ -19,23 +21,33 @@ export function messageExternalId(channel: string, chatId: string, messageId: st
   return channel === 'telegram' || channel === 'console' ? `${chatId}:${messageId}` : messageId;
 }
 
-export async function handleCustomerMessage(turn: Turn): Promise<Reply[]> {
+/** `known`: the sender's identity when the speaker lookup already found it (saves the contact lookups). */
+export async function handleCustomerMessage(turn: Turn, known: Identity | null = null): Promise<Reply[]> {
   const { ctx, workspace: ws, message: m } = turn;
   const db = ctx.db;
   const system = systemActor(ws);
   const channel = m.channel as Channel;
 
-  const found = await findOrCreateContact(ctx, system, {
-    identity: {
-      channel,
-      externalId: m.externalUserId,
-      chatId: m.externalChatId,
-      displayName: m.displayName ?? null,
-      username: m.username ?? null,
-      languageCode: m.languageCode ?? null,
-    },
-    email: channel === 'email' ? m.email?.from : undefined,
-  });
+  // one customer's messages are handled one at a time (workers run many in parallel):
+  // no duplicate conversation or lead from two messages arriving together
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(${ws.id}::int, hashtext(${`${channel}:${m.externalUserId}`}))`;
+
+  // a returning customer: their identity points at a live contact (the common case, two
+  // queries); anyone else goes through findOrCreateContact (identity, then email, then phone)
+  const returning = known?.contactId && channel !== 'email' ? await resolveLiveContact(db, ws.id, known.contactId) : null;
+  const found = returning
+    ? { contact: returning, identity: known! }
+    : await findOrCreateContact(ctx, system, {
+        identity: {
+          channel,
+          externalId: m.externalUserId,
+          chatId: m.externalChatId,
+          displayName: m.displayName ?? null,
+          username: m.username ?? null,
+          languageCode: m.languageCode ?? null,
+        },
+        email: channel === 'email' ? m.email?.from : undefined,
+      });
   const contact = found.contact;
   const identity = found.identity;
   if (!identity) throw new Error(`no identity for ${m.channel}:${m.externalUserId}`);
@@ -95,7 +107,7 @@ export async function handleCustomerMessage(turn: Turn): Promise<Reply[]> {
       dedupeKey: `ack:${m.dedupeKey}`,
     });
     if (lead.assigneeId) {
-      const to = await loadTeamRecipient(db, lead.assigneeId);
+      const to = await recipientOf(turn, lead.assigneeId);
       if (to?.identityId) {
         const lines = [
           t(to.locale, 'chat.notify.new_lead', { leadId: lead.id, name, channel: channelLabel(to.locale, channel), text: messageBody(to.locale, m.text, m.attachments) }),
@@ -118,7 +130,7 @@ export async function handleCustomerMessage(turn: Turn): Promise<Reply[]> {
   // an open lead or deal: forward to its owner as it arrives
   const ownerId = openLead ? openLead.assigneeId : openDeal!.ownerId;
   if (!ownerId) return [];
-  const to = await loadTeamRecipient(db, ownerId);
+  const to = await recipientOf(turn, ownerId);
   if (!to?.identityId) return [];
   const body = messageBody(to.locale, m.text, m.attachments);
   const channelName = channelLabel(to.locale, channel);

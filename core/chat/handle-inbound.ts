@@ -14,8 +14,24 @@ import { handleCustomerMessage } from './customer-flow.js';
 import { handleMemberMessage } from './manager.js';
 import { handleInviteStart, START_WITH_CODE } from './commands/start.js';
 import type { OutboxItem } from '../ports.js';
+import type { Workspace } from '../../prisma/generated/client.js';
 
 const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
+
+/** Workspace settings change rarely: each process re-reads them at most every few seconds. */
+const WORKSPACE_TTL_MS = 5_000;
+const workspaces = new WeakMap<object, Map<number, { at: number; ws: Promise<Workspace | null> }>>();
+function workspaceOf(deps: ChatDeps, id: number): Promise<Workspace | null> {
+  let cache = workspaces.get(deps.db);
+  if (!cache) workspaces.set(deps.db, (cache = new Map()));
+  const hit = cache.get(id);
+  const now = Date.now();
+  if (hit && now - hit.at < WORKSPACE_TTL_MS) return hit.ws;
+  const ws = deps.db.workspace.findUnique({ where: { id } });
+  cache.set(id, { at: now, ws });
+  ws.catch(() => cache.delete(id));
+  return ws;
+}
 
 /** Claims the dedupe key; false when this event was handled already. Never aborts a transaction. */
 async function claimEvent(db: DbOrTx, m: InboundMessage): Promise<boolean> {
@@ -28,7 +44,7 @@ async function claimEvent(db: DbOrTx, m: InboundMessage): Promise<boolean> {
 
 export async function handleInbound(deps: ChatDeps, message: InboundMessage): Promise<Reply[]> {
   const workspaceId = message.workspaceId ?? deps.defaultWorkspaceId;
-  const workspace = await deps.db.workspace.findUnique({ where: { id: workspaceId } });
+  const workspace = await workspaceOf(deps, workspaceId);
   if (!workspace) throw new Error(`inbound message for unknown workspace ${workspaceId}`);
   const now = deps.clock.now();
   let out: OutboxItem[] = [];
@@ -59,7 +75,7 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
       if (!message.callbackData && START_WITH_CODE.test(text)) return handleInviteStart(turn, speaker.identity);
       if (message.callbackData) return [reply(t(locale, 'chat.customer.button_ignored'))];
       if (/^\/start(@\w+)?$/i.test(text) && message.attachments.length === 0) return [reply(t(locale, 'chat.customer.welcome'))];
-      return handleCustomerMessage(turn);
+      return handleCustomerMessage(turn, speaker.identity);
     }, TX_OPTIONS);
   } catch (e) {
     if (!isDomainError(e)) throw e;
