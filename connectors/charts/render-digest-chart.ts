@@ -4,6 +4,7 @@ import { compile } from 'vega-lite';
 import { View, parse } from 'vega';
 import { renderAsync } from '@resvg/resvg-js';
 import type { Digest } from '../../core/digests/digest.js';
+import type { DigestRun } from '../../core/digests/digest-run.js';
 import { isTeamDigest } from '../../core/digests/digest.js';
 import type { Locale } from '../../core/i18n/index.js';
 import { chartFonts } from './chart-fonts.js';
@@ -38,4 +39,15 @@ export async function renderDigestChart(digest: Digest, locale: Locale): Promise
     },
   });
   return image.asPng();
+}
+
+/**
+ * The chart once per composition run for every head who would get the same picture: same
+ * workspace, digest kind, period, time zone and language (their aggregates are shared too).
+ */
+export function renderDigestChartOnce(run: DigestRun, digest: Digest, locale: Locale): Promise<Buffer> {
+  if (!isTeamDigest(digest)) return Promise.reject(new Error('only team digests have a chart'));
+  const r = digest.recipient;
+  const key = `chart:${r.workspaceId}:${digest.kind}:${digest.period.start.toISOString()}:${r.timezone}:${locale}`;
+  return run.once(key, () => renderDigestChart(digest, locale));
 }

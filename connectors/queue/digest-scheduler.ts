@@ -11,12 +11,15 @@ import type { QueueSettings } from './connection.js';
 
 export const DIGEST_QUEUE = 'digests';
 export const DIGEST_JOB = 'digest';
+/** a periodic full sync, so changes made anywhere (chat, CLI, SQL) reach Redis within minutes */
+export const DIGEST_SYNC_JOB = 'digest-sync';
+export const DIGEST_SYNC_SCHEDULER = 'digest-sync';
 
 export const digestJobSchema = z.object({
   subscriptionId: z.number().int().positive(),
   userId: z.number().int().positive(),
 });
-export type DigestJobData = z.infer<typeof digestJobSchema>;
+export type DigestJobData = z.infer<typeof digestJobSchema> | Record<string, never>;
 
 export function createDigestQueue(settings: QueueSettings): Queue<DigestJobData> {
   return new Queue<DigestJobData>(DIGEST_QUEUE, { connection: settings.connection, prefix: settings.prefix });
@@ -46,7 +49,7 @@ async function existingDigestSchedulers(queue: Queue<DigestJobData>): Promise<Ex
     for (const s of page) {
       const id = s.key ?? s.id;
       if (!id?.startsWith(SCHEDULER_PREFIX)) continue;
-      const data = s.template?.data;
+      const data = s.template?.data as { userId?: number; subscriptionId?: number } | undefined;
       found.push({ id, pattern: s.pattern ?? undefined, tz: s.tz ?? undefined, userId: data?.userId, subscriptionId: data?.subscriptionId });
     }
     if (page.length < PAGE) return found;
@@ -92,5 +95,20 @@ export async function syncDigestSchedulers(db: Db, queue: Queue<DigestJobData>, 
     await upsertDigestScheduler(queue, s);
     result.upserted.push(s.id);
   }
+  return result;
+}
+
+/**
+ * Start-up: a full sync now, and the periodic sync job (every `syncEveryMs`, default 5 min)
+ * that keeps schedulers following time zone and subscription changes. Safe from any
+ * number of processes (upserts are idempotent).
+ */
+export async function startDigestScheduling(db: Db, queue: Queue<DigestJobData>, options: { syncEveryMs?: number } = {}): Promise<DigestSyncResult> {
+  const result = await syncDigestSchedulers(db, queue);
+  await queue.upsertJobScheduler(
+    DIGEST_SYNC_SCHEDULER,
+    { every: options.syncEveryMs ?? 5 * 60_000 },
+    { name: DIGEST_SYNC_JOB, data: {}, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } } },
+  );
   return result;
 }

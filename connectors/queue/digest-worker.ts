@@ -8,9 +8,10 @@ import type { Clock, Outbox } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
 import { prepareDigestDelivery, type DigestChartRenderer } from '../../core/digests/prepare-delivery.js';
 import { DigestRun } from '../../core/digests/digest-run.js';
-import { renderDigestChart } from '../charts/render-digest-chart.js';
+import { renderDigestChart, renderDigestChartOnce } from '../charts/render-digest-chart.js';
+import type { Digest } from '../../core/digests/digest.js';
 import type { QueueSettings } from './connection.js';
-import { DIGEST_QUEUE, digestJobSchema, type DigestJobData } from './digest-scheduler.js';
+import { createDigestQueue, DIGEST_QUEUE, DIGEST_SYNC_JOB, digestJobSchema, syncDigestSchedulers, type DigestJobData } from './digest-scheduler.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
 
 export interface DigestJobDeps {
@@ -43,10 +44,9 @@ export async function handleDigestJob(deps: DigestJobDeps, data: unknown): Promi
   const clock = deps.clock ?? systemClock;
   const ctx = coreContext(deps.db, { clock });
   const now = clock.now();
-  const prepared = await prepareDigestDelivery(ctx, parsed.data.subscriptionId, now, {
-    chart: deps.chart ?? defaultDigestChart,
-    run: deps.runFor?.(now),
-  });
+  const run = deps.runFor?.(now);
+  const chart = deps.chart ?? (run ? (d: Digest) => renderDigestChartOnce(run, d, d.recipient.locale) : defaultDigestChart);
+  const prepared = await prepareDigestDelivery(ctx, parsed.data.subscriptionId, now, { chart, run });
   if ('skipped' in prepared) {
     log.info({ subscriptionId: parsed.data.subscriptionId, reason: prepared.skipped }, 'digest not sent');
     return { sent: false, reason: prepared.skipped };
@@ -56,13 +56,30 @@ export async function handleDigestJob(deps: DigestJobDeps, data: unknown): Promi
   return { sent: true, dedupeKey: prepared.item.dedupeKey ?? '' };
 }
 
-export function createDigestWorker(settings: QueueSettings, deps: DigestJobDeps, concurrency = 16): Worker<DigestJobData> {
+export interface RunningDigestWorker {
+  worker: Worker<DigestJobData>;
+  close(): Promise<void>;
+}
+
+/** Runs digest jobs (and the periodic scheduler sync) from the digests queue. */
+export function startDigestWorker(settings: QueueSettings, deps: DigestJobDeps, concurrency = 16): RunningDigestWorker {
   const withRuns = { ...deps, runFor: deps.runFor ?? sharedDigestRuns() };
-  const worker = new Worker<DigestJobData>(DIGEST_QUEUE, (job: Job<DigestJobData>) => handleDigestJob(withRuns, job.data), {
+  const queue = createDigestQueue(settings);
+  const processJob = async (job: Job<DigestJobData>) => {
+    if (job.name === DIGEST_SYNC_JOB) return syncDigestSchedulers(deps.db, queue);
+    return handleDigestJob(withRuns, job.data);
+  };
+  const worker = new Worker<DigestJobData>(DIGEST_QUEUE, processJob, {
     connection: settings.connection,
     prefix: settings.prefix,
     concurrency,
   });
   worker.on('failed', (job, err) => (deps.logger ?? defaultLogger).error({ err, jobId: job?.id }, 'digest job failed'));
-  return worker;
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
 }

@@ -5,8 +5,10 @@ import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb, uniqueSlug } from '../support/db.js';
 import { queueSettings } from '../../connectors/queue/connection.js';
-import { createDigestQueue, syncDigestSchedulers, type DigestJobData } from '../../connectors/queue/digest-scheduler.js';
-import { handleDigestJob } from '../../connectors/queue/digest-worker.js';
+import {
+  createDigestQueue, syncDigestSchedulers, startDigestScheduling, DIGEST_JOB, DIGEST_SYNC_JOB, type DigestJobData,
+} from '../../connectors/queue/digest-scheduler.js';
+import { handleDigestJob, startDigestWorker } from '../../connectors/queue/digest-worker.js';
 import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
 import { ensureDefaultDigestSubscriptions } from '../../core/digests/subscriptions.js';
 import { nextDigestRun } from '../../core/digests/schedule.js';
@@ -17,9 +19,10 @@ describe('digest schedulers', () => {
   const db = testDb();
   let queue: Queue<DigestJobData>;
   let wsId: number;
+  const settings = queueSettings(inject('redisUrl'), `test-digest-${randomUUID().slice(0, 8)}`);
 
   beforeAll(async () => {
-    queue = createDigestQueue(queueSettings(inject('redisUrl'), `test-digest-${randomUUID().slice(0, 8)}`));
+    queue = createDigestQueue(settings);
     wsId = (await ensureWorkspace(db, uniqueSlug('dgs'), { timezone: 'UTC', locale: 'en' })).id;
   });
   afterAll(async () => {
@@ -120,4 +123,36 @@ describe('digest schedulers', () => {
     });
     await expect(handleDigestJob({ db, outbox: { enqueue: async () => {} } }, { subscriptionId: 'x' })).rejects.toThrow(/bad digest job payload/);
   });
+
+  it('a worker sends queued digests, and its periodic sync follows a time zone change', async () => {
+    const user = await db.user.create({ data: { workspaceId: wsId, name: 'Worker', role: 'manager', timezone: 'Europe/Moscow' } });
+    await ensureDefaultDigestSubscriptions(db, user);
+    await db.identity.create({ data: { workspaceId: wsId, channel: 'telegram', externalId: `w-${user.id}`, chatId: `${user.id}`, userId: user.id } });
+    const sub = await db.digestSubscription.findFirstOrThrow({ where: { userId: user.id } });
+    const started = await startDigestScheduling(db, queue, { syncEveryMs: 3_600_000 });
+    expect(started.upserted).toContain(`digest:${sub.id}`);
+    expect(await queue.getJobScheduler('digest-sync')).toMatchObject({ every: 3_600_000 });
+
+    const sent: OutboxItem[] = [];
+    const running = startDigestWorker(settings, { db, outbox: { enqueue: async (i) => void sent.push(i) }, chart: async () => new Uint8Array() });
+    try {
+      await queue.add(DIGEST_JOB, { subscriptionId: sub.id, userId: user.id });
+      await until(() => sent.some((i) => i.ref?.userId === user.id));
+      expect(sent.find((i) => i.ref?.userId === user.id)!.text).toContain('Your day');
+
+      await db.user.update({ where: { id: user.id }, data: { timezone: 'Asia/Tokyo' } });
+      await queue.add(DIGEST_SYNC_JOB, {});
+      await until(async () => (await queue.getJobScheduler(`digest:${sub.id}`))?.tz === 'Asia/Tokyo');
+    } finally {
+      await running.close();
+    }
+  });
 });
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
