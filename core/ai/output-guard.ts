@@ -13,13 +13,14 @@ export interface GuardSource {
   emails: Set<string>;
   phones: Set<string>;
   urls: Set<string>;
-  /** the source text, lower-cased, for the proper-name check */
-  text: string;
+  /** the source's words, lower-cased, for the proper-name check */
+  words: string[];
 }
 
 /** Two or more capitalised words in a row (Latin or Cyrillic): a person's or company's name. */
 const PROPER_NAME = /\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)+/gu;
-const stem = (w: string) => w.slice(0, Math.max(3, w.length - 2));
+/** A word without a possible inflected ending (short words stay whole). */
+const stem = (w: string) => (w.length <= 4 ? w : w.slice(0, w.length - 2));
 
 /** What the task's own data contains, the only contact details the output may repeat. */
 export function guardSource(...texts: Array<string | null | undefined>): GuardSource {
@@ -28,7 +29,7 @@ export function guardSource(...texts: Array<string | null | undefined>): GuardSo
     emails: new Set([...all.matchAll(EMAIL)].map((m) => m[0].toLowerCase())),
     phones: new Set([...all.matchAll(PHONE)].map((m) => digits(m[0])).filter((d) => d.length >= 7)),
     urls: new Set([...all.matchAll(URL)].map((m) => m[0].toLowerCase())),
-    text: all.toLowerCase(),
+    words: all.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [],
   };
 }
 
@@ -41,7 +42,11 @@ export const REMOVED = '[…]';
  */
 export function guardOutput(text: string, source: GuardSource): string {
   return text
-    .replace(PROPER_NAME, (m) => (m.split(/\s+/).filter((w) => !source.text.includes(stem(w.toLowerCase()))).length >= 2 ? REMOVED : m))
+    .replace(PROPER_NAME, (m) => {
+      const words = m.split(/\s+/);
+      const absent = words.filter((w) => !source.words.some((s) => s.startsWith(stem(w.toLowerCase())))).length;
+      return absent >= 2 || absent === words.length ? REMOVED : m;
+    })
     .replace(EMAIL, (m) => (source.emails.has(m.toLowerCase()) ? m : REMOVED))
     .replace(URL, (m) => (source.urls.has(m.toLowerCase()) ? m : REMOVED))
     .replace(PHONE, (m) => {
