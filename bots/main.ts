@@ -25,6 +25,7 @@ import { telegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './telegram/telegr
 import { startPolling, type Poller } from './telegram/telegram-polling.js';
 import { botIdFromToken } from './telegram/telegram-update.js';
 import { digestHook } from './digest-hook.js';
+import { startDigests } from '../connectors/queue/digest-worker.js';
 import { createLlm } from '../connectors/llm/create-llm.js';
 import { BullMQAiJobs } from '../connectors/queue/ai-queue.js';
 import { startSlackWeb, slackHomeRefresher } from './slack/slack-runtime.js';
@@ -76,6 +77,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       stops.push(() => aiJobs.close());
       workers = await startWorkers({ ctx: coreContext(db, { llm }), settings, senders, logger });
       stops.push(() => workers!.close());
+      const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });
+      stops.push(() => digests.close());
       const refreshSlackHome = slackHomeRefresher(config, { db, workspaceId: ws.id, logger }) ?? undefined;
       chat = startChatWorker({ db, settings, redisUrl: config.REDIS_URL, workspaceId: ws.id, outbox: workers.outbox, senders, scheduler: workers.scheduler, digest: digestHook, llm, ai: aiJobs, logger, onHandled: refreshSlackHome });
       stops.push(() => chat!.close());

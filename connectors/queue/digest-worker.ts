@@ -11,7 +11,9 @@ import { DigestRun } from '../../core/digests/digest-run.js';
 import { renderDigestChart, renderDigestChartOnce } from '../charts/render-digest-chart.js';
 import type { Digest } from '../../core/digests/digest.js';
 import type { QueueSettings } from './connection.js';
-import { createDigestQueue, DIGEST_QUEUE, DIGEST_SYNC_JOB, digestJobSchema, syncDigestSchedulers, type DigestJobData } from './digest-scheduler.js';
+import {
+  createDigestQueue, DIGEST_QUEUE, DIGEST_SYNC_JOB, digestJobSchema, startDigestScheduling, syncDigestSchedulers, type DigestJobData,
+} from './digest-scheduler.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
 
 export interface DigestJobDeps {
@@ -82,4 +84,23 @@ export function startDigestWorker(settings: QueueSettings, deps: DigestJobDeps, 
       await queue.close();
     },
   };
+}
+
+/**
+ * The digests part of the worker role in one call: syncs the job schedulers with Postgres,
+ * schedules the periodic sync, and runs the digest worker. Close it on shutdown.
+ */
+export async function startDigests(options: DigestJobDeps & { settings: QueueSettings; concurrency?: number; syncEveryMs?: number }): Promise<{ close(): Promise<void> }> {
+  const queue = createDigestQueue(options.settings);
+  try {
+    const synced = await startDigestScheduling(options.db, queue, { syncEveryMs: options.syncEveryMs });
+    (options.logger ?? defaultLogger).info(
+      { upserted: synced.upserted.length, removed: synced.removed.length, unchanged: synced.unchanged },
+      'digest schedulers synced with the database',
+    );
+  } finally {
+    await queue.close();
+  }
+  const running = startDigestWorker(options.settings, options, options.concurrency);
+  return { close: () => running.close() };
 }
