@@ -124,6 +124,20 @@ describe('Slack receiver', () => {
     expect(submitted.at(-1)).toMatchObject({ text: '/start ABC123', externalChatId: 'DCUST9', isGroup: false });
   });
 
+  it('answers /crm help in the Slack user\'s language (ru) without queueing anything', async () => {
+    fake.addUser({ id: 'URU1', team_id: 'TOTHER', real_name: 'Ivan', locale: 'ru-RU' });
+    const before = submitted.length;
+    const res = await post(
+      new URLSearchParams({ command: '/crm', text: 'help', user_id: 'URU1', team_id: 'TOTHER', channel_id: 'CX1', trigger_id: `t-${randomUUID()}` }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    const body = (await res.json()) as { response_type: string; text: string };
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toContain('/crm лиды');
+    expect(body.text).toContain('/crm link КОД');
+    expect(submitted).toHaveLength(before);
+  });
+
   it('uses Socket Mode when an app token is set, and stays off without a bot token', () => {
     const socket = createSlackTransport({ botToken: fake.token, appToken: 'xapp-1-test', apiUrl: fake.apiUrl, db, workspaceId, logger: log, submit: async () => {} });
     expect(socket.mode).toBe('socket');
