@@ -1,0 +1,43 @@
+// summarizeDeals, the digest's hook: one line per deal the reader may see; the model's lines
+// guarded; a deterministic line when the model is off or skips a deal.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chatFixture } from '../chat/chat-fixture.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../support/fake-openai.js';
+import { OpenAiLlm } from '../../../connectors/llm/openai-llm.js';
+import { summarizeDeals } from '../../../core/ai/summarize.js';
+import { coreContext } from '../../../core/context.js';
+import { memberActor } from '../../../core/chat/speaker.js';
+
+let fake: FakeOpenAi;
+beforeAll(async () => {
+  fake = await startFakeOpenAi();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+describe('summarizeDeals', () => {
+  it('gives one line per visible deal, model lines guarded, fallback lines otherwise', async () => {
+    const f = await chatFixture('en');
+    const other = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Victor', role: 'manager' } });
+    const head = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Helen', role: 'head' } });
+    const pipeline = await f.db.pipeline.findFirstOrThrow({ where: { workspaceId: f.ws.id }, include: { stages: { orderBy: { position: 'asc' } } } });
+    const mk = (title: string, ownerId: number) =>
+      f.db.deal.create({ data: { workspaceId: f.ws.id, pipelineId: pipeline.id, stageId: pipeline.stages[2]!.id, title, titleKey: title.toLowerCase(), amount: '1000', currency: 'USD', ownerId } });
+    const mine = await mk('Acme renewal', f.manager.id);
+    const theirs = await mk('Initech rollout', other.id);
+    const llm = new OpenAiLlm({ apiKey: 'sk-test', baseURL: fake.baseURL, model: 'fake', timeoutMs: 3000, logger: { info() {}, warn() {} } });
+    fake.respond(() => ({ json: { lines: [{ deal_id: mine.id, line: 'Proposal sent; call Jane Roe at jane@roe.test' }] } }));
+
+    const mary = memberActor(f.ws, f.manager, null);
+    const forMary = await summarizeDeals(coreContext(f.db, { llm }), mary, [mine.id, theirs.id]);
+    expect([...forMary.keys()]).toEqual([mine.id]);
+    expect(forMary.get(mine.id)).toBe('Proposal sent; call […] at […]');
+    expect(JSON.stringify(fake.requests.at(-1)!.body.messages)).not.toContain('Initech');
+
+    const helen = memberActor(f.ws, head, null);
+    const forHead = await summarizeDeals(coreContext(f.db), helen, [mine.id, theirs.id]);
+    expect(forHead.get(theirs.id)).toMatch(/^Initech rollout · Proposal · /);
+    expect(forHead.size).toBe(2);
+  });
+});
