@@ -11,6 +11,7 @@ import { registerUsers } from './commands/users.js';
 import { registerDigest } from './commands/digest.js';
 import { registerParse } from './commands/parse.js';
 import { registerIngestEmail } from './commands/ingest-email.js';
+import { registerMailbox } from './commands/mailbox.js';
 
 const program = new Command();
 program
@@ -30,6 +31,7 @@ registerUsers(program);
 registerDigest(program);
 registerParse(program);
 registerIngestEmail(program);
+registerMailbox(program);
 
 program.exitOverride((err) => {
   // commander's own help/version exits are fine; usage errors exit 2

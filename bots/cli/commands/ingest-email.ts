@@ -1,17 +1,23 @@
 // `leadline ingest-email FILE.eml [--dry-run] [--json]`: read one RFC 822 message the way the
 // mailbox watcher does and show what Leadline makes of it. --dry-run needs no database.
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { parseEmail } from '../../../connectors/email/parse-email.js';
+import { ingestRawEmail } from '../../../connectors/email/email-intake.js';
+import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
+import { queueSettings } from '../../../connectors/queue/connection.js';
+import { checkRedis } from '../../../connectors/services.js';
 import { understandEmail, type InboundEmail } from '../../../core/email/understand-email.js';
-import { action, cliConfig, CliError, print, printJson } from '../runtime.js';
+import { action, cliConfig, cliDb, cliWorkspace, CliError, print, printJson } from '../runtime.js';
 
 interface Options {
   dryRun?: boolean;
   json?: boolean;
   own?: string[];
   region?: string;
+  workspace?: string;
 }
 
 export function registerIngestEmail(program: Command) {
@@ -22,16 +28,15 @@ export function registerIngestEmail(program: Command) {
     .option('--dry-run', 'only show what would happen; needs no database')
     .option('--json', 'print one JSON object {"kind","reason","contact","subject","text","threadKey",...}')
     .option('--own <address...>', 'our own mailbox address(es): mail from them is an outgoing copy')
-    .option('--region <CC>', 'ISO country for local phone numbers', 'RU')
+    .option('--region <CC>', 'ISO country for local phone numbers in a dry run (otherwise the workspace\'s)', 'RU')
+    .option('--workspace <slug>', 'workspace to ingest into (default: DEFAULT_WORKSPACE)')
     .action(
       action(async (file: string, opts: Options) => {
         await access(file).catch((e: NodeJS.ErrnoException) => {
           throw new CliError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
         });
-        if (!opts.dryRun) {
-          throw new CliError('ingesting into a workspace goes through a configured mailbox (leadline mailbox add); use --dry-run to inspect a file', 2);
-        }
         const config = cliConfig();
+        if (!opts.dryRun) return ingest(file, opts);
         const parsed = await parseEmail(createReadStream(file), {
           maxBodyChars: config.EMAIL_MAX_BODY_CHARS,
           maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES,
@@ -46,6 +51,35 @@ export function registerIngestEmail(program: Command) {
         printHuman(result);
       }),
     );
+}
+
+/**
+ * Into the workspace, the way the mailbox watcher does it: leads and replies go to the inbound
+ * queue (the chat engine of `leadline start` takes them from there), bounces are recorded now.
+ * The file's content hash is the dedupe key: ingesting the same file twice changes nothing.
+ */
+async function ingest(file: string, opts: Options) {
+  const config = cliConfig();
+  await checkRedis(config.REDIS_URL);
+  const db = await cliDb();
+  const ws = await cliWorkspace(opts.workspace);
+  const raw = await readFile(file);
+  const queue = new InboundQueue(queueSettings(config.REDIS_URL));
+  try {
+    const result = await ingestRawEmail(
+      { db, limits: { maxBodyChars: config.EMAIL_MAX_BODY_CHARS, maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES }, deliver: (m) => queue.enqueue(m) },
+      { workspaceId: ws.id, dedupeKey: `email-file:${createHash('sha256').update(raw).digest('hex').slice(0, 40)}` },
+      raw,
+    );
+    const r = result.email;
+    const outcome = r.reachesLeadFlow ? 'queued for the chat engine' : result.fresh ? (r.kind === 'bounce' ? `recorded (${result.bouncesRecorded} address(es) marked undeliverable)` : 'recorded, not a lead') : 'already ingested';
+    if (opts.json) return printJson({ ...toJson(r), ingested: outcome });
+    printHuman(r);
+    print('');
+    print(`Ingested into "${ws.slug}": ${outcome}.`);
+  } finally {
+    await queue.close();
+  }
 }
 
 export function toJson(r: InboundEmail) {
