@@ -117,6 +117,11 @@ export interface OutboundWorkerOptions {
   maxRateLimitWaits?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * A send marked in progress longer ago than this is taken for a crashed worker's and sent
+   * again (the at-least-once window); younger marks make a recovered job wait. Default 60 s.
+   */
+  sendingStaleMs?: number;
 }
 
 /** Waits shorter than this are slept in-process; longer ones put the job back as delayed. */
@@ -128,8 +133,9 @@ export function startOutboundWorker(options: OutboundWorkerOptions): { worker: W
   const { ctx, senders, outbox, logger } = options;
   const limiter = new ChannelRateLimiter(options.redisUrl, options.settings.prefix, options.limits ?? DEFAULT_CHANNEL_LIMITS);
   const maxWaits = options.maxRateLimitWaits ?? 20;
+  const sendingStaleMs = options.sendingStaleMs ?? Math.max(60_000, 2 * (options.lockDurationMs ?? 30_000));
 
-  const process = async (job: Job<OutboundJobData>, token?: string): Promise<DeliveryOutcome> => {
+  const processJob = async (job: Job<OutboundJobData>, token?: string): Promise<DeliveryOutcome> => {
     const parsed = jobDataSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid outbound job ${job.id}: ${parsed.error.message}`);
     const data = parsed.data;
@@ -153,6 +159,12 @@ export function startOutboundWorker(options: OutboundWorkerOptions): { worker: W
         await sleep(data.slotAt! - Date.now());
       }
       for (;;) {
+        const wait = await limiter.acquireChatSend(t.channel, t.chatId);
+        if (wait === 0) break;
+        if (wait > INLINE_WAIT_MS * 4) await postpone(wait, { slotAt: undefined, slotAttempt: undefined });
+        await sleep(wait);
+      }
+      for (;;) {
         const wait = await limiter.acquireChannel(t.channel);
         if (wait === 0) break;
         await sleep(wait);
@@ -160,7 +172,9 @@ export function startOutboundWorker(options: OutboundWorkerOptions): { worker: W
     };
 
     try {
-      const outcome = await deliverOutboxItem(ctx, senders, data.item, { beforeSend, outbox });
+      const outcome = await deliverOutboxItem(ctx, senders, data.item, { beforeSend, afterSend: (t) => limiter.markChatSent(t.channel, t.chatId), outbox, sendingStaleMs });
+      // another process is inside the send of this very item: look again when it should be done
+      if (outcome.status === 'busy') await postpone(Math.min(5000, sendingStaleMs / 2), { slotAt: undefined, slotAttempt: undefined });
       if (outcome.status === 'failed') throw new UnrecoverableError(`permanent delivery failure: ${outcome.reason}`);
       if (outcome.status !== 'sent') logger?.info({ jobId: job.id, outcome }, 'outbound item not sent');
       return outcome;
@@ -186,7 +200,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): { worker: W
     }
   };
 
-  const worker = new Worker<OutboundJobData, DeliveryOutcome>(OUTBOUND_QUEUE, process, {
+  const worker = new Worker<OutboundJobData, DeliveryOutcome>(OUTBOUND_QUEUE, processJob, {
     connection: options.settings.connection,
     prefix: options.settings.prefix,
     concurrency: options.concurrency ?? 20,

@@ -94,6 +94,23 @@ export class ChannelRateLimiter {
     return Number(await this.redis.llReserve(this.chatKey(channel, chatId), interval));
   }
 
+  /**
+   * Right before the platform call: waits are measured from the previous actual send to this
+   * chat (the reservation orders messages; this keeps their real spacing when one ran late).
+   * Resolves to the wait in ms (0 = taken).
+   */
+  async acquireChatSend(channel: Channel, chatId: string): Promise<number> {
+    const interval = this.chatInterval(channel, chatId);
+    if (interval <= 0) return 0;
+    return Number(await this.redis.llAcquire(`${this.prefix}:ratelimit:sent:${channel}:${chatId}`, interval));
+  }
+
+  /** Right after the platform call returned: the next send to this chat waits a full interval from now. */
+  async markChatSent(channel: Channel, chatId: string): Promise<void> {
+    const interval = this.chatInterval(channel, chatId);
+    if (interval > 0) await this.redis.llPenalize(`${this.prefix}:ratelimit:sent:${channel}:${chatId}`, interval);
+  }
+
   /** Takes one send from the channel's per-second budget; resolves to the wait in ms (0 = taken). */
   async acquireChannel(channel: Channel): Promise<number> {
     const perSecond = this.limits[channel]?.perSecond;
@@ -103,7 +120,9 @@ export class ChannelRateLimiter {
 
   /** The platform said "retry after": nothing goes to this chat before then. */
   async penalize(channel: Channel, chatId: string, retryAfterMs: number): Promise<void> {
-    await this.redis.llPenalize(this.chatKey(channel, chatId), Math.max(1, Math.ceil(retryAfterMs)));
+    const ms = Math.max(1, Math.ceil(retryAfterMs));
+    await this.redis.llPenalize(this.chatKey(channel, chatId), ms);
+    await this.redis.llPenalize(`${this.prefix}:ratelimit:sent:${channel}:${chatId}`, ms);
   }
 
   async close(): Promise<void> {

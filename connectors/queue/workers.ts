@@ -39,6 +39,8 @@ export interface StartWorkersOptions {
   /** how long a crashed worker's job stays locked before another takes it (default 30 s) */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** see OutboundWorkerOptions.sendingStaleMs */
+  sendingStaleMs?: number;
   /** overdue reminders older than this are not sent at start-up (default 7 days) */
   reminderCatchUpMs?: number;
   /** skip the start-up reconciliation (tests of a single piece) */
@@ -86,6 +88,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     logger,
     concurrency: options.concurrency?.outbound,
     limits: options.limits,
+    sendingStaleMs: options.sendingStaleMs,
     ...timing,
   });
   const reminders = startReminderWorker({ ctx, settings, outbox, scheduler, logger, concurrency: options.concurrency?.reminders, onReminder: options.onReminder, ...timing });

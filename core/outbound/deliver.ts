@@ -27,13 +27,19 @@ export type DeliveryOutcome =
   /** not sent and never will be (unreachable identity, no chat) */
   | { status: 'skipped'; reason: string }
   /** the platform refused for good: recorded, not retried */
-  | { status: 'failed'; reason: string };
+  | { status: 'failed'; reason: string }
+  /** another worker is sending this item right now: look again later */
+  | { status: 'busy' };
 
 export interface DeliverOptions {
   /** called right before the platform call (rate limiting); may throw to postpone */
   beforeSend?: (target: DeliveryTarget) => Promise<void>;
+  /** called right after the platform accepted the message */
+  afterSend?: (target: DeliveryTarget) => Promise<void>;
   /** where to queue the "could not be delivered" notice for item.notifyOnFailureUserId */
   outbox?: Outbox;
+  /** a "sending" mark older than this is taken for a crashed worker's and sent again (default 120 s) */
+  sendingStaleMs?: number;
 }
 
 /** Final states of the ledger: a key in one of these is never sent again. */
@@ -46,17 +52,39 @@ export class MissingSenderError extends Error {
   }
 }
 
+interface IdentityRow {
+  id: number;
+  channel: Channel;
+  chatId: string | null;
+  unreachable: boolean;
+  unreachableReason: string | null;
+  ledger: string | null;
+}
+
+// identity + the ledger state of the dedupe key, in one statement
+const TARGET_SQL = `
+  SELECT i.id, i.channel::text AS channel, i."chatId", i.unreachable, i."unreachableReason",
+         (SELECT o.status FROM "OutboundDelivery" o WHERE o."dedupeKey" = $3) AS ledger
+  FROM "Identity" i WHERE i.id = $1 AND i."workspaceId" = $2`;
+
+// take the send: only when not final and nobody else is sending it right now (or they
+// stopped answering longer than $5 seconds ago: a crashed worker)
+const CLAIM_SEND_SQL = `
+  INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
+  VALUES ($1, $2, $3, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+  ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt"
+  WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped')
+    AND ("OutboundDelivery".status <> 'sending' OR "OutboundDelivery"."updatedAt" < EXCLUDED."updatedAt" - make_interval(secs => $4))
+  RETURNING status`;
+
+const RELEASE_SQL = `UPDATE "OutboundDelivery" SET status = 'retrying', error = $2, "updatedAt" = now() AT TIME ZONE 'UTC' WHERE "dedupeKey" = $1 AND status = 'sending'`;
+
 export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSenders, item: OutboxItem, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
   const db = ctx.db;
-  if (item.dedupeKey) {
-    const done = await db.outboundDelivery.findUnique({ where: { dedupeKey: item.dedupeKey }, select: { status: true } });
-    if (done && FINAL.includes(done.status)) return { status: 'duplicate' };
-  }
-  const identity = await db.identity.findFirst({
-    where: { id: item.identityId, workspaceId: item.workspaceId },
-    select: { id: true, channel: true, chatId: true, unreachable: true, unreachableReason: true },
-  });
+  const [identity] = await db.$queryRawUnsafe<IdentityRow[]>(TARGET_SQL, item.identityId, item.workspaceId, item.dedupeKey ?? null);
+  if (identity?.ledger && FINAL.includes(identity.ledger)) return { status: 'duplicate' };
   if (!identity) {
+    if (item.dedupeKey && (await ledgerStatus(ctx, item.dedupeKey)) !== null) return { status: 'duplicate' };
     await recordGivenUp(ctx, item, 'skipped', 'identity_not_found', options.outbox);
     return { status: 'skipped', reason: 'identity_not_found' };
   }
@@ -75,23 +103,40 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
   await options.beforeSend?.(target);
 
   if (item.dedupeKey) {
-    // "sending" marks that the platform call may have happened if this process dies now
-    await db.outboundDelivery.upsert({
-      where: { dedupeKey: item.dedupeKey },
-      create: { dedupeKey: item.dedupeKey, workspaceId: item.workspaceId, identityId: identity.id, status: 'sending', attempts: 1 },
-      update: { status: 'sending', attempts: { increment: 1 } },
-    });
+    const claimed = await db.$queryRawUnsafe<Array<{ status: string }>>(
+      CLAIM_SEND_SQL,
+      item.dedupeKey,
+      item.workspaceId,
+      identity.id,
+      (options.sendingStaleMs ?? 120_000) / 1000,
+    );
+    if (claimed.length === 0) {
+      const status = await ledgerStatus(ctx, item.dedupeKey);
+      if (status && FINAL.includes(status)) return { status: 'duplicate' };
+      // another worker is sending this very item (a job recovered while its first run goes on)
+      return { status: 'busy' };
+    }
   }
   let externalMessageId: string;
   try {
     ({ externalMessageId } = await sender.send(toOutboundMessage(item, target)));
   } catch (e) {
-    if (!(e instanceof PermanentSendError)) throw e;
+    if (!(e instanceof PermanentSendError)) {
+      // not sent: let the retry take it again at once
+      if (item.dedupeKey) await db.$executeRawUnsafe(RELEASE_SQL, item.dedupeKey, String((e as Error)?.message ?? e).slice(0, 1000));
+      throw e;
+    }
     await recordPermanentFailure(ctx, item, identity.id, e.reason || e.message, options.outbox);
     return { status: 'failed', reason: e.reason || e.message };
   }
+  await options.afterSend?.(target).catch(() => undefined);
   await recordSent(ctx, item, target, externalMessageId);
   return { status: 'sent', externalMessageId, target };
+}
+
+async function ledgerStatus(ctx: CoreContext, dedupeKey: string): Promise<string | null> {
+  const row = await ctx.db.outboundDelivery.findUnique({ where: { dedupeKey }, select: { status: true } });
+  return row?.status ?? null;
 }
 
 export function toOutboundMessage(item: OutboxItem, target: DeliveryTarget): OutboundMessage {
@@ -106,37 +151,43 @@ export function toOutboundMessage(item: OutboxItem, target: DeliveryTarget): Out
   return message;
 }
 
+const SENT_SQL = `
+  WITH ledger AS (
+    UPDATE "OutboundDelivery" SET status = 'sent', "externalMessageId" = $4, "sentAt" = now() AT TIME ZONE 'UTC',
+           error = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
+    WHERE "dedupeKey" = $10
+  )
+  INSERT INTO "NotificationRef" ("workspaceId", channel, "chatId", "externalMessageId", "userId", "conversationId", "leadId", "dealId", "taskId", "createdAt")
+  SELECT $1, $2::"Channel", $3, $4, $5, $6, $7, $8, $9, now() AT TIME ZONE 'UTC' WHERE $11
+  ON CONFLICT DO NOTHING`;
+
 async function recordSent(ctx: CoreContext, item: OutboxItem, target: DeliveryTarget, externalMessageId: string) {
-  const now = ctx.clock.now();
-  await inTx(ctx.db, async (tx) => {
-    if (item.ref && Object.values(item.ref).some((v) => v !== undefined && v !== null)) {
-      await tx.notificationRef.createMany({
-        data: [
-          {
-            workspaceId: item.workspaceId,
-            channel: target.channel,
-            chatId: target.chatId,
-            externalMessageId,
-            userId: item.ref.userId ?? null,
-            conversationId: item.ref.conversationId ?? null,
-            leadId: item.ref.leadId ?? null,
-            dealId: item.ref.dealId ?? null,
-            taskId: item.ref.taskId ?? null,
-          },
-        ],
-        skipDuplicates: true,
-      });
-    }
-    if (item.messageId) {
+  const ref = item.ref ?? {};
+  const hasRef = Object.values(ref).some((v) => v !== undefined && v !== null);
+  if (hasRef || item.dedupeKey) {
+    await ctx.db.$executeRawUnsafe(
+      SENT_SQL,
+      item.workspaceId,
+      target.channel,
+      target.chatId,
+      externalMessageId,
+      ref.userId ?? null,
+      ref.conversationId ?? null,
+      ref.leadId ?? null,
+      ref.dealId ?? null,
+      ref.taskId ?? null,
+      item.dedupeKey ?? null,
+      hasRef,
+    );
+  }
+  if (item.messageId) {
+    await inTx(ctx.db, async (tx) => {
       await tx.message.updateMany({ where: { id: item.messageId, workspaceId: item.workspaceId }, data: { deliveryStatus: 'sent' } });
       // keep the platform id so replies and edits map back, unless another message already holds it
       const clash = await tx.message.findFirst({ where: { workspaceId: item.workspaceId, channel: target.channel, externalId: externalMessageId }, select: { id: true } });
       if (!clash) await tx.message.updateMany({ where: { id: item.messageId, externalId: null }, data: { externalId: externalMessageId } });
-    }
-    if (item.dedupeKey) {
-      await tx.outboundDelivery.update({ where: { dedupeKey: item.dedupeKey }, data: { status: 'sent', externalMessageId, sentAt: now, error: null } });
-    }
-  });
+    });
+  }
 }
 
 /** A permanent platform refusal: the identity is marked unreachable and the failure recorded. */

@@ -15,50 +15,68 @@ export interface TeamRecipient {
   identityId: number | null;
 }
 
+const zoneValidity = new Map<string, boolean>();
+
 export function validTimeZone(tz: string | null | undefined): tz is string {
   if (!tz) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = zoneValidity.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (zoneValidity.size < 1000) zoneValidity.set(tz, ok);
   }
+  return ok;
 }
 
-/** Loads team members with the identity each should be pushed to (batched: one query for many users). */
+export interface RecipientRow {
+  id: number;
+  workspaceId: number;
+  name: string;
+  locale: string | null;
+  timezone: string | null;
+  active: boolean;
+  wsLocale: string;
+  wsTimezone: string;
+  identityId: number | null;
+  languageCode: string | null;
+}
+
+/** One SQL statement (hot path of reminders): users with their preferred reachable identity. */
+const RECIPIENTS_SQL = `
+  SELECT u.id, u."workspaceId", u.name, u.locale, u.timezone, u.active,
+         w.locale AS "wsLocale", w.timezone AS "wsTimezone", i.id AS "identityId", i."languageCode"
+  FROM "User" u
+  JOIN "Workspace" w ON w.id = u."workspaceId"
+  LEFT JOIN LATERAL (
+    SELECT id, "languageCode" FROM "Identity"
+    WHERE "userId" = u.id AND NOT unreachable AND "chatId" IS NOT NULL
+    ORDER BY array_position(ARRAY[${CHANNEL_PREFERENCE.map((c) => `'${c}'`).join(',')}], channel::text), "updatedAt" DESC
+    LIMIT 1
+  ) i ON true
+  WHERE u.id = ANY($1::int[])`;
+
+export function toTeamRecipient(r: RecipientRow): TeamRecipient {
+  return {
+    userId: r.id,
+    workspaceId: r.workspaceId,
+    name: r.name,
+    locale: resolveLocale(r.locale, r.languageCode, r.wsLocale),
+    timezone: validTimeZone(r.timezone) ? r.timezone : r.wsTimezone,
+    identityId: r.active && r.identityId ? r.identityId : null,
+  };
+}
+
+/** Loads team members with the identity each should be pushed to (one query for many users). */
 export async function loadTeamRecipients(db: DbOrTx, userIds: number[]): Promise<Map<number, TeamRecipient>> {
   const ids = [...new Set(userIds)];
   const out = new Map<number, TeamRecipient>();
   if (ids.length === 0) return out;
-  const users = await db.user.findMany({
-    where: { id: { in: ids } },
-    select: {
-      id: true,
-      workspaceId: true,
-      name: true,
-      locale: true,
-      timezone: true,
-      active: true,
-      workspace: { select: { locale: true, timezone: true } },
-      identities: {
-        where: { unreachable: false, chatId: { not: null } },
-        select: { id: true, channel: true, languageCode: true, updatedAt: true },
-      },
-    },
-  });
-  for (const u of users) {
-    const identity = [...u.identities].sort(
-      (a, b) => CHANNEL_PREFERENCE.indexOf(a.channel) - CHANNEL_PREFERENCE.indexOf(b.channel) || b.updatedAt.getTime() - a.updatedAt.getTime(),
-    )[0];
-    out.set(u.id, {
-      userId: u.id,
-      workspaceId: u.workspaceId,
-      name: u.name,
-      locale: resolveLocale(u.locale, identity?.languageCode, u.workspace.locale),
-      timezone: validTimeZone(u.timezone) ? u.timezone : u.workspace.timezone,
-      identityId: u.active && identity ? identity.id : null,
-    });
-  }
+  const rows = await db.$queryRawUnsafe<RecipientRow[]>(RECIPIENTS_SQL, ids);
+  for (const r of rows) out.set(r.id, toTeamRecipient(r));
   return out;
 }
 

@@ -6,13 +6,16 @@
 //   3. enqueue the outbound message with the deterministic dedupe key rem-<task>-<dueMs>,
 //      also when the claim already existed (a retry after a crash between 2 and 3): the
 //      outbound queue and its OutboundDelivery ledger turn a repeated enqueue into a no-op.
+// The hot path is two SQL statements (load with links and recipient; claim) because
+// reminders come in bursts (everyone's 09:00).
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import type { Outbox } from '../ports.js';
-import { effectiveDueAt } from '../tasks/task-access.js';
-import { loadTeamRecipient } from '../outbound/recipient.js';
+import { toTeamRecipient } from '../outbound/recipient.js';
+import { CHANNEL_PREFERENCE } from '../outbound/recipient.js';
 import { ensureNextOccurrence } from './next-occurrence.js';
-import { reminderItem } from './reminder-message.js';
+import { reminderItem, type ReminderTask } from './reminder-message.js';
+import { effectiveDueAt } from '../tasks/task-access.js';
 
 export interface ReminderJobData {
   taskId: number;
@@ -25,27 +28,95 @@ export type FireOutcome =
   | { status: 'enqueued'; fresh: boolean; next?: { taskId: number; dueAt: Date } }
   | { status: 'no_recipient'; fresh: boolean; next?: { taskId: number; dueAt: Date } };
 
+interface TaskRow {
+  id: number;
+  workspaceId: number;
+  title: string;
+  dueAt: Date;
+  snoozedUntil: Date | null;
+  status: string;
+  rrule: string | null;
+  assigneeId: number;
+  leadId: number | null;
+  dealId: number | null;
+  contactId: number | null;
+  leadTitle: string | null;
+  dealTitle: string | null;
+  contactName: string | null;
+  // the assignee as a recipient
+  userName: string;
+  userLocale: string | null;
+  userTimezone: string | null;
+  userActive: boolean;
+  wsLocale: string;
+  wsTimezone: string;
+  identityId: number | null;
+  languageCode: string | null;
+}
+
+const LOAD_SQL = `
+  SELECT t.id, t."workspaceId", t.title, t."dueAt", t."snoozedUntil", t.status::text AS status, t.rrule,
+         t."assigneeId", t."leadId", t."dealId", t."contactId",
+         l.title AS "leadTitle", d.title AS "dealTitle", c.name AS "contactName",
+         u.name AS "userName", u.locale AS "userLocale", u.timezone AS "userTimezone", u.active AS "userActive",
+         w.locale AS "wsLocale", w.timezone AS "wsTimezone", i.id AS "identityId", i."languageCode"
+  FROM "Task" t
+  JOIN "User" u ON u.id = t."assigneeId"
+  JOIN "Workspace" w ON w.id = t."workspaceId"
+  LEFT JOIN "Lead" l ON l.id = t."leadId"
+  LEFT JOIN "Deal" d ON d.id = t."dealId"
+  LEFT JOIN "Contact" c ON c.id = t."contactId"
+  LEFT JOIN LATERAL (
+    SELECT id, "languageCode" FROM "Identity"
+    WHERE "userId" = u.id AND NOT unreachable AND "chatId" IS NOT NULL
+    ORDER BY array_position(ARRAY[${CHANNEL_PREFERENCE.map((c) => `'${c}'`).join(',')}], channel::text), "updatedAt" DESC
+    LIMIT 1
+  ) i ON true
+  WHERE t.id = $1`;
+
+const CLAIM_SQL = `INSERT INTO "ReminderDelivery" ("taskId", "dueAt", "deliveredAt") VALUES ($1, $2, now() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING`;
+
 export async function fireReminder(ctx: CoreContext, outbox: Outbox, job: ReminderJobData): Promise<FireOutcome> {
-  const task = await ctx.db.task.findUnique({
-    where: { id: job.taskId },
-    include: { lead: { select: { title: true } }, deal: { select: { title: true } }, contact: { select: { name: true } } },
-  });
-  if (!task) return { status: 'stale', reason: 'missing' };
-  if (task.status !== 'open') return { status: 'stale', reason: 'closed' };
-  const due = effectiveDueAt(task);
+  const [row] = await ctx.db.$queryRawUnsafe<TaskRow[]>(LOAD_SQL, job.taskId);
+  if (!row) return { status: 'stale', reason: 'missing' };
+  if (row.status !== 'open') return { status: 'stale', reason: 'closed' };
+  const due = effectiveDueAt(row);
   if (due.getTime() !== job.dueAtMs) return { status: 'stale', reason: 'moved', currentDueAtMs: due.getTime() };
 
-  const now = ctx.clock.now();
-  const { fresh, next } = await inTx(ctx.db, async (tx) => {
-    const claim = await tx.reminderDelivery.createMany({ data: [{ taskId: task.id, dueAt: due }], skipDuplicates: true });
-    const fresh = claim.count === 1;
-    const next = task.rrule ? await ensureNextOccurrence(tx, task, now) : null;
-    return { fresh, next };
-  });
-  const nextInfo = next && next.task.status === 'open' ? { taskId: next.task.id, dueAt: effectiveDueAt(next.task) } : undefined;
+  let fresh: boolean;
+  let nextInfo: { taskId: number; dueAt: Date } | undefined;
+  if (!row.rrule) {
+    fresh = (await ctx.db.$executeRawUnsafe(CLAIM_SQL, row.id, due)) === 1;
+  } else {
+    const now = ctx.clock.now();
+    const result = await inTx(ctx.db, async (tx) => {
+      const claimed = (await tx.$executeRawUnsafe(CLAIM_SQL, row.id, due)) === 1;
+      const task = await tx.task.findUniqueOrThrow({ where: { id: row.id } });
+      return { claimed, next: await ensureNextOccurrence(tx, task, now) };
+    });
+    fresh = result.claimed;
+    if (result.next && result.next.task.status === 'open') nextInfo = { taskId: result.next.task.id, dueAt: effectiveDueAt(result.next.task) };
+  }
 
-  const recipient = await loadTeamRecipient(ctx.db, task.assigneeId);
-  if (!recipient?.identityId) return { status: 'no_recipient', fresh, next: nextInfo };
+  const recipient = toTeamRecipient({
+    id: row.assigneeId,
+    workspaceId: row.workspaceId,
+    name: row.userName,
+    locale: row.userLocale,
+    timezone: row.userTimezone,
+    active: row.userActive,
+    wsLocale: row.wsLocale,
+    wsTimezone: row.wsTimezone,
+    identityId: row.identityId,
+    languageCode: row.languageCode,
+  });
+  if (!recipient.identityId) return { status: 'no_recipient', fresh, next: nextInfo };
+  const task: ReminderTask = {
+    ...row,
+    lead: row.leadTitle !== null ? { title: row.leadTitle } : null,
+    deal: row.dealTitle !== null ? { title: row.dealTitle } : null,
+    contact: row.contactName !== null ? { name: row.contactName } : null,
+  };
   await outbox.enqueue(reminderItem({ identityId: recipient.identityId, locale: recipient.locale, timezone: recipient.timezone }, task, due, nextInfo?.dueAt));
   return { status: 'enqueued', fresh, next: nextInfo };
 }

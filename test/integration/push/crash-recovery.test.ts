@@ -116,7 +116,7 @@ describe('crash recovery', () => {
     for (const id of delivered) await running.scheduler.scheduleReminder(id, (await db.task.findUniqueOrThrow({ where: { id } })).dueAt);
     await waitFor(() => sender.sent.filter((m) => m.text.includes('Already sent')).length === 4, 5000);
 
-    const upcoming = await tasksDue(4, (i) => new Date(now + 3000 + i * 100), 'Upcoming');
+    const upcoming = await tasksDue(4, (i) => new Date(now + 6000 + i * 100), 'Upcoming');
     for (const id of upcoming) await running.scheduler.scheduleReminder(id, (await db.task.findUniqueOrThrow({ where: { id } })).dueAt);
     // claimed but the process died before the message was sent
     const claimedOnly = await tasksDue(3, () => new Date(now - 60_000), 'Claimed only');
@@ -131,13 +131,17 @@ describe('crash recovery', () => {
 
     running = await startWorkers({ ctx, settings, senders: { console: sender }, reconcileWorkspaceIds });
     try {
-      expect(running.startup.reminders).toMatchObject({ upcoming: 4, overdue: 5, settled: 4, tooOld: 0 });
+      const report = running.startup.reminders!;
+      // on a slow machine an "upcoming" one may already be due by now: then it counts as overdue
+      expect(report.upcoming + report.overdue).toBe(9);
+      expect(report.overdue).toBeGreaterThanOrEqual(5);
+      expect(report).toMatchObject({ settled: 4, tooOld: 0 });
       const count = (title: string) => sender.sent.filter((m) => m.text.includes(title)).length;
       await waitFor(() => count('Claimed only') === 3 && count('Missed') === 2, 5000);
-      await waitFor(() => count('Upcoming') === 4, 8000);
+      await waitFor(() => count('Upcoming') === 4, 12_000);
       const upcomingSent = sender.sent.filter((m) => m.text.includes('Upcoming'));
       // fired at their time, not early
-      expect(Math.min(...upcomingSent.map((m) => m.at))).toBeGreaterThanOrEqual(now + 3000);
+      expect(Math.min(...upcomingSent.map((m) => m.at))).toBeGreaterThanOrEqual(now + 6000);
       await sleep(500);
       expect(count('Already sent')).toBe(4);
       expect(count('Claimed only')).toBe(3);

@@ -62,12 +62,12 @@ describe('reminders', () => {
   });
 
   it('snooze moves the reminder: the old time stays silent, the new one fires', async () => {
-    const due = new Date(Date.now() + 800);
+    const due = new Date(Date.now() + 1500);
     const task = await createTask(ctx, actor, { title: 'Send the proposal', dueAt: due });
-    const later = new Date(Date.now() + 1800);
+    const later = new Date(Date.now() + 2700);
     await snoozeTask(ctx, actor, task.id, later);
     expect(await running.scheduler.reminders.getJob(reminderJobId(task.id, due.getTime()))).toBeUndefined();
-    await sleep(1200);
+    await sleep(Math.max(0, due.getTime() + 500 - Date.now()));
     expect(sentFor(task.id)).toHaveLength(0);
     const [msg] = await waitFor(() => (sentFor(task.id).length ? sentFor(task.id) : null), 5000);
     expect(msg!.at).toBeGreaterThanOrEqual(later.getTime());
@@ -77,11 +77,11 @@ describe('reminders', () => {
   });
 
   it('cancel removes the reminder', async () => {
-    const due = new Date(Date.now() + 800);
+    const due = new Date(Date.now() + 1500);
     const task = await createTask(ctx, actor, { title: 'Cancelled one', dueAt: due });
     await cancelTask(ctx, actor, task.id);
     expect(await running.scheduler.reminders.getJob(reminderJobId(task.id, due.getTime()))).toBeUndefined();
-    await sleep(1300);
+    await sleep(Math.max(0, due.getTime() + 500 - Date.now()));
     expect(sentFor(task.id)).toHaveLength(0);
   });
 

@@ -32,6 +32,7 @@ const workers = await startWorkers({
   reconcile: false,
   lockDurationMs: 1500,
   stalledIntervalMs: 500,
+  sendingStaleMs: 3000,
   concurrency: { outbound: 5, reminders: 5 },
 });
 process.stdout.write('ready\n');
