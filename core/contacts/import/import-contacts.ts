@@ -1,17 +1,16 @@
 // Bulk contact import. Rows come from a reader (CSV/XLSX in connectors/import); the first
-// record is the header. Work is batched per chunk of rows: one query each to look up the
-// chunk's emails and phones, bulk inserts, one UPDATE for merged contacts, one transaction
-// per chunk. A bad row never aborts the rest.
+// record is the header. Work is batched per chunk of rows (1,000 by default): one query
+// looks up the chunk's emails and phones, one reads the matching contacts, companies are
+// found/created in bulk, and one statement writes the chunk (contacts, fills, emails,
+// phones, timeline rows). A bad row never aborts the rest.
 //
 // Duplicates: a row whose email or phone is already known (an existing contact, or an
 // earlier row of the same file) is merged into that contact: missing fields are filled and
 // new emails/phones added. Rows with only a name are always new contacts.
-import { inOrder } from '../in-order.js';
-import { Prisma } from '../../../prisma/generated/client.js';
 import type { CoreContext } from '../../context.js';
 import type { Actor } from '../../actor.js';
 import { isSystemActor } from '../../actor.js';
-import type { Tx, Db } from '../../db.js';
+import type { DbOrTx } from '../../db.js';
 import { invalid } from '../../errors.js';
 import { t } from '../../i18n/index.js';
 import { recordChange } from '../../audit.js';
@@ -63,7 +62,7 @@ export async function importContacts(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const started = Date.now();
-  const chunkSize = options.chunkSize ?? 500;
+  const chunkSize = options.chunkSize ?? 1000;
   const ws = await ctx.db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId } });
   const report = emptyReport();
   const note = (line: number, code: string, params: Record<string, string | number> = {}) => ({
@@ -134,25 +133,36 @@ export async function importContacts(
   return report;
 }
 
+/**
+ * A chunk needs no interactive transaction: its writes are one statement (atomic on its
+ * own); the reads before it only decide what to merge, and keys taken meanwhile by a
+ * parallel import are skipped by ON CONFLICT DO NOTHING.
+ */
 async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, rows: ParsedRow[]) {
-  const work = (tx: Tx) => importChunk(tx, actor, workspaceId, rows);
-  if ('$transaction' in ctx.db) return (ctx.db as Db).$transaction(work, { timeout: 120_000, maxWait: 30_000 });
-  return work(ctx.db);
+  return importChunk(ctx.db, actor, workspaceId, rows);
 }
 
-async function importChunk(tx: Tx, actor: Actor, workspaceId: number, rows: ParsedRow[]) {
+async function importChunk(tx: DbOrTx, actor: Actor, workspaceId: number, rows: ParsedRow[]) {
+  // bulk statements with array parameters (UNNEST / = ANY): a constant number of parameters
+  // per statement, whatever the chunk size
   const allEmails = [...new Set(rows.flatMap((r) => r.emails))];
   const allPhones = [...new Set(rows.flatMap((r) => r.phones))];
-  const [knownEmails, knownPhones] = await inOrder([
-    async () => allEmails.length ? tx.contactEmail.findMany({ where: { workspaceId, email: { in: allEmails } }, select: { email: true, contactId: true } }) : [],
-    async () => allPhones.length ? tx.contactPhone.findMany({ where: { workspaceId, phone: { in: allPhones } }, select: { phone: true, contactId: true } }) : [],
-  ]);
-  const knownIds = [...new Set([...knownEmails, ...knownPhones].map((k) => k.contactId))];
+  const known = await tx.$queryRaw<Array<{ kind: 'email' | 'phone'; key: string; contactId: number }>>`
+    SELECT 'email' AS kind, "email" AS key, "contactId" FROM "ContactEmail" WHERE "workspaceId" = ${workspaceId} AND "email" = ANY(${allEmails}::text[])
+    UNION ALL
+    SELECT 'phone', "phone", "contactId" FROM "ContactPhone" WHERE "workspaceId" = ${workspaceId} AND "phone" = ANY(${allPhones}::text[])`;
+  const knownEmails = known.filter((k) => k.kind === 'email');
+  const knownPhones = known.filter((k) => k.kind === 'phone');
+  const knownIds = [...new Set(known.map((k) => k.contactId))];
   const existing = knownIds.length
-    ? await tx.contact.findMany({
-        where: { id: { in: knownIds }, mergedIntoId: null, erasedAt: null },
-        select: { id: true, name: true, companyId: true, position: true, notes: true, emails: { select: { email: true } }, phones: { select: { phone: true } } },
-      })
+    ? (
+        await tx.$queryRaw<Array<Omit<ExistingContact, 'emails' | 'phones'> & { emails: string[]; phones: string[] }>>`
+          SELECT c."id", c."name", c."companyId", c."position", c."notes",
+            ARRAY(SELECT e."email" FROM "ContactEmail" e WHERE e."contactId" = c."id") AS emails,
+            ARRAY(SELECT p."phone" FROM "ContactPhone" p WHERE p."contactId" = c."id") AS phones
+          FROM "Contact" c
+          WHERE c."id" = ANY(${knownIds}::int[]) AND c."mergedIntoId" IS NULL AND c."erasedAt" IS NULL`
+      ).map((c) => ({ ...c, emails: c.emails.map((email) => ({ email })), phones: c.phones.map((phone) => ({ phone })) }))
     : [];
   const existingTargets = new Map<number, Target>();
   const targetOf = (c: ExistingContact): Target => {
@@ -168,11 +178,11 @@ async function importChunk(tx: Tx, actor: Actor, workspaceId: number, rows: Pars
   const phoneOwner = new Map<string, Target>();
   for (const k of knownEmails) {
     const c = byId.get(k.contactId);
-    if (c) emailOwner.set(k.email, targetOf(c));
+    if (c) emailOwner.set(k.key, targetOf(c));
   }
   for (const k of knownPhones) {
     const c = byId.get(k.contactId);
-    if (c) phoneOwner.set(k.phone, targetOf(c));
+    if (c) phoneOwner.set(k.key, targetOf(c));
   }
 
   const newTargets: Target[] = [];
@@ -210,43 +220,61 @@ async function importChunk(tx: Tx, actor: Actor, workspaceId: number, rows: Pars
   // companies: one lookup, one bulk insert for the missing ones, one re-read
   const companyNames = new Map<string, string>();
   for (const tg of [...newTargets, ...existingTargets.values()]) {
-    if (tg.company && !(tg.existing?.companyId)) companyNames.set(companyKey(tg.company), tg.company);
+    if (tg.company && !tg.existing?.companyId) companyNames.set(companyKey(tg.company), tg.company);
   }
   const companyIds = new Map<string, number>();
   if (companyNames.size) {
     const keys = [...companyNames.keys()];
-    const found = await tx.company.findMany({ where: { workspaceId, nameKey: { in: keys } }, select: { id: true, nameKey: true } });
-    for (const c of found) companyIds.set(c.nameKey, c.id);
+    const readCompanies = async (wanted: string[]) => {
+      const found = await tx.$queryRaw<Array<{ id: number; nameKey: string }>>`
+        SELECT "id", "nameKey" FROM "Company" WHERE "workspaceId" = ${workspaceId} AND "nameKey" = ANY(${wanted}::text[])`;
+      for (const c of found) companyIds.set(c.nameKey, c.id);
+    };
+    await readCompanies(keys);
     const missing = keys.filter((k) => !companyIds.has(k));
     if (missing.length) {
-      await tx.company.createMany({ data: missing.map((k) => ({ workspaceId, nameKey: k, name: companyNames.get(k)! })), skipDuplicates: true });
-      const added = await tx.company.findMany({ where: { workspaceId, nameKey: { in: missing } }, select: { id: true, nameKey: true } });
-      for (const c of added) companyIds.set(c.nameKey, c.id);
+      const names = missing.map((k) => companyNames.get(k)!);
+      await tx.$executeRaw`
+        INSERT INTO "Company" ("workspaceId", "name", "nameKey", "updatedAt")
+        SELECT ${workspaceId}, n, k, now() FROM UNNEST(${names}::text[], ${missing}::text[]) AS u(n, k)
+        ON CONFLICT ("workspaceId", "nameKey") DO NOTHING`;
+      await readCompanies(missing);
     }
   }
   const companyIdOf = (name: string | null) => (name ? (companyIds.get(companyKey(name)) ?? null) : null);
 
-  // new contacts: ids reserved from the sequence in one query, then one bulk insert
+  // new contacts get ids reserved from the sequence, so their emails, phones and timeline
+  // rows can be written in the same statement
   if (newTargets.length) {
     const ids = await tx.$queryRaw<Array<{ id: number }>>`SELECT nextval(pg_get_serial_sequence('"Contact"', 'id'))::int AS id FROM generate_series(1, ${newTargets.length}::int)`;
     newTargets.forEach((tg, i) => (tg.id = ids[i]!.id));
-    const ownerId = isSystemActor(actor) ? null : actor.userId;
-    await tx.contact.createMany({
-      data: newTargets.map((tg) => {
-        const name = tg.name ?? tg.emails[0] ?? tg.phones[0] ?? '?';
-        return { id: tg.id!, workspaceId, name, nameKey: name.toLowerCase(), companyId: companyIdOf(tg.company), ownerId, position: tg.position, notes: tg.notes };
-      }),
-    });
   }
-
-  // existing contacts: fill what they lack, in one UPDATE ... FROM (VALUES ...)
+  const ownerId = isSystemActor(actor) ? null : actor.userId;
   const toUpdate = [...existingTargets.values()].filter((tg) => tg.changed);
   const withFields = toUpdate.filter((tg) => tg.name || tg.company || tg.position || tg.notes);
-  if (withFields.length) {
-    const values = withFields.map(
-      (tg) => Prisma.sql`(${tg.id!}::int, ${tg.name}::text, ${companyIdOf(tg.company)}::int, ${tg.position}::text, ${tg.notes}::text)`,
-    );
-    await tx.$executeRaw`
+  const owners = [...newTargets, ...toUpdate];
+  const emailPairs = owners.flatMap((tg) => tg.emails.map((email) => [tg.id!, email] as const));
+  const phonePairs = owners.flatMap((tg) => tg.phones.map((phone) => [tg.id!, phone] as const));
+  const touched = [...newTargets, ...existingTargets.values()];
+  const activityData = touched.map((tg) => JSON.stringify({ action: tg.kind === 'new' ? 'created' : 'updated', lines: tg.lines }));
+  const col = <T>(list: Target[], f: (tg: Target) => T) => list.map(f);
+
+  // one statement: insert new contacts, fill existing ones, add emails and phones (keys
+  // another contact got meanwhile are left to it), and the timeline rows. Foreign keys are
+  // checked at the end of the statement, when the new contacts exist.
+  await tx.$executeRaw`
+    WITH new_contacts AS (
+      INSERT INTO "Contact" ("id", "workspaceId", "name", "nameKey", "companyId", "ownerId", "position", "notes", "updatedAt")
+      SELECT u.id, ${workspaceId}, u.name, lower(u.name), u.company_id, ${ownerId}::int, u.position, u.notes, now()
+      FROM UNNEST(
+        ${col(newTargets, (tg) => tg.id!)}::int[],
+        ${col(newTargets, (tg) => tg.name ?? tg.emails[0] ?? tg.phones[0] ?? '?')}::text[],
+        ${col(newTargets, (tg) => companyIdOf(tg.company))}::int[],
+        ${col(newTargets, (tg) => tg.position)}::text[],
+        ${col(newTargets, (tg) => tg.notes)}::text[]
+      ) AS u(id, name, company_id, position, notes)
+    ),
+    filled AS (
       UPDATE "Contact" AS c SET
         "name" = COALESCE(v.name, c."name"),
         "nameKey" = lower(COALESCE(v.name, c."name")),
@@ -254,25 +282,28 @@ async function importChunk(tx: Tx, actor: Actor, workspaceId: number, rows: Pars
         "position" = COALESCE(c."position", v.position),
         "notes" = COALESCE(c."notes", v.notes),
         "updatedAt" = now()
-      FROM (VALUES ${Prisma.join(values)}) AS v(id, name, company_id, position, notes)
-      WHERE c."id" = v.id`;
-  }
-
-  const emailRows = [...newTargets, ...toUpdate].flatMap((tg) => tg.emails.map((email) => ({ workspaceId, contactId: tg.id!, email })));
-  const phoneRows = [...newTargets, ...toUpdate].flatMap((tg) => tg.phones.map((phone) => ({ workspaceId, contactId: tg.id!, phone })));
-  if (emailRows.length) await tx.contactEmail.createMany({ data: emailRows, skipDuplicates: true });
-  if (phoneRows.length) await tx.contactPhone.createMany({ data: phoneRows, skipDuplicates: true });
-
-  const touched = [...newTargets, ...existingTargets.values()];
-  await tx.activity.createMany({
-    data: touched.map((tg) => ({
-      workspaceId,
-      actorUserId: actor.userId || null,
-      type: 'contact.imported',
-      contactId: tg.id!,
-      data: { action: tg.kind === 'new' ? 'created' : 'updated', lines: tg.lines },
-    })),
-  });
+      FROM UNNEST(
+        ${col(withFields, (tg) => tg.id!)}::int[],
+        ${col(withFields, (tg) => tg.name)}::text[],
+        ${col(withFields, (tg) => companyIdOf(tg.company))}::int[],
+        ${col(withFields, (tg) => tg.position)}::text[],
+        ${col(withFields, (tg) => tg.notes)}::text[]
+      ) AS v(id, name, company_id, position, notes)
+      WHERE c."id" = v.id
+    ),
+    emails AS (
+      INSERT INTO "ContactEmail" ("workspaceId", "contactId", "email")
+      SELECT ${workspaceId}, u.contact_id, u.email FROM UNNEST(${emailPairs.map((p) => p[0])}::int[], ${emailPairs.map((p) => p[1])}::text[]) AS u(contact_id, email)
+      ON CONFLICT ("workspaceId", "email") DO NOTHING
+    ),
+    phones AS (
+      INSERT INTO "ContactPhone" ("workspaceId", "contactId", "phone")
+      SELECT ${workspaceId}, u.contact_id, u.phone FROM UNNEST(${phonePairs.map((p) => p[0])}::int[], ${phonePairs.map((p) => p[1])}::text[]) AS u(contact_id, phone)
+      ON CONFLICT ("workspaceId", "phone") DO NOTHING
+    )
+    INSERT INTO "Activity" ("workspaceId", "actorUserId", "type", "contactId", "data")
+    SELECT ${workspaceId}, ${actor.userId || null}::int, 'contact.imported', u.contact_id, u.data::jsonb
+    FROM UNNEST(${touched.map((tg) => tg.id!)}::int[], ${activityData}::text[]) AS u(contact_id, data)`;
   return { created, updated };
 }
 
