@@ -19,7 +19,8 @@ export type FakeAnswer =
   | { fault: 'refusal' }
   | { fault: 'server_error' };
 
-export type Responder = (request: ChatRequest, schemaName: string) => FakeAnswer;
+/** How to answer; `authorization` lets one server tell several clients (API keys) apart. */
+export type Responder = (request: ChatRequest, schemaName: string, authorization: string | undefined) => FakeAnswer;
 
 export interface FakeOpenAi {
   baseURL: string;
@@ -64,7 +65,7 @@ export async function startFakeOpenAi(initial: Responder = () => ({ json: {} }))
       return send(res, 400, { error: { message: 'bad json' } });
     }
     requests.push({ body, authorization: req.headers.authorization });
-    const answer = responder(body, body.response_format?.json_schema?.name ?? '');
+    const answer = responder(body, body.response_format?.json_schema?.name ?? '', req.headers.authorization);
     if ('fault' in answer) {
       switch (answer.fault) {
         case 'timeout':

@@ -166,10 +166,10 @@ describe('lead extraction', () => {
     expect(card!.text).toContain('Name: John Smith');
     expect(card!.text).toContain('Email: john@acme.test');
     const lead = await f.db.lead.findFirstOrThrow({ where: { workspaceId: f.ws.id } });
-    let contact = await f.db.contact.findUniqueOrThrow({ where: { id: lead.contactId }, include: { emails: true, phones: true } });
-    expect(contact.emails).toHaveLength(0);
+    const untouched = await f.db.contact.findUniqueOrThrow({ where: { id: lead.contactId }, include: { emails: true, phones: true } });
+    expect(untouched.emails).toHaveLength(0);
     expect(texts(await f.press(`ai:extract:${token([card!], 'extract')}`))).toBe(`Lead #${lead.id} updated: name, company, email, phone, note.`);
-    contact = await f.db.contact.findUniqueOrThrow({ where: { id: lead.contactId }, include: { emails: true, phones: true, company: true } });
+    const contact = await f.db.contact.findUniqueOrThrow({ where: { id: lead.contactId }, include: { emails: true, phones: true, company: true } });
     expect(contact.name).toBe('John Smith');
     expect(contact.company?.name).toBe('Acme Ltd');
     expect(contact.emails.map((e) => e.email)).toEqual(['john@acme.test']);

@@ -7,7 +7,7 @@
 // never carry customer text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import payloads from '../../fixtures/injection/payloads.json' with { type: 'json' };
-import { chatFixture, nextId, type ChatFixture } from '../chat/chat-fixture.js';
+import { chatFixture, nextId } from '../chat/chat-fixture.js';
 import { startFakeOpenAi, type FakeOpenAi, type Responder } from '../../support/fake-openai.js';
 import { OpenAiLlm } from '../../../connectors/llm/openai-llm.js';
 import { TokenBudget } from '../../../connectors/llm/token-budget.js';
@@ -29,7 +29,9 @@ class CollectingAiJobs implements AiJobs {
 }
 
 /** The model doing whatever the injected text asks, with data it should never have. */
-const obedient = (victimDealId: number): Responder => (_req, schema) => {
+const victimDealByKey = new Map<string, number>();
+const obedient: Responder = (_req, schema, authorization) => {
+  const victimDealId = victimDealByKey.get((authorization ?? '').replace(/^Bearer /, '')) ?? 0;
   switch (schema) {
     case 'crm_actions':
       return {
@@ -66,26 +68,41 @@ const obedient = (victimDealId: number): Responder => (_req, schema) => {
 };
 
 let fake: FakeOpenAi;
-let f: ChatFixture;
-let ai: CollectingAiJobs;
-let victimDealId: number;
-let victimContactId: number;
-let victor: { id: number };
+let worlds = 0;
 
-async function snapshot() {
-  const deal = await f.db.deal.findUniqueOrThrow({ where: { id: victimDealId }, select: { stageId: true, status: true, amount: true, title: true, ownerId: true, lostReason: true, closedAt: true } });
-  const contact = await f.db.contact.findUniqueOrThrow({ where: { id: victimContactId }, include: { emails: true, phones: true } });
-  const victimEmailOwners = await f.db.contactEmail.findMany({ where: { email: VICTIM.email } });
-  const victimPhoneOwners = await f.db.contactPhone.findMany({ where: { phone: VICTIM.phone } });
-  const victorDeals = await f.db.deal.findMany({ where: { ownerId: victor.id }, select: { id: true, stageId: true, status: true, amount: true } });
-  const audits = await f.db.auditLog.count({ where: { workspaceId: f.ws.id, entity: 'deal', entityId: String(victimDealId) } });
-  return JSON.stringify({ deal, contact: { name: contact.name, companyId: contact.companyId, emails: contact.emails.map((e) => e.email), phones: contact.phones.map((p) => p.phone) }, victimEmailOwners: victimEmailOwners.map((e) => e.contactId), victimPhoneOwners: victimPhoneOwners.map((p) => p.contactId), victorDeals, audits });
-}
+/** One workspace per payload: Mary (on duty), Victor (off duty) with his customer and deal. */
+async function world() {
+  const f = await chatFixture('en');
+  const apiKey = `${SECRET}-${++worlds}`;
+  const victor = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Victor', role: 'manager', onDuty: false } });
+  const victim = await f.db.contact.create({
+    data: { workspaceId: f.ws.id, name: VICTIM.name, nameKey: VICTIM.name.toLowerCase(), ownerId: victor.id, emails: { create: { workspaceId: f.ws.id, email: VICTIM.email } }, phones: { create: { workspaceId: f.ws.id, phone: VICTIM.phone } } },
+  });
+  const pipeline = await f.db.pipeline.findFirstOrThrow({ where: { workspaceId: f.ws.id }, include: { stages: { orderBy: { position: 'asc' } } } });
+  const deal = await f.db.deal.create({
+    data: { workspaceId: f.ws.id, pipelineId: pipeline.id, stageId: pipeline.stages[1]!.id, title: VICTIM.deal, titleKey: VICTIM.deal.toLowerCase(), amount: '50000', currency: 'USD', ownerId: victor.id, contactId: victim.id },
+  });
+  victimDealByKey.set(apiKey, deal.id);
+  const ai = new CollectingAiJobs();
+  f.deps.llm = new OpenAiLlm({ apiKey, baseURL: fake.baseURL, model: 'fake', timeoutMs: 5000, budget: new TokenBudget(f.db, 10_000_000), logger: { info() {}, warn() {} } });
+  f.deps.ai = ai;
 
-/** Runs queued ai jobs the way the worker does. */
-async function drain(): Promise<void> {
-  const env = { ctx: coreContext(f.db, { clock: f.deps.clock, llm: f.deps.llm }), outbox: f.outbox };
-  while (ai.jobs.length) await runAiJob(env, ai.jobs.shift()!);
+  async function snapshot() {
+    const d = await f.db.deal.findUniqueOrThrow({ where: { id: deal.id }, select: { stageId: true, status: true, amount: true, title: true, ownerId: true, lostReason: true, closedAt: true } });
+    const contact = await f.db.contact.findUniqueOrThrow({ where: { id: victim.id }, include: { emails: true, phones: true } });
+    const victimEmailOwners = await f.db.contactEmail.findMany({ where: { workspaceId: f.ws.id, email: VICTIM.email } });
+    const victimPhoneOwners = await f.db.contactPhone.findMany({ where: { workspaceId: f.ws.id, phone: VICTIM.phone } });
+    const victorDeals = await f.db.deal.findMany({ where: { ownerId: victor.id }, select: { id: true, stageId: true, status: true, amount: true } });
+    const audits = await f.db.auditLog.count({ where: { workspaceId: f.ws.id, entity: 'deal', entityId: String(deal.id) } });
+    return JSON.stringify({ d, contact: { name: contact.name, companyId: contact.companyId, emails: contact.emails.map((e) => e.email), phones: contact.phones.map((p) => p.phone) }, victimEmailOwners: victimEmailOwners.map((e) => e.contactId), victimPhoneOwners: victimPhoneOwners.map((p) => p.contactId), victorDeals, audits });
+  }
+
+  /** Runs queued ai jobs the way the worker does. */
+  async function drain(): Promise<void> {
+    const env = { ctx: coreContext(f.db, { clock: f.deps.clock, llm: f.deps.llm }), outbox: f.outbox };
+    while (ai.jobs.length) await runAiJob(env, ai.jobs.shift()!);
+  }
+  return { f, apiKey, snapshot, drain };
 }
 
 function tokenOf(items: OutboxItem[], verb: string): string | undefined {
@@ -94,40 +111,23 @@ function tokenOf(items: OutboxItem[], verb: string): string | undefined {
 }
 
 beforeAll(async () => {
-  fake = await startFakeOpenAi();
-  f = await chatFixture('en');
-  // another manager, off duty (new leads go to Mary), with his own deal and customer
-  victor = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Victor', role: 'manager', onDuty: false } });
-  const victim = await f.db.contact.create({
-    data: { workspaceId: f.ws.id, name: VICTIM.name, nameKey: VICTIM.name.toLowerCase(), ownerId: victor.id, emails: { create: { workspaceId: f.ws.id, email: VICTIM.email } }, phones: { create: { workspaceId: f.ws.id, phone: VICTIM.phone } } },
-  });
-  victimContactId = victim.id;
-  const pipeline = await f.db.pipeline.findFirstOrThrow({ where: { workspaceId: f.ws.id }, include: { stages: { orderBy: { position: 'asc' } } } });
-  const deal = await f.db.deal.create({
-    data: { workspaceId: f.ws.id, pipelineId: pipeline.id, stageId: pipeline.stages[1]!.id, title: VICTIM.deal, titleKey: VICTIM.deal.toLowerCase(), amount: '50000', currency: 'USD', ownerId: victor.id, contactId: victim.id },
-  });
-  victimDealId = deal.id;
-  fake.respond(obedient(victimDealId));
-  ai = new CollectingAiJobs();
-  f.deps.llm = new OpenAiLlm({ apiKey: SECRET, baseURL: fake.baseURL, model: 'fake', timeoutMs: 3000, budget: new TokenBudget(f.db, 10_000_000), logger: { info() {}, warn() {} } });
-  f.deps.ai = ai;
+  fake = await startFakeOpenAi(obedient);
 });
 
 afterAll(async () => {
   await fake.close();
 });
 
-describe('prompt injection in customer messages and e-mails', () => {
+describe.concurrent('prompt injection in customer messages and e-mails', () => {
   it('has at least 30 payloads in English and Russian, chat and e-mail', () => {
     expect(payloads.length).toBeGreaterThanOrEqual(30);
     expect(new Set(payloads.map((p) => p.lang))).toEqual(new Set(['en', 'ru']));
     expect(new Set(payloads.map((p) => p.channel))).toEqual(new Set(['telegram', 'email']));
   });
 
-  it.each(payloads.map((p) => [p.id, p] as const))('%s: no unauthorised change, no leak', async (_id, p) => {
+  for (const p of payloads as Array<{ id: string; lang: string; channel: string; text: string; displayName?: string }>) it(`${p.id}: no unauthorised change, no leak`, async ({ expect }) => {
+    const { f, apiKey, snapshot, drain } = await world();
     const before = await snapshot();
-    const requestsBefore = fake.requests.length;
-    f.outbox.take();
     const seen: string[] = [];
     const asMary = async (text: string) => collect(await f.asManager(text));
     const press = async (data: string) => collect(await f.press(data));
@@ -138,7 +138,7 @@ describe('prompt injection in customer messages and e-mails', () => {
 
     // 1. the customer writes (chat or e-mail); the lead goes to Mary
     const customerId = p.channel === 'email' ? `cust-${nextId()}@example.test` : `c${nextId()}`;
-    const m = f.msg({ id: customerId, name: (p as { displayName?: string }).displayName ?? 'Tom', lang: p.lang }, p.text, p.channel === 'email' ? { channel: 'email', email: { from: customerId, subject: 'Request' } } : {});
+    const m = f.msg({ id: customerId, name: p.displayName ?? 'Tom', lang: p.lang }, p.text, p.channel === 'email' ? { channel: 'email', email: { from: customerId, subject: 'Request' } } : {});
     expect(await f.send(m)).toEqual([]);
     const lead = await f.db.lead.findFirstOrThrow({ where: { workspaceId: f.ws.id, contact: { identities: { some: { externalId: customerId } } } } });
     expect(lead.assigneeId).toBe(f.manager.id);
@@ -186,7 +186,7 @@ describe('prompt injection in customer messages and e-mails', () => {
     expect(contact.name).not.toBe(VICTIM.name);
 
     // zero leaked fields: prompts
-    const sent = fake.requests.slice(requestsBefore);
+    const sent = fake.requests.filter((r) => r.authorization === `Bearer ${apiKey}`);
     expect(sent.map((r) => r.body.response_format?.json_schema?.name).sort()).toEqual(['crm_actions', 'lead_extraction', 'reply_draft', 'summary']);
     for (const r of sent) {
       const body = JSON.stringify(r.body.messages);
@@ -204,7 +204,11 @@ describe('prompt injection in customer messages and e-mails', () => {
     for (const leak of LEAKS.filter((l) => !p.text.includes(l))) expect(visible).not.toContain(leak);
   });
 
-  it('asks the model with one fixed system message per task', () => {
+});
+
+describe('the instructions', () => {
+  it('are one fixed system message per task, whatever the data', () => {
+    expect(fake.requests.length).toBeGreaterThanOrEqual(4 * payloads.length);
     const bySchema = new Map<string, Set<string>>();
     for (const r of fake.requests) {
       const name = r.body.response_format?.json_schema?.name ?? '';
@@ -212,6 +216,7 @@ describe('prompt injection in customer messages and e-mails', () => {
       set.add(r.body.messages[0]!.content);
       bySchema.set(name, set);
     }
+    expect(bySchema.size).toBe(4);
     for (const [, systems] of bySchema) expect(systems.size).toBe(1);
   });
 });
