@@ -2,7 +2,7 @@
 // IDLE becomes a lead for the manager within 2 s, the manager's answer leaves threaded, the
 // customer's answer lands in the same conversation, a bounce marks the address undeliverable,
 // and restarts or a UIDVALIDITY change neither lose nor repeat mail.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,8 @@ import { startDovecot, dovecotAvailable, dovecotMissing, type DovecotServer } fr
 import { MailboxWatcher, dedupeKeyFor } from '../../../connectors/email/mailbox-watcher.js';
 import { ingestRawEmail } from '../../../connectors/email/email-intake.js';
 import { SmtpEmailSender } from '../../../connectors/email/smtp-sender.js';
+import { startMailboxWatchers } from '../../../connectors/email/mailbox-watchers.js';
+import type { InboundMessageInput } from '../../../core/chat/inbound.js';
 import { handleInbound } from '../../../core/chat/handle-inbound.js';
 import { parseInboundMessage } from '../../../core/chat/inbound.js';
 import { deliverOutboxItem } from '../../../core/outbound/deliver.js';
@@ -209,6 +211,41 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
     const row = await f.db.mailbox.findUniqueOrThrow({ where: { id: mailbox.id } });
     expect(row.lastError).toBeNull();
     expect(row.lastUid).toBeGreaterThan(0);
+    await f.db.mailbox.delete({ where: { id: mailbox.id } });
+  });
+
+  it('each mailbox is watched by exactly one process; another takes over when it stops', async () => {
+    const { f, mailbox, deliver } = await setup();
+    const prefix = `test-${randomUUID().slice(0, 8)}`;
+    const got: Array<[string, InboundMessageInput]> = [];
+    const proc = (name: string) =>
+      startMailboxWatchers({
+        db: f.db,
+        redisUrl: inject('redisUrl'),
+        prefix,
+        limits: { maxBodyChars: 10_000, maxAttachmentBytes: 10_000 },
+        deliver: async (m) => void got.push([name, m]),
+        refreshMs: 60_000,
+      });
+    const a = await proc('a');
+    const b = await proc('b');
+    const owners = [a, b].filter((p) => p.owned().includes(mailbox.id));
+    expect(owners).toHaveLength(1);
+    const tag = randomUUID().slice(0, 8);
+    await deliver(mail({ from: `Cy <cy-${tag}@initech.example>`, subject: 'Hello', id: `m1-${tag}@initech.example`, body: 'hi' }));
+    await until('the first mail', async () => got.length === 1);
+    const first = owners[0] === a ? 'a' : 'b';
+    expect(got[0]![0]).toBe(first);
+    expect(got[0]![1]).toMatchObject({ channel: 'email', externalUserId: `cy-${tag}@initech.example`, workspaceId: f.ws.id, dedupeKey: expect.stringMatching(`^email:${mailbox.id}:`) });
+
+    await owners[0]!.stop();
+    const other = owners[0] === a ? b : a;
+    await other.refresh();
+    expect(other.owned()).toContain(mailbox.id);
+    await deliver(mail({ from: `Cy <cy-${tag}@initech.example>`, subject: 'Again', id: `m2-${tag}@initech.example`, body: 'again' }));
+    await until('the second mail', async () => got.length === 2);
+    expect(got[1]![0]).toBe(first === 'a' ? 'b' : 'a');
+    await other.stop();
     await f.db.mailbox.delete({ where: { id: mailbox.id } });
   });
 });
