@@ -29,6 +29,7 @@ export type FireOutcome =
   | { status: 'no_recipient'; fresh: boolean; next?: { taskId: number; dueAt: Date } };
 
 interface TaskRow {
+  claimed: boolean;
   id: number;
   workspaceId: number;
   title: string;
@@ -54,8 +55,17 @@ interface TaskRow {
   languageCode: string | null;
 }
 
-const LOAD_SQL = `
-  SELECT t.id, t."workspaceId", t.title, t."dueAt", t."snoozedUntil", t.status::text AS status, t.rrule,
+// $1 task id, $2 the job's due time: loads the task with its links and recipient and, when
+// the job is current and the task not recurring, claims the occurrence in the same statement
+const LOAD_AND_CLAIM_SQL = `
+  WITH claim AS (
+    INSERT INTO "ReminderDelivery" ("taskId", "dueAt", "deliveredAt")
+    SELECT id, $2, now() AT TIME ZONE 'UTC' FROM "Task"
+    WHERE id = $1 AND status = 'open' AND rrule IS NULL AND COALESCE("snoozedUntil", "dueAt") = $2
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+  )
+  SELECT EXISTS (SELECT 1 FROM claim) AS claimed, t.id, t."workspaceId", t.title, t."dueAt", t."snoozedUntil", t.status::text AS status, t.rrule,
          t."assigneeId", t."leadId", t."dealId", t."contactId",
          l.title AS "leadTitle", d.title AS "dealTitle", c.name AS "contactName",
          u.name AS "userName", u.locale AS "userLocale", u.timezone AS "userTimezone", u.active AS "userActive",
@@ -77,7 +87,7 @@ const LOAD_SQL = `
 const CLAIM_SQL = `INSERT INTO "ReminderDelivery" ("taskId", "dueAt", "deliveredAt") VALUES ($1, $2, now() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING`;
 
 export async function fireReminder(ctx: CoreContext, outbox: Outbox, job: ReminderJobData): Promise<FireOutcome> {
-  const [row] = await ctx.db.$queryRawUnsafe<TaskRow[]>(LOAD_SQL, job.taskId);
+  const [row] = await ctx.db.$queryRawUnsafe<TaskRow[]>(LOAD_AND_CLAIM_SQL, job.taskId, new Date(job.dueAtMs));
   if (!row) return { status: 'stale', reason: 'missing' };
   if (row.status !== 'open') return { status: 'stale', reason: 'closed' };
   const due = effectiveDueAt(row);
@@ -86,7 +96,7 @@ export async function fireReminder(ctx: CoreContext, outbox: Outbox, job: Remind
   let fresh: boolean;
   let nextInfo: { taskId: number; dueAt: Date } | undefined;
   if (!row.rrule) {
-    fresh = (await ctx.db.$executeRawUnsafe(CLAIM_SQL, row.id, due)) === 1;
+    fresh = row.claimed;
   } else {
     const now = ctx.clock.now();
     const result = await inTx(ctx.db, async (tx) => {
