@@ -1,9 +1,10 @@
 // Email addresses are stored trimmed and lower-cased; anything that does not look like
 // local@domain.tld is rejected (null).
 
-const LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$/;
+// letters of any script are allowed (internationalised addresses such as иван@почта.рф)
+const LOCAL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const LABEL = /^(?!-)[\p{L}\p{N}-]{1,63}(?<!-)$/u;
+const TLD = /^(?:\p{L}{2,63}|xn--[a-z0-9-]{2,59})$/u;
 
 /** "  Ivan@Example.COM " -> "ivan@example.com"; "Ivan <ivan@x.ru>" and "mailto:" are unwrapped; invalid -> null. */
 export function normalizeEmail(raw: string | null | undefined): string | null {

@@ -7,6 +7,7 @@ describe('normalizeEmail', () => {
     expect(normalizeEmail('  Ivan.Petrov@Example.COM ')).toBe('ivan.petrov@example.com');
     expect(normalizeEmail('Ivan Petrov <IVAN@x.ru>')).toBe('ivan@x.ru');
     expect(normalizeEmail('mailto:a+tag@b.co')).toBe('a+tag@b.co');
+    expect(normalizeEmail('Иван@Почта.РФ')).toBe('иван@почта.рф');
   });
   it('rejects what is not an address', () => {
     for (const bad of ['', 'ivan', 'ivan@', '@x.ru', 'a@b', 'a@@b.ru', 'a..b@x.ru', 'a b@x.ru', 'a@-x.ru', 'a@x.r', null, undefined]) {
