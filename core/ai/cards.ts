@@ -30,10 +30,23 @@ export function cardToken(): string {
   return randomBytes(9).toString('base64url');
 }
 
-export async function createCard(db: DbOrTx, workspaceId: number, userId: number, payload: CardPayload, now: Date): Promise<string> {
+/**
+ * Cards about a customer (extraction, drafts) are linked to the lead and contact, so erasing
+ * or exporting the contact covers them like any other activity.
+ */
+export async function createCard(
+  db: DbOrTx,
+  workspaceId: number,
+  userId: number,
+  payload: CardPayload,
+  now: Date,
+  about: { leadId?: number; contactId?: number } = {},
+): Promise<string> {
   const token = cardToken();
   const data: CardData = { token, userId, status: 'pending', expiresAt: new Date(now.getTime() + CARD_TTL_MS).toISOString(), payload };
-  await db.activity.create({ data: { workspaceId, type: AI_CARD, actorUserId: null, data: data as unknown as Prisma.InputJsonValue } });
+  await db.activity.create({
+    data: { workspaceId, type: AI_CARD, actorUserId: null, leadId: about.leadId ?? null, contactId: about.contactId ?? null, data: data as unknown as Prisma.InputJsonValue },
+  });
   return token;
 }
 
@@ -46,6 +59,7 @@ export async function consumeCard(db: DbOrTx, workspaceId: number, userId: numbe
   const row = await db.activity.findFirst({ where: { workspaceId, type: AI_CARD, data: { path: ['token'], equals: token } } });
   if (!row) return null;
   const data = row.data as unknown as CardData;
+  if (!data.payload) return null; // erased with its contact
   if (data.userId !== userId || data.status !== 'pending' || Date.parse(data.expiresAt) < now.getTime()) return null;
   const { count } = await db.activity.updateMany({
     where: { id: row.id, data: { path: ['status'], equals: 'pending' } },

@@ -15,7 +15,7 @@ const INSTRUCTIONS = [
   'Do not promise prices, discounts or dates that the timeline does not contain. Output only the reply text.',
 ].join('\n');
 
-export async function draftReply(ctx: CoreContext, actor: Actor, leadId: number): Promise<{ text: string; customerName: string; conversationId: number | null; byModel: boolean }> {
+export async function draftReply(ctx: CoreContext, actor: Actor, leadId: number): Promise<{ text: string; customerName: string; contactId: number; conversationId: number | null; byModel: boolean }> {
   const tl = await leadTimeline(ctx, actor, leadId);
   const lead = await ctx.db.lead.findUniqueOrThrow({ where: { id: leadId }, include: { contact: { select: { name: true } }, conversation: { select: { identityId: true } } } });
   const identity = lead.conversation?.identityId ? await ctx.db.identity.findUnique({ where: { id: lead.conversation.identityId }, select: { languageCode: true } }) : null;
@@ -28,7 +28,7 @@ export async function draftReply(ctx: CoreContext, actor: Actor, leadId: number)
     schema: draftSchema,
     workspaceId: actor.workspaceId,
   });
-  const base = { customerName: lead.contact.name, conversationId: lead.conversationId };
+  const base = { customerName: lead.contact.name, contactId: lead.contactId, conversationId: lead.conversationId };
   if (!answer) return { ...base, text: t(customerLocale, 'ai.draft.fallback', { name: lead.contact.name }), byModel: false };
   const source = guardSource(actor.name, tl.heading.customer, ...conversationItems.map((i) => i.text));
   return { ...base, text: guardOutput(answer.draft, source), byModel: true };

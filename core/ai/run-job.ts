@@ -109,7 +109,10 @@ async function extractionCard(env: AiEnv, job: Extract<AiJob, { kind: 'extract' 
   const found = await extractLead(ctx, job.workspaceId, job.leadId);
   if (!found) return 'nothing';
   const { actor, identityId } = who;
-  const token = await createCard(ctx.db, job.workspaceId, actor.userId, { kind: 'extract', leadId: job.leadId, fields: found.fields }, ctx.clock.now());
+  const token = await createCard(ctx.db, job.workspaceId, actor.userId, { kind: 'extract', leadId: job.leadId, fields: found.fields }, ctx.clock.now(), {
+    leadId: job.leadId,
+    contactId: lead.contactId,
+  });
   await env.outbox.enqueue({
     workspaceId: job.workspaceId,
     identityId,
@@ -149,7 +152,7 @@ async function summaryMessage(env: AiEnv, job: Extract<AiJob, { kind: 'summary' 
 /** The draft card: replying to it relays (ref carries the conversation); "Send as is" is a tap. */
 export async function draftCard(ctx: CoreContext, actor: Actor, leadId: number) {
   const draft = await draftReply(ctx, actor, leadId);
-  const token = await createCard(ctx.db, actor.workspaceId, actor.userId, { kind: 'draft', leadId, text: draft.text }, ctx.clock.now());
+  const token = await createCard(ctx.db, actor.workspaceId, actor.userId, { kind: 'draft', leadId, text: draft.text }, ctx.clock.now(), { leadId, contactId: draft.contactId });
   return {
     text: `${t(actor.locale, 'ai.draft.title', { id: leadId, name: draft.customerName })}\n\n${draft.text}`,
     buttons: [[{ label: t(actor.locale, 'ai.button.send_draft'), data: `ai:send:${token}` }]],

@@ -12,6 +12,8 @@ import type { AiJob, AiJobs } from '../../../core/ai/jobs.js';
 import { coreContext } from '../../../core/context.js';
 import type { OutboxItem } from '../../../core/ports.js';
 import { t } from '../../../core/i18n/index.js';
+import { eraseContact } from '../../../core/contacts/erase-contact.js';
+import { memberActor } from '../../../core/chat/speaker.js';
 
 class CollectingAiJobs implements AiJobs {
   jobs: AiJob[] = [];
@@ -174,6 +176,24 @@ describe('lead extraction', () => {
     expect(contact.company?.name).toBe('Acme Ltd');
     expect(contact.emails.map((e) => e.email)).toEqual(['john@acme.test']);
     expect(contact.phones.map((p) => p.phone)).toEqual(['+14155552671']);
+  });
+});
+
+describe('erasure', () => {
+  it('erasing the contact wipes its AI cards: the extraction can no longer be applied', async () => {
+    const f = await chatFixture('en');
+    const { drain } = withAi(f);
+    fake.respond(() => ({ json: { name: 'Anna Lee', company: null, phone: null, email: 'anna@lee.test', need: null, budget: null, urgency: null } }));
+    await f.send(f.msg({ id: nextId(), name: 'anna', lang: 'en' }, 'Hi, Anna Lee here, anna@lee.test'));
+    await drain();
+    const tok = token(f.outbox.take(), 'extract');
+    expect(tok).toBeDefined();
+    const lead = await f.db.lead.findFirstOrThrow({ where: { workspaceId: f.ws.id } });
+    const head = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Admin', role: 'admin' } });
+    await eraseContact(coreContext(f.db), memberActor(f.ws, head, null), lead.contactId);
+    const cards = await f.db.activity.findMany({ where: { workspaceId: f.ws.id, type: 'ai_card' } });
+    expect(JSON.stringify(cards.map((c) => c.data))).not.toContain('anna');
+    expect(texts(await f.press(`ai:extract:${tok}`))).toBe(t('en', 'ai.card.expired'));
   });
 });
 
