@@ -1,0 +1,64 @@
+// One worker process of the reminders benchmark: the real startWorkers with a recording
+// sender. Records "taskId,ms" lines: fired-<pid>.csv when a reminder job runs, sent-<pid>.csv
+// when the sender accepts the message (the task id comes from the Done button's data).
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { createPrisma } from '../connectors/db/client.js';
+import { queueSettings } from '../connectors/queue/connection.js';
+import { startWorkers } from '../connectors/queue/workers.js';
+import { coreContext } from '../core/context.js';
+import type { OutboundMessage } from '../core/ports.js';
+
+const need = (name: string): string => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is required`);
+  return v;
+};
+const [DATABASE_URL, REDIS_URL, PREFIX, OUT_DIR] = ['DATABASE_URL', 'REDIS_URL', 'PREFIX', 'OUT_DIR'].map(need) as [string, string, string, string];
+const concurrency = Number(process.env.CONCURRENCY ?? '50');
+const sentFile = path.join(OUT_DIR, `sent-${process.pid}.csv`);
+const firedFile = path.join(OUT_DIR, `fired-${process.pid}.csv`);
+let sent: string[] = [];
+let fired: string[] = [];
+const flush = () => {
+  if (sent.length) {
+    appendFileSync(sentFile, sent.join(''));
+    sent = [];
+  }
+  if (fired.length) {
+    appendFileSync(firedFile, fired.join(''));
+    fired = [];
+  }
+};
+setInterval(flush, 250).unref();
+
+let seq = 0;
+const sender = {
+  async send(message: OutboundMessage) {
+    const data = message.buttons?.[0]?.[0]?.data ?? '';
+    sent.push(`${data.slice('task:done:'.length)},${Date.now()}\n`);
+    return { externalMessageId: `b${process.pid}-${++seq}` };
+  },
+};
+
+const db = createPrisma(DATABASE_URL, Number(process.env.POOL ?? '20'));
+const workers = await startWorkers({
+  ctx: coreContext(db),
+  settings: queueSettings(REDIS_URL, PREFIX),
+  senders: { console: sender },
+  reconcile: false,
+  concurrency: { reminders: concurrency, outbound: concurrency },
+  onReminder: (data, outcome, firedAt) => {
+    if (outcome.status !== 'stale') fired.push(`${data.taskId},${firedAt}\n`);
+  },
+});
+process.stdout.write('ready\n');
+process.on('SIGTERM', () => {
+  void (async () => {
+    flush();
+    await Promise.race([workers.close(), new Promise((r) => setTimeout(r, 3000))]);
+    flush();
+    await db.$disconnect();
+    process.exit(0);
+  })();
+});
