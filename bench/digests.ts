@@ -3,15 +3,17 @@
 // chart PNG) and prints digests/s and the total time (goal: < 60 s; sending excluded),
 // beside two baselines measured in the same run: the bare per-user task query alone, and
 // the heads' team digests composed without the shared workspace cache.
-// Data lives in its own database, leadline_bench (created and migrated here); the bench
-// workspace is replaced on every run (bench:reminders recreates leadline_bench: run them one
-// after the other, or set BENCH_DATABASE). BENCH_USERS, BENCH_CONCURRENCY, BENCH_POOL tune it.
+// Data lives in its own database, leadline_bench_digests (BENCH_DATABASE), dropped, created and
+// migrated on every run: bench:reminders owns leadline_bench and recreates it, and deleting
+// last run's 10,000-user workspace row by row through the cascades would take minutes.
+// BENCH_USERS, BENCH_CONCURRENCY, BENCH_POOL tune the size.
 import 'dotenv/config';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../connectors/config.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { migrate } from '../connectors/db/migrate.js';
-import { withDatabase } from '../connectors/db/database-url.js';
+import pg from 'pg';
+import { databaseName, quoteIdent, withDatabase } from '../connectors/db/database-url.js';
 import { checkPostgres } from '../connectors/services.js';
 import { renderDigestChartOnce } from '../connectors/charts/render-digest-chart.js';
 import { coreContext } from '../core/context.js';
@@ -47,8 +49,6 @@ async function seed(db: Db): Promise<{ workspaceId: number; users: Array<{ id: n
     if (process.env.BENCH_VERBOSE) console.log(`  seed ${name}: ${((performance.now() - tp) / 1000).toFixed(1)} s`);
     tp = performance.now();
   };
-  await db.$executeRaw`DELETE FROM "Workspace" WHERE slug = ${SLUG}`;
-  phase('delete previous run');
   const ws = await ensureWorkspace(db, SLUG, { timezone: 'Europe/Moscow', locale: 'ru', name: 'Bench' });
   const pipeline = await defaultPipeline(db, ws.id);
   const stageIds = pipeline.stages.map((s) => s.id);
@@ -111,8 +111,12 @@ async function seed(db: Db): Promise<{ workspaceId: number; users: Array<{ id: n
 
 async function main() {
   const config = loadConfig();
-  const url = withDatabase(config.DATABASE_URL, process.env.BENCH_DATABASE ?? 'leadline_bench');
+  const url = withDatabase(config.DATABASE_URL, process.env.BENCH_DATABASE ?? 'leadline_bench_digests');
   await checkPostgres(url);
+  const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName(url))} WITH (FORCE)`);
+  await admin.end();
   await migrate(url);
   const db = createPrisma(url, POOL);
   try {
