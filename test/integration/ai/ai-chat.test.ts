@@ -198,6 +198,38 @@ describe('erasure', () => {
 });
 
 describe('summaries', () => {
+  it('/lead shows "Draft reply"; drafts and /summary deal N are queued for the model; others\' records are refused', async () => {
+    const f = await chatFixture('en');
+    const { ai, drain } = withAi(f);
+    fake.respond((_req, schema) =>
+      schema === 'summary' ? { json: { summary: 'Proposal stage, waiting for the signed order.' } } : schema === 'reply_draft' ? { json: { draft: 'Hello Ivan, here is the quote.' } } : { json: { name: null, company: null, phone: null, email: null, need: null, budget: null, urgency: null } },
+    );
+    await f.send(f.msg({ id: nextId(), name: 'Ivan', lang: 'en' }, 'Hello, I need a quote'));
+    await drain();
+    f.outbox.take();
+    const lead = await f.db.lead.findFirstOrThrow({ where: { workspaceId: f.ws.id } });
+    const [card] = await f.asManager(`/lead ${lead.id}`);
+    expect(card!.buttons!.flat().map((b) => b.data)).toContain(`ai:draft:${lead.id}`);
+    expect(texts(await f.press(`ai:draft:${lead.id}`))).toBe(t('en', 'ai.draft.queued'));
+    await drain();
+    const [draft] = f.outbox.take();
+    expect(draft!.text).toContain('Hello Ivan, here is the quote.');
+    expect(draft!.ref).toMatchObject({ leadId: lead.id, conversationId: lead.conversationId });
+
+    await f.asManager('/deal Initech 5000 USD');
+    const deal = await f.db.deal.findFirstOrThrow({ where: { workspaceId: f.ws.id, title: 'Initech' } });
+    expect(texts(await f.asManager(`/summary deal ${deal.id}`))).toBe(t('en', 'ai.summary.queued'));
+    expect(ai.jobs.at(-1)).toMatchObject({ kind: 'summary', dealId: deal.id, userId: f.manager.id });
+    await drain();
+    expect(f.outbox.take().map((i) => i.text)).toEqual([`Deal #${deal.id} "Initech", summary:\nProposal stage, waiting for the signed order.`]);
+
+    const other = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Victor', role: 'manager', onDuty: false } });
+    await f.db.lead.update({ where: { id: lead.id }, data: { assigneeId: other.id } });
+    const refused = texts(await f.asManager(`/summary lead ${lead.id}`));
+    expect(refused).toContain(`lead #${lead.id}`);
+    expect(ai.jobs).toHaveLength(0);
+  });
+
   it('on reassignment the new owner gets what happened so far', async () => {
     const f = await chatFixture('en');
     const { ai, drain } = withAi(f);
