@@ -69,6 +69,13 @@ export const configSchema = z
     EMAIL_MAX_BODY_CHARS: positiveInt.default(100_000),
     IMAP_POLL_INTERVAL_MS: positiveInt.default(30_000),
 
+    /** parallel sends per worker process (outbound queue) */
+    OUTBOUND_CONCURRENCY: positiveInt.default(20),
+    /** parallel reminder jobs per worker process */
+    REMINDER_CONCURRENCY: positiveInt.default(20),
+    /** at start-up, overdue undelivered reminders up to this many hours old are still sent */
+    REMINDER_CATCHUP_HOURS: positiveInt.default(168),
+
     /** a TTF/OTF with Latin and Cyrillic for digest charts; default: DejaVu Sans from the system */
     CHART_FONT_FILE: optionalString,
   })

@@ -50,6 +50,14 @@ export interface StartWorkersOptions {
   onReminder?: (data: ReminderJobData, outcome: FireOutcome, firedAt: number) => void;
 }
 
+/** The StartWorkersOptions tuning taken from the environment (connectors/config.ts). */
+export function workerTuning(config: { OUTBOUND_CONCURRENCY: number; REMINDER_CONCURRENCY: number; REMINDER_CATCHUP_HOURS: number }) {
+  return {
+    concurrency: { outbound: config.OUTBOUND_CONCURRENCY, reminders: config.REMINDER_CONCURRENCY },
+    reminderCatchUpMs: config.REMINDER_CATCHUP_HOURS * 3600 * 1000,
+  } satisfies Partial<StartWorkersOptions>;
+}
+
 export interface RunningWorkers {
   scheduler: BullMQScheduler;
   outbox: BullMQOutbox;
