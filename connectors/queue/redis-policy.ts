@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 export type EvictionCheck = { ok: true } | { ok: false; policy: string } | { ok: 'unknown'; reason: string };
 
 export async function checkEvictionPolicy(redisUrl: string): Promise<EvictionCheck> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+  redis.on('error', () => undefined);
   try {
     await redis.connect();
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
