@@ -1,4 +1,4 @@
-// Off the hot path: with a model that takes 1.5 s, a customer's first message still reaches
+// Off the hot path: with a model that takes 3 s, a customer's first message still reaches
 // the manager at once (the turn only enqueues an `ai` job); the extraction card follows
 // through the real BullMQ `ai` queue and worker, after the lead notification.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,7 +12,7 @@ import { BullMQAiJobs, startAiWorker } from '../../../connectors/queue/ai-queue.
 import { coreContext } from '../../../core/context.js';
 import type { Outbox, OutboxItem } from '../../../core/ports.js';
 
-const MODEL_LATENCY_MS = 1500;
+const MODEL_LATENCY_MS = 3000;
 
 class TimedOutbox implements Outbox {
   items: Array<{ at: number; item: OutboxItem }> = [];
@@ -34,7 +34,7 @@ beforeAll(async () => {
   }));
   f = await chatFixture('en');
   const settings = queueSettings(inject('redisUrl'), `test-ai-${randomUUID().slice(0, 8)}`);
-  const llm = new OpenAiLlm({ apiKey: 'sk-test', baseURL: fake.baseURL, model: 'fake', timeoutMs: 5000, logger: { info() {}, warn() {} } });
+  const llm = new OpenAiLlm({ apiKey: 'sk-test', baseURL: fake.baseURL, model: 'fake', timeoutMs: 8000, logger: { info() {}, warn() {} } });
   jobs = new BullMQAiJobs(settings);
   f.deps.llm = llm;
   f.deps.ai = jobs;
@@ -52,11 +52,18 @@ describe('the ai queue', () => {
   it('delivers the lead notification at once and the AI card after it', async () => {
     // warm up connections (Prisma, Redis) so the measurement is the turn itself
     await f.send(f.msg({ id: nextId(), name: 'Warm', lang: 'en' }, 'warm-up'));
+    // baseline in the same run: the same turn with AI assist off
+    f.deps.ai = undefined;
+    let started = Date.now();
+    await f.send(f.msg({ id: nextId(), name: 'Base', lang: 'en' }, 'Hello, baseline'));
+    const baselineMs = Date.now() - started;
+    f.deps.ai = jobs;
     outbox.items.length = 0;
-    const started = Date.now();
+    started = Date.now();
     await f.send(f.msg({ id: nextId(), name: 'Olga', lang: 'en' }, 'Hello, my name is Olga, I would like a demo'));
     const handledMs = Date.now() - started;
-    expect(handledMs).toBeLessThan(1000);
+    // the turn only enqueues: it costs about what it costs without AI, never the model's 3 s
+    expect(handledMs).toBeLessThan(Math.min(MODEL_LATENCY_MS, baselineMs + 1000));
     const notification = outbox.items.find((i) => i.item.text.includes('New lead') && i.item.text.includes('Olga'));
     expect(notification).toBeDefined();
     expect(outbox.items.some((i) => i.item.buttons?.flat().some((b) => b.data.startsWith('ai:extract:')))).toBe(false);
