@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../../core/db.js';
 import type { InboundMessageInput } from '../../core/chat/inbound.js';
-import { baseSubject } from '../../core/email/classify-email.js';
+import { baseSubject, isReplySubject } from '../../core/email/classify-email.js';
 import { hasOpenConversation, knownMessageIds, recordBounce } from '../../core/email/record-bounce.js';
 import { threadLookupKeys } from '../../core/email/thread-key.js';
 import { toInboundMessage } from '../../core/email/to-inbound-message.js';
@@ -16,6 +16,33 @@ export interface IntakeDeps {
   limits: ParseLimits;
   /** hands a lead/reply to the chat engine (the inbound queue, or handleInbound directly) */
   deliver: (message: InboundMessageInput) => Promise<void>;
+  /** keeps workspace settings and our own addresses for a while (a watcher passes one) */
+  cache?: IntakeCache;
+}
+
+/** Per-workspace settings the intake needs for every message, re-read after ttlMs. */
+export class IntakeCache {
+  private entries = new Map<number, { at: number; value: WorkspaceFacts }>();
+  constructor(private readonly ttlMs = 30_000) {}
+  async get(db: Db, workspaceId: number): Promise<WorkspaceFacts> {
+    const hit = this.entries.get(workspaceId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
+    const value = await workspaceFacts(db, workspaceId);
+    this.entries.set(workspaceId, { at: Date.now(), value });
+    return value;
+  }
+}
+
+interface WorkspaceFacts {
+  id: number;
+  phoneRegion: string;
+  own: string[];
+}
+
+async function workspaceFacts(db: Db, workspaceId: number): Promise<WorkspaceFacts> {
+  const workspace = await db.workspace.findUnique({ where: { id: workspaceId }, select: { id: true, phoneRegion: true } });
+  if (!workspace) throw new Error(`email for unknown workspace ${workspaceId}`);
+  return { ...workspace, own: await ownAddresses(db, workspaceId) };
 }
 
 export interface IntakeTarget {
@@ -41,15 +68,14 @@ export async function ownAddresses(db: Db, workspaceId: number): Promise<string[
 export async function ingestRawEmail(deps: IntakeDeps, target: IntakeTarget, source: Buffer | Readable): Promise<IntakeResult> {
   const { db } = deps;
   const parsed = await parseEmail(source, deps.limits);
-  const workspace = await db.workspace.findUnique({ where: { id: target.workspaceId }, select: { id: true, phoneRegion: true } });
-  if (!workspace) throw new Error(`email for unknown workspace ${target.workspaceId}`);
+  const workspace = deps.cache ? await deps.cache.get(db, target.workspaceId) : await workspaceFacts(db, target.workspaceId);
 
   // the classifier is pure: everything it may ask is looked up first
   const known = await knownMessageIds(db, workspace.id, threadLookupKeys(parsed));
   const subject = baseSubject(parsed.subject);
-  const sameSubject = parsed.from && subject ? await hasOpenConversation(db, workspace.id, parsed.from.address, subject) : false;
+  const sameSubject = parsed.from && subject && isReplySubject(parsed.subject) ? await hasOpenConversation(db, workspace.id, parsed.from.address, subject) : false;
   const email = understandEmail(parsed, {
-    ownAddresses: await ownAddresses(db, workspace.id),
+    ownAddresses: workspace.own,
     knownThread: (keys) => keys.some((k) => known.has(k)),
     knownContactSubject: () => sameSubject,
     phoneRegion: workspace.phoneRegion,

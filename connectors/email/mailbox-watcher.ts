@@ -33,6 +33,8 @@ export interface WatcherOptions {
   pollIntervalMs?: number;
   /** messages whose sources are taken with one FETCH */
   batchSize?: number;
+  /** messages of a batch processed at the same time (the uid advances once the whole batch is done) */
+  concurrency?: number;
   /** larger messages are fetched only up to this many bytes */
   maxMessageBytes?: number;
   backoff?: { initialMs: number; maxMs: number };
@@ -223,20 +225,27 @@ export class MailboxWatcher {
       if (small.length) fetched.push(...(await client.fetchAll(small.join(','), { uid: true, source: true, internalDate: true }, { uid: true })));
       if (large.length) fetched.push(...(await client.fetchAll(large.join(','), { uid: true, source: { maxLength: maxBytes }, internalDate: true }, { uid: true })));
       fetched.sort((a, b) => a.uid - b.uid);
-      for (const m of fetched) {
-        if (!m.source) continue;
-        await this.opts.handle({
-          mailboxId: row.id,
-          workspaceId: row.workspaceId,
-          uidValidity,
-          uid: m.uid,
-          source: m.source,
-          internalDate: m.internalDate ? new Date(m.internalDate) : null,
-          truncated: large.includes(m.uid),
-        });
-        lastUid = m.uid;
-        processed++;
-      }
+      // a small pool; any failure leaves lastUid where it was, so the batch is retried (dedupe makes that safe)
+      let next = 0;
+      const worker = async () => {
+        while (next < fetched.length && !this.stopped) {
+          const m = fetched[next++]!;
+          if (!m.source) continue;
+          await this.opts.handle({
+            mailboxId: row.id,
+            workspaceId: row.workspaceId,
+            uidValidity,
+            uid: m.uid,
+            source: m.source,
+            internalDate: m.internalDate ? new Date(m.internalDate) : null,
+            truncated: large.includes(m.uid),
+          });
+          processed++;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, this.opts.concurrency ?? 4) }, worker));
+      if (this.stopped) break;
+      lastUid = Math.max(lastUid, ...batch.map((m) => m.uid));
       await db.mailbox.update({ where: { id: row.id }, data: { lastUid, lastSyncedAt: new Date() } });
     }
     // uids skipped by the date filter of a re-sync still count as read

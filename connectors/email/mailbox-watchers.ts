@@ -14,7 +14,7 @@ import type { Db } from '../../core/db.js';
 import type { InboundMessageInput } from '../../core/chat/inbound.js';
 import { RedisLease } from '../queue/redis-lock.js';
 import type { Logger } from '../logger.js';
-import { ingestRawEmail } from './email-intake.js';
+import { IntakeCache, ingestRawEmail } from './email-intake.js';
 import { dedupeKeyFor, MailboxWatcher } from './mailbox-watcher.js';
 import type { ParseLimits } from './parse-email.js';
 
@@ -40,6 +40,7 @@ export interface RunningMailboxWatchers {
 export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promise<RunningMailboxWatchers> {
   const running = new Map<number, { watcher: MailboxWatcher; lease: RedisLease; key: string }>();
   let stopped = false;
+  const cache = new IntakeCache();
 
   const drop = async (id: number) => {
     const r = running.get(id);
@@ -73,7 +74,7 @@ export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promis
         logger: opts.logger,
         handle: async (m) => {
           const r = await ingestRawEmail(
-            { db: opts.db, limits: opts.limits, deliver: opts.deliver },
+            { db: opts.db, limits: opts.limits, deliver: opts.deliver, cache },
             { workspaceId: m.workspaceId, mailboxId: m.mailboxId, dedupeKey: dedupeKeyFor(m), receivedAt: m.internalDate ?? new Date() },
             m.source,
           );

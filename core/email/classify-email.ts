@@ -23,6 +23,10 @@ export interface ClassifyOptions {
 
 const REPLY_PREFIX = /^\s*((re|aw|sv|vs|odp|antw|ha|réf|ref|ответ|отв)\s*(\[\d+\])?\s*:\s*)+/i;
 
+export function isReplySubject(subject: string): boolean {
+  return REPLY_PREFIX.test(subject);
+}
+
 /** The subject without "Re:"/"Ответ:" prefixes, for matching a conversation. */
 export function baseSubject(subject: string): string {
   return subject.replace(REPLY_PREFIX, '').replace(/\s+/g, ' ').trim().toLowerCase();
