@@ -8,6 +8,7 @@ import { t, type Locale } from '../../core/i18n/index.js';
 const WIDTH = 560;
 const BAR = '#4C78A8';
 const PREVIOUS = '#B0C4DE';
+const EMPTY_SOURCES = ['telegram', 'email', 'slack', 'web'] as const;
 
 function periodLabel(locale: Locale, timeZone: string, start: Date, end: Date, daily: boolean): string {
   const f = new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short' });
@@ -20,11 +21,17 @@ export function digestChartSpec(digest: TeamDigest, locale: Locale, fontFamily: 
   const current = periodLabel(locale, tz, digest.period.start, digest.period.end, daily);
   const previous = periodLabel(locale, tz, digest.previousPeriod.start, digest.previousPeriod.end, daily);
   const funnel = digest.funnel.map((s) => ({ stage: stageLabel(locale, s.name), count: s.count }));
-  const sources = digest.leadsBySource.flatMap((s) => [
+  // with no leads in either period the usual channels are drawn at zero, so the chart still reads
+  const bySource = digest.leadsBySource.length
+    ? digest.leadsBySource
+    : EMPTY_SOURCES.map((source) => ({ source, current: 0, previous: 0 }));
+  const sources = bySource.flatMap((s) => [
     { source: t(locale, `channel.${s.source}`), period: current, count: s.current },
     { source: t(locale, `channel.${s.source}`), period: previous, count: s.previous },
   ]);
-  const noSources = sources.length === 0;
+  const countScale = (max: number) => (max > 0 ? { domainMin: 0 } : { domain: [0, 1] });
+  const maxDeals = Math.max(0, ...funnel.map((f) => f.count));
+  const maxLeads = Math.max(0, ...sources.map((x) => x.count));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white',
@@ -44,7 +51,7 @@ export function digestChartSpec(digest: TeamDigest, locale: Locale, fontFamily: 
         data: { values: funnel },
         encoding: {
           y: { field: 'stage', type: 'nominal', sort: null, title: t(locale, 'digest.chart.stage') },
-          x: { field: 'count', type: 'quantitative', title: t(locale, 'digest.chart.deals'), axis: { tickMinStep: 1 } },
+          x: { field: 'count', type: 'quantitative', title: t(locale, 'digest.chart.deals'), axis: { tickMinStep: 1, format: 'd' }, scale: countScale(maxDeals) },
         },
         layer: [
           { mark: { type: 'bar', color: BAR, cornerRadiusEnd: 3 } },
@@ -55,11 +62,11 @@ export function digestChartSpec(digest: TeamDigest, locale: Locale, fontFamily: 
         title: t(locale, 'digest.chart.sources', { period: current }),
         width: WIDTH,
         height: 220,
-        data: { values: noSources ? [{ source: '—', period: current, count: 0 }] : sources },
+        data: { values: sources },
         encoding: {
           x: { field: 'source', type: 'nominal', title: t(locale, 'digest.chart.source'), axis: { labelAngle: 0 }, sort: null },
           xOffset: { field: 'period', sort: [current, previous] },
-          y: { field: 'count', type: 'quantitative', title: t(locale, 'digest.chart.leads'), axis: { tickMinStep: 1 } },
+          y: { field: 'count', type: 'quantitative', title: t(locale, 'digest.chart.leads'), axis: { tickMinStep: 1, format: 'd' }, scale: countScale(maxLeads) },
           color: { field: 'period', type: 'nominal', sort: [current, previous], scale: { range: [BAR, PREVIOUS] }, title: null },
         },
         layer: [

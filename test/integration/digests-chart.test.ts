@@ -28,6 +28,14 @@ describe('digest chart', () => {
     expect(pngInfo(png).signature).toBe(PNG_SIGNATURE);
   });
 
+  it('still reads when nothing happened: the usual channels at zero, whole-number axes', async () => {
+    const quiet = { ...sampleTeamDigest('en'), leadsBySource: [], funnel: sampleTeamDigest('en').funnel.map((s) => ({ ...s, count: 0, amounts: [] })) };
+    const svg = await renderDigestSvg(quiet, 'en');
+    for (const channel of ['Telegram', 'email', 'Slack', 'web form']) expect(svg).toContain(`>${channel}</text>`);
+    expect(svg).not.toContain('0.000000');
+    expect(pngInfo(await renderDigestChart(quiet, 'en')).signature).toBe(PNG_SIGNATURE);
+  });
+
   it('uses a font with Cyrillic from the machine', () => {
     const fonts = chartFonts();
     expect(fonts.files.length).toBeGreaterThan(0);
