@@ -5,7 +5,8 @@
 // excluded). Prints messages/s and p50/p99 latency (handler call -> notification queued),
 // beside a baseline in the same run: the same rows written with plain SQL (pg, one
 // transaction per message, same concurrency).
-// Data lives in its own database, leadline_bench (created and migrated here).
+// Data lives in its own database (BENCH_DATABASE, default leadline_bench_inbound; created and
+// migrated here with migrate(); other benches drop and recreate theirs, so it is not shared).
 // BENCH_MESSAGES, BENCH_CUSTOMERS, BENCH_CONCURRENCY, BENCH_POOL tune it.
 import 'dotenv/config';
 import { performance } from 'node:perf_hooks';
@@ -32,7 +33,7 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24);
 const POOL = Number(process.env.BENCH_POOL ?? 24);
 const MANAGERS = 20;
-const BOT = '777000';
+const BOT = String(100_000 + Math.floor(Math.random() * 899_999)); // dedupe keys are global: a fresh bot id per run
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -55,7 +56,7 @@ async function main() {
   const config = loadConfig();
   await checkPostgres(config.DATABASE_URL);
   await checkRedis(config.REDIS_URL);
-  const url = withDatabase(config.DATABASE_URL, 'leadline_bench');
+  const url = withDatabase(config.DATABASE_URL, process.env.BENCH_DATABASE ?? 'leadline_bench_inbound');
   await migrate(url);
   const db = createPrisma(url, POOL);
   const slug = `bench-inbound-${randomUUID().slice(0, 6)}`;
@@ -98,6 +99,15 @@ async function main() {
       queued.set(m.dedupeKey, 1);
       if (++done === MESSAGES) finish();
     },
+  });
+  let failed = 0;
+  chat.worker.on('failed', (job, err) => {
+    // a job out of attempts will never be handled: count it so the run ends and says so
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      failed++;
+      console.error(`message ${job.id} failed for good: ${err.message}`);
+      if (++done === MESSAGES) finish();
+    }
   });
   const intake = new TelegramIntake(new Api(`${BOT}:BENCH`, { apiRoot: 'http://127.0.0.1:9' }), inbound, { workspaceId: ws.id });
 
@@ -183,8 +193,9 @@ async function main() {
   console.log(`Leadline full path            ${fmt(rate).padStart(10)} ${fmt(percentile(latencies, 50)).padStart(8)} ${fmt(percentile(latencies, 99)).padStart(8)} ${fmt(elapsed).padStart(9)}`);
   console.log(`baseline: plain SQL rows      ${fmt(MESSAGES / bElapsed).padStart(10)} ${fmt(percentile(baseLat, 50)).padStart(8)} ${fmt(percentile(baseLat, 99)).padStart(8)} ${fmt(bElapsed).padStart(9)}`);
   console.log('');
+  if (failed) console.log(`${failed} messages FAILED (see the errors above)`);
   console.log(`checked: ${msgs} messages and ${leads} leads stored (expected ${MESSAGES} and ${CUSTOMERS}); ${notifications} notifications queued; goal >= 500 messages/s: ${rate >= 500 ? 'met' : 'NOT met'}`);
-  if (msgs !== MESSAGES || leads !== Math.min(CUSTOMERS, MESSAGES)) process.exitCode = 1;
+  if (failed || msgs !== MESSAGES || leads !== Math.min(CUSTOMERS, MESSAGES)) process.exitCode = 1;
 
   await bullOutbox.queue.obliterate({ force: true }).catch(() => {});
   await inbound.queue.obliterate({ force: true }).catch(() => {});

@@ -96,7 +96,13 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   const name = contact.name;
 
   if (!openLead && !openDeal) {
-    const lead = await captureLead(ctx, system, { contactId: contact.id, source: channel, text: m.text || messageBody('en', '', m.attachments), conversationId: conversation.id });
+    const lead = await captureLead(ctx, system, {
+      contactId: contact.id,
+      source: channel,
+      text: m.text || messageBody('en', '', m.attachments),
+      conversationId: conversation.id,
+      assigneeId: turn.preAssigneeId ?? null,
+    });
     const customerLocale = resolveLocale(m.languageCode, identity.languageCode, ws.locale);
     const opening = nextOpening(turn.now, ws.timezone, parseBusinessHours(ws.businessHours));
     push(turn, {

@@ -10,6 +10,7 @@ import { coreContext } from '../context.js';
 import { isDomainError, describeError } from '../errors.js';
 import { t, resolveLocale } from '../i18n/index.js';
 import { resolveSpeaker } from './speaker.js';
+import { pickAssigneeFast } from './fast-pick.js';
 import { handleCustomerMessage } from './customer-flow.js';
 import { handleMemberMessage } from './manager.js';
 import { handleInviteStart, START_WITH_CODE } from './commands/start.js';
@@ -51,6 +52,14 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
   let locale = resolveLocale(message.languageCode, workspace.locale);
   let isMember = false;
 
+  // who speaks, read before the transaction; a brand-new customer will almost surely get a
+  // lead, so their round-robin assignee is picked now, in its own short transaction: the
+  // pick serializes the workspace's picks, and must not be held for a whole turn
+  const early = await resolveSpeaker(deps.db, workspace, message);
+  const text0 = message.text.trim();
+  const firstContact = early.kind === 'customer' && !early.identity && !message.callbackData && !/^\/start\b/i.test(text0);
+  const preAssignee = firstContact ? await pickAssigneeFast(coreContext(deps.db, { clock: deps.clock }), workspace.id) : null;
+
   let replies: Reply[] | null;
   try {
     replies = await deps.db.$transaction(async (tx) => {
@@ -62,9 +71,10 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
         message,
         now,
         out: [],
+        preAssigneeId: preAssignee?.id,
       };
       out = turn.out;
-      const speaker = await resolveSpeaker(tx, workspace, message);
+      const speaker = early.kind === 'customer' && early.identity === null ? early : await resolveSpeaker(tx, workspace, message);
       if (speaker.kind === 'member') {
         isMember = true;
         locale = speaker.actor.locale;

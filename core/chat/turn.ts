@@ -55,6 +55,8 @@ export interface Turn {
   out: OutboxItem[];
   /** the identity the speaker wrote from (set for team members) */
   speakerIdentityId?: number;
+  /** the round-robin pick made before the transaction for a brand-new customer */
+  preAssigneeId?: number;
 }
 
 export function push(turn: Turn, item: Omit<OutboxItem, 'workspaceId'>): void {

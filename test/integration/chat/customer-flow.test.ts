@@ -53,6 +53,19 @@ describe.each(['en', 'ru'] as const)('customer flow and relay (%s)', (locale) =>
     expect(f.outbox.take()).toHaveLength(2);
   });
 
+  it('two messages from a new customer handled at once make one contact, one conversation and one lead', async () => {
+    const f = await chatFixture(locale);
+    const who = { id: nextId(), name: 'Twin' };
+    await Promise.all([f.send(f.msg(who, 'first')), f.send(f.msg(who, 'second')), f.send(f.msg(who, 'third'))]);
+    expect(await f.db.contact.count({ where: { workspaceId: f.ws.id } })).toBe(1);
+    expect(await f.db.conversation.count({ where: { workspaceId: f.ws.id } })).toBe(1);
+    expect(await f.db.lead.count({ where: { workspaceId: f.ws.id } })).toBe(1);
+    expect(await f.db.message.count({ where: { workspaceId: f.ws.id } })).toBe(3);
+    const pushed = f.outbox.take();
+    expect(pushed.filter((p) => p.ref?.leadId && p.buttons)).toHaveLength(1); // one new-lead notification
+    expect(pushed).toHaveLength(4); // + one acknowledgement + two forwards
+  });
+
   it('replying to the pushed message relays to the customer, stores it and marks the first response', async () => {
     const f = await chatFixture(locale);
     const customer = { id: nextId(), name: 'Olga' };
