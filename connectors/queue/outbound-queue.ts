@@ -161,7 +161,8 @@ export function startOutboundWorker(options: OutboundWorkerOptions): { worker: W
       for (;;) {
         const wait = await limiter.acquireChatSend(t.channel, t.chatId);
         if (wait === 0) break;
-        if (wait > INLINE_WAIT_MS * 4) await postpone(wait, { slotAt: undefined, slotAttempt: undefined });
+        // keep holding this job's place: it comes back without reserving a new slot
+        if (wait > INLINE_WAIT_MS * 4) await postpone(wait, { slotAt: Date.now() + wait, slotAttempt: job.attemptsMade });
         await sleep(wait);
       }
       for (;;) {

@@ -97,7 +97,7 @@ describe('crash recovery', () => {
       survivor.kill('SIGKILL');
       await scheduler.close();
     }
-  });
+  }, 90_000);
 
   it('Redis FLUSHALL, then a restart reconciles: nothing lost, nothing repeated', async () => {
     const prefix = `flush-${randomUUID().slice(0, 8)}`;
@@ -149,5 +149,5 @@ describe('crash recovery', () => {
     } finally {
       await running.close();
     }
-  });
+  }, 60_000);
 });
