@@ -74,7 +74,9 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
         preAssigneeId: preAssignee?.id,
       };
       out = turn.out;
-      const speaker = early.kind === 'customer' && early.identity === null ? early : await resolveSpeaker(tx, workspace, message);
+      // read just before the transaction; a customer's own later messages are serialized by
+      // the customer flow's lock, and membership does not change within a message's handling
+      const speaker = early;
       if (speaker.kind === 'member') {
         isMember = true;
         locale = speaker.actor.locale;
