@@ -68,7 +68,7 @@ const TARGET_SQL = `
   FROM "Identity" i WHERE i.id = $1 AND i."workspaceId" = $2`;
 
 // take the send: only when not final and nobody else is sending it right now (or they
-// stopped answering longer than $5 seconds ago: a crashed worker)
+// stopped answering longer than $4 seconds ago: a crashed worker)
 const CLAIM_SEND_SQL = `
   INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
   VALUES ($1, $2, $3, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
