@@ -13,7 +13,7 @@ import { inTx } from '../db.js';
 import type { Outbox } from '../ports.js';
 import { toTeamRecipient } from '../outbound/recipient.js';
 import { CHANNEL_PREFERENCE } from '../outbound/recipient.js';
-import { ensureNextOccurrence } from './next-occurrence.js';
+import { ensureNextOccurrence } from '../tasks/ensure-next-occurrence.js';
 import { reminderItem, type ReminderTask } from './reminder-message.js';
 import { effectiveDueAt } from '../tasks/task-access.js';
 

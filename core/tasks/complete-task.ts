@@ -6,8 +6,7 @@ import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import { invalid } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { timezoneOfUser } from '../users/load-member.js';
-import { nextOccurrence } from './recurrence.js';
+import { ensureNextOccurrence } from './ensure-next-occurrence.js';
 import { assertTaskOpen, loadTask, taskSnapshot } from './task-access.js';
 
 export interface CompleteTaskResult {
@@ -35,34 +34,11 @@ export async function completeTask(ctx: CoreContext, actor: Actor, id: number): 
     if (task.dealId) await tx.deal.updateMany({ where: { id: task.dealId }, data: { lastActivityAt: now } });
     if (!task.rrule) return { task };
 
-    const seriesId = task.seriesId ?? task.id;
-    const root = seriesId === task.id ? task : await tx.task.findUnique({ where: { id: seriesId } });
-    const timezone = await timezoneOfUser(tx, task.assigneeId);
-    // completed late: the next occurrence is the first one still ahead, not a missed one
-    const after = task.dueAt.getTime() > now.getTime() ? task.dueAt : now;
-    const dueAt = nextOccurrence(task.rrule, after, timezone, (root ?? task).dueAt);
-    if (!dueAt) return { task };
-    const next = await tx.task.create({
-      data: {
-        workspaceId: task.workspaceId,
-        title: task.title,
-        dueAt,
-        assigneeId: task.assigneeId,
-        creatorId: task.creatorId,
-        rrule: task.rrule,
-        seriesId,
-        leadId: task.leadId,
-        dealId: task.dealId,
-        contactId: task.contactId,
-      },
-    });
-    await recordChange(
-      tx,
-      actor,
-      { type: 'task.created', taskId: next.id, leadId: next.leadId, dealId: next.dealId, contactId: next.contactId, data: { title: next.title, dueAt: dueAt.toISOString(), seriesId, recurring: true } },
-      { action: 'task.create', entity: 'task', entityId: next.id, after: taskSnapshot(next) },
-    );
-    return { task, next };
+    // completed late: the next occurrence is the first one still ahead, not a missed one;
+    // if the reminder worker already produced it (the occurrence passed), it is reused
+    const next = await ensureNextOccurrence(tx, task, now, actor);
+    if (!next) return { task };
+    return { task, next: next.task };
   });
   await ctx.scheduler?.cancelReminder(id);
   if (result.next) await ctx.scheduler?.scheduleReminder(result.next.id, result.next.dueAt);

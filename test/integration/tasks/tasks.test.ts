@@ -6,6 +6,7 @@ import type { CoreContext } from '../../../core/context.js';
 import {
   createTask, completeTask, snoozeTask, rescheduleTask, cancelTask, getTask, listTasks, parseLocalDateTime, effectiveDueAt,
 } from '../../../core/tasks/index.js';
+import { ensureNextOccurrence } from '../../../core/tasks/ensure-next-occurrence.js';
 
 const db = testDb();
 let ctx: CoreContext;
@@ -57,6 +58,21 @@ describe('recurring tasks', () => {
     expect(third?.dueAt.toISOString()).toBe('2026-03-23T13:00:00.000Z');
     expect((await rejection(() => completeTask(ctx, nyc, next!.id))).key).toBe('invalid.task_closed');
     expect(await db.task.count({ where: { seriesId: first.id } })).toBe(3);
+  });
+
+  it('completing an occurrence that already passed reuses the next one the reminder produced', async () => {
+    clock.current = NOW;
+    const first = await createTask(ctx, msk, {
+      title: 'Daily stand-up',
+      dueAt: parseLocalDateTime('2026-03-10 09:00', 'Europe/Moscow'),
+      rrule: 'FREQ=DAILY',
+    });
+    // the reminder worker saw the occurrence pass undone and produced the next one
+    const produced = await db.$transaction((tx) => ensureNextOccurrence(tx, first, NOW));
+    expect(produced?.created).toBe(true);
+    const { next } = await completeTask(ctx, msk, first.id);
+    expect(next?.id).toBe(produced!.task.id);
+    expect(await db.task.count({ where: { seriesId: first.id, status: 'open' } })).toBe(1);
   });
 
   it('a one-off task has no next occurrence; a concurrent double completion completes once', async () => {

@@ -1,17 +1,21 @@
-// "Recurring tasks produce their next occurrence when one is done or passes": the passing
-// half. Idempotent: a series gets at most one later occurrence per due time, however often
-// this runs (reminder retries, reconciliation, a completion racing with the reminder).
+// "Recurring tasks produce their next occurrence when one is done or passes": both halves
+// (completion, and the reminder worker when an occurrence passes undone) use this.
+// Idempotent: a series gets at most one later occurrence per due time, however often this
+// runs (reminder retries, reconciliation, a completion racing with the reminder).
 import type { Task } from '../../prisma/generated/client.js';
 import type { Tx } from '../db.js';
-import { recordActivity } from '../audit.js';
-import { nextOccurrence } from '../tasks/recurrence.js';
+import type { Actor } from '../actor.js';
+import { recordActivity, recordAudit } from '../audit.js';
+import { nextOccurrence } from './recurrence.js';
+import { taskSnapshot } from './task-access.js';
 import { timezoneOfUser } from '../users/load-member.js';
 
 /**
  * The series' next occurrence after `task`, created when the series has no later task yet.
  * Returns the later task (new or existing), or null when the series has ended.
+ * With an actor (a person completing the task) the creation is also audited in their name.
  */
-export async function ensureNextOccurrence(tx: Tx, task: Task, now: Date): Promise<{ task: Task; created: boolean } | null> {
+export async function ensureNextOccurrence(tx: Tx, task: Task, now: Date, actor?: Actor): Promise<{ task: Task; created: boolean } | null> {
   if (!task.rrule) return null;
   const seriesId = task.seriesId ?? task.id;
   // serialise concurrent producers of the same series (reminder vs completion)
@@ -40,13 +44,15 @@ export async function ensureNextOccurrence(tx: Tx, task: Task, now: Date): Promi
       contactId: task.contactId,
     },
   });
-  await recordActivity(tx, { workspaceId: task.workspaceId, userId: null }, {
+  const who = actor ?? { workspaceId: task.workspaceId, userId: null };
+  await recordActivity(tx, who, {
     type: 'task.created',
     taskId: next.id,
     leadId: next.leadId,
     dealId: next.dealId,
     contactId: next.contactId,
-    data: { title: next.title, dueAt: dueAt.toISOString(), seriesId, recurring: true, after: 'passed' },
+    data: { title: next.title, dueAt: dueAt.toISOString(), seriesId, recurring: true, after: actor ? 'completed' : 'passed' },
   });
+  if (actor) await recordAudit(tx, actor, { action: 'task.create', entity: 'task', entityId: next.id, after: taskSnapshot(next) });
   return { task: next, created: true };
 }
