@@ -29,6 +29,8 @@ import { startDigests } from '../connectors/queue/digest-worker.js';
 import { createLlm } from '../connectors/llm/create-llm.js';
 import { BullMQAiJobs } from '../connectors/queue/ai-queue.js';
 import { startSlackWeb, slackHomeRefresher } from './slack/slack-runtime.js';
+import { startMailboxWatchers } from '../connectors/email/mailbox-watchers.js';
+import { SmtpEmailSender } from '../connectors/email/smtp-sender.js';
 
 export interface Running {
   roles: string[];
@@ -60,7 +62,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   const webhookMode = Boolean(telegramToken && config.TELEGRAM_WEBHOOK_URL);
   const needsIntake = Boolean(telegramToken) && ((webhookMode && runsRole(config, 'web')) || (!webhookMode && runsRole(config, 'telegram')));
   const slackWeb = Boolean(config.SLACK_BOT_TOKEN) && runsRole(config, 'web');
-  const inbound = needsIntake || slackWeb ? new InboundQueue(settings) : undefined;
+  const watchesMail = runsRole(config, 'watcher');
+  const inbound = needsIntake || slackWeb || watchesMail ? new InboundQueue(settings) : undefined;
   if (inbound) stops.push(() => inbound.close());
   const api = telegramToken ? createTelegramApi({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }) : undefined;
   const intake = api && inbound && needsIntake ? new TelegramIntake(api, inbound, { workspaceId: ws.id, logger }) : undefined;
@@ -71,7 +74,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
     if (runsRole(config, 'worker')) {
       const consoleSender = new ConsoleSender(config.REDIS_URL, settings.prefix);
       stops.push(() => consoleSender.close());
-      const senders = { ...buildSenders(config), console: consoleSender };
+      const senders = { ...buildSenders(config), console: consoleSender, email: new SmtpEmailSender(db) };
       const llm = createLlm(config, { db, logger });
       const aiJobs = new BullMQAiJobs(settings);
       stops.push(() => aiJobs.close());
@@ -125,6 +128,23 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       roles.push('telegram');
     }
 
+    if (watchesMail && inbound) {
+      // one watcher per active mailbox, each owned by exactly one process (Redis lease)
+      const watchers = await startMailboxWatchers({
+        db,
+        redisUrl: config.REDIS_URL,
+        prefix: settings.prefix,
+        deliver: (m) => inbound.enqueue(m),
+        limits: { maxBodyChars: config.EMAIL_MAX_BODY_CHARS, maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES },
+        pollIntervalMs: config.IMAP_POLL_INTERVAL_MS,
+        logger,
+      });
+      stops.push(() => watchers.stop());
+      roles.push('watcher');
+      const count = await db.mailbox.count({ where: { active: true } });
+      say(count ? `Email: watching ${count} mailbox(es) (one owner per mailbox across processes).` : 'Email: no mailbox yet (npx leadline mailbox add --help).');
+    }
+
     printNextSteps(config, say, ws.slug);
     let stopped = false;
     return {
@@ -152,5 +172,6 @@ function printNextSteps(config: Config, say: (l: string) => void, slug: string) 
   if (!config.TELEGRAM_BOT_TOKEN && !config.SLACK_BOT_TOKEN) say('  2. No messenger configured: set TELEGRAM_BOT_TOKEN (from @BotFather) or SLACK_BOT_TOKEN to chat there.');
   say('  3. Try the console chat:  npx leadline chat --as customer --name "Ivan"');
   say('                            npx leadline chat --as manager --user USER_ID');
+  say('  4. Read a sales mailbox:   npx leadline mailbox add --imap imap://USER:PASS@HOST:993 --tls --smtp smtp://USER:PASS@HOST:587 --from "Sales <sales@example.com>"');
   say('Stop with Ctrl+C.');
 }
