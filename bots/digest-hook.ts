@@ -7,5 +7,5 @@ import { renderDigestText } from '../core/digests/render-text.js';
 export const digestHook: DigestHook = async (ctx, actor) => {
   const kind = await defaultDigestKind(ctx, actor.userId);
   const digest = await composeDigest(ctx, actor.userId, kind, ctx.clock.now());
-  return [{ text: renderDigestText(digest, actor.locale, { escape: 'none' }) }];
+  return [{ text: renderDigestText(digest, actor.locale) }];
 };

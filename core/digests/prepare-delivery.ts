@@ -59,7 +59,7 @@ export async function prepareDigestDelivery(
   const item: OutboxItem = {
     workspaceId: sub.user.workspaceId,
     identityId: identity.id,
-    text: renderDigestText(digest, locale, { escape: identity.channel === 'telegram' ? 'html' : 'none' }),
+    text: renderDigestText(digest, locale),
     ref: { userId: sub.user.id },
     // one digest per subscription and local day, whatever the retries or duplicate ticks
     dedupeKey: `digest:${subscriptionId}:${isoLocalDate(now, digest.recipient.timezone)}`,

@@ -1,22 +1,13 @@
-// A digest as readable text: complete on its own (the chart only repeats it), safe to send
-// with Telegram's HTML parse mode (user-supplied names and titles are escaped), all words
+// A digest as readable plain text: complete on its own (the chart only repeats it), all words
 // from the catalogs, money via formatMoney and dates via Intl in the recipient's time zone.
+// Like every Reply it is plain text: each channel's sender escapes it for its own markup.
 import { catalogs } from '../i18n/catalogs.js';
 import { formatMoney, t, type Locale, type MessageKey, type Params } from '../i18n/index.js';
 import type { Compared, Digest, FirstResponseStats, Interval, Listed, Money, TeamDigest, TodayDigest } from './digest.js';
 import { localDateOf } from './local-time.js';
 
-export interface RenderTextOptions {
-  /** 'html' (default) escapes &, < and > for Telegram HTML; 'none' for plain terminals and email */
-  escape?: 'html' | 'none';
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function renderDigestText(digest: Digest, locale: Locale, options: RenderTextOptions = {}): string {
-  const r = new Renderer(locale, digest.recipient.timezone, options.escape ?? 'html');
+export function renderDigestText(digest: Digest, locale: Locale): string {
+  const r = new Renderer(locale, digest.recipient.timezone);
   return digest.kind === 'today' ? r.today(digest) : r.team(digest);
 }
 
@@ -58,15 +49,10 @@ class Renderer {
   constructor(
     private readonly locale: Locale,
     private readonly timeZone: string,
-    private readonly escaping: 'html' | 'none',
   ) {}
 
   private t(key: MessageKey, params?: Params) {
     return t(this.locale, key, params);
-  }
-
-  private esc(text: string) {
-    return this.escaping === 'html' ? escapeHtml(text) : text;
   }
 
   private fmt(date: Date, options: Intl.DateTimeFormatOptions) {
@@ -120,14 +106,14 @@ class Renderer {
     const section = (head: string) => lines.push('', head);
     if (d.overdue.count) {
       section('⏰ ' + this.t('digest.today.overdue', { count: d.overdue.count }));
-      this.list(lines, d.overdue, (i) => this.t('digest.today.task_item', { id: i.id, title: this.esc(i.title), due: this.when(i.dueAt, now) }));
+      this.list(lines, d.overdue, (i) => this.t('digest.today.task_item', { id: i.id, title: i.title, due: this.when(i.dueAt, now) }));
     }
     if (d.dueToday.count) {
       section('📅 ' + this.t('digest.today.due', { count: d.dueToday.count }));
-      this.list(lines, d.dueToday, (i) => this.t('digest.today.task_item', { id: i.id, title: this.esc(i.title), due: this.when(i.dueAt, now) }));
+      this.list(lines, d.dueToday, (i) => this.t('digest.today.task_item', { id: i.id, title: i.title, due: this.when(i.dueAt, now) }));
     }
     const lead = (i: TodayDigest['newLeads']['items'][number]) =>
-      this.t('digest.today.lead_item', { id: i.id, title: this.esc(i.title), source: this.t(`channel.${i.source}`), created: this.when(i.createdAt, now) });
+      this.t('digest.today.lead_item', { id: i.id, title: i.title, source: this.t(`channel.${i.source}`), created: this.when(i.createdAt, now) });
     if (d.newLeads.count) {
       section('🆕 ' + this.t('digest.today.new_leads', { count: d.newLeads.count }));
       this.list(lines, d.newLeads, lead);
@@ -141,7 +127,7 @@ class Renderer {
       this.list(lines, d.staleDeals, (i) =>
         this.t('digest.today.deal_item', {
           id: i.id,
-          title: this.esc(i.title),
+          title: i.title,
           amount: i.amount ? `, ${this.money(i.amount)}` : '',
           last: this.shortDate(i.lastActivityAt),
         }),
@@ -175,7 +161,7 @@ class Renderer {
     section('📊 ' + this.t('digest.team.funnel', { value: this.compared(d.openDeals) }) + ' ' + this.t('digest.team.funnel_note'));
     for (const s of d.funnel) {
       const amounts = s.amounts.map((m) => this.money(m)).join(', ');
-      lines.push(BULLET + this.t('digest.team.stage_item', { stage: this.esc(stageLabel(this.locale, s.name)), count: s.count, amounts: amounts ? ` — ${amounts}` : '' }));
+      lines.push(BULLET + this.t('digest.team.stage_item', { stage: stageLabel(this.locale, s.name), count: s.count, amounts: amounts ? ` — ${amounts}` : '' }));
     }
 
     const c = d.conversion;
@@ -198,7 +184,7 @@ class Renderer {
 
     if (d.overdueByManager.length) {
       section('⚠️ ' + this.t('digest.team.overdue'));
-      for (const m of d.overdueByManager) lines.push(BULLET + this.t('digest.team.overdue_item', { name: this.esc(m.name), value: this.compared(m) }));
+      for (const m of d.overdueByManager) lines.push(BULLET + this.t('digest.team.overdue_item', { name: m.name, value: this.compared(m) }));
     } else {
       section(this.t('digest.team.overdue_none'));
     }

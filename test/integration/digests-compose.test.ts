@@ -106,15 +106,15 @@ describe('today digest in two time zones', () => {
     await expect(composeTodayDigest(ctx, 987654321, NOW, run)).rejects.toThrow(/user #987654321/);
   });
 
-  it('renders Russian plural forms, local times and escapes user-supplied titles', async () => {
+  it('renders Russian plural forms, local times and user-supplied titles as plain text (senders escape)', async () => {
     const text = renderDigestText(await composeTodayDigest(ctx, msk.id, NOW), 'ru');
     expect(text).toContain('Просрочена 1 задача');
     expect(text).toContain('На сегодня 3 задачи');
     expect(text).toContain('Новые лиды: 5 лидов');
     expect(text).toContain('Без активности 7+ дн.: 1 сделка');
     expect(text).toContain('Late evening in Moscow — 23:30');
-    expect(text).toContain('Lead 5 &lt;b&gt;');
-    expect(text).not.toContain('<b>');
+    expect(text).toContain('Lead 5 <b>');
+    expect(text).not.toContain('&lt;');
     const en = renderDigestText(await composeTodayDigest(ctx, la.id, NOW), 'en');
     expect(en).toContain('Due today: 1 task');
     expect(en).toContain('LA late evening — 23:30');

@@ -1,6 +1,6 @@
-// The text digest: complete, localized (Russian plural forms), escaped, deltas with arrows.
+// The text digest: complete, localized (Russian plural forms), plain text, deltas with arrows.
 import { describe, it, expect } from 'vitest';
-import { renderDigestText, formatDuration, escapeHtml } from '../../core/digests/render-text.js';
+import { renderDigestText, formatDuration } from '../../core/digests/render-text.js';
 import { sampleTeamDigest, sampleTodayDigest } from '../support/digest-samples.js';
 
 describe('today digest text', () => {
@@ -18,14 +18,14 @@ describe('today digest text', () => {
     expect(text).toContain(`Без активности 7+ дн.: ${deals}`);
   });
 
-  it('shows times in the recipient\'s zone, how many more items there are, and escapes titles', () => {
+  it('shows times in the recipient\'s zone, how many more items there are, and keeps titles as written (senders escape for their markup)', () => {
     const text = renderDigestText(sampleTodayDigest('en'), 'en');
     expect(text).toContain('Your day, Tue, March 10');
-    expect(text).toContain('#2 Task &lt;2&gt; — 23:30'); // 20:30 UTC in Moscow
-    expect(text).toContain('#1 Task &lt;1&gt; — Mon, Mar 9, 13:00');
+    expect(text).toContain('#2 Task <2> — 23:30'); // 20:30 UTC in Moscow
+    expect(text).toContain('#1 Task <1> — Mon, Mar 9, 13:00');
     expect(text).toContain('…and 4 more');
-    expect(text).toContain('Acme &amp; Sons');
-    expect(renderDigestText(sampleTodayDigest('en'), 'en', { escape: 'none' })).toContain('Acme & Sons');
+    expect(text).toContain('Acme & Sons');
+    expect(text).not.toContain('&amp;');
   });
 
   it('says so when there is nothing to do', () => {
@@ -48,8 +48,8 @@ describe('team digest text', () => {
     expect(text).toContain('Became deals: 4 ▲2 (was 2) (33%)');
     expect(text).toMatch(/Won amount: RUB\s250,000\.00 ▲RUB\s100,000\.00 \(was RUB\s150,000\.00\)/);
     expect(text).toContain('median 5 min ▲2 min (was 3 min); p90 16 min ▲11 min (was 5 min); 2 leads still unanswered');
-    expect(text).toContain('Ivan &amp; Co: 3 ▲2 (was 1)');
-    expect(text).toContain('Negotiation &lt;VIP&gt;: 1');
+    expect(text).toContain('Ivan & Co: 3 ▲2 (was 1)');
+    expect(text).toContain('Negotiation <VIP>: 1');
   });
 
   it('renders Russian with localized stage names and money', () => {
@@ -67,8 +67,5 @@ describe('helpers', () => {
     expect(formatDuration('en', 960)).toBe('16 min');
     expect(formatDuration('ru', 3900)).toBe('1 ч 5 мин');
     expect(formatDuration('en', 3 * 86400 + 7200)).toBe('3 d 2 h');
-  });
-  it('escapes HTML', () => {
-    expect(escapeHtml('<a href="x">&</a>')).toBe('&lt;a href="x"&gt;&amp;&lt;/a&gt;');
   });
 });

@@ -57,7 +57,7 @@ export function registerDigest(program: Command) {
 
         const digest = await composeDigest(ctx, userId, kind, ctx.clock.now());
         const locale = digest.recipient.locale;
-        const text = renderDigestText(digest, locale, { escape: 'none' });
+        const text = renderDigestText(digest, locale);
         let pngBytes: number | null = null;
         if (opts.png) {
           if (isTeamDigest(digest)) {
