@@ -22,6 +22,9 @@ import { prepareDigestDelivery } from '../../core/digests/prepare-delivery.js';
 import { renderDigestChart } from '../../connectors/charts/render-digest-chart.js';
 
 const SECRET = 'test-signing-secret';
+// tags this file's event and trigger ids: InboundEvent has no workspace, and other test
+// files write to it in parallel, so "nothing recorded" is counted on our own keys only
+const RUN = randomUUID().slice(0, 8);
 const CUSTOMER_TEAM = 'TCUSTOMER';
 const SHARED = 'CSHARED1';
 const MANAGER = 'UMGR1';
@@ -57,7 +60,7 @@ async function post(body: string, contentType: string, opts: { timestamp?: numbe
   });
 }
 
-function eventBody(event: Record<string, unknown>, eventId = `Ev${randomUUID().slice(0, 10)}`): string {
+function eventBody(event: Record<string, unknown>, eventId = `Ev${RUN}${randomUUID().slice(0, 6)}`): string {
   return JSON.stringify({ token: 'x', team_id: fake.teamId, api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
 }
 
@@ -86,9 +89,14 @@ function blockTexts(call: FakeSlackCall): string {
   return JSON.stringify(call.params.blocks ?? []);
 }
 
+/** Row counts after the inbound queue has drained (earlier tests' events may still be in flight). */
 async function rowCounts() {
+  await eventually(async () => {
+    const jobs = await inbound.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(jobs).every((n) => n === 0) || null;
+  }, 'the inbound queue to drain');
   const [events, messages, leads, contacts] = await Promise.all([
-    db.inboundEvent.count(),
+    db.inboundEvent.count({ where: { OR: [{ dedupeKey: { contains: RUN } }, { dedupeKey: { startsWith: 'slack:shortcut:CSHARED3:' } }] } }),
     db.message.count({ where: { workspaceId } }),
     db.lead.count({ where: { workspaceId } }),
     db.contact.count({ where: { workspaceId } }),
@@ -145,7 +153,7 @@ beforeAll(async () => {
     team_id: fake.teamId,
     channel_id: 'CGENERAL',
     channel_name: 'general',
-    trigger_id: `trig-${randomUUID()}`,
+    trigger_id: `trig-${RUN}-${randomUUID()}`,
     response_url: fake.responseUrl(),
     api_app_id: 'A1',
   });
@@ -231,7 +239,7 @@ describe('Slack transport end to end', () => {
     const click = (value: string, messageTs: string) =>
       postInteraction({
         type: 'block_actions',
-        trigger_id: `trig-${randomUUID()}`,
+        trigger_id: `trig-${RUN}-${randomUUID()}`,
         team: { id: fake.teamId },
         user: { id: MANAGER, team_id: fake.teamId, name: 'mia' },
         channel: { id: 'DMGR1' },
@@ -309,7 +317,7 @@ describe('Slack transport end to end', () => {
       user_id: MANAGER,
       team_id: fake.teamId,
       channel_id: 'CGENERAL',
-      trigger_id: `trig-${randomUUID()}`,
+      trigger_id: `trig-${RUN}-${randomUUID()}`,
       response_url: fake.responseUrl(),
     });
     expect(res.status).toBe(200);
@@ -347,7 +355,7 @@ describe('Slack transport end to end', () => {
     const shortcut = (user: string, team: string) => ({
       type: 'message_action',
       callback_id: 'create_lead_from_message',
-      trigger_id: `trig-${randomUUID()}`,
+      trigger_id: `trig-${RUN}-${randomUUID()}`,
       action_ts: `${Date.now() / 1000}`,
       team: { id: fake.teamId },
       user: { id: user, team_id: team, name: user.toLowerCase() },
@@ -372,7 +380,7 @@ describe('Slack transport end to end', () => {
     const head = await db.user.create({ data: { workspaceId, name: 'Hana Head', role: 'head' } });
     await db.identity.create({ data: { workspaceId, channel: 'slack', externalId: `${fake.teamId}:UHEAD1`, chatId: 'DHEAD1', userId: head.id } });
     const digestCommand = (user: string, text: string) =>
-      postForm({ command: '/crm', text, user_id: user, team_id: fake.teamId, channel_id: 'CGENERAL', trigger_id: `trig-${randomUUID()}`, response_url: fake.responseUrl() });
+      postForm({ command: '/crm', text, user_id: user, team_id: fake.teamId, channel_id: 'CGENERAL', trigger_id: `trig-${RUN}-${randomUUID()}`, response_url: fake.responseUrl() });
 
     const refused = await digestCommand(MANAGER, 'digest channel <#CSALES1|sales>');
     expect(((await refused.json()) as { text: string }).text).toMatch(/Only heads of sales/);
@@ -421,7 +429,7 @@ describe('Slack transport end to end', () => {
     const messageTs = ref.externalMessageId.split(':')[1]!;
     const res = await postInteraction({
       type: 'block_actions',
-      trigger_id: `trig-${randomUUID()}`,
+      trigger_id: `trig-${RUN}-${randomUUID()}`,
       team: { id: fake.teamId },
       user: { id: MANAGER, team_id: fake.teamId },
       channel: { id: 'DMGR1' },
