@@ -1,6 +1,6 @@
-// Wall-clock time in an IANA time zone, computed with Intl only (no offset tables), so
-// daylight-saving changes come out right. A "wall" time is what a clock on the user's
-// wall shows; an instant is a Date.
+// Wall times for the parser: what a clock on the user's wall shows (minutes precision),
+// with calendar arithmetic; the zone math itself is core/time/zoned.ts.
+import { isValidTimeZone, localParts, zoneOffsetMs, zonedTimeToInstant } from '../../time/zoned.js';
 
 export interface Wall {
   year: number;
@@ -10,49 +10,19 @@ export interface Wall {
   minute: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return isValidTimeZone(timeZone);
 }
 
 /** The wall clock in `timeZone` at `instant` (seconds dropped). */
 export function wallAt(instant: Date, timeZone: string): Wall {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(instant)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour! % 24, minute: parts.minute! };
+  const { year, month, day, hour, minute } = localParts(instant, timeZone);
+  return { year, month, day, hour, minute };
 }
 
 /** The zone's offset from UTC in minutes at `instant` (Moscow: 180). */
 export function offsetMinutesAt(instant: Date, timeZone: string): number {
-  const w = wallAt(instant, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
-  const truncated = Math.floor(instant.getTime() / 60_000) * 60_000;
-  return Math.round((asUtc - truncated) / 60_000);
+  return Math.round(zoneOffsetMs(instant, timeZone) / 60_000);
 }
 
 /** A wall time as if it were UTC: handy for calendar arithmetic without any zone. */
@@ -75,20 +45,7 @@ export function addDays(w: Wall, days: number): Wall {
  * moves forward by the gap (02:30 -> 03:30); a repeated autumn hour takes the earlier one.
  */
 export function wallToInstant(w: Wall, timeZone: string): Date {
-  const target = wallToUtcMs(w);
-  const candidates = new Set<number>();
-  // try the offsets in force a day either side: the right one is among them
-  for (const probe of [target - 86_400_000, target, target + 86_400_000]) {
-    candidates.add(offsetMinutesAt(new Date(probe), timeZone));
-  }
-  const exact = [...candidates]
-    .map((off) => target - off * 60_000)
-    .filter((ms) => wallToUtcMs(wallAt(new Date(ms), timeZone)) === target)
-    .sort((a, b) => a - b);
-  if (exact.length > 0) return new Date(exact[0]!);
-  // in a gap: use the offset from before the gap, which lands after it
-  const before = offsetMinutesAt(new Date(target - 86_400_000), timeZone);
-  return new Date(target - before * 60_000);
+  return zonedTimeToInstant(w, timeZone);
 }
 
 function pad(n: number, width = 2): string {

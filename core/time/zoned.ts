@@ -1,0 +1,110 @@
+// Wall-clock time in an IANA time zone, computed with Intl only (no offset tables of our
+// own), so daylight-saving changes come out right. The one implementation every area uses
+// (tasks, leads' business hours, the parser, digests).
+
+export interface LocalDate {
+  year: number;
+  /** 1-12 */
+  month: number;
+  day: number;
+}
+
+export interface LocalParts extends LocalDate {
+  hour: number;
+  minute: number;
+  second: number;
+  /** ISO weekday: 1 = Monday ... 7 = Sunday */
+  weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** ISO weekday (1 = Monday ... 7 = Sunday) of a calendar date. */
+export function isoWeekday(date: LocalDate): number {
+  return new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay() || 7;
+}
+
+/** The wall-clock reading of `instant` in `timeZone`. */
+export function localParts(instant: Date, timeZone: string): LocalParts {
+  const out: Record<string, number> = {};
+  for (const p of formatterFor(timeZone).formatToParts(instant)) {
+    if (p.type !== 'literal') out[p.type] = Number(p.value);
+  }
+  const date = { year: out.year!, month: out.month!, day: out.day! };
+  return { ...date, hour: out.hour! % 24, minute: out.minute!, second: out.second!, weekday: isoWeekday(date) };
+}
+
+/** Milliseconds the zone is ahead of UTC at `instant` (Moscow: +3 h). */
+export function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const p = localParts(instant, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/**
+ * The instant at which clocks in `timeZone` show this wall time. Wall times skipped by a DST
+ * jump (02:30 on a spring-forward night) move forward by the jump; repeated ones (autumn)
+ * resolve to the earlier instant.
+ */
+export function zonedTimeToInstant(
+  wall: LocalDate & { hour?: number; minute?: number; second?: number },
+  timeZone: string,
+): Date {
+  const target = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour ?? 0, wall.minute ?? 0, wall.second ?? 0);
+  // the right offset is among those in force a day and a half either side
+  const offsets = new Set([
+    zoneOffsetMs(new Date(target - 36 * 3600_000), timeZone),
+    zoneOffsetMs(new Date(target), timeZone),
+    zoneOffsetMs(new Date(target + 36 * 3600_000), timeZone),
+  ]);
+  const exact = [...offsets]
+    .map((o) => target - o)
+    .filter((t) => zoneOffsetMs(new Date(t), timeZone) === target - t)
+    .sort((a, b) => a - b);
+  if (exact.length) return new Date(exact[0]!);
+  // a gap: the offset in force before the jump lands after it
+  return new Date(target - zoneOffsetMs(new Date(target - 36 * 3600_000), timeZone));
+}
+
+/** Calendar arithmetic on a local date (no time zone involved). */
+export function addLocalDays(date: LocalDate, days: number): LocalDate & { weekday: number } {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() || 7 };
+}
+
+/** Midnight of the local calendar day containing `instant`, shifted by `days` local days. */
+export function startOfLocalDay(instant: Date, timeZone: string, days = 0): Date {
+  return zonedTimeToInstant(addLocalDays(localParts(instant, timeZone), days), timeZone);
+}
+
+/** "2026-03-10" for the local calendar day of `instant`. */
+export function localDateKey(instant: Date, timeZone: string): string {
+  const p = localParts(instant, timeZone);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
