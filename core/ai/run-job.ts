@@ -5,10 +5,9 @@
 import type { CoreContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import type { Outbox, Button } from '../ports.js';
-import { t, formatDateTime, formatMoney, type Locale } from '../i18n/index.js';
+import { t, type Locale } from '../i18n/index.js';
 import { memberActor } from '../chat/speaker.js';
 import { loadTeamRecipient } from '../outbound/recipient.js';
-import type { Intent } from '../chat/parse/intent.js';
 import { LlmIntentParser } from './llm-intent-parser.js';
 import { MAX_ACTIONS_PER_CARD, type LeadExtraction } from './schemas.js';
 import { createCard } from './cards.js';
@@ -16,6 +15,7 @@ import { extractLead } from './extract-lead.js';
 import { leadTimeline, dealTimeline, summarizeTimeline } from './summarize.js';
 import { draftReply } from './draft-reply.js';
 import { NotYetVisibleError, type AiJob } from './jobs.js';
+import { describeIntent } from '../chat/parse/describe-intent.js';
 
 export interface AiEnv {
   ctx: CoreContext;
@@ -35,28 +35,6 @@ async function member(ctx: CoreContext, workspaceId: number, userId: number): Pr
   return { actor: memberActor(user.workspace, user, identity), identityId: to.identityId };
 }
 
-/** One line per proposed action, in the manager's words. */
-export function describeIntent(locale: Locale, timezone: string, intent: Intent): string {
-  switch (intent.intent) {
-    case 'create_task': {
-      const due = formatDateTime(locale, new Date(intent.dueAt), timezone);
-      const head = intent.assignee
-        ? t(locale, 'parse.summary.create_task_for', { title: intent.title, assignee: intent.assignee, due })
-        : t(locale, 'parse.summary.create_task', { title: intent.title, due });
-      return intent.recurrence ? head + t(locale, 'parse.summary.repeats', { rule: intent.recurrence }) : head;
-    }
-    case 'move_deal':
-      return t(locale, 'parse.summary.move_deal', { deal: intent.deal, stage: t(locale, `stage.${intent.stage}`) });
-    case 'won_deal':
-      return t(locale, 'parse.summary.won_deal', { deal: intent.deal });
-    case 'lost_deal':
-      return intent.reason ? t(locale, 'parse.summary.lost_reason', { deal: intent.deal, reason: intent.reason }) : t(locale, 'parse.summary.lost_deal', { deal: intent.deal });
-    case 'create_deal':
-      return t(locale, 'parse.summary.create_deal', { title: intent.title, amount: formatMoney(locale, intent.amount, intent.currency) });
-    default:
-      return t(locale, 'parse.summary.unknown');
-  }
-}
 
 export function extractionLines(locale: Locale, leadId: number, x: LeadExtraction): string {
   const lines = [t(locale, 'ai.extract.title', { leadId })];

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { invalid } from '../../../core/errors.js';
-import { formatDateTime, formatMoney, isLocale, t, type Locale } from '../../../core/i18n/index.js';
-import type { Intent } from '../../../core/chat/parse/intent.js';
+import { isLocale } from '../../../core/i18n/index.js';
 import { RuleParser } from '../../../core/chat/parse/parser.js';
 import { isTimeZone, wallToInstant } from '../../../core/chat/parse/zoned-time.js';
 import { action, cliConfig, print, printJson } from '../runtime.js';
 import { LlmIntentParser } from '../../../core/ai/llm-intent-parser.js';
 import { createLlm } from '../../../connectors/llm/create-llm.js';
 import { logger } from '../../../connectors/logger.js';
+import { describeIntent } from '../../../core/chat/parse/describe-intent.js';
 
 interface ParseOpts {
   now?: string;
@@ -53,7 +53,7 @@ export function registerParse(program: Command) {
         const parser = opts.llm ? llmParser() : new RuleParser();
         const intent = await parser.parse(text, { now, timezone: timeZone, locale, currency: opts.currency });
         if (opts.json) return printJson(intent);
-        print(summary(intent, locale, timeZone));
+        print(describeIntent(locale, timeZone, intent));
       }),
     );
 }
@@ -63,30 +63,4 @@ function llmParser(): LlmIntentParser {
   const llm = createLlm(cliConfig(), { logger });
   if (!llm) throw invalid('ai.off');
   return new LlmIntentParser(llm, 0);
-}
-
-function summary(intent: Intent, locale: Locale, timeZone: string): string {
-  switch (intent.intent) {
-    case 'create_task': {
-      const due = formatDateTime(locale, new Date(intent.dueAt), timeZone);
-      const head = intent.assignee
-        ? t(locale, 'parse.summary.create_task_for', { title: intent.title, assignee: intent.assignee, due })
-        : t(locale, 'parse.summary.create_task', { title: intent.title, due });
-      return intent.recurrence ? head + t(locale, 'parse.summary.repeats', { rule: intent.recurrence }) : head;
-    }
-    case 'move_deal':
-      return t(locale, 'parse.summary.move_deal', { deal: intent.deal, stage: t(locale, `stage.${intent.stage}`) });
-    case 'won_deal':
-      return t(locale, 'parse.summary.won_deal', { deal: intent.deal });
-    case 'lost_deal':
-      return intent.reason
-        ? t(locale, 'parse.summary.lost_reason', { deal: intent.deal, reason: intent.reason })
-        : t(locale, 'parse.summary.lost_deal', { deal: intent.deal });
-    case 'create_deal':
-      return t(locale, 'parse.summary.create_deal', { title: intent.title, amount: formatMoney(locale, intent.amount, intent.currency) });
-    case 'clarify':
-      return t(locale, 'parse.summary.clarify', { question: intent.question, options: intent.options.map((o) => o.label).join(' / ') });
-    case 'unknown':
-      return t(locale, 'parse.summary.unknown');
-  }
 }
