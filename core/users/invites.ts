@@ -1,6 +1,6 @@
 // Linking a messenger account to a team member with a one-time invite code.
 import type { Identity, User } from '../../prisma/generated/client.js';
-import type { Channel } from '../../prisma/generated/enums.js';
+import type { IdentityInput } from '../contacts/find-or-create-contact.js';
 import type { Actor } from '../actor.js';
 import { recordChange } from '../audit.js';
 import type { CoreContext } from '../context.js';
@@ -28,14 +28,8 @@ export async function newInviteCode(ctx: CoreContext, actor: Actor, userId: numb
   });
 }
 
-export interface IdentityInput {
-  channel: Channel;
-  externalId: string;
-  chatId?: string | null;
-  displayName?: string | null;
-  username?: string | null;
-  languageCode?: string | null;
-}
+/** The messenger account being linked: the same shape customers' identities have. */
+export type { IdentityInput };
 
 export interface RedeemInviteInput {
   /** when known (e.g. a workspace-specific bot); otherwise the code alone finds it */
