@@ -69,6 +69,8 @@ export interface Scheduler {
   scheduleReminder(taskId: number, dueAt: Date): Promise<void>;
   cancelReminder(taskId: number): Promise<void>;
   scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void>;
+  /** re-times a user's digest schedules now (their time zone or subscriptions changed) */
+  rescheduleDigests?(userId: number): Promise<void>;
 }
 
 /** A structured-output language model. Implemented with openai; absent when not configured. */

@@ -19,7 +19,9 @@ export const digestJobSchema = z.object({
   subscriptionId: z.number().int().positive(),
   userId: z.number().int().positive(),
 });
-export type DigestJobData = z.infer<typeof digestJobSchema> | Record<string, never>;
+/** A sync job: all users (periodic) or just these (a user's time zone changed). */
+export const digestSyncSchema = z.object({ userIds: z.array(z.number().int().positive()).optional() });
+export type DigestJobData = z.infer<typeof digestJobSchema> | z.infer<typeof digestSyncSchema>;
 
 export function createDigestQueue(settings: QueueSettings): Queue<DigestJobData> {
   return new Queue<DigestJobData>(DIGEST_QUEUE, { connection: settings.connection, prefix: settings.prefix });

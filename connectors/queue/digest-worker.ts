@@ -13,6 +13,7 @@ import type { Digest } from '../../core/digests/digest.js';
 import type { QueueSettings } from './connection.js';
 import {
   createDigestQueue, DIGEST_QUEUE, DIGEST_SYNC_JOB, digestJobSchema, startDigestScheduling, syncDigestSchedulers, type DigestJobData,
+  digestSyncSchema,
 } from './digest-scheduler.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
 
@@ -68,7 +69,7 @@ export function startDigestWorker(settings: QueueSettings, deps: DigestJobDeps, 
   const withRuns = { ...deps, runFor: deps.runFor ?? sharedDigestRuns() };
   const queue = createDigestQueue(settings);
   const processJob = async (job: Job<DigestJobData>) => {
-    if (job.name === DIGEST_SYNC_JOB) return syncDigestSchedulers(deps.db, queue);
+    if (job.name === DIGEST_SYNC_JOB) return syncDigestSchedulers(deps.db, queue, digestSyncSchema.parse(job.data));
     return handleDigestJob(withRuns, job.data);
   };
   const worker = new Worker<DigestJobData>(DIGEST_QUEUE, processJob, {

@@ -11,6 +11,7 @@ import type { BulkSlaScheduler, SlaPlan } from '../../core/sla/reconcile.js';
 import type { ReminderJobData } from '../../core/reminders/fire-reminder.js';
 import type { SlaJobData } from '../../core/sla/check-sla.js';
 import type { QueueSettings } from './connection.js';
+import { createDigestQueue, DIGEST_SYNC_JOB, type DigestJobData } from './digest-scheduler.js';
 
 export const REMINDER_QUEUE = 'reminders';
 export const SLA_QUEUE = 'sla';
@@ -48,6 +49,7 @@ export function redisUrlOf(settings: QueueSettings): string {
 export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSlaScheduler {
   readonly reminders: Queue<ReminderJobData>;
   readonly sla: Queue<SlaJobData>;
+  readonly digests: Queue<DigestJobData>;
   private readonly redis: Redis;
   private readonly currentKey: string;
 
@@ -55,6 +57,7 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
     const base = { connection: settings.connection, prefix: settings.prefix };
     this.reminders = new Queue<ReminderJobData>(REMINDER_QUEUE, base);
     this.sla = new Queue<SlaJobData>(SLA_QUEUE, base);
+    this.digests = createDigestQueue(settings);
     this.redis = new Redis(redisUrlOf(settings), { maxRetriesPerRequest: 3 });
     // taskId -> id of its current reminder job, to remove it when the task moves
     this.currentKey = `${settings.prefix}:${REMINDER_QUEUE}:current`;
@@ -95,6 +98,11 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
     }
   }
 
+  /** The digest worker re-syncs this user's job schedulers (moved to their new time zone). */
+  async rescheduleDigests(userId: number): Promise<void> {
+    await this.digests.add(DIGEST_SYNC_JOB, { userIds: [userId] }, { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } });
+  }
+
   async scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void> {
     const dueAtMs = dueAt.getTime();
     if (!Number.isFinite(dueAtMs)) throw new Error(`invalid SLA due time for lead ${leadId}`);
@@ -129,7 +137,7 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.reminders.close(), this.sla.close()]);
+    await Promise.all([this.reminders.close(), this.sla.close(), this.digests.close()]);
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -30,7 +30,10 @@ export async function setUserLocale(ctx: CoreContext, actor: Actor, userId: numb
 }
 
 export async function setUserTimezone(ctx: CoreContext, actor: Actor, userId: number, timezone: string): Promise<User> {
-  return changeUser(ctx, actor, userId, 'timezone', { timezone: assertTimeZone(timezone.trim()) });
+  const user = await changeUser(ctx, actor, userId, 'timezone', { timezone: assertTimeZone(timezone.trim()) });
+  // digests run at 09:00 in the user's zone: move their schedules now, not at the next periodic sync
+  await ctx.scheduler?.rescheduleDigests?.(userId);
+  return user;
 }
 
 /** On-duty managers take part in the round robin for new leads. */

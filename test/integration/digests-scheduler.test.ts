@@ -14,6 +14,10 @@ import { ensureDefaultDigestSubscriptions } from '../../core/digests/subscriptio
 import { nextDigestRun } from '../../core/digests/schedule.js';
 import type { OutboxItem } from '../../core/ports.js';
 import type { Queue } from 'bullmq';
+import { BullMQScheduler } from '../../connectors/queue/reminder-scheduler.js';
+import { coreContext } from '../../core/context.js';
+import { systemActor } from '../../core/actor.js';
+import { setUserTimezone } from '../../core/users/user-settings.js';
 
 describe('digest schedulers', () => {
   const db = testDb();
@@ -68,7 +72,7 @@ describe('digest schedulers', () => {
     expect(after).toMatchObject({ pattern: '0 9 * * *', tz: 'America/Los_Angeles' });
     expect(after?.next).toBe(nextDigestRun({ ...input, timezone: 'America/Los_Angeles' }, new Date(Date.now() - 1000)).getTime());
     // one delayed job per scheduler, not an extra one left at the old time
-    const delayed = (await queue.getDelayed()).filter((j) => j.data.subscriptionId === today.id);
+    const delayed = (await queue.getDelayed()).filter((j) => 'subscriptionId' in j.data && j.data.subscriptionId === today.id);
     expect(delayed).toHaveLength(1);
     expect(delayed[0]!.timestamp + (delayed[0]!.opts.delay ?? 0)).toBe(after?.next);
 
@@ -122,6 +126,28 @@ describe('digest schedulers', () => {
       reason: 'disabled',
     });
     await expect(handleDigestJob({ db, outbox: { enqueue: async () => {} } }, { subscriptionId: 'x' })).rejects.toThrow(/bad digest job payload/);
+  });
+
+  it('a time zone change through the use case moves the digest schedule at once', async () => {
+    const ws = await db.workspace.findUniqueOrThrow({ where: { id: wsId } });
+    const user = await db.user.create({ data: { workspaceId: wsId, name: 'Mover', role: 'manager', timezone: 'Europe/Moscow' } });
+    await ensureDefaultDigestSubscriptions(db, user);
+    const sub = await db.digestSubscription.findFirstOrThrow({ where: { userId: user.id } });
+    await syncDigestSchedulers(db, queue, scoped([user.id]));
+    expect(await queue.getJobScheduler(`digest:${sub.id}`)).toMatchObject({ tz: 'Europe/Moscow' });
+
+    const scheduler = new BullMQScheduler(settings);
+    const running = startDigestWorker(settings, { db, outbox: { enqueue: async () => undefined }, chart: async () => new Uint8Array() });
+    try {
+      const ctx = coreContext(db, { scheduler });
+      const actor = { ...systemActor(ws), userId: user.id, role: 'manager' as const };
+      await setUserTimezone(ctx, actor, user.id, 'America/New_York');
+      // no periodic sync involved: the sync job for this user alone moves it
+      await until(async () => (await queue.getJobScheduler(`digest:${sub.id}`))?.tz === 'America/New_York', 10_000);
+    } finally {
+      await running.close();
+      await scheduler.close();
+    }
   });
 
   it('a worker sends queued digests, and its periodic sync follows a time zone change', async () => {
