@@ -45,18 +45,25 @@ export interface RecipientRow {
   languageCode: string | null;
 }
 
+/**
+ * SQL joining a team member `u` to their preferred reachable identity `i` (id, languageCode),
+ * for queries that load recipients in one statement.
+ */
+export const PREFERRED_IDENTITY_JOIN = `
+  LEFT JOIN LATERAL (
+    SELECT id, "languageCode" FROM "Identity"
+    WHERE "userId" = u.id AND NOT unreachable AND "chatId" IS NOT NULL
+    ORDER BY array_position(ARRAY[${CHANNEL_PREFERENCE.map((c) => `'${c}'`).join(',')}], channel::text), "updatedAt" DESC
+    LIMIT 1
+  ) i ON true`;
+
 /** One SQL statement (hot path of reminders): users with their preferred reachable identity. */
 const RECIPIENTS_SQL = `
   SELECT u.id, u."workspaceId", u.name, u.locale, u.timezone, u.active,
          w.locale AS "wsLocale", w.timezone AS "wsTimezone", i.id AS "identityId", i."languageCode"
   FROM "User" u
   JOIN "Workspace" w ON w.id = u."workspaceId"
-  LEFT JOIN LATERAL (
-    SELECT id, "languageCode" FROM "Identity"
-    WHERE "userId" = u.id AND NOT unreachable AND "chatId" IS NOT NULL
-    ORDER BY array_position(ARRAY[${CHANNEL_PREFERENCE.map((c) => `'${c}'`).join(',')}], channel::text), "updatedAt" DESC
-    LIMIT 1
-  ) i ON true
+  ${PREFERRED_IDENTITY_JOIN}
   WHERE u.id = ANY($1::int[])`;
 
 export function toTeamRecipient(r: RecipientRow): TeamRecipient {

@@ -11,8 +11,7 @@
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import type { Outbox } from '../ports.js';
-import { toTeamRecipient } from '../outbound/recipient.js';
-import { CHANNEL_PREFERENCE } from '../outbound/recipient.js';
+import { PREFERRED_IDENTITY_JOIN, toTeamRecipient } from '../outbound/recipient.js';
 import { ensureNextOccurrence } from '../tasks/ensure-next-occurrence.js';
 import { reminderItem, type ReminderTask } from './reminder-message.js';
 import { effectiveDueAt } from '../tasks/task-access.js';
@@ -76,12 +75,7 @@ const LOAD_AND_CLAIM_SQL = `
   LEFT JOIN "Lead" l ON l.id = t."leadId"
   LEFT JOIN "Deal" d ON d.id = t."dealId"
   LEFT JOIN "Contact" c ON c.id = t."contactId"
-  LEFT JOIN LATERAL (
-    SELECT id, "languageCode" FROM "Identity"
-    WHERE "userId" = u.id AND NOT unreachable AND "chatId" IS NOT NULL
-    ORDER BY array_position(ARRAY[${CHANNEL_PREFERENCE.map((c) => `'${c}'`).join(',')}], channel::text), "updatedAt" DESC
-    LIMIT 1
-  ) i ON true
+  ${PREFERRED_IDENTITY_JOIN}
   WHERE t.id = $1`;
 
 const CLAIM_SQL = `INSERT INTO "ReminderDelivery" ("taskId", "dueAt", "deliveredAt") VALUES ($1, $2, now() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING`;
