@@ -9,7 +9,7 @@ import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import { forbidden, invalid, notFound } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { canSeeLead } from '../leads/lead-access.js';
+import { assertLeadOpen, canSeeLead } from '../leads/lead-access.js';
 import { createDealInTx } from './create-deal.js';
 
 export interface ConvertLeadInput {
@@ -27,9 +27,7 @@ export async function convertLeadToDeal(ctx: CoreContext, actor: Actor, leadId: 
     if (!lead) throw notFound('what.lead', { id: leadId });
     if (!canSeeLead(actor, lead)) throw forbidden('what.lead', { id: leadId });
     if (lead.deal) throw invalid('invalid.lead_has_deal', { id: leadId, dealId: lead.deal.id });
-    if (lead.status === 'converted' || lead.status === 'junk') {
-      throw invalid('invalid.lead_closed', { id: leadId, status: t(actor.locale, `lead.status.${lead.status}`) });
-    }
+    assertLeadOpen(lead, actor);
 
     const ownerId = lead.assigneeId ?? (isSystemActor(actor) ? null : actor.userId);
     if (!ownerId) throw invalid('invalid.deal_owner_required');

@@ -3,8 +3,8 @@ import type { CoreContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import { seesWholeTeam } from '../actor.js';
 import { inTx } from '../db.js';
-import { notFound, forbidden, invalid } from '../errors.js';
-import { t } from '../i18n/index.js';
+import { notFound, forbidden } from '../errors.js';
+import { assertLeadOpen } from './lead-access.js';
 import { recordChange } from '../audit.js';
 import { assertAssignable } from './assignee.js';
 
@@ -13,9 +13,7 @@ export async function assignLead(ctx: CoreContext, actor: Actor, leadId: number,
   return inTx(ctx.db, async (tx) => {
     const lead = await tx.lead.findFirst({ where: { id: leadId, workspaceId: actor.workspaceId } });
     if (!lead) throw notFound('what.lead', { id: leadId });
-    if (lead.status === 'converted' || lead.status === 'junk') {
-      throw invalid('invalid.lead_closed', { id: leadId, status: t(actor.locale, `lead.status.${lead.status}`) });
-    }
+    assertLeadOpen(lead, actor);
     const user = await assertAssignable(tx, actor.workspaceId, userId);
     if (lead.assigneeId === user.id) return lead;
     const updated = await tx.lead.update({ where: { id: leadId }, data: { assigneeId: user.id } });

@@ -3,7 +3,8 @@
 import type { Lead, Prisma } from '../../prisma/generated/client.js';
 import type { DbOrTx } from '../db.js';
 import { seesWholeTeam, type Actor } from '../actor.js';
-import { notFound, forbidden } from '../errors.js';
+import { notFound, forbidden, invalid } from '../errors.js';
+import { t } from '../i18n/index.js';
 
 export function canSeeLead(actor: Actor, lead: Pick<Lead, 'assigneeId' | 'status'>): boolean {
   if (seesWholeTeam(actor)) return true;
@@ -22,6 +23,13 @@ export async function loadLeadFor(db: DbOrTx, actor: Actor, id: number): Promise
 export function visibleLeadsWhere(actor: Actor): Prisma.LeadWhereInput {
   if (seesWholeTeam(actor)) return { workspaceId: actor.workspaceId };
   return { workspaceId: actor.workspaceId, OR: [{ assigneeId: actor.userId }, { assigneeId: null, status: 'new' }] };
+}
+
+/** Refuses to act on a lead that is already converted or junk. */
+export function assertLeadOpen(lead: Pick<Lead, 'id' | 'status'>, actor: Pick<Actor, 'locale'>): void {
+  if (lead.status === 'converted' || lead.status === 'junk') {
+    throw invalid('invalid.lead_closed', { id: lead.id, status: t(actor.locale, `lead.status.${lead.status}`) });
+  }
 }
 
 export const OPEN_LEAD_STATUSES = ['new', 'in_progress'] as const;

@@ -3,8 +3,8 @@ import type { CoreContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import { seesWholeTeam, isSystemActor } from '../actor.js';
 import { inTx } from '../db.js';
-import { notFound, forbidden, invalid } from '../errors.js';
-import { t } from '../i18n/index.js';
+import { notFound, forbidden } from '../errors.js';
+import { assertLeadOpen } from './lead-access.js';
 import { recordChange } from '../audit.js';
 
 export async function takeLead(ctx: CoreContext, actor: Actor, leadId: number) {
@@ -17,9 +17,7 @@ export async function takeLead(ctx: CoreContext, actor: Actor, leadId: number) {
     if (lead.assigneeId !== null && lead.assigneeId !== actor.userId && !seesWholeTeam(actor)) {
       throw forbidden('what.lead', { id: leadId });
     }
-    if (lead.status === 'converted' || lead.status === 'junk') {
-      throw invalid('invalid.lead_closed', { id: leadId, status: t(actor.locale, `lead.status.${lead.status}`) });
-    }
+    assertLeadOpen(lead, actor);
     if (lead.assigneeId === actor.userId) return lead;
     const updated = await tx.lead.update({ where: { id: leadId }, data: { assigneeId: actor.userId } });
     await recordChange(
