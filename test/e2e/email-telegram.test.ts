@@ -3,14 +3,12 @@
 // lead and the manager gets it on Telegram (Bot API emulator); the manager replies to that
 // notification and the answer leaves over SMTP (a local sink), threaded to the customer's mail.
 import { describe, it, expect, inject, afterAll } from 'vitest';
-import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import type { TelegramServer as TelegramServerClass } from 'telegram-test-api/lib/telegramServer.js';
 import { testDb, uniqueSlug } from '../support/db.js';
 import { freePort, waitFor } from '../support/wait.js';
 import { startDovecot, dovecotAvailable, dovecotMissing } from '../support/dovecot.js';
+import { startSmtpSink } from '../support/smtp-sink.js';
+import { TelegramServer, type BotMessage } from '../support/telegram-emulator.js';
 import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
 import { addUser } from '../../core/users/index.js';
 import { coreContext } from '../../core/context.js';
@@ -27,13 +25,6 @@ import { TelegramSender } from '../../bots/telegram/telegram-sender.js';
 import { TelegramIntake } from '../../bots/telegram/telegram-intake.js';
 import { startPolling } from '../../bots/telegram/telegram-polling.js';
 import { createLogger } from '../../connectors/logger.js';
-
-const TelegramServer = createRequire(import.meta.url)('telegram-test-api') as typeof TelegramServerClass;
-
-interface BotMessage {
-  messageId: number;
-  message: { chat_id: number | string; text: string; reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> } };
-}
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -52,21 +43,8 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
     const { user: manager, inviteCode } = await addUser(coreContext(db), systemActor(ws), { name: 'Mary', role: 'manager', locale: 'en' });
 
     // the SMTP sink that captures what Leadline sends
-    const sent: ParsedMail[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      allowInsecureAuth: true,
-      disabledCommands: ['STARTTLS'],
-      onAuth: (_auth, _session, cb) => cb(null, { user: 'sales' }),
-      onData: (stream, _session, cb) => {
-        simpleParser(stream)
-          .then((m) => (sent.push(m), cb()))
-          .catch(cb);
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-    const smtpPort = (smtp.server.address() as { port: number }).port;
+    const smtp = await startSmtpSink();
+    cleanups.push(() => smtp.close());
 
     // the real IMAP server, with a folder of this test's own
     const dovecot = await startDovecot();
@@ -74,7 +52,7 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
     const folder = `E2E${randomUUID().slice(0, 8)}`;
     await dovecot.createFolder(folder);
     const mailbox = await db.mailbox.create({
-      data: { workspaceId: ws.id, name: 'sales', folder, imapUrl: dovecot.imapUrl, smtpUrl: `smtp://sales:pw@127.0.0.1:${smtpPort}`, fromAddress: 'Sales <sales@leadline.test>' },
+      data: { workspaceId: ws.id, name: 'sales', folder, imapUrl: dovecot.imapUrl, smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`, fromAddress: 'Sales <sales@leadline.test>' },
     });
 
     // Telegram through the Bot API emulator
@@ -161,7 +139,7 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
       } as never),
     );
 
-    const reply = await waitFor(async () => sent.find((m) => m.text?.includes('quote for 40 desks is attached')), 'the reply in the SMTP sink');
+    const reply = await waitFor(async () => smtp.sent.find((m) => m.text?.includes('quote for 40 desks is attached')), 'the reply in the SMTP sink');
     expect(reply.to && 'value' in reply.to ? reply.to.value.map((a) => a.address) : []).toEqual([customer]);
     expect(reply.from?.value[0]?.address).toBe('sales@leadline.test');
     expect(reply.subject).toBe('Re: Quote for 40 desks');

@@ -2,11 +2,10 @@
 // in Postgres, the manager's chat gets the notification with buttons, the manager replies
 // to it, the customer's chat gets the answer. Real Postgres, Redis, BullMQ queues, grammY.
 import { describe, it, expect, inject, afterAll } from 'vitest';
-import { createRequire } from 'node:module';
-import type { TelegramServer as TelegramServerClass } from 'telegram-test-api/lib/telegramServer.js';
 import { randomUUID } from 'node:crypto';
 import { testDb, uniqueSlug } from '../support/db.js';
 import { freePort, waitFor } from '../support/wait.js';
+import { TelegramServer, type BotMessage } from '../support/telegram-emulator.js';
 import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
 import { addUser } from '../../core/users/index.js';
 import { coreContext } from '../../core/context.js';
@@ -20,14 +19,6 @@ import { TelegramSender } from '../../bots/telegram/telegram-sender.js';
 import { TelegramIntake } from '../../bots/telegram/telegram-intake.js';
 import { startPolling } from '../../bots/telegram/telegram-polling.js';
 import { createLogger } from '../../connectors/logger.js';
-
-// a CommonJS package whose default export TypeScript cannot see under NodeNext
-const TelegramServer = createRequire(import.meta.url)('telegram-test-api') as typeof TelegramServerClass;
-
-interface BotMessage {
-  messageId: number;
-  message: { chat_id: number | string; text: string; reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> } };
-}
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {

@@ -3,10 +3,9 @@
 // customer's answer lands in the same conversation, a bounce marks the address undeliverable,
 // and restarts or a UIDVALIDITY change neither lose nor repeat mail.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { randomUUID } from 'node:crypto';
 import { chatFixture, nextId } from '../chat/chat-fixture.js';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
 import { startDovecot, dovecotAvailable, dovecotMissing, type DovecotServer } from '../../support/dovecot.js';
 import { MailboxWatcher, dedupeKeyFor } from '../../../connectors/email/mailbox-watcher.js';
 import { ingestRawEmail } from '../../../connectors/email/email-intake.js';
@@ -22,29 +21,15 @@ if (!dovecotAvailable) console.warn(`mailbox watcher tests skipped: ${dovecotMis
 
 describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
   let dovecot: DovecotServer;
-  let smtp: SMTPServer;
-  let smtpPort = 0;
-  const sent: ParsedMail[] = [];
+  let smtp: SmtpSink;
 
   beforeAll(async () => {
     dovecot = await startDovecot();
-    smtp = new SMTPServer({
-      authOptional: true,
-      allowInsecureAuth: true,
-      disabledCommands: ['STARTTLS'],
-      onAuth: (_auth, _session, cb) => cb(null, { user: 'sales' }),
-      onData: (stream, _session, cb) => {
-        simpleParser(stream)
-          .then((m) => (sent.push(m), cb()))
-          .catch(cb);
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpPort = (smtp.server.address() as { port: number }).port;
+    smtp = await startSmtpSink();
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+    await smtp?.close();
     await dovecot?.stop();
   });
 
@@ -55,7 +40,7 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
     await dovecot.createFolder(folder);
     const deliver = (raw: string) => dovecot.deliver(raw, folder);
     const mailbox = await f.db.mailbox.create({
-      data: { workspaceId: f.ws.id, name: 'sales', folder, imapUrl: dovecot.imapUrl, smtpUrl: `smtp://sales:pw@127.0.0.1:${smtpPort}`, fromAddress: 'Sales <sales@leadline.test>' },
+      data: { workspaceId: f.ws.id, name: 'sales', folder, imapUrl: dovecot.imapUrl, smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`, fromAddress: 'Sales <sales@leadline.test>' },
     });
     const handled: string[] = [];
     const watcher = () =>
@@ -143,7 +128,7 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
     const outcome = await deliverOutboxItem({ db: f.db, clock: systemClock }, { email: sender }, relay);
     await sender.close();
     expect(outcome.status).toBe('sent');
-    const out = await until('the SMTP sink', async () => sent.find((m) => m.to && JSON.stringify(m.to).includes(customer)));
+    const out = await until('the SMTP sink', async () => smtp.sent.find((m) => m.to && JSON.stringify(m.to).includes(customer)));
     expect(out.subject).toBe('Re: Quote for 12 seats');
     expect(out.inReplyTo).toBe(`<${firstId}>`);
     expect(out.from?.value[0]?.address).toBe('sales@leadline.test');

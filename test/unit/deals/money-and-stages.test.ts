@@ -2,16 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { parseAmount, normalizeCurrency, defaultCurrency } from '../../../core/deals/money.js';
 import { matchStage } from '../../../core/deals/stage-match.js';
 import { DEFAULT_STAGES } from '../../../core/workspaces/default-pipeline.js';
-import { DomainError } from '../../../core/errors.js';
-
-function errorKey(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof DomainError ? e.key : 'not a DomainError';
-  }
-  return undefined;
-}
+import { errorKey } from '../../support/domain-error.js';
 
 describe('currency', () => {
   it('accepts ISO 4217 codes in any case and upper-cases them', () => {

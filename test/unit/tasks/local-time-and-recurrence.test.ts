@@ -2,18 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { nextOccurrence, normalizeRrule } from '../../../core/tasks/recurrence.js';
 import { parseLocalDateTime, startOfLocalDay } from '../../../core/tasks/local-time.js';
 import { taskWindowBounds } from '../../../core/tasks/list-tasks.js';
-import { DomainError } from '../../../core/errors.js';
+import { errorKey } from '../../support/domain-error.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-function errorKey(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof DomainError ? e.key : 'not a DomainError';
-  }
-  return undefined;
-}
 
 describe('nextOccurrence', () => {
   it('keeps "every Monday at 09:00" at 09:00 New York time across the March DST jump', () => {
