@@ -78,6 +78,10 @@ async function main() {
       await bullOutbox.enqueue(item);
       if (item.ref) notifications++;
     },
+    async enqueueMany(items: OutboxItem[]) {
+      await bullOutbox.enqueueMany(items);
+      for (const item of items) if (item.ref) notifications++;
+    },
   };
   const started = new Map<string, number>();
   const latencies: number[] = [];

@@ -104,4 +104,6 @@ export interface OutboxItem {
 /** The outbound queue: every message to a user or customer goes through it. */
 export interface Outbox {
   enqueue(item: OutboxItem): Promise<void>;
+  /** several items in one queue round trip (the items of one handled message); optional */
+  enqueueMany?(items: OutboxItem[]): Promise<void>;
 }

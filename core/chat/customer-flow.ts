@@ -15,6 +15,9 @@ import { nextOpening, parseBusinessHours } from './business-hours.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { Identity } from '../../prisma/generated/client.js';
 import { enqueueAi } from '../ai/chat-actions.js';
+import type { OutboxItem } from '../ports.js';
+import type { TeamRecipient } from '../outbound/recipient.js';
+import type { InboundMessage } from './inbound.js';
 
 /** Message.externalId: unique per channel in a workspace ("chat:message" on Telegram). */
 export function messageExternalId(channel: string, chatId: string, messageId: string): string {
@@ -103,31 +106,8 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
       conversationId: conversation.id,
       assigneeId: turn.preAssigneeId ?? null,
     });
-    const customerLocale = resolveLocale(m.languageCode, identity.languageCode, ws.locale);
-    const opening = nextOpening(turn.now, ws.timezone, parseBusinessHours(ws.businessHours));
-    push(turn, {
-      identityId: identity.id,
-      text: opening
-        ? t(customerLocale, 'chat.customer.ack_after_hours', { when: formatDateTime(customerLocale, opening, ws.timezone) })
-        : t(customerLocale, 'chat.customer.ack'),
-      dedupeKey: `ack:${m.dedupeKey}`,
-    });
-    if (lead.assigneeId) {
-      const to = await recipientOf(turn, lead.assigneeId);
-      if (to?.identityId) {
-        const lines = [
-          t(to.locale, 'chat.notify.new_lead', { leadId: lead.id, name, channel: channelLabel(to.locale, channel), text: messageBody(to.locale, m.text, m.attachments) }),
-        ];
-        if (lead.firstResponseDueAt) lines.push(t(to.locale, 'chat.notify.new_lead_due', { due: formatDateTime(to.locale, lead.firstResponseDueAt, to.timezone) }));
-        push(turn, {
-          identityId: to.identityId,
-          text: lines.join('\n\n'),
-          buttons: leadButtons(to.locale, lead.id),
-          ref: { userId: to.userId, conversationId: conversation.id, leadId: lead.id },
-          dedupeKey: `notify:${m.dedupeKey}`,
-        });
-      } else turn.deps.logger?.warn({ leadId: lead.id, userId: lead.assigneeId }, 'assignee has no reachable channel');
-    }
+    push(turn, ackItem(turn, identity.id, identity.languageCode));
+    if (lead.assigneeId) await pushNewLeadNotice(turn, { id: lead.id, assigneeId: lead.assigneeId, firstResponseDueAt: lead.firstResponseDueAt }, name, conversation.id);
     // the AI extraction card follows the notification; the model never delays it
     await enqueueAi(turn, { kind: 'extract', workspaceId: ws.id, leadId: lead.id });
     return [];
@@ -137,16 +117,67 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   const ownerId = openLead ? openLead.assigneeId : openDeal!.ownerId;
   if (!ownerId) return [];
   const to = await recipientOf(turn, ownerId);
-  if (!to?.identityId) return [];
-  const body = messageBody(to.locale, m.text, m.attachments);
-  const channelName = channelLabel(to.locale, channel);
+  if (to?.identityId) push(turn, forwardItem({ ...to, identityId: to.identityId }, m, name, conversation.id, openLead?.id, openDeal?.id));
+  return [];
+}
+
+/** The customer's acknowledgement of a new request (after hours: when to expect an answer). */
+export function ackItem(turn: Turn, identityId: number, identityLanguageCode: string | null): Omit<OutboxItem, 'workspaceId'> {
+  const { workspace: ws, message: m } = turn;
+  const customerLocale = resolveLocale(m.languageCode, identityLanguageCode, ws.locale);
+  const opening = nextOpening(turn.now, ws.timezone, parseBusinessHours(ws.businessHours));
+  return {
+    identityId,
+    text: opening
+      ? t(customerLocale, 'chat.customer.ack_after_hours', { when: formatDateTime(customerLocale, opening, ws.timezone) })
+      : t(customerLocale, 'chat.customer.ack'),
+    dedupeKey: `ack:${m.dedupeKey}`,
+  };
+}
+
+/** Tells the assignee about a new lead, with the lead buttons (logged when they cannot be reached). */
+export async function pushNewLeadNotice(
+  turn: Turn,
+  lead: { id: number; assigneeId: number; firstResponseDueAt: Date | null },
+  name: string,
+  conversationId: number,
+): Promise<void> {
+  const m = turn.message;
+  const to = await recipientOf(turn, lead.assigneeId);
+  if (!to?.identityId) {
+    turn.deps.logger?.warn({ leadId: lead.id, userId: lead.assigneeId }, 'assignee has no reachable channel');
+    return;
+  }
+  const lines = [
+    t(to.locale, 'chat.notify.new_lead', { leadId: lead.id, name, channel: channelLabel(to.locale, m.channel), text: messageBody(to.locale, m.text, m.attachments) }),
+  ];
+  if (lead.firstResponseDueAt) lines.push(t(to.locale, 'chat.notify.new_lead_due', { due: formatDateTime(to.locale, lead.firstResponseDueAt, to.timezone) }));
   push(turn, {
     identityId: to.identityId,
-    text: openLead
-      ? t(to.locale, 'chat.notify.forward', { name, channel: channelName, leadId: openLead.id, text: body })
-      : t(to.locale, 'chat.notify.forward_no_lead', { name, channel: channelName, text: body }),
-    ref: { userId: to.userId, conversationId: conversation.id, leadId: openLead?.id, dealId: openDeal?.id },
-    dedupeKey: `forward:${m.dedupeKey}`,
+    text: lines.join('\n\n'),
+    buttons: leadButtons(to.locale, lead.id),
+    ref: { userId: to.userId, conversationId, leadId: lead.id },
+    dedupeKey: `notify:${m.dedupeKey}`,
   });
-  return [];
+}
+
+/** A returning customer's message forwarded to the owner of their open lead or deal. */
+export function forwardItem(
+  to: TeamRecipient & { identityId: number },
+  m: InboundMessage,
+  name: string,
+  conversationId: number,
+  leadId: number | undefined,
+  dealId: number | undefined,
+): Omit<OutboxItem, 'workspaceId'> {
+  const body = messageBody(to.locale, m.text, m.attachments);
+  const channelName = channelLabel(to.locale, m.channel);
+  return {
+    identityId: to.identityId,
+    text: leadId
+      ? t(to.locale, 'chat.notify.forward', { name, channel: channelName, leadId, text: body })
+      : t(to.locale, 'chat.notify.forward_no_lead', { name, channel: channelName, text: body }),
+    ref: { userId: to.userId, conversationId, leadId, dealId },
+    dedupeKey: `forward:${m.dedupeKey}`,
+  };
 }

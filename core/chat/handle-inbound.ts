@@ -11,7 +11,10 @@ import { isDomainError, describeError } from '../errors.js';
 import { t, resolveLocale } from '../i18n/index.js';
 import { resolveSpeaker } from './speaker.js';
 import { pickAssigneeFast } from './fast-pick.js';
-import { handleCustomerMessage } from './customer-flow.js';
+import { handleCustomerMessage, forwardItem } from './customer-flow.js';
+import { fastPathCandidate, forwardReturning, claimNewCustomerEvent, captureFirstMessage } from './customer-fast-path.js';
+import { cachedRecipient } from './recipients.js';
+import type { Speaker } from './speaker.js';
 import { handleMemberMessage } from './manager.js';
 import { handleInviteStart, START_WITH_CODE } from './commands/start.js';
 import type { OutboxItem } from '../ports.js';
@@ -43,6 +46,13 @@ async function claimEvent(db: DbOrTx, m: InboundMessage): Promise<boolean> {
   return count === 1;
 }
 
+/** Pushes a handled message's items: one call (one queue round trip) when the outbox takes many. */
+async function enqueueAll(deps: ChatDeps, message: InboundMessage, out: OutboxItem[]): Promise<void> {
+  const items = out.map((item, i) => ({ ...item, dedupeKey: item.dedupeKey ?? `${message.dedupeKey}#${i}` }));
+  if (items.length > 1 && deps.outbox.enqueueMany) return deps.outbox.enqueueMany(items);
+  for (const item of items) await deps.outbox.enqueue(item);
+}
+
 export async function handleInbound(deps: ChatDeps, message: InboundMessage): Promise<Reply[]> {
   const workspaceId = message.workspaceId ?? deps.defaultWorkspaceId;
   const workspace = await workspaceOf(deps, workspaceId);
@@ -52,18 +62,36 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
   let locale = resolveLocale(message.languageCode, workspace.locale);
   let isMember = false;
 
+  // the hot path: a returning customer with an open lead or deal is one statement (dedupe,
+  // message, conversation, owner); anything else falls through with nothing written
+  const fast = fastPathCandidate(message);
+  let early: Speaker | null = null;
+  if (fast) {
+    const r = await forwardReturning(deps.db, workspace, message, now);
+    if (r.handled) {
+      if (!r.claimed || !r.stored || r.ownerId === null) return [];
+      const to = await cachedRecipient(deps.db, deps.db, r.ownerId);
+      if (!to?.identityId) return [];
+      const item = forwardItem({ ...to, identityId: to.identityId }, message, r.contactName, r.conversationId, r.leadId ?? undefined, r.dealId ?? undefined);
+      await enqueueAll(deps, message, [{ workspaceId: workspace.id, ...item }]);
+      return [];
+    }
+    // no identity at all: a brand-new customer (saves the speaker lookup)
+    if (!r.known) early = { kind: 'customer', identity: null };
+  }
+
   // who speaks, read before the transaction; a brand-new customer will almost surely get a
   // lead, so their round-robin assignee is picked now, in its own short transaction: the
   // pick serializes the workspace's picks, and must not be held for a whole turn
-  const early = await resolveSpeaker(deps.db, workspace, message);
+  early ??= await resolveSpeaker(deps.db, workspace, message);
   const text0 = message.text.trim();
   const firstContact = early.kind === 'customer' && !early.identity && !message.callbackData && !/^\/start\b/i.test(text0);
   const preAssignee = firstContact ? await pickAssigneeFast(coreContext(deps.db, { clock: deps.clock }), workspace.id) : null;
+  const speaker = early;
 
   let replies: Reply[] | null;
   try {
     replies = await deps.db.$transaction(async (tx) => {
-      if (!(await claimEvent(tx, message))) return null;
       const turn: Turn = {
         deps,
         ctx: coreContext(tx, { clock: deps.clock, scheduler: deps.scheduler, llm: deps.llm }),
@@ -74,9 +102,15 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
         preAssigneeId: preAssignee?.id,
       };
       out = turn.out;
+      // a brand-new customer with an assignee: lock + dedupe, then one statement for
+      // contact, conversation, message and lead (the full flow when that shape fails)
+      if (fast && firstContact && preAssignee) {
+        if (!(await claimNewCustomerEvent(tx, workspace.id, message))) return null;
+        return (await captureFirstMessage(turn, preAssignee.id)) ?? handleCustomerMessage(turn, null);
+      }
+      if (!(await claimEvent(tx, message))) return null;
       // read just before the transaction; a customer's own later messages are serialized by
       // the customer flow's lock, and membership does not change within a message's handling
-      const speaker = early;
       if (speaker.kind === 'member') {
         isMember = true;
         locale = speaker.actor.locale;
@@ -98,8 +132,6 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
     return isMember ? [reply(t(locale, 'chat.error', { detail: describeError(e, locale) }))] : [];
   }
   if (replies === null) return [];
-  for (const [i, item] of out.entries()) {
-    await deps.outbox.enqueue({ ...item, dedupeKey: item.dedupeKey ?? `${message.dedupeKey}#${i}` });
-  }
+  await enqueueAll(deps, message, out);
   return replies;
 }
