@@ -218,7 +218,11 @@ WITH guard AS (
 ids AS MATERIALIZED (
   SELECT nextval(pg_get_serial_sequence('"Contact"', 'id'))::int AS contact,
          nextval(pg_get_serial_sequence('"Identity"', 'id'))::int AS identity,
-         nextval(pg_get_serial_sequence('"Conversation"', 'id'))::int AS conversation
+         nextval(pg_get_serial_sequence('"Conversation"', 'id'))::int AS conversation,
+         nextval(pg_get_serial_sequence('"Activity"', 'id'))::int AS contact_activity,
+         nextval(pg_get_serial_sequence('"AuditLog"', 'id'))::int AS contact_audit,
+         nextval(pg_get_serial_sequence('"Activity"', 'id'))::int AS lead_activity,
+         nextval(pg_get_serial_sequence('"AuditLog"', 'id'))::int AS lead_audit
   FROM guard
 ),
 contact AS (
@@ -237,19 +241,19 @@ conversation AS (
   RETURNING id
 ),
 contact_activity AS (
-  INSERT INTO "Activity" ("workspaceId", type, "contactId", data, "createdAt")
-  SELECT $1, 'contact.created', contact.id, jsonb_build_object('channel', $2::text), $10::timestamp(3) FROM contact
+  INSERT INTO "Activity" (id, "workspaceId", type, "contactId", data, "createdAt")
+  SELECT ids.contact_activity, $1, 'contact.created', contact.id, jsonb_build_object('channel', $2::text), $10::timestamp(3) FROM ids, contact
   RETURNING id
 ),
 contact_audit AS (
-  INSERT INTO "AuditLog" ("workspaceId", "actorKind", action, entity, "entityId", "after", "createdAt")
-  SELECT $1, 'system', 'contact.create', 'contact', contact.id::text,
+  INSERT INTO "AuditLog" (id, "workspaceId", "actorKind", action, entity, "entityId", "after", "createdAt")
+  SELECT ids.contact_audit, $1, 'system', 'contact.create', 'contact', contact.id::text,
          jsonb_build_object('id', contact.id, 'workspaceId', contact."workspaceId", 'name', contact.name, 'nameKey', contact."nameKey",
            'companyId', contact."companyId", 'ownerId', contact."ownerId", 'position', contact.position, 'notes', contact.notes,
            'mergedIntoId', contact."mergedIntoId", 'erasedAt', ${iso('contact."erasedAt"')},
            'createdAt', ${iso('contact."createdAt"')}, 'updatedAt', ${iso('contact."updatedAt"')}, 'email', NULL, 'phone', NULL),
          $10::timestamp(3)
-  FROM contact
+  FROM ids, contact
   RETURNING id
 ),
 msg AS (
@@ -264,22 +268,22 @@ lead AS (
   RETURNING *
 ),
 lead_activity AS (
-  INSERT INTO "Activity" ("workspaceId", type, "contactId", "leadId", data, "createdAt")
-  SELECT $1, 'lead.created', lead."contactId", lead.id,
+  INSERT INTO "Activity" (id, "workspaceId", type, "contactId", "leadId", data, "createdAt")
+  SELECT ids.lead_activity, $1, 'lead.created', lead."contactId", lead.id,
          jsonb_build_object('source', lead.source::text, 'assigneeId', lead."assigneeId", 'roundRobin', false), $10::timestamp(3)
-  FROM lead
+  FROM ids, lead
   RETURNING id
 ),
 lead_audit AS (
-  INSERT INTO "AuditLog" ("workspaceId", "actorKind", action, entity, "entityId", "after", "createdAt")
-  SELECT $1, 'system', 'lead.create', 'lead', lead.id::text,
+  INSERT INTO "AuditLog" (id, "workspaceId", "actorKind", action, entity, "entityId", "after", "createdAt")
+  SELECT ids.lead_audit, $1, 'system', 'lead.create', 'lead', lead.id::text,
          jsonb_build_object('id', lead.id, 'workspaceId', lead."workspaceId", 'contactId', lead."contactId", 'conversationId', lead."conversationId",
            'source', lead.source::text, 'status', lead.status::text, 'title', lead.title, 'firstMessage', lead."firstMessage",
            'assigneeId', lead."assigneeId", 'firstResponseDueAt', ${iso('lead."firstResponseDueAt"')},
            'firstResponseAt', ${iso('lead."firstResponseAt"')}, 'slaBreachedAt', ${iso('lead."slaBreachedAt"')}, 'junkReason', lead."junkReason",
            'createdAt', ${iso('lead."createdAt"')}, 'updatedAt', ${iso('lead."updatedAt"')}),
          $10::timestamp(3)
-  FROM lead
+  FROM ids, lead
   RETURNING id
 )
 SELECT ids.contact AS "contactId", ids.identity AS "identityId", ids.conversation AS "conversationId",

@@ -9,18 +9,21 @@
 import type { CoreContext } from '../context.js';
 import { pickRoundRobinAssignee } from '../leads/index.js';
 
+// raw SQL text (no query compilation on the hot path); $1 now, $2 workspace
+const PICK_SQL = `
+  UPDATE "User" SET "lastAssignedAt" = clock_timestamp(), "updatedAt" = $1::timestamp(3)
+  WHERE "id" = (
+    SELECT "id" FROM "User"
+    WHERE "workspaceId" = $2 AND "active" AND "onDuty" AND "role" = 'manager'::"Role"
+    ORDER BY "lastAssignedAt" ASC NULLS FIRST, "id" ASC
+    LIMIT 1
+    FOR NO KEY UPDATE SKIP LOCKED
+  )
+  RETURNING "id"`;
+
 export async function pickAssigneeFast(ctx: CoreContext, workspaceId: number): Promise<{ id: number } | null> {
   const now = ctx.clock.now();
-  const rows = await ctx.db.$queryRaw<Array<{ id: number }>>`
-    UPDATE "User" SET "lastAssignedAt" = clock_timestamp(), "updatedAt" = ${now}
-    WHERE "id" = (
-      SELECT "id" FROM "User"
-      WHERE "workspaceId" = ${workspaceId} AND "active" AND "onDuty" AND "role" = 'manager'::"Role"
-      ORDER BY "lastAssignedAt" ASC NULLS FIRST, "id" ASC
-      LIMIT 1
-      FOR NO KEY UPDATE SKIP LOCKED
-    )
-    RETURNING "id"`;
+  const rows = await ctx.db.$queryRawUnsafe<Array<{ id: number }>>(PICK_SQL, now.toISOString(), workspaceId);
   if (rows[0]) return rows[0];
   return pickRoundRobinAssignee(ctx, workspaceId);
 }
