@@ -31,6 +31,13 @@ export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     DATABASE_URL: url(['postgresql', 'postgres']).default('postgresql://postgres@127.0.0.1:5432/leadline'),
+    /** connections each process keeps to Postgres */
+    DATABASE_POOL_SIZE: positiveInt.default(10),
+    /** named prepared statements per connection (off behind PgBouncer in transaction mode before 1.21) */
+    DATABASE_STATEMENT_CACHE: z
+      .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' })
+      .default('on')
+      .transform((v) => v === 'on' || v === 'true' || v === '1'),
     REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
     HTTP_PORT: port.default(3000),
     HTTP_HOST: z.string().default('0.0.0.0'),

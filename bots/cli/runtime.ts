@@ -28,7 +28,7 @@ export async function cliDb(): Promise<Db> {
   if (db) return db;
   const c = cliConfig();
   await checkPostgres(c.DATABASE_URL);
-  db = createPrisma(c.DATABASE_URL, 4);
+  db = createPrisma(c.DATABASE_URL, 4, { statementCache: c.DATABASE_STATEMENT_CACHE });
   return db;
 }
 
