@@ -41,12 +41,14 @@ const sender = {
   },
 };
 
-const db = createPrisma(DATABASE_URL, Number(process.env.POOL ?? '20'));
+const pool = Number(process.env.POOL ?? '20');
+const db = createPrisma(DATABASE_URL, pool);
 const workers = await startWorkers({
   ctx: coreContext(db),
   settings: queueSettings(REDIS_URL, PREFIX),
   senders: { console: sender },
   reconcile: false,
+  warmConnections: pool,
   concurrency: { reminders: concurrency, outbound: concurrency },
   onReminder: (data, outcome, firedAt) => {
     if (outcome.status !== 'stale') fired.push(`${data.taskId},${firedAt}\n`);

@@ -4,7 +4,7 @@
 // exactly-once count, beside a baseline measured in the same run: plain in-process
 // setTimeout timers for the same due times (no durability, no I/O).
 // Settings (env): BENCH_REMINDERS (100000), BENCH_WINDOW_S (240), BENCH_LEAD_S (30),
-// BENCH_WORKERS (2), BENCH_USERS (1000), DATABASE_URL (server; the bench uses database
+// BENCH_WORKERS (2), BENCH_USERS (1000), BENCH_NODE_ARGS (flags for the worker processes), DATABASE_URL (server; the bench uses database
 // leadline_bench, recreated each run), REDIS_URL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -50,7 +50,9 @@ async function recreateDatabase(name: string): Promise<string> {
 }
 
 function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'reminders-worker.ts')], {
+  // BENCH_NODE_ARGS: extra flags for the worker processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(here, 'reminders-worker.ts')], {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

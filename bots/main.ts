@@ -9,7 +9,7 @@ import { migrate } from '../connectors/db/migrate.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { describeUrl } from '../connectors/db/database-url.js';
 import { queueSettings } from '../connectors/queue/connection.js';
-import { startWorkers, type RunningWorkers } from '../connectors/queue/workers.js';
+import { startWorkers, workerTuning, type RunningWorkers } from '../connectors/queue/workers.js';
 import { InboundQueue } from '../connectors/queue/inbound-queue.js';
 import { RedisLease } from '../connectors/queue/redis-lock.js';
 import type { Logger } from '../connectors/logger.js';
@@ -53,7 +53,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   if (migrated.created) say(`Created database ${describeUrl(config.DATABASE_URL)}.`);
   if (migrated.applied.length) say(`Applied ${migrated.applied.length} migration(s).`);
 
-  const db = createPrisma(config.DATABASE_URL, 10);
+  const db = createPrisma(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { statementCache: config.DATABASE_STATEMENT_CACHE });
   const ws = await ensureWorkspace(db, config.DEFAULT_WORKSPACE, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
   const settings = queueSettings(config.REDIS_URL);
   const stops: Array<() => Promise<unknown>> = [async () => db.$disconnect()];
@@ -78,7 +78,14 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       const llm = createLlm(config, { db, logger });
       const aiJobs = new BullMQAiJobs(settings);
       stops.push(() => aiJobs.close());
-      workers = await startWorkers({ ctx: coreContext(db, { llm }), settings, senders, logger });
+      workers = await startWorkers({
+        ctx: coreContext(db, { llm }),
+        settings,
+        senders,
+        logger,
+        ...workerTuning(config),
+        warmConnections: config.DATABASE_POOL_SIZE,
+      });
       stops.push(() => workers!.close());
       const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });
       stops.push(() => digests.close());

@@ -18,6 +18,7 @@ import { checkEvictionPolicy } from './redis-policy.js';
 import { BullMQScheduler, redisUrlOf } from './reminder-scheduler.js';
 import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
 import { startAiWorker } from './ai-queue.js';
+import { warmPool } from '../db/client.js';
 
 export function createScheduler(settings: QueueSettings): BullMQScheduler {
   return new BullMQScheduler(settings);
@@ -48,6 +49,8 @@ export interface StartWorkersOptions {
   /** reconcile only these workspaces (sharded deployments; tests on a shared database) */
   reconcileWorkspaceIds?: number[];
   onReminder?: (data: ReminderJobData, outcome: FireOutcome, firedAt: number) => void;
+  /** Postgres connections to open before the workers start (normally the pool size) */
+  warmConnections?: number;
 }
 
 /** The StartWorkersOptions tuning taken from the environment (connectors/config.ts). */
@@ -73,6 +76,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const ctx: CoreContext = { ...options.ctx, scheduler };
   const timing = { lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs };
 
+  if (options.warmConnections) await warmPool(options.ctx.db, options.warmConnections);
   const policy = await checkEvictionPolicy(redisUrl);
   let redisPolicy: string;
   if (policy.ok === true) redisPolicy = 'noeviction';
