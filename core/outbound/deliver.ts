@@ -52,70 +52,78 @@ export class MissingSenderError extends Error {
   }
 }
 
-interface IdentityRow {
-  id: number;
-  channel: Channel;
+interface TargetRow {
+  id: number | null;
+  channel: Channel | null;
   chatId: string | null;
-  unreachable: boolean;
+  unreachable: boolean | null;
   unreachableReason: string | null;
+  /** the dedupe key's ledger status before this statement */
   ledger: string | null;
+  /** this call took the send (ledger row now "sending") */
+  claimed: boolean;
 }
 
-// identity + the ledger state of the dedupe key, in one statement
-const TARGET_SQL = `
-  SELECT i.id, i.channel::text AS channel, i."chatId", i.unreachable, i."unreachableReason",
-         (SELECT o.status FROM "OutboundDelivery" o WHERE o."dedupeKey" = $3) AS ledger
-  FROM "Identity" i WHERE i.id = $1 AND i."workspaceId" = $2`;
-
-// take the send: only when not final and nobody else is sending it right now (or they
-// stopped answering longer than $4 seconds ago: a crashed worker)
-const CLAIM_SEND_SQL = `
-  INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
-  VALUES ($1, $2, $3, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
-  ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt"
-  WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped')
-    AND ("OutboundDelivery".status <> 'sending' OR "OutboundDelivery"."updatedAt" < EXCLUDED."updatedAt" - make_interval(secs => $4))
-  RETURNING status`;
+// One statement: the identity, the dedupe key's ledger state, and, when the identity can be
+// sent to by this process ($5: its channels), the claim of the send. The claim succeeds only
+// when the key is not final and nobody else is sending it right now (or they stopped
+// answering longer than $4 seconds ago: a crashed worker).
+const TARGET_AND_CLAIM_SQL = `
+  WITH i AS (
+    SELECT id, channel::text AS channel, "chatId", unreachable, "unreachableReason"
+    FROM "Identity" WHERE id = $1 AND "workspaceId" = $2
+  ), claim AS (
+    INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
+    SELECT $3, $2, i.id, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM i
+    WHERE $3::text IS NOT NULL AND NOT i.unreachable AND i."chatId" IS NOT NULL AND i.channel = ANY($5::text[])
+    ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt"
+    WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped')
+      AND ("OutboundDelivery".status <> 'sending' OR "OutboundDelivery"."updatedAt" < EXCLUDED."updatedAt" - make_interval(secs => $4))
+    RETURNING status
+  )
+  SELECT i.id, i.channel, i."chatId", i.unreachable, i."unreachableReason",
+         (SELECT o.status FROM "OutboundDelivery" o WHERE o."dedupeKey" = $3::text) AS ledger,
+         EXISTS (SELECT 1 FROM claim) AS claimed
+  FROM (SELECT 1) one LEFT JOIN i ON true`;
 
 const RELEASE_SQL = `UPDATE "OutboundDelivery" SET status = 'retrying', error = $2, "updatedAt" = now() AT TIME ZONE 'UTC' WHERE "dedupeKey" = $1 AND status = 'sending'`;
 
 export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSenders, item: OutboxItem, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
   const db = ctx.db;
-  const [identity] = await db.$queryRawUnsafe<IdentityRow[]>(TARGET_SQL, item.identityId, item.workspaceId, item.dedupeKey ?? null);
-  if (identity?.ledger && FINAL.includes(identity.ledger)) return { status: 'duplicate' };
-  if (!identity) {
-    if (item.dedupeKey && (await ledgerStatus(ctx, item.dedupeKey)) !== null) return { status: 'duplicate' };
+  const key = item.dedupeKey ?? null;
+  const channels = Object.keys(senders).filter((c) => senders[c as Channel]);
+  const [row] = await db.$queryRawUnsafe<TargetRow[]>(TARGET_AND_CLAIM_SQL, item.identityId, item.workspaceId, key, (options.sendingStaleMs ?? 120_000) / 1000, channels);
+  if (row?.ledger && FINAL.includes(row.ledger)) return { status: 'duplicate' };
+  if (!row || row.id === null) {
+    if (row?.ledger) return { status: 'duplicate' };
     await recordGivenUp(ctx, item, 'skipped', 'identity_not_found', options.outbox);
     return { status: 'skipped', reason: 'identity_not_found' };
   }
-  if (identity.unreachable) {
-    const reason = `unreachable: ${identity.unreachableReason ?? 'unknown'}`;
+  if (row.unreachable) {
+    const reason = `unreachable: ${row.unreachableReason ?? 'unknown'}`;
     await recordGivenUp(ctx, item, 'skipped', reason, options.outbox);
     return { status: 'skipped', reason };
   }
-  if (!identity.chatId) {
+  if (!row.chatId) {
     await recordGivenUp(ctx, item, 'skipped', 'no_chat', options.outbox);
     return { status: 'skipped', reason: 'no_chat' };
   }
-  const sender = senders[identity.channel];
-  if (!sender) throw new MissingSenderError(identity.channel);
-  const target: DeliveryTarget = { channel: identity.channel, chatId: identity.chatId, identityId: identity.id };
-  await options.beforeSend?.(target);
+  const channel = row.channel!;
+  const sender = senders[channel];
+  if (!sender) throw new MissingSenderError(channel);
+  // another worker is sending this very item (a job recovered while its first run goes on)
+  if (key && !row.claimed) return { status: 'busy' };
+  const target: DeliveryTarget = { channel, chatId: row.chatId, identityId: row.id };
+  const release = async (e: unknown) => {
+    if (key) await db.$executeRawUnsafe(RELEASE_SQL, key, String((e as Error)?.message ?? e).slice(0, 1000));
+  };
 
-  if (item.dedupeKey) {
-    const claimed = await db.$queryRawUnsafe<Array<{ status: string }>>(
-      CLAIM_SEND_SQL,
-      item.dedupeKey,
-      item.workspaceId,
-      identity.id,
-      (options.sendingStaleMs ?? 120_000) / 1000,
-    );
-    if (claimed.length === 0) {
-      const status = await ledgerStatus(ctx, item.dedupeKey);
-      if (status && FINAL.includes(status)) return { status: 'duplicate' };
-      // another worker is sending this very item (a job recovered while its first run goes on)
-      return { status: 'busy' };
-    }
+  try {
+    // rate limits: may wait, or throw to postpone the job, which then hands the send back
+    await options.beforeSend?.(target);
+  } catch (e) {
+    await release(e);
+    throw e;
   }
   let externalMessageId: string;
   try {
@@ -123,20 +131,15 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
   } catch (e) {
     if (!(e instanceof PermanentSendError)) {
       // not sent: let the retry take it again at once
-      if (item.dedupeKey) await db.$executeRawUnsafe(RELEASE_SQL, item.dedupeKey, String((e as Error)?.message ?? e).slice(0, 1000));
+      await release(e);
       throw e;
     }
-    await recordPermanentFailure(ctx, item, identity.id, e.reason || e.message, options.outbox);
+    await recordPermanentFailure(ctx, item, row.id, e.reason || e.message, options.outbox);
     return { status: 'failed', reason: e.reason || e.message };
   }
   await options.afterSend?.(target).catch(() => undefined);
   await recordSent(ctx, item, target, externalMessageId);
   return { status: 'sent', externalMessageId, target };
-}
-
-async function ledgerStatus(ctx: CoreContext, dedupeKey: string): Promise<string | null> {
-  const row = await ctx.db.outboundDelivery.findUnique({ where: { dedupeKey }, select: { status: true } });
-  return row?.status ?? null;
 }
 
 export function toOutboundMessage(item: OutboxItem, target: DeliveryTarget): OutboundMessage {
