@@ -51,6 +51,7 @@ export interface ReturningResult {
 }
 
 interface ReturningRow {
+  n: number;
   known: boolean;
   identityId: number | null;
   contactName: string | null;
@@ -63,95 +64,204 @@ interface ReturningRow {
   stored: boolean;
 }
 
+// One statement for a batch of messages (arrays, one element per message, n = position):
 // $1 workspace, $2 channel, $3 externalUserId, $4 chatId, $5 languageCode (null: any),
-// $6 dedupeKey, $7 receivedAt, $8 wall clock now, $9 message external id, $10 text,
-// $11 attachments (json), $12 turn time (conversation.lastMessageAt)
+// $6 dedupeKey, $7 receivedAt, $8 message external id, $9 text, $10 attachments (json),
+// $11 turn time (conversation.lastMessageAt); $12 wall clock now.
+// Conversations are locked in id order before they are touched, so two batches sharing
+// customers never wait on each other in opposite orders.
 const RETURNING_SQL = `
-WITH ident AS (
-  SELECT i.id, i."contactId", i."userId", i."chatId", i."languageCode"
-  FROM "Identity" i
-  WHERE i."workspaceId" = $1 AND i.channel = $2::text::"Channel" AND i."externalId" = $3
+WITH inp AS (
+  SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp(3)[], $8::text[], $9::text[], $10::text[], $11::timestamp(3)[])
+    WITH ORDINALITY AS x(ws, ch, ext_user, chat, lang, dedupe, received, ext_msg, body, att, turn_at, n)
 ),
-c AS (
-  SELECT c.id, c.name FROM "Contact" c JOIN ident ON c.id = ident."contactId"
-  WHERE c."workspaceId" = $1 AND c."mergedIntoId" IS NULL AND c."erasedAt" IS NULL
-    AND ident."userId" IS NULL AND ident."chatId" = $4
-    AND ($5::text IS NULL OR ident."languageCode" IS NOT DISTINCT FROM $5::text)
-),
-conv AS (
-  SELECT v.id FROM "Conversation" v JOIN c ON v."contactId" = c.id
-  WHERE v."workspaceId" = $1 AND v.channel = $2::text::"Channel" AND v.status = 'open'
-  ORDER BY v."lastMessageAt" DESC
-  LIMIT 1
-),
-lead AS (
-  SELECT l.id, l."assigneeId" FROM "Lead" l JOIN c ON l."contactId" = c.id
-  WHERE l.status IN ('new', 'in_progress')
-  ORDER BY l."createdAt" DESC, l.id DESC
-  LIMIT 1
-),
-deal AS (
-  SELECT d.id, d."ownerId" FROM "Deal" d JOIN c ON d."contactId" = c.id
-  WHERE NOT EXISTS (SELECT 1 FROM lead) AND d."workspaceId" = $1 AND d.status = 'open'
-  ORDER BY d.id DESC
-  LIMIT 1
+found AS (
+  SELECT inp.*, i.id AS identity_id, c.id AS contact_id, c.name AS contact_name, conv.id AS conversation_id,
+         lead.id AS lead_id, lead."assigneeId" AS assignee_id, deal.id AS deal_id, deal."ownerId" AS owner_id
+  FROM inp
+  LEFT JOIN "Identity" i ON i."workspaceId" = inp.ws AND i.channel = inp.ch::"Channel" AND i."externalId" = inp.ext_user
+  LEFT JOIN "Contact" c ON c.id = i."contactId" AND c."workspaceId" = inp.ws AND c."mergedIntoId" IS NULL AND c."erasedAt" IS NULL
+    AND i."userId" IS NULL AND i."chatId" = inp.chat AND (inp.lang IS NULL OR i."languageCode" IS NOT DISTINCT FROM inp.lang)
+  LEFT JOIN LATERAL (
+    SELECT v.id FROM "Conversation" v
+    WHERE v."contactId" = c.id AND v."workspaceId" = inp.ws AND v.channel = inp.ch::"Channel" AND v.status = 'open'
+    ORDER BY v."lastMessageAt" DESC LIMIT 1
+  ) conv ON true
+  LEFT JOIN LATERAL (
+    SELECT l.id, l."assigneeId" FROM "Lead" l
+    WHERE l."contactId" = c.id AND l.status IN ('new', 'in_progress')
+    ORDER BY l."createdAt" DESC, l.id DESC LIMIT 1
+  ) lead ON true
+  LEFT JOIN LATERAL (
+    SELECT d.id, d."ownerId" FROM "Deal" d
+    WHERE lead.id IS NULL AND d."contactId" = c.id AND d."workspaceId" = inp.ws AND d.status = 'open'
+    ORDER BY d.id DESC LIMIT 1
+  ) deal ON true
 ),
 ok AS (
-  SELECT ident.id AS "identityId", c.name AS "contactName", conv.id AS "conversationId",
-         lead.id AS "leadId", lead."assigneeId", deal.id AS "dealId", deal."ownerId"
-  FROM ident JOIN c ON true JOIN conv ON true LEFT JOIN lead ON true LEFT JOIN deal ON true
-  WHERE lead.id IS NOT NULL OR deal.id IS NOT NULL
+  SELECT * FROM found
+  WHERE conversation_id IS NOT NULL AND (lead_id IS NOT NULL OR deal_id IS NOT NULL)
 ),
 claim AS (
   INSERT INTO "InboundEvent" ("dedupeKey", source, "receivedAt", "processedAt")
-  SELECT $6, $2::text, $7::timestamp(3), $8::timestamp(3) FROM ok
+  SELECT dedupe, ch, received, $12::timestamp(3) FROM ok ORDER BY dedupe
   ON CONFLICT ("dedupeKey") DO NOTHING
-  RETURNING id
+  RETURNING "dedupeKey"
 ),
 msg AS (
   INSERT INTO "Message" ("workspaceId", "conversationId", direction, channel, "externalId", text, attachments, "createdAt")
-  SELECT $1, ok."conversationId", 'inbound', $2::text::"Channel", $9, $10, $11::jsonb, $7::timestamp(3) FROM ok, claim
+  SELECT ok.ws, ok.conversation_id, 'inbound', ok.ch::"Channel", ok.ext_msg, ok.body, ok.att::jsonb, ok.received
+  FROM ok JOIN claim ON claim."dedupeKey" = ok.dedupe
+  ORDER BY ok.n
   ON CONFLICT ("workspaceId", channel, "externalId") DO NOTHING
-  RETURNING id
+  RETURNING "workspaceId", channel::text AS ch, "externalId"
+),
+stored AS (
+  SELECT ok.* FROM ok JOIN msg ON msg."workspaceId" = ok.ws AND msg.ch = ok.ch AND msg."externalId" = ok.ext_msg
+),
+locked AS (
+  SELECT v.id FROM "Conversation" v WHERE v.id IN (SELECT conversation_id FROM stored) ORDER BY v.id FOR NO KEY UPDATE
 ),
 touch AS (
-  UPDATE "Conversation" v SET "lastMessageAt" = $12::timestamp(3), "identityId" = ok."identityId"
-  FROM ok, msg WHERE v.id = ok."conversationId"
+  UPDATE "Conversation" v SET "lastMessageAt" = t.turn_at, "identityId" = t.identity_id
+  FROM (
+    SELECT DISTINCT ON (stored.conversation_id) stored.conversation_id, stored.identity_id, stored.turn_at
+    FROM stored JOIN locked ON locked.id = stored.conversation_id
+    ORDER BY stored.conversation_id, stored.turn_at DESC, stored.n DESC
+  ) t
+  WHERE v.id = t.conversation_id
 )
-SELECT EXISTS (SELECT 1 FROM ident) AS known, ok.*,
-       EXISTS (SELECT 1 FROM claim) AS claimed, EXISTS (SELECT 1 FROM msg) AS stored
-FROM (SELECT 1) one LEFT JOIN ok ON true`;
+SELECT f.n::int AS n, f.identity_id IS NOT NULL AS known,
+       ok.identity_id AS "identityId", ok.contact_name AS "contactName", ok.conversation_id AS "conversationId",
+       ok.lead_id AS "leadId", ok.assignee_id AS "assigneeId", ok.deal_id AS "dealId", ok.owner_id AS "ownerId",
+       EXISTS (SELECT 1 FROM claim WHERE claim."dedupeKey" = f.dedupe) AS claimed,
+       EXISTS (SELECT 1 FROM stored WHERE stored.n = f.n) AS stored
+FROM found f LEFT JOIN ok ON ok.n = f.n
+ORDER BY f.n`;
 
-/** One statement; see the file comment. */
-export async function forwardReturning(db: DbOrTx, ws: Workspace, m: InboundMessage, now: Date): Promise<ReturningResult> {
+interface ReturningItem {
+  workspaceId: number;
+  m: InboundMessage;
+  now: Date;
+}
+
+/** One statement for several messages; results in input order. */
+async function runReturning(db: DbOrTx, items: ReturningItem[]): Promise<ReturningResult[]> {
   const rows = await db.$queryRawUnsafe<ReturningRow[]>(
     RETURNING_SQL,
-    ws.id,
-    m.channel,
-    m.externalUserId,
-    m.externalChatId,
-    m.languageCode ?? null,
-    m.dedupeKey,
-    new Date(m.receivedAt).toISOString(),
+    items.map((i) => i.workspaceId),
+    items.map((i) => i.m.channel),
+    items.map((i) => i.m.externalUserId),
+    items.map((i) => i.m.externalChatId),
+    items.map((i) => i.m.languageCode ?? null),
+    items.map((i) => i.m.dedupeKey),
+    items.map((i) => new Date(i.m.receivedAt).toISOString()),
+    items.map((i) => messageExternalId(i.m.channel, i.m.externalChatId, i.m.messageExternalId)),
+    items.map((i) => i.m.text),
+    items.map((i) => JSON.stringify(i.m.attachments)),
+    items.map((i) => i.now.toISOString()),
     new Date().toISOString(),
-    messageExternalId(m.channel, m.externalChatId, m.messageExternalId),
-    m.text,
-    JSON.stringify(m.attachments),
-    now.toISOString(),
   );
-  const r = rows[0]!;
-  const handled = r.identityId !== null;
-  return {
-    known: r.known,
-    handled,
-    claimed: handled && r.claimed,
-    stored: handled && r.stored,
-    contactName: r.contactName ?? '',
-    conversationId: r.conversationId ?? 0,
-    leadId: r.leadId,
-    dealId: r.leadId !== null ? null : r.dealId,
-    ownerId: r.leadId !== null ? r.assigneeId : r.ownerId,
-  };
+  if (rows.length !== items.length) throw new Error(`forwardReturning: ${rows.length} rows for ${items.length} messages`);
+  return rows.map((r) => {
+    const handled = r.identityId !== null;
+    return {
+      known: r.known,
+      handled,
+      claimed: handled && r.claimed,
+      stored: handled && r.stored,
+      contactName: r.contactName ?? '',
+      conversationId: r.conversationId ?? 0,
+      leadId: r.leadId,
+      dealId: r.leadId !== null ? null : r.dealId,
+      ownerId: r.leadId !== null ? r.assigneeId : r.ownerId,
+    };
+  });
+}
+
+/**
+ * Group commit for forwardReturning: at most MAX_IN_FLIGHT statements run at once per
+ * client; messages arriving meanwhile wait and go together in the next statement (a
+ * lone message goes at once). One statement is one implicit transaction: a message's
+ * rows are committed when its promise resolves, and a failed batch is retried one
+ * message at a time, so one bad message never fails the others.
+ */
+const MAX_IN_FLIGHT = 2;
+const MAX_BATCH = 64;
+
+interface Pending extends ReturningItem {
+  resolve(r: ReturningResult): void;
+  reject(e: unknown): void;
+}
+
+class ReturningBatcher {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  constructor(private readonly db: DbOrTx) {}
+
+  submit(item: ReturningItem): Promise<ReturningResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
+      const batch = this.take();
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** The next batch: no dedupe key or platform message twice (each must map to one row). */
+  private take(): Pending[] {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    const keys = new Set<string>();
+    for (const p of this.queue) {
+      const k1 = `d:${p.m.dedupeKey}`;
+      const k2 = `m:${p.workspaceId}:${p.m.channel}:${messageExternalId(p.m.channel, p.m.externalChatId, p.m.messageExternalId)}`;
+      if (batch.length >= MAX_BATCH || keys.has(k1) || keys.has(k2)) rest.push(p);
+      else {
+        keys.add(k1).add(k2);
+        batch.push(p);
+      }
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    try {
+      const results = await runReturning(this.db, batch);
+      batch.forEach((p, i) => p.resolve(results[i]!));
+    } catch (e) {
+      if (batch.length === 1) return batch[0]!.reject(e);
+      // the statement rolled back as a whole: each message on its own
+      await Promise.all(
+        batch.map(async (p) => {
+          try {
+            p.resolve((await runReturning(this.db, [p]))[0]!);
+          } catch (err) {
+            p.reject(err);
+          }
+        }),
+      );
+    }
+  }
+}
+
+const batchers = new WeakMap<object, ReturningBatcher>();
+
+/** A returning customer's message in one statement (shared with concurrent ones); see the file comment. */
+export async function forwardReturning(db: DbOrTx, ws: Workspace, m: InboundMessage, now: Date): Promise<ReturningResult> {
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = new ReturningBatcher(db)));
+  return batcher.submit({ workspaceId: ws.id, m, now });
 }
 
 /** The per-customer lock of the customer flow (same key as handleCustomerMessage). */
