@@ -80,6 +80,36 @@ describe('inbound fast paths', () => {
     expect(await f.db.message.count({ where: { conversationId: lead.conversationId! } })).toBe(2);
   });
 
+  it('concurrent returning messages share statements; a message the database refuses fails alone', async () => {
+    const f = await chatFixture('en');
+    const counted = countingDb(f.db);
+    const outbox = new BulkOutbox();
+    const deps: ChatDeps = { ...f.deps, db: counted.db, outbox };
+    const customers = Array.from({ length: 10 }, (_, i) => ({ id: nextId(), name: `Batch ${i}` }));
+    await Promise.all(customers.map((who) => handleInbound(deps, f.msg(who, 'hello'))));
+    outbox.items = [];
+
+    counted.reset();
+    const second = customers.map((who) => f.msg(who, `again from ${who.name}`));
+    await Promise.all(second.map((m) => handleInbound(deps, m)));
+    // 10 messages, at most two statements in flight: the first two go at once, the rest together
+    expect(counted.calls.raw).toBeLessThanOrEqual(4);
+    expect(counted.calls.model).toEqual([]);
+    expect(outbox.items.map((i) => i.text.split('\n').at(-1)).sort()).toEqual(customers.map((c) => `again from ${c.name}`).sort());
+    expect(await f.db.message.count({ where: { workspaceId: f.ws.id } })).toBe(20);
+
+    // a batch with a message Postgres refuses (a NUL character): the others still go through
+    outbox.items = [];
+    const third = customers.slice(0, 6).map((who) => f.msg(who, `third from ${who.name}`));
+    const bad = f.msg(customers[7]!, 'broken \u0000 text');
+    const results = await Promise.allSettled([...third, bad].map((m) => handleInbound(deps, m)));
+    expect(results.map((r) => r.status)).toEqual([...third.map(() => 'fulfilled'), 'rejected']);
+    expect(outbox.items).toHaveLength(6);
+    expect(await f.db.message.count({ where: { workspaceId: f.ws.id } })).toBe(26);
+    // the refused message left no trace: its redelivery is handled afresh once the text is fixed
+    expect(await f.db.inboundEvent.count({ where: { dedupeKey: bad.dedupeKey } })).toBe(0);
+  });
+
   it('a new customer gets the same rows, timeline and audit trail as the ORM flow writes', async () => {
     const f = await chatFixture('ru');
     const who = { id: nextId(), name: 'Пётр Быстров', lang: 'ru' };
