@@ -7,7 +7,8 @@
 //   forward to. It creates no contact, conversation or lead, so it needs no per-customer
 //   lock: anything racing with it that would create one (a first message, a closed lead)
 //   is not this shape, and goes through the locked path. When the shape does not hold,
-//   nothing is written and the caller runs the full customer flow.
+//   nothing is written and the caller runs the full customer flow. Concurrent calls of a
+//   process share statements (group commit, see ReturningBatcher).
 // - captureNewCustomer: inside the caller's transaction, after claimNewCustomerEvent took
 //   the customer's lock and claimed the dedupe key: ONE statement creates contact,
 //   identity, conversation, message and lead (with the round-robin assignee picked before
@@ -16,7 +17,7 @@
 //   exists after all or the assignee is no longer active: the caller then runs the full
 //   customer flow in the same transaction.
 //
-// Both write exactly the rows the ORM path writes; test/integration/chat covers both ways.
+// Both write the rows the ORM flow writes (test/integration/chat/fast-path.test.ts).
 import type { DbOrTx } from '../db.js';
 import type { InboundMessage } from './inbound.js';
 import type { Workspace } from '../../prisma/generated/client.js';

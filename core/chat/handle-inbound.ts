@@ -1,6 +1,8 @@
 // The one entry point of every transport: dedupe, decide who speaks, run the customer flow
 // or the manager assistant in one transaction, then push collected messages to the outbox.
 // Returns the replies for the speaker's own chat (the transport renders and sends them).
+// A returning customer with an open lead or deal, and a brand-new customer's first message,
+// take the raw-SQL fast paths of customer-fast-path.ts (same rows, a few statements).
 import type { InboundMessage } from './inbound.js';
 import type { ChatDeps, Turn } from './turn.js';
 import type { Reply } from './reply.js';
