@@ -1,11 +1,14 @@
 // One worker process of the reminders benchmark: the real startWorkers with a recording
-// sender. Records "taskId,ms" lines: fired-<pid>.csv when a reminder job runs, sent-<pid>.csv
-// when the sender accepts the message (the task id comes from the Done button's data).
+// sender, tuned from the environment exactly as `leadline start` is (DATABASE_POOL_SIZE,
+// DATABASE_STATEMENT_CACHE, OUTBOUND_CONCURRENCY, REMINDER_CONCURRENCY and their defaults).
+// Records "taskId,ms" lines: fired-<pid>.csv when a reminder job runs, sent-<pid>.csv when
+// the sender accepts the message (the task id comes from the Done button's data).
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { createPrisma } from '../connectors/db/client.js';
 import { queueSettings } from '../connectors/queue/connection.js';
-import { startWorkers } from '../connectors/queue/workers.js';
+import { startWorkers, workerTuning } from '../connectors/queue/workers.js';
+import { loadConfig } from '../connectors/config.js';
 import { coreContext } from '../core/context.js';
 import type { OutboundMessage } from '../core/ports.js';
 
@@ -15,7 +18,6 @@ const need = (name: string): string => {
   return v;
 };
 const [DATABASE_URL, REDIS_URL, PREFIX, OUT_DIR] = ['DATABASE_URL', 'REDIS_URL', 'PREFIX', 'OUT_DIR'].map(need) as [string, string, string, string];
-const concurrency = Number(process.env.CONCURRENCY ?? '50');
 const sentFile = path.join(OUT_DIR, `sent-${process.pid}.csv`);
 const firedFile = path.join(OUT_DIR, `fired-${process.pid}.csv`);
 let sent: string[] = [];
@@ -41,15 +43,15 @@ const sender = {
   },
 };
 
-const pool = Number(process.env.POOL ?? '20');
-const db = createPrisma(DATABASE_URL, pool);
+const config = loadConfig({ ...process.env, DATABASE_URL, REDIS_URL });
+const db = createPrisma(DATABASE_URL, config.DATABASE_POOL_SIZE, { statementCache: config.DATABASE_STATEMENT_CACHE });
 const workers = await startWorkers({
   ctx: coreContext(db),
   settings: queueSettings(REDIS_URL, PREFIX),
   senders: { console: sender },
   reconcile: false,
-  warmConnections: pool,
-  concurrency: { reminders: concurrency, outbound: concurrency },
+  warmConnections: config.DATABASE_POOL_SIZE,
+  concurrency: workerTuning(config).concurrency,
   onReminder: (data, outcome, firedAt) => {
     if (outcome.status !== 'stale') fired.push(`${data.taskId},${firedAt}\n`);
   },

@@ -4,8 +4,10 @@
 // exactly-once count, beside a baseline measured in the same run: plain in-process
 // setTimeout timers for the same due times (no durability, no I/O).
 // Settings (env): BENCH_REMINDERS (100000), BENCH_WINDOW_S (240), BENCH_LEAD_S (30),
-// BENCH_WORKERS (2), BENCH_USERS (1000), BENCH_NODE_ARGS (flags for the worker processes), DATABASE_URL (server; the bench uses database
-// leadline_bench, recreated each run), REDIS_URL.
+// BENCH_WORKERS (2), BENCH_USERS (1000), BENCH_NODE_ARGS (flags for the worker processes),
+// DATABASE_URL (server; the bench uses database leadline_bench, recreated each run), REDIS_URL.
+// The worker processes take the product's settings and defaults: DATABASE_POOL_SIZE,
+// DATABASE_STATEMENT_CACHE, OUTBOUND_CONCURRENCY, REMINDER_CONCURRENCY.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { migrate } from '../connectors/db/migrate.js';
 import { quoteIdent, withDatabase } from '../connectors/db/database-url.js';
 import { queueSettings } from '../connectors/queue/connection.js';
 import { createScheduler } from '../connectors/queue/workers.js';
+import { loadConfig } from '../connectors/config.js';
 
 const N = Number(process.env.BENCH_REMINDERS ?? 100_000);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_S ?? 240) * 1000;
@@ -82,7 +85,12 @@ function countLines(dir: string, kind: string): number {
 }
 
 async function main() {
+  const tuning = loadConfig();
   log(`bench:reminders — ${N} reminders due over ${WINDOW_MS / 1000} s, ${WORKERS} worker processes, ${USERS} users`);
+  log(
+    `each worker: REMINDER_CONCURRENCY ${tuning.REMINDER_CONCURRENCY}, OUTBOUND_CONCURRENCY ${tuning.OUTBOUND_CONCURRENCY}, ` +
+      `DATABASE_POOL_SIZE ${tuning.DATABASE_POOL_SIZE}, DATABASE_STATEMENT_CACHE ${tuning.DATABASE_STATEMENT_CACHE ? 'on' : 'off'}`,
+  );
   const url = await recreateDatabase('leadline_bench');
   const db = createPrisma(url, 10);
   const prefix = `bench-${randomUUID().slice(0, 8)}`;

@@ -77,9 +77,9 @@ export const configSchema = z
     IMAP_POLL_INTERVAL_MS: positiveInt.default(30_000),
 
     /** parallel sends per worker process (outbound queue) */
-    OUTBOUND_CONCURRENCY: positiveInt.default(20),
+    OUTBOUND_CONCURRENCY: positiveInt.default(50),
     /** parallel reminder jobs per worker process */
-    REMINDER_CONCURRENCY: positiveInt.default(20),
+    REMINDER_CONCURRENCY: positiveInt.default(50),
     /** at start-up, overdue undelivered reminders up to this many hours old are still sent */
     REMINDER_CATCHUP_HOURS: positiveInt.default(168),
 

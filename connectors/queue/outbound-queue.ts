@@ -204,7 +204,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): { worker: W
   const worker = new Worker<OutboundJobData, DeliveryOutcome>(OUTBOUND_QUEUE, processJob, {
     connection: options.settings.connection,
     prefix: options.settings.prefix,
-    concurrency: options.concurrency ?? 20,
+    concurrency: options.concurrency ?? 50,
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
   });

@@ -51,7 +51,7 @@ export function startReminderWorker(options: TimedWorkerOptions): Worker<Reminde
     {
       connection: options.settings.connection,
       prefix: options.settings.prefix,
-      concurrency: options.concurrency ?? 20,
+      concurrency: options.concurrency ?? 50,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 30_000,
     },

@@ -33,7 +33,7 @@ export interface StartWorkersOptions {
   settings: QueueSettings;
   senders: ChannelSenders;
   logger?: Logger;
-  /** defaults: outbound 20, reminders 20, SLA 5 */
+  /** defaults: outbound 50, reminders 50, SLA 5 (OUTBOUND_CONCURRENCY, REMINDER_CONCURRENCY) */
   concurrency?: { outbound?: number; reminders?: number; sla?: number };
   limits?: ChannelLimits;
   outboundJobs?: OutboundJobOptions;
