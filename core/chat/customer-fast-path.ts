@@ -104,8 +104,14 @@ ok AS (
   WHERE conversation_id IS NOT NULL AND (lead_id IS NOT NULL OR deal_id IS NOT NULL)
 ),
 claim AS (
-  INSERT INTO "InboundEvent" ("dedupeKey", source, "receivedAt", "processedAt")
-  SELECT dedupe, ch, received, $12::timestamp(3) FROM ok ORDER BY dedupe
+  -- pendingOutbox {"forward": true}: this event's forward is derived again if its job is
+  -- redelivered (a worker died before queueing it); not for a platform message already stored
+  INSERT INTO "InboundEvent" ("dedupeKey", source, "receivedAt", "processedAt", "pendingOutbox")
+  SELECT dedupe, ch, received, $12::timestamp(3),
+         CASE WHEN EXISTS (
+           SELECT 1 FROM "Message" mm WHERE mm."workspaceId" = ok.ws AND mm.channel = ok.ch::"Channel" AND mm."externalId" = ok.ext_msg
+         ) THEN NULL ELSE '{"forward": true}'::jsonb END
+  FROM ok ORDER BY dedupe
   ON CONFLICT ("dedupeKey") DO NOTHING
   RETURNING "dedupeKey"
 ),

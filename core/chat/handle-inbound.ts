@@ -48,11 +48,41 @@ async function claimEvent(db: DbOrTx, m: InboundMessage): Promise<boolean> {
   return count === 1;
 }
 
+/** The items of a handled message with their dedupe keys (stable across a redelivery). */
+function keyed(message: InboundMessage, out: OutboxItem[]): OutboxItem[] {
+  return out.map((item, i) => ({ ...item, dedupeKey: item.dedupeKey ?? `${message.dedupeKey}#${i}` }));
+}
+
 /** Pushes a handled message's items: one call (one queue round trip) when the outbox takes many. */
-async function enqueueAll(deps: ChatDeps, message: InboundMessage, out: OutboxItem[]): Promise<void> {
-  const items = out.map((item, i) => ({ ...item, dedupeKey: item.dedupeKey ?? `${message.dedupeKey}#${i}` }));
+async function enqueueAll(deps: ChatDeps, items: OutboxItem[]): Promise<void> {
   if (items.length > 1 && deps.outbox.enqueueMany) return deps.outbox.enqueueMany(items);
   for (const item of items) await deps.outbox.enqueue(item);
+}
+
+// A turn's outbox items are written to its InboundEvent in the turn's transaction and cleared
+// once they are on the queue; a worker that dies in between leaves them for the redelivered job.
+const STORE_PENDING_SQL = `UPDATE "InboundEvent" SET "pendingOutbox" = $2::jsonb WHERE "dedupeKey" = $1`;
+const CLEAR_PENDING_SQL = `UPDATE "InboundEvent" SET "pendingOutbox" = NULL WHERE "dedupeKey" = $1 AND jsonb_typeof("pendingOutbox") = 'array'`;
+const LOAD_PENDING_SQL = `SELECT "pendingOutbox" AS pending FROM "InboundEvent" WHERE "dedupeKey" = $1`;
+
+/**
+ * A redelivered event (its dedupe key was claimed before): queue what its first handling
+ * left behind. Dedupe keys make this a no-op for items that did get out. `forward` derives a
+ * returning customer's forward again (the one-statement path stores only a marker).
+ */
+async function requeuePending(deps: ChatDeps, message: InboundMessage, forward?: () => Promise<OutboxItem | null>): Promise<void> {
+  const [row] = await deps.db.$queryRawUnsafe<Array<{ pending: unknown }>>(LOAD_PENDING_SQL, message.dedupeKey);
+  const pending = row?.pending;
+  let items: OutboxItem[] = [];
+  if (Array.isArray(pending)) items = pending as OutboxItem[];
+  else if (forward && pending && typeof pending === 'object' && (pending as { forward?: unknown }).forward === true) {
+    const item = await forward();
+    if (item) items = [item];
+  }
+  if (items.length === 0) return;
+  deps.logger?.warn({ dedupeKey: message.dedupeKey, items: items.length }, 'redelivered message: queueing what its first handling left behind');
+  await enqueueAll(deps, items);
+  if (Array.isArray(pending)) await deps.db.$executeRawUnsafe(CLEAR_PENDING_SQL, message.dedupeKey);
 }
 
 export async function handleInbound(deps: ChatDeps, message: InboundMessage): Promise<Reply[]> {
@@ -71,11 +101,18 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
   if (fast) {
     const r = await forwardReturning(deps.db, workspace, message, now);
     if (r.handled) {
-      if (!r.claimed || !r.stored || r.ownerId === null) return [];
-      const to = await cachedRecipient(deps.db, deps.db, r.ownerId);
-      if (!to?.identityId) return [];
-      const item = forwardItem({ ...to, identityId: to.identityId }, message, r.contactName, r.conversationId, r.leadId ?? undefined, r.dealId ?? undefined);
-      await enqueueAll(deps, message, [{ workspaceId: workspace.id, ...item }]);
+      const forward = async (): Promise<OutboxItem | null> => {
+        if (r.ownerId === null) return null;
+        const to = await cachedRecipient(deps.db, deps.db, r.ownerId);
+        if (!to?.identityId) return null;
+        const item = forwardItem({ ...to, identityId: to.identityId }, message, r.contactName, r.conversationId, r.leadId ?? undefined, r.dealId ?? undefined);
+        return { workspaceId: workspace.id, ...item };
+      };
+      if (!r.claimed) await requeuePending(deps, message, forward);
+      else if (r.stored) {
+        const item = await forward();
+        if (item) await enqueueAll(deps, keyed(message, [item]));
+      }
       return [];
     }
     // no identity at all: a brand-new customer (saves the speaker lookup)
@@ -91,6 +128,31 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
   const preAssignee = firstContact ? await pickAssigneeFast(coreContext(deps.db, { clock: deps.clock }), workspace.id) : null;
   const speaker = early;
 
+  /** The turn in its transaction; null when the event was handled before. */
+  const runTurn = async (turn: Turn): Promise<Reply[] | null> => {
+    const tx = turn.ctx.db;
+    // a brand-new customer with an assignee: lock + dedupe, then one statement for
+    // contact, conversation, message and lead (the full flow when that shape fails)
+    if (fast && firstContact && preAssignee) {
+      if (!(await claimNewCustomerEvent(tx, workspace.id, message))) return null;
+      return (await captureFirstMessage(turn, preAssignee.id)) ?? handleCustomerMessage(turn, null);
+    }
+    if (!(await claimEvent(tx, message))) return null;
+    // read just before the transaction; a customer's own later messages are serialized by
+    // the customer flow's lock, and membership does not change within a message's handling
+    if (speaker.kind === 'member') {
+      isMember = true;
+      locale = speaker.actor.locale;
+      return handleMemberMessage(turn, speaker);
+    }
+    // not a team member: the only command reachable is linking with an invite code
+    const text = message.text.trim();
+    if (!message.callbackData && START_WITH_CODE.test(text)) return handleInviteStart(turn, speaker.identity);
+    if (message.callbackData) return [reply(t(locale, 'chat.customer.button_ignored'))];
+    if (/^\/start(@\w+)?$/i.test(text) && message.attachments.length === 0) return [reply(t(locale, 'chat.customer.welcome'))];
+    return handleCustomerMessage(turn, speaker.identity);
+  };
+
   let replies: Reply[] | null;
   try {
     replies = await deps.db.$transaction(async (tx) => {
@@ -104,26 +166,9 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
         preAssigneeId: preAssignee?.id,
       };
       out = turn.out;
-      // a brand-new customer with an assignee: lock + dedupe, then one statement for
-      // contact, conversation, message and lead (the full flow when that shape fails)
-      if (fast && firstContact && preAssignee) {
-        if (!(await claimNewCustomerEvent(tx, workspace.id, message))) return null;
-        return (await captureFirstMessage(turn, preAssignee.id)) ?? handleCustomerMessage(turn, null);
-      }
-      if (!(await claimEvent(tx, message))) return null;
-      // read just before the transaction; a customer's own later messages are serialized by
-      // the customer flow's lock, and membership does not change within a message's handling
-      if (speaker.kind === 'member') {
-        isMember = true;
-        locale = speaker.actor.locale;
-        return handleMemberMessage(turn, speaker);
-      }
-      // not a team member: the only command reachable is linking with an invite code
-      const text = message.text.trim();
-      if (!message.callbackData && START_WITH_CODE.test(text)) return handleInviteStart(turn, speaker.identity);
-      if (message.callbackData) return [reply(t(locale, 'chat.customer.button_ignored'))];
-      if (/^\/start(@\w+)?$/i.test(text) && message.attachments.length === 0) return [reply(t(locale, 'chat.customer.welcome'))];
-      return handleCustomerMessage(turn, speaker.identity);
+      const result = await runTurn(turn);
+      if (result !== null && turn.out.length > 0) await tx.$executeRawUnsafe(STORE_PENDING_SQL, message.dedupeKey, JSON.stringify(keyed(message, turn.out)));
+      return result;
     }, TX_OPTIONS);
   } catch (e) {
     if (!isDomainError(e)) throw e;
@@ -133,7 +178,13 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
     deps.logger?.info({ dedupeKey: message.dedupeKey, key: e.key }, 'inbound refused');
     return isMember ? [reply(t(locale, 'chat.error', { detail: describeError(e, locale) }))] : [];
   }
-  if (replies === null) return [];
-  await enqueueAll(deps, message, out);
+  if (replies === null) {
+    await requeuePending(deps, message);
+    return [];
+  }
+  if (out.length > 0) {
+    await enqueueAll(deps, keyed(message, out));
+    await deps.db.$executeRawUnsafe(CLEAR_PENDING_SQL, message.dedupeKey);
+  }
   return replies;
 }

@@ -62,9 +62,10 @@ describe('inbound fast paths', () => {
     const who = { id: nextId(), name: 'Olga Fast' };
     counted.reset();
     await handleInbound(deps, f.msg(who, 'I need a quote'));
-    // forwardReturning (miss) + the round-robin pick + lock/claim + the insert statement
+    // forwardReturning (miss) + the round-robin pick + lock/claim + the insert statement, and
+    // the turn's outbox items kept on its InboundEvent until they are queued (store + clear)
     expect(counted.calls.model).toEqual([]);
-    expect(counted.calls.raw).toBe(4);
+    expect(counted.calls.raw).toBe(6);
     expect(counted.calls.tx).toBe(1);
     expect(outbox.calls).toBe(1); // ack + notification in one enqueueMany
     expect(outbox.items.map((i) => i.dedupeKey?.split(':')[0])).toEqual(['ack', 'notify']);
@@ -161,11 +162,17 @@ describe('inbound fast paths', () => {
     const contact = await f.db.contact.findFirstOrThrow({ where: { workspaceId: f.ws.id, name: 'Repeat' } });
     expect(await f.db.message.count({ where: { conversation: { contactId: contact.id } } })).toBe(2);
     expect(await f.db.inboundEvent.count({ where: { dedupeKey: { in: [second.dedupeKey, `${second.dedupeKey}-other`] } } })).toBe(2);
+    // one forward: a redelivery offers it again under the same dedupe key (in case the first
+    // handling died before queueing it), which the outbound queue and its ledger turn into a no-op
     const pushed = f.outbox.take();
-    expect(pushed).toHaveLength(1); // one forward
+    const forwardKey = `forward:${second.dedupeKey}`;
+    expect(new Set(pushed.map((i) => i.dedupeKey))).toEqual(new Set([forwardKey]));
     expect(pushed[0]!.text).toContain('second');
-    // and once more, after the fact
+    // and once more, after the fact: nothing new
     expect(await f.send(second)).toEqual([]);
+    expect(f.outbox.take().map((i) => i.dedupeKey)).toEqual([forwardKey]);
+    // the other key stored no message, so it never forwards
+    expect(await f.send({ ...second, dedupeKey: `${second.dedupeKey}-other` })).toEqual([]);
     expect(f.outbox.take()).toEqual([]);
   });
 
