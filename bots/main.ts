@@ -26,6 +26,7 @@ import { startPolling, type Poller } from './telegram/telegram-polling.js';
 import { botIdFromToken } from './telegram/telegram-update.js';
 import { digestHook } from './digest-hook.js';
 import { startDigests } from '../connectors/queue/digest-worker.js';
+import { createDigestQueue, startDigestScheduling } from '../connectors/queue/digest-scheduler.js';
 import { createLlm } from '../connectors/llm/create-llm.js';
 import { BullMQAiJobs } from '../connectors/queue/ai-queue.js';
 import { startSlackWeb, slackHomeRefresher } from './slack/slack-runtime.js';
@@ -85,6 +86,15 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         logger,
         ...workerTuning(config),
         warmConnections: config.DATABASE_POOL_SIZE,
+        // the digest schedulers live in Redis too: re-create them from Postgres
+        onRedisLoss: async () => {
+          const queue = createDigestQueue(settings);
+          try {
+            await startDigestScheduling(db, queue);
+          } finally {
+            await queue.close();
+          }
+        },
       });
       stops.push(() => workers!.close());
       const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });

@@ -82,6 +82,8 @@ export const configSchema = z
     REMINDER_CONCURRENCY: positiveInt.default(50),
     /** at start-up, overdue undelivered reminders up to this many hours old are still sent */
     REMINDER_CATCHUP_HOURS: positiveInt.default(168),
+    /** how often workers check that Redis still has its data (else they reconcile with Postgres); 0 = start-up only */
+    REDIS_LOSS_CHECK_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds' }).int().min(0).default(60),
 
     /** a TTF/OTF with Latin and Cyrillic for digest charts; default: DejaVu Sans from the system */
     CHART_FONT_FILE: optionalString,

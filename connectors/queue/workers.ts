@@ -19,6 +19,7 @@ import { BullMQScheduler, redisUrlOf } from './reminder-scheduler.js';
 import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
 import { startAiWorker } from './ai-queue.js';
 import { warmPool } from '../db/client.js';
+import { watchRedisLoss, type RedisLossWatch } from './redis-loss-watch.js';
 
 export function createScheduler(settings: QueueSettings): BullMQScheduler {
   return new BullMQScheduler(settings);
@@ -49,15 +50,25 @@ export interface StartWorkersOptions {
   /** reconcile only these workspaces (sharded deployments; tests on a shared database) */
   reconcileWorkspaceIds?: number[];
   onReminder?: (data: ReminderJobData, outcome: FireOutcome, firedAt: number) => void;
+  /** called after a reconciliation that followed a loss of Redis data (tests, metrics) */
+  onReconciled?: (report: { reminders: ReconcileReport; slaChecks: number }) => void;
   /** Postgres connections to open before the workers start (normally the pool size) */
   warmConnections?: number;
+  /**
+   * How often to check whether Redis lost its data, and if so reconcile again (default 60 s;
+   * 0 = only at start-up). Off when `reconcile` is false.
+   */
+  redisLossCheckMs?: number;
+  /** also run after such a loss (e.g. re-creating the digest schedulers) */
+  onRedisLoss?: () => Promise<void>;
 }
 
 /** The StartWorkersOptions tuning taken from the environment (connectors/config.ts). */
-export function workerTuning(config: { OUTBOUND_CONCURRENCY: number; REMINDER_CONCURRENCY: number; REMINDER_CATCHUP_HOURS: number }) {
+export function workerTuning(config: { OUTBOUND_CONCURRENCY: number; REMINDER_CONCURRENCY: number; REMINDER_CATCHUP_HOURS: number; REDIS_LOSS_CHECK_SECONDS: number }) {
   return {
     concurrency: { outbound: config.OUTBOUND_CONCURRENCY, reminders: config.REMINDER_CONCURRENCY },
     reminderCatchUpMs: config.REMINDER_CATCHUP_HOURS * 3600 * 1000,
+    redisLossCheckMs: config.REDIS_LOSS_CHECK_SECONDS * 1000,
   } satisfies Partial<StartWorkersOptions>;
 }
 
@@ -109,10 +120,30 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const ai = startAiWorker({ ctx, settings, outbox, logger });
 
   const startup: RunningWorkers['startup'] = { redisPolicy };
+  const reconcile = async () => {
+    const reminders = await reconcileReminders(ctx, scheduler, new Date(), { catchUpMs: options.reminderCatchUpMs, workspaceIds: options.reconcileWorkspaceIds });
+    const slaChecks = await reconcileSlaChecks(ctx, scheduler, { workspaceIds: options.reconcileWorkspaceIds });
+    logger?.info({ reminders, slaChecks }, 'reminders and SLA checks reconciled with the database');
+    return { reminders, slaChecks };
+  };
+  let lossWatch: RedisLossWatch | undefined;
   if (options.reconcile !== false) {
-    startup.reminders = await reconcileReminders(ctx, scheduler, new Date(), { catchUpMs: options.reminderCatchUpMs, workspaceIds: options.reconcileWorkspaceIds });
-    startup.slaChecks = await reconcileSlaChecks(ctx, scheduler, { workspaceIds: options.reconcileWorkspaceIds });
-    logger?.info({ reminders: startup.reminders, slaChecks: startup.slaChecks }, 'reminders and SLA checks reconciled with the database');
+    Object.assign(startup, await reconcile());
+    const every = options.redisLossCheckMs ?? 60_000;
+    if (every > 0) {
+      lossWatch = watchRedisLoss({
+        redisUrl,
+        key: `${settings.prefix}:reconciled`,
+        intervalMs: every,
+        logger,
+        onLoss: async () => {
+          const report = await reconcile();
+          await options.onRedisLoss?.();
+          options.onReconciled?.(report);
+        },
+      });
+      await lossWatch.mark();
+    }
   }
 
   return {
@@ -120,6 +151,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     outbox,
     startup,
     async close() {
+      await lossWatch?.close();
       await Promise.all([reminders.close(), sla.close(), outbound.close(), ai.close()]);
       await Promise.all([scheduler.close(), outbox.close()]);
     },

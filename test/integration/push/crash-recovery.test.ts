@@ -1,6 +1,7 @@
 // Exactly once under failure: two worker processes with one SIGKILLed in the middle of a
 // send; a claim left without its message (crash between claim and enqueue); Redis FLUSHALL
-// followed by a restart that reconciles with Postgres.
+// followed by a restart that reconciles with Postgres, and FLUSHALL while workers run (their
+// periodic loss check reconciles without a restart).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -148,6 +149,49 @@ describe('crash recovery', () => {
       expect(count('Missed')).toBe(2);
     } finally {
       await running.close();
+    }
+  }, 60_000);
+  it('Redis FLUSHALL while two workers run: one of them notices within the check interval and reconciles, nothing lost or repeated', async () => {
+    const prefix = `loss-${randomUUID().slice(0, 8)}`;
+    const settings = queueSettings(redis.url, prefix);
+    const sender = new RecordingSender();
+    const ctx = coreContext(db);
+    const made = await pushWorkspace(db, [{ name: 'Lida' }]);
+    member = made.members[0]!;
+    workspaceId = made.workspace.id;
+    const reconciled: number[] = [];
+    const start = () =>
+      startWorkers({
+        ctx,
+        settings,
+        senders: { console: sender },
+        reconcileWorkspaceIds: [workspaceId],
+        redisLossCheckMs: 200,
+        onReconciled: (r) => reconciled.push(r.reminders.upcoming + r.reminders.overdue),
+      });
+    const [a, b] = [await start(), await start()];
+    try {
+      const now = Date.now();
+      const upcoming = await tasksDue(3, (i) => new Date(now + 2500 + i * 100), 'Survives the flush');
+      for (const id of upcoming) await a.scheduler.scheduleReminder(id, (await db.task.findUniqueOrThrow({ where: { id } })).dueAt);
+      // their jobs went with the flush (written to Postgres only, as if Redis lost them)
+      await tasksDue(2, () => new Date(now - 1000), 'Due during the gap');
+      await sleep(300);
+      const flusher = new Redis(redis.url);
+      await flusher.flushall();
+      flusher.disconnect();
+
+      const count = (title: string) => sender.sent.filter((m) => m.text.includes(title)).length;
+      await waitFor(() => reconciled.length >= 1, 5000);
+      await waitFor(() => count('Due during the gap') === 2 && count('Survives the flush') === 3, 10_000);
+      await sleep(700);
+      expect(reconciled).toEqual([5]); // one process reconciled, once
+      expect(count('Survives the flush')).toBe(3);
+      expect(count('Due during the gap')).toBe(2);
+      expect(Math.min(...sender.sent.filter((m) => m.text.includes('Survives the flush')).map((m) => m.at))).toBeGreaterThanOrEqual(now + 2500);
+    } finally {
+      await a.close();
+      await b.close();
     }
   }, 60_000);
 });
