@@ -90,6 +90,7 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
   const workspace = await workspaceOf(deps, workspaceId);
   if (!workspace) throw new Error(`inbound message for unknown workspace ${workspaceId}`);
   const now = deps.clock.now();
+  /** the turn's outbox items with their dedupe keys, as kept on its InboundEvent */
   let out: OutboxItem[] = [];
   let locale = resolveLocale(message.languageCode, workspace.locale);
   let isMember = false;
@@ -165,9 +166,9 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
         out: [],
         preAssigneeId: preAssignee?.id,
       };
-      out = turn.out;
       const result = await runTurn(turn);
-      if (result !== null && turn.out.length > 0) await tx.$executeRawUnsafe(STORE_PENDING_SQL, message.dedupeKey, JSON.stringify(keyed(message, turn.out)));
+      out = keyed(message, turn.out);
+      if (result !== null && out.length > 0) await tx.$executeRawUnsafe(STORE_PENDING_SQL, message.dedupeKey, JSON.stringify(out));
       return result;
     }, TX_OPTIONS);
   } catch (e) {
@@ -183,7 +184,7 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
     return [];
   }
   if (out.length > 0) {
-    await enqueueAll(deps, keyed(message, out));
+    await enqueueAll(deps, out);
     await deps.db.$executeRawUnsafe(CLEAR_PENDING_SQL, message.dedupeKey);
   }
   return replies;
