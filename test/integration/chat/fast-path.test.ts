@@ -35,6 +35,18 @@ function countingDb(db: Db) {
   return { db: wrap(db) as Db, calls, reset: () => ((calls.raw = 0), (calls.tx = 0), (calls.model = [])) };
 }
 
+/** `count` more managers of the fixture's workspace, each linked on Telegram. */
+async function linkedManagers(f: ChatFixture, count: number, name: string) {
+  const users = [];
+  for (let i = 0; i < count; i++) {
+    const user = await f.db.user.create({ data: { workspaceId: f.ws.id, name: `${name} ${i}`, role: 'manager' } });
+    const tg = nextId();
+    await f.db.identity.create({ data: { workspaceId: f.ws.id, channel: 'telegram', externalId: tg, chatId: tg, userId: user.id } });
+    users.push(user);
+  }
+  return users;
+}
+
 class BulkOutbox implements Outbox {
   items: OutboxItem[] = [];
   calls = 0;
@@ -213,13 +225,7 @@ describe('two chat worker processes on one queue', () => {
 
   it('a burst with several messages per customer: one contact, conversation and lead each, every message once, leads spread', async () => {
     const f = await chatFixture('en');
-    const managers = [f.manager];
-    for (let i = 0; i < 3; i++) {
-      const user = await f.db.user.create({ data: { workspaceId: f.ws.id, name: `Manager ${i}`, role: 'manager' } });
-      const tg = nextId();
-      await f.db.identity.create({ data: { workspaceId: f.ws.id, channel: 'telegram', externalId: tg, chatId: tg, userId: user.id } });
-      managers.push(user);
-    }
+    const managers = [f.manager, ...(await linkedManagers(f, 3, 'Manager'))];
     const settings = queueSettings(inject('redisUrl'), `test-fast-${randomUUID().slice(0, 8)}`);
     const inbound = new InboundQueue(settings);
     stops.push(() => inbound.close());
@@ -275,13 +281,7 @@ describe('two chat worker processes on one queue', () => {
 
   it('round robin stays even across two processes for one message per new customer', async () => {
     const f = await chatFixture('en');
-    const managers = [f.manager];
-    for (let i = 0; i < 3; i++) {
-      const user = await f.db.user.create({ data: { workspaceId: f.ws.id, name: `RR ${i}`, role: 'manager' } });
-      const tg = nextId();
-      await f.db.identity.create({ data: { workspaceId: f.ws.id, channel: 'telegram', externalId: tg, chatId: tg, userId: user.id } });
-      managers.push(user);
-    }
+    const managers = [f.manager, ...(await linkedManagers(f, 3, 'RR'))];
     const dbs = [createPrisma(inject('databaseUrl'), 4), createPrisma(inject('databaseUrl'), 4)];
     stops.push(() => Promise.all(dbs.map((d) => d.$disconnect())));
     const outbox = new BulkOutbox();
