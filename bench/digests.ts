@@ -169,8 +169,12 @@ async function main() {
     console.log(`queries   ${run.stats.batches} batched queries answered ${run.stats.requests} per-user requests`);
     console.log(`baseline  bare task query per user:         ${s(bareMs)}  (${Math.round(users.length / (bareMs / 1000))} users/s)`);
     console.log(`baseline  ${heads.length} team digests without cache:     ${s(uncachedHeadsMs)}  (${(uncachedHeadsMs / heads.length).toFixed(1)} ms each)`);
-    console.log(`digests   ${digests} composed + rendered (${users.length} today, ${digests - users.length} team): ${s(totalMs)}  (${Math.round(digests / (totalMs / 1000))} digests/s)`);
-    console.log(`charts    ${charts} PNG for heads (avg ${charts ? Math.round(pngBytes / charts / 1024) : 0} KB; one drawing per workspace, period, zone and language): ${s(chartMs)} waited in total`);
+    console.log(
+      `digests   ${digests} composed + rendered (${users.length} today, ${digests - users.length} team): ${s(totalMs)}  (${Math.round(digests / (totalMs / 1000))} digests/s)`,
+    );
+    console.log(
+      `charts    ${charts} PNG for heads (avg ${charts ? Math.round(pngBytes / charts / 1024) : 0} KB; one drawing per workspace, period, zone and language): ${s(chartMs)} waited in total`,
+    );
     console.log(`goal      all ${users.length} users in < 60 s: ${totalMs < 60_000 ? 'MET' : 'NOT MET'} (${s(totalMs)}; sending excluded)`);
   } finally {
     await db.$disconnect();

@@ -36,9 +36,7 @@ function corpus(count: number, run: string): Buffer[] {
   return Array.from({ length: count }, (_, i) => {
     const raw = fixtures[i % fixtures.length]!;
     // a distinct message from a distinct customer each time
-    const text = raw
-      .replace(/^Message-ID: <[^>]*>/im, `Message-ID: <bench-${run}-${i}@bench.example>`)
-      .replace(/^(From:.*<)([^@>]+)@/im, `$1$2+${run}${i}@`);
+    const text = raw.replace(/^Message-ID: <[^>]*>/im, `Message-ID: <bench-${run}-${i}@bench.example>`).replace(/^(From:.*<)([^@>]+)@/im, `$1$2+${run}${i}@`);
     return Buffer.from(text, 'latin1');
   });
 }
@@ -64,7 +62,14 @@ async function main() {
   const ws = await ensureWorkspace(db, `bench-email-${run}`, { timezone: 'UTC', locale: 'en' });
   const mailbox = await db.mailbox.create({
     // uidValidity 0: read what is already in the folder
-    data: { workspaceId: ws.id, name: 'bench', uidValidity: 0n, imapUrl: dovecot.imapUrl, smtpUrl: 'smtp://x:y@127.0.0.1:9', fromAddress: 'Sales <sales@leadline.test>' },
+    data: {
+      workspaceId: ws.id,
+      name: 'bench',
+      uidValidity: 0n,
+      imapUrl: dovecot.imapUrl,
+      smtpUrl: 'smtp://x:y@127.0.0.1:9',
+      fromAddress: 'Sales <sales@leadline.test>',
+    },
   });
   const cache = new IntakeCache();
   const kinds: Record<string, number> = {};
@@ -78,7 +83,11 @@ async function main() {
     batchSize: 200,
     concurrency: Number(process.env.BENCH_CONCURRENCY ?? 4),
     handle: async (m) => {
-      const r = await ingestRawEmail({ db, limits, deliver: (msg) => inbound.enqueue(msg), cache }, { workspaceId: ws.id, mailboxId: mailbox.id, dedupeKey: dedupeKeyFor(m) }, m.source);
+      const r = await ingestRawEmail(
+        { db, limits, deliver: (msg) => inbound.enqueue(msg), cache },
+        { workspaceId: ws.id, mailboxId: mailbox.id, dedupeKey: dedupeKeyFor(m) },
+        m.source,
+      );
       kinds[r.email.kind] = (kinds[r.email.kind] ?? 0) + 1;
       if (++processed === COUNT) done();
     },
@@ -97,10 +106,16 @@ async function main() {
   await watcher.stop();
 
   const rate = (n: number, s: number) => `${(n / s).toFixed(0)} messages/s`;
-  console.log(`bench:email — ${COUNT} messages (${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ')})`);
+  console.log(
+    `bench:email — ${COUNT} messages (${Object.entries(kinds)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')})`,
+  );
   console.log(`  baseline, parse only (mailparser, in process):      ${rate(COUNT, parseSeconds)} (${parseSeconds.toFixed(2)} s)`);
   console.log(`  appended over IMAP first (not counted):              ${appendSeconds.toFixed(2)} s`);
-  console.log(`  Dovecot -> watcher -> intake -> queue/records:       ${rate(COUNT, totalSeconds)} (${totalSeconds.toFixed(2)} s from watcher start to the last message processed; goal >= 200/s)`);
+  console.log(
+    `  Dovecot -> watcher -> intake -> queue/records:       ${rate(COUNT, totalSeconds)} (${totalSeconds.toFixed(2)} s from watcher start to the last message processed; goal >= 200/s)`,
+  );
 
   await inbound.queue.obliterate({ force: true });
   await inbound.close();

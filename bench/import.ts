@@ -58,14 +58,30 @@ function generate(rows: number) {
       duplicates++;
       const p = people[(n * 7919) % people.length]!;
       if (n % 2) lines.push(['', p.email.toUpperCase(), '', '', 'Buyer', 'seen again'].map(csvCell).join(','));
-      else lines.push([`${FIRST[n % FIRST.length]} dup`, '', `8 (916) ${String(p.phone).slice(0, 3)}-${String(p.phone).slice(3, 5)}-${String(p.phone).slice(5)}`, '', '', ''].map(csvCell).join(','));
+      else
+        lines.push(
+          [
+            `${FIRST[n % FIRST.length]} dup`,
+            '',
+            `8 (916) ${String(p.phone).slice(0, 3)}-${String(p.phone).slice(3, 5)}-${String(p.phone).slice(5)}`,
+            '',
+            '',
+            '',
+          ]
+            .map(csvCell)
+            .join(','),
+        );
       continue;
     }
     const phone = 1_000_000 + n; // +7 916 1xxxxxx
     const email = `person${n}@bench.test`;
     people.push({ email, phone });
     const name = `${FIRST[n % FIRST.length]} ${LAST[(n >> 3) % LAST.length]}`;
-    lines.push([name, email, `+7 916 ${phone}`, COMPANIES[n % COMPANIES.length]!, n % 4 ? 'Manager' : '', n % 10 ? '' : `Met at fair, "booth ${n}"`].map(csvCell).join(','));
+    lines.push(
+      [name, email, `+7 916 ${phone}`, COMPANIES[n % COMPANIES.length]!, n % 4 ? 'Manager' : '', n % 10 ? '' : `Met at fair, "booth ${n}"`]
+        .map(csvCell)
+        .join(','),
+    );
   }
   return { text: lines.join('\n') + '\n', duplicates, malformed };
 }
@@ -117,8 +133,12 @@ async function main() {
     const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
     const importRate = rate(ROWS, importMs);
     console.log(`bench:import  ${ROWS} CSV rows (${duplicates} duplicates of earlier rows, ${malformed} malformed), ${table.records.length - 1} records read`);
-    console.log(`  import (read + normalise + merge + write): ${Math.round(importMs)} ms  ${importRate} rows/s  [goal >= ${TARGET}: ${importRate >= TARGET ? 'met' : 'NOT met'}]`);
-    console.log(`    created ${report.created}, duplicates merged ${report.updated}, bad rows reported ${report.skipped}, warnings ${report.warnings.length}; contacts in workspace ${contacts}`);
+    console.log(
+      `  import (read + normalise + merge + write): ${Math.round(importMs)} ms  ${importRate} rows/s  [goal >= ${TARGET}: ${importRate >= TARGET ? 'met' : 'NOT met'}]`,
+    );
+    console.log(
+      `    created ${report.created}, duplicates merged ${report.updated}, bad rows reported ${report.skipped}, warnings ${report.warnings.length}; contacts in workspace ${contacts}`,
+    );
     console.log(`  baseline (read + plain multi-row INSERT per ${CHUNK} rows): ${Math.round(baseMs)} ms  ${rate(ROWS, baseMs)} rows/s`);
     console.log(`  import / baseline time: ${(importMs / baseMs).toFixed(2)}x`);
     if (report.updated !== duplicates || report.skipped !== malformed || contacts !== report.created) {

@@ -153,13 +153,19 @@ async function main() {
           await c.query(`INSERT INTO "InboundEvent" ("dedupeKey", source, "processedAt") VALUES ($1, 'telegram', now())`, [`sql:${base.id}:${i}`]);
           let known = contactOf.get(customer);
           if (!known) {
-            const contact = await c.query(`INSERT INTO "Contact" ("workspaceId", name, "nameKey", "updatedAt") VALUES ($1, $2, lower($2), now()) RETURNING id`, [base.id, `Customer ${customer}`]);
+            const contact = await c.query(
+              `INSERT INTO "Contact" ("workspaceId", name, "nameKey", "updatedAt") VALUES ($1, $2, lower($2), now()) RETURNING id`,
+              [base.id, `Customer ${customer}`],
+            );
             const contactId = contact.rows[0].id as number;
             const identity = await c.query(
               `INSERT INTO "Identity" ("workspaceId", channel, "externalId", "chatId", "contactId", "updatedAt") VALUES ($1, 'telegram', $2, $2, $3, now()) RETURNING id`,
               [base.id, String(1_000_000 + customer), contactId],
             );
-            const conv = await c.query(`INSERT INTO "Conversation" ("workspaceId", "contactId", channel, "identityId") VALUES ($1, $2, 'telegram', $3) RETURNING id`, [base.id, contactId, identity.rows[0].id]);
+            const conv = await c.query(
+              `INSERT INTO "Conversation" ("workspaceId", "contactId", channel, "identityId") VALUES ($1, $2, 'telegram', $3) RETURNING id`,
+              [base.id, contactId, identity.rows[0].id],
+            );
             known = { contactId, conversationId: conv.rows[0].id as number };
             contactOf.set(customer, known);
             const assignee = managerIds[customer % MANAGERS];
@@ -169,7 +175,11 @@ async function main() {
               [base.id, contactId, known.conversationId, `Message ${i}`, assignee],
             );
             await c.query(`UPDATE "User" SET "lastAssignedAt" = now() WHERE id = $1`, [assignee]);
-            await c.query(`INSERT INTO "Activity" ("workspaceId", type, "contactId", "leadId") VALUES ($1, 'lead.created', $2, $3)`, [base.id, contactId, lead.rows[0].id]);
+            await c.query(`INSERT INTO "Activity" ("workspaceId", type, "contactId", "leadId") VALUES ($1, 'lead.created', $2, $3)`, [
+              base.id,
+              contactId,
+              lead.rows[0].id,
+            ]);
           }
           await c.query(
             `INSERT INTO "Message" ("workspaceId", "conversationId", direction, channel, "externalId", text) VALUES ($1, $2, 'inbound', 'telegram', $3, $4)`,
@@ -194,11 +204,17 @@ async function main() {
   const fmt = (n: number) => n.toFixed(1);
   console.log('');
   console.log(`                              messages/s   p50 ms   p99 ms   total s`);
-  console.log(`Leadline full path            ${fmt(rate).padStart(10)} ${fmt(percentile(latencies, 50)).padStart(8)} ${fmt(percentile(latencies, 99)).padStart(8)} ${fmt(elapsed).padStart(9)}`);
-  console.log(`baseline: plain SQL rows      ${fmt(MESSAGES / bElapsed).padStart(10)} ${fmt(percentile(baseLat, 50)).padStart(8)} ${fmt(percentile(baseLat, 99)).padStart(8)} ${fmt(bElapsed).padStart(9)}`);
+  console.log(
+    `Leadline full path            ${fmt(rate).padStart(10)} ${fmt(percentile(latencies, 50)).padStart(8)} ${fmt(percentile(latencies, 99)).padStart(8)} ${fmt(elapsed).padStart(9)}`,
+  );
+  console.log(
+    `baseline: plain SQL rows      ${fmt(MESSAGES / bElapsed).padStart(10)} ${fmt(percentile(baseLat, 50)).padStart(8)} ${fmt(percentile(baseLat, 99)).padStart(8)} ${fmt(bElapsed).padStart(9)}`,
+  );
   console.log('');
   if (failed) console.log(`${failed} messages FAILED (see the errors above)`);
-  console.log(`checked: ${msgs} messages and ${leads} leads stored (expected ${MESSAGES} and ${CUSTOMERS}); ${notifications} notifications queued; goal >= 500 messages/s: ${rate >= 500 ? 'met' : 'NOT met'}`);
+  console.log(
+    `checked: ${msgs} messages and ${leads} leads stored (expected ${MESSAGES} and ${CUSTOMERS}); ${notifications} notifications queued; goal >= 500 messages/s: ${rate >= 500 ? 'met' : 'NOT met'}`,
+  );
   if (failed || msgs !== MESSAGES || leads !== Math.min(CUSTOMERS, MESSAGES)) process.exitCode = 1;
 
   await bullOutbox.queue.obliterate({ force: true }).catch(() => {});

@@ -142,7 +142,9 @@ async function main() {
   const t1 = Date.now();
   await scheduler.scheduleReminders(tasks.map((t) => ({ taskId: t.id, dueAt: t.dueAt })));
   const scheduleMs = Date.now() - t1;
-  log(`scheduled ${tasks.length} delayed jobs with addBulk in ${(scheduleMs / 1000).toFixed(1)} s (${Math.round(tasks.length / (scheduleMs / 1000))} jobs/s); first due in ${((dueStart - Date.now()) / 1000).toFixed(1)} s`);
+  log(
+    `scheduled ${tasks.length} delayed jobs with addBulk in ${(scheduleMs / 1000).toFixed(1)} s (${Math.round(tasks.length / (scheduleMs / 1000))} jobs/s); first due in ${((dueStart - Date.now()) / 1000).toFixed(1)} s`,
+  );
   if (Date.now() > dueStart) log('WARNING: scheduling ended after the first due time; raise BENCH_LEAD_S');
 
   // cut-off keeps the whole run near 6 minutes; what is not delivered by then is reported
@@ -179,7 +181,13 @@ async function main() {
   const f = quantiles(fireLateness);
   const b = quantiles(baseline);
   console.log('');
-  console.log('reminders            expected %d  delivered %d  duplicates %d  not delivered by the cut-off %d', N, firstSend.size, duplicates, N - firstSend.size);
+  console.log(
+    'reminders            expected %d  delivered %d  duplicates %d  not delivered by the cut-off %d',
+    N,
+    firstSend.size,
+    duplicates,
+    N - firstSend.size,
+  );
   console.log('postgres             ReminderDelivery rows %d, OutboundDelivery sent %d', claims, ledgerSent);
   console.log('');
   console.log('lateness vs due time          p50        p99        max');
@@ -189,10 +197,14 @@ async function main() {
   console.log('');
   console.log(`deliveries/s          ${(firstSend.size / spanS).toFixed(0)} (due rate ${(N / (WINDOW_MS / 1000)).toFixed(0)}/s)`);
   const [load1] = (await import('node:os')).loadavg();
-  console.log(`machine               ${(await import('node:os')).cpus().length} CPUs, load average ${load1!.toFixed(1)} at the end (other processes compete for the same cores)`);
+  console.log(
+    `machine               ${(await import('node:os')).cpus().length} CPUs, load average ${load1!.toFixed(1)} at the end (other processes compete for the same cores)`,
+  );
   console.log(`scheduling (addBulk)  ${Math.round(N / (scheduleMs / 1000))} jobs/s`);
   console.log(`goal p99 delivery lateness <= 1000 ms: ${d.p99 <= 1000 ? 'met' : 'NOT met'}`);
-  console.log(`exactly once: duplicates ${duplicates === 0 ? 'none' : duplicates}; ${firstSend.size === N ? 'all delivered' : `${N - firstSend.size} still queued at the cut-off (not lost: Postgres has their tasks, Redis their jobs)`}`);
+  console.log(
+    `exactly once: duplicates ${duplicates === 0 ? 'none' : duplicates}; ${firstSend.size === N ? 'all delivered' : `${N - firstSend.size} still queued at the cut-off (not lost: Postgres has their tasks, Redis their jobs)`}`,
+  );
 
   // free Redis: this run's keys only
   const redis = new Redis(redisUrl);

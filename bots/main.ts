@@ -100,7 +100,20 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });
       stops.push(() => digests.close());
       const refreshSlackHome = slackHomeRefresher(config, { db, workspaceId: ws.id, logger }) ?? undefined;
-      chat = startChatWorker({ db, settings, redisUrl: config.REDIS_URL, workspaceId: ws.id, outbox: workers.outbox, senders, scheduler: workers.scheduler, digest: digestHook, llm, ai: aiJobs, logger, onHandled: refreshSlackHome });
+      chat = startChatWorker({
+        db,
+        settings,
+        redisUrl: config.REDIS_URL,
+        workspaceId: ws.id,
+        outbox: workers.outbox,
+        senders,
+        scheduler: workers.scheduler,
+        digest: digestHook,
+        llm,
+        ai: aiJobs,
+        logger,
+        onHandled: refreshSlackHome,
+      });
       stops.push(() => chat!.close());
       roles.push('worker');
     }
@@ -159,7 +172,9 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       stops.push(() => watchers.stop());
       roles.push('watcher');
       const count = await db.mailbox.count({ where: { active: true } });
-      say(count ? `Email: watching ${count} mailbox(es) (one owner per mailbox across processes).` : 'Email: no mailbox yet (npx leadline mailbox add --help).');
+      say(
+        count ? `Email: watching ${count} mailbox(es) (one owner per mailbox across processes).` : 'Email: no mailbox yet (npx leadline mailbox add --help).',
+      );
     }
 
     printNextSteps(config, say, ws.slug);
@@ -186,9 +201,12 @@ function printNextSteps(config: Config, say: (l: string) => void, slug: string) 
   say('  1. Add a team member:     npx leadline user add --name "Mary" --role manager');
   if (config.TELEGRAM_BOT_TOKEN) say('  2. Link Telegram:          send /start CODE to your bot (CODE is printed by step 1)');
   if (config.SLACK_BOT_TOKEN) say('  2. Link Slack:             send /crm link CODE in Slack (set up the app with slack-app-manifest.yml)');
-  if (!config.TELEGRAM_BOT_TOKEN && !config.SLACK_BOT_TOKEN) say('  2. No messenger configured: set TELEGRAM_BOT_TOKEN (from @BotFather) or SLACK_BOT_TOKEN to chat there.');
+  if (!config.TELEGRAM_BOT_TOKEN && !config.SLACK_BOT_TOKEN)
+    say('  2. No messenger configured: set TELEGRAM_BOT_TOKEN (from @BotFather) or SLACK_BOT_TOKEN to chat there.');
   say('  3. Try the console chat:  npx leadline chat --as customer --name "Ivan"');
   say('                            npx leadline chat --as manager --user USER_ID');
-  say('  4. Read a sales mailbox:   npx leadline mailbox add --imap imap://USER:PASS@HOST:993 --tls --smtp smtp://USER:PASS@HOST:587 --from "Sales <sales@example.com>"');
+  say(
+    '  4. Read a sales mailbox:   npx leadline mailbox add --imap imap://USER:PASS@HOST:993 --tls --smtp smtp://USER:PASS@HOST:587 --from "Sales <sales@example.com>"',
+  );
   say('Stop with Ctrl+C.');
 }

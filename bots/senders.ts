@@ -8,7 +8,8 @@ import { slackSenderFromConfig } from './slack/slack-runtime.js';
 
 export function buildSenders(config: Config): Partial<Record<Channel, ChannelSender>> {
   const senders: Partial<Record<Channel, ChannelSender>> = {};
-  if (config.TELEGRAM_BOT_TOKEN) senders.telegram = new TelegramSender(createTelegramApi({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
+  if (config.TELEGRAM_BOT_TOKEN)
+    senders.telegram = new TelegramSender(createTelegramApi({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
   const slack = slackSenderFromConfig(config);
   if (slack) senders.slack = slack;
   return senders;

@@ -13,13 +13,16 @@ const timezone = z.string().refine((tz) => {
 }, 'must be an IANA time zone such as Europe/Moscow or UTC');
 
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => p + '://').join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => p + '://').join(' or ')}`,
+  );
 
 const port = z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535);
 const positiveInt = z.coerce.number({ message: 'must be a whole number' }).int().positive();
@@ -50,7 +53,12 @@ export const configSchema = z
     LEADLINE_ROLES: z
       .string()
       .default('')
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.enum(ROLES, { message: `each role must be one of ${ROLES.join(', ')}` }))),
 
     TELEGRAM_BOT_TOKEN: optionalString,

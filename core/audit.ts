@@ -58,12 +58,7 @@ export async function recordAudit(db: DbOrTx, actor: Pick<Actor, 'workspaceId'> 
 }
 
 /** Both at once, for changes: a timeline entry and an audit row. */
-export async function recordChange(
-  db: DbOrTx,
-  actor: Pick<Actor, 'workspaceId'> & { userId?: number | null },
-  activity: ActivityInput,
-  audit: AuditInput,
-) {
+export async function recordChange(db: DbOrTx, actor: Pick<Actor, 'workspaceId'> & { userId?: number | null }, activity: ActivityInput, audit: AuditInput) {
   await recordActivity(db, actor, activity);
   await recordAudit(db, actor, audit);
 }

@@ -27,7 +27,7 @@ try {
     exitCode: null,
     filters: { externalTables: [], externalEnums: [] },
   });
-  const sql = result.stdout ?? "";
+  const sql = result.stdout ?? '';
   if (!sql.trim() || /empty migration/i.test(sql)) {
     console.log('No schema changes: nothing to write.');
   } else {

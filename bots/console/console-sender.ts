@@ -26,9 +26,19 @@ export class ConsoleSender implements ChannelSender {
 
   async send(message: OutboundMessage): Promise<SendResult> {
     const id = String(await this.redis.incr(`${this.prefix}:console:seq`));
-    const envelope: ConsoleEnvelope = { id, text: message.text, buttons: message.buttons, replyToExternalId: message.replyToExternalId, at: new Date().toISOString() };
+    const envelope: ConsoleEnvelope = {
+      id,
+      text: message.text,
+      buttons: message.buttons,
+      replyToExternalId: message.replyToExternalId,
+      at: new Date().toISOString(),
+    };
     const key = consoleInboxKey(this.prefix, message.chatId);
-    await this.redis.multi().rpush(key, JSON.stringify(envelope)).expire(key, 7 * 24 * 3600).exec();
+    await this.redis
+      .multi()
+      .rpush(key, JSON.stringify(envelope))
+      .expire(key, 7 * 24 * 3600)
+      .exec();
     return { externalMessageId: id };
   }
 

@@ -99,7 +99,9 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
 
   // lookups made while Slack waits for its answer: short timeout, no retries
   const lookupClient = createSlackClient(options.botToken, { apiUrl: options.apiUrl, timeoutMs: 1500 });
-  const directory = new SlackDirectory(lookupClient, undefined, (e) => log.warn({ err: (e as Error).message }, 'slack: users.info failed; going on without a name'));
+  const directory = new SlackDirectory(lookupClient, undefined, (e) =>
+    log.warn({ err: (e as Error).message }, 'slack: users.info failed; going on without a name'),
+  );
   const home = new SlackHomePublisher({ db: options.db, workspaceId: options.workspaceId, client, clock: options.clock, logger: log });
   registerSlackListeners(app, {
     db: options.db,

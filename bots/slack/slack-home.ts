@@ -57,7 +57,8 @@ function listSection<T>(locale: Locale, title: MessageKey, empty: MessageKey, it
   const blocks: KnownBlock[] = [header(t(locale, title))];
   if (!items.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(locale, empty)) }] });
   for (const item of items.slice(0, SHOWN)) blocks.push(render(item));
-  if (items.length > SHOWN) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(locale, 'slack.home.more', { count: items.length - SHOWN })) }] });
+  if (items.length > SHOWN)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(locale, 'slack.home.more', { count: items.length - SHOWN })) }] });
   return blocks;
 }
 
@@ -69,8 +70,17 @@ export function homeView(locale: Locale, data: HomeData, now: Date): types.HomeV
     { type: 'divider' },
     ...listSection(locale, 'slack.home.tasks_today', 'slack.home.no_tasks', data.tasks, (task) => ({
       type: 'section',
-      text: { type: 'mrkdwn', text: escapeMrkdwn(t(locale, 'slack.home.task_line', { id: task.id, title: task.title, due: formatDateTime(locale, task.due, data.timezone) })), verbatim: true },
-      accessory: { type: 'button', text: { type: 'plain_text', text: t(locale, 'slack.button.done') }, action_id: `task:done:${task.id}`, value: `task:done:${task.id}` },
+      text: {
+        type: 'mrkdwn',
+        text: escapeMrkdwn(t(locale, 'slack.home.task_line', { id: task.id, title: task.title, due: formatDateTime(locale, task.due, data.timezone) })),
+        verbatim: true,
+      },
+      accessory: {
+        type: 'button',
+        text: { type: 'plain_text', text: t(locale, 'slack.button.done') },
+        action_id: `task:done:${task.id}`,
+        value: `task:done:${task.id}`,
+      },
     })),
     { type: 'divider' },
     ...listSection(locale, 'slack.home.leads', 'slack.home.no_leads', data.leads, (lead) =>
@@ -87,7 +97,10 @@ export function homeView(locale: Locale, data: HomeData, now: Date): types.HomeV
         }),
       ),
     ),
-    { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(locale, 'slack.home.updated', { at: formatDateTime(locale, now, data.timezone) })) }] },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(locale, 'slack.home.updated', { at: formatDateTime(locale, now, data.timezone) })) }],
+    },
   ];
   return { type: 'home', blocks: blocks.slice(0, 100) };
 }
@@ -136,7 +149,13 @@ export class SlackHomePublisher {
         timezone: actor.timezone,
         tasks: tasks.map((task) => ({ id: task.id, title: task.title, due: effectiveDueAt(task) })),
         leads: leads.map((lead) => ({ id: lead.id, title: lead.title, status: lead.status })),
-        deals: deals.map((deal) => ({ id: deal.id, title: deal.title, stage: deal.stage.name, amount: deal.amount?.toString() ?? null, currency: deal.currency })),
+        deals: deals.map((deal) => ({
+          id: deal.id,
+          title: deal.title,
+          stage: deal.stage.name,
+          amount: deal.amount?.toString() ?? null,
+          currency: deal.currency,
+        })),
       },
       now,
     );

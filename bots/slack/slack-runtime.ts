@@ -29,7 +29,12 @@ export async function startSlackWeb(
   config: SlackConfig,
   deps: { db: Db; workspaceId: number; inbound: { enqueue(m: InboundMessageInput): Promise<void> }; logger: Logger },
 ): Promise<SlackWeb | null> {
-  const transport = slackTransportFromConfig(config, { db: deps.db, workspaceId: deps.workspaceId, logger: deps.logger, submit: (m) => deps.inbound.enqueue(m) });
+  const transport = slackTransportFromConfig(config, {
+    db: deps.db,
+    workspaceId: deps.workspaceId,
+    logger: deps.logger,
+    submit: (m) => deps.inbound.enqueue(m),
+  });
   if (!transport) return null;
   await transport.start();
   const routes: SlackWeb['routes'] = {};
@@ -53,7 +58,12 @@ export function slackSenderFromConfig(config: SlackConfig): SlackSender | null {
 /** After the engine handled a Slack message from a team member: republish their App Home. Never throws. */
 export function slackHomeRefresher(config: SlackConfig, deps: { db: Db; workspaceId: number; logger: Logger }): ((message: InboundMessage) => void) | null {
   if (!config.SLACK_BOT_TOKEN) return null;
-  const home = new SlackHomePublisher({ db: deps.db, workspaceId: deps.workspaceId, client: createSlackClient(config.SLACK_BOT_TOKEN, { apiUrl: config.SLACK_API_URL }), logger: deps.logger });
+  const home = new SlackHomePublisher({
+    db: deps.db,
+    workspaceId: deps.workspaceId,
+    client: createSlackClient(config.SLACK_BOT_TOKEN, { apiUrl: config.SLACK_API_URL }),
+    logger: deps.logger,
+  });
   return (message) => {
     if (message.channel !== 'slack') return;
     const workspaceId = message.workspaceId ?? deps.workspaceId;

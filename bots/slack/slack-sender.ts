@@ -50,7 +50,10 @@ export function translateSlackError(e: unknown, chatId: string): unknown {
   const err = e as Partial<webApi.WebAPICallError> & { retryAfter?: number; data?: { error?: string } };
   if (err?.code === webApi.ErrorCode.RateLimitedError) {
     const seconds = Number(err.retryAfter);
-    return new RateLimitedError(Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000, `Slack rate limited ${chatId}: retry after ${err.retryAfter} s`);
+    return new RateLimitedError(
+      Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000,
+      `Slack rate limited ${chatId}: retry after ${err.retryAfter} s`,
+    );
   }
   if (err?.code === webApi.ErrorCode.PlatformError) {
     const reason = err.data?.error ?? 'unknown_error';

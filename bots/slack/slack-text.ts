@@ -20,7 +20,10 @@ export function fromSlackText(text: string | undefined | null): string {
 /** Removes the app's own mention ("<@UBOT> remind me ...") from a message addressed to it. */
 export function stripBotMention(text: string, botUserId: string | undefined): string {
   if (!botUserId) return text.trim();
-  return text.replace(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g'), ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g'), ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The channel id in "<#C123|sales>" or "C123" or "#C123", or null. */

@@ -62,7 +62,10 @@ export function startPolling(opts: PollingOptions): Poller {
         return;
       }
       try {
-        const updates = await opts.api.getUpdates({ offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: ['message', 'callback_query'] }, abort.signal as never);
+        const updates = await opts.api.getUpdates(
+          { offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: ['message', 'callback_query'] },
+          abort.signal as never,
+        );
         failures = 0;
         for (const u of updates) {
           await opts.intake.handleUpdate(u);

@@ -20,7 +20,8 @@ function attachmentsOf(m: Message): Attachment[] {
     const largest = m.photo[m.photo.length - 1]!;
     out.push({ kind: 'photo', fileId: largest.file_id, size: largest.file_size });
   }
-  if (m.document) out.push({ kind: 'document', fileId: m.document.file_id, name: m.document.file_name, size: m.document.file_size, mime: m.document.mime_type });
+  if (m.document)
+    out.push({ kind: 'document', fileId: m.document.file_id, name: m.document.file_name, size: m.document.file_size, mime: m.document.mime_type });
   if (m.voice) out.push({ kind: 'voice', fileId: m.voice.file_id, size: m.voice.file_size, mime: m.voice.mime_type });
   if (m.video) out.push({ kind: 'video', fileId: m.video.file_id, name: m.video.file_name, size: m.video.file_size, mime: m.video.mime_type });
   if (m.audio) out.push({ kind: 'audio', fileId: m.audio.file_id, name: m.audio.file_name, size: m.audio.file_size, mime: m.audio.mime_type });

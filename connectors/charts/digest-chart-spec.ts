@@ -22,9 +22,7 @@ export function digestChartSpec(digest: TeamDigest, locale: Locale, fontFamily: 
   const previous = periodLabel(locale, tz, digest.previousPeriod.start, digest.previousPeriod.end, daily);
   const funnel = digest.funnel.map((s) => ({ stage: stageLabel(locale, s.name), count: s.count }));
   // with no leads in either period the usual channels are drawn at zero, so the chart still reads
-  const bySource = digest.leadsBySource.length
-    ? digest.leadsBySource
-    : EMPTY_SOURCES.map((source) => ({ source, current: 0, previous: 0 }));
+  const bySource = digest.leadsBySource.length ? digest.leadsBySource : EMPTY_SOURCES.map((source) => ({ source, current: 0, previous: 0 }));
   const sources = bySource.flatMap((s) => [
     { source: t(locale, `channel.${s.source}`), period: current, count: s.current },
     { source: t(locale, `channel.${s.source}`), period: previous, count: s.previous },
@@ -51,7 +49,13 @@ export function digestChartSpec(digest: TeamDigest, locale: Locale, fontFamily: 
         data: { values: funnel },
         encoding: {
           y: { field: 'stage', type: 'nominal', sort: null, title: t(locale, 'digest.chart.stage') },
-          x: { field: 'count', type: 'quantitative', title: t(locale, 'digest.chart.deals'), axis: { tickMinStep: 1, format: 'd' }, scale: countScale(maxDeals) },
+          x: {
+            field: 'count',
+            type: 'quantitative',
+            title: t(locale, 'digest.chart.deals'),
+            axis: { tickMinStep: 1, format: 'd' },
+            scale: countScale(maxDeals),
+          },
         },
         layer: [
           { mark: { type: 'bar', color: BAR, cornerRadiusEnd: 3 } },
@@ -66,7 +70,13 @@ export function digestChartSpec(digest: TeamDigest, locale: Locale, fontFamily: 
         encoding: {
           x: { field: 'source', type: 'nominal', title: t(locale, 'digest.chart.source'), axis: { labelAngle: 0 }, sort: null },
           xOffset: { field: 'period', sort: [current, previous] },
-          y: { field: 'count', type: 'quantitative', title: t(locale, 'digest.chart.leads'), axis: { tickMinStep: 1, format: 'd' }, scale: countScale(maxLeads) },
+          y: {
+            field: 'count',
+            type: 'quantitative',
+            title: t(locale, 'digest.chart.leads'),
+            axis: { tickMinStep: 1, format: 'd' },
+            scale: countScale(maxLeads),
+          },
           color: { field: 'period', type: 'nominal', sort: [current, previous], scale: { range: [BAR, PREVIOUS] }, title: null },
         },
         layer: [

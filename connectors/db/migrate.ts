@@ -17,9 +17,7 @@ export async function loadMigrationList(dir = migrationsDir) {
   const migrationDirectories = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const file = path.join(dir, entry.name, 'migration.sql');
-    const content = existsSync(file)
-      ? { tag: 'ok' as const, value: await readFile(file, 'utf8') }
-      : { tag: 'error' as const, value: `missing ${file}` };
+    const content = existsSync(file) ? { tag: 'ok' as const, value: await readFile(file, 'utf8') } : { tag: 'error' as const, value: `missing ${file}` };
     migrationDirectories.push({ path: entry.name, migrationFile: { path: 'migration.sql', content } });
   }
   const lockPath = path.join(dir, 'migration_lock.toml');

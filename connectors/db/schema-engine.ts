@@ -84,10 +84,9 @@ class MigrationAdapterFactory {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
     await admin.end();
-    const shadow = new PrismaPg(
-      new pg.Pool({ connectionString: withDatabase(this.url, name), Client: CharAsTextClient, max: 2 }),
-      { disposeExternalPool: true },
-    );
+    const shadow = new PrismaPg(new pg.Pool({ connectionString: withDatabase(this.url, name), Client: CharAsTextClient, max: 2 }), {
+      disposeExternalPool: true,
+    });
     const adapter = wholeScript(await shadow.connect());
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {

@@ -73,7 +73,8 @@ export async function ingestRawEmail(deps: IntakeDeps, target: IntakeTarget, sou
   // the classifier is pure: everything it may ask is looked up first
   const known = await knownMessageIds(db, workspace.id, threadLookupKeys(parsed));
   const subject = baseSubject(parsed.subject);
-  const sameSubject = parsed.from && subject && isReplySubject(parsed.subject) ? await hasOpenConversation(db, workspace.id, parsed.from.address, subject) : false;
+  const sameSubject =
+    parsed.from && subject && isReplySubject(parsed.subject) ? await hasOpenConversation(db, workspace.id, parsed.from.address, subject) : false;
   const email = understandEmail(parsed, {
     ownAddresses: workspace.own,
     knownThread: (keys) => keys.some((k) => known.has(k)),
@@ -82,7 +83,14 @@ export async function ingestRawEmail(deps: IntakeDeps, target: IntakeTarget, sou
   });
 
   if (email.reachesLeadFlow) {
-    await deps.deliver(toInboundMessage(email, { workspaceId: workspace.id, mailboxId: target.mailboxId, dedupeKey: target.dedupeKey, receivedAt: target.receivedAt ?? new Date() }));
+    await deps.deliver(
+      toInboundMessage(email, {
+        workspaceId: workspace.id,
+        mailboxId: target.mailboxId,
+        dedupeKey: target.dedupeKey,
+        receivedAt: target.receivedAt ?? new Date(),
+      }),
+    );
     return { email, fresh: true, bouncesRecorded: 0 };
   }
   const { count } = await db.inboundEvent.createMany({

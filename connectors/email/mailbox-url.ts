@@ -25,7 +25,12 @@ function parse(url: string, protocols: Record<string, { port: number; secure: bo
   }
   const proto = u.protocol.replace(/:$/, '');
   const defaults = protocols[proto];
-  if (!defaults) throw new MailboxUrlError(`${what} must start with ${Object.keys(protocols).map((p) => p + '://').join(' or ')}`);
+  if (!defaults)
+    throw new MailboxUrlError(
+      `${what} must start with ${Object.keys(protocols)
+        .map((p) => p + '://')
+        .join(' or ')}`,
+    );
   if (!u.hostname) throw new MailboxUrlError(`${what} has no host`);
   if (!u.username) throw new MailboxUrlError(`${what} has no user name (USER:PASS@HOST)`);
   return Object.assign(u, { defaults });
@@ -35,12 +40,25 @@ export function parseImapUrl(url: string, tls = false): ServerAddress & { folder
   const u = parse(url, { imap: { port: 143, secure: false }, imaps: { port: 993, secure: true } }, 'the IMAP URL');
   const secure = tls || u.defaults.secure;
   const folder = decodeURIComponent(u.pathname.replace(/^\/+/, '')) || 'INBOX';
-  return { host: u.hostname, port: Number(u.port) || (secure ? 993 : 143), user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password), secure, folder };
+  return {
+    host: u.hostname,
+    port: Number(u.port) || (secure ? 993 : 143),
+    user: decodeURIComponent(u.username),
+    pass: decodeURIComponent(u.password),
+    secure,
+    folder,
+  };
 }
 
 export function parseSmtpUrl(url: string): ServerAddress {
   const u = parse(url, { smtp: { port: 587, secure: false }, smtps: { port: 465, secure: true } }, 'the SMTP URL');
-  return { host: u.hostname, port: Number(u.port) || u.defaults.port, user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password), secure: u.defaults.secure };
+  return {
+    host: u.hostname,
+    port: Number(u.port) || u.defaults.port,
+    user: decodeURIComponent(u.username),
+    pass: decodeURIComponent(u.password),
+    secure: u.defaults.secure,
+  };
 }
 
 /** "imap://sales@mail.example.com:993/INBOX": the user stays (it says which account), the password never. */

@@ -190,7 +190,11 @@ export class MailboxWatcher {
       return;
     }
     const backfill = row.uidValidity === 0n;
-    if (!backfill) this.log()?.warn({ mailboxId: this.opts.mailboxId, was: String(row.uidValidity), now: String(uidValidity) }, 'UIDVALIDITY changed: reading the folder again');
+    if (!backfill)
+      this.log()?.warn(
+        { mailboxId: this.opts.mailboxId, was: String(row.uidValidity), now: String(uidValidity) },
+        'UIDVALIDITY changed: reading the folder again',
+      );
     // INTERNALDATE has whole seconds and server clocks drift: a minute of slack
     this.resync = { since: backfill ? null : new Date(createdAt.getTime() - 60_000) };
     await db.mailbox.update({ where: { id: this.opts.mailboxId }, data: { uidValidity, lastUid: 0 } });
@@ -200,7 +204,10 @@ export class MailboxWatcher {
     const client = this.client;
     if (!client || this.stopped) return;
     const db = this.opts.db;
-    const row = await db.mailbox.findUniqueOrThrow({ where: { id: this.opts.mailboxId }, select: { id: true, workspaceId: true, uidValidity: true, lastUid: true } });
+    const row = await db.mailbox.findUniqueOrThrow({
+      where: { id: this.opts.mailboxId },
+      select: { id: true, workspaceId: true, uidValidity: true, lastUid: true },
+    });
     const uidValidity = row.uidValidity ?? 0n;
     // (UIDNEXT from SELECT is not updated by EXISTS, so it can not say whether there is news)
     if (client.mailbox && client.mailbox.exists === 0) return;
@@ -223,7 +230,8 @@ export class MailboxWatcher {
       // 2. one FETCH per batch takes the sources; processing starts once it has completed
       const fetched: FetchMessageObject[] = [];
       if (small.length) fetched.push(...(await client.fetchAll(small.join(','), { uid: true, source: true, internalDate: true }, { uid: true })));
-      if (large.length) fetched.push(...(await client.fetchAll(large.join(','), { uid: true, source: { maxLength: maxBytes }, internalDate: true }, { uid: true })));
+      if (large.length)
+        fetched.push(...(await client.fetchAll(large.join(','), { uid: true, source: { maxLength: maxBytes }, internalDate: true }, { uid: true })));
       fetched.sort((a, b) => a.uid - b.uid);
       // a small pool; any failure leaves lastUid where it was, so the batch is retried (dedupe makes that safe)
       let next = 0;

@@ -16,7 +16,15 @@ export interface ParseLimits {
 
 /** Text of report parts (delivery-status, rfc822 headers) is read up to this many bytes. */
 const REPORT_PART_BYTES = 64 * 1024;
-const REPORT_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'message/feedback-report', 'message/rfc822', 'message/global', 'text/rfc822-headers', 'message/global-headers']);
+const REPORT_TYPES = new Set([
+  'message/delivery-status',
+  'message/global-delivery-status',
+  'message/feedback-report',
+  'message/rfc822',
+  'message/global',
+  'text/rfc822-headers',
+  'message/global-headers',
+]);
 const LIST_HEADERS = /^(list-(post|help|subscribe|owner|archive)|mailing-list|x-mailing-list|x-mlserver|x-ml-name|x-list|x-listname|x-list-id|x-loop-list)$/;
 export const TRUNCATION_MARKER = '\n[…]';
 
@@ -173,7 +181,12 @@ function buildParsed(
   const { text, truncated } = bodyText(textData, limits.maxBodyChars, warnings);
   const deliveryStatus = [...(reportTexts.get('message/delivery-status') ?? []), ...(reportTexts.get('message/global-delivery-status') ?? [])].join('\n');
   const feedback = (reportTexts.get('message/feedback-report') ?? []).join('\n');
-  const returnedHeaders = [...(reportTexts.get('message/rfc822') ?? []), ...(reportTexts.get('text/rfc822-headers') ?? []), ...(reportTexts.get('message/global') ?? []), ...(reportTexts.get('message/global-headers') ?? [])];
+  const returnedHeaders = [
+    ...(reportTexts.get('message/rfc822') ?? []),
+    ...(reportTexts.get('text/rfc822-headers') ?? []),
+    ...(reportTexts.get('message/global') ?? []),
+    ...(reportTexts.get('message/global-headers') ?? []),
+  ];
 
   const partTypes = new Set<string>();
   if (ctValue) partTypes.add(ctValue);
@@ -268,7 +281,10 @@ function returnPath(value: string | null): string | null {
 
 function parseDate(value: string | null): string | null {
   if (!value) return null;
-  const cleaned = value.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = value
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const d = new Date(cleaned);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
@@ -286,8 +302,13 @@ function fromRaw(parsed: unknown, raw: string | null): string | null {
 
 function clean(s: string): string {
   // control characters never belong in a subject or a name
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 function addresses(value: unknown, raw: string[] | undefined): EmailAddress[] {
@@ -325,4 +346,3 @@ function bodyText(data: MessageText | undefined, max: number, warnings: string[]
   if (text.length <= max) return { text, truncated: false };
   return { text: text.slice(0, max) + TRUNCATION_MARKER, truncated: true };
 }
-

@@ -15,7 +15,10 @@ function countOutsideQuotes(line: string, ch: string): number {
 }
 
 export function detectDelimiter(text: string): Delimiter {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim()).slice(0, 10);
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(0, 10);
   if (!lines.length) return ',';
   let best: Delimiter = ',';
   let bestScore = 0;

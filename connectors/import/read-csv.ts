@@ -46,7 +46,7 @@ function parseOne(text: string, delimiter: Delimiter): string[] {
 function cut(lines: string[], delimiter: Delimiter): Piece[] {
   const pieces: Piece[] = [];
   let width: number | null = null;
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const first = lines[i]!;
     if (!first.trim()) {
       i++;

@@ -37,7 +37,10 @@ export class OpenAiLlm implements Llm {
   }
 
   private fail(reason: Failure, request: { schemaName: string; workspaceId: number }, extra: Record<string, unknown> = {}): null {
-    this.options.logger.warn({ reason, task: request.schemaName, workspaceId: request.workspaceId, ...extra }, `AI assist: no usable answer (${reason}); using the deterministic path`);
+    this.options.logger.warn(
+      { reason, task: request.schemaName, workspaceId: request.workspaceId, ...extra },
+      `AI assist: no usable answer (${reason}); using the deterministic path`,
+    );
     return null;
   }
 

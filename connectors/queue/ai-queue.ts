@@ -75,7 +75,8 @@ export function startAiWorker(options: AiWorkerOptions): Worker {
   );
   worker.on('error', (err) => logger?.error({ err }, 'ai worker error'));
   worker.on('failed', (job, err) => {
-    if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError)) logger?.warn({ jobId: job.id, err: err.message }, 'ai job gave up');
+    if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError))
+      logger?.warn({ jobId: job.id, err: err.message }, 'ai job gave up');
   });
   return worker;
 }

@@ -12,7 +12,13 @@ import { renderDigestChart, renderDigestChartOnce } from '../charts/render-diges
 import type { Digest } from '../../core/digests/digest.js';
 import type { QueueSettings } from './connection.js';
 import {
-  createDigestQueue, DIGEST_QUEUE, DIGEST_SYNC_JOB, digestJobSchema, startDigestScheduling, syncDigestSchedulers, type DigestJobData,
+  createDigestQueue,
+  DIGEST_QUEUE,
+  DIGEST_SYNC_JOB,
+  digestJobSchema,
+  startDigestScheduling,
+  syncDigestSchedulers,
+  type DigestJobData,
   digestSyncSchema,
 } from './digest-scheduler.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
@@ -91,7 +97,9 @@ export function startDigestWorker(settings: QueueSettings, deps: DigestJobDeps, 
  * The digests part of the worker role in one call: syncs the job schedulers with Postgres,
  * schedules the periodic sync, and runs the digest worker. Close it on shutdown.
  */
-export async function startDigests(options: DigestJobDeps & { settings: QueueSettings; concurrency?: number; syncEveryMs?: number }): Promise<{ close(): Promise<void> }> {
+export async function startDigests(
+  options: DigestJobDeps & { settings: QueueSettings; concurrency?: number; syncEveryMs?: number },
+): Promise<{ close(): Promise<void> }> {
   const queue = createDigestQueue(options.settings);
   try {
     const synced = await startDigestScheduling(options.db, queue, { syncEveryMs: options.syncEveryMs });

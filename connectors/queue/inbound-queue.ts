@@ -64,11 +64,7 @@ export interface InboundWorkerOptions {
 }
 
 /** Runs `handle` for every inbound job. Errors are retried with backoff; bad payloads are not. */
-export function startInboundWorker(
-  settings: QueueSettings,
-  handle: (message: InboundMessage) => Promise<void>,
-  opts: InboundWorkerOptions = {},
-): Worker {
+export function startInboundWorker(settings: QueueSettings, handle: (message: InboundMessage) => Promise<void>, opts: InboundWorkerOptions = {}): Worker {
   const log = opts.logger ?? defaultLogger;
   const worker = new Worker(
     INBOUND_QUEUE,

@@ -173,7 +173,12 @@ export function startOutboundWorker(options: OutboundWorkerOptions): { worker: W
     };
 
     try {
-      const outcome = await deliverOutboxItem(ctx, senders, data.item, { beforeSend, afterSend: (t) => limiter.markChatSent(t.channel, t.chatId), outbox, sendingStaleMs });
+      const outcome = await deliverOutboxItem(ctx, senders, data.item, {
+        beforeSend,
+        afterSend: (t) => limiter.markChatSent(t.channel, t.chatId),
+        outbox,
+        sendingStaleMs,
+      });
       // another process is inside the send of this very item: look again when it should be done
       if (outcome.status === 'busy') await postpone(Math.min(5000, sendingStaleMs / 2), { slotAt: undefined, slotAttempt: undefined });
       if (outcome.status === 'failed') throw new UnrecoverableError(`permanent delivery failure: ${outcome.reason}`);

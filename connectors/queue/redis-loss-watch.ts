@@ -14,13 +14,7 @@ export interface RedisLossWatch {
   close(): Promise<void>;
 }
 
-export function watchRedisLoss(options: {
-  redisUrl: string;
-  key: string;
-  intervalMs: number;
-  onLoss: () => Promise<void>;
-  logger?: Logger;
-}): RedisLossWatch {
+export function watchRedisLoss(options: { redisUrl: string; key: string; intervalMs: number; onLoss: () => Promise<void>; logger?: Logger }): RedisLossWatch {
   const { key, logger } = options;
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined); // ioredis reconnects; a failed tick is logged below

@@ -33,8 +33,7 @@ export function startReminderWorker(options: TimedWorkerOptions): Worker<Reminde
       const firedAt = Date.now();
       const outcome = await fireReminder(ctx, outbox, { taskId: job.data.taskId, dueAtMs: job.data.dueAtMs });
       if (outcome.status === 'stale') {
-        const maybeUncommitted =
-          outcome.reason === 'missing' || (outcome.reason === 'moved' && (outcome.currentDueAtMs ?? 0) < job.data.dueAtMs);
+        const maybeUncommitted = outcome.reason === 'missing' || (outcome.reason === 'moved' && (outcome.currentDueAtMs ?? 0) < job.data.dueAtMs);
         if (maybeUncommitted && firedAt - job.timestamp < RECHECK_WINDOW_MS && (job.data.rechecks ?? 0) < RECHECKS) {
           await job.updateData({ ...job.data, rechecks: (job.data.rechecks ?? 0) + 1 });
           await job.moveToDelayed(Date.now() + 1000, token);

@@ -64,7 +64,12 @@ export interface StartWorkersOptions {
 }
 
 /** The StartWorkersOptions tuning taken from the environment (connectors/config.ts). */
-export function workerTuning(config: { OUTBOUND_CONCURRENCY: number; REMINDER_CONCURRENCY: number; REMINDER_CATCHUP_HOURS: number; REDIS_LOSS_CHECK_SECONDS: number }) {
+export function workerTuning(config: {
+  OUTBOUND_CONCURRENCY: number;
+  REMINDER_CONCURRENCY: number;
+  REMINDER_CATCHUP_HOURS: number;
+  REDIS_LOSS_CHECK_SECONDS: number;
+}) {
   return {
     concurrency: { outbound: config.OUTBOUND_CONCURRENCY, reminders: config.REMINDER_CONCURRENCY },
     reminderCatchUpMs: config.REMINDER_CATCHUP_HOURS * 3600 * 1000,
@@ -114,14 +119,26 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     sendingStaleMs: options.sendingStaleMs,
     ...timing,
   });
-  const reminders = startReminderWorker({ ctx, settings, outbox, scheduler, logger, concurrency: options.concurrency?.reminders, onReminder: options.onReminder, ...timing });
+  const reminders = startReminderWorker({
+    ctx,
+    settings,
+    outbox,
+    scheduler,
+    logger,
+    concurrency: options.concurrency?.reminders,
+    onReminder: options.onReminder,
+    ...timing,
+  });
   const sla = startSlaWorker({ ctx, settings, outbox, logger, concurrency: options.concurrency?.sla, ...timing });
   // AI assist (core/ai): model work off the hot path; with no ctx.llm its jobs take the deterministic path
   const ai = startAiWorker({ ctx, settings, outbox, logger });
 
   const startup: RunningWorkers['startup'] = { redisPolicy };
   const reconcile = async () => {
-    const reminders = await reconcileReminders(ctx, scheduler, new Date(), { catchUpMs: options.reminderCatchUpMs, workspaceIds: options.reconcileWorkspaceIds });
+    const reminders = await reconcileReminders(ctx, scheduler, new Date(), {
+      catchUpMs: options.reminderCatchUpMs,
+      workspaceIds: options.reconcileWorkspaceIds,
+    });
     const slaChecks = await reconcileSlaChecks(ctx, scheduler, { workspaceIds: options.reconcileWorkspaceIds });
     logger?.info({ reminders, slaChecks }, 'reminders and SLA checks reconciled with the database');
     return { reminders, slaChecks };

@@ -26,29 +26,60 @@ export async function applyExtraction(ctx: CoreContext, actor: Actor, leadId: nu
   return inTx(ctx.db, async (tx) => {
     const txCtx = { ...ctx, db: tx };
     const identity = await tx.identity.findFirst({ where: { contactId: contact.id }, orderBy: { id: 'asc' } });
-    const placeholder = !contact.name.trim() || contact.name === identity?.displayName || contact.name === identity?.username || /^(customer|клиент|unknown)\b/i.test(contact.name) || contact.name.includes('@');
+    const placeholder =
+      !contact.name.trim() ||
+      contact.name === identity?.displayName ||
+      contact.name === identity?.username ||
+      /^(customer|клиент|unknown)\b/i.test(contact.name) ||
+      contact.name.includes('@');
     if (x.name && x.name !== contact.name && placeholder) {
       await tx.contact.update({ where: { id: contact.id }, data: { name: x.name, nameKey: x.name.toLowerCase() } });
-      await recordChange(tx, actor, { type: 'contact_updated', contactId: contact.id, leadId, data: { field: 'name', source: 'ai' } }, { action: 'contact.update', entity: 'contact', entityId: contact.id, before: { name: contact.name }, after: { name: x.name } });
+      await recordChange(
+        tx,
+        actor,
+        { type: 'contact_updated', contactId: contact.id, leadId, data: { field: 'name', source: 'ai' } },
+        { action: 'contact.update', entity: 'contact', entityId: contact.id, before: { name: contact.name }, after: { name: x.name } },
+      );
       applied.push('name');
     }
     if (x.company && !contact.companyId) {
       const { company } = await findOrCreateCompany(txCtx, actor, { name: x.company });
       await tx.contact.update({ where: { id: contact.id }, data: { companyId: company.id } });
-      await recordChange(tx, actor, { type: 'contact_updated', contactId: contact.id, leadId, data: { field: 'company', source: 'ai' } }, { action: 'contact.update', entity: 'contact', entityId: contact.id, after: { companyId: company.id } });
+      await recordChange(
+        tx,
+        actor,
+        { type: 'contact_updated', contactId: contact.id, leadId, data: { field: 'company', source: 'ai' } },
+        { action: 'contact.update', entity: 'contact', entityId: contact.id, after: { companyId: company.id } },
+      );
       applied.push('company');
     }
     if (x.email) {
-      const { count } = await tx.contactEmail.createMany({ data: [{ workspaceId: actor.workspaceId, contactId: contact.id, email: x.email }], skipDuplicates: true });
+      const { count } = await tx.contactEmail.createMany({
+        data: [{ workspaceId: actor.workspaceId, contactId: contact.id, email: x.email }],
+        skipDuplicates: true,
+      });
       if (count === 1) {
-        await recordChange(tx, actor, { type: 'contact_updated', contactId: contact.id, leadId, data: { field: 'email', source: 'ai' } }, { action: 'contact.add_email', entity: 'contact', entityId: contact.id, after: { email: x.email } });
+        await recordChange(
+          tx,
+          actor,
+          { type: 'contact_updated', contactId: contact.id, leadId, data: { field: 'email', source: 'ai' } },
+          { action: 'contact.add_email', entity: 'contact', entityId: contact.id, after: { email: x.email } },
+        );
         applied.push('email');
       }
     }
     if (x.phone) {
-      const { count } = await tx.contactPhone.createMany({ data: [{ workspaceId: actor.workspaceId, contactId: contact.id, phone: x.phone }], skipDuplicates: true });
+      const { count } = await tx.contactPhone.createMany({
+        data: [{ workspaceId: actor.workspaceId, contactId: contact.id, phone: x.phone }],
+        skipDuplicates: true,
+      });
       if (count === 1) {
-        await recordChange(tx, actor, { type: 'contact_updated', contactId: contact.id, leadId, data: { field: 'phone', source: 'ai' } }, { action: 'contact.add_phone', entity: 'contact', entityId: contact.id, after: { phone: x.phone } });
+        await recordChange(
+          tx,
+          actor,
+          { type: 'contact_updated', contactId: contact.id, leadId, data: { field: 'phone', source: 'ai' } },
+          { action: 'contact.add_phone', entity: 'contact', entityId: contact.id, after: { phone: x.phone } },
+        );
         applied.push('phone');
       }
     }

@@ -14,9 +14,7 @@ export const AI_CARD = 'ai_card';
 export const CARD_TTL_MS = 24 * 3600 * 1000;
 
 export type CardPayload =
-  | { kind: 'intents'; intents: Intent[] }
-  | { kind: 'extract'; leadId: number; fields: LeadExtraction }
-  | { kind: 'draft'; leadId: number; text: string };
+  { kind: 'intents'; intents: Intent[] } | { kind: 'extract'; leadId: number; fields: LeadExtraction } | { kind: 'draft'; leadId: number; text: string };
 
 interface CardData {
   token: string;
@@ -45,7 +43,14 @@ export async function createCard(
   const token = cardToken();
   const data: CardData = { token, userId, status: 'pending', expiresAt: new Date(now.getTime() + CARD_TTL_MS).toISOString(), payload };
   await db.activity.create({
-    data: { workspaceId, type: AI_CARD, actorUserId: null, leadId: about.leadId ?? null, contactId: about.contactId ?? null, data: data as unknown as Prisma.InputJsonValue },
+    data: {
+      workspaceId,
+      type: AI_CARD,
+      actorUserId: null,
+      leadId: about.leadId ?? null,
+      contactId: about.contactId ?? null,
+      data: data as unknown as Prisma.InputJsonValue,
+    },
   });
   return token;
 }
@@ -54,7 +59,14 @@ export async function createCard(
  * Marks the card used (or cancelled) and returns its payload, only when it belongs to this
  * user, is still pending and has not expired; null otherwise (nothing tells which).
  */
-export async function consumeCard(db: DbOrTx, workspaceId: number, userId: number, token: string, now: Date, as: 'used' | 'cancelled' = 'used'): Promise<CardPayload | null> {
+export async function consumeCard(
+  db: DbOrTx,
+  workspaceId: number,
+  userId: number,
+  token: string,
+  now: Date,
+  as: 'used' | 'cancelled' = 'used',
+): Promise<CardPayload | null> {
   if (!/^[A-Za-z0-9_-]{6,32}$/.test(token)) return null;
   const row = await db.activity.findFirst({ where: { workspaceId, type: AI_CARD, data: { path: ['token'], equals: token } } });
   if (!row) return null;

@@ -36,7 +36,14 @@ export function turnKey(turn: Turn, what: string): string {
  */
 export async function handOffUnknownText(turn: Turn, actor: Actor, text: string): Promise<Reply[] | null> {
   if (!aiOn(turn) || actor.userId === 0) return null;
-  await turn.deps.ai!.enqueue({ kind: 'intents', workspaceId: actor.workspaceId, userId: actor.userId, text: text.slice(0, 4000), atMs: turn.now.getTime(), key: turnKey(turn, 'intents') });
+  await turn.deps.ai!.enqueue({
+    kind: 'intents',
+    workspaceId: actor.workspaceId,
+    userId: actor.userId,
+    text: text.slice(0, 4000),
+    atMs: turn.now.getTime(),
+    key: turnKey(turn, 'intents'),
+  });
   return say(actor, 'ai.thinking');
 }
 
@@ -90,10 +97,16 @@ export async function aiAction(turn: Turn, actor: Actor, verb: string, token: st
 /** /draft N and the "Draft reply" button: queued when the model is on, the template at once when not. */
 export async function draftFor(turn: Turn, actor: Actor, leadId: number): Promise<Reply[]> {
   await getLead(turn.ctx, actor, leadId);
-  if (await enqueueAi(turn, { kind: 'draft', workspaceId: actor.workspaceId, userId: actor.userId, leadId, key: turnKey(turn, `draft:${leadId}`) })) return say(actor, 'ai.draft.queued');
+  if (await enqueueAi(turn, { kind: 'draft', workspaceId: actor.workspaceId, userId: actor.userId, leadId, key: turnKey(turn, `draft:${leadId}`) }))
+    return say(actor, 'ai.draft.queued');
   const card = await draftCard(turn.ctx, actor, leadId);
   if (!turn.speakerIdentityId) return [reply(card.text, card.buttons)];
   // pushed (not a plain reply) so that replying to it relays to the customer
-  push(turn, { identityId: turn.speakerIdentityId, text: card.text, buttons: card.buttons, ref: { userId: actor.userId, leadId, conversationId: card.conversationId ?? undefined } });
+  push(turn, {
+    identityId: turn.speakerIdentityId,
+    text: card.text,
+    buttons: card.buttons,
+    ref: { userId: actor.userId, leadId, conversationId: card.conversationId ?? undefined },
+  });
   return [];
 }

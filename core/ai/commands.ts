@@ -42,11 +42,15 @@ async function target(turn: Turn, actor: Actor, args: string): Promise<{ leadId?
 export async function summaryFor(turn: Turn, actor: Actor, args: string): Promise<Reply[]> {
   const what = await target(turn, actor, args);
   if (!what) return usage(actor, t(actor.locale, 'ai.summary.usage'));
-  if (await enqueueAi(turn, { kind: 'summary', workspaceId: actor.workspaceId, userId: actor.userId, ...what, reason: 'command', key: turnKey(turn, 'summary') })) {
+  if (
+    await enqueueAi(turn, { kind: 'summary', workspaceId: actor.workspaceId, userId: actor.userId, ...what, reason: 'command', key: turnKey(turn, 'summary') })
+  ) {
     return say(actor, 'ai.summary.queued');
   }
   const tl = what.dealId ? await dealTimeline(turn.ctx, actor, what.dealId) : await leadTimeline(turn.ctx, actor, what.leadId!);
-  const head = what.dealId ? t(actor.locale, 'ai.summary.deal', { id: what.dealId, title: tl.heading.title ?? '' }) : t(actor.locale, 'ai.summary.lead', { id: what.leadId!, name: tl.heading.customer ?? '' });
+  const head = what.dealId
+    ? t(actor.locale, 'ai.summary.deal', { id: what.dealId, title: tl.heading.title ?? '' })
+    : t(actor.locale, 'ai.summary.lead', { id: what.leadId!, name: tl.heading.customer ?? '' });
   const { text } = await summarizeTimeline(turn.ctx, actor, tl);
   return [reply(`${head}\n${text}`)];
 }

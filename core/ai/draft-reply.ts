@@ -15,10 +15,19 @@ const INSTRUCTIONS = [
   'Do not promise prices, discounts or dates that the timeline does not contain. Output only the reply text.',
 ].join('\n');
 
-export async function draftReply(ctx: CoreContext, actor: Actor, leadId: number): Promise<{ text: string; customerName: string; contactId: number; conversationId: number | null; byModel: boolean }> {
+export async function draftReply(
+  ctx: CoreContext,
+  actor: Actor,
+  leadId: number,
+): Promise<{ text: string; customerName: string; contactId: number; conversationId: number | null; byModel: boolean }> {
   const tl = await leadTimeline(ctx, actor, leadId);
-  const lead = await ctx.db.lead.findUniqueOrThrow({ where: { id: leadId }, include: { contact: { select: { name: true } }, conversation: { select: { identityId: true } } } });
-  const identity = lead.conversation?.identityId ? await ctx.db.identity.findUnique({ where: { id: lead.conversation.identityId }, select: { languageCode: true } }) : null;
+  const lead = await ctx.db.lead.findUniqueOrThrow({
+    where: { id: leadId },
+    include: { contact: { select: { name: true } }, conversation: { select: { identityId: true } } },
+  });
+  const identity = lead.conversation?.identityId
+    ? await ctx.db.identity.findUnique({ where: { id: lead.conversation.identityId }, select: { languageCode: true } })
+    : null;
   const customerLocale = resolveLocale(identity?.languageCode, actor.locale);
   const conversationItems = tl.items.filter((i) => i.who !== 'crm').slice(-12);
   const answer = await askModel(ctx.llm, {

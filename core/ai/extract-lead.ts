@@ -15,7 +15,7 @@ import { NotYetVisibleError } from './jobs.js';
 
 const INSTRUCTIONS = [
   'A customer wrote to a company for the first time. From the customer\'s message (field "customer_message", with "subject" and "sender_display_name" when known) extract facts about the sender:',
-  'name (the sender\'s own name), company, phone, email, need (what they want, one short sentence in the message\'s language), budget (as written), urgency (low, normal or high).',
+  "name (the sender's own name), company, phone, email, need (what they want, one short sentence in the message's language), budget (as written), urgency (low, normal or high).",
   'Only facts the message states about its sender; null for anything not stated. Do not invent, translate names, or include anything else.',
 ].join('\n');
 
@@ -32,7 +32,10 @@ export interface ExtractionSource {
 export async function extractionSource(ctx: CoreContext, workspaceId: number, leadId: number): Promise<ExtractionSource | null> {
   const lead = await ctx.db.lead.findFirst({
     where: { id: leadId, workspaceId },
-    include: { conversation: { include: { messages: { where: { direction: 'inbound' }, orderBy: { createdAt: 'asc' }, take: 1 } } }, workspace: { select: { phoneRegion: true, locale: true } } },
+    include: {
+      conversation: { include: { messages: { where: { direction: 'inbound' }, orderBy: { createdAt: 'asc' }, take: 1 } } },
+      workspace: { select: { phoneRegion: true, locale: true } },
+    },
   });
   if (!lead) throw new NotYetVisibleError(`lead ${leadId}`);
   if (lead.status !== 'new' && lead.status !== 'in_progress') return null;

@@ -4,7 +4,19 @@
 // servers reject those keywords.
 import { z } from 'zod';
 
-const UNSUPPORTED = new Set(['$schema', 'minLength', 'maxLength', 'minItems', 'maxItems', 'pattern', 'format', 'maximum', 'minimum', 'exclusiveMinimum', 'exclusiveMaximum']);
+const UNSUPPORTED = new Set([
+  '$schema',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'pattern',
+  'format',
+  'maximum',
+  'minimum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+]);
 
 function strip(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strip);

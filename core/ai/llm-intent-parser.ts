@@ -12,10 +12,10 @@ import { untrustedText } from './untrusted-text.js';
 
 const INSTRUCTIONS = [
   'You help a sales manager use a CRM from a chat. Turn the manager\'s message (field "message") into CRM actions.',
-  'Allowed actions: create_task (a reminder: title, due_local as YYYY-MM-DDTHH:MM in the manager\'s time zone, recurrence as an RRULE without DTSTART or null, assignee = a colleague\'s name or null for the manager),',
+  "Allowed actions: create_task (a reminder: title, due_local as YYYY-MM-DDTHH:MM in the manager's time zone, recurrence as an RRULE without DTSTART or null, assignee = a colleague's name or null for the manager),",
   'move_deal (deal name as written, stage one of New, Qualified, Proposal, Negotiation), won_deal, lost_deal (with the reason or null), create_deal (title, amount as digits, currency as ISO 4217).',
   'Dates are relative to "now_local" in "timezone". "after lunch" means 14:00; "morning" 10:00; "evening" 18:00. Amounts like "80k" or "80 тыс" are 80000.',
-  'A change of a deal\'s amount or anything else not in the list cannot be done: leave it out. Return an empty list when nothing fits.',
+  "A change of a deal's amount or anything else not in the list cannot be done: leave it out. Return an empty list when nothing fits.",
   `Return at most ${MAX_ACTIONS_PER_CARD} actions, in the order written.`,
 ].join('\n');
 

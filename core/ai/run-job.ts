@@ -35,7 +35,6 @@ async function member(ctx: CoreContext, workspaceId: number, userId: number): Pr
   return { actor: memberActor(user.workspace, user, identity), identityId: to.identityId };
 }
 
-
 export function extractionLines(locale: Locale, leadId: number, x: LeadExtraction): string {
   const lines = [t(locale, 'ai.extract.title', { leadId })];
   for (const f of ['name', 'company', 'phone', 'email', 'need', 'budget'] as const) if (x[f]) lines.push(t(locale, `ai.extract.${f}`, { value: x[f] }));
@@ -52,14 +51,27 @@ async function proposeIntents(env: AiEnv, job: Extract<AiJob, { kind: 'intents' 
   const who = await member(ctx, job.workspaceId, job.userId);
   if (!who) return 'no_recipient';
   const { actor, identityId } = who;
-  const intents = await new LlmIntentParser(ctx.llm, job.workspaceId).parseMany(job.text, { now: new Date(job.atMs), timezone: actor.timezone, locale: actor.locale });
+  const intents = await new LlmIntentParser(ctx.llm, job.workspaceId).parseMany(job.text, {
+    now: new Date(job.atMs),
+    timezone: actor.timezone,
+    locale: actor.locale,
+  });
   if (!intents || intents.length === 0) {
-    await env.outbox.enqueue({ workspaceId: job.workspaceId, identityId, text: t(actor.locale, 'ai.not_understood'), ref: { userId: actor.userId }, dedupeKey: `ai:${job.key}` });
+    await env.outbox.enqueue({
+      workspaceId: job.workspaceId,
+      identityId,
+      text: t(actor.locale, 'ai.not_understood'),
+      ref: { userId: actor.userId },
+      dedupeKey: `ai:${job.key}`,
+    });
     return 'nothing';
   }
   const kept = intents.slice(0, MAX_ACTIONS_PER_CARD);
   const token = await createCard(ctx.db, job.workspaceId, actor.userId, { kind: 'intents', intents: kept }, ctx.clock.now());
-  const lines = [t(actor.locale, 'ai.proposal.title'), ...kept.map((i, n) => t(actor.locale, 'ai.proposal.line', { n: n + 1, action: describeIntent(actor.locale, actor.timezone, i) }))];
+  const lines = [
+    t(actor.locale, 'ai.proposal.title'),
+    ...kept.map((i, n) => t(actor.locale, 'ai.proposal.line', { n: n + 1, action: describeIntent(actor.locale, actor.timezone, i) })),
+  ];
   await env.outbox.enqueue({
     workspaceId: job.workspaceId,
     identityId,
@@ -130,7 +142,10 @@ async function summaryMessage(env: AiEnv, job: Extract<AiJob, { kind: 'summary' 
 /** The draft card: replying to it relays (ref carries the conversation); "Send as is" is a tap. */
 export async function draftCard(ctx: CoreContext, actor: Actor, leadId: number) {
   const draft = await draftReply(ctx, actor, leadId);
-  const token = await createCard(ctx.db, actor.workspaceId, actor.userId, { kind: 'draft', leadId, text: draft.text }, ctx.clock.now(), { leadId, contactId: draft.contactId });
+  const token = await createCard(ctx.db, actor.workspaceId, actor.userId, { kind: 'draft', leadId, text: draft.text }, ctx.clock.now(), {
+    leadId,
+    contactId: draft.contactId,
+  });
   return {
     text: `${t(actor.locale, 'ai.draft.title', { id: leadId, name: draft.customerName })}\n\n${draft.text}`,
     buttons: [[{ label: t(actor.locale, 'ai.button.send_draft'), data: `ai:send:${token}` }]],

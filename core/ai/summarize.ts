@@ -37,7 +37,11 @@ function activityText(type: string, data: unknown): string {
   return untrustedText([type, ...parts].join(' · '), 400);
 }
 
-async function conversationItems(ctx: CoreContext, conversationId: number | null | undefined, take = 30): Promise<{ items: TimelineItem[]; inbound: number; outbound: number }> {
+async function conversationItems(
+  ctx: CoreContext,
+  conversationId: number | null | undefined,
+  take = 30,
+): Promise<{ items: TimelineItem[]; inbound: number; outbound: number }> {
   if (!conversationId) return { items: [], inbound: 0, outbound: 0 };
   const messages = await ctx.db.message.findMany({ where: { conversationId }, orderBy: { createdAt: 'desc' }, take });
   const items = messages.reverse().map((m) => ({
@@ -62,7 +66,13 @@ export async function leadTimeline(ctx: CoreContext, actor: Actor, leadId: numbe
   return {
     kind: 'lead',
     id: leadId,
-    heading: { customer: untrustedText(lead.contact.name, 120), title: untrustedText(lead.title, 200), source: lead.source, status: lead.status, created: lead.createdAt.toISOString() },
+    heading: {
+      customer: untrustedText(lead.contact.name, 120),
+      title: untrustedText(lead.title, 200),
+      source: lead.source,
+      status: lead.status,
+      created: lead.createdAt.toISOString(),
+    },
     items: [...conv.items, ...acts].sort((a, b) => a.at.localeCompare(b.at)),
     inbound: conv.inbound,
     outbound: conv.outbound,

@@ -79,6 +79,9 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 export function untrustedText(raw: string, maxChars = 4000): string {
   let s = looksLikeHtml(raw) ? visibleTextOfHtml(raw) : raw;
   s = s.replace(INVISIBLE, '').replace(CONTROL, ' ').replace(/\r\n?/g, '\n');
-  s = s.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
+  s = s
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return s.length > maxChars ? s.slice(0, maxChars) + ' […]' : s;
 }

@@ -102,7 +102,14 @@ async function slaAction(turn: Turn, actor: Actor, verb: string, id: number, arg
         ref: { userId: to.userId, leadId: id, conversationId: lead.conversationId ?? undefined },
       });
     }
-    await enqueueAi(turn, { kind: 'summary', workspaceId: actor.workspaceId, userId: next.id, leadId: id, reason: 'reassigned', key: turnKey(turn, `reassigned:${id}`) });
+    await enqueueAi(turn, {
+      kind: 'summary',
+      workspaceId: actor.workspaceId,
+      userId: next.id,
+      leadId: id,
+      reason: 'reassigned',
+      key: turnKey(turn, `reassigned:${id}`),
+    });
     return say(actor, 'chat.lead.reassigned', { id, name: next.name });
   }
   return say(actor, 'chat.customer.button_ignored');

@@ -93,9 +93,7 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   });
 
   const openLead = await openLeadForContact(ctx, contact.id);
-  const openDeal = openLead
-    ? null
-    : await db.deal.findFirst({ where: { workspaceId: ws.id, contactId: contact.id, status: 'open' }, orderBy: { id: 'desc' } });
+  const openDeal = openLead ? null : await db.deal.findFirst({ where: { workspaceId: ws.id, contactId: contact.id, status: 'open' }, orderBy: { id: 'desc' } });
   const name = contact.name;
 
   if (!openLead && !openDeal) {
@@ -107,7 +105,8 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
       assigneeId: turn.preAssigneeId ?? null,
     });
     push(turn, ackItem(turn, identity.id, identity.languageCode));
-    if (lead.assigneeId) await pushNewLeadNotice(turn, { id: lead.id, assigneeId: lead.assigneeId, firstResponseDueAt: lead.firstResponseDueAt }, name, conversation.id);
+    if (lead.assigneeId)
+      await pushNewLeadNotice(turn, { id: lead.id, assigneeId: lead.assigneeId, firstResponseDueAt: lead.firstResponseDueAt }, name, conversation.id);
     // the AI extraction card follows the notification; the model never delays it
     await enqueueAi(turn, { kind: 'extract', workspaceId: ws.id, leadId: lead.id });
     return [];
@@ -149,7 +148,12 @@ export async function pushNewLeadNotice(
     return;
   }
   const lines = [
-    t(to.locale, 'chat.notify.new_lead', { leadId: lead.id, name, channel: channelLabel(to.locale, m.channel), text: messageBody(to.locale, m.text, m.attachments) }),
+    t(to.locale, 'chat.notify.new_lead', {
+      leadId: lead.id,
+      name,
+      channel: channelLabel(to.locale, m.channel),
+      text: messageBody(to.locale, m.text, m.attachments),
+    }),
   ];
   if (lead.firstResponseDueAt) lines.push(t(to.locale, 'chat.notify.new_lead_due', { due: formatDateTime(to.locale, lead.firstResponseDueAt, to.timezone) }));
   push(turn, {

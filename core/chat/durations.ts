@@ -4,9 +4,33 @@ import { localParts, zonedTimeToInstant } from '../tasks/local-time.js';
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 const UNIT_ALIASES: Record<string, string> = {
-  m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm', 'м': 'm', 'мин': 'm', 'минут': 'm', 'минуты': 'm', 'минуту': 'm',
-  h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h', 'ч': 'h', 'час': 'h', 'часа': 'h', 'часов': 'h',
-  d: 'd', day: 'd', days: 'd', 'д': 'd', 'дн': 'd', 'день': 'd', 'дня': 'd', 'дней': 'd',
+  m: 'm',
+  min: 'm',
+  mins: 'm',
+  minute: 'm',
+  minutes: 'm',
+  м: 'm',
+  мин: 'm',
+  минут: 'm',
+  минуты: 'm',
+  минуту: 'm',
+  h: 'h',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  ч: 'h',
+  час: 'h',
+  часа: 'h',
+  часов: 'h',
+  d: 'd',
+  day: 'd',
+  days: 'd',
+  д: 'd',
+  дн: 'd',
+  день: 'd',
+  дня: 'd',
+  дней: 'd',
 };
 
 /** 09:00 on the next local day in `timeZone`. */

@@ -40,12 +40,37 @@ export async function actOnIntent(turn: Turn, actor: Actor, intent: Intent): Pro
     case 'create_deal':
       return newDeal(turn, actor, intent.title, intent.amount, intent.currency);
     case 'move_deal':
-      return withDeal(turn, actor, intent.deal, (d) => `deal:stage:${d.id}:${intent.stage}`, (d) => moveDeal(turn, actor, d.id, intent.stage));
+      return withDeal(
+        turn,
+        actor,
+        intent.deal,
+        (d) => `deal:stage:${d.id}:${intent.stage}`,
+        (d) => moveDeal(turn, actor, d.id, intent.stage),
+      );
     case 'won_deal':
-      return withDeal(turn, actor, intent.deal, (d) => `deal:won:${d.id}`, (d) => wonDeal(turn, actor, d.id));
+      return withDeal(
+        turn,
+        actor,
+        intent.deal,
+        (d) => `deal:won:${d.id}`,
+        (d) => wonDeal(turn, actor, d.id),
+      );
     case 'lost_deal':
-      if (!intent.reason) return withDeal(turn, actor, intent.deal, (d) => `deal:stages:${d.id}`, (d) => stageButtons(turn, actor, d));
-      return withDeal(turn, actor, intent.deal, (d) => `deal:stages:${d.id}`, (d) => lostDeal(turn, actor, d.id, intent.reason!));
+      if (!intent.reason)
+        return withDeal(
+          turn,
+          actor,
+          intent.deal,
+          (d) => `deal:stages:${d.id}`,
+          (d) => stageButtons(turn, actor, d),
+        );
+      return withDeal(
+        turn,
+        actor,
+        intent.deal,
+        (d) => `deal:stages:${d.id}`,
+        (d) => lostDeal(turn, actor, d.id, intent.reason!),
+      );
     case 'clarify':
       return clarify(turn, actor, intent.question, intent.options, intent.partial);
     case 'unknown':

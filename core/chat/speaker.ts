@@ -7,9 +7,7 @@ import type { Identity, User, Workspace } from '../../prisma/generated/client.js
 import type { InboundMessage } from './inbound.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 
-export type Speaker =
-  | { kind: 'member'; actor: Actor; user: User; identity: Identity }
-  | { kind: 'customer'; identity: Identity | null };
+export type Speaker = { kind: 'member'; actor: Actor; user: User; identity: Identity } | { kind: 'customer'; identity: Identity | null };
 
 function validTz(tz: string | null | undefined): tz is string {
   if (!tz) return false;

@@ -14,7 +14,7 @@ export interface ContactFootprint {
 export async function contactFootprint(db: DbOrTx, workspaceId: number, contactId: number): Promise<ContactFootprint> {
   const contactIds = [contactId];
   // records merged into this one (and into those), breadth first
-  for (let frontier = [contactId]; frontier.length; ) {
+  for (let frontier = [contactId]; frontier.length;) {
     const merged = await db.contact.findMany({ where: { workspaceId, mergedIntoId: { in: frontier } }, select: { id: true } });
     frontier = merged.map((m) => m.id).filter((id) => !contactIds.includes(id));
     contactIds.push(...frontier);
@@ -22,7 +22,8 @@ export async function contactFootprint(db: DbOrTx, workspaceId: number, contactI
   const inContacts = { workspaceId, contactId: { in: contactIds } };
   const [leads, deals, conversations] = await inOrder([
     () => db.lead.findMany({ where: inContacts, select: { id: true } }),
-    () => db.deal.findMany({ where: { workspaceId, OR: [{ contactId: { in: contactIds } }, { lead: { contactId: { in: contactIds } } }] }, select: { id: true } }),
+    () =>
+      db.deal.findMany({ where: { workspaceId, OR: [{ contactId: { in: contactIds } }, { lead: { contactId: { in: contactIds } } }] }, select: { id: true } }),
     () => db.conversation.findMany({ where: inContacts, select: { id: true } }),
   ]);
   const leadIds = leads.map((l) => l.id);
@@ -51,11 +52,6 @@ export function auditAboutWhere(workspaceId: number, f: ContactFootprint) {
 export function activitiesAboutWhere(workspaceId: number, f: ContactFootprint) {
   return {
     workspaceId,
-    OR: [
-      { contactId: { in: f.contactIds } },
-      { leadId: { in: f.leadIds } },
-      { dealId: { in: f.dealIds } },
-      { taskId: { in: f.taskIds } },
-    ],
+    OR: [{ contactId: { in: f.contactIds } }, { leadId: { in: f.leadIds } }, { dealId: { in: f.dealIds } }, { taskId: { in: f.taskIds } }],
   };
 }

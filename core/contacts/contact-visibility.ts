@@ -9,11 +9,7 @@ export function visibleContactsWhere(actor: Actor): Prisma.ContactWhereInput {
   if (seesWholeTeam(actor)) return base;
   return {
     ...base,
-    OR: [
-      { ownerId: actor.userId },
-      { leads: { some: { assigneeId: actor.userId } } },
-      { deals: { some: { ownerId: actor.userId } } },
-    ],
+    OR: [{ ownerId: actor.userId }, { leads: { some: { assigneeId: actor.userId } } }, { deals: { some: { ownerId: actor.userId } } }],
   };
 }
 
@@ -23,10 +19,6 @@ export function contactAccessWhere(actor: Actor, id: number): Prisma.ContactWher
   return {
     id,
     workspaceId: actor.workspaceId,
-    OR: [
-      { ownerId: actor.userId },
-      { leads: { some: { assigneeId: actor.userId } } },
-      { deals: { some: { ownerId: actor.userId } } },
-    ],
+    OR: [{ ownerId: actor.userId }, { leads: { some: { assigneeId: actor.userId } } }, { deals: { some: { ownerId: actor.userId } } }],
   };
 }

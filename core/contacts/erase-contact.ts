@@ -69,7 +69,9 @@ export async function eraseContact(ctx: CoreContext, actor: Actor, id: number): 
     if (mentioning.length) await tx.activity.updateMany({ where: { id: { in: mentioning } }, data: { data: {} } });
 
     const audits = await tx.auditLog.findMany({ where: auditAboutWhere(actor.workspaceId, f), select: { id: true, entity: true, before: true, after: true } });
-    const scrub = audits.filter((a) => a.entity === 'contact' || a.entity === 'lead' || a.entity === 'conversation' || mentions(a.before, terms) || mentions(a.after, terms));
+    const scrub = audits.filter(
+      (a) => a.entity === 'contact' || a.entity === 'lead' || a.entity === 'conversation' || mentions(a.before, terms) || mentions(a.after, terms),
+    );
     if (scrub.length) {
       await tx.auditLog.updateMany({ where: { id: { in: scrub.map((a) => a.id) } }, data: { before: Prisma.DbNull, after: { erased: true } } });
     }

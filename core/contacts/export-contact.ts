@@ -15,19 +15,21 @@ export async function exportContact(ctx: CoreContext, actor: Actor, id: number) 
   const ws = actor.workspaceId;
   const f = await contactFootprint(ctx.db, ws, id);
   const [contacts, leads, deals, tasks, conversations, activities, audit] = await inOrder([
-    () => ctx.db.contact.findMany({
-      where: { id: { in: f.contactIds } },
-      include: { emails: true, phones: true, identities: true, company: true },
-      orderBy: { id: 'asc' },
-    }),
+    () =>
+      ctx.db.contact.findMany({
+        where: { id: { in: f.contactIds } },
+        include: { emails: true, phones: true, identities: true, company: true },
+        orderBy: { id: 'asc' },
+      }),
     () => ctx.db.lead.findMany({ where: { id: { in: f.leadIds } }, orderBy: { id: 'asc' } }),
     () => ctx.db.deal.findMany({ where: { id: { in: f.dealIds } }, include: { stage: { select: { name: true, kind: true } } }, orderBy: { id: 'asc' } }),
     () => ctx.db.task.findMany({ where: { id: { in: f.taskIds } }, orderBy: { id: 'asc' } }),
-    () => ctx.db.conversation.findMany({
-      where: { id: { in: f.conversationIds } },
-      include: { messages: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
-      orderBy: { id: 'asc' },
-    }),
+    () =>
+      ctx.db.conversation.findMany({
+        where: { id: { in: f.conversationIds } },
+        include: { messages: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+        orderBy: { id: 'asc' },
+      }),
     () => ctx.db.activity.findMany({ where: activitiesAboutWhere(ws, f), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
     () => ctx.db.auditLog.findMany({ where: auditAboutWhere(ws, f), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
   ]);
@@ -47,7 +49,12 @@ export async function exportContact(ctx: CoreContext, actor: Actor, id: number) 
     ctx.db,
     actor,
     { type: 'contact.exported', contactId: id },
-    { action: 'contact.export', entity: 'contact', entityId: id, after: { counts: { leads: leads.length, deals: deals.length, conversations: conversations.length } } },
+    {
+      action: 'contact.export',
+      entity: 'contact',
+      entityId: id,
+      after: { counts: { leads: leads.length, deals: deals.length, conversations: conversations.length } },
+    },
   );
   // plain JSON: Decimal and Date as strings, BigInt as a string
   return toJson(exported) as Record<string, unknown>;

@@ -49,7 +49,7 @@ export async function findOrCreateCompany(ctx: CoreContext, actor: Actor, input:
       ctx.db,
       actor,
       { type: 'company.created', data: { companyId: company.id } },
-      { action: 'company.create', entity: 'company', entityId: company.id, after: company},
+      { action: 'company.create', entity: 'company', entityId: company.id, after: company },
     );
   }
   return { company, created: inserted.count === 1 };

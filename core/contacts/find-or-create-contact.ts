@@ -54,9 +54,7 @@ export async function findOrCreateContact(ctx: CoreContext, actor: Actor, input:
   if (identity && !identity.externalId) throw invalid('invalid.empty', { field: 'externalId' });
   if (!identity && !email && !phone && !input.name?.trim()) throw invalid('contacts.invalid.no_identity');
 
-  const companyId = input.company?.trim()
-    ? (await findOrCreateCompany(ctx, actor, { name: input.company })).company.id
-    : null;
+  const companyId = input.company?.trim() ? (await findOrCreateCompany(ctx, actor, { name: input.company })).company.id : null;
   const keys: Keys = { identity, email, phone, name: input.name?.trim() || null, companyId };
 
   for (let attempt = 1; ; attempt++) {
@@ -191,7 +189,12 @@ async function attachKeys(tx: Tx, actor: Actor, contact: Contact, keys: Keys): P
       tx,
       actor,
       { type: 'contact.updated', contactId: contact.id, data: { added } },
-      { action: 'contact.attach', entity: 'contact', entityId: contact.id, after: { added, email: keys.email, phone: keys.phone, identity: keys.identity ?? null } },
+      {
+        action: 'contact.attach',
+        entity: 'contact',
+        entityId: contact.id,
+        after: { added, email: keys.email, phone: keys.phone, identity: keys.identity ?? null },
+      },
     );
   }
   return identity;

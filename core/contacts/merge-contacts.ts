@@ -15,7 +15,10 @@ export async function mergeContacts(ctx: CoreContext, actor: Actor, keepId: numb
       () => tx.contact.findFirst({ where: { id: keepId, workspaceId: actor.workspaceId } }),
       () => tx.contact.findFirst({ where: { id: mergeId, workspaceId: actor.workspaceId } }),
     ]);
-    for (const [c, id] of [[keep, keepId], [merge, mergeId]] as const) {
+    for (const [c, id] of [
+      [keep, keepId],
+      [merge, mergeId],
+    ] as const) {
       if (!c || c.mergedIntoId || c.erasedAt) throw notFound('what.contact', { id });
       if (!(await tx.contact.findFirst({ where: contactAccessWhere(actor, id), select: { id: true } }))) throw forbidden('what.contact', { id });
     }

@@ -9,13 +9,7 @@ import { reportingPeriods, type PeriodKind } from './periods.js';
 import { loadRecipient, seesTeam } from './recipient.js';
 import { teamAggregates } from './team-aggregates.js';
 
-export async function composeTeamDigest(
-  ctx: CoreContext,
-  headUserId: number,
-  kind: PeriodKind,
-  now: Date,
-  run = new DigestRun(now),
-): Promise<TeamDigest> {
+export async function composeTeamDigest(ctx: CoreContext, headUserId: number, kind: PeriodKind, now: Date, run = new DigestRun(now)): Promise<TeamDigest> {
   const recipient = await loadRecipient(ctx.db, headUserId, run);
   const { staleDealDays: _unused, ...who } = recipient;
   if (!seesTeam(who)) throw invalid('invalid.digest_team_role', { id: headUserId });

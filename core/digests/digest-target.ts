@@ -23,11 +23,20 @@ export async function setTeamDigestTarget(ctx: CoreContext, actor: Actor, input:
   const target = input.target?.trim() || null;
   if (target !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(target)) throw invalid('invalid.digest_target', { value: target });
   await inTx(ctx.db, async (tx) => {
-    const before = await tx.digestSubscription.findMany({ where: { userId: actor.userId, kind: { in: [...TEAM_KINDS] } }, select: { kind: true, target: true } });
+    const before = await tx.digestSubscription.findMany({
+      where: { userId: actor.userId, kind: { in: [...TEAM_KINDS] } },
+      select: { kind: true, target: true },
+    });
     if (target) {
       await tx.identity.upsert({
         where: { workspaceId_channel_externalId: { workspaceId: actor.workspaceId, channel: input.channel, externalId: destinationExternalId(target) } },
-        create: { workspaceId: actor.workspaceId, channel: input.channel, externalId: destinationExternalId(target), chatId: target, displayName: input.label ?? target },
+        create: {
+          workspaceId: actor.workspaceId,
+          channel: input.channel,
+          externalId: destinationExternalId(target),
+          chatId: target,
+          displayName: input.label ?? target,
+        },
         update: { chatId: target, unreachable: false, unreachableReason: null, ...(input.label ? { displayName: input.label } : {}) },
       });
     }
@@ -48,7 +57,11 @@ export async function setTeamDigestTarget(ctx: CoreContext, actor: Actor, input:
 }
 
 /** The destination identity of a subscription's target, when it has one and it is reachable. */
-export async function digestTargetIdentity(db: DbOrTx, workspaceId: number, target: string | null | undefined): Promise<{ id: number; channel: Channel } | null> {
+export async function digestTargetIdentity(
+  db: DbOrTx,
+  workspaceId: number,
+  target: string | null | undefined,
+): Promise<{ id: number; channel: Channel } | null> {
   if (!target) return null;
   return db.identity.findFirst({
     where: { workspaceId, externalId: destinationExternalId(target), userId: null, contactId: null, unreachable: false },

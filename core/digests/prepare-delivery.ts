@@ -49,9 +49,8 @@ export async function prepareDigestDelivery(
   if (!sub.user.active) return { skipped: 'user_inactive' };
   // a team digest routed to a channel (e.g. /crm digest channel #sales) goes there instead
   const routed = sub.kind !== 'today' ? await digestTargetIdentity(ctx.db, sub.user.workspaceId, sub.target) : null;
-  const identity = routed ?? [...sub.user.identities].sort(
-    (a, b) => CHANNEL_PREFERENCE.indexOf(a.channel) - CHANNEL_PREFERENCE.indexOf(b.channel) || a.id - b.id,
-  )[0];
+  const identity =
+    routed ?? [...sub.user.identities].sort((a, b) => CHANNEL_PREFERENCE.indexOf(a.channel) - CHANNEL_PREFERENCE.indexOf(b.channel) || a.id - b.id)[0];
   if (!identity) return { skipped: 'no_reachable_identity' };
 
   const digest = await composeDigest(ctx, sub.user.id, sub.kind, now, options.run ?? new DigestRun(now));

@@ -41,7 +41,9 @@ export async function loadRecipients(db: DbOrTx, ids: number[]): Promise<Map<num
 
 /** The recipient, loaded together with the other digests composed at the same moment of the run. */
 export async function loadRecipient(db: DbOrTx, userId: number, run?: DigestRun): Promise<LoadedRecipient> {
-  const found = run ? await run.batch('recipient', userId, userId, (ids: number[]) => loadRecipients(db, ids)) : (await loadRecipients(db, [userId])).get(userId);
+  const found = run
+    ? await run.batch('recipient', userId, userId, (ids: number[]) => loadRecipients(db, ids))
+    : (await loadRecipients(db, [userId])).get(userId);
   if (!found) throw notFound('what.user', { id: userId });
   return found;
 }

@@ -153,7 +153,8 @@ class Renderer {
 
     if (d.leadsTotal.current || d.leadsTotal.previous) {
       section('🆕 ' + this.t('digest.team.new_leads', { value: this.compared(d.leadsTotal) }));
-      for (const s of d.leadsBySource) lines.push(BULLET + this.t('digest.team.source_item', { source: this.t(`channel.${s.source}`), value: this.compared(s) }));
+      for (const s of d.leadsBySource)
+        lines.push(BULLET + this.t('digest.team.source_item', { source: this.t(`channel.${s.source}`), value: this.compared(s) }));
     } else {
       section('🆕 ' + this.t('digest.team.no_leads'));
     }
@@ -161,13 +162,17 @@ class Renderer {
     section('📊 ' + this.t('digest.team.funnel', { value: this.compared(d.openDeals) }) + ' ' + this.t('digest.team.funnel_note'));
     for (const s of d.funnel) {
       const amounts = s.amounts.map((m) => this.money(m)).join(', ');
-      lines.push(BULLET + this.t('digest.team.stage_item', { stage: stageLabel(this.locale, s.name), count: s.count, amounts: amounts ? ` — ${amounts}` : '' }));
+      lines.push(
+        BULLET + this.t('digest.team.stage_item', { stage: stageLabel(this.locale, s.name), count: s.count, amounts: amounts ? ` — ${amounts}` : '' }),
+      );
     }
 
     const c = d.conversion;
     section('🔁 ' + this.t('digest.team.conversion'));
     lines.push(BULLET + this.t('digest.team.conversion_leads', { value: this.compared(c.leads) }));
-    lines.push(BULLET + this.t('digest.team.conversion_converted', { value: this.compared(c.converted), share: this.share(c.converted.current, c.leads.current) }));
+    lines.push(
+      BULLET + this.t('digest.team.conversion_converted', { value: this.compared(c.converted), share: this.share(c.converted.current, c.leads.current) }),
+    );
     lines.push(BULLET + this.t('digest.team.conversion_won', { value: this.compared(c.won), lost: this.compared(c.lost) }));
 
     if (d.wonAmount.length) {

@@ -11,26 +11,91 @@ export interface BounceVerdict {
 
 const BOUNCE_SUBJECT = new RegExp(
   [
-    'undeliver', 'undelivered', 'not (be )?delivered', 'returned mail', 'return(ed)? to sender', 'delivery (status )?notification', 'delivery status',
-    'delivery fail', 'delivery has failed', 'delivery problem', 'delivery report', 'delivery error', 'failed delivery', 'mail delivery', 'failure notice',
-    'mail failure', 'mail system error', 'nondeliverable', 'non[- ]?delivery', 'could not send', 'message (was )?not sent', 'rejected', 'bounced?',
-    'warning: (could not|message)', 'message status', 'email address (is )?invalid', 'permanent (error|failure)', 'delayed mail',
+    'undeliver',
+    'undelivered',
+    'not (be )?delivered',
+    'returned mail',
+    'return(ed)? to sender',
+    'delivery (status )?notification',
+    'delivery status',
+    'delivery fail',
+    'delivery has failed',
+    'delivery problem',
+    'delivery report',
+    'delivery error',
+    'failed delivery',
+    'mail delivery',
+    'failure notice',
+    'mail failure',
+    'mail system error',
+    'nondeliverable',
+    'non[- ]?delivery',
+    'could not send',
+    'message (was )?not sent',
+    'rejected',
+    'bounced?',
+    'warning: (could not|message)',
+    'message status',
+    'email address (is )?invalid',
+    'permanent (error|failure)',
+    'delayed mail',
     // de, fr, es, it, nl, pt, ja
-    'unzustellbar', 'nicht zustellbar', 'non remis', 'non distribu', 'no se puede entregar', 'no entregado', 'mancata consegna', 'onbestelbaar',
-    'não entregue', '配信', '不達', 'エラー',
+    'unzustellbar',
+    'nicht zustellbar',
+    'non remis',
+    'non distribu',
+    'no se puede entregar',
+    'no entregado',
+    'mancata consegna',
+    'onbestelbaar',
+    'não entregue',
+    '配信',
+    '不達',
+    'エラー',
     // ru
-    'недоставлен', 'не доставлен', 'не может быть доставлено', 'не удалось доставить', 'ошибка доставки', 'возвращ[её]нное письмо', 'отчет о доставке', 'отчёт о доставке',
+    'недоставлен',
+    'не доставлен',
+    'не может быть доставлено',
+    'не удалось доставить',
+    'ошибка доставки',
+    'возвращ[её]нное письмо',
+    'отчет о доставке',
+    'отчёт о доставке',
   ].join('|'),
   'i',
 );
 
 const BOUNCE_BODY = new RegExp(
   [
-    'could not be delivered', 'couldn\'t be delivered', 'was not delivered', 'undeliverable', 'delivery (has )?failed', 'delivery to the following recipients? (has )?failed',
-    'permanent (fatal )?error', 'user unknown', 'unknown user', 'no such user', 'mailbox (is )?(full|unavailable|not found)', 'recipient address rejected',
-    'address rejected', 'host or domain name not found', 'message you sent', 'the following address(es)? failed', 'returned to sender', 'delivery status notification',
-    'failed permanently', 'i\'m sorry to have to inform you', 'unable to deliver', 'mail delivery failed', 'this is the mail system', 'mail system at host',
-    'diagnostic-code', 'final-recipient', 'не может быть доставлено', 'не удалось доставить', 'не доставлено',
+    'could not be delivered',
+    "couldn't be delivered",
+    'was not delivered',
+    'undeliverable',
+    'delivery (has )?failed',
+    'delivery to the following recipients? (has )?failed',
+    'permanent (fatal )?error',
+    'user unknown',
+    'unknown user',
+    'no such user',
+    'mailbox (is )?(full|unavailable|not found)',
+    'recipient address rejected',
+    'address rejected',
+    'host or domain name not found',
+    'message you sent',
+    'the following address(es)? failed',
+    'returned to sender',
+    'delivery status notification',
+    'failed permanently',
+    "i'm sorry to have to inform you",
+    'unable to deliver',
+    'mail delivery failed',
+    'this is the mail system',
+    'mail system at host',
+    'diagnostic-code',
+    'final-recipient',
+    'не может быть доставлено',
+    'не удалось доставить',
+    'не доставлено',
   ].join('|'),
   'i',
 );
@@ -50,7 +115,8 @@ export function detectBounce(parsed: ParsedEmail, ownAddresses: readonly string[
     return { reason: `X-Failed-Recipients header (${h.xFailedRecipients.join(', ')})`, recipients: recipients() };
   }
   const ses = sesNotification(parsed.text);
-  if (ses?.type === 'bounce') return { reason: 'Amazon SES bounce notification (notificationType: Bounce)', recipients: filterRecipients(ses.recipients, parsed, ownAddresses) };
+  if (ses?.type === 'bounce')
+    return { reason: 'Amazon SES bounce notification (notificationType: Bounce)', recipients: filterRecipients(ses.recipients, parsed, ownAddresses) };
 
   const subject = parsed.subject;
   const forwarded = FORWARD_PREFIX.test(subject);
@@ -75,8 +141,15 @@ export function detectBounce(parsed: ParsedEmail, ownAddresses: readonly string[
     return { reason: `message from ${sender} (the mail system)`, recipients: recipients() };
   }
   // someone forwarding a bounce to us ("Fwd: Returned mail: ..."): still a delivery report, not a customer
-  if (forwarded && BOUNCE_SUBJECT.test(subject.replace(FORWARD_PREFIX, '')) && (bounceBody || /^[>\s]*from:.*(mailer-daemon|postmaster|mail delivery)/im.test(head))) {
-    return { reason: `forwarded delivery failure ("${clip(subject)}")`, recipients: filterRecipients(recipientsFromText(unquote(parsed.text)), parsed, ownAddresses) };
+  if (
+    forwarded &&
+    BOUNCE_SUBJECT.test(subject.replace(FORWARD_PREFIX, '')) &&
+    (bounceBody || /^[>\s]*from:.*(mailer-daemon|postmaster|mail delivery)/im.test(head))
+  ) {
+    return {
+      reason: `forwarded delivery failure ("${clip(subject)}")`,
+      recipients: filterRecipients(recipientsFromText(unquote(parsed.text)), parsed, ownAddresses),
+    };
   }
   return null;
 }
@@ -114,7 +187,9 @@ export function failedRecipients(parsed: ParsedEmail, ownAddresses: readonly str
   for (const block of parsed.deliveryStatus.split(/\r?\n\s*\r?\n/)) {
     const action = /^action:\s*([a-z]+)/im.exec(block)?.[1]?.toLowerCase();
     if (action && action !== 'failed') continue;
-    const recipient = /^final-recipient:\s*(?:[a-z0-9-]+\s*;)?\s*<?([^\s<>;]+@[^\s<>;]+)>?/im.exec(block) ?? /^original-recipient:\s*(?:[a-z0-9-]+\s*;)?\s*<?([^\s<>;]+@[^\s<>;]+)>?/im.exec(block);
+    const recipient =
+      /^final-recipient:\s*(?:[a-z0-9-]+\s*;)?\s*<?([^\s<>;]+@[^\s<>;]+)>?/im.exec(block) ??
+      /^original-recipient:\s*(?:[a-z0-9-]+\s*;)?\s*<?([^\s<>;]+@[^\s<>;]+)>?/im.exec(block);
     if (recipient) found.push(recipient[1]!);
   }
   if (!found.length) found.push(...recipientsFromText(parsed.text));
@@ -122,10 +197,16 @@ export function failedRecipients(parsed: ParsedEmail, ownAddresses: readonly str
 }
 
 function filterRecipients(found: string[], parsed: ParsedEmail, ownAddresses: readonly string[]): string[] {
-  const exclude = new Set([...ownAddresses, ...parsed.to.map((a) => a.address), parsed.from?.address ?? '', parsed.returnPath ?? ''].map((a) => a.toLowerCase()));
+  const exclude = new Set(
+    [...ownAddresses, ...parsed.to.map((a) => a.address), parsed.from?.address ?? '', parsed.returnPath ?? ''].map((a) => a.toLowerCase()),
+  );
   const out = new Set<string>();
   for (const raw of found) {
-    const a = raw.trim().replace(/^<|>$/g, '').replace(/[.,;:]+$/, '').toLowerCase();
+    const a = raw
+      .trim()
+      .replace(/^<|>$/g, '')
+      .replace(/[.,;:]+$/, '')
+      .toLowerCase();
     if (a.includes('@') && !exclude.has(a) && !isSystemSender(a)) out.add(a);
   }
   return [...out];
@@ -133,7 +214,9 @@ function filterRecipients(found: string[], parsed: ParsedEmail, ownAddresses: re
 
 /** Plain-text bounces (qmail, exim, postfix without DSN, mail.ru, Yandex): the addresses the report names before the returned copy. */
 function recipientsFromText(text: string): string[] {
-  const cut = text.search(/^-{2,}.*(original message|returned message|copy of the message|undelivered message|исходное сообщение|копия сообщения).*$|^content-type: message\/rfc822|^(received|return-path|message-id):\s/im);
+  const cut = text.search(
+    /^-{2,}.*(original message|returned message|copy of the message|undelivered message|исходное сообщение|копия сообщения).*$|^content-type: message\/rfc822|^(received|return-path|message-id):\s/im,
+  );
   const report = (cut > 0 ? text.slice(0, cut) : text).slice(0, 20_000);
   const found: string[] = [];
   const patterns = [

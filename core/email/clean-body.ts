@@ -38,7 +38,8 @@ export function cleanBody(original: string): CleanedBody {
     const line = lines[i]!;
     const twoLines = `${line} ${lines[i + 1] ?? ''}`.trim();
     const isAttribution = ATTRIBUTION.some((re) => re.test(line.trim()));
-    const isAttributionWrapped = !isAttribution && line.trim() !== '' && !line.startsWith('>') && ATTRIBUTION.some((re) => re.test(twoLines)) && /^\s*>|^\s*$/.test(lines[i + 2] ?? '');
+    const isAttributionWrapped =
+      !isAttribution && line.trim() !== '' && !line.startsWith('>') && ATTRIBUTION.some((re) => re.test(twoLines)) && /^\s*>|^\s*$/.test(lines[i + 2] ?? '');
     if (isAttribution || isAttributionWrapped) {
       stripped = true;
       let j = i + (isAttributionWrapped ? 2 : 1);

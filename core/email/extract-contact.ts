@@ -25,7 +25,10 @@ export function extractContact(parsed: ParsedEmail, cleaned: CleanedBody, opts: 
   let company = form.company?.trim() || null;
   company ??= companyFromSignature(cleaned.signature, name) ?? companyFromLegalForm(lastLines(cleaned.text, 4));
   const domain = email ? domainOf(email) : '';
-  const domainUsable = Boolean(domain) && !isFreeMailDomain(domain, opts.freeMailDomains ?? DEFAULT_FREE_MAIL_DOMAINS) && !(sender && email === sender.address && isRobotSender(email));
+  const domainUsable =
+    Boolean(domain) &&
+    !isFreeMailDomain(domain, opts.freeMailDomains ?? DEFAULT_FREE_MAIL_DOMAINS) &&
+    !(sender && email === sender.address && isRobotSender(email));
   const companyDomain = domainUsable ? registrableDomain(domain) : null;
   company ??= companyDomain ? companyFromDomain(companyDomain) : null;
   return { name, email, phone, company: company ? company.slice(0, 200) : null, companyDomain };
@@ -43,7 +46,10 @@ export function customerAddress(parsed: ParsedEmail): EmailAddress | null {
 }
 
 function cleanName(name: string | null | undefined): string | null {
-  const n = (name ?? '').replace(/^["'\s]+|["'\s]+$/g, '').replace(/\s+/g, ' ').trim();
+  const n = (name ?? '')
+    .replace(/^["'\s]+|["'\s]+$/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!n || n.includes('@') || n.length > 120) return null;
   return n;
 }
@@ -69,9 +75,11 @@ function findPhone(text: string, region: CountryCode | undefined): string | null
 }
 
 // ООО «Ромашка», АО "Вектор", ИП Иванов И.И.
-const RU_LEGAL = /(?<![\p{L}])(ООО|ОАО|ЗАО|ПАО|НАО|АО|ИП|НКО|ФГУП|МУП|ГУП|АНО|ТОО|ОДО|ЧУП)\s*(«[^»\n]{1,80}»|"[^"\n]{1,80}"|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]|[\p{Lu}][\p{L}\d.\- ]{1,60})/u;
+const RU_LEGAL =
+  /(?<![\p{L}])(ООО|ОАО|ЗАО|ПАО|НАО|АО|ИП|НКО|ФГУП|МУП|ГУП|АНО|ТОО|ОДО|ЧУП)\s*(«[^»\n]{1,80}»|"[^"\n]{1,80}"|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]|[\p{Lu}][\p{L}\d.\- ]{1,60})/u;
 // Acme Inc., Globex LLC, Initech GmbH
-const EN_LEGAL = /([\p{Lu}\d][\p{L}\d&'.\- ]{0,60}?,?\s(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|Corp\.?|Corporation|Co\.|LLP|PLC|plc|S\.A\.|SA|B\.V\.|BV|AG|Oy|AB|SAS|S\.r\.l\.|Pty\.? Ltd\.?|Sp\. z o\.o\.|s\.r\.o\.|K\.K\.))(?![\p{L}])/u;
+const EN_LEGAL =
+  /([\p{Lu}\d][\p{L}\d&'.\- ]{0,60}?,?\s(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|Corp\.?|Corporation|Co\.|LLP|PLC|plc|S\.A\.|SA|B\.V\.|BV|AG|Oy|AB|SAS|S\.r\.l\.|Pty\.? Ltd\.?|Sp\. z o\.o\.|s\.r\.o\.|K\.K\.))(?![\p{L}])/u;
 
 export function companyFromLegalForm(text: string): string | null {
   const ru = RU_LEGAL.exec(text);
@@ -81,7 +89,8 @@ export function companyFromLegalForm(text: string): string | null {
   return null;
 }
 
-const TITLE = /(?<![\p{L}])(manager|director|head|ceo|cto|cfo|coo|founder|co-founder|owner|president|vp|vice|engineer|specialist|assistant|officer|lead|consultant|accountant|buyer|purchasing|procurement|sales|marketing|менеджер|директор|руководитель|начальник|специалист|инженер|бухгалтер|ассистент|помощник|генеральный|коммерческий|отдел|закупк|основатель|владелец|заместитель|консультант)/iu;
+const TITLE =
+  /(?<![\p{L}])(manager|director|head|ceo|cto|cfo|coo|founder|co-founder|owner|president|vp|vice|engineer|specialist|assistant|officer|lead|consultant|accountant|buyer|purchasing|procurement|sales|marketing|менеджер|директор|руководитель|начальник|специалист|инженер|бухгалтер|ассистент|помощник|генеральный|коммерческий|отдел|закупк|основатель|владелец|заместитель|консультант)/iu;
 const CONTACT_LINE = /@|https?:\/\/|www\.|\+?\d[\d\s().-]{6,}|^(tel|phone|mob|mobile|fax|тел|моб|факс|e-?mail|skype|telegram|whatsapp)(?![\p{L}])/iu;
 
 /** Company from the signature: a legal form anywhere, else the line after the name (titles skipped). */
@@ -89,7 +98,11 @@ export function companyFromSignature(signature: string | null, name: string | nu
   if (!signature) return null;
   const legal = companyFromLegalForm(signature);
   if (legal) return legal;
-  const lines = signature.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 10);
+  const lines = signature
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 10);
   if (!name) return null;
   const nameKey = name.toLowerCase();
   const at = lines.findIndex((l) => l.toLowerCase().includes(nameKey) || (nameKey.includes(l.toLowerCase()) && l.length >= 3));
@@ -105,7 +118,11 @@ export function companyFromSignature(signature: string | null, name: string | nu
 }
 
 function lastLines(text: string, n: number): string {
-  return text.split('\n').filter((l) => l.trim()).slice(-n).join('\n');
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-n)
+    .join('\n');
 }
 
 /** Second-level public suffixes where the company label sits one level deeper. */

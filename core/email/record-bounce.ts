@@ -6,7 +6,10 @@ import type { DbOrTx } from '../db.js';
 export async function recordBounce(db: DbOrTx, workspaceId: number, recipients: string[], reason: string): Promise<number> {
   const emails = [...new Set(recipients.map((r) => r.trim().toLowerCase()).filter(Boolean))];
   if (!emails.length) return 0;
-  const rows = await db.contactEmail.findMany({ where: { workspaceId, email: { in: emails }, undeliverable: false }, select: { id: true, contactId: true, email: true } });
+  const rows = await db.contactEmail.findMany({
+    where: { workspaceId, email: { in: emails }, undeliverable: false },
+    select: { id: true, contactId: true, email: true },
+  });
   if (!rows.length) return 0;
   await db.contactEmail.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { undeliverable: true, undeliverableReason: reason.slice(0, 500) } });
   for (const row of rows) {

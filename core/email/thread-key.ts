@@ -2,7 +2,11 @@
 import type { ParsedEmail } from './types.js';
 
 export function normaliseMessageId(id: string): string {
-  return id.trim().replace(/^<+|>+$/g, '').trim().toLowerCase();
+  return id
+    .trim()
+    .replace(/^<+|>+$/g, '')
+    .trim()
+    .toLowerCase();
 }
 
 /** The root Message-ID of the thread: first References id, else In-Reply-To, else the message's own id. */

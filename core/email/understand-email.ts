@@ -40,7 +40,11 @@ export function understandEmail(parsed: ParsedEmail, opts: UnderstandOptions): I
   const classification: EmailClassification = classifyEmail(parsed, opts);
   const cleaned = cleanBody(parsed.text);
   const text = classification.kind === 'form' && classification.formFields?.message ? classification.formFields.message : cleaned.text;
-  const contact = extractContact(parsed, cleaned, { phoneRegion: opts.phoneRegion, freeMailDomains: opts.freeMailDomains, formFields: classification.formFields });
+  const contact = extractContact(parsed, cleaned, {
+    phoneRegion: opts.phoneRegion,
+    freeMailDomains: opts.freeMailDomains,
+    formFields: classification.formFields,
+  });
   return {
     kind: classification.kind,
     reason: classification.reason,

@@ -8,14 +8,23 @@ type Field = keyof FormFields;
 
 const LABELS: Array<[Field, RegExp]> = [
   ['name', /^(name|full name|your name|first name|contact name|contact|имя|ваше имя|фио|ф\.и\.о\.?|имя и фамилия|контактное лицо)$/i],
-  ['phone', /^(phone|phone number|your phone|tel|tel\.|telephone|mobile|mobile phone|cell|whatsapp|телефон|ваш телефон|номер телефона|тел\.?|моб\.? ?телефон|мобильный|мобильный телефон)$/i],
+  [
+    'phone',
+    /^(phone|phone number|your phone|tel|tel\.|telephone|mobile|mobile phone|cell|whatsapp|телефон|ваш телефон|номер телефона|тел\.?|моб\.? ?телефон|мобильный|мобильный телефон)$/i,
+  ],
   ['email', /^(e-?mail|your e-?mail|email address|e-?mail address|почта|ваша почта|эл\.? ?почта|электронная почта|e-?mail адрес|адрес почты)$/i],
   ['company', /^(company|company name|organization|organisation|business|компания|организация|название компании|фирма)$/i],
-  ['message', /^(message|your message|comment|comments|question|details|inquiry|enquiry|request|text|сообщение|ваше сообщение|комментарий|вопрос|текст|текст сообщения|запрос|заявка)$/i],
+  [
+    'message',
+    /^(message|your message|comment|comments|question|details|inquiry|enquiry|request|text|сообщение|ваше сообщение|комментарий|вопрос|текст|текст сообщения|запрос|заявка)$/i,
+  ],
 ];
 
 function fieldOf(label: string): Field | null {
-  const l = label.trim().replace(/\s+/g, ' ').replace(/^[*•\-\s]+|[*\s]+$/g, '');
+  const l = label
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/^[*•\-\s]+|[*\s]+$/g, '');
   for (const [field, re] of LABELS) if (re.test(l)) return field;
   return null;
 }

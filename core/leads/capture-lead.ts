@@ -25,7 +25,10 @@ const TITLE_MAX = 120;
 
 /** A short title from the first message: its first line, cut at a word boundary. */
 export function titleFromText(text: string): string | null {
-  const first = text.split(/\r?\n/).map((l) => l.trim()).find(Boolean);
+  const first = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find(Boolean);
   if (!first) return null;
   if (first.length <= TITLE_MAX) return first;
   const cut = first.slice(0, TITLE_MAX);
@@ -64,7 +67,12 @@ export async function captureLead(ctx: CoreContext, actor: Actor, input: Capture
     await recordChange(
       tx,
       actor,
-      { type: 'lead.created', leadId: created.id, contactId: contact.id, data: { source: input.source, assigneeId: created.assigneeId, roundRobin: !input.assigneeId } },
+      {
+        type: 'lead.created',
+        leadId: created.id,
+        contactId: contact.id,
+        data: { source: input.source, assigneeId: created.assigneeId, roundRobin: !input.assigneeId },
+      },
       { action: 'lead.create', entity: 'lead', entityId: created.id, after: created },
     );
     return created;

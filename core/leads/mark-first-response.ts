@@ -12,12 +12,16 @@ export async function markFirstResponse(ctx: CoreContext, leadId: number, at: Da
   const lead = await ctx.db.lead.findUnique({ where: { id: leadId } });
   if (lead && changed.count === 1) {
     const onTime = lead.firstResponseDueAt ? at.getTime() <= lead.firstResponseDueAt.getTime() : null;
-    await recordActivity(ctx.db, { workspaceId: lead.workspaceId, userId: lead.assigneeId }, {
-      type: 'lead.first_response',
-      leadId,
-      contactId: lead.contactId,
-      data: { at: at.toISOString(), onTime, minutes: Math.round((at.getTime() - lead.createdAt.getTime()) / 60_000) },
-    });
+    await recordActivity(
+      ctx.db,
+      { workspaceId: lead.workspaceId, userId: lead.assigneeId },
+      {
+        type: 'lead.first_response',
+        leadId,
+        contactId: lead.contactId,
+        data: { at: at.toISOString(), onTime, minutes: Math.round((at.getTime() - lead.createdAt.getTime()) / 60_000) },
+      },
+    );
   }
   return lead;
 }

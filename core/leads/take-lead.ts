@@ -11,7 +11,9 @@ export async function takeLead(ctx: CoreContext, actor: Actor, leadId: number) {
   if (isSystemActor(actor)) throw forbidden('what.lead', { id: leadId });
   return inTx(ctx.db, async (tx) => {
     // the row lock makes two managers pressing "take" at once end with one owner
-    const locked = await tx.$queryRaw<Array<{ id: number }>>`SELECT "id" FROM "Lead" WHERE "id" = ${leadId} AND "workspaceId" = ${actor.workspaceId} FOR UPDATE`;
+    const locked = await tx.$queryRaw<
+      Array<{ id: number }>
+    >`SELECT "id" FROM "Lead" WHERE "id" = ${leadId} AND "workspaceId" = ${actor.workspaceId} FOR UPDATE`;
     if (!locked.length) throw notFound('what.lead', { id: leadId });
     const lead = await tx.lead.findUniqueOrThrow({ where: { id: leadId } });
     if (lead.assigneeId !== null && lead.assigneeId !== actor.userId && !seesWholeTeam(actor)) {

@@ -92,7 +92,14 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
   const db = ctx.db;
   const key = item.dedupeKey ?? null;
   const channels = Object.keys(senders).filter((c) => senders[c as Channel]);
-  const [row] = await db.$queryRawUnsafe<TargetRow[]>(TARGET_AND_CLAIM_SQL, item.identityId, item.workspaceId, key, (options.sendingStaleMs ?? 120_000) / 1000, channels);
+  const [row] = await db.$queryRawUnsafe<TargetRow[]>(
+    TARGET_AND_CLAIM_SQL,
+    item.identityId,
+    item.workspaceId,
+    key,
+    (options.sendingStaleMs ?? 120_000) / 1000,
+    channels,
+  );
   if (row?.ledger && FINAL.includes(row.ledger)) return { status: 'duplicate' };
   if (!row || row.id === null) {
     if (row?.ledger) return { status: 'duplicate' };
@@ -187,7 +194,10 @@ async function recordSent(ctx: CoreContext, item: OutboxItem, target: DeliveryTa
     await inTx(ctx.db, async (tx) => {
       await tx.message.updateMany({ where: { id: item.messageId, workspaceId: item.workspaceId }, data: { deliveryStatus: 'sent' } });
       // keep the platform id so replies and edits map back, unless another message already holds it
-      const clash = await tx.message.findFirst({ where: { workspaceId: item.workspaceId, channel: target.channel, externalId: externalMessageId }, select: { id: true } });
+      const clash = await tx.message.findFirst({
+        where: { workspaceId: item.workspaceId, channel: target.channel, externalId: externalMessageId },
+        select: { id: true },
+      });
       if (!clash) await tx.message.updateMany({ where: { id: item.messageId, externalId: null }, data: { externalId: externalMessageId } });
     });
   }
@@ -216,14 +226,18 @@ export async function recordGivenUp(ctx: CoreContext, item: OutboxItem, status: 
         update: { status, error: reason.slice(0, 1000) },
       });
     }
-    await recordActivity(tx, { workspaceId: item.workspaceId, userId: null }, {
-      type: status === 'failed' ? 'delivery.failed' : 'delivery.skipped',
-      contactId: subject.contactId,
-      leadId: item.ref?.leadId ?? null,
-      dealId: item.ref?.dealId ?? null,
-      taskId: item.ref?.taskId ?? null,
-      data: { identityId: item.identityId, reason, messageId: item.messageId ?? null, text: item.text.slice(0, 200) },
-    });
+    await recordActivity(
+      tx,
+      { workspaceId: item.workspaceId, userId: null },
+      {
+        type: status === 'failed' ? 'delivery.failed' : 'delivery.skipped',
+        contactId: subject.contactId,
+        leadId: item.ref?.leadId ?? null,
+        dealId: item.ref?.dealId ?? null,
+        taskId: item.ref?.taskId ?? null,
+        data: { identityId: item.identityId, reason, messageId: item.messageId ?? null, text: item.text.slice(0, 200) },
+      },
+    );
   });
   if (item.notifyOnFailureUserId && outbox) {
     await notifyFailure(ctx, outbox, item, reason, subject.name);

@@ -60,7 +60,12 @@ const SELECT_BATCH = `
   ORDER BY t.id
   LIMIT $3`;
 
-export async function reconcileReminders(ctx: CoreContext, scheduler: BulkReminderScheduler, now: Date, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+export async function reconcileReminders(
+  ctx: CoreContext,
+  scheduler: BulkReminderScheduler,
+  now: Date,
+  options: ReconcileOptions = {},
+): Promise<ReconcileReport> {
   const batchSize = options.batchSize ?? 5000;
   const since = new Date(now.getTime() - (options.catchUpMs ?? 7 * 24 * 3600 * 1000));
   const report: ReconcileReport = { upcoming: 0, overdue: 0, settled: 0, tooOld: 0 };

@@ -76,12 +76,21 @@ export async function checkSla(ctx: CoreContext, outbox: Outbox, job: SlaJobData
           await assignLead(withTx(ctx, tx), systemActor(workspace), current.id, reassignedTo);
         } else reassignedTo = null;
       }
-      await recordActivity(tx, { workspaceId: current.workspaceId, userId: null }, {
-        type: 'lead.sla_breached',
-        leadId: current.id,
-        contactId: current.contactId,
-        data: { dueAt: current.firstResponseDueAt?.toISOString() ?? null, assigneeId: current.assigneeId, reassignedTo, previousAssigneeId: current.assigneeId },
-      });
+      await recordActivity(
+        tx,
+        { workspaceId: current.workspaceId, userId: null },
+        {
+          type: 'lead.sla_breached',
+          leadId: current.id,
+          contactId: current.contactId,
+          data: {
+            dueAt: current.firstResponseDueAt?.toISOString() ?? null,
+            assigneeId: current.assigneeId,
+            reassignedTo,
+            previousAssigneeId: current.assigneeId,
+          },
+        },
+      );
       return { previous: current.assigneeId, reassignedTo };
     });
     if (claimed) {

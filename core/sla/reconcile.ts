@@ -11,7 +11,11 @@ export interface BulkSlaScheduler {
   scheduleSlaChecks(plans: SlaPlan[]): Promise<void>;
 }
 
-export async function reconcileSlaChecks(ctx: CoreContext, scheduler: BulkSlaScheduler, options: { batchSize?: number; workspaceIds?: number[] } = {}): Promise<number> {
+export async function reconcileSlaChecks(
+  ctx: CoreContext,
+  scheduler: BulkSlaScheduler,
+  options: { batchSize?: number; workspaceIds?: number[] } = {},
+): Promise<number> {
   const batchSize = options.batchSize ?? 5000;
   let cursor = 0;
   let total = 0;

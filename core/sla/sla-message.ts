@@ -22,13 +22,7 @@ function base(locale: Locale, lead: SlaLead) {
   return { id: lead.id, title: lead.title, contact: lead.contactName, source: t(locale, `channel.${lead.source}` as 'channel.telegram') };
 }
 
-export function breachText(
-  locale: Locale,
-  lead: SlaLead,
-  minutes: number,
-  assigneeName: string | null,
-  reassigned?: { from: string; to: string },
-): string {
+export function breachText(locale: Locale, lead: SlaLead, minutes: number, assigneeName: string | null, reassigned?: { from: string; to: string }): string {
   const lines = [t(locale, 'sla.breached', { ...base(locale, lead), minutes })];
   if (reassigned) lines.push(t(locale, 'sla.reassigned', reassigned));
   else lines.push(assigneeName ? t(locale, 'sla.assignee', { name: assigneeName }) : t(locale, 'sla.unassigned'));

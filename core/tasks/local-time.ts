@@ -18,12 +18,23 @@ export function parseLocalDateTime(text: string, timeZone: string): Date {
   const m = LOCAL_RE.exec(text);
   if (!m) throw invalid('invalid.date', { value: text });
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const probe = new Date(Date.UTC(year, month - 1, day));
   if (
-    month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 ||
-    probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day
+    month < 1 ||
+    month > 12 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59 ||
+    probe.getUTCFullYear() !== year ||
+    probe.getUTCMonth() !== month - 1 ||
+    probe.getUTCDate() !== day
   ) {
     throw invalid('invalid.date', { value: text });
   }

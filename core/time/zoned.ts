@@ -72,10 +72,7 @@ export function zoneOffsetMs(instant: Date, timeZone: string): number {
  * jump (02:30 on a spring-forward night) move forward by the jump; repeated ones (autumn)
  * resolve to the earlier instant.
  */
-export function zonedTimeToInstant(
-  wall: LocalDate & { hour?: number; minute?: number; second?: number },
-  timeZone: string,
-): Date {
+export function zonedTimeToInstant(wall: LocalDate & { hour?: number; minute?: number; second?: number }, timeZone: string): Date {
   const target = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour ?? 0, wall.minute ?? 0, wall.second ?? 0);
   // the right offset is among those in force a day and a half either side
   const offsets = new Set([

@@ -9,7 +9,13 @@ import { notFound } from '../errors.js';
 import { assertTimeZone } from '../tasks/local-time.js';
 import { parseLocale } from './add-user.js';
 
-async function changeUser(ctx: CoreContext, actor: Actor, userId: number, field: 'locale' | 'timezone' | 'onDuty', data: Prisma.UserUpdateInput): Promise<User> {
+async function changeUser(
+  ctx: CoreContext,
+  actor: Actor,
+  userId: number,
+  field: 'locale' | 'timezone' | 'onDuty',
+  data: Prisma.UserUpdateInput,
+): Promise<User> {
   assertCanActFor(actor, userId);
   return inTx(ctx.db, async (tx) => {
     const before = await tx.user.findFirst({ where: { id: userId, workspaceId: actor.workspaceId } });
@@ -19,7 +25,14 @@ async function changeUser(ctx: CoreContext, actor: Actor, userId: number, field:
       tx,
       actor,
       { type: 'user.updated', data: { userId, field, value: user[field] } },
-      { action: `user.set_${field}`, entity: 'user', entityId: userId, before: { [field]: before[field] }, after: { [field]: user[field] }, actorKind: actor.userId ? 'user' : 'cli' },
+      {
+        action: `user.set_${field}`,
+        entity: 'user',
+        entityId: userId,
+        before: { [field]: before[field] },
+        after: { [field]: user[field] },
+        actorKind: actor.userId ? 'user' : 'cli',
+      },
     );
     return user;
   });

@@ -52,7 +52,14 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
     const folder = `E2E${randomUUID().slice(0, 8)}`;
     await dovecot.createFolder(folder);
     const mailbox = await db.mailbox.create({
-      data: { workspaceId: ws.id, name: 'sales', folder, imapUrl: dovecot.imapUrl, smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`, fromAddress: 'Sales <sales@leadline.test>' },
+      data: {
+        workspaceId: ws.id,
+        name: 'sales',
+        folder,
+        imapUrl: dovecot.imapUrl,
+        smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`,
+        fromAddress: 'Sales <sales@leadline.test>',
+      },
     });
 
     // Telegram through the Bot API emulator
@@ -69,7 +76,17 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
     cleanups.push(() => workers.close());
     const inbound = new InboundQueue(settings);
     cleanups.push(() => inbound.close());
-    const chat = startChatWorker({ db, settings, redisUrl, workspaceId: ws.id, outbox: workers.outbox, senders, scheduler: workers.scheduler, logger, concurrency: 4 });
+    const chat = startChatWorker({
+      db,
+      settings,
+      redisUrl,
+      workspaceId: ws.id,
+      outbox: workers.outbox,
+      senders,
+      scheduler: workers.scheduler,
+      logger,
+      concurrency: 4,
+    });
     cleanups.push(() => chat.close());
     const poller = startPolling({ api, intake: new TelegramIntake(api, inbound, { workspaceId: ws.id }), idleBackoffMs: 100, logger });
     cleanups.push(() => poller.stop());
@@ -91,7 +108,14 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
 
     // the manager links Telegram
     const managerChat = 7_000_000 + Math.floor(Math.random() * 1_000_000);
-    const managerClient = server.getClient(token, { userId: managerChat, chatId: managerChat, firstName: 'Mary', userName: 'mary', timeout: 15_000, interval: 100 });
+    const managerClient = server.getClient(token, {
+      userId: managerChat,
+      chatId: managerChat,
+      firstName: 'Mary',
+      userName: 'mary',
+      timeout: 15_000,
+      interval: 100,
+    });
     const from = { id: managerChat, first_name: 'Mary', is_bot: false, language_code: 'en' };
     const botMessages = async () => (await managerClient.getUpdates()).result as unknown as BotMessage[];
     await managerClient.sendMessage(managerClient.makeMessage(`/start ${inviteCode}`, { from } as never));
@@ -120,7 +144,10 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
       folder,
     );
 
-    const lead = await waitFor(() => db.lead.findFirst({ where: { workspaceId: ws.id, source: 'email' }, include: { contact: { include: { emails: true } } } }), 'the email lead');
+    const lead = await waitFor(
+      () => db.lead.findFirst({ where: { workspaceId: ws.id, source: 'email' }, include: { contact: { include: { emails: true } } } }),
+      'the email lead',
+    );
     expect(lead.assigneeId).toBe(manager.id);
     expect(lead.contact.name).toBe('Olga Petrova');
     expect(lead.contact.emails.map((e) => e.email)).toEqual([customer]);
@@ -135,7 +162,12 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
     await managerClient.sendMessage(
       managerClient.makeMessage(answer, {
         from,
-        reply_to_message: { message_id: notification.messageId, chat: { id: managerChat, type: 'private' }, date: Math.floor(Date.now() / 1000), text: notification.message.text },
+        reply_to_message: {
+          message_id: notification.messageId,
+          chat: { id: managerChat, type: 'private' },
+          date: Math.floor(Date.now() / 1000),
+          text: notification.message.text,
+        },
       } as never),
     );
 
@@ -146,7 +178,10 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
     expect(reply.inReplyTo).toBe(`<${messageId}>`);
     expect(String(reply.references)).toContain(`<${messageId}>`);
 
-    const stored = await waitFor(() => db.message.findFirst({ where: { workspaceId: ws.id, direction: 'outbound', channel: 'email', deliveryStatus: 'sent' } }), 'the outbound email marked sent');
+    const stored = await waitFor(
+      () => db.message.findFirst({ where: { workspaceId: ws.id, direction: 'outbound', channel: 'email', deliveryStatus: 'sent' } }),
+      'the outbound email marked sent',
+    );
     expect(stored.text).toBe(answer);
     expect((await db.lead.findUniqueOrThrow({ where: { id: lead.id } })).firstResponseAt).not.toBeNull();
   }, 90_000);

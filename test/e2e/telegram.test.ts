@@ -49,14 +49,31 @@ async function scenario(locale: 'en' | 'ru') {
   cleanups.push(() => workers.close());
   const inbound = new InboundQueue(settings);
   cleanups.push(() => inbound.close());
-  const chat = startChatWorker({ db, settings, redisUrl, workspaceId: ws.id, outbox: workers.outbox, senders, scheduler: workers.scheduler, logger, concurrency: 4 });
+  const chat = startChatWorker({
+    db,
+    settings,
+    redisUrl,
+    workspaceId: ws.id,
+    outbox: workers.outbox,
+    senders,
+    scheduler: workers.scheduler,
+    logger,
+    concurrency: 4,
+  });
   cleanups.push(() => chat.close());
   const intake = new TelegramIntake(api, inbound, { workspaceId: ws.id });
   const poller = startPolling({ api, intake, idleBackoffMs: 100, logger });
   cleanups.push(() => poller.stop());
 
   const managerClient = server.getClient(token, { userId: managerId, chatId: managerId, firstName: 'Mary', userName: 'mary', timeout: 15_000, interval: 100 });
-  const customerClient = server.getClient(token, { userId: customerId, chatId: customerId, firstName: locale === 'ru' ? 'Иван' : 'Ivan', userName: 'ivan', timeout: 15_000, interval: 100 });
+  const customerClient = server.getClient(token, {
+    userId: customerId,
+    chatId: customerId,
+    firstName: locale === 'ru' ? 'Иван' : 'Ivan',
+    userName: 'ivan',
+    timeout: 15_000,
+    interval: 100,
+  });
   const botMessages = async (client: typeof managerClient, what: string) => {
     try {
       return (await client.getUpdates()).result as unknown as BotMessage[];
@@ -66,20 +83,30 @@ async function scenario(locale: 'en' | 'ru') {
   };
 
   // the manager links their Telegram account with the invite code
-  await managerClient.sendMessage(managerClient.makeMessage(`/start ${inviteCode}`, { from: { id: managerId, first_name: 'Mary', is_bot: false, language_code: locale } } as never));
+  await managerClient.sendMessage(
+    managerClient.makeMessage(`/start ${inviteCode}`, { from: { id: managerId, first_name: 'Mary', is_bot: false, language_code: locale } } as never),
+  );
   const welcome = await botMessages(managerClient, 'welcome');
   expect(welcome[0]!.message.text).toContain(locale === 'ru' ? 'Добро пожаловать' : 'Welcome');
 
   // a customer writes
   const question = locale === 'ru' ? 'Здравствуйте! Нужно 10 стульев <срочно> & недорого' : 'Hello! I need 10 chairs <urgent> & cheap';
-  await customerClient.sendMessage(customerClient.makeMessage(question, { from: { id: customerId, first_name: locale === 'ru' ? 'Иван' : 'Ivan', is_bot: false, language_code: locale } } as never));
+  await customerClient.sendMessage(
+    customerClient.makeMessage(question, {
+      from: { id: customerId, first_name: locale === 'ru' ? 'Иван' : 'Ivan', is_bot: false, language_code: locale },
+    } as never),
+  );
 
   const lead = await waitFor(() => db.lead.findFirst({ where: { workspaceId: ws.id }, include: { contact: true } }), 'the lead');
   expect(lead.assigneeId).toBe(manager.id);
   expect(lead.firstMessage).toBe(question);
 
   const ack = await botMessages(customerClient, 'ack to the customer');
-  expect(ack[0]!.message.text).toBe(locale === 'ru' ? 'Спасибо! Мы получили ваше сообщение, менеджер скоро ответит.' : 'Thank you! We have received your message and a manager will reply shortly.');
+  expect(ack[0]!.message.text).toBe(
+    locale === 'ru'
+      ? 'Спасибо! Мы получили ваше сообщение, менеджер скоро ответит.'
+      : 'Thank you! We have received your message and a manager will reply shortly.',
+  );
 
   const notification = (await botMessages(managerClient, 'notification to the manager'))[0]!;
   expect(notification.message.text).toContain(locale === 'ru' ? `Новый лид #${lead.id}` : `New lead #${lead.id}`);
@@ -87,15 +114,28 @@ async function scenario(locale: 'en' | 'ru') {
   expect(notification.message.text).toContain('&lt;');
   expect(notification.message.text).toContain('&amp;');
   const buttons = notification.message.reply_markup!.inline_keyboard.flat();
-  expect(buttons.map((b) => b.callback_data)).toEqual([`lead:reply:${lead.id}`, `lead:take:${lead.id}`, `lead:deal:${lead.id}`, `lead:junk:${lead.id}`, `lead:remind:${lead.id}`]);
-  expect(buttons.map((b) => b.text)).toEqual(locale === 'ru' ? ['Ответить', 'Взять', 'Создать сделку', 'Мусор', 'Напомнить'] : ['Reply', 'Take', 'Create deal', 'Junk', 'Remind me']);
+  expect(buttons.map((b) => b.callback_data)).toEqual([
+    `lead:reply:${lead.id}`,
+    `lead:take:${lead.id}`,
+    `lead:deal:${lead.id}`,
+    `lead:junk:${lead.id}`,
+    `lead:remind:${lead.id}`,
+  ]);
+  expect(buttons.map((b) => b.text)).toEqual(
+    locale === 'ru' ? ['Ответить', 'Взять', 'Создать сделку', 'Мусор', 'Напомнить'] : ['Reply', 'Take', 'Create deal', 'Junk', 'Remind me'],
+  );
 
   // the manager replies to the notification
   const answer = locale === 'ru' ? 'Иван, добрый день! Пришлю предложение сегодня.' : 'Hi Ivan, I will send an offer today.';
   await managerClient.sendMessage(
     managerClient.makeMessage(answer, {
       from: { id: managerId, first_name: 'Mary', is_bot: false, language_code: locale },
-      reply_to_message: { message_id: notification.messageId, chat: { id: managerId, type: 'private' }, date: Math.floor(Date.now() / 1000), text: notification.message.text },
+      reply_to_message: {
+        message_id: notification.messageId,
+        chat: { id: managerId, type: 'private' },
+        date: Math.floor(Date.now() / 1000),
+        text: notification.message.text,
+      },
     } as never),
   );
   const relayed = await botMessages(customerClient, 'relayed answer to the customer');
@@ -108,11 +148,20 @@ async function scenario(locale: 'en' | 'ru') {
     return l.firstResponseAt ? l : null;
   }, 'first response recorded');
   expect(after.firstResponseAt).not.toBeNull();
-  const outbound = await waitFor(() => db.message.findFirst({ where: { workspaceId: ws.id, direction: 'outbound', deliveryStatus: 'sent' } }), 'outbound message marked sent');
+  const outbound = await waitFor(
+    () => db.message.findFirst({ where: { workspaceId: ws.id, direction: 'outbound', deliveryStatus: 'sent' } }),
+    'outbound message marked sent',
+  );
   expect(outbound.text).toBe(answer);
 
   // a button press: Take
-  await managerClient.sendCallback({ data: `lead:take:${lead.id}`, message: { message_id: notification.messageId, chat: { id: managerId, type: 'private' } }, from: { id: managerId, first_name: 'Mary', is_bot: false, language_code: locale }, botToken: token, date: Math.floor(Date.now() / 1000) } as never);
+  await managerClient.sendCallback({
+    data: `lead:take:${lead.id}`,
+    message: { message_id: notification.messageId, chat: { id: managerId, type: 'private' } },
+    from: { id: managerId, first_name: 'Mary', is_bot: false, language_code: locale },
+    botToken: token,
+    date: Math.floor(Date.now() / 1000),
+  } as never);
   const taken = await botMessages(managerClient, 'take confirmation');
   expect(taken[0]!.message.text).toBe(locale === 'ru' ? `Лид #${lead.id} теперь ваш.` : `Lead #${lead.id} is yours now.`);
 }

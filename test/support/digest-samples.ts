@@ -19,7 +19,16 @@ export function sampleTeamDigest(locale: Locale = 'en', kind: TeamDigest['kind']
     leadsTotal: { current: 12, previous: 11 },
     funnel: [
       { stageId: 1, name: 'New', position: 1, count: 5, amounts: [{ currency: 'RUB', amount: '500000.00' }] },
-      { stageId: 2, name: 'Qualified', position: 2, count: 3, amounts: [{ currency: 'RUB', amount: '120000.00' }, { currency: 'USD', amount: '900.00' }] },
+      {
+        stageId: 2,
+        name: 'Qualified',
+        position: 2,
+        count: 3,
+        amounts: [
+          { currency: 'RUB', amount: '120000.00' },
+          { currency: 'USD', amount: '900.00' },
+        ],
+      },
       { stageId: 3, name: 'Proposal', position: 3, count: 2, amounts: [] },
       { stageId: 4, name: 'Negotiation <VIP>', position: 4, count: 1, amounts: [] },
     ],

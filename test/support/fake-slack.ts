@@ -178,7 +178,15 @@ export class FakeSlack {
   private answer(method: string, p: Record<string, unknown>): unknown {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.test/', team: 'Fake team', user: 'leadline', team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId };
+        return {
+          ok: true,
+          url: 'https://fake.slack.test/',
+          team: 'Fake team',
+          user: 'leadline',
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          bot_id: this.botId,
+        };
       case 'users.info': {
         const u = this.users.get(String(p.user));
         if (!u) return { ok: false, error: 'user_not_found' };

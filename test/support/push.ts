@@ -1,13 +1,13 @@
 // Fixtures for the push tests: a workspace with team members reachable on a channel, a
 // recording ChannelSender, private Redis servers (for FLUSHALL and crash tests) and polling.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { appendFileSync } from 'node:fs';
 import type { Db } from '../../core/db.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../../core/ports.js';
 import type { Role, Channel } from '../../prisma/generated/enums.js';
 import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
 import { uniqueSlug } from './db.js';
+import { freePort, waitFor } from './wait.js';
 
 export interface Member {
   userId: number;
@@ -62,49 +62,37 @@ export class RecordingSender implements ChannelSender {
   }
 }
 
-export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, stepMs = 25): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
-
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** A throw-away redis-server of our own, so FLUSHALL hits nobody else's queues. */
 export async function privateRedis(): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], {
-    stdio: 'ignore',
-  });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `redis://127.0.0.1:${port}`;
   const { Redis } = await import('ioredis');
-  await waitFor(async () => {
-    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    r.on('error', () => undefined);
-    try {
-      await r.connect();
-      return (await r.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      r.disconnect();
-    }
-  }, 10_000, 50);
+  await waitFor(
+    async () => {
+      const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      r.on('error', () => undefined);
+      try {
+        await r.connect();
+        return (await r.ping()) === 'PONG';
+      } catch {
+        return false;
+      } finally {
+        r.disconnect();
+      }
+    },
+    'the private redis-server to answer',
+    10_000,
+    50,
+  );
   return {
     url,
     port,

@@ -9,8 +9,8 @@ export function registerChat(program: Command) {
     .description('chat with Leadline in this terminal, as a team member or as a customer (same engine as Telegram)')
     .requiredOption('--as <who>', 'manager | customer')
     .option('--user <id>', 'the team member to chat as (with --as manager)')
-    .option('--name <name>', 'the customer\'s name (with --as customer)')
-    .option('--lang <code>', 'the customer\'s language code (en or ru)', 'en')
+    .option('--name <name>', "the customer's name (with --as customer)")
+    .option('--lang <code>', "the customer's language code (en or ru)", 'en')
     .option('--workspace <slug>', 'workspace (default: DEFAULT_WORKSPACE)')
     .action(
       action(async (opts: { as: string; user?: string; name?: string; lang: string; workspace?: string }) => {

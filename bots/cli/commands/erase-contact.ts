@@ -10,7 +10,9 @@ export function registerEraseContact(program: Command) {
   const parent = program.commands.find((c) => c.name() === 'erase') ?? program.command('erase').description('erase personal data');
   parent
     .command('contact')
-    .description('erase a contact\'s personal data (name, emails, phones, accounts, message texts) everywhere; leads and deals stay as anonymised numbers; writes an audit row. Cannot be undone: requires --yes')
+    .description(
+      "erase a contact's personal data (name, emails, phones, accounts, message texts) everywhere; leads and deals stay as anonymised numbers; writes an audit row. Cannot be undone: requires --yes",
+    )
     .argument('<id>', 'contact id')
     .option('--workspace <slug>', 'workspace (default: DEFAULT_WORKSPACE)')
     .option('--yes', 'confirm the erasure')

@@ -14,7 +14,9 @@ export function registerExportContact(program: Command) {
   const parent = program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('export data');
   parent
     .command('contact')
-    .description('print everything stored about a contact (contact, emails, phones, accounts, company, leads, deals, tasks, conversations with messages, timeline, audit rows) as JSON')
+    .description(
+      'print everything stored about a contact (contact, emails, phones, accounts, company, leads, deals, tasks, conversations with messages, timeline, audit rows) as JSON',
+    )
     .argument('<id>', 'contact id')
     .option('--workspace <slug>', 'workspace (default: DEFAULT_WORKSPACE)')
     .option('--json', 'one JSON object on one line (default: indented JSON)')

@@ -34,7 +34,13 @@ export function registerImportContacts(program: Command) {
         const showBar = Boolean(opts.progress) || (Boolean(process.stderr.isTTY) && total >= PROGRESS_MIN_ROWS);
         const bar = showBar
           ? new cliProgress.SingleBar(
-              { stream: process.stderr, format: 'Importing |{bar}| {value}/{total} rows ({percentage}%)', hideCursor: true, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 1000 },
+              {
+                stream: process.stderr,
+                format: 'Importing |{bar}| {value}/{total} rows ({percentage}%)',
+                hideCursor: true,
+                noTTYOutput: !process.stderr.isTTY,
+                notTTYSchedule: 1000,
+              },
               cliProgress.Presets.shades_classic,
             )
           : null;

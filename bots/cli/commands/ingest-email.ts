@@ -28,7 +28,7 @@ export function registerIngestEmail(program: Command) {
     .option('--dry-run', 'only show what would happen; needs no database')
     .option('--json', 'print one JSON object {"kind","reason","contact","subject","text","threadKey",...}')
     .option('--own <address...>', 'our own mailbox address(es): mail from them is an outgoing copy')
-    .option('--region <CC>', 'ISO country for local phone numbers in a dry run (otherwise the workspace\'s)', 'RU')
+    .option('--region <CC>', "ISO country for local phone numbers in a dry run (otherwise the workspace's)", 'RU')
     .option('--workspace <slug>', 'workspace to ingest into (default: DEFAULT_WORKSPACE)')
     .action(
       action(async (file: string, opts: Options) => {
@@ -72,7 +72,13 @@ async function ingest(file: string, opts: Options) {
       raw,
     );
     const r = result.email;
-    const outcome = r.reachesLeadFlow ? 'queued for the chat engine' : result.fresh ? (r.kind === 'bounce' ? `recorded (${result.bouncesRecorded} address(es) marked undeliverable)` : 'recorded, not a lead') : 'already ingested';
+    const outcome = r.reachesLeadFlow
+      ? 'queued for the chat engine'
+      : result.fresh
+        ? r.kind === 'bounce'
+          ? `recorded (${result.bouncesRecorded} address(es) marked undeliverable)`
+          : 'recorded, not a lead'
+        : 'already ingested';
     if (opts.json) return printJson({ ...toJson(r), ingested: outcome });
     printHuman(r);
     print('');

@@ -72,7 +72,8 @@ export function registerMailbox(program: Command) {
           throw e;
         }
         const address = /<([^<>\s]+@[^<>\s]+)>/.exec(opts.from)?.[1] ?? opts.from.trim();
-        if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address)) throw new CliError(`--from must be an e-mail address, e.g. "Sales <sales@example.com>" (got "${opts.from}")`, 2);
+        if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address))
+          throw new CliError(`--from must be an e-mail address, e.g. "Sales <sales@example.com>" (got "${opts.from}")`, 2);
         const actor = await cliActor(opts.workspace);
         const db = await cliDb();
         const created = await db.mailbox.create({

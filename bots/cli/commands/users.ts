@@ -32,8 +32,8 @@ export function registerUsers(program: Command) {
     .requiredOption('--name <name>', 'display name')
     .requiredOption('--role <role>', 'manager, head or admin')
     .option('--email <email>', 'work email')
-    .option('--timezone <tz>', 'IANA time zone, e.g. Europe/Moscow (default: the workspace\'s)')
-    .option('--locale <locale>', 'en or ru (default: the workspace\'s)')
+    .option('--timezone <tz>', "IANA time zone, e.g. Europe/Moscow (default: the workspace's)")
+    .option('--locale <locale>', "en or ru (default: the workspace's)")
     .option('--workspace <slug>', 'workspace slug (default: DEFAULT_WORKSPACE)')
     .option('--json', 'print {"id":N,"inviteCode":"...","expiresAt":"..."}')
     .action(
@@ -121,7 +121,9 @@ export function registerUsers(program: Command) {
               role: t(actor.locale, `role.${u.role}` as MessageKey),
               duty: t(actor.locale, u.onDuty ? 'users.on_duty' : 'users.off_duty'),
               timezone: u.timezone ?? actor.timezone,
-              linked: u.identities.length ? [...new Set(u.identities.map((i) => t(actor.locale, `channel.${i.channel}` as MessageKey)))].join(', ') : t(actor.locale, 'users.not_linked'),
+              linked: u.identities.length
+                ? [...new Set(u.identities.map((i) => t(actor.locale, `channel.${i.channel}` as MessageKey)))].join(', ')
+                : t(actor.locale, 'users.not_linked'),
             }),
           );
         }

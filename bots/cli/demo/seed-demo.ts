@@ -95,7 +95,12 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
 
   const contacts: Contact[] = [];
   for (const c of CUSTOMERS) {
-    const { contact } = await findOrCreateContact(ctx, system, { name: c.name, company: c.company, email: 'email' in c ? c.email : null, phone: 'phone' in c ? c.phone : null });
+    const { contact } = await findOrCreateContact(ctx, system, {
+      name: c.name,
+      company: c.company,
+      email: 'email' in c ? c.email : null,
+      phone: 'phone' in c ? c.phone : null,
+    });
     contacts.push(contact);
   }
   const contact = (i: number) => contacts[i]!;
@@ -126,24 +131,56 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
   const d3 = await convertLeadToDeal(ctx, maria, toConvert[2]!.id, { title: 'TechnoPark pilot', amount: '320000.50' });
   await moveDealToStage(ctx, maria, d3.id, 'Квалификация');
   const d4 = await createDeal(ctx, ivan, { title: 'Romashka: CRM rollout', amount: '560000', currency: 'RUB', contactId: contact(0).id });
-  const d5 = await createDeal(ctx, maria, { title: 'Ural Agro: wholesale', amount: '2300000', currency: 'RUB', contactId: contact(5).id, stageName: 'proposal' });
+  const d5 = await createDeal(ctx, maria, {
+    title: 'Ural Agro: wholesale',
+    amount: '2300000',
+    currency: 'RUB',
+    contactId: contact(5).id,
+    stageName: 'proposal',
+  });
   await markDealWon(ctx, maria, d5.id);
   const d6 = await createDeal(ctx, john, { title: 'Globex: renewal', amount: '9900.99', currency: 'USD', contactId: contact(10).id, stageName: 'negotiation' });
   await markDealWon(ctx, john, d6.id);
-  const d7 = await createDeal(ctx, ivan, { title: 'Baikal Tours: booking system', amount: '780000', currency: 'RUB', contactId: contact(7).id, stageName: 'qualified' });
+  const d7 = await createDeal(ctx, ivan, {
+    title: 'Baikal Tours: booking system',
+    amount: '780000',
+    currency: 'RUB',
+    contactId: contact(7).id,
+    stageName: 'qualified',
+  });
   await markDealLost(ctx, ivan, d7.id, 'Выбрали конкурента');
   const d8 = await createDeal(ctx, john, { title: 'Wayne Events: ticketing', amount: '12500', currency: 'USD', contactId: contact(14).id });
   await markDealLost(ctx, john, d8.id, 'No budget this year');
-  await createDeal(ctx, head, { title: 'Vector Logistics: fleet tracking', amount: '990000', currency: 'RUB', contactId: contact(2).id, ownerId: maria.userId, stageName: 'negotiation' });
+  await createDeal(ctx, head, {
+    title: 'Vector Logistics: fleet tracking',
+    amount: '990000',
+    currency: 'RUB',
+    contactId: contact(2).id,
+    ownerId: maria.userId,
+    stageName: 'negotiation',
+  });
 
   // tasks: overdue, today, upcoming for each manager, one recurring series for the head
-  for (const [actor, dealId, contactIdx] of [[ivan, d4.id, 0], [maria, d3.id, 6], [john, d2.id, 8]] as const) {
+  for (const [actor, dealId, contactIdx] of [
+    [ivan, d4.id, 0],
+    [maria, d3.id, 6],
+    [john, d2.id, 8],
+  ] as const) {
     await createTask(ctx, actor, { title: 'Follow up on the proposal', dueAt: localAt(now, actor.timezone, -1, 11), dealId });
     await createTask(ctx, actor, { title: 'Call back the customer', dueAt: localAt(now, actor.timezone, 0, 17, 30), contactId: contact(contactIdx).id });
     await createTask(ctx, actor, { title: 'Prepare the contract draft', dueAt: localAt(now, actor.timezone, 2, 10), dealId });
   }
-  await createTask(ctx, head, { title: 'Check in with Ivan on Sever Steel', dueAt: localAt(now, head.timezone, 1, 12), assigneeId: ivan.userId, dealId: d1.id });
-  const review = await createTask(ctx, head, { title: 'Weekly pipeline review', dueAt: localAt(now, head.timezone, -7, 10), rrule: 'FREQ=WEEKLY;BYDAY=MO;BYHOUR=10;BYMINUTE=0' });
+  await createTask(ctx, head, {
+    title: 'Check in with Ivan on Sever Steel',
+    dueAt: localAt(now, head.timezone, 1, 12),
+    assigneeId: ivan.userId,
+    dealId: d1.id,
+  });
+  const review = await createTask(ctx, head, {
+    title: 'Weekly pipeline review',
+    dueAt: localAt(now, head.timezone, -7, 10),
+    rrule: 'FREQ=WEEKLY;BYDAY=MO;BYHOUR=10;BYMINUTE=0',
+  });
   await completeTask(ctx, head, review.id);
   const done = await createTask(ctx, maria, { title: 'Send the price list', dueAt: localAt(now, maria.timezone, -2, 15), contactId: contact(4).id });
   await completeTask(ctx, maria, done.id);

@@ -94,7 +94,9 @@ export async function withDeal(
 export async function dealList(turn: Turn, actor: Actor): Promise<Reply[]> {
   const deals = await listDeals(turn.ctx, actor, { status: 'open', limit: 30 });
   if (deals.length === 0) return say(actor, 'chat.deals.empty');
-  const lines = deals.map((d) => t(actor.locale, 'chat.deals.line', { id: d.id, title: d.title, stage: stageLabel(actor, d.stage.name), amount: amountText(actor, d) }));
+  const lines = deals.map((d) =>
+    t(actor.locale, 'chat.deals.line', { id: d.id, title: d.title, stage: stageLabel(actor, d.stage.name), amount: amountText(actor, d) }),
+  );
   return [reply([t(actor.locale, 'chat.deals.title', { count: deals.length }), ...lines].join('\n'))];
 }
 
@@ -104,7 +106,11 @@ async function splitDealAndStage(turn: Turn, actor: Actor, args: string): Promis
   const words = args.trim().split(/\s+/);
   if (words.length < 2) return { deal: args.trim(), stage: null };
   const tail = words[words.length - 1]!.toLowerCase();
-  const hit = pipeline.stages.find((s) => [s.name, t('en', `stage.${s.name}` as MessageKey), t('ru', `stage.${s.name}` as MessageKey)].some((n) => n.toLowerCase().startsWith(tail) && tail.length >= 3));
+  const hit = pipeline.stages.find((s) =>
+    [s.name, t('en', `stage.${s.name}` as MessageKey), t('ru', `stage.${s.name}` as MessageKey)].some(
+      (n) => n.toLowerCase().startsWith(tail) && tail.length >= 3,
+    ),
+  );
   return hit ? { deal: words.slice(0, -1).join(' '), stage: hit.name } : { deal: args.trim(), stage: null };
 }
 
@@ -130,8 +136,12 @@ export const dealCommands: Command[] = [
     run: async ({ turn, actor, args }) => {
       if (!args) return usage(actor, '/stage DEAL STAGE');
       const { deal, stage } = await splitDealAndStage(turn, actor, args);
-      return withDeal(turn, actor, deal, (d) => (stage ? `deal:stage:${d.id}:${stage}` : `deal:stages:${d.id}`), (d) =>
-        stage ? moveDeal(turn, actor, d.id, stage) : stageButtons(turn, actor, d),
+      return withDeal(
+        turn,
+        actor,
+        deal,
+        (d) => (stage ? `deal:stage:${d.id}:${stage}` : `deal:stages:${d.id}`),
+        (d) => (stage ? moveDeal(turn, actor, d.id, stage) : stageButtons(turn, actor, d)),
       );
     },
   },
@@ -139,7 +149,13 @@ export const dealCommands: Command[] = [
     names: ['won', 'выиграна', 'выиграли'],
     run: async ({ turn, actor, args }) => {
       if (!args) return usage(actor, '/won DEAL');
-      return withDeal(turn, actor, args, (d) => `deal:won:${d.id}`, (d) => wonDeal(turn, actor, d.id));
+      return withDeal(
+        turn,
+        actor,
+        args,
+        (d) => `deal:won:${d.id}`,
+        (d) => wonDeal(turn, actor, d.id),
+      );
     },
   },
   {
@@ -152,7 +168,13 @@ export const dealCommands: Command[] = [
       if (!m) return usage(actor, '/lost DEAL REASON');
       const query = m[1]!.trim();
       const reason = m[2]!.trim();
-      return withDeal(turn, actor, query, (d) => `deal:stages:${d.id}`, (d) => lostDeal(turn, actor, d.id, reason));
+      return withDeal(
+        turn,
+        actor,
+        query,
+        (d) => `deal:stages:${d.id}`,
+        (d) => lostDeal(turn, actor, d.id, reason),
+      );
     },
   },
 ];

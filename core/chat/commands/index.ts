@@ -8,7 +8,15 @@ import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
 import { aiCommands } from '../../ai/commands.js';
 
-export const COMMANDS: Command[] = [...startCommands, ...leadCommands, ...dealCommands, ...taskCommands, ...contactCommands, ...settingsCommands, ...aiCommands];
+export const COMMANDS: Command[] = [
+  ...startCommands,
+  ...leadCommands,
+  ...dealCommands,
+  ...taskCommands,
+  ...contactCommands,
+  ...settingsCommands,
+  ...aiCommands,
+];
 
 const byName = new Map<string, Command>();
 for (const c of COMMANDS) for (const n of c.names) byName.set(n, c);

@@ -29,7 +29,10 @@ async function leadRows(turn: Turn, ids: number[]) {
 export async function leadList(turn: Turn, actor: Actor, filter: 'new' | 'mine'): Promise<Reply[]> {
   const leads = await listLeads(turn.ctx, actor, { filter });
   if (leads.length === 0) return say(actor, filter === 'new' ? 'chat.leads.empty_new' : 'chat.leads.empty_mine');
-  const rows = await leadRows(turn, leads.slice(0, 30).map((l) => l.id));
+  const rows = await leadRows(
+    turn,
+    leads.slice(0, 30).map((l) => l.id),
+  );
   const lines = rows.map((l) =>
     t(actor.locale, 'chat.leads.line', {
       id: l.id,
@@ -40,7 +43,9 @@ export async function leadList(turn: Turn, actor: Actor, filter: 'new' | 'mine')
     }),
   );
   const title = t(actor.locale, filter === 'new' ? 'chat.leads.title_new' : 'chat.leads.title_mine', { count: leads.length });
-  const buttons = rows.slice(0, 8).map((l) => [{ label: t(actor.locale, 'chat.button.open_lead', { id: l.id, name: l.contact.name.slice(0, 24) }), data: `lead:show:${l.id}` }]);
+  const buttons = rows
+    .slice(0, 8)
+    .map((l) => [{ label: t(actor.locale, 'chat.button.open_lead', { id: l.id, name: l.contact.name.slice(0, 24) }), data: `lead:show:${l.id}` }]);
   return [reply([title, ...lines].join('\n'), buttons)];
 }
 

@@ -10,9 +10,15 @@ import { idAndRest, parseId, say, usage } from './command.js';
 import { handlePlainText } from '../plain-language.js';
 
 const WINDOWS: Record<string, TaskWindow> = {
-  today: 'today', 'сегодня': 'today',
-  overdue: 'overdue', 'просрочено': 'overdue', 'просроченные': 'overdue',
-  upcoming: 'upcoming', 'скоро': 'upcoming', 'предстоящие': 'upcoming', 'будущие': 'upcoming',
+  today: 'today',
+  сегодня: 'today',
+  overdue: 'overdue',
+  просрочено: 'overdue',
+  просроченные: 'overdue',
+  upcoming: 'upcoming',
+  скоро: 'upcoming',
+  предстоящие: 'upcoming',
+  будущие: 'upcoming',
 };
 
 const EMPTY = { today: 'chat.tasks.empty_today', overdue: 'chat.tasks.empty_overdue', upcoming: 'chat.tasks.empty_upcoming' } as const;
@@ -32,9 +38,11 @@ export function taskButtons(actor: Actor, taskId: number) {
 export async function taskList(turn: Turn, actor: Actor, window: TaskWindow): Promise<Reply[]> {
   const tasks = await listTasks(turn.ctx, actor, window);
   if (tasks.length === 0) return say(actor, EMPTY[window]);
-  const lines = tasks.slice(0, 40).map((task) =>
-    t(actor.locale, 'chat.tasks.line', { id: task.id, title: task.title, due: formatDateTime(actor.locale, effectiveDueAt(task), actor.timezone) }),
-  );
+  const lines = tasks
+    .slice(0, 40)
+    .map((task) =>
+      t(actor.locale, 'chat.tasks.line', { id: task.id, title: task.title, due: formatDateTime(actor.locale, effectiveDueAt(task), actor.timezone) }),
+    );
   const buttons = tasks.slice(0, 5).map((task) => [{ label: `✓ #${task.id} ${task.title}`.slice(0, 40), data: `task:done:${task.id}` }]);
   return [reply([t(actor.locale, TITLE[window], { count: tasks.length }), ...lines].join('\n'), buttons)];
 }
@@ -52,10 +60,19 @@ export async function snooze(turn: Turn, actor: Actor, id: number, offset: strin
   return say(actor, 'chat.task.snoozed', { id, due: formatDateTime(actor.locale, until, actor.timezone) });
 }
 
-export async function remindAbout(turn: Turn, actor: Actor, input: { title: string; dueAt: Date; rrule?: string | null; leadId?: number; dealId?: number; assigneeId?: number }): Promise<Reply[]> {
+export async function remindAbout(
+  turn: Turn,
+  actor: Actor,
+  input: { title: string; dueAt: Date; rrule?: string | null; leadId?: number; dealId?: number; assigneeId?: number },
+): Promise<Reply[]> {
   const task = await createTask(turn.ctx, actor, input);
   const due = formatDateTime(actor.locale, task.dueAt, actor.timezone);
-  return [reply(t(actor.locale, task.rrule ? 'chat.task.created_recurring' : 'chat.task.created', { id: task.id, title: task.title, due }), taskButtons(actor, task.id))];
+  return [
+    reply(
+      t(actor.locale, task.rrule ? 'chat.task.created_recurring' : 'chat.task.created', { id: task.id, title: task.title, due }),
+      taskButtons(actor, task.id),
+    ),
+  ];
 }
 
 export const taskCommands: Command[] = [

@@ -65,8 +65,7 @@ const LOST: RegExp[] = [
   new RegExp(String.raw`^(?:проиграли|потеряли|слили)\s+(?:сделку\s+)?(?<deal>.+?)(?:${REASON_SEP}(?<reason>.+)|${END})`, 'iu'),
 ];
 
-const MOVE_VERB =
-  /^(?:\/stage(?:@\w+)?|move|set|put|shift|advance|push|перенеси|перемести|передвинь|переведи|двинь|поставь|перекинь)\s+/iu;
+const MOVE_VERB = /^(?:\/stage(?:@\w+)?|move|set|put|shift|advance|push|перенеси|перемести|передвинь|переведи|двинь|поставь|перекинь)\s+/iu;
 const MOVE_SEP = /\s+(?:to|into|в|во|на)\s+(?:(?:the\s+)?(?:stage|этап|стадию)\s+)?|\s*(?:->|→|=>)\s*/giu;
 
 function parseMove(text: string): DealIntent | null {
@@ -108,7 +107,8 @@ function parseClose(text: string): DealIntent | null {
 
 const CREATE =
   /^(?:\/deal(?:@\w+)?|(?:create|add|open|new)\s+(?:a\s+)?(?:new\s+)?deal|deal|(?:(?:создай|создать|открой|заведи|добавь|новая)\s+)?(?:новую\s+)?сделк[ау])(?:\s*:)?\s+(?<rest>.+)$/iu;
-const TITLE_EDGE_WORDS = /^(?:for|worth|of|at|on|with|на\s+сумму|на|за|с\s+суммой|суммой|сумма)(?![\p{L}])|(?:for|worth|of|at|on|with|на\s+сумму|на|за|с\s+суммой|суммой|сумма)$/iu;
+const TITLE_EDGE_WORDS =
+  /^(?:for|worth|of|at|on|with|на\s+сумму|на|за|с\s+суммой|суммой|сумма)(?![\p{L}])|(?:for|worth|of|at|on|with|на\s+сумму|на|за|с\s+суммой|суммой|сумма)$/iu;
 
 function parseCreate(text: string, defaultCurrency: string): CreateDealIntent | null {
   const m = CREATE.exec(text);
@@ -120,7 +120,11 @@ function parseCreate(text: string, defaultCurrency: string): CreateDealIntent | 
   const said = rest.slice(money.index, money.end);
   if (!money.currency && !/[^\d\s.,]/u.test(said) && money.amount.replace(/\..*/, '').length < 3) return null;
   let title = `${rest.slice(0, money.index)} ${rest.slice(money.end)}`.replace(/\s+/g, ' ').trim();
-  for (let i = 0; i < 3; i++) title = title.replace(/^[\s,.;:—–-]+|[\s,.;:—–-]+$/gu, '').replace(TITLE_EDGE_WORDS, '').trim();
+  for (let i = 0; i < 3; i++)
+    title = title
+      .replace(/^[\s,.;:—–-]+|[\s,.;:—–-]+$/gu, '')
+      .replace(TITLE_EDGE_WORDS, '')
+      .trim();
   const name = dealName(title);
   if (!name) return null;
   return { intent: 'create_deal', title: name, amount: money.amount, currency: money.currency ?? defaultCurrency };

@@ -77,13 +77,6 @@ export interface UnknownIntent {
   intent: 'unknown';
 }
 
-export type Intent =
-  | CreateTaskIntent
-  | MoveDealIntent
-  | WonDealIntent
-  | LostDealIntent
-  | CreateDealIntent
-  | ClarifyIntent
-  | UnknownIntent;
+export type Intent = CreateTaskIntent | MoveDealIntent | WonDealIntent | LostDealIntent | CreateDealIntent | ClarifyIntent | UnknownIntent;
 
 export type IntentName = Intent['intent'];

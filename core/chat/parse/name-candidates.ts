@@ -48,7 +48,10 @@ function wordForms(word: string): string[] {
  * "Acme" -> ["Acme"].
  */
 export function dealNameCandidates(name: string): string[] {
-  const written = name.trim().replace(/^[«"'“„]+|[»"'”]+$/gu, '').trim();
+  const written = name
+    .trim()
+    .replace(/^[«"'“„]+|[»"'”]+$/gu, '')
+    .trim();
   if (!written) return [];
   const out = [written];
   const words = written.split(/\s+/);

@@ -38,7 +38,15 @@ const B = '(?<![\\p{L}\\d])'; // word start
 const E = '(?![\\p{L}\\d])'; // word end
 
 const NUMBER_WORDS: Record<string, number> = {
-  other: 2, two: 2, three: 3, four: 4, два: 2, две: 2, три: 3, четыре: 4, пять: 5,
+  other: 2,
+  two: 2,
+  three: 3,
+  four: 4,
+  два: 2,
+  две: 2,
+  три: 3,
+  четыре: 4,
+  пять: 5,
 };
 function numberOf(word: string | undefined): number {
   if (!word) return 1;
@@ -61,7 +69,9 @@ type Build = (m: RegExpExecArray, now: Wall) => Omit<Repeat, 'index' | 'end'>;
 const base = { interval: 1, byDay: [] as string[], byMonthDay: null, impliedTime: null };
 const daily: Build = () => ({ ...base, freq: 'DAILY' });
 const weekdays: Build = () => ({ ...base, freq: 'WEEKLY', byDay: WEEKDAYS_MO_FR });
-const monthDay = (group: string): Build => (m) => ({ ...base, freq: 'MONTHLY', byMonthDay: Number(m.groups?.[group]) });
+const monthDay =
+  (group: string): Build =>
+  (m) => ({ ...base, freq: 'MONTHLY', byMonthDay: Number(m.groups?.[group]) });
 
 const PATTERNS: Array<[RegExp, Build]> = [
   // weekdays
@@ -69,7 +79,10 @@ const PATTERNS: Array<[RegExp, Build]> = [
   [new RegExp(`${B}(?:по\\s+будням|в\\s+будни|по\\s+рабочим\\s+дням|в\\s+рабочие\\s+дни|каждый\\s+(?:будний|рабочий)\\s+день)${E}`, 'iu'), weekdays],
   // every N days / weeks
   [
-    new RegExp(`${B}(?:every|каждые|раз\\s+в)\\s+(?<n>\\d+|other|two|three|four|два|две|три|четыре|пять)\\s+(?<unit>days?|weeks?|дн(?:я|ей)|недел[иь])(?:\\s+(?:on|в|во|по)\\s+(?<days>${WEEKDAY_LIST}))?${E}`, 'iu'),
+    new RegExp(
+      `${B}(?:every|каждые|раз\\s+в)\\s+(?<n>\\d+|other|two|three|four|два|две|три|четыре|пять)\\s+(?<unit>days?|weeks?|дн(?:я|ей)|недел[иь])(?:\\s+(?:on|в|во|по)\\s+(?<days>${WEEKDAY_LIST}))?${E}`,
+      'iu',
+    ),
     (m, now) =>
       /^(?:day|дн)/iu.test(m.groups!.unit!)
         ? { ...base, freq: 'DAILY', interval: numberOf(m.groups!.n) }
@@ -107,10 +120,7 @@ const PATTERNS: Array<[RegExp, Build]> = [
   [new RegExp(`${B}(?:каждый\\s+месяц|ежемесячно|каждого\\s+месяца)\\s+(?<d>\\d{1,2})(?:-?(?:го|е|ое))?(?:\\s+числа)?${E}`, 'iu'), monthDay('d')],
   [new RegExp(`${B}(?<d>\\d{1,2})(?:-?(?:го|е|ое))?\\s+числа\\s+(?:каждого\\s+месяца|ежемесячно)${E}`, 'iu'), monthDay('d')],
   [new RegExp(`${B}кажд(?:ое|ый)\\s+(?<d>\\d{1,2})(?:-?(?:е|ое|й|ый))?\\s+число${E}`, 'iu'), monthDay('d')],
-  [
-    new RegExp(`${B}(?:every\\s+month|monthly|каждый\\s+месяц|ежемесячно)${E}`, 'iu'),
-    (_m, now) => ({ ...base, freq: 'MONTHLY', byMonthDay: now.day }),
-  ],
+  [new RegExp(`${B}(?:every\\s+month|monthly|каждый\\s+месяц|ежемесячно)${E}`, 'iu'), (_m, now) => ({ ...base, freq: 'MONTHLY', byMonthDay: now.day })],
   // daily, with a time of day implied by the words
   [new RegExp(`${B}(?:every\\s+morning|каждое\\s+утро)${E}`, 'iu'), () => ({ ...base, freq: 'DAILY', impliedTime: { hour: 9, minute: 0 } })],
   [new RegExp(`${B}(?:every\\s+evening|every\\s+night|каждый\\s+вечер)${E}`, 'iu'), () => ({ ...base, freq: 'DAILY', impliedTime: { hour: 19, minute: 0 } })],

@@ -5,10 +5,7 @@ import type { Stage } from './intent.js';
 const STAGE_WORDS: Array<[RegExp, Stage]> = [
   [/^(?:new|новая|новые|новый|новое|новую|новых)$/iu, 'New'],
   [/^(?:qualified|qualification|qualifying|квалификаци[яюи]|квалифицирован[аоы]?|квал)$/iu, 'Qualified'],
-  [
-    /^(?:proposal|proposals|offer|quote|quotation|кп|предложение|коммерческое\s+предложение|отправк[ауи]\s+кп|кп\s+отправлено)$/iu,
-    'Proposal',
-  ],
+  [/^(?:proposal|proposals|offer|quote|quotation|кп|предложение|коммерческое\s+предложение|отправк[ауи]\s+кп|кп\s+отправлено)$/iu, 'Proposal'],
   [/^(?:negotiation|negotiations|negotiating|переговоры|переговорах|переговор|согласование|согласовании)$/iu, 'Negotiation'],
   [/^(?:won|win|closed\s+won|выиграна|выиграно|выиграли|успех|успешно|победа)$/iu, 'Won'],
   [/^(?:lost|loss|closed\s+lost|проиграна|проиграно|проиграли|отказ|потеряна|потеряли)$/iu, 'Lost'],

@@ -7,16 +7,7 @@ import { t, type Locale } from '../../i18n/index.js';
 import type { ClarifyIntent, ClarifyOption, CreateTaskIntent, PartialTask } from './intent.js';
 import { baseRule, findRepeat, firstOccurrence, withTime, type Repeat } from './recurrence.js';
 import { findWhen, normalizeDatePhrases, type When } from './when.js';
-import {
-  addDays,
-  formatIsoInZone,
-  sameDay,
-  wallAt,
-  wallOfIso,
-  wallToInstant,
-  wallToUtcMs,
-  type Wall,
-} from './zoned-time.js';
+import { addDays, formatIsoInZone, sameDay, wallAt, wallOfIso, wallToInstant, wallToUtcMs, type Wall } from './zoned-time.js';
 
 export interface ParseContext {
   now: Date;
@@ -87,7 +78,10 @@ function cut(text: string, spans: Array<{ index: number; end: number }>): string
     const before = out.slice(0, s.index).replace(DANGLING_BEFORE, ' ');
     out = `${before} ${out.slice(s.end)}`;
   }
-  return out.replace(/\s+/g, ' ').replace(/\s+([,.;:!?])/g, '$1').trim();
+  return out
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,.;:!?])/g, '$1')
+    .trim();
 }
 
 function stripLeading(text: string): string {
@@ -209,9 +203,7 @@ function hhmm(w: Wall): string {
 }
 
 function calendarDay(w: Wall, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(
-    new Date(wallToUtcMs(at(w, 12))),
-  );
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(wallToUtcMs(at(w, 12))));
 }
 
 function dayWords(w: Wall, now: Wall, locale: Locale): string {

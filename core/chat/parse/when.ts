@@ -61,17 +61,20 @@ function validDay(year: number, month: number, day: number): boolean {
 export function normalizeDatePhrases(text: string, now: Wall): string {
   let s = text;
   // "в 5 вечера" -> "в 17:00", "в 8 утра" -> "в 08:00" (chrono keeps 5 вечера as 05:00)
-  s = s.replace(/(?<![\p{L}\d])(\d{1,2})(?:[:.](\d{2}))?\s*(утра|ночи|дня|вечера)(?![\p{L}])/giu, (whole, h: string, m: string | undefined, part: string, offset: number) => {
-    // "через 3 дня" is three days, "в 3 дня" is 15:00
-    if (part.toLowerCase() === 'дня' && m === undefined && !/(?:^|\s)(?:в|во|к|до)\s*$/iu.test(s.slice(0, offset))) return whole;
-    let hour = Number(h);
-    const minute = Number(m ?? 0);
-    if (hour > 23 || minute > 59) return whole;
-    const p = part.toLowerCase();
-    if ((p === 'дня' || p === 'вечера') && hour < 12) hour += 12;
-    if ((p === 'утра' || p === 'ночи') && hour === 12) hour = 0;
-    return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-  });
+  s = s.replace(
+    /(?<![\p{L}\d])(\d{1,2})(?:[:.](\d{2}))?\s*(утра|ночи|дня|вечера)(?![\p{L}])/giu,
+    (whole, h: string, m: string | undefined, part: string, offset: number) => {
+      // "через 3 дня" is three days, "в 3 дня" is 15:00
+      if (part.toLowerCase() === 'дня' && m === undefined && !/(?:^|\s)(?:в|во|к|до)\s*$/iu.test(s.slice(0, offset))) return whole;
+      let hour = Number(h);
+      const minute = Number(m ?? 0);
+      if (hour > 23 || minute > 59) return whole;
+      const p = part.toLowerCase();
+      if ((p === 'дня' || p === 'вечера') && hour < 12) hour += 12;
+      if ((p === 'утра' || p === 'ночи') && hour === 12) hour = 0;
+      return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+    },
+  );
   // "(the) day after tomorrow" (chrono en reads only "tomorrow")
   s = s.replace(/(?<![\p{L}])(?:the\s+)?day\s+after\s+tomorrow(?![\p{L}])/giu, () => isoDate(addDays(now, 2)));
   // "12.03", "12.03.2026": day first, as written in Russia and Europe (the en reading is month first)

@@ -32,30 +32,110 @@ function synonyms(field: ImportField, words: string[]) {
   for (const w of words) EXACT[normalizeHeader(w)] = field;
 }
 synonyms('name', [
-  'name', 'full name', 'fullname', 'contact', 'contact name', 'contact person', 'person', 'client', 'client name',
-  'customer', 'customer name', 'display name', 'фио', 'ф.и.о.', 'полное имя', 'имя и фамилия', 'фамилия имя',
-  'фамилия имя отчество', 'контакт', 'контактное лицо', 'клиент', 'имя клиента', 'название контакта',
+  'name',
+  'full name',
+  'fullname',
+  'contact',
+  'contact name',
+  'contact person',
+  'person',
+  'client',
+  'client name',
+  'customer',
+  'customer name',
+  'display name',
+  'фио',
+  'ф.и.о.',
+  'полное имя',
+  'имя и фамилия',
+  'фамилия имя',
+  'фамилия имя отчество',
+  'контакт',
+  'контактное лицо',
+  'клиент',
+  'имя клиента',
+  'название контакта',
 ]);
 synonyms('firstName', ['first name', 'firstname', 'first', 'given name', 'forename']);
 synonyms('lastName', ['last name', 'lastname', 'last', 'surname', 'family name', 'фамилия']);
 synonyms('middleName', ['middle name', 'middlename', 'patronymic', 'отчество']);
 synonyms('email', [
-  'email', 'e-mail', 'email address', 'e-mail address', 'mail', 'emails', 'work email', 'personal email',
-  'почта', 'эл. почта', 'эл почта', 'электронная почта', 'адрес электронной почты', 'емейл', 'имейл', 'e-mail адрес',
+  'email',
+  'e-mail',
+  'email address',
+  'e-mail address',
+  'mail',
+  'emails',
+  'work email',
+  'personal email',
+  'почта',
+  'эл. почта',
+  'эл почта',
+  'электронная почта',
+  'адрес электронной почты',
+  'емейл',
+  'имейл',
+  'e-mail адрес',
 ]);
 synonyms('phone', [
-  'phone', 'phone number', 'phones', 'mobile', 'mobile phone', 'cell', 'cell phone', 'tel', 'tel.', 'telephone',
-  'work phone', 'home phone', 'whatsapp', 'телефон', 'тел', 'тел.', 'моб', 'моб.', 'мобильный', 'мобильный телефон',
-  'номер телефона', 'рабочий телефон', 'сотовый', 'контактный телефон',
+  'phone',
+  'phone number',
+  'phones',
+  'mobile',
+  'mobile phone',
+  'cell',
+  'cell phone',
+  'tel',
+  'tel.',
+  'telephone',
+  'work phone',
+  'home phone',
+  'whatsapp',
+  'телефон',
+  'тел',
+  'тел.',
+  'моб',
+  'моб.',
+  'мобильный',
+  'мобильный телефон',
+  'номер телефона',
+  'рабочий телефон',
+  'сотовый',
+  'контактный телефон',
 ]);
 synonyms('company', [
-  'company', 'company name', 'organization', 'organisation', 'org', 'account', 'account name', 'employer', 'business',
-  'компания', 'название компании', 'организация', 'название организации', 'фирма', 'работодатель', 'юрлицо',
+  'company',
+  'company name',
+  'organization',
+  'organisation',
+  'org',
+  'account',
+  'account name',
+  'employer',
+  'business',
+  'компания',
+  'название компании',
+  'организация',
+  'название организации',
+  'фирма',
+  'работодатель',
+  'юрлицо',
 ]);
 synonyms('position', ['position', 'title', 'job title', 'job', 'role', 'occupation', 'должность', 'позиция', 'роль']);
 synonyms('notes', [
-  'notes', 'note', 'comment', 'comments', 'description', 'remarks', 'примечание', 'примечания', 'комментарий',
-  'комментарии', 'заметки', 'заметка', 'описание',
+  'notes',
+  'note',
+  'comment',
+  'comments',
+  'description',
+  'remarks',
+  'примечание',
+  'примечания',
+  'комментарий',
+  'комментарии',
+  'заметки',
+  'заметка',
+  'описание',
 ]);
 
 /** Prefix/contains rules for headers like "Phone 2", "Телефон (моб.)", "E-mail рабочий". */
@@ -95,6 +175,8 @@ export function mapHeaders(headers: string[]): HeaderMap {
     else seen.add(c.field);
   }
   const ignored = columns.filter((c) => c.field === null && c.header !== '').map((c) => c.header);
-  const identifying = columns.some((c) => c.field === 'name' || c.field === 'firstName' || c.field === 'lastName' || c.field === 'email' || c.field === 'phone');
+  const identifying = columns.some(
+    (c) => c.field === 'name' || c.field === 'firstName' || c.field === 'lastName' || c.field === 'email' || c.field === 'phone',
+  );
   return { columns, ignored, identifying };
 }

@@ -73,8 +73,7 @@ export async function importContacts(
     code,
     message: t(actor.locale, noteKey(code), params),
   });
-  const warn = (line: number, w: RowIssue) =>
-    report.warnings.push(note(line, w.code, { value: w.value, contact: w.contactId ?? '' }));
+  const warn = (line: number, w: RowIssue) => report.warnings.push(note(line, w.code, { value: w.value, contact: w.contactId ?? '' }));
 
   let map: HeaderMap | undefined;
   const createdIds: number[] = [];
@@ -142,7 +141,17 @@ export async function importContacts(
   await recordChange(
     ctx.db,
     actor,
-    { type: 'contacts.imported', data: { source: options.source ?? null, rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped, createdContactIds: createdRanges } },
+    {
+      type: 'contacts.imported',
+      data: {
+        source: options.source ?? null,
+        rows: report.rows,
+        created: report.created,
+        updated: report.updated,
+        skipped: report.skipped,
+        createdContactIds: createdRanges,
+      },
+    },
     {
       action: 'contacts.import',
       entity: 'import',
@@ -195,7 +204,19 @@ async function importChunk(tx: DbOrTx, actor: Actor, workspaceId: number, rows: 
   const targetOf = (c: ExistingContact): Target => {
     let tgt = existingTargets.get(c.id);
     if (!tgt) {
-      tgt = { kind: 'existing', id: c.id, existing: c, name: null, emails: [], phones: [], company: null, position: null, notes: null, lines: [], changed: false };
+      tgt = {
+        kind: 'existing',
+        id: c.id,
+        existing: c,
+        name: null,
+        emails: [],
+        phones: [],
+        company: null,
+        position: null,
+        notes: null,
+        lines: [],
+        changed: false,
+      };
       existingTargets.set(c.id, tgt);
     }
     return tgt;
@@ -273,7 +294,9 @@ async function importChunk(tx: DbOrTx, actor: Actor, workspaceId: number, rows: 
   // new contacts get ids reserved from the sequence, so their emails, phones and timeline
   // rows can be written in the same statement
   if (newTargets.length) {
-    const ids = await tx.$queryRaw<Array<{ id: number }>>`SELECT nextval(pg_get_serial_sequence('"Contact"', 'id'))::int AS id FROM generate_series(1, ${newTargets.length}::int)`;
+    const ids = await tx.$queryRaw<
+      Array<{ id: number }>
+    >`SELECT nextval(pg_get_serial_sequence('"Contact"', 'id'))::int AS id FROM generate_series(1, ${newTargets.length}::int)`;
     newTargets.forEach((tg, i) => (tg.id = ids[i]!.id));
   }
   const ownerId = isSystemActor(actor) ? null : actor.userId;

@@ -30,9 +30,7 @@ export function emptyReport(): ImportReport {
 
 /** The report as lines for a person, in their language. */
 export function formatImportReport(report: ImportReport, locale: Locale): string[] {
-  const lines = [
-    t(locale, 'import.summary', { rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped }),
-  ];
+  const lines = [t(locale, 'import.summary', { rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped })];
   if (report.ignoredColumns.length) lines.push(t(locale, 'import.ignored_columns', { columns: report.ignoredColumns.join(', ') }));
   for (const s of report.skippedRows) lines.push(t(locale, 'import.line.skipped', { line: s.line, reason: s.message }));
   for (const w of report.warnings) lines.push(t(locale, 'import.line.warning', { line: w.line, reason: w.message }));

@@ -22,10 +22,7 @@ export interface ParsedRow {
   warnings: RowIssue[];
 }
 
-export type RowOutcome =
-  | { kind: 'row'; row: ParsedRow }
-  | { kind: 'empty' }
-  | { kind: 'skip'; code: 'nothing_identifying'; invalid: string[] };
+export type RowOutcome = { kind: 'row'; row: ParsedRow } | { kind: 'empty' } | { kind: 'skip'; code: 'nothing_identifying'; invalid: string[] };
 
 const MAX = { name: 200, company: 200, position: 200, notes: 5000 };
 
@@ -68,7 +65,10 @@ export function parseRow(map: HeaderMap, cells: string[], line: number, region: 
       single[col.field] = raw;
     }
   }
-  const composed = [single.firstName, single.middleName, single.lastName].map((v) => clean(v ?? undefined, MAX.name)).filter(Boolean).join(' ');
+  const composed = [single.firstName, single.middleName, single.lastName]
+    .map((v) => clean(v ?? undefined, MAX.name))
+    .filter(Boolean)
+    .join(' ');
   const name = clean(single.name ?? undefined, MAX.name) ?? clean(composed, MAX.name);
   if (!name && emails.length === 0 && phones.length === 0) {
     return { kind: 'skip', code: 'nothing_identifying', invalid: warnings.map((w) => w.value) };

@@ -13,13 +13,15 @@ export const slack = {
   'slack.home.deal_line': '#{id} {title} · {stage}{amount}',
   'slack.home.more': { one: '…and {count} more', other: '…and {count} more' },
   'slack.home.updated': 'Updated {at}',
-  'slack.home.not_linked': 'Your Slack account is not linked to Leadline yet. Ask your admin for an invite code (`leadline user add`) and send `/crm link CODE`.',
+  'slack.home.not_linked':
+    'Your Slack account is not linked to Leadline yet. Ask your admin for an invite code (`leadline user add`) and send `/crm link CODE`.',
   'slack.button.done': 'Done',
-  'slack.shortcut.queued': 'Creating a lead from {name}\'s message. The assigned manager will be notified.',
+  'slack.shortcut.queued': "Creating a lead from {name}'s message. The assigned manager will be notified.",
   'slack.shortcut.not_member': 'Only team members linked to Leadline can create leads. Send `/crm link CODE` first.',
   'slack.shortcut.not_customer': 'That message is from a team member or a bot, not a customer.',
   'slack.help.intro': 'Leadline in Slack: `/crm COMMAND`, a DM to the app, or a mention of the app.',
-  'slack.help.extra': 'Slack extras:\n/crm link CODE — link your Slack account with an invite code\n/crm digest channel #channel — post the team digest to a channel (heads of sales); /crm digest channel off — back to your DM\nMessage menu › "Create lead from message" — turn a customer\'s message into a lead\nReply in the thread of a customer notification to answer the customer.',
+  'slack.help.extra':
+    'Slack extras:\n/crm link CODE — link your Slack account with an invite code\n/crm digest channel #channel — post the team digest to a channel (heads of sales); /crm digest channel off — back to your DM\nMessage menu › "Create lead from message" — turn a customer\'s message into a lead\nReply in the thread of a customer notification to answer the customer.',
   'slack.digest.channel_set': 'The team digest will be posted in <#{channel}>. Make sure Leadline is invited to that channel.',
   'slack.digest.channel_cleared': 'The team digest goes to your DM again.',
   'slack.digest.channel_usage': 'Usage: /crm digest channel #channel (pick the channel from the list) or /crm digest channel off.',

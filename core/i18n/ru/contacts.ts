@@ -13,7 +13,8 @@ export const contacts = {
   'import.invalid.file_type': 'Нельзя импортировать «{file}»: нужен файл .csv или .xlsx.',
   'import.invalid.file_missing': 'Файл «{file}» не найден или недоступен для чтения.',
   'import.invalid.unreadable': 'Не удалось прочитать файл «{file}»: {detail}.',
-  'import.summary': 'Прочитано строк: {rows}. Создано контактов: {created}. Строк объединено с существующими контактами: {updated}. Пропущено строк: {skipped}.',
+  'import.summary':
+    'Прочитано строк: {rows}. Создано контактов: {created}. Строк объединено с существующими контактами: {updated}. Пропущено строк: {skipped}.',
   'import.ignored_columns': 'Не импортированы столбцы: {columns}.',
   'import.line.skipped': 'Строка {line} пропущена: {reason}.',
   'import.line.warning': 'Строка {line}: {reason}.',

@@ -15,13 +15,15 @@ export const slack = {
   'slack.home.deal_line': '#{id} {title} · {stage}{amount}',
   'slack.home.more': { one: '…и ещё {count}', few: '…и ещё {count}', many: '…и ещё {count}', other: '…и ещё {count}' },
   'slack.home.updated': 'Обновлено {at}',
-  'slack.home.not_linked': 'Ваш аккаунт Slack ещё не привязан к Leadline. Попросите у администратора код приглашения (`leadline user add`) и отправьте `/crm link КОД`.',
+  'slack.home.not_linked':
+    'Ваш аккаунт Slack ещё не привязан к Leadline. Попросите у администратора код приглашения (`leadline user add`) и отправьте `/crm link КОД`.',
   'slack.button.done': 'Готово',
   'slack.shortcut.queued': 'Создаю лид из сообщения {name}. Ответственный менеджер получит уведомление.',
   'slack.shortcut.not_member': 'Создавать лиды могут только сотрудники, привязанные к Leadline. Сначала отправьте `/crm link КОД`.',
   'slack.shortcut.not_customer': 'Это сообщение сотрудника или бота, а не клиента.',
   'slack.help.intro': 'Leadline в Slack: `/crm КОМАНДА`, личное сообщение приложению или упоминание приложения.',
-  'slack.help.extra': 'Только в Slack:\n/crm link КОД — привязать аккаунт Slack по коду приглашения\n/crm digest channel #канал — публиковать сводку команды в канал (руководители продаж); /crm digest channel off — снова в личные сообщения\nМеню сообщения › «Create lead from message» — превратить сообщение клиента в лид\nОтвет в ветке уведомления о клиенте уходит клиенту.',
+  'slack.help.extra':
+    'Только в Slack:\n/crm link КОД — привязать аккаунт Slack по коду приглашения\n/crm digest channel #канал — публиковать сводку команды в канал (руководители продаж); /crm digest channel off — снова в личные сообщения\nМеню сообщения › «Create lead from message» — превратить сообщение клиента в лид\nОтвет в ветке уведомления о клиенте уходит клиенту.',
   'slack.digest.channel_set': 'Сводка команды будет публиковаться в <#{channel}>. Не забудьте пригласить Leadline в этот канал.',
   'slack.digest.channel_cleared': 'Сводка команды снова приходит вам в личные сообщения.',
   'slack.digest.channel_usage': 'Формат: /crm digest channel #канал (выберите канал из списка) или /crm digest channel off.',

@@ -34,7 +34,14 @@ function withAi(f: ChatFixture, opts: { timeoutMs?: number; llm?: boolean } = {}
   const ai = new CollectingAiJobs();
   f.deps.ai = ai;
   if (opts.llm !== false) {
-    f.deps.llm = new OpenAiLlm({ apiKey: 'sk-test', baseURL: fake.baseURL, model: 'fake', timeoutMs: opts.timeoutMs ?? 3000, budget: new TokenBudget(f.db, 1_000_000), logger: { info() {}, warn() {} } });
+    f.deps.llm = new OpenAiLlm({
+      apiKey: 'sk-test',
+      baseURL: fake.baseURL,
+      model: 'fake',
+      timeoutMs: opts.timeoutMs ?? 3000,
+      budget: new TokenBudget(f.db, 1_000_000),
+      logger: { info() {}, warn() {} },
+    });
   }
   const drain = async () => {
     const env = { ctx: coreContext(f.db, { clock: f.deps.clock, llm: f.deps.llm }), outbox: f.outbox };
@@ -43,7 +50,11 @@ function withAi(f: ChatFixture, opts: { timeoutMs?: number; llm?: boolean } = {}
   return { ai, drain };
 }
 
-const token = (items: OutboxItem[], verb: string) => items.flatMap((i) => (i.buttons ?? []).flat()).find((b) => b.data.startsWith(`ai:${verb}:`))?.data.split(':')[2];
+const token = (items: OutboxItem[], verb: string) =>
+  items
+    .flatMap((i) => (i.buttons ?? []).flat())
+    .find((b) => b.data.startsWith(`ai:${verb}:`))
+    ?.data.split(':')[2];
 const texts = (replies: Array<{ text: string }>) => replies.map((r) => r.text).join('\n');
 
 describe('free text through the model', () => {
@@ -68,7 +79,9 @@ describe('free text through the model', () => {
     // another manager cannot use Mary's card
     const other = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Пётр', role: 'manager' } });
     const otherTg = nextId();
-    await f.db.identity.create({ data: { workspaceId: f.ws.id, channel: 'telegram', externalId: otherTg, chatId: otherTg, userId: other.id, languageCode: 'ru' } });
+    await f.db.identity.create({
+      data: { workspaceId: f.ws.id, channel: 'telegram', externalId: otherTg, chatId: otherTg, userId: other.id, languageCode: 'ru' },
+    });
     const apply = `ai:apply:${token([card!], 'apply')}`;
     expect(texts(await f.send(f.msg({ id: otherTg, lang: 'ru' }, '', { callbackData: apply })))).toBe(t('ru', 'ai.card.expired'));
     expect(await f.db.task.count({ where: { workspaceId: f.ws.id } })).toBe(0);
@@ -111,7 +124,7 @@ describe('free text through the model', () => {
     expect(items[0]!.buttons).toBeUndefined();
   });
 
-  it('falls back when the day\'s token budget is spent, without calling the model', async () => {
+  it("falls back when the day's token budget is spent, without calling the model", async () => {
     const f = await chatFixture('en');
     const { drain } = withAi(f);
     await f.db.workspace.update({ where: { id: f.ws.id }, data: { llmDailyTokenBudget: 10 } });
@@ -158,7 +171,17 @@ describe('lead extraction', () => {
     fake.respond((req) => {
       // only this message goes to the model
       expect(req.messages[1]!.content).toContain(JSON.stringify(text).slice(1, -1));
-      return { json: { name: 'John Smith', company: 'Acme Ltd', phone: '+1 415 555 2671', email: 'john@acme.test', need: '20 licences', budget: '$5k', urgency: 'high' } };
+      return {
+        json: {
+          name: 'John Smith',
+          company: 'Acme Ltd',
+          phone: '+1 415 555 2671',
+          email: 'john@acme.test',
+          need: '20 licences',
+          budget: '$5k',
+          urgency: 'high',
+        },
+      };
     });
     await f.send(f.msg({ id: nextId(), name: 'jsmith', lang: 'en' }, text));
     const notification = f.outbox.take();
@@ -202,7 +225,11 @@ describe('summaries', () => {
     const f = await chatFixture('en');
     const { ai, drain } = withAi(f);
     fake.respond((_req, schema) =>
-      schema === 'summary' ? { json: { summary: 'Proposal stage, waiting for the signed order.' } } : schema === 'reply_draft' ? { json: { draft: 'Hello Ivan, here is the quote.' } } : { json: { name: null, company: null, phone: null, email: null, need: null, budget: null, urgency: null } },
+      schema === 'summary'
+        ? { json: { summary: 'Proposal stage, waiting for the signed order.' } }
+        : schema === 'reply_draft'
+          ? { json: { draft: 'Hello Ivan, here is the quote.' } }
+          : { json: { name: null, company: null, phone: null, email: null, need: null, budget: null, urgency: null } },
     );
     await f.send(f.msg({ id: nextId(), name: 'Ivan', lang: 'en' }, 'Hello, I need a quote'));
     await drain();
@@ -233,7 +260,11 @@ describe('summaries', () => {
   it('on reassignment the new owner gets what happened so far', async () => {
     const f = await chatFixture('en');
     const { ai, drain } = withAi(f);
-    fake.respond((_req, schema) => (schema === 'summary' ? { json: { summary: 'Ivan asked for a quote for 10 seats; nobody answered yet.' } } : { json: { name: null, company: null, phone: null, email: null, need: null, budget: null, urgency: null } }));
+    fake.respond((_req, schema) =>
+      schema === 'summary'
+        ? { json: { summary: 'Ivan asked for a quote for 10 seats; nobody answered yet.' } }
+        : { json: { name: null, company: null, phone: null, email: null, need: null, budget: null, urgency: null } },
+    );
     const peter = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Peter', role: 'manager', lastAssignedAt: new Date('2026-03-10T09:00:00Z') } });
     const tg = nextId();
     await f.db.identity.create({ data: { workspaceId: f.ws.id, channel: 'telegram', externalId: tg, chatId: tg, userId: peter.id, languageCode: 'en' } });

@@ -11,21 +11,28 @@ const common = ['--now', '2026-03-10T12:00:00', '--tz', 'Europe/Moscow', '--loca
 
 let fake: FakeOpenAi;
 beforeAll(async () => {
-  fake = await startFakeOpenAi(() => ({ json: { actions: [{ intent: 'create_task', title: 'позвонить Ивану', due_local: '2026-03-12T14:00', recurrence: null, assignee: null }] } }));
+  fake = await startFakeOpenAi(() => ({
+    json: { actions: [{ intent: 'create_task', title: 'позвонить Ивану', due_local: '2026-03-12T14:00', recurrence: null, assignee: null }] },
+  }));
 });
 afterAll(async () => {
   await fake.close();
 });
 
 describe('leadline parse --llm', () => {
-  it('prints the intent the model found in the rule parser\'s format; without a key says AI assist is off', async () => {
+  it("prints the intent the model found in the rule parser's format; without a key says AI assist is off", async () => {
     const env = { ...base, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'local-model' };
     // both processes at once: each pays tsx's start-up
     const [ok, failed] = await Promise.all([
       run('./bin/leadline.js', ['parse', 'перенеси звонок Ивану на после обеда в четверг', ...common, '--llm'], { env }),
       run('./bin/leadline.js', ['parse', 'x', ...common, '--llm'], { env: base }).catch((e: { code: number; stderr: string }) => e),
     ]);
-    expect(JSON.parse((ok as { stdout: string }).stdout)).toEqual({ intent: 'create_task', title: 'позвонить Ивану', dueAt: '2026-03-12T14:00:00+03:00', recurrence: null });
+    expect(JSON.parse((ok as { stdout: string }).stdout)).toEqual({
+      intent: 'create_task',
+      title: 'позвонить Ивану',
+      dueAt: '2026-03-12T14:00:00+03:00',
+      recurrence: null,
+    });
     expect(fake.requests.at(-1)!.body.model).toBe('local-model');
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toMatch(/AI assist is off: set OPENAI_API_KEY/);

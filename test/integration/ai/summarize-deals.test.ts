@@ -23,7 +23,18 @@ describe('summarizeDeals', () => {
     const head = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Helen', role: 'head' } });
     const pipeline = await f.db.pipeline.findFirstOrThrow({ where: { workspaceId: f.ws.id }, include: { stages: { orderBy: { position: 'asc' } } } });
     const mk = (title: string, ownerId: number) =>
-      f.db.deal.create({ data: { workspaceId: f.ws.id, pipelineId: pipeline.id, stageId: pipeline.stages[2]!.id, title, titleKey: title.toLowerCase(), amount: '1000', currency: 'USD', ownerId } });
+      f.db.deal.create({
+        data: {
+          workspaceId: f.ws.id,
+          pipelineId: pipeline.id,
+          stageId: pipeline.stages[2]!.id,
+          title,
+          titleKey: title.toLowerCase(),
+          amount: '1000',
+          currency: 'USD',
+          ownerId,
+        },
+      });
     const mine = await mk('Acme renewal', f.manager.id);
     const theirs = await mk('Initech rollout', other.id);
     const llm = new OpenAiLlm({ apiKey: 'sk-test', baseURL: fake.baseURL, model: 'fake', timeoutMs: 3000, logger: { info() {}, warn() {} } });

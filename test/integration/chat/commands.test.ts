@@ -56,7 +56,12 @@ describe('manager commands (en)', () => {
     expect(texts(r)).toMatch(/^Reminder #(\d+) set: call Ivan — Wed.*11.*10:00\.$/);
     const task = await f.db.task.findFirstOrThrow({ where: { workspaceId: f.ws.id } });
     expect(task.dueAt.toISOString()).toBe('2026-03-11T07:00:00.000Z');
-    expect(r[0]!.buttons!.flat().map((b) => b.data)).toEqual([`task:done:${task.id}`, `task:snooze:${task.id}:15m`, `task:snooze:${task.id}:1h`, `task:snooze:${task.id}:tomorrow`]);
+    expect(r[0]!.buttons!.flat().map((b) => b.data)).toEqual([
+      `task:done:${task.id}`,
+      `task:snooze:${task.id}:15m`,
+      `task:snooze:${task.id}:1h`,
+      `task:snooze:${task.id}:tomorrow`,
+    ]);
     expect(texts(await f.asManager('/tasks upcoming'))).toContain('1 upcoming task:');
     expect(texts(await f.asManager('/tasks'))).toBe('Nothing due today.');
     await f.press(`task:snooze:${task.id}:tomorrow`);

@@ -22,12 +22,20 @@ describe.each(['en', 'ru'] as const)('customer flow and relay (%s)', (locale) =>
     expect(pushed).toHaveLength(2);
     const [ack, notify] = pushed;
     expect(ack!.identityId).toBe(lead.conversation!.identityId);
-    expect(ack!.text).toBe(locale === 'ru' ? 'Спасибо! Мы получили ваше сообщение, менеджер скоро ответит.' : 'Thank you! We have received your message and a manager will reply shortly.');
+    expect(ack!.text).toBe(
+      locale === 'ru'
+        ? 'Спасибо! Мы получили ваше сообщение, менеджер скоро ответит.'
+        : 'Thank you! We have received your message and a manager will reply shortly.',
+    );
     expect(notify!.identityId).toBe(f.managerIdentity.id);
     expect(notify!.text).toContain(customer.name);
     expect(notify!.text).toContain(locale === 'ru' ? `Новый лид #${lead.id}` : `New lead #${lead.id}`);
     expect(notify!.buttons!.flat().map((b) => b.data)).toEqual([
-      `lead:reply:${lead.id}`, `lead:take:${lead.id}`, `lead:deal:${lead.id}`, `lead:junk:${lead.id}`, `lead:remind:${lead.id}`,
+      `lead:reply:${lead.id}`,
+      `lead:take:${lead.id}`,
+      `lead:deal:${lead.id}`,
+      `lead:junk:${lead.id}`,
+      `lead:remind:${lead.id}`,
     ]);
     expect(notify!.ref).toEqual({ userId: f.manager.id, conversationId: lead.conversationId, leadId: lead.id });
 

@@ -153,7 +153,16 @@ describe('inbound fast paths', () => {
       ['contact.created', null, null, { channel: 'telegram' }],
       ['lead.created', lead.id, null, { source: 'telegram', assigneeId: f.manager.id, roundRobin: false }],
     ]);
-    const audits = await f.db.auditLog.findMany({ where: { workspaceId: f.ws.id, OR: [{ entity: 'contact', entityId: String(contact.id) }, { entity: 'lead', entityId: String(lead.id) }] }, orderBy: { id: 'asc' } });
+    const audits = await f.db.auditLog.findMany({
+      where: {
+        workspaceId: f.ws.id,
+        OR: [
+          { entity: 'contact', entityId: String(contact.id) },
+          { entity: 'lead', entityId: String(lead.id) },
+        ],
+      },
+      orderBy: { id: 'asc' },
+    });
     expect(audits.map((a) => [a.action, a.entity, a.actorKind, a.actorUserId])).toEqual([
       ['contact.create', 'contact', 'system', null],
       ['lead.create', 'lead', 'system', null],
@@ -203,11 +212,22 @@ describe('inbound fast paths', () => {
     const lead = await f.db.lead.findFirstOrThrow({ where: { contactId: identity.contactId! } });
     const owner = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Owner', role: 'manager', onDuty: false } });
     const ownerTg = nextId();
-    const ownerIdentity = await f.db.identity.create({ data: { workspaceId: f.ws.id, channel: 'telegram', externalId: ownerTg, chatId: ownerTg, userId: owner.id } });
+    const ownerIdentity = await f.db.identity.create({
+      data: { workspaceId: f.ws.id, channel: 'telegram', externalId: ownerTg, chatId: ownerTg, userId: owner.id },
+    });
     const pipeline = await f.db.pipeline.findFirstOrThrow({ where: { workspaceId: f.ws.id }, include: { stages: true } });
     await f.db.lead.update({ where: { id: lead.id }, data: { status: 'converted' } });
     const deal = await f.db.deal.create({
-      data: { workspaceId: f.ws.id, pipelineId: pipeline.id, stageId: pipeline.stages[0]!.id, title: 'Mover deal', titleKey: 'mover deal', ownerId: owner.id, contactId: lead.contactId, leadId: lead.id },
+      data: {
+        workspaceId: f.ws.id,
+        pipelineId: pipeline.id,
+        stageId: pipeline.stages[0]!.id,
+        title: 'Mover deal',
+        titleKey: 'mover deal',
+        ownerId: owner.id,
+        contactId: lead.contactId,
+        leadId: lead.id,
+      },
     });
     await f.send(f.msg(who, 'about the contract', { externalChatId: `${who.id}9`, languageCode: 'ru' }));
     const [item] = f.outbox.take();

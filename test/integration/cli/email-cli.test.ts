@@ -65,8 +65,17 @@ describe.concurrent('leadline ingest-email / mailbox', { timeout: 180_000 }, () 
     const [bad, added] = await Promise.all([
       leadline(['mailbox', 'add', '--imap', 'http://x', '--smtp', 'smtp://u:p@h:25', '--from', 'a@b.example', '--workspace', badSlug]),
       leadline([
-        'mailbox', 'add', '--imap', 'imaps://sales%40acme.example:imap-s3cret@mail.acme.example:993/Leads', '--smtp', 'smtp://sales:smtp-s3cret@mail.acme.example:587',
-        '--from', 'Sales <sales@acme.example>', '--workspace', slug, '--json',
+        'mailbox',
+        'add',
+        '--imap',
+        'imaps://sales%40acme.example:imap-s3cret@mail.acme.example:993/Leads',
+        '--smtp',
+        'smtp://sales:smtp-s3cret@mail.acme.example:587',
+        '--from',
+        'Sales <sales@acme.example>',
+        '--workspace',
+        slug,
+        '--json',
       ]),
     ]);
     expect(bad.code).toBe(2);
@@ -75,8 +84,15 @@ describe.concurrent('leadline ingest-email / mailbox', { timeout: 180_000 }, () 
 
     expect(added.code).toBe(0);
     const box = JSON.parse(added.stdout) as { id: number; imap: string; folder: string; smtp: string };
-    expect(box).toMatchObject({ imap: 'imaps://sales%40acme.example@mail.acme.example:993/Leads', smtp: 'smtp://sales@mail.acme.example:587', folder: 'Leads' });
-    const [listed, listedJson] = await Promise.all([leadline(['mailbox', 'list', '--workspace', slug]), leadline(['mailbox', 'list', '--workspace', slug, '--json'])]);
+    expect(box).toMatchObject({
+      imap: 'imaps://sales%40acme.example@mail.acme.example:993/Leads',
+      smtp: 'smtp://sales@mail.acme.example:587',
+      folder: 'Leads',
+    });
+    const [listed, listedJson] = await Promise.all([
+      leadline(['mailbox', 'list', '--workspace', slug]),
+      leadline(['mailbox', 'list', '--workspace', slug, '--json']),
+    ]);
     expect(listed.stdout).toContain(`#${box.id} sales@acme.example <Sales <sales@acme.example>>`);
     expect(JSON.parse(listedJson.stdout)).toEqual([expect.objectContaining({ id: box.id, folder: 'Leads' })]);
     for (const out of [added.stdout, listed.stdout, listedJson.stdout]) {

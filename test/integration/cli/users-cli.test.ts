@@ -32,7 +32,21 @@ describe('leadline user add / users', { timeout: 180_000 }, () => {
 
   it('adds a user, prints the id and invite code as JSON, and lists the user', async () => {
     const slug = uniqueSlug('cli');
-    const added = await leadline('user', 'add', '--name', 'Boris Head', '--role', 'head', '--timezone', 'Europe/Moscow', '--locale', 'ru', '--workspace', slug, '--json');
+    const added = await leadline(
+      'user',
+      'add',
+      '--name',
+      'Boris Head',
+      '--role',
+      'head',
+      '--timezone',
+      'Europe/Moscow',
+      '--locale',
+      'ru',
+      '--workspace',
+      slug,
+      '--json',
+    );
     expect(added.code).toBe(0);
     const out = JSON.parse(added.stdout) as { id: number; inviteCode: string };
     expect(out.inviteCode).toMatch(/^[A-Z2-9]{10}$/);

@@ -11,7 +11,13 @@ export async function makeWorkspace(db: Db, extra: { timezone?: string; phoneReg
 
 export async function makeUser(db: Db, workspaceId: number, role: Role, extra: { name?: string; onDuty?: boolean; active?: boolean } = {}) {
   return db.user.create({
-    data: { workspaceId, role, name: extra.name ?? `${role}-${Math.random().toString(36).slice(2, 7)}`, onDuty: extra.onDuty ?? true, active: extra.active ?? true },
+    data: {
+      workspaceId,
+      role,
+      name: extra.name ?? `${role}-${Math.random().toString(36).slice(2, 7)}`,
+      onDuty: extra.onDuty ?? true,
+      active: extra.active ?? true,
+    },
   });
 }
 

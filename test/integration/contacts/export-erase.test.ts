@@ -16,11 +16,16 @@ const ctx = coreContext(db);
 
 /** Tables with a row whose text form mentions any term (row-to-text covers every column, JSON included). */
 async function tablesMentioning(terms: string[]): Promise<string[]> {
-  const tables = await db.$queryRaw<Array<{ tablename: string }>>`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  const tables = await db.$queryRaw<
+    Array<{ tablename: string }>
+  >`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
   const patterns = terms.map((t) => `%${t.toLowerCase()}%`);
   const hits: string[] = [];
   for (const { tablename } of tables) {
-    const rows = await db.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM "${tablename}" t WHERE lower(t::text) LIKE ANY($1::text[])`, patterns);
+    const rows = await db.$queryRawUnsafe<Array<{ n: bigint }>>(
+      `SELECT count(*) AS n FROM "${tablename}" t WHERE lower(t::text) LIKE ANY($1::text[])`,
+      patterns,
+    );
     if (Number(rows[0]?.n ?? 0) > 0) hits.push(tablename);
   }
   return hits;
@@ -44,16 +49,40 @@ describe('export and erase', () => {
     const other = await findOrCreateContact(ctx, sys, { name, phone: '+7 916 300 00 02' });
     await mergeContacts(ctx, sys, found.contact.id, other.contact.id);
     const contactId = found.contact.id;
-    const conversation = await db.conversation.create({ data: { workspaceId: ws.id, contactId, channel: 'telegram', identityId: found.identity!.id, subject: `Order for ${name}` } });
-    await db.message.create({
-      data: { workspaceId: ws.id, conversationId: conversation.id, direction: 'inbound', channel: 'telegram', externalId: `${tgId}:1`, text: `Hi, I am ${name}, mail me at ${email}`, attachments: [{ kind: 'photo', name: `${tag}.jpg` }] },
+    const conversation = await db.conversation.create({
+      data: { workspaceId: ws.id, contactId, channel: 'telegram', identityId: found.identity!.id, subject: `Order for ${name}` },
     });
-    const lead = await captureLead(ctx, sys, { contactId, source: 'telegram', text: `I am ${name}, need 3 seats`, conversationId: conversation.id, assigneeId: manager.id });
+    await db.message.create({
+      data: {
+        workspaceId: ws.id,
+        conversationId: conversation.id,
+        direction: 'inbound',
+        channel: 'telegram',
+        externalId: `${tgId}:1`,
+        text: `Hi, I am ${name}, mail me at ${email}`,
+        attachments: [{ kind: 'photo', name: `${tag}.jpg` }],
+      },
+    });
+    const lead = await captureLead(ctx, sys, {
+      contactId,
+      source: 'telegram',
+      text: `I am ${name}, need 3 seats`,
+      conversationId: conversation.id,
+      assigneeId: manager.id,
+    });
     const pipeline = await defaultPipeline(db, ws.id);
     const deal = await db.deal.create({
       data: {
-        workspaceId: ws.id, pipelineId: pipeline.id, stageId: pipeline.stages[2]!.id, title: `${name} seats`, titleKey: `${name} seats`.toLowerCase(),
-        amount: '1500.00', currency: 'EUR', ownerId: manager.id, contactId, leadId: lead.id,
+        workspaceId: ws.id,
+        pipelineId: pipeline.id,
+        stageId: pipeline.stages[2]!.id,
+        title: `${name} seats`,
+        titleKey: `${name} seats`.toLowerCase(),
+        amount: '1500.00',
+        currency: 'EUR',
+        ownerId: manager.id,
+        contactId,
+        leadId: lead.id,
       },
     });
     await db.task.create({ data: { workspaceId: ws.id, title: `Call ${name}`, dueAt: new Date(), assigneeId: manager.id, contactId } });
@@ -85,7 +114,12 @@ describe('export and erase', () => {
     const keptLead = await db.lead.findUniqueOrThrow({ where: { id: lead.id } });
     expect(keptLead).toMatchObject({ source: 'telegram', status: 'new', assigneeId: manager.id, firstMessage: null, title: `Lead #${lead.id}` });
     const keptDeal = await db.deal.findUniqueOrThrow({ where: { id: deal.id } });
-    expect([keptDeal.amount?.toString(), keptDeal.currency, keptDeal.stageId, keptDeal.title]).toEqual(['1500', 'EUR', pipeline.stages[2]!.id, `Deal #${deal.id}`]);
+    expect([keptDeal.amount?.toString(), keptDeal.currency, keptDeal.stageId, keptDeal.title]).toEqual([
+      '1500',
+      'EUR',
+      pipeline.stages[2]!.id,
+      `Deal #${deal.id}`,
+    ]);
     expect(await db.message.count({ where: { conversationId: conversation.id } })).toBe(1);
     const erased = await db.contact.findUniqueOrThrow({ where: { id: contactId } });
     expect(erased.name).toBe(`Erased contact #${contactId}`);

@@ -69,9 +69,7 @@ describe('findOrCreateContact', () => {
       const identity = { channel: 'telegram' as const, externalId: `race-${uid()}`, displayName: 'Racer' };
       const email = `race-${uid()}@x.ru`;
       const clients = [db, ...others, db, ...others];
-      const results = await Promise.all(
-        clients.map((c, i) => findOrCreateContact(coreContext(c), sys, i % 2 ? { identity, email } : { email, identity })),
-      );
+      const results = await Promise.all(clients.map((c, i) => findOrCreateContact(coreContext(c), sys, i % 2 ? { identity, email } : { email, identity })));
       const ids = new Set(results.map((r) => r.contact.id));
       expect(ids.size).toBe(1);
       expect(results.filter((r) => r.created)).toHaveLength(1);

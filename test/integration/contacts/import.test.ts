@@ -32,8 +32,17 @@ describe('import contacts', () => {
 
     const { records } = await readTable(fixture('contacts-en.csv'));
     const report = await importContacts(ctx, sys, records, { source: 'contacts-en.csv', chunkSize: 4 });
-    expect({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped }).toEqual({ rows: 10, created: 4, updated: 3, skipped: 3 });
-    expect(report.skippedRows.map((s) => [s.line, s.code])).toEqual([[8, 'nothing_valid'], [9, 'nothing_identifying'], [11, 'unreadable']]);
+    expect({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped }).toEqual({
+      rows: 10,
+      created: 4,
+      updated: 3,
+      skipped: 3,
+    });
+    expect(report.skippedRows.map((s) => [s.line, s.code])).toEqual([
+      [8, 'nothing_valid'],
+      [9, 'nothing_identifying'],
+      [11, 'unreadable'],
+    ]);
     expect(report.skippedRows[0]!.message).toBe('no name and no valid email or phone (not valid: bad@, 12)');
     expect(report.warnings.map((w) => [w.line, w.code, w.message])).toEqual([[6, 'bad_email', 'email "not-an-email" is not valid and was left out']]);
     expect(report.ignoredColumns).toEqual(['Favourite colour']);
@@ -52,7 +61,12 @@ describe('import contacts', () => {
     expect(audits).toHaveLength(1);
     const ranges = (audits[0]!.after as { createdContactIds: Array<[number, number]> }).createdContactIds;
     const createdIds = ranges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i));
-    expect(createdIds.sort()).toEqual(all.slice(1).map((c) => c.id).sort());
+    expect(createdIds.sort()).toEqual(
+      all
+        .slice(1)
+        .map((c) => c.id)
+        .sort(),
+    );
     const timeline = await db.activity.findMany({ where: { workspaceId: ws.id, type: 'contact.imported' } });
     expect(timeline.map((a) => [a.contactId, a.data])).toEqual([[maria.contact.id, { action: 'updated', lines: [3] }]]);
 
@@ -68,7 +82,12 @@ describe('import contacts', () => {
     const table = await readTable(fixture('contacts-ru-cp1251.csv'));
     expect(table.encoding).toBe('windows-1251');
     const report = await importContacts(ctx, { ...systemActor(ws), locale: 'ru' }, table.records);
-    expect({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped }).toEqual({ rows: 5, created: 3, updated: 1, skipped: 1 });
+    expect({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped }).toEqual({
+      rows: 5,
+      created: 3,
+      updated: 1,
+      skipped: 1,
+    });
     expect(report.skippedRows).toEqual([{ line: 6, code: 'nothing_valid', message: 'нет имени и нет корректной почты или телефона (некорректно: почта@)' }]);
     const all = await contactsOf(ws.id);
     expect(all.map((c) => c.name)).toEqual(['Иван Сергеевич Петров', 'Анна Сидорова', 'Кузнецов']);
@@ -93,7 +112,12 @@ describe('import contacts', () => {
 
       const ws = await makeWorkspace(db);
       const report = await importContacts(ctx, systemActor(ws), (await readTable(file)).records);
-      expect({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped }).toEqual({ rows: 4, created: 2, updated: 1, skipped: 1 });
+      expect({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped }).toEqual({
+        rows: 4,
+        created: 2,
+        updated: 1,
+        skipped: 1,
+      });
       expect(report.skippedRows.map((s) => [s.line, s.code])).toEqual([[4, 'nothing_valid']]);
       const all = await contactsOf(ws.id);
       expect(all.map((c) => [c.name, c.emails.map((e) => e.email), c.phones.map((p) => p.phone)])).toEqual([
@@ -107,7 +131,12 @@ describe('import contacts', () => {
 
   it('refuses a file without any identifying column, and an unsupported file type', async () => {
     const ws = await makeWorkspace(db);
-    await expect(importContacts(ctx, systemActor(ws), [{ line: 1, cells: ['Colour', 'Size'] }, { line: 2, cells: ['red', 'L'] }])).rejects.toMatchObject({
+    await expect(
+      importContacts(ctx, systemActor(ws), [
+        { line: 1, cells: ['Colour', 'Size'] },
+        { line: 2, cells: ['red', 'L'] },
+      ]),
+    ).rejects.toMatchObject({
       key: 'import.invalid.no_columns',
     });
     await expect(readTable('contacts.pdf')).rejects.toMatchObject({ key: 'import.invalid.file_type' });

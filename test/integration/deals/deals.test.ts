@@ -4,8 +4,18 @@ import { makeTeam, rejection } from '../../support/team.js';
 import type { Actor } from '../../../core/actor.js';
 import type { CoreContext } from '../../../core/context.js';
 import {
-  createDeal, renameDeal, setDealAmount, moveDealToStage, markDealWon, markDealLost, reassignDeal, reopenDeal,
-  getDeal, listDeals, findDeals, convertLeadToDeal,
+  createDeal,
+  renameDeal,
+  setDealAmount,
+  moveDealToStage,
+  markDealWon,
+  markDealLost,
+  reassignDeal,
+  reopenDeal,
+  getDeal,
+  listDeals,
+  findDeals,
+  convertLeadToDeal,
 } from '../../../core/deals/index.js';
 
 const db = testDb();
@@ -17,7 +27,11 @@ beforeAll(async () => {
   const team = await makeTeam(db, {
     locale: 'ru',
     now: new Date('2026-03-10T09:00:00Z'),
-    members: [{ name: 'Hanna Head', role: 'head' }, { name: 'Max One', role: 'manager' }, { name: 'Mia Two', role: 'manager' }],
+    members: [
+      { name: 'Hanna Head', role: 'head' },
+      { name: 'Max One', role: 'manager' },
+      { name: 'Mia Two', role: 'manager' },
+    ],
   });
   ctx = team.ctx;
   [head, m1, m2] = team.actors as [Actor, Actor, Actor];
@@ -65,7 +79,13 @@ describe('deal lifecycle', () => {
 
     const activities = await db.activity.findMany({ where: { dealId: deal.id }, orderBy: { id: 'asc' } });
     expect(activities.map((a) => a.type)).toEqual([
-      'deal.created', 'deal.stage_moved', 'deal.stage_moved', 'deal.stage_moved', 'deal.won', 'deal.reopened', 'deal.lost',
+      'deal.created',
+      'deal.stage_moved',
+      'deal.stage_moved',
+      'deal.stage_moved',
+      'deal.won',
+      'deal.reopened',
+      'deal.lost',
     ]);
     const audits = await db.auditLog.findMany({ where: { entity: 'deal', entityId: String(deal.id) }, orderBy: { id: 'asc' } });
     expect(audits).toHaveLength(7);
@@ -110,7 +130,9 @@ describe('deal lifecycle', () => {
   it('converts a lead into a deal with its contact and company', async () => {
     const company = await db.company.create({ data: { workspaceId: m1.workspaceId, name: 'Umbrella', nameKey: 'umbrella' } });
     const contact = await db.contact.create({ data: { workspaceId: m1.workspaceId, name: 'Alice', nameKey: 'alice', companyId: company.id } });
-    const lead = await db.lead.create({ data: { workspaceId: m1.workspaceId, contactId: contact.id, source: 'telegram', title: 'Wants 10 seats', assigneeId: m1.userId } });
+    const lead = await db.lead.create({
+      data: { workspaceId: m1.workspaceId, contactId: contact.id, source: 'telegram', title: 'Wants 10 seats', assigneeId: m1.userId },
+    });
     expect((await rejection(() => convertLeadToDeal(ctx, m2, lead.id))).code).toBe('forbidden');
     const deal = await convertLeadToDeal(ctx, m1, lead.id, { amount: '5000' });
     expect(deal).toMatchObject({ title: 'Umbrella', leadId: lead.id, contactId: contact.id, companyId: company.id, ownerId: m1.userId, currency: 'RUB' });

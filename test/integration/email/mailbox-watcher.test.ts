@@ -40,7 +40,14 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
     await dovecot.createFolder(folder);
     const deliver = (raw: string) => dovecot.deliver(raw, folder);
     const mailbox = await f.db.mailbox.create({
-      data: { workspaceId: f.ws.id, name: 'sales', folder, imapUrl: dovecot.imapUrl, smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`, fromAddress: 'Sales <sales@leadline.test>' },
+      data: {
+        workspaceId: f.ws.id,
+        name: 'sales',
+        folder,
+        imapUrl: dovecot.imapUrl,
+        smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`,
+        fromAddress: 'Sales <sales@leadline.test>',
+      },
     });
     const handled: string[] = [];
     const watcher = () =>
@@ -104,7 +111,12 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
     const firstId = `first-${tag}@acme.example`;
     await until('IDLE', async () => w.idling);
     await deliver(
-      mail({ from: `Ann Lee <${customer}>`, subject: 'Quote for 12 seats', id: firstId, body: 'Hello, please send a quote.\n\nBest regards,\nAnn Lee\nAcme Tools Inc.\n+1 415 555 0100' }),
+      mail({
+        from: `Ann Lee <${customer}>`,
+        subject: 'Quote for 12 seats',
+        id: firstId,
+        body: 'Hello, please send a quote.\n\nBest regards,\nAnn Lee\nAcme Tools Inc.\n+1 415 555 0100',
+      }),
     );
     // the clock starts once the mail is in the mailbox
     const t0 = Date.now();
@@ -138,7 +150,13 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
 
     // the customer answers that mail: same conversation, no second lead
     await deliver(
-      mail({ from: `Ann Lee <${customer}>`, subject: 'Re: Quote for 12 seats', id: `second-${tag}@acme.example`, inReplyTo: outboundId, body: 'Deal!\n\nOn Mon, Sales wrote:\n> Hi Ann' }),
+      mail({
+        from: `Ann Lee <${customer}>`,
+        subject: 'Re: Quote for 12 seats',
+        id: `second-${tag}@acme.example`,
+        inReplyTo: outboundId,
+        body: 'Deal!\n\nOn Mon, Sales wrote:\n> Hi Ann',
+      }),
     );
     await until('the reply', async () => handled.some((h) => h.startsWith(`reply:second-${tag}`)));
     expect(await f.db.lead.count({ where: { workspaceId: f.ws.id } })).toBe(1);
@@ -221,7 +239,12 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
     await until('the first mail', async () => got.length === 1);
     const first = owners[0] === a ? 'a' : 'b';
     expect(got[0]![0]).toBe(first);
-    expect(got[0]![1]).toMatchObject({ channel: 'email', externalUserId: `cy-${tag}@initech.example`, workspaceId: f.ws.id, dedupeKey: expect.stringMatching(`^email:${mailbox.id}:`) });
+    expect(got[0]![1]).toMatchObject({
+      channel: 'email',
+      externalUserId: `cy-${tag}@initech.example`,
+      workspaceId: f.ws.id,
+      dedupeKey: expect.stringMatching(`^email:${mailbox.id}:`),
+    });
 
     await owners[0]!.stop();
     const other = owners[0] === a ? b : a;

@@ -5,7 +5,17 @@ import { coreContext } from '../../../core/context.js';
 import { systemActor } from '../../../core/actor.js';
 import type { Scheduler } from '../../../core/ports.js';
 import { findOrCreateContact } from '../../../core/contacts/find-or-create-contact.js';
-import { captureLead, pickRoundRobinAssignee, assignLead, takeLead, markLeadJunk, markFirstResponse, getLead, listLeads, openLeadForContact } from '../../../core/leads/index.js';
+import {
+  captureLead,
+  pickRoundRobinAssignee,
+  assignLead,
+  takeLead,
+  markLeadJunk,
+  markFirstResponse,
+  getLead,
+  listLeads,
+  openLeadForContact,
+} from '../../../core/leads/index.js';
 import { makeWorkspace, makeUser, actorOf } from '../contacts/contacts-support.js';
 
 const db = testDb();
@@ -30,7 +40,9 @@ describe('round robin', () => {
     const sys = systemActor(ws);
     const clients = [db, ...workers];
     const leads = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => captureLead(coreContext(clients[i % clients.length]!), sys, { contactId: contact.id, source: 'telegram', text: `lead ${i}` })),
+      Array.from({ length: 12 }, (_, i) =>
+        captureLead(coreContext(clients[i % clients.length]!), sys, { contactId: contact.id, source: 'telegram', text: `lead ${i}` }),
+      ),
     );
     const counts = new Map<number | null, number>();
     for (const l of leads) counts.set(l.assigneeId, (counts.get(l.assigneeId) ?? 0) + 1);

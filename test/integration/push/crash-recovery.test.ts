@@ -11,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { testDb } from '../../support/db.js';
-import { privateRedis, pushWorkspace, RecordingSender, sleep, waitFor, type Member } from '../../support/push.js';
+import { privateRedis, pushWorkspace, RecordingSender, sleep, type Member } from '../../support/push.js';
+import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { createScheduler, startWorkers } from '../../../connectors/queue/workers.js';
 import { coreContext } from '../../../core/context.js';
@@ -77,13 +78,18 @@ describe('crash recovery', () => {
       const tasks = await db.task.findMany({ where: { id: { in: ids } } });
       await scheduler.scheduleReminders(tasks.map((t) => ({ taskId: t.id, dueAt: t.dueAt })));
       // kill the victim as soon as it is inside a send
-      await waitFor(() => readLines(env.BEGIN_FILE).some((l) => l.startsWith(`${victim.pid} `)), 10_000, 5);
+      await waitFor(() => readLines(env.BEGIN_FILE).some((l) => l.startsWith(`${victim.pid} `)), 'the condition', 10_000, 5);
       victim.kill('SIGKILL');
       const killedAt = Date.now();
-      const out = await waitFor(() => {
-        const lines = readLines(env.OUT_FILE).map((l) => JSON.parse(l) as { text: string; pid: number });
-        return lines.length >= ids.length ? lines : null;
-      }, 20_000, 50);
+      const out = await waitFor(
+        () => {
+          const lines = readLines(env.OUT_FILE).map((l) => JSON.parse(l) as { text: string; pid: number });
+          return lines.length >= ids.length ? lines : null;
+        },
+        'the condition',
+        20_000,
+        50,
+      );
       await sleep(2000); // past the lock expiry: a duplicate would show up now
       const final = readLines(env.OUT_FILE).map((l) => JSON.parse(l) as { text: string; pid: number });
       const texts = final.map((l) => l.text.split('\n')[0]);
@@ -115,7 +121,7 @@ describe('crash recovery', () => {
     const now = Date.now();
     const delivered = await tasksDue(4, () => new Date(now + 300), 'Already sent');
     for (const id of delivered) await running.scheduler.scheduleReminder(id, (await db.task.findUniqueOrThrow({ where: { id } })).dueAt);
-    await waitFor(() => sender.sent.filter((m) => m.text.includes('Already sent')).length === 4, 5000);
+    await waitFor(() => sender.sent.filter((m) => m.text.includes('Already sent')).length === 4, 'the condition', 5000);
 
     const upcoming = await tasksDue(4, (i) => new Date(now + 6000 + i * 100), 'Upcoming');
     for (const id of upcoming) await running.scheduler.scheduleReminder(id, (await db.task.findUniqueOrThrow({ where: { id } })).dueAt);
@@ -138,8 +144,8 @@ describe('crash recovery', () => {
       expect(report.overdue).toBeGreaterThanOrEqual(5);
       expect(report).toMatchObject({ settled: 4, tooOld: 0 });
       const count = (title: string) => sender.sent.filter((m) => m.text.includes(title)).length;
-      await waitFor(() => count('Claimed only') === 3 && count('Missed') === 2, 5000);
-      await waitFor(() => count('Upcoming') === 4, 12_000);
+      await waitFor(() => count('Claimed only') === 3 && count('Missed') === 2, 'the condition', 5000);
+      await waitFor(() => count('Upcoming') === 4, 'the condition', 12_000);
       const upcomingSent = sender.sent.filter((m) => m.text.includes('Upcoming'));
       // fired at their time, not early
       expect(Math.min(...upcomingSent.map((m) => m.at))).toBeGreaterThanOrEqual(now + 6000);
@@ -182,8 +188,8 @@ describe('crash recovery', () => {
       flusher.disconnect();
 
       const count = (title: string) => sender.sent.filter((m) => m.text.includes(title)).length;
-      await waitFor(() => reconciled.length >= 1, 5000);
-      await waitFor(() => count('Due during the gap') === 2 && count('Survives the flush') === 3, 10_000);
+      await waitFor(() => reconciled.length >= 1, 'the condition', 5000);
+      await waitFor(() => count('Due during the gap') === 2 && count('Survives the flush') === 3, 'the condition', 10_000);
       await sleep(700);
       expect(reconciled).toEqual([5]); // one process reconciled, once
       expect(count('Survives the flush')).toBe(3);

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
-import { pushWorkspace, RecordingSender, sleep, waitFor, type Member } from '../../support/push.js';
+import { pushWorkspace, RecordingSender, sleep, type Member } from '../../support/push.js';
+import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { coreContext } from '../../../core/context.js';
@@ -58,7 +59,7 @@ describe('outbound queue', () => {
       await running.outbox.enqueue({ workspaceId, identityId: a.identityId, text: `to A ${i}` });
       await running.outbox.enqueue({ workspaceId, identityId: b.identityId, text: `to B ${i}` });
     }
-    await waitFor(() => sentTo(a.chatId).length === 3 && sentTo(b.chatId).length === 3, 8000);
+    await waitFor(() => sentTo(a.chatId).length === 3 && sentTo(b.chatId).length === 3, 'the condition', 8000);
     for (const chat of [a.chatId, b.chatId]) {
       const times = sentTo(chat).map((m) => m.at);
       expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
@@ -75,7 +76,7 @@ describe('outbound queue', () => {
     const c = members[3]!;
     failures.set(c.chatId, (_m, n) => (n <= 3 ? new RateLimitedError(1200) : undefined));
     await running.outbox.enqueue({ workspaceId, identityId: c.identityId, text: 'after the flood' });
-    await waitFor(() => sentTo(c.chatId).length === 1, 10_000);
+    await waitFor(() => sentTo(c.chatId).length === 1, 'the condition', 10_000);
     const times = attemptsAt.get(c.chatId)!;
     expect(times).toHaveLength(4);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1150);
@@ -88,7 +89,15 @@ describe('outbound queue', () => {
     });
     const conversation = await db.conversation.create({ data: { workspaceId, contactId: contact.id, channel: 'telegram', identityId: customer.id } });
     const message = await db.message.create({
-      data: { workspaceId, conversationId: conversation.id, direction: 'outbound', channel: 'telegram', text: 'Hello Olga', authorUserId: manager.userId, deliveryStatus: 'queued' },
+      data: {
+        workspaceId,
+        conversationId: conversation.id,
+        direction: 'outbound',
+        channel: 'telegram',
+        text: 'Hello Olga',
+        authorUserId: manager.userId,
+        deliveryStatus: 'queued',
+      },
     });
     failures.set(customer.chatId!, () => new PermanentSendError('Forbidden: bot was blocked by the user', 'blocked'));
     await running.outbox.enqueue({
@@ -99,7 +108,7 @@ describe('outbound queue', () => {
       notifyOnFailureUserId: manager.userId,
       ref: { conversationId: conversation.id },
     });
-    const notice = await waitFor(() => sentTo(manager.chatId).find((m) => m.text.includes('Olga Petrova')), 8000);
+    const notice = await waitFor(() => sentTo(manager.chatId).find((m) => m.text.includes('Olga Petrova')), 'the condition', 8000);
     expect(notice.text).toBe('⚠️ Your reply to Olga Petrova could not be delivered: they blocked the bot');
     const identity = await db.identity.findUniqueOrThrow({ where: { id: customer.id } });
     expect(identity.unreachable).toBe(true);
@@ -111,7 +120,11 @@ describe('outbound queue', () => {
     expect(attemptsAt.get(customer.chatId!)).toHaveLength(1);
     // a later message to the unreachable identity is skipped, not sent
     await running.outbox.enqueue({ workspaceId, identityId: customer.id, text: 'again', dedupeKey: `again-${customer.id}` });
-    await waitFor(async () => (await db.outboundDelivery.findUnique({ where: { dedupeKey: `again-${customer.id}` } }))?.status === 'skipped', 5000);
+    await waitFor(
+      async () => (await db.outboundDelivery.findUnique({ where: { dedupeKey: `again-${customer.id}` } }))?.status === 'skipped',
+      'the condition',
+      5000,
+    );
     expect(attemptsAt.get(customer.chatId!)).toHaveLength(1);
   });
 
@@ -119,16 +132,20 @@ describe('outbound queue', () => {
     const d = members[4]!;
     failures.set(d.chatId, (_m, n) => (n === 1 ? new Error('ECONNRESET') : undefined));
     await running.outbox.enqueue({ workspaceId, identityId: d.identityId, text: 'flaky network' });
-    await waitFor(() => sentTo(d.chatId).length === 1, 8000);
+    await waitFor(() => sentTo(d.chatId).length === 1, 'the condition', 8000);
     expect(attemptsAt.get(d.chatId)).toHaveLength(2);
 
     const e = members[5]!;
     failures.set(e.chatId, () => new Error('502 Bad Gateway'));
     await running.outbox.enqueue({ workspaceId, identityId: e.identityId, text: 'never goes', dedupeKey: `down-${e.identityId}` });
-    const row = await waitFor(async () => {
-      const r = await db.outboundDelivery.findUnique({ where: { dedupeKey: `down-${e.identityId}` } });
-      return r?.status === 'failed' ? r : null;
-    }, 10_000);
+    const row = await waitFor(
+      async () => {
+        const r = await db.outboundDelivery.findUnique({ where: { dedupeKey: `down-${e.identityId}` } });
+        return r?.status === 'failed' ? r : null;
+      },
+      'the condition',
+      10_000,
+    );
     expect(row.error).toContain('502 Bad Gateway');
     expect(attemptsAt.get(e.chatId)).toHaveLength(3);
     expect(await db.activity.count({ where: { workspaceId, type: 'delivery.failed', data: { path: ['identityId'], equals: e.identityId } } })).toBe(1);
@@ -138,7 +155,7 @@ describe('outbound queue', () => {
     const key = `once-${randomUUID()}`;
     await running.outbox.enqueue({ workspaceId, identityId: manager.identityId, text: 'only once', dedupeKey: key });
     await running.outbox.enqueue({ workspaceId, identityId: manager.identityId, text: 'only once', dedupeKey: key });
-    await waitFor(() => sentTo(manager.chatId).some((m) => m.text === 'only once'), 5000);
+    await waitFor(() => sentTo(manager.chatId).some((m) => m.text === 'only once'), 'the condition', 5000);
     // the Redis job is gone (as after FLUSHALL): the ledger still stops a second send
     await running.outbox.queue.remove(`out-${key}`);
     await running.outbox.enqueue({ workspaceId, identityId: manager.identityId, text: 'only once', dedupeKey: key });

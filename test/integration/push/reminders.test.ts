@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
-import { pushWorkspace, RecordingSender, sleep, waitFor, type Member } from '../../support/push.js';
+import { pushWorkspace, RecordingSender, sleep, type Member } from '../../support/push.js';
+import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { reminderJobId } from '../../../connectors/queue/reminder-scheduler.js';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   actor = await actorForUser(db, member.userId);
   // warm up connections so the first measured reminder is not paying for them
   const warm = await createTask(ctx, actor, { title: 'warm-up', dueAt: new Date(Date.now() + 50) });
-  await waitFor(() => sentFor(warm.id).length > 0, 10_000);
+  await waitFor(() => sentFor(warm.id).length > 0, 'the condition', 10_000);
 });
 
 afterAll(async () => {
@@ -41,7 +42,7 @@ describe('reminders', () => {
   it('fire on time with the task, due time in the assignee zone and the buttons', async () => {
     const due = new Date(Date.now() + 600);
     const task = await createTask(ctx, actor, { title: 'Call Acme back', dueAt: due });
-    const [msg] = await waitFor(() => (sentFor(task.id).length ? sentFor(task.id) : null), 5000);
+    const [msg] = await waitFor(() => (sentFor(task.id).length ? sentFor(task.id) : null), 'the condition', 5000);
     const lateness = msg!.at - due.getTime();
     expect(lateness).toBeGreaterThanOrEqual(0);
     expect(lateness).toBeLessThan(1000);
@@ -69,7 +70,7 @@ describe('reminders', () => {
     expect(await running.scheduler.reminders.getJob(reminderJobId(task.id, due.getTime()))).toBeUndefined();
     await sleep(Math.max(0, due.getTime() + 500 - Date.now()));
     expect(sentFor(task.id)).toHaveLength(0);
-    const [msg] = await waitFor(() => (sentFor(task.id).length ? sentFor(task.id) : null), 5000);
+    const [msg] = await waitFor(() => (sentFor(task.id).length ? sentFor(task.id) : null), 'the condition', 5000);
     expect(msg!.at).toBeGreaterThanOrEqual(later.getTime());
     expect(msg!.at - later.getTime()).toBeLessThan(1000);
     await sleep(300);
@@ -85,7 +86,7 @@ describe('reminders', () => {
     expect(sentFor(task.id)).toHaveLength(0);
   });
 
-  it('a stale job (task moved behind the scheduler\'s back) is dropped', async () => {
+  it("a stale job (task moved behind the scheduler's back) is dropped", async () => {
     const due = new Date(Date.now() + 300);
     const task = await createTask(ctx, actor, { title: 'Moved in SQL', dueAt: due });
     await db.task.update({ where: { id: task.id }, data: { dueAt: new Date(Date.now() + 3_600_000) } });
@@ -97,8 +98,8 @@ describe('reminders', () => {
   it('a recurring task that passes gets its next occurrence, once, with its own job', async () => {
     const due = new Date(Date.now() + 400);
     const task = await createTask(ctx, actor, { title: 'Daily stand-up notes', dueAt: due, rrule: 'FREQ=DAILY' });
-    await waitFor(() => sentFor(task.id).length > 0, 5000);
-    const next = await waitFor(() => db.task.findFirst({ where: { seriesId: task.id, id: { not: task.id } } }), 3000);
+    await waitFor(() => sentFor(task.id).length > 0, 'the condition', 5000);
+    const next = await waitFor(() => db.task.findFirst({ where: { seriesId: task.id, id: { not: task.id } } }), 'the condition', 3000);
     // occurrences are whole seconds of wall-clock time
     expect(next.dueAt.getTime()).toBe(Math.floor(due.getTime() / 1000) * 1000 + 24 * 3600 * 1000);
     expect(next.status).toBe('open');

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
-import { pushWorkspace, RecordingSender, sleep, waitFor, type Member } from '../../support/push.js';
+import { pushWorkspace, RecordingSender, sleep, type Member } from '../../support/push.js';
+import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { coreContext } from '../../../core/context.js';
@@ -13,7 +14,12 @@ const sender = new RecordingSender();
 let running: RunningWorkers;
 
 beforeAll(async () => {
-  running = await startWorkers({ ctx: coreContext(db), settings: queueSettings(inject('redisUrl'), `test-sla-${randomUUID().slice(0, 8)}`), senders: { console: sender }, reconcile: false });
+  running = await startWorkers({
+    ctx: coreContext(db),
+    settings: queueSettings(inject('redisUrl'), `test-sla-${randomUUID().slice(0, 8)}`),
+    senders: { console: sender },
+    reconcile: false,
+  });
 });
 afterAll(async () => {
   await running?.close();
@@ -22,12 +28,7 @@ afterAll(async () => {
 async function team(autoReassignOnBreach: boolean) {
   const { workspace, members } = await pushWorkspace(
     db,
-    [
-      { name: 'Maria Manager' },
-      { name: 'Pavel Manager' },
-      { name: 'Helen Head', role: 'head' },
-      { name: 'Hugo Head', role: 'head', locale: 'ru' },
-    ],
+    [{ name: 'Maria Manager' }, { name: 'Pavel Manager' }, { name: 'Helen Head', role: 'head' }, { name: 'Hugo Head', role: 'head', locale: 'ru' }],
     { autoReassignOnBreach },
   );
   return { workspaceId: workspace.id, m1: members[0]!, m2: members[1]!, h1: members[2]!, h2: members[3]! };
@@ -55,14 +56,19 @@ describe('SLA escalation', () => {
     const { workspaceId, m1, m2, h1, h2 } = await team(false);
     const l = await lead(workspaceId, m1, 400);
     await running.scheduler.scheduleSlaCheck(l.id, l.firstResponseDueAt!);
-    await waitFor(() => to(m1, l.id).length && to(h1, l.id).length && to(h2, l.id).length, 5000);
+    await waitFor(() => to(m1, l.id).length && to(h1, l.id).length && to(h2, l.id).length, 'the condition', 5000);
     const breached = await db.lead.findUniqueOrThrow({ where: { id: l.id } });
     expect(breached.slaBreachedAt).not.toBeNull();
     expect(breached.assigneeId).toBe(m1.userId);
     const msg = to(h1, l.id)[0]!;
     expect(msg.text).toContain('No first response for 15 min: lead #' + l.id);
     expect(msg.text).toContain('Assigned to: Maria Manager');
-    expect(msg.buttons).toEqual([[{ label: 'Reassign', data: `sla:reassign:${l.id}` }, { label: 'Remind in 10 min', data: `sla:remind:${l.id}:10m` }]]);
+    expect(msg.buttons).toEqual([
+      [
+        { label: 'Reassign', data: `sla:reassign:${l.id}` },
+        { label: 'Remind in 10 min', data: `sla:remind:${l.id}:10m` },
+      ],
+    ]);
     expect(to(h2, l.id)[0]!.text).toContain('Нет первого ответа');
     // the same check again (a retry, a second worker) sends nothing new
     await running.scheduler.sla.add('check', { leadId: l.id, dueAtMs: l.firstResponseDueAt!.getTime() }, { jobId: `again-${l.id}` });
@@ -73,7 +79,7 @@ describe('SLA escalation', () => {
 
     // "Remind in 10 min" schedules a later check: the assignee is nudged
     await running.scheduler.scheduleSlaCheck(l.id, new Date(Date.now() + 300));
-    const nudge = await waitFor(() => sender.sent.find((s) => s.chatId === m1.chatId && s.text.includes('still has no first response')), 5000);
+    const nudge = await waitFor(() => sender.sent.find((s) => s.chatId === m1.chatId && s.text.includes('still has no first response')), 'the condition', 5000);
     expect(nudge.text).toContain(`#${l.id}`);
   });
 
@@ -81,7 +87,7 @@ describe('SLA escalation', () => {
     const { workspaceId, m1, m2, h1 } = await team(true);
     const l = await lead(workspaceId, m1, 300);
     await running.scheduler.scheduleSlaCheck(l.id, l.firstResponseDueAt!);
-    await waitFor(() => to(m2, l.id).length && to(h1, l.id).length && to(m1, l.id).length, 5000);
+    await waitFor(() => to(m2, l.id).length && to(h1, l.id).length && to(m1, l.id).length, 'the condition', 5000);
     expect((await db.lead.findUniqueOrThrow({ where: { id: l.id } })).assigneeId).toBe(m2.userId);
     expect(to(m2, l.id)[0]!.text).toContain('was reassigned to you');
     expect(to(h1, l.id)[0]!.text).toContain('Reassigned automatically from Maria Manager to Pavel Manager');

@@ -4,7 +4,15 @@ import { makeTeam, rejection, type RecordingScheduler, type ManualClock } from '
 import type { Actor } from '../../../core/actor.js';
 import type { CoreContext } from '../../../core/context.js';
 import {
-  createTask, completeTask, snoozeTask, rescheduleTask, cancelTask, getTask, listTasks, parseLocalDateTime, effectiveDueAt,
+  createTask,
+  completeTask,
+  snoozeTask,
+  rescheduleTask,
+  cancelTask,
+  getTask,
+  listTasks,
+  parseLocalDateTime,
+  effectiveDueAt,
 } from '../../../core/tasks/index.js';
 import { ensureNextOccurrence } from '../../../core/tasks/ensure-next-occurrence.js';
 
@@ -77,9 +85,15 @@ describe('recurring tasks', () => {
 
   it('a one-off task has no next occurrence; a concurrent double completion completes once', async () => {
     const deal = await db.deal.create({
-      data: { workspaceId: msk.workspaceId, pipelineId: (await db.pipeline.findFirstOrThrow({ where: { workspaceId: msk.workspaceId } })).id,
+      data: {
+        workspaceId: msk.workspaceId,
+        pipelineId: (await db.pipeline.findFirstOrThrow({ where: { workspaceId: msk.workspaceId } })).id,
         stageId: (await db.stage.findFirstOrThrow({ where: { pipeline: { workspaceId: msk.workspaceId } } })).id,
-        title: 'Linked', titleKey: 'linked', ownerId: msk.userId, lastActivityAt: new Date('2026-01-01T00:00:00Z') },
+        title: 'Linked',
+        titleKey: 'linked',
+        ownerId: msk.userId,
+        lastActivityAt: new Date('2026-01-01T00:00:00Z'),
+      },
     });
     const t = await createTask(ctx, msk, { title: 'Call Alice', dueAt: new Date('2026-03-11T07:00:00Z'), dealId: deal.id });
     const results = await Promise.allSettled([completeTask(ctx, msk, t.id), completeTask(ctx, msk, t.id)]);
@@ -100,7 +114,10 @@ describe('snooze, reschedule, cancel', () => {
     const snoozed = await snoozeTask(ctx, msk, t.id, until);
     expect(snoozed.snoozedUntil?.toISOString()).toBe(until.toISOString());
     expect(effectiveDueAt(snoozed)).toEqual(until);
-    expect(scheduler.calls.slice(-2)).toEqual([['cancelReminder', t.id], ['scheduleReminder', t.id, until]]);
+    expect(scheduler.calls.slice(-2)).toEqual([
+      ['cancelReminder', t.id],
+      ['scheduleReminder', t.id, until],
+    ]);
     expect((await listTasks(ctx, msk, 'today')).map((x) => x.id)).not.toContain(t.id);
     expect((await listTasks(ctx, msk, 'upcoming')).map((x) => x.id)).toContain(t.id);
     expect((await rejection(() => snoozeTask(ctx, msk, t.id, new Date('2026-03-10T21:00:00Z')))).key).toBe('invalid.snooze_past');
@@ -117,8 +134,8 @@ describe('snooze, reschedule, cancel', () => {
   });
 });
 
-describe('lists in the user\'s time zone', () => {
-  it('today / overdue / upcoming follow each assignee\'s local calendar day', async () => {
+describe("lists in the user's time zone", () => {
+  it("today / overdue / upcoming follow each assignee's local calendar day", async () => {
     clock.current = NOW;
     const mk = (a: Actor, title: string, iso: string) => createTask(ctx, head, { title, dueAt: new Date(iso), assigneeId: a.userId });
     // Moscow (local now: 00:30 Wed Mar 11)
@@ -140,7 +157,9 @@ describe('lists in the user\'s time zone', () => {
     expect((await ids(nyc, 'overdue')).filter((id) => his.includes(id))).toEqual([nOverToday.id]);
     expect((await ids(nyc, 'upcoming')).filter((id) => his.includes(id))).toEqual([nLater.id]);
     // the head reads Nick's list in Nick's zone
-    expect((await listTasks(ctx, head, 'today', { userId: nyc.userId, limit: 100 })).map((t) => t.id)).toEqual(expect.arrayContaining([nOverToday.id, nToday.id]));
+    expect((await listTasks(ctx, head, 'today', { userId: nyc.userId, limit: 100 })).map((t) => t.id)).toEqual(
+      expect.arrayContaining([nOverToday.id, nToday.id]),
+    );
   });
 });
 
@@ -168,7 +187,9 @@ describe('task permissions', () => {
 
   it('refuses bad input without writing', async () => {
     const before = await db.task.count({ where: { workspaceId: msk.workspaceId } });
-    expect((await rejection(() => createTask(ctx, msk, { title: 'x', dueAt: new Date('2026-03-12T09:00:00Z'), rrule: 'FREQ=SOMETIMES' }))).key).toBe('invalid.rrule');
+    expect((await rejection(() => createTask(ctx, msk, { title: 'x', dueAt: new Date('2026-03-12T09:00:00Z'), rrule: 'FREQ=SOMETIMES' }))).key).toBe(
+      'invalid.rrule',
+    );
     expect((await rejection(() => createTask(ctx, msk, { title: ' ', dueAt: new Date('2026-03-12T09:00:00Z') }))).key).toBe('invalid.task_title_empty');
     expect((await rejection(() => createTask(ctx, msk, { title: 'x', dueAt: new Date('nope') }))).key).toBe('invalid.date');
     expect((await rejection(() => createTask(ctx, msk, { title: 'x', dueAt: new Date(), assigneeId: 999_999 }))).code).toBe('not_found');

@@ -5,7 +5,15 @@ import { makeTeam, rejection, type ManualClock } from '../../support/team.js';
 import type { Actor } from '../../../core/actor.js';
 import type { CoreContext } from '../../../core/context.js';
 import {
-  addUser, newInviteCode, redeemInvite, listUsers, setOnDuty, setUserLocale, setUserTimezone, actorForUser, userByIdentity,
+  addUser,
+  newInviteCode,
+  redeemInvite,
+  listUsers,
+  setOnDuty,
+  setUserLocale,
+  setUserTimezone,
+  actorForUser,
+  userByIdentity,
 } from '../../../core/users/index.js';
 
 const db = testDb();
@@ -18,7 +26,15 @@ let seq = 0;
 const tg = () => ({ channel: 'telegram' as const, externalId: `tg-${process.pid}-${Date.now()}-${++seq}`, chatId: '42', displayName: 'Someone' });
 
 beforeAll(async () => {
-  const team = await makeTeam(db, { locale: 'ru', timezone: 'Europe/Moscow', now: NOW, members: [{ name: 'Head', role: 'head' }, { name: 'Manny', role: 'manager' }] });
+  const team = await makeTeam(db, {
+    locale: 'ru',
+    timezone: 'Europe/Moscow',
+    now: NOW,
+    members: [
+      { name: 'Head', role: 'head' },
+      { name: 'Manny', role: 'manager' },
+    ],
+  });
   ({ ctx, clock, system, workspaceId } = team);
   [head, manager] = team.actors as [Actor, Actor];
 });
@@ -26,7 +42,12 @@ beforeAll(async () => {
 describe('addUser', () => {
   it('stores only the invite hash, and creates the default digest subscriptions', async () => {
     clock.current = NOW;
-    const { user, inviteCode, inviteExpiresAt } = await addUser(ctx, head, { name: 'Vera', role: 'Manager', email: 'Vera@Example.com', timezone: 'Asia/Yekaterinburg' });
+    const { user, inviteCode, inviteExpiresAt } = await addUser(ctx, head, {
+      name: 'Vera',
+      role: 'Manager',
+      email: 'Vera@Example.com',
+      timezone: 'Asia/Yekaterinburg',
+    });
     expect(user).toMatchObject({ role: 'manager', email: 'vera@example.com', timezone: 'Asia/Yekaterinburg', onDuty: true });
     expect(inviteCode).toMatch(/^[A-HJKMNP-Z2-9]{10}$/);
     expect(inviteExpiresAt.toISOString()).toBe('2026-03-17T09:00:00.000Z');
@@ -37,7 +58,11 @@ describe('addUser', () => {
     const subs = await db.digestSubscription.findMany({ where: { userId: user.id } });
     expect(subs.map((s) => [s.kind, s.hour, s.minute])).toEqual([['today', 9, 0]]);
     const headSubs = await db.digestSubscription.findMany({ where: { userId: head.userId }, orderBy: { kind: 'asc' } });
-    expect(headSubs.map((s) => [s.kind, s.weekday])).toEqual([['today', null], ['team_daily', null], ['team_weekly', 1]]);
+    expect(headSubs.map((s) => [s.kind, s.weekday])).toEqual([
+      ['today', null],
+      ['team_daily', null],
+      ['team_weekly', 1],
+    ]);
   });
 
   it('refuses an unknown role, zone or language and writes nothing', async () => {
@@ -79,7 +104,10 @@ describe('invite codes', () => {
     const id = tg();
     await db.identity.create({ data: { workspaceId, channel: id.channel, externalId: id.externalId, contactId: contact.id } });
     expect(await userByIdentity(db, workspaceId, id.channel, id.externalId)).toBeNull();
-    const { user: linked, identity } = await redeemInvite(ctx, { code: `${inviteCode.slice(0, 5)}-${inviteCode.slice(5)}`, identity: { ...id, languageCode: 'en' } });
+    const { user: linked, identity } = await redeemInvite(ctx, {
+      code: `${inviteCode.slice(0, 5)}-${inviteCode.slice(5)}`,
+      identity: { ...id, languageCode: 'en' },
+    });
     expect(linked.id).toBe(user.id);
     expect(identity).toMatchObject({ userId: user.id, contactId: null, chatId: '42', languageCode: 'en' });
     expect((await userByIdentity(db, workspaceId, id.channel, id.externalId))?.id).toBe(user.id);
@@ -96,7 +124,9 @@ describe('invite codes', () => {
     expect(fresh.inviteCode).not.toBe(inviteCode);
     const newest = await newInviteCode(ctx, head, user.id);
     expect((await rejection(() => redeemInvite(ctx, { code: fresh.inviteCode, identity: tg() }))).key).toBe('invalid.invite_used');
-    expect((await rejection(() => redeemInvite(ctx, { workspaceId: workspaceId + 100_000, code: newest.inviteCode, identity: tg() }))).key).toBe('invalid.invite_used');
+    expect((await rejection(() => redeemInvite(ctx, { workspaceId: workspaceId + 100_000, code: newest.inviteCode, identity: tg() }))).key).toBe(
+      'invalid.invite_used',
+    );
     expect((await rejection(() => redeemInvite(ctx, { code: 'NOTACODE22', identity: tg() }))).key).toBe('invalid.invite_used');
     expect((await rejection(() => newInviteCode(ctx, manager, user.id))).code).toBe('forbidden');
     const { user: linked } = await redeemInvite(ctx, { workspaceId, code: newest.inviteCode, identity: tg() });

@@ -7,16 +7,32 @@ const fields = (headers: string[]) => mapHeaders(headers).columns.map((c) => c.f
 describe('mapHeaders', () => {
   it('recognises English variants case-insensitively', () => {
     expect(fields(['Full Name', 'E-mail', 'Mobile', 'Organization', 'Job Title', 'Comment', 'Favourite colour'])).toEqual([
-      'name', 'email', 'phone', 'company', 'position', 'notes', null,
+      'name',
+      'email',
+      'phone',
+      'company',
+      'position',
+      'notes',
+      null,
     ]);
     expect(fields(['FIRST NAME', 'last_name', 'Email Address', 'Phone 2', 'company name'])).toEqual(['firstName', 'lastName', 'email', 'phone', 'company']);
   });
   it('recognises Russian variants', () => {
     expect(fields(['ФИО', 'Электронная почта', 'Моб.', 'Организация', 'Должность', 'Комментарий'])).toEqual([
-      'name', 'email', 'phone', 'company', 'position', 'notes',
+      'name',
+      'email',
+      'phone',
+      'company',
+      'position',
+      'notes',
     ]);
     expect(fields(['Имя', 'Фамилия', 'Отчество', 'Почта', 'Телефон', 'Компания'])).toEqual([
-      'firstName', 'lastName', 'middleName', 'email', 'phone', 'company',
+      'firstName',
+      'lastName',
+      'middleName',
+      'email',
+      'phone',
+      'company',
     ]);
   });
   it('reads "Имя" as the whole name when there is no surname column', () => {
@@ -47,8 +63,14 @@ describe('parseRow', () => {
     expect(out).toEqual({
       kind: 'row',
       row: {
-        line: 7, name: 'Ivan Petrov', emails: ['ivan@x.ru', 'ivan2@x.ru'], phones: ['+79161234567', '+79160000001'],
-        company: 'Acme Ltd', position: null, notes: null, warnings: [],
+        line: 7,
+        name: 'Ivan Petrov',
+        emails: ['ivan@x.ru', 'ivan2@x.ru'],
+        phones: ['+79161234567', '+79160000001'],
+        company: 'Acme Ltd',
+        position: null,
+        notes: null,
+        warnings: [],
       },
     });
   });

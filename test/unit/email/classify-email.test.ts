@@ -56,14 +56,20 @@ describe('classifyEmail', () => {
     expect(classifyEmail({ ...everything, from: { name: null, address: 'sales@leadline.test' } }, opts).kind).toBe('own');
     expect(classifyEmail(everything, opts)).toMatchObject({ kind: 'bounce', bouncedRecipients: ['gone@x.example'] });
     expect(classifyEmail(email({ headers: { autoSubmitted: 'auto-replied', listId: 'x' } }), opts).kind).toBe('auto_reply');
-    expect(classifyEmail(email({ headers: { autoSubmitted: 'no', listId: 'news.acme' } }), opts)).toMatchObject({ kind: 'list', reason: expect.stringContaining('List-Id') });
+    expect(classifyEmail(email({ headers: { autoSubmitted: 'no', listId: 'news.acme' } }), opts)).toMatchObject({
+      kind: 'list',
+      reason: expect.stringContaining('List-Id'),
+    });
     expect(classifyEmail(email({ headers: { precedence: 'bulk' } }), opts).reason).toMatch(/Precedence: bulk/);
   });
 
   it('a reply needs a known thread; unknown thread ids make a new lead, no database takes the headers at their word', () => {
     const m = email({ inReplyTo: 'ours-1@leadline.test', references: ['root@acme.example', 'ours-1@leadline.test'], subject: 'Re: Question' });
     const seen: string[][] = [];
-    expect(classifyEmail(m, { ...opts, knownThread: (k) => (seen.push(k), true) })).toMatchObject({ kind: 'reply', reason: expect.stringContaining('known conversation') });
+    expect(classifyEmail(m, { ...opts, knownThread: (k) => (seen.push(k), true) })).toMatchObject({
+      kind: 'reply',
+      reason: expect.stringContaining('known conversation'),
+    });
     expect(seen[0]).toEqual(['ours-1@leadline.test', 'root@acme.example']);
     expect(classifyEmail(m, opts).kind).toBe('lead');
     expect(classifyEmail(m, { ...opts, knownThread: () => undefined }).reason).toMatch(/thread not checked/);
@@ -91,23 +97,33 @@ describe('classifyEmail', () => {
       from: { name: 'Mail Delivery Subsystem', address: 'mailer-daemon@mx.acme.example' },
       subject: 'Undelivered Mail Returned to Sender',
       partTypes: ['multipart/report', 'message/delivery-status'],
-      deliveryStatus: 'Reporting-MTA: dns; mx\n\nFinal-Recipient: rfc822; Gone@Globex.example\nAction: failed\n\nFinal-Recipient: rfc822; slow@globex.example\nAction: delayed\n',
+      deliveryStatus:
+        'Reporting-MTA: dns; mx\n\nFinal-Recipient: rfc822; Gone@Globex.example\nAction: failed\n\nFinal-Recipient: rfc822; slow@globex.example\nAction: delayed\n',
     });
     expect(classifyEmail(dsn, opts)).toMatchObject({ kind: 'bounce', bouncedRecipients: ['gone@globex.example'] });
-    const ru = email({ from: { name: null, address: 'mailer-daemon@yandex.ru' }, subject: 'Недоставленное сообщение', text: 'Ваше письмо не может быть доставлено:\n\n  ivan@nowhere.example\n' });
+    const ru = email({
+      from: { name: null, address: 'mailer-daemon@yandex.ru' },
+      subject: 'Недоставленное сообщение',
+      text: 'Ваше письмо не может быть доставлено:\n\n  ivan@nowhere.example\n',
+    });
     expect(classifyEmail(ru, opts)).toMatchObject({ kind: 'bounce', bouncedRecipients: ['ivan@nowhere.example'] });
   });
 
   it('a signature with "Phone:" is not a web form; fields at the top from a robot are', () => {
     const person = email({ text: 'Can you call me tomorrow?\n\nBest regards,\nAnn\nPhone: +1 212 555 0100\nEmail: ann@acme.example\n' });
     expect(classifyEmail(person, opts).kind).toBe('lead');
-    const form = email({ from: { name: 'Site', address: 'no-reply@acme.example' }, text: 'New request\n\nName: Bob\nPhone: +1 212 555 0101\nComment: call me' });
+    const form = email({
+      from: { name: 'Site', address: 'no-reply@acme.example' },
+      text: 'New request\n\nName: Bob\nPhone: +1 212 555 0101\nComment: call me',
+    });
     expect(classifyEmail(form, opts)).toMatchObject({ kind: 'form', formFields: { name: 'Bob', phone: '+1 212 555 0101', message: 'call me' } });
   });
 
   it('a no-reply robot without a human Reply-To is a notification, not a lead', () => {
     expect(classifyEmail(email({ from: { name: null, address: 'noreply@service.example' } }), opts).kind).toBe('auto_reply');
-    expect(classifyEmail(email({ from: { name: null, address: 'noreply@service.example' }, replyTo: [{ name: 'Ann', address: 'ann@acme.example' }] }), opts).kind).toBe('lead');
+    expect(
+      classifyEmail(email({ from: { name: null, address: 'noreply@service.example' }, replyTo: [{ name: 'Ann', address: 'ann@acme.example' }] }), opts).kind,
+    ).toBe('lead');
   });
 });
 
@@ -150,7 +166,9 @@ describe('extractContact', () => {
 
   it('company from the line after the name, else from a non-free-mail domain', () => {
     const m = email({ from: { name: 'Ann Lee', address: 'ann@mail.acme-tools.co.uk' } });
-    expect(extractContact(m, cleaned('hi', 'Ann Lee\nSales Manager\nNorthwind Traders\nwww.northwind.example'), { phoneRegion: 'GB' }).company).toBe('Northwind Traders');
+    expect(extractContact(m, cleaned('hi', 'Ann Lee\nSales Manager\nNorthwind Traders\nwww.northwind.example'), { phoneRegion: 'GB' }).company).toBe(
+      'Northwind Traders',
+    );
     expect(extractContact(m, cleaned('hi'), { phoneRegion: 'GB' })).toMatchObject({ company: 'Acme-tools', companyDomain: 'acme-tools.co.uk' });
     for (const free of ['gmail.com', 'mail.ru', 'gmx.de', 'yahoo.co.jp', 'proton.me']) {
       expect(extractContact(email({ from: { name: 'A', address: `a@${free}` } }), cleaned('hi'), { phoneRegion: 'RU' }).company, free).toBeNull();

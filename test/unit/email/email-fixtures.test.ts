@@ -152,7 +152,9 @@ const rows: Row[] = [
 
 describe('email fixtures: parse -> classify -> clean -> contact', () => {
   it('covers every fixture file', () => {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.eml'))
+      .sort();
     expect(rows.map((r) => r.file).sort()).toEqual(files);
   });
 

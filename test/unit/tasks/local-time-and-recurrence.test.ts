@@ -25,7 +25,7 @@ describe('nextOccurrence', () => {
     expect(iso(nextOccurrence('FREQ=WEEKLY;BYDAY=FR;BYHOUR=18;BYMINUTE=30', dtstart, 'Europe/Moscow', dtstart))).toBe('2026-03-06T15:30:00.000Z');
   });
 
-  it('keeps 09:00 Moscow time across Moscow\'s historical 2010 DST change and with no DST today', () => {
+  it("keeps 09:00 Moscow time across Moscow's historical 2010 DST change and with no DST today", () => {
     const dtstart2010 = new Date('2010-03-22T06:00:00Z'); // Mon 09:00 MSK (+3)
     expect(iso(nextOccurrence('FREQ=WEEKLY;BYDAY=MO', dtstart2010, 'Europe/Moscow', dtstart2010))).toBe('2010-03-29T05:00:00.000Z'); // 09:00 MSD (+4)
     const dtstart = new Date('2026-03-23T06:00:00Z');

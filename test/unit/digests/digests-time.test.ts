@@ -1,8 +1,8 @@
 // Local days, reporting periods and schedule rules in users' time zones, across DST.
 import { describe, it, expect } from 'vitest';
-import { startOfLocalDay, zonedTimeToUtc, isoLocalDate } from '../../core/digests/local-time.js';
-import { reportingPeriods } from '../../core/digests/periods.js';
-import { digestSchedule, nextDigestRun, type DigestScheduleInput } from '../../core/digests/schedule.js';
+import { startOfLocalDay, zonedTimeToUtc, isoLocalDate } from '../../../core/digests/local-time.js';
+import { reportingPeriods } from '../../../core/digests/periods.js';
+import { digestSchedule, nextDigestRun, type DigestScheduleInput } from '../../../core/digests/schedule.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -41,7 +41,7 @@ describe('reporting periods', () => {
 describe('digest schedule', () => {
   const base: DigestScheduleInput = { subscriptionId: 7, userId: 3, kind: 'today', hour: 9, minute: 0, weekday: null, timezone: 'Europe/Moscow' };
 
-  it('builds a cron pattern in the user\'s zone with one id per subscription', () => {
+  it("builds a cron pattern in the user's zone with one id per subscription", () => {
     expect(digestSchedule(base)).toEqual({ id: 'digest:7', pattern: '0 9 * * *', tz: 'Europe/Moscow', subscriptionId: 7, userId: 3, kind: 'today' });
     expect(digestSchedule({ ...base, kind: 'team_weekly', weekday: 7, hour: 18, minute: 45 }).pattern).toBe('45 18 * * 0');
     expect(digestSchedule({ ...base, kind: 'team_weekly' }).pattern).toBe('0 9 * * 1');

@@ -6,10 +6,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { testDb, uniqueSlug } from '../support/db.js';
-import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
-import { defaultPipeline } from '../../core/workspaces/default-pipeline.js';
-import { PNG_SIGNATURE, pngInfo } from '../support/png.js';
+import { testDb, uniqueSlug } from '../../support/db.js';
+import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
+import { defaultPipeline } from '../../../core/workspaces/default-pipeline.js';
+import { PNG_SIGNATURE, pngInfo } from '../../support/png.js';
 
 const run = promisify(execFile);
 const bin = path.resolve('bin/leadline.js');
@@ -48,8 +48,14 @@ describe('leadline digest', () => {
     for (const [i, stage] of ['New', 'New', 'Proposal'].entries()) {
       await db.deal.create({
         data: {
-          workspaceId: ws.id, pipelineId: pipeline.id, stageId: pipeline.stages.find((s) => s.name === stage)!.id,
-          title: `Deal ${i}`, titleKey: `deal ${i}`, ownerId: manager.id, amount: '1000', currency: 'RUB',
+          workspaceId: ws.id,
+          pipelineId: pipeline.id,
+          stageId: pipeline.stages.find((s) => s.name === stage)!.id,
+          title: `Deal ${i}`,
+          titleKey: `deal ${i}`,
+          ownerId: manager.id,
+          amount: '1000',
+          currency: 'RUB',
         },
       });
     }
@@ -57,37 +63,49 @@ describe('leadline digest', () => {
     return () => rm(dir, { recursive: true, force: true });
   });
 
-  it('prints the weekly team digest in the head\'s language and writes a valid chart', async () => {
-    const file = path.join(dir, 'weekly.png');
-    const r = await leadline(['digest', '--user', String(head.id), '--dry-run', '--kind', 'team_weekly', '--png', file]);
-    expect(r.stderr).toContain('weekly.png');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Недельная сводка команды');
-    expect(r.stdout).toContain('Новые лиды: 4 ▲4');
-    expect(r.stdout).toMatch(/Новая: 2 — 2\s000,00\s₽/);
-    const png = await readFile(file);
-    expect(pngInfo(png).signature).toBe(PNG_SIGNATURE);
-    expect(png.length).toBeGreaterThan(5 * 1024);
-  }, CLI_TIMEOUT);
+  it(
+    "prints the weekly team digest in the head's language and writes a valid chart",
+    async () => {
+      const file = path.join(dir, 'weekly.png');
+      const r = await leadline(['digest', '--user', String(head.id), '--dry-run', '--kind', 'team_weekly', '--png', file]);
+      expect(r.stderr).toContain('weekly.png');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Недельная сводка команды');
+      expect(r.stdout).toContain('Новые лиды: 4 ▲4');
+      expect(r.stdout).toMatch(/Новая: 2 — 2\s000,00\s₽/);
+      const png = await readFile(file);
+      expect(pngInfo(png).signature).toBe(PNG_SIGNATURE);
+      expect(png.length).toBeGreaterThan(5 * 1024);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('prints the manager\'s today digest as JSON, unescaped for the terminal, and writes no chart', async () => {
-    const file = path.join(dir, 'today.png');
-    const r = await leadline(['digest', '--user', String(manager.id), '--dry-run', '--png', file, '--json']);
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { kind: string; text: string; digest: { overdue: { count: number }; recipient: { timezone: string } }; png: null };
-    expect(out.kind).toBe('today');
-    expect(out.digest.overdue.count).toBe(1);
-    expect(out.digest.recipient.timezone).toBe('America/New_York');
-    expect(out.text).toContain('Overdue: 1 task');
-    expect(out.text).toContain('Call <Ivan>');
-    expect(out.png).toBeNull();
-    expect(r.stderr).toContain('no chart');
-    expect(existsSync(file)).toBe(false);
-  }, CLI_TIMEOUT);
+  it(
+    "prints the manager's today digest as JSON, unescaped for the terminal, and writes no chart",
+    async () => {
+      const file = path.join(dir, 'today.png');
+      const r = await leadline(['digest', '--user', String(manager.id), '--dry-run', '--png', file, '--json']);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as { kind: string; text: string; digest: { overdue: { count: number }; recipient: { timezone: string } }; png: null };
+      expect(out.kind).toBe('today');
+      expect(out.digest.overdue.count).toBe(1);
+      expect(out.digest.recipient.timezone).toBe('America/New_York');
+      expect(out.text).toContain('Overdue: 1 task');
+      expect(out.text).toContain('Call <Ivan>');
+      expect(out.png).toBeNull();
+      expect(r.stderr).toContain('no chart');
+      expect(existsSync(file)).toBe(false);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('fails with one readable line for an unknown user', async () => {
-    const missing = await leadline(['digest', '--user', '999999999', '--dry-run']);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr.trim()).toBe('error: Not found: user #999999999.');
-  }, CLI_TIMEOUT);
+  it(
+    'fails with one readable line for an unknown user',
+    async () => {
+      const missing = await leadline(['digest', '--user', '999999999', '--dry-run']);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr.trim()).toBe('error: Not found: user #999999999.');
+    },
+    CLI_TIMEOUT,
+  );
 });

@@ -1,12 +1,33 @@
 import { describe, it, expect, inject } from 'vitest';
 import pg from 'pg';
-import { migrate } from '../../connectors/db/migrate.js';
-import { withDatabase, quoteIdent } from '../../connectors/db/database-url.js';
+import { migrate } from '../../../connectors/db/migrate.js';
+import { withDatabase, quoteIdent } from '../../../connectors/db/database-url.js';
 
 const EXPECTED_TABLES = [
-  'Activity', 'ApiKey', 'AuditLog', 'Company', 'Contact', 'ContactEmail', 'ContactPhone', 'Conversation',
-  'Deal', 'DigestSubscription', 'Identity', 'InboundEvent', 'InviteCode', 'Lead', 'LlmUsage', 'Mailbox',
-  'Message', 'NotificationRef', 'Pipeline', 'ReminderDelivery', 'Stage', 'Task', 'User', 'Workspace',
+  'Activity',
+  'ApiKey',
+  'AuditLog',
+  'Company',
+  'Contact',
+  'ContactEmail',
+  'ContactPhone',
+  'Conversation',
+  'Deal',
+  'DigestSubscription',
+  'Identity',
+  'InboundEvent',
+  'InviteCode',
+  'Lead',
+  'LlmUsage',
+  'Mailbox',
+  'Message',
+  'NotificationRef',
+  'Pipeline',
+  'ReminderDelivery',
+  'Stage',
+  'Task',
+  'User',
+  'Workspace',
 ];
 
 describe('migrate', () => {

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, createReadStream } from 'node:fs';
 import path from 'node:path';
-import { parseEmail } from '../../connectors/email/parse-email.js';
-import { understandEmail, type InboundEmail } from '../../core/email/understand-email.js';
+import { parseEmail } from '../../../connectors/email/parse-email.js';
+import { understandEmail, type InboundEmail } from '../../../core/email/understand-email.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const corpus = path.resolve(root, '..', 'shared', 'corpora', 'email');
 const present = existsSync(corpus);
 if (!present) console.warn(`email corpus sweep skipped: ${corpus} does not exist (it holds third-party mail, see issue 5)`);
@@ -86,7 +86,10 @@ describe.skipIf(!present)('email corpus sweep', () => {
     expect(withRecipients.length / bounces.length).toBeGreaterThan(0.9);
     for (const [file, r] of bounces.filter(([f]) => /lhost-(mailru|yandex)-/.test(f))) {
       expect(r.bouncedRecipients.length, file).toBeGreaterThan(0);
-      expect(r.bouncedRecipients.every((a) => /^[^@\s]+@[^@\s]+\.[a-z]+$/.test(a)), file).toBe(true);
+      expect(
+        r.bouncedRecipients.every((a) => /^[^@\s]+@[^@\s]+\.[a-z]+$/.test(a)),
+        file,
+      ).toBe(true);
     }
   });
 
@@ -110,4 +113,3 @@ describe.skipIf(!present)('email corpus sweep', () => {
     expect(heapGrowthMb).toBeLessThan(200);
   });
 });
-

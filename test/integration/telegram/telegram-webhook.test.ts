@@ -3,11 +3,11 @@
 import { describe, it, expect, inject, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Api } from 'grammy';
-import { queueSettings } from '../../connectors/queue/connection.js';
-import { InboundQueue } from '../../connectors/queue/inbound-queue.js';
-import { TelegramIntake } from '../../bots/telegram/telegram-intake.js';
-import { telegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from '../../bots/telegram/telegram-webhook.js';
-import { startHttpServer, type RunningHttpServer } from '../../bots/http/server.js';
+import { queueSettings } from '../../../connectors/queue/connection.js';
+import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
+import { TelegramIntake } from '../../../bots/telegram/telegram-intake.js';
+import { telegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/telegram-webhook.js';
+import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 
 const secret = 'S3cret_' + randomUUID().slice(0, 8);
 const settings = queueSettings(inject('redisUrl'), `webhook-${randomUUID().slice(0, 8)}`);
@@ -24,7 +24,13 @@ afterAll(async () => {
 
 const update = (id: number) => ({
   update_id: id,
-  message: { message_id: 5, date: 1_773_000_000, chat: { id: 99, type: 'private', first_name: 'Ivan' }, from: { id: 99, is_bot: false, first_name: 'Ivan' }, text: 'hello' },
+  message: {
+    message_id: 5,
+    date: 1_773_000_000,
+    chat: { id: 99, type: 'private', first_name: 'Ivan' },
+    from: { id: 99, is_bot: false, first_name: 'Ivan' },
+    text: 'hello',
+  },
 });
 
 async function post(body: unknown, headers: Record<string, string> = {}) {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { loadConfig, ConfigError, runsRole } from '../../connectors/config.js';
+import { loadConfig, ConfigError, runsRole } from '../../../connectors/config.js';
 
 describe('config', () => {
   it('applies the documented defaults', () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect, inject } from 'vitest';
 import net from 'node:net';
-import { checkPostgres, checkRedis, ServiceUnavailableError } from '../../connectors/services.js';
+import { checkPostgres, checkRedis, ServiceUnavailableError } from '../../../connectors/services.js';
 
 /** A port nothing listens on: bind, read the port, close. */
 async function closedPort(): Promise<number> {

@@ -5,11 +5,11 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { testDb, uniqueSlug } from '../support/db.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
-import { createSlackTransport, slackTransportFromConfig } from '../../bots/slack/slack-app.js';
-import type { InboundMessageInput } from '../../core/chat/inbound.js';
+import { testDb, uniqueSlug } from '../../support/db.js';
+import { FakeSlack } from '../../support/fake-slack.js';
+import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
+import { createSlackTransport, slackTransportFromConfig } from '../../../bots/slack/slack-app.js';
+import type { InboundMessageInput } from '../../../core/chat/inbound.js';
 
 const SECRET = 'receiver-secret';
 const db = testDb();
@@ -94,7 +94,16 @@ describe('Slack receiver', () => {
       type: 'event_callback',
       team_id: fake.teamId,
       event_id: 'EvNoName1',
-      event: { type: 'message', channel: 'CX2', channel_type: 'channel', user: 'UCUST8', user_team: 'TOTHER', text: 'hi', ts: '1800000003.000003', thread_ts: '1800000002.000002' },
+      event: {
+        type: 'message',
+        channel: 'CX2',
+        channel_type: 'channel',
+        user: 'UCUST8',
+        user_team: 'TOTHER',
+        text: 'hi',
+        ts: '1800000003.000003',
+        thread_ts: '1800000002.000002',
+      },
     });
     expect((await post(body, 'application/json')).status).toBe(200);
     expect(submitted.at(-1)).toMatchObject({
@@ -109,7 +118,14 @@ describe('Slack receiver', () => {
   it('tells a stranger to link first instead of passing /crm commands on', async () => {
     const before = submitted.length;
     const res = await post(
-      new URLSearchParams({ command: '/crm', text: 'leads', user_id: 'UCUST9', team_id: 'TOTHER', channel_id: 'CX1', trigger_id: `t-${randomUUID()}` }).toString(),
+      new URLSearchParams({
+        command: '/crm',
+        text: 'leads',
+        user_id: 'UCUST9',
+        team_id: 'TOTHER',
+        channel_id: 'CX1',
+        trigger_id: `t-${randomUUID()}`,
+      }).toString(),
       'application/x-www-form-urlencoded',
     );
     expect(res.status).toBe(200);
@@ -117,14 +133,21 @@ describe('Slack receiver', () => {
     expect(submitted).toHaveLength(before);
 
     const link = await post(
-      new URLSearchParams({ command: '/crm', text: 'link ABC123', user_id: 'UCUST9', team_id: 'TOTHER', channel_id: 'CX1', trigger_id: `t-${randomUUID()}` }).toString(),
+      new URLSearchParams({
+        command: '/crm',
+        text: 'link ABC123',
+        user_id: 'UCUST9',
+        team_id: 'TOTHER',
+        channel_id: 'CX1',
+        trigger_id: `t-${randomUUID()}`,
+      }).toString(),
       'application/x-www-form-urlencoded',
     );
     expect(link.status).toBe(200);
     expect(submitted.at(-1)).toMatchObject({ text: '/start ABC123', externalChatId: 'DCUST9', isGroup: false });
   });
 
-  it('answers /crm help in the Slack user\'s language (ru) without queueing anything', async () => {
+  it("answers /crm help in the Slack user's language (ru) without queueing anything", async () => {
     fake.addUser({ id: 'URU1', team_id: 'TOTHER', real_name: 'Ivan', locale: 'ru-RU' });
     const before = submitted.length;
     const res = await post(
@@ -139,7 +162,15 @@ describe('Slack receiver', () => {
   });
 
   it('uses Socket Mode when an app token is set, and stays off without a bot token', () => {
-    const socket = createSlackTransport({ botToken: fake.token, appToken: 'xapp-1-test', apiUrl: fake.apiUrl, db, workspaceId, logger: log, submit: async () => {} });
+    const socket = createSlackTransport({
+      botToken: fake.token,
+      appToken: 'xapp-1-test',
+      apiUrl: fake.apiUrl,
+      db,
+      workspaceId,
+      logger: log,
+      submit: async () => {},
+    });
     expect(socket.mode).toBe('socket');
     expect(socket.requestListener).toBeUndefined();
     expect(() => createSlackTransport({ botToken: fake.token, db, workspaceId, logger: log, submit: async () => {} })).toThrow(/SLACK_SIGNING_SECRET/);

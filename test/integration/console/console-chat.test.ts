@@ -2,19 +2,19 @@
 // engine, outbound queue and Redis inboxes; buttons are pressed by typing their number.
 import { describe, it, expect, inject, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { testDb, uniqueSlug } from '../support/db.js';
-import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
-import { coreContext } from '../../core/context.js';
-import { systemClock } from '../../core/ports.js';
-import { RuleParser } from '../../core/chat/parse/parser.js';
-import { MemoryClarifyStore } from '../../core/chat/clarify-store.js';
-import { queueSettings } from '../../connectors/queue/connection.js';
-import { startWorkers } from '../../connectors/queue/workers.js';
-import { createLogger } from '../../connectors/logger.js';
-import { ConsoleInbox, ConsoleSender } from '../../bots/console/console-sender.js';
-import { ConsoleSession } from '../../bots/console/console-session.js';
-import { consoleManager, consoleCustomerId } from '../../bots/console/console-chat.js';
-import { waitFor } from '../support/wait.js';
+import { testDb, uniqueSlug } from '../../support/db.js';
+import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
+import { coreContext } from '../../../core/context.js';
+import { systemClock } from '../../../core/ports.js';
+import { RuleParser } from '../../../core/chat/parse/parser.js';
+import { MemoryClarifyStore } from '../../../core/chat/clarify-store.js';
+import { queueSettings } from '../../../connectors/queue/connection.js';
+import { startWorkers } from '../../../connectors/queue/workers.js';
+import { createLogger } from '../../../connectors/logger.js';
+import { ConsoleInbox, ConsoleSender } from '../../../bots/console/console-sender.js';
+import { ConsoleSession } from '../../../bots/console/console-session.js';
+import { consoleManager, consoleCustomerId } from '../../../bots/console/console-chat.js';
+import { waitFor } from '../../support/wait.js';
 
 const closers: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -32,7 +32,15 @@ describe('console chat', () => {
     closers.push(() => sender.close());
     const workers = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender }, logger: createLogger('silent'), reconcile: false });
     closers.push(() => workers.close());
-    const deps = { db, clock: systemClock, outbox: workers.outbox, defaultWorkspaceId: ws.id, scheduler: workers.scheduler, parser: new RuleParser(), clarify: new MemoryClarifyStore() };
+    const deps = {
+      db,
+      clock: systemClock,
+      outbox: workers.outbox,
+      defaultWorkspaceId: ws.id,
+      scheduler: workers.scheduler,
+      parser: new RuleParser(),
+      clarify: new MemoryClarifyStore(),
+    };
 
     const managerPerson = await consoleManager(db, ws, user.id);
     await expect(consoleManager(db, ws, 999_999_999)).rejects.toThrow(/No user #999999999/);
@@ -42,7 +50,10 @@ describe('console chat', () => {
     const customer = new ConsoleSession(deps, customerPerson, ws.id);
     const managerInbox = new ConsoleInbox(redisUrl, settings.prefix, managerPerson.externalId);
     const customerInbox = new ConsoleInbox(redisUrl, settings.prefix, customerPerson.externalId);
-    closers.push(() => managerInbox.close(), () => customerInbox.close());
+    closers.push(
+      () => managerInbox.close(),
+      () => customerInbox.close(),
+    );
 
     expect(await customer.type('/leads')).toBe('');
     const ack = await waitFor(() => customerInbox.next(1), 'acknowledgement');
@@ -61,7 +72,10 @@ describe('console chat', () => {
     expect(await manager.type(`/reply ${lead.id} Hello Ivan, how can I help?`)).toBe('Sent to Ivan Petrov.');
     const answer = await waitFor(() => customerInbox.next(1), 'relayed answer');
     expect(answer.text).toBe('Hello Ivan, how can I help?');
-    const out = await waitFor(() => db.message.findFirst({ where: { workspaceId: ws.id, direction: 'outbound', deliveryStatus: 'sent' } }), 'delivered outbound message');
+    const out = await waitFor(
+      () => db.message.findFirst({ where: { workspaceId: ws.id, direction: 'outbound', deliveryStatus: 'sent' } }),
+      'delivered outbound message',
+    );
     expect(out.channel).toBe('console');
   });
 });

@@ -1,8 +1,8 @@
 // The Slack ChannelSender against the fake Web API: threading, blocks, uploads, error mapping.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../support/fake-slack.js';
-import { createSlackClient, SlackSender } from '../../bots/slack/slack-sender.js';
-import { PermanentSendError, RateLimitedError } from '../../core/ports.js';
+import { FakeSlack } from '../../support/fake-slack.js';
+import { createSlackClient, SlackSender } from '../../../bots/slack/slack-sender.js';
+import { PermanentSendError, RateLimitedError } from '../../../core/ports.js';
 
 let fake: FakeSlack;
 let sender: SlackSender;

@@ -3,21 +3,26 @@
 // the job handler composes the digest and hands it to the Outbox once per local day.
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { testDb, uniqueSlug } from '../support/db.js';
-import { queueSettings } from '../../connectors/queue/connection.js';
+import { testDb, uniqueSlug } from '../../support/db.js';
+import { queueSettings } from '../../../connectors/queue/connection.js';
 import {
-  createDigestQueue, syncDigestSchedulers, startDigestScheduling, DIGEST_JOB, DIGEST_SYNC_JOB, type DigestJobData,
-} from '../../connectors/queue/digest-scheduler.js';
-import { handleDigestJob, startDigestWorker } from '../../connectors/queue/digest-worker.js';
-import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
-import { ensureDefaultDigestSubscriptions } from '../../core/digests/subscriptions.js';
-import { nextDigestRun } from '../../core/digests/schedule.js';
-import type { OutboxItem } from '../../core/ports.js';
+  createDigestQueue,
+  syncDigestSchedulers,
+  startDigestScheduling,
+  DIGEST_JOB,
+  DIGEST_SYNC_JOB,
+  type DigestJobData,
+} from '../../../connectors/queue/digest-scheduler.js';
+import { handleDigestJob, startDigestWorker } from '../../../connectors/queue/digest-worker.js';
+import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
+import { ensureDefaultDigestSubscriptions } from '../../../core/digests/subscriptions.js';
+import { nextDigestRun } from '../../../core/digests/schedule.js';
+import type { OutboxItem } from '../../../core/ports.js';
 import type { Queue } from 'bullmq';
-import { BullMQScheduler } from '../../connectors/queue/reminder-scheduler.js';
-import { coreContext } from '../../core/context.js';
-import { systemActor } from '../../core/actor.js';
-import { setUserTimezone } from '../../core/users/user-settings.js';
+import { BullMQScheduler } from '../../../connectors/queue/reminder-scheduler.js';
+import { coreContext } from '../../../core/context.js';
+import { systemActor } from '../../../core/actor.js';
+import { setUserTimezone } from '../../../core/users/user-settings.js';
 
 describe('digest schedulers', () => {
   const db = testDb();
@@ -36,7 +41,7 @@ describe('digest schedulers', () => {
 
   const scoped = (ids: number[]) => ({ userIds: ids });
 
-  it('upserts one scheduler per subscription in the user\'s zone and moves it when the zone changes', async () => {
+  it("upserts one scheduler per subscription in the user's zone and moves it when the zone changes", async () => {
     const manager = await db.user.create({ data: { workspaceId: wsId, name: 'M', role: 'manager', timezone: 'Europe/Moscow' } });
     const head = await db.user.create({ data: { workspaceId: wsId, name: 'H', role: 'head', timezone: 'America/Los_Angeles' } });
     expect(await ensureDefaultDigestSubscriptions(db, manager)).toBe(1);
@@ -104,15 +109,22 @@ describe('digest schedulers', () => {
     expect(await queue.getJobScheduler(`digest:${sub.id}`)).toBeUndefined();
   });
 
-  it('the digest job composes and enqueues the digest with its chart on the user\'s messenger', async () => {
+  it("the digest job composes and enqueues the digest with its chart on the user's messenger", async () => {
     const head = await db.user.create({ data: { workspaceId: wsId, name: 'Chart head', role: 'head', timezone: 'Europe/Moscow', locale: 'ru' } });
     await ensureDefaultDigestSubscriptions(db, head);
-    await db.identity.create({ data: { workspaceId: wsId, channel: 'email', externalId: `h${head.id}@example.com`, chatId: `h${head.id}@example.com`, userId: head.id } });
-    const tg = await db.identity.create({ data: { workspaceId: wsId, channel: 'telegram', externalId: `tg-${head.id}`, chatId: `${head.id}`, userId: head.id } });
+    await db.identity.create({
+      data: { workspaceId: wsId, channel: 'email', externalId: `h${head.id}@example.com`, chatId: `h${head.id}@example.com`, userId: head.id },
+    });
+    const tg = await db.identity.create({
+      data: { workspaceId: wsId, channel: 'telegram', externalId: `tg-${head.id}`, chatId: `${head.id}`, userId: head.id },
+    });
     const sub = await db.digestSubscription.findFirstOrThrow({ where: { userId: head.id, kind: 'team_weekly' } });
     const sent: OutboxItem[] = [];
     const now = new Date('2026-03-09T06:00:00Z');
-    const outcome = await handleDigestJob({ db, outbox: { enqueue: async (i) => void sent.push(i) }, clock: { now: () => now } }, { subscriptionId: sub.id, userId: head.id });
+    const outcome = await handleDigestJob(
+      { db, outbox: { enqueue: async (i) => void sent.push(i) }, clock: { now: () => now } },
+      { subscriptionId: sub.id, userId: head.id },
+    );
     expect(outcome).toEqual({ sent: true, dedupeKey: `digest:${sub.id}:2026-03-09` });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.identityId).toBe(tg.id);

@@ -2,8 +2,8 @@
 // connection (planned once), queries with many parameters stay unnamed, and the cache can be
 // switched off for poolers that cannot keep prepared statements.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createPrisma, MAX_CACHED_STATEMENT_ARGS, statementName } from '../../connectors/db/client.js';
-import { loadConfig } from '../../connectors/config.js';
+import { createPrisma, MAX_CACHED_STATEMENT_ARGS, statementName } from '../../../connectors/db/client.js';
+import { loadConfig } from '../../../connectors/config.js';
 
 const url = inject('databaseUrl');
 const clients: Array<ReturnType<typeof createPrisma>> = [];

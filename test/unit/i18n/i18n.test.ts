@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { en, ru } from '../../core/i18n/catalogs.js';
-import { t, resolveLocale, formatMoney } from '../../core/i18n/index.js';
+import { en, ru } from '../../../core/i18n/catalogs.js';
+import { t, resolveLocale, formatMoney } from '../../../core/i18n/index.js';
 
-const placeholders = (m: unknown): string[] =>
-  [...new Set(JSON.stringify(m).match(/\{\w+\}/g) ?? [])].filter((p) => p !== '{count}').sort();
+const placeholders = (m: unknown): string[] => [...new Set(JSON.stringify(m).match(/\{\w+\}/g) ?? [])].filter((p) => p !== '{count}').sort();
 
 describe('catalogs', () => {
   it('ru has exactly the keys of en', () => {
@@ -11,9 +10,7 @@ describe('catalogs', () => {
   });
 
   it('every ru entry uses the same placeholders as its en twin', () => {
-    const mismatched = Object.keys(en).filter(
-      (k) => placeholders(en[k as keyof typeof en]).join() !== placeholders(ru[k as keyof typeof en]).join(),
-    );
+    const mismatched = Object.keys(en).filter((k) => placeholders(en[k as keyof typeof en]).join() !== placeholders(ru[k as keyof typeof en]).join());
     expect(mismatched).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
 // ("<channel>:<thread ts>" chat ids) share that channel's clock in the outbound limiter.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { ChannelRateLimiter } from '../../connectors/queue/rate-limit.js';
+import { ChannelRateLimiter } from '../../../connectors/queue/rate-limit.js';
 
 const limiter = new ChannelRateLimiter(inject('redisUrl'), `t-slackrl-${randomUUID().slice(0, 8)}`, { slack: { perChatMs: 1000 } });
 afterAll(() => limiter.close());

@@ -5,21 +5,21 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { testDb, uniqueSlug } from '../support/db.js';
-import { FakeSlack, type FakeSlackCall } from '../support/fake-slack.js';
-import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
-import { addUser } from '../../core/users/add-user.js';
-import { systemActor } from '../../core/actor.js';
-import { coreContext } from '../../core/context.js';
-import { queueSettings } from '../../connectors/queue/connection.js';
-import { InboundQueue } from '../../connectors/queue/inbound-queue.js';
-import { startChatWorker, type ChatWorker } from '../../bots/chat-runtime.js';
-import { startWorkers, type RunningWorkers } from '../../connectors/queue/workers.js';
-import { createSlackTransport, type SlackTransport } from '../../bots/slack/slack-app.js';
+import { testDb, uniqueSlug } from '../../support/db.js';
+import { FakeSlack, type FakeSlackCall } from '../../support/fake-slack.js';
+import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
+import { addUser } from '../../../core/users/add-user.js';
+import { systemActor } from '../../../core/actor.js';
+import { coreContext } from '../../../core/context.js';
+import { queueSettings } from '../../../connectors/queue/connection.js';
+import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
+import { startChatWorker, type ChatWorker } from '../../../bots/chat-runtime.js';
+import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
+import { createSlackTransport, type SlackTransport } from '../../../bots/slack/slack-app.js';
 import { pino } from 'pino';
-import { createTask } from '../../core/tasks/index.js';
-import { prepareDigestDelivery } from '../../core/digests/prepare-delivery.js';
-import { renderDigestChart } from '../../connectors/charts/render-digest-chart.js';
+import { createTask } from '../../../core/tasks/index.js';
+import { prepareDigestDelivery } from '../../../core/digests/prepare-delivery.js';
+import { renderDigestChart } from '../../../connectors/charts/render-digest-chart.js';
 
 const SECRET = 'test-signing-secret';
 // tags this file's event and trigger ids: InboundEvent has no workspace, and other test
@@ -61,10 +61,19 @@ async function post(body: string, contentType: string, opts: { timestamp?: numbe
 }
 
 function eventBody(event: Record<string, unknown>, eventId = `Ev${RUN}${randomUUID().slice(0, 6)}`): string {
-  return JSON.stringify({ token: 'x', team_id: fake.teamId, api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
+  return JSON.stringify({
+    token: 'x',
+    team_id: fake.teamId,
+    api_app_id: 'A1',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
 }
 
-const postEvent = (event: Record<string, unknown>, eventId?: string, headers?: Record<string, string>) => post(eventBody(event, eventId), 'application/json', { headers });
+const postEvent = (event: Record<string, unknown>, eventId?: string, headers?: Record<string, string>) =>
+  post(eventBody(event, eventId), 'application/json', { headers });
 const postForm = (fields: Record<string, string>) => post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded');
 const postInteraction = (payload: Record<string, unknown>) => postForm({ payload: JSON.stringify(payload) });
 
@@ -187,7 +196,15 @@ describe('Slack transport end to end', () => {
 
   it('turns a customer message in a shared channel into a lead and a manager DM with buttons', async () => {
     customerTs = nextTs();
-    const res = await postEvent({ type: 'message', channel: SHARED, channel_type: 'channel', user: CUSTOMER, user_team: CUSTOMER_TEAM, text: 'Hi, we need 50 licences &amp; a quote', ts: customerTs });
+    const res = await postEvent({
+      type: 'message',
+      channel: SHARED,
+      channel_type: 'channel',
+      user: CUSTOMER,
+      user_team: CUSTOMER_TEAM,
+      text: 'Hi, we need 50 licences &amp; a quote',
+      ts: customerTs,
+    });
     expect(res.status).toBe(200);
 
     const lead = await eventually(() => db.lead.findFirst({ where: { workspaceId, source: 'slack' }, include: { contact: true } }), 'the lead');
@@ -199,7 +216,9 @@ describe('Slack transport end to end', () => {
     expect(message.externalId).toBe(`${SHARED}:${customerTs}`);
 
     notification = await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && blockTexts(c).includes(`lead:take:${leadId}`));
-    const actions = (notification.params.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).filter((b) => b.type === 'actions');
+    const actions = (notification.params.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).filter(
+      (b) => b.type === 'actions',
+    );
     const values = actions.flatMap((a) => a.elements!.map((e) => e.value));
     expect(values).toEqual(expect.arrayContaining([`lead:reply:${leadId}`, `lead:take:${leadId}`, `lead:deal:${leadId}`, `lead:junk:${leadId}`]));
     expect(blockTexts(notification)).toContain('50 licences &amp; a quote');
@@ -212,24 +231,51 @@ describe('Slack transport end to end', () => {
   it('ignores team chatter and bot posts in the shared channel', async () => {
     const before = await rowCounts();
     const posts = fake.callsTo('chat.postMessage').length;
-    await postEvent({ type: 'message', channel: SHARED, channel_type: 'channel', user: MANAGER, team: fake.teamId, text: 'I will take this one', ts: nextTs() });
+    await postEvent({
+      type: 'message',
+      channel: SHARED,
+      channel_type: 'channel',
+      user: MANAGER,
+      team: fake.teamId,
+      text: 'I will take this one',
+      ts: nextTs(),
+    });
     await postEvent({ type: 'message', subtype: 'bot_message', channel: SHARED, channel_type: 'channel', bot_id: 'B999', text: 'beep', ts: nextTs() });
-    await postEvent({ type: 'message', subtype: 'message_changed', channel: SHARED, channel_type: 'channel', message: { user: CUSTOMER, text: 'edited' }, ts: nextTs() });
+    await postEvent({
+      type: 'message',
+      subtype: 'message_changed',
+      channel: SHARED,
+      channel_type: 'channel',
+      message: { user: CUSTOMER, text: 'edited' },
+      ts: nextTs(),
+    });
     await new Promise((r) => setTimeout(r, 500));
     expect(await rowCounts()).toEqual(before);
     expect(fake.callsTo('chat.postMessage').length).toBe(posts);
   });
 
-  it('relays the manager\'s thread reply to the customer\'s channel thread', async () => {
+  it("relays the manager's thread reply to the customer's channel thread", async () => {
     const notificationTs = await eventually(async () => {
       const ref = await db.notificationRef.findFirst({ where: { workspaceId, leadId, channel: 'slack' } });
       return ref?.externalMessageId.split(':')[1];
     }, 'the notification ref');
-    const res = await postEvent({ type: 'message', channel: 'DMGR1', channel_type: 'im', user: MANAGER, team: fake.teamId, text: 'Sure, a quote follows today', ts: nextTs(), thread_ts: notificationTs });
+    const res = await postEvent({
+      type: 'message',
+      channel: 'DMGR1',
+      channel_type: 'im',
+      user: MANAGER,
+      team: fake.teamId,
+      text: 'Sure, a quote follows today',
+      ts: nextTs(),
+      thread_ts: notificationTs,
+    });
     expect(res.status).toBe(200);
     const relayed = await fake.waitForCall('chat.postMessage', (c) => c.params.channel === SHARED && /quote follows today/.test(String(c.params.text)));
     expect(relayed.params.thread_ts).toBe(customerTs);
-    const out = await eventually(() => db.message.findFirst({ where: { workspaceId, direction: 'outbound', deliveryStatus: 'sent', text: 'Sure, a quote follows today' } }), 'the outbound message marked sent');
+    const out = await eventually(
+      () => db.message.findFirst({ where: { workspaceId, direction: 'outbound', deliveryStatus: 'sent', text: 'Sure, a quote follows today' } }),
+      'the outbound message marked sent',
+    );
     expect(out.authorUserId).toBe(managerId);
     const lead = await db.lead.findUniqueOrThrow({ where: { id: leadId } });
     expect(lead.firstResponseAt).not.toBeNull();
@@ -248,7 +294,8 @@ describe('Slack transport end to end', () => {
         response_url: fake.responseUrl(),
         actions: [{ type: 'button', action_id: value, value, block_id: 'b1', action_ts: `${Date.now() / 1000}` }],
       });
-    const notificationTs = String(notification.params.ts ?? '') || (await db.notificationRef.findFirstOrThrow({ where: { leadId } })).externalMessageId.split(':')[1]!;
+    const notificationTs =
+      String(notification.params.ts ?? '') || (await db.notificationRef.findFirstOrThrow({ where: { leadId } })).externalMessageId.split(':')[1]!;
     expect((await click(`lead:deal:${leadId}`, notificationTs)).status).toBe(200);
     const deal = await eventually(() => db.deal.findFirst({ where: { workspaceId, leadId }, include: { stage: true } }), 'the deal from the lead');
     expect(deal.stage.name).toBe('New');
@@ -281,7 +328,15 @@ describe('Slack transport end to end', () => {
   it('answers 401 to a bad signature and to a stale timestamp, writing nothing', async () => {
     const before = await rowCounts();
     const posts = fake.callsTo('chat.postMessage').length;
-    const body = eventBody({ type: 'message', channel: SHARED, channel_type: 'channel', user: 'UEVIL', user_team: CUSTOMER_TEAM, text: 'forged', ts: nextTs() });
+    const body = eventBody({
+      type: 'message',
+      channel: SHARED,
+      channel_type: 'channel',
+      user: 'UEVIL',
+      user_team: CUSTOMER_TEAM,
+      text: 'forged',
+      ts: nextTs(),
+    });
     const forged = await post(body, 'application/json', { secret: 'not-the-secret' });
     expect(forged.status).toBe(401);
     const stale = await post(body, 'application/json', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
@@ -296,7 +351,15 @@ describe('Slack transport end to end', () => {
 
   it('processes a retried event (same event_id, X-Slack-Retry-Num) once', async () => {
     fake.addUser({ id: 'UCUST2', team_id: CUSTOMER_TEAM, real_name: 'Olga Retry' });
-    const event = { type: 'message', channel: 'CSHARED2', channel_type: 'channel', user: 'UCUST2', user_team: CUSTOMER_TEAM, text: 'Are you there?', ts: nextTs() };
+    const event = {
+      type: 'message',
+      channel: 'CSHARED2',
+      channel_type: 'channel',
+      user: 'UCUST2',
+      user_team: CUSTOMER_TEAM,
+      text: 'Are you there?',
+      ts: nextTs(),
+    };
     const eventId = `EvRetry${randomUUID().slice(0, 8)}`;
     expect((await postEvent(event, eventId)).status).toBe(200);
     expect((await postEvent(event, eventId, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
@@ -327,23 +390,41 @@ describe('Slack transport end to end', () => {
     expect(body.text).toContain('/crm link CODE');
   });
 
-  it('answers Slack\'s url_verification challenge (signed)', async () => {
+  it("answers Slack's url_verification challenge (signed)", async () => {
     const res = await post(JSON.stringify({ token: 'x', challenge: 'ch-123', type: 'url_verification' }), 'application/json');
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('ch-123');
   });
 
-  it('takes plain language from a member\'s DM', async () => {
-    const res = await postEvent({ type: 'message', channel: 'DMGR1', channel_type: 'im', user: MANAGER, team: fake.teamId, text: 'remind me tomorrow at 10 to call Ivan', ts: nextTs() });
+  it("takes plain language from a member's DM", async () => {
+    const res = await postEvent({
+      type: 'message',
+      channel: 'DMGR1',
+      channel_type: 'im',
+      user: MANAGER,
+      team: fake.teamId,
+      text: 'remind me tomorrow at 10 to call Ivan',
+      ts: nextTs(),
+    });
     expect(res.status).toBe(200);
-    const task = await eventually(() => db.task.findFirst({ where: { workspaceId, assigneeId: managerId, title: { contains: 'call Ivan' } } }), 'the reminder task');
+    const task = await eventually(
+      () => db.task.findFirst({ where: { workspaceId, assigneeId: managerId, title: { contains: 'call Ivan' } } }),
+      'the reminder task',
+    );
     expect(task.status).toBe('open');
     await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && /call Ivan/.test(String(c.params.text)));
   });
 
-  it('answers a member\'s mention in a shared channel in their DM, never in the channel', async () => {
+  it("answers a member's mention in a shared channel in their DM, never in the channel", async () => {
     const sharedPosts = fake.callsTo('chat.postMessage').filter((c) => c.params.channel === SHARED).length;
-    const res = await postEvent({ type: 'app_mention', channel: SHARED, user: MANAGER, team: fake.teamId, text: `<@${fake.botUserId}> /leads mine`, ts: nextTs() });
+    const res = await postEvent({
+      type: 'app_mention',
+      channel: SHARED,
+      user: MANAGER,
+      team: fake.teamId,
+      text: `<@${fake.botUserId}> /leads mine`,
+      ts: nextTs(),
+    });
     expect(res.status).toBe(200);
     await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && String(c.params.text).includes(`#${leadId}`));
     expect(fake.callsTo('chat.postMessage').filter((c) => c.params.channel === SHARED)).toHaveLength(sharedPosts);
@@ -380,7 +461,15 @@ describe('Slack transport end to end', () => {
     const head = await db.user.create({ data: { workspaceId, name: 'Hana Head', role: 'head' } });
     await db.identity.create({ data: { workspaceId, channel: 'slack', externalId: `${fake.teamId}:UHEAD1`, chatId: 'DHEAD1', userId: head.id } });
     const digestCommand = (user: string, text: string) =>
-      postForm({ command: '/crm', text, user_id: user, team_id: fake.teamId, channel_id: 'CGENERAL', trigger_id: `trig-${RUN}-${randomUUID()}`, response_url: fake.responseUrl() });
+      postForm({
+        command: '/crm',
+        text,
+        user_id: user,
+        team_id: fake.teamId,
+        channel_id: 'CGENERAL',
+        trigger_id: `trig-${RUN}-${randomUUID()}`,
+        response_url: fake.responseUrl(),
+      });
 
     const refused = await digestCommand(MANAGER, 'digest channel <#CSALES1|sales>');
     expect(((await refused.json()) as { text: string }).text).toMatch(/Only heads of sales/);
@@ -415,7 +504,7 @@ describe('Slack transport end to end', () => {
     expect((await db.digestSubscription.findMany({ where: { userId: head.id, kind: 'team_daily' } }))[0]!.target).toBeNull();
   });
 
-  it('delivers a due reminder to the manager\'s DM with Done and Snooze buttons; Done completes it', async () => {
+  it("delivers a due reminder to the manager's DM with Done and Snooze buttons; Done completes it", async () => {
     const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
     const task = await createTask(coreContext(db, { scheduler: workers.scheduler }), systemActor(ws), {
       title: 'Send the Acme quote',

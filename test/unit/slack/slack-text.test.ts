@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { channelIdOf, crmCommandText, fromSlackText, stripBotMention } from '../../bots/slack/slack-text.js';
-import { slackHelp } from '../../bots/slack/slack-commands.js';
-import { homeView } from '../../bots/slack/slack-home.js';
+import { channelIdOf, crmCommandText, fromSlackText, stripBotMention } from '../../../bots/slack/slack-text.js';
+import { slackHelp } from '../../../bots/slack/slack-commands.js';
+import { homeView } from '../../../bots/slack/slack-home.js';
 
 describe('Slack text', () => {
   it('turns Slack markup into plain text', () => {
@@ -79,10 +79,19 @@ describe('App Home view', () => {
 });
 
 describe('slack-app-manifest.yml', () => {
-  const manifest = readFileSync(new URL('../../slack-app-manifest.yml', import.meta.url), 'utf8');
+  const manifest = readFileSync(new URL('../../../slack-app-manifest.yml', import.meta.url), 'utf8');
   it.each([
-    'chat:write', 'im:history', 'im:read', 'im:write', 'channels:history', 'groups:history',
-    'users:read', 'users:read.email', 'files:write', 'commands', 'app_mentions:read',
+    'chat:write',
+    'im:history',
+    'im:read',
+    'im:write',
+    'channels:history',
+    'groups:history',
+    'users:read',
+    'users:read.email',
+    'files:write',
+    'commands',
+    'app_mentions:read',
   ])('requests the %s scope', (scope) => {
     expect(manifest).toMatch(new RegExp(`^\\s+- ${scope.replace('.', '\\.')}$`, 'm'));
   });

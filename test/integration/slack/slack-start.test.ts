@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHmac, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';
-import { uniqueSlug } from '../support/db.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { loadConfig } from '../../connectors/config.js';
-import { queueSettings } from '../../connectors/queue/connection.js';
-import { INBOUND_QUEUE, inboundJobId } from '../../connectors/queue/inbound-queue.js';
-import { startLeadline, type Running } from '../../bots/main.js';
+import { uniqueSlug } from '../../support/db.js';
+import { FakeSlack } from '../../support/fake-slack.js';
+import { loadConfig } from '../../../connectors/config.js';
+import { queueSettings } from '../../../connectors/queue/connection.js';
+import { INBOUND_QUEUE, inboundJobId } from '../../../connectors/queue/inbound-queue.js';
+import { startLeadline, type Running } from '../../../bots/main.js';
 
 let fake: FakeSlack;
 let running: Running;

@@ -1,7 +1,7 @@
 // The text digest: complete, localized (Russian plural forms), plain text, deltas with arrows.
 import { describe, it, expect } from 'vitest';
-import { renderDigestText, formatDuration } from '../../core/digests/render-text.js';
-import { sampleTeamDigest, sampleTodayDigest } from '../support/digest-samples.js';
+import { renderDigestText, formatDuration } from '../../../core/digests/render-text.js';
+import { sampleTeamDigest, sampleTodayDigest } from '../../support/digest-samples.js';
 
 describe('today digest text', () => {
   it.each([
@@ -18,7 +18,7 @@ describe('today digest text', () => {
     expect(text).toContain(`Без активности 7+ дн.: ${deals}`);
   });
 
-  it('shows times in the recipient\'s zone, how many more items there are, and keeps titles as written (senders escape for their markup)', () => {
+  it("shows times in the recipient's zone, how many more items there are, and keeps titles as written (senders escape for their markup)", () => {
     const text = renderDigestText(sampleTodayDigest('en'), 'en');
     expect(text).toContain('Your day, Tue, March 10');
     expect(text).toContain('#2 Task <2> — 23:30'); // 20:30 UTC in Moscow

@@ -3,12 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
-import { testDb, uniqueSlug } from '../support/db.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
-import { startHttpServer, type RunningHttpServer } from '../../bots/http/server.js';
-import { startSlackWeb, slackSenderFromConfig, slackHomeRefresher, type SlackWeb } from '../../bots/slack/slack-runtime.js';
-import type { InboundMessageInput } from '../../core/chat/inbound.js';
+import { testDb, uniqueSlug } from '../../support/db.js';
+import { FakeSlack } from '../../support/fake-slack.js';
+import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
+import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
+import { startSlackWeb, slackSenderFromConfig, slackHomeRefresher, type SlackWeb } from '../../../bots/slack/slack-runtime.js';
+import type { InboundMessageInput } from '../../../core/chat/inbound.js';
 
 const db = testDb();
 const log = pino({ level: 'silent' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMrkdwn, renderMessages, actionBlocks, SECTION_TEXT_MAX } from '../../bots/slack/slack-render.js';
-import { messageRef, parseMessageRef, slackUserKey, userIdOfKey } from '../../bots/slack/slack-ids.js';
+import { escapeMrkdwn, renderMessages, actionBlocks, SECTION_TEXT_MAX } from '../../../bots/slack/slack-render.js';
+import { messageRef, parseMessageRef, slackUserKey, userIdOfKey } from '../../../bots/slack/slack-ids.js';
 
 describe('Slack rendering', () => {
   it('escapes &, < and > so user text cannot ping or link', () => {
@@ -8,7 +8,12 @@ describe('Slack rendering', () => {
   });
 
   it('renders text as mrkdwn sections and buttons with callback data as action_id and value', () => {
-    const [msg, ...more] = renderMessages('Ivan: <hi>', [[{ label: 'Take', data: 'lead:take:12' }, { label: 'Junk', data: 'lead:junk:12' }]]);
+    const [msg, ...more] = renderMessages('Ivan: <hi>', [
+      [
+        { label: 'Take', data: 'lead:take:12' },
+        { label: 'Junk', data: 'lead:junk:12' },
+      ],
+    ]);
     expect(more).toHaveLength(0);
     expect(msg!.text).toBe('Ivan: &lt;hi&gt;');
     expect(msg!.blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn', text: 'Ivan: &lt;hi&gt;' } });
@@ -22,7 +27,12 @@ describe('Slack rendering', () => {
   });
 
   it('keeps action ids unique when two buttons share data', () => {
-    const [row] = actionBlocks([[{ label: 'A', data: 'x:y:1' }, { label: 'B', data: 'x:y:1' }]]);
+    const [row] = actionBlocks([
+      [
+        { label: 'A', data: 'x:y:1' },
+        { label: 'B', data: 'x:y:1' },
+      ],
+    ]);
     const ids = row!.elements.map((e) => (e as { action_id: string }).action_id);
     expect(new Set(ids).size).toBe(2);
     expect(row!.elements.map((e) => (e as { value: string }).value)).toEqual(['x:y:1', 'x:y:1']);

@@ -1,9 +1,9 @@
 // The digest chart renders offline to a real PNG, with Cyrillic text, from the digest data.
 import { describe, it, expect } from 'vitest';
-import { renderDigestChart, renderDigestSvg } from '../../connectors/charts/render-digest-chart.js';
-import { chartFonts } from '../../connectors/charts/chart-fonts.js';
-import { sampleTeamDigest, sampleTodayDigest } from '../support/digest-samples.js';
-import { PNG_SIGNATURE, pngInfo } from '../support/png.js';
+import { renderDigestChart, renderDigestSvg } from '../../../connectors/charts/render-digest-chart.js';
+import { chartFonts } from '../../../connectors/charts/chart-fonts.js';
+import { sampleTeamDigest, sampleTodayDigest } from '../../support/digest-samples.js';
+import { PNG_SIGNATURE, pngInfo } from '../../support/png.js';
 
 describe('digest chart', () => {
   it('renders the funnel and leads by source as a PNG of non-trivial size', async () => {

@@ -1,15 +1,15 @@
 // Digests over a seeded workspace: the right numbers in two time zones (Moscow, Los Angeles),
 // period boundaries, the previous-period comparison, exact median/p90, Russian plurals.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { testDb, uniqueSlug } from '../support/db.js';
-import { coreContext } from '../../core/context.js';
-import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
-import { defaultPipeline } from '../../core/workspaces/default-pipeline.js';
-import { composeTodayDigest } from '../../core/digests/compose-today.js';
-import { composeTeamDigest } from '../../core/digests/compose-team.js';
-import { DigestRun } from '../../core/digests/digest-run.js';
-import { renderDigestText } from '../../core/digests/render-text.js';
-import type { Db } from '../../core/db.js';
+import { testDb, uniqueSlug } from '../../support/db.js';
+import { coreContext } from '../../../core/context.js';
+import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
+import { defaultPipeline } from '../../../core/workspaces/default-pipeline.js';
+import { composeTodayDigest } from '../../../core/digests/compose-today.js';
+import { composeTeamDigest } from '../../../core/digests/compose-team.js';
+import { DigestRun } from '../../../core/digests/digest-run.js';
+import { renderDigestText } from '../../../core/digests/render-text.js';
+import type { Db } from '../../../core/db.js';
 
 const NOW = new Date('2026-03-10T06:00:00Z'); // 09:00 Tue 10 Mar in Moscow; 23:00 Mon 9 Mar in Los Angeles (PDT)
 const at = (iso: string) => new Date(iso);
@@ -49,7 +49,9 @@ describe('today digest in two time zones', () => {
     }
     await task(head.id, 'Head task', '2026-03-10T07:00:00Z');
     const lead = (assigneeId: number | null, title: string, status: 'new' | 'in_progress' = 'new') =>
-      db.lead.create({ data: { workspaceId: s.ws.id, contactId: s.contact.id, source: 'telegram', title, status, assigneeId, createdAt: at('2026-03-10T05:00:00Z') } });
+      db.lead.create({
+        data: { workspaceId: s.ws.id, contactId: s.contact.id, source: 'telegram', title, status, assigneeId, createdAt: at('2026-03-10T05:00:00Z') },
+      });
     for (let i = 1; i <= 5; i++) await lead(msk.id, `Lead ${i} <b>`);
     await lead(msk.id, 'Taken', 'in_progress');
     await lead(la.id, 'LA lead');
@@ -57,8 +59,16 @@ describe('today digest in two time zones', () => {
     const deal = (ownerId: number, title: string, lastActivityAt: string, status: 'open' | 'won' = 'open') =>
       db.deal.create({
         data: {
-          workspaceId: s.ws.id, pipelineId: s.pipeline.id, stageId: s.stage(status === 'won' ? 'Won' : 'New'), title, titleKey: title.toLowerCase(),
-          ownerId, status, amount: '120000', currency: 'RUB', lastActivityAt: at(lastActivityAt),
+          workspaceId: s.ws.id,
+          pipelineId: s.pipeline.id,
+          stageId: s.stage(status === 'won' ? 'Won' : 'New'),
+          title,
+          titleKey: title.toLowerCase(),
+          ownerId,
+          status,
+          amount: '120000',
+          currency: 'RUB',
+          lastActivityAt: at(lastActivityAt),
         },
       });
     await deal(msk.id, 'Quiet deal', '2026-03-01T06:00:00Z'); // 9 days without activity (workspace staleDealDays = 7)
@@ -81,7 +91,7 @@ describe('today digest in two time zones', () => {
     expect(l.dueToday.items.map((t) => t.title)).toEqual(['LA late evening']);
   });
 
-  it('lists the manager\'s own new leads and stale open deals; heads also see unassigned leads', async () => {
+  it("lists the manager's own new leads and stale open deals; heads also see unassigned leads", async () => {
     const m = await composeTodayDigest(ctx, msk.id, NOW);
     expect(m.newLeads.count).toBe(5);
     expect(m.unassignedLeads).toBeNull();
@@ -137,10 +147,21 @@ describe('team digest', () => {
     ben = await s.user('Ben', 'manager', 'Europe/Moscow', 'en');
     // Moscow daily period: [Mar 8 21:00Z, Mar 9 21:00Z); previous [Mar 7 21:00Z, Mar 8 21:00Z)
     // Los Angeles daily period (DST starts Mar 8): [Mar 8 08:00Z, Mar 9 07:00Z); previous [Mar 7 08:00Z, Mar 8 08:00Z)
-    const lead = async (createdAt: string, source: 'telegram' | 'email' | 'web', responseSeconds: number | null, status: 'new' | 'converted' | 'junk' = 'new') =>
+    const lead = async (
+      createdAt: string,
+      source: 'telegram' | 'email' | 'web',
+      responseSeconds: number | null,
+      status: 'new' | 'converted' | 'junk' = 'new',
+    ) =>
       db.lead.create({
         data: {
-          workspaceId: s.ws.id, contactId: s.contact.id, source, title: `L ${createdAt}`, status, assigneeId: ann.id, createdAt: at(createdAt),
+          workspaceId: s.ws.id,
+          contactId: s.contact.id,
+          source,
+          title: `L ${createdAt}`,
+          status,
+          assigneeId: ann.id,
+          createdAt: at(createdAt),
           firstResponseAt: responseSeconds === null ? null : new Date(at(createdAt).getTime() + responseSeconds * 1000),
         },
       });
@@ -158,7 +179,16 @@ describe('team digest', () => {
 
     const deal = (title: string, stage: string, extra: Record<string, unknown>) =>
       db.deal.create({
-        data: { workspaceId: s.ws.id, pipelineId: s.pipeline.id, stageId: s.stage(stage), title, titleKey: title.toLowerCase(), ownerId: ann.id, createdAt: LONG_AGO, ...extra },
+        data: {
+          workspaceId: s.ws.id,
+          pipelineId: s.pipeline.id,
+          stageId: s.stage(stage),
+          title,
+          titleKey: title.toLowerCase(),
+          ownerId: ann.id,
+          createdAt: LONG_AGO,
+          ...extra,
+        },
       });
     await deal('Open A', 'New', { amount: '100', currency: 'RUB' });
     await deal('Open B', 'New', { amount: '50', currency: 'USD' });
@@ -178,7 +208,7 @@ describe('team digest', () => {
     await task(ben.id, '2026-03-01T08:00:00Z', { status: 'cancelled' }); // cancelled: never counted
   });
 
-  it('computes the Moscow head\'s daily figures with the previous day beside them', async () => {
+  it("computes the Moscow head's daily figures with the previous day beside them", async () => {
     const d = await composeTeamDigest(ctx, headMsk.id, 'daily', NOW);
     expect(d.period).toEqual({ start: at('2026-03-08T21:00:00Z'), end: at('2026-03-09T21:00:00Z') });
     expect(d.previousPeriod).toEqual({ start: at('2026-03-07T21:00:00Z'), end: at('2026-03-08T21:00:00Z') });
@@ -203,7 +233,14 @@ describe('team digest', () => {
     // 100 and 300: median 200, p90 100 + 0.9 * 200 = 280
     expect(d.firstResponse.previous).toEqual({ median: 200, p90: 280, responded: 2, unanswered: 0 });
     expect(d.funnel.map((s) => [s.name, s.count, s.amounts])).toEqual([
-      ['New', 3, [{ currency: 'RUB', amount: '100.00' }, { currency: 'USD', amount: '50.00' }]],
+      [
+        'New',
+        3,
+        [
+          { currency: 'RUB', amount: '100.00' },
+          { currency: 'USD', amount: '50.00' },
+        ],
+      ],
       ['Qualified', 1, [{ currency: 'RUB', amount: '300.00' }]],
       ['Proposal', 0, []],
       ['Negotiation', 0, []],
@@ -213,7 +250,7 @@ describe('team digest', () => {
     expect(d.overdueByManager).toEqual([{ userId: ann.id, name: 'Ann', current: 2, previous: 2 }]);
   });
 
-  it('uses the Los Angeles head\'s own day (23 hours long on the DST change) for the same data', async () => {
+  it("uses the Los Angeles head's own day (23 hours long on the DST change) for the same data", async () => {
     const d = await composeTeamDigest(ctx, headLa.id, 'daily', NOW);
     expect(d.period).toEqual({ start: at('2026-03-08T08:00:00Z'), end: at('2026-03-09T07:00:00Z') });
     expect(d.previousPeriod).toEqual({ start: at('2026-03-07T08:00:00Z'), end: at('2026-03-08T08:00:00Z') });
