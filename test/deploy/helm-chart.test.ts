@@ -68,7 +68,10 @@ function containerEnvironment(ms: Manifest[], c: Container, refs: Record<string,
   return env;
 }
 
-describe('the manifest checks themselves', () => {
+// rendering runs a binary and the strict schema pass compiles TypeScript: slower than a unit test on a loaded machine
+const SLOW = { timeout: 120_000 };
+
+describe('the manifest checks themselves', SLOW, () => {
   it('reject unknown fields, wrong types, malformed quantities, unknown kinds and dangling references', async () => {
     const bad = (containerPatch: Obj): Manifest =>
       ({
@@ -97,7 +100,7 @@ describe('the manifest checks themselves', () => {
   });
 });
 
-describe('Helm chart with default values', () => {
+describe('Helm chart with default values', SLOW, () => {
   it('refuses to render without a database, and rejects values the chart does not know', async () => {
     const none = await renderChart({ namespace: NAMESPACE });
     expect(none.status).not.toBe(0);
@@ -210,7 +213,7 @@ describe('Helm chart with default values', () => {
   });
 });
 
-describe('Helm chart with the production values (ci/production-values.yaml)', () => {
+describe('Helm chart with the production values (ci/production-values.yaml)', SLOW, () => {
   it('passes helm lint --strict, the Kubernetes schemas and the reference checks', async () => {
     const lint = await lintChart({ namespace: NAMESPACE, valuesFiles: [PRODUCTION] });
     expect(lint.status, lint.stdout + lint.stderr).toBe(0);
