@@ -55,6 +55,9 @@ export interface ChatWorkerOptions {
   /** what is retried how often, and how often kept failures are re-driven (INBOUND_* settings) */
   retry?: Partial<InboundRetryPolicy>;
   redriveMs?: number;
+  /** how long a crashed worker's inbound job stays locked before another takes it (default 30 s) */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
   /** wrong invite codes allowed per identity and per workspace (INVITE_ATTEMPTS_* settings) */
   attemptLimits?: AttemptLimits;
   /** called after each message is handled (benchmarks, console echo) */
@@ -91,7 +94,14 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
       await sendReplies(opts.senders, message, replies, opts.logger);
       opts.onHandled?.(message, replies);
     },
-    { concurrency: opts.concurrency, logger: opts.logger, retry: opts.retry, redriveMs: opts.redriveMs },
+    {
+      concurrency: opts.concurrency,
+      logger: opts.logger,
+      retry: opts.retry,
+      redriveMs: opts.redriveMs,
+      lockDurationMs: opts.lockDurationMs,
+      stalledIntervalMs: opts.stalledIntervalMs,
+    },
   );
   return {
     deps,

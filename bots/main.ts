@@ -64,7 +64,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
 
   const db = createPrisma(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { statementCache: config.DATABASE_STATEMENT_CACHE });
   const ws = await ensureWorkspace(db, config.DEFAULT_WORKSPACE, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
-  const settings = queueSettings(config.REDIS_URL);
+  const settings = queueSettings(config.REDIS_URL, config.QUEUE_PREFIX);
   const stops: Array<() => Promise<unknown>> = [async () => db.$disconnect()];
   const roles: string[] = [];
   const telegramToken = config.TELEGRAM_BOT_TOKEN;

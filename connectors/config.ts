@@ -42,6 +42,11 @@ export const configSchema = z
       .default('on')
       .transform((v) => v === 'on' || v === 'true' || v === '1'),
     REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+    /** prefix of every Redis key Leadline writes (queues, leases, limits): several deployments can share one Redis */
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.{}-]{1,64}$/, 'must be 1-64 letters, digits, "_", "-", "." or "{}" (a Redis Cluster hash tag)')
+      .default('leadline'),
     HTTP_PORT: port.default(3000),
     HTTP_HOST: z.string().default('0.0.0.0'),
     DEFAULT_TIMEZONE: timezone.default('UTC'),

@@ -11,7 +11,7 @@ import { action, cliConfig, CliError, print, printJson } from '../runtime.js';
 async function withQueue<T>(fn: (queue: Queue) => Promise<T>): Promise<T> {
   const config = cliConfig();
   await checkRedis(config.REDIS_URL);
-  const settings = queueSettings(config.REDIS_URL);
+  const settings = queueSettings(config.REDIS_URL, config.QUEUE_PREFIX);
   const queue = new Queue(INBOUND_QUEUE, { connection: settings.connection, prefix: settings.prefix });
   try {
     return await fn(queue);
