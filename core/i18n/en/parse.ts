@@ -20,6 +20,8 @@ export const parse = {
   'parse.summary.lost_deal': 'Mark deal "{deal}" as lost',
   'parse.summary.lost_reason': 'Mark deal "{deal}" as lost: {reason}',
   'parse.summary.create_deal': 'New deal "{title}", {amount}',
+  'parse.summary.create_deal_from_lead': 'New deal from lead #{id}, {amount}',
+  'parse.summary.set_deal_amount': 'Set the amount of deal "{deal}" to {amount}',
   'parse.summary.clarify': 'Question: {question} Options: {options}',
   'parse.summary.unknown': 'Not understood: no command found in this text.',
   'parse.invalid_now': '--now "{value}" is not a date and time. Use e.g. 2026-03-10T12:00:00 (local time in --tz) or 2026-03-10T09:00:00Z.',

@@ -21,6 +21,8 @@ export const parse = {
   'parse.summary.lost_deal': 'Отметить сделку «{deal}» проигранной',
   'parse.summary.lost_reason': 'Отметить сделку «{deal}» проигранной: {reason}',
   'parse.summary.create_deal': 'Новая сделка «{title}», {amount}',
+  'parse.summary.create_deal_from_lead': 'Новая сделка из лида #{id}, {amount}',
+  'parse.summary.set_deal_amount': 'Сумма сделки «{deal}»: {amount}',
   'parse.summary.clarify': 'Вопрос: {question} Варианты: {options}',
   'parse.summary.unknown': 'Не понял: в тексте нет команды.',
   'parse.invalid_now': '--now «{value}» — не дата и время. Пример: 2026-03-10T12:00:00 (местное время в --tz) или 2026-03-10T09:00:00Z.',

@@ -50,6 +50,23 @@ describe('manager commands (en)', () => {
     expect((await f.db.deal.findUniqueOrThrow({ where: { id: other.id } })).lostReason).toBe('too expensive');
   });
 
+  it('deals: /deal N with an amount, then the amount changed from chat (issue 20.1)', async () => {
+    const f = await chatFixture('en');
+    const say = async (text: string) => texts(await f.asManager(text)).replace(/\s/g, ' ');
+    const lead = await withLead(f, 'Gleb');
+    const made = await say(`/deal ${lead.id} 1700000 RUB`);
+    const deal = await f.db.deal.findFirstOrThrow({ where: { workspaceId: f.ws.id, leadId: lead.id } });
+    expect(made).toBe(`Deal #${deal.id} "${deal.title}" created, RUB 1,700,000.00 in stage New.`);
+    expect([deal.amount?.toString(), deal.currency, deal.title]).toEqual(['1700000', 'RUB', 'Gleb']);
+    // the same again sets the amount of the lead's deal instead of failing
+    expect(await say(`/deal ${lead.id} 1 800 000 RUB`)).toBe(`Deal #${deal.id} "Gleb": amount set to RUB 1,800,000.00.`);
+    expect(await say(`/amount ${deal.id} 2.5m`)).toBe(`Deal #${deal.id} "Gleb": amount set to RUB 2,500,000.00.`);
+    expect(await say(`deal Gleb amount 120k EUR`)).toBe(`Deal #${deal.id} "Gleb": amount set to €120,000.00.`);
+    const audit = await f.db.auditLog.findMany({ where: { entity: 'deal', entityId: String(deal.id), action: 'deal.amount_set' }, orderBy: { id: 'asc' } });
+    expect(audit).toHaveLength(3);
+    expect(await say('/amount Gleb lots')).toMatch(/\/amount DEAL 120000 RUB/);
+  });
+
   it('tasks: plain-language reminder, /tasks, snooze buttons, /done, clarify with buttons', async () => {
     const f = await chatFixture('en');
     const r = await f.asManager('remind me tomorrow at 10 to call Ivan');
