@@ -100,6 +100,7 @@ describe('clarify', () => {
       title: 'call Ivan',
       dueAt: '2026-03-11T09:00:00+03:00',
       recurrence: null,
+      confidence: 1,
     });
     const weekly = await parser.parse('каждый вторник в 4 созвон', { now, timezone: 'Europe/Moscow', locale: 'ru' });
     if (weekly.intent !== 'clarify') throw new Error('expected clarify');
