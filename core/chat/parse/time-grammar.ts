@@ -225,8 +225,6 @@ function readYear(c: Cursor, i: number): { year: number; end: number } | null {
 
 // ---- TIME ----
 
-const MERIDIEM = new Set(['am', 'pm', 'a', 'p']);
-
 /** Qualifiers after a time: am/pm, "in the evening", "at night", "утра", "вечера", "вечером". */
 function readQualifier(c: Cursor, i: number): { part: Part | null; meridiem: 'am' | 'pm' | null; end: number } | null {
   const w = c.w(i);
@@ -839,9 +837,9 @@ function readDurationGroup(
   allowBareUnit: boolean,
 ): { unit: Exclude<ReturnType<typeof unitWord>, null>; value: number; end: number } | null {
   const q = readQuantity(c, j);
-  let unitName: ReturnType<typeof unitWord> = null;
-  let value = 0;
-  let end = j;
+  let unitName: ReturnType<typeof unitWord>;
+  let value: number;
+  let end: number;
   if (q?.unit) {
     unitName = q.unit;
     value = q.value;
