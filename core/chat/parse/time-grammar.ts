@@ -277,6 +277,7 @@ function finishTime(c: Cursor, i: number, hour: number, minute: number, padded: 
   const q = readQualifier(c, end);
   if (q) end = q.end;
   if (c.is(end, "o'clock", 'oclock')) end++;
+  if (c.is(end, 'sharp', 'ровно')) end++;
   const text = c.toks
     .slice(start, end)
     .map((t) => t.t)
@@ -344,7 +345,7 @@ function matchTime(c: Cursor, i: number, hadPrep: boolean): Match | null {
     if (t.t.length > 2) return null;
     const q = readQualifier(c, i + 1);
     const oclock = c.is(i + 1, "o'clock", 'oclock');
-    if (!hadPrep && !q && !oclock) return null;
+    if (!hadPrep && !q && !oclock && !dayPartFollows(c, i + 1)) return null;
     const after = c.w(i + 1) || c.tok(i + 1)?.t || '';
     if (!q && !oclock && (NOT_AN_HOUR_AFTER.has(after) || unitWord(after) || monthWord(after) || ORDINAL_SUFFIXES.has(after))) return null;
     if (!q && !oclock && c.tok(i + 1)?.t === '-' && c.tok(i + 1)!.glued) return null;
@@ -381,6 +382,14 @@ function matchTime(c: Cursor, i: number, hadPrep: boolean): Match | null {
     return finishTime(c, end, hourWord.value, minute, false, i, Boolean(q) || oclock || marked);
   }
   return null;
+}
+
+/** "8 tonight", "9 tomorrow evening", "7 this morning", "9 завтра вечером": an hour the next words place in a part of the day. */
+function dayPartFollows(c: Cursor, i: number): boolean {
+  if (c.is(i, 'tonight', 'tonite')) return true;
+  return (
+    c.is(i, 'tomorrow', 'today', 'this', 'завтра', 'сегодня') && c.is(i + 1, 'morning', 'afternoon', 'evening', 'night', 'утром', 'днем', 'вечером', 'ночью')
+  );
 }
 
 /** "a quarter past 3", "half past 3 pm", "twenty after 3", "20 minutes to 2pm", "ten of five", Russian forms. */
@@ -596,7 +605,7 @@ function matchWeekday(c: Cursor, i: number, hadPrep: boolean): Match | null {
   const following = c.tok(end);
   const strongContext = mode !== 'plain' || hadPrep || following?.kind === 'num' || following?.kind === 'clock' || (following && weekdayFollowers(c, end));
   if (wd.weak && !strongContext) return null;
-  if (c.is(end, 'after') && c.is(end + 1, 'next'))
+  if ((c.is(end, 'after') && c.is(end + 1, 'next')) || (c.is(end, 'после') && c.is(end + 1, 'следующей', 'следующего')))
     return { end: end + 2, comps: [{ k: 'date', date: { k: 'weekday', weekday: wd.weekday, mode: 'after-next' } }] };
   const week = readWeekWords(c, end);
   if (week) return { end: week.end, comps: [{ k: 'date', date: { k: 'weekday', weekday: wd.weekday, mode: week.rel ? 'next-week' : 'this-week' } }] };
@@ -817,8 +826,8 @@ function readQuantity(c: Cursor, i: number): Quantity | null {
     if (value === 0.5 && c.is(j - 1, 'a', 'an')) return { value, end: j };
     return null;
   }
-  if (c.is(i, 'a', 'an', 'one')) return { value: 1, end: i + 1 };
   if (c.is(i, 'a') && c.is(i + 1, 'couple')) return { value: 2, end: c.is(i + 2, 'of') ? i + 3 : i + 2 };
+  if (c.is(i, 'a', 'an', 'one')) return { value: 1, end: i + 1 };
   if (c.is(i, 'couple')) return { value: 2, end: c.is(i + 1, 'of') ? i + 2 : i + 1 };
   const n = readCardinal(c, i);
   if (n && n.words) {
@@ -995,7 +1004,7 @@ export function parseTimeExpr(text: string, locale: 'en' | 'ru'): TimeExpr | nul
     const atJ = longest([
       matchOffset(c, j),
       matchMinutePhrase(c, j),
-      matchTime(c, j, hadPrep || j > i),
+      matchTime(c, j, hadPrep),
       matchPart(c, j),
       matchDay(c, j),
       matchWeekday(c, j, j > i),
