@@ -130,6 +130,13 @@ const PREPS = new Set([
   'ровно',
   'sharp',
   '~',
+  'early',
+  'late',
+  'later',
+  'рано',
+  'поздно',
+  'попозже',
+  'пораньше',
 ]);
 /** Prepositions after which a bare number is an hour ("at 5", "в 5", "к 5"). */
 const HOUR_PREPS = new Set([
@@ -152,6 +159,8 @@ const HOUR_PREPS = new Set([
   'ровно',
 ]);
 
+const NO = '\u0000';
+
 class Cursor {
   constructor(readonly toks: Tok[]) {}
   w(i: number): string {
@@ -161,8 +170,12 @@ class Cursor {
   tok(i: number): Tok | undefined {
     return this.toks[i];
   }
-  is(i: number, ...words: string[]): boolean {
-    return words.includes(this.w(i));
+  /** Whether token i is one of the words (explicit parameters: no array per call on the hot path). */
+  is(i: number, a: string, b = NO, c = NO, d = NO, e = NO, f = NO, g = NO, h = NO): boolean {
+    const t = this.toks[i];
+    if (!t || t.kind !== 'word') return false;
+    const w = t.t;
+    return w === a || w === b || w === c || w === d || w === e || w === f || w === g || w === h;
   }
   num(i: number): number | null {
     const t = this.toks[i];
@@ -234,6 +247,8 @@ function readQualifier(c: Cursor, i: number): { part: Part | null; meridiem: 'am
     return { part: PART_WORDS.get(c.w(i + 2))!.part, meridiem: null, end: i + 3 };
   if (c.is(i, 'at') && c.is(i + 1, 'night')) return { part: 'night', meridiem: null, end: i + 2 };
   if (c.is(i, 'утра', 'дня', 'вечера', 'ночи', 'утром', 'вечером', 'ночью', 'днем')) return { part: PART_WORDS.get(w)!.part, meridiem: null, end: i + 1 };
+  if (c.is(i, 'noon', 'midday', 'полдень')) return { part: 'noon', meridiem: null, end: i + 1 };
+  if (c.is(i, 'midnight', 'полночь')) return { part: 'midnight', meridiem: null, end: i + 1 };
   return null;
 }
 
@@ -260,6 +275,10 @@ export function qualifyByPart(hour: number, part: Part): number | null {
       return hour === 12 ? 0 : hour + 12;
     case 'night':
       return hour === 12 ? 0 : hour >= 6 ? hour + 12 : hour;
+    case 'noon':
+      return hour === 12 ? 12 : null;
+    case 'midnight':
+      return hour === 12 || hour === 0 ? 0 : null;
     default:
       return null;
   }
@@ -273,6 +292,11 @@ function kindOf(hour: number, padded: boolean): TimeKind {
 /** A time component from an hour and minute as said, with what follows it (am/pm, a qualifier, "o'clock"). */
 function finishTime(c: Cursor, i: number, hour: number, minute: number, padded: boolean, start: number, strong: boolean): Match | null {
   let end = i;
+  if (minute === 0 && c.is(end, 'с') && c.is(end + 1, 'половиной')) {
+    // "в 7 с половиной"
+    minute = 30;
+    end += 2;
+  }
   if (c.is(end, "o'clock", 'oclock', 'hours', 'hrs')) end++;
   const q = readQualifier(c, end);
   if (q) end = q.end;
@@ -444,36 +468,43 @@ function matchMinutePhrase(c: Cursor, i: number): Match | null {
 }
 
 /** Russian: "в половине третьего" (2:30), "полтретьего", "без четверти пять" (4:45), "без десяти три", "четверть шестого", "десять минут третьего". */
+/** An hour as a genitive ordinal: "третьего", "3-го". */
+function hourOrdinal(c: Cursor, k: number): { hour: number; end: number } | null {
+  const o = ordinal(c.w(k));
+  if (o !== null && o >= 1 && o <= 12) return { hour: o, end: k + 1 };
+  const n = c.tok(k);
+  if (n?.kind === 'num' && n.n >= 1 && n.n <= 12) {
+    const suffix = c.tok(k + 1)?.t === '-' ? c.tok(k + 2) : c.tok(k + 1);
+    if (suffix?.kind === 'word' && suffix.glued && (suffix.t === 'го' || suffix.t === 'ого'))
+      return { hour: n.n, end: c.tok(k + 1)?.t === '-' ? k + 3 : k + 2 };
+  }
+  return null;
+}
+
+/** "половина третьего" is 2:30: the ordinal names the hour being entered. */
+function enteringHour(c: Cursor, i: number, hourOfOrdinal: number, minute: number, end: number): Match | null {
+  const hour = hourOfOrdinal - 1 === 0 ? 12 : hourOfOrdinal - 1;
+  return finishTime(c, end, hour, minute, false, i, true);
+}
+
 function matchRuMinutePhrase(c: Cursor, i: number): Match | null {
-  const hourOrdinal = (k: number): { hour: number; end: number } | null => {
-    const o = ordinal(c.w(k));
-    if (o !== null && o >= 1 && o <= 12) return { hour: o, end: k + 1 };
-    const n = c.tok(k);
-    if (n?.kind === 'num' && n.n >= 1 && n.n <= 12) {
-      const suffix = c.tok(k + 1)?.t === '-' ? c.tok(k + 2) : c.tok(k + 1);
-      if (suffix?.kind === 'word' && suffix.glued && (suffix.t === 'го' || suffix.t === 'ого'))
-        return { hour: n.n, end: c.tok(k + 1)?.t === '-' ? k + 3 : k + 2 };
-    }
-    return null;
-  };
-  const build = (hourOfOrdinal: number, minute: number, end: number) => {
-    // "половина третьего" is 2:30: the ordinal names the hour being entered
-    const hour = hourOfOrdinal - 1 === 0 ? 12 : hourOfOrdinal - 1;
-    return finishTime(c, end, hour, minute, false, i, true);
-  };
   const w = c.w(i);
   if (/^половин[аеуы]$/.test(w)) {
-    const o = hourOrdinal(i + 1);
-    return o ? build(o.hour, 30, o.end) : null;
+    const o = hourOrdinal(c, i + 1);
+    return o ? enteringHour(c, i, o.hour, 30, o.end) : null;
+  }
+  if (w === 'пол') {
+    const o = hourOrdinal(c, i + 1);
+    return o ? enteringHour(c, i, o.hour, 30, o.end) : null;
   }
   const pol = /^пол-?(.+)$/.exec(w);
   if (pol) {
     const o = ordinal(pol[1]!);
-    return o !== null && o >= 1 && o <= 12 ? build(o, 30, i + 1) : null;
+    return o !== null && o >= 1 && o <= 12 ? enteringHour(c, i, o, 30, i + 1) : null;
   }
   if (w === 'четверть') {
-    const o = hourOrdinal(i + 1);
-    return o ? build(o.hour, 15, o.end) : null;
+    const o = hourOrdinal(c, i + 1);
+    return o ? enteringHour(c, i, o.hour, 15, o.end) : null;
   }
   if (w === 'без') {
     let j = i + 1;
@@ -499,17 +530,20 @@ function matchRuMinutePhrase(c: Cursor, i: number): Match | null {
   }
   const n = readCardinal(c, i);
   if (n && n.value > 0 && n.value < 60 && MINUTE_WORDS.has(c.w(n.end))) {
-    const o = hourOrdinal(n.end + 1);
-    if (o) return build(o.hour, n.value, o.end);
+    const o = hourOrdinal(c, n.end + 1);
+    if (o) return enteringHour(c, i, o.hour, n.value, o.end);
   }
   return null;
 }
 
 // ---- PART, DAY ----
 
+function part(p: Part, end: number): Match {
+  return { end, comps: [{ k: 'part', part: p }] };
+}
+
 function matchPart(c: Cursor, i: number): Match | null {
   const w = c.w(i);
-  const part = (p: Part, end: number, days?: number): Match => ({ end, comps: [days === undefined ? { k: 'part', part: p } : { k: 'part', part: p, days }] });
   if (w === 'tonight' || w === 'tonite')
     return {
       end: i + 1,
@@ -546,14 +580,23 @@ function matchPart(c: Cursor, i: number): Match | null {
   if (c.is(i, 'before', 'до') && c.is(i + 1, 'lunch', 'обеда')) return part('before_lunch', i + 2);
   if (c.is(i, 'at', 'в') && c.is(i + 1, 'lunch', 'lunchtime', 'обед')) return part('lunch', i + 2);
   if (c.is(i, 'с') && c.is(i + 1, 'утра')) return part('morning', i + 2);
+  if (c.is(i, 'к', 'ближе')) {
+    const j = c.is(i, 'ближе') && c.is(i + 1, 'к') ? i + 2 : i + 1;
+    if (c.is(j, 'вечеру')) return part('evening', j + 1);
+    if (c.is(j, 'обеду')) return part('lunch', j + 1);
+    if (c.is(j, 'утру')) return part('morning', j + 1);
+  }
   if (c.is(i, 'утречком', 'вечерком')) return part(w === 'утречком' ? 'morning' : 'evening', i + 1);
   const p = PART_WORDS.get(w);
   if (p && !p.qualifierOnly) return part(p.part, i + 1);
   return null;
 }
 
+function rel(days: number, end: number): Match {
+  return { end, comps: [{ k: 'date', date: { k: 'rel', days } }] };
+}
+
 function matchDay(c: Cursor, i: number): Match | null {
-  const rel = (days: number, end: number): Match => ({ end, comps: [{ k: 'date', date: { k: 'rel', days } }] });
   if (c.is(i, 'today', 'сегодня', 'сегодняшний')) return rel(0, i + 1);
   if (c.is(i, 'tomorrow', 'tmrw', 'tmr', 'tomorow', 'tommorow', 'tommorrow', 'завтра')) return rel(1, i + 1);
   if (c.is(i, 'послезавтра', 'overmorrow')) return rel(2, i + 1);
@@ -621,13 +664,16 @@ function matchWeekday(c: Cursor, i: number, hadPrep: boolean): Match | null {
 }
 
 function weekdayFollowers(c: Cursor, i: number): boolean {
-  return c.is(i, 'at', 'в', 'morning', 'evening', 'afternoon', 'утром', 'вечером', 'днем', 'next', 'after');
+  return c.is(i, 'at', 'в', 'morning', 'evening', 'afternoon', 'утром', 'вечером', 'днем') || c.is(i, 'next', 'after');
+}
+
+function date(d: DateSpec, end: number): Match {
+  return { end, comps: [{ k: 'date', date: d }] };
 }
 
 function matchWeek(c: Cursor, i: number): Match | null {
   const week = readWeekWords(c, i);
   if (week) return { end: week.end, comps: [{ k: 'week', rel: week.rel }] };
-  const date = (d: DateSpec, end: number): Match => ({ end, comps: [{ k: 'date', date: d }] });
   // "end of the week", "by the end of the month", "в конце недели", "к концу месяца"
   let j = i;
   if (c.is(j, 'by', 'at', 'before')) j++;
@@ -913,7 +959,12 @@ function matchOffset(c: Cursor, i: number): Match | null {
   }
   if (parts === 0) return null;
   let end = j;
-  const trailing = c.is(end, 'later', 'позже', 'спустя') || (c.is(end, 'from') && c.is(end + 1, 'now'));
+  const fromDay = c.is(end, 'from') && c.is(end + 1, 'today', 'tomorrow') ? (c.is(end + 1, 'tomorrow') ? 1 : 0) : null;
+  if (fromDay !== null) {
+    days += fromDay;
+    if (minutes > 0) minutes += fromDay * 1440;
+  }
+  const trailing = c.is(end, 'later', 'позже', 'спустя') || (c.is(end, 'from') && c.is(end + 1, 'now', 'today', 'tomorrow'));
   if (trailing) end += c.is(end, 'from') ? 2 : 1;
   if (!lead && !trailing) return null;
   if (c.is(i, 'after') && !trailing && parts === 0) return null;
@@ -963,6 +1014,42 @@ function matchZone(c: Cursor, i: number, afterTime: boolean): Match | null {
 
 // ---- the chunker ----
 
+// words that can begin a rule; any other word is skipped without trying the rules (most of a
+// message is its title, and parse runs on every manager message)
+const GRAMMAR_WORDS = new Set([
+  ...PREPS,
+  ...THIS,
+  ...NEXT,
+  ...COMING,
+  ...'last following tonight tonite today tomorrow tmrw tmr tomorow tommorow tommorrow overmorrow day after in within end close cob eod eob lunch lunchtime a an half quarter three-quarters three-quarter couple through new'.split(
+    ' ',
+  ),
+  ...'сегодня сегодняшний завтра послезавтра после через спустя в с без четверть ближе по утречком вечерком пару пара пары полтора полторы полутора последний последнюю последнее последняя половина половине половину половины'.split(
+    ' ',
+  ),
+]);
+
+function canStart(c: Cursor, i: number): boolean {
+  const t = c.tok(i);
+  if (!t) return false;
+  if (t.kind !== 'word') return t.kind !== 'punct' || t.t === '~';
+  const w = t.t;
+  return (
+    GRAMMAR_WORDS.has(w) ||
+    w.startsWith('пол') ||
+    PART_WORDS.has(w) ||
+    monthWord(w) !== null ||
+    weekdayWord(w) !== null ||
+    unitWord(w) !== null ||
+    cardinal(w) !== null ||
+    ordinal(w) !== null ||
+    w === 'utc' ||
+    w === 'gmt' ||
+    zoneAbbreviation(w, true) !== null ||
+    cityZone(w) !== null
+  );
+}
+
 function skipPreps(c: Cursor, i: number): number {
   let j = i;
   while (j < c.toks.length && j - i < 3 && PREPS.has(c.tok(j)!.t) && c.tok(j)!.kind !== 'num') j++;
@@ -998,6 +1085,10 @@ export function parseTimeExpr(text: string, locale: 'en' | 'ru'): TimeExpr | nul
   let i = 0;
   let lastEnd = -1;
   while (i < c.toks.length) {
+    if (!canStart(c, i)) {
+      i++;
+      continue;
+    }
     const j = skipPreps(c, i);
     const hadPrep = j > i && HOUR_PREPS.has(c.tok(j - 1)!.t);
     const afterTime = lastEnd === i && comps.length > 0 && comps[comps.length - 1]!.comp.k === 'time';

@@ -36,25 +36,46 @@ export function tokenize(original: string): Tok[] {
   const text = normalizeForTime(original);
   const out: Tok[] = [];
   let prevEnd = -1;
-  for (const m of text.matchAll(TOKEN)) {
-    const start = m.index!;
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
+    const start = m.index;
     const end = start + m[0].length;
-    const base = { raw: original.slice(start, end), start, end, glued: start === prevEnd, n: NaN, parts: [] as string[], sep: '' };
+    const tok: Tok = { kind: 'punct', t: m[0], raw: m[0], start, end, glued: start === prevEnd, n: NaN, parts: EMPTY, sep: '' };
     prevEnd = end;
-    if (m[1]) out.push({ ...base, kind: 'iana', t: m[1] });
-    else if (m[2]) out.push({ ...base, kind: 'iso', t: m[2], parts: m[2].split('-') });
-    else if (m[3]) {
-      const [h, mi] = m[3].split(':') as [string, string];
-      out.push({ ...base, kind: 'clock', t: m[3], n: Number(h), parts: [mi] });
+    if (m[1]) {
+      tok.kind = 'iana';
+      tok.raw = original.slice(start, end);
+    } else if (m[2]) {
+      tok.kind = 'iso';
+      tok.parts = m[2].split('-');
+    } else if (m[3]) {
+      const colon = m[3].indexOf(':');
+      tok.kind = 'clock';
+      tok.n = Number(m[3].slice(0, colon));
+      tok.parts = [m[3].slice(colon + 1)];
     } else if (m[4]) {
-      const sep = /[.,/]/.exec(m[4])![0];
+      const sep = m[4].match(/[.,/]/)![0];
       const parts = m[4].split(/[.,/]/);
-      const mixed = !m[4].split('').every((c) => /\d/.test(c) || c === sep);
-      out.push({ ...base, kind: mixed ? 'punct' : 'dotted', t: m[4], n: Number(parts[0]), parts, sep });
-    } else if (m[5]) out.push({ ...base, kind: 'num', t: m[5], n: Number(m[5]) });
-    else if (m[6]) out.push({ ...base, kind: 'word', t: m[6].startsWith('a') ? 'am' : 'pm' });
-    else if (m[7]) out.push({ ...base, kind: 'word', t: m[7].replace(/’/g, "'") });
-    else out.push({ ...base, kind: 'punct', t: m[8]! });
+      // one kind of separator ("12.03.2026", "2,5", "20/03"); "12.03/26" stays punctuation
+      if (parts.length - 1 === m[4].split(sep).length - 1) {
+        tok.kind = 'dotted';
+        tok.n = Number(parts[0]);
+        tok.parts = parts;
+        tok.sep = sep;
+      }
+    } else if (m[5]) {
+      tok.kind = 'num';
+      tok.n = Number(m[5]);
+    } else if (m[6]) {
+      tok.kind = 'word';
+      tok.t = m[6].startsWith('a') ? 'am' : 'pm';
+    } else if (m[7]) {
+      tok.kind = 'word';
+      if (m[7].includes('’')) tok.t = m[7].replace(/’/g, "'");
+    }
+    out.push(tok);
   }
   return out;
 }
+
+const EMPTY: string[] = [];
