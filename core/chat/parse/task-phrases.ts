@@ -7,7 +7,7 @@ import { invalid } from '../../errors.js';
 import { t, type Locale, type MessageKey } from '../../i18n/index.js';
 import type { ClarifyIntent, ClarifyOption, ClarifyReason, CreateTaskIntent, PartialTask } from './intent.js';
 import { baseRule, findRepeat, firstOccurrence, withTime, type Repeat } from './recurrence.js';
-import { parseTimeExpr, type Span, type TimeExpr } from './time-grammar.js';
+import { mayMentionTime, parseTimeExpr, type Span, type TimeExpr } from './time-grammar.js';
 import { resolveTimeExpr, type Resolution } from './time-resolve.js';
 import { chronoFallback } from './chrono-fallback.js';
 import { addDays, formatIsoInZone, sameDay, wallAt, wallOfIso, wallToInstant, wallToUtcMs, type Wall } from './zoned-time.js';
@@ -78,7 +78,7 @@ export function parseTaskPhrase(input: string, ctx: ParseContext): Task | null {
   if (repeat) text = cut(text, [{ index: repeat.index, end: repeat.end }]);
 
   const expr = parseTimeExpr(text, ctx.locale);
-  const fallback = !expr && trigger && !repeat ? chronoFallback(text, ctx.now, ctx.timeZone, ctx.locale) : null;
+  const fallback = !expr && trigger && !repeat && mayMentionTime(text) ? chronoFallback(text, ctx.now, ctx.timeZone, ctx.locale) : null;
   const spans = expr?.spans ?? fallback?.spans ?? [];
   const whenAtStart = startsAt(text, spans);
   let rest = spans.length ? cut(text, spans) : text;

@@ -1077,6 +1077,15 @@ function isTimeWord(c: Cursor, i: number): boolean {
   return Boolean(mw && !mw.weak && (c.tok(i - 1)?.kind === 'num' || c.tok(i + 1)?.kind === 'num'));
 }
 
+/** Whether any word of the text could begin a time expression (or it has a digit): the gate for slower fallbacks. */
+export function mayMentionTime(text: string): boolean {
+  if (/\d/.test(text)) return true;
+  const c = new Cursor(tokenize(text));
+  for (let i = 0; i < c.toks.length; i++)
+    if (c.tok(i)!.kind === 'word' && canStart(c, i) && !PREPS.has(c.w(i)) && !c.is(i, 'a', 'an', 'in', 'new')) return true;
+  return false;
+}
+
 /** The time expression of a message, or null when it names no time, date or duration. */
 export function parseTimeExpr(text: string, locale: 'en' | 'ru'): TimeExpr | null {
   const c = new Cursor(tokenize(text));

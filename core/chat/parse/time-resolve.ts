@@ -90,19 +90,27 @@ function nthWeekday(year: number, month: number, n: number, weekday: number): Wa
   return { ...first, day: lastDay - ((weekdayOf(last) - weekday + 7) % 7) };
 }
 
+function isBefore(w: Wall, day: Wall): boolean {
+  return wallToUtcMs(w) < wallToUtcMs(day);
+}
+function isAfter(w: Wall, now: Wall): boolean {
+  return wallToUtcMs(w) > wallToUtcMs(now);
+}
+
+/** A day said without a year that has passed is next year's. */
+function impliedYear(year: number, month: number, day: number, implied: boolean, today: Wall): Wall {
+  const w: Wall = { year, month, day, hour: 0, minute: 0 };
+  return implied && isBefore(w, today) ? { year: year + 1, month, day, hour: 0, minute: 0 } : w;
+}
+
 function resolveDate(spec: DateSpec, now: Wall, time: TimeOfDay | null): DateChoice {
   const today = at(now, 0);
-  const before = (w: Wall) => wallToUtcMs(w) < wallToUtcMs(today);
   switch (spec.k) {
     case 'abs': {
       const year = spec.year ?? now.year;
       if (!validDay(year, spec.month, spec.day)) return { days: [], invalid: true };
-      const read = (month: number, day: number): Wall => {
-        const w: Wall = { year, month, day, hour: 0, minute: 0 };
-        return spec.year === null && before(w) ? { ...w, year: year + 1 } : w;
-      };
-      const days = [read(spec.month, spec.day)];
-      if (spec.alt && validDay(year, spec.alt.month, spec.alt.day)) days.push(read(spec.alt.month, spec.alt.day));
+      const days = [impliedYear(year, spec.month, spec.day, spec.year === null, today)];
+      if (spec.alt && validDay(year, spec.alt.month, spec.alt.day)) days.push(impliedYear(year, spec.alt.month, spec.alt.day, spec.year === null, today));
       return { days };
     }
     case 'rel':
@@ -143,8 +151,8 @@ function resolveDate(spec: DateSpec, now: Wall, time: TimeOfDay | null): DateCho
       let month = spec.month ?? addMonths(today, spec.monthOffset).month;
       if (spec.month === null) year = addMonths(today, spec.monthOffset).year;
       let d = nthWeekday(year, month, spec.n, spec.weekday);
-      if (d && before(d) && spec.month !== null) d = nthWeekday(year + 1, month, spec.n, spec.weekday);
-      else if (d && before(d)) {
+      if (d && isBefore(d, today) && spec.month !== null) d = nthWeekday(year + 1, month, spec.n, spec.weekday);
+      else if (d && isBefore(d, today)) {
         const next = addMonths(today, 1);
         [year, month] = [next.year, next.month];
         d = nthWeekday(year, month, spec.n, spec.weekday);
@@ -159,7 +167,7 @@ function resolveDate(spec: DateSpec, now: Wall, time: TimeOfDay | null): DateCho
         if (spec.month !== null && m.month !== spec.month) continue;
         if (!validDay(m.year, m.month, spec.day)) continue;
         const d = { ...m, day: spec.day };
-        if (!before(d) && weekdayOf(d) === spec.weekday) return { days: [d] };
+        if (!isBefore(d, today) && weekdayOf(d) === spec.weekday) return { days: [d] };
       }
       // no such day: the date as said, with the disagreement noted
       const fallback = resolveDate(
@@ -173,7 +181,7 @@ function resolveDate(spec: DateSpec, now: Wall, time: TimeOfDay | null): DateCho
       return { days: [spec.rel === 1 ? addDays(today, 7 - mondayIndex(today)) : today] };
     case 'end-of-week': {
       const friday = addDays(today, 4 - mondayIndex(today));
-      return { days: [before(friday) ? addDays(friday, 7) : friday], impliedTime: { hour: 18, minute: 0 } };
+      return { days: [isBefore(friday, today) ? addDays(friday, 7) : friday], impliedTime: { hour: 18, minute: 0 } };
     }
     case 'end-of-month': {
       const last = new Date(Date.UTC(now.year, now.month, 0)).getUTCDate();
@@ -205,7 +213,7 @@ interface Readings {
 function readTime(day: Wall | null, time: TimeOfDay, now: Wall): Readings {
   const today = at(now, 0);
   const tomorrow = addDays(today, 1);
-  const future = (w: Wall) => wallToUtcMs(w) > wallToUtcMs(now);
+  const future = (w: Wall) => isAfter(w, now);
   const { hour, minute, kind } = time;
   if (day) {
     const preferred = at(day, hour, minute);

@@ -71,7 +71,7 @@ function draw(r: () => number): Sample | null {
 
   const k = Math.floor(r() * 13); // days ahead
   const day = addDays(today, k);
-  let hour = Math.floor(r() * 24);
+  const hour = Math.floor(r() * 24);
   let minute = pick([0, 0, 5, 10, 15, 20, 30, 40, 45, 50, 7, 33]);
 
   // the time of day
@@ -128,7 +128,6 @@ function draw(r: () => number): Sample | null {
     target = { ...addDays(today, 1), hour, minute };
     return { text: embed(time, locale, r), locale, now, zone, expected: wallToInstant(target, zone) };
   }
-  hour = target.hour;
   return { text: embed([date, time].filter(Boolean).join(' '), locale, r), locale, now, zone, expected };
 }
 
