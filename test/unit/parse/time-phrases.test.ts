@@ -317,3 +317,49 @@ describe('time phrases in reminders, both word orders', () => {
     it.each(RU)('%s: напомни позвонить Ивану [%s]', (_cls, p, want) => check(parse(`напомни позвонить Ивану ${p}`, 'ru'), 'позвонить Ивану', want));
   });
 });
+
+// tasks said without "remind" become the speaker's task; chatter and questions stay unknown
+const IMPERATIVE: Array<[text: string, locale: 'en' | 'ru', title: string | null, want?: string]> = [
+  ['call Maria at 17:30', 'en', 'call Maria', '03-10 17:30'],
+  ['on March 20 at 11:00 meeting with Globex', 'en', 'meeting with Globex', '03-20 11:00'],
+  ['send the proposal to Acme tomorrow at 3pm', 'en', 'send the proposal to Acme', '03-11 15:00'],
+  ['email Oleg the contract on Friday at 10am', 'en', 'email Oleg the contract', '03-13 10:00'],
+  ['follow up with Globex in 2 hours', 'en', 'follow up with Globex', '03-10 14:00'],
+  ['demo for Initech next Monday at 11am', 'en', 'demo for Initech', '03-16 11:00'],
+  ['позвонить Ивану завтра в 15:00', 'ru', 'позвонить Ивану', '03-11 15:00'],
+  ['отправь КП Ромашке в пятницу в 12:00', 'ru', 'отправь КП Ромашке', '03-13 12:00'],
+  ['встреча с Вектором 20 марта в 11:00', 'ru', 'встреча с Вектором', '03-20 11:00'],
+  ['подготовить договор через 3 часа', 'ru', 'подготовить договор', '03-10 15:00'],
+  ['созвон с клиентом в 16ч', 'ru', 'созвон с клиентом', '03-10 16:00'],
+  ['позвонить Ивану завтра', 'ru', 'позвонить Ивану'],
+  ['Thanks, see you on Friday', 'en', null],
+  ['I will call you tomorrow at 10', 'en', null],
+  ['Can we meet at 5pm?', 'en', null],
+  ['Можно завтра в 10 созвониться?', 'ru', null],
+  ['Спасибо, до пятницы', 'ru', null],
+  ['Здравствуйте, жду звонка в 15:00', 'ru', null],
+];
+
+const COLLEAGUES: Array<[text: string, locale: 'en' | 'ru', assignee: string, title: string]> = [
+  ['remind @petr to call Acme at 16:00', 'en', '@petr', 'call Acme'],
+  ['remind <@U024BE7LH> tomorrow at 10am to send the deck', 'en', '@U024BE7LH', 'send the deck'],
+  ['remind <@U024BE7LH|petr> to send the deck tomorrow at 10am', 'en', '@U024BE7LH', 'send the deck'],
+  ['remind Ivan tomorrow at 11am to send the contract', 'en', 'Ivan', 'send the contract'],
+  ['напомни Петру завтра в 11:00 отправить договор', 'ru', 'Петру', 'отправить договор'],
+  ['напомни Петру отправить договор завтра в 11:00', 'ru', 'Петру', 'отправить договор'],
+  ['напомни Марии Ивановой в пятницу в 16:00 выставить счёт', 'ru', 'Марии Ивановой', 'выставить счёт'],
+  ['напомни @olga_k через час перезвонить клиенту', 'ru', '@olga_k', 'перезвонить клиенту'],
+];
+
+describe('tasks without a trigger word, and colleagues', () => {
+  it.each(IMPERATIVE)('%s', (text, locale, title, want) => {
+    const intent = parse(text, locale);
+    if (title === null) return expect(intent).toEqual({ intent: 'unknown' });
+    if (want) check(intent, title, want);
+    else expect(intent).toMatchObject({ intent: 'clarify', reason: 'missing', partial: { title } });
+    expect('assignee' in intent).toBe(false);
+  });
+  it.each(COLLEAGUES)('%s', (text, locale, assignee, title) => {
+    expect(parse(text, locale)).toMatchObject({ intent: 'create_task', assignee, title });
+  });
+});
