@@ -93,7 +93,8 @@ type Comp =
   | { k: 'week'; rel: number }
   | { k: 'offset'; minutes: number; days: number; months: number; exact: boolean }
   | { k: 'zone'; zone: ZoneRef }
-  | { k: 'invalid'; what: 'time' | 'date'; text: string };
+  | { k: 'invalid'; what: 'time' | 'date'; text: string }
+  | { k: 'interval' };
 
 interface Match {
   end: number; // token index after the match
@@ -137,6 +138,10 @@ const PREPS = new Set([
   'поздно',
   'попозже',
   'пораньше',
+  'from',
+  'between',
+  'с',
+  'между',
 ]);
 /** Prepositions after which a bare number is an hour ("at 5", "в 5", "к 5"). */
 const HOUR_PREPS = new Set([
@@ -438,6 +443,9 @@ function matchMinutePhrase(c: Cursor, i: number): Match | null {
   if (minutes !== null && c.is(j, 'past', 'after', 'to', 'of', 'before', 'till', 'til')) {
     const before = c.is(j, 'to', 'of', 'before', 'till', 'til');
     if (minutes === 30 && before) return null;
+    // "3 to 4 pm" is an interval, "ten to six" and "20 minutes to 2" are minutes before the hour
+    const counted = MINUTE_WORDS.has(c.w(j - 1)) || c.is(j - 1, 'quarter', 'half');
+    if (before && !counted && (c.tok(i)?.kind === 'num' || minutes % 5 !== 0)) return null;
     const hourAt = j + 1;
     const hourTok = c.tok(hourAt);
     let hour: number | null = null;
@@ -1014,6 +1022,8 @@ function matchZone(c: Cursor, i: number, afterTime: boolean): Match | null {
 
 // ---- the chunker ----
 
+const LINKS = new Set(['-', '–', '—', 'to', 'till', 'until', 'and', 'до', 'и', 'по']);
+
 // words that can begin a rule; any other word is skipped without trying the rules (most of a
 // message is its title, and parse runs on every manager message)
 const GRAMMAR_WORDS = new Set([
@@ -1120,8 +1130,23 @@ export function parseTimeExpr(text: string, locale: 'en' | 'ru'): TimeExpr | nul
       i++;
       continue;
     }
-    for (const comp of m.comps) comps.push({ comp, start: i, end: m.end });
-    for (let k = i; k < m.end; k++) used.add(k);
+    let start = i;
+    const first = m.comps[0]!;
+    if (first.k === 'time') {
+      // an interval, "3-4pm", "from 3 to 4 pm", "с 15 до 17": its start, said with the end's half of the day, and asked
+      const linkAt = LINKS.has(c.tok(i)?.t ?? '') ? i : LINKS.has(c.tok(i - 1)?.t ?? '') ? i - 1 : -1;
+      const from = linkAt > 0 ? c.tok(linkAt - 1) : undefined;
+      if (from && !used.has(linkAt - 1) && (from.kind === 'num' || from.kind === 'clock') && from.n <= 24) {
+        let hour = from.n;
+        if (first.meridiem && hour < 12 && first.hour >= 12 && hour + 12 <= first.hour) hour += 12;
+        const minute = from.kind === 'clock' ? Number(from.parts[0]) : 0;
+        m.comps[0] = { k: 'time', hour, minute, kind: first.meridiem || hour >= 12 ? 'exact' : kindOf(hour, false), part: null, meridiem: first.meridiem };
+        m.comps.push({ k: 'interval' });
+        start = c.is(linkAt - 2, 'from', 'between', 'с', 'между') ? linkAt - 2 : linkAt - 1;
+      }
+    }
+    for (const comp of m.comps) comps.push({ comp, start, end: m.end });
+    for (let k = start; k < m.end; k++) used.add(k);
     lastEnd = m.end;
     i = m.end;
   }
@@ -1186,6 +1211,10 @@ function combine(comps: Comp[], spans: Span[], leftovers: number): TimeExpr {
         break;
       case 'invalid':
         expr.invalid ??= { what: comp.what, text: comp.text };
+        break;
+      case 'interval':
+        // a span of time: its start is offered, not taken
+        expr.conflicts++;
         break;
     }
   }

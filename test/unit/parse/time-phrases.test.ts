@@ -157,6 +157,10 @@ const EN: Row[] = [
   ['clock', 'tomorrow at 3', ['?', '03-11 15:00', '03-11 03:00']],
   ['clock', 'at 10', ['?', '03-11 10:00']],
   ['clock', 'at seven', ['?', '03-10 19:00']],
+  // intervals: the start is offered, not taken
+  ['interval', '3-4pm', ['?', '03-10 15:00']],
+  ['interval', 'from 3 to 4 pm', ['?', '03-10 15:00']],
+  ['interval', 'between 3 and 4pm', ['?', '03-10 15:00']],
   // impossible times and dates
   ['invalid', 'at 25:00', ['!time']],
   ['invalid', 'at 10:75', ['!time']],
@@ -279,6 +283,9 @@ const RU: Row[] = [
   ['clock', 'в 10', ['?', '03-11 10:00']],
   ['clock', 'в три', ['?', '03-10 15:00']],
   ['clock', 'до конца дня', '03-10 18:00'],
+  // промежутки
+  ['interval', 'с 15 до 17', ['?', '03-10 15:00']],
+  ['interval', 'с 15:00 до 16:00', ['?', '03-10 15:00']],
   // невозможное
   ['invalid', 'в 25:00', ['!time']],
   ['invalid', '31 февраля в 10:00', ['!date']],
