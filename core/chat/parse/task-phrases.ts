@@ -51,10 +51,19 @@ const RU_INFINITIVE = /^\p{L}{2,}(?:ть|ться|ти|тись|чь|чься)$/
 const RU_IMPERATIVE = /^(?:по|на|от|вы|пере|при|с|за|у|до|про|раз|рас|об|в|со|под|из)\p{L}{2,}(?:и|ь|й)(?:те)?(?:сь|ся)?$/u;
 const NOT_TASK_OPENERS = /^(?:здравствуй|спасибо|привет|пожалуйста|извини|добр)/u;
 
+// verbs that change something that exists ("перенеси звонок", "move the call") are not a new task
+const EDIT_VERBS =
+  /^(?:move|reschedule|postpone|cancel|delete|remove|change|update|shift|push|rename|перенес|перенест|перемест|передвин|сдвин|измени|изменит|поменя|отмени|отменит|удали|удалит|отлож|подними|поднят|снизь|снизит|увелич|уменьш)/u;
+const isVerb = (w: string) => EN_VERBS.has(w) || RU_INFINITIVE.test(w) || RU_IMPERATIVE.test(w);
+
 function looksLikeTask(rest: string): boolean {
-  const first = /^[\p{L}\d:-]+/u.exec(rest)?.[0]?.toLowerCase();
-  if (!first || NOT_TASK_OPENERS.test(first)) return false;
-  return EN_VERBS.has(first) || TASK_NOUNS.has(first) || RU_INFINITIVE.test(first) || RU_IMPERATIVE.test(first);
+  const words = rest.toLowerCase().match(/[\p{L}\d:-]+/gu) ?? [];
+  const first = words[0];
+  if (!first || NOT_TASK_OPENERS.test(first) || EDIT_VERBS.test(first)) return false;
+  if (!(isVerb(first) || TASK_NOUNS.has(first))) return false;
+  // two actions in one message ("… и подними сумму", "… and update the deal") are for the model, not one task
+  for (let i = 1; i < words.length - 1; i++) if ((words[i] === 'и' || words[i] === 'and') && isVerb(words[i + 1]!) && words[i + 1]!.length > 3) return false;
+  return true;
 }
 
 type Task = CreateTaskIntent | ClarifyIntent;

@@ -345,6 +345,10 @@ const IMPERATIVE: Array<[text: string, locale: 'en' | 'ru', title: string | null
   ['Можно завтра в 10 созвониться?', 'ru', null],
   ['Спасибо, до пятницы', 'ru', null],
   ['Здравствуйте, жду звонка в 15:00', 'ru', null],
+  // changes to what exists, and two actions at once, are left to the model
+  ['перенеси звонок Ивану на после обеда в четверг и подними сумму до 80к', 'ru', null],
+  ['позвонить Ивану завтра в 10 и отправить КП', 'ru', null],
+  ['move the call with Acme to Friday at 10', 'en', null],
 ];
 
 const COLLEAGUES: Array<[text: string, locale: 'en' | 'ru', assignee: string, title: string]> = [
