@@ -25,7 +25,12 @@ describe('leadline parse', () => {
     // issue 20.1: the first number is the lead, the amount is 1,700,000 RUB
     expect(fromLead).toEqual({ intent: 'create_deal', title: '', amount: '1700000', currency: 'RUB', leadId: 1 });
     // issue 20.11: an impossible time is said to be impossible, and the title keeps no fragment of it
-    expect(invalidTime).toMatchObject({ intent: 'clarify', reason: 'invalid_time', question: 'There is no 25:00 on a clock. When should I remind you?', partial: { title: 'call' } });
+    expect(invalidTime).toMatchObject({
+      intent: 'clarify',
+      reason: 'invalid_time',
+      question: 'There is no 25:00 on a clock. When should I remind you?',
+      partial: { title: 'call' },
+    });
     expect(deal).toEqual({ intent: 'create_deal', title: 'Ромашка', amount: '50000', currency: 'RUB' });
     expect(move).toEqual({ intent: 'move_deal', deal: 'Acme', stage: 'Negotiation' });
   }, 120_000);
