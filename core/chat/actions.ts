@@ -1,6 +1,6 @@
 // Button presses. Data is "<area>:<verb>:<id>[:<arg>]" (under Telegram's 64 bytes):
 // lead:reply|take|deal|junk|remind|show:N[:offset], task:done:N, task:snooze:N:15m|1h|tomorrow,
-// sla:reassign:N, sla:remind:N:10m, deal:stage:N:Stage, deal:stages:N, deal:won:N,
+// sla:reassign:N, sla:remind:N:10m, deal:stage:N:Stage, deal:stages:N, deal:won:N, deal:amount:N:AMOUNT:CUR,
 // clarify:TOKEN:INDEX|x. Every action checks the presser's permissions like the command would.
 import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam, systemActor } from '../actor.js';
@@ -12,7 +12,7 @@ import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import { reply, type Reply } from './reply.js';
 import { take, junk, leadCard } from './commands/leads.js';
-import { dealFromLead, moveDeal, wonDeal, stageButtons } from './commands/deals.js';
+import { dealFromLead, moveDeal, wonDeal, stageButtons, dealAmount } from './commands/deals.js';
 import { doneTask, snooze, remindAbout } from './commands/tasks.js';
 import { getDeal } from '../deals/index.js';
 import { parseOffset } from './durations.js';
@@ -123,6 +123,12 @@ async function dealAction(turn: Turn, actor: Actor, verb: string, id: number, ar
       return stageButtons(turn, actor, await getDeal(turn.ctx, actor, id));
     case 'won':
       return wonDeal(turn, actor, id);
+    case 'amount': {
+      // deal:amount:N:1700000:RUB (currency empty = keep the deal's)
+      const [amount, currency] = (arg ?? '').split(':');
+      if (!amount || !/^\d+(?:\.\d+)?$/.test(amount)) break;
+      return dealAmount(turn, actor, id, amount, currency || null);
+    }
     case 'lost':
       return usage(actor, `/lost ${id} REASON`);
   }

@@ -7,7 +7,7 @@ import type { Turn } from './turn.js';
 import { reply, buttonRows, type Reply } from './reply.js';
 import type { Intent, PartialTask } from './parse/intent.js';
 import { remindAbout } from './commands/tasks.js';
-import { moveDeal, wonDeal, lostDeal, newDeal, withDeal, stageButtons } from './commands/deals.js';
+import { moveDeal, wonDeal, lostDeal, newDeal, withDeal, stageButtons, dealFromLead, dealAmount } from './commands/deals.js';
 import { findMemberByName } from './lookups.js';
 import { localParts } from '../tasks/local-time.js';
 import { say } from './commands/command.js';
@@ -38,7 +38,16 @@ export async function actOnIntent(turn: Turn, actor: Actor, intent: Intent): Pro
       return remindAbout(turn, actor, { title: intent.title, dueAt: new Date(intent.dueAt), rrule: intent.recurrence, assigneeId });
     }
     case 'create_deal':
+      if (intent.leadId !== undefined) return dealFromLead(turn, actor, intent.leadId, { amount: intent.amount, currency: intent.currency });
       return newDeal(turn, actor, intent.title, intent.amount, intent.currency);
+    case 'set_deal_amount':
+      return withDeal(
+        turn,
+        actor,
+        intent.deal,
+        (d) => `deal:amount:${d.id}:${intent.amount}:${intent.currency ?? ''}`,
+        (d) => dealAmount(turn, actor, d.id, intent.amount, intent.currency),
+      );
     case 'move_deal':
       return withDeal(
         turn,

@@ -11,6 +11,7 @@ import { notFound } from '../errors.js';
 import type { Turn } from './turn.js';
 import { say } from './commands/command.js';
 import type { Reply } from './reply.js';
+import { extractMoney } from './parse/money.js';
 
 /** What a pushed message is about (its NotificationRef). */
 export interface ThreadSubject {
@@ -55,7 +56,7 @@ const LEAD_FIRST = new Set([
   'draft',
   'черновик',
 ]);
-const DEAL_FIRST = new Set(['won', 'выиграна', 'выиграли', 'lost', 'проиграна', 'проиграли', 'stage', 'этап']);
+const DEAL_FIRST = new Set(['won', 'выиграна', 'выиграли', 'lost', 'проиграна', 'проиграли', 'stage', 'этап', 'amount', 'сумма']);
 /** These take the thread's subject only when nothing else is given ("/deal Acme 5000" is a new deal). */
 const BARE_ONLY = new Set(['deal', 'сделка', 'summary', 'итог', 'сводка']);
 
@@ -64,13 +65,15 @@ const BARE_ONLY = new Set(['deal', 'сделка', 'summary', 'итог', 'св�
  * front when the member left the id out. Arguments that start with an id are theirs.
  */
 export function threadArgs(name: string, args: string, subject: ThreadSubject): string {
-  if (/^#?\d/.test(args)) return args;
+  if (/^#?\d/.test(args) && !isAmountOnly(args)) return args;
   const leadId = subject.leadId;
   const dealId = subject.dealId;
   const join = (id: number) => (args ? `${id} ${args}` : String(id));
   if (NOTE_NAMES.has(name) && !leadId) return args; // a note in a deal thread: addThreadNote handles it
   if (LEAD_FIRST.has(name) && leadId) return join(leadId);
   if (DEAL_FIRST.has(name) && dealId) return join(dealId);
+  // "/deal 1700000 RUB" in a lead's thread: that lead's deal with this amount
+  if ((name === 'deal' || name === 'сделка') && leadId && isAmountOnly(args)) return join(leadId);
   if (BARE_ONLY.has(name) && !args) {
     if (name === 'summary' || name === 'итог' || name === 'сводка') return leadId ? `lead ${leadId}` : dealId ? `deal ${dealId}` : args;
     if (leadId) return String(leadId);
@@ -79,6 +82,14 @@ export function threadArgs(name: string, args: string, subject: ThreadSubject): 
 }
 
 const NOTE_NAMES = new Set(['note', 'заметка']);
+
+/** "1700000 RUB", "120k", "50 000 руб": an amount and nothing else (a bare "12" is an id). */
+function isAmountOnly(args: string): boolean {
+  const text = args.trim();
+  if (/^#?\d{1,9}$/.test(text)) return false;
+  const money = extractMoney(text);
+  return Boolean(money && money.index === 0 && money.end === text.length);
+}
 
 /** "/note text" in a thread without a lead (a deal's customer): a note like "!text". */
 export function isThreadNoteCommand(name: string, args: string, subject: ThreadSubject): boolean {

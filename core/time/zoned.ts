@@ -50,8 +50,8 @@ export function isoWeekday(date: LocalDate): number {
   return new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay() || 7;
 }
 
-/** The wall-clock reading of `instant` in `timeZone`. */
-export function localParts(instant: Date, timeZone: string): LocalParts {
+/** The wall-clock reading of `instant` in `timeZone`, asked of Intl (slow: tens of microseconds). */
+function intlParts(instant: Date, timeZone: string): LocalParts {
   const out: Record<string, number> = {};
   for (const p of formatterFor(timeZone).formatToParts(instant)) {
     if (p.type !== 'literal') out[p.type] = Number(p.value);
@@ -60,11 +60,47 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
   return { ...date, hour: out.hour! % 24, minute: out.minute!, second: out.second!, weekday: isoWeekday(date) };
 }
 
+// Offsets change only at transitions, and since 1970 every transition falls on a quarter hour
+// of UTC: one Intl answer per zone and quarter hour serves every instant in it. The plain-
+// language parser does a dozen zone conversions per message; this keeps them off Intl.
+const QUARTER_HOUR = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
 /** Milliseconds the zone is ahead of UTC at `instant` (Moscow: +3 h). */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const p = localParts(instant, timeZone);
+  const ms = instant.getTime();
+  if (!(ms >= 0)) return intlOffsetMs(instant, timeZone);
+  const bucket = Math.floor(ms / QUARTER_HOUR);
+  let zone = offsetCache.get(timeZone);
+  if (!zone) offsetCache.set(timeZone, (zone = new Map()));
+  let offset = zone.get(bucket);
+  if (offset === undefined) {
+    if (zone.size > 20_000) zone.clear();
+    offset = intlOffsetMs(new Date(bucket * QUARTER_HOUR), timeZone);
+    zone.set(bucket, offset);
+  }
+  return offset;
+}
+
+function intlOffsetMs(instant: Date, timeZone: string): number {
+  const p = intlParts(instant, timeZone);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** The wall-clock reading of `instant` in `timeZone`. */
+export function localParts(instant: Date, timeZone: string): LocalParts {
+  if (!(instant.getTime() >= 0)) return intlParts(instant, timeZone);
+  const local = new Date(instant.getTime() + zoneOffsetMs(instant, timeZone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: local.getUTCDay() || 7,
+  };
 }
 
 /**

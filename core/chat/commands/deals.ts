@@ -2,9 +2,19 @@
 import { t, formatMoney } from '../../i18n/index.js';
 import type { Actor } from '../../actor.js';
 import type { MessageKey } from '../../i18n/index.js';
-import { createDeal, convertLeadToDeal, moveDealToStage, markDealWon, markDealLost, listDeals, getDeal, type DealView } from '../../deals/index.js';
+import {
+  createDeal,
+  convertLeadToDeal,
+  moveDealToStage,
+  markDealWon,
+  markDealLost,
+  listDeals,
+  getDeal,
+  setDealAmount,
+  type DealView,
+} from '../../deals/index.js';
 import { defaultPipeline } from '../../workspaces/default-pipeline.js';
-import { extractMoney } from '../parse/money.js';
+import { dealArgs, parseDealPhrase } from '../parse/deal-phrases.js';
 import type { Turn } from '../turn.js';
 import { reply, buttonRows, type Reply } from '../reply.js';
 import { lookupDeal } from '../lookups.js';
@@ -30,8 +40,13 @@ export async function dealCreatedReply(turn: Turn, actor: Actor, id: number): Pr
   return say(actor, 'chat.deal.created', { id: d.id, title: d.title, amount: amountText(actor, d), stage: stageLabel(actor, d.stage.name) });
 }
 
-export async function dealFromLead(turn: Turn, actor: Actor, leadId: number): Promise<Reply[]> {
-  const deal = await convertLeadToDeal(turn.ctx, actor, leadId, {});
+export async function dealFromLead(turn: Turn, actor: Actor, leadId: number, money: { amount?: string; currency?: string | null } = {}): Promise<Reply[]> {
+  if (money.amount !== undefined) {
+    // "/deal 12 1700000 RUB" after "/deal 12": the lead's deal gets the amount
+    const existing = await turn.ctx.db.deal.findFirst({ where: { workspaceId: actor.workspaceId, leadId }, select: { id: true } });
+    if (existing) return dealAmount(turn, actor, existing.id, money.amount, money.currency ?? null);
+  }
+  const deal = await convertLeadToDeal(turn.ctx, actor, leadId, money);
   return dealCreatedReply(turn, actor, deal.id);
 }
 
@@ -39,6 +54,13 @@ export async function dealFromLead(turn: Turn, actor: Actor, leadId: number): Pr
 export async function newDeal(turn: Turn, actor: Actor, title: string, amount?: string | null, currency?: string | null): Promise<Reply[]> {
   const deal = await createDeal(turn.ctx, actor, { title, amount: amount ?? null, currency: currency ?? null });
   return dealCreatedReply(turn, actor, deal.id);
+}
+
+/** Sets or changes a deal's amount; a currency of null keeps the deal's. */
+export async function dealAmount(turn: Turn, actor: Actor, dealId: number, amount: string, currency: string | null): Promise<Reply[]> {
+  const changed = await setDealAmount(turn.ctx, actor, dealId, amount, currency);
+  const d = await dealView(turn, actor, changed.id);
+  return say(actor, 'chat.deal.amount_set', { id: d.id, title: d.title, amount: amountText(actor, d).replace(/^, /, '') });
 }
 
 /** Buttons to pick one of several deals matching a name, each carrying the follow-up action. */
@@ -121,16 +143,29 @@ export const dealCommands: Command[] = [
       if (!args) return usage(actor, '/deal N | /deal Acme 120000 RUB');
       const leadId = parseId(args);
       if (leadId !== null) return dealFromLead(turn, actor, leadId);
-      const money = extractMoney(args);
-      if (money) {
-        const title = (args.slice(0, money.index) + ' ' + args.slice(money.end)).replace(/\s+/g, ' ').trim();
-        if (!title) return usage(actor, '/deal Acme 120000 RUB');
-        return newDeal(turn, actor, title, money.amount, money.currency);
-      }
+      // "/deal 12 1700000 RUB" (lead #12 with an amount), "/deal Acme 120 000 RUB"
+      const parsed = dealArgs(args, null);
+      if (parsed?.leadId !== undefined) return dealFromLead(turn, actor, parsed.leadId, { amount: parsed.amount, currency: parsed.currency });
+      if (parsed) return newDeal(turn, actor, parsed.title, parsed.amount, parsed.currency);
+      if (/^#?\d+$/.test(args.split(/\s+/)[0]!)) return usage(actor, '/deal N 120000 RUB | /deal Acme 120000 RUB');
       return newDeal(turn, actor, args);
     },
   },
   { names: ['deals', 'сделки'], run: async ({ turn, actor }) => dealList(turn, actor) },
+  {
+    names: ['amount', 'сумма'],
+    run: async ({ turn, actor, args }) => {
+      const intent = args ? parseDealPhrase(`/amount ${args}`, actor.locale === 'ru' ? 'RUB' : 'USD') : null;
+      if (intent?.intent !== 'set_deal_amount') return usage(actor, '/amount DEAL 120000 RUB');
+      return withDeal(
+        turn,
+        actor,
+        intent.deal,
+        (d) => `deal:amount:${d.id}:${intent.amount}:${intent.currency ?? ''}`,
+        (d) => dealAmount(turn, actor, d.id, intent.amount, intent.currency),
+      );
+    },
+  },
   {
     names: ['stage', 'этап'],
     run: async ({ turn, actor, args }) => {

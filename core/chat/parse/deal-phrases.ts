@@ -2,11 +2,11 @@
 // Ромашку в переговоры"), closing ("Acme won", "сделка Ромашка проиграна — дорого") and new
 // deals ("сделка Ромашка 50 000 руб", "new deal Acme $5k"). Deal names come back as written
 // (maybe inflected: see dealNameCandidates).
-import type { CreateDealIntent, LostDealIntent, MoveDealIntent, Stage, WonDealIntent } from './intent.js';
-import { extractMoney } from './money.js';
+import type { CreateDealIntent, LostDealIntent, MoveDealIntent, SetDealAmountIntent, Stage, WonDealIntent } from './intent.js';
+import { extractMoney, type Money } from './money.js';
 import { normalizeStage } from './stages.js';
 
-export type DealIntent = MoveDealIntent | WonDealIntent | LostDealIntent | CreateDealIntent;
+export type DealIntent = MoveDealIntent | WonDealIntent | LostDealIntent | CreateDealIntent | SetDealAmountIntent;
 
 const PRONOUNS = /^(?:i|we|you|they|he|she|it|this|that|me|us|я|мы|вы|ты|они|он|она|оно|это|всё|все)$/iu;
 const QUOTES = /^[«"'“„]+|[»"'”]+$/gu;
@@ -110,10 +110,23 @@ const CREATE =
 const TITLE_EDGE_WORDS =
   /^(?:for|worth|of|at|on|with|на\s+сумму|на|за|с\s+суммой|суммой|сумма)(?![\p{L}])|(?:for|worth|of|at|on|with|на\s+сумму|на|за|с\s+суммой|суммой|сумма)$/iu;
 
-function parseCreate(text: string, defaultCurrency: string): CreateDealIntent | null {
-  const m = CREATE.exec(text);
-  if (!m) return null;
-  const rest = m.groups!.rest!;
+/** The whole text is one amount ("1 700 000 руб", "120k", "$5k"), nothing else. */
+function wholeMoney(text: string): Money | null {
+  const money = extractMoney(text);
+  if (!money) return null;
+  const outside = `${text.slice(0, money.index)} ${text.slice(money.end)}`.replace(/[\s,.;:—–=-]+/gu, '');
+  return outside === '' ? money : null;
+}
+
+/**
+ * What follows "/deal" or "new deal": "12 1700000 RUB" (lead #12 with an amount) or
+ * "Acme 120 000 RUB" (a name and an amount). A lead number is the first word only when
+ * the rest is nothing but an amount.
+ */
+export function dealArgs(rest: string, defaultCurrency: string | null): { leadId?: number; title: string; amount: string; currency: string | null } | null {
+  const byLead = /^#?(\d{1,9})\s+(.+)$/u.exec(rest.trim());
+  const leadMoney = byLead ? wholeMoney(byLead[2]!) : null;
+  if (byLead && leadMoney) return { leadId: Number(byLead[1]), title: '', amount: leadMoney.amount, currency: leadMoney.currency ?? defaultCurrency };
   const money = extractMoney(rest);
   if (!money) return null;
   // a bare small number is more likely part of the name ("Альфа 2") than an amount
@@ -127,12 +140,58 @@ function parseCreate(text: string, defaultCurrency: string): CreateDealIntent | 
       .trim();
   const name = dealName(title);
   if (!name) return null;
-  return { intent: 'create_deal', title: name, amount: money.amount, currency: money.currency ?? defaultCurrency };
+  return { title: name, amount: money.amount, currency: money.currency ?? defaultCurrency };
+}
+
+function parseCreate(text: string, defaultCurrency: string): CreateDealIntent | null {
+  const m = CREATE.exec(text);
+  if (!m) return null;
+  const args = dealArgs(m.groups!.rest!, defaultCurrency);
+  if (!args) return null;
+  const intent: CreateDealIntent = { intent: 'create_deal', title: args.title, amount: args.amount, currency: args.currency ?? defaultCurrency };
+  return args.leadId === undefined ? intent : { ...intent, leadId: args.leadId };
+}
+
+// "/amount 5 120000 RUB", "/сумма Ромашка 50 000", "deal 5 amount 120k", "сделка Ромашка сумма 1,5 млн",
+// "set the amount of Acme to $5k", "измени сумму сделки Ромашка на 50 000 руб"
+const AMOUNT_WORD = String.raw`(?:amount|value|sum|сумм[аеуы]|стоимость)`;
+const AMOUNT: RegExp[] = [
+  /^(?:\/(?:amount|сумма)(?:@\w+)?|amount|сумма)\s+(?<deal>.+)$/iu,
+  new RegExp(String.raw`^(?:the\s+)?(?:deal|сделк[аеуи])\s+(?<deal>.+?)\s+${AMOUNT_WORD}(?:\s+(?:is|to|на|=)|\s*[:=])?\s+(?<money>.+)$`, 'iu'),
+  new RegExp(
+    String.raw`^(?:(?:set|change|update|make)\s+(?:the\s+)?)?(?:deal\s+)?${AMOUNT_WORD}\s+(?:of|for|on)\s+(?:the\s+)?(?:deal\s+)?(?<deal>.+?)\s+(?:to|=|is|:)\s*(?<money>.+)$`,
+    'iu',
+  ),
+  new RegExp(
+    String.raw`^(?:(?:измени|поменяй|поставь|установи|укажи|обнови)\s+)?${AMOUNT_WORD}\s+(?:(?:у|для|по)\s+)?(?:сделк[аеуи]\s+)?(?<deal>.+?)\s*(?:\s(?:на|=)|[:=]|—|–)\s*(?<money>.+)$`,
+    'iu',
+  ),
+];
+
+function parseAmount(text: string): SetDealAmountIntent | null {
+  for (const re of AMOUNT) {
+    const m = re.exec(text);
+    if (!m) continue;
+    let deal = m.groups!.deal!;
+    let money = m.groups!.money ? wholeMoney(m.groups!.money) : null;
+    if (!m.groups!.money) {
+      // "/amount 5 1 700 000 RUB": the shortest deal whose remainder is nothing but an amount
+      const words = deal.split(/\s+/);
+      for (let k = 1; k < words.length && !money; k++) {
+        money = wholeMoney(words.slice(k).join(' '));
+        if (money) deal = words.slice(0, k).join(' ');
+      }
+    }
+    const name = dealName(deal.replace(/^#(?=\d)/, '').replace(/\s+(?:to|на|=|:)$/iu, ''));
+    if (!money || !name) continue;
+    return { intent: 'set_deal_amount', deal: name, amount: money.amount, currency: money.currency };
+  }
+  return null;
 }
 
 /** A deal intent, or null when the text is not about a deal. */
 export function parseDealPhrase(text: string, defaultCurrency: string): DealIntent | null {
   const s = text.trim().replace(/\s+/g, ' ');
   if (/\?\s*$/.test(s)) return null;
-  return parseMove(s) ?? parseClose(s) ?? parseCreate(s, defaultCurrency);
+  return parseAmount(s) ?? parseMove(s) ?? parseClose(s) ?? parseCreate(s, defaultCurrency);
 }

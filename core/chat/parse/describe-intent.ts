@@ -22,7 +22,13 @@ export function describeIntent(locale: Locale, timeZone: string, intent: Intent)
         ? t(locale, 'parse.summary.lost_reason', { deal: intent.deal, reason: intent.reason })
         : t(locale, 'parse.summary.lost_deal', { deal: intent.deal });
     case 'create_deal':
+      if (intent.leadId !== undefined)
+        return t(locale, 'parse.summary.create_deal_from_lead', { id: intent.leadId, amount: formatMoney(locale, intent.amount, intent.currency) });
       return t(locale, 'parse.summary.create_deal', { title: intent.title, amount: formatMoney(locale, intent.amount, intent.currency) });
+    case 'set_deal_amount':
+      return intent.currency
+        ? t(locale, 'parse.summary.set_deal_amount', { deal: intent.deal, amount: formatMoney(locale, intent.amount, intent.currency) })
+        : t(locale, 'parse.summary.set_deal_amount', { deal: intent.deal, amount: intent.amount });
     case 'clarify':
       return t(locale, 'parse.summary.clarify', { question: intent.question, options: intent.options.map((o) => o.label).join(' / ') });
     case 'unknown':

@@ -7,6 +7,9 @@ export type Stage = 'New' | 'Qualified' | 'Proposal' | 'Negotiation' | 'Won' | '
 /** Stages a deal can be moved to while it stays open. Closing is won_deal / lost_deal. */
 export type OpenStage = Exclude<Stage, 'Won' | 'Lost'>;
 
+/** How sure the parser is of a task's time, 0..1; below CONFIDENCE_THRESHOLD it asks instead. */
+export type Confidence = number;
+
 export interface CreateTaskIntent {
   intent: 'create_task';
   title: string;
@@ -14,8 +17,13 @@ export interface CreateTaskIntent {
   dueAt: string;
   /** RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0, read in the user's time zone; null = once. */
   recurrence: string | null;
-  /** A colleague's name as written ("remind Ivan to ..." -> "Ivan"); absent = the speaker. */
+  /**
+   * A colleague as written: a name in any case form ("Ivan", "Петру"), a Telegram "@username"
+   * or a Slack user id "@U123" (from "<@U123>" or "<@U123|name>"); absent = the speaker.
+   */
   assignee?: string;
+  /** How sure the parser is of dueAt (the rule parser always sets it; >= CONFIDENCE_THRESHOLD). */
+  confidence?: Confidence;
 }
 
 /** Move an open deal to another open stage ("move Acme to negotiation"). */
@@ -43,11 +51,24 @@ export interface LostDealIntent {
 
 export interface CreateDealIntent {
   intent: 'create_deal';
+  /** The deal's name as written; empty when the deal comes from a lead (leadId). */
   title: string;
   /** Digits with an optional "." and decimals, no spaces: "50000", "1500000", "2500.5". */
   amount: string;
   /** ISO 4217, e.g. RUB. */
   currency: string;
+  /** "deal 12 1700000 RUB": the deal is made from lead #12 (its title comes from the lead). */
+  leadId?: number;
+}
+
+/** Set or change an existing deal's amount ("/amount 5 120000 RUB", "сделка Ромашка сумма 50 000"). */
+export interface SetDealAmountIntent {
+  intent: 'set_deal_amount';
+  /** The deal's number ("5", "#5") or name as written. */
+  deal: string;
+  amount: string;
+  /** ISO 4217, or null to keep the deal's currency (else the workspace's). */
+  currency: string | null;
 }
 
 export interface ClarifyOption {
@@ -65,18 +86,31 @@ export interface PartialTask {
   assignee?: string;
 }
 
+/** Why a reminder is asked back: no time, two readings, a time that passed, or one that cannot be. */
+export type ClarifyReason = 'missing' | 'ambiguous' | 'unsure' | 'passed' | 'invalid_time' | 'invalid_date';
+
 /** A reminder whose time is missing or ambiguous: ask, never guess. */
 export interface ClarifyIntent {
   intent: 'clarify';
   question: string;
+  /** Chronological; when the parser had a likely reading, it is among them. */
   options: ClarifyOption[];
   partial: PartialTask;
+  reason?: ClarifyReason;
+  /** The confidence of the likeliest reading (0 when there was none). */
+  confidence?: Confidence;
+  /** The value of the likeliest option, when there is one. */
+  likely?: string;
 }
 
 export interface UnknownIntent {
   intent: 'unknown';
 }
 
-export type Intent = CreateTaskIntent | MoveDealIntent | WonDealIntent | LostDealIntent | CreateDealIntent | ClarifyIntent | UnknownIntent;
+export type Intent =
+  CreateTaskIntent | MoveDealIntent | WonDealIntent | LostDealIntent | CreateDealIntent | SetDealAmountIntent | ClarifyIntent | UnknownIntent;
+
+/** A task time read with less confidence than this is asked back with buttons. */
+export const CONFIDENCE_THRESHOLD = 0.7;
 
 export type IntentName = Intent['intent'];

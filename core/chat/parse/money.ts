@@ -55,7 +55,9 @@ const CODE_WORD =
   'руб(?:л(?:ь|я|ей|ях|ям))?\\.?|р\\.|р(?![\\p{L}])|rub|rur|roubles?|rubles?|us\\$|usd|доллар(?:а|ов)?|бакс(?:а|ов)?|dollars?|bucks?|eur|euros?|евро|gbp|фунт(?:а|ов)?|pounds?|cny|юан(?:ь|я|ей)|yuan|kzt|тенге|tenge|uah|грив(?:на|ны|ен)|byn|[A-Z]{3}';
 const MULT_WORD =
   'тыс\\.?|тысяч[аи]?|тыщ[аи]?|thousands?|млн\\.?|миллион(?:а|ов)?|лям(?:а|ов)?|millions?|mln|mn|mm|млрд\\.?|миллиард(?:а|ов)?|billions?|bn|k|к|m|b';
-const NUMBER = '\\d{1,3}(?:[ \\u00A0\\u202F]\\d{3})+(?:[.,]\\d+)?|\\d+(?:[.,]\\d+)*';
+// digit groups of three after a space ("1 700 000") only when the group ends the number:
+// "1 1700000" is two numbers (a lead number and an amount), not "1 170" and "0000"
+const NUMBER = '\\d{1,3}(?:[ \\u00A0\\u202F]\\d{3})+(?!\\d)(?:[.,]\\d+)?|\\d+(?:[.,]\\d+)*';
 const NOT_LETTER = '(?![\\p{L}\\d])';
 
 const MONEY_RE = new RegExp(
@@ -78,9 +80,10 @@ export function normalizeNumber(raw: string, hasMultiplier: boolean): string | n
     const sep = commas > 1 ? ',' : '.';
     if (!new RegExp(`^\\d{1,3}(?:\\${sep}\\d{3})+$`).test(s)) return null;
     s = s.split(sep).join('');
-  } else if (commas === 1) {
-    // "1,500" is a thousands separator unless a multiplier follows ("1,5 млн")
-    s = /^\d{1,3},\d{3}$/.test(s) && !hasMultiplier ? s.replace(',', '') : s.replace(',', '.');
+  } else if (commas + dots === 1) {
+    // "1,500" and "1.500" group thousands unless a multiplier follows ("1,5 млн", "1.5k");
+    // nobody writes three decimals of a currency unit
+    s = /^\d{1,3}[.,]\d{3}$/.test(s) && !hasMultiplier ? s.replace(/[.,]/, '') : s.replace(',', '.');
   }
   return /^\d+(?:\.\d+)?$/.test(s) ? s : null;
 }

@@ -127,8 +127,13 @@ const PATTERNS: Array<[RegExp, Build]> = [
   [new RegExp(`${B}(?:every\\s+day|each\\s+day|daily|каждый\\s+день|ежедневно|каждые\\s+сутки)${E}`, 'iu'), daily],
 ];
 
+// every pattern above contains one of these words: a text without them repeats nothing
+const REPEAT_WORDS =
+  /every|each|daily|weekly|monthly|weekday|workday|(?:mon|tues|wednes|thurs|fri|satur|sun)days|кажд|ежедн|еженед|ежемес|будн|рабоч|раз\s+в|по\s+\p{L}+(?:ам|ям)(?![\p{L}])/iu;
+
 /** The earliest repetition phrase in the text, or null. */
 export function findRepeat(text: string, now: Wall): Repeat | null {
+  if (!REPEAT_WORDS.test(text)) return null;
   let best: Repeat | null = null;
   for (const [re, build] of PATTERNS) {
     const m = re.exec(text);

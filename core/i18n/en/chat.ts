@@ -52,7 +52,7 @@ export const chat = {
   'chat.relay.usage': 'Usage: /reply N your answer (N is the lead number).',
 
   'chat.help':
-    'What I can do:\n/leads [new|mine] — leads\n/lead N — one lead\n/take N — take a lead\n/junk N — mark as junk\n/reply N text — answer the customer\n/deal N — make a deal from lead N, or /deal Acme 120000 RUB\n/deals — open deals\n/stage DEAL STAGE — move a deal\n/won DEAL, /lost DEAL REASON\n/tasks [today|overdue|upcoming]\n/remind WHEN WHAT — a reminder\n/done N, /snooze N 1h\n/note N text — a note on lead N\n/contact QUERY — find a contact\n/lang en|ru, /tz Europe/Moscow\n/digest — today\'s digest\n/summary N — what happened with lead or deal N\n/draft N — a reply draft for lead N\nOr just write: "remind me tomorrow at 10 to call Ivan", "move Acme to negotiation".',
+    'What I can do:\n/leads [new|mine] — leads\n/lead N — one lead\n/take N — take a lead\n/junk N — mark as junk\n/reply N text — answer the customer\n/deal N [120000 RUB] — make a deal from lead N, or /deal Acme 120000 RUB\n/amount DEAL 120000 RUB — set the amount of a deal\n/deals — open deals\n/stage DEAL STAGE — move a deal\n/won DEAL, /lost DEAL REASON\n/tasks [today|overdue|upcoming]\n/remind WHEN WHAT — a reminder\n/done N, /snooze N 1h\n/note N text — a note on lead N\n/contact QUERY — find a contact\n/lang en|ru, /tz Europe/Moscow\n/digest — today\'s digest\n/summary N — what happened with lead or deal N\n/draft N — a reply draft for lead N\nOr just write: "remind me tomorrow at 10 to call Ivan", "move Acme to negotiation".',
   'chat.unknown_command': 'I do not know the command {command}. Send /help for the list.',
   'chat.not_understood': 'I did not understand that. Try "remind me tomorrow at 10 to call Ivan", "move Acme to negotiation", or send /help.',
   'chat.usage': 'Usage: {usage}',
@@ -77,6 +77,7 @@ export const chat = {
   'chat.lead.you_got': 'Lead #{id} ({name}) was reassigned to you.',
 
   'chat.deal.created': 'Deal #{id} "{title}" created{amount} in stage {stage}.',
+  'chat.deal.amount_set': 'Deal #{id} "{title}": amount set to {amount}.',
   'chat.deal.moved': 'Deal #{id} "{title}" moved to {stage}.',
   'chat.deal.won': 'Deal #{id} "{title}" won{amount}. Congratulations!',
   'chat.deal.lost': 'Deal #{id} "{title}" marked lost: {reason}.',

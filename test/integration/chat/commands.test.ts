@@ -50,6 +50,23 @@ describe('manager commands (en)', () => {
     expect((await f.db.deal.findUniqueOrThrow({ where: { id: other.id } })).lostReason).toBe('too expensive');
   });
 
+  it('deals: /deal N with an amount, then the amount changed from chat (issue 20.1)', async () => {
+    const f = await chatFixture('en');
+    const say = async (text: string) => texts(await f.asManager(text)).replace(/\s/g, ' ');
+    const lead = await withLead(f, 'Gleb');
+    const made = await say(`/deal ${lead.id} 1700000 RUB`);
+    const deal = await f.db.deal.findFirstOrThrow({ where: { workspaceId: f.ws.id, leadId: lead.id } });
+    expect(made).toBe(`Deal #${deal.id} "${deal.title}" created, RUB 1,700,000.00 in stage New.`);
+    expect([deal.amount?.toString(), deal.currency, deal.title]).toEqual(['1700000', 'RUB', 'Gleb']);
+    // the same again sets the amount of the lead's deal instead of failing
+    expect(await say(`/deal ${lead.id} 1 800 000 RUB`)).toBe(`Deal #${deal.id} "Gleb": amount set to RUB 1,800,000.00.`);
+    expect(await say(`/amount ${deal.id} 2.5m`)).toBe(`Deal #${deal.id} "Gleb": amount set to RUB 2,500,000.00.`);
+    expect(await say(`deal Gleb amount 120k EUR`)).toBe(`Deal #${deal.id} "Gleb": amount set to €120,000.00.`);
+    const audit = await f.db.auditLog.findMany({ where: { entity: 'deal', entityId: String(deal.id), action: 'deal.amount_set' }, orderBy: { id: 'asc' } });
+    expect(audit).toHaveLength(3);
+    expect(await say('/amount Gleb lots')).toMatch(/\/amount DEAL 120000 RUB/);
+  });
+
   it('tasks: plain-language reminder, /tasks, snooze buttons, /done, clarify with buttons', async () => {
     const f = await chatFixture('en');
     const r = await f.asManager('remind me tomorrow at 10 to call Ivan');
@@ -125,6 +142,31 @@ describe('manager commands (en)', () => {
 });
 
 describe('manager commands (ru)', () => {
+  it('reminders: an impossible time is answered; colleagues by @username, Slack id and any Russian case form (issues 13, 20.11)', async () => {
+    const f = await chatFixture('ru');
+    const petr = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Пётр Смирнов', role: 'manager', locale: 'ru' } });
+    const tg = nextId();
+    await f.db.identity.create({ data: { workspaceId: f.ws.id, channel: 'telegram', externalId: tg, chatId: tg, userId: petr.id, username: 'petr_s' } });
+    const olga = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Ольга', role: 'manager', locale: 'ru' } });
+    await f.db.identity.create({ data: { workspaceId: f.ws.id, channel: 'slack', externalId: 'T1:U0OLGA', chatId: 'D1', userId: olga.id } });
+
+    const bad = await f.asManager('напомни в 25:00 позвонить');
+    expect(texts(bad)).toBe('Времени «25:00» не бывает. Когда напомнить?');
+    expect(bad[0]!.buttons!.flat().map((b) => b.label)).toContain('завтра 09:00');
+    expect(await f.db.task.count({ where: { workspaceId: f.ws.id } })).toBe(0);
+
+    const assigned = async (text: string) => {
+      await f.asManager(text);
+      return (await f.db.task.findFirstOrThrow({ where: { workspaceId: f.ws.id }, orderBy: { id: 'desc' } })).assigneeId;
+    };
+    expect(await assigned('напомни Петру завтра в 11:00 отправить договор')).toBe(petr.id);
+    expect(await assigned('напомни Петра в пятницу в 16:00 позвонить в банк')).toBe(petr.id);
+    expect(await assigned('remind @petr_s tomorrow at 16:00 to call Acme')).toBe(petr.id);
+    expect(await assigned('напомни <@U0OLGA> завтра в 12:00 созвон')).toBe(olga.id);
+    expect(await assigned('напомни Ольге завтра в 13:00 отчёт')).toBe(olga.id);
+    expect(await assigned('позвонить Ивану завтра в 15:00')).toBe(f.manager.id);
+  });
+
   it('Russian aliases and plurals', async () => {
     const f = await chatFixture('ru');
     for (const name of ['Анна', 'Борис', 'Вера', 'Глеб', 'Дина']) await withLead(f, name);

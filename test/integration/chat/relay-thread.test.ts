@@ -39,6 +39,18 @@ describe('relay threads', () => {
     expect(toCustomer()).toEqual([]);
   });
 
+  it("an amount in a lead's thread makes that lead's deal with it", async () => {
+    const { f, lead, inThread, toCustomer } = await threadFixture();
+    await inThread('/deal 1700000 RUB');
+    const deal = await f.db.deal.findFirstOrThrow({ where: { workspaceId: f.ws.id } });
+    expect({ amount: deal.amount?.toString(), currency: deal.currency, contactId: deal.contactId }).toEqual({
+      amount: '1700000',
+      currency: 'RUB',
+      contactId: lead.contactId,
+    });
+    expect(toCustomer()).toEqual([]);
+  });
+
   it('"!text" and "/note text" are internal notes on the lead, stored and never sent', async () => {
     const { f, lead, inThread, toCustomer } = await threadFixture();
     expect((await inThread('! called, no answer')).map((r) => r.text)).toEqual([`Note added to lead #${lead.id}. It stays internal.`]);

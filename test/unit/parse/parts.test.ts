@@ -20,6 +20,13 @@ describe('money', () => {
     ['300 евро', '300', 'EUR'],
     ['0.75k', '750', null],
     ['5000 AED', '5000', 'AED'],
+    ['1.500 EUR', '1500', 'EUR'],
+    ['1 500', '1500', null],
+    ['1,5 млн', '1500000', null],
+    ['120k', '120000', null],
+    ['50 тыс. руб', '50000', 'RUB'],
+    ['1 1700000 RUB', '1700000', 'RUB'],
+    ['1 700 000 руб.', '1700000', 'RUB'],
   ])('%s -> %s %s', (text, amount, currency) => {
     expect(extractMoney(text)).toMatchObject({ amount, currency });
   });
@@ -29,6 +36,26 @@ describe('money', () => {
     expect(normalizeNumber('1,50,0', false)).toBeNull();
     expect(shiftDecimal('2.345', 2)).toBe('234.5');
     expect(extractMoney('no digits here')).toBeNull();
+  });
+});
+
+describe('deal phrases (issue 20.1)', () => {
+  const now = new Date('2026-03-10T09:00:00Z');
+  it.each([
+    ['deal 1 1700000 RUB', { intent: 'create_deal', title: '', amount: '1700000', currency: 'RUB', leadId: 1 }],
+    ['/deal #12 1 500 000 руб', { intent: 'create_deal', title: '', amount: '1500000', currency: 'RUB', leadId: 12 }],
+    ['deal Acme 1.500 EUR', { intent: 'create_deal', title: 'Acme', amount: '1500', currency: 'EUR' }],
+    ['сделка Ромашка 1,5 млн', { intent: 'create_deal', title: 'Ромашка', amount: '1500000', currency: 'RUB' }],
+    ['сделка Вектор 50 тыс. руб', { intent: 'create_deal', title: 'Вектор', amount: '50000', currency: 'RUB' }],
+    ['/amount 5 1700000 RUB', { intent: 'set_deal_amount', deal: '5', amount: '1700000', currency: 'RUB' }],
+    ['deal 5 amount 120000 RUB', { intent: 'set_deal_amount', deal: '5', amount: '120000', currency: 'RUB' }],
+    ['set the amount of Acme Corp to $5k', { intent: 'set_deal_amount', deal: 'Acme Corp', amount: '5000', currency: 'USD' }],
+    ['сделка Ромашка сумма 120 000', { intent: 'set_deal_amount', deal: 'Ромашка', amount: '120000', currency: null }],
+    ['измени сумму сделки Ромашка на 1,2 млн руб', { intent: 'set_deal_amount', deal: 'Ромашка', amount: '1200000', currency: 'RUB' }],
+    ['/сумма #7 300 тыс.', { intent: 'set_deal_amount', deal: '7', amount: '300000', currency: null }],
+  ])('%s', async (text, expected) => {
+    const locale = /[а-я]/iu.test(text) ? 'ru' : 'en';
+    expect(await new RuleParser().parse(text, { now, timezone: 'Europe/Moscow', locale })).toEqual(expected);
   });
 });
 
@@ -73,6 +100,7 @@ describe('clarify', () => {
       title: 'call Ivan',
       dueAt: '2026-03-11T09:00:00+03:00',
       recurrence: null,
+      confidence: 1,
     });
     const weekly = await parser.parse('каждый вторник в 4 созвон', { now, timezone: 'Europe/Moscow', locale: 'ru' });
     if (weekly.intent !== 'clarify') throw new Error('expected clarify');

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIntent } from '../../../core/chat/parse/parser.js';
 import { wallToInstant } from '../../../core/chat/parse/zoned-time.js';
-import type { Intent } from '../../../core/chat/parse/intent.js';
+import { CONFIDENCE_THRESHOLD, type Intent } from '../../../core/chat/parse/intent.js';
 
 type Expected =
   Exclude<Intent, { intent: 'clarify' }> | { intent: 'clarify'; options: string[]; partial: { title: string; recurrence: string | null; assignee?: string } };
@@ -18,6 +18,11 @@ function wallNow(local: string, timeZone: string): Date {
 }
 
 function comparable(intent: Intent): unknown {
+  if (intent.intent === 'create_task') {
+    const { confidence, ...rest } = intent;
+    expect(confidence).toBeGreaterThanOrEqual(CONFIDENCE_THRESHOLD);
+    return rest;
+  }
   if (intent.intent !== 'clarify') return intent;
   return { intent: 'clarify', options: intent.options.map((o) => o.value), partial: intent.partial };
 }
@@ -208,7 +213,7 @@ const TABLE: Array<{ now: string; timezone: string; cases: Row[] }> = [
         'ru',
         {
           intent: 'clarify',
-          options: ['2026-03-13T09:00:00+03:00', '2026-03-13T14:00:00+03:00', '2026-03-13T18:00:00+03:00'],
+          options: ['2026-03-13T09:00:00+03:00', '2026-03-13T12:00:00+03:00', '2026-03-13T14:00:00+03:00', '2026-03-13T18:00:00+03:00'],
           partial: { title: 'позвонить', recurrence: null },
         },
       ],
@@ -217,7 +222,7 @@ const TABLE: Array<{ now: string; timezone: string; cases: Row[] }> = [
         'en',
         {
           intent: 'clarify',
-          options: ['2026-03-13T09:00:00+03:00', '2026-03-13T14:00:00+03:00', '2026-03-13T18:00:00+03:00'],
+          options: ['2026-03-13T09:00:00+03:00', '2026-03-13T12:00:00+03:00', '2026-03-13T14:00:00+03:00', '2026-03-13T18:00:00+03:00'],
           partial: { title: 'follow up', recurrence: null },
         },
       ],
