@@ -2,12 +2,13 @@
 // (id "digest:<subscriptionId>"), a cron pattern read in the user's time zone (BullMQ's
 // `tz`). Postgres is the truth: syncDigestSchedulers makes Redis match it, at start-up
 // (everything) and after a user's time zone or subscriptions change (that user only).
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import type { Db } from '../../core/db.js';
 import { digestSchedule, type DigestSchedule } from '../../core/digests/schedule.js';
 import { wantedDigestSchedules } from '../../core/digests/subscriptions.js';
 import type { QueueSettings } from './connection.js';
+import { defineJob, openQueue } from './job-definition.js';
 
 export const DIGEST_QUEUE = 'digests';
 export const DIGEST_JOB = 'digest';
@@ -15,16 +16,26 @@ export const DIGEST_JOB = 'digest';
 export const DIGEST_SYNC_JOB = 'digest-sync';
 export const DIGEST_SYNC_SCHEDULER = 'digest-sync';
 
-export const digestJobSchema = z.object({
-  subscriptionId: z.number().int().positive(),
-  userId: z.number().int().positive(),
+/** One subscription's digest, due now (added by its job scheduler). */
+export const digestJob = defineJob({
+  queue: DIGEST_QUEUE,
+  name: DIGEST_JOB,
+  schema: z.object({ subscriptionId: z.number().int().positive(), userId: z.number().int().positive() }),
+  options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
 });
-/** A sync job: all users (periodic) or just these (a user's time zone changed). */
-export const digestSyncSchema = z.object({ userIds: z.array(z.number().int().positive()).optional() });
+/** A sync of the job schedulers with Postgres: all users (periodic) or just these (a user's time zone changed). */
+export const digestSyncJob = defineJob({
+  queue: DIGEST_QUEUE,
+  name: DIGEST_SYNC_JOB,
+  schema: z.object({ userIds: z.array(z.number().int().positive()).optional() }),
+  options: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+});
+export const digestJobSchema = digestJob.schema;
+export const digestSyncSchema = digestSyncJob.schema;
 export type DigestJobData = z.infer<typeof digestJobSchema> | z.infer<typeof digestSyncSchema>;
 
 export function createDigestQueue(settings: QueueSettings): Queue<DigestJobData> {
-  return new Queue<DigestJobData>(DIGEST_QUEUE, { connection: settings.connection, prefix: settings.prefix });
+  return openQueue<DigestJobData>(settings, DIGEST_QUEUE);
 }
 
 export interface DigestSyncResult {
@@ -63,9 +74,9 @@ export async function upsertDigestScheduler(queue: Queue<DigestJobData>, s: Dige
     s.id,
     { pattern: s.pattern, tz: s.tz },
     {
-      name: DIGEST_JOB,
+      name: digestJob.name,
       data: { subscriptionId: s.subscriptionId, userId: s.userId },
-      opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+      opts: digestJob.options,
     },
   );
 }
@@ -110,7 +121,7 @@ export async function startDigestScheduling(db: Db, queue: Queue<DigestJobData>,
   await queue.upsertJobScheduler(
     DIGEST_SYNC_SCHEDULER,
     { every: options.syncEveryMs ?? 5 * 60_000 },
-    { name: DIGEST_SYNC_JOB, data: {}, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } } },
+    { name: digestSyncJob.name, data: {}, opts: digestSyncJob.options },
   );
   return result;
 }

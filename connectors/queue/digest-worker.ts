@@ -1,7 +1,7 @@
 // The digest job: a scheduler tick for one subscription composes the digest now (core),
 // draws the chart for team digests and hands the message to the outbound queue (Outbox),
 // which delivers it once (dedupe key per subscription and local day).
-import { Worker, UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { Db } from '../../core/db.js';
 import { coreContext } from '../../core/context.js';
 import type { Clock, Outbox } from '../../core/ports.js';
@@ -11,16 +11,8 @@ import { DigestRun } from '../../core/digests/digest-run.js';
 import { renderDigestChart, renderDigestChartOnce } from '../charts/render-digest-chart.js';
 import type { Digest } from '../../core/digests/digest.js';
 import type { QueueSettings } from './connection.js';
-import {
-  createDigestQueue,
-  DIGEST_QUEUE,
-  DIGEST_SYNC_JOB,
-  digestJobSchema,
-  startDigestScheduling,
-  syncDigestSchedulers,
-  type DigestJobData,
-  digestSyncSchema,
-} from './digest-scheduler.js';
+import { createDigestQueue, DIGEST_QUEUE, digestJob, digestSyncJob, startDigestScheduling, syncDigestSchedulers } from './digest-scheduler.js';
+import { payloadOf, startJobWorker } from './job-definition.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
 
 export interface DigestJobDeps {
@@ -47,7 +39,7 @@ export type DigestJobOutcome = { sent: true; dedupeKey: string } | { sent: false
 export const defaultDigestChart: DigestChartRenderer = (digest) => renderDigestChart(digest, digest.recipient.locale);
 
 export async function handleDigestJob(deps: DigestJobDeps, data: unknown): Promise<DigestJobOutcome> {
-  const parsed = digestJobSchema.safeParse(data);
+  const parsed = digestJob.schema.safeParse(data);
   if (!parsed.success) throw new UnrecoverableError(`bad digest job payload: ${parsed.error.message}`);
   const log = deps.logger ?? defaultLogger;
   const clock = deps.clock ?? systemClock;
@@ -66,7 +58,7 @@ export async function handleDigestJob(deps: DigestJobDeps, data: unknown): Promi
 }
 
 export interface RunningDigestWorker {
-  worker: Worker<DigestJobData>;
+  worker: Worker;
   close(): Promise<void>;
 }
 
@@ -74,16 +66,13 @@ export interface RunningDigestWorker {
 export function startDigestWorker(settings: QueueSettings, deps: DigestJobDeps, concurrency = 16): RunningDigestWorker {
   const withRuns = { ...deps, runFor: deps.runFor ?? sharedDigestRuns() };
   const queue = createDigestQueue(settings);
-  const processJob = async (job: Job<DigestJobData>) => {
-    if (job.name === DIGEST_SYNC_JOB) return syncDigestSchedulers(deps.db, queue, digestSyncSchema.parse(job.data));
-    return handleDigestJob(withRuns, job.data);
+  const log = deps.logger ?? defaultLogger;
+  const processJob = async (job: Job) => {
+    if (job.name === digestSyncJob.name) return syncDigestSchedulers(deps.db, queue, payloadOf(digestSyncJob, job, log));
+    return handleDigestJob(withRuns, payloadOf(digestJob, job, log));
   };
-  const worker = new Worker<DigestJobData>(DIGEST_QUEUE, processJob, {
-    connection: settings.connection,
-    prefix: settings.prefix,
-    concurrency,
-  });
-  worker.on('failed', (job, err) => (deps.logger ?? defaultLogger).error({ err, jobId: job?.id }, 'digest job failed'));
+  const worker = startJobWorker(settings, DIGEST_QUEUE, processJob, { concurrency }, log);
+  worker.on('failed', (job, err) => log.error({ err, jobId: job?.id }, 'digest job failed'));
   return {
     worker,
     async close() {

@@ -15,12 +15,13 @@
 // - a worker killed mid-job: BullMQ hands the job to another worker once its lock expires
 //   (the engine's dedupe key makes the second run a no-op for what the first one committed).
 // What is NOT covered: Redis losing its data (run it with appendonly yes; see README).
-import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Queue, type Worker } from 'bullmq';
 import { ZodError } from 'zod';
 import { parseInboundMessage, type InboundMessage, type InboundMessageInput } from '../../core/chat/inbound.js';
 import type { QueueSettings } from './connection.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
 import { failureReason, isTransientError } from '../transient-error.js';
+import { openQueue, startJobWorker } from './job-definition.js';
 
 export const INBOUND_QUEUE = 'inbound';
 
@@ -75,9 +76,7 @@ export class InboundQueue {
   readonly queue: Queue;
   private readonly timeoutMs: number;
   constructor(settings: QueueSettings, options: InboundQueueOptions = {}) {
-    this.queue = new Queue(INBOUND_QUEUE, { connection: settings.connection, prefix: settings.prefix });
-    // a Redis outage surfaces on the next enqueue; the queue itself must not crash the process
-    this.queue.on('error', () => undefined);
+    this.queue = openQueue(settings, INBOUND_QUEUE);
     this.timeoutMs = options.enqueueTimeoutMs ?? 5000;
   }
 
@@ -204,7 +203,8 @@ export function startInboundWorker(
 ): InboundWorker {
   const log = opts.logger ?? defaultLogger;
   const policy: InboundRetryPolicy = { ...DEFAULT_INBOUND_RETRY, ...opts.retry };
-  const worker = new Worker(
+  const worker = startJobWorker(
+    settings,
     INBOUND_QUEUE,
     async (job: Job) => {
       let message: InboundMessage;
@@ -231,20 +231,16 @@ export function startInboundWorker(
       }
     },
     {
-      connection: settings.connection,
-      prefix: settings.prefix,
       concurrency: opts.concurrency ?? 16,
-      lockDuration: opts.lockDurationMs ?? 30_000,
-      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      lockDurationMs: opts.lockDurationMs,
+      stalledIntervalMs: opts.stalledIntervalMs,
       // a job whose worker died is taken again; one that kills its workers repeatedly is kept as failed
       maxStalledCount: 3,
-      settings: { backoffStrategy: (attemptsMade: number) => inboundBackoffMs(attemptsMade, policy.maxDelayMs) },
+      backoffMs: (attemptsMade) => inboundBackoffMs(attemptsMade, policy.maxDelayMs),
     },
+    log,
   );
-  worker.on('error', (err) => log.error({ err }, 'inbound worker error'));
-
-  const queue = new Queue(INBOUND_QUEUE, { connection: settings.connection, prefix: settings.prefix });
-  queue.on('error', () => undefined);
+  const queue = openQueue(settings, INBOUND_QUEUE);
   const redrive = async (why: string) => {
     try {
       const count = await redriveFailures(queue);

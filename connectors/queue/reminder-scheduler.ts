@@ -3,15 +3,17 @@
 // custom ids), so scheduling the same occurrence twice is a no-op. A moved (edited, snoozed)
 // task gets a new job and its previous one is removed; the worker also drops any job whose
 // due time no longer matches the task, so a removal that loses a race is harmless.
-import { Queue, type JobsOptions } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { Scheduler } from '../../core/ports.js';
 import type { BulkReminderScheduler, ReminderPlan } from '../../core/reminders/reconcile.js';
 import type { BulkSlaScheduler, SlaPlan } from '../../core/sla/reconcile.js';
 import type { ReminderJobData } from '../../core/reminders/fire-reminder.js';
 import type { SlaJobData } from '../../core/sla/check-sla.js';
 import type { QueueSettings } from './connection.js';
-import { createDigestQueue, DIGEST_SYNC_JOB, type DigestJobData } from './digest-scheduler.js';
+import { createDigestQueue, digestSyncJob, type DigestJobData } from './digest-scheduler.js';
+import { defineJob, openQueue } from './job-definition.js';
 
 export const REMINDER_QUEUE = 'reminders';
 export const SLA_QUEUE = 'sla';
@@ -24,21 +26,33 @@ export function slaJobId(leadId: number): string {
   return `sla-${leadId}`;
 }
 
-const REMINDER_JOB: JobsOptions = {
-  attempts: 10,
-  backoff: { type: 'exponential', delay: 1000 },
-  // kept a week: re-adding a fired occurrence (reconciliation, a retried schedule) stays a no-op
-  removeOnComplete: { age: 7 * 24 * 3600 },
-  removeOnFail: { age: 30 * 24 * 3600 },
-};
+/** One occurrence of a task's reminder (ReminderJobData), and how often it was re-checked against an uncommitted change. */
+export const reminderJob = defineJob({
+  queue: REMINDER_QUEUE,
+  name: 'fire',
+  schema: z.object({ taskId: z.number().int().positive(), dueAtMs: z.number().int(), rechecks: z.number().int().min(0).optional() }),
+  options: {
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 1000 },
+    // kept a week: re-adding a fired occurrence (reconciliation, a retried schedule) stays a no-op
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  },
+});
 
-const SLA_JOB: JobsOptions = {
-  attempts: 10,
-  backoff: { type: 'exponential', delay: 1000 },
-  // removed once done so a later "remind in 10 min" can reuse sla-<leadId>
-  removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+/** A lead's first-response check (SlaJobData). */
+export const slaJob = defineJob({
+  queue: SLA_QUEUE,
+  name: 'check',
+  schema: z.object({ leadId: z.number().int().positive(), dueAtMs: z.number().int() }),
+  options: {
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 1000 },
+    // removed once done so a later "remind in 10 min" can reuse sla-<leadId>
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+});
 
 export function redisUrlOf(settings: QueueSettings): string {
   const url = (settings.connection as { url?: string }).url;
@@ -54,9 +68,8 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
   private readonly currentKey: string;
 
   constructor(settings: QueueSettings) {
-    const base = { connection: settings.connection, prefix: settings.prefix };
-    this.reminders = new Queue<ReminderJobData>(REMINDER_QUEUE, base);
-    this.sla = new Queue<SlaJobData>(SLA_QUEUE, base);
+    this.reminders = openQueue<ReminderJobData>(settings, REMINDER_QUEUE);
+    this.sla = openQueue<SlaJobData>(settings, SLA_QUEUE);
     this.digests = createDigestQueue(settings);
     this.redis = new Redis(redisUrlOf(settings), { maxRetriesPerRequest: 3 });
     // taskId -> id of its current reminder job, to remove it when the task moves
@@ -67,9 +80,9 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
     const dueAtMs = dueAt.getTime();
     if (!Number.isFinite(dueAtMs)) throw new Error(`invalid due time for task ${taskId}`);
     return {
-      name: 'fire',
+      name: reminderJob.name,
       data: { taskId, dueAtMs },
-      opts: { ...REMINDER_JOB, jobId: reminderJobId(taskId, dueAtMs), delay: Math.max(0, dueAtMs - Date.now()) },
+      opts: { ...reminderJob.options, jobId: reminderJobId(taskId, dueAtMs), delay: Math.max(0, dueAtMs - Date.now()) },
     };
   }
 
@@ -100,7 +113,7 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
 
   /** The digest worker re-syncs this user's job schedulers (moved to their new time zone). */
   async rescheduleDigests(userId: number): Promise<void> {
-    await this.digests.add(DIGEST_SYNC_JOB, { userIds: [userId] }, { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } });
+    await this.digests.add(digestSyncJob.name, { userIds: [userId] }, digestSyncJob.options);
   }
 
   async scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void> {
@@ -110,19 +123,19 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
     const existing = await this.sla.getJob(id);
     if (existing?.data.dueAtMs === dueAtMs) return;
     if (existing) await this.removeQuietly(id, this.sla);
-    const opts = { ...SLA_JOB, delay: Math.max(0, dueAtMs - Date.now()) };
-    const added = await this.sla.add('check', { leadId, dueAtMs }, { ...opts, jobId: id });
+    const opts = { ...slaJob.options, delay: Math.max(0, dueAtMs - Date.now()) };
+    const added = await this.sla.add(slaJob.name, { leadId, dueAtMs }, { ...opts, jobId: id });
     // the old check is running right now and could not be removed: add this one beside it
-    if (added.data.dueAtMs !== dueAtMs) await this.sla.add('check', { leadId, dueAtMs }, { ...opts, jobId: `${id}-${dueAtMs}` });
+    if (added.data.dueAtMs !== dueAtMs) await this.sla.add(slaJob.name, { leadId, dueAtMs }, { ...opts, jobId: `${id}-${dueAtMs}` });
   }
 
   async scheduleSlaChecks(plans: SlaPlan[]): Promise<void> {
     for (let i = 0; i < plans.length; i += 1000) {
       await this.sla.addBulk(
         plans.slice(i, i + 1000).map((p) => ({
-          name: 'check',
+          name: slaJob.name,
           data: { leadId: p.leadId, dueAtMs: p.dueAt.getTime() },
-          opts: { ...SLA_JOB, jobId: slaJobId(p.leadId), delay: Math.max(0, p.dueAt.getTime() - Date.now()) },
+          opts: { ...slaJob.options, jobId: slaJobId(p.leadId), delay: Math.max(0, p.dueAt.getTime() - Date.now()) },
         })),
       );
     }

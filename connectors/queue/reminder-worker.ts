@@ -1,12 +1,13 @@
 // Workers of the reminders and SLA queues: thin shells around core's fireReminder/checkSla.
-import { DelayedError, Worker, type Job } from 'bullmq';
+import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CoreContext } from '../../core/context.js';
 import type { Outbox, Scheduler } from '../../core/ports.js';
 import { fireReminder, type FireOutcome, type ReminderJobData } from '../../core/reminders/fire-reminder.js';
-import { checkSla, type SlaJobData, type SlaOutcome } from '../../core/sla/check-sla.js';
+import { checkSla, type SlaOutcome } from '../../core/sla/check-sla.js';
 import type { QueueSettings } from './connection.js';
-import { REMINDER_QUEUE, SLA_QUEUE } from './reminder-scheduler.js';
+import { REMINDER_QUEUE, SLA_QUEUE, reminderJob, slaJob } from './reminder-scheduler.js';
+import { payloadOf, startJobWorker } from './job-definition.js';
 
 export interface TimedWorkerOptions {
   ctx: CoreContext;
@@ -25,57 +26,47 @@ export interface TimedWorkerOptions {
 const RECHECK_WINDOW_MS = 15_000;
 const RECHECKS = 3;
 
-export function startReminderWorker(options: TimedWorkerOptions): Worker<ReminderJobData & { rechecks?: number }> {
+export function startReminderWorker(options: TimedWorkerOptions): Worker {
   const { ctx, outbox, scheduler, logger } = options;
-  const worker = new Worker<ReminderJobData & { rechecks?: number }, FireOutcome>(
+  return startJobWorker<FireOutcome>(
+    options.settings,
     REMINDER_QUEUE,
-    async (job: Job<ReminderJobData & { rechecks?: number }>, token?: string) => {
+    async (job: Job, token?: string) => {
+      const data = payloadOf(reminderJob, job, logger);
       const firedAt = Date.now();
-      const outcome = await fireReminder(ctx, outbox, { taskId: job.data.taskId, dueAtMs: job.data.dueAtMs });
+      const outcome = await fireReminder(ctx, outbox, { taskId: data.taskId, dueAtMs: data.dueAtMs });
       if (outcome.status === 'stale') {
-        const maybeUncommitted = outcome.reason === 'missing' || (outcome.reason === 'moved' && (outcome.currentDueAtMs ?? 0) < job.data.dueAtMs);
-        if (maybeUncommitted && firedAt - job.timestamp < RECHECK_WINDOW_MS && (job.data.rechecks ?? 0) < RECHECKS) {
-          await job.updateData({ ...job.data, rechecks: (job.data.rechecks ?? 0) + 1 });
+        const maybeUncommitted = outcome.reason === 'missing' || (outcome.reason === 'moved' && (outcome.currentDueAtMs ?? 0) < data.dueAtMs);
+        if (maybeUncommitted && firedAt - job.timestamp < RECHECK_WINDOW_MS && (data.rechecks ?? 0) < RECHECKS) {
+          await job.updateData({ ...data, rechecks: (data.rechecks ?? 0) + 1 });
           await job.moveToDelayed(Date.now() + 1000, token);
           throw new DelayedError();
         }
         logger?.debug({ jobId: job.id, reason: outcome.reason }, 'stale reminder dropped');
       } else {
-        if (outcome.status === 'no_recipient') logger?.warn({ taskId: job.data.taskId }, 'reminder has nobody to go to: the assignee has no reachable channel');
+        if (outcome.status === 'no_recipient') logger?.warn({ taskId: data.taskId }, 'reminder has nobody to go to: the assignee has no reachable channel');
         if (outcome.next) await scheduler.scheduleReminder(outcome.next.taskId, outcome.next.dueAt);
       }
-      options.onReminder?.(job.data, outcome, firedAt);
+      options.onReminder?.(data, outcome, firedAt);
       return outcome;
     },
-    {
-      connection: options.settings.connection,
-      prefix: options.settings.prefix,
-      concurrency: options.concurrency ?? 50,
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
-    },
+    { concurrency: options.concurrency ?? 50, lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs },
+    logger,
   );
-  worker.on('error', (err) => logger?.error({ err }, 'reminder worker error'));
-  return worker;
 }
 
-export function startSlaWorker(options: Omit<TimedWorkerOptions, 'onReminder' | 'scheduler'>): Worker<SlaJobData> {
+export function startSlaWorker(options: Omit<TimedWorkerOptions, 'onReminder' | 'scheduler'>): Worker {
   const { ctx, outbox, logger } = options;
-  const worker = new Worker<SlaJobData, SlaOutcome>(
+  return startJobWorker<SlaOutcome>(
+    options.settings,
     SLA_QUEUE,
-    async (job) => {
-      const outcome = await checkSla(ctx, outbox, job.data);
-      if (outcome.status === 'breached' && outcome.fresh) logger?.info({ leadId: job.data.leadId, outcome }, 'first-response SLA breached');
+    async (job: Job) => {
+      const data = payloadOf(slaJob, job, logger);
+      const outcome = await checkSla(ctx, outbox, data);
+      if (outcome.status === 'breached' && outcome.fresh) logger?.info({ leadId: data.leadId, outcome }, 'first-response SLA breached');
       return outcome;
     },
-    {
-      connection: options.settings.connection,
-      prefix: options.settings.prefix,
-      concurrency: options.concurrency ?? 5,
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
-    },
+    { concurrency: options.concurrency ?? 5, lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs },
+    logger,
   );
-  worker.on('error', (err) => logger?.error({ err }, 'SLA worker error'));
-  return worker;
 }
