@@ -20,7 +20,13 @@ const queued: InboundMessageInput[] = [];
 beforeAll(async () => {
   fake = await new FakeSlack().start();
   const ws = await ensureWorkspace(db, uniqueSlug('slackhttp'), { timezone: 'UTC', locale: 'en' });
-  const config = { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: 'http-secret', SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl };
+  const config = {
+    SLACK_BOT_TOKEN: fake.token,
+    SLACK_SIGNING_SECRET: 'http-secret',
+    SLACK_APP_TOKEN: undefined,
+    SLACK_API_URL: fake.apiUrl,
+    SLACK_BODY_LIMIT_BYTES: 1024 * 1024,
+  };
   slack = (await startSlackWeb(config, { db, workspaceId: ws.id, logger: log, inbound: { enqueue: async (m) => void queued.push(m) } }))!;
   http = await startHttpServer({ port: 0, host: '127.0.0.1', routes: slack.routes, logger: log });
 });
@@ -42,7 +48,7 @@ function signed(body: string, secret = 'http-secret') {
 
 describe('Slack on the HTTP server', () => {
   it('mounts POST /slack/events next to /health', async () => {
-    expect(Object.keys(slack.routes)).toEqual(['/slack/events']);
+    expect(slack.routes.map((r) => r.describe)).toEqual(['POST /slack/events']);
     expect((await fetch(`${http.url}/health`)).status).toBe(200);
     const body = JSON.stringify({
       type: 'event_callback',
@@ -59,7 +65,13 @@ describe('Slack on the HTTP server', () => {
   });
 
   it('is off without a bot token', async () => {
-    const none = { SLACK_BOT_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl };
+    const none = {
+      SLACK_BOT_TOKEN: undefined,
+      SLACK_SIGNING_SECRET: undefined,
+      SLACK_APP_TOKEN: undefined,
+      SLACK_API_URL: fake.apiUrl,
+      SLACK_BODY_LIMIT_BYTES: 1024 * 1024,
+    };
     expect(await startSlackWeb(none, { db, workspaceId: 1, logger: log, inbound: { enqueue: async () => {} } })).toBeNull();
     expect(slackSenderFromConfig(none)).toBeNull();
     expect(slackHomeRefresher(none, { db, workspaceId: 1, logger: log })).toBeNull();

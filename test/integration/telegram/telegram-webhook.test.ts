@@ -6,7 +6,7 @@ import { Api } from 'grammy';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 import { TelegramIntake } from '../../../bots/telegram/telegram-intake.js';
-import { telegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/telegram-webhook.js';
+import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/telegram-webhook.js';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 
 const secret = 'S3cret_' + randomUUID().slice(0, 8);
@@ -40,7 +40,7 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
 describe('Telegram webhook', () => {
   it('rejects requests without the matching secret with 401 and queues nothing; accepts and dedupes valid ones', async () => {
     const intake = new TelegramIntake(api, queue, { workspaceId: 1 });
-    http = await startHttpServer({ port: 0, host: '127.0.0.1', routes: { [TELEGRAM_WEBHOOK_PATH]: telegramWebhookHandler(intake, secret) } });
+    http = await startHttpServer({ port: 0, host: '127.0.0.1', routes: [telegramWebhookRoute(intake, secret, { bodyLimit: 256 * 1024 })] });
 
     expect((await post(update(1))).status).toBe(401);
     expect((await post(update(2), { 'X-Telegram-Bot-Api-Secret-Token': 'wrong' })).status).toBe(401);
