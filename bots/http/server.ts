@@ -74,7 +74,11 @@ export async function buildHttpApp(options: Omit<HttpServerOptions, 'port' | 'ho
     if (request.is404) return sendProblem(reply, 404);
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.raw.complete) reply.header('connection', 'close');
+    if (!request.raw.complete) {
+      // answered before the body was (fully) read: read no more of it, and close after the answer
+      request.raw.pause();
+      reply.header('connection', 'close');
+    }
     return payload;
   });
 

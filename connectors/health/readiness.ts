@@ -4,6 +4,7 @@
 // log with `{ err }` (when a check turns unhealthy, then at most once a minute while it stays so,
 // and once when it recovers). Each check runs at most once at a time and its result is reused
 // for `cacheMs`, so hammering /ready costs Postgres and Redis nothing more.
+import { once } from 'node:events';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
@@ -104,7 +105,11 @@ export function redisCheck(redisUrl: string, name = 'redis'): ReadinessCheck & {
   redis.on('error', () => undefined); // ioredis reconnects by itself; a failing PING is the report
   return {
     name,
-    check: () => redis.ping(),
+    check: async () => {
+      // right after start-up the first connection may still be on its way: wait for it (within the timeout)
+      if (redis.status === 'connecting' || redis.status === 'connect') await once(redis, 'ready');
+      return redis.ping();
+    },
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },

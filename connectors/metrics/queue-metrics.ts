@@ -41,6 +41,10 @@ let inFlight: Promise<QueueSnapshot[] | undefined> | undefined;
 const errors = counter({
   name: 'leadline_queue_metrics_errors_total',
   help: 'Scrapes in which the queue gauges could not be read from Redis (in time)',
+  // metrics are rendered concurrently: count this scrape's failure before rendering
+  async collect() {
+    await readAll();
+  },
 });
 
 gauge({
@@ -116,8 +120,13 @@ export interface QueueMetrics {
 export function watchQueues(options: { redisUrl: string; prefix: string; queues?: readonly string[]; timeoutMs?: number; logger?: Logger }): QueueMetrics {
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
   redis.on('error', () => undefined); // ioredis reconnects by itself; a failed scrape is counted and logged
+  const queues = (options.queues ?? LEADLINE_QUEUES).map((name) => {
+    const queue = new Queue(name, { connection: redis, prefix: options.prefix });
+    queue.on('error', () => undefined); // the connection's errors: a failed scrape is counted and logged
+    return queue;
+  });
   const source: Source = {
-    queues: (options.queues ?? LEADLINE_QUEUES).map((name) => new Queue(name, { connection: redis, prefix: options.prefix })),
+    queues,
     timeoutMs: options.timeoutMs ?? 2000,
     logger: options.logger,
   };
