@@ -66,17 +66,17 @@ describe('HTTP server', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
-    const problem = await bad.json();
+    const problem = (await bad.json()) as { errors: unknown[] };
     expect(problem).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400 });
     expect(problem.errors).toEqual([expect.objectContaining({ in: 'body', field: 'email' })]);
 
     const notJson = await fetch(`${http.url}/sample`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": ' });
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).detail).toBe('The body is not valid JSON.');
+    expect(((await notJson.json()) as { detail: string }).detail).toBe('The body is not valid JSON.');
 
     const wrongType = await fetch(`${http.url}/sample`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' });
     expect(wrongType.status).toBe(415);
-    expect((await wrongType.json()).status).toBe(415);
+    expect(((await wrongType.json()) as { status: number }).status).toBe(415);
 
     const gone = await fetch(`${http.url}/sample/gone`);
     expect(gone.status).toBe(422);

@@ -91,7 +91,7 @@ describe('Slack on the HTTP server', () => {
     const staleHeaders = signed(body, 'http-secret', Math.floor(Date.now() / 1000) - 600);
     const stale = await fetch(`${http.url}/slack/events`, { method: 'POST', headers: staleHeaders, body });
     expect(stale.status).toBe(401);
-    expect((await stale.json()).detail).toContain('5-minute');
+    expect(((await stale.json()) as { detail: string }).detail).toContain('5-minute');
     const staleFlood = await postFlood(`${http.url}/slack/events`, { totalBytes: 300 * MB, headers: staleHeaders });
     expect(staleFlood.status).toBe(401);
     expect(await serverRead(staleFlood.localPort)).toBeLessThan(MB);
