@@ -5,6 +5,7 @@
 // from a hook. Whatever else is thrown is a 500 whose body says nothing but "Internal Server
 // Error": the error itself (stack, database host, SQL) goes to the log with `{ err }` only.
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -100,4 +101,20 @@ export function problemErrorHandler(error: FastifyError | Error, request: Fastif
   }
   request.log.error({ err: error, method: request.method, route: request.routeOptions.url }, 'HTTP handler failed');
   return sendProblem(reply, status && status >= 500 && status < 600 ? status : 500);
+}
+
+/**
+ * Errors below HTTP (a request that did not arrive in time, headers too large, a malformed
+ * request): answered on the socket as problem+json too, then the connection is closed.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify(problem(status));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

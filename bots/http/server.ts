@@ -19,7 +19,7 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { logger as defaultLogger, type Logger } from '../../connectors/logger.js';
-import { problemErrorHandler, sendProblem } from './problem.js';
+import { clientErrorHandler, problemErrorHandler, sendProblem } from './problem.js';
 import { timeRequest } from './http-metrics.js';
 import type { HttpApp } from './route.js';
 import { registerRoutes, routeModules, type RouteSet } from './routes/index.js';
@@ -50,12 +50,21 @@ export interface RunningHttpServer {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildHttpApp(options: Omit<HttpServerOptions, 'port' | 'host'>): Promise<{ app: HttpApp; describe: string[] }> {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     loggerInstance: (options.logger ?? defaultLogger) as FastifyBaseLogger,
     // no log line per request (metrics count them); errors are logged by the error handler
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    requestTimeout,
+    clientErrorHandler,
+    http: {
+      requestTimeout,
+      // Node enforces requestTimeout only while headersTimeout (60 s by default) is not above it
+      headersTimeout: Math.min(60_000, requestTimeout),
+      // and checks both on this interval (30 s by default): keep it a fraction of the timeout
+      connectionsCheckingInterval: Math.max(250, Math.min(5000, Math.floor(requestTimeout / 4))),
+    },
     // a request id from a proxy in front is kept when it looks like one; else a fresh one
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

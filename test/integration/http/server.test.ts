@@ -2,6 +2,7 @@
 // every error (no stack, no internal host), unknown paths refused from the headers alone, the
 // default body cap, request ids, the OpenAPI document built from the schemas, /health, /metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
@@ -117,6 +118,41 @@ describe('HTTP server', () => {
     expect(await res.json()).toMatchObject({ status: 413, title: 'Payload Too Large' });
     const chunked = await postFlood(`${http.url}/sample`, { totalBytes: 50 * MB, chunked: true, headers: { 'content-type': 'application/json' } });
     expect(chunked.status).toBe(413);
+  });
+
+  it('answers 408 and closes when a request does not finish arriving in time', async () => {
+    const slow = await startHttpServer({ port: 0, host: '127.0.0.1', routes: [sample], requestTimeoutMs: 500, logger });
+    try {
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(slow.port, '127.0.0.1', () => {
+          // promises 100 bytes, sends 10, then goes quiet
+          socket.write('POST /sample HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name": "');
+        });
+        let got = '';
+        socket.on('data', (d) => (got += d.toString()));
+        socket.on('close', () => resolve(got));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(answer).toContain('application/problem+json');
+      expect(answer).toContain('{"type":"about:blank","title":"Request Timeout","status":408}');
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('answers a malformed request with a problem on the socket', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(http.port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost x\r\n\r\n'));
+      let got = '';
+      socket.on('data', (d) => (got += d.toString()));
+      socket.on('close', () => resolve(got));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('"status":400');
   });
 
   it('carries a request id: a sane one from the caller, else a fresh one', async () => {
