@@ -92,7 +92,10 @@ export function problemErrorHandler(error: FastifyError | Error, request: Fastif
       })),
     });
   }
-  const status = (error as FastifyError).statusCode;
+  // Fastify's errors carry statusCode. Of a plain `status` only 503 is taken (the inbound queue's
+  // IntakeUnavailableError: "not now, deliver again"); another status may be an upstream API's
+  // answer to us and is not the client's business.
+  const status = (error as FastifyError).statusCode ?? ((error as { status?: unknown }).status === 503 ? 503 : undefined);
   const code = (error as FastifyError).code;
   if (status && status >= 400 && status < 500) {
     request.log.debug({ err: error, route: request.routeOptions.url }, 'request refused');

@@ -14,7 +14,6 @@ import type { Config } from '../../connectors/config.js';
 import { SlackDirectory, linkedMember } from './slack-directory.js';
 import { SlackHomePublisher } from './slack-home.js';
 import { registerSlackListeners } from './slack-listeners.js';
-import { slackCommandHandler } from './slack-commands.js';
 import { createSlackClient, SlackSender, type WebClient } from './slack-sender.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -104,13 +103,11 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
   );
   const home = new SlackHomePublisher({ db: options.db, workspaceId: options.workspaceId, client, clock: options.clock, logger: log });
   registerSlackListeners(app, {
-    db: options.db,
     workspaceId: options.workspaceId,
     submit: options.submit,
     directory,
     logger: log,
     publishHome: (externalUserId) => home.publish(externalUserId),
-    slackCommand: slackCommandHandler({ db: options.db, workspaceId: options.workspaceId }),
   });
   const sender = new SlackSender(client);
 

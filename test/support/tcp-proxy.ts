@@ -1,56 +1,63 @@
-// A TCP proxy in front of a real service (Postgres, Redis) that a test can cut and restore:
-// stop() closes the listening port and every open connection, start() listens again on the
-// same port. Clients pointed at proxy.port see a real outage (connection refused, then reset).
+// A TCP proxy in front of a real server (Postgres in the outage tests): cut() drops every
+// connection and refuses new ones, as a crashed or partitioned database does; restore()
+// accepts again on the same port.
 import net from 'node:net';
 
-export class TcpProxy {
-  private server?: net.Server;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
+export interface TcpProxy {
+  port: number;
+  /** open client connections right now */
+  readonly connections: number;
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
 
-  constructor(private readonly target: { host: string; port: number }) {}
+export async function tcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | null = null;
+  let port = 0;
 
-  static forUrl(url: string): TcpProxy {
-    const u = new URL(url);
-    return new TcpProxy({ host: u.hostname || '127.0.0.1', port: Number(u.port) });
-  }
-
-  /** `url` with its host and port replaced by the proxy's. */
-  rewrite(url: string): string {
-    const u = new URL(url);
-    u.hostname = '127.0.0.1';
-    u.port = String(this.port);
-    return u.toString();
-  }
-
-  async start(): Promise<this> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.once('close', () => this.sockets.delete(s));
-        s.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream);
-      upstream.pipe(client);
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      const s = net.createServer((client) => {
+        const upstream = net.connect(targetPort, targetHost);
+        for (const sock of [client, upstream]) {
+          sockets.add(sock);
+          sock.on('close', () => sockets.delete(sock));
+          sock.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+      });
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => {
+        port = (s.address() as net.AddressInfo).port;
+        server = s;
+        resolve();
+      });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-    return this;
-  }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  const stop = async () => {
+    const s = server;
+    server = null;
+    for (const sock of sockets) sock.destroy();
+    sockets.clear();
+    if (s) await new Promise<void>((r) => s.close(() => r()));
+  };
+
+  await listen();
+  return {
+    get port() {
+      return port;
+    },
+    get connections() {
+      return sockets.size / 2;
+    },
+    cut: stop,
+    restore: async () => {
+      if (!server) await listen();
+    },
+    close: stop,
+  };
 }

@@ -7,24 +7,32 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pino } from 'pino';
 import { uniqueSlug } from '../../support/db.js';
 import { freePort, waitFor } from '../../support/wait.js';
-import { TcpProxy } from '../../support/tcp-proxy.js';
+import { tcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { loadConfig } from '../../../connectors/config.js';
 import { startLeadline, type Running } from '../../../bots/main.js';
 
-const pgProxy = TcpProxy.forUrl(inject('databaseUrl'));
-const redisProxy = TcpProxy.forUrl(inject('redisUrl'));
+let pgProxy: TcpProxy;
+let redisProxy: TcpProxy;
+/** `url` pointed at a proxy on this machine */
+function via(proxy: TcpProxy, url: string): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(proxy.port);
+  return u.toString();
+}
+const target = (url: string) => [Number(new URL(url).port), new URL(url).hostname] as const;
 const logged: Array<Record<string, unknown>> = [];
 const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
 let web: Running;
 let metricsPort: number;
 
 beforeAll(async () => {
-  await pgProxy.start();
-  await redisProxy.start();
+  pgProxy = await tcpProxy(...target(inject('databaseUrl')));
+  redisProxy = await tcpProxy(...target(inject('redisUrl')));
   metricsPort = await freePort();
   const config = loadConfig({
-    DATABASE_URL: pgProxy.rewrite(inject('databaseUrl')),
-    REDIS_URL: redisProxy.rewrite(inject('redisUrl')),
+    DATABASE_URL: via(pgProxy, inject('databaseUrl')),
+    REDIS_URL: via(redisProxy, inject('redisUrl')),
     HTTP_PORT: '0',
     HTTP_HOST: '127.0.0.1',
     LEADLINE_ROLES: 'web',
@@ -36,11 +44,11 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await pgProxy.start().catch(() => {});
-  await redisProxy.start().catch(() => {});
+  await pgProxy?.restore().catch(() => {});
+  await redisProxy?.restore().catch(() => {});
   await web?.stop();
-  await pgProxy.stop();
-  await redisProxy.stop();
+  await pgProxy?.close();
+  await redisProxy?.close();
 });
 
 async function get(path: string, base = web.http!.url) {
@@ -69,7 +77,7 @@ describe('/health and /ready', () => {
   });
 
   it('during a Postgres outage: /health 200, /ready 503 with ok/unhealthy only, the reason in the log', async () => {
-    await pgProxy.stop();
+    await pgProxy.cut();
     try {
       const ready = await readyWith(503);
       expect(JSON.parse(ready.text)).toEqual({ status: 'unhealthy', postgres: 'unhealthy', redis: 'ok' });
@@ -79,20 +87,20 @@ describe('/health and /ready', () => {
       const line = await waitFor(() => logged.find((l) => l.msg === 'readiness: check failed' && l.check === 'postgres'), 'the log line');
       expect(JSON.stringify(line.err)).toMatch(/ECONNREFUSED|ECONNRESET|reach|connect|terminated/i);
     } finally {
-      await pgProxy.start();
+      await pgProxy.restore();
     }
     expect(JSON.parse((await readyWith(200)).text)).toEqual({ status: 'ok', postgres: 'ok', redis: 'ok' });
   });
 
   it('during a Redis outage: /ready 503 naming redis only', async () => {
-    await redisProxy.stop();
+    await redisProxy.cut();
     try {
       const ready = await readyWith(503);
       expect(JSON.parse(ready.text)).toEqual({ status: 'unhealthy', postgres: 'ok', redis: 'unhealthy' });
       revealsNothing(ready.text);
       expect((await get('/health')).status).toBe(200);
     } finally {
-      await redisProxy.start();
+      await redisProxy.restore();
     }
     await readyWith(200);
   });
