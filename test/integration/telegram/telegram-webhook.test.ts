@@ -12,7 +12,7 @@ import { TelegramIntake } from '../../../bots/telegram/telegram-intake.js';
 import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/telegram-webhook.js';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 import { postFlood, trackBytesRead } from '../../support/http-flood.js';
-import { waitFor } from '../../support/wait.js';
+import { freePort, waitFor } from '../../support/wait.js';
 
 const secret = 'S3cret_' + randomUUID().slice(0, 8);
 const settings = queueSettings(inject('redisUrl'), `webhook-${randomUUID().slice(0, 8)}`);
@@ -125,5 +125,29 @@ describe('Telegram webhook', () => {
     const under = await fetch(http.url + TELEGRAM_WEBHOOK_PATH, { method: 'POST', headers: { 'X-Telegram-Bot-Api-Secret-Token': secret }, body: padded });
     expect(under.status).toBe(200);
     expect(await queue.queue.count()).toBe(2);
+  });
+
+  it('answers 503 (Telegram delivers again) when the inbound queue cannot take the update, saying nothing of Redis', async () => {
+    const down = new InboundQueue(queueSettings(`redis://127.0.0.1:${await freePort()}`, settings.prefix), { enqueueTimeoutMs: 300 });
+    const server = await startHttpServer({
+      port: 0,
+      host: '127.0.0.1',
+      routes: [telegramWebhookRoute(new TelegramIntake(api, down, { workspaceId: 1 }), secret, { bodyLimit: LIMIT })],
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const res = await fetch(server.url + TELEGRAM_WEBHOOK_PATH, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': secret },
+        body: JSON.stringify(update(20)),
+      });
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ type: 'about:blank', title: 'Service Unavailable', status: 503 });
+      expect(text).not.toMatch(/redis|127\.0\.0\.1|inbound/i);
+    } finally {
+      await server.close();
+      await down.close();
+    }
   });
 });
