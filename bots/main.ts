@@ -17,6 +17,7 @@ import { checkPersistence, persistenceWarning } from '../connectors/queue/redis-
 import type { Logger } from '../connectors/logger.js';
 import { coreContext } from '../core/context.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
+import { homeLoader } from '../core/chat/member-home.js';
 import { startChatWorker, type ChatWorker } from './chat-runtime.js';
 import { buildSenders } from './senders.js';
 import { ConsoleSender } from './console/console-sender.js';
@@ -125,7 +126,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       stops.push(() => workers!.close());
       const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });
       stops.push(() => digests.close());
-      const refreshSlackHome = slackHomeRefresher(config, { db, workspaceId: ws.id, logger }) ?? undefined;
+      const refreshSlackHome = slackHomeRefresher(config, { home: homeLoader(coreContext(db), ws.id, 'slack'), logger }) ?? undefined;
       chat = startChatWorker({
         db,
         settings,
@@ -158,7 +159,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       if (webhookMode && intake) {
         routes.push(telegramWebhookRoute(intake, config.TELEGRAM_WEBHOOK_SECRET!, { bodyLimit: config.TELEGRAM_WEBHOOK_BODY_LIMIT_BYTES }));
       }
-      const slack = slackWeb && inbound ? await startSlackWeb(config, { db, workspaceId: ws.id, inbound, logger }) : null;
+      const slack =
+        slackWeb && inbound ? await startSlackWeb(config, { home: homeLoader(coreContext(db), ws.id, 'slack'), workspaceId: ws.id, inbound, logger }) : null;
       if (slack) {
         routes.push(...slack.routes);
         stops.push(() => slack.stop());

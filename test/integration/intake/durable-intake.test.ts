@@ -11,6 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { testDb, uniqueSlug } from '../../support/db.js';
+import { homeLoader } from '../../../core/chat/member-home.js';
+import { coreContext } from '../../../core/context.js';
 import { waitFor } from '../../support/wait.js';
 import { tcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { FakeSlack } from '../../support/fake-slack.js';
@@ -76,7 +78,7 @@ async function edge() {
     botToken: fake.token,
     signingSecret: SLACK_SECRET,
     apiUrl: fake.apiUrl,
-    db,
+    home: homeLoader(coreContext(db), ws.id, 'slack'),
     workspaceId: ws.id,
     submit: (m) => inbound.enqueue(m),
     logger: pino({ level: 'silent' }),

@@ -6,6 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { testDb, uniqueSlug } from '../../support/db.js';
+import { homeLoader } from '../../../core/chat/member-home.js';
 import { waitFor } from '../../support/wait.js';
 import { FakeSlack, type FakeSlackCall } from '../../support/fake-slack.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
@@ -120,7 +121,7 @@ beforeAll(async () => {
     botToken: fake.token,
     signingSecret: SECRET,
     apiUrl: fake.apiUrl,
-    db,
+    home: homeLoader(coreContext(db), workspaceId, 'slack'),
     workspaceId,
     submit: (m) => inbound.enqueue(m),
     logger: log,

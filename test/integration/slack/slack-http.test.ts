@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
 import { testDb, uniqueSlug } from '../../support/db.js';
+import { homeLoader } from '../../../core/chat/member-home.js';
+import { coreContext } from '../../../core/context.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
@@ -33,7 +35,12 @@ beforeAll(async () => {
     SLACK_API_URL: fake.apiUrl,
     SLACK_BODY_LIMIT_BYTES: 1024 * 1024,
   };
-  slack = (await startSlackWeb(config, { db, workspaceId: ws.id, logger: log, inbound: { enqueue: async (m) => void queued.push(m) } }))!;
+  slack = (await startSlackWeb(config, {
+    home: homeLoader(coreContext(db), ws.id, 'slack'),
+    workspaceId: ws.id,
+    logger: log,
+    inbound: { enqueue: async (m) => void queued.push(m) },
+  }))!;
   http = await startHttpServer({ port: 0, host: '127.0.0.1', routes: slack.routes, logger: log });
   reads = trackBytesRead(http.server);
 });
@@ -121,8 +128,10 @@ describe('Slack on the HTTP server', () => {
       SLACK_API_URL: fake.apiUrl,
       SLACK_BODY_LIMIT_BYTES: 1024 * 1024,
     };
-    expect(await startSlackWeb(none, { db, workspaceId: 1, logger: log, inbound: { enqueue: async () => {} } })).toBeNull();
+    expect(
+      await startSlackWeb(none, { home: homeLoader(coreContext(db), 1, 'slack'), workspaceId: 1, logger: log, inbound: { enqueue: async () => {} } }),
+    ).toBeNull();
     expect(slackSenderFromConfig(none)).toBeNull();
-    expect(slackHomeRefresher(none, { db, workspaceId: 1, logger: log })).toBeNull();
+    expect(slackHomeRefresher(none, { home: homeLoader(coreContext(db), 1, 'slack'), logger: log })).toBeNull();
   });
 });

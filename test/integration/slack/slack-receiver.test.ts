@@ -6,6 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { testDb, uniqueSlug } from '../../support/db.js';
+import { homeLoader } from '../../../core/chat/member-home.js';
+import { coreContext } from '../../../core/context.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { createSlackTransport, slackTransportFromConfig } from '../../../bots/slack/slack-app.js';
@@ -39,7 +41,7 @@ beforeAll(async () => {
     botToken: fake.token,
     signingSecret: SECRET,
     apiUrl: fake.apiUrl,
-    db,
+    home: homeLoader(coreContext(db), workspaceId, 'slack'),
     workspaceId,
     logger: log,
     submit: async (m) => {
@@ -160,14 +162,21 @@ describe('Slack receiver', () => {
       botToken: fake.token,
       appToken: 'xapp-1-test',
       apiUrl: fake.apiUrl,
-      db,
+      home: homeLoader(coreContext(db), workspaceId, 'slack'),
       workspaceId,
       logger: log,
       submit: async () => {},
     });
     expect(socket.mode).toBe('socket');
     expect(socket.requestListener).toBeUndefined();
-    expect(() => createSlackTransport({ botToken: fake.token, db, workspaceId, logger: log, submit: async () => {} })).toThrow(/SLACK_SIGNING_SECRET/);
-    expect(slackTransportFromConfig({ SLACK_API_URL: fake.apiUrl }, { db, workspaceId, submit: async () => {} })).toBeNull();
+    expect(() =>
+      createSlackTransport({ botToken: fake.token, home: homeLoader(coreContext(db), workspaceId, 'slack'), workspaceId, logger: log, submit: async () => {} }),
+    ).toThrow(/SLACK_SIGNING_SECRET/);
+    expect(
+      slackTransportFromConfig(
+        { SLACK_API_URL: fake.apiUrl },
+        { home: homeLoader(coreContext(db), workspaceId, 'slack'), workspaceId, submit: async () => {} },
+      ),
+    ).toBeNull();
   });
 });
