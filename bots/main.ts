@@ -1,5 +1,6 @@
 // Composition root: config -> services -> migrations -> workspace -> whatever roles this
-// process runs (LEADLINE_ROLES, empty = all): `web` (HTTP: /health, Telegram webhook),
+// process runs (LEADLINE_ROLES, empty = all): `web` (HTTP: /health, /ready, /metrics, the
+// Telegram webhook, Slack events; METRICS_PORT serves /metrics, /health and /ready in any role),
 // `worker` (inbound chat engine, outbound delivery, reminders, SLA checks), `telegram`
 // (long polling in exactly one process, guarded by a Redis lease; webhook mode in any number).
 import type { Config } from '../connectors/config.js';
@@ -20,10 +21,12 @@ import { homeLoader } from '../core/chat/member-home.js';
 import { startChatWorker, type ChatWorker } from './chat-runtime.js';
 import { buildSenders } from './senders.js';
 import { ConsoleSender } from './console/console-sender.js';
-import { startHttpServer, type RouteHandler, type RunningHttpServer } from './http/server.js';
+import { startHttpServer, type HttpRoute, type RunningHttpServer } from './http/server.js';
+import { Readiness, postgresCheck, queueCheck, redisCheck, type ReadinessCheck } from '../connectors/health/readiness.js';
+import { watchQueues } from '../connectors/metrics/queue-metrics.js';
 import { createTelegramApi } from './telegram/telegram-api.js';
 import { TelegramIntake } from './telegram/telegram-intake.js';
-import { telegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './telegram/telegram-webhook.js';
+import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from './telegram/telegram-webhook.js';
 import { startPolling, type Poller } from './telegram/telegram-polling.js';
 import { botIdFromToken } from './telegram/telegram-update.js';
 import { digestHook } from './digest-hook.js';
@@ -38,6 +41,8 @@ import { SmtpEmailSender } from '../connectors/email/smtp-sender.js';
 export interface Running {
   roles: string[];
   http?: RunningHttpServer;
+  /** the METRICS_PORT server, when set */
+  metricsHttp?: RunningHttpServer;
   workspace: { id: number; slug: string };
   stop(): Promise<void>;
 }
@@ -81,6 +86,19 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   let workers: RunningWorkers | undefined;
   let chat: ChatWorker | undefined;
   try {
+    // /ready and /metrics, wherever this process serves them (the web role, METRICS_PORT)
+    let readiness: Readiness | undefined;
+    if (runsRole(config, 'web') || config.METRICS_PORT !== undefined) {
+      const redisProbe = redisCheck(config.REDIS_URL);
+      stops.push(() => redisProbe.close());
+      const checks: ReadinessCheck[] = [postgresCheck(db), redisProbe];
+      // the web role and the mail watcher answer for messages only once they are on this queue
+      if (inbound) checks.push(queueCheck('inboundQueue', inbound.queue));
+      readiness = new Readiness(checks, { timeoutMs: config.READINESS_TIMEOUT_MS, logger });
+      const queueMetrics = watchQueues({ redisUrl: config.REDIS_URL, prefix: settings.prefix, logger });
+      stops.push(() => queueMetrics.close());
+    }
+
     if (runsRole(config, 'worker')) {
       const consoleSender = new ConsoleSender(config.REDIS_URL, settings.prefix);
       stops.push(() => consoleSender.close());
@@ -137,28 +155,43 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
 
     let http: RunningHttpServer | undefined;
     if (runsRole(config, 'web')) {
-      const routes: Record<string, RouteHandler> = {};
-      if (webhookMode && intake) routes[TELEGRAM_WEBHOOK_PATH] = telegramWebhookHandler(intake, config.TELEGRAM_WEBHOOK_SECRET!);
+      const routes: HttpRoute[] = [];
+      if (webhookMode && intake) {
+        routes.push(telegramWebhookRoute(intake, config.TELEGRAM_WEBHOOK_SECRET!, { bodyLimit: config.TELEGRAM_WEBHOOK_BODY_LIMIT_BYTES }));
+      }
       const slack =
         slackWeb && inbound ? await startSlackWeb(config, { home: homeLoader(coreContext(db), ws.id, 'slack'), workspaceId: ws.id, inbound, logger }) : null;
       if (slack) {
-        Object.assign(routes, slack.routes);
+        routes.push(...slack.routes);
         stops.push(() => slack.stop());
       }
       http = await startHttpServer({
         port: config.HTTP_PORT,
         host: config.HTTP_HOST,
         routes,
+        readiness,
+        metrics: config.METRICS_PORT === undefined,
+        bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+        requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
         logger,
-        health: async () => {
-          await db.$queryRaw`SELECT 1`;
-          return { roles };
-        },
       });
       stops.push(() => http!.close());
       roles.push('web');
-      say(`HTTP listening on ${http.url} (GET /health${webhookMode ? `, POST ${TELEGRAM_WEBHOOK_PATH}` : ''}).`);
+      say(`HTTP listening on ${http.url} (${http.describe.join(', ')}).`);
       if (slack) say(slack.describe);
+    }
+
+    let metricsHttp: RunningHttpServer | undefined;
+    if (config.METRICS_PORT !== undefined) {
+      metricsHttp = await startHttpServer({
+        port: config.METRICS_PORT,
+        host: config.HTTP_HOST,
+        readiness,
+        requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+        logger,
+      });
+      stops.push(() => metricsHttp!.close());
+      say(`Metrics at ${metricsHttp.url}/metrics (also GET /health, GET /ready).`);
     }
 
     if (api && runsRole(config, 'telegram')) {
@@ -200,6 +233,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
     return {
       roles,
       http,
+      metricsHttp,
       workspace: { id: ws.id, slug: ws.slug },
       async stop() {
         if (stopped) return;

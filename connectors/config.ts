@@ -49,6 +49,14 @@ export const configSchema = z
       .default('leadline'),
     HTTP_PORT: port.default(3000),
     HTTP_HOST: z.string().default('0.0.0.0'),
+    /** request bodies larger than this get 413 (Content-Length checked before reading; a chunked body is cut off); routes without their own limit */
+    HTTP_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+    /** a request whose headers and body have not arrived within this time is answered 408 and closed */
+    HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+    /** each /ready check (Postgres SELECT 1, Redis PING, queues) counts as unhealthy after this long */
+    READINESS_TIMEOUT_MS: positiveInt.default(1000),
+    /** a port for /metrics, /health and /ready in any role (then /metrics is served there only, not on HTTP_PORT) */
+    METRICS_PORT: port.optional(),
     DEFAULT_TIMEZONE: timezone.default('UTC'),
     DEFAULT_LOCALE: z.enum(['en', 'ru'], { message: 'must be en or ru' }).default('en'),
     /** slug of the workspace that channels without their own mapping feed */
@@ -73,11 +81,15 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
       .optional(),
+    /** Telegram updates are small: larger webhook bodies get 413 */
+    TELEGRAM_WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
 
     SLACK_BOT_TOKEN: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: optionalString,
     SLACK_API_URL: url(['http', 'https']).default('https://slack.com/api/'),
+    /** Slack events, commands and interactions over HTTP: larger bodies get 413 */
+    SLACK_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
 
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: url(['http', 'https']).optional(),
@@ -114,6 +126,9 @@ export const configSchema = z
     CHART_FONT_FILE: optionalString,
   })
   .superRefine((c, ctx) => {
+    if (c.METRICS_PORT !== undefined && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.HTTP_PORT) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from HTTP_PORT (leave it unset to serve /metrics on HTTP_PORT)' });
+    }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({
         code: 'custom',

@@ -1,65 +1,120 @@
-// The HTTP side of the `web` role: /health plus whatever transports mount (the Telegram
-// webhook, Slack events, ...). One top-level error handler: a failing handler answers 500
-// and is logged; the process never crashes on a request.
-import http from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// The HTTP side of Leadline: Fastify 5 with zod schemas (fastify-type-provider-zod) and an
+// OpenAPI 3.1 document built from them (@fastify/swagger). It serves GET /health, /ready and
+// /metrics plus the route modules it is given (bots/http/routes/index.ts registers them).
+//
+// Limits come before reading, on every route:
+//   - an unknown path is answered 404 from the request line and headers alone;
+//   - a route's header checks (webhook secrets, signatures) run in its onRequest hook, before
+//     the body is read;
+//   - bodies are capped (HTTP_BODY_LIMIT_BYTES or the route's own `bodyLimit`): a Content-Length
+//     over the cap is 413 without reading, a chunked body is cut off at the cap;
+//   - an answer given while the body is still unread closes the connection, so the rest is
+//     never drained (Node would otherwise read it all to keep the connection alive);
+//   - a request that has not fully arrived within HTTP_REQUEST_TIMEOUT_MS gets 408.
+// Every error is problem+json (bots/http/problem.ts) with no stack or internal host in it.
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { logger as defaultLogger, type Logger } from '../../connectors/logger.js';
+import { clientErrorHandler, problemErrorHandler, sendProblem } from './problem.js';
+import { timeRequest } from './http-metrics.js';
+import type { HttpApp } from './route.js';
+import { registerRoutes, routeModules, type RouteSet } from './routes/index.js';
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+export type { HttpRoute } from './route.js';
 
-export interface HttpServerOptions {
+export interface HttpServerOptions extends RouteSet {
   port: number;
   host?: string;
-  routes?: Record<string, RouteHandler>;
-  /** extra checks for /health (e.g. database ping); throw to report unhealthy */
-  health?: () => Promise<Record<string, unknown>>;
-  logger?: { error(o: object, m?: string): void };
+  /** default body cap for routes without their own (HTTP_BODY_LIMIT_BYTES) */
+  bodyLimit?: number;
+  /** HTTP_REQUEST_TIMEOUT_MS */
+  requestTimeoutMs?: number;
+  logger?: Logger;
 }
 
 export interface RunningHttpServer {
+  app: HttpApp;
+  /** the underlying node:http server */
   server: http.Server;
   port: number;
   url: string;
+  /** what it serves, for the start-up banner */
+  describe: string[];
   close(): Promise<void>;
 }
 
-export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
-  const routes = new Map(Object.entries(opts.routes ?? {}));
-  const server = http.createServer(async (req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    try {
-      if (path === '/health') {
-        const extra = opts.health ? await opts.health() : {};
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: 'ok', ...extra }));
-        return;
-      }
-      const handler = routes.get(path);
-      if (!handler) {
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('not found');
-        return;
-      }
-      await handler(req, res);
-    } catch (e) {
-      opts.logger?.error({ err: (e as Error).message, path }, 'HTTP handler failed');
-      if (!res.headersSent) res.writeHead(path === '/health' ? 503 : 500, { 'content-type': 'text/plain' });
-      res.end(path === '/health' ? `unhealthy: ${(e as Error).message}` : 'internal error');
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildHttpApp(options: Omit<HttpServerOptions, 'port' | 'host'>): Promise<{ app: HttpApp; describe: string[] }> {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const app = Fastify({
+    loggerInstance: (options.logger ?? defaultLogger) as FastifyBaseLogger,
+    // no log line per request (metrics count them); errors are logged by the error handler
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestTimeout,
+    clientErrorHandler,
+    http: {
+      requestTimeout,
+      // Node enforces requestTimeout only while headersTimeout (60 s by default) is not above it
+      headersTimeout: Math.min(60_000, requestTimeout),
+      // and checks both on this interval (30 s by default): keep it a fraction of the timeout
+      connectionsCheckingInterval: Math.max(250, Math.min(5000, Math.floor(requestTimeout / 4))),
+    },
+    // a request id from a proxy in front is kept when it looks like one; else a fresh one
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler((_req, reply) => sendProblem(reply, 404));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.raw.setHeader('x-request-id', request.id);
+    timeRequest(request, reply);
+    // unknown path: answer from the headers alone, never read the body
+    if (request.is404) return sendProblem(reply, 404);
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.raw.complete) {
+      // answered before the body was (fully) read: read no more of it, and close after the answer
+      request.raw.pause();
+      reply.header('connection', 'close');
     }
+    return payload;
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Leadline', version: '1' },
+    },
+    transform: jsonSchemaTransform,
   });
-  const port = (server.address() as AddressInfo).port;
+  const modules = routeModules(options);
+  await registerRoutes(app, modules);
+  await app.ready();
+  return { app, describe: modules.map((m) => m.describe) };
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const { app, describe } = await buildHttpApp(options);
+  const host = options.host ?? '0.0.0.0';
+  await app.listen({ port: options.port, host });
+  const port = (app.server.address() as AddressInfo).port;
   return {
-    server,
+    app,
+    server: app.server,
     port,
-    url: `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections?.();
-      }),
+    url: `http://${host !== '0.0.0.0' && host !== '::' ? host : '127.0.0.1'}:${port}`,
+    describe,
+    close: () => app.close(),
   };
 }

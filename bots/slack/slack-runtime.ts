@@ -1,10 +1,10 @@
 // What the composition root (bots/main.ts) needs from Slack, per role, when SLACK_BOT_TOKEN
 // is set (each returns null otherwise):
-//   web:    startSlackWeb -> a route for the HTTP server (POST /slack/events), or a Socket
-//           Mode connection when SLACK_APP_TOKEN is set; events go to the inbound queue.
+//   web:    startSlackWeb -> a route module for the HTTP server (POST /slack/events, headers
+//           checked before the body is read, body capped at SLACK_BODY_LIMIT_BYTES), or a
+//           Socket Mode connection when SLACK_APP_TOKEN is set; events go to the inbound queue.
 //   worker: slackSenderFromConfig -> the outbound queue's "slack" sender;
 //           slackHomeRefresher -> call after each handled message to refresh App Home.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../connectors/config.js';
 import type { Logger } from '../../connectors/logger.js';
 import type { InboundMessage, InboundMessageInput } from '../../core/chat/inbound.js';
@@ -12,20 +12,22 @@ import type { HomeLoader } from '../../core/chat/member-home.js';
 import { SlackHomePublisher } from './slack-home.js';
 import { slackTransportFromConfig, type SlackTransport } from './slack-app.js';
 import { createSlackClient, SlackSender } from './slack-sender.js';
+import { slackEventsRoute } from './slack-http-route.js';
+import type { HttpRoute } from '../http/route.js';
 
 type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
 
 export interface SlackWeb {
   transport: SlackTransport;
-  /** HTTP mode: path -> handler for the web role's server; empty in Socket Mode */
-  routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+  /** HTTP mode: route modules for the web role's server; empty in Socket Mode */
+  routes: HttpRoute[];
   /** a line for the start-up banner */
   describe: string;
   stop(): Promise<void>;
 }
 
 export async function startSlackWeb(
-  config: SlackConfig,
+  config: SlackConfig & Pick<Config, 'SLACK_BODY_LIMIT_BYTES'>,
   deps: { home: HomeLoader; workspaceId: number; inbound: { enqueue(m: InboundMessageInput): Promise<void> }; logger: Logger },
 ): Promise<SlackWeb | null> {
   const transport = slackTransportFromConfig(config, {
@@ -36,8 +38,8 @@ export async function startSlackWeb(
   });
   if (!transport) return null;
   await transport.start();
-  const routes: SlackWeb['routes'] = {};
-  if (transport.requestListener) routes[transport.endpoint] = transport.requestListener;
+  const routes: SlackWeb['routes'] = [];
+  if (transport.requestListener) routes.push(slackEventsRoute(transport.endpoint, transport.requestListener, { bodyLimit: config.SLACK_BODY_LIMIT_BYTES }));
   return {
     transport,
     routes,

@@ -22,7 +22,8 @@ import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 import { createTelegramApi } from '../../../bots/telegram/telegram-api.js';
 import { TelegramIntake } from '../../../bots/telegram/telegram-intake.js';
-import { telegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/telegram-webhook.js';
+import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/telegram-webhook.js';
+import { slackEventsRoute } from '../../../bots/slack/slack-http-route.js';
 import { createSlackTransport, SLACK_EVENTS_PATH } from '../../../bots/slack/slack-app.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -85,7 +86,11 @@ async function edge() {
   const http: RunningHttpServer = await startHttpServer({
     port: 0,
     host: '127.0.0.1',
-    routes: { [TELEGRAM_WEBHOOK_PATH]: telegramWebhookHandler(intake, TG_SECRET), [SLACK_EVENTS_PATH]: slack.requestListener! },
+    routes: [
+      telegramWebhookRoute(intake, TG_SECRET, { bodyLimit: 256 * 1024 }),
+      slackEventsRoute(SLACK_EVENTS_PATH, slack.requestListener!, { bodyLimit: 1024 * 1024 }),
+    ],
+    logger: pino({ level: 'silent' }),
   });
   cleanups.push(() => http.close());
   return { ws, prefix, inbound, http };

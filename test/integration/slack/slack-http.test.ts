@@ -1,5 +1,7 @@
 // Slack mounted on the web role's HTTP server (bots/http) from configuration, as
 // `leadline start` does it: signed requests reach the inbound queue, unsigned ones get 401.
+// The signature headers and the timestamp's freshness are checked before the body is read;
+// the body is capped (413); Bolt then verifies the HMAC.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
@@ -10,6 +12,8 @@ import { FakeSlack } from '../../support/fake-slack.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 import { startSlackWeb, slackSenderFromConfig, slackHomeRefresher, type SlackWeb } from '../../../bots/slack/slack-runtime.js';
+import { postFlood, trackBytesRead } from '../../support/http-flood.js';
+import { waitFor } from '../../support/wait.js';
 import type { InboundMessageInput } from '../../../core/chat/inbound.js';
 
 const db = testDb();
@@ -18,11 +22,19 @@ let fake: FakeSlack;
 let http: RunningHttpServer;
 let slack: SlackWeb;
 const queued: InboundMessageInput[] = [];
+const MB = 1024 * 1024;
+let reads: Map<number, number>;
 
 beforeAll(async () => {
   fake = await new FakeSlack().start();
   const ws = await ensureWorkspace(db, uniqueSlug('slackhttp'), { timezone: 'UTC', locale: 'en' });
-  const config = { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: 'http-secret', SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl };
+  const config = {
+    SLACK_BOT_TOKEN: fake.token,
+    SLACK_SIGNING_SECRET: 'http-secret',
+    SLACK_APP_TOKEN: undefined,
+    SLACK_API_URL: fake.apiUrl,
+    SLACK_BODY_LIMIT_BYTES: 1024 * 1024,
+  };
   slack = (await startSlackWeb(config, {
     home: homeLoader(coreContext(db), ws.id, 'slack'),
     workspaceId: ws.id,
@@ -30,6 +42,7 @@ beforeAll(async () => {
     inbound: { enqueue: async (m) => void queued.push(m) },
   }))!;
   http = await startHttpServer({ port: 0, host: '127.0.0.1', routes: slack.routes, logger: log });
+  reads = trackBytesRead(http.server);
 });
 
 afterAll(async () => {
@@ -38,8 +51,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function signed(body: string, secret = 'http-secret') {
-  const ts = Math.floor(Date.now() / 1000);
+function signed(body: string, secret = 'http-secret', ts = Math.floor(Date.now() / 1000)) {
   return {
     'content-type': 'application/json',
     'x-slack-request-timestamp': String(ts),
@@ -49,7 +61,7 @@ function signed(body: string, secret = 'http-secret') {
 
 describe('Slack on the HTTP server', () => {
   it('mounts POST /slack/events next to /health', async () => {
-    expect(Object.keys(slack.routes)).toEqual(['/slack/events']);
+    expect(slack.routes.map((r) => r.describe)).toEqual(['POST /slack/events']);
     expect((await fetch(`${http.url}/health`)).status).toBe(200);
     const body = JSON.stringify({
       type: 'event_callback',
@@ -63,10 +75,59 @@ describe('Slack on the HTTP server', () => {
     const forged = await fetch(`${http.url}/slack/events`, { method: 'POST', headers: signed(body, 'wrong'), body });
     expect(forged.status).toBe(401);
     expect(queued).toHaveLength(1);
+    const metrics = await (await fetch(`${http.url}/metrics`)).text();
+    expect(metrics).toMatch(/^leadline_webhook_duration_seconds_count\{source="slack",outcome="accepted"\} 1$/m);
+    expect(metrics).toMatch(/^leadline_webhook_duration_seconds_count\{source="slack",outcome="rejected"\} 1$/m);
+  });
+
+  it('refuses requests without signature headers or with a stale timestamp with 401, before reading the body', async () => {
+    const serverRead = (port: number | undefined) =>
+      waitFor(() => (port !== undefined && reads.has(port) ? { n: reads.get(port)! } : undefined), 'the connection to close').then((r) => r.n);
+    const unsigned = await postFlood(`${http.url}/slack/events`, { totalBytes: 300 * MB, headers: { 'content-type': 'application/json' } });
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.headers['content-type']).toContain('application/problem+json');
+    expect(await serverRead(unsigned.localPort)).toBeLessThan(MB);
+
+    // a genuine signature, but made 10 minutes ago: a replay
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: fake.teamId,
+      event_id: 'EvStale1',
+      event: { type: 'message', channel: 'DX1', channel_type: 'im', user: 'UX1', text: 'old', ts: '1800000011.000011' },
+    });
+    const staleHeaders = signed(body, 'http-secret', Math.floor(Date.now() / 1000) - 600);
+    const stale = await fetch(`${http.url}/slack/events`, { method: 'POST', headers: staleHeaders, body });
+    expect(stale.status).toBe(401);
+    expect(((await stale.json()) as { detail: string }).detail).toContain('5-minute');
+    const staleFlood = await postFlood(`${http.url}/slack/events`, { totalBytes: 300 * MB, headers: staleHeaders });
+    expect(staleFlood.status).toBe(401);
+    expect(await serverRead(staleFlood.localPort)).toBeLessThan(MB);
+    // signature headers present but not of Slack's form
+    const malformed = await fetch(`${http.url}/slack/events`, { method: 'POST', headers: { ...signed(body), 'x-slack-signature': 'v0=nothex' }, body });
+    expect(malformed.status).toBe(401);
+    expect(queued.map((m) => m.dedupeKey)).not.toContain('slack:EvStale1');
+  });
+
+  it('caps the body (413) and still lets Bolt answer what it answers itself', async () => {
+    const big = JSON.stringify({ type: 'event_callback', team_id: fake.teamId, event_id: 'EvBig1', pad: 'x'.repeat(2 * MB) });
+    const tooBig = await fetch(`${http.url}/slack/events`, { method: 'POST', headers: signed(big), body: big });
+    expect(tooBig.status).toBe(413);
+    expect(queued.map((m) => m.dedupeKey)).not.toContain('slack:EvBig1');
+
+    const challenge = JSON.stringify({ type: 'url_verification', token: 'x', challenge: 'ch-123' });
+    const verified = await fetch(`${http.url}/slack/events`, { method: 'POST', headers: signed(challenge), body: challenge });
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toEqual({ challenge: 'ch-123' });
   });
 
   it('is off without a bot token', async () => {
-    const none = { SLACK_BOT_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl };
+    const none = {
+      SLACK_BOT_TOKEN: undefined,
+      SLACK_SIGNING_SECRET: undefined,
+      SLACK_APP_TOKEN: undefined,
+      SLACK_API_URL: fake.apiUrl,
+      SLACK_BODY_LIMIT_BYTES: 1024 * 1024,
+    };
     expect(
       await startSlackWeb(none, { home: homeLoader(coreContext(db), 1, 'slack'), workspaceId: 1, logger: log, inbound: { enqueue: async () => {} } }),
     ).toBeNull();

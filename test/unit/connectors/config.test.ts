@@ -12,6 +12,15 @@ describe('config', () => {
     expect(c.LEADLINE_ROLES).toEqual([]);
   });
 
+  it('has body limits, timeouts and no metrics port by default, and keeps METRICS_PORT off HTTP_PORT', () => {
+    const c = loadConfig({});
+    expect([c.HTTP_BODY_LIMIT_BYTES, c.TELEGRAM_WEBHOOK_BODY_LIMIT_BYTES, c.SLACK_BODY_LIMIT_BYTES]).toEqual([1024 * 1024, 256 * 1024, 1024 * 1024]);
+    expect([c.HTTP_REQUEST_TIMEOUT_MS, c.READINESS_TIMEOUT_MS, c.METRICS_PORT]).toEqual([30_000, 1000, undefined]);
+    expect(loadConfig({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from HTTP_PORT/);
+    expect(() => loadConfig({ HTTP_BODY_LIMIT_BYTES: '0' })).toThrow(/HTTP_BODY_LIMIT_BYTES/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ HTTP_PORT: '', DEFAULT_LOCALE: '' }).HTTP_PORT).toBe(3000);
   });
