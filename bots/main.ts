@@ -72,6 +72,11 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   const ws = await ensureWorkspace(db, config.DEFAULT_WORKSPACE, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
   const settings = queueSettings(config.REDIS_URL, config.QUEUE_PREFIX);
   const stops: Array<() => Promise<unknown>> = [async () => db.$disconnect()];
+  // a rejection no one awaited (a library's background call) is logged, never a crash that
+  // drops the jobs this process holds; each part handles its own expected failures
+  const onUnhandled = (reason: unknown) => logger.error({ err: reason }, 'unhandled rejection');
+  process.on('unhandledRejection', onUnhandled);
+  stops.push(async () => void process.off('unhandledRejection', onUnhandled));
   const roles: string[] = [];
   const telegramToken = config.TELEGRAM_BOT_TOKEN;
   const webhookMode = Boolean(telegramToken && config.TELEGRAM_WEBHOOK_URL);

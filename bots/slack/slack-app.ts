@@ -79,7 +79,10 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
   let app: App;
   let receiver: HTTPReceiver | undefined;
   if (options.appToken) {
-    app = new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logger });
+    // tokenVerificationEnabled false: Bolt would otherwise call auth.test from its constructor,
+    // and a Slack that is unreachable at start-up (or a revoked token) would be an unhandled
+    // rejection; the check now runs with the first event, where failures are handled and logged
+    app = new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logger, tokenVerificationEnabled: false });
   } else {
     if (!options.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
     receiver = new HTTPReceiver({
@@ -89,7 +92,7 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
       processBeforeResponse: true,
       logger,
     });
-    app = new App({ token: options.botToken, receiver, clientOptions, logger });
+    app = new App({ token: options.botToken, receiver, clientOptions, logger, tokenVerificationEnabled: false });
   }
   app.error(async (error) => {
     log.error({ err: error.message, code: (error as { code?: string }).code }, 'slack listener failed');
