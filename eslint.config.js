@@ -1,5 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'prisma/generated/**', 'coverage/**'] },
@@ -49,6 +51,32 @@ export default tseslint.config(
               message: 'core must not import transports or vendor SDKs; use a port from core/ports.ts',
             },
             { group: ['**/bots/**', '**/connectors/**'], message: 'core must not import bots/ or connectors/' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // no import cycles anywhere: a module that needs its caller takes it as a dependency
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // transports only translate: no database client, Prisma or SQL under bots/, except the
+    // composition root (main.ts, chat-runtime.ts) and the command line (cli/, console/)
+    files: ['bots/**/*.ts'],
+    ignores: ['bots/main.ts', 'bots/chat-runtime.ts', 'bots/cli/**', 'bots/console/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/core/db.js', '**/connectors/db/**', '**/prisma/generated/**', '@prisma/*', 'pg'],
+              message: 'bots/ translates platform events and renders replies; database access belongs to core use cases (passed in by the composition root)',
+            },
           ],
         },
       ],

@@ -7,8 +7,8 @@
 // Goal: >= 5,000 phrases/s. BENCH_SECONDS sets each measurement's length (default 3).
 import { performance } from 'node:perf_hooks';
 import * as chrono from 'chrono-node';
-import { RuleParser } from '../core/chat/parse/parser.js';
-import { wallToInstant } from '../core/chat/parse/zoned-time.js';
+import { RuleParser } from '../core/parse/parser.js';
+import { wallToInstant } from '../core/time/wall.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const GOAL = 5_000;

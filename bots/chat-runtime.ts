@@ -10,7 +10,7 @@ import { handleInbound } from '../core/chat/handle-inbound.js';
 import type { ChatDeps, DigestHook } from '../core/chat/turn.js';
 import type { InboundMessage } from '../core/chat/inbound.js';
 import type { Reply } from '../core/chat/reply.js';
-import { RuleParser } from '../core/chat/parse/parser.js';
+import { RuleParser } from '../core/parse/parser.js';
 import { InboundQueue, startInboundWorker, type InboundRetryPolicy, type InboundWorker } from '../connectors/queue/inbound-queue.js';
 import { RedisClarifyStore } from '../connectors/queue/redis-clarify-store.js';
 import { RedisAttemptLimiter, type AttemptLimits } from '../connectors/queue/attempt-limiter.js';
@@ -20,6 +20,7 @@ import type { Scheduler } from '../core/ports.js';
 import type { Worker } from 'bullmq';
 import type { Llm } from '../core/ports.js';
 import type { AiJobs } from '../core/ai/jobs.js';
+import { handOffUnknownText } from '../core/chat/ai/chat-actions.js';
 
 export type Senders = Partial<Record<Channel, ChannelSender>>;
 
@@ -84,6 +85,8 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     digest: opts.digest,
     llm: opts.llm,
     ai: opts.ai,
+    // text the rules do not understand goes to AI assist (a no-op answer when it is off)
+    unknownText: handOffUnknownText,
     logger: opts.logger,
     attempts,
   };

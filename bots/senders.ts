@@ -1,13 +1,13 @@
 // The ChannelSender per channel this process can deliver on, from configuration.
 import type { Config } from '../connectors/config.js';
 import type { ChannelSender } from '../core/ports.js';
-import type { Channel } from '../prisma/generated/enums.js';
+import type { ChannelName } from '../core/channels.js';
 import { createTelegramApi } from './telegram/telegram-api.js';
 import { TelegramSender } from './telegram/telegram-sender.js';
 import { slackSenderFromConfig } from './slack/slack-runtime.js';
 
-export function buildSenders(config: Config): Partial<Record<Channel, ChannelSender>> {
-  const senders: Partial<Record<Channel, ChannelSender>> = {};
+export function buildSenders(config: Config): Partial<Record<ChannelName, ChannelSender>> {
+  const senders: Partial<Record<ChannelName, ChannelSender>> = {};
   if (config.TELEGRAM_BOT_TOKEN)
     senders.telegram = new TelegramSender(createTelegramApi({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
   const slack = slackSenderFromConfig(config);

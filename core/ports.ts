@@ -1,5 +1,6 @@
 // The few things core needs from the outside world. Connectors implement them;
 // tests pass fakes or the real implementations.
+import type { ChannelName } from './channels.js';
 
 /** Current time; injected so tests and parsers can fix "now". */
 export interface Clock {
@@ -15,7 +16,7 @@ export interface Button {
 
 /** What core wants sent to one person on one channel; renderers turn it into platform markup. */
 export interface OutboundMessage {
-  channel: 'telegram' | 'slack' | 'email' | 'console' | 'web';
+  channel: ChannelName;
   /** platform chat/channel id, or an email address */
   chatId: string;
   text: string;

@@ -7,7 +7,7 @@ import type { Workspace } from '../../prisma/generated/client.js';
 import { coreContext } from '../../core/context.js';
 import { systemClock } from '../../core/ports.js';
 import type { ChatDeps } from '../../core/chat/turn.js';
-import { RuleParser } from '../../core/chat/parse/parser.js';
+import { RuleParser } from '../../core/parse/parser.js';
 import { resolveLocale } from '../../core/i18n/index.js';
 import { queueSettings } from '../../connectors/queue/connection.js';
 import { startWorkers } from '../../connectors/queue/workers.js';

@@ -5,7 +5,7 @@
 // conditional update, so a double tap applies nothing twice.
 import { randomBytes } from 'node:crypto';
 import type { DbOrTx } from '../db.js';
-import type { Intent } from '../chat/parse/intent.js';
+import type { Intent } from '../parse/intent.js';
 import type { LeadExtraction } from './schemas.js';
 import type { Prisma } from '../../prisma/generated/client.js';
 

@@ -3,9 +3,9 @@
 // Intents come back validated (schema, real local time in the user's zone, ISO currency)
 // and capped at MAX_ACTIONS_PER_CARD.
 import type { Llm } from '../ports.js';
-import type { Intent } from '../chat/parse/intent.js';
-import type { IntentParser, ParseOptions } from '../chat/parse/parser.js';
-import { formatIsoInZone, wallToInstant, wallAt } from '../chat/parse/zoned-time.js';
+import type { Intent } from '../parse/intent.js';
+import type { IntentParser, ParseOptions } from '../parse/parser.js';
+import { formatIsoInZone, wallToInstant, wallAt } from '../time/wall.js';
 import { askModel } from './ask.js';
 import { intentProposalSchema, MAX_ACTIONS_PER_CARD, type ProposedAction } from './schemas.js';
 import { untrustedText } from './untrusted-text.js';

@@ -6,7 +6,7 @@ import type { CoreContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import type { Outbox, Button } from '../ports.js';
 import { t, type Locale } from '../i18n/index.js';
-import { memberActor } from '../chat/speaker.js';
+import { memberActor } from '../users/member-actor.js';
 import { loadTeamRecipient } from '../outbound/recipient.js';
 import { LlmIntentParser } from './llm-intent-parser.js';
 import { MAX_ACTIONS_PER_CARD, type LeadExtraction } from './schemas.js';
@@ -15,7 +15,7 @@ import { extractLead } from './extract-lead.js';
 import { leadTimeline, dealTimeline, summarizeTimeline } from './summarize.js';
 import { draftReply } from './draft-reply.js';
 import { NotYetVisibleError, type AiJob } from './jobs.js';
-import { describeIntent } from '../chat/parse/describe-intent.js';
+import { describeIntent } from '../parse/describe-intent.js';
 
 export interface AiEnv {
   ctx: CoreContext;

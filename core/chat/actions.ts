@@ -13,13 +13,13 @@ import { push } from './turn.js';
 import { reply, type Reply } from './reply.js';
 import { take, junk, leadCard } from './commands/leads.js';
 import { dealFromLead, moveDeal, wonDeal, stageButtons, dealAmount } from './commands/deals.js';
-import { doneTask, snooze, remindAbout } from './commands/tasks.js';
+import { doneTask, snooze } from './commands/tasks.js';
 import { getDeal } from '../deals/index.js';
 import { parseOffset } from './durations.js';
-import { actOnIntent, completeClarifiedTask } from './plain-language.js';
+import { actOnIntent, completeClarifiedTask, remindAbout } from './act-on-intent.js';
 import { say, usage } from './commands/command.js';
 import { leadButtons } from './notify.js';
-import { aiAction, enqueueAi, turnKey } from '../ai/chat-actions.js';
+import { aiAction, enqueueAi, turnKey } from './ai/chat-actions.js';
 
 export function parseActionData(data: string): { area: string; verb: string; id: string; arg?: string } | null {
   const [area, verb, id, ...rest] = data.split(':');

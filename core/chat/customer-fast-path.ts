@@ -27,7 +27,7 @@ import type { Reply } from './reply.js';
 import { messageBody } from './notify.js';
 import { firstResponseDueAt, titleFromText } from '../leads/index.js';
 import { t, resolveLocale } from '../i18n/index.js';
-import { enqueueAi } from '../ai/chat-actions.js';
+import { enqueueAi } from './ai/chat-actions.js';
 
 /** A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no /start. */
 export function fastPathCandidate(m: InboundMessage): boolean {

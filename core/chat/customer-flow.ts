@@ -14,7 +14,7 @@ import { channelLabel, leadButtons, messageBody, previewBody, shownName } from '
 import { nextOpening, parseBusinessHours } from './business-hours.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { Identity } from '../../prisma/generated/client.js';
-import { enqueueAi } from '../ai/chat-actions.js';
+import { enqueueAi } from './ai/chat-actions.js';
 import type { OutboxItem } from '../ports.js';
 import type { TeamRecipient } from '../outbound/recipient.js';
 import type { InboundMessage } from './inbound.js';

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { cleanDeep, cleanLine } from '../text/sanitize.js';
 
-export const CHANNELS = ['telegram', 'slack', 'email', 'console', 'web'] as const;
-export type ChannelName = (typeof CHANNELS)[number];
+import { CHANNELS, type ChannelName } from '../channels.js';
+
+export { CHANNELS, type ChannelName };
 
 export const attachmentSchema = z.object({
   /** photo | document | voice | video | audio | sticker | file */

@@ -3,7 +3,7 @@
 import type { Actor } from '../actor.js';
 import type { CoreContext } from '../context.js';
 import { findDeals, getDeal, type DealView } from '../deals/index.js';
-import { dealNameCandidates } from './parse/name-candidates.js';
+import { dealNameCandidates } from '../parse/name-candidates.js';
 import { parseId } from './commands/command.js';
 
 export type DealLookup = { kind: 'one'; deal: DealView } | { kind: 'many'; deals: DealView[] } | { kind: 'none' };

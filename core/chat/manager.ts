@@ -37,5 +37,6 @@ export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, 
   }
   // anything else in a customer's thread is the answer to that customer
   if (thread?.conversationId) return [await relayToConversation(turn, actor, thread.conversationId, m.text, thread.leadId)];
-  return handlePlainText(turn, actor, text);
+  // what the rules do not understand goes to the fallback given to the engine (AI assist)
+  return (await handlePlainText(turn, actor, text)) ?? (await turn.deps.unknownText?.(turn, actor, text)) ?? say(actor, 'chat.not_understood');
 }

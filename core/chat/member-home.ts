@@ -7,7 +7,7 @@ import { resolveLocale, type Locale } from '../i18n/index.js';
 import { listTasks, effectiveDueAt } from '../tasks/index.js';
 import { listLeads } from '../leads/index.js';
 import { listDeals } from '../deals/find-deals.js';
-import { memberActor } from './speaker.js';
+import { memberActor } from '../users/member-actor.js';
 
 export interface HomeTask {
   id: number;

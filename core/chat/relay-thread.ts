@@ -11,7 +11,7 @@ import { notFound } from '../errors.js';
 import type { Turn } from './turn.js';
 import { say } from './commands/command.js';
 import type { Reply } from './reply.js';
-import { extractMoney } from './parse/money.js';
+import { extractMoney } from '../parse/money.js';
 
 /** What a pushed message is about (its NotificationRef). */
 export interface ThreadSubject {

@@ -1,34 +1,13 @@
 // Who is speaking: an identity linked to an active team member is the manager assistant's
 // user; anyone else is a customer, whatever they type.
 import type { Actor } from '../actor.js';
+import { memberActor } from '../users/member-actor.js';
 import type { DbOrTx } from '../db.js';
-import { resolveLocale } from '../i18n/index.js';
 import type { Identity, User, Workspace } from '../../prisma/generated/client.js';
 import type { InboundMessage } from './inbound.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 
 export type Speaker = { kind: 'member'; actor: Actor; user: User; identity: Identity } | { kind: 'customer'; identity: Identity | null };
-
-function validTz(tz: string | null | undefined): tz is string {
-  if (!tz) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function memberActor(ws: Workspace, user: User, identity: Pick<Identity, 'languageCode'> | null): Actor {
-  return {
-    userId: user.id,
-    workspaceId: ws.id,
-    role: user.role,
-    locale: resolveLocale(user.locale, identity?.languageCode, ws.locale),
-    timezone: validTz(user.timezone) ? user.timezone : ws.timezone,
-    name: user.name,
-  };
-}
 
 export async function resolveSpeaker(db: DbOrTx, ws: Workspace, m: InboundMessage): Promise<Speaker> {
   const identity = await db.identity.findUnique({

@@ -6,17 +6,11 @@ import type { Db } from '../db.js';
 import type { AttemptLimiter, Clock, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
 import type { Workspace } from '../../prisma/generated/client.js';
 import type { InboundMessage } from './inbound.js';
-import type { Intent } from './parse/intent.js';
-import type { Locale } from '../i18n/index.js';
+import type { IntentParser } from '../parse/parser.js';
 import type { ClarifyStore } from './clarify-store.js';
 import type { Actor } from '../actor.js';
 import type { Reply } from './reply.js';
 import type { AiJobs } from '../ai/jobs.js';
-
-/** Plain language -> intent (rules now, an LLM later: any implementation of this interface). */
-export interface IntentParser {
-  parse(text: string, options: { now: Date; timezone: string; locale: Locale }): Promise<Intent>;
-}
 
 /** Optional hook the digest module plugs in: composes the speaker's digest now. */
 export type DigestHook = (ctx: CoreContext, actor: Actor) => Promise<Reply[]>;
@@ -43,6 +37,11 @@ export interface ChatDeps {
   /** the ai queue (core/ai): free-text fallback, extraction, summaries, drafts; with ctx.llm it turns AI assist on */
   ai?: AiJobs;
   logger?: ChatLogger;
+  /**
+   * What a member's plain text the rules did not understand becomes: AI assist's hand-off
+   * (core/chat/ai/chat-actions.ts handOffUnknownText) when wired; null = "not understood".
+   */
+  unknownText?: (turn: Turn, actor: Actor, text: string) => Promise<Reply[] | null>;
   /** counts wrong invite codes (per identity and per workspace); without it there is no limit */
   attempts?: AttemptLimiter;
 }

@@ -1,11 +1,12 @@
 // The composed digest: plain data that the text renderer (core) and the chart renderer
 // (connectors/charts) both read. Dates are instants; money amounts are decimal strings.
 import type { Locale } from '../i18n/index.js';
+import type { ChannelName } from '../channels.js';
 
 export type DigestKind = 'today' | 'team_daily' | 'team_weekly';
 export const DIGEST_KINDS: readonly DigestKind[] = ['today', 'team_daily', 'team_weekly'];
 
-export type LeadSource = 'telegram' | 'slack' | 'email' | 'console' | 'web';
+export type LeadSource = ChannelName;
 
 export interface DigestRecipient {
   userId: number;

@@ -4,6 +4,7 @@
 import type { CoreContext } from '../context.js';
 import type { OutboxItem } from '../ports.js';
 import { t } from '../i18n/index.js';
+import { CHANNELS } from '../channels.js';
 import type { Digest } from './digest.js';
 import { isTeamDigest } from './digest.js';
 import { composeDigest } from './compose-digest.js';
@@ -20,7 +21,6 @@ export type DigestSkipReason = 'subscription_missing' | 'disabled' | 'user_inact
 export type PreparedDigest = { item: OutboxItem; digest: Digest; chartError?: unknown } | { skipped: DigestSkipReason };
 
 /** Where digests go, best first: the messenger the user reads, then email. */
-const CHANNEL_PREFERENCE = ['telegram', 'slack', 'email', 'console', 'web'] as const;
 
 export async function prepareDigestDelivery(
   ctx: CoreContext,
@@ -49,8 +49,7 @@ export async function prepareDigestDelivery(
   if (!sub.user.active) return { skipped: 'user_inactive' };
   // a team digest routed to a channel (e.g. /crm digest channel #sales) goes there instead
   const routed = sub.kind !== 'today' ? await digestTargetIdentity(ctx.db, sub.user.workspaceId, sub.target) : null;
-  const identity =
-    routed ?? [...sub.user.identities].sort((a, b) => CHANNEL_PREFERENCE.indexOf(a.channel) - CHANNEL_PREFERENCE.indexOf(b.channel) || a.id - b.id)[0];
+  const identity = routed ?? [...sub.user.identities].sort((a, b) => CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel) || a.id - b.id)[0];
   if (!identity) return { skipped: 'no_reachable_identity' };
 
   const digest = await composeDigest(ctx, sub.user.id, sub.kind, now, options.run ?? new DigestRun(now));

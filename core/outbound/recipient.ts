@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db.js';
 import { resolveLocale, type Locale } from '../i18n/index.js';
 
 /** Channels in the order Leadline prefers them for pushing to a team member. */
-export const CHANNEL_PREFERENCE = ['telegram', 'slack', 'email', 'console', 'web'] as const;
+import { CHANNELS } from '../channels.js';
 
 export interface TeamRecipient {
   userId: number;
@@ -53,7 +53,7 @@ export const PREFERRED_IDENTITY_JOIN = `
   LEFT JOIN LATERAL (
     SELECT id, "languageCode" FROM "Identity"
     WHERE "userId" = u.id AND NOT unreachable AND "chatId" IS NOT NULL
-    ORDER BY array_position(ARRAY[${CHANNEL_PREFERENCE.map((c) => `'${c}'`).join(',')}], channel::text), "updatedAt" DESC
+    ORDER BY array_position(ARRAY[${CHANNELS.map((c) => `'${c}'`).join(',')}], channel::text), "updatedAt" DESC
     LIMIT 1
   ) i ON true`;
 

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { invalid } from '../../../core/errors.js';
 import { isLocale } from '../../../core/i18n/index.js';
-import { RuleParser } from '../../../core/chat/parse/parser.js';
-import { isTimeZone, wallToInstant } from '../../../core/chat/parse/zoned-time.js';
+import { RuleParser } from '../../../core/parse/parser.js';
+import { isTimeZone, wallToInstant } from '../../../core/time/wall.js';
 import { action, cliConfig, print, printJson } from '../runtime.js';
 import { LlmIntentParser } from '../../../core/ai/llm-intent-parser.js';
 import { createLlm } from '../../../connectors/llm/create-llm.js';
 import { logger } from '../../../connectors/logger.js';
-import { describeIntent } from '../../../core/chat/parse/describe-intent.js';
+import { describeIntent } from '../../../core/parse/describe-intent.js';
 
 interface ParseOpts {
   now?: string;

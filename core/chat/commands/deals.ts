@@ -14,7 +14,7 @@ import {
   type DealView,
 } from '../../deals/index.js';
 import { defaultPipeline } from '../../workspaces/default-pipeline.js';
-import { dealArgs, parseDealPhrase } from '../parse/deal-phrases.js';
+import { dealArgs, parseDealPhrase } from '../../parse/deal-phrases.js';
 import type { Turn } from '../turn.js';
 import { reply, buttonRows, type Reply } from '../reply.js';
 import { lookupDeal } from '../lookups.js';

@@ -6,7 +6,7 @@ import { dealCommands } from './deals.js';
 import { taskCommands } from './tasks.js';
 import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
-import { aiCommands } from '../../ai/commands.js';
+import { aiCommands } from '../ai/commands.js';
 
 export const COMMANDS: Command[] = [
   ...startCommands,

@@ -12,7 +12,7 @@ import { relayToLead } from '../relay.js';
 import type { Command } from './command.js';
 import { idAndRest, parseId, say, usage } from './command.js';
 import type { MessageKey } from '../../i18n/index.js';
-import { aiOn } from '../../ai/chat-actions.js';
+import { aiOn } from '../ai/chat-actions.js';
 import { draftButtonRow } from '../../ai/run-job.js';
 import { neutralizeBidi } from '../../text/sanitize.js';
 

@@ -1,7 +1,7 @@
 // Task commands: /tasks [today|overdue|upcoming], /remind WHEN WHAT, /done N, /snooze N 1h.
 import { t, formatDateTime } from '../../i18n/index.js';
 import type { Actor } from '../../actor.js';
-import { listTasks, completeTask, snoozeTask, createTask, effectiveDueAt, type TaskWindow } from '../../tasks/index.js';
+import { listTasks, completeTask, snoozeTask, effectiveDueAt, type TaskWindow } from '../../tasks/index.js';
 import type { Turn } from '../turn.js';
 import { reply, type Reply } from '../reply.js';
 import { parseOffset } from '../durations.js';
@@ -23,17 +23,6 @@ const WINDOWS: Record<string, TaskWindow> = {
 
 const EMPTY = { today: 'chat.tasks.empty_today', overdue: 'chat.tasks.empty_overdue', upcoming: 'chat.tasks.empty_upcoming' } as const;
 const TITLE = { today: 'chat.tasks.title_today', overdue: 'chat.tasks.title_overdue', upcoming: 'chat.tasks.title_upcoming' } as const;
-
-export function taskButtons(actor: Actor, taskId: number) {
-  return [
-    [{ label: t(actor.locale, 'chat.button.done'), data: `task:done:${taskId}` }],
-    [
-      { label: t(actor.locale, 'chat.button.snooze_15m'), data: `task:snooze:${taskId}:15m` },
-      { label: t(actor.locale, 'chat.button.snooze_1h'), data: `task:snooze:${taskId}:1h` },
-      { label: t(actor.locale, 'chat.button.snooze_tomorrow'), data: `task:snooze:${taskId}:tomorrow` },
-    ],
-  ];
-}
 
 export async function taskList(turn: Turn, actor: Actor, window: TaskWindow): Promise<Reply[]> {
   const tasks = await listTasks(turn.ctx, actor, window);
@@ -58,21 +47,6 @@ export async function snooze(turn: Turn, actor: Actor, id: number, offset: strin
   if (!until) return say(actor, 'chat.task.bad_duration', { value: offset });
   await snoozeTask(turn.ctx, actor, id, until);
   return say(actor, 'chat.task.snoozed', { id, due: formatDateTime(actor.locale, until, actor.timezone) });
-}
-
-export async function remindAbout(
-  turn: Turn,
-  actor: Actor,
-  input: { title: string; dueAt: Date; rrule?: string | null; leadId?: number; dealId?: number; assigneeId?: number },
-): Promise<Reply[]> {
-  const task = await createTask(turn.ctx, actor, input);
-  const due = formatDateTime(actor.locale, task.dueAt, actor.timezone);
-  return [
-    reply(
-      t(actor.locale, task.rrule ? 'chat.task.created_recurring' : 'chat.task.created', { id: task.id, title: task.title, due }),
-      taskButtons(actor, task.id),
-    ),
-  ];
 }
 
 export const taskCommands: Command[] = [
@@ -103,7 +77,7 @@ export const taskCommands: Command[] = [
     run: async ({ turn, actor, args, name }) => {
       if (!args) return usage(actor, actor.locale === 'ru' ? '/напомни завтра в 10 позвонить Ивану' : '/remind tomorrow at 10 call Ivan');
       const lead = name === 'remind' ? 'remind me' : 'напомни';
-      return handlePlainText(turn, actor, `${lead} ${args}`, { onlyTasks: true });
+      return (await handlePlainText(turn, actor, `${lead} ${args}`, { onlyTasks: true })) ?? say(actor, 'chat.not_understood');
     },
   },
 ];

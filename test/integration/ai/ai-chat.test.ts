@@ -13,7 +13,7 @@ import { coreContext } from '../../../core/context.js';
 import type { OutboxItem } from '../../../core/ports.js';
 import { t } from '../../../core/i18n/index.js';
 import { eraseContact } from '../../../core/contacts/erase-contact.js';
-import { memberActor } from '../../../core/chat/speaker.js';
+import { memberActor } from '../../../core/users/member-actor.js';
 
 class CollectingAiJobs implements AiJobs {
   jobs: AiJob[] = [];

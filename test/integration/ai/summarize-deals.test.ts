@@ -6,7 +6,7 @@ import { startFakeOpenAi, type FakeOpenAi } from '../../support/fake-openai.js';
 import { OpenAiLlm } from '../../../connectors/llm/openai-llm.js';
 import { summarizeDeals } from '../../../core/ai/summarize.js';
 import { coreContext } from '../../../core/context.js';
-import { memberActor } from '../../../core/chat/speaker.js';
+import { memberActor } from '../../../core/users/member-actor.js';
 
 let fake: FakeOpenAi;
 beforeAll(async () => {

@@ -7,7 +7,8 @@ import type { ChatDeps } from '../../../core/chat/turn.js';
 import type { InboundMessageInput } from '../../../core/chat/inbound.js';
 import { parseInboundMessage } from '../../../core/chat/inbound.js';
 import { MemoryClarifyStore } from '../../../core/chat/clarify-store.js';
-import { RuleParser } from '../../../core/chat/parse/parser.js';
+import { RuleParser } from '../../../core/parse/parser.js';
+import { handOffUnknownText } from '../../../core/chat/ai/chat-actions.js';
 import type { Outbox, OutboxItem } from '../../../core/ports.js';
 
 export class RecordingOutbox implements Outbox {
@@ -43,6 +44,8 @@ export async function chatFixture(locale: 'en' | 'ru', opts: { now?: Date; busin
     defaultWorkspaceId: ws.id,
     parser: new RuleParser(),
     clarify: new MemoryClarifyStore(),
+    // as the production runtime wires it: AI assist's hand-off (a no-op while AI is off)
+    unknownText: handOffUnknownText,
   };
 
   function msg(from: { id: string; name?: string; lang?: string }, text: string, extra: Partial<InboundMessageInput> = {}) {

@@ -6,7 +6,7 @@ import { testDb, uniqueSlug } from '../../support/db.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { coreContext } from '../../../core/context.js';
 import { systemClock } from '../../../core/ports.js';
-import { RuleParser } from '../../../core/chat/parse/parser.js';
+import { RuleParser } from '../../../core/parse/parser.js';
 import { MemoryClarifyStore } from '../../../core/chat/clarify-store.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers } from '../../../connectors/queue/workers.js';

@@ -5,8 +5,8 @@
 // the way the conventions in docs/chat.md read them: a bare hour of 8-11 is the morning, a
 // bare hour of 1-7 may be either half of the day (so either answer must be offered).
 import { describe, expect, it } from 'vitest';
-import { parseIntent } from '../../../core/chat/parse/parser.js';
-import { addDays, wallAt, wallToInstant, weekdayOf, type Wall } from '../../../core/chat/parse/zoned-time.js';
+import { parseIntent } from '../../../core/parse/parser.js';
+import { addDays, wallAt, wallToInstant, weekdayOf, type Wall } from '../../../core/time/wall.js';
 
 function rng(seed: number) {
   let a = seed >>> 0;

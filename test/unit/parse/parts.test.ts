@@ -1,12 +1,12 @@
 // The parser's building blocks: money, Russian name forms, clarify labels and completion,
 // and the time-zone arithmetic (DST gap, offsets).
 import { describe, expect, it } from 'vitest';
-import { extractMoney, normalizeNumber, shiftDecimal } from '../../../core/chat/parse/money.js';
-import { dealNameCandidates } from '../../../core/chat/parse/name-candidates.js';
-import { RuleParser, type IntentParser } from '../../../core/chat/parse/parser.js';
-import { resolveClarify } from '../../../core/chat/parse/task-phrases.js';
-import { formatIsoInZone, wallToInstant } from '../../../core/chat/parse/zoned-time.js';
-import { normalizeStage } from '../../../core/chat/parse/stages.js';
+import { extractMoney, normalizeNumber, shiftDecimal } from '../../../core/parse/money.js';
+import { dealNameCandidates } from '../../../core/parse/name-candidates.js';
+import { RuleParser, type IntentParser } from '../../../core/parse/parser.js';
+import { resolveClarify } from '../../../core/parse/task-phrases.js';
+import { formatIsoInZone, wallToInstant } from '../../../core/time/wall.js';
+import { normalizeStage } from '../../../core/parse/stages.js';
 
 describe('money', () => {
   it.each([

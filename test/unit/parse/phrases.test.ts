@@ -2,9 +2,9 @@
 // "now" in a time zone. Clarify rows list the offered dueAt values (labels are checked
 // separately). New York rows cross the US DST start (2026-03-08), Berlin rows the EU one (2026-03-29).
 import { describe, expect, it } from 'vitest';
-import { parseIntent } from '../../../core/chat/parse/parser.js';
-import { wallToInstant } from '../../../core/chat/parse/zoned-time.js';
-import { CONFIDENCE_THRESHOLD, type Intent } from '../../../core/chat/parse/intent.js';
+import { parseIntent } from '../../../core/parse/parser.js';
+import { wallToInstant } from '../../../core/time/wall.js';
+import { CONFIDENCE_THRESHOLD, type Intent } from '../../../core/parse/intent.js';
 
 type Expected =
   Exclude<Intent, { intent: 'clarify' }> | { intent: 'clarify'; options: string[]; partial: { title: string; recurrence: string | null; assignee?: string } };

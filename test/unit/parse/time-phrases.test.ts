@@ -6,9 +6,9 @@
 // "Now" is Tuesday 2026-03-10 12:00 in Moscow (UTC+3), so "on Tuesday" is the weekday-equals-
 // today case, and US zones are already on daylight time while Europe is not.
 import { describe, expect, it } from 'vitest';
-import { parseIntent } from '../../../core/chat/parse/parser.js';
-import { CONFIDENCE_THRESHOLD, type Intent } from '../../../core/chat/parse/intent.js';
-import { wallToInstant, formatIsoInZone } from '../../../core/chat/parse/zoned-time.js';
+import { parseIntent } from '../../../core/parse/parser.js';
+import { CONFIDENCE_THRESHOLD, type Intent } from '../../../core/parse/intent.js';
+import { wallToInstant, formatIsoInZone } from '../../../core/time/wall.js';
 
 const TZ = 'Europe/Moscow';
 const NOW = wallToInstant({ year: 2026, month: 3, day: 10, hour: 12, minute: 0 }, TZ);

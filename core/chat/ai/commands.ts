@@ -1,17 +1,17 @@
 // /summary N (lead or deal) and /draft N, with Russian aliases (/итог, /сводка, /черновик).
 // "/summary N" means lead N when the speaker can see one, else deal N; "/summary deal N"
 // and "/summary lead N" say which.
-import type { Command } from '../chat/commands/command.js';
-import { parseId, say, usage } from '../chat/commands/command.js';
-import type { Turn } from '../chat/turn.js';
-import type { Actor } from '../actor.js';
-import { reply, type Reply } from '../chat/reply.js';
-import { t } from '../i18n/index.js';
-import { isDomainError } from '../errors.js';
-import { getLead } from '../leads/index.js';
-import { getDeal } from '../deals/index.js';
+import type { Command } from '../commands/command.js';
+import { parseId, say, usage } from '../commands/command.js';
+import type { Turn } from '../turn.js';
+import type { Actor } from '../../actor.js';
+import { reply, type Reply } from '../reply.js';
+import { t } from '../../i18n/index.js';
+import { isDomainError } from '../../errors.js';
+import { getLead } from '../../leads/index.js';
+import { getDeal } from '../../deals/index.js';
 import { enqueueAi, turnKey, draftFor } from './chat-actions.js';
-import { leadTimeline, dealTimeline, summarizeTimeline } from './summarize.js';
+import { leadTimeline, dealTimeline, summarizeTimeline } from '../../ai/summarize.js';
 
 const DEAL_WORDS = ['deal', 'сделка', 'сделку', 'сделки'];
 const LEAD_WORDS = ['lead', 'лид', 'лида'];

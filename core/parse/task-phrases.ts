@@ -3,14 +3,14 @@
 // планёрка", and tasks without "remind": "call Maria at 17:30", "позвонить Ивану завтра".
 // The time comes from the grammar of time-grammar.ts, read by time-resolve.ts; a time that
 // is missing, ambiguous, impossible or not sure enough becomes a clarify intent with options.
-import { invalid } from '../../errors.js';
-import { t, type Locale, type MessageKey } from '../../i18n/index.js';
+import { invalid } from '../errors.js';
+import { t, type Locale, type MessageKey } from '../i18n/index.js';
 import type { ClarifyIntent, ClarifyOption, ClarifyReason, CreateTaskIntent, PartialTask } from './intent.js';
 import { baseRule, findRepeat, firstOccurrence, withTime, type Repeat } from './recurrence.js';
 import { mayMentionTime, parseTimeExpr, type Span, type TimeExpr } from './time-grammar.js';
 import { resolveTimeExpr, type Resolution } from './time-resolve.js';
 import { chronoFallback } from './chrono-fallback.js';
-import { addDays, formatIsoInZone, sameDay, wallAt, wallOfIso, wallToInstant, wallToUtcMs, type Wall } from './zoned-time.js';
+import { addDays, formatIsoInZone, sameDay, wallAt, wallOfIso, wallToInstant, wallToUtcMs, type Wall } from '../time/wall.js';
 
 export interface ParseContext {
   now: Date;

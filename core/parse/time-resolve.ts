@@ -16,7 +16,7 @@
 //   whose literal offset differs from its region's clock that day ("EST" in July) is asked.
 import { CONFIDENCE_THRESHOLD, type ClarifyReason } from './intent.js';
 import type { DateSpec, TimeExpr, TimeOfDay } from './time-grammar.js';
-import { addDays, wallAt, wallToInstant, wallToUtcMs, weekdayOf, type Wall } from './zoned-time.js';
+import { addDays, wallAt, wallToInstant, wallToUtcMs, weekdayOf, type Wall } from '../time/wall.js';
 
 export type Resolution =
   | { kind: 'sure'; at: Date; confidence: number }

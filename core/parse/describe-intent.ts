@@ -1,6 +1,6 @@
 // One line saying what Leadline understood, in the user's words and language: the CLI's
 // `parse` output and the lines of an AI proposal card.
-import { formatDateTime, formatMoney, t, type Locale } from '../../i18n/index.js';
+import { formatDateTime, formatMoney, t, type Locale } from '../i18n/index.js';
 import type { Intent } from './intent.js';
 
 /** Describes an intent; a proposal's due times are shown in `timeZone`. */

@@ -4,20 +4,20 @@
 // ai:send:<token> (draft card), ai:draft:<leadId> (ask for a draft).
 // Apply runs each proposed intent through the engine's normal path (actOnIntent -> core use
 // cases) as the manager who taps: their permissions, their deals, nothing for anyone else.
-import type { Actor } from '../actor.js';
-import { t } from '../i18n/index.js';
-import type { Turn } from '../chat/turn.js';
-import { push } from '../chat/turn.js';
-import { reply, type Reply } from '../chat/reply.js';
-import { say } from '../chat/commands/command.js';
-import { actOnIntent } from '../chat/plain-language.js';
-import { relayToLead } from '../chat/relay.js';
-import { getLead } from '../leads/index.js';
-import { consumeCard } from './cards.js';
-import { applyExtraction } from './apply-extraction.js';
-import { draftCard } from './run-job.js';
-import { MAX_ACTIONS_PER_CARD } from './schemas.js';
-import type { AiJob } from './jobs.js';
+import type { Actor } from '../../actor.js';
+import { t } from '../../i18n/index.js';
+import type { Turn } from '../turn.js';
+import { push } from '../turn.js';
+import { reply, type Reply } from '../reply.js';
+import { say } from '../commands/command.js';
+import { actOnIntent } from '../act-on-intent.js';
+import { relayToLead } from '../relay.js';
+import { getLead } from '../../leads/index.js';
+import { consumeCard } from '../../ai/cards.js';
+import { applyExtraction } from '../../ai/apply-extraction.js';
+import { draftCard } from '../../ai/run-job.js';
+import { MAX_ACTIONS_PER_CARD } from '../../ai/schemas.js';
+import type { AiJob } from '../../ai/jobs.js';
 
 /** AI assist is on for this turn: a model is configured and the ai queue is wired. */
 export function aiOn(turn: Turn): boolean {

@@ -1,6 +1,6 @@
 // Wall times for the parser: what a clock on the user's wall shows (minutes precision),
 // with calendar arithmetic; the zone math itself is core/time/zoned.ts.
-import { isValidTimeZone, localParts, zoneOffsetMs, zonedTimeToInstant } from '../../time/zoned.js';
+import { isValidTimeZone, localParts, zoneOffsetMs, zonedTimeToInstant } from './zoned.js';
 
 export interface Wall {
   year: number;

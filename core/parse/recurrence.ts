@@ -3,7 +3,7 @@
 // (BYHOUR/BYMINUTE) comes from the rest of the phrase; the first occurrence is computed
 // with the rrule library so it agrees with whatever expands the rule later.
 import rrulePkg from 'rrule';
-import { utcMsToWall, wallToUtcMs, type Wall } from './zoned-time.js';
+import { utcMsToWall, wallToUtcMs, type Wall } from '../time/wall.js';
 
 const { RRule } = rrulePkg;
 

@@ -1,7 +1,7 @@
 // The plain-language parser the chat engine calls for a manager's message without a slash
 // command. IntentParser is the seam: RuleParser is deterministic (regular phrases plus
 // chrono-node for dates); an LLM-backed parser can implement the same interface later.
-import type { Locale } from '../../i18n/index.js';
+import type { Locale } from '../i18n/index.js';
 import type { Intent } from './intent.js';
 import { parseDealPhrase } from './deal-phrases.js';
 import { parseTaskPhrase, hasTaskTrigger } from './task-phrases.js';

@@ -4,10 +4,10 @@
 // for messages that open with "remind"/"напомни" and have no time the grammar understood, so
 // it costs nothing on the usual path.
 import * as chrono from 'chrono-node';
-import type { Locale } from '../../i18n/index.js';
+import type { Locale } from '../i18n/index.js';
 import type { Span } from './time-grammar.js';
 import type { Resolution } from './time-resolve.js';
-import { addDays, offsetMinutesAt, wallAt, wallToInstant, wallToUtcMs, type Wall } from './zoned-time.js';
+import { addDays, offsetMinutesAt, wallAt, wallToInstant, wallToUtcMs, type Wall } from '../time/wall.js';
 
 export function chronoFallback(text: string, now: Date, timeZone: string, locale: Locale): { spans: Span[]; resolution: Resolution } | null {
   const reference = { instant: now, timezone: offsetMinutesAt(now, timeZone) };

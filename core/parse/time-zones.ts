@@ -2,7 +2,7 @@
 // "по московскому времени"). An abbreviation stands for its region's IANA zone (so "EST"
 // written in July still means New York's clock) and also for its literal offset; when the
 // two disagree on the day in question the parser asks instead of picking one.
-import { isValidTimeZone } from '../../time/zoned.js';
+import { isValidTimeZone } from '../time/zoned.js';
 
 export interface ZoneRef {
   /** The IANA zone whose wall clock the phrase's time is read on (fixed offsets as Etc/GMT±N or an offset). */
