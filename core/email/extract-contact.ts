@@ -23,15 +23,20 @@ export function extractContact(parsed: ParsedEmail, cleaned: CleanedBody, opts: 
   const phone = (form.phone ? normalisePhone(form.phone, region) : null) ?? findPhone([cleaned.text, cleaned.signature ?? ''].join('\n'), region);
 
   let company = form.company?.trim() || null;
+  let companySource: EmailContact['companySource'] = company ? 'form' : null;
   company ??= companyFromSignature(cleaned.signature, name) ?? companyFromLegalForm(lastLines(cleaned.text, 4));
+  if (company && !companySource) companySource = 'signature';
   const domain = email ? domainOf(email) : '';
   const domainUsable =
     Boolean(domain) &&
     !isFreeMailDomain(domain, opts.freeMailDomains ?? DEFAULT_FREE_MAIL_DOMAINS) &&
     !(sender && email === sender.address && isRobotSender(email));
   const companyDomain = domainUsable ? registrableDomain(domain) : null;
-  company ??= companyDomain ? companyFromDomain(companyDomain) : null;
-  return { name, email, phone, company: company ? company.slice(0, 200) : null, companyDomain };
+  if (!company && companyDomain) {
+    company = companyFromDomain(companyDomain);
+    if (company) companySource = 'domain';
+  }
+  return { name, email, phone, company: company ? company.slice(0, 200) : null, companySource: company ? companySource : null, companyDomain };
 }
 
 /** The address that reaches the customer: Reply-To when From is a form, robot or mail system. */

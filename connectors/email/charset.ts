@@ -1,0 +1,109 @@
+// 8-bit text that does not say its charset (no charset parameter, "us-ascii" over 8-bit bytes,
+// "unknown-8bit", or "utf-8" over bytes that are not UTF-8): old Russian mailers send KOI8-R or
+// windows-1251 that way. The bytes are kept until the part ends, then decoded as UTF-8 when they
+// are valid UTF-8, else in the charset chardet finds most likely (statistical models of the
+// single-byte Cyrillic, Latin, Greek ... code pages), else windows-1252, which loses no byte.
+//
+// chardet (npm, MIT) was picked over jschardet: it is maintained, typed, has no dependencies,
+// and its Cyrillic models tell KOI8-R from windows-1251 on a few words (see charset.test).
+import { Transform, type TransformCallback } from 'node:stream';
+import chardet from 'chardet';
+
+/** Declared charsets that do not settle how 8-bit bytes decode. */
+const UNSETTLED = /^(|ascii|usascii|us|ansix3\.?41968|iso646us|utf8|unknown|unknown8bit|xunknown|xunknown8bit|xuserdefined|default|none|8bit|binary|charset)$/;
+
+export function isUnsettledCharset(charset: string | null | undefined): boolean {
+  return UNSETTLED.test((charset ?? '').toLowerCase().replace(/[^a-z0-9.]/g, ''));
+}
+
+/** chardet's names -> names TextDecoder knows; ISO-8859-1 is read as its superset windows-1252. */
+const DECODER_NAME: Record<string, string> = {
+  'ISO-8859-1': 'windows-1252',
+  'ISO-8859-2': 'iso-8859-2',
+  'ISO-8859-5': 'iso-8859-5',
+  'ISO-8859-6': 'iso-8859-6',
+  'ISO-8859-7': 'iso-8859-7',
+  'ISO-8859-8': 'iso-8859-8',
+  'ISO-8859-9': 'windows-1254',
+  'KOI8-R': 'koi8-r',
+  'windows-1250': 'windows-1250',
+  'windows-1251': 'windows-1251',
+  'windows-1252': 'windows-1252',
+  'windows-1253': 'windows-1253',
+  'windows-1254': 'windows-1254',
+  'windows-1255': 'windows-1255',
+  'windows-1256': 'windows-1256',
+  'Shift_JIS': 'shift_jis',
+  'EUC-JP': 'euc-jp',
+  'EUC-KR': 'euc-kr',
+  'GB18030': 'gb18030',
+  'Big5': 'big5',
+  'UTF-16BE': 'utf-16be',
+  'UTF-16LE': 'utf-16le',
+};
+
+const SAMPLE_BYTES = 64 * 1024;
+
+export interface Decoded {
+  text: string;
+  /** the charset the bytes were read in */
+  charset: string;
+}
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b >= 0x80) return false;
+  return true;
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The charset 8-bit bytes most likely are in (never null: windows-1252 as the last resort). */
+export function detectCharset(bytes: Uint8Array): string {
+  if (isAscii(bytes) || isUtf8(bytes)) return 'utf-8';
+  const sample = bytes.length > SAMPLE_BYTES ? bytes.subarray(0, SAMPLE_BYTES) : bytes;
+  for (const match of chardet.analyse(sample)) {
+    const name = DECODER_NAME[match.name];
+    if (name && match.confidence >= 10) return name;
+  }
+  return 'windows-1252';
+}
+
+/** Decodes bytes whose charset is not settled by the message. */
+export function decodeUnlabelled(bytes: Uint8Array): Decoded {
+  const charset = detectCharset(bytes);
+  return { text: new TextDecoder(charset).decode(bytes), charset };
+}
+
+/** A header value read as latin1 by the parser ("ðÒÉ×ÅÔ") back to its bytes, then decoded by sniffing. */
+export function redecodeLatin1(value: string): string {
+  // only a string made of single bytes can be turned back into them
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0080-\u00ff]/.test(value) || /[^\u0000-\u00ff]/.test(value)) return value;
+  const bytes = Buffer.from(value, 'latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : decodeUnlabelled(bytes).text;
+}
+
+/** A stream for mailparser: collects the part's bytes, decodes them at the end (parts are bounded by the parser's limits). */
+export function createSniffingDecodeStream(onCharset?: (charset: string) => void): Transform {
+  const chunks: Buffer[] = [];
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      chunks.push(chunk);
+      done();
+    },
+    flush(done: TransformCallback) {
+      const bytes = Buffer.concat(chunks);
+      const { text, charset } = decodeUnlabelled(bytes);
+      onCharset?.(charset);
+      this.push(Buffer.from(text, 'utf8'));
+      done();
+    },
+  });
+}

@@ -1,0 +1,94 @@
+// Delivery status reports (RFC 3464) and what they say about each recipient: failed for good,
+// failed for now, still being retried, or delivered. Only a permanent failure (Action: failed
+// with a 5.x.x status) says an address is dead; a delay, a success report or a 4.x.x "failure"
+// (a challenge-response filter, a mailbox that was full for five days) never does.
+import type { DsnRecipient } from './types.js';
+
+const STATUS = /\b([245])\.\d{1,3}\.\d{1,3}\b/;
+const SMTP_REPLY = /(?:^|[\s;:(])([245])\d\d(?=[\s-])/;
+
+/** The recipient blocks of a message/delivery-status part; per-message Action/Status fill blocks that lack them. */
+export function parseDeliveryStatus(text: string): DsnRecipient[] {
+  if (!text.trim()) return [];
+  const blocks = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n[ \t]+/g, ' ')
+    .split(/\n\s*\n/);
+  const out: Array<DsnRecipient & { diagnostic: string | null }> = [];
+  let defaultAction: string | null = null;
+  let defaultStatus: string | null = null;
+  for (const block of blocks) {
+    const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(block)?.[1]?.trim() ?? null;
+    const rcpt = field('final-recipient') ?? field('original-recipient') ?? field('x-actual-recipient');
+    const action = field('action')?.split(/[\s(;]/)[0]?.toLowerCase() || null;
+    const statusField = field('status');
+    const diagnostic = field('diagnostic-code');
+    const status = STATUS.exec(statusField ?? '')?.[0] ?? null;
+    if (!rcpt) {
+      defaultAction = action ?? defaultAction;
+      defaultStatus = status ?? defaultStatus;
+      continue;
+    }
+    const address = /([^\s<>;"']+@[^\s<>;"']+)/.exec(rcpt.replace(/^[a-z0-9-]+\s*;/i, ''))?.[1];
+    if (!address) continue;
+    out.push({
+      recipient: address.replace(/[.,]+$/, '').toLowerCase(),
+      action,
+      status,
+      diagnostic,
+    });
+  }
+  return out.map((r) => {
+    const status = r.status ?? defaultStatus ?? statusFromDiagnostic(r.diagnostic);
+    return { recipient: r.recipient, action: r.action ?? defaultAction, status };
+  });
+}
+
+function statusFromDiagnostic(diagnostic: string | null): string | null {
+  if (!diagnostic) return null;
+  const enhanced = STATUS.exec(diagnostic)?.[0];
+  if (enhanced) return enhanced;
+  const reply = SMTP_REPLY.exec(diagnostic)?.[1];
+  return reply ? `${reply}.0.0` : null;
+}
+
+export function isPermanentFailure(r: DsnRecipient): boolean {
+  return r.action === 'failed' && Boolean(r.status?.startsWith('5'));
+}
+
+export type DsnOutcome = 'failed' | 'delayed' | 'delivered' | 'unknown';
+
+/**
+ * What the report as a whole says: failed when any recipient failed, delayed when none failed
+ * and any is still being retried, delivered when every recipient was delivered, relayed or expanded.
+ */
+export function dsnOutcome(records: DsnRecipient[]): DsnOutcome {
+  if (!records.length) return 'unknown';
+  if (records.some((r) => r.action === 'failed' || (r.action === null && r.status?.startsWith('5')))) return 'failed';
+  if (records.some((r) => r.action === 'delayed' || (r.action === null && r.status?.startsWith('4')))) return 'delayed';
+  if (records.every((r) => r.action === 'delivered' || r.action === 'relayed' || r.action === 'expanded' || (r.action === null && r.status?.startsWith('2'))))
+    return 'delivered';
+  return 'unknown';
+}
+
+// Plain-text reports (qmail, exim, Exchange 5.5, Gmail without a status part): how sure the
+// wording is that the failure is for good, or that delivery is only delayed.
+const TRANSIENT_TEXT =
+  /(still being retried|still undelivered|could not send message for past|will (?:be )?retr(?:y|ied)|will (?:keep|continue) trying|warning message only|do not need to resend|has not yet been delivered|not yet been delivered|delivery (?:has been |is |was )?delayed|delayed delivery|message (?:is |has been )?delayed|delivery (?:status notification )?\(delay\)|temporar(?:y|ily) (?:problem|failure|error|unavailable|deferred)|deferred|retry timeout not reached|задерж|будет повтор|повторн\S* попытк|временн\S* (?:ошибк|сбо|проблем))/i;
+const PERMANENT_TEXT =
+  /(\b5\.\d{1,3}\.\d{1,3}\b|(?:^|\s|\()5[0-5]\d[\s-]|permanent(?:ly)? (?:error|failure|fatal)|failed permanently|this is a permanent error|user unknown|unknown user|no such (?:user|mailbox|recipient|address)|does ?n[o']t exist|not (?:a )?valid (?:user|recipient|mailbox|address)|recipient (?:address )?rejected|address rejected|mailbox (?:is )?(?:unavailable|not found|disabled)|unknown recipient|recipient name is not recognized|no mailbox here|account (?:has been |is )?disabled|invalid (?:recipient|address|mailbox)|пользовател\S* не (?:найден|существует)|нет такого (?:пользователя|ящика|адреса)|адрес\S* не (?:найден|существует)|не существует)/i;
+
+export type TextSeverity = 'permanent' | 'transient' | 'unknown';
+
+/** Severity of a plain-text delivery report (the part before the returned copy). */
+export function textSeverity(report: string): TextSeverity {
+  const head = report.slice(0, 6000);
+  const permanent = PERMANENT_TEXT.test(head);
+  const transient = TRANSIENT_TEXT.test(head);
+  if (permanent && !transient) return 'permanent';
+  if (transient && !permanent) return 'transient';
+  // both: a warning that quotes a 5xx from a previous attempt is still a warning, a final
+  // failure that mentions "retried" still failed; decide by which one the report leads with
+  if (permanent && transient) return head.search(PERMANENT_TEXT) < head.search(TRANSIENT_TEXT) ? 'permanent' : 'transient';
+  return 'unknown';
+}
