@@ -197,12 +197,13 @@ function verdict(kind: BounceVerdict['kind'], code: BounceVerdict['code'], reaso
 /** A report whose status fields say nothing: success, delay or failure by its wording. */
 function fromText(parsed: ParsedEmail, ownAddresses: readonly string[], report: string, why: string): BounceVerdict {
   const recipients = failedRecipients(parsed, ownAddresses);
-  const severity = textSeverity(`${parsed.subject}\n${report}`);
+  const severity = textSeverity(report, parsed.subject);
   if (severity !== 'permanent' && SUCCESS_TEXT.test(`${parsed.subject}\n${report.slice(0, 4000)}`)) {
     return verdict('dsn_success', 'dsn-delivered', `${why}; the report says the message was delivered`, recipients, []);
   }
   if (severity === 'transient') return verdict('dsn_delay', 'mta-delay-text', `${why}; the report says delivery is only delayed`, recipients, []);
   if (severity === 'permanent') return verdict('bounce', 'mta-failure-text', `${why}; permanent failure`, recipients, recipients);
+  if (severity === 'final') return verdict('bounce', 'mta-failure-text', `${why}; the server gave up (not an address error), no address marked`, recipients, []);
   return verdict('bounce', 'mta-failure-text', `${why}; failure not stated as permanent, no address marked`, recipients, []);
 }
 

@@ -78,17 +78,30 @@ const TRANSIENT_TEXT =
 const PERMANENT_TEXT =
   /(\b5\.\d{1,3}\.\d{1,3}\b|(?:^|\s|\()5[0-5]\d[\s-]|permanent(?:ly)? (?:error|failure|fatal)|failed permanently|this is a permanent error|user unknown|unknown user|no such (?:user|mailbox|recipient|address)|does ?n[o']t exist|not (?:a )?valid (?:user|recipient|mailbox|address)|recipient (?:address )?rejected|address rejected|mailbox (?:is )?(?:unavailable|not found|disabled)|unknown recipient|recipient name is not recognized|no mailbox here|account (?:has been |is )?disabled|invalid (?:recipient|address|mailbox)|пользовател\S* не (?:найден|существует)|нет такого (?:пользователя|ящика|адреса)|адрес\S* не (?:найден|существует)|не существует)/i;
 
-export type TextSeverity = 'permanent' | 'transient' | 'unknown';
+// the MTA gave up (the message comes back) without saying the address is wrong: a failure, but
+// no evidence against the address
+const GAVE_UP =
+  /(not going to try again|in the queue too long|giving up|gave up|could not be delivered for \d+ days|will be deleted from (?:the )?queue|cannot send message for \d+ days|retry time(?:out)? (?:exceeded|expired)|message expired|too many (?:delivery )?(?:retries|attempts)|returned mail|returning message to sender|mail delivery failed|message (?:was )?not delivered|has been returned|undeliver(?:ed|able))/i;
 
-/** Severity of a plain-text delivery report (the part before the returned copy). */
-export function textSeverity(report: string): TextSeverity {
+/** permanent: the address is wrong; final: given up for other reasons; transient: still being retried. */
+export type TextSeverity = 'permanent' | 'final' | 'transient' | 'unknown';
+
+// said only by reports that will try again
+const STRONG_TRANSIENT =
+  /(warning message only|do not need to resend|no action is required|will (?:keep|continue) trying|delivery attempts will continue|still being retried|will (?:be )?retr(?:y|ied)|has not yet been delivered|будет повтор)/i;
+const TRANSIENT_SUBJECT = /(\(delay\)|^\s*warning:|\bdelayed\b|still being retried|delivery delay|задерж)/i;
+
+/** Severity of a plain-text delivery report (the part before the returned copy), its subject as a tie-breaker. */
+export function textSeverity(report: string, subject = ''): TextSeverity {
   const head = report.slice(0, 6000);
-  const permanent = PERMANENT_TEXT.test(head);
-  const transient = TRANSIENT_TEXT.test(head);
-  if (permanent && !transient) return 'permanent';
-  if (transient && !permanent) return 'transient';
-  // both: a warning that quotes a 5xx from a previous attempt is still a warning, a final
-  // failure that mentions "retried" still failed; decide by which one the report leads with
-  if (permanent && transient) return head.search(PERMANENT_TEXT) < head.search(TRANSIENT_TEXT) ? 'permanent' : 'transient';
+  const permanentAt = head.search(PERMANENT_TEXT);
+  const strongAt = head.search(STRONG_TRANSIENT);
+  // a warning that quotes a 5xx from an earlier attempt is still a warning; a failure that
+  // mentions an earlier deferral still failed: the statement the report leads with decides
+  if ((strongAt >= 0 || TRANSIENT_SUBJECT.test(subject)) && (permanentAt < 0 || (strongAt >= 0 && strongAt < permanentAt))) return 'transient';
+  if (permanentAt >= 0) return 'permanent';
+  if (GAVE_UP.test(head) || GAVE_UP.test(subject)) return 'final';
+  if (TRANSIENT_TEXT.test(head)) return 'transient';
+  if (PERMANENT_TEXT.test(subject)) return 'permanent';
   return 'unknown';
 }
