@@ -33,11 +33,11 @@ const DECODER_NAME: Record<string, string> = {
   'windows-1254': 'windows-1254',
   'windows-1255': 'windows-1255',
   'windows-1256': 'windows-1256',
-  'Shift_JIS': 'shift_jis',
+  Shift_JIS: 'shift_jis',
   'EUC-JP': 'euc-jp',
   'EUC-KR': 'euc-kr',
-  'GB18030': 'gb18030',
-  'Big5': 'big5',
+  GB18030: 'gb18030',
+  Big5: 'big5',
   'UTF-16BE': 'utf-16be',
   'UTF-16LE': 'utf-16le',
 };
@@ -64,15 +64,53 @@ function isUtf8(bytes: Uint8Array): boolean {
   }
 }
 
+/** Below this many 8-bit bytes, or this confidence, chardet's statistics are checked by reading the text. */
+const SHORT_SAMPLE = 64;
+const SURE = 50;
+/** The single-byte code pages a short unlabelled text is most likely in (Russian and Western European mail). */
+const SHORT_TEXT_CANDIDATES = ['windows-1251', 'koi8-r', 'windows-1252', 'iso-8859-2'];
+
 /** The charset 8-bit bytes most likely are in (never null: windows-1252 as the last resort). */
 export function detectCharset(bytes: Uint8Array): string {
   if (isAscii(bytes) || isUtf8(bytes)) return 'utf-8';
   const sample = bytes.length > SAMPLE_BYTES ? bytes.subarray(0, SAMPLE_BYTES) : bytes;
-  for (const match of chardet.analyse(sample)) {
-    const name = DECODER_NAME[match.name];
-    if (name && match.confidence >= 10) return name;
+  const ranked = chardet
+    .analyse(sample)
+    .map((m) => ({ name: DECODER_NAME[m.name], confidence: m.confidence }))
+    .filter((m): m is { name: string; confidence: number } => Boolean(m.name));
+  const best = ranked[0];
+  let high = 0;
+  for (const b of sample) if (b >= 0x80) high++;
+  if (best && best.confidence >= SURE && high >= SHORT_SAMPLE) return best.name;
+  // a name, a subject, a two-line note: too little for statistics; read it in each likely code
+  // page and keep the one that reads as words (no Latin and Cyrillic mixed in a word, no
+  // capital letters after small ones inside a word, as KOI8-R read as windows-1251 gives)
+  // the two code pages most mail uses get a point ahead of the rarer ones
+  const scored = SHORT_TEXT_CANDIDATES.map((name, i) => ({ name, score: readability(new TextDecoder(name).decode(sample)) + (i === 0 || i === 2 ? 1 : 0) }));
+  const top = Math.max(...scored.map((c) => c.score));
+  const winners = scored.filter((c) => c.score === top).map((c) => c.name);
+  if (best && winners.includes(best.name)) return best.name;
+  return winners[0] ?? best?.name ?? 'windows-1252';
+}
+
+/** How much a decoded text reads as words: letters count, implausible words cost. */
+function readability(text: string): number {
+  let score = 0;
+  for (const word of text.match(/[\p{L}]+/gu) ?? []) {
+    score += word.length;
+    const latin = /\p{Script=Latin}/u.test(word);
+    const cyrillic = /\p{Script=Cyrillic}/u.test(word);
+    if (latin && cyrillic) score -= 3 * word.length;
+    // "Èâàí": a Latin word without a single plain letter is Cyrillic read in a Western code page
+    if (latin && word.length >= 3 && !/[a-z]/i.test(word)) score -= word.length;
+    // "пЕТРОВ": small then capital inside a word
+    score -= 2 * (word.match(/\p{Ll}\p{Lu}/gu)?.length ?? 0);
+    // "ПЕТРОв": capitals then a small letter at the end of a longer word (KOI8-R read as windows-1251)
+    if (word.length > 2 && /^\p{Lu}{2,}\p{Ll}+$/u.test(word)) score -= word.length;
   }
-  return 'windows-1252';
+  // C1 controls, box drawing, replacement characters: not text
+  score -= 3 * (text.match(/[\u0080-\u009f\u2500-\u25ff\ufffd]/g)?.length ?? 0);
+  return score;
 }
 
 /** Decodes bytes whose charset is not settled by the message. */

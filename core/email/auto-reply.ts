@@ -49,7 +49,7 @@ const OOO_PHRASES = [
   'urlaubsabwesenheit',
   // fr
   'r(é|e)ponse automatique',
-  'message d\u2019?\'?absence',
+  "message d\u2019?'?absence",
   'absent(e)? du bureau',
   'absence du bureau',
   'en cong(é|e)s?',
@@ -143,7 +143,8 @@ export function detectStrongAutoReply(parsed: ParsedEmail): AutoVerdict | null {
     }
   }
   const rulesLoop = h.raw['x-ms-exchange-inbox-rules-loop'];
-  if (rulesLoop !== undefined) return { code: 'exchange-ooo', reason: `X-MS-Exchange-Inbox-Rules-Loop: ${rulesLoop} (sent by an Exchange inbox rule or out-of-office)` };
+  if (rulesLoop !== undefined)
+    return { code: 'exchange-ooo', reason: `X-MS-Exchange-Inbox-Rules-Loop: ${rulesLoop} (sent by an Exchange inbox rule or out-of-office)` };
   const generated = h.raw['x-ms-exchange-generated-message-source'];
   if (generated && /rules agent|auto-?reply|auto-?response|oof/i.test(generated)) {
     return { code: 'exchange-ooo', reason: `X-MS-Exchange-Generated-Message-Source: ${generated}` };
@@ -180,7 +181,10 @@ export function detectList(parsed: ParsedEmail): AutoVerdict | null {
 export function detectWeakAutoReply(parsed: ParsedEmail): AutoVerdict | null {
   const h = parsed.headers;
   if (h.xAutoResponseSuppress !== null) {
-    return { code: 'autoreply-header', reason: `X-Auto-Response-Suppress: ${h.xAutoResponseSuppress || '(set)'} (machine-sent: Exchange replies, notifications)` };
+    return {
+      code: 'autoreply-header',
+      reason: `X-Auto-Response-Suppress: ${h.xAutoResponseSuppress || '(set)'} (machine-sent: Exchange replies, notifications)`,
+    };
   }
   if (parsed.returnPath === '') return { code: 'null-sender', reason: 'null envelope sender (Return-Path: <>), only automatic mail uses it' };
   if (isSystemSender(parsed.from?.address, parsed.from?.name ?? (parsed.from ? null : parsed.fromRaw))) {

@@ -157,7 +157,13 @@ export function detectBounce(parsed: ParsedEmail, ownAddresses: readonly string[
   const ses = sesNotification(parsed.text);
   if (ses?.type === 'bounce') {
     const recipients = filter(ses.recipients);
-    return verdict('bounce', 'dsn-failed', `Amazon SES bounce notification (bounceType: ${ses.bounceType ?? 'unknown'})`, recipients, ses.bounceType === 'Permanent' ? recipients : []);
+    return verdict(
+      'bounce',
+      'dsn-failed',
+      `Amazon SES bounce notification (bounceType: ${ses.bounceType ?? 'unknown'})`,
+      recipients,
+      ses.bounceType === 'Permanent' ? recipients : [],
+    );
   }
 
   const subject = parsed.subject;
@@ -203,7 +209,8 @@ function fromText(parsed: ParsedEmail, ownAddresses: readonly string[], report: 
   }
   if (severity === 'transient') return verdict('dsn_delay', 'mta-delay-text', `${why}; the report says delivery is only delayed`, recipients, []);
   if (severity === 'permanent') return verdict('bounce', 'mta-failure-text', `${why}; permanent failure`, recipients, recipients);
-  if (severity === 'final') return verdict('bounce', 'mta-failure-text', `${why}; the server gave up (not an address error), no address marked`, recipients, []);
+  if (severity === 'final')
+    return verdict('bounce', 'mta-failure-text', `${why}; the server gave up (not an address error), no address marked`, recipients, []);
   return verdict('bounce', 'mta-failure-text', `${why}; failure not stated as permanent, no address marked`, recipients, []);
 }
 

@@ -25,15 +25,15 @@ const ATTRIBUTION = [
   /^.{0,300}\s(пишет|писал|писала|написал|написала|написал\(а\)|написали|пише|написав):\s*$/iu, // 12.01.2024 10:00, Иван <i@x> пишет:
   /^.{0,120}\d{4}\s*(г\.)?.{0,120}<[^<>\s]+@[^<>\s]+>:\s*$/u, // Gmail ru/uk/pl...: "пн, 15 янв. 2024 г. в 12:00, Иван <i@x>:"
   /^.{0,200}\sот\s.{0,120}<?[^<>\s]+@[^<>\s]+>?:\s*$/iu, // Mail.ru: "Понедельник, 15 января 2024, 12:00 +03:00 от Иван <i@x>:"
-  /^\s*(вы|ты) писали?\b.{0,80}:\s*$/iu, // The Bat!: "Вы писали 13 апреля 2015 г., 8:32:33:"
+  /^\s*(вы|ты) писали?(?![\p{L}]).{0,80}:\s*$/iu, // The Bat!: "Вы писали 13 апреля 2015 г., 8:32:33:"
   /^\s*you wrote\b.{0,80}:\s*$/i, // The Bat! en: "You wrote 1 January 2024, 10:00:00:"
 ];
 /** "<name> schrieb am <date>:", "<date> <name> <address> wrote:" (no leading word): only with a date or an address in the line. */
-const ATTRIBUTION_LOOSE = new RegExp(`^.{0,300}\\s${WROTE}\\b.{0,120}:\\s*$`, 'iu');
+const ATTRIBUTION_LOOSE = new RegExp(`^.{0,300}\\s${WROTE}(?![\\p{L}]).{0,120}:\\s*$`, 'iu');
 
-function isAttributionLine(line: string): boolean {
+function isAttributionLine(line: string, strict = false): boolean {
   const l = line.trim();
-  return ATTRIBUTION.some((re) => re.test(l)) || (ATTRIBUTION_LOOSE.test(l) && DATE_OR_ADDRESS.test(l));
+  return ATTRIBUTION.some((re) => re.test(l)) || (!strict && ATTRIBUTION_LOOSE.test(l) && DATE_OR_ADDRESS.test(l));
 }
 
 /** A forwarded message is content, not quoted history: nothing after its marker is cut. */
@@ -185,7 +185,8 @@ export function cleanBody(original: string): CleanedBody {
       !isAttribution &&
       line.trim() !== '' &&
       !QUOTED.test(line) &&
-      isAttributionLine(twoLines) &&
+      !isAttributionLine(lines[i + 1] ?? '', true) &&
+      isAttributionLine(twoLines, true) &&
       /^\s*(\p{Lu}{1,4})?>|^\s*$/u.test(lines[i + 2] ?? '');
     if (isAttribution || isAttributionWrapped) {
       stripped = true;

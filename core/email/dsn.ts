@@ -20,7 +20,10 @@ export function parseDeliveryStatus(text: string): DsnRecipient[] {
   for (const block of blocks) {
     const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(block)?.[1]?.trim() ?? null;
     const rcpt = field('final-recipient') ?? field('original-recipient') ?? field('x-actual-recipient');
-    const action = field('action')?.split(/[\s(;]/)[0]?.toLowerCase() || null;
+    const action =
+      field('action')
+        ?.split(/[\s(;]/)[0]
+        ?.toLowerCase() || null;
     const statusField = field('status');
     const diagnostic = field('diagnostic-code');
     const status = STATUS.exec(statusField ?? '')?.[0] ?? null;
