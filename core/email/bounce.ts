@@ -126,7 +126,10 @@ export function detectBounce(parsed: ParsedEmail, ownAddresses: readonly string[
     (h.contentType === 'multipart/report' && (h.reportType === 'delivery-status' || h.reportType === 'global-delivery-status')) ||
     parsed.partTypes.includes('message/delivery-status') ||
     parsed.partTypes.includes('message/global-delivery-status');
-  const records = parseDeliveryStatus(parsed.deliveryStatus).filter((r) => filter([r.recipient]).length > 0);
+  // a Final-Recipient is the recipient by definition (even "bounce@..."): only our own addresses are left out
+  const own = new Set(ownAddresses.map((a) => a.toLowerCase()));
+  const records = parseDeliveryStatus(parsed.deliveryStatus).filter((r) => !own.has(r.recipient));
+  const fromRecords = (list: string[]) => [...new Set(list)];
   const report = reportText(parsed.text);
 
   if (isDsn || records.length) {
@@ -140,15 +143,15 @@ export function detectBounce(parsed: ParsedEmail, ownAddresses: readonly string[
       const failed = records.filter((r) => r.action === 'failed' || (r.action === null && r.status?.startsWith('5')));
       const permanent = failed.filter(isPermanentFailure).map((r) => r.recipient);
       const statuses = [...new Set(failed.map((r) => r.status ?? '?'))].join(', ');
-      return verdict('bounce', 'dsn-failed', `${where}: Action: failed, Status: ${statuses}`, filter(failed.map((r) => r.recipient)), filter(permanent));
+      return verdict('bounce', 'dsn-failed', `${where}: Action: failed, Status: ${statuses}`, fromRecords(failed.map((r) => r.recipient)), fromRecords(permanent));
     }
     if (outcome === 'delayed') {
       const delayed = records.filter((r) => r.action === 'delayed' || r.status?.startsWith('4')).map((r) => r.recipient);
-      return verdict('dsn_delay', 'dsn-delayed', `${where}: Action: delayed (still being retried)`, filter(delayed), []);
+      return verdict('dsn_delay', 'dsn-delayed', `${where}: Action: delayed (still being retried)`, fromRecords(delayed), []);
     }
     if (outcome === 'delivered') {
       const actions = [...new Set(records.map((r) => r.action ?? r.status ?? '?'))].join(', ');
-      return verdict('dsn_success', 'dsn-delivered', `${where}: Action: ${actions} (a success report)`, filter(records.map((r) => r.recipient)), []);
+      return verdict('dsn_success', 'dsn-delivered', `${where}: Action: ${actions} (a success report)`, fromRecords(records.map((r) => r.recipient)), []);
     }
     // no usable status fields: the wording decides
     return fromText(parsed, ownAddresses, report, `${where} without usable status fields`);

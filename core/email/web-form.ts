@@ -60,7 +60,8 @@ export interface FormParse {
   count: number;
 }
 
-export function parseFormFields(text: string): FormParse {
+/** `robot`: the message comes from a form robot, so Contact Form 7's "From: Name <address>" line is the customer (in a person's mail it is a forwarded header). */
+export function parseFormFields(text: string, robot = false): FormParse {
   const fields: FormFields = {};
   const lines = text.split('\n');
   let firstFieldLine = -1;
@@ -71,7 +72,7 @@ export function parseFormFields(text: string): FormParse {
     // a signature or the form tool's footer ends the fields
     if (/^--\s*$/.test(line)) break;
     if (line.trim()) nonEmpty++;
-    const from = FROM_LINE.exec(line);
+    const from = robot ? FROM_LINE.exec(line) : null;
     if (from && fields.email === undefined) {
       if (firstFieldLine < 0) firstFieldLine = nonEmpty;
       fields.email = from[3]!;
@@ -113,7 +114,7 @@ export function parseFormFields(text: string): FormParse {
 export function detectWebForm(parsed: ParsedEmail): { reason: string; fields: FormFields } | null {
   const robot = isRobotSender(parsed.from?.address);
   // from a person, only what they wrote counts: "Phone:" in their signature is not a form
-  const form = parseFormFields(robot ? parsed.text : cleanBody(parsed.text).text);
+  const form = parseFormFields(robot ? parsed.text : cleanBody(parsed.text).text, robot);
   const { fields } = form;
   if (!(fields.phone || fields.email)) return null;
   if (robot) {
