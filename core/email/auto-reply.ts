@@ -158,7 +158,7 @@ export function detectStrongAutoReply(parsed: ParsedEmail): AutoVerdict | null {
   const topic = h.raw['thread-topic'] ?? '';
   if (OOO_SUBJECT.test(subject) || OOO_PREFIX.test(subject) || (topic && OOO_SUBJECT.test(topic))) {
     const exchange = h.xAutoResponseSuppress !== null ? ', with X-Auto-Response-Suppress (Exchange/Outlook)' : '';
-    return { code: exchange ? 'exchange-ooo' : 'ooo-subject', reason: `automatic-reply subject "${clip(subject)}"${exchange}` };
+    return { code: exchange ? 'exchange-ooo' : 'ooo-subject', reason: `out-of-office subject "${clip(subject)}"${exchange}` };
   }
   // vacation programs mark themselves junk (Precedence: junk) when they have no better header
   if (h.precedence && /^junk\b/i.test(h.precedence.trim()) && !h.listId && !h.listUnsubscribe && !h.listOther.length) {

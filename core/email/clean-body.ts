@@ -43,7 +43,11 @@ const FORWARD_MARKER =
 const SEPARATOR = [
   /^\s*-{2,}\s*(original message|reply message|ursprüngliche nachricht|originalnachricht|message d'origine|message original|mensaje original|messaggio originale|mensagem original|oorspronkelijk bericht|origineel bericht|wiadomość oryginalna|oryginalna wiadomość|původní zpráva|originalmeddelande|oprindelig meddelelse|opprinnelig melding|alkuperäinen viesti|исходное сообщение|оригинальное сообщение|вихідне повідомлення)\s*-{2,}\s*$/iu,
   /^_{10,}\s*$/, // Outlook web: a line of underscores before the header block
+  /^\s*\S.{0,150}\s---\s.{1,200}\s---\s*$/, // Lotus Notes: "<sender> --- <subject> ---" above the quoted section
 ];
+/** A header block flattened into one line (Lotus Notes and HTML tables): "Von: x An y Datum: z Betreff w". */
+const INLINE_HEADERS =
+  /^\s*\*?(from|von|de|от|od|van|da)\s*\*?:.{1,300}\s\*?(sent|date|gesendet|datum|envoyé|enviado|fecha|отправлено|дата|wysłano|data|verzonden|inviato)\s*\*?:/iu;
 /** One line of a quoted header block, by field, in the locales of the common clients. */
 const HEADER_FIELDS: Array<[string, RegExp]> = [
   ['from', /^\s*\*?(from|von|de|от|od|van|da|fra|från|lähettäjä|feladó|kimden|от кого|від)\s*\*?\s*:\*?\s*\S/iu],
@@ -199,7 +203,7 @@ export function cleanBody(original: string): CleanedBody {
       i = j - 1;
       continue;
     }
-    if (SEPARATOR.some((re) => re.test(line)) || isHeaderBlock(lines, i)) {
+    if (SEPARATOR.some((re) => re.test(line)) || isHeaderBlock(lines, i) || INLINE_HEADERS.test(line)) {
       stripped = true;
       break;
     }

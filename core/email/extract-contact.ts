@@ -75,16 +75,20 @@ function normalisePhone(s: string, region: CountryCode | undefined): string | nu
 }
 
 function findPhone(text: string, region: CountryCode | undefined): string | null {
-  const found = findPhoneNumbersInText(text.slice(0, 20_000), region ? { defaultCountry: region } : undefined);
-  return found[0]?.number.number ?? null;
+  const sample = text.slice(0, 20_000);
+  const found = findPhoneNumbersInText(sample, region ? { defaultCountry: region } : undefined);
+  // an IP address ("94.236.45.212") or a date read as a phone number is not one
+  const real = found.find((f) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(sample.slice(f.startsAt, f.endsAt).trim()) && !/^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/.test(sample.slice(f.startsAt, f.endsAt).trim()));
+  return real?.number.number ?? null;
 }
 
 // ООО «Ромашка», АО "Вектор", ИП Иванов И.И.
 const RU_LEGAL =
   /(?<![\p{L}])(ООО|ОАО|ЗАО|ПАО|НАО|АО|ИП|НКО|ФГУП|МУП|ГУП|АНО|ТОО|ОДО|ЧУП)\s*(«[^»\n]{1,80}»|"[^"\n]{1,80}"|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]|[\p{Lu}][\p{L}\d.\- ]{1,60})/u;
 // Acme Inc., Globex LLC, Initech GmbH
+// the name is capitalised words (with "of", "and", "&" ... between them): "Bank of Example Corp", not "X is a trademark of Y Ltd"
 const EN_LEGAL =
-  /([\p{Lu}\d][\p{L}\d&'.\- ]{0,60}?,?\s(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|Corp\.?|Corporation|Co\.|LLP|PLC|plc|S\.A\.|SA|B\.V\.|BV|AG|Oy|AB|SAS|S\.r\.l\.|Pty\.? Ltd\.?|Sp\. z o\.o\.|s\.r\.o\.|K\.K\.))(?![\p{L}])/u;
+  /((?:[\p{Lu}\d][\p{L}\d&'.\-]*)(?:[ \t]+(?:(?:of|and|und|de|la|du|der|the|&)[ \t]+)?[\p{Lu}\d&][\p{L}\d&'.\-]*){0,5}?,?[ \t](Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|Corp\.?|Corporation|Co\.|LLP|PLC|plc|S\.A\.|SA|B\.V\.|BV|AG|Oy|AB|SAS|S\.r\.l\.|Pty\.? Ltd\.?|Sp\. z o\.o\.|s\.r\.o\.|K\.K\.))(?![\p{L}])/u;
 
 export function companyFromLegalForm(text: string): string | null {
   const ru = RU_LEGAL.exec(text);
@@ -95,7 +99,7 @@ export function companyFromLegalForm(text: string): string | null {
 }
 
 const TITLE =
-  /(?<![\p{L}])(manager|director|head|ceo|cto|cfo|coo|founder|co-founder|owner|president|vp|vice|engineer|specialist|assistant|officer|lead|consultant|accountant|buyer|purchasing|procurement|sales|marketing|менеджер|директор|руководитель|начальник|специалист|инженер|бухгалтер|ассистент|помощник|генеральный|коммерческий|отдел|закупк|основатель|владелец|заместитель|консультант)/iu;
+  /(?<![\p{L}])(manager|director|head|ceo|cto|cfo|coo|founder|co-founder|owner|president|vp|vice|engineer|developer|designer|analyst|architect|programmer|administrator|specialist|assistant|officer|lead|consultant|accountant|buyer|purchasing|procurement|sales|marketing|support|разработчик|программист|дизайнер|аналитик|администратор|менеджер|директор|руководитель|начальник|специалист|инженер|бухгалтер|ассистент|помощник|генеральный|коммерческий|отдел|закупк|основатель|владелец|заместитель|консультант)/iu;
 const CONTACT_LINE = /@|https?:\/\/|www\.|\+?\d[\d\s().-]{6,}|^(tel|phone|mob|mobile|fax|тел|моб|факс|e-?mail|skype|telegram|whatsapp)(?![\p{L}])/iu;
 
 /** Company from the signature: a legal form anywhere, else the line after the name (titles skipped). */
