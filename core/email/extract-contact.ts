@@ -88,7 +88,7 @@ const RU_LEGAL =
 // Acme Inc., Globex LLC, Initech GmbH
 // the name is capitalised words (with "of", "and", "&" ... between them): "Bank of Example Corp", not "X is a trademark of Y Ltd"
 const EN_LEGAL =
-  /((?:[\p{Lu}\d][\p{L}\d&'.\-]*)(?:[ \t]+(?:(?:of|and|und|de|la|du|der|the|&)[ \t]+)?[\p{Lu}\d&][\p{L}\d&'.\-]*){0,5}?,?[ \t](Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|Corp\.?|Corporation|Co\.|LLP|PLC|plc|S\.A\.|SA|B\.V\.|BV|AG|Oy|AB|SAS|S\.r\.l\.|Pty\.? Ltd\.?|Sp\. z o\.o\.|s\.r\.o\.|K\.K\.))(?![\p{L}])/u;
+  /((?:[\p{Lu}\d][\p{L}\d&'.-]*)(?:[ \t]+(?:(?:of|and|und|de|la|du|der|the|&)[ \t]+)?[\p{Lu}\d&][\p{L}\d&'.-]*){0,5}?,?[ \t](Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|Corp\.?|Corporation|Co\.|LLP|PLC|plc|S\.A\.|SA|B\.V\.|BV|AG|Oy|AB|SAS|S\.r\.l\.|Pty\.? Ltd\.?|Sp\. z o\.o\.|s\.r\.o\.|K\.K\.))(?![\p{L}])/u;
 
 export function companyFromLegalForm(text: string): string | null {
   const ru = RU_LEGAL.exec(text);
