@@ -119,8 +119,9 @@ const OOO_SUBJECT = new RegExp(`(^|[^\\p{L}\\p{N}])(${OOO_PHRASES.join('|')})($|
 /** Subject prefixes autoresponders put first ("AUTO: ...", "Away: ...", "Abwesend: ..."). */
 const OOO_PREFIX = /^\s*\[?(auto|away|vacation|absent|ausente|abwesend|urlaub|отпуск|congés)\s*[:\]]/iu;
 
-const COMPLAINT_SUBJECT =
-  /^(complaint about message from|abuse report\b|spam (complaint|report)\b|feedback[- ]loop\b|dmarc (forensic|failure|aggregate) report|report domain:)/i;
+const COMPLAINT_SUBJECT = /^(complaint about message from|abuse report\b|spam (complaint|report)\b|feedback[- ]loop\b|dmarc (forensic|failure) report)/i;
+/** DMARC aggregate (RFC 7489: "Report domain: x Submitter: y Report-ID: z") and SMTP TLS (RFC 8460) reports. */
+const AGGREGATE_REPORT_SUBJECT = /^(report domain:|dmarc aggregate report\b)/i;
 
 /** Headers whose name says "this is an automatic reply" (X-Autoreply, X-Autorespond, X-Auto-Reply-From, X-Mail-Autoreply ...). */
 const AUTOREPLY_HEADER = /^x-(.*-)?auto-?(reply|respon[a-z]*|responder)(-.*)?$/;
@@ -132,6 +133,13 @@ export function detectStrongAutoReply(parsed: ParsedEmail): AutoVerdict | null {
   }
   if (isSesComplaint(parsed.text)) return { code: 'feedback-report', reason: 'Amazon SES complaint notification (notificationType: Complaint)' };
   if (COMPLAINT_SUBJECT.test(parsed.subject)) return { code: 'feedback-report', reason: `abuse/complaint report ("${clip(parsed.subject)}")` };
+  if (h.reportType === 'tlsrpt' || h.raw['tls-report-domain'] !== undefined) {
+    return {
+      code: 'machine-report',
+      reason: `SMTP TLS report (RFC 8460${h.raw['tls-report-domain'] ? `, TLS-Report-Domain: ${h.raw['tls-report-domain']}` : ''})`,
+    };
+  }
+  if (AGGREGATE_REPORT_SUBJECT.test(parsed.subject)) return { code: 'machine-report', reason: `DMARC aggregate report ("${clip(parsed.subject)}")` };
   if (h.contentType === 'multipart/report' && h.reportType) {
     return { code: 'machine-report', reason: `machine report (multipart/report; report-type=${h.reportType})` };
   }

@@ -2,7 +2,7 @@
 // (see the sisimai corpus): a structured DSN when we are lucky, otherwise the mail system's
 // sender address, its subject and the phrasing of the body.
 import { isSystemSender } from './senders.js';
-import { dsnOutcome, isPermanentFailure, parseDeliveryStatus, textSeverity } from './dsn.js';
+import { dsnOutcome, isPermanentFailure, parseDeliveryStatus, textBlamesAddress, textSeverity } from './dsn.js';
 import type { ParsedEmail } from './types.js';
 
 export interface BounceVerdict {
@@ -143,7 +143,15 @@ export function detectBounce(parsed: ParsedEmail, ownAddresses: readonly string[
       const failed = records.filter((r) => r.action === 'failed' || (r.action === null && r.status?.startsWith('5')));
       const permanent = failed.filter(isPermanentFailure).map((r) => r.recipient);
       const statuses = [...new Set(failed.map((r) => r.status ?? '?'))].join(', ');
-      return verdict('bounce', 'dsn-failed', `${where}: Action: failed, Status: ${statuses}`, fromRecords(failed.map((r) => r.recipient)), fromRecords(permanent));
+      const refusedMessage = failed.some((r) => r.action === 'failed' && r.status?.startsWith('5') && !isPermanentFailure(r));
+      const note = refusedMessage ? ' (a 5.3/5.5/5.6/5.7 status refuses the message, not the address: not marked)' : '';
+      return verdict(
+        'bounce',
+        'dsn-failed',
+        `${where}: Action: failed, Status: ${statuses}${note}`,
+        fromRecords(failed.map((r) => r.recipient)),
+        fromRecords(permanent),
+      );
     }
     if (outcome === 'delayed') {
       const delayed = records.filter((r) => r.action === 'delayed' || r.status?.startsWith('4')).map((r) => r.recipient);
@@ -211,6 +219,14 @@ function fromText(parsed: ParsedEmail, ownAddresses: readonly string[], report: 
     return verdict('dsn_success', 'dsn-delivered', `${why}; the report says the message was delivered`, recipients, []);
   }
   if (severity === 'transient') return verdict('dsn_delay', 'mta-delay-text', `${why}; the report says delivery is only delayed`, recipients, []);
+  if (severity === 'permanent' && !textBlamesAddress(report))
+    return verdict(
+      'bounce',
+      'mta-failure-text',
+      `${why}; the message was refused (policy/content/size status), not the address: no address marked`,
+      recipients,
+      [],
+    );
   if (severity === 'permanent') return verdict('bounce', 'mta-failure-text', `${why}; permanent failure`, recipients, recipients);
   if (severity === 'final')
     return verdict('bounce', 'mta-failure-text', `${why}; the server gave up (not an address error), no address marked`, recipients, []);

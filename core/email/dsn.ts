@@ -1,7 +1,8 @@
 // Delivery status reports (RFC 3464) and what they say about each recipient: failed for good,
 // failed for now, still being retried, or delivered. Only a permanent failure (Action: failed
-// with a 5.x.x status) says an address is dead; a delay, a success report or a 4.x.x "failure"
-// (a challenge-response filter, a mailbox that was full for five days) never does.
+// with a 5.x.x status about the address, not about the message) says an address is dead; a delay,
+// a success report, a 4.x.x "failure" (a challenge-response filter, a mailbox that was full for five
+// days) or a refusal of this message (5.7.1 spam rejection, 5.3.4 too big) never does.
 import type { DsnRecipient } from './types.js';
 
 const STATUS = /\b([245])\.\d{1,3}\.\d{1,3}\b/;
@@ -56,7 +57,25 @@ function statusFromDiagnostic(diagnostic: string | null): string | null {
 }
 
 export function isPermanentFailure(r: DsnRecipient): boolean {
-  return r.action === 'failed' && Boolean(r.status?.startsWith('5'));
+  return r.action === 'failed' && Boolean(r.status?.startsWith('5')) && statusBlamesAddress(r.status!);
+}
+
+/**
+ * Does a 5.x.x status (RFC 3463) say something about the address? Its subject class does: X.0 (other),
+ * X.1 (addressing: no such user, bad domain), X.2 (mailbox: disabled, full) and X.4 (routing: no such
+ * host) do; X.3 (the receiving system: message too big), X.5 (protocol), X.6 (content) and X.7
+ * (security/policy: spam rejection, sender blocked) refuse this message, not the address, which stays
+ * deliverable.
+ */
+export function statusBlamesAddress(status: string): boolean {
+  const subject = /^[245]\.(\d{1,3})\./.exec(status)?.[1];
+  return subject === undefined || !['3', '5', '6', '7'].includes(subject);
+}
+
+/** Enhanced status codes (5.x.x) a plain-text report quotes: none of them address-level means the message was refused, not the address. */
+export function textBlamesAddress(report: string): boolean {
+  const codes = [...report.slice(0, 20_000).matchAll(/(?<![\d.])5\.\d{1,3}\.\d{1,3}(?![\d.])/g)].map((m) => m[0]);
+  return !codes.length || codes.some(statusBlamesAddress);
 }
 
 export type DsnOutcome = 'failed' | 'delayed' | 'delivered' | 'unknown';

@@ -78,7 +78,9 @@ function findPhone(text: string, region: CountryCode | undefined): string | null
   const sample = text.slice(0, 20_000);
   const found = findPhoneNumbersInText(sample, region ? { defaultCountry: region } : undefined);
   // an IP address ("94.236.45.212") or a date read as a phone number is not one
-  const real = found.find((f) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(sample.slice(f.startsAt, f.endsAt).trim()) && !/^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/.test(sample.slice(f.startsAt, f.endsAt).trim()));
+  // (matches may carry a bracket or a space around the digits: "[74.202.142.24")
+  const core = (f: { startsAt: number; endsAt: number }) => sample.slice(f.startsAt, f.endsAt).replace(/^[^\d+]+|[^\d]+$/g, '');
+  const real = found.find((f) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(core(f)) && !/^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/.test(core(f)));
   return real?.number.number ?? null;
 }
 
