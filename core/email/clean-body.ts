@@ -38,7 +38,7 @@ function isAttributionLine(line: string, strict = false): boolean {
 
 /** A forwarded message is content, not quoted history: nothing after its marker is cut. */
 const FORWARD_MARKER =
-  /^\s*-{2,}\s*(forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado|messaggio inoltrato|mensagem encaminhada|wiadomość przekazana|doorgestuurd bericht|пересылаемое сообщение|пересланное сообщение)|^\s*(begin forwarded message|начало переадресованного сообщения)\s*:/iu;
+  /^\s*-{2,}\s*(forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado|messaggio inoltrato|mensagem encaminhada|wiadomość przekazana|doorgestuurd bericht|przekazana wiadomość|пересылаемое сообщение|пересланное сообщение|перенаправленное сообщение|переадресованное сообщение)|^\s*(begin forwarded message|начало переадресованного сообщения)\s*:/iu;
 
 const SEPARATOR = [
   /^\s*-{2,}\s*(original message|reply message|ursprüngliche nachricht|originalnachricht|message d'origine|message original|mensaje original|messaggio originale|mensagem original|oorspronkelijk bericht|origineel bericht|wiadomość oryginalna|oryginalna wiadomość|původní zpráva|originalmeddelande|oprindelig meddelelse|opprinnelig melding|alkuperäinen viesti|исходное сообщение|оригинальное сообщение|вихідне повідомлення)\s*-{2,}\s*$/iu,
