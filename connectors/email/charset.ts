@@ -128,6 +128,53 @@ export function redecodeLatin1(value: string): string {
   return isUtf8(bytes) ? bytes.toString('utf8') : decodeUnlabelled(bytes).text;
 }
 
+/** Charsets whose label is believed as stated: the Unicode encodings (UTF-7 has its own decoder). */
+const UNICODE_LABEL = /^(utf7|utf16|utf16le|utf16be|utf32|utf32le|utf32be|ucs2|unicode11utf7)$/;
+
+/** A declared legacy charset (windows-1251, Big5 ...) over bytes that may really be UTF-8. */
+export function isLegacyLabel(charset: string | null | undefined): boolean {
+  const c = (charset ?? '').toLowerCase().replace(/[^a-z0-9.]/g, '');
+  return c !== '' && !isUnsettledCharset(charset) && !UNICODE_LABEL.test(c);
+}
+
+/** 8-bit bytes that are valid UTF-8 (at least one multi-byte sequence). */
+export function isMultibyteUtf8(bytes: Uint8Array): boolean {
+  return !isAscii(bytes) && isUtf8(bytes);
+}
+
+/**
+ * A part labelled with a legacy charset whose bytes are valid UTF-8 is UTF-8: mailers relabel
+ * (a UTF-8 body sent as "Big5" or "windows-1251"), and text really in a single-byte or CJK code
+ * page practically never forms valid multi-byte UTF-8. Otherwise the label decodes, through the
+ * parser's own decoder.
+ */
+export function createLabelledDecodeStream(charset: string, labelled: (charset: string) => NodeJS.ReadWriteStream): Transform {
+  const chunks: Buffer[] = [];
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      chunks.push(chunk);
+      done();
+    },
+    flush(done: TransformCallback) {
+      const bytes = Buffer.concat(chunks);
+      if (isMultibyteUtf8(bytes)) {
+        this.push(bytes);
+        done();
+        return;
+      }
+      const decoder = labelled(charset);
+      const out: Buffer[] = [];
+      decoder.on('data', (c: Buffer | string) => out.push(Buffer.isBuffer(c) ? c : Buffer.from(c, 'utf8')));
+      decoder.on('error', (err: Error) => done(err));
+      decoder.on('end', () => {
+        this.push(Buffer.concat(out));
+        done();
+      });
+      decoder.end(bytes);
+    },
+  });
+}
+
 /** A stream for mailparser: collects the part's bytes, decodes them at the end (parts are bounded by the parser's limits). */
 export function createSniffingDecodeStream(onCharset?: (charset: string) => void): Transform {
   const chunks: Buffer[] = [];

@@ -8,7 +8,7 @@ import type { EmailAddress, EmailAttachment, ParsedEmail } from '../../core/emai
 import { normaliseMessageId } from '../../core/email/thread-key.js';
 import { createUtf7DecodeStream, decodeUtf7, isUtf7Charset } from './utf7.js';
 import { decodeWords, hasUtf7Word } from './header-words.js';
-import { createSniffingDecodeStream, isUnsettledCharset, redecodeLatin1 } from './charset.js';
+import { createLabelledDecodeStream, createSniffingDecodeStream, isLegacyLabel, isUnsettledCharset, redecodeLatin1 } from './charset.js';
 
 export interface ParseLimits {
   maxBodyChars: number;
@@ -34,6 +34,8 @@ type ParserNode = { charset?: string; isAttachment?: boolean; contentType?: stri
 
 /** Marks a text part whose charset the message does not settle (see connectors/email/charset.ts). */
 const SNIFF = 'x-leadline-sniff';
+/** Marks a text part labelled with a legacy charset: UTF-8 when its bytes are, else the label. */
+const LABELLED = 'x-leadline-labelled:';
 
 /**
  * Two decoding rules on top of mailparser, through two of its internal hooks (createNode and
@@ -43,19 +45,30 @@ const SNIFF = 'x-leadline-sniff';
  * - a text part without a charset, or labelled us-ascii/utf-8/unknown-8bit, is decoded by
  *   sniffing its bytes (UTF-8 when valid, else the charset chardet finds): KOI8-R and
  *   windows-1251 mail without a charset reads right instead of as U+FFFD.
+ * - a text part labelled with a legacy charset (windows-1251, Big5 ...) whose bytes are valid
+ *   multi-byte UTF-8 is read as UTF-8 (a relabelled UTF-8 body), else in its label.
  */
 class DecodingMailParser extends MailParser {
   getDecoder(): Decoder {
     const base = (MailParser.prototype as unknown as { getDecoder(this: MailParser): Decoder }).getDecoder.call(this);
     return {
       decodeStream: (charset: string) =>
-        charset === SNIFF ? createSniffingDecodeStream() : isUtf7Charset(charset) ? createUtf7DecodeStream() : base.decodeStream(charset),
+        charset === SNIFF
+          ? createSniffingDecodeStream()
+          : charset.startsWith(LABELLED)
+            ? createLabelledDecodeStream(charset.slice(LABELLED.length), (c) => base.decodeStream(c))
+            : isUtf7Charset(charset)
+              ? createUtf7DecodeStream()
+              : base.decodeStream(charset),
     };
   }
 
   createNode(node: unknown): ParserNode {
     const created = (MailParser.prototype as unknown as { createNode(this: MailParser, node: unknown): ParserNode }).createNode.call(this, node);
-    if (!created.isAttachment && /^text\//i.test(created.contentType ?? '') && isUnsettledCharset(created.charset)) created.charset = SNIFF;
+    if (!created.isAttachment && /^text\//i.test(created.contentType ?? '')) {
+      if (isUnsettledCharset(created.charset)) created.charset = SNIFF;
+      else if (isLegacyLabel(created.charset) && !isUtf7Charset(created.charset ?? '')) created.charset = LABELLED + created.charset;
+    }
     return created;
   }
 }

@@ -1,5 +1,6 @@
 // Unlabelled 8-bit text (no charset, or us-ascii/utf-8/unknown-8bit over other bytes): decoded
-// by sniffing, in the body and in headers, for Russian and Western European code pages.
+// by sniffing, in the body and in headers, for Russian and Western European code pages; a legacy
+// label over bytes that are really UTF-8 is read as UTF-8.
 import { describe, expect, it } from 'vitest';
 import { detectCharset, isUnsettledCharset } from '../../../connectors/email/charset.js';
 import { parseEmail } from '../../../connectors/email/parse-email.js';
@@ -72,5 +73,19 @@ describe('charset sniffing', () => {
     }
     const utf8 = Buffer.from('From: a@b.ru\nSubject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nJürgen, 你好, Иван\n');
     expect((await parseEmail(utf8, limits)).text.trim()).toBe('Jürgen, 你好, Иван');
+  });
+
+  it('reads a legacy label over UTF-8 bytes as UTF-8, and believes the label over its own bytes', async () => {
+    const relabelled = Buffer.from(
+      'From: a@b.ru\nSubject: x\nContent-Type: text/plain; charset=windows-1251\nContent-Transfer-Encoding: 8bit\n\nДобрый день, Иван\n',
+    );
+    expect((await parseEmail(relabelled, limits)).text.trim()).toBe('Добрый день, Иван');
+    for (const charset of ['windows-1251', 'koi8-r']) {
+      const raw = Buffer.concat([
+        Buffer.from(`From: a@b.ru\nSubject: x\nContent-Type: text/plain; charset=${charset}\nContent-Transfer-Encoding: 8bit\n\n`),
+        encode('Добрый день, Иван\n', charset),
+      ]);
+      expect((await parseEmail(raw, limits)).text.trim(), charset).toBe('Добрый день, Иван');
+    }
   });
 });
