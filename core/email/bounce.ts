@@ -310,7 +310,8 @@ function recipientsFromText(text: string): string[] {
   const patterns = [
     /rcpt to:\s*<([^>\s]+@[^>\s]+)>/gi,
     /^\s*<([^>\s]+@[^>\s]+)>\s*:/gim, // qmail, postfix: <user@host>:
-    /^\s*([^\s<>@]+@[^\s<>@]+\.[a-z]{2,})\s*$/gim, // exim, mail.ru: an address alone on an indented line
+    /^\s*([^\s<>@]+@[^\s<>@]+\.[a-z]{2,}):?\s*$/gim, // exim, mail.ru, 1&1: an address alone on an indented line
+    /^\s*([^\s<>@]+@[^\s<>@]+\.[a-z]{2,})\s+on\s+\w{3},/gim, // Exchange 2003: "user@host on Thu, 29 Apr 2010 ..."
     /(?:recipient|address|адрес|получател[ьяи])[^\n@]{0,40}?<?([^\s<>@:]+@[^\s<>@]+\.[a-z]{2,})>?/gi,
     /^\s*(?:final-recipient|original-recipient):\s*(?:[a-z0-9-]+;)?\s*<?([^\s<>;]+@[^\s<>;]+)>?/gim,
   ];
