@@ -116,8 +116,11 @@ const OOO_PHRASES = [
   'αυτόματη απάντηση',
 ];
 const OOO_SUBJECT = new RegExp(`(^|[^\\p{L}\\p{N}])(${OOO_PHRASES.join('|')})($|[^\\p{L}\\p{N}])`, 'iu');
-/** Subject prefixes autoresponders put first ("AUTO: ...", "Away: ...", "Abwesend: ..."). */
-const OOO_PREFIX = /^\s*\[?(auto|away|vacation|absent|ausente|abwesend|urlaub|отпуск|congés)\s*[:\]]/iu;
+/**
+ * Subject prefixes only autoresponders put first: Lotus Notes' "AUTO: ...". Words a person may
+ * also start a subject with ("Vacation: ...", "Отпуск: ...") need a phrase above, not a prefix.
+ */
+const OOO_PREFIX = /^\s*\[?auto\s*[:\]]/iu;
 
 const COMPLAINT_SUBJECT = /^(complaint about message from|abuse report\b|spam (complaint|report)\b|feedback[- ]loop\b|dmarc (forensic|failure) report)/i;
 /** DMARC aggregate (RFC 7489: "Report domain: x Submitter: y Report-ID: z") and SMTP TLS (RFC 8460) reports. */
