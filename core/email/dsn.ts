@@ -44,7 +44,7 @@ export function parseDeliveryStatus(text: string): DsnRecipient[] {
   }
   return out.map((r) => {
     const status = r.status ?? defaultStatus ?? statusFromDiagnostic(r.diagnostic);
-    return { recipient: r.recipient, action: r.action ?? defaultAction, status };
+    return { recipient: r.recipient, action: r.action ?? defaultAction, status, diagnostic: r.diagnostic };
   });
 }
 
@@ -57,8 +57,14 @@ function statusFromDiagnostic(diagnostic: string | null): string | null {
 }
 
 export function isPermanentFailure(r: DsnRecipient): boolean {
-  return r.action === 'failed' && Boolean(r.status?.startsWith('5')) && statusBlamesAddress(r.status!);
+  if (r.action !== 'failed' || !r.status?.startsWith('5')) return false;
+  // servers misfile "unknown address" under other classes (sendmail: "553 5.3.0 ... Unknown E-Mail Address")
+  return statusBlamesAddress(r.status) || ADDRESS_GONE.test(r.diagnostic ?? '');
 }
+
+/** A remote server's words that the address itself does not exist or is closed. */
+const ADDRESS_GONE =
+  /(user unknown|unknown user|unknown (?:e-?mail )?(?:address|recipient)|no such (?:user|mailbox|recipient|address)|(?:user|recipient|address|mailbox) not found|(?:user|mailbox|address|account) does ?n[o']t exist|not (?:a )?valid (?:user|recipient|mailbox|address)|invalid (?:recipient|mailbox)|mailbox (?:is )?(?:unavailable|disabled)|account (?:has been |is )?disabled)/i;
 
 /**
  * Does a 5.x.x status (RFC 3463) say something about the address? Its subject class does: X.0 (other),
@@ -98,7 +104,7 @@ export function dsnOutcome(records: DsnRecipient[]): DsnOutcome {
 const TRANSIENT_TEXT =
   /(still being retried|still undelivered|could not send message for past|will (?:be )?retr(?:y|ied)|will (?:keep|continue) trying|warning message only|do not need to resend|has not yet been delivered|not yet been delivered|delivery (?:has been |is |was )?delayed|delayed delivery|message (?:is |has been )?delayed|delivery (?:status notification )?\(delay\)|temporar(?:y|ily) (?:problem|failure|error|unavailable|deferred)|deferred|retry timeout not reached|задерж|будет повтор|повторн\S* попытк|временн\S* (?:ошибк|сбо|проблем))/i;
 const PERMANENT_TEXT =
-  /(\b5\.\d{1,3}\.\d{1,3}\b|(?:^|\s|\()5[0-5]\d[\s-]|permanent(?:ly)? (?:error|failure|fatal)|failed permanently|this is a permanent error|user unknown|unknown user|(?:user|recipient|address|mailbox) not found|no account by that name|no such (?:user|mailbox|recipient|address)|does ?n[o']t exist|not (?:a )?valid (?:user|recipient|mailbox|address)|recipient (?:address )?rejected|address rejected|mailbox (?:is )?(?:unavailable|not found|disabled)|unknown recipient|recipient name is not recognized|not listed in (?:the )?\S+ directory|no mailbox here|account (?:has been |is )?disabled|invalid (?:recipient|address|mailbox)|пользовател\S* не (?:найден|существует)|нет такого (?:пользователя|ящика|адреса)|адрес\S* не (?:найден|существует)|не существует)/i;
+  /(\b5\.\d{1,3}\.\d{1,3}\b|(?:^|\s|\()5[0-5]\d[\s-]|permanent(?:ly)? (?:error|failure|fatal)|failed permanently|this is a permanent error|user unknown|unknown user|(?:user|recipient|address|mailbox) not found|no account by that name|no such (?:user|mailbox|recipient|address)|does ?n[o']t exist|not (?:a )?valid (?:user|recipient|mailbox|address)|recipient (?:address )?rejected|address rejected|mailbox (?:is )?(?:unavailable|not found|disabled)|unknown recipient|recipient name is not recognized|not listed in (?:the )?\S+ directory|not listed in (?:the )?public name & address book|does ?n[o']t have an? [\w.-]+ account|no mx record|host or domain name not found|unrouteable address|no mailbox here|account (?:has been |is )?disabled|invalid (?:recipient|address|mailbox)|пользовател\S* не (?:найден|существует)|нет такого (?:пользователя|ящика|адреса)|адрес\S* не (?:найден|существует)|не существует)/i;
 
 // the MTA gave up (the message comes back) without saying the address is wrong: a failure, but
 // no evidence against the address

@@ -119,6 +119,8 @@ export interface DsnRecipient {
   action: string | null;
   /** the status code, e.g. 5.1.1 or 4.4.7, null when missing */
   status: string | null;
+  /** the Diagnostic-Code text (the remote server's words), null when missing */
+  diagnostic?: string | null;
 }
 
 export interface EmailClassification {

@@ -40,4 +40,15 @@ describe('delivery status', () => {
     expect(textBlamesAddress('554 5.7.1 Message cannot be accepted, spam rejection')).toBe(false);
     expect(textBlamesAddress('550 No account by that name here')).toBe(true);
   });
+
+  it('believes the server that says the address is unknown even under a message-level class', () => {
+    const [sendmail] = parseDeliveryStatus(
+      'Final-Recipient: RFC822; edwin@example.com\nAction: failed\nStatus: 5.3.0\nDiagnostic-Code: SMTP; 553 5.3.0 <edwin@example.com>... Unknown E-Mail Address',
+    );
+    expect(isPermanentFailure(sendmail!)).toBe(true);
+    const [dmarc] = parseDeliveryStatus(
+      "Final-Recipient: rfc822; ann@example.com\nAction: failed\nStatus: 5.7.26\nDiagnostic-Code: smtp; 550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy",
+    );
+    expect(isPermanentFailure(dmarc!)).toBe(false);
+  });
 });
