@@ -4,8 +4,8 @@
 //   finds the same contact, a signature's phone and company fill an existing contact's empty
 //   fields without overwriting what a manager set, and the phone finds a contact made on
 //   another channel;
-// - delivery reports: a delay, a success report, a 4.x.x failure and a challenge-response mail
-//   leave the address deliverable; a permanent failure (5.x.x) marks it.
+// - delivery reports: a delay, a success report, a 4.x.x failure, a 5.7.1 spam rejection and a
+//   challenge-response mail leave the address deliverable; a permanent failure (5.1.1) marks it.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -158,6 +158,12 @@ describe('delivery reports and the address', () => {
     ['a success report (Action: relayed)', path.join(real, 'dsn-success-sendmail-relayed.eml')],
     ['a failure with a 4.x.x status (gave up after 5 days)', path.join(real, 'bounce-sendmail-rfc3464-gave-up-4xx-flanker.eml')],
     ['a challenge-response filter (Boxbe, 4.7.0)', path.join(real, 'challenge-boxbe-waitlisted.eml')],
+    ['a delay report from Stalwart (Action: delayed, 4.0.0)', path.join(real, 'dsn-delay-stalwart.eml')],
+    ['a success report from Stalwart (Action: delivered)', path.join(real, 'dsn-success-delivered-stalwart.eml')],
+    [
+      'a spam rejection (Action: failed, Status: 5.7.1: the message refused, not the address)',
+      path.join(real, 'bounce-postfix-spam-rejection-571-bounceparser.eml'),
+    ],
   ];
   if (corpus) {
     keep.push(['a delay report (Action: delayed)', path.join(corpus, 'sisimai-bounces', 'rfc3464-07.eml')]);
