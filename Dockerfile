@@ -1,5 +1,9 @@
-# Leadline application image. Runs the TypeScript sources through tsx (no build step),
-# migrates the database on start, then starts what the environment configures.
+# Leadline application image. The app runs its TypeScript sources through tsx (bin/leadline.js
+# registers it; `npm run build` compiles to dist/, which nothing runs), so the image holds
+# the sources and the production dependencies, with no build step. `start` migrates the
+# database, then runs the roles in LEADLINE_ROLES (all by default); `migrate` only migrates.
+# At run time it writes nothing but tsx's compile cache in /tmp: the root filesystem can be
+# read-only with a writable /tmp (the Helm chart mounts an emptyDir there).
 FROM node:20-bookworm-slim
 
 # fonts for chart images (Latin and Cyrillic)
@@ -16,7 +20,9 @@ COPY prisma.config.ts ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
 
-USER node
+# the image's `node` user, by number so that Kubernetes' runAsNonRoot can check it
+USER 1000:1000
 EXPOSE 3000
+# for the web role (the default runs every role); processes without it answer on METRICS_PORT
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 CMD ["node", "bin/leadline.js", "start"]

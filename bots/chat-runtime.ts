@@ -11,8 +11,9 @@ import type { ChatDeps, DigestHook } from '../core/chat/turn.js';
 import type { InboundMessage } from '../core/chat/inbound.js';
 import type { Reply } from '../core/chat/reply.js';
 import { RuleParser } from '../core/chat/parse/parser.js';
-import { InboundQueue, startInboundWorker } from '../connectors/queue/inbound-queue.js';
+import { InboundQueue, startInboundWorker, type InboundRetryPolicy, type InboundWorker } from '../connectors/queue/inbound-queue.js';
 import { RedisClarifyStore } from '../connectors/queue/redis-clarify-store.js';
+import { RedisAttemptLimiter, type AttemptLimits } from '../connectors/queue/attempt-limiter.js';
 import type { QueueSettings } from '../connectors/queue/connection.js';
 import type { Logger } from '../connectors/logger.js';
 import type { Scheduler } from '../core/ports.js';
@@ -51,6 +52,14 @@ export interface ChatWorkerOptions {
   ai?: AiJobs;
   logger?: Logger;
   concurrency?: number;
+  /** what is retried how often, and how often kept failures are re-driven (INBOUND_* settings) */
+  retry?: Partial<InboundRetryPolicy>;
+  redriveMs?: number;
+  /** how long a crashed worker's inbound job stays locked before another takes it (default 30 s) */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** wrong invite codes allowed per identity and per workspace (INVITE_ATTEMPTS_* settings) */
+  attemptLimits?: AttemptLimits;
   /** called after each message is handled (benchmarks, console echo) */
   onHandled?: (message: InboundMessage, replies: Reply[]) => void;
 }
@@ -63,6 +72,7 @@ export interface ChatWorker {
 
 export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
   const clarify = new RedisClarifyStore(opts.redisUrl, opts.settings.prefix);
+  const attempts = new RedisAttemptLimiter(opts.redisUrl, opts.settings.prefix, opts.attemptLimits);
   const deps: ChatDeps = {
     db: opts.db,
     clock: opts.clock ?? systemClock,
@@ -75,22 +85,30 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     llm: opts.llm,
     ai: opts.ai,
     logger: opts.logger,
+    attempts,
   };
-  const worker = startInboundWorker(
+  const inbound: InboundWorker = startInboundWorker(
     opts.settings,
     async (message) => {
       const replies = await handleInbound(deps, message);
       await sendReplies(opts.senders, message, replies, opts.logger);
       opts.onHandled?.(message, replies);
     },
-    { concurrency: opts.concurrency, logger: opts.logger },
+    {
+      concurrency: opts.concurrency,
+      logger: opts.logger,
+      retry: opts.retry,
+      redriveMs: opts.redriveMs,
+      lockDurationMs: opts.lockDurationMs,
+      stalledIntervalMs: opts.stalledIntervalMs,
+    },
   );
   return {
     deps,
-    worker,
+    worker: inbound.worker,
     async close() {
-      await worker.close();
-      await clarify.close();
+      await inbound.close();
+      await Promise.all([clarify.close(), attempts.close()]);
     },
   };
 }

@@ -12,9 +12,11 @@ import { queueSettings } from '../connectors/queue/connection.js';
 import { startWorkers, workerTuning, type RunningWorkers } from '../connectors/queue/workers.js';
 import { InboundQueue } from '../connectors/queue/inbound-queue.js';
 import { RedisLease } from '../connectors/queue/redis-lock.js';
+import { checkPersistence, persistenceWarning } from '../connectors/queue/redis-policy.js';
 import type { Logger } from '../connectors/logger.js';
 import { coreContext } from '../core/context.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
+import { homeLoader } from '../core/chat/member-home.js';
 import { startChatWorker, type ChatWorker } from './chat-runtime.js';
 import { buildSenders } from './senders.js';
 import { ConsoleSender } from './console/console-sender.js';
@@ -50,13 +52,20 @@ export interface StartOptions {
 export async function startLeadline({ config, logger, say = (l) => process.stdout.write(l + '\n') }: StartOptions): Promise<Running> {
   await checkPostgres(config.DATABASE_URL);
   await checkRedis(config.REDIS_URL);
+  // accepted messages wait in Redis until a worker stores them: without its append-only file
+  // a Redis restart loses them (README: What is guaranteed)
+  const persistence = persistenceWarning(await checkPersistence(config.REDIS_URL));
+  if (persistence) {
+    logger.warn({}, persistence);
+    say(persistence);
+  }
   const migrated = await migrate(config.DATABASE_URL);
   if (migrated.created) say(`Created database ${describeUrl(config.DATABASE_URL)}.`);
   if (migrated.applied.length) say(`Applied ${migrated.applied.length} migration(s).`);
 
   const db = createPrisma(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { statementCache: config.DATABASE_STATEMENT_CACHE });
   const ws = await ensureWorkspace(db, config.DEFAULT_WORKSPACE, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
-  const settings = queueSettings(config.REDIS_URL);
+  const settings = queueSettings(config.REDIS_URL, config.QUEUE_PREFIX);
   const stops: Array<() => Promise<unknown>> = [async () => db.$disconnect()];
   const roles: string[] = [];
   const telegramToken = config.TELEGRAM_BOT_TOKEN;
@@ -99,7 +108,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       stops.push(() => workers!.close());
       const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });
       stops.push(() => digests.close());
-      const refreshSlackHome = slackHomeRefresher(config, { db, workspaceId: ws.id, logger }) ?? undefined;
+      const refreshSlackHome = slackHomeRefresher(config, { home: homeLoader(coreContext(db), ws.id, 'slack'), logger }) ?? undefined;
       chat = startChatWorker({
         db,
         settings,
@@ -113,6 +122,14 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         ai: aiJobs,
         logger,
         onHandled: refreshSlackHome,
+        retry: { maxAttempts: config.INBOUND_MAX_ATTEMPTS, maxDelayMs: config.INBOUND_RETRY_MAX_SECONDS * 1000 },
+        redriveMs: config.INBOUND_REDRIVE_MINUTES * 60_000,
+        attemptLimits: {
+          perIdentity: config.INVITE_ATTEMPTS_PER_IDENTITY,
+          identityWindowSeconds: config.INVITE_ATTEMPTS_IDENTITY_WINDOW_MINUTES * 60,
+          perWorkspace: config.INVITE_ATTEMPTS_PER_WORKSPACE,
+          workspaceWindowSeconds: config.INVITE_ATTEMPTS_WORKSPACE_WINDOW_MINUTES * 60,
+        },
       });
       stops.push(() => chat!.close());
       roles.push('worker');
@@ -122,7 +139,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
     if (runsRole(config, 'web')) {
       const routes: Record<string, RouteHandler> = {};
       if (webhookMode && intake) routes[TELEGRAM_WEBHOOK_PATH] = telegramWebhookHandler(intake, config.TELEGRAM_WEBHOOK_SECRET!);
-      const slack = slackWeb && inbound ? await startSlackWeb(config, { db, workspaceId: ws.id, inbound, logger }) : null;
+      const slack =
+        slackWeb && inbound ? await startSlackWeb(config, { home: homeLoader(coreContext(db), ws.id, 'slack'), workspaceId: ws.id, inbound, logger }) : null;
       if (slack) {
         Object.assign(routes, slack.routes);
         stops.push(() => slack.stop());

@@ -42,6 +42,11 @@ export const configSchema = z
       .default('on')
       .transform((v) => v === 'on' || v === 'true' || v === '1'),
     REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+    /** prefix of every Redis key Leadline writes (queues, leases, limits): several deployments can share one Redis */
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.{}-]{1,64}$/, 'must be 1-64 letters, digits, "_", "-", "." or "{}" (a Redis Cluster hash tag)')
+      .default('leadline'),
     HTTP_PORT: port.default(3000),
     HTTP_HOST: z.string().default('0.0.0.0'),
     DEFAULT_TIMEZONE: timezone.default('UTC'),
@@ -90,6 +95,18 @@ export const configSchema = z
     REMINDER_CONCURRENCY: positiveInt.default(50),
     /** at start-up, overdue undelivered reminders up to this many hours old are still sent */
     REMINDER_CATCHUP_HOURS: positiveInt.default(168),
+    /** a failure that is not an outage is retried this many times, then kept for a re-drive */
+    INBOUND_MAX_ATTEMPTS: positiveInt.default(8),
+    /** the longest wait between two attempts of an inbound message (outages are retried without end) */
+    INBOUND_RETRY_MAX_SECONDS: positiveInt.default(30),
+    /** how often workers re-drive kept inbound failures (0 = only at start-up) */
+    INBOUND_REDRIVE_MINUTES: z.coerce.number({ message: 'must be a whole number of minutes' }).int().min(0).default(15),
+    /** wrong invite codes per identity per window, and the window (minutes) */
+    INVITE_ATTEMPTS_PER_IDENTITY: positiveInt.default(5),
+    INVITE_ATTEMPTS_IDENTITY_WINDOW_MINUTES: positiveInt.default(15),
+    /** wrong invite codes per workspace per window, and the window (minutes) */
+    INVITE_ATTEMPTS_PER_WORKSPACE: positiveInt.default(100),
+    INVITE_ATTEMPTS_WORKSPACE_WINDOW_MINUTES: positiveInt.default(60),
     /** how often workers check that Redis still has its data (else they reconcile with Postgres); 0 = start-up only */
     REDIS_LOSS_CHECK_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds' }).int().min(0).default(60),
 

@@ -107,3 +107,17 @@ export interface Outbox {
   /** several items in one queue round trip (the items of one handled message); optional */
   enqueueMany?(items: OutboxItem[]): Promise<void>;
 }
+
+/** What an attempt limiter counts: wrong invite codes per identity and per workspace, and the one notice a blocked identity gets. */
+export type AttemptRule = 'invite_identity' | 'invite_workspace' | 'invite_notice';
+
+/**
+ * Counts attempts at guessable secrets (invite codes) in fixed windows shared by every
+ * process. Implemented on Redis (rate-limiter-flexible); absent = no limit (tests of other things).
+ */
+export interface AttemptLimiter {
+  /** ms until `key` may try again under `rule` (0: it may now) */
+  blockedFor(rule: AttemptRule, key: string): Promise<number>;
+  /** counts one attempt; resolves to the attempts counted in the current window, this one included */
+  count(rule: AttemptRule, key: string): Promise<number>;
+}

@@ -12,6 +12,7 @@ import { registerDigest } from './commands/digest.js';
 import { registerParse } from './commands/parse.js';
 import { registerIngestEmail } from './commands/ingest-email.js';
 import { registerMailbox } from './commands/mailbox.js';
+import { registerInbound } from './commands/inbound.js';
 
 const program = new Command();
 program
@@ -32,6 +33,7 @@ registerDigest(program);
 registerParse(program);
 registerIngestEmail(program);
 registerMailbox(program);
+registerInbound(program);
 
 program.exitOverride((err) => {
   // commander's own help/version exits are fine; usage errors exit 2

@@ -57,7 +57,7 @@ export interface ConsoleChatOptions {
 export async function runConsoleChat(opts: ConsoleChatOptions): Promise<void> {
   const { config, db, workspace, person } = opts;
   const out = opts.output ?? process.stdout;
-  const settings = queueSettings(config.REDIS_URL);
+  const settings = queueSettings(config.REDIS_URL, config.QUEUE_PREFIX);
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const consoleSender = new ConsoleSender(config.REDIS_URL, settings.prefix);
   const senders = { ...buildSenders(config), console: consoleSender };

@@ -45,20 +45,23 @@ export class ConsoleSession {
     const n = /^\d+$/.test(text) ? Number(text) : null;
     const button = n !== null ? this.choices.get(n) : undefined;
     const id = `${Date.now()}-${++this.seq}`;
-    const message = parseInboundMessage({
-      workspaceId: this.workspaceId,
-      channel: 'console',
-      externalUserId: this.person.externalId,
-      externalChatId: this.person.externalId,
-      text: button ? '' : text,
-      attachments: [],
-      dedupeKey: `console:${this.person.externalId}:${randomUUID()}`,
-      receivedAt: new Date().toISOString(),
-      displayName: this.person.displayName,
-      languageCode: this.person.languageCode,
-      callbackData: button?.data,
-      messageExternalId: id,
-    });
+    const message = parseInboundMessage(
+      {
+        workspaceId: this.workspaceId,
+        channel: 'console',
+        externalUserId: this.person.externalId,
+        externalChatId: this.person.externalId,
+        text: button ? '' : text,
+        attachments: [],
+        dedupeKey: `console:${this.person.externalId}:${randomUUID()}`,
+        receivedAt: new Date().toISOString(),
+        displayName: this.person.displayName,
+        languageCode: this.person.languageCode,
+        callbackData: button?.data,
+        messageExternalId: id,
+      },
+      new Date(),
+    );
     const replies = await handleInbound(this.deps, message);
     return replies.map((r) => renderForConsole(r.text, r.buttons, this.remember(r.buttons)).text).join('\n\n');
   }

@@ -7,14 +7,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { InboundMessage, InboundMessageInput } from '../../core/chat/inbound.js';
-import type { Db } from '../../core/db.js';
+import type { HomeLoader } from '../../core/chat/member-home.js';
 import type { Clock } from '../../core/ports.js';
 import { logger as defaultLogger, type Logger } from '../../connectors/logger.js';
 import type { Config } from '../../connectors/config.js';
-import { SlackDirectory, linkedMember } from './slack-directory.js';
+import { SlackDirectory } from './slack-directory.js';
 import { SlackHomePublisher } from './slack-home.js';
 import { registerSlackListeners } from './slack-listeners.js';
-import { slackCommandHandler } from './slack-commands.js';
 import { createSlackClient, SlackSender, type WebClient } from './slack-sender.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -28,7 +27,8 @@ export interface SlackTransportOptions {
   /** Web API base (SLACK_API_URL), e.g. a fake in tests */
   apiUrl?: string;
   endpoint?: string;
-  db: Db;
+  /** a member's App Home (core/chat/member-home.ts homeLoader), given by the composition root */
+  home: HomeLoader;
   workspaceId: number;
   /** the inbound queue's enqueue: resolves once the message is durable */
   submit(message: InboundMessageInput): Promise<void>;
@@ -102,23 +102,20 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
   const directory = new SlackDirectory(lookupClient, undefined, (e) =>
     log.warn({ err: (e as Error).message }, 'slack: users.info failed; going on without a name'),
   );
-  const home = new SlackHomePublisher({ db: options.db, workspaceId: options.workspaceId, client, clock: options.clock, logger: log });
+  const home = new SlackHomePublisher({ load: options.home, client, clock: options.clock, logger: log });
   registerSlackListeners(app, {
-    db: options.db,
     workspaceId: options.workspaceId,
     submit: options.submit,
     directory,
     logger: log,
-    publishHome: (externalUserId) => home.publish(externalUserId),
-    slackCommand: slackCommandHandler({ db: options.db, workspaceId: options.workspaceId }),
+    publishHome: async (externalUserId) => void (await home.publish(externalUserId)),
   });
   const sender = new SlackSender(client);
 
   const refreshAfter = async (message: InboundMessage): Promise<void> => {
     if (message.channel !== 'slack') return;
     try {
-      const workspaceId = message.workspaceId ?? options.workspaceId;
-      if (await linkedMember(options.db, workspaceId, message.externalUserId)) await home.publish(message.externalUserId);
+      await home.publish(message.externalUserId, { onlyMembers: true });
     } catch (e) {
       // the answer went out; a stale Home tab is refreshed on the next open
       log.warn({ err: (e as Error).message, user: message.externalUserId }, 'slack: App Home refresh failed');
@@ -146,7 +143,7 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
 /** The Slack transport when SLACK_BOT_TOKEN is configured, else null (Slack is optional). */
 export function slackTransportFromConfig(
   config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>,
-  deps: Pick<SlackTransportOptions, 'db' | 'workspaceId' | 'submit' | 'clock' | 'logger'>,
+  deps: Pick<SlackTransportOptions, 'home' | 'workspaceId' | 'submit' | 'clock' | 'logger'>,
 ): SlackTransport | null {
   if (!config.SLACK_BOT_TOKEN) return null;
   return createSlackTransport({

@@ -1,7 +1,6 @@
 // Who a Slack user is (users.info) and where to DM them (conversations.open), cached for a
-// few minutes so a busy channel costs one lookup per person, and whether a Slack account
-// is linked to an active team member of the workspace (Identity with a user).
-import type { Db } from '../../core/db.js';
+// few minutes so a busy channel costs one lookup per person. Whether an account is a team
+// member's is the engine's to say (core/chat/speaker.ts), never the edge's.
 import type { WebClient } from './slack-sender.js';
 
 export interface SlackProfile {
@@ -66,14 +65,4 @@ export class SlackDirectory {
     this.dms.set(userId, id);
     return id;
   }
-}
-
-/** The active team member linked to this Slack account in the workspace, or null (a customer). */
-export async function linkedMember(db: Db, workspaceId: number, externalId: string): Promise<{ userId: number } | null> {
-  const identity = await db.identity.findUnique({
-    where: { workspaceId_channel_externalId: { workspaceId, channel: 'slack', externalId } },
-    select: { userId: true, user: { select: { active: true, workspaceId: true } } },
-  });
-  if (!identity?.userId || !identity.user?.active || identity.user.workspaceId !== workspaceId) return null;
-  return { userId: identity.userId };
 }

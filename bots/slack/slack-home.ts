@@ -1,16 +1,11 @@
 // The App Home tab: my tasks today (with Done buttons), my open leads and my open deals,
-// read with core's list functions as the member sees them, published with views.publish.
+// rendered from core's member home (core/chat/member-home.ts), published with views.publish.
 // Published when the tab is opened and after the member's own actions change things.
 import type { types } from '@slack/bolt';
-import type { Db } from '../../core/db.js';
 import type { Clock } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
-import { coreContext } from '../../core/context.js';
-import { memberActor } from '../../core/chat/speaker.js';
-import { listTasks, effectiveDueAt } from '../../core/tasks/index.js';
-import { listLeads } from '../../core/leads/index.js';
-import { listDeals } from '../../core/deals/find-deals.js';
-import { t, formatDateTime, formatMoney, resolveLocale, type Locale, type MessageKey } from '../../core/i18n/index.js';
+import type { HomeData, HomeLoader } from '../../core/chat/member-home.js';
+import { t, formatDateTime, formatMoney, type Locale, type MessageKey } from '../../core/i18n/index.js';
 import type { Logger } from '../../connectors/logger.js';
 import { escapeMrkdwn } from './slack-render.js';
 import { userIdOfKey } from './slack-ids.js';
@@ -19,31 +14,6 @@ import type { WebClient } from './slack-sender.js';
 type KnownBlock = types.KnownBlock;
 
 const SHOWN = 15;
-
-export interface HomeTask {
-  id: number;
-  title: string;
-  due: Date;
-}
-export interface HomeLead {
-  id: number;
-  title: string;
-  status: string;
-}
-export interface HomeDeal {
-  id: number;
-  title: string;
-  stage: string;
-  amount: string | null;
-  currency: string | null;
-}
-export interface HomeData {
-  name: string;
-  timezone: string;
-  tasks: HomeTask[];
-  leads: HomeLead[];
-  deals: HomeDeal[];
-}
 
 function header(text: string): KnownBlock {
   return { type: 'header', text: { type: 'plain_text', text: text.slice(0, 150), emoji: true } };
@@ -110,8 +80,8 @@ export function notLinkedView(locale: Locale): types.HomeView {
 }
 
 export interface SlackHomeDeps {
-  db: Db;
-  workspaceId: number;
+  /** reads a member's home screen (core/chat/member-home.ts), given by the composition root */
+  load: HomeLoader;
   client: WebClient;
   clock?: Clock;
   logger?: Logger;
@@ -120,54 +90,21 @@ export interface SlackHomeDeps {
 export class SlackHomePublisher {
   constructor(private readonly deps: SlackHomeDeps) {}
 
-  /** Publishes the Home tab of a Slack account (Identity.externalId "TEAM:USER"). */
-  async publish(externalUserId: string): Promise<void> {
+  /**
+   * Publishes the Home tab of a Slack account (Identity.externalId "TEAM:USER"): the member's
+   * lists, or how to link when the account is nobody's. `onlyMembers`: do nothing for others
+   * (a refresh after a customer's message). Resolves to whether the account is a member's.
+   */
+  async publish(externalUserId: string, options: { onlyMembers?: boolean } = {}): Promise<boolean> {
     const slackUserId = userIdOfKey(externalUserId);
-    if (!slackUserId) return;
-    const { db, workspaceId, client } = this.deps;
-    const now = (this.deps.clock ?? systemClock).now();
-    const identity = await db.identity.findUnique({
-      where: { workspaceId_channel_externalId: { workspaceId, channel: 'slack', externalId: externalUserId } },
-      include: { user: true, workspace: true },
-    });
-    if (!identity?.user || !identity.user.active) {
-      const ws = await db.workspace.findUnique({ where: { id: workspaceId }, select: { locale: true } });
-      await client.views.publish({ user_id: slackUserId, view: notLinkedView(resolveLocale(identity?.languageCode, ws?.locale)) });
-      return;
+    if (!slackUserId) return false;
+    const home = await this.deps.load(externalUserId);
+    if (!home.linked) {
+      if (!options.onlyMembers) await this.deps.client.views.publish({ user_id: slackUserId, view: notLinkedView(home.locale) });
+      return false;
     }
-    const actor = memberActor(identity.workspace, identity.user, identity);
-    const ctx = coreContext(db, { clock: this.deps.clock });
-    const [tasks, leads, deals] = await Promise.all([
-      listTasks(ctx, actor, 'today', { limit: SHOWN + 20 }),
-      listLeads(ctx, actor, { filter: 'mine', limit: SHOWN + 20 }),
-      listDeals(ctx, actor, { status: 'open', ownerId: actor.userId, limit: SHOWN + 20 }),
-    ]);
-    const view = homeView(
-      actor.locale,
-      {
-        name: identity.user.name,
-        timezone: actor.timezone,
-        tasks: tasks.map((task) => ({ id: task.id, title: task.title, due: effectiveDueAt(task) })),
-        leads: leads.map((lead) => ({ id: lead.id, title: lead.title, status: lead.status })),
-        deals: deals.map((deal) => ({
-          id: deal.id,
-          title: deal.title,
-          stage: deal.stage.name,
-          amount: deal.amount?.toString() ?? null,
-          currency: deal.currency,
-        })),
-      },
-      now,
-    );
-    await client.views.publish({ user_id: slackUserId, view });
-  }
-
-  /** Republishes the Home tab of every Slack account of a team member (after their data changed). */
-  async publishForUser(userId: number): Promise<void> {
-    const identities = await this.deps.db.identity.findMany({
-      where: { workspaceId: this.deps.workspaceId, channel: 'slack', userId },
-      select: { externalId: true },
-    });
-    for (const i of identities) await this.publish(i.externalId);
+    const now = (this.deps.clock ?? systemClock).now();
+    await this.deps.client.views.publish({ user_id: slackUserId, view: homeView(home.locale, home, now) });
+    return true;
   }
 }

@@ -1,25 +1,28 @@
 // Slack events, slash commands, button clicks and the message shortcut -> InboundMessage,
 // submitted to the inbound queue before Slack gets its 200 (the receiver runs with
 // processBeforeResponse, so a failed enqueue answers 500 and Slack retries). No business
-// logic here: the engine decides what a message means.
+// logic and no database here: the edge only translates, so it keeps accepting events while
+// Postgres is away, and the engine decides what a message means (core/chat/addressing.ts).
 //
-// Who is who:
-// - DMs with the app (channel_type "im"): whoever writes goes to the engine (members get
-//   the assistant, anyone else is a customer).
-// - Channels (shared / Slack Connect): a member's own chatter is ignored; they address the
-//   app with a mention (app_mention, answered in their DM). Anyone else is a customer: the
-//   conversation's chatId is "<channel>:<thread ts>", so answers land in their thread.
+// What the engine is told:
+// - DMs with the app (channel_type "im"): a plain message (members get the assistant,
+//   anyone else is a customer).
+// - Channels (shared / Slack Connect): isGroup; the conversation's chatId is
+//   "<channel>:<thread ts>", so a customer's answers land in their thread; a team member's
+//   own chatter there is dropped by the engine.
+// - app_mention: origin "mention", answered in the writer's DM (a customer's mention is
+//   also a message event, so the engine drops the mention copy).
+// - /crm: origin "command" (a stranger's /crm gets "not linked" from the engine).
+// - the message shortcut: the customer's message with origin "shortcut" and requestedBy.
 import type { App } from '@slack/bolt';
 import type { InboundMessageInput } from '../../core/chat/inbound.js';
 import { t, resolveLocale } from '../../core/i18n/index.js';
-import type { Db } from '../../core/db.js';
 import type { Logger } from '../../connectors/logger.js';
-import { linkedMember, type SlackDirectory } from './slack-directory.js';
+import type { SlackDirectory } from './slack-directory.js';
 import { messageRef, slackUserKey } from './slack-ids.js';
 import { crmCommandText, fromSlackText, stripBotMention } from './slack-text.js';
 
 export interface SlackListenerDeps {
-  db: Db;
   /** the workspace this Slack app feeds */
   workspaceId: number;
   /** durable hand-off (the inbound queue); must resolve only once the message is stored */
@@ -28,8 +31,6 @@ export interface SlackListenerDeps {
   logger: Logger;
   /** publishes the App Home tab of a Slack user (TEAM:USER) */
   publishHome?(externalUserId: string): Promise<void>;
-  /** Slack-only commands handled by the transport (e.g. "/crm digest channel #sales"); true when handled */
-  slackCommand?(input: { externalUserId: string; args: string[]; locale: string | undefined }): Promise<string | null>;
 }
 
 /** The message fields Leadline reads (Slack's union of message subtypes, loosely). */
@@ -67,7 +68,7 @@ function attachmentsOf(e: SlackMessageEvent): InboundMessageInput['attachments']
 }
 
 export function registerSlackListeners(app: App, deps: SlackListenerDeps): void {
-  const { db, workspaceId, directory, logger } = deps;
+  const { workspaceId, directory, logger } = deps;
 
   app.event('message', async ({ event, body, context }) => {
     const e = event as unknown as SlackMessageEvent;
@@ -75,7 +76,6 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
     const teamId = e.user_team ?? e.team ?? body.team_id;
     const externalUserId = slackUserKey(teamId, e.user);
     const isDm = e.channel_type === 'im';
-    if (!isDm && (await linkedMember(db, workspaceId, externalUserId))) return; // team chatter
     const profile = await directory.profile(e.user);
     if (profile?.isBot) return;
     const threadRoot = e.thread_ts ?? e.ts;
@@ -102,8 +102,6 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
     const e = event as unknown as SlackMessageEvent;
     if (e.bot_id || !e.user || e.user === context.botUserId) return;
     const externalUserId = slackUserKey(e.user_team ?? e.team ?? body.team_id, e.user);
-    // a customer's mention is already a message event; only members talk to the app here
-    if (!(await linkedMember(db, workspaceId, externalUserId))) return;
     const profile = await directory.profile(e.user);
     await deps.submit({
       workspaceId,
@@ -120,6 +118,7 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
       languageCode: profile?.languageCode,
       messageExternalId: messageRef(e.channel, e.ts, e.thread_ts),
       isGroup: false,
+      origin: 'mention',
     });
   });
 
@@ -131,20 +130,7 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
   app.command('/crm', async ({ command, ack }) => {
     const externalUserId = slackUserKey(command.team_id, command.user_id);
     const profile = await directory.profile(command.user_id);
-    const [first = '', ...rest] = command.text.trim().split(/\s+/);
-    if (deps.slackCommand && first) {
-      const answer = await deps.slackCommand({ externalUserId, args: [first.toLowerCase(), ...rest], locale: profile?.languageCode });
-      if (answer !== null) {
-        await ack({ response_type: 'ephemeral', text: answer });
-        return;
-      }
-    }
     const text = crmCommandText(command.text);
-    // /crm is for the team: a stranger's "/crm leads" must not become a customer message
-    if (!/^\/start\s/.test(text) && !(await linkedMember(db, workspaceId, externalUserId))) {
-      await ack({ response_type: 'ephemeral', text: t(resolveLocale(profile?.languageCode), 'slack.not_linked') });
-      return;
-    }
     await deps.submit({
       workspaceId,
       channel: 'slack',
@@ -158,6 +144,7 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
       languageCode: profile?.languageCode,
       messageExternalId: `cmd:${command.trigger_id}`,
       isGroup: false,
+      origin: 'command',
     });
     // empty ack: the answer arrives in the DM with the app
     await ack();
@@ -203,12 +190,10 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
     const authorTeam = m.user_team ?? m.team ?? shortcut.team?.id ?? '';
     const clickerKey = slackUserKey(shortcut.user.team_id ?? shortcut.team?.id ?? '', shortcut.user.id);
     await ack();
-    if (!(await linkedMember(db, workspaceId, clickerKey))) {
-      await respond({ response_type: 'ephemeral', text: t(locale, 'slack.shortcut.not_member') });
-      return;
-    }
     const author = m.user ? await directory.profile(m.user) : null;
-    if (!m.user || m.bot_id || author?.isBot || (await linkedMember(db, workspaceId, slackUserKey(authorTeam, m.user)))) {
+    // what Slack itself tells is checked here; whether the clicker is a team member and the
+    // author is not is the engine's to check (it tells the clicker in their DM when not)
+    if (!m.user || m.bot_id || author?.isBot) {
       await respond({ response_type: 'ephemeral', text: t(locale, 'slack.shortcut.not_customer') });
       return;
     }
@@ -220,14 +205,17 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
       externalChatId: channelId.startsWith('D') ? channelId : `${channelId}:${threadRoot}`,
       text: fromSlackText(m.text),
       attachments: attachmentsOf(m),
-      // the same key as the message's own text would have, so a lead is not made twice
-      dedupeKey: `slack:shortcut:${channelId}:${m.ts}`,
+      // one event per message and member who asked (a second click is a redelivery); the
+      // message itself is stored once whoever asks (its platform id is unique), so no second lead
+      dedupeKey: `slack:shortcut:${channelId}:${m.ts}:${clickerKey}`,
       receivedAt: tsToIso(m.ts),
       displayName: author?.displayName,
       username: author?.username,
       languageCode: author?.languageCode,
       messageExternalId: messageRef(channelId, m.ts, m.thread_ts),
       isGroup: !channelId.startsWith('D'),
+      origin: 'shortcut',
+      requestedBy: clickerKey,
     });
     await respond({ response_type: 'ephemeral', text: t(locale, 'slack.shortcut.queued', { name: author?.displayName ?? m.user }) });
     logger.info({ channel: channelId, ts: m.ts }, 'slack shortcut: lead from message submitted');

@@ -8,6 +8,7 @@ type SlackButton = types.Button;
 type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
 import type { Button } from '../../core/ports.js';
+import { splitEscaped } from '../../core/text/sanitize.js';
 
 /** Slack limits (Block Kit reference): section text 3000, button text 75, value 2000, action_id 255, 50 blocks, 25 elements per actions block. */
 export const SECTION_TEXT_MAX = 3000;
@@ -23,19 +24,9 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Splits text into pieces of at most `max` characters, preferring line then word boundaries. */
+/** Splits text into pieces whose escaped form fits `max` (core/text/sanitize.ts): Slack's limits apply to what it receives. */
 export function splitText(text: string, max: number): string[] {
-  const pieces: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    let cut = rest.lastIndexOf('\n', max);
-    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
-    if (cut < max / 2) cut = max;
-    pieces.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^[\n ]/, '');
-  }
-  if (rest.length || !pieces.length) pieces.push(rest);
-  return pieces;
+  return splitEscaped(text, max);
 }
 
 function truncate(text: string, max: number): string {
@@ -84,7 +75,7 @@ export function renderMessages(text: string, buttons?: Button[][]): SlackMessage
     const sections: SectionBlock[] = splitText(chunk, SECTION_TEXT_MAX)
       .filter((s) => s.trim().length > 0)
       .map((s) => ({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(s), verbatim: true } }));
-    messages.push({ text: escapeMrkdwn(truncate(chunk, 3000)), blocks: sections });
+    messages.push({ text: escapeMrkdwn(splitText(chunk, 3000)[0]!), blocks: sections });
   }
   const last = messages[messages.length - 1]!;
   const room = MAX_BLOCKS - last.blocks.length;

@@ -8,8 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../connectors/config.js';
 import type { Logger } from '../../connectors/logger.js';
 import type { InboundMessage, InboundMessageInput } from '../../core/chat/inbound.js';
-import type { Db } from '../../core/db.js';
-import { linkedMember } from './slack-directory.js';
+import type { HomeLoader } from '../../core/chat/member-home.js';
 import { SlackHomePublisher } from './slack-home.js';
 import { slackTransportFromConfig, type SlackTransport } from './slack-app.js';
 import { createSlackClient, SlackSender } from './slack-sender.js';
@@ -27,10 +26,10 @@ export interface SlackWeb {
 
 export async function startSlackWeb(
   config: SlackConfig,
-  deps: { db: Db; workspaceId: number; inbound: { enqueue(m: InboundMessageInput): Promise<void> }; logger: Logger },
+  deps: { home: HomeLoader; workspaceId: number; inbound: { enqueue(m: InboundMessageInput): Promise<void> }; logger: Logger },
 ): Promise<SlackWeb | null> {
   const transport = slackTransportFromConfig(config, {
-    db: deps.db,
+    home: deps.home,
     workspaceId: deps.workspaceId,
     logger: deps.logger,
     submit: (m) => deps.inbound.enqueue(m),
@@ -56,19 +55,17 @@ export function slackSenderFromConfig(config: SlackConfig): SlackSender | null {
 }
 
 /** After the engine handled a Slack message from a team member: republish their App Home. Never throws. */
-export function slackHomeRefresher(config: SlackConfig, deps: { db: Db; workspaceId: number; logger: Logger }): ((message: InboundMessage) => void) | null {
+export function slackHomeRefresher(config: SlackConfig, deps: { home: HomeLoader; logger: Logger }): ((message: InboundMessage) => void) | null {
   if (!config.SLACK_BOT_TOKEN) return null;
   const home = new SlackHomePublisher({
-    db: deps.db,
-    workspaceId: deps.workspaceId,
+    load: deps.home,
     client: createSlackClient(config.SLACK_BOT_TOKEN, { apiUrl: config.SLACK_API_URL }),
     logger: deps.logger,
   });
   return (message) => {
     if (message.channel !== 'slack') return;
-    const workspaceId = message.workspaceId ?? deps.workspaceId;
-    void (async () => {
-      if (await linkedMember(deps.db, workspaceId, message.externalUserId)) await home.publish(message.externalUserId);
-    })().catch((e: Error) => deps.logger.warn({ err: e.message, user: message.externalUserId }, 'slack: App Home refresh failed'));
+    home
+      .publish(message.externalUserId, { onlyMembers: true })
+      .catch((e: Error) => deps.logger.warn({ err: e, user: message.externalUserId }, 'slack: App Home refresh failed'));
   };
 }

@@ -2,12 +2,12 @@
 // links spelled out. And /crm arguments -> the engine's slash command text.
 
 /** "<@U1>" -> "@U1", "<#C1|sales>" -> "#sales", "<https://x|site>" -> "site (https://x)", "&lt;" -> "<". */
-export function fromSlackText(text: string | undefined | null): string {
+export function fromSlackText(text: string | undefined | null, options: { keepChannels?: boolean } = {}): string {
   if (!text) return '';
-  const spelled = text.replace(/<([^<>]+)>/g, (_whole, inner: string) => {
+  const spelled = text.replace(/<([^<>]+)>/g, (whole, inner: string) => {
     const [target = '', label] = inner.split('|', 2) as [string, string?];
     if (target.startsWith('@')) return label ? `@${label}` : target;
-    if (target.startsWith('#')) return label ? `#${label}` : target;
+    if (target.startsWith('#')) return options.keepChannels ? whole : label ? `#${label}` : target;
     if (target.startsWith('!')) {
       const special = target.slice(1).split('^')[0] ?? '';
       return label ?? (['here', 'channel', 'everyone'].includes(special) ? `@${special}` : special);
@@ -26,13 +26,6 @@ export function stripBotMention(text: string, botUserId: string | undefined): st
     .trim();
 }
 
-/** The channel id in "<#C123|sales>" or "C123" or "#C123", or null. */
-export function channelIdOf(arg: string | undefined): string | null {
-  if (!arg) return null;
-  const m = /^<#([CG][A-Z0-9]+)(\|[^>]*)?>$/.exec(arg.trim()) ?? /^#?([CG][A-Z0-9]{6,})$/.exec(arg.trim());
-  return m ? m[1]! : null;
-}
-
 /**
  * "/crm leads mine" -> "/leads mine"; "/crm link CODE" -> "/start CODE" (the engine's invite
  * command); "/crm" alone -> "/help". Slack-escaped mentions in the arguments are spelled out.
@@ -42,7 +35,9 @@ export function crmCommandText(text: string | undefined): string {
   if (!trimmed) return '/help';
   const [first = '', ...rest] = trimmed.split(/\s+/);
   const name = first.replace(/^\//, '').toLowerCase();
-  const args = fromSlackText(rest.join(' '));
+  // channel references stay as Slack wrote them ("<#C123|sales>"): their id is what
+  // "/crm digest channel #sales" needs
+  const args = fromSlackText(rest.join(' '), { keepChannels: true });
   const command = name === 'link' || name === 'привязать' ? 'start' : name;
   return args ? `/${command} ${args}` : `/${command}`;
 }

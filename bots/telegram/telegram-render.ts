@@ -2,6 +2,7 @@
 // splitting of texts longer than Telegram's 4096-character limit.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Button } from '../../core/ports.js';
+import { splitEscaped } from '../../core/text/sanitize.js';
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 /** Telegram rejects callback_data over 64 bytes. */
@@ -24,38 +25,7 @@ export function inlineKeyboard(rows: Button[][] | undefined): InlineKeyboardMark
   return keyboard.length ? { inline_keyboard: keyboard } : undefined;
 }
 
-/**
- * Splits plain text into chunks whose ESCAPED form fits the limit, preferring line breaks,
- * then spaces, and only then a hard cut (never inside a surrogate pair).
- */
+/** Splits plain text into chunks whose escaped form fits one Telegram message (core/text/sanitize.ts). */
 export function splitForTelegram(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
-  if (escapeHtml(text).length <= limit) return [text];
-  const chunks: string[] = [];
-  let rest = text;
-  while (rest.length > 0) {
-    if (escapeHtml(rest).length <= limit) {
-      chunks.push(rest);
-      break;
-    }
-    // the longest prefix whose escaped length fits
-    let fit = 0;
-    let escapedLength = 0;
-    for (const ch of rest) {
-      const add = ch === '&' ? 5 : ch === '<' || ch === '>' ? 4 : ch.length;
-      if (escapedLength + add > limit) break;
-      escapedLength += add;
-      fit += ch.length;
-    }
-    const window = rest.slice(0, fit);
-    let cut = window.lastIndexOf('\n');
-    if (cut < fit / 2) {
-      const space = window.lastIndexOf(' ');
-      cut = space >= fit / 2 ? space : fit;
-    }
-    const chunk = rest.slice(0, cut).replace(/\s+$/, '');
-    if (chunk.length > 0) chunks.push(chunk);
-    rest = rest.slice(cut).replace(/^\n/, '');
-    if (cut === 0) rest = rest.slice(1);
-  }
-  return chunks;
+  return splitEscaped(text, limit);
 }

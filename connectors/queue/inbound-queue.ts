@@ -1,14 +1,47 @@
 // The inbound queue: transports acknowledge fast by putting an InboundMessage here (job id
-// = the platform dedupe key, so a redelivered update is one job), and workers run the
-// chat engine on it. Payloads are validated with zod; a malformed job fails for good
-// with a clear error instead of being retried.
+// = the platform dedupe key, so a redelivered update is one job), and workers run the chat
+// engine on it.
+//
+// Accepted means stored. Once a transport answered 2xx (or advanced its IMAP cursor) the job
+// is in Redis, and:
+// - a transient failure (Postgres or Redis away, a dropped connection, a conflict:
+//   connectors/transient-error.ts) is retried without a give-up horizon, with a backoff
+//   capped at `maxDelayMs`: an outage of any length ends with every message stored;
+// - any other failure (a bug, data the engine cannot handle) is retried `maxAttempts` times,
+//   then kept in the failed set with its reason (never removed by age) and re-driven: by
+//   every worker process at start-up (a new build may have fixed it), every `redriveMs`
+//   while running, and by `leadline inbound retry`;
+// - a malformed payload fails at once (UnrecoverableError) and is kept the same way;
+// - a worker killed mid-job: BullMQ hands the job to another worker once its lock expires
+//   (the engine's dedupe key makes the second run a no-op for what the first one committed).
+// What is NOT covered: Redis losing its data (run it with appendonly yes; see README).
 import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
 import { ZodError } from 'zod';
-import { inboundMessageSchema, type InboundMessage, type InboundMessageInput } from '../../core/chat/inbound.js';
+import { parseInboundMessage, type InboundMessage, type InboundMessageInput } from '../../core/chat/inbound.js';
 import type { QueueSettings } from './connection.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
+import { failureReason, isTransientError } from '../transient-error.js';
 
 export const INBOUND_QUEUE = 'inbound';
+
+/** Effectively unbounded: transient failures never exhaust a job (non-transient ones stop at maxAttempts). */
+const UNBOUNDED_ATTEMPTS = 1_000_000_000;
+const BACKOFF_TYPE = 'inbound';
+
+export interface InboundRetryPolicy {
+  /** attempts for a failure that is not transient, before the job is kept as failed (default 8) */
+  maxAttempts: number;
+  /** the longest wait between two attempts (default 30 s); the first wait is 1 s, doubling */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_INBOUND_RETRY: InboundRetryPolicy = { maxAttempts: 8, maxDelayMs: 30_000 };
+
+/** Capped exponential backoff with ±20% jitter, so a crowd of retried jobs does not return at one instant. */
+export function inboundBackoffMs(attemptsMade: number, maxDelayMs: number, random = Math.random): number {
+  const base = Math.min(maxDelayMs, 1000 * 2 ** Math.min(30, Math.max(0, attemptsMade - 1)));
+  return Math.round(base * (0.8 + random() * 0.4));
+}
 
 /** BullMQ custom ids may not be integers and may contain ":" only as exactly three parts. */
 export function inboundJobId(dedupeKey: string): string {
@@ -16,41 +49,67 @@ export function inboundJobId(dedupeKey: string): string {
   return /^\d+$/.test(id) ? `k${id}` : id;
 }
 
+/** The inbound queue is not answering: the transport must not acknowledge (503, no IMAP cursor move). */
+export class IntakeUnavailableError extends Error {
+  readonly status = 503;
+  constructor(cause: unknown) {
+    super(`the inbound queue (Redis) is unavailable: ${failureReason(cause)}`, { cause });
+    this.name = 'IntakeUnavailableError';
+  }
+}
+
+const JOB_OPTIONS = {
+  attempts: UNBOUNDED_ATTEMPTS,
+  backoff: { type: BACKOFF_TYPE },
+  removeOnComplete: { age: 3600, count: 50_000 },
+  // kept until re-driven or removed by hand: a failed inbound job is a customer's message
+  removeOnFail: false,
+} as const;
+
+export interface InboundQueueOptions {
+  /** how long an enqueue may wait for Redis before the transport is told to refuse (default 5 s) */
+  enqueueTimeoutMs?: number;
+}
+
 export class InboundQueue {
   readonly queue: Queue;
-  constructor(settings: QueueSettings) {
+  private readonly timeoutMs: number;
+  constructor(settings: QueueSettings, options: InboundQueueOptions = {}) {
     this.queue = new Queue(INBOUND_QUEUE, { connection: settings.connection, prefix: settings.prefix });
+    // a Redis outage surfaces on the next enqueue; the queue itself must not crash the process
+    this.queue.on('error', () => undefined);
+    this.timeoutMs = options.enqueueTimeoutMs ?? 5000;
   }
 
-  /** Validates and enqueues; resolves once Redis has the job (durable before answering 200). */
-  async enqueue(message: InboundMessageInput): Promise<void> {
-    const payload = inboundMessageSchema.parse(message);
-    await this.queue.add('inbound', payload, {
-      jobId: inboundJobId(payload.dedupeKey),
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: 3600, count: 50_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
+  private async durably(add: Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
+    try {
+      await Promise.race([add, timeout]);
+    } catch (e) {
+      // the add may still land once Redis answers: the job id (= dedupe key) keeps that harmless
+      add.catch(() => undefined);
+      throw new IntakeUnavailableError(e);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Cleans, validates and enqueues; resolves once Redis has the job (durable before answering 200). */
+  async enqueue(message: InboundMessageInput): Promise<void> {
+    const payload = parseInboundMessage(message, new Date());
+    await this.durably(this.queue.add('inbound', payload, { ...JOB_OPTIONS, jobId: inboundJobId(payload.dedupeKey) }));
   }
 
   /** Many at once (one round trip), for bulk intake. */
   async enqueueMany(messages: InboundMessageInput[]): Promise<void> {
     const jobs = messages.map((m) => {
-      const payload = inboundMessageSchema.parse(m);
-      return {
-        name: 'inbound',
-        data: payload,
-        opts: {
-          jobId: inboundJobId(payload.dedupeKey),
-          attempts: 5,
-          backoff: { type: 'exponential' as const, delay: 1000 },
-          removeOnComplete: { age: 3600, count: 50_000 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
-      };
+      const payload = parseInboundMessage(m, new Date());
+      return { name: 'inbound', data: payload, opts: { ...JOB_OPTIONS, jobId: inboundJobId(payload.dedupeKey) } };
     });
-    await this.queue.addBulk(jobs);
+    await this.durably(this.queue.addBulk(jobs));
   }
 
   async close(): Promise<void> {
@@ -58,29 +117,153 @@ export class InboundQueue {
   }
 }
 
+export interface KeptFailure {
+  jobId: string;
+  dedupeKey: string | null;
+  channel: string | null;
+  reason: string;
+  attempts: number;
+  failedAt: Date | null;
+  receivedAt: string | null;
+}
+
+/** The inbound jobs kept as failed, newest first (up to `limit`). */
+export async function keptFailures(queue: Queue, limit = 1000): Promise<KeptFailure[]> {
+  const jobs = await queue.getJobs(['failed'], 0, Math.max(0, limit - 1), false);
+  return jobs
+    .filter((j): j is Job => Boolean(j))
+    .map((j) => {
+      const data = (j.data ?? {}) as Partial<InboundMessage>;
+      return {
+        jobId: String(j.id),
+        dedupeKey: typeof data.dedupeKey === 'string' ? data.dedupeKey : null,
+        channel: typeof data.channel === 'string' ? data.channel : null,
+        reason: j.failedReason ?? '',
+        attempts: j.attemptsMade,
+        failedAt: j.finishedOn ? new Date(j.finishedOn) : null,
+        receivedAt: typeof data.receivedAt === 'string' ? data.receivedAt : null,
+      };
+    });
+}
+
+/**
+ * Puts kept failures back on the queue (all of them, or those with the given job ids);
+ * returns how many were re-driven. Each gets one more attempt, or as many as its failure
+ * needs if it turns out to be transient.
+ */
+export async function redriveFailures(queue: Queue, jobIds?: string[]): Promise<number> {
+  let count = 0;
+  if (jobIds && jobIds.length) {
+    for (const id of jobIds) {
+      const job = await queue.getJob(id);
+      if (!job || !(await job.isFailed())) continue;
+      await job.retry('failed');
+      count++;
+    }
+    return count;
+  }
+  for (;;) {
+    const batch = await queue.getJobs(['failed'], 0, 499, true);
+    if (batch.length === 0) return count;
+    let moved = 0;
+    for (const job of batch) {
+      if (!job) continue;
+      try {
+        await job.retry('failed');
+        moved++;
+      } catch {
+        // another process re-drove it first
+      }
+    }
+    count += moved;
+    if (moved === 0) return count;
+  }
+}
+
 export interface InboundWorkerOptions {
   concurrency?: number;
   logger?: Logger;
+  retry?: Partial<InboundRetryPolicy>;
+  /** how long a crashed worker's job stays locked before another takes it (default 30 s) */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** re-drive kept failures this often while running (default 15 min; 0 = only at start-up) */
+  redriveMs?: number;
 }
 
-/** Runs `handle` for every inbound job. Errors are retried with backoff; bad payloads are not. */
-export function startInboundWorker(settings: QueueSettings, handle: (message: InboundMessage) => Promise<void>, opts: InboundWorkerOptions = {}): Worker {
+export interface InboundWorker {
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/** Runs `handle` for every inbound job (see the header for what is retried and what is kept). */
+export function startInboundWorker(
+  settings: QueueSettings,
+  handle: (message: InboundMessage) => Promise<void>,
+  opts: InboundWorkerOptions = {},
+): InboundWorker {
   const log = opts.logger ?? defaultLogger;
+  const policy: InboundRetryPolicy = { ...DEFAULT_INBOUND_RETRY, ...opts.retry };
   const worker = new Worker(
     INBOUND_QUEUE,
     async (job: Job) => {
       let message: InboundMessage;
       try {
-        message = inboundMessageSchema.parse(job.data);
+        message = parseInboundMessage(job.data, new Date(job.timestamp));
       } catch (e) {
         const detail = e instanceof ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(e);
+        log.error({ jobId: job.id, err: e }, 'invalid inbound payload: kept as failed');
         throw new UnrecoverableError(`invalid inbound payload (job ${job.id}): ${detail}`);
       }
-      await handle(message);
+      try {
+        await handle(message);
+      } catch (e) {
+        if (isTransientError(e)) {
+          log.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'inbound message waits for Postgres/Redis; will retry');
+          throw e;
+        }
+        if (job.attemptsMade + 1 >= policy.maxAttempts) {
+          log.error({ jobId: job.id, dedupeKey: message.dedupeKey, attempts: job.attemptsMade + 1, err: e }, 'inbound message failed; kept for a re-drive');
+          throw new UnrecoverableError(failureReason(e));
+        }
+        log.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'inbound message failed; will retry');
+        throw e;
+      }
     },
-    { connection: settings.connection, prefix: settings.prefix, concurrency: opts.concurrency ?? 16 },
+    {
+      connection: settings.connection,
+      prefix: settings.prefix,
+      concurrency: opts.concurrency ?? 16,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      // a job whose worker died is taken again; one that kills its workers repeatedly is kept as failed
+      maxStalledCount: 3,
+      settings: { backoffStrategy: (attemptsMade: number) => inboundBackoffMs(attemptsMade, policy.maxDelayMs) },
+    },
   );
-  worker.on('failed', (job, err) => log.error({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'inbound job failed'));
-  worker.on('error', (err) => log.error({ err: err.message }, 'inbound worker error'));
-  return worker;
+  worker.on('error', (err) => log.error({ err }, 'inbound worker error'));
+
+  const queue = new Queue(INBOUND_QUEUE, { connection: settings.connection, prefix: settings.prefix });
+  queue.on('error', () => undefined);
+  const redrive = async (why: string) => {
+    try {
+      const count = await redriveFailures(queue);
+      if (count > 0) log.warn({ count, why }, 'inbound: kept failures re-driven');
+    } catch (e) {
+      log.warn({ err: e }, 'inbound: could not re-drive kept failures (Redis away?); will try again');
+    }
+  };
+  void redrive('start-up');
+  const every = opts.redriveMs ?? 15 * 60_000;
+  const timer = every > 0 ? setInterval(() => void redrive('periodic'), every) : undefined;
+  timer?.unref();
+
+  return {
+    worker,
+    async close() {
+      if (timer) clearInterval(timer);
+      await worker.close();
+      await queue.close();
+    },
+  };
 }

@@ -12,7 +12,7 @@ import { recipientOf } from './recipients.js';
 import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import type { Reply } from './reply.js';
-import { channelLabel, leadButtons, messageBody } from './notify.js';
+import { channelLabel, leadButtons, messageBody, previewBody, shownName } from './notify.js';
 import { nextOpening, parseBusinessHours } from './business-hours.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { Identity } from '../../prisma/generated/client.js';
@@ -174,9 +174,9 @@ export async function pushNewLeadNotice(
   const lines = [
     t(to.locale, 'chat.notify.new_lead', {
       leadId: lead.id,
-      name,
+      name: shownName(name),
       channel: channelLabel(to.locale, m.channel),
-      text: messageBody(to.locale, m.text, m.attachments),
+      text: previewBody(to.locale, m.text, m.attachments, lead.id),
     }),
   ];
   if (lead.firstResponseDueAt) lines.push(t(to.locale, 'chat.notify.new_lead_due', { due: formatDateTime(to.locale, lead.firstResponseDueAt, to.timezone) }));
@@ -198,13 +198,14 @@ export function forwardItem(
   leadId: number | undefined,
   dealId: number | undefined,
 ): Omit<OutboxItem, 'workspaceId'> {
-  const body = messageBody(to.locale, m.text, m.attachments);
+  const body = previewBody(to.locale, m.text, m.attachments, leadId);
   const channelName = channelLabel(to.locale, m.channel);
+  const shown = shownName(name);
   return {
     identityId: to.identityId,
     text: leadId
-      ? t(to.locale, 'chat.notify.forward', { name, channel: channelName, leadId, text: body })
-      : t(to.locale, 'chat.notify.forward_no_lead', { name, channel: channelName, text: body }),
+      ? t(to.locale, 'chat.notify.forward', { name: shown, channel: channelName, leadId, text: body })
+      : t(to.locale, 'chat.notify.forward_no_lead', { name: shown, channel: channelName, text: body }),
     ref: { userId: to.userId, conversationId, leadId, dealId },
     dedupeKey: `forward:${m.dedupeKey}`,
   };

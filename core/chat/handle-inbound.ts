@@ -10,7 +10,7 @@ import { reply } from './reply.js';
 import type { DbOrTx } from '../db.js';
 import { coreContext } from '../context.js';
 import { isDomainError, describeError } from '../errors.js';
-import { t, resolveLocale } from '../i18n/index.js';
+import { t, resolveLocale, type Locale } from '../i18n/index.js';
 import { resolveSpeaker } from './speaker.js';
 import { pickAssigneeFast } from './fast-pick.js';
 import { handleCustomerMessage, forwardItem } from './customer-flow.js';
@@ -18,7 +18,10 @@ import { fastPathCandidate, forwardReturning, claimNewCustomerEvent, captureFirs
 import { cachedRecipient } from './recipients.js';
 import type { Speaker } from './speaker.js';
 import { handleMemberMessage } from './manager.js';
-import { handleInviteStart, START_WITH_CODE } from './commands/start.js';
+import { handleInviteStart } from './commands/start.js';
+import { addressing } from './addressing.js';
+import { sanitizeInbound } from './inbound.js';
+import { push } from './turn.js';
 import type { OutboxItem } from '../ports.js';
 import type { Workspace } from '../../prisma/generated/client.js';
 
@@ -37,6 +40,13 @@ function workspaceOf(deps: ChatDeps, id: number): Promise<Workspace | null> {
   cache.set(id, { at: now, ws });
   ws.catch(() => cache.delete(id));
   return ws;
+}
+
+/** The active team member who used the message shortcut, with where to reach them; null if none. */
+async function requestingMember(deps: ChatDeps, workspace: Workspace, m: InboundMessage): Promise<{ identityId: number; locale: Locale } | null> {
+  if (!m.requestedBy) return null;
+  const who = await resolveSpeaker(deps.db, workspace, { ...m, externalUserId: m.requestedBy });
+  return who.kind === 'member' ? { identityId: who.identity.id, locale: who.actor.locale } : null;
 }
 
 /** Claims the dedupe key; false when this event was handled already. Never aborts a transaction. */
@@ -85,11 +95,13 @@ async function requeuePending(deps: ChatDeps, message: InboundMessage, forward?:
   if (Array.isArray(pending)) await deps.db.$executeRawUnsafe(CLEAR_PENDING_SQL, message.dedupeKey);
 }
 
-export async function handleInbound(deps: ChatDeps, message: InboundMessage): Promise<Reply[]> {
+export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promise<Reply[]> {
+  // transports validate and clean at the queue; direct callers (console, tests) get the same
+  const now = deps.clock.now();
+  const message = sanitizeInbound(raw, now);
   const workspaceId = message.workspaceId ?? deps.defaultWorkspaceId;
   const workspace = await workspaceOf(deps, workspaceId);
   if (!workspace) throw new Error(`inbound message for unknown workspace ${workspaceId}`);
-  const now = deps.clock.now();
   /** the turn's outbox items with their dedupe keys, as kept on its InboundEvent */
   let out: OutboxItem[] = [];
   let locale = resolveLocale(message.languageCode, workspace.locale);
@@ -120,14 +132,25 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
     if (!r.known) early = { kind: 'customer', identity: null };
   }
 
-  // who speaks, read before the transaction; a brand-new customer will almost surely get a
-  // lead, so their round-robin assignee is picked now, in its own short transaction: the
-  // pick serializes the workspace's picks, and must not be held for a whole turn
+  // who speaks and what the message is for, read before the transaction
   early ??= await resolveSpeaker(deps.db, workspace, message);
-  const text0 = message.text.trim();
-  const firstContact = early.kind === 'customer' && !early.identity && !message.callbackData && !/^\/start\b/i.test(text0);
-  const preAssignee = firstContact ? await pickAssigneeFast(coreContext(deps.db, { clock: deps.clock }), workspace.id) : null;
   const speaker = early;
+  const route = addressing(message, speaker);
+  if (route.kind === 'ignore') {
+    deps.logger?.info({ dedupeKey: message.dedupeKey, why: route.why }, 'inbound message not for Leadline');
+    return [];
+  }
+  // the message shortcut: only an active team member may turn someone's message into a lead
+  const requester = message.origin === 'shortcut' ? await requestingMember(deps, workspace, message) : null;
+  if (message.origin === 'shortcut' && !requester) {
+    deps.logger?.info({ dedupeKey: message.dedupeKey }, 'shortcut by someone who is not a linked team member: ignored');
+    return [];
+  }
+  // a brand-new customer will almost surely get a lead, so their round-robin assignee is
+  // picked now, in its own short transaction: the pick serializes the workspace's picks,
+  // and must not be held for a whole turn
+  const firstContact = route.kind === 'customer' && speaker.kind === 'customer' && !speaker.identity;
+  const preAssignee = firstContact ? await pickAssigneeFast(coreContext(deps.db, { clock: deps.clock }), workspace.id) : null;
 
   /** The turn in its transaction; null when the event was handled before. */
   const runTurn = async (turn: Turn): Promise<Reply[] | null> => {
@@ -144,14 +167,24 @@ export async function handleInbound(deps: ChatDeps, message: InboundMessage): Pr
     if (speaker.kind === 'member') {
       isMember = true;
       locale = speaker.actor.locale;
+      if (route.kind === 'not_customer' && requester) {
+        push(turn, { identityId: requester.identityId, text: t(requester.locale, 'slack.shortcut.not_customer'), dedupeKey: `notice:${message.dedupeKey}` });
+        return [];
+      }
       return handleMemberMessage(turn, speaker);
     }
-    // not a team member: the only command reachable is linking with an invite code
-    const text = message.text.trim();
-    if (!message.callbackData && START_WITH_CODE.test(text)) return handleInviteStart(turn, speaker.identity);
-    if (message.callbackData) return [reply(t(locale, 'chat.customer.button_ignored'))];
-    if (/^\/start(@\w+)?$/i.test(text) && message.attachments.length === 0) return [reply(t(locale, 'chat.customer.welcome'))];
-    return handleCustomerMessage(turn, speaker.identity);
+    switch (route.kind) {
+      case 'invite':
+        return handleInviteStart(turn, speaker.identity);
+      case 'not_linked':
+        return [reply(t(locale, 'chat.customer.not_linked'))];
+      case 'button_ignored':
+        return [reply(t(locale, 'chat.customer.button_ignored'))];
+      case 'welcome':
+        return [reply(t(locale, 'chat.customer.welcome'))];
+      default:
+        return handleCustomerMessage(turn, speaker.identity);
+    }
   };
 
   let replies: Reply[] | null;

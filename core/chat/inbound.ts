@@ -1,7 +1,10 @@
 // The one shape every transport turns its events into (Telegram update, console line,
 // Slack event, email). The schema validates queue payloads: a malformed job is rejected
-// with a clear error instead of half-processed.
+// with a clear error instead of half-processed. parseInboundMessage also cleans every
+// string once, at the boundary (core/text/sanitize.ts): what reaches the engine can be
+// stored and shown.
 import { z } from 'zod';
+import { cleanDeep, cleanLine } from '../text/sanitize.js';
 
 export const CHANNELS = ['telegram', 'slack', 'email', 'console', 'web'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
@@ -68,12 +71,48 @@ export const inboundMessageSchema = z.object({
   messageExternalId: z.string().min(1),
   /** the chat is a group (shared) rather than a private chat */
   isGroup: z.boolean().optional(),
+  /**
+   * How the message reached Leadline when it is not a plain message in a chat:
+   * "mention" (someone addressed the app in a shared channel; answers go to their DM),
+   * "command" (a platform slash command such as Slack's /crm), "shortcut" (a team member
+   * turned someone's message into a lead; the message is that someone's, see requestedBy).
+   * The engine decides what each means for whom (core/chat/addressing.ts).
+   */
+  origin: z.enum(['mention', 'command', 'shortcut']).optional(),
+  /** origin "shortcut": the platform user id of the member who asked */
+  requestedBy: z.string().min(1).optional(),
 });
 
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;
 export type InboundMessageInput = z.input<typeof inboundMessageSchema>;
 
-/** Validates a payload from a queue or transport; throws a ZodError naming the bad fields. */
-export function parseInboundMessage(value: unknown): InboundMessage {
-  return inboundMessageSchema.parse(value);
+/** The earliest receive time kept as given; anything earlier (or unreadable, or in the future) becomes "now". */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const FUTURE_SLACK_MS = 24 * 3600 * 1000;
+
+/**
+ * Every string cleaned (no NUL or control characters, no lone surrogates, texts bounded),
+ * names and subjects made one bidi-free line, and a receive time Postgres can store and a
+ * person would believe (a mail dated year 0 is received `now`). Idempotent; anything not an
+ * object is returned as is for the schema to refuse.
+ */
+export function sanitizeInbound<T>(value: T, now: Date): T {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const m = cleanDeep(value) as Record<string, unknown>;
+  if (typeof m.receivedAt === 'string') {
+    const at = Date.parse(m.receivedAt);
+    if (!Number.isFinite(at) || at < EARLIEST || at > now.getTime() + FUTURE_SLACK_MS) m.receivedAt = now.toISOString();
+  }
+  for (const key of ['displayName', 'username'] as const) if (typeof m[key] === 'string') m[key] = cleanLine(m[key]);
+  const email = m.email as Record<string, unknown> | undefined;
+  if (email && typeof email.subject === 'string') email.subject = cleanLine(email.subject, 1000);
+  if (Array.isArray(m.attachments)) {
+    for (const a of m.attachments as Array<Record<string, unknown>>) if (a && typeof a.name === 'string') a.name = cleanLine(a.name);
+  }
+  return m as T;
+}
+
+/** Cleans and validates a payload from a queue or transport (`now`: when it is taken); throws a ZodError naming the bad fields. */
+export function parseInboundMessage(value: unknown, now: Date): InboundMessage {
+  return inboundMessageSchema.parse(sanitizeInbound(value, now));
 }

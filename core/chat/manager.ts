@@ -1,13 +1,14 @@
-// A team member wrote: a button press, a reply to a pushed customer message (relay), a
-// slash command, or plain language.
+// A team member wrote: a button press, a message in a relay thread (answer, command or
+// internal note: core/chat/relay-thread.ts), a slash command, or plain language.
 import type { Turn } from './turn.js';
 import type { Speaker } from './speaker.js';
 import type { Reply } from './reply.js';
 import { handleAction } from './actions.js';
-import { relayReply } from './relay.js';
+import { relayToConversation } from './relay.js';
 import { parseCommand, findCommand } from './commands/index.js';
 import { handlePlainText } from './plain-language.js';
 import { say } from './commands/command.js';
+import { addThreadNote, internalNote, isThreadNoteCommand, threadArgs, threadSubject } from './relay-thread.js';
 
 export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, { kind: 'member' }>): Promise<Reply[]> {
   const { actor, identity } = speaker;
@@ -19,16 +20,22 @@ export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, 
   }
   if (m.callbackData) return handleAction(turn, actor, m.callbackData);
 
-  const relayed = await relayReply(turn, actor);
-  if (relayed) return [relayed];
-
   const text = m.text.trim();
   if (!text) return [];
+  const thread = await threadSubject(turn);
+  if (thread) {
+    const note = internalNote(text);
+    if (note !== null) return addThreadNote(turn, actor, thread, note);
+  }
   const command = parseCommand(text);
   if (command) {
     const found = findCommand(command.name);
     if (!found) return say(actor, 'chat.unknown_command', { command: `/${command.name}` });
-    return found.run({ turn, actor, args: command.args, name: command.name });
+    if (thread && isThreadNoteCommand(command.name, command.args, thread)) return addThreadNote(turn, actor, thread, command.args);
+    const args = thread ? threadArgs(command.name, command.args, thread) : command.args;
+    return found.run({ turn, actor, args, name: command.name });
   }
+  // anything else in a customer's thread is the answer to that customer
+  if (thread?.conversationId) return [await relayToConversation(turn, actor, thread.conversationId, m.text, thread.leadId)];
   return handlePlainText(turn, actor, text);
 }

@@ -1,5 +1,5 @@
 // A manager answers a customer: by replying to a pushed customer message (Telegram reply,
-// Slack thread) or with "/reply N text". The text goes back on the customer's channel
+// Slack thread: core/chat/relay-thread.ts decides it is an answer) or with "/reply N text". The text goes back on the customer's channel
 // through the outbox, is stored as an outbound Message, and marks the lead's first response.
 import type { Actor } from '../actor.js';
 import { assertCanAccess } from '../actor.js';
@@ -10,15 +10,7 @@ import { recordActivity } from '../audit.js';
 import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import { reply, type Reply } from './reply.js';
-
-/** The conversation a pushed message (NotificationRef) belongs to, if the manager replied to one. */
-export async function findReplyTarget(turn: Turn) {
-  const m = turn.message;
-  if (!m.replyToExternalId) return null;
-  return turn.ctx.db.notificationRef.findFirst({
-    where: { workspaceId: turn.workspace.id, channel: m.channel, chatId: m.externalChatId, externalMessageId: m.replyToExternalId },
-  });
-}
+import { previewBody, shownName } from './notify.js';
 
 export async function relayToConversation(turn: Turn, actor: Actor, conversationId: number, text: string, leadId?: number | null): Promise<Reply> {
   const db = turn.ctx.db;
@@ -64,7 +56,8 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
     dealId: deal?.id ?? null,
     data: { messageId: message.id, channel: conversation.channel },
   });
-  return reply(t(actor.locale, 'chat.relay.sent', { name: conversation.contact.name }));
+  // the member sees exactly what went to the customer
+  return reply(t(actor.locale, 'chat.relay.sent', { name: shownName(conversation.contact.name), text: previewBody(actor.locale, text, []) }));
 }
 
 function replySubject(subject: string | null): string | undefined {
@@ -81,14 +74,6 @@ async function emailThreadHeaders(turn: Turn, conversationId: number, channel: s
   });
   if (!last?.externalId) return undefined;
   return { 'In-Reply-To': last.externalId, References: last.externalId };
-}
-
-/** A manager's reply to a pushed message; null when the message is not a reply to one. */
-export async function relayReply(turn: Turn, actor: Actor): Promise<Reply | null> {
-  const ref = await findReplyTarget(turn);
-  if (!ref?.conversationId) return null;
-  if (!turn.message.text.trim()) return null;
-  return relayToConversation(turn, actor, ref.conversationId, turn.message.text, ref.leadId);
 }
 
 /** "/reply N text": answer lead N's customer. */

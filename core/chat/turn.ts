@@ -3,7 +3,7 @@
 // rolled-back turn never sends anything).
 import type { CoreContext } from '../context.js';
 import type { Db } from '../db.js';
-import type { Clock, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
+import type { AttemptLimiter, Clock, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
 import type { Workspace } from '../../prisma/generated/client.js';
 import type { InboundMessage } from './inbound.js';
 import type { Intent } from './parse/intent.js';
@@ -43,6 +43,8 @@ export interface ChatDeps {
   /** the ai queue (core/ai): free-text fallback, extraction, summaries, drafts; with ctx.llm it turns AI assist on */
   ai?: AiJobs;
   logger?: ChatLogger;
+  /** counts wrong invite codes (per identity and per workspace); without it there is no limit */
+  attempts?: AttemptLimiter;
 }
 
 export interface Turn {

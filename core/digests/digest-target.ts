@@ -68,3 +68,15 @@ export async function digestTargetIdentity(
     select: { id: true, channel: true },
   });
 }
+
+/**
+ * The channel in a "digest channel" argument as Slack sends it: "<#C123|sales>" (picked from
+ * the list), "#C123" or "C123"; null for anything else (a bare "#sales" names no channel id).
+ */
+export function digestChannelArg(arg: string | undefined): { id: string; label: string } | null {
+  if (!arg) return null;
+  const picked = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/.exec(arg.trim());
+  if (picked) return { id: picked[1]!, label: picked[2] ? `#${picked[2]}` : picked[1]! };
+  const bare = /^#?([CG][A-Z0-9]{6,})$/.exec(arg.trim());
+  return bare ? { id: bare[1]!, label: bare[1]! } : null;
+}

@@ -1,7 +1,9 @@
 // Fixtures for the push tests: a workspace with team members reachable on a channel, a
 // recording ChannelSender, private Redis servers (for FLUSHALL and crash tests) and polling.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Db } from '../../core/db.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../../core/ports.js';
 import type { Role, Channel } from '../../prisma/generated/enums.js';
@@ -67,9 +69,11 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A throw-away redis-server of our own, so FLUSHALL hits nobody else's queues. */
 export async function privateRedis(): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const port = await freePort();
+  // its files (an append-only file, if a test turns it on) go to a folder of its own
+  const dir = mkdtempSync(path.join(tmpdir(), 'leadline-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir],
     {
       stdio: 'ignore',
     },
@@ -97,8 +101,14 @@ export async function privateRedis(): Promise<{ url: string; port: number; stop(
     url,
     port,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        // SIGKILL: nothing of a throw-away server is worth a clean shutdown (and with an
+        // append-only file turned on, a clean one waits for its rewrite)
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

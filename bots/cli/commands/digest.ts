@@ -82,7 +82,7 @@ async function queueNow(userId: number, kind: DigestKind, json?: boolean) {
   if (!sub) throw new CliError(`user ${userId} has no ${kind} digest subscription; use --dry-run to preview it`);
   const config = cliConfig();
   await checkRedis(config.REDIS_URL);
-  const queue = createDigestQueue(queueSettings(config.REDIS_URL));
+  const queue = createDigestQueue(queueSettings(config.REDIS_URL, config.QUEUE_PREFIX));
   try {
     const job = await queue.add(DIGEST_JOB, { subscriptionId: sub.id, userId }, { attempts: 3, removeOnComplete: { count: 1000 } });
     if (json) return printJson({ queued: true, subscriptionId: sub.id, jobId: job.id });

@@ -66,7 +66,7 @@ async function ingest(file: string, opts: Options) {
   const db = await cliDb();
   const ws = await cliWorkspace(opts.workspace);
   const raw = await readFile(file);
-  const queue = new InboundQueue(queueSettings(config.REDIS_URL));
+  const queue = new InboundQueue(queueSettings(config.REDIS_URL, config.QUEUE_PREFIX));
   try {
     const result = await ingestRawEmail(
       { db, limits: { maxBodyChars: config.EMAIL_MAX_BODY_CHARS, maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES }, deliver: (m) => queue.enqueue(m) },

@@ -14,6 +14,7 @@ import { idAndRest, parseId, say, usage } from './command.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { aiOn } from '../../ai/chat-actions.js';
 import { draftButtonRow } from '../../ai/run-job.js';
+import { neutralizeBidi } from '../../text/sanitize.js';
 
 const NEW_WORDS = ['new', 'новые', 'новых', 'новый'];
 const MINE_WORDS = ['mine', 'my', 'мои', 'моих', 'мой'];
@@ -69,7 +70,19 @@ export async function leadCard(turn: Turn, actor: Actor, id: number): Promise<Re
   });
   const open = l.status === 'new' || l.status === 'in_progress';
   const buttons = open ? [...leadButtons(loc, l.id), ...(aiOn(turn) ? [draftButtonRow(loc, l.id)] : [])] : undefined;
-  return [reply(l.firstMessage ? `${text}\n\n${l.firstMessage}` : text, buttons)];
+  // the first message in full, and the customer's latest one when they wrote again (pushes
+  // carry a bounded preview and point here for the full text)
+  const latest = l.conversationId
+    ? await turn.ctx.db.message.findFirst({
+        where: { conversationId: l.conversationId, direction: 'inbound' },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        select: { text: true },
+      })
+    : null;
+  const parts = [text];
+  if (l.firstMessage) parts.push(neutralizeBidi(l.firstMessage));
+  if (latest?.text && latest.text !== l.firstMessage) parts.push(`${t(loc, 'chat.lead.card_latest')}\n${neutralizeBidi(latest.text)}`);
+  return [reply(parts.join('\n\n'), buttons)];
 }
 
 export async function take(turn: Turn, actor: Actor, id: number): Promise<Reply[]> {

@@ -3,7 +3,22 @@ import { t, formatDateTime, resolveLocale } from '../../i18n/index.js';
 import { setUserLocale, setUserTimezone } from '../../users/index.js';
 import type { Command } from './command.js';
 import { usage } from './command.js';
-import { reply } from '../reply.js';
+import { reply, type Reply } from '../reply.js';
+import type { Actor } from '../../actor.js';
+import type { Turn } from '../turn.js';
+import { digestChannelArg, setTeamDigestTarget } from '../../digests/digest-target.js';
+import { seesWholeTeam } from '../../actor.js';
+
+/** "/digest channel #sales" (Slack): the team digest is posted in a channel; "off" sends it to the DM again. */
+async function digestChannel(channel: string, turn: Turn, actor: Actor, arg: string | undefined): Promise<Reply[]> {
+  if (channel !== 'slack') return [reply(t(actor.locale, 'chat.digest.channel_slack_only'))];
+  if (!seesWholeTeam(actor)) return [reply(t(actor.locale, 'slack.digest.heads_only'))];
+  const off = arg && ['off', 'dm', 'выкл'].includes(arg.toLowerCase());
+  const target = off ? null : digestChannelArg(arg);
+  if (!off && !target) return [reply(t(actor.locale, 'slack.digest.channel_usage'))];
+  await setTeamDigestTarget(turn.ctx, actor, { channel: 'slack', target: target?.id ?? null, label: target?.label });
+  return [reply(target ? t(actor.locale, 'slack.digest.channel_set', { channel: target.label }) : t(actor.locale, 'slack.digest.channel_cleared'))];
+}
 
 export const settingsCommands: Command[] = [
   {
@@ -26,7 +41,9 @@ export const settingsCommands: Command[] = [
   },
   {
     names: ['digest', 'дайджест'],
-    run: async ({ turn, actor }) => {
+    run: async ({ turn, actor, args }) => {
+      const [word, arg] = args.split(/\s+/);
+      if (word && ['channel', 'канал'].includes(word.toLowerCase())) return digestChannel(turn.message.channel, turn, actor, arg);
       if (!turn.deps.digest) return [reply(t(actor.locale, 'chat.digest.unavailable'))];
       return turn.deps.digest(turn.ctx, actor);
     },

@@ -1,6 +1,6 @@
 // /start: the one command a stranger can use, to link their account with an invite code
 // from `leadline user add`. A wrong or used code gets a polite refusal and links nothing.
-import { t, resolveLocale } from '../../i18n/index.js';
+import { t, resolveLocale, type Locale } from '../../i18n/index.js';
 import { isDomainError } from '../../errors.js';
 import { redeemInvite } from '../../users/index.js';
 import type { Identity } from '../../../prisma/generated/client.js';
@@ -17,6 +17,18 @@ export async function handleInviteStart(turn: Turn, known: Identity | null): Pro
   const m = turn.message;
   const code = START_WITH_CODE.exec(m.text.trim())![1]!;
   const fallback = resolveLocale(m.languageCode, known?.languageCode, turn.workspace.locale);
+  // invite codes are guessable secrets: wrong ones are counted per identity and per
+  // workspace; while blocked, codes are not even looked at, and the guesser is told once
+  const limiter = turn.deps.attempts;
+  const who = `${m.channel}:${m.externalUserId}`;
+  const workspace = String(turn.workspace.id);
+  if (limiter) {
+    const wait = Math.max(await limiter.blockedFor('invite_identity', who), await limiter.blockedFor('invite_workspace', workspace));
+    if (wait > 0) {
+      if ((await limiter.count('invite_notice', who)) > 1) return [];
+      return [reply(t(fallback, 'chat.start.too_many', { count: Math.ceil(wait / 60_000) }))];
+    }
+  }
   try {
     // a savepoint would be needed to keep the transaction usable after a failed redeem;
     // redeemInvite fails before writing anything (the code is checked first), so it is safe
@@ -35,12 +47,23 @@ export async function handleInviteStart(turn: Turn, known: Identity | null): Pro
     const locale = resolveLocale(user.locale, m.languageCode, turn.workspace.locale);
     return [reply(t(locale, 'chat.start.linked', { name: user.name }))];
   } catch (e) {
-    if (isDomainError(e)) return [reply(t(fallback, 'chat.start.refused'))];
-    throw e;
+    if (!isDomainError(e)) throw e;
+    if (limiter) await Promise.all([limiter.count('invite_identity', who), limiter.count('invite_workspace', workspace)]);
+    return [reply(t(fallback, 'chat.start.refused'))];
   }
+}
+
+/**
+ * The command list for the channel: Slack's commands are "/crm leads", not "/leads", and
+ * Slack has extras (linking, routing the digest, the message shortcut).
+ */
+export function helpText(locale: Locale, channel: string): string {
+  if (channel !== 'slack') return t(locale, 'chat.help');
+  const engineHelp = t(locale, 'chat.help').replace(/(^|[\s,(])\/(?=[a-zа-яё])/gimu, '$1/crm ');
+  return [t(locale, 'slack.help.intro'), engineHelp, t(locale, 'slack.help.extra')].join('\n\n');
 }
 
 export const startCommands: Command[] = [
   { names: ['start', 'старт'], run: async ({ actor }) => say(actor, 'chat.start.already', { name: actor.name ?? '' }) },
-  { names: ['help', 'помощь', 'справка'], run: async ({ actor }) => say(actor, 'chat.help') },
+  { names: ['help', 'помощь', 'справка'], run: async ({ turn, actor }) => [reply(helpText(actor.locale, turn.message.channel))] },
 ];

@@ -22,7 +22,7 @@ export const slack = {
   'slack.help.intro': 'Leadline in Slack: `/crm COMMAND`, a DM to the app, or a mention of the app.',
   'slack.help.extra':
     'Slack extras:\n/crm link CODE — link your Slack account with an invite code\n/crm digest channel #channel — post the team digest to a channel (heads of sales); /crm digest channel off — back to your DM\nMessage menu › "Create lead from message" — turn a customer\'s message into a lead\nReply in the thread of a customer notification to answer the customer.',
-  'slack.digest.channel_set': 'The team digest will be posted in <#{channel}>. Make sure Leadline is invited to that channel.',
+  'slack.digest.channel_set': 'The team digest will be posted in {channel}. Make sure Leadline is invited to that channel.',
   'slack.digest.channel_cleared': 'The team digest goes to your DM again.',
   'slack.digest.channel_usage': 'Usage: /crm digest channel #channel (pick the channel from the list) or /crm digest channel off.',
   'slack.digest.heads_only': 'Only heads of sales and admins can route the team digest.',

@@ -24,7 +24,7 @@ export const slack = {
   'slack.help.intro': 'Leadline в Slack: `/crm КОМАНДА`, личное сообщение приложению или упоминание приложения.',
   'slack.help.extra':
     'Только в Slack:\n/crm link КОД — привязать аккаунт Slack по коду приглашения\n/crm digest channel #канал — публиковать сводку команды в канал (руководители продаж); /crm digest channel off — снова в личные сообщения\nМеню сообщения › «Create lead from message» — превратить сообщение клиента в лид\nОтвет в ветке уведомления о клиенте уходит клиенту.',
-  'slack.digest.channel_set': 'Сводка команды будет публиковаться в <#{channel}>. Не забудьте пригласить Leadline в этот канал.',
+  'slack.digest.channel_set': 'Сводка команды будет публиковаться в {channel}. Не забудьте пригласить Leadline в этот канал.',
   'slack.digest.channel_cleared': 'Сводка команды снова приходит вам в личные сообщения.',
   'slack.digest.channel_usage': 'Формат: /crm digest channel #канал (выберите канал из списка) или /crm digest channel off.',
   'slack.digest.heads_only': 'Направлять сводку команды могут только руководители продаж и администраторы.',

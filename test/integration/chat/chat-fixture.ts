@@ -47,19 +47,22 @@ export async function chatFixture(locale: 'en' | 'ru', opts: { now?: Date; busin
 
   function msg(from: { id: string; name?: string; lang?: string }, text: string, extra: Partial<InboundMessageInput> = {}) {
     const id = nextId();
-    return parseInboundMessage({
-      channel: 'telegram',
-      externalUserId: from.id,
-      externalChatId: from.id,
-      text,
-      attachments: [],
-      dedupeKey: `test:${ws.id}:${id}`,
-      receivedAt: now.toISOString(),
-      displayName: from.name,
-      languageCode: from.lang ?? locale,
-      messageExternalId: id,
-      ...extra,
-    });
+    return parseInboundMessage(
+      {
+        channel: 'telegram',
+        externalUserId: from.id,
+        externalChatId: from.id,
+        text,
+        attachments: [],
+        dedupeKey: `test:${ws.id}:${id}`,
+        receivedAt: now.toISOString(),
+        displayName: from.name,
+        languageCode: from.lang ?? locale,
+        messageExternalId: id,
+        ...extra,
+      },
+      now,
+    );
   }
 
   const managerFrom = { id: managerTg, name: manager.name, lang: locale };

@@ -22,7 +22,7 @@ describe('manager commands (en)', () => {
     expect(card[0]!.buttons?.flat().length).toBe(5);
     expect(texts(await f.press(`lead:take:${lead.id}`))).toBe(`Lead #${lead.id} is yours now.`);
     expect((await f.db.lead.findUniqueOrThrow({ where: { id: lead.id } })).assigneeId).toBe(f.manager.id);
-    expect(texts(await f.asManager(`/note ${lead.id} called, no answer`))).toBe(`Note added to lead #${lead.id}.`);
+    expect(texts(await f.asManager(`/note ${lead.id} called, no answer`))).toBe(`Note added to lead #${lead.id}. It stays internal.`);
     expect(await f.db.activity.count({ where: { leadId: lead.id, type: 'note' } })).toBe(1);
     expect(texts(await f.asManager(`/junk ${lead.id}`))).toBe(`Lead #${lead.id} marked as junk.`);
     expect((await f.db.lead.findUniqueOrThrow({ where: { id: lead.id } })).status).toBe('junk');

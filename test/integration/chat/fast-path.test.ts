@@ -111,15 +111,28 @@ describe('inbound fast paths', () => {
     expect(outbox.items.map((i) => i.text.split('\n').at(-1)).sort()).toEqual(customers.map((c) => `again from ${c.name}`).sort());
     expect(await f.db.message.count({ where: { workspaceId: f.ws.id } })).toBe(20);
 
-    // a batch with a message Postgres refuses (a NUL character): the others still go through
+    // a batch with a message Postgres refuses (input is cleaned at the boundary, so the refusal
+    // comes from a trigger of this test's own): the others still go through
     outbox.items = [];
+    const poison = `poison-${randomUUID()}`;
+    const fn = `refuse_${poison.replace(/-/g, '_')}`;
+    await f.db.$executeRawUnsafe(
+      `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.text = '${poison}' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`,
+    );
+    await f.db.$executeRawUnsafe(`CREATE TRIGGER ${fn} BEFORE INSERT ON "Message" FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
     const third = customers.slice(0, 6).map((who) => f.msg(who, `third from ${who.name}`));
-    const bad = f.msg(customers[7]!, 'broken \u0000 text');
-    const results = await Promise.allSettled([...third, bad].map((m) => handleInbound(deps, m)));
+    const bad = f.msg(customers[7]!, poison);
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      results = await Promise.allSettled([...third, bad].map((m) => handleInbound(deps, m)));
+    } finally {
+      await f.db.$executeRawUnsafe(`DROP TRIGGER ${fn} ON "Message"`);
+      await f.db.$executeRawUnsafe(`DROP FUNCTION ${fn}()`);
+    }
     expect(results.map((r) => r.status)).toEqual([...third.map(() => 'fulfilled'), 'rejected']);
     expect(outbox.items).toHaveLength(6);
     expect(await f.db.message.count({ where: { workspaceId: f.ws.id } })).toBe(26);
-    // the refused message left no trace: its redelivery is handled afresh once the text is fixed
+    // the refused message left no trace: its redelivery is handled afresh once the cause is gone
     expect(await f.db.inboundEvent.count({ where: { dedupeKey: bad.dedupeKey } })).toBe(0);
   });
 

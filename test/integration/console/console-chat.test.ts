@@ -69,7 +69,7 @@ describe('console chat', () => {
     expect(shown).toContain('5) Remind me');
     expect(await manager.type('2')).toBe(`Lead #${lead.id} is yours now.`);
 
-    expect(await manager.type(`/reply ${lead.id} Hello Ivan, how can I help?`)).toBe('Sent to Ivan Petrov.');
+    expect(await manager.type(`/reply ${lead.id} Hello Ivan, how can I help?`)).toBe('Sent to Ivan Petrov:\nHello Ivan, how can I help?');
     const answer = await waitFor(() => customerInbox.next(1), 'relayed answer');
     expect(answer.text).toBe('Hello Ivan, how can I help?');
     const out = await waitFor(

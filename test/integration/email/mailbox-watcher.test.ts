@@ -60,7 +60,7 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
             {
               db: f.db,
               limits: { maxBodyChars: 100_000, maxAttachmentBytes: 1024 * 1024 },
-              deliver: async (msg) => void (await handleInbound(f.deps, parseInboundMessage(msg))),
+              deliver: async (msg) => void (await handleInbound(f.deps, parseInboundMessage(msg, new Date()))),
             },
             { workspaceId: f.ws.id, mailboxId: m.mailboxId, dedupeKey: dedupeKeyFor(m), receivedAt: m.internalDate ?? new Date() },
             m.source,

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
 import { testDb, uniqueSlug } from '../../support/db.js';
+import { homeLoader } from '../../../core/chat/member-home.js';
+import { coreContext } from '../../../core/context.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
@@ -21,7 +23,12 @@ beforeAll(async () => {
   fake = await new FakeSlack().start();
   const ws = await ensureWorkspace(db, uniqueSlug('slackhttp'), { timezone: 'UTC', locale: 'en' });
   const config = { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: 'http-secret', SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl };
-  slack = (await startSlackWeb(config, { db, workspaceId: ws.id, logger: log, inbound: { enqueue: async (m) => void queued.push(m) } }))!;
+  slack = (await startSlackWeb(config, {
+    home: homeLoader(coreContext(db), ws.id, 'slack'),
+    workspaceId: ws.id,
+    logger: log,
+    inbound: { enqueue: async (m) => void queued.push(m) },
+  }))!;
   http = await startHttpServer({ port: 0, host: '127.0.0.1', routes: slack.routes, logger: log });
 });
 
@@ -60,8 +67,10 @@ describe('Slack on the HTTP server', () => {
 
   it('is off without a bot token', async () => {
     const none = { SLACK_BOT_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl };
-    expect(await startSlackWeb(none, { db, workspaceId: 1, logger: log, inbound: { enqueue: async () => {} } })).toBeNull();
+    expect(
+      await startSlackWeb(none, { home: homeLoader(coreContext(db), 1, 'slack'), workspaceId: 1, logger: log, inbound: { enqueue: async () => {} } }),
+    ).toBeNull();
     expect(slackSenderFromConfig(none)).toBeNull();
-    expect(slackHomeRefresher(none, { db, workspaceId: 1, logger: log })).toBeNull();
+    expect(slackHomeRefresher(none, { home: homeLoader(coreContext(db), 1, 'slack'), logger: log })).toBeNull();
   });
 });

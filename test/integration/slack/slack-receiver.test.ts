@@ -1,11 +1,13 @@
 // The Slack receiver on its own: what Slack sees when Leadline cannot queue a message
-// (500, so Slack retries), strangers using /crm, and the choice of HTTP vs Socket Mode.
+// (500, so Slack retries), /crm passed on as a command, and the choice of HTTP vs Socket Mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { testDb, uniqueSlug } from '../../support/db.js';
+import { homeLoader } from '../../../core/chat/member-home.js';
+import { coreContext } from '../../../core/context.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { createSlackTransport, slackTransportFromConfig } from '../../../bots/slack/slack-app.js';
@@ -39,7 +41,7 @@ beforeAll(async () => {
     botToken: fake.token,
     signingSecret: SECRET,
     apiUrl: fake.apiUrl,
-    db,
+    home: homeLoader(coreContext(db), workspaceId, 'slack'),
     workspaceId,
     logger: log,
     submit: async (m) => {
@@ -115,8 +117,7 @@ describe('Slack receiver', () => {
     expect(submitted.at(-1)!.displayName).toBeUndefined();
   });
 
-  it('tells a stranger to link first instead of passing /crm commands on', async () => {
-    const before = submitted.length;
+  it('passes /crm on as a command, for the engine to decide (the edge reads no database)', async () => {
     const res = await post(
       new URLSearchParams({
         command: '/crm',
@@ -129,8 +130,7 @@ describe('Slack receiver', () => {
       'application/x-www-form-urlencoded',
     );
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { text: string }).text).toMatch(/not linked/);
-    expect(submitted).toHaveLength(before);
+    expect(submitted.at(-1)).toMatchObject({ text: '/leads', externalUserId: 'TOTHER:UCUST9', externalChatId: 'DCUST9', origin: 'command', isGroup: false });
 
     const link = await post(
       new URLSearchParams({
@@ -144,21 +144,17 @@ describe('Slack receiver', () => {
       'application/x-www-form-urlencoded',
     );
     expect(link.status).toBe(200);
-    expect(submitted.at(-1)).toMatchObject({ text: '/start ABC123', externalChatId: 'DCUST9', isGroup: false });
+    expect(submitted.at(-1)).toMatchObject({ text: '/start ABC123', externalChatId: 'DCUST9', isGroup: false, origin: 'command' });
   });
 
-  it("answers /crm help in the Slack user's language (ru) without queueing anything", async () => {
+  it("passes /crm help on with the Slack user's language", async () => {
     fake.addUser({ id: 'URU1', team_id: 'TOTHER', real_name: 'Ivan', locale: 'ru-RU' });
-    const before = submitted.length;
     const res = await post(
       new URLSearchParams({ command: '/crm', text: 'help', user_id: 'URU1', team_id: 'TOTHER', channel_id: 'CX1', trigger_id: `t-${randomUUID()}` }).toString(),
       'application/x-www-form-urlencoded',
     );
-    const body = (await res.json()) as { response_type: string; text: string };
-    expect(body.response_type).toBe('ephemeral');
-    expect(body.text).toContain('/crm лиды');
-    expect(body.text).toContain('/crm link КОД');
-    expect(submitted).toHaveLength(before);
+    expect(res.status).toBe(200);
+    expect(submitted.at(-1)).toMatchObject({ text: '/help', languageCode: 'ru-RU', origin: 'command' });
   });
 
   it('uses Socket Mode when an app token is set, and stays off without a bot token', () => {
@@ -166,14 +162,21 @@ describe('Slack receiver', () => {
       botToken: fake.token,
       appToken: 'xapp-1-test',
       apiUrl: fake.apiUrl,
-      db,
+      home: homeLoader(coreContext(db), workspaceId, 'slack'),
       workspaceId,
       logger: log,
       submit: async () => {},
     });
     expect(socket.mode).toBe('socket');
     expect(socket.requestListener).toBeUndefined();
-    expect(() => createSlackTransport({ botToken: fake.token, db, workspaceId, logger: log, submit: async () => {} })).toThrow(/SLACK_SIGNING_SECRET/);
-    expect(slackTransportFromConfig({ SLACK_API_URL: fake.apiUrl }, { db, workspaceId, submit: async () => {} })).toBeNull();
+    expect(() =>
+      createSlackTransport({ botToken: fake.token, home: homeLoader(coreContext(db), workspaceId, 'slack'), workspaceId, logger: log, submit: async () => {} }),
+    ).toThrow(/SLACK_SIGNING_SECRET/);
+    expect(
+      slackTransportFromConfig(
+        { SLACK_API_URL: fake.apiUrl },
+        { home: homeLoader(coreContext(db), workspaceId, 'slack'), workspaceId, submit: async () => {} },
+      ),
+    ).toBeNull();
   });
 });

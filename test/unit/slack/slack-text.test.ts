@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { channelIdOf, crmCommandText, fromSlackText, stripBotMention } from '../../../bots/slack/slack-text.js';
-import { slackHelp } from '../../../bots/slack/slack-commands.js';
+import { crmCommandText, fromSlackText, stripBotMention } from '../../../bots/slack/slack-text.js';
+import { helpText } from '../../../core/chat/commands/start.js';
+import { digestChannelArg } from '../../../core/digests/digest-target.js';
 import { homeView } from '../../../bots/slack/slack-home.js';
+
+const slackHelp = (locale: 'en' | 'ru') => helpText(locale, 'slack');
 
 describe('Slack text', () => {
   it('turns Slack markup into plain text', () => {
@@ -23,13 +26,14 @@ describe('Slack text', () => {
     expect(crmCommandText('link AbC-123')).toBe('/start AbC-123');
     expect(crmCommandText('Stage Acme negotiation')).toBe('/stage Acme negotiation');
     expect(crmCommandText('note 4 call <@U1|ivan>')).toBe('/note 4 call @ivan');
+    expect(crmCommandText('digest channel <#C0SALES1|sales>')).toBe('/digest channel <#C0SALES1|sales>');
   });
 
   it('reads a channel from an escaped mention', () => {
-    expect(channelIdOf('<#C0SALES1|sales>')).toBe('C0SALES1');
-    expect(channelIdOf('C0SALES1')).toBe('C0SALES1');
-    expect(channelIdOf('#sales')).toBeNull();
-    expect(channelIdOf(undefined)).toBeNull();
+    expect(digestChannelArg('<#C0SALES1|sales>')).toEqual({ id: 'C0SALES1', label: '#sales' });
+    expect(digestChannelArg('C0SALES1')).toEqual({ id: 'C0SALES1', label: 'C0SALES1' });
+    expect(digestChannelArg('#sales')).toBeNull();
+    expect(digestChannelArg(undefined)).toBeNull();
   });
 });
 
