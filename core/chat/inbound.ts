@@ -33,6 +33,12 @@ export const inboundSenderSchema = z.object({
   company: z.string().max(200).optional(),
 });
 export type InboundSender = z.infer<typeof inboundSenderSchema>;
+const SENDER_FIELD_MAX: ReadonlyArray<[keyof InboundSender, number]> = [
+  ['name', 200],
+  ['phone', 60],
+  ['email', 254],
+  ['company', 200],
+];
 
 export const inboundMessageSchema = z.object({
   /** the workspace this channel feeds; the worker's default when absent */
@@ -108,6 +114,11 @@ export function sanitizeInbound<T>(value: T, now: Date): T {
   if (email && typeof email.subject === 'string') email.subject = cleanLine(email.subject, 1000);
   if (Array.isArray(m.attachments)) {
     for (const a of m.attachments as Array<Record<string, unknown>>) if (a && typeof a.name === 'string') a.name = cleanLine(a.name);
+  }
+  // what a message says about its sender (a web form's fields) is one line each, within the schema's bounds
+  const sender = m.sender as Record<string, unknown> | undefined;
+  if (sender && typeof sender === 'object' && !Array.isArray(sender)) {
+    for (const [key, max] of SENDER_FIELD_MAX) if (typeof sender[key] === 'string') sender[key] = cleanLine(sender[key], max);
   }
   return m as T;
 }

@@ -30,7 +30,7 @@ type Fixture = Awaited<ReturnType<typeof chatFixture>>;
 
 async function ingest(f: Fixture, raw: Buffer | string): Promise<IntakeResult> {
   return ingestRawEmail(
-    { db: f.db, limits, deliver: async (m) => void (await handleInbound(f.deps, parseInboundMessage(m))) },
+    { db: f.db, limits, deliver: async (m) => void (await handleInbound(f.deps, parseInboundMessage(m, new Date()))) },
     { workspaceId: f.ws.id, dedupeKey: `test-email:${f.ws.id}:${nextId()}` },
     Buffer.isBuffer(raw) ? raw : Buffer.from(raw),
   );
