@@ -1,5 +1,6 @@
 // One raw message from a mailbox (or a file) through the whole intake: parse, look the thread
-// up, classify, then hand leads and replies to the chat engine and record bounces. Idempotent:
+// up, classify, then hand leads and replies to the chat engine and record permanent bounces
+// (delay and success reports and challenge-response mail are recorded, never marked). Idempotent:
 // the dedupe key (mailbox + uidvalidity + uid) and the Message-ID make a re-fetch harmless.
 import type { Readable } from 'node:stream';
 import type { Db } from '../../core/db.js';
@@ -98,6 +99,8 @@ export async function ingestRawEmail(deps: IntakeDeps, target: IntakeTarget, sou
     skipDuplicates: true,
   });
   if (count === 0) return { email, fresh: false, bouncesRecorded: 0 };
-  const bouncesRecorded = email.kind === 'bounce' ? await recordBounce(db, workspace.id, email.bouncedRecipients, email.reason) : 0;
+  // only a permanent failure marks an address: never a delay or success report, a 4.x.x
+  // failure or a challenge-response filter (their kinds carry no undeliverable recipients)
+  const bouncesRecorded = email.undeliverableRecipients.length ? await recordBounce(db, workspace.id, email.undeliverableRecipients, email.reason) : 0;
   return { email, fresh: true, bouncesRecorded };
 }

@@ -5,6 +5,8 @@ import { systemActor } from '../actor.js';
 import { resolveLocale, t, formatDateTime } from '../i18n/index.js';
 import { findOrCreateContact } from '../contacts/find-or-create-contact.js';
 import { resolveLiveContact } from '../contacts/resolve-contact.js';
+import { normalizeEmail } from '../contacts/normalize-email.js';
+import { normalizePhone } from '../contacts/normalize-phone.js';
 import { captureLead, openLeadForContact } from '../leads/index.js';
 import { recipientOf } from './recipients.js';
 import type { Turn } from './turn.js';
@@ -35,9 +37,13 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   // no duplicate conversation or lead from two messages arriving together
   await db.$executeRaw`SELECT pg_advisory_xact_lock(${ws.id}::int, hashtext(${`${channel}:${m.externalUserId}`}))`;
 
+  // what the message says about its sender (email signature, web-form fields, shared contact):
+  // only well-formed values are used as keys, a malformed one is dropped, never a refusal
+  const said = senderKeys(m, ws.phoneRegion);
   // a returning customer: their identity points at a live contact (the common case, two
-  // queries); anyone else goes through findOrCreateContact (identity, then email, then phone)
-  const returning = known?.contactId && channel !== 'email' ? await resolveLiveContact(db, ws.id, known.contactId) : null;
+  // queries); anyone else, and anyone whose message says who they are, goes through
+  // findOrCreateContact (identity, then email, then phone; empty fields filled)
+  const returning = known?.contactId && channel !== 'email' && !said.any ? await resolveLiveContact(db, ws.id, known.contactId) : null;
   const found = returning
     ? { contact: returning, identity: known! }
     : await findOrCreateContact(ctx, system, {
@@ -49,7 +55,11 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
           username: m.username ?? null,
           languageCode: m.languageCode ?? null,
         },
-        email: channel === 'email' ? m.email?.from : undefined,
+        email: said.email,
+        phone: said.phone,
+        name: said.name,
+        company: said.company,
+        fillEmpty: true,
       });
   const contact = found.contact;
   const identity = found.identity;
@@ -104,7 +114,8 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
       conversationId: conversation.id,
       assigneeId: turn.preAssigneeId ?? null,
     });
-    push(turn, ackItem(turn, identity.id, identity.languageCode));
+    // an email sender known only by a phone (a web form without an e-mail field) has no address to answer
+    if (channel !== 'email' || normalizeEmail(identity.chatId ?? m.externalChatId)) push(turn, ackItem(turn, identity.id, identity.languageCode));
     if (lead.assigneeId)
       await pushNewLeadNotice(turn, { id: lead.id, assigneeId: lead.assigneeId, firstResponseDueAt: lead.firstResponseDueAt }, name, conversation.id);
     // the AI extraction card follows the notification; the model never delays it
@@ -118,6 +129,19 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   const to = await recipientOf(turn, ownerId);
   if (to?.identityId) push(turn, forwardItem({ ...to, identityId: to.identityId }, m, name, conversation.id, openLead?.id, openDeal?.id));
   return [];
+}
+
+/** The sender details a message carries, normalised; `any` when there is something to use. */
+export function senderKeys(
+  m: InboundMessage,
+  phoneRegion: string,
+): { email: string | null; phone: string | null; name: string | null; company: string | null; any: boolean } {
+  const candidates = [m.sender?.email, m.channel === 'email' ? m.email?.from : undefined];
+  const email = candidates.map((c) => (c ? normalizeEmail(c) : null)).find(Boolean) ?? null;
+  const phone = m.sender?.phone ? normalizePhone(m.sender.phone, phoneRegion) : null;
+  const name = m.sender?.name?.trim() || null;
+  const company = m.sender?.company?.trim() || null;
+  return { email, phone, name, company, any: Boolean(m.sender && (email || phone || name || company)) };
 }
 
 /** The customer's acknowledgement of a new request (after hours: when to expect an answer). */

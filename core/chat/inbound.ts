@@ -20,6 +20,27 @@ export const attachmentSchema = z.object({
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
+/**
+ * What the message itself says about its sender, beyond the platform identity: an email's
+ * signature or a web form's fields today, a Telegram shared contact later. Every part optional;
+ * the customer flow uses them to find the contact (email, then phone) and fills the contact's
+ * empty fields with them, never overwriting what a manager set. Phones may be in any format:
+ * they are normalised to E.164 with the workspace's region.
+ */
+export const inboundSenderSchema = z.object({
+  name: z.string().max(200).optional(),
+  phone: z.string().max(60).optional(),
+  email: z.string().max(254).optional(),
+  company: z.string().max(200).optional(),
+});
+export type InboundSender = z.infer<typeof inboundSenderSchema>;
+const SENDER_FIELD_MAX: ReadonlyArray<[keyof InboundSender, number]> = [
+  ['name', 200],
+  ['phone', 60],
+  ['email', 254],
+  ['company', 200],
+];
+
 export const inboundMessageSchema = z.object({
   /** the workspace this channel feeds; the worker's default when absent */
   workspaceId: z.number().int().positive().optional(),
@@ -38,6 +59,8 @@ export const inboundMessageSchema = z.object({
   receivedAt: z.string().datetime({ offset: true }),
   displayName: z.string().optional(),
   username: z.string().optional(),
+  /** what the message says about its sender (email signature, web-form fields, shared contact) */
+  sender: inboundSenderSchema.optional(),
   languageCode: z.string().optional(),
   email: z
     .object({
@@ -92,6 +115,11 @@ export function sanitizeInbound<T>(value: T, now: Date): T {
   if (email && typeof email.subject === 'string') email.subject = cleanLine(email.subject, 1000);
   if (Array.isArray(m.attachments)) {
     for (const a of m.attachments as Array<Record<string, unknown>>) if (a && typeof a.name === 'string') a.name = cleanLine(a.name);
+  }
+  // what a message says about its sender (a web form's fields) is one line each, within the schema's bounds
+  const sender = m.sender as Record<string, unknown> | undefined;
+  if (sender && typeof sender === 'object' && !Array.isArray(sender)) {
+    for (const [key, max] of SENDER_FIELD_MAX) if (typeof sender[key] === 'string') sender[key] = cleanLine(sender[key], max);
   }
   return m as T;
 }

@@ -34,6 +34,12 @@ export interface FindOrCreateContactInput {
   phone?: string | null;
   name?: string | null;
   company?: string | null;
+  /**
+   * For an existing contact, also fill its empty fields: the name when it is still a
+   * placeholder (an address, a phone, the chat id) and the company when it has none.
+   * What a manager set is never overwritten. Email and phone are always attached as keys.
+   */
+  fillEmpty?: boolean;
 }
 
 export interface FindOrCreateContactResult {
@@ -55,7 +61,7 @@ export async function findOrCreateContact(ctx: CoreContext, actor: Actor, input:
   if (!identity && !email && !phone && !input.name?.trim()) throw invalid('contacts.invalid.no_identity');
 
   const companyId = input.company?.trim() ? (await findOrCreateCompany(ctx, actor, { name: input.company })).company.id : null;
-  const keys: Keys = { identity, email, phone, name: input.name?.trim() || null, companyId };
+  const keys: Keys = { identity, email, phone, name: input.name?.trim() || null, companyId, fillEmpty: input.fillEmpty === true };
 
   for (let attempt = 1; ; attempt++) {
     try {
@@ -82,6 +88,7 @@ interface Keys {
   phone: string | null;
   name: string | null;
   companyId: number | null;
+  fillEmpty: boolean;
 }
 
 /** One try; null means "lost a race, read again". */
@@ -184,6 +191,10 @@ async function attachKeys(tx: Tx, actor: Actor, contact: Contact, keys: Keys): P
     Object.assign(contact, await tx.contact.update({ where: { id: contact.id }, data: { companyId: keys.companyId } }));
     added.push('company');
   }
+  if (keys.fillEmpty && keys.name && keys.name !== contact.name && isPlaceholderName(contact.name, keys)) {
+    Object.assign(contact, await tx.contact.update({ where: { id: contact.id }, data: { name: keys.name, nameKey: keys.name.toLowerCase() } }));
+    added.push('name');
+  }
   if (added.length) {
     await recordChange(
       tx,
@@ -198,6 +209,16 @@ async function attachKeys(tx: Tx, actor: Actor, contact: Contact, keys: Keys): P
     );
   }
   return identity;
+}
+
+/**
+ * A name nobody chose: what attemptOnce falls back to when a contact is created without one
+ * (an address, a phone, the chat id, "?"), or one of the identifiers this message brings.
+ */
+function isPlaceholderName(name: string, keys: Keys): boolean {
+  const n = name.trim().toLowerCase();
+  if (!n || n === '?' || n.includes('@') || /^\+?[\d\s().-]{5,}$/.test(n) || /^(phone|message):/.test(n)) return true;
+  return [keys.email, keys.phone, keys.identity?.externalId, keys.identity?.username].some((k) => k && k.toLowerCase() === n);
 }
 
 /** Keeps chat id, display name, username and language code current. */

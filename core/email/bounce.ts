@@ -2,11 +2,17 @@
 // (see the sisimai corpus): a structured DSN when we are lucky, otherwise the mail system's
 // sender address, its subject and the phrasing of the body.
 import { isSystemSender } from './senders.js';
+import { dsnOutcome, isPermanentFailure, parseDeliveryStatus, textBlamesAddress, textSeverity } from './dsn.js';
 import type { ParsedEmail } from './types.js';
 
 export interface BounceVerdict {
+  kind: 'bounce' | 'dsn_delay' | 'dsn_success';
+  code: 'dsn-failed' | 'dsn-delayed' | 'dsn-delivered' | 'mta-failure-text' | 'mta-delay-text';
   reason: string;
+  /** the recipients the report is about (failed ones for a bounce) */
   recipients: string[];
+  /** the recipients that failed permanently: the only ones to mark undeliverable */
+  undeliverable: string[];
 }
 
 const BOUNCE_SUBJECT = new RegExp(
@@ -76,6 +82,9 @@ const BOUNCE_BODY = new RegExp(
     'permanent (fatal )?error',
     'user unknown',
     'unknown user',
+    'not a valid (user|recipient|mailbox|address)',
+    'no mailbox here',
+    'recipient name is not recognized',
     'no such user',
     'mailbox (is )?(full|unavailable|not found)',
     'recipient address rejected',
@@ -102,21 +111,71 @@ const BOUNCE_BODY = new RegExp(
 
 const FORWARD_PREFIX = /^\s*(fwd?|fw|tr|wg|пересл|пересылка)\s*:/i;
 
+const SUCCESS_TEXT =
+  /(successfully delivered|delivery (?:to the following recipients? )?(?:was |has been )?(?:successful|succeeded|complete)|successful(?:ly)? (?:mail )?delivery|had successful delivery|relayed; expect no further notifications|return receipt|успешно доставлен|доставлено успешно)/i;
+
+/**
+ * Is this a delivery report, and what does it say? A structured report (message/delivery-status)
+ * is read per recipient; a plain-text one (qmail, exim, old Exchange) by its sender, subject and
+ * wording. Only a permanent failure puts addresses in `undeliverable`.
+ */
 export function detectBounce(parsed: ParsedEmail, ownAddresses: readonly string[] = []): BounceVerdict | null {
   const h = parsed.headers;
-  const recipients = () => failedRecipients(parsed, ownAddresses);
-  if (h.contentType === 'multipart/report' && (h.reportType === 'delivery-status' || h.reportType === 'global-delivery-status')) {
-    return { reason: `delivery status notification (multipart/report; report-type=${h.reportType})`, recipients: recipients() };
+  const filter = (list: string[]) => filterRecipients(list, parsed, ownAddresses);
+  const isDsn =
+    (h.contentType === 'multipart/report' && (h.reportType === 'delivery-status' || h.reportType === 'global-delivery-status')) ||
+    parsed.partTypes.includes('message/delivery-status') ||
+    parsed.partTypes.includes('message/global-delivery-status');
+  // a Final-Recipient is the recipient by definition (even "bounce@..."): only our own addresses are left out
+  const own = new Set(ownAddresses.map((a) => a.toLowerCase()));
+  const records = parseDeliveryStatus(parsed.deliveryStatus).filter((r) => !own.has(r.recipient));
+  const fromRecords = (list: string[]) => [...new Set(list)];
+  const report = reportText(parsed.text);
+
+  if (isDsn || records.length) {
+    const where = !isDsn
+      ? 'delivery status fields'
+      : h.contentType === 'multipart/report' && h.reportType
+        ? `delivery status notification (multipart/report; report-type=${h.reportType})`
+        : 'delivery status notification (message/delivery-status part)';
+    const outcome = dsnOutcome(records);
+    if (outcome === 'failed') {
+      const failed = records.filter((r) => r.action === 'failed' || (r.action === null && r.status?.startsWith('5')));
+      const permanent = failed.filter(isPermanentFailure).map((r) => r.recipient);
+      const statuses = [...new Set(failed.map((r) => r.status ?? '?'))].join(', ');
+      const refusedMessage = failed.some((r) => r.action === 'failed' && r.status?.startsWith('5') && !isPermanentFailure(r));
+      const note = refusedMessage ? ' (a 5.3/5.5/5.6/5.7 status refuses the message, not the address: not marked)' : '';
+      return verdict(
+        'bounce',
+        'dsn-failed',
+        `${where}: Action: failed, Status: ${statuses}${note}`,
+        fromRecords(failed.map((r) => r.recipient)),
+        fromRecords(permanent),
+      );
+    }
+    if (outcome === 'delayed') {
+      const delayed = records.filter((r) => r.action === 'delayed' || r.status?.startsWith('4')).map((r) => r.recipient);
+      return verdict('dsn_delay', 'dsn-delayed', `${where}: Action: delayed (still being retried)`, fromRecords(delayed), []);
+    }
+    if (outcome === 'delivered') {
+      const actions = [...new Set(records.map((r) => r.action ?? r.status ?? '?'))].join(', ');
+      return verdict('dsn_success', 'dsn-delivered', `${where}: Action: ${actions} (a success report)`, fromRecords(records.map((r) => r.recipient)), []);
+    }
+    // no usable status fields: the wording decides
+    return fromText(parsed, ownAddresses, report, `${where} without usable status fields`);
   }
-  if (parsed.partTypes.includes('message/delivery-status') || parsed.partTypes.includes('message/global-delivery-status')) {
-    return { reason: 'delivery status notification (message/delivery-status part)', recipients: recipients() };
-  }
-  if (h.xFailedRecipients.length) {
-    return { reason: `X-Failed-Recipients header (${h.xFailedRecipients.join(', ')})`, recipients: recipients() };
-  }
+  if (h.xFailedRecipients.length) return fromText(parsed, ownAddresses, report, `X-Failed-Recipients header (${h.xFailedRecipients.join(', ')})`);
   const ses = sesNotification(parsed.text);
-  if (ses?.type === 'bounce')
-    return { reason: 'Amazon SES bounce notification (notificationType: Bounce)', recipients: filterRecipients(ses.recipients, parsed, ownAddresses) };
+  if (ses?.type === 'bounce') {
+    const recipients = filter(ses.recipients);
+    return verdict(
+      'bounce',
+      'dsn-failed',
+      `Amazon SES bounce notification (bounceType: ${ses.bounceType ?? 'unknown'})`,
+      recipients,
+      ses.bounceType === 'Permanent' ? recipients : [],
+    );
+  }
 
   const subject = parsed.subject;
   const forwarded = FORWARD_PREFIX.test(subject);
@@ -128,39 +187,68 @@ export function detectBounce(parsed: ParsedEmail, ownAddresses: readonly string[
   const returnedCopy = Boolean(parsed.returnedMessageId) || parsed.partTypes.some((t) => t === 'message/rfc822' || t === 'text/rfc822-headers');
   const sender = parsed.from?.address ?? parsed.fromRaw ?? 'null sender';
   if (system && (bounceSubject || bounceBody || returnedCopy)) {
-    return { reason: `delivery failure from the mail system (${sender}: "${clip(subject)}")`, recipients: recipients() };
+    return fromText(parsed, ownAddresses, report, `delivery report from the mail system (${sender}: "${clip(subject)}")`);
   }
   const automated = parsed.returnPath === '' || isAutoSubmitted(parsed.headers.autoSubmitted);
   if (bounceSubject && (automated || bounceBody)) {
-    return { reason: `delivery failure notice (subject "${clip(subject)}"${automated ? ', machine-sent' : ''})`, recipients: recipients() };
+    return fromText(parsed, ownAddresses, report, `delivery report (subject "${clip(subject)}"${automated ? ', machine-sent' : ''})`);
   }
-  if (automated && bounceBody && returnedCopy) {
-    return { reason: `delivery failure notice (machine-sent, returns the original message)`, recipients: recipients() };
-  }
-  if (system && /mailer-?daemon/i.test(sender)) {
-    return { reason: `message from ${sender} (the mail system)`, recipients: recipients() };
-  }
-  // someone forwarding a bounce to us ("Fwd: Returned mail: ..."): still a delivery report, not a customer
+  if (automated && bounceBody && returnedCopy) return fromText(parsed, ownAddresses, report, 'delivery report (machine-sent, returns the original message)');
+  if (system && /mailer-?daemon/i.test(sender)) return fromText(parsed, ownAddresses, report, `message from ${sender} (the mail system)`);
+  // someone forwarding a bounce to us ("Fwd: Returned mail: ..."): still a delivery report, not a customer;
+  // a forward is no evidence about the address, so nothing is marked
   if (
     forwarded &&
     BOUNCE_SUBJECT.test(subject.replace(FORWARD_PREFIX, '')) &&
     (bounceBody || /^[>\s]*from:.*(mailer-daemon|postmaster|mail delivery)/im.test(head))
   ) {
-    return {
-      reason: `forwarded delivery failure ("${clip(subject)}")`,
-      recipients: filterRecipients(recipientsFromText(unquote(parsed.text)), parsed, ownAddresses),
-    };
+    return verdict('bounce', 'mta-failure-text', `forwarded delivery failure ("${clip(subject)}")`, filter(recipientsFromText(unquote(parsed.text))), []);
   }
   return null;
 }
 
+function verdict(kind: BounceVerdict['kind'], code: BounceVerdict['code'], reason: string, recipients: string[], undeliverable: string[]): BounceVerdict {
+  return { kind, code, reason, recipients, undeliverable };
+}
+
+/** A report whose status fields say nothing: success, delay or failure by its wording. */
+function fromText(parsed: ParsedEmail, ownAddresses: readonly string[], report: string, why: string): BounceVerdict {
+  const recipients = failedRecipients(parsed, ownAddresses);
+  const severity = textSeverity(report, parsed.subject);
+  if (severity !== 'permanent' && SUCCESS_TEXT.test(`${parsed.subject}\n${report.slice(0, 4000)}`)) {
+    return verdict('dsn_success', 'dsn-delivered', `${why}; the report says the message was delivered`, recipients, []);
+  }
+  if (severity === 'transient') return verdict('dsn_delay', 'mta-delay-text', `${why}; the report says delivery is only delayed`, recipients, []);
+  if (severity === 'permanent' && !textBlamesAddress(report))
+    return verdict(
+      'bounce',
+      'mta-failure-text',
+      `${why}; the message was refused (policy/content/size status), not the address: no address marked`,
+      recipients,
+      [],
+    );
+  if (severity === 'permanent') return verdict('bounce', 'mta-failure-text', `${why}; permanent failure`, recipients, recipients);
+  if (severity === 'final')
+    return verdict('bounce', 'mta-failure-text', `${why}; the server gave up (not an address error), no address marked`, recipients, []);
+  return verdict('bounce', 'mta-failure-text', `${why}; failure not stated as permanent, no address marked`, recipients, []);
+}
+
+/** The report itself: the body before the returned copy of the original message. */
+function reportText(text: string): string {
+  const cut = text.search(
+    /^-{2,}.*(original message|returned message|copy of the message|undelivered message|message header follows|исходное сообщение|копия сообщения).*$|^content-type: message\/rfc822|^(received|return-path):\s/im,
+  );
+  return (cut > 0 ? text.slice(0, cut) : text).slice(0, 20_000);
+}
+
 /** Amazon SES notifications delivered by SNS e-mail: a JSON body. */
-function sesNotification(text: string): { type: 'bounce' | 'complaint'; recipients: string[] } | null {
+function sesNotification(text: string): { type: 'bounce' | 'complaint'; recipients: string[]; bounceType: string | null } | null {
   // the JSON may itself be a string inside the SNS envelope, so quotes can come escaped
   const m = /\\?"notificationType\\?"\s*:\s*\\?"(Bounce|Complaint)\\?"/.exec(text.slice(0, 20_000));
   if (!m) return null;
   const recipients = [...text.slice(0, 50_000).matchAll(/\\?"emailAddress\\?"\s*:\s*\\?"([^"\\]+@[^"\\]+)\\?"/g)].map((r) => r[1]!);
-  return { type: m[1] === 'Bounce' ? 'bounce' : 'complaint', recipients };
+  const bounceType = /\\?"bounceType\\?"\s*:\s*\\?"(\w+)/.exec(text.slice(0, 50_000))?.[1] ?? null;
+  return { type: m[1] === 'Bounce' ? 'bounce' : 'complaint', recipients, bounceType };
 }
 
 export function isSesComplaint(text: string): boolean {
@@ -222,7 +310,8 @@ function recipientsFromText(text: string): string[] {
   const patterns = [
     /rcpt to:\s*<([^>\s]+@[^>\s]+)>/gi,
     /^\s*<([^>\s]+@[^>\s]+)>\s*:/gim, // qmail, postfix: <user@host>:
-    /^\s*([^\s<>@]+@[^\s<>@]+\.[a-z]{2,})\s*$/gim, // exim, mail.ru: an address alone on an indented line
+    /^\s*([^\s<>@]+@[^\s<>@]+\.[a-z]{2,}):?\s*$/gim, // exim, mail.ru, 1&1: an address alone on an indented line
+    /^\s*([^\s<>@]+@[^\s<>@]+\.[a-z]{2,})\s+on\s+\w{3},/gim, // Exchange 2003: "user@host on Thu, 29 Apr 2010 ..."
     /(?:recipient|address|адрес|получател[ьяи])[^\n@]{0,40}?<?([^\s<>@:]+@[^\s<>@]+\.[a-z]{2,})>?/gi,
     /^\s*(?:final-recipient|original-recipient):\s*(?:[a-z0-9-]+;)?\s*<?([^\s<>;]+@[^\s<>;]+)>?/gim,
   ];

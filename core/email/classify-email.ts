@@ -1,8 +1,10 @@
-// What kind of mail this is, and why. Order matters: our own copy, then mail systems
-// (bounces), then other automatic mail, lists, replies in known threads, site forms; whatever
-// is left is a person writing to us for the first time: a lead.
+// What kind of mail this is, and why. Order matters: our own copy; challenge-response filters
+// (they come dressed as delivery reports); delivery reports (failure, delay, success); strong
+// automatic-reply signals; lists; weak machine signals; replies in known threads; site forms;
+// whatever is left is a person writing to us for the first time: a lead.
 import { detectBounce } from './bounce.js';
-import { detectAutoReply, detectList } from './auto-reply.js';
+import { detectChallenge } from './challenge.js';
+import { detectList, detectStrongAutoReply, detectWeakAutoReply } from './auto-reply.js';
 import { detectWebForm } from './web-form.js';
 import { threadLookupKeys } from './thread-key.js';
 import { isRobotSender } from './senders.js';
@@ -21,7 +23,9 @@ export interface ClassifyOptions {
   knownContactSubject?: (query: { email: string; subject: string }) => boolean | undefined;
 }
 
-const REPLY_PREFIX = /^\s*((re|aw|sv|vs|odp|antw|ha|réf|ref|ответ|отв)\s*(\[\d+\])?\s*:\s*)+/i;
+// reply prefixes of the common clients: en Re, de AW/Antw/Antwort, nordic SV/VS/Vs, pl Odp, fr Réf,
+// es/pt RES/RV, it R, nl Antw, ru Ответ/Отв/Re[2]
+const REPLY_PREFIX = /^\s*((re|aw|sv|vs|odp|antw|antwort|ha|réf|ref|res|rv|ответ|отв)\s*(\[\d+\]|\(\d+\))?\s*:\s*)+/i;
 
 export function isReplySubject(subject: string): boolean {
   return REPLY_PREFIX.test(subject);
@@ -36,43 +40,46 @@ export function classifyEmail(parsed: ParsedEmail, opts: ClassifyOptions): Email
   const own = new Set(opts.ownAddresses.map((a) => a.trim().toLowerCase()));
   const from = parsed.from?.address ?? null;
 
-  if (from && own.has(from)) return { kind: 'own', reason: `sent from our own mailbox ${from} (outgoing copy)` };
+  if (from && own.has(from)) return { kind: 'own', code: 'own-address', reason: `sent from our own mailbox ${from} (outgoing copy)` };
 
-  const bounce = detectBounce(parsed, [...own]);
-  if (bounce) {
-    return {
-      kind: 'bounce',
-      reason: bounce.reason + (bounce.recipients.length ? `; failed: ${bounce.recipients.join(', ')}` : ''),
-      bouncedRecipients: bounce.recipients,
-    };
+  const challenge = detectChallenge(parsed);
+  if (challenge) return { kind: 'challenge', code: 'challenge-response', reason: challenge };
+
+  const report = detectBounce(parsed, [...own]);
+  if (report) {
+    const failed = report.kind === 'bounce' && report.recipients.length ? `; failed: ${report.recipients.join(', ')}` : '';
+    return { kind: report.kind, code: report.code, reason: report.reason + failed, bouncedRecipients: report.recipients, undeliverable: report.undeliverable };
   }
 
-  const auto = detectAutoReply(parsed);
-  if (auto) return { kind: 'auto_reply', reason: auto };
+  const strong = detectStrongAutoReply(parsed);
+  if (strong) return { kind: 'auto_reply', ...strong };
 
   const list = detectList(parsed);
-  if (list) return { kind: 'list', reason: list };
+  if (list) return { kind: 'list', ...list };
+
+  const weak = detectWeakAutoReply(parsed);
+  if (weak) return { kind: 'auto_reply', ...weak };
 
   const keys = threadLookupKeys(parsed);
   if (keys.length) {
     const known = opts.knownThread(keys);
-    if (known === true) return { kind: 'reply', reason: `In-Reply-To/References match a known conversation (<${keys[0]}>)` };
-    if (known === undefined) return { kind: 'reply', reason: `has In-Reply-To/References (<${keys[0]}>); thread not checked` };
+    if (known === true) return { kind: 'reply', code: 'thread', reason: `In-Reply-To/References match a known conversation (<${keys[0]}>)` };
+    if (known === undefined) return { kind: 'reply', code: 'thread', reason: `has In-Reply-To/References (<${keys[0]}>); thread not checked` };
   }
   if (from && REPLY_PREFIX.test(parsed.subject) && opts.knownContactSubject) {
     const subject = baseSubject(parsed.subject);
     if (subject && opts.knownContactSubject({ email: from, subject }) === true) {
-      return { kind: 'reply', reason: `"Re:" subject and sender ${from} match an open conversation` };
+      return { kind: 'reply', code: 'subject-thread', reason: `"Re:" subject and sender ${from} match an open conversation` };
     }
   }
 
   const form = detectWebForm(parsed);
-  if (form) return { kind: 'form', reason: form.reason, formFields: form.fields };
+  if (form) return { kind: 'form', code: 'web-form', reason: form.reason, formFields: form.fields };
 
   // a robot that cannot be answered (no-reply sender, no human Reply-To) is a notification, not a customer
   if (from && isRobotSender(from) && !parsed.replyTo.some((a) => !isRobotSender(a.address))) {
-    return { kind: 'auto_reply', reason: `automatic notification from ${from} (no-reply sender, no Reply-To)` };
+    return { kind: 'auto_reply', code: 'robot-sender', reason: `automatic notification from ${from} (no-reply sender, no Reply-To)` };
   }
-  if (!from) return { kind: 'lead', reason: 'new message (no usable From address; no thread, list or automatic-mail signals)' };
-  return { kind: 'lead', reason: `new message from ${from} (no thread, list or automatic-mail signals)` };
+  if (!from) return { kind: 'lead', code: 'new-sender', reason: 'new message (no usable From address; no thread, list or automatic-mail signals)' };
+  return { kind: 'lead', code: 'new-sender', reason: `new message from ${from} (no thread, list or automatic-mail signals)` };
 }

@@ -23,15 +23,20 @@ export function extractContact(parsed: ParsedEmail, cleaned: CleanedBody, opts: 
   const phone = (form.phone ? normalisePhone(form.phone, region) : null) ?? findPhone([cleaned.text, cleaned.signature ?? ''].join('\n'), region);
 
   let company = form.company?.trim() || null;
+  let companySource: EmailContact['companySource'] = company ? 'form' : null;
   company ??= companyFromSignature(cleaned.signature, name) ?? companyFromLegalForm(lastLines(cleaned.text, 4));
+  if (company && !companySource) companySource = 'signature';
   const domain = email ? domainOf(email) : '';
   const domainUsable =
     Boolean(domain) &&
     !isFreeMailDomain(domain, opts.freeMailDomains ?? DEFAULT_FREE_MAIL_DOMAINS) &&
     !(sender && email === sender.address && isRobotSender(email));
   const companyDomain = domainUsable ? registrableDomain(domain) : null;
-  company ??= companyDomain ? companyFromDomain(companyDomain) : null;
-  return { name, email, phone, company: company ? company.slice(0, 200) : null, companyDomain };
+  if (!company && companyDomain) {
+    company = companyFromDomain(companyDomain);
+    if (company) companySource = 'domain';
+  }
+  return { name, email, phone, company: company ? company.slice(0, 200) : null, companySource: company ? companySource : null, companyDomain };
 }
 
 /** The address that reaches the customer: Reply-To when From is a form, robot or mail system. */
@@ -70,16 +75,22 @@ function normalisePhone(s: string, region: CountryCode | undefined): string | nu
 }
 
 function findPhone(text: string, region: CountryCode | undefined): string | null {
-  const found = findPhoneNumbersInText(text.slice(0, 20_000), region ? { defaultCountry: region } : undefined);
-  return found[0]?.number.number ?? null;
+  const sample = text.slice(0, 20_000);
+  const found = findPhoneNumbersInText(sample, region ? { defaultCountry: region } : undefined);
+  // an IP address ("94.236.45.212") or a date read as a phone number is not one
+  // (matches may carry a bracket or a space around the digits: "[74.202.142.24")
+  const core = (f: { startsAt: number; endsAt: number }) => sample.slice(f.startsAt, f.endsAt).replace(/^[^\d+]+|[^\d]+$/g, '');
+  const real = found.find((f) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(core(f)) && !/^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/.test(core(f)));
+  return real?.number.number ?? null;
 }
 
 // ООО «Ромашка», АО "Вектор", ИП Иванов И.И.
 const RU_LEGAL =
   /(?<![\p{L}])(ООО|ОАО|ЗАО|ПАО|НАО|АО|ИП|НКО|ФГУП|МУП|ГУП|АНО|ТОО|ОДО|ЧУП)\s*(«[^»\n]{1,80}»|"[^"\n]{1,80}"|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]|[\p{Lu}][\p{L}\d.\- ]{1,60})/u;
 // Acme Inc., Globex LLC, Initech GmbH
+// the name is capitalised words (with "of", "and", "&" ... between them): "Bank of Example Corp", not "X is a trademark of Y Ltd"
 const EN_LEGAL =
-  /([\p{Lu}\d][\p{L}\d&'.\- ]{0,60}?,?\s(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|Corp\.?|Corporation|Co\.|LLP|PLC|plc|S\.A\.|SA|B\.V\.|BV|AG|Oy|AB|SAS|S\.r\.l\.|Pty\.? Ltd\.?|Sp\. z o\.o\.|s\.r\.o\.|K\.K\.))(?![\p{L}])/u;
+  /((?:[\p{Lu}\d][\p{L}\d&'.-]*)(?:[ \t]+(?:(?:of|and|und|de|la|du|der|the|&)[ \t]+)?[\p{Lu}\d&][\p{L}\d&'.-]*){0,5}?,?[ \t](Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|Corp\.?|Corporation|Co\.|LLP|PLC|plc|S\.A\.|SA|B\.V\.|BV|AG|Oy|AB|SAS|S\.r\.l\.|Pty\.? Ltd\.?|Sp\. z o\.o\.|s\.r\.o\.|K\.K\.))(?![\p{L}])/u;
 
 export function companyFromLegalForm(text: string): string | null {
   const ru = RU_LEGAL.exec(text);
@@ -90,7 +101,7 @@ export function companyFromLegalForm(text: string): string | null {
 }
 
 const TITLE =
-  /(?<![\p{L}])(manager|director|head|ceo|cto|cfo|coo|founder|co-founder|owner|president|vp|vice|engineer|specialist|assistant|officer|lead|consultant|accountant|buyer|purchasing|procurement|sales|marketing|менеджер|директор|руководитель|начальник|специалист|инженер|бухгалтер|ассистент|помощник|генеральный|коммерческий|отдел|закупк|основатель|владелец|заместитель|консультант)/iu;
+  /(?<![\p{L}])(manager|director|head|ceo|cto|cfo|coo|founder|co-founder|owner|president|vp|vice|engineer|developer|designer|analyst|architect|programmer|administrator|specialist|assistant|officer|lead|consultant|accountant|buyer|purchasing|procurement|sales|marketing|support|разработчик|программист|дизайнер|аналитик|администратор|менеджер|директор|руководитель|начальник|специалист|инженер|бухгалтер|ассистент|помощник|генеральный|коммерческий|отдел|закупк|основатель|владелец|заместитель|консультант)/iu;
 const CONTACT_LINE = /@|https?:\/\/|www\.|\+?\d[\d\s().-]{6,}|^(tel|phone|mob|mobile|fax|тел|моб|факс|e-?mail|skype|telegram|whatsapp)(?![\p{L}])/iu;
 
 /** Company from the signature: a legal form anywhere, else the line after the name (titles skipped). */

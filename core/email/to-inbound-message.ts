@@ -1,6 +1,6 @@
 // An understood email -> the channel-agnostic InboundMessage the chat engine takes
 // (core/chat handleInbound). Only leads, replies and form leads get here.
-import type { InboundMessageInput } from '../chat/inbound.js';
+import type { InboundMessageInput, InboundSender } from '../chat/inbound.js';
 import type { InboundEmail } from './understand-email.js';
 
 export interface EmailSource {
@@ -10,6 +10,17 @@ export interface EmailSource {
   dedupeKey: string;
   /** when the server received it, if the message's own Date is missing */
   receivedAt: Date;
+}
+
+/** What the email says about its sender: form fields or the signature; a company guessed from the domain alone is left out. */
+export function senderOf(email: InboundEmail): InboundSender | undefined {
+  const c = email.contact;
+  const sender: InboundSender = {};
+  if (c.name) sender.name = c.name;
+  if (c.email) sender.email = c.email;
+  if (c.phone) sender.phone = c.phone;
+  if (c.company && c.companySource !== 'domain') sender.company = c.company;
+  return Object.keys(sender).length ? sender : undefined;
 }
 
 export function toInboundMessage(email: InboundEmail, source: EmailSource): InboundMessageInput {
@@ -29,6 +40,7 @@ export function toInboundMessage(email: InboundEmail, source: EmailSource): Inbo
     dedupeKey: source.dedupeKey,
     receivedAt: (Number.isNaN(date.getTime()) ? source.receivedAt : date).toISOString(),
     displayName: email.contact.name ?? undefined,
+    sender: senderOf(email),
     languageCode: /[а-яё]/i.test(`${email.subject} ${text}`) ? 'ru' : undefined,
     email: {
       from: address ?? who,

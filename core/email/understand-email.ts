@@ -5,10 +5,12 @@ import { classifyEmail, type ClassifyOptions } from './classify-email.js';
 import { cleanBody } from './clean-body.js';
 import { extractContact } from './extract-contact.js';
 import { threadKey } from './thread-key.js';
-import type { EmailClassification, EmailContact, EmailKind, ParsedEmail } from './types.js';
+import type { EmailClassification, EmailContact, EmailKind, EmailReasonCode, ParsedEmail } from './types.js';
 
 export interface InboundEmail {
   kind: EmailKind;
+  /** the class of the reason (see EmailReasonCode) */
+  code: EmailReasonCode;
   reason: string;
   contact: EmailContact;
   subject: string;
@@ -22,6 +24,8 @@ export interface InboundEmail {
   references: string[];
   date: string | null;
   bouncedRecipients: string[];
+  /** the recipients that failed permanently (only from a bounce): the addresses to mark undeliverable */
+  undeliverableRecipients: string[];
   /** the original message's id inside a bounce, to find the conversation it belongs to */
   returnedMessageId: string | null;
   attachments: Array<{ name: string | null; size: number; mime: string; kept: boolean }>;
@@ -47,6 +51,7 @@ export function understandEmail(parsed: ParsedEmail, opts: UnderstandOptions): I
   });
   return {
     kind: classification.kind,
+    code: classification.code,
     reason: classification.reason,
     contact,
     subject: parsed.subject,
@@ -58,6 +63,7 @@ export function understandEmail(parsed: ParsedEmail, opts: UnderstandOptions): I
     references: parsed.references,
     date: parsed.date,
     bouncedRecipients: classification.bouncedRecipients ?? [],
+    undeliverableRecipients: classification.kind === 'bounce' ? (classification.undeliverable ?? []) : [],
     returnedMessageId: parsed.returnedMessageId,
     attachments: parsed.attachments.map((a) => ({ name: a.filename, size: a.size, mime: a.mime, kept: a.kept })),
     reachesLeadFlow: TO_LEAD_FLOW.has(classification.kind),

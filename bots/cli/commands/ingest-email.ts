@@ -23,7 +23,9 @@ interface Options {
 export function registerIngestEmail(program: Command) {
   program
     .command('ingest-email')
-    .description('read one .eml file: classify it (lead, reply, auto_reply, bounce, list, own, form), clean the body, extract the contact')
+    .description(
+      'read one .eml file: classify it (lead, reply, form, auto_reply, bounce, dsn_delay, dsn_success, challenge, list, own), clean the body, extract the contact',
+    )
     .argument('<file>', 'an RFC 822 message (.eml)')
     .option('--dry-run', 'only show what would happen; needs no database')
     .option('--json', 'print one JSON object {"kind","reason","contact","subject","text","threadKey",...}')
@@ -75,7 +77,7 @@ async function ingest(file: string, opts: Options) {
     const outcome = r.reachesLeadFlow
       ? 'queued for the chat engine'
       : result.fresh
-        ? r.kind === 'bounce'
+        ? r.undeliverableRecipients.length
           ? `recorded (${result.bouncesRecorded} address(es) marked undeliverable)`
           : 'recorded, not a lead'
         : 'already ingested';
@@ -91,12 +93,14 @@ async function ingest(file: string, opts: Options) {
 export function toJson(r: InboundEmail) {
   return {
     kind: r.kind,
+    code: r.code,
     reason: r.reason,
     contact: { name: r.contact.name, email: r.contact.email, phone: r.contact.phone, company: r.contact.company },
     subject: r.subject,
     text: r.text,
     threadKey: r.threadKey,
     bouncedRecipients: r.bouncedRecipients,
+    undeliverableRecipients: r.undeliverableRecipients,
     attachments: r.attachments,
   };
 }
@@ -108,6 +112,7 @@ function printHuman(r: InboundEmail) {
   print(`contact:  ${[c.name, c.email, c.phone, c.company].filter(Boolean).join(' · ') || '-'}`);
   print(`thread:   ${r.threadKey ?? '-'}`);
   if (r.bouncedRecipients.length) print(`bounced:  ${r.bouncedRecipients.join(', ')}`);
+  if (r.undeliverableRecipients.length) print(`dead:     ${r.undeliverableRecipients.join(', ')} (permanent failure: marked undeliverable)`);
   for (const a of r.attachments) print(`attached: ${a.name ?? '(unnamed)'} ${a.mime} ${a.size} bytes${a.kept ? '' : ' (over the size cap: metadata only)'}`);
   print('');
   print(r.text);

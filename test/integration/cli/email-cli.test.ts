@@ -32,12 +32,14 @@ describe.concurrent('leadline ingest-email / mailbox', { timeout: 180_000 }, () 
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toEqual({
       kind: 'lead',
+      code: 'new-sender',
       reason: 'new message from ivan@romashka.ru (no thread, list or automatic-mail signals)',
       contact: { name: 'Иван Петров', email: 'ivan@romashka.ru', phone: '+74951234567', company: 'ООО "Ромашка"' },
       subject: 'Коммерческое предложение по CRM',
       text: 'Добрый день!\n\nИнтересует внедрение CRM для отдела продаж (8 менеджеров).\nПришлите, пожалуйста, коммерческое предложение.',
       threadKey: 'lead-ru-1@romashka.ru',
       bouncedRecipients: [],
+      undeliverableRecipients: [],
       attachments: [],
     });
     expect(missing.code).toBe(1);

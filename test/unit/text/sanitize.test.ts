@@ -58,6 +58,13 @@ describe('inbound messages at the boundary', () => {
     expect(m.email!.subject).toBe('Re: price list');
   });
 
+  it("makes what a message says about its sender one line each, cut to the schema's bounds instead of refused", () => {
+    const m = parseInboundMessage({ ...base, sender: { name: 'Ann\u202E\nLee', company: 'A'.repeat(500), phone: '+1 415\u0000 555 0100' } }, now);
+    expect(m.sender!.name).toBe('Ann Lee');
+    expect(m.sender!.company).toHaveLength(200);
+    expect(m.sender!.phone).toBe('+1 415 555 0100');
+  });
+
   it('takes an impossible or future receive time as now, and keeps a plausible one', () => {
     expect(sanitizeInbound({ ...base, receivedAt: '0000-01-01T00:00:00.000Z' }, now).receivedAt).toBe(now.toISOString());
     expect(sanitizeInbound({ ...base, receivedAt: '2099-01-01T00:00:00.000Z' }, now).receivedAt).toBe(now.toISOString());
