@@ -3,7 +3,7 @@
 import type { Lead, Prisma } from '../../prisma/generated/client.js';
 import type { DbOrTx } from '../db.js';
 import { seesWholeTeam, type Actor } from '../actor.js';
-import { notFound, forbidden, invalid } from '../errors.js';
+import { notFound, forbidden, conflict } from '../errors.js';
 import { t } from '../i18n/index.js';
 
 export function canSeeLead(actor: Actor, lead: Pick<Lead, 'assigneeId' | 'status'>): boolean {
@@ -28,7 +28,7 @@ export function visibleLeadsWhere(actor: Actor): Prisma.LeadWhereInput {
 /** Refuses to act on a lead that is already converted or junk. */
 export function assertLeadOpen(lead: Pick<Lead, 'id' | 'status'>, actor: Pick<Actor, 'locale'>): void {
   if (lead.status === 'converted' || lead.status === 'junk') {
-    throw invalid('invalid.lead_closed', { id: lead.id, status: t(actor.locale, `lead.status.${lead.status}`) });
+    throw conflict('invalid.lead_closed', { id: lead.id, status: t(actor.locale, `lead.status.${lead.status}`) });
   }
 }
 
