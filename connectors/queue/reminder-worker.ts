@@ -20,6 +20,8 @@ export interface TimedWorkerOptions {
   stalledIntervalMs?: number;
   /** called after each reminder job (benchmarks and tests measure lateness with it) */
   onReminder?: (data: ReminderJobData, outcome: FireOutcome, firedAt: number) => void;
+  /** called after each SLA check job (tests wait for it instead of sleeping) */
+  onSlaCheck?: (data: { leadId: number; dueAtMs: number }, outcome: SlaOutcome) => void;
 }
 
 /** A just-scheduled job may race the commit that made it due: look again a few times. */
@@ -64,6 +66,7 @@ export function startSlaWorker(options: Omit<TimedWorkerOptions, 'onReminder' | 
       const data = payloadOf(slaJob, job, logger);
       const outcome = await checkSla(ctx, outbox, data);
       if (outcome.status === 'breached' && outcome.fresh) logger?.info({ leadId: data.leadId, outcome }, 'first-response SLA breached');
+      options.onSlaCheck?.({ leadId: data.leadId, dueAtMs: data.dueAtMs }, outcome);
       return outcome;
     },
     { concurrency: options.concurrency ?? 5, lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs },

@@ -11,6 +11,7 @@ import type { ChannelSenders } from '../../core/outbound/deliver.js';
 import { reconcileReminders, type ReconcileReport } from '../../core/reminders/reconcile.js';
 import { reconcileSlaChecks } from '../../core/sla/reconcile.js';
 import type { ReminderJobData, FireOutcome } from '../../core/reminders/fire-reminder.js';
+import type { SlaOutcome } from '../../core/sla/check-sla.js';
 import type { QueueSettings } from './connection.js';
 import { BullMQOutbox, startOutboundWorker, type OutboundJobOptions } from './outbound-queue.js';
 import type { ChannelLimits } from './rate-limit.js';
@@ -50,6 +51,8 @@ export interface StartWorkersOptions {
   /** reconcile only these workspaces (sharded deployments; tests on a shared database) */
   reconcileWorkspaceIds?: number[];
   onReminder?: (data: ReminderJobData, outcome: FireOutcome, firedAt: number) => void;
+  /** called after each SLA check job */
+  onSlaCheck?: (data: { leadId: number; dueAtMs: number }, outcome: SlaOutcome) => void;
   /** called after a reconciliation that followed a loss of Redis data (tests, metrics) */
   onReconciled?: (report: { reminders: ReconcileReport; slaChecks: number }) => void;
   /** Postgres connections to open before the workers start (normally the pool size) */
@@ -129,7 +132,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     onReminder: options.onReminder,
     ...timing,
   });
-  const sla = startSlaWorker({ ctx, settings, outbox, logger, concurrency: options.concurrency?.sla, ...timing });
+  const sla = startSlaWorker({ ctx, settings, outbox, logger, concurrency: options.concurrency?.sla, onSlaCheck: options.onSlaCheck, ...timing });
   // AI assist (core/ai): model work off the hot path; with no ctx.llm its jobs take the deterministic path
   const ai = startAiWorker({ ctx, settings, outbox, logger });
 
