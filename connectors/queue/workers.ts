@@ -20,6 +20,7 @@ import { BullMQScheduler, redisUrlOf } from './reminder-scheduler.js';
 import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
 import { startAiWorker } from './ai-queue.js';
 import { warmPool } from '../db/client.js';
+import { sqlReminderStore } from '../db/reminder-store.js';
 import { watchRedisLoss, type RedisLossWatch } from './redis-loss-watch.js';
 
 export function createScheduler(settings: QueueSettings): BullMQScheduler {
@@ -124,6 +125,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   });
   const reminders = startReminderWorker({
     ctx,
+    store: sqlReminderStore,
     settings,
     outbox,
     scheduler,
@@ -138,7 +140,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
 
   const startup: RunningWorkers['startup'] = { redisPolicy };
   const reconcile = async () => {
-    const reminders = await reconcileReminders(ctx, scheduler, new Date(), {
+    const reminders = await reconcileReminders(ctx, sqlReminderStore, scheduler, new Date(), {
       catchUpMs: options.reminderCatchUpMs,
       workspaceIds: options.reconcileWorkspaceIds,
     });
