@@ -1,6 +1,7 @@
 // `leadline chat`: a terminal chat on the same engine as Telegram. It runs the outbound
 // worker in-process (so it works with nothing but Postgres and Redis) and prints messages
 // pushed to this console identity as they arrive.
+import { SqlCustomerIntake } from '../../connectors/db/intake/index.js';
 import readline from 'node:readline';
 import type { Db } from '../../core/db.js';
 import type { Workspace } from '../../prisma/generated/client.js';
@@ -67,6 +68,7 @@ export async function runConsoleChat(opts: ConsoleChatOptions): Promise<void> {
     db,
     clock: systemClock,
     outbox: workers.outbox,
+    intake: new SqlCustomerIntake(db),
     defaultWorkspaceId: workspace.id,
     scheduler: workers.scheduler,
     parser: new RuleParser(),
