@@ -195,7 +195,7 @@ export interface NewCustomerResult {
 /**
  * The intake store: what handling a customer's message writes, in as few statements as the
  * shape allows (connectors/db/intake: the SQL store and its ORM twin, one conformance suite,
- * test/integration/db/intake-conformance.test.ts). Rules (which lead statuses are open) come
+ * test/integration/db/intake/conformance.test.ts). Rules (which lead statuses are open) come
  * in with the call; audit JSON is built by core/audit.ts; times come from core's Clock.
  * Methods taking `tx` run in the caller's transaction; the others on their own.
  */

@@ -1,6 +1,6 @@
 // The intake store through the Prisma ORM, one model call per row: the slow twin of
 // sql-intake.ts, kept as the readable statement of what those statements do and checked
-// against them by one conformance suite (test/integration/db/intake-conformance.test.ts).
+// against them by one conformance suite (test/integration/db/intake/conformance.test.ts).
 // What the ORM cannot say (an advisory lock, FOR NO KEY UPDATE SKIP LOCKED with the
 // database clock) both stores run as the same statement (statements.ts).
 import type { DbOrTx } from '../../../core/db.js';

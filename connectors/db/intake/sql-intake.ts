@@ -1,7 +1,7 @@
 // The intake store in SQL (core/ports.ts CustomerIntake): each hot shape of a customer's
 // message in very few statements (statements.ts), no ORM query compilation, no round trip
 // per row. Its ORM twin (orm-intake.ts) writes the same rows; one conformance suite checks
-// both (test/integration/db/intake-conformance.test.ts).
+// both (test/integration/db/intake/conformance.test.ts).
 //
 // forwardReturning creates no contact, conversation or lead, so it needs no per-customer
 // lock: anything racing with it that would create one (a first message, a closed lead) is
