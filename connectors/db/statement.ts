@@ -70,7 +70,7 @@ export function statement<P extends object, R = never>(sql: string): Statement<P
   return {
     text,
     names: names as (keyof P & string)[],
-    query: (db, params) => db.$queryRawUnsafe<R[]>(text, ...args(params)),
-    execute: (db, params) => db.$executeRawUnsafe(text, ...args(params)),
+    query: async (db, params) => db.$queryRawUnsafe<R[]>(text, ...args(params)),
+    execute: async (db, params) => db.$executeRawUnsafe(text, ...args(params)),
   };
 }
