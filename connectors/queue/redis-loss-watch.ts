@@ -5,8 +5,8 @@
 // create it (SET NX): a process that succeeds found it missing, and is the one that
 // reconciles; the others see it present. A failed reconciliation removes the sentinel again,
 // so the next tick retries.
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { connectRedis, type RedisLike } from './connection.js';
 
 export interface RedisLossWatch {
   /** writes the sentinel (after the start-up reconciliation) */
@@ -14,9 +14,9 @@ export interface RedisLossWatch {
   close(): Promise<void>;
 }
 
-export function watchRedisLoss(options: { redisUrl: string; key: string; intervalMs: number; onLoss: () => Promise<void>; logger?: Logger }): RedisLossWatch {
+export function watchRedisLoss(options: { redis: RedisLike; key: string; intervalMs: number; onLoss: () => Promise<void>; logger?: Logger }): RedisLossWatch {
   const { key, logger } = options;
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
+  const redis = connectRedis(options.redis, { maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined); // ioredis reconnects; a failed tick is logged below
   let busy = false;
   let stopped = false;
