@@ -1,9 +1,10 @@
 // Leadline on a real local Redis Cluster (three masters, test/support/redis-cluster.ts),
 // configured the way an operator does it (REDIS_CLUSTER_NODES): a customer's message goes
 // through the inbound queue to a stored lead and the manager's notification; a reminder fires
-// once; a lease, the send limiter and the invite-attempt limiter hold; readiness and the
-// Redis policy checks ask every master. Every queue's keys share one slot (hash-tagged
-// prefix); without the tag BullMQ's scripts fail on a cluster (the control case).
+// once; a lease, the send limiter and the invite-attempt limiter hold; a loss of data on one
+// master is reconciled while running; readiness and the Redis policy checks ask every master.
+// Every queue's keys share one slot (hash-tagged prefix); without the tag BullMQ's scripts fail
+// on a cluster (the control case).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
@@ -159,6 +160,40 @@ describe('Redis Cluster', () => {
     const entry = { userId: 1, partial: { text: 'call Ivan' }, options: [{ label: 'Ivan Petrov', value: '7' }] };
     const clarifyToken = await clarify.put(entry, 60);
     expect(await clarify.get(clarifyToken)).toEqual(entry);
+  });
+
+  it('a loss of data on any one master is noticed while running and reconciled (a sentinel per master)', async () => {
+    const ws = await ensureWorkspace(db, uniqueSlug('cluster-loss'), { timezone: 'UTC', locale: 'en' });
+    const lossSettings = queueSettings(target, `cl-loss-${randomUUID().slice(0, 8)}`);
+    cleanups.push(() => lossSettings.close());
+    const reconciled: number[] = [];
+    const workers = await startWorkers({
+      ctx: coreContext(db),
+      settings: lossSettings,
+      senders: { telegram: new RecordingSender() },
+      logger,
+      reconcileWorkspaceIds: [ws.id],
+      redisLossCheckMs: 200,
+      onReconciled: () => reconciled.push(Date.now()),
+    });
+    cleanups.push(() => workers.close());
+    const probe = connectRedis(target) as Cluster;
+    cleanups.push(() => probe.quit());
+    const sentinels = await waitFor(async () => {
+      const keys = [];
+      for (let n = 0; n < 200; n++) if (await probe.exists(`${lossSettings.prefix}:reconciled:{m${n}}`)) keys.push(n);
+      return keys.length === 3 ? keys : null;
+    }, 'one sentinel per master');
+    expect(sentinels).toHaveLength(3);
+    // flush a master that does not hold the slot of the plain key: a single sentinel would miss it
+    const plainOwner = probe.slots[Number(await probe.cluster('KEYSLOT', `${lossSettings.prefix}:reconciled`))]![0];
+    const victim = cluster.nodes.find((n) => `${n.host}:${n.port}` !== plainOwner)!;
+    const admin = connectRedis(`redis://${victim.host}:${victim.port}`);
+    cleanups.push(() => admin.quit());
+    expect(reconciled).toHaveLength(0);
+    await admin.flushall();
+    await waitFor(() => reconciled.length > 0, 'the reconciliation after the loss', 10_000);
+    expect(reconciled).toHaveLength(1);
   });
 
   it('readiness and the Redis policy checks ask every master', async () => {
