@@ -22,7 +22,7 @@ import { ChannelRateLimiter } from '../../../connectors/queue/rate-limit.js';
 import { RedisAttemptLimiter } from '../../../connectors/queue/attempt-limiter.js';
 import { RedisClarifyStore } from '../../../connectors/queue/redis-clarify-store.js';
 import { checkEvictionPolicy, checkPersistence } from '../../../connectors/queue/redis-policy.js';
-import { redisCheck } from '../../../connectors/health/readiness.js';
+import { Readiness, redisCheck } from '../../../connectors/health/readiness.js';
 import { checkRedis, ServiceUnavailableError } from '../../../connectors/services.js';
 import { startChatWorker } from '../../../bots/chat-runtime.js';
 import { createLogger } from '../../../connectors/logger.js';
@@ -212,6 +212,13 @@ describe('Redis Cluster', () => {
     await admin.config('SET', 'maxmemory-policy', 'noeviction');
     // the test cluster runs without an append-only file: reported, with the first such master
     expect(await checkPersistence(target)).toMatchObject({ ok: false, snapshots: false });
+
+    // one master stops answering (paused for 3 s): /ready turns unhealthy, then ok again
+    const readiness = new Readiness([ready], { timeoutMs: 500, cacheMs: 0 });
+    expect((await readiness.report()).status).toBe('ok');
+    await admin.call('CLIENT', 'PAUSE', '3000', 'ALL');
+    expect((await readiness.report()).checks).toEqual({ redis: 'unhealthy' });
+    await waitFor(async () => (await readiness.report()).status === 'ok', 'readiness to recover after the pause', 10_000);
 
     const dead = { url: 'redis://127.0.0.1:6379', clusterNodes: [{ host: '127.0.0.1', port: 1 }] };
     await expect(checkRedis(dead)).rejects.toThrow(ServiceUnavailableError);
