@@ -30,10 +30,13 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A port whose cluster bus port (+10000) is free as well. */
+/**
+ * A port whose cluster bus port (+10000) is free as well, both below Linux's ephemeral range
+ * (32768+) so that no other test's freePort() takes one between the check and redis-server.
+ */
 async function clusterPort(taken: Set<number>): Promise<number> {
   for (let i = 0; i < 200; i++) {
-    const port = 20_000 + Math.floor(Math.random() * 35_000);
+    const port = 21_000 + Math.floor(Math.random() * 1_700);
     if (taken.has(port) || taken.has(port + 10_000)) continue;
     if ((await portFree(port)) && (await portFree(port + 10_000))) {
       taken.add(port);
