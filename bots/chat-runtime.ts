@@ -42,7 +42,6 @@ export async function sendReplies(senders: Senders, message: InboundMessage, rep
 export interface ChatWorkerOptions {
   db: Db;
   settings: QueueSettings;
-  redisUrl: string;
   workspaceId: number;
   outbox: Outbox;
   /** the intake store (default: the SQL store on `db`) */
@@ -75,8 +74,8 @@ export interface ChatWorker {
 }
 
 export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
-  const clarify = new RedisClarifyStore(opts.redisUrl, opts.settings.prefix);
-  const attempts = new RedisAttemptLimiter(opts.redisUrl, opts.settings.prefix, opts.attemptLimits);
+  const clarify = new RedisClarifyStore(opts.settings.redis, opts.settings.prefix);
+  const attempts = new RedisAttemptLimiter(opts.settings.redis, opts.settings.prefix, opts.attemptLimits);
   const deps: ChatDeps = {
     db: opts.db,
     clock: opts.clock ?? systemClock,

@@ -272,7 +272,6 @@ describe('two chat worker processes on one queue', () => {
       const chat = startChatWorker({
         db,
         settings,
-        redisUrl: inject('redisUrl'),
         workspaceId: f.ws.id,
         outbox,
         senders: {},
