@@ -24,15 +24,25 @@ import type { Workspace } from '../../prisma/generated/client.js';
 import { messageExternalId, ackItem, pushNewLeadNotice } from './customer-flow.js';
 import { push, type Turn } from './turn.js';
 import type { Reply } from './reply.js';
-import { messageBody } from './notify.js';
+import { messageBody, carriesMore } from './notify.js';
 import { firstResponseDueAt, titleFromText } from '../leads/index.js';
 import { t, resolveLocale } from '../i18n/index.js';
 import { enqueueAi } from './ai/chat-actions.js';
 
-/** A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no /start, nothing said about the sender to fill in. */
+/**
+ * A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no /start, nothing said
+ * about the sender to fill in, nothing beyond words and files to render and keep (a place, a forward, links, an edit, a chat event).
+ */
 export function fastPathCandidate(m: InboundMessage): boolean {
   return (
-    m.channel !== 'email' && !m.origin && !m.sender && !m.callbackData && !/^\/start\b/i.test(m.text.trim()) && m.externalUserId === m.externalUserId.trim()
+    m.channel !== 'email' &&
+    !m.origin &&
+    !m.sender &&
+    !m.callbackData &&
+    !m.chatEvent &&
+    !carriesMore(m) &&
+    !/^\/start\b/i.test(m.text.trim()) &&
+    m.externalUserId === m.externalUserId.trim()
   );
 }
 

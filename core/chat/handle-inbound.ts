@@ -19,6 +19,7 @@ import { cachedRecipient } from './recipients.js';
 import type { Speaker } from './speaker.js';
 import { handleMemberMessage } from './manager.js';
 import { handleInviteStart } from './commands/start.js';
+import { handleChatEvent } from './chat-event.js';
 import { addressing } from './addressing.js';
 import { sanitizeInbound } from './inbound.js';
 import { push } from './turn.js';
@@ -162,6 +163,7 @@ export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promis
       return (await captureFirstMessage(turn, preAssignee.id)) ?? handleCustomerMessage(turn, null);
     }
     if (!(await claimEvent(tx, message))) return null;
+    if (route.kind === 'chat_event') return handleChatEvent(turn, speaker);
     // read just before the transaction; a customer's own later messages are serialized by
     // the customer flow's lock, and membership does not change within a message's handling
     if (speaker.kind === 'member') {
