@@ -188,10 +188,7 @@ export async function translateMessageEvent(
   // with the sender's own comment, what they shared is quoted under it
   const quoted = ownWords ? sharedTexts.map((t) => t.replace(/^/gm, '» ')) : sharedTexts;
   const text = [ownWords, ...quoted].filter(Boolean).join('\n\n');
-  const attachments = [
-    ...(await filesToAttachments(m.files, lookups)),
-    ...(await Promise.all(shares.map((s) => filesToAttachments(s.files, lookups)))).flat(),
-  ];
+  const attachments = [...(await filesToAttachments(m.files, lookups)), ...(await Promise.all(shares.map((s) => filesToAttachments(s.files, lookups)))).flat()];
   if (!text && attachments.length === 0) return { ignored: 'nothing a person said' };
   const author = shares.map((s) => s.author_name ?? s.author_subname).find(Boolean);
   const links = shares.map((s) => s.from_url).filter((u): u is string => Boolean(u));

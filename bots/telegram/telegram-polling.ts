@@ -63,10 +63,7 @@ export function startPolling(opts: PollingOptions): Poller {
         return;
       }
       try {
-        const updates = await opts.api.getUpdates(
-          { offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: [...ALLOWED_UPDATES] },
-          abort.signal as never,
-        );
+        const updates = await opts.api.getUpdates({ offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: [...ALLOWED_UPDATES] }, abort.signal as never);
         failures = 0;
         for (const u of updates) {
           await opts.intake.handleUpdate(u);

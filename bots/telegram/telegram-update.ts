@@ -213,7 +213,8 @@ export function translateUpdate(update: Update, botId: string, workspaceId?: num
     speaker = { id: String(m.from.id), name: displayName(m.from), username: m.from.username, languageCode: m.from.language_code };
   }
 
-  if (edited && (edited.location || edited.venue) && !edited.text && !edited.caption) return { ignored: 'a live location moving (not an edit of what was said)' };
+  if (edited && (edited.location || edited.venue) && !edited.text && !edited.caption)
+    return { ignored: 'a live location moving (not an edit of what was said)' };
 
   const text = m.text ?? m.caption ?? '';
   const attachments = attachmentsOf(m);

@@ -39,7 +39,9 @@ export async function handleChatEvent(turn: Turn, speaker: Speaker): Promise<Rep
   });
   if (!blocked) return [];
   const lead = await openLeadForContact(ctx, identity.contactId);
-  const deal = lead ? null : await ctx.db.deal.findFirst({ where: { workspaceId: ws.id, contactId: identity.contactId, status: 'open' }, orderBy: { id: 'desc' } });
+  const deal = lead
+    ? null
+    : await ctx.db.deal.findFirst({ where: { workspaceId: ws.id, contactId: identity.contactId, status: 'open' }, orderBy: { id: 'desc' } });
   const ownerId = lead?.assigneeId ?? deal?.ownerId ?? null;
   if (!ownerId) return [];
   const to = await recipientOf(turn, ownerId);

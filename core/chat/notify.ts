@@ -93,7 +93,11 @@ export function inboundText(locale: Locale, m: InboundContent): string {
   const card = m.sharedContact;
   if (card) {
     const own = m.sender?.phone === card.phone;
-    lines.push(own ? t(locale, 'chat.inbound.own_phone', { phone: card.phone }) : t(locale, 'chat.inbound.contact', { name: card.name ?? '', phone: card.phone }).replace(/ {2,}/, ' '));
+    lines.push(
+      own
+        ? t(locale, 'chat.inbound.own_phone', { phone: card.phone })
+        : t(locale, 'chat.inbound.contact', { name: card.name ?? '', phone: card.phone }).replace(/ {2,}/, ' '),
+    );
   }
   for (const url of m.links ?? []) if (!words.includes(url)) lines.push(t(locale, 'chat.inbound.link', { url }));
   return lines.join('\n');
