@@ -53,6 +53,7 @@ export const chat = {
   'chat.button.lost': 'Lost',
 
   'chat.relay.sent': 'Sent to {name}:\n{text}',
+  'chat.relay.blocked': '⚠️ Not sent: {name} blocked the bot ({channel}). They can be reached there again once they write to it.',
   'chat.relay.note_nowhere': 'This message is not about a lead, deal or customer, so the note was not saved. Use /note N text.',
   'chat.deal.note_added': 'Note added to deal #{id}. It stays internal.',
   'chat.contact.note_added': 'Note added to {name}. It stays internal.',
