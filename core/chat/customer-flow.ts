@@ -129,7 +129,7 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
     const lead = await captureLead(ctx, system, {
       contactId: contact.id,
       source: channel,
-      text: inboundText(resolveLocale(ws.locale), m) || messageBody('en', '', m.attachments),
+      text: (carriesMore(m) ? inboundText(resolveLocale(ws.locale), m) : m.text) || messageBody('en', '', m.attachments),
       conversationId: conversation.id,
       assigneeId: turn.preAssigneeId ?? null,
     });
