@@ -2,9 +2,10 @@
 // no ORM query compilation, no round trip per row):
 //
 // - forwardReturning: a known customer (identity -> live contact, unchanged chat id and
-//   language) with an open conversation and an open lead or deal. ONE statement claims the
-//   dedupe key, stores the message, touches the conversation and returns the owner to
-//   forward to. It creates no contact, conversation or lead, so it needs no per-customer
+//   language, not marked unreachable: writing again may make them reachable) with an
+//   open conversation and an open lead or deal. ONE statement claims the dedupe key,
+//   stores the message, touches the conversation and returns the owner to forward to.
+//   It creates no contact, conversation or lead, so it needs no per-customer
 //   lock: anything racing with it that would create one (a first message, a closed lead)
 //   is not this shape, and goes through the locked path. When the shape does not hold,
 //   nothing is written and the caller runs the full customer flow. Concurrent calls of a
@@ -94,7 +95,7 @@ found AS (
   FROM inp
   LEFT JOIN "Identity" i ON i."workspaceId" = inp.ws AND i.channel = inp.ch::"Channel" AND i."externalId" = inp.ext_user
   LEFT JOIN "Contact" c ON c.id = i."contactId" AND c."workspaceId" = inp.ws AND c."mergedIntoId" IS NULL AND c."erasedAt" IS NULL
-    AND i."userId" IS NULL AND i."chatId" = inp.chat AND (inp.lang IS NULL OR i."languageCode" IS NOT DISTINCT FROM inp.lang)
+    AND i."userId" IS NULL AND NOT i.unreachable AND i."chatId" = inp.chat AND (inp.lang IS NULL OR i."languageCode" IS NOT DISTINCT FROM inp.lang)
   LEFT JOIN LATERAL (
     SELECT v.id FROM "Conversation" v
     WHERE v."contactId" = c.id AND v."workspaceId" = inp.ws AND v.channel = inp.ch::"Channel" AND v.status = 'open'

@@ -2,9 +2,10 @@
 // the real inbound and outbound queues, Postgres and grammY: a shared phone reaches the contact
 // (found by that phone), a location reaches the manager as text with a map link, an edit
 // reaches the manager as an edit, a blocked bot marks the identity unreachable and a
-// manager's later reply is not sent (the manager is told why). The emulator only delivers
-// `message` and `callback_query` updates: the edit and the block are handed to the same
-// intake the poller feeds (TelegramIntake.handleUpdate), as a webhook delivery would be.
+// manager's later reply is not sent (the manager is told why) until the customer writes
+// again. The emulator only delivers `message` and `callback_query` updates: the edit and the
+// block are handed to the same intake the poller feeds (TelegramIntake.handleUpdate), as a
+// webhook delivery would be.
 import { describe, it, expect, inject, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Update } from 'grammy/types';
@@ -168,6 +169,10 @@ describe('Telegram shapes end to end', () => {
     const toCustomer = history.filter((u) => String(u.message?.chat_id) === String(customerId)).map((u) => u.message?.text);
     expect(toCustomer.length).toBeGreaterThan(0);
     expect(toCustomer).not.toContain('Are you there?');
+    // 5. the customer writes again: they unblocked the bot, so they are reachable again
+    await customerClient.sendMessage(customerClient.makeMessage('Sorry, I am back', { from: customer } as never));
+    expect(await nextToManager('the message after the block')).toContain('Sorry, I am back');
+    expect(await db.identity.findUniqueOrThrow({ where: { id: identity.id } })).toMatchObject({ unreachable: false, unreachableReason: null });
     expect(manager.id).toBe(lead.assigneeId);
   }, 90_000);
 });
