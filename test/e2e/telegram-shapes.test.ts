@@ -61,7 +61,6 @@ describe('Telegram shapes end to end', () => {
     const chat = startChatWorker({
       db,
       settings,
-      redisUrl,
       workspaceId: ws.id,
       outbox: workers.outbox,
       senders,

@@ -103,7 +103,6 @@ beforeAll(async () => {
   chat = startChatWorker({
     db,
     settings,
-    redisUrl: inject('redisUrl'),
     workspaceId,
     outbox: workers.outbox,
     senders: { slack: transport.sender },
