@@ -270,8 +270,11 @@ async function notifyFailure(ctx: CoreContext, outbox: Outbox, item: OutboxItem,
   const locale = recipient.locale;
   let reasonText: string;
   if (REASON_KEYS[reason]) reasonText = t(locale, REASON_KEYS[reason]);
-  else if (reason.startsWith('unreachable: ')) reasonText = t(locale, 'outbound.reason.unreachable', { detail: reason.slice('unreachable: '.length) });
-  else if (reason.startsWith('gave_up: ')) reasonText = t(locale, 'outbound.reason.gave_up', { detail: reason.slice('gave_up: '.length) });
+  else if (reason.startsWith('unreachable: ')) {
+    // a known reason (e.g. "blocked", set when the person blocked the bot) is worded, anything else shown as stored
+    const detail = reason.slice('unreachable: '.length);
+    reasonText = REASON_KEYS[detail] ? t(locale, REASON_KEYS[detail]) : t(locale, 'outbound.reason.unreachable', { detail });
+  } else if (reason.startsWith('gave_up: ')) reasonText = t(locale, 'outbound.reason.gave_up', { detail: reason.slice('gave_up: '.length) });
   else reasonText = reason;
   const key: MessageKey = item.messageId ? 'outbound.reply_failed' : 'outbound.message_failed';
   await outbox.enqueue({

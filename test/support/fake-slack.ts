@@ -1,6 +1,7 @@
 // A fake Slack Web API on node:http for tests. It answers the methods Leadline calls
 // (auth.test, users.info, conversations.info/open, chat.postMessage/postEphemeral,
-// views.publish, files.getUploadURLExternal + the upload URL + files.completeUploadExternal)
+// views.publish, files.getUploadURLExternal + the upload URL + files.completeUploadExternal,
+// files.info for the files a test adds with addFile)
 // and RECORDS every call with its decoded parameters, so tests assert on what was sent.
 // Failures can be scripted per method (Slack error codes or HTTP 429 with Retry-After).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -46,6 +47,7 @@ export class FakeSlack {
   readonly token: string;
   private readonly users = new Map<string, FakeSlackUser>();
   private readonly channels = new Map<string, FakeSlackChannel>();
+  private readonly files = new Map<string, Record<string, unknown> & { id: string }>();
   private readonly failures = new Map<string, Failure[]>();
   private server?: Server;
   private baseUrl = '';
@@ -96,6 +98,11 @@ export class FakeSlack {
 
   addUser(user: FakeSlackUser): void {
     this.users.set(user.id, user);
+  }
+
+  /** A file files.info describes (Slack's file object, e.g. a Slack Connect partner's file). */
+  addFile(file: Record<string, unknown> & { id: string }): void {
+    this.files.set(file.id, file);
   }
 
   addChannel(channel: FakeSlackChannel): void {
@@ -224,6 +231,10 @@ export class FakeSlack {
         return { ok: true, message_ts: this.nextTs() };
       case 'views.publish':
         return { ok: true, view: { id: `V${this.calls.length}`, type: 'home', blocks: (p.view as { blocks?: unknown })?.blocks } };
+      case 'files.info': {
+        const file = this.files.get(String(p.file));
+        return file ? { ok: true, file, comments: [], response_metadata: { next_cursor: '' } } : { ok: false, error: 'file_not_found' };
+      }
       case 'files.getUploadURLExternal': {
         this.fileCounter += 1;
         const fileId = `F${String(this.fileCounter).padStart(6, '0')}`;
