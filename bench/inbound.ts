@@ -94,7 +94,6 @@ async function main() {
     redisUrl: config.REDIS_URL,
     workspaceId: ws.id,
     outbox,
-    senders: {},
     logger: createLogger('warn'),
     concurrency: CONCURRENCY,
     onHandled: (m) => {

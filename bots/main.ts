@@ -138,7 +138,6 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         redisUrl: config.REDIS_URL,
         workspaceId: ws.id,
         outbox: workers.outbox,
-        senders,
         scheduler: workers.scheduler,
         digest: digestHook,
         llm,

@@ -82,7 +82,6 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
       redisUrl,
       workspaceId: ws.id,
       outbox: workers.outbox,
-      senders,
       scheduler: workers.scheduler,
       logger,
       concurrency: 4,

@@ -55,7 +55,6 @@ async function scenario(locale: 'en' | 'ru') {
     redisUrl,
     workspaceId: ws.id,
     outbox: workers.outbox,
-    senders,
     scheduler: workers.scheduler,
     logger,
     concurrency: 4,

@@ -34,7 +34,6 @@ const chat = startChatWorker({
   redisUrl: env('REDIS_URL'),
   workspaceId: Number(env('WORKSPACE_ID')),
   outbox: workers.outbox,
-  senders,
   scheduler: workers.scheduler,
   logger,
   concurrency: 8,

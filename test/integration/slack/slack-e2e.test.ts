@@ -134,7 +134,6 @@ beforeAll(async () => {
     redisUrl: inject('redisUrl'),
     workspaceId,
     outbox: workers.outbox,
-    senders: { slack: transport.sender },
     scheduler: workers.scheduler,
     logger: log,
     concurrency: 4,
