@@ -7,7 +7,7 @@ import { GrammyError, InputFile, type Api } from 'grammy';
 import type { ChannelSender, OutboundMessage, SendResult } from '../../core/ports.js';
 import { PermanentSendError, RateLimitedError } from '../../core/ports.js';
 import { escapeHtml, inlineKeyboard, splitForTelegram } from './telegram-render.js';
-import { SendLimiter } from './send-limiter.js';
+import { SendLimiter, TELEGRAM_LIMITS } from './send-limiter.js';
 
 const PERMANENT = [
   /bot was blocked by the user/i,
@@ -29,7 +29,8 @@ export function permanentReason(e: unknown): string | null {
 export class TelegramSender implements ChannelSender {
   constructor(
     private readonly api: Api,
-    private readonly limiter = new SendLimiter(),
+    // spaces the parts of one long message; the first part was cleared by the shared clocks
+    private readonly limiter = new SendLimiter({ ...TELEGRAM_LIMITS, perBotPerSecond: Number.POSITIVE_INFINITY }),
   ) {}
 
   async send(message: OutboundMessage): Promise<SendResult> {

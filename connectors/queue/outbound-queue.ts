@@ -25,7 +25,7 @@ import { RateLimitedError, type Outbox, type OutboxItem, type OutboxLane } from 
 import { CHANNELS } from '../../core/channels.js';
 import type { Logger } from 'pino';
 import type { QueueSettings } from './connection.js';
-import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, type ChannelLimits } from './rate-limit.js';
+import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, newSendHandle, type ChannelLimits } from './rate-limit.js';
 import { defineJob, openQueue, payloadOf, startJobWorker } from './job-definition.js';
 import { deliveryLedger } from '../db/delivery-ledger.js';
 
@@ -197,13 +197,27 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     const address = itemAddress(data.item);
     if (address.chat && senders[address.chat.channel]) await ticket(address.chat.channel, address.chat.chatId);
 
+    const send = newSendHandle();
+    /** the chat whose send this job took (finished once the platform call is over, whatever its outcome) */
+    let taken: DeliveryTarget | undefined;
+    const finish = async () => {
+      if (!taken) return;
+      const t = taken;
+      taken = undefined;
+      await limiter.finishSend(t.channel, t.chatId, send);
+    };
     const beforeSend = async (t: DeliveryTarget) => {
       target = t;
       await ticket(t.channel, t.chatId);
       let waited = 0;
       for (;;) {
-        const wait = await limiter.acquireSend(t.channel, t.chatId, slot ?? -1, lane);
-        if (wait === 0) return;
+        const wait = await limiter.acquireSend(t.channel, t.chatId, slot ?? -1, lane, send);
+        if (wait === 0) {
+          taken = t;
+          return;
+        }
+        // an earlier message to this chat goes first: free this worker slot for it
+        if (wait < 0) await postpone(-wait, {});
         if (wait > INLINE_WAIT_MS || waited + wait > INLINE_BUDGET_MS) await postpone(wait, {});
         waited += wait;
         await sleep(wait);
@@ -219,11 +233,12 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       const outcome = await deliverOutboxItem(ctx, senders, data.item, {
         ledger: deliveryLedger,
         beforeSend,
-        afterSend: (t) => limiter.markChatSent(t.channel, t.chatId),
+        afterSend: finish,
         outbox,
         sendingStaleMs,
         logger,
       });
+      await finish(); // a refused send (no afterSend) is over too
       // another process is inside the send of this very item: look again when it should be done
       if (outcome.status === 'busy') await postpone(Math.min(5000, sendingStaleMs / 2), {});
       if (outcome.status !== 'sent') await releaseTicket();
@@ -231,12 +246,13 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       if (outcome.status !== 'sent') logger?.info({ jobId: job.id, outcome }, 'outbound item not sent');
       return outcome;
     } catch (e) {
+      await finish().catch((err: unknown) => logger?.warn({ err }, 'could not finish a send in the rate limiter'));
       if (e instanceof DelayedError || e instanceof UnrecoverableError) throw e;
       if (e instanceof RateLimitedError && target) {
         const limited = (data.limited ?? 0) + 1;
         if (limited <= maxWaits) {
           logger?.warn({ jobId: job.id, channel: target.channel, retryAfterMs: e.retryAfterMs }, 'rate limited by the platform; rescheduled');
-          await limiter.penalize(target.channel, target.chatId, e.retryAfterMs);
+          await limiter.penalize(target.channel, target.chatId, e.retryAfterMs, slot ?? -1);
           // back through the same clocks, keeping the ticket (the chat's order)
           await postpone(e.retryAfterMs + limiter.chatInterval(target.channel, target.chatId), { limited });
         }

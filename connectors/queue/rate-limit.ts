@@ -37,7 +37,10 @@ export const DEFAULT_LIMIT_MARGIN_MS = 50;
 export const BULK_SHARE = 0.8;
 
 /** A ticket whose slot passed this long ago unsent is taken for an abandoned job's (crashed worker) and skipped. */
-const DEFAULT_TICKET_STALE_MS = 30_000;
+const DEFAULT_TICKET_STALE_MS = 300_000;
+
+/** A send counts as in flight (at the end of the bot's window) until it is finished, at most this long. */
+const INFLIGHT_MS = 10_000;
 
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
@@ -66,9 +69,9 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[5]))
 if slot >= 0 then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   if first[2] and tonumber(first[2]) < slot then
-    local w = tonumber(first[2]) + interval - now
-    if w < 50 then w = 50 end
-    return w
+    -- n earlier messages go first: this one cannot go for n intervals
+    local ahead = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[1])
+    return -(ahead * interval)
   end
 end
 local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -77,15 +80,33 @@ if botMax > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - windowMs)
   if redis.call('ZCARD', KEYS[3]) >= botMax then
     local oldest = redis.call('ZRANGE', KEYS[3], -botMax, -botMax, 'WITHSCORES')
-    local w = tonumber(oldest[2]) + windowMs - now + 1
+    local at = tonumber(oldest[2])
+    -- still in flight: look again shortly
+    if at > now then return 20 end
+    local w = at + windowMs - now + 1
     if w < 1 then w = 1 end
     return w
   end
-  redis.call('ZADD', KEYS[3], now, ARGV[6])
-  redis.call('PEXPIRE', KEYS[3], windowMs + 1000)
+  -- in flight until finishSend stamps the time the platform answered (or INFLIGHT_MS passes)
+  redis.call('ZADD', KEYS[3], now + ${INFLIGHT_MS}, ARGV[6])
+  redis.call('PEXPIRE', KEYS[3], windowMs + ${INFLIGHT_MS})
 end
 if interval > 0 then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
 if slot >= 0 then redis.call('ZREM', KEYS[1], tostring(slot)) end
+return 0`;
+
+/**
+ * KEYS: bot log, sent clock. ARGV: member, chat interval. The send is over: its entry in the
+ * bot's window counts from now (the platform saw the request at or before now), and the next
+ * message to the chat waits a full interval from now.
+ */
+const FINISH = `${NOW}
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
+local interval = tonumber(ARGV[2])
+if interval > 0 then
+  local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if now + interval > nxt then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
+end
 return 0`;
 
 /** KEYS: clock. ARGV: ms. Nothing goes to this chat before now + ms. */
@@ -109,6 +130,7 @@ type LimiterRedis = Redis & {
     member: string,
   ): Promise<number>;
   llPenalize(key: string, ms: number): Promise<number>;
+  llFinish(bot: string, sent: string, member: string, interval: number): Promise<number>;
 };
 
 export interface RateLimiterOptions {
@@ -119,6 +141,14 @@ export interface RateLimiterOptions {
 }
 
 let seq = 0;
+
+/** Names one send in the bot's window (acquireSend, then finishSend). */
+export interface SendHandle {
+  readonly id: string;
+}
+export function newSendHandle(): SendHandle {
+  return { id: `${process.pid}-${Date.now()}-${++seq}` };
+}
 
 export class ChannelRateLimiter {
   private readonly redis: LimiterRedis;
@@ -135,6 +165,7 @@ export class ChannelRateLimiter {
     redis.defineCommand('llReserve', { numberOfKeys: 2, lua: RESERVE });
     redis.defineCommand('llAcquire', { numberOfKeys: 3, lua: ACQUIRE });
     redis.defineCommand('llPenalize', { numberOfKeys: 1, lua: PENALIZE });
+    redis.defineCommand('llFinish', { numberOfKeys: 2, lua: FINISH });
     this.redis = redis as LimiterRedis;
     this.marginMs = options.marginMs ?? DEFAULT_LIMIT_MARGIN_MS;
     this.staleMs = options.ticketStaleMs ?? DEFAULT_TICKET_STALE_MS;
@@ -170,9 +201,11 @@ export class ChannelRateLimiter {
   /**
    * Right before the platform call: takes the send when every earlier ticket of the chat is
    * done, the chat's last send is an interval ago and the bot's window has room for this lane.
-   * Resolves to 0 (taken; the ticket is spent) or the wait in ms (nothing taken).
+   * Resolves to 0 (taken; the ticket is spent), the wait in ms (nothing taken), or a negative
+   * number when earlier messages to the chat still have to go first (its magnitude: their
+   * number times the chat interval, the earliest this one can go).
    */
-  async acquireSend(channel: Channel, chatId: string, slot: number, lane: OutboxLane = 'interactive'): Promise<number> {
+  async acquireSend(channel: Channel, chatId: string, slot: number, lane: OutboxLane = 'interactive', send: SendHandle = newSendHandle()): Promise<number> {
     const interval = this.chatInterval(channel, chatId);
     const perSecond = this.limits[channel]?.perSecond ?? 0;
     const botMax = perSecond > 0 ? (lane === 'interactive' ? perSecond : Math.max(1, Math.floor(perSecond * BULK_SHARE))) : 0;
@@ -188,15 +221,17 @@ export class ChannelRateLimiter {
         botMax,
         1000 + this.marginMs,
         this.staleMs,
-        `${process.pid}-${++seq}`,
+        send.id,
       ),
     );
   }
 
-  /** Right after the platform call returned: the next send to this chat waits a full interval from now. */
-  async markChatSent(channel: Channel, chatId: string): Promise<void> {
-    const interval = this.chatInterval(channel, chatId);
-    if (interval > 0) await this.redis.llPenalize(`${this.chat(channel, chatId)}:sent`, interval);
+  /**
+   * After the platform call (answered or failed): the send's entry in the bot's window and the
+   * chat's next send count from now, so the request's own latency never squeezes the spacing.
+   */
+  async finishSend(channel: Channel, chatId: string, send: SendHandle): Promise<void> {
+    await this.redis.llFinish(`${this.prefix}:ratelimit:${channel}:bot`, `${this.chat(channel, chatId)}:sent`, send.id, this.chatInterval(channel, chatId));
   }
 
   /** Gives a ticket back (the item was skipped, refused or given up): later messages to the chat need not wait for it. */
@@ -204,11 +239,18 @@ export class ChannelRateLimiter {
     if (slot >= 0) await this.redis.zrem(`${this.chat(channel, chatId)}:tickets`, String(slot));
   }
 
-  /** The platform said "retry after": nothing goes to this chat before then (tickets keep their order). */
-  async penalize(channel: Channel, chatId: string, retryAfterMs: number): Promise<void> {
+  /**
+   * The platform said "retry after": nothing goes to this chat before then, and the refused
+   * message takes its ticket back (`slot`), so it still goes before the chat's later ones.
+   */
+  async penalize(channel: Channel, chatId: string, retryAfterMs: number, slot = -1): Promise<void> {
     const ms = Math.max(1, Math.ceil(retryAfterMs)) + this.marginMs;
     const base = this.chat(channel, chatId);
-    await Promise.all([this.redis.llPenalize(`${base}:clock`, ms), this.redis.llPenalize(`${base}:sent`, ms)]);
+    await Promise.all([
+      this.redis.llPenalize(`${base}:clock`, ms),
+      this.redis.llPenalize(`${base}:sent`, ms),
+      slot >= 0 ? this.redis.zadd(`${base}:tickets`, slot, String(slot)) : undefined,
+    ]);
   }
 
   async close(): Promise<void> {
