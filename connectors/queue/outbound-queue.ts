@@ -155,8 +155,12 @@ export interface OutboundWorkerOptions {
 
 /** Waits shorter than this are slept in-process; longer ones put the job back as delayed. */
 const INLINE_WAIT_MS = 250;
-/** In-process waiting for one send stops after this long; the job is then put back as delayed. */
-const INLINE_BUDGET_MS = 1500;
+/**
+ * A job whose turn it is (its ticket first, its slot due) waits for the chat's and the bot's
+ * clocks in-process, up to this long in all (those waits are at most about one interval);
+ * beyond it the job is put back as delayed.
+ */
+const INLINE_BUDGET_MS = 2500;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -218,7 +222,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
         }
         // an earlier message to this chat goes first: free this worker slot for it
         if (wait < 0) await postpone(-wait, {});
-        if (wait > INLINE_WAIT_MS || waited + wait > INLINE_BUDGET_MS) await postpone(wait, {});
+        if (waited + wait > INLINE_BUDGET_MS) await postpone(wait, {});
         waited += wait;
         await sleep(wait);
       }

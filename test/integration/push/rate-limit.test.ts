@@ -5,16 +5,18 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { ChannelRateLimiter, newSendHandle } from '../../../connectors/queue/rate-limit.js';
 
-const limiter = new ChannelRateLimiter(
-  inject('redisUrl'),
-  `t-rl-${randomUUID().slice(0, 8)}`,
-  { telegram: { perChatMs: 1000, perSecond: 5 } },
-  { marginMs: 0 },
-);
-afterAll(() => limiter.close());
+const limiters: ChannelRateLimiter[] = [];
+/** a limiter on a prefix of its own: a fresh bot window per test */
+function fresh() {
+  const l = new ChannelRateLimiter(inject('redisUrl'), `t-rl-${randomUUID().slice(0, 8)}`, { telegram: { perChatMs: 1000, perSecond: 5 } }, { marginMs: 0 });
+  limiters.push(l);
+  return l;
+}
+afterAll(() => Promise.all(limiters.map((l) => l.close())));
 
 describe('outbound rate limiter', () => {
   it('lets a chat’s messages go in ticket order, and a 429 keeps the refused one first', async () => {
+    const limiter = fresh();
     const first = await limiter.reserveChat('telegram', '101');
     const second = await limiter.reserveChat('telegram', '101');
     expect(second.slot - first.slot).toBe(1000);
@@ -31,6 +33,7 @@ describe('outbound rate limiter', () => {
   });
 
   it('counts sends in flight in the bot window, and keeps a fifth of it for answers', async () => {
+    const limiter = fresh();
     const sends = Array.from({ length: 4 }, () => newSendHandle());
     for (let i = 0; i < 4; i++) expect(await limiter.acquireSend('telegram', `20${i}`, -1, 'digest', sends[i])).toBe(0);
     // digests may use 4 of 5: the next digest waits, an answer still goes
