@@ -4,7 +4,8 @@
 // no inbound worker ever waits on a platform limit. Used by `leadline start`,
 // the console chat, the end-to-end test and the inbound benchmark.
 import type { Db } from '../core/db.js';
-import type { Clock, ChannelSender, Outbox } from '../core/ports.js';
+import type { Clock, ChannelSender, CustomerIntake, Outbox } from '../core/ports.js';
+import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
 import { systemClock, type OutboxItem } from '../core/ports.js';
 import { createHash } from 'node:crypto';
 import type { Channel } from '../prisma/generated/enums.js';
@@ -64,10 +65,10 @@ export async function sendReplies(outbox: Outbox, workspaceId: number, message: 
 export interface ChatWorkerOptions {
   db: Db;
   settings: QueueSettings;
-  redisUrl: string;
   workspaceId: number;
-  /** where replies and pushes go (the outbound queue) */
   outbox: Outbox;
+  /** the intake store (default: the SQL store on `db`) */
+  intake?: CustomerIntake;
   scheduler?: Scheduler;
   clock?: Clock;
   digest?: DigestHook;
@@ -95,12 +96,13 @@ export interface ChatWorker {
 }
 
 export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
-  const clarify = new RedisClarifyStore(opts.redisUrl, opts.settings.prefix);
-  const attempts = new RedisAttemptLimiter(opts.redisUrl, opts.settings.prefix, opts.attemptLimits);
+  const clarify = new RedisClarifyStore(opts.settings.redis, opts.settings.prefix);
+  const attempts = new RedisAttemptLimiter(opts.settings.redis, opts.settings.prefix, opts.attemptLimits);
   const deps: ChatDeps = {
     db: opts.db,
     clock: opts.clock ?? systemClock,
     outbox: opts.outbox,
+    intake: opts.intake ?? new SqlCustomerIntake(opts.db),
     defaultWorkspaceId: opts.workspaceId,
     scheduler: opts.scheduler,
     parser: new RuleParser(),

@@ -133,7 +133,6 @@ export class BullMQOutbox implements Outbox {
 export interface OutboundWorkerOptions {
   ctx: CoreContext;
   settings: QueueSettings;
-  redisUrl: string;
   senders: ChannelSenders;
   /** where failure notices go (normally the same outbound queue) */
   outbox: Outbox;
@@ -171,7 +170,7 @@ export interface OutboundWorker {
 
 export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWorker {
   const { ctx, senders, outbox, logger } = options;
-  const limiter = new ChannelRateLimiter(options.redisUrl, options.settings.prefix, options.limits ?? DEFAULT_CHANNEL_LIMITS, {
+  const limiter = new ChannelRateLimiter(options.settings.redis, options.settings.prefix, options.limits ?? DEFAULT_CHANNEL_LIMITS, {
     marginMs: options.marginMs,
   });
   const maxWaits = options.maxRateLimitWaits ?? 20;

@@ -10,7 +10,7 @@
 //   - a 429 retry_after pushes the chat's clocks forward (penalize); the job comes back
 //     through the same clocks, never retried in place.
 // Both checks and the taking of the send are one Lua script (acquireSend).
-import { Redis } from 'ioredis';
+import { connectRedis, type RedisClient, type RedisLike } from './connection.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { OutboxLane } from '../../core/ports.js';
 
@@ -116,7 +116,7 @@ local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 if untilMs > nxt then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 60000) end
 return 0`;
 
-type LimiterRedis = Redis & {
+type LimiterRedis = RedisClient & {
   llReserve(clock: string, tickets: string, interval: number): Promise<[number, number]>;
   llAcquire(
     tickets: string,
@@ -156,12 +156,13 @@ export class ChannelRateLimiter {
   private readonly staleMs: number;
 
   constructor(
-    redisUrl: string,
+    redisTarget: RedisLike,
     private readonly prefix: string,
     private readonly limits: ChannelLimits = DEFAULT_CHANNEL_LIMITS,
     options: RateLimiterOptions = {},
   ) {
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+    // a channel's keys share one hash tag ({ratelimit:<channel>}), so each script runs on one slot of a cluster
+    const redis = connectRedis(redisTarget, { maxRetriesPerRequest: 3, lazyConnect: false });
     redis.defineCommand('llReserve', { numberOfKeys: 2, lua: RESERVE });
     redis.defineCommand('llAcquire', { numberOfKeys: 3, lua: ACQUIRE });
     redis.defineCommand('llPenalize', { numberOfKeys: 1, lua: PENALIZE });
@@ -183,7 +184,7 @@ export class ChannelRateLimiter {
   /** Slack limits per channel; a customer's thread ("<channel>:<thread ts>") shares its channel's clocks. */
   private chat(channel: Channel, chatId: string) {
     const chat = channel === 'slack' ? chatId.split(':')[0]! : chatId;
-    return `${this.prefix}:ratelimit:${channel}:${chat}`;
+    return `${this.prefix}:{ratelimit:${channel}}:${chat}`;
   }
 
   /**
@@ -215,7 +216,7 @@ export class ChannelRateLimiter {
       await this.redis.llAcquire(
         `${base}:tickets`,
         `${base}:sent`,
-        `${this.prefix}:ratelimit:${channel}:bot`,
+        `${this.prefix}:{ratelimit:${channel}}:bot`,
         slot,
         interval,
         botMax,
@@ -231,7 +232,7 @@ export class ChannelRateLimiter {
    * chat's next send count from now, so the request's own latency never squeezes the spacing.
    */
   async finishSend(channel: Channel, chatId: string, send: SendHandle): Promise<void> {
-    await this.redis.llFinish(`${this.prefix}:ratelimit:${channel}:bot`, `${this.chat(channel, chatId)}:sent`, send.id, this.chatInterval(channel, chatId));
+    await this.redis.llFinish(`${this.prefix}:{ratelimit:${channel}}:bot`, `${this.chat(channel, chatId)}:sent`, send.id, this.chatInterval(channel, chatId));
   }
 
   /** Gives a ticket back (the item was skipped, refused or given up): later messages to the chat need not wait for it. */

@@ -48,7 +48,6 @@ export async function telegramStack(opts: { chatConcurrency?: number } = {}): Pr
   const chat = startChatWorker({
     db,
     settings,
-    redisUrl,
     workspaceId: ws.id,
     outbox: workers.outbox,
     scheduler: workers.scheduler,
