@@ -140,7 +140,6 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         settings,
         workspaceId: ws.id,
         outbox: workers.outbox,
-        senders,
         scheduler: workers.scheduler,
         digest: digestHook,
         llm,

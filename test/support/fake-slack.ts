@@ -4,6 +4,10 @@
 // files.info for the files a test adds with addFile)
 // and RECORDS every call with its decoded parameters, so tests assert on what was sent.
 // Failures can be scripted per method (Slack error codes or HTTP 429 with Retry-After).
+// With `postMessagePerChannelMs` set it also enforces Slack's chat.postMessage limit: a post
+// to a channel within that window (sliding) of the channel's last accepted post is refused
+// with HTTP 429 and Retry-After (whole seconds, at least 1), as Slack does; `rateLimited`
+// counts those refusals.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -54,8 +58,13 @@ export class FakeSlack {
   private tsCounter = 0;
   private fileCounter = 0;
   private waiters: Array<() => void> = [];
+  private readonly lastPost = new Map<string, number>();
+  private readonly postMessagePerChannelMs?: number;
+  /** chat.postMessage calls refused with 429 by the per-channel limit */
+  rateLimited = 0;
 
-  constructor(opts: { teamId?: string; botUserId?: string; token?: string } = {}) {
+  constructor(opts: { teamId?: string; botUserId?: string; token?: string; postMessagePerChannelMs?: number } = {}) {
+    this.postMessagePerChannelMs = opts.postMessagePerChannelMs;
     this.teamId = opts.teamId ?? 'T0TEAM';
     this.botUserId = opts.botUserId ?? 'U0LEADBOT';
     this.botId = 'B0LEADBOT';
@@ -179,6 +188,17 @@ export class FakeSlack {
       return { status: 200, body: { ok: false, error: failure.error } };
     }
     if (token !== this.token) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    if (method === 'chat.postMessage' && this.postMessagePerChannelMs) {
+      const channel = String(params.channel);
+      const now = Date.now();
+      const last = this.lastPost.get(channel);
+      if (last !== undefined && now - last < this.postMessagePerChannelMs) {
+        this.rateLimited++;
+        const retryAfter = Math.max(1, Math.ceil((last + this.postMessagePerChannelMs - now) / 1000));
+        return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(retryAfter) } };
+      }
+      this.lastPost.set(channel, now);
+    }
     return { status: 200, body: this.answer(method, params) };
   }
 
