@@ -63,7 +63,6 @@ describe('Telegram shapes end to end', () => {
       settings,
       workspaceId: ws.id,
       outbox: workers.outbox,
-      senders,
       scheduler: workers.scheduler,
       logger,
       concurrency: 2,
