@@ -101,10 +101,16 @@ async function readSource(source: Source): Promise<QueueSnapshot[]> {
 }
 
 async function snapshot(queue: Queue): Promise<QueueSnapshot> {
-  const [counts, oldest] = await Promise.all([queue.getJobCounts(...QUEUE_STATES), queue.getJobs(['wait'], 0, 0, true)]);
-  const job = oldest[0];
+  // prioritized jobs (the inbound queue's fair order) wait too: the age is that of the oldest of
+  // the next job of the wait list and the next of the prioritized set (the one taken first)
+  const [counts, waiting, prioritized] = await Promise.all([
+    queue.getJobCounts(...QUEUE_STATES),
+    queue.getJobs(['wait'], 0, 0, true),
+    queue.getJobs(['prioritized'], 0, 0, true),
+  ]);
   // a delayed job only starts waiting when its delay is over
-  const dueAt = job ? job.timestamp + (job.delay ?? 0) : undefined;
+  const due = [waiting[0], prioritized[0]].filter((j) => j).map((j) => j!.timestamp + (j!.delay ?? 0));
+  const dueAt = due.length ? Math.min(...due) : undefined;
   return { queue: queue.name, counts, oldestAgeSeconds: dueAt === undefined ? 0 : Math.max(0, (Date.now() - dueAt) / 1000) };
 }
 

@@ -15,9 +15,15 @@
 // - a worker killed mid-job: BullMQ hands the job to another worker once its lock expires
 //   (the engine's dedupe key makes the second run a no-op for what the first one committed).
 // What is NOT covered: Redis losing its data (run it with appendonly yes; see README).
+//
+// Fair between chats: each job's BullMQ priority is its chat's number among that chat's
+// unfinished jobs (inbound-fairness.ts), so a flood from one chat waits behind other
+// customers' first messages while each chat's messages keep their order. Retries keep the
+// number; a kept failure gives it back and takes a new one when it is re-driven.
 import { UnrecoverableError, type Job, type Queue, type Worker } from 'bullmq';
 import { ZodError } from 'zod';
-import { parseInboundMessage, type InboundMessage, type InboundMessageInput } from '../../core/chat/inbound.js';
+import { inboundChatKey, parseInboundMessage, type InboundMessage, type InboundMessageInput } from '../../core/chat/inbound.js';
+import { ChatFairness } from './inbound-fairness.js';
 import type { QueueSettings } from './connection.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
 import { failureReason, isTransientError } from '../transient-error.js';
@@ -70,23 +76,28 @@ const JOB_OPTIONS = {
 export interface InboundQueueOptions {
   /** how long an enqueue may wait for Redis before the transport is told to refuse (default 5 s) */
   enqueueTimeoutMs?: number;
+  logger?: Logger;
 }
 
 export class InboundQueue {
   readonly queue: Queue;
+  private readonly fairness: ChatFairness;
   private readonly timeoutMs: number;
+  private readonly log: Logger;
   constructor(settings: QueueSettings, options: InboundQueueOptions = {}) {
     this.queue = openQueue(settings, INBOUND_QUEUE);
+    this.fairness = new ChatFairness(settings.redis, settings.prefix);
     this.timeoutMs = options.enqueueTimeoutMs ?? 5000;
+    this.log = options.logger ?? defaultLogger;
   }
 
-  private async durably(add: Promise<unknown>): Promise<void> {
+  private async durably<T>(add: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
-      await Promise.race([add, timeout]);
+      return await Promise.race([add, timeout]);
     } catch (e) {
       // the add may still land once Redis answers: the job id (= dedupe key) keeps that harmless
       add.catch(() => undefined);
@@ -96,23 +107,62 @@ export class InboundQueue {
     }
   }
 
-  /** Cleans, validates and enqueues; resolves once Redis has the job (durable before answering 200). */
-  async enqueue(message: InboundMessageInput): Promise<void> {
-    const payload = parseInboundMessage(message, new Date());
-    await this.durably(this.queue.add('inbound', payload, { ...JOB_OPTIONS, jobId: inboundJobId(payload.dedupeKey) }));
+  /** The job for one message: its chat's next number as priority (see inbound-fairness.ts). */
+  private async fairJob(payload: InboundMessage) {
+    const jobId = inboundJobId(payload.dedupeKey);
+    const chatKey = inboundChatKey(payload);
+    const priority = await this.fairness.claim(chatKey, jobId);
+    return { chatKey, job: { name: 'inbound', data: payload, opts: { ...JOB_OPTIONS, jobId, priority } } };
   }
 
-  /** Many at once (one round trip), for bulk intake. */
+  /**
+   * A redelivered update whose job already finished is not added again, but its claim was
+   * counted: give it back, or the chat would keep a number that never completes.
+   */
+  private async settleDuplicates(claimed: Array<{ chatKey: string; jobId: string }>): Promise<void> {
+    try {
+      await Promise.all(
+        claimed.map(async ({ chatKey, jobId }) => {
+          const state = await this.queue.getJobState(jobId);
+          if (state === 'completed' || state === 'failed' || state === 'unknown') await this.fairness.release(chatKey, jobId);
+        }),
+      );
+    } catch (err) {
+      // the job is stored; at worst its chat's numbers stay high until they expire (1 h)
+      this.log.warn({ err }, 'inbound: could not check for a duplicate after enqueue');
+    }
+  }
+
+  /** Cleans, validates and enqueues; resolves once Redis has the job (durable before answering 200). */
+  async enqueue(message: InboundMessageInput): Promise<void> {
+    // a bad message fails here, before Redis is asked
+    const payload = parseInboundMessage(message, new Date());
+    const { chatKey, job } = await this.durably(
+      (async () => {
+        const fair = await this.fairJob(payload);
+        await this.queue.add(fair.job.name, fair.job.data, fair.job.opts);
+        return fair;
+      })(),
+    );
+    await this.settleDuplicates([{ chatKey, jobId: job.opts.jobId }]);
+  }
+
+  /** Many at once (one round trip for the jobs), for bulk intake. */
   async enqueueMany(messages: InboundMessageInput[]): Promise<void> {
-    const jobs = messages.map((m) => {
-      const payload = parseInboundMessage(m, new Date());
-      return { name: 'inbound', data: payload, opts: { ...JOB_OPTIONS, jobId: inboundJobId(payload.dedupeKey) } };
-    });
-    await this.durably(this.queue.addBulk(jobs));
+    const payloads = messages.map((m) => parseInboundMessage(m, new Date()));
+    const fair = await this.durably(
+      (async () => {
+        const jobs = await Promise.all(payloads.map((p) => this.fairJob(p)));
+        await this.queue.addBulk(jobs.map((f) => f.job));
+        return jobs;
+      })(),
+    );
+    await this.settleDuplicates(fair.map((f) => ({ chatKey: f.chatKey, jobId: f.job.opts.jobId })));
   }
 
   async close(): Promise<void> {
     await this.queue.close();
+    await this.fairness.close();
   }
 }
 
@@ -145,18 +195,29 @@ export async function keptFailures(queue: Queue, limit = 1000): Promise<KeptFail
     });
 }
 
+/** Gives a kept failure a new number among its chat's pending jobs, then puts it back on the queue. */
+async function redriveOne(job: Job, fairness: ChatFairness): Promise<void> {
+  const data = (job.data ?? {}) as Partial<InboundMessage>;
+  if (typeof data.channel === 'string' && typeof data.externalChatId === 'string') {
+    const priority = await fairness.claim(inboundChatKey(data as InboundMessage), String(job.id));
+    // on a failed job this only sets the number reprocessing uses
+    await job.changePriority({ priority });
+  }
+  await job.retry('failed');
+}
+
 /**
  * Puts kept failures back on the queue (all of them, or those with the given job ids);
  * returns how many were re-driven. Each gets one more attempt, or as many as its failure
- * needs if it turns out to be transient.
+ * needs if it turns out to be transient, and a place behind its chat's pending messages.
  */
-export async function redriveFailures(queue: Queue, jobIds?: string[]): Promise<number> {
+export async function redriveFailures(queue: Queue, fairness: ChatFairness, jobIds?: string[]): Promise<number> {
   let count = 0;
   if (jobIds && jobIds.length) {
     for (const id of jobIds) {
       const job = await queue.getJob(id);
       if (!job || !(await job.isFailed())) continue;
-      await job.retry('failed');
+      await redriveOne(job, fairness);
       count++;
     }
     return count;
@@ -168,10 +229,10 @@ export async function redriveFailures(queue: Queue, jobIds?: string[]): Promise<
     for (const job of batch) {
       if (!job) continue;
       try {
-        await job.retry('failed');
+        await redriveOne(job, fairness);
         moved++;
       } catch {
-        // another process re-drove it first
+        // another process re-drove it first (its claim is the same: claims are per job id)
       }
     }
     count += moved;
@@ -240,10 +301,26 @@ export function startInboundWorker(
     },
     log,
   );
+  const fairness = new ChatFairness(settings.redis, settings.prefix);
+  // a job that completed or failed for good leaves its chat's pending count
+  const release = (job: Job | undefined) => {
+    if (!job) return;
+    const data = (job.data ?? {}) as Partial<InboundMessage>;
+    if (typeof data.channel !== 'string' || typeof data.externalChatId !== 'string') return;
+    fairness.release(inboundChatKey(data as InboundMessage), String(job.id)).catch((err: unknown) => {
+      // its chat's numbers stay one higher until they expire (1 h)
+      log.warn({ err, jobId: job.id }, 'inbound: could not release a finished job from its chat count');
+    });
+  };
+  worker.on('completed', (job) => release(job));
+  // finishedOn is set only when the job is kept as failed (not on a retry)
+  worker.on('failed', (job) => {
+    if (job?.finishedOn) release(job);
+  });
   const queue = openQueue(settings, INBOUND_QUEUE);
   const redrive = async (why: string) => {
     try {
-      const count = await redriveFailures(queue);
+      const count = await redriveFailures(queue, fairness);
       if (count > 0) log.warn({ count, why }, 'inbound: kept failures re-driven');
     } catch (e) {
       log.warn({ err: e }, 'inbound: could not re-drive kept failures (Redis away?); will try again');
@@ -260,6 +337,7 @@ export function startInboundWorker(
       if (timer) clearInterval(timer);
       await worker.close();
       await queue.close();
+      await fairness.close();
     },
   };
 }

@@ -184,3 +184,14 @@ export function sanitizeInbound<T>(value: T, now: Date): T {
 export function parseInboundMessage(value: unknown, now: Date): InboundMessage {
   return inboundMessageSchema.parse(sanitizeInbound(value, now));
 }
+
+/**
+ * The conversation a message belongs to, for fairness between senders (the inbound queue
+ * takes every chat's k-th pending message before any chat's (k+1)-th): the channel, the
+ * workspace and the chat answers go to (a Telegram chat, a Slack DM or customer thread, an
+ * email address in lower case, a web form's key). Messages with one key keep their order.
+ */
+export function inboundChatKey(m: Pick<InboundMessage, 'channel' | 'externalChatId' | 'workspaceId'>): string {
+  const chat = m.channel === 'email' ? m.externalChatId.trim().toLowerCase() : m.externalChatId;
+  return `${m.channel}:${m.workspaceId ?? '-'}:${chat}`;
+}

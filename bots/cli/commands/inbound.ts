@@ -5,18 +5,21 @@ import type { Command } from 'commander';
 import { Queue } from 'bullmq';
 import { queuePrefix, queueSettings, redisTargetOf } from '../../../connectors/queue/connection.js';
 import { INBOUND_QUEUE, keptFailures, redriveFailures } from '../../../connectors/queue/inbound-queue.js';
+import { ChatFairness } from '../../../connectors/queue/inbound-fairness.js';
 import { checkRedis } from '../../../connectors/services.js';
 import { action, cliConfig, CliError, print, printJson } from '../runtime.js';
 
-async function withQueue<T>(fn: (queue: Queue) => Promise<T>): Promise<T> {
+async function withQueue<T>(fn: (queue: Queue, fairness: ChatFairness) => Promise<T>): Promise<T> {
   const config = cliConfig();
   const redis = redisTargetOf(config);
   await checkRedis(redis);
   const settings = queueSettings(redis, config.QUEUE_PREFIX);
   const queue = new Queue(INBOUND_QUEUE, { connection: settings.connection, prefix: queuePrefix(settings, INBOUND_QUEUE) });
+  const fairness = new ChatFairness(redis, config.QUEUE_PREFIX);
   try {
-    return await fn(queue);
+    return await fn(queue, fairness);
   } finally {
+    await fairness.close();
     await queue.close();
     await settings.close();
   }
@@ -54,7 +57,7 @@ export function registerInbound(program: Command) {
     .action(
       action(async (jobIds: string[], opts: { all?: boolean; json?: boolean }) => {
         if (!opts.all && jobIds.length === 0) throw new CliError('say which: leadline inbound retry --all, or retry JOB_ID ...', 2);
-        const redriven = await withQueue((q) => redriveFailures(q, opts.all ? undefined : jobIds));
+        const redriven = await withQueue((q, fairness) => redriveFailures(q, fairness, opts.all ? undefined : jobIds));
         if (opts.json) return printJson({ redriven });
         print(redriven === 1 ? 'Re-drove 1 message.' : `Re-drove ${redriven} messages.`);
       }),
