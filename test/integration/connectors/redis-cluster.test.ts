@@ -18,7 +18,8 @@ import { connectRedis, queuePrefix, queueSettings, redisTargetOf, type QueueSett
 import { INBOUND_QUEUE, InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { RedisLease } from '../../../connectors/queue/redis-lock.js';
-import { ChannelRateLimiter } from '../../../connectors/queue/rate-limit.js';
+import { ChannelRateLimiter, DEFAULT_LIMIT_MARGIN_MS } from '../../../connectors/queue/rate-limit.js';
+import { ChatFairness } from '../../../connectors/queue/inbound-fairness.js';
 import { RedisAttemptLimiter } from '../../../connectors/queue/attempt-limiter.js';
 import { RedisClarifyStore } from '../../../connectors/queue/redis-clarify-store.js';
 import { checkEvictionPolicy, checkPersistence } from '../../../connectors/queue/redis-policy.js';
@@ -137,11 +138,22 @@ describe('Redis Cluster', () => {
   it('the send limiter spaces one chat and the invite-attempt limiter blocks after its limit', async () => {
     const limiter = new ChannelRateLimiter(target, settings.prefix, { telegram: { perChatMs: 1000 } });
     cleanups.push(() => limiter.close());
-    expect(await limiter.reserveChat('telegram', '42')).toBe(0);
-    const second = await limiter.reserveChat('telegram', '42');
+    expect((await limiter.reserveChat('telegram', '42')).wait).toBe(0);
+    const second = (await limiter.reserveChat('telegram', '42')).wait;
+    // the chat's interval with the limiter's safety margin
     expect(second).toBeGreaterThan(900);
-    expect(second).toBeLessThanOrEqual(1000);
-    expect(await limiter.reserveChat('telegram', '43')).toBe(0);
+    expect(second).toBeLessThanOrEqual(1000 + DEFAULT_LIMIT_MARGIN_MS);
+    expect((await limiter.reserveChat('telegram', '43')).wait).toBe(0);
+
+    // the inbound queue's per-chat numbers: each chat's two keys on one slot, chats on any
+    const fairness = new ChatFairness(target, settings.prefix);
+    cleanups.push(() => fairness.close());
+    expect(await fairness.claim('telegram:1:42', 'a1')).toBe(1);
+    expect(await fairness.claim('telegram:1:42', 'a2')).toBe(2);
+    expect(await fairness.claim('telegram:1:43', 'b1')).toBe(1);
+    expect(await fairness.release('telegram:1:42', 'a1')).toBe(1);
+    expect(await fairness.release('telegram:1:42', 'a2')).toBe(0);
+    expect(await fairness.claim('telegram:1:42', 'a3')).toBe(1);
 
     const attempts = new RedisAttemptLimiter(target, settings.prefix, {
       perIdentity: 2,

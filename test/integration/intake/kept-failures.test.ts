@@ -104,6 +104,9 @@ describe('kept failures', () => {
     await expect(run(process.execPath, ['bin/leadline.js', 'inbound', 'retry'], { env })).rejects.toMatchObject({ code: 2 });
     const retried = await run(process.execPath, ['bin/leadline.js', 'inbound', 'retry', '--all', '--json'], { env });
     expect(JSON.parse(retried.stdout)).toEqual({ redriven: 1 });
-    expect(await queue.queue.getJobCounts('failed', 'wait')).toEqual({ failed: 0, wait: 1 });
+    // back in the fair order: its chat had nothing else pending, so it is the chat's first again
+    expect(await queue.queue.getJobCounts('failed', 'wait', 'prioritized')).toEqual({ failed: 0, wait: 0, prioritized: 1 });
+    const [job] = await queue.queue.getJobs(['prioritized']);
+    expect(job?.priority).toBe(1);
   }, 60_000);
 });
