@@ -29,7 +29,6 @@ import { TelegramIntake } from './telegram/telegram-intake.js';
 import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from './telegram/telegram-webhook.js';
 import { startPolling, type Poller } from './telegram/telegram-polling.js';
 import { botIdFromToken } from './telegram/telegram-update.js';
-import { digestHook } from './digest-hook.js';
 import { startDigests } from '../connectors/queue/digest-worker.js';
 import { createDigestQueue, startDigestScheduling } from '../connectors/queue/digest-scheduler.js';
 import { createLlm } from '../connectors/llm/create-llm.js';
@@ -140,7 +139,6 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         outbox: workers.outbox,
         senders,
         scheduler: workers.scheduler,
-        digest: digestHook,
         llm,
         ai: aiJobs,
         logger,

@@ -32,18 +32,32 @@ export async function cliDb(): Promise<Db> {
   return db;
 }
 
-/** The workspace CLI commands act on (DEFAULT_WORKSPACE or --workspace), created if missing. */
-export async function cliWorkspace(slug?: string) {
+/**
+ * The workspace CLI commands act on (DEFAULT_WORKSPACE or --workspace). The default one is
+ * created on first use; another one only by commands that add to it (`create`), so a
+ * misspelled --workspace on a listing is an error, not a new empty workspace.
+ */
+export async function cliWorkspace(slug?: string, opts: { create?: boolean } = {}) {
   const c = cliConfig();
-  return ensureWorkspace(await cliDb(), slug ?? c.DEFAULT_WORKSPACE, { timezone: c.DEFAULT_TIMEZONE, locale: c.DEFAULT_LOCALE });
+  const wanted = slug ?? c.DEFAULT_WORKSPACE;
+  const db = await cliDb();
+  if (!opts.create && wanted !== c.DEFAULT_WORKSPACE) {
+    const existing = await db.workspace.findUnique({ where: { slug: wanted } });
+    if (existing) return existing;
+    const known = (await db.workspace.findMany({ select: { slug: true }, orderBy: { slug: 'asc' }, take: 20 })).map((w) => w.slug);
+    throw new CliError(
+      `no workspace "${wanted}"${known.length ? ` (workspaces: ${known.join(', ')})` : ''}; "leadline user add --workspace ${wanted}" creates it`,
+    );
+  }
+  return ensureWorkspace(db, wanted, { timezone: c.DEFAULT_TIMEZONE, locale: c.DEFAULT_LOCALE });
 }
 
 /**
  * The operator at the terminal: an admin of the workspace who is not a team member
  * (userId 0 never exists; audit rows record actorKind "cli" and no user).
  */
-export async function cliActor(slug?: string): Promise<Actor> {
-  const ws = await cliWorkspace(slug);
+export async function cliActor(slug?: string, opts: { create?: boolean } = {}): Promise<Actor> {
+  const ws = await cliWorkspace(slug, opts);
   return { userId: 0, workspaceId: ws.id, role: 'admin', locale: ws.locale === 'ru' ? 'ru' : 'en', timezone: ws.timezone, name: 'cli' };
 }
 

@@ -11,6 +11,7 @@ import type { ChannelSender, Outbox, OutboxItem, OutboundMessage } from '../port
 import { PermanentSendError } from '../ports.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { loadTeamRecipient } from './recipient.js';
+import { markFirstResponse } from '../leads/mark-first-response.js';
 
 export type ChannelSenders = Partial<Record<Channel, ChannelSender>>;
 
@@ -190,6 +191,8 @@ async function recordSent(ctx: CoreContext, item: OutboxItem, target: DeliveryTa
       hasRef,
     );
   }
+  // only an answer the customer got stops the SLA clock
+  if (item.firstResponse) await markFirstResponse(ctx, item.firstResponse.leadId, new Date(item.firstResponse.at));
   if (item.messageId) {
     await inTx(ctx.db, async (tx) => {
       await tx.message.updateMany({ where: { id: item.messageId, workspaceId: item.workspaceId }, data: { deliveryStatus: 'sent' } });

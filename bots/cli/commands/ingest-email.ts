@@ -64,7 +64,7 @@ async function ingest(file: string, opts: Options) {
   const config = cliConfig();
   await checkRedis(config.REDIS_URL);
   const db = await cliDb();
-  const ws = await cliWorkspace(opts.workspace);
+  const ws = await cliWorkspace(opts.workspace, { create: true });
   const raw = await readFile(file);
   const queue = new InboundQueue(queueSettings(config.REDIS_URL, config.QUEUE_PREFIX));
   try {

@@ -43,7 +43,7 @@ export function registerUsers(program: Command) {
         if (opts.email) normalizeEmail(opts.email);
         if (opts.timezone) assertTimeZone(opts.timezone);
         if (opts.locale) parseLocale(opts.locale);
-        const actor = await cliActor(opts.workspace);
+        const actor = await cliActor(opts.workspace, { create: true });
         const ctx = coreContext(await cliDb());
         const result = await addUser(ctx, actor, opts);
         if (opts.json) return printJson({ id: result.user.id, inviteCode: result.inviteCode, expiresAt: result.inviteExpiresAt });

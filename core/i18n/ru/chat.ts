@@ -61,6 +61,9 @@ export const chat = {
   'chat.deal.note_added': 'Заметка добавлена к сделке #{id}. Клиент её не видит.',
   'chat.contact.note_added': 'Заметка добавлена к контакту {name}. Клиент её не видит.',
   'chat.customer.not_linked': 'Эта команда — для отдела продаж. Если вы в команде, сначала привяжите аккаунт кодом приглашения.',
+  'chat.relay.unreachable': 'Не отправлено: клиент {name} больше недоступен в этом канале (заблокировал бота или адрес не принимает почту).',
+  'chat.relay.no_mailbox':
+    'Не отправлено: нет почтового ящика, с которого отвечать на письма. Добавьте его командой `leadline mailbox add` и отправьте ответ ещё раз.',
   'chat.relay.no_conversation': 'У лида #{id} нет переписки, в которую можно ответить.',
   'chat.relay.unknown_ref': 'Не знаю, к какой переписке относится это сообщение. Используйте /reply N текст.',
   'chat.relay.reply_prompt': 'Ответьте на это сообщение — текст уйдёт клиенту {name} (лид #{leadId}).',
@@ -150,7 +153,6 @@ export const chat = {
   'chat.lang.set': 'Язык: русский.',
   'chat.tz.set': 'Часовой пояс: {tz}. Там сейчас {now}.',
   'chat.digest.channel_slack_only': 'Отправлять командный дайджест в канал можно в Slack: /crm digest channel #канал.',
-  'chat.digest.unavailable': 'Дайджесты пока недоступны.',
   'chat.clarify.expired': 'Этот выбор устарел; отправьте запрос ещё раз.',
   'chat.clarify.cancel': 'Отмена',
   'chat.clarify.cancelled': 'Отменено.',
