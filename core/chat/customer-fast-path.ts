@@ -29,11 +29,9 @@ import { firstResponseDueAt, titleFromText } from '../leads/index.js';
 import { t, resolveLocale } from '../i18n/index.js';
 import { enqueueAi } from './ai/chat-actions.js';
 
-/** A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no /start, nothing said about the sender to fill in. */
+/** A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no slash command (/start, /help), nothing said about the sender to fill in. */
 export function fastPathCandidate(m: InboundMessage): boolean {
-  return (
-    m.channel !== 'email' && !m.origin && !m.sender && !m.callbackData && !/^\/start\b/i.test(m.text.trim()) && m.externalUserId === m.externalUserId.trim()
-  );
+  return m.channel !== 'email' && !m.origin && !m.sender && !m.callbackData && !m.text.trim().startsWith('/') && m.externalUserId === m.externalUserId.trim();
 }
 
 export interface ReturningResult {

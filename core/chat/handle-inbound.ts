@@ -182,6 +182,8 @@ export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promis
         return [reply(t(locale, 'chat.customer.button_ignored'))];
       case 'welcome':
         return [reply(t(locale, 'chat.customer.welcome'))];
+      case 'customer_help':
+        return [reply(t(locale, 'chat.customer.help'))];
       default:
         return handleCustomerMessage(turn, speaker.identity);
     }

@@ -2,6 +2,7 @@
 export const chat = {
   'chat.customer.ack': 'Thank you! We have received your message and a manager will reply shortly.',
   'chat.customer.ack_after_hours': 'Thank you! We have received your message. We are closed right now; a manager will reply {when}.',
+  'chat.customer.help': 'Just write your question in this chat (photos and files are welcome too) and a manager will answer you here.',
   'chat.customer.welcome': 'Hello! Write your question here and a manager will answer you.',
   'chat.start.refused': 'Sorry, this invite code is not valid or has already been used. Ask your admin for a new one with "leadline user add".',
   'chat.start.too_many': {
@@ -12,6 +13,7 @@ export const chat = {
   'chat.start.already': 'You are already linked as {name}. Send /help to see what I can do.',
 
   'chat.notify.new_lead': 'New lead #{leadId} from {name} ({channel}):\n{text}',
+  'chat.notify.subject': 'Subject: {subject}',
   'chat.notify.new_lead_due': 'First response due {due}.',
   'chat.notify.forward': '{name} ({channel}), lead #{leadId}:\n{text}',
   'chat.notify.forward_no_lead': '{name} ({channel}):\n{text}',

@@ -4,6 +4,7 @@ import type { Message } from '../types.js';
 export const chat = {
   'chat.customer.ack': 'Спасибо! Мы получили ваше сообщение, менеджер скоро ответит.',
   'chat.customer.ack_after_hours': 'Спасибо! Мы получили ваше сообщение. Сейчас мы не работаем; менеджер ответит {when}.',
+  'chat.customer.help': 'Просто напишите свой вопрос в этот чат (можно приложить фото и файлы), и менеджер ответит вам здесь.',
   'chat.customer.welcome': 'Здравствуйте! Напишите ваш вопрос, и менеджер вам ответит.',
   'chat.start.refused':
     'Извините, этот код приглашения недействителен или уже использован. Попросите администратора выдать новый командой «leadline user add».',
@@ -17,6 +18,7 @@ export const chat = {
   'chat.start.already': 'Вы уже привязаны как {name}. Отправьте /help, чтобы узнать, что я умею.',
 
   'chat.notify.new_lead': 'Новый лид #{leadId} от {name} ({channel}):\n{text}',
+  'chat.notify.subject': 'Тема: {subject}',
   'chat.notify.new_lead_due': 'Первый ответ нужен до {due}.',
   'chat.notify.forward': '{name} ({channel}), лид #{leadId}:\n{text}',
   'chat.notify.forward_no_lead': '{name} ({channel}):\n{text}',
