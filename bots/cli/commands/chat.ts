@@ -6,7 +6,6 @@ import { runConsoleChat, consoleManager, consoleCustomerId, ConsoleUsageError } 
 export function registerChat(program: Command) {
   program
     .command('chat')
-    .description('chat with Leadline in this terminal, as a team member or as a customer (same engine as Telegram)')
     .requiredOption('--as <who>', 'manager | customer')
     .option('--user <id>', 'the team member to chat as (with --as manager)')
     .option('--name <name>', "the customer's name (with --as customer)")
@@ -14,7 +13,7 @@ export function registerChat(program: Command) {
     .option('--workspace <slug>', 'workspace (default: DEFAULT_WORKSPACE)')
     .action(
       action(async (opts: { as: string; user?: string; name?: string; lang?: string; workspace?: string }) => {
-        const config = cliConfig();
+        const config = await cliConfig();
         await checkRedis(config.REDIS_URL);
         const db = await cliDb();
         const ws = await cliWorkspace(opts.workspace);

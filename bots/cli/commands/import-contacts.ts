@@ -12,7 +12,7 @@ import { action, cliActor, cliDb, print, printJson } from '../runtime.js';
 const PROGRESS_MIN_ROWS = 1000;
 
 export function registerImportContacts(program: Command) {
-  const parent = program.commands.find((c) => c.name() === 'import') ?? program.command('import').description('import data from files');
+  const parent = program.commands.find((c) => c.name() === 'import') ?? program.command('import');
   parent
     .command('contacts')
     .description(

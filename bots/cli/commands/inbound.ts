@@ -9,7 +9,7 @@ import { checkRedis } from '../../../connectors/services.js';
 import { action, cliConfig, CliError, print, printJson } from '../runtime.js';
 
 async function withQueue<T>(fn: (queue: Queue) => Promise<T>): Promise<T> {
-  const config = cliConfig();
+  const config = await cliConfig();
   await checkRedis(config.REDIS_URL);
   const settings = queueSettings(config.REDIS_URL, config.QUEUE_PREFIX);
   const queue = new Queue(INBOUND_QUEUE, { connection: settings.connection, prefix: settings.prefix });
@@ -21,7 +21,7 @@ async function withQueue<T>(fn: (queue: Queue) => Promise<T>): Promise<T> {
 }
 
 export function registerInbound(program: Command) {
-  const inbound = program.command('inbound').description('customer messages kept after a failure that was not an outage');
+  const inbound = program.command('inbound');
 
   inbound
     .command('failed')

@@ -48,7 +48,7 @@ export function publicMailbox(m: MailboxRow) {
 }
 
 export function registerMailbox(program: Command) {
-  const mailbox = program.command('mailbox').description('mailboxes Leadline reads leads from (IMAP) and answers with (SMTP)');
+  const mailbox = program.command('mailbox');
 
   mailbox
     .command('add')

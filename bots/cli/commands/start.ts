@@ -4,26 +4,23 @@ import { action, cliConfig } from '../runtime.js';
 import { startLeadline } from '../../main.js';
 
 export function registerStart(program: Command) {
-  program
-    .command('start')
-    .description('run Leadline: migrate, then the roles in LEADLINE_ROLES (web, worker, telegram; default all) until SIGTERM/SIGINT')
-    .action(
-      action(async () => {
-        const config = cliConfig();
-        const logger = createLogger(config.LOG_LEVEL);
-        const running = await startLeadline({ config, logger });
-        await new Promise<void>((resolve) => {
-          const shutdown = (signal: string) => {
-            logger.info({ signal }, 'shutting down');
-            process.off('SIGTERM', onTerm);
-            process.off('SIGINT', onInt);
-            void running.stop().then(resolve);
-          };
-          const onTerm = () => shutdown('SIGTERM');
-          const onInt = () => shutdown('SIGINT');
-          process.on('SIGTERM', onTerm);
-          process.on('SIGINT', onInt);
-        });
-      }),
-    );
+  program.command('start').action(
+    action(async () => {
+      const config = await cliConfig();
+      const logger = createLogger(config.LOG_LEVEL);
+      const running = await startLeadline({ config, logger });
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          logger.info({ signal }, 'shutting down');
+          process.off('SIGTERM', onTerm);
+          process.off('SIGINT', onInt);
+          void running.stop().then(resolve);
+        };
+        const onTerm = () => shutdown('SIGTERM');
+        const onInt = () => shutdown('SIGINT');
+        process.on('SIGTERM', onTerm);
+        process.on('SIGINT', onInt);
+      });
+    }),
+  );
 }
