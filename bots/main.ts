@@ -5,7 +5,7 @@
 // (long polling in exactly one process, guarded by a Redis lease; webhook mode in any number).
 import type { Config } from '../connectors/config.js';
 import { runsRole } from '../connectors/config.js';
-import { checkPostgres, checkRedis } from '../connectors/services.js';
+import { checkPortFree, checkPostgres, checkRedis } from '../connectors/services.js';
 import { migrate } from '../connectors/db/migrate.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { describeUrl } from '../connectors/db/database-url.js';
@@ -56,6 +56,9 @@ export interface StartOptions {
 export async function startLeadline({ config, logger, say = (l) => process.stdout.write(l + '\n') }: StartOptions): Promise<Running> {
   await checkPostgres(config.DATABASE_URL);
   await checkRedis(config.REDIS_URL);
+  // a busy port fails now, before migrating and reconciling, naming its setting
+  if (runsRole(config, 'web')) await checkPortFree(config.HTTP_PORT, config.HTTP_HOST, 'HTTP_PORT');
+  if (config.METRICS_PORT !== undefined) await checkPortFree(config.METRICS_PORT, config.HTTP_HOST, 'METRICS_PORT');
   // accepted messages wait in Redis until a worker stores them: without its append-only file
   // a Redis restart loses them (README: What is guaranteed)
   const persistence = persistenceWarning(await checkPersistence(config.REDIS_URL));

@@ -28,7 +28,7 @@ export async function cliDb(): Promise<Db> {
   if (db) return db;
   const c = await cliConfig();
   const { checkPostgres } = await import('../../connectors/services.js');
-  await checkPostgres(c.DATABASE_URL);
+  await checkPostgres(c.DATABASE_URL, { database: true });
   const { createPrisma } = await import('../../connectors/db/client.js');
   db = createPrisma(c.DATABASE_URL, 4, { statementCache: c.DATABASE_STATEMENT_CACHE });
   return db;
