@@ -15,7 +15,7 @@ import type { QueueSettings } from './connection.js';
 import { BullMQOutbox, startOutboundWorker, type OutboundJobOptions } from './outbound-queue.js';
 import type { ChannelLimits } from './rate-limit.js';
 import { checkEvictionPolicy } from './redis-policy.js';
-import { BullMQScheduler, redisUrlOf } from './reminder-scheduler.js';
+import { BullMQScheduler } from './reminder-scheduler.js';
 import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
 import { startAiWorker } from './ai-queue.js';
 import { warmPool } from '../db/client.js';
@@ -86,21 +86,20 @@ export interface RunningWorkers {
 
 export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
   const { settings, logger } = options;
-  const redisUrl = redisUrlOf(settings);
   const scheduler = createScheduler(settings);
   const outbox = createOutbox(settings, options.outboundJobs);
   const ctx: CoreContext = { ...options.ctx, scheduler };
   const timing = { lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs };
 
   if (options.warmConnections) await warmPool(options.ctx.db, options.warmConnections);
-  const policy = await checkEvictionPolicy(redisUrl);
+  const policy = await checkEvictionPolicy(settings.redis);
   let redisPolicy: string;
   if (policy.ok === true) redisPolicy = 'noeviction';
   else if (policy.ok === false) {
     redisPolicy = policy.policy;
     logger?.warn(
-      { policy: policy.policy },
-      `Redis maxmemory-policy is "${policy.policy}", not "noeviction": under memory pressure Redis may drop queued reminders and messages. Set maxmemory-policy noeviction.`,
+      { policy: policy.policy, node: policy.node },
+      `Redis${policy.node ? ` (cluster master ${policy.node})` : ''} maxmemory-policy is "${policy.policy}", not "noeviction": under memory pressure Redis may drop queued reminders and messages. Set maxmemory-policy noeviction.`,
     );
   } else {
     redisPolicy = 'unknown';
@@ -110,7 +109,6 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const outbound = startOutboundWorker({
     ctx,
     settings,
-    redisUrl,
     senders: options.senders,
     outbox,
     logger,
@@ -149,7 +147,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     const every = options.redisLossCheckMs ?? 60_000;
     if (every > 0) {
       lossWatch = watchRedisLoss({
-        redisUrl,
+        redis: settings.redis,
         key: `${settings.prefix}:reconciled`,
         intervalMs: every,
         logger,

@@ -15,4 +15,4 @@ export { markFirstResponse } from './mark-first-response.js';
 export { getLead } from './get-lead.js';
 export { listLeads, type LeadFilter } from './list-leads.js';
 export { openLeadForContact } from './open-lead-for-contact.js';
-export { canSeeLead, loadLeadFor, visibleLeadsWhere, OPEN_LEAD_STATUSES } from './lead-access.js';
+export { canSeeLead, loadLeadFor, visibleLeadsWhere, OPEN_LEAD_STATUSES, isLeadOpen } from './lead-access.js';

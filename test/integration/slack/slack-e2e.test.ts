@@ -131,7 +131,6 @@ beforeAll(async () => {
   chat = startChatWorker({
     db,
     settings,
-    redisUrl: inject('redisUrl'),
     workspaceId,
     outbox: workers.outbox,
     senders: { slack: transport.sender },
