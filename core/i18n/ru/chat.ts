@@ -17,7 +17,7 @@ export const chat = {
   'chat.start.linked': 'Добро пожаловать, {name}! Аккаунт привязан. Новые лиды и напоминания будут приходить сюда. Отправьте /help, чтобы узнать, что я умею.',
   'chat.start.already': 'Вы уже привязаны как {name}. Отправьте /help, чтобы узнать, что я умею.',
 
-  'chat.notify.new_lead': 'Новый лид #{leadId} от {name} ({channel}):\n{text}',
+  'chat.notify.new_lead': 'Новый лид #{leadId}, клиент: {name} ({channel}):\n{text}',
   'chat.notify.subject': 'Тема: {subject}',
   'chat.notify.new_lead_due': 'Первый ответ нужен до {due}.',
   'chat.notify.forward': '{name} ({channel}), лид #{leadId}:\n{text}',

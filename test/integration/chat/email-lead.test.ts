@@ -16,6 +16,6 @@ describe('email leads', () => {
     const lead = await f.db.lead.findFirstOrThrow({ where: { workspaceId: f.ws.id } });
     expect(lead.title).toBe('Запрос цены на 20 мест');
     const notice = f.outbox.take().find((i) => i.ref?.leadId === lead.id && i.buttons);
-    expect(notice?.text).toMatch(/^Новый лид #\d+ от .*\nТема: Запрос цены на 20 мест\nДобрый день!\nНужен расчёт на 20 мест\./);
+    expect(notice?.text).toMatch(/^Новый лид #\d+, клиент: .*\nТема: Запрос цены на 20 мест\nДобрый день!\nНужен расчёт на 20 мест\./);
   });
 });
