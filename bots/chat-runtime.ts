@@ -34,7 +34,7 @@ export async function sendReplies(senders: Senders, message: InboundMessage, rep
       await sender.send({ channel: message.channel, chatId: message.externalChatId, text: r.text, buttons: r.buttons, replyToExternalId: r.replyToExternalId });
     } catch (e) {
       const level = e instanceof PermanentSendError ? 'warn' : 'error';
-      logger?.[level]({ err: (e as Error).message, chatId: message.externalChatId, channel: message.channel }, 'could not send a chat reply');
+      logger?.[level]({ err: e, chatId: message.externalChatId, channel: message.channel }, 'could not send a chat reply');
     }
   }
 }

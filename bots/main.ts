@@ -246,7 +246,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       async stop() {
         if (stopped) return;
         stopped = true;
-        for (const stop of stops.reverse()) await stop().catch((e: Error) => logger.error({ err: e.message }, 'shutdown step failed'));
+        for (const stop of stops.reverse()) await stop().catch((e: Error) => logger.error({ err: e }, 'shutdown step failed'));
       },
     };
   } catch (e) {

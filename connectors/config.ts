@@ -2,15 +2,9 @@
 // start-up with a message naming the variable and how to fix it. Every variable is
 // listed in .env.example and the README's settings table.
 import { z } from 'zod';
+import { isValidTimeZone } from '../core/time/zoned.js';
 
-const timezone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Europe/Moscow or UTC');
+const timezone = z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Moscow or UTC');
 
 const url = (protocols: string[]) =>
   z.string().refine(

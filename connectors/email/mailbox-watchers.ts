@@ -88,7 +88,7 @@ export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promis
   };
 
   await refresh();
-  const timer = setInterval(() => refresh().catch((e: Error) => opts.logger?.error({ err: e.message }, 'mailbox refresh failed')), opts.refreshMs ?? 30_000);
+  const timer = setInterval(() => refresh().catch((e: Error) => opts.logger?.error({ err: e }, 'mailbox refresh failed')), opts.refreshMs ?? 30_000);
   timer.unref?.();
 
   return {

@@ -199,7 +199,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): { worker: W
         logger?.error({ jobId: job.id, err: e }, 'outbound item failed for good');
         await recordGivenUp(ctx, data.item, 'failed', reason, outbox);
       } else {
-        logger?.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: (e as Error).message }, 'outbound send failed; will retry');
+        logger?.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'outbound send failed; will retry');
       }
       throw e;
     }

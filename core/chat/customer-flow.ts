@@ -13,7 +13,7 @@ import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import type { Reply } from './reply.js';
 import { channelLabel, leadButtons, messageBody, previewBody, shownName } from './notify.js';
-import { nextOpening, parseBusinessHours } from './business-hours.js';
+import { nextOpening, readBusinessHours } from '../time/business-hours.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { Identity } from '../../prisma/generated/client.js';
 import { enqueueAi } from './ai/chat-actions.js';
@@ -155,7 +155,9 @@ export function senderKeys(
 export function ackItem(turn: Turn, identityId: number, identityLanguageCode: string | null): Omit<OutboxItem, 'workspaceId'> {
   const { workspace: ws, message: m } = turn;
   const customerLocale = resolveLocale(m.languageCode, identityLanguageCode, ws.locale);
-  const opening = nextOpening(turn.now, ws.timezone, parseBusinessHours(ws.businessHours));
+  const { hours, unreadable } = readBusinessHours(ws.businessHours);
+  if (unreadable) turn.deps.logger?.warn({ err: unreadable, workspaceId: ws.id }, 'stored business hours do not validate: counted as around the clock');
+  const opening = nextOpening(hours, ws.timezone, turn.now);
   return {
     identityId,
     text: opening

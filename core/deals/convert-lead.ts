@@ -7,7 +7,7 @@ import { isSystemActor } from '../actor.js';
 import { recordChange } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
-import { forbidden, invalid, notFound } from '../errors.js';
+import { forbidden, invalid, conflict, notFound } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { assertLeadOpen, canSeeLead, OPEN_LEAD_STATUSES } from '../leads/lead-access.js';
 import { createDealInTx } from './create-deal.js';
@@ -36,7 +36,7 @@ export async function convertLeadToDeal(ctx: CoreContext, actor: Actor, leadId: 
       where: { id: leadId, status: { in: [...OPEN_LEAD_STATUSES] } },
       data: { status: 'converted', assigneeId: ownerId },
     });
-    if (claimed.count === 0) throw invalid('invalid.lead_closed', { id: leadId, status: t(actor.locale, 'lead.status.converted') });
+    if (claimed.count === 0) throw conflict('invalid.lead_closed', { id: leadId, status: t(actor.locale, 'lead.status.converted') });
 
     const title = input.title?.trim() || lead.contact.company?.name || lead.contact.name || lead.title;
     const deal = await createDealInTx(tx, ctx, actor, {

@@ -1,11 +1,4 @@
-export {
-  firstResponseDueAt,
-  parseBusinessHours,
-  addBusinessMinutes,
-  businessHoursSchema,
-  type BusinessHours,
-  type SlaWorkspace,
-} from './first-response-due.js';
+export { firstResponseDueAt, type SlaWorkspace } from './first-response-due.js';
 export { pickRoundRobinAssignee } from './round-robin.js';
 export { captureLead, titleFromText, type CaptureLeadInput } from './capture-lead.js';
 export { assignLead } from './assign-lead.js';

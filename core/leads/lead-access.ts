@@ -4,7 +4,7 @@ import type { Lead, Prisma } from '../../prisma/generated/client.js';
 import type { LeadStatus } from '../../prisma/generated/enums.js';
 import type { DbOrTx } from '../db.js';
 import { seesWholeTeam, type Actor } from '../actor.js';
-import { notFound, forbidden, invalid } from '../errors.js';
+import { notFound, forbidden, conflict } from '../errors.js';
 import { t } from '../i18n/index.js';
 
 export function canSeeLead(actor: Actor, lead: Pick<Lead, 'assigneeId' | 'status'>): boolean {
@@ -36,6 +36,6 @@ export function isLeadOpen(status: LeadStatus): boolean {
 /** Refuses to act on a lead that is already converted or junk. */
 export function assertLeadOpen(lead: Pick<Lead, 'id' | 'status'>, actor: Pick<Actor, 'locale'>): void {
   if (!isLeadOpen(lead.status)) {
-    throw invalid('invalid.lead_closed', { id: lead.id, status: t(actor.locale, `lead.status.${lead.status}`) });
+    throw conflict('invalid.lead_closed', { id: lead.id, status: t(actor.locale, `lead.status.${lead.status}`) });
   }
 }

@@ -137,7 +137,7 @@ describe('lead lifecycle and permissions', () => {
 
     expect((await assignLead(ctx, actorOf(head), bLead.id, a.id)).assigneeId).toBe(a.id);
     expect((await markLeadJunk(ctx, actorOf(a), bLead.id, 'spam')).status).toBe('junk');
-    await expect(takeLead(ctx, actorOf(head), bLead.id)).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(takeLead(ctx, actorOf(head), bLead.id)).rejects.toMatchObject({ code: 'conflict', key: 'invalid.lead_closed' });
     const other = await makeWorkspace(db);
     await expect(getLead(ctx, actorOf(await makeUser(db, other.id, 'head')), free.id)).rejects.toMatchObject({ code: 'not_found' });
   });
