@@ -46,7 +46,7 @@ export async function cliWorkspace(slug?: string, opts: { create?: boolean } = {
   if (!opts.create && wanted !== c.DEFAULT_WORKSPACE) {
     const existing = await db.workspace.findUnique({ where: { slug: wanted } });
     if (existing) return existing;
-    const known = (await db.workspace.findMany({ select: { slug: true }, orderBy: { slug: 'asc' }, take: 20 })).map((w) => w.slug);
+    const known = (await db.workspace.findMany({ select: { slug: true }, orderBy: { id: 'desc' }, take: 10 })).map((w) => w.slug);
     throw new CliError(
       `no workspace "${wanted}"${known.length ? ` (workspaces: ${known.join(', ')})` : ''}; "leadline user add --workspace ${wanted}" creates it`,
     );

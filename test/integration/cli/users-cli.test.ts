@@ -32,9 +32,13 @@ describe('leadline user add / users', { timeout: 180_000 }, () => {
 
   it('a misspelled --workspace on a listing is an error naming the workspaces, and creates nothing (issue 20.7)', async () => {
     const slug = uniqueSlug('nosuch');
+    const known = uniqueSlug('known');
+    await db.workspace.create({ data: { slug: known, name: known, timezone: 'UTC', locale: 'en' } });
     const r = await leadline('users', '--workspace', slug);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(new RegExp(`^error: no workspace "${slug}" \\(workspaces: .+\\); "leadline user add --workspace ${slug}" creates it$`));
+    expect(r.stderr.trim()).toMatch(
+      new RegExp(`^error: no workspace "${slug}" \\(workspaces: .*${known}.*\\); "leadline user add --workspace ${slug}" creates it$`),
+    );
     expect(r.stdout).toBe('');
     expect(await db.workspace.findUnique({ where: { slug } })).toBeNull();
   });
