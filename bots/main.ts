@@ -5,7 +5,7 @@
 // (long polling in exactly one process, guarded by a Redis lease; webhook mode in any number).
 import type { Config } from '../connectors/config.js';
 import { runsRole } from '../connectors/config.js';
-import { checkPostgres, checkRedis } from '../connectors/services.js';
+import { checkPortFree, checkPostgres, checkRedis } from '../connectors/services.js';
 import { migrate } from '../connectors/db/migrate.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { describeUrl } from '../connectors/db/database-url.js';
@@ -29,7 +29,6 @@ import { TelegramIntake } from './telegram/telegram-intake.js';
 import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from './telegram/telegram-webhook.js';
 import { startPolling, type Poller } from './telegram/telegram-polling.js';
 import { ALLOWED_UPDATES, botIdFromToken } from './telegram/telegram-update.js';
-import { digestHook } from './digest-hook.js';
 import { startDigests } from '../connectors/queue/digest-worker.js';
 import { createDigestQueue, startDigestScheduling } from '../connectors/queue/digest-scheduler.js';
 import { createLlm } from '../connectors/llm/create-llm.js';
@@ -59,6 +58,9 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   // REDIS_CLUSTER_NODES, when set, takes precedence over REDIS_URL
   const redis = redisTargetOf(config);
   await checkRedis(redis);
+  // a busy port fails now, before migrating and reconciling, naming its setting
+  if (runsRole(config, 'web')) await checkPortFree(config.HTTP_PORT, config.HTTP_HOST, 'HTTP_PORT');
+  if (config.METRICS_PORT !== undefined) await checkPortFree(config.METRICS_PORT, config.HTTP_HOST, 'METRICS_PORT');
   // accepted messages wait in Redis until a worker stores them: without its append-only file
   // a Redis restart loses them (README: What is guaranteed)
   const persistence = persistenceWarning(await checkPersistence(redis));
@@ -141,7 +143,6 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         workspaceId: ws.id,
         outbox: workers.outbox,
         scheduler: workers.scheduler,
-        digest: digestHook,
         llm,
         ai: aiJobs,
         logger,

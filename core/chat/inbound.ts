@@ -5,6 +5,7 @@
 // stored and shown.
 import { z } from 'zod';
 import { cleanDeep, cleanLine } from '../text/sanitize.js';
+import { textLocale } from '../i18n/index.js';
 
 import { CHANNELS, type ChannelName } from '../channels.js';
 
@@ -182,5 +183,11 @@ export function sanitizeInbound<T>(value: T, now: Date): T {
 
 /** Cleans and validates a payload from a queue or transport (`now`: when it is taken); throws a ZodError naming the bad fields. */
 export function parseInboundMessage(value: unknown, now: Date): InboundMessage {
-  return inboundMessageSchema.parse(sanitizeInbound(value, now));
+  const m = inboundMessageSchema.parse(sanitizeInbound(value, now));
+  // where the channel gives no language code, the text tells (a button press says nothing)
+  if (!m.languageCode && !m.callbackData) {
+    const fromText = textLocale(m.text);
+    if (fromText) m.languageCode = fromText;
+  }
+  return m;
 }

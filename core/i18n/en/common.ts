@@ -59,7 +59,7 @@ export const common = {
   'invalid.deal_closed': 'Deal #{id} is already closed ({status}).',
   'invalid.lead_closed': 'Lead #{id} is already {status}.',
   'invalid.task_closed': 'Task #{id} is already {status}.',
-  'invalid.no_on_duty': 'No manager is on duty to take the lead.',
+  'invalid.no_one_else_on_duty': 'Nobody else is on duty to take the lead: put a colleague on duty or assign it yourself.',
   'invalid.assignee_inactive': '{name} is not an active team member.',
   'invalid.invite_used': 'This invite code has already been used or has expired.',
   'count.leads': { one: '{count} lead', other: '{count} leads' },

@@ -60,7 +60,7 @@ export const common = {
   'invalid.deal_closed': 'Сделка #{id} уже закрыта ({status}).',
   'invalid.lead_closed': 'Лид #{id} уже в статусе «{status}».',
   'invalid.task_closed': 'Задача #{id} уже в статусе «{status}».',
-  'invalid.no_on_duty': 'Нет менеджеров на смене, чтобы взять лид.',
+  'invalid.no_one_else_on_duty': 'Больше никого нет на смене, чтобы передать лид: поставьте коллегу на смену или назначьте лид сами.',
   'invalid.assignee_inactive': '{name} — не активный сотрудник.',
   'invalid.invite_used': 'Этот код приглашения уже использован или истёк.',
   'count.leads': { one: '{count} лид', few: '{count} лида', many: '{count} лидов', other: '{count} лида' },
