@@ -37,6 +37,9 @@ import { BullMQAiJobs } from '../connectors/queue/ai-queue.js';
 import { startSlackWeb, slackHomeRefresher } from './slack/slack-runtime.js';
 import { startMailboxWatchers } from '../connectors/email/mailbox-watchers.js';
 import { SmtpEmailSender } from '../connectors/email/smtp-sender.js';
+import { RedisRequestLimiter } from '../connectors/queue/request-limiter.js';
+import { findFormByKey } from '../core/forms/forms.js';
+import { webFormRoute } from './http/web-form-route.js';
 
 export interface Running {
   roles: string[];
@@ -83,7 +86,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   const needsIntake = Boolean(telegramToken) && ((webhookMode && runsRole(config, 'web')) || (!webhookMode && runsRole(config, 'telegram')));
   const slackWeb = Boolean(config.SLACK_BOT_TOKEN) && runsRole(config, 'web');
   const watchesMail = runsRole(config, 'watcher');
-  const inbound = needsIntake || slackWeb || watchesMail ? new InboundQueue(settings) : undefined;
+  // the web role takes web forms onto it
+  const inbound = needsIntake || slackWeb || watchesMail || runsRole(config, 'web') ? new InboundQueue(settings) : undefined;
   if (inbound) stops.push(() => inbound.close());
   const api = telegramToken ? createTelegramApi({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }) : undefined;
   const intake = api && inbound && needsIntake ? new TelegramIntake(api, inbound, { workspaceId: ws.id, logger }) : undefined;
@@ -170,6 +174,15 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         routes.push(...slack.routes);
         stops.push(() => slack.stop());
       }
+      const limiter = new RedisRequestLimiter(config.REDIS_URL, settings.prefix, {
+        form_ip: config.FORM_RATE_PER_IP_PER_MINUTE,
+        form: config.FORM_RATE_PER_FORM_PER_MINUTE,
+        api_key: config.API_RATE_PER_KEY_PER_MINUTE,
+      });
+      stops.push(() => limiter.close());
+      routes.push(
+        webFormRoute({ findForm: (key) => findFormByKey(db, key), enqueue: (m) => inbound!.enqueue(m), limiter, bodyLimit: config.FORM_BODY_LIMIT_BYTES }),
+      );
       http = await startHttpServer({
         port: config.HTTP_PORT,
         host: config.HTTP_HOST,
@@ -178,6 +191,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         metrics: config.METRICS_PORT === undefined,
         bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
         requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+        trustProxy: config.HTTP_TRUST_PROXY,
         logger,
       });
       stops.push(() => http!.close());

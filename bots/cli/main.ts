@@ -13,6 +13,7 @@ import { registerParse } from './commands/parse.js';
 import { registerIngestEmail } from './commands/ingest-email.js';
 import { registerMailbox } from './commands/mailbox.js';
 import { registerInbound } from './commands/inbound.js';
+import { registerForm } from './commands/form.js';
 
 const program = new Command();
 program
@@ -34,6 +35,7 @@ registerParse(program);
 registerIngestEmail(program);
 registerMailbox(program);
 registerInbound(program);
+registerForm(program);
 
 program.exitOverride((err) => {
   // commander's own help/version exits are fine; usage errors exit 2

@@ -33,6 +33,8 @@ export interface HttpServerOptions extends RouteSet {
   bodyLimit?: number;
   /** HTTP_REQUEST_TIMEOUT_MS */
   requestTimeoutMs?: number;
+  /** HTTP_TRUST_PROXY: whose X-Forwarded-For to believe for the client address (rate limits per IP) */
+  trustProxy?: boolean | number | string[];
   logger?: Logger;
 }
 
@@ -57,6 +59,8 @@ export async function buildHttpApp(options: Omit<HttpServerOptions, 'port' | 'ho
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestTimeout,
+    // boolean, hop count or addresses: all one option to Fastify (its overloads split them)
+    trustProxy: (options.trustProxy ?? false) as boolean,
     clientErrorHandler,
     http: {
       requestTimeout,
