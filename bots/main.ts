@@ -40,6 +40,10 @@ import { SmtpEmailSender } from '../connectors/email/smtp-sender.js';
 import { RedisRequestLimiter } from '../connectors/queue/request-limiter.js';
 import { findFormByKey } from '../core/forms/forms.js';
 import { webFormRoute } from './http/web-form-route.js';
+import { apiRoutes } from './http/api/api-routes.js';
+import { createOutbox, createScheduler } from '../connectors/queue/workers.js';
+import { IDEMPOTENCY_KEEP_MS, sweepIdempotencyKeys } from '../core/api/idempotency.js';
+import { systemClock } from '../core/ports.js';
 
 export interface Running {
   roles: string[];
@@ -183,6 +187,16 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       routes.push(
         webFormRoute({ findForm: (key) => findFormByKey(db, key), enqueue: (m) => inbound!.enqueue(m), limiter, bodyLimit: config.FORM_BODY_LIMIT_BYTES }),
       );
+      // the REST API runs the chat engine for leads it creates: their notifications go to the outbound queue
+      const apiOutbox = createOutbox(settings);
+      const apiScheduler = createScheduler(settings);
+      stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close()]));
+      routes.push(apiRoutes({ chat: { db, clock: systemClock, outbox: apiOutbox, scheduler: apiScheduler, defaultWorkspaceId: ws.id, logger }, limiter }));
+      const sweep = setInterval(() => {
+        sweepIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEEP_MS)).catch((err: unknown) => logger.warn({ err }, 'idempotency key sweep failed'));
+      }, 3600_000);
+      sweep.unref();
+      stops.push(async () => clearInterval(sweep));
       http = await startHttpServer({
         port: config.HTTP_PORT,
         host: config.HTTP_HOST,

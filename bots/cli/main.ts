@@ -14,6 +14,7 @@ import { registerIngestEmail } from './commands/ingest-email.js';
 import { registerMailbox } from './commands/mailbox.js';
 import { registerInbound } from './commands/inbound.js';
 import { registerForm } from './commands/form.js';
+import { registerApiKey } from './commands/apikey.js';
 
 const program = new Command();
 program
@@ -36,6 +37,7 @@ registerIngestEmail(program);
 registerMailbox(program);
 registerInbound(program);
 registerForm(program);
+registerApiKey(program);
 
 program.exitOverride((err) => {
   // commander's own help/version exits are fine; usage errors exit 2

@@ -82,7 +82,7 @@ afterAll(async () => {
 let ipSeq = 0;
 const freshIp = () => `198.51.100.${++ipSeq}`;
 
-function post(key: string, body: BodyInit, headers: Record<string, string> = {}) {
+function post(key: string, body: string | URLSearchParams | FormData, headers: Record<string, string> = {}) {
   return fetch(`${server.url}/forms/${key}`, { method: 'POST', body, headers: { 'x-forwarded-for': freshIp(), ...headers }, redirect: 'manual' });
 }
 
@@ -193,11 +193,11 @@ describe('refused posts queue nothing', () => {
     const res = await post(refuseKey, new URLSearchParams({ name: 'No Contact', message: 'hi' }));
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    const body = await res.json();
+    const body = (await res.json()) as { errors: Array<{ field: string }> };
     expect(body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'phone']);
     const bad = await post(refuseKey, new URLSearchParams({ tel: '12', name: 'X' }));
     expect(bad.status).toBe(422);
-    expect((await bad.json()).errors).toEqual([{ in: 'body', field: 'tel', message: '"12" is not a phone number' }]);
+    expect(((await bad.json()) as { errors: unknown }).errors).toEqual([{ in: 'body', field: 'tel', message: '"12" is not a phone number' }]);
     expect(await inbound.queue.count()).toBe(before);
   });
 
