@@ -44,6 +44,7 @@ import { apiRoutes } from './http/api/api-routes.js';
 import { createOutbox, createScheduler } from '../connectors/queue/workers.js';
 import { IDEMPOTENCY_KEEP_MS, sweepIdempotencyKeys } from '../core/api/idempotency.js';
 import { systemClock } from '../core/ports.js';
+import { startWebhookWorkers } from '../connectors/queue/webhook-queue.js';
 
 export interface Running {
   roles: string[];
@@ -139,6 +140,19 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       stops.push(() => workers!.close());
       const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });
       stops.push(() => digests.close());
+      const webhooks = startWebhookWorkers({
+        db,
+        settings,
+        outbox: workers.outbox,
+        logger,
+        policy: {
+          backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+          backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+          retryMs: config.WEBHOOK_RETRY_HOURS * 3600_000,
+          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        },
+      });
+      stops.push(() => webhooks.close());
       const refreshSlackHome = slackHomeRefresher(config, { home: homeLoader(coreContext(db), ws.id, 'slack'), logger }) ?? undefined;
       chat = startChatWorker({
         db,

@@ -76,6 +76,11 @@ export const configSchema = z
     FORM_RATE_PER_FORM_PER_MINUTE: positiveInt.default(120),
     /** REST API (/api/v1) requests per minute per key */
     API_RATE_PER_KEY_PER_MINUTE: positiveInt.default(600),
+    /** outgoing webhooks: first retry wait (doubling), longest wait, how long a delivery is retried (and an endpoint may fail before it is turned off), receiver timeout */
+    WEBHOOK_BACKOFF_BASE_MS: positiveInt.default(30_000),
+    WEBHOOK_BACKOFF_MAX_MS: positiveInt.default(3600_000),
+    WEBHOOK_RETRY_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive('must be more than 0').default(24),
+    WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
     /** each /ready check (Postgres SELECT 1, Redis PING, queues) counts as unhealthy after this long */
     READINESS_TIMEOUT_MS: positiveInt.default(1000),
     /** a port for /metrics, /health and /ready in any role (then /metrics is served there only, not on HTTP_PORT) */

@@ -15,6 +15,7 @@ import { registerMailbox } from './commands/mailbox.js';
 import { registerInbound } from './commands/inbound.js';
 import { registerForm } from './commands/form.js';
 import { registerApiKey } from './commands/apikey.js';
+import { registerWebhook } from './commands/webhook.js';
 
 const program = new Command();
 program
@@ -38,6 +39,7 @@ registerMailbox(program);
 registerInbound(program);
 registerForm(program);
 registerApiKey(program);
+registerWebhook(program);
 
 program.exitOverride((err) => {
   // commander's own help/version exits are fine; usage errors exit 2
