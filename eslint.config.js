@@ -57,6 +57,19 @@ export default tseslint.config(
     },
   },
   {
+    // errors are logged whole ({ err }: pino keeps the type, the stack and the cause), never as err.message
+    files: ['core/**/*.ts', 'connectors/**/*.ts', 'bots/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name='err'] > MemberExpression[property.name='message']",
+          message: 'log the error itself ({ err }), not its message: pino keeps the stack',
+        },
+      ],
+    },
+  },
+  {
     // no import cycles anywhere: a module that needs its caller takes it as a dependency
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },

@@ -91,7 +91,6 @@ async function main() {
   const chat = startChatWorker({
     db,
     settings,
-    redisUrl: config.REDIS_URL,
     workspaceId: ws.id,
     outbox,
     senders: {},

@@ -3,7 +3,8 @@
 // acknowledgements, relayed answers) go through the outbound queue. Used by `leadline start`,
 // the console chat, the end-to-end test and the inbound benchmark.
 import type { Db } from '../core/db.js';
-import type { Clock, ChannelSender, Outbox } from '../core/ports.js';
+import type { Clock, ChannelSender, CustomerIntake, Outbox } from '../core/ports.js';
+import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
 import { PermanentSendError, systemClock } from '../core/ports.js';
 import type { Channel } from '../prisma/generated/enums.js';
 import { handleInbound } from '../core/chat/handle-inbound.js';
@@ -33,7 +34,7 @@ export async function sendReplies(senders: Senders, message: InboundMessage, rep
       await sender.send({ channel: message.channel, chatId: message.externalChatId, text: r.text, buttons: r.buttons, replyToExternalId: r.replyToExternalId });
     } catch (e) {
       const level = e instanceof PermanentSendError ? 'warn' : 'error';
-      logger?.[level]({ err: (e as Error).message, chatId: message.externalChatId, channel: message.channel }, 'could not send a chat reply');
+      logger?.[level]({ err: e, chatId: message.externalChatId, channel: message.channel }, 'could not send a chat reply');
     }
   }
 }
@@ -41,9 +42,10 @@ export async function sendReplies(senders: Senders, message: InboundMessage, rep
 export interface ChatWorkerOptions {
   db: Db;
   settings: QueueSettings;
-  redisUrl: string;
   workspaceId: number;
   outbox: Outbox;
+  /** the intake store (default: the SQL store on `db`) */
+  intake?: CustomerIntake;
   senders: Senders;
   scheduler?: Scheduler;
   clock?: Clock;
@@ -72,12 +74,13 @@ export interface ChatWorker {
 }
 
 export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
-  const clarify = new RedisClarifyStore(opts.redisUrl, opts.settings.prefix);
-  const attempts = new RedisAttemptLimiter(opts.redisUrl, opts.settings.prefix, opts.attemptLimits);
+  const clarify = new RedisClarifyStore(opts.settings.redis, opts.settings.prefix);
+  const attempts = new RedisAttemptLimiter(opts.settings.redis, opts.settings.prefix, opts.attemptLimits);
   const deps: ChatDeps = {
     db: opts.db,
     clock: opts.clock ?? systemClock,
     outbox: opts.outbox,
+    intake: opts.intake ?? new SqlCustomerIntake(opts.db),
     defaultWorkspaceId: opts.workspaceId,
     scheduler: opts.scheduler,
     parser: new RuleParser(),

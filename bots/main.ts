@@ -9,7 +9,7 @@ import { checkPostgres, checkRedis } from '../connectors/services.js';
 import { migrate } from '../connectors/db/migrate.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { describeUrl } from '../connectors/db/database-url.js';
-import { queueSettings } from '../connectors/queue/connection.js';
+import { queueSettings, redisTargetOf } from '../connectors/queue/connection.js';
 import { startWorkers, workerTuning, type RunningWorkers } from '../connectors/queue/workers.js';
 import { InboundQueue } from '../connectors/queue/inbound-queue.js';
 import { RedisLease } from '../connectors/queue/redis-lock.js';
@@ -64,10 +64,12 @@ export interface StartOptions {
 
 export async function startLeadline({ config, logger, say = (l) => process.stdout.write(l + '\n') }: StartOptions): Promise<Running> {
   await checkPostgres(config.DATABASE_URL);
-  await checkRedis(config.REDIS_URL);
+  // REDIS_CLUSTER_NODES, when set, takes precedence over REDIS_URL
+  const redis = redisTargetOf(config);
+  await checkRedis(redis);
   // accepted messages wait in Redis until a worker stores them: without its append-only file
   // a Redis restart loses them (README: What is guaranteed)
-  const persistence = persistenceWarning(await checkPersistence(config.REDIS_URL));
+  const persistence = persistenceWarning(await checkPersistence(redis));
   if (persistence) {
     logger.warn({}, persistence);
     say(persistence);
@@ -78,8 +80,9 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
 
   const db = createPrisma(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { statementCache: config.DATABASE_STATEMENT_CACHE });
   const ws = await ensureWorkspace(db, config.DEFAULT_WORKSPACE, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
-  const settings = queueSettings(config.REDIS_URL, config.QUEUE_PREFIX);
-  const stops: Array<() => Promise<unknown>> = [async () => db.$disconnect()];
+  const settings = queueSettings(redis, config.QUEUE_PREFIX);
+  // stopped in reverse: the shared cluster client (if any) closes after every queue
+  const stops: Array<() => Promise<unknown>> = [async () => db.$disconnect(), () => settings.close()];
   // a rejection no one awaited (a library's background call) is logged, never a crash that
   // drops the jobs this process holds; each part handles its own expected failures
   const onUnhandled = (reason: unknown) => logger.error({ err: reason }, 'unhandled rejection');
@@ -103,18 +106,18 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
     // /ready and /metrics, wherever this process serves them (the web role, METRICS_PORT)
     let readiness: Readiness | undefined;
     if (runsRole(config, 'web') || config.METRICS_PORT !== undefined) {
-      const redisProbe = redisCheck(config.REDIS_URL);
+      const redisProbe = redisCheck(redis);
       stops.push(() => redisProbe.close());
       const checks: ReadinessCheck[] = [postgresCheck(db), redisProbe];
       // the web role and the mail watcher answer for messages only once they are on this queue
       if (inbound) checks.push(queueCheck('inboundQueue', inbound.queue));
       readiness = new Readiness(checks, { timeoutMs: config.READINESS_TIMEOUT_MS, logger });
-      const queueMetrics = watchQueues({ redisUrl: config.REDIS_URL, prefix: settings.prefix, logger });
+      const queueMetrics = watchQueues({ redis, prefix: settings.prefix, logger });
       stops.push(() => queueMetrics.close());
     }
 
     if (runsRole(config, 'worker')) {
-      const consoleSender = new ConsoleSender(config.REDIS_URL, settings.prefix);
+      const consoleSender = new ConsoleSender(redis, settings.prefix);
       stops.push(() => consoleSender.close());
       const senders = { ...buildSenders(config), console: consoleSender, email: new SmtpEmailSender(db) };
       const llm = createLlm(config, { db, logger });
@@ -157,7 +160,6 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       chat = startChatWorker({
         db,
         settings,
-        redisUrl: config.REDIS_URL,
         workspaceId: ws.id,
         outbox: workers.outbox,
         senders,
@@ -246,7 +248,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         await api.setWebhook(config.TELEGRAM_WEBHOOK_URL!, { secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: ['message', 'callback_query'] });
         say(`Telegram webhook set to ${config.TELEGRAM_WEBHOOK_URL} (updates arrive at ${TELEGRAM_WEBHOOK_PATH} of the web role).`);
       } else if (intake) {
-        const lease = new RedisLease(config.REDIS_URL, `${settings.prefix}:telegram:polling:${botIdFromToken(telegramToken!)}`, 30_000, () =>
+        const lease = new RedisLease(redis, `${settings.prefix}:telegram:polling:${botIdFromToken(telegramToken!)}`, 30_000, () =>
           logger.warn({}, 'Telegram polling lease lost'),
         );
         const poller: Poller = startPolling({ api, intake, lease, logger });
@@ -260,7 +262,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       // one watcher per active mailbox, each owned by exactly one process (Redis lease)
       const watchers = await startMailboxWatchers({
         db,
-        redisUrl: config.REDIS_URL,
+        redis,
         prefix: settings.prefix,
         deliver: (m) => inbound.enqueue(m),
         limits: { maxBodyChars: config.EMAIL_MAX_BODY_CHARS, maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES },
@@ -285,7 +287,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       async stop() {
         if (stopped) return;
         stopped = true;
-        for (const stop of stops.reverse()) await stop().catch((e: Error) => logger.error({ err: e.message }, 'shutdown step failed'));
+        for (const stop of stops.reverse()) await stop().catch((e: Error) => logger.error({ err: e }, 'shutdown step failed'));
       },
     };
   } catch (e) {

@@ -2,15 +2,9 @@
 // start-up with a message naming the variable and how to fix it. Every variable is
 // listed in .env.example and the README's settings table.
 import { z } from 'zod';
+import { isValidTimeZone } from '../core/time/zoned.js';
 
-const timezone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Europe/Moscow or UTC');
+const timezone = z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Moscow or UTC');
 
 const url = (protocols: string[]) =>
   z.string().refine(
@@ -28,6 +22,24 @@ const port = z.coerce.number({ message: 'must be a port number' }).int().min(0).
 const positiveInt = z.coerce.number({ message: 'must be a whole number' }).int().positive();
 const optionalString = z.string().trim().min(1).optional();
 
+/** "host:port,host:port,..." (IPv6 as [addr]:port) into seed nodes; a malformed entry is named in the error. */
+const clusterNodes = z.string().transform((value, ctx) => {
+  const nodes: Array<{ host: string; port: number }> = [];
+  for (const entry of value.split(',').map((s) => s.trim())) {
+    const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9_.-]+)):(\d{1,5})$/.exec(entry);
+    const port = m ? Number(m[3]) : NaN;
+    if (!m || port < 1 || port > 65535) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be host:port pairs separated by commas, e.g. redis-0:6379,redis-1:6379,redis-2:6379 (bad entry "${entry}")`,
+      });
+      return z.NEVER;
+    }
+    nodes.push({ host: m[1] ?? m[2]!, port });
+  }
+  return nodes;
+});
+
 export const ROLES = ['web', 'worker', 'watcher', 'telegram'] as const;
 
 export const configSchema = z
@@ -42,6 +54,8 @@ export const configSchema = z
       .default('on')
       .transform((v) => v === 'on' || v === 'true' || v === '1'),
     REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+    /** Redis Cluster seed nodes; when set they take precedence over REDIS_URL, whose username, password and rediss:// (TLS) apply to every node */
+    REDIS_CLUSTER_NODES: clusterNodes.optional(),
     /** prefix of every Redis key Leadline writes (queues, leases, limits): several deployments can share one Redis */
     QUEUE_PREFIX: z
       .string()

@@ -42,19 +42,34 @@ export function toJson(value: unknown): Prisma.InputJsonValue | undefined {
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as Prisma.InputJsonValue;
 }
 
+/** An AuditLog row as written: the before/after JSON is toJson of the rows given (never hand-listed columns). */
+export interface AuditEntry {
+  workspaceId: number;
+  actorUserId: number | null;
+  actorKind: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  before?: Prisma.InputJsonValue;
+  after?: Prisma.InputJsonValue;
+}
+
+/** The audit row for a change (written by recordAudit, or with a turn's store step on the intake fast path). */
+export function auditEntry(actor: Pick<Actor, 'workspaceId'> & { userId?: number | null }, a: AuditInput): AuditEntry {
+  return {
+    workspaceId: actor.workspaceId,
+    actorUserId: actor.userId || null,
+    actorKind: a.actorKind ?? (actor.userId ? 'user' : 'system'),
+    action: a.action,
+    entity: a.entity,
+    entityId: String(a.entityId),
+    before: toJson(a.before),
+    after: toJson(a.after),
+  };
+}
+
 export async function recordAudit(db: DbOrTx, actor: Pick<Actor, 'workspaceId'> & { userId?: number | null }, a: AuditInput) {
-  return db.auditLog.create({
-    data: {
-      workspaceId: actor.workspaceId,
-      actorUserId: actor.userId || null,
-      actorKind: a.actorKind ?? (actor.userId ? 'user' : 'system'),
-      action: a.action,
-      entity: a.entity,
-      entityId: String(a.entityId),
-      before: toJson(a.before),
-      after: toJson(a.after),
-    },
-  });
+  return db.auditLog.create({ data: auditEntry(actor, a) });
 }
 
 /** Both at once, for changes: a timeline entry and an audit row. */

@@ -44,3 +44,6 @@ export const forbidden = (what: MessageKey, params: Params = {}) =>
   new DomainError('forbidden', 'error.forbidden', { what: t('en', what, params), ...params, whatKey: what });
 
 export const invalid = (key: MessageKey, params: Params = {}) => new DomainError('invalid_input', key, params);
+
+/** The request was fine but the record is no longer in a state that allows it (closed, already done by someone else). */
+export const conflict = (key: MessageKey, params: Params = {}) => new DomainError('conflict', key, params);

@@ -1,6 +1,10 @@
 // The few things core needs from the outside world. Connectors implement them;
 // tests pass fakes or the real implementations.
 import type { ChannelName } from './channels.js';
+import type { DbOrTx } from './db.js';
+import type { AuditEntry } from './audit.js';
+import type { Contact, Lead, Prisma } from '../prisma/generated/client.js';
+import type { LeadStatus } from '../prisma/generated/enums.js';
 
 /** Current time; injected so tests and parsers can fix "now". */
 export interface Clock {
@@ -121,4 +125,110 @@ export interface AttemptLimiter {
   blockedFor(rule: AttemptRule, key: string): Promise<number>;
   /** counts one attempt; resolves to the attempts counted in the current window, this one included */
   count(rule: AttemptRule, key: string): Promise<number>;
+}
+
+/** An inbound event as the intake store claims it (InboundEvent: dedupe key unique). */
+export interface IntakeEvent {
+  dedupeKey: string;
+  channel: ChannelName;
+  receivedAt: Date;
+  /** the turn's time (InboundEvent.processedAt) */
+  now: Date;
+}
+
+/** A customer's message as the intake store writes it (Message row and the sender's identity). */
+export interface IntakeMessage extends IntakeEvent {
+  workspaceId: number;
+  externalUserId: string;
+  chatId: string;
+  /** Message.externalId (messageExternalId of core/chat/customer-flow.ts) */
+  messageExternalId: string;
+  text: string;
+  attachments: Prisma.InputJsonValue;
+}
+
+export interface ReturningInput extends IntakeMessage {
+  /** the language the message came with; null matches any */
+  languageCode: string | null;
+  /** the lead statuses that count as open (core/leads/lead-access.ts OPEN_LEAD_STATUSES) */
+  openLeadStatuses: readonly LeadStatus[];
+}
+
+export interface ReturningResult {
+  /** an identity exists for the sender (customer or member) */
+  known: boolean;
+  /** the message was handled here (false: nothing was written, run the full flow) */
+  handled: boolean;
+  /** handled and this dedupe key was new (false: a redelivery, nothing to do) */
+  claimed: boolean;
+  /** claimed and the platform message was new (false: already stored under another key) */
+  stored: boolean;
+  contactName: string;
+  conversationId: number;
+  leadId: number | null;
+  dealId: number | null;
+  /** whom to forward to: the open lead's assignee, else the open deal's owner */
+  ownerId: number | null;
+}
+
+export interface NewCustomerInput extends IntakeMessage {
+  displayName: string | null;
+  username: string | null;
+  languageCode: string | null;
+  contactName: string;
+  assigneeId: number;
+  leadTitle: string;
+  /** the lead's first message (null when empty) */
+  firstMessage: string | null;
+  firstResponseDueAt: Date;
+}
+
+export interface NewCustomerResult {
+  /** the rows as created (RETURNING): core/audit.ts builds the audit JSON from them */
+  contact: Contact;
+  identityId: number;
+  conversationId: number;
+  /** null when the platform message was stored already (then no lead, as in the full flow) */
+  lead: Lead | null;
+}
+
+/**
+ * The intake store: what handling a customer's message writes, in as few statements as the
+ * shape allows (connectors/db/intake: the SQL store and its ORM twin, one conformance suite,
+ * test/integration/db/intake/conformance.test.ts). Rules (which lead statuses are open) come
+ * in with the call; audit JSON is built by core/audit.ts; times come from core's Clock.
+ * Methods taking `tx` run in the caller's transaction; the others on their own.
+ */
+export interface CustomerIntake {
+  /** Claims an event's dedupe key; false when it was handled before. Never aborts a transaction. */
+  claimEvent(db: DbOrTx, event: IntakeEvent): Promise<boolean>;
+  /** Serializes one customer's messages until the transaction ends (customerKey: channel:externalUserId). */
+  lockCustomer(tx: DbOrTx, p: { workspaceId: number; customerKey: string }): Promise<void>;
+  /** lockCustomer, then claimEvent; false when the event was handled before. */
+  lockAndClaim(tx: DbOrTx, event: IntakeEvent & { workspaceId: number; customerKey: string }): Promise<boolean>;
+  /**
+   * A returning customer's message (identity -> live contact, same chat id and language, an
+   * open conversation and an open lead or deal): claims the event, stores the message, touches
+   * the conversation and says whom to forward to. Writes nothing when the shape does not hold
+   * (`handled` false). Commits on its own (shared with concurrent calls: group commit).
+   */
+  forwardReturning(input: ReturningInput): Promise<ReturningResult>;
+  /**
+   * A brand-new customer's first message, in the caller's transaction after lockAndClaim:
+   * contact, identity, conversation, message, lead and their Activity rows. Null (nothing
+   * written) when the identity exists after all or the assignee is no longer active.
+   */
+  captureNewCustomer(tx: DbOrTx, input: NewCustomerInput): Promise<NewCustomerResult | null>;
+  /** The next on-duty manager, stamped, without serializing picks (null: none free now). */
+  pickAssignee(p: { workspaceId: number; now: Date }): Promise<{ id: number } | null>;
+  /**
+   * The turn's closing write, in its transaction: the audit rows it deferred and the outbox
+   * items kept on its InboundEvent until they are queued (null: leave pendingOutbox as is);
+   * `now`: the audit rows' time.
+   */
+  storeTurn(tx: DbOrTx, p: { dedupeKey: string; pending: OutboxItem[] | null; audits: AuditEntry[]; now: Date }): Promise<void>;
+  /** What an event's first handling left on its InboundEvent (items, a forward marker, or null). */
+  loadPending(dedupeKey: string): Promise<unknown>;
+  /** Clears an event's pending items once they are on the queue. */
+  clearPending(dedupeKey: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // `leadline chat`: a terminal chat on the same engine as Telegram. It runs the outbound
 // worker in-process (so it works with nothing but Postgres and Redis) and prints messages
 // pushed to this console identity as they arrive.
+import { SqlCustomerIntake } from '../../connectors/db/intake/index.js';
 import readline from 'node:readline';
 import type { Db } from '../../core/db.js';
 import type { Workspace } from '../../prisma/generated/client.js';
@@ -9,7 +10,7 @@ import { systemClock } from '../../core/ports.js';
 import type { ChatDeps } from '../../core/chat/turn.js';
 import { RuleParser } from '../../core/parse/parser.js';
 import { resolveLocale } from '../../core/i18n/index.js';
-import { queueSettings } from '../../connectors/queue/connection.js';
+import { queueSettings, redisTargetOf } from '../../connectors/queue/connection.js';
 import { startWorkers } from '../../connectors/queue/workers.js';
 import { RedisClarifyStore } from '../../connectors/queue/redis-clarify-store.js';
 import type { Config } from '../../connectors/config.js';
@@ -57,23 +58,24 @@ export interface ConsoleChatOptions {
 export async function runConsoleChat(opts: ConsoleChatOptions): Promise<void> {
   const { config, db, workspace, person } = opts;
   const out = opts.output ?? process.stdout;
-  const settings = queueSettings(config.REDIS_URL, config.QUEUE_PREFIX);
+  const settings = queueSettings(redisTargetOf(config), config.QUEUE_PREFIX);
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const consoleSender = new ConsoleSender(config.REDIS_URL, settings.prefix);
+  const consoleSender = new ConsoleSender(settings.redis, settings.prefix);
   const senders = { ...buildSenders(config), console: consoleSender };
   const workers = await startWorkers({ ctx: coreContext(db), settings, senders, logger, reconcile: false });
-  const clarify = new RedisClarifyStore(config.REDIS_URL, settings.prefix);
+  const clarify = new RedisClarifyStore(settings.redis, settings.prefix);
   const deps: ChatDeps = {
     db,
     clock: systemClock,
     outbox: workers.outbox,
+    intake: new SqlCustomerIntake(db),
     defaultWorkspaceId: workspace.id,
     scheduler: workers.scheduler,
     parser: new RuleParser(),
     clarify,
   };
   const session = new ConsoleSession(deps, person, workspace.id);
-  const inbox = new ConsoleInbox(config.REDIS_URL, settings.prefix, person.externalId);
+  const inbox = new ConsoleInbox(settings.redis, settings.prefix, person.externalId);
   const rl = readline.createInterface({ input: opts.input ?? process.stdin, output: out, terminal: Boolean((out as { isTTY?: boolean }).isTTY) });
   const print = (text: string) => {
     if (!text) return;
@@ -115,4 +117,5 @@ export async function runConsoleChat(opts: ConsoleChatOptions): Promise<void> {
   await workers.close();
   await clarify.close();
   await consoleSender.close();
+  await settings.close();
 }

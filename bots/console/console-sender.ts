@@ -1,6 +1,6 @@
 // The console channel's ChannelSender: messages for a console chat go to a Redis list that
 // the `leadline chat` process of that person reads, so any worker process can deliver them.
-import { Redis } from 'ioredis';
+import { connectRedis, type RedisClient, type RedisLike } from '../../connectors/queue/connection.js';
 import type { ChannelSender, OutboundMessage, SendResult, Button } from '../../core/ports.js';
 
 export interface ConsoleEnvelope {
@@ -16,12 +16,12 @@ export function consoleInboxKey(prefix: string, chatId: string): string {
 }
 
 export class ConsoleSender implements ChannelSender {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   constructor(
-    redisUrl: string,
+    redis: RedisLike,
     private readonly prefix = 'leadline',
   ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    this.redis = connectRedis(redis, { maxRetriesPerRequest: 3 });
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
@@ -49,14 +49,14 @@ export class ConsoleSender implements ChannelSender {
 
 /** Reads a console chat's inbox (blocking pop with a short timeout). */
 export class ConsoleInbox {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private closed = false;
   constructor(
-    redisUrl: string,
+    redis: RedisLike,
     private readonly prefix: string,
     private readonly chatId: string,
   ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.redis = connectRedis(redis, { maxRetriesPerRequest: null });
   }
 
   /** Next message, or null after `timeoutSeconds` with nothing. */

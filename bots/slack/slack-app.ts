@@ -95,16 +95,14 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
     app = new App({ token: options.botToken, receiver, clientOptions, logger, tokenVerificationEnabled: false });
   }
   app.error(async (error) => {
-    log.error({ err: error.message, code: (error as { code?: string }).code }, 'slack listener failed');
+    log.error({ err: error, code: (error as { code?: string }).code }, 'slack listener failed');
     // rethrown: the HTTP receiver answers 500 and Slack redelivers the event
     throw error;
   });
 
   // lookups made while Slack waits for its answer: short timeout, no retries
   const lookupClient = createSlackClient(options.botToken, { apiUrl: options.apiUrl, timeoutMs: 1500 });
-  const directory = new SlackDirectory(lookupClient, undefined, (e) =>
-    log.warn({ err: (e as Error).message }, 'slack: users.info failed; going on without a name'),
-  );
+  const directory = new SlackDirectory(lookupClient, undefined, (e) => log.warn({ err: e }, 'slack: users.info failed; going on without a name'));
   const home = new SlackHomePublisher({ load: options.home, client, clock: options.clock, logger: log });
   registerSlackListeners(app, {
     workspaceId: options.workspaceId,
@@ -121,7 +119,7 @@ export function createSlackTransport(options: SlackTransportOptions): SlackTrans
       await home.publish(message.externalUserId, { onlyMembers: true });
     } catch (e) {
       // the answer went out; a stale Home tab is refreshed on the next open
-      log.warn({ err: (e as Error).message, user: message.externalUserId }, 'slack: App Home refresh failed');
+      log.warn({ err: e, user: message.externalUserId }, 'slack: App Home refresh failed');
     }
   };
 

@@ -29,7 +29,7 @@ export class TelegramIntake {
     const message = updateToInbound(update, this.botId, this.options.workspaceId);
     if (update.callback_query) {
       // never let a failed acknowledgement lose the press
-      this.api.answerCallbackQuery(update.callback_query.id).catch((e: Error) => this.options.logger?.warn({ err: e.message }, 'answerCallbackQuery failed'));
+      this.api.answerCallbackQuery(update.callback_query.id).catch((e: Error) => this.options.logger?.warn({ err: e }, 'answerCallbackQuery failed'));
     }
     if (!message) return 'ignored';
     await this.sink.enqueue(message);

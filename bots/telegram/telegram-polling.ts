@@ -52,7 +52,7 @@ export function startPolling(opts: PollingOptions): Poller {
       }
     }
     if (abort.signal.aborted) return;
-    await opts.api.deleteWebhook().catch((e: Error) => log?.warn({ err: e.message }, 'deleteWebhook failed'));
+    await opts.api.deleteWebhook().catch((e: Error) => log?.warn({ err: e }, 'deleteWebhook failed'));
     log?.info({}, 'Telegram long polling started');
     let offset: number | undefined;
     let failures = 0;
@@ -75,7 +75,7 @@ export function startPolling(opts: PollingOptions): Poller {
       } catch (e) {
         if (abort.signal.aborted) break;
         failures++;
-        log?.error({ err: (e as Error).message, failures }, 'Telegram getUpdates failed; retrying');
+        log?.error({ err: e, failures }, 'Telegram getUpdates failed; retrying');
         await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)), abort.signal);
       }
     }

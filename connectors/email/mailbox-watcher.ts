@@ -122,8 +122,10 @@ export class MailboxWatcher {
         });
       } catch (e) {
         const message = (e as Error).message || String(e);
-        this.log()?.warn({ mailboxId: this.opts.mailboxId, err: message }, 'mailbox connection failed');
-        await this.opts.db.mailbox.update({ where: { id: this.opts.mailboxId }, data: { lastError: message.slice(0, 500) } }).catch(() => undefined);
+        this.log()?.warn({ mailboxId: this.opts.mailboxId, err: e }, 'mailbox connection failed');
+        await this.opts.db.mailbox
+          .update({ where: { id: this.opts.mailboxId }, data: { lastError: message.slice(0, 500) } })
+          .catch((err: unknown) => this.log()?.warn({ mailboxId: this.opts.mailboxId, err }, 'could not record the mailbox error'));
       }
       firstDone();
       if (this.stopped) break;
@@ -149,7 +151,7 @@ export class MailboxWatcher {
       autoIdleDelay: this.opts.idleDelayMs ?? 300,
     });
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    client.on('error', (err: Error) => this.log()?.warn({ mailboxId: row.id, err: err.message }, 'imap error'));
+    client.on('error', (err: Error) => this.log()?.warn({ mailboxId: row.id, err }, 'imap error'));
     await client.connect();
     this.client = client;
     try {
@@ -157,10 +159,10 @@ export class MailboxWatcher {
       await this.reconcileUidValidity(box.uidValidity, box.uidNext, row.createdAt);
       const hasIdle = client.capabilities.has('IDLE');
       client.on('exists', () => {
-        this.requestSync().catch((e: Error) => this.log()?.error({ mailboxId: row.id, err: e.message }, 'mailbox sync failed'));
+        this.requestSync().catch((e: Error) => this.log()?.error({ mailboxId: row.id, err: e }, 'mailbox sync failed'));
       });
       this.pollTimer = setInterval(
-        () => this.requestSync().catch((e: Error) => this.log()?.error({ mailboxId: row.id, err: e.message }, 'mailbox sync failed')),
+        () => this.requestSync().catch((e: Error) => this.log()?.error({ mailboxId: row.id, err: e }, 'mailbox sync failed')),
         this.opts.pollIntervalMs ?? 30_000,
       );
       this.connected = true;

@@ -5,7 +5,7 @@
 //
 // Composition root (bots/main.ts) wiring, for the role `watcher`:
 //   const inbound = new InboundQueue(settings);
-//   const watchers = await startMailboxWatchers({ db, redisUrl: config.REDIS_URL, prefix: settings.prefix,
+//   const watchers = await startMailboxWatchers({ db, redis: settings.redis, prefix: settings.prefix,
 //     deliver: (m) => inbound.enqueue(m), limits: { maxBodyChars: config.EMAIL_MAX_BODY_CHARS,
 //     maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES }, pollIntervalMs: config.IMAP_POLL_INTERVAL_MS, logger });
 //   stops.push(() => watchers.stop());
@@ -13,6 +13,7 @@
 import type { Db } from '../../core/db.js';
 import type { InboundMessageInput } from '../../core/chat/inbound.js';
 import { RedisLease } from '../queue/redis-lock.js';
+import type { RedisLike } from '../queue/connection.js';
 import type { Logger } from '../logger.js';
 import { IntakeCache, ingestRawEmail } from './email-intake.js';
 import { dedupeKeyFor, MailboxWatcher } from './mailbox-watcher.js';
@@ -20,7 +21,7 @@ import type { ParseLimits } from './parse-email.js';
 
 export interface MailboxWatchersOptions {
   db: Db;
-  redisUrl: string;
+  redis: RedisLike;
   prefix: string;
   deliver: (message: InboundMessageInput) => Promise<void>;
   limits: ParseLimits;
@@ -60,7 +61,7 @@ export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promis
     }
     for (const box of boxes) {
       if (running.has(box.id) || stopped) continue;
-      const lease = new RedisLease(opts.redisUrl, `${opts.prefix}:mailbox:${box.id}`, 30_000, () =>
+      const lease = new RedisLease(opts.redis, `${opts.prefix}:mailbox:${box.id}`, 30_000, () =>
         opts.logger?.warn({ mailboxId: box.id }, 'mailbox lease lost; another process watches it now'),
       );
       if (!(await lease.tryAcquire())) {
@@ -87,7 +88,7 @@ export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promis
   };
 
   await refresh();
-  const timer = setInterval(() => refresh().catch((e: Error) => opts.logger?.error({ err: e.message }, 'mailbox refresh failed')), opts.refreshMs ?? 30_000);
+  const timer = setInterval(() => refresh().catch((e: Error) => opts.logger?.error({ err: e }, 'mailbox refresh failed')), opts.refreshMs ?? 30_000);
   timer.unref?.();
 
   return {

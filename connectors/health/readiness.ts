@@ -6,7 +6,7 @@
 // for `cacheMs`, so hammering /ready costs Postgres and Redis nothing more.
 import { once } from 'node:events';
 import type { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { connectRedis, mastersOf, type RedisLike } from '../queue/connection.js';
 import type { Logger } from '../logger.js';
 
 export type CheckStatus = 'ok' | 'unhealthy';
@@ -98,17 +98,20 @@ export function postgresCheck(db: { $queryRawUnsafe(query: string): Promise<unkn
 
 /**
  * PING on a connection of its own that fails at once while Redis is away (no offline queue),
- * instead of waiting for a reconnect. `close()` it on shutdown.
+ * instead of waiting for a reconnect; on a cluster PING to every master (a master that is
+ * down without a replica to take over leaves its slots unserved). `close()` it on shutdown.
  */
-export function redisCheck(redisUrl: string, name = 'redis'): ReadinessCheck & { close(): Promise<void> } {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000 });
+export function redisCheck(target: RedisLike, name = 'redis'): ReadinessCheck & { close(): Promise<void> } {
+  const redis = connectRedis(target, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000 });
   redis.on('error', () => undefined); // ioredis reconnects by itself; a failing PING is the report
   return {
     name,
     check: async () => {
       // right after start-up the first connection may still be on its way: wait for it (within the timeout)
       if (redis.status === 'connecting' || redis.status === 'connect') await once(redis, 'ready');
-      return redis.ping();
+      const masters = mastersOf(redis);
+      if (masters.length === 0) throw new Error('the Redis Cluster reports no master');
+      return Promise.all(masters.map((node) => node.ping()));
     },
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());

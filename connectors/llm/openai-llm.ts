@@ -63,7 +63,7 @@ export class OpenAiLlm implements Llm {
       if (e instanceof OpenAI.APIConnectionTimeoutError) return this.fail('timeout', request, { timeoutMs: this.options.timeoutMs });
       if (e instanceof OpenAI.RateLimitError) return this.fail('rate_limited', request);
       if (e instanceof OpenAI.APIError && e.status) return this.fail('http_error', request, { status: e.status });
-      return this.fail('network', request, { error: e instanceof Error ? e.message : String(e) });
+      return this.fail('network', request, { err: e });
     }
 
     if (budget && completion.usage) await budget.record(request.workspaceId, this.now(), completion.usage.total_tokens);

@@ -8,13 +8,13 @@
 //   leadline_queue_depth{queue,state}             jobs per queue and BullMQ state
 //   leadline_queue_oldest_age_seconds{queue}      how long the oldest waiting job has been due (0 when none waits)
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { INBOUND_QUEUE } from '../queue/inbound-queue.js';
 import { OUTBOUND_QUEUE } from '../queue/outbound-queue.js';
 import { REMINDER_QUEUE, SLA_QUEUE } from '../queue/reminder-scheduler.js';
 import { DIGEST_QUEUE } from '../queue/digest-scheduler.js';
 import { AI_QUEUE } from '../queue/ai-queue.js';
+import { connectRedis, queuePrefix, redisTarget, type RedisLike } from '../queue/connection.js';
 import { counter, gauge } from './registry.js';
 
 /** Every BullMQ queue Leadline runs. */
@@ -117,11 +117,12 @@ export interface QueueMetrics {
  * connection of its own that never queues commands while Redis is away, so a scrape during
  * an outage fails fast instead of piling up.
  */
-export function watchQueues(options: { redisUrl: string; prefix: string; queues?: readonly string[]; timeoutMs?: number; logger?: Logger }): QueueMetrics {
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+export function watchQueues(options: { redis: RedisLike; prefix: string; queues?: readonly string[]; timeoutMs?: number; logger?: Logger }): QueueMetrics {
+  const target = redisTarget(options.redis);
+  const redis = connectRedis(target, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
   redis.on('error', () => undefined); // ioredis reconnects by itself; a failed scrape is counted and logged
   const queues = (options.queues ?? LEADLINE_QUEUES).map((name) => {
-    const queue = new Queue(name, { connection: redis, prefix: options.prefix });
+    const queue = new Queue(name, { connection: redis, prefix: queuePrefix({ prefix: options.prefix, redis: target }, name) });
     queue.on('error', () => undefined); // the connection's errors: a failed scrape is counted and logged
     return queue;
   });

@@ -1,9 +1,9 @@
 // AttemptLimiter (core/ports.ts) on Redis with rate-limiter-flexible: fixed windows per rule,
 // shared by every process, so a flood of guesses is counted the same whichever worker takes
 // it. Limits come from the settings (INVITE_ATTEMPTS_*).
-import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { AttemptLimiter, AttemptRule } from '../../core/ports.js';
+import { connectRedis, type RedisClient, type RedisLike } from './connection.js';
 
 export interface AttemptLimits {
   /** wrong invite codes per identity per window */
@@ -17,11 +17,12 @@ export interface AttemptLimits {
 export const DEFAULT_ATTEMPT_LIMITS: AttemptLimits = { perIdentity: 5, identityWindowSeconds: 15 * 60, perWorkspace: 100, workspaceWindowSeconds: 3600 };
 
 export class RedisAttemptLimiter implements AttemptLimiter {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly limiters: Record<AttemptRule, RateLimiterRedis>;
 
-  constructor(redisUrl: string, prefix: string, limits: AttemptLimits = DEFAULT_ATTEMPT_LIMITS) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
+  constructor(redis: RedisLike, prefix: string, limits: AttemptLimits = DEFAULT_ATTEMPT_LIMITS) {
+    // rate-limiter-flexible takes a Cluster client as well; each counter is one key
+    this.redis = connectRedis(redis, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
     this.redis.on('error', () => undefined);
     const make = (rule: AttemptRule, points: number, duration: number) =>
       new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${prefix}:attempts:${rule}`, points, duration });

@@ -5,7 +5,7 @@
 // never half-processed).
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type Processor } from 'bullmq';
 import type { z } from 'zod';
-import type { QueueSettings } from './connection.js';
+import { queuePrefix, type QueueSettings } from './connection.js';
 
 export interface JobDefinition<S extends z.ZodType> {
   queue: string;
@@ -23,7 +23,7 @@ export type JobPayload<D> = D extends JobDefinition<infer S> ? z.infer<S> : neve
 
 /** A producer's handle on a queue (one construction for every queue of the process). */
 export function openQueue<T = unknown>(settings: QueueSettings, queue: string): Queue<T> {
-  const q = new Queue<T>(queue, { connection: settings.connection, prefix: settings.prefix });
+  const q = new Queue<T>(queue, { connection: settings.connection, prefix: queuePrefix(settings, queue) });
   // an unreachable Redis surfaces on the next call; the queue object itself must not crash the process
   q.on('error', () => undefined);
   return q;
@@ -64,7 +64,7 @@ export function startJobWorker<R>(
 ): Worker<unknown, R> {
   const worker = new Worker<unknown, R>(queue, processor, {
     connection: settings.connection,
-    prefix: settings.prefix,
+    prefix: queuePrefix(settings, queue),
     concurrency: tuning.concurrency,
     lockDuration: tuning.lockDurationMs ?? 30_000,
     stalledInterval: tuning.stalledIntervalMs ?? 30_000,

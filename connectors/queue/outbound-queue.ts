@@ -16,7 +16,7 @@ import type { CoreContext } from '../../core/context.js';
 import { deliverOutboxItem, recordGivenUp, type ChannelSenders, type DeliveryOutcome, type DeliveryTarget } from '../../core/outbound/deliver.js';
 import { RateLimitedError, type Outbox, type OutboxItem } from '../../core/ports.js';
 import type { Logger } from 'pino';
-import type { QueueSettings } from './connection.js';
+import { queuePrefix, type QueueSettings } from './connection.js';
 import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, type ChannelLimits } from './rate-limit.js';
 
 export const OUTBOUND_QUEUE = 'outbound';
@@ -72,7 +72,7 @@ export class BullMQOutbox implements Outbox {
   private readonly jobOptions: JobsOptions;
 
   constructor(settings: QueueSettings, options: OutboundJobOptions = {}) {
-    this.queue = new Queue<OutboundJobData>(OUTBOUND_QUEUE, { connection: settings.connection, prefix: settings.prefix });
+    this.queue = new Queue<OutboundJobData>(OUTBOUND_QUEUE, { connection: settings.connection, prefix: queuePrefix(settings, OUTBOUND_QUEUE) });
     this.jobOptions = {
       attempts: options.attempts ?? 8,
       backoff: { type: 'exponential', delay: options.backoffMs ?? 2000 },
@@ -106,7 +106,6 @@ export class BullMQOutbox implements Outbox {
 export interface OutboundWorkerOptions {
   ctx: CoreContext;
   settings: QueueSettings;
-  redisUrl: string;
   senders: ChannelSenders;
   /** where failure notices go (normally the same outbound queue) */
   outbox: Outbox;
@@ -131,7 +130,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function startOutboundWorker(options: OutboundWorkerOptions): { worker: Worker<OutboundJobData>; close(): Promise<void> } {
   const { ctx, senders, outbox, logger } = options;
-  const limiter = new ChannelRateLimiter(options.redisUrl, options.settings.prefix, options.limits ?? DEFAULT_CHANNEL_LIMITS);
+  const limiter = new ChannelRateLimiter(options.settings.redis, options.settings.prefix, options.limits ?? DEFAULT_CHANNEL_LIMITS);
   const maxWaits = options.maxRateLimitWaits ?? 20;
   const sendingStaleMs = options.sendingStaleMs ?? Math.max(60_000, 2 * (options.lockDurationMs ?? 30_000));
 
@@ -200,7 +199,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): { worker: W
         logger?.error({ jobId: job.id, err: e }, 'outbound item failed for good');
         await recordGivenUp(ctx, data.item, 'failed', reason, outbox);
       } else {
-        logger?.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: (e as Error).message }, 'outbound send failed; will retry');
+        logger?.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'outbound send failed; will retry');
       }
       throw e;
     }
@@ -208,7 +207,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): { worker: W
 
   const worker = new Worker<OutboundJobData, DeliveryOutcome>(OUTBOUND_QUEUE, processJob, {
     connection: options.settings.connection,
-    prefix: options.settings.prefix,
+    prefix: queuePrefix(options.settings, OUTBOUND_QUEUE),
     concurrency: options.concurrency ?? 50,
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 30_000,

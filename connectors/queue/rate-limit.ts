@@ -5,7 +5,7 @@
 //   - per bot/workspace token: at most N sends per second per channel (Telegram ~30/s).
 //   - a 429 retry_after pushes the chat's clock forward.
 // Time comes from Redis (TIME) so several hosts agree on it.
-import { Redis } from 'ioredis';
+import { connectRedis, type RedisClient, type RedisLike } from './connection.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 
 export interface ChannelLimit {
@@ -53,7 +53,7 @@ local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 if untilMs > nxt then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 60000) end
 return 0`;
 
-type LimiterRedis = Redis & {
+type LimiterRedis = RedisClient & {
   llReserve(key: string, interval: number): Promise<number>;
   llAcquire(key: string, interval: number): Promise<number>;
   llPenalize(key: string, ms: number): Promise<number>;
@@ -63,11 +63,12 @@ export class ChannelRateLimiter {
   private readonly redis: LimiterRedis;
 
   constructor(
-    redisUrl: string,
+    redisTarget: RedisLike,
     private readonly prefix: string,
     private readonly limits: ChannelLimits = DEFAULT_CHANNEL_LIMITS,
   ) {
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+    // every script touches one key, so each runs on that key's master of a cluster
+    const redis = connectRedis(redisTarget, { maxRetriesPerRequest: 3, lazyConnect: false });
     redis.defineCommand('llReserve', { numberOfKeys: 1, lua: RESERVE });
     redis.defineCommand('llAcquire', { numberOfKeys: 1, lua: ACQUIRE });
     redis.defineCommand('llPenalize', { numberOfKeys: 1, lua: PENALIZE });

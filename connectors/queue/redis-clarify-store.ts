@@ -1,14 +1,14 @@
 // Clarify options in Redis under a short token (button data stays < 64 bytes), expiring.
-import { Redis } from 'ioredis';
 import { clarifyToken, type ClarifyEntry, type ClarifyStore } from '../../core/chat/clarify-store.js';
+import { connectRedis, type RedisClient, type RedisLike } from './connection.js';
 
 export class RedisClarifyStore implements ClarifyStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   constructor(
-    redisUrl: string,
+    redis: RedisLike,
     private readonly prefix = 'leadline',
   ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    this.redis = connectRedis(redis, { maxRetriesPerRequest: 3 });
   }
   private key(token: string) {
     return `${this.prefix}:clarify:${token}`;

@@ -1,24 +1,24 @@
 // A lease in Redis held by one process at a time (e.g. Telegram long polling, which the
 // Bot API allows from exactly one client). Renewed while held; lost if the holder dies.
-import { Redis } from 'ioredis';
+import { connectRedis, type RedisClient, type RedisLike } from './connection.js';
 import { randomUUID } from 'node:crypto';
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 export class RedisLease {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly token = randomUUID();
   private timer: ReturnType<typeof setInterval> | undefined;
   held = false;
 
   constructor(
-    redisUrl: string,
+    redis: RedisLike,
     readonly key: string,
     private readonly ttlMs = 30_000,
     private readonly onLost: () => void = () => {},
   ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+    this.redis = connectRedis(redis, { maxRetriesPerRequest: 3, lazyConnect: false });
   }
 
   /** Takes the lease if free; keeps renewing it until release(). */

@@ -4,14 +4,13 @@
 // task gets a new job and its previous one is removed; the worker also drops any job whose
 // due time no longer matches the task, so a removal that loses a race is harmless.
 import type { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Scheduler } from '../../core/ports.js';
 import type { BulkReminderScheduler, ReminderPlan } from '../../core/reminders/reconcile.js';
 import type { BulkSlaScheduler, SlaPlan } from '../../core/sla/reconcile.js';
 import type { ReminderJobData } from '../../core/reminders/fire-reminder.js';
 import type { SlaJobData } from '../../core/sla/check-sla.js';
-import type { QueueSettings } from './connection.js';
+import { connectRedis, type QueueSettings, type RedisClient } from './connection.js';
 import { createDigestQueue, digestSyncJob, type DigestJobData } from './digest-scheduler.js';
 import { defineJob, openQueue } from './job-definition.js';
 
@@ -54,25 +53,20 @@ export const slaJob = defineJob({
   },
 });
 
-export function redisUrlOf(settings: QueueSettings): string {
-  const url = (settings.connection as { url?: string }).url;
-  if (!url) throw new Error('queue settings carry no Redis URL (use queueSettings(redisUrl, prefix))');
-  return url;
-}
-
 export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSlaScheduler {
   readonly reminders: Queue<ReminderJobData>;
   readonly sla: Queue<SlaJobData>;
   readonly digests: Queue<DigestJobData>;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly currentKey: string;
 
   constructor(settings: QueueSettings) {
     this.reminders = openQueue<ReminderJobData>(settings, REMINDER_QUEUE);
     this.sla = openQueue<SlaJobData>(settings, SLA_QUEUE);
     this.digests = createDigestQueue(settings);
-    this.redis = new Redis(redisUrlOf(settings), { maxRetriesPerRequest: 3 });
-    // taskId -> id of its current reminder job, to remove it when the task moves
+    this.redis = connectRedis(settings.redis, { maxRetriesPerRequest: 3 });
+    // taskId -> id of its current reminder job, to remove it when the task moves (one hash: its
+    // pipelined HSETs go to one slot of a cluster)
     this.currentKey = `${settings.prefix}:${REMINDER_QUEUE}:current`;
   }
 

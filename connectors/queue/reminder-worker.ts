@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { CoreContext } from '../../core/context.js';
 import type { Outbox, Scheduler } from '../../core/ports.js';
 import { fireReminder, type FireOutcome, type ReminderJobData } from '../../core/reminders/fire-reminder.js';
+import type { ReminderStore } from '../../core/reminders/reminder-store.js';
 import { checkSla, type SlaOutcome } from '../../core/sla/check-sla.js';
 import type { QueueSettings } from './connection.js';
 import { REMINDER_QUEUE, SLA_QUEUE, reminderJob, slaJob } from './reminder-scheduler.js';
@@ -20,13 +21,15 @@ export interface TimedWorkerOptions {
   stalledIntervalMs?: number;
   /** called after each reminder job (benchmarks and tests measure lateness with it) */
   onReminder?: (data: ReminderJobData, outcome: FireOutcome, firedAt: number) => void;
+  /** called after each SLA check job (tests wait for it instead of sleeping) */
+  onSlaCheck?: (data: { leadId: number; dueAtMs: number }, outcome: SlaOutcome) => void;
 }
 
 /** A just-scheduled job may race the commit that made it due: look again a few times. */
 const RECHECK_WINDOW_MS = 15_000;
 const RECHECKS = 3;
 
-export function startReminderWorker(options: TimedWorkerOptions): Worker {
+export function startReminderWorker(options: TimedWorkerOptions & { store: ReminderStore }): Worker {
   const { ctx, outbox, scheduler, logger } = options;
   return startJobWorker<FireOutcome>(
     options.settings,
@@ -34,7 +37,7 @@ export function startReminderWorker(options: TimedWorkerOptions): Worker {
     async (job: Job, token?: string) => {
       const data = payloadOf(reminderJob, job, logger);
       const firedAt = Date.now();
-      const outcome = await fireReminder(ctx, outbox, { taskId: data.taskId, dueAtMs: data.dueAtMs });
+      const outcome = await fireReminder(ctx, options.store, outbox, { taskId: data.taskId, dueAtMs: data.dueAtMs });
       if (outcome.status === 'stale') {
         const maybeUncommitted = outcome.reason === 'missing' || (outcome.reason === 'moved' && (outcome.currentDueAtMs ?? 0) < data.dueAtMs);
         if (maybeUncommitted && firedAt - job.timestamp < RECHECK_WINDOW_MS && (data.rechecks ?? 0) < RECHECKS) {
@@ -64,6 +67,7 @@ export function startSlaWorker(options: Omit<TimedWorkerOptions, 'onReminder' | 
       const data = payloadOf(slaJob, job, logger);
       const outcome = await checkSla(ctx, outbox, data);
       if (outcome.status === 'breached' && outcome.fresh) logger?.info({ leadId: data.leadId, outcome }, 'first-response SLA breached');
+      options.onSlaCheck?.({ leadId: data.leadId, dueAtMs: data.dueAtMs }, outcome);
       return outcome;
     },
     { concurrency: options.concurrency ?? 5, lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs },

@@ -11,14 +11,16 @@ import type { ChannelSenders } from '../../core/outbound/deliver.js';
 import { reconcileReminders, type ReconcileReport } from '../../core/reminders/reconcile.js';
 import { reconcileSlaChecks } from '../../core/sla/reconcile.js';
 import type { ReminderJobData, FireOutcome } from '../../core/reminders/fire-reminder.js';
+import type { SlaOutcome } from '../../core/sla/check-sla.js';
 import type { QueueSettings } from './connection.js';
 import { BullMQOutbox, startOutboundWorker, type OutboundJobOptions } from './outbound-queue.js';
 import type { ChannelLimits } from './rate-limit.js';
 import { checkEvictionPolicy } from './redis-policy.js';
-import { BullMQScheduler, redisUrlOf } from './reminder-scheduler.js';
+import { BullMQScheduler } from './reminder-scheduler.js';
 import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
 import { startAiWorker } from './ai-queue.js';
 import { warmPool } from '../db/client.js';
+import { sqlReminderStore } from '../db/reminder-store.js';
 import { watchRedisLoss, type RedisLossWatch } from './redis-loss-watch.js';
 
 export function createScheduler(settings: QueueSettings): BullMQScheduler {
@@ -50,6 +52,8 @@ export interface StartWorkersOptions {
   /** reconcile only these workspaces (sharded deployments; tests on a shared database) */
   reconcileWorkspaceIds?: number[];
   onReminder?: (data: ReminderJobData, outcome: FireOutcome, firedAt: number) => void;
+  /** called after each SLA check job */
+  onSlaCheck?: (data: { leadId: number; dueAtMs: number }, outcome: SlaOutcome) => void;
   /** called after a reconciliation that followed a loss of Redis data (tests, metrics) */
   onReconciled?: (report: { reminders: ReconcileReport; slaChecks: number }) => void;
   /** Postgres connections to open before the workers start (normally the pool size) */
@@ -86,21 +90,20 @@ export interface RunningWorkers {
 
 export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
   const { settings, logger } = options;
-  const redisUrl = redisUrlOf(settings);
   const scheduler = createScheduler(settings);
   const outbox = createOutbox(settings, options.outboundJobs);
   const ctx: CoreContext = { ...options.ctx, scheduler };
   const timing = { lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs };
 
   if (options.warmConnections) await warmPool(options.ctx.db, options.warmConnections);
-  const policy = await checkEvictionPolicy(redisUrl);
+  const policy = await checkEvictionPolicy(settings.redis);
   let redisPolicy: string;
   if (policy.ok === true) redisPolicy = 'noeviction';
   else if (policy.ok === false) {
     redisPolicy = policy.policy;
     logger?.warn(
-      { policy: policy.policy },
-      `Redis maxmemory-policy is "${policy.policy}", not "noeviction": under memory pressure Redis may drop queued reminders and messages. Set maxmemory-policy noeviction.`,
+      { policy: policy.policy, node: policy.node },
+      `Redis${policy.node ? ` (cluster master ${policy.node})` : ''} maxmemory-policy is "${policy.policy}", not "noeviction": under memory pressure Redis may drop queued reminders and messages. Set maxmemory-policy noeviction.`,
     );
   } else {
     redisPolicy = 'unknown';
@@ -110,7 +113,6 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const outbound = startOutboundWorker({
     ctx,
     settings,
-    redisUrl,
     senders: options.senders,
     outbox,
     logger,
@@ -121,6 +123,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   });
   const reminders = startReminderWorker({
     ctx,
+    store: sqlReminderStore,
     settings,
     outbox,
     scheduler,
@@ -129,13 +132,13 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     onReminder: options.onReminder,
     ...timing,
   });
-  const sla = startSlaWorker({ ctx, settings, outbox, logger, concurrency: options.concurrency?.sla, ...timing });
+  const sla = startSlaWorker({ ctx, settings, outbox, logger, concurrency: options.concurrency?.sla, onSlaCheck: options.onSlaCheck, ...timing });
   // AI assist (core/ai): model work off the hot path; with no ctx.llm its jobs take the deterministic path
   const ai = startAiWorker({ ctx, settings, outbox, logger });
 
   const startup: RunningWorkers['startup'] = { redisPolicy };
   const reconcile = async () => {
-    const reminders = await reconcileReminders(ctx, scheduler, new Date(), {
+    const reminders = await reconcileReminders(ctx, sqlReminderStore, scheduler, new Date(), {
       catchUpMs: options.reminderCatchUpMs,
       workspaceIds: options.reconcileWorkspaceIds,
     });
@@ -149,7 +152,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     const every = options.redisLossCheckMs ?? 60_000;
     if (every > 0) {
       lossWatch = watchRedisLoss({
-        redisUrl,
+        redis: settings.redis,
         key: `${settings.prefix}:reconciled`,
         intervalMs: every,
         logger,

@@ -1,7 +1,9 @@
 // One structured request to the model: fixed instructions in the system message, the task's
 // data JSON-encoded in a separate, labelled user message, an answer validated with zod.
-// Anything unusable (no model, timeout, refusal, invalid JSON or shape) is null and the
-// caller takes its deterministic path.
+// Anything unusable from the provider (no model, timeout, refusal, invalid JSON or shape) is
+// null and the caller takes its deterministic path: the Llm port already turns provider
+// failures into null (and logs them). Anything else it throws (its token budget's database
+// unreachable, a bug) is not an AI answer and propagates.
 import type { z } from 'zod';
 import type { Llm } from '../ports.js';
 import { wireSchema } from './json-schema.js';
@@ -35,18 +37,13 @@ export function systemMessage(instructions: string): string {
 
 export async function askModel<S extends z.ZodType>(llm: Llm | undefined, req: AskRequest<S>): Promise<z.infer<S> | null> {
   if (!llm) return null;
-  let answer: unknown;
-  try {
-    answer = await llm.complete<unknown>({
-      system: systemMessage(req.instructions),
-      data: dataMessage(req.data),
-      schemaName: req.schemaName,
-      schema: wireSchema(req.schema),
-      workspaceId: req.workspaceId,
-    });
-  } catch {
-    return null;
-  }
+  const answer = await llm.complete<unknown>({
+    system: systemMessage(req.instructions),
+    data: dataMessage(req.data),
+    schemaName: req.schemaName,
+    schema: wireSchema(req.schema),
+    workspaceId: req.workspaceId,
+  });
   if (answer === null || answer === undefined) return null;
   const parsed = req.schema.safeParse(answer);
   return parsed.success ? parsed.data : null;

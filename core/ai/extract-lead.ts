@@ -8,6 +8,7 @@ import type { CoreContext } from '../context.js';
 import { normalizeEmail } from '../contacts/normalize-email.js';
 import { normalizePhone } from '../contacts/normalize-phone.js';
 import { askModel } from './ask.js';
+import { isLeadOpen } from '../leads/lead-access.js';
 import { leadExtractionSchema, type LeadExtraction } from './schemas.js';
 import { untrustedText } from './untrusted-text.js';
 import { guardOutput, guardSource, oneLine } from './output-guard.js';
@@ -38,7 +39,7 @@ export async function extractionSource(ctx: CoreContext, workspaceId: number, le
     },
   });
   if (!lead) throw new NotYetVisibleError(`lead ${leadId}`);
-  if (lead.status !== 'new' && lead.status !== 'in_progress') return null;
+  if (!isLeadOpen(lead.status)) return null;
   const first = lead.conversation?.messages[0];
   const raw = first ? (first.displayText ?? first.text) : (lead.firstMessage ?? '');
   const identity = lead.conversation?.identityId ? await ctx.db.identity.findUnique({ where: { id: lead.conversation.identityId } }) : null;

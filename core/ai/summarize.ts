@@ -12,6 +12,7 @@ import { summarySchema, dealLinesSchema } from './schemas.js';
 import { untrustedText } from './untrusted-text.js';
 import { guardOutput, guardSource, oneLine } from './output-guard.js';
 import { AI_CARD } from './cards.js';
+import { isDomainError } from '../errors.js';
 
 interface TimelineItem {
   at: string;
@@ -149,8 +150,10 @@ export async function summarizeDeals(ctx: CoreContext, actor: Actor, dealIds: nu
     let tl: RecordTimeline;
     try {
       tl = await dealTimeline(ctx, actor, id);
-    } catch {
-      continue;
+    } catch (e) {
+      // a deal the actor may not see (or that is gone) is left out; a database error is not
+      if (isDomainError(e) && (e.code === 'forbidden' || e.code === 'not_found')) continue;
+      throw e;
     }
     const deal = await ctx.db.deal.findUniqueOrThrow({ where: { id }, include: { stage: true } });
     const amount = deal.amount && deal.currency ? formatMoney(actor.locale, deal.amount.toString(), deal.currency) : '';

@@ -13,7 +13,7 @@ import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import type { Reply } from './reply.js';
 import { channelLabel, leadButtons, messageBody, previewBody, shownName } from './notify.js';
-import { nextOpening, parseBusinessHours } from './business-hours.js';
+import { nextOpening, readBusinessHours } from '../time/business-hours.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { Identity } from '../../prisma/generated/client.js';
 import { enqueueAi } from './ai/chat-actions.js';
@@ -26,6 +26,11 @@ export function messageExternalId(channel: string, chatId: string, messageId: st
   return channel === 'telegram' || channel === 'console' ? `${chatId}:${messageId}` : messageId;
 }
 
+/** The per-customer lock's key: one customer's messages are handled one at a time. */
+export function customerLockKey(m: Pick<InboundMessage, 'channel' | 'externalUserId'>): string {
+  return `${m.channel}:${m.externalUserId}`;
+}
+
 /** `known`: the sender's identity when the speaker lookup already found it (saves the contact lookups). */
 export async function handleCustomerMessage(turn: Turn, known: Identity | null = null): Promise<Reply[]> {
   const { ctx, workspace: ws, message: m } = turn;
@@ -35,7 +40,7 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
 
   // one customer's messages are handled one at a time (workers run many in parallel):
   // no duplicate conversation or lead from two messages arriving together
-  await db.$executeRaw`SELECT pg_advisory_xact_lock(${ws.id}::int, hashtext(${`${channel}:${m.externalUserId}`}))`;
+  await turn.deps.intake.lockCustomer(db, { workspaceId: ws.id, customerKey: customerLockKey(m) });
 
   // what the message says about its sender (email signature, web-form fields, shared contact):
   // only well-formed values are used as keys, a malformed one is dropped, never a refusal
@@ -148,7 +153,9 @@ export function senderKeys(
 export function ackItem(turn: Turn, identityId: number, identityLanguageCode: string | null): Omit<OutboxItem, 'workspaceId'> {
   const { workspace: ws, message: m } = turn;
   const customerLocale = resolveLocale(m.languageCode, identityLanguageCode, ws.locale);
-  const opening = nextOpening(turn.now, ws.timezone, parseBusinessHours(ws.businessHours));
+  const { hours, unreadable } = readBusinessHours(ws.businessHours);
+  if (unreadable) turn.deps.logger?.warn({ err: unreadable, workspaceId: ws.id }, 'stored business hours do not validate: counted as around the clock');
+  const opening = nextOpening(hours, ws.timezone, turn.now);
   return {
     identityId,
     text: opening

@@ -1,6 +1,6 @@
 // Snooze and reminder offsets as people type them and buttons carry them:
 // 15m, 1h, 2d, tomorrow (09:00 in the user's time zone); Russian 15м, 1ч, 2д, завтра.
-import { localParts, zonedTimeToInstant } from '../tasks/local-time.js';
+import { localParts, zonedTimeToInstant } from '../time/zoned.js';
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 const UNIT_ALIASES: Record<string, string> = {

@@ -1,29 +1,12 @@
-// The round-robin pick for the inbound hot path: one UPDATE ... RETURNING statement in its
-// own implicit transaction, so the manager row is locked only while the statement runs (no
-// client round trips while a lock is held). core/leads' pickRoundRobinAssignee serializes
-// picks with a workspace advisory lock held across several round trips, which under load
-// queues every new lead behind the slowest client; here two picks overlapping within the
-// same microseconds may, rarely, both rank by the same stamps and give one manager two
-// leads in a row (never one lead to two managers). Falls back to the core pick (heads and
-// admins when no manager is on duty) when no manager row is free.
-import type { CoreContext } from '../context.js';
+// The round-robin pick for a brand-new customer, made before the turn's transaction: the
+// intake store's one-statement pick (no lock held across round trips, see
+// connectors/db/intake/sql-intake.ts), falling back to core/leads' pick (heads and admins
+// when no manager is on duty) when no manager row is free.
+import { coreContext } from '../context.js';
 import { pickRoundRobinAssignee } from '../leads/index.js';
+import type { ChatDeps } from './turn.js';
 
-// raw SQL text (no query compilation on the hot path); $1 now, $2 workspace
-const PICK_SQL = `
-  UPDATE "User" SET "lastAssignedAt" = clock_timestamp(), "updatedAt" = $1::timestamp(3)
-  WHERE "id" = (
-    SELECT "id" FROM "User"
-    WHERE "workspaceId" = $2 AND "active" AND "onDuty" AND "role" = 'manager'::"Role"
-    ORDER BY "lastAssignedAt" ASC NULLS FIRST, "id" ASC
-    LIMIT 1
-    FOR NO KEY UPDATE SKIP LOCKED
-  )
-  RETURNING "id"`;
-
-export async function pickAssigneeFast(ctx: CoreContext, workspaceId: number): Promise<{ id: number } | null> {
-  const now = ctx.clock.now();
-  const rows = await ctx.db.$queryRawUnsafe<Array<{ id: number }>>(PICK_SQL, now.toISOString(), workspaceId);
-  if (rows[0]) return rows[0];
-  return pickRoundRobinAssignee(ctx, workspaceId);
+export async function pickAssigneeFast(deps: ChatDeps, workspaceId: number): Promise<{ id: number } | null> {
+  const picked = await deps.intake.pickAssignee({ workspaceId, now: deps.clock.now() });
+  return picked ?? pickRoundRobinAssignee(coreContext(deps.db, { clock: deps.clock }), workspaceId);
 }

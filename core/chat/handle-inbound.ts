@@ -1,195 +1,103 @@
-// The one entry point of every transport: dedupe, decide who speaks, run the customer flow
-// or the manager assistant in one transaction, then push collected messages to the outbox.
+// The one entry point of every transport. A message goes down one pipeline:
+//
+//   1. a returning customer's message: claimed, stored and forwarded by the intake store in
+//      one step (customer-fast-path.ts); nothing else to decide
+//   2. who speaks and what the message is for (speaker.ts, addressing.ts), read before the
+//      transaction; a brand-new customer's assignee is picked here too
+//   3. in one transaction: claim the event, the customer's or the member's turn, store it
+//      (its deferred audit rows and its outbox items, kept on the InboundEvent)
+//   4. outbox: the turn's items go to the queue after commit (pending-outbox.ts)
+//
 // Returns the replies for the speaker's own chat (the transport renders and sends them).
-// A returning customer with an open lead or deal, and a brand-new customer's first message,
-// take the raw-SQL fast paths of customer-fast-path.ts (same rows, a few statements).
 import type { InboundMessage } from './inbound.js';
+import { sanitizeInbound } from './inbound.js';
 import type { ChatDeps, Turn } from './turn.js';
-import type { Reply } from './reply.js';
-import { reply } from './reply.js';
-import type { DbOrTx } from '../db.js';
+import { push } from './turn.js';
+import { reply, type Reply } from './reply.js';
 import { coreContext } from '../context.js';
 import { isDomainError, describeError } from '../errors.js';
 import { t, resolveLocale, type Locale } from '../i18n/index.js';
-import { resolveSpeaker } from './speaker.js';
+import { resolveSpeaker, type Speaker } from './speaker.js';
+import { addressing, type Addressing } from './addressing.js';
 import { pickAssigneeFast } from './fast-pick.js';
-import { handleCustomerMessage, forwardItem } from './customer-flow.js';
-import { fastPathCandidate, forwardReturning, claimNewCustomerEvent, captureFirstMessage } from './customer-fast-path.js';
-import { cachedRecipient } from './recipients.js';
-import type { Speaker } from './speaker.js';
+import { handleCustomerMessage } from './customer-flow.js';
+import { fastPathCandidate, returningCustomerStep, newCustomerTurn, intakeMessage } from './customer-fast-path.js';
 import { handleMemberMessage } from './manager.js';
 import { handleInviteStart } from './commands/start.js';
-import { addressing } from './addressing.js';
-import { sanitizeInbound } from './inbound.js';
-import { push } from './turn.js';
+import { keyed, releaseTurn, requeuePending } from './pending-outbox.js';
 import type { OutboxItem } from '../ports.js';
 import type { Workspace } from '../../prisma/generated/client.js';
 
+export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promise<Reply[]> {
+  const now = deps.clock.now();
+  // transports validate and clean at the queue; direct callers (console, tests) get the same
+  const message = sanitizeInbound(raw, now);
+  const workspace = await workspaceOf(deps, message.workspaceId ?? deps.defaultWorkspaceId);
+
+  // 1. a returning customer with an open lead or deal: one statement, forward queued
+  const returning = await returningCustomerStep(deps, workspace, message, now);
+  if (returning.done) return [];
+
+  // 2. who speaks and what for (no identity at all: a brand-new customer, no lookup needed)
+  const speaker: Speaker = returning.newCustomer ? { kind: 'customer', identity: null } : await resolveSpeaker(deps.db, workspace, message);
+  const plan = await planTurn(deps, workspace, message, speaker);
+  if (!plan) return [];
+
+  // 3. claim, turn, store: one transaction (null: the event was handled before)
+  const done = await runTurn(deps, workspace, message, now, plan);
+
+  // 4. outbox
+  if (done.replies === null) {
+    await requeuePending(deps, message);
+    return [];
+  }
+  await releaseTurn(deps, message, done.out);
+  return done.replies;
+}
+
 const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
 
-/** Workspace settings change rarely: each process re-reads them at most every few seconds. */
-const WORKSPACE_TTL_MS = 5_000;
-const workspaces = new WeakMap<object, Map<number, { at: number; ws: Promise<Workspace | null> }>>();
-function workspaceOf(deps: ChatDeps, id: number): Promise<Workspace | null> {
-  let cache = workspaces.get(deps.db);
-  if (!cache) workspaces.set(deps.db, (cache = new Map()));
-  const hit = cache.get(id);
-  const now = Date.now();
-  if (hit && now - hit.at < WORKSPACE_TTL_MS) return hit.ws;
-  const ws = deps.db.workspace.findUnique({ where: { id } });
-  cache.set(id, { at: now, ws });
-  ws.catch(() => cache.delete(id));
-  return ws;
+interface Plan {
+  speaker: Speaker;
+  route: Addressing;
+  /** the team member who used the message shortcut */
+  requester: { identityId: number; locale: Locale } | null;
+  /** a brand-new customer's round-robin assignee, picked before the transaction */
+  preAssigneeId?: number;
+  /** a brand-new customer whose first message takes the one-statement capture */
+  fastNewCustomer: boolean;
 }
 
-/** The active team member who used the message shortcut, with where to reach them; null if none. */
-async function requestingMember(deps: ChatDeps, workspace: Workspace, m: InboundMessage): Promise<{ identityId: number; locale: Locale } | null> {
-  if (!m.requestedBy) return null;
-  const who = await resolveSpeaker(deps.db, workspace, { ...m, externalUserId: m.requestedBy });
-  return who.kind === 'member' ? { identityId: who.identity.id, locale: who.actor.locale } : null;
-}
-
-/** Claims the dedupe key; false when this event was handled already. Never aborts a transaction. */
-async function claimEvent(db: DbOrTx, m: InboundMessage): Promise<boolean> {
-  const { count } = await db.inboundEvent.createMany({
-    data: [{ dedupeKey: m.dedupeKey, source: m.channel, receivedAt: new Date(m.receivedAt), processedAt: new Date() }],
-    skipDuplicates: true,
-  });
-  return count === 1;
-}
-
-/** The items of a handled message with their dedupe keys (stable across a redelivery). */
-function keyed(message: InboundMessage, out: OutboxItem[]): OutboxItem[] {
-  return out.map((item, i) => ({ ...item, dedupeKey: item.dedupeKey ?? `${message.dedupeKey}#${i}` }));
-}
-
-/** Pushes a handled message's items: one call (one queue round trip) when the outbox takes many. */
-async function enqueueAll(deps: ChatDeps, items: OutboxItem[]): Promise<void> {
-  if (items.length > 1 && deps.outbox.enqueueMany) return deps.outbox.enqueueMany(items);
-  for (const item of items) await deps.outbox.enqueue(item);
-}
-
-// A turn's outbox items are written to its InboundEvent in the turn's transaction and cleared
-// once they are on the queue; a worker that dies in between leaves them for the redelivered job.
-const STORE_PENDING_SQL = `UPDATE "InboundEvent" SET "pendingOutbox" = $2::jsonb WHERE "dedupeKey" = $1`;
-const CLEAR_PENDING_SQL = `UPDATE "InboundEvent" SET "pendingOutbox" = NULL WHERE "dedupeKey" = $1 AND jsonb_typeof("pendingOutbox") = 'array'`;
-const LOAD_PENDING_SQL = `SELECT "pendingOutbox" AS pending FROM "InboundEvent" WHERE "dedupeKey" = $1`;
-
-/**
- * A redelivered event (its dedupe key was claimed before): queue what its first handling
- * left behind. Dedupe keys make this a no-op for items that did get out. `forward` derives a
- * returning customer's forward again (the one-statement path stores only a marker).
- */
-async function requeuePending(deps: ChatDeps, message: InboundMessage, forward?: () => Promise<OutboxItem | null>): Promise<void> {
-  const [row] = await deps.db.$queryRawUnsafe<Array<{ pending: unknown }>>(LOAD_PENDING_SQL, message.dedupeKey);
-  const pending = row?.pending;
-  let items: OutboxItem[] = [];
-  if (Array.isArray(pending)) items = pending as OutboxItem[];
-  else if (forward && pending && typeof pending === 'object' && (pending as { forward?: unknown }).forward === true) {
-    const item = await forward();
-    if (item) items = [item];
-  }
-  if (items.length === 0) return;
-  deps.logger?.warn({ dedupeKey: message.dedupeKey, items: items.length }, 'redelivered message: queueing what its first handling left behind');
-  await enqueueAll(deps, items);
-  if (Array.isArray(pending)) await deps.db.$executeRawUnsafe(CLEAR_PENDING_SQL, message.dedupeKey);
-}
-
-export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promise<Reply[]> {
-  // transports validate and clean at the queue; direct callers (console, tests) get the same
-  const now = deps.clock.now();
-  const message = sanitizeInbound(raw, now);
-  const workspaceId = message.workspaceId ?? deps.defaultWorkspaceId;
-  const workspace = await workspaceOf(deps, workspaceId);
-  if (!workspace) throw new Error(`inbound message for unknown workspace ${workspaceId}`);
-  /** the turn's outbox items with their dedupe keys, as kept on its InboundEvent */
-  let out: OutboxItem[] = [];
-  let locale = resolveLocale(message.languageCode, workspace.locale);
-  let isMember = false;
-
-  // the hot path: a returning customer with an open lead or deal is one statement (dedupe,
-  // message, conversation, owner); anything else falls through with nothing written
-  const fast = fastPathCandidate(message);
-  let early: Speaker | null = null;
-  if (fast) {
-    const r = await forwardReturning(deps.db, workspace, message, now);
-    if (r.handled) {
-      const forward = async (): Promise<OutboxItem | null> => {
-        if (r.ownerId === null) return null;
-        const to = await cachedRecipient(deps.db, deps.db, r.ownerId);
-        if (!to?.identityId) return null;
-        const item = forwardItem({ ...to, identityId: to.identityId }, message, r.contactName, r.conversationId, r.leadId ?? undefined, r.dealId ?? undefined);
-        return { workspaceId: workspace.id, ...item };
-      };
-      if (!r.claimed) await requeuePending(deps, message, forward);
-      else if (r.stored) {
-        const item = await forward();
-        if (item) await enqueueAll(deps, keyed(message, [item]));
-      }
-      return [];
-    }
-    // no identity at all: a brand-new customer (saves the speaker lookup)
-    if (!r.known) early = { kind: 'customer', identity: null };
-  }
-
-  // who speaks and what the message is for, read before the transaction
-  early ??= await resolveSpeaker(deps.db, workspace, message);
-  const speaker = early;
+/** Step 2: the route, the shortcut's requester, a new customer's assignee; null when the message is not for Leadline. */
+async function planTurn(deps: ChatDeps, workspace: Workspace, message: InboundMessage, speaker: Speaker): Promise<Plan | null> {
   const route = addressing(message, speaker);
   if (route.kind === 'ignore') {
     deps.logger?.info({ dedupeKey: message.dedupeKey, why: route.why }, 'inbound message not for Leadline');
-    return [];
+    return null;
   }
   // the message shortcut: only an active team member may turn someone's message into a lead
   const requester = message.origin === 'shortcut' ? await requestingMember(deps, workspace, message) : null;
   if (message.origin === 'shortcut' && !requester) {
     deps.logger?.info({ dedupeKey: message.dedupeKey }, 'shortcut by someone who is not a linked team member: ignored');
-    return [];
+    return null;
   }
-  // a brand-new customer will almost surely get a lead, so their round-robin assignee is
-  // picked now, in its own short transaction: the pick serializes the workspace's picks,
-  // and must not be held for a whole turn
+  // a brand-new customer will almost surely get a lead: their assignee is picked now, in its
+  // own short statement (a pick serializes the workspace's picks; never held for a turn)
   const firstContact = route.kind === 'customer' && speaker.kind === 'customer' && !speaker.identity;
-  const preAssignee = firstContact ? await pickAssigneeFast(coreContext(deps.db, { clock: deps.clock }), workspace.id) : null;
+  const preAssignee = firstContact ? await pickAssigneeFast(deps, workspace.id) : null;
+  return { speaker, route, requester, preAssigneeId: preAssignee?.id, fastNewCustomer: Boolean(preAssignee) && fastPathCandidate(message) };
+}
 
-  /** The turn in its transaction; null when the event was handled before. */
-  const runTurn = async (turn: Turn): Promise<Reply[] | null> => {
-    const tx = turn.ctx.db;
-    // a brand-new customer with an assignee: lock + dedupe, then one statement for
-    // contact, conversation, message and lead (the full flow when that shape fails)
-    if (fast && firstContact && preAssignee) {
-      if (!(await claimNewCustomerEvent(tx, workspace.id, message))) return null;
-      return (await captureFirstMessage(turn, preAssignee.id)) ?? handleCustomerMessage(turn, null);
-    }
-    if (!(await claimEvent(tx, message))) return null;
-    // read just before the transaction; a customer's own later messages are serialized by
-    // the customer flow's lock, and membership does not change within a message's handling
-    if (speaker.kind === 'member') {
-      isMember = true;
-      locale = speaker.actor.locale;
-      if (route.kind === 'not_customer' && requester) {
-        push(turn, { identityId: requester.identityId, text: t(requester.locale, 'slack.shortcut.not_customer'), dedupeKey: `notice:${message.dedupeKey}` });
-        return [];
-      }
-      return handleMemberMessage(turn, speaker);
-    }
-    switch (route.kind) {
-      case 'invite':
-        return handleInviteStart(turn, speaker.identity);
-      case 'not_linked':
-        return [reply(t(locale, 'chat.customer.not_linked'))];
-      case 'button_ignored':
-        return [reply(t(locale, 'chat.customer.button_ignored'))];
-      case 'welcome':
-        return [reply(t(locale, 'chat.customer.welcome'))];
-      default:
-        return handleCustomerMessage(turn, speaker.identity);
-    }
-  };
-
-  let replies: Reply[] | null;
+/** Step 3: the turn in its transaction; replies null when the event was handled before. */
+async function runTurn(
+  deps: ChatDeps,
+  workspace: Workspace,
+  message: InboundMessage,
+  now: Date,
+  plan: Plan,
+): Promise<{ replies: Reply[] | null; out: OutboxItem[] }> {
   try {
-    replies = await deps.db.$transaction(async (tx) => {
+    return await deps.db.$transaction(async (tx) => {
       const turn: Turn = {
         deps,
         ctx: coreContext(tx, { clock: deps.clock, scheduler: deps.scheduler, llm: deps.llm }),
@@ -197,28 +105,81 @@ export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promis
         message,
         now,
         out: [],
-        preAssigneeId: preAssignee?.id,
+        audits: [],
+        preAssigneeId: plan.preAssigneeId,
       };
-      const result = await runTurn(turn);
-      out = keyed(message, turn.out);
-      if (result !== null && out.length > 0) await tx.$executeRawUnsafe(STORE_PENDING_SQL, message.dedupeKey, JSON.stringify(out));
-      return result;
+      const replies = await claimAndAnswer(turn, plan);
+      if (replies === null) return { replies, out: [] };
+      const out = keyed(message, turn.out);
+      await deps.intake.storeTurn(tx, { dedupeKey: message.dedupeKey, pending: out.length > 0 ? out : null, audits: turn.audits, now });
+      return { replies, out };
     }, TX_OPTIONS);
   } catch (e) {
     if (!isDomainError(e)) throw e;
     // an expected refusal: the turn rolled back (its outbox items are dropped); record the
     // event so a redelivery stays quiet
-    if (!(await claimEvent(deps.db, message))) return [];
+    if (!(await deps.intake.claimEvent(deps.db, intakeMessage(workspace.id, message, now)))) return { replies: [], out: [] };
     deps.logger?.info({ dedupeKey: message.dedupeKey, key: e.key }, 'inbound refused');
-    return isMember ? [reply(t(locale, 'chat.error', { detail: describeError(e, locale) }))] : [];
+    if (plan.speaker.kind !== 'member') return { replies: [], out: [] };
+    const locale = plan.speaker.actor.locale;
+    return { replies: [reply(t(locale, 'chat.error', { detail: describeError(e, locale) }))], out: [] };
   }
-  if (replies === null) {
-    await requeuePending(deps, message);
-    return [];
+}
+
+/** Claims the event, then the member's or the customer's turn; null when the event was handled before. */
+async function claimAndAnswer(turn: Turn, plan: Plan): Promise<Reply[] | null> {
+  const { deps, message, workspace } = turn;
+  if (plan.fastNewCustomer) return newCustomerTurn(turn, plan.preAssigneeId!);
+  if (!(await deps.intake.claimEvent(turn.ctx.db, intakeMessage(workspace.id, message, turn.now)))) return null;
+  const { speaker, route, requester } = plan;
+  // the speaker was read just before the transaction; a customer's own later messages are
+  // serialized by the customer flow's lock, and membership does not change within a message
+  if (speaker.kind === 'member') {
+    if (route.kind === 'not_customer' && requester) {
+      push(turn, { identityId: requester.identityId, text: t(requester.locale, 'slack.shortcut.not_customer'), dedupeKey: `notice:${message.dedupeKey}` });
+      return [];
+    }
+    return handleMemberMessage(turn, speaker);
   }
-  if (out.length > 0) {
-    await enqueueAll(deps, out);
-    await deps.db.$executeRawUnsafe(CLEAR_PENDING_SQL, message.dedupeKey);
+  const locale = resolveLocale(message.languageCode, workspace.locale);
+  switch (route.kind) {
+    case 'invite':
+      return handleInviteStart(turn, speaker.identity);
+    case 'not_linked':
+      return [reply(t(locale, 'chat.customer.not_linked'))];
+    case 'button_ignored':
+      return [reply(t(locale, 'chat.customer.button_ignored'))];
+    case 'welcome':
+      return [reply(t(locale, 'chat.customer.welcome'))];
+    default:
+      return handleCustomerMessage(turn, speaker.identity);
   }
-  return replies;
+}
+
+/** Workspace settings change rarely: each process re-reads them at most every few seconds. */
+const WORKSPACE_TTL_MS = 5_000;
+const workspaces = new WeakMap<object, Map<number, { at: number; ws: Promise<Workspace | null> }>>();
+
+async function workspaceOf(deps: ChatDeps, id: number): Promise<Workspace> {
+  let cache = workspaces.get(deps.db);
+  if (!cache) workspaces.set(deps.db, (cache = new Map()));
+  const hit = cache.get(id);
+  // a process cache's age, not domain time: measured on the process's own clock
+  const at = Date.now();
+  let ws = hit && at - hit.at < WORKSPACE_TTL_MS ? hit.ws : undefined;
+  if (!ws) {
+    ws = deps.db.workspace.findUnique({ where: { id } });
+    cache.set(id, { at, ws });
+    ws.catch(() => cache.delete(id));
+  }
+  const found = await ws;
+  if (!found) throw new Error(`inbound message for unknown workspace ${id}`);
+  return found;
+}
+
+/** The active team member who used the message shortcut, with where to reach them; null if none. */
+async function requestingMember(deps: ChatDeps, workspace: Workspace, m: InboundMessage): Promise<{ identityId: number; locale: Locale } | null> {
+  if (!m.requestedBy) return null;
+  const who = await resolveSpeaker(deps.db, workspace, { ...m, externalUserId: m.requestedBy });
+  return who.kind === 'member' ? { identityId: who.identity.id, locale: who.actor.locale } : null;
 }

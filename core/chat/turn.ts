@@ -3,7 +3,8 @@
 // rolled-back turn never sends anything).
 import type { CoreContext } from '../context.js';
 import type { Db } from '../db.js';
-import type { AttemptLimiter, Clock, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
+import type { AttemptLimiter, Clock, CustomerIntake, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
+import type { AuditEntry } from '../audit.js';
 import type { Workspace } from '../../prisma/generated/client.js';
 import type { InboundMessage } from './inbound.js';
 import type { IntentParser } from '../parse/parser.js';
@@ -25,6 +26,8 @@ export interface ChatDeps {
   db: Db;
   clock: Clock;
   outbox: Outbox;
+  /** the intake store: what handling a customer's message writes (connectors/db/intake) */
+  intake: CustomerIntake;
   /** the workspace messages without their own workspaceId belong to */
   defaultWorkspaceId: number;
   scheduler?: Scheduler;
@@ -54,6 +57,8 @@ export interface Turn {
   now: Date;
   /** messages to push through the outbox once the turn's transaction has committed */
   out: OutboxItem[];
+  /** audit rows written with the turn's store step (the intake fast path; use cases write theirs at once) */
+  audits: AuditEntry[];
   /** the identity the speaker wrote from (set for team members) */
   speakerIdentityId?: number;
   /** the round-robin pick made before the transaction for a brand-new customer */

@@ -53,9 +53,8 @@ export async function eraseContact(ctx: CoreContext, actor: Actor, id: number): 
     });
     await tx.conversation.updateMany({ where: { id: { in: f.conversationIds } }, data: { subject: null, threadKey: null, identityId: null } });
 
-    if (f.leadIds.length) {
-      await tx.$executeRaw`UPDATE "Lead" SET "title" = 'Lead #' || "id", "firstMessage" = NULL, "junkReason" = NULL, "updatedAt" = now() WHERE "id" = ANY(${f.leadIds}::int[])`;
-    }
+    // a person's few leads (erasure is rare): each keeps only its number as the title
+    for (const id of f.leadIds) await tx.lead.update({ where: { id }, data: { title: `Lead #${id}`, firstMessage: null, junkReason: null } });
     await scrubTitles(tx, 'deal', f.dealIds, terms);
     await scrubTitles(tx, 'task', f.taskIds, terms);
 

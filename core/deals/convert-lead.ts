@@ -7,9 +7,9 @@ import { isSystemActor } from '../actor.js';
 import { recordChange } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
-import { forbidden, invalid, notFound } from '../errors.js';
+import { forbidden, invalid, conflict, notFound } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { assertLeadOpen, canSeeLead } from '../leads/lead-access.js';
+import { assertLeadOpen, canSeeLead, OPEN_LEAD_STATUSES } from '../leads/lead-access.js';
 import { createDealInTx } from './create-deal.js';
 
 export interface ConvertLeadInput {
@@ -33,10 +33,10 @@ export async function convertLeadToDeal(ctx: CoreContext, actor: Actor, leadId: 
     if (!ownerId) throw invalid('invalid.deal_owner_required');
     // claims the lead: a concurrent conversion finds it no longer open
     const claimed = await tx.lead.updateMany({
-      where: { id: leadId, status: { in: ['new', 'in_progress'] } },
+      where: { id: leadId, status: { in: [...OPEN_LEAD_STATUSES] } },
       data: { status: 'converted', assigneeId: ownerId },
     });
-    if (claimed.count === 0) throw invalid('invalid.lead_closed', { id: leadId, status: t(actor.locale, 'lead.status.converted') });
+    if (claimed.count === 0) throw conflict('invalid.lead_closed', { id: leadId, status: t(actor.locale, 'lead.status.converted') });
 
     const title = input.title?.trim() || lead.contact.company?.name || lead.contact.name || lead.title;
     const deal = await createDealInTx(tx, ctx, actor, {

@@ -3,7 +3,7 @@ import type { Deal } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam } from '../actor.js';
 import type { DbOrTx } from '../db.js';
-import { invalid, notFound } from '../errors.js';
+import { conflict, notFound } from '../errors.js';
 import { t } from '../i18n/index.js';
 
 export function canSeeDeal(actor: Actor, deal: Pick<Deal, 'ownerId'>): boolean {
@@ -19,7 +19,7 @@ export async function loadDeal(db: DbOrTx, actor: Actor, id: number): Promise<De
 }
 
 export function assertDealOpen(deal: Pick<Deal, 'id' | 'status'>, actor: Pick<Actor, 'locale'>): void {
-  if (deal.status !== 'open') throw invalid('invalid.deal_closed', { id: deal.id, status: t(actor.locale, `deal.status.${deal.status}`) });
+  if (deal.status !== 'open') throw conflict('invalid.deal_closed', { id: deal.id, status: t(actor.locale, `deal.status.${deal.status}`) });
 }
 
 /** The fields an audit row keeps for a deal. */

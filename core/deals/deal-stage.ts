@@ -3,7 +3,7 @@ import type { Deal, Stage } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
 import type { CoreContext } from '../context.js';
 import type { Tx } from '../db.js';
-import { invalid, notFound } from '../errors.js';
+import { invalid, conflict, notFound } from '../errors.js';
 import { changeDeal, type DealChange } from './change-deal.js';
 import { assertDealOpen } from './deal-access.js';
 import { matchStage } from './stage-match.js';
@@ -61,7 +61,7 @@ export async function markDealLost(ctx: CoreContext, actor: Actor, dealId: numbe
  */
 export async function reopenDeal(ctx: CoreContext, actor: Actor, dealId: number, stage?: string | null): Promise<Deal> {
   return changeDeal(ctx, actor, dealId, 'reopened', async (deal, tx) => {
-    if (deal.status === 'open') throw invalid('invalid.deal_not_closed', { id: deal.id });
+    if (deal.status === 'open') throw conflict('invalid.deal_not_closed', { id: deal.id });
     const stages = await stagesOf(tx, deal.pipelineId);
     const open = stages.filter((s) => s.kind === 'open');
     let target: Stage | undefined;

@@ -6,7 +6,7 @@ import type { CoreContext } from '../context.js';
 import type { DbOrTx } from '../db.js';
 import type { DealItem, LeadItem, LeadSource, Listed, TaskItem, TodayDigest } from './digest.js';
 import { DigestRun } from './digest-run.js';
-import { addDays, localDateOf, zonedTimeToUtc } from './local-time.js';
+import { startOfLocalDay } from '../time/zoned.js';
 import { loadRecipient, seesTeam } from './recipient.js';
 
 /** How many items of each list a digest shows (the count covers all). */
@@ -16,8 +16,7 @@ const DAY_MS = 86_400_000;
 export async function composeTodayDigest(ctx: CoreContext, userId: number, now: Date, run = new DigestRun(now)): Promise<TodayDigest> {
   const recipient = await loadRecipient(ctx.db, userId, run);
   const { staleDealDays, ...who } = recipient;
-  const today = localDateOf(now, who.timezone);
-  const day = { start: zonedTimeToUtc(today, 0, 0, who.timezone), end: zonedTimeToUtc(addDays(today, 1), 0, 0, who.timezone) };
+  const day = { start: startOfLocalDay(now, who.timezone), end: startOfLocalDay(now, who.timezone, 1) };
   const staleBefore = new Date(now.getTime() - staleDealDays * DAY_MS);
   const db = ctx.db;
 

@@ -9,7 +9,7 @@ import type { Digest } from './digest.js';
 import { isTeamDigest } from './digest.js';
 import { composeDigest } from './compose-digest.js';
 import { DigestRun } from './digest-run.js';
-import { isoLocalDate } from './local-time.js';
+import { localDateKey } from '../time/zoned.js';
 import { renderDigestText } from './render-text.js';
 import { digestTargetIdentity } from './digest-target.js';
 
@@ -60,7 +60,7 @@ export async function prepareDigestDelivery(
     text: renderDigestText(digest, locale),
     ref: { userId: sub.user.id },
     // one digest per subscription and local day, whatever the retries or duplicate ticks
-    dedupeKey: `digest:${subscriptionId}:${isoLocalDate(now, digest.recipient.timezone)}`,
+    dedupeKey: `digest:${subscriptionId}:${localDateKey(now, digest.recipient.timezone)}`,
   };
   let chartError: unknown;
   if (options.chart && isTeamDigest(digest)) {

@@ -4,7 +4,7 @@ import { notFound } from '../errors.js';
 import { resolveLocale } from '../i18n/index.js';
 import type { DigestRecipient } from './digest.js';
 import type { DigestRun } from './digest-run.js';
-import { isValidTimeZone } from './local-time.js';
+import { effectiveTimeZone } from '../time/zoned.js';
 
 export interface LoadedRecipient extends DigestRecipient {
   staleDealDays: number;
@@ -32,7 +32,7 @@ export async function loadRecipients(db: DbOrTx, ids: number[]): Promise<Map<num
         name: user.name,
         role: user.role,
         locale: resolveLocale(user.locale, user.workspace.locale),
-        timezone: user.timezone && isValidTimeZone(user.timezone) ? user.timezone : user.workspace.timezone,
+        timezone: effectiveTimeZone(user.timezone, user.workspace.timezone),
         staleDealDays: user.workspace.staleDealDays,
       },
     ]),

@@ -4,7 +4,7 @@
 import { catalogs } from '../i18n/catalogs.js';
 import { formatMoney, t, type Locale, type MessageKey, type Params } from '../i18n/index.js';
 import type { Compared, Digest, FirstResponseStats, Interval, Listed, Money, TeamDigest, TodayDigest } from './digest.js';
-import { localDateOf } from './local-time.js';
+import { localDateOf } from '../time/zoned.js';
 
 export function renderDigestText(digest: Digest, locale: Locale): string {
   const r = new Renderer(locale, digest.recipient.timezone);

@@ -1,7 +1,7 @@
 // When each DigestSubscription fires: a cron pattern read in the user's time zone (the
 // queue's job scheduler does the firing) and the same rule computed here for checks.
 import type { DigestKind } from './digest.js';
-import { addDays, localDateOf, localParts, zonedTimeToUtc } from './local-time.js';
+import { addLocalDays, localDateOf, localParts, zonedTimeToInstant } from '../time/zoned.js';
 
 export interface DigestScheduleInput {
   subscriptionId: number;
@@ -52,8 +52,7 @@ export function nextDigestRun(s: DigestScheduleInput, after: Date): Date {
   const weekday = weekdayOf(s);
   const start = localDateOf(after, s.timezone);
   for (let i = 0; i <= 8; i++) {
-    const date = addDays(start, i);
-    const at = zonedTimeToUtc(date, hour, minute, s.timezone);
+    const at = zonedTimeToInstant({ ...addLocalDays(start, i), hour, minute }, s.timezone);
     if (weekday !== null && localParts(at, s.timezone).weekday !== weekday) continue;
     if (at.getTime() > after.getTime()) return at;
   }

@@ -2,7 +2,7 @@
 // daily and weekly team digests. Existing rows (and the user's own choices) are kept.
 import type { DbOrTx } from '../db.js';
 import type { DigestScheduleInput } from './schedule.js';
-import { isValidTimeZone } from './local-time.js';
+import { effectiveTimeZone } from '../time/zoned.js';
 import type { DigestKind } from './digest.js';
 
 export async function ensureDefaultDigestSubscriptions(db: DbOrTx, user: { id: number; role: 'admin' | 'head' | 'manager' }): Promise<number> {
@@ -39,6 +39,6 @@ export async function wantedDigestSchedules(db: DbOrTx, userIds?: number[]): Pro
     hour: r.hour,
     minute: r.minute,
     weekday: r.weekday,
-    timezone: r.user.timezone && isValidTimeZone(r.user.timezone) ? r.user.timezone : r.user.workspace.timezone,
+    timezone: effectiveTimeZone(r.user.timezone, r.user.workspace.timezone),
   }));
 }

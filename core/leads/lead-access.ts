@@ -1,9 +1,10 @@
 // Who may see and act on a lead: heads and admins any lead of the workspace; a manager the
 // leads assigned to them, and new unassigned leads (so they can take them).
 import type { Lead, Prisma } from '../../prisma/generated/client.js';
+import type { LeadStatus } from '../../prisma/generated/enums.js';
 import type { DbOrTx } from '../db.js';
 import { seesWholeTeam, type Actor } from '../actor.js';
-import { notFound, forbidden, invalid } from '../errors.js';
+import { notFound, forbidden, conflict } from '../errors.js';
 import { t } from '../i18n/index.js';
 
 export function canSeeLead(actor: Actor, lead: Pick<Lead, 'assigneeId' | 'status'>): boolean {
@@ -25,11 +26,16 @@ export function visibleLeadsWhere(actor: Actor): Prisma.LeadWhereInput {
   return { workspaceId: actor.workspaceId, OR: [{ assigneeId: actor.userId }, { assigneeId: null, status: 'new' }] };
 }
 
-/** Refuses to act on a lead that is already converted or junk. */
-export function assertLeadOpen(lead: Pick<Lead, 'id' | 'status'>, actor: Pick<Actor, 'locale'>): void {
-  if (lead.status === 'converted' || lead.status === 'junk') {
-    throw invalid('invalid.lead_closed', { id: lead.id, status: t(actor.locale, `lead.status.${lead.status}`) });
-  }
+/** The lead statuses that count as open: the one home of that rule (the intake store gets it passed in). */
+export const OPEN_LEAD_STATUSES: readonly LeadStatus[] = ['new', 'in_progress'];
+
+export function isLeadOpen(status: LeadStatus): boolean {
+  return OPEN_LEAD_STATUSES.includes(status);
 }
 
-export const OPEN_LEAD_STATUSES = ['new', 'in_progress'] as const;
+/** Refuses to act on a lead that is already converted or junk. */
+export function assertLeadOpen(lead: Pick<Lead, 'id' | 'status'>, actor: Pick<Actor, 'locale'>): void {
+  if (!isLeadOpen(lead.status)) {
+    throw conflict('invalid.lead_closed', { id: lead.id, status: t(actor.locale, `lead.status.${lead.status}`) });
+  }
+}

@@ -2,7 +2,7 @@
 import type { CoreContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import { inTx } from '../db.js';
-import { invalid } from '../errors.js';
+import { conflict } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { recordChange } from '../audit.js';
 import { loadLeadFor } from './lead-access.js';
@@ -11,7 +11,7 @@ export async function markLeadJunk(ctx: CoreContext, actor: Actor, leadId: numbe
   return inTx(ctx.db, async (tx) => {
     const lead = await loadLeadFor(tx, actor, leadId);
     if (lead.status === 'junk') return lead;
-    if (lead.status === 'converted') throw invalid('invalid.lead_closed', { id: leadId, status: t(actor.locale, 'lead.status.converted') });
+    if (lead.status === 'converted') throw conflict('invalid.lead_closed', { id: leadId, status: t(actor.locale, 'lead.status.converted') });
     const junkReason = reason?.trim().slice(0, 500) || null;
     const updated = await tx.lead.update({ where: { id: leadId }, data: { status: 'junk', junkReason } });
     await recordChange(

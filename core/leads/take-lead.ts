@@ -7,27 +7,35 @@ import { notFound, forbidden } from '../errors.js';
 import { assertLeadOpen } from './lead-access.js';
 import { recordChange } from '../audit.js';
 
+/** Rounds of read-check-swap before giving up on a lead that keeps changing under us. */
+const MAX_ROUNDS = 10;
+
 export async function takeLead(ctx: CoreContext, actor: Actor, leadId: number) {
   if (isSystemActor(actor)) throw forbidden('what.lead', { id: leadId });
   return inTx(ctx.db, async (tx) => {
-    // the row lock makes two managers pressing "take" at once end with one owner
-    const locked = await tx.$queryRaw<
-      Array<{ id: number }>
-    >`SELECT "id" FROM "Lead" WHERE "id" = ${leadId} AND "workspaceId" = ${actor.workspaceId} FOR UPDATE`;
-    if (!locked.length) throw notFound('what.lead', { id: leadId });
-    const lead = await tx.lead.findUniqueOrThrow({ where: { id: leadId } });
-    if (lead.assigneeId !== null && lead.assigneeId !== actor.userId && !seesWholeTeam(actor)) {
-      throw forbidden('what.lead', { id: leadId });
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const lead = await tx.lead.findFirst({ where: { id: leadId, workspaceId: actor.workspaceId } });
+      if (!lead) throw notFound('what.lead', { id: leadId });
+      if (lead.assigneeId !== null && lead.assigneeId !== actor.userId && !seesWholeTeam(actor)) {
+        throw forbidden('what.lead', { id: leadId });
+      }
+      assertLeadOpen(lead, actor);
+      if (lead.assigneeId === actor.userId) return lead;
+      // compare-and-swap on what was checked: two managers pressing "take" at once end with one
+      // owner; the other reads the lead again (now someone else's) and is refused
+      const [updated] = await tx.lead.updateManyAndReturn({
+        where: { id: leadId, assigneeId: lead.assigneeId, status: lead.status },
+        data: { assigneeId: actor.userId },
+      });
+      if (!updated) continue;
+      await recordChange(
+        tx,
+        actor,
+        { type: 'lead.taken', leadId, contactId: lead.contactId, data: { from: lead.assigneeId, to: actor.userId } },
+        { action: 'lead.take', entity: 'lead', entityId: leadId, before: { assigneeId: lead.assigneeId }, after: { assigneeId: actor.userId } },
+      );
+      return updated;
     }
-    assertLeadOpen(lead, actor);
-    if (lead.assigneeId === actor.userId) return lead;
-    const updated = await tx.lead.update({ where: { id: leadId }, data: { assigneeId: actor.userId } });
-    await recordChange(
-      tx,
-      actor,
-      { type: 'lead.taken', leadId, contactId: lead.contactId, data: { from: lead.assigneeId, to: actor.userId } },
-      { action: 'lead.take', entity: 'lead', entityId: leadId, before: { assigneeId: lead.assigneeId }, after: { assigneeId: actor.userId } },
-    );
-    return updated;
+    throw new Error(`lead ${leadId} kept changing while being taken`);
   });
 }

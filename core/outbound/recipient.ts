@@ -1,6 +1,7 @@
 // Where and how to reach a team member: their reachable identity (channel + chat), locale and time zone.
 import type { DbOrTx } from '../db.js';
 import { resolveLocale, type Locale } from '../i18n/index.js';
+import { effectiveTimeZone } from '../time/zoned.js';
 
 /** Channels in the order Leadline prefers them for pushing to a team member. */
 import { CHANNELS } from '../channels.js';
@@ -13,23 +14,6 @@ export interface TeamRecipient {
   timezone: string;
   /** the identity to push to; null when the user has no reachable linked channel */
   identityId: number | null;
-}
-
-const zoneValidity = new Map<string, boolean>();
-
-export function validTimeZone(tz: string | null | undefined): tz is string {
-  if (!tz) return false;
-  let ok = zoneValidity.get(tz);
-  if (ok === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      ok = true;
-    } catch {
-      ok = false;
-    }
-    if (zoneValidity.size < 1000) zoneValidity.set(tz, ok);
-  }
-  return ok;
 }
 
 export interface RecipientRow {
@@ -72,7 +56,7 @@ export function toTeamRecipient(r: RecipientRow): TeamRecipient {
     workspaceId: r.workspaceId,
     name: r.name,
     locale: resolveLocale(r.locale, r.languageCode, r.wsLocale),
-    timezone: validTimeZone(r.timezone) ? r.timezone : r.wsTimezone,
+    timezone: effectiveTimeZone(r.timezone, r.wsTimezone),
     identityId: r.active && r.identityId ? r.identityId : null,
   };
 }

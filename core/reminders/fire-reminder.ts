@@ -6,12 +6,13 @@
 //   3. enqueue the outbound message with the deterministic dedupe key rem-<task>-<dueMs>,
 //      also when the claim already existed (a retry after a crash between 2 and 3): the
 //      outbound queue and its OutboundDelivery ledger turn a repeated enqueue into a no-op.
-// The hot path is two SQL statements (load with links and recipient; claim) because
-// reminders come in bursts (everyone's 09:00).
+// The hot path is one statement (load with links and recipient, and claim: ReminderStore)
+// because reminders come in bursts (everyone's 09:00).
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import type { Outbox } from '../ports.js';
-import { PREFERRED_IDENTITY_JOIN, toTeamRecipient } from '../outbound/recipient.js';
+import { toTeamRecipient } from '../outbound/recipient.js';
+import type { ReminderStore } from './reminder-store.js';
 import { ensureNextOccurrence } from '../tasks/ensure-next-occurrence.js';
 import { reminderItem, type ReminderTask } from './reminder-message.js';
 import { effectiveDueAt } from '../tasks/task-access.js';
@@ -27,61 +28,8 @@ export type FireOutcome =
   | { status: 'enqueued'; fresh: boolean; next?: { taskId: number; dueAt: Date } }
   | { status: 'no_recipient'; fresh: boolean; next?: { taskId: number; dueAt: Date } };
 
-interface TaskRow {
-  claimed: boolean;
-  id: number;
-  workspaceId: number;
-  title: string;
-  dueAt: Date;
-  snoozedUntil: Date | null;
-  status: string;
-  rrule: string | null;
-  assigneeId: number;
-  leadId: number | null;
-  dealId: number | null;
-  contactId: number | null;
-  leadTitle: string | null;
-  dealTitle: string | null;
-  contactName: string | null;
-  // the assignee as a recipient
-  userName: string;
-  userLocale: string | null;
-  userTimezone: string | null;
-  userActive: boolean;
-  wsLocale: string;
-  wsTimezone: string;
-  identityId: number | null;
-  languageCode: string | null;
-}
-
-// $1 task id, $2 the job's due time: loads the task with its links and recipient and, when
-// the job is current and the task not recurring, claims the occurrence in the same statement
-const LOAD_AND_CLAIM_SQL = `
-  WITH claim AS (
-    INSERT INTO "ReminderDelivery" ("taskId", "dueAt", "deliveredAt")
-    SELECT id, $2, now() AT TIME ZONE 'UTC' FROM "Task"
-    WHERE id = $1 AND status = 'open' AND rrule IS NULL AND COALESCE("snoozedUntil", "dueAt") = $2
-    ON CONFLICT DO NOTHING
-    RETURNING 1
-  )
-  SELECT EXISTS (SELECT 1 FROM claim) AS claimed, t.id, t."workspaceId", t.title, t."dueAt", t."snoozedUntil", t.status::text AS status, t.rrule,
-         t."assigneeId", t."leadId", t."dealId", t."contactId",
-         l.title AS "leadTitle", d.title AS "dealTitle", c.name AS "contactName",
-         u.name AS "userName", u.locale AS "userLocale", u.timezone AS "userTimezone", u.active AS "userActive",
-         w.locale AS "wsLocale", w.timezone AS "wsTimezone", i.id AS "identityId", i."languageCode"
-  FROM "Task" t
-  JOIN "User" u ON u.id = t."assigneeId"
-  JOIN "Workspace" w ON w.id = t."workspaceId"
-  LEFT JOIN "Lead" l ON l.id = t."leadId"
-  LEFT JOIN "Deal" d ON d.id = t."dealId"
-  LEFT JOIN "Contact" c ON c.id = t."contactId"
-  ${PREFERRED_IDENTITY_JOIN}
-  WHERE t.id = $1`;
-
-const CLAIM_SQL = `INSERT INTO "ReminderDelivery" ("taskId", "dueAt", "deliveredAt") VALUES ($1, $2, now() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING`;
-
-export async function fireReminder(ctx: CoreContext, outbox: Outbox, job: ReminderJobData): Promise<FireOutcome> {
-  const [row] = await ctx.db.$queryRawUnsafe<TaskRow[]>(LOAD_AND_CLAIM_SQL, job.taskId, new Date(job.dueAtMs));
+export async function fireReminder(ctx: CoreContext, store: ReminderStore, outbox: Outbox, job: ReminderJobData): Promise<FireOutcome> {
+  const row = await store.loadAndClaim(ctx.db, { taskId: job.taskId, dueAt: new Date(job.dueAtMs) });
   if (!row) return { status: 'stale', reason: 'missing' };
   if (row.status !== 'open') return { status: 'stale', reason: 'closed' };
   const due = effectiveDueAt(row);
@@ -94,7 +42,7 @@ export async function fireReminder(ctx: CoreContext, outbox: Outbox, job: Remind
   } else {
     const now = ctx.clock.now();
     const result = await inTx(ctx.db, async (tx) => {
-      const claimed = (await tx.$executeRawUnsafe(CLAIM_SQL, row.id, due)) === 1;
+      const claimed = await store.claim(tx, { taskId: row.id, dueAt: due });
       const task = await tx.task.findUniqueOrThrow({ where: { id: row.id } });
       return { claimed, next: await ensureNextOccurrence(tx, task, now) };
     });

@@ -4,6 +4,7 @@
 // recorded as sent — e.g. Redis lost its data) is scheduled to fire now. Works in keyset
 // batches so 10^5 tasks cost a few queries and bulk adds.
 import type { CoreContext } from '../context.js';
+import type { ReminderStore } from './reminder-store.js';
 
 export interface ReminderPlan {
   taskId: number;
@@ -34,34 +35,9 @@ export interface ReconcileReport {
   tooOld: number;
 }
 
-interface Row {
-  id: number;
-  due: Date;
-  settled: boolean;
-}
-
-const DUE = 'COALESCE(t."snoozedUntil", t."dueAt")';
-// $1 now, $2 id cursor, $3 batch size, $4 workspace ids or null
-const SELECT_BATCH = `
-  SELECT t.id, ${DUE} AS due,
-    (${DUE} <= $1 AND EXISTS (
-      SELECT 1 FROM "ReminderDelivery" r
-      WHERE r."taskId" = t.id AND r."dueAt" = ${DUE}
-        AND (EXISTS (
-          SELECT 1 FROM "OutboundDelivery" o
-          WHERE o."dedupeKey" = 'rem-' || t.id || '-' || round(extract(epoch from ${DUE}) * 1000)::bigint
-            AND o.status IN ('sent', 'failed', 'skipped'))
-          OR NOT EXISTS (
-          SELECT 1 FROM "Identity" i
-          WHERE i."userId" = t."assigneeId" AND NOT i.unreachable AND i."chatId" IS NOT NULL))
-    )) AS settled
-  FROM "Task" t
-  WHERE t.status = 'open' AND t.id > $2 AND ($4::int[] IS NULL OR t."workspaceId" = ANY($4::int[]))
-  ORDER BY t.id
-  LIMIT $3`;
-
 export async function reconcileReminders(
   ctx: CoreContext,
+  store: ReminderStore,
   scheduler: BulkReminderScheduler,
   now: Date,
   options: ReconcileOptions = {},
@@ -71,7 +47,7 @@ export async function reconcileReminders(
   const report: ReconcileReport = { upcoming: 0, overdue: 0, settled: 0, tooOld: 0 };
   let cursor = 0;
   for (;;) {
-    const rows = await ctx.db.$queryRawUnsafe<Row[]>(SELECT_BATCH, now, cursor, batchSize, options.workspaceIds ?? null);
+    const rows = await store.openTasksAfter(ctx.db, { now, afterId: cursor, limit: batchSize, workspaceIds: options.workspaceIds ?? null });
     if (rows.length === 0) break;
     cursor = rows[rows.length - 1]!.id;
     const plans: ReminderPlan[] = [];

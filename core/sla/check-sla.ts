@@ -10,6 +10,7 @@ import type { CoreContext } from '../context.js';
 import { withTx } from '../context.js';
 import { systemActor } from '../actor.js';
 import { pickRoundRobinAssignee } from '../leads/round-robin.js';
+import { isLeadOpen, OPEN_LEAD_STATUSES } from '../leads/lead-access.js';
 import { assignLead } from '../leads/assign-lead.js';
 import { recordActivity } from '../audit.js';
 import { inTx, type Tx } from '../db.js';
@@ -45,14 +46,12 @@ export const nextOnDutyManager: ReassignPicker = async (tx, lead, _now, ctx) => 
   return null;
 };
 
-const OPEN_STATUSES = ['new', 'in_progress'] as const;
-
 export async function checkSla(ctx: CoreContext, outbox: Outbox, job: SlaJobData, pick: ReassignPicker = nextOnDutyManager): Promise<SlaOutcome> {
   const now = ctx.clock.now();
   let lead = await ctx.db.lead.findUnique({ where: { id: job.leadId } });
   if (!lead) return { status: 'stale', reason: 'missing' };
   if (lead.firstResponseAt) return { status: 'stale', reason: 'answered' };
-  if (!(OPEN_STATUSES as readonly string[]).includes(lead.status)) return { status: 'stale', reason: 'closed' };
+  if (!isLeadOpen(lead.status)) return { status: 'stale', reason: 'closed' };
   if (!lead.slaBreachedAt && lead.firstResponseDueAt && lead.firstResponseDueAt.getTime() > now.getTime() + 1000) {
     // the deadline moved later (business hours, edited lead): its own check is scheduled
     return { status: 'stale', reason: 'not_due' };
@@ -63,7 +62,7 @@ export async function checkSla(ctx: CoreContext, outbox: Outbox, job: SlaJobData
   if (!lead.slaBreachedAt) {
     const claimed = await inTx(ctx.db, async (tx) => {
       const won = await tx.lead.updateMany({
-        where: { id: lead!.id, slaBreachedAt: null, firstResponseAt: null, status: { in: [...OPEN_STATUSES] } },
+        where: { id: lead!.id, slaBreachedAt: null, firstResponseAt: null, status: { in: [...OPEN_LEAD_STATUSES] } },
         data: { slaBreachedAt: now },
       });
       if (won.count === 0) return null;

@@ -1,6 +1,7 @@
 // Start-up reconciliation of SLA checks: every open lead still waiting for its first
 // response and not yet breached gets its check job again (idempotent per lead).
 import type { CoreContext } from '../context.js';
+import { OPEN_LEAD_STATUSES } from '../leads/lead-access.js';
 
 export interface SlaPlan {
   leadId: number;
@@ -24,7 +25,7 @@ export async function reconcileSlaChecks(
       where: {
         id: { gt: cursor },
         workspaceId: options.workspaceIds ? { in: options.workspaceIds } : undefined,
-        status: { in: ['new', 'in_progress'] },
+        status: { in: [...OPEN_LEAD_STATUSES] },
         firstResponseAt: null,
         slaBreachedAt: null,
         firstResponseDueAt: { not: null },

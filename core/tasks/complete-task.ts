@@ -4,7 +4,7 @@ import type { Actor } from '../actor.js';
 import { recordChange } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
-import { invalid } from '../errors.js';
+import { conflict } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { ensureNextOccurrence } from './ensure-next-occurrence.js';
 import { assertTaskOpen, loadTask, taskSnapshot } from './task-access.js';
@@ -22,7 +22,7 @@ export async function completeTask(ctx: CoreContext, actor: Actor, id: number): 
     assertTaskOpen(before, actor);
     // only one of two concurrent completions wins (and creates the next occurrence)
     const claimed = await tx.task.updateMany({ where: { id, status: 'open' }, data: { status: 'done', completedAt: now } });
-    if (claimed.count === 0) throw invalid('invalid.task_closed', { id, status: t(actor.locale, 'task.status.done') });
+    if (claimed.count === 0) throw conflict('invalid.task_closed', { id, status: t(actor.locale, 'task.status.done') });
     const task = await tx.task.findUniqueOrThrow({ where: { id } });
     await recordChange(
       tx,

@@ -5,4 +5,3 @@ export { snoozeTask, rescheduleTask, cancelTask } from './change-task.js';
 export { getTask, listTasks, taskWindowBounds, type TaskWindow, type ListTasksOptions } from './list-tasks.js';
 export { effectiveDueAt, canSeeTask } from './task-access.js';
 export { nextOccurrence, normalizeRrule } from './recurrence.js';
-export { parseLocalDateTime, localParts, zonedTimeToInstant, startOfLocalDay, localDateKey, isValidTimeZone, assertTimeZone } from './local-time.js';

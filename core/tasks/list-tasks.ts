@@ -4,7 +4,7 @@ import type { Actor } from '../actor.js';
 import { assertCanActFor, isSystemActor } from '../actor.js';
 import type { CoreContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { startOfLocalDay } from './local-time.js';
+import { startOfLocalDay } from '../time/zoned.js';
 import { loadTask } from './task-access.js';
 
 export type TaskWindow = 'today' | 'overdue' | 'upcoming';

@@ -5,7 +5,7 @@
 import rrulePkg from 'rrule';
 import type { Options } from 'rrule';
 import { invalid } from '../errors.js';
-import { localParts, zonedTimeToInstant } from './local-time.js';
+import { localParts, zonedTimeToInstant } from '../time/zoned.js';
 
 const { RRule } = rrulePkg;
 

@@ -3,7 +3,7 @@ import type { Task } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
 import { seesWholeTeam } from '../actor.js';
 import type { DbOrTx } from '../db.js';
-import { forbidden, invalid, notFound } from '../errors.js';
+import { forbidden, invalid, conflict, notFound } from '../errors.js';
 import { t } from '../i18n/index.js';
 
 export function canSeeTask(actor: Actor, task: Pick<Task, 'assigneeId' | 'creatorId'>): boolean {
@@ -19,7 +19,7 @@ export async function loadTask(db: DbOrTx, actor: Actor, id: number): Promise<Ta
 }
 
 export function assertTaskOpen(task: Pick<Task, 'id' | 'status'>, actor: Pick<Actor, 'locale'>): void {
-  if (task.status !== 'open') throw invalid('invalid.task_closed', { id: task.id, status: t(actor.locale, `task.status.${task.status}`) });
+  if (task.status !== 'open') throw conflict('invalid.task_closed', { id: task.id, status: t(actor.locale, `task.status.${task.status}`) });
 }
 
 /** When the task is really due: a snooze overrides the due time. */

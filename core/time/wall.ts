@@ -1,6 +1,6 @@
 // Wall times for the parser: what a clock on the user's wall shows (minutes precision),
 // with calendar arithmetic; the zone math itself is core/time/zoned.ts.
-import { isValidTimeZone, localParts, zoneOffsetMs, zonedTimeToInstant } from './zoned.js';
+import { localParts, zoneOffsetMs, zonedTimeToInstant } from './zoned.js';
 
 export interface Wall {
   year: number;
@@ -8,10 +8,6 @@ export interface Wall {
   day: number;
   hour: number;
   minute: number;
-}
-
-export function isTimeZone(timeZone: string): boolean {
-  return isValidTimeZone(timeZone);
 }
 
 /** The wall clock in `timeZone` at `instant` (seconds dropped). */

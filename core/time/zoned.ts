@@ -1,6 +1,7 @@
 // Wall-clock time in an IANA time zone, computed with Intl only (no offset tables of our
 // own), so daylight-saving changes come out right. The one implementation every area uses
 // (tasks, leads' business hours, the parser, digests).
+import { invalid } from '../errors.js';
 
 export interface LocalDate {
   year: number;
@@ -36,13 +37,29 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+// names Intl refused, remembered (bounded) so a bad stored zone costs one exception, not one per call
+const invalidZones = new Set<string>();
+
 export function isValidTimeZone(timeZone: string): boolean {
+  if (invalidZones.has(timeZone)) return false;
   try {
     formatterFor(timeZone);
     return true;
   } catch {
+    if (invalidZones.size < 1000) invalidZones.add(timeZone);
     return false;
   }
+}
+
+/** The zone itself when Intl knows it; else an invalid-input DomainError naming the value. */
+export function assertTimeZone(timeZone: string): string {
+  if (!isValidTimeZone(timeZone)) throw invalid('invalid.timezone', { value: timeZone });
+  return timeZone;
+}
+
+/** A person's zone when they set a valid one, else their workspace's. */
+export function effectiveTimeZone(own: string | null | undefined, workspace: string): string {
+  return own && isValidTimeZone(own) ? own : workspace;
 }
 
 /** ISO weekday (1 = Monday ... 7 = Sunday) of a calendar date. */
@@ -134,6 +151,12 @@ export function addLocalDays(date: LocalDate, days: number): LocalDate & { weekd
 /** Midnight of the local calendar day containing `instant`, shifted by `days` local days. */
 export function startOfLocalDay(instant: Date, timeZone: string, days = 0): Date {
   return zonedTimeToInstant(addLocalDays(localParts(instant, timeZone), days), timeZone);
+}
+
+/** The local calendar date of `instant` in `timeZone`. */
+export function localDateOf(instant: Date, timeZone: string): LocalDate {
+  const { year, month, day } = localParts(instant, timeZone);
+  return { year, month, day };
 }
 
 /** "2026-03-10" for the local calendar day of `instant`. */

@@ -9,7 +9,7 @@ import type { CoreContext } from '../context.js';
 import { inTx, type Tx } from '../db.js';
 import { DomainError, invalid } from '../errors.js';
 import { isLocale } from '../i18n/index.js';
-import { assertTimeZone } from '../tasks/local-time.js';
+import { assertTimeZone } from '../time/zoned.js';
 import { ensureDefaultDigestSubscriptions } from '../digests/subscriptions.js';
 import { generateInviteCode, hashInviteCode, inviteExpiry } from './invite-code.js';
 

@@ -2,7 +2,7 @@
 // the workspace's) and time zone (their own when valid, else the workspace's).
 import type { Actor } from '../actor.js';
 import { resolveLocale } from '../i18n/index.js';
-import { isValidTimeZone } from '../time/zoned.js';
+import { effectiveTimeZone } from '../time/zoned.js';
 import type { Identity, User, Workspace } from '../../prisma/generated/client.js';
 
 export function memberActor(ws: Workspace, user: User, identity: Pick<Identity, 'languageCode'> | null): Actor {
@@ -11,7 +11,7 @@ export function memberActor(ws: Workspace, user: User, identity: Pick<Identity, 
     workspaceId: ws.id,
     role: user.role,
     locale: resolveLocale(user.locale, identity?.languageCode, ws.locale),
-    timezone: user.timezone && isValidTimeZone(user.timezone) ? user.timezone : ws.timezone,
+    timezone: effectiveTimeZone(user.timezone, ws.timezone),
     name: user.name,
   };
 }

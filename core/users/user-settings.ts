@@ -6,7 +6,7 @@ import { recordChange } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import { notFound } from '../errors.js';
-import { assertTimeZone } from '../tasks/local-time.js';
+import { assertTimeZone } from '../time/zoned.js';
 import { parseLocale } from './add-user.js';
 
 async function changeUser(

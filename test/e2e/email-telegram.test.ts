@@ -79,7 +79,6 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
     const chat = startChatWorker({
       db,
       settings,
-      redisUrl,
       workspaceId: ws.id,
       outbox: workers.outbox,
       senders,

@@ -52,7 +52,6 @@ async function scenario(locale: 'en' | 'ru') {
   const chat = startChatWorker({
     db,
     settings,
-    redisUrl,
     workspaceId: ws.id,
     outbox: workers.outbox,
     senders,

@@ -66,6 +66,38 @@ export class RecordingSender implements ChannelSender {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Resolves once the outbound queue has nothing waiting, running or delayed: what was enqueued
+ * before this call has been sent (or given up). The sentinel for "nothing more was sent".
+ */
+export async function outboundDrained(outbox: { queue: CountedQueue }): Promise<void> {
+  await queuesDrained(outbox.queue);
+}
+
+interface CountedQueue {
+  name: string;
+  getJobCounts(...types: string[]): Promise<Record<string, number>>;
+}
+
+/**
+ * Resolves once none of the queues has a job waiting, running or delayed. A job held by a
+ * killed worker counts as active until the stalled-job check hands it to another worker and
+ * that one finishes it, so after this no late duplicate can still come.
+ */
+export async function queuesDrained(...queues: CountedQueue[]): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const q of queues) {
+        const counts = await q.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused');
+        if (Object.values(counts).some((n) => n > 0)) return false;
+      }
+      return true;
+    },
+    `queues ${queues.map((q) => q.name).join(', ')} to drain`,
+    30_000,
+  );
+}
+
 /** A throw-away redis-server of our own, so FLUSHALL hits nobody else's queues. */
 export async function privateRedis(): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const port = await freePort();

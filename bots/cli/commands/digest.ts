@@ -10,7 +10,7 @@ import { DIGEST_KINDS, isTeamDigest, type DigestKind } from '../../../core/diges
 import { renderDigestText } from '../../../core/digests/render-text.js';
 import { invalid } from '../../../core/errors.js';
 import { renderDigestChart } from '../../../connectors/charts/render-digest-chart.js';
-import { queueSettings } from '../../../connectors/queue/connection.js';
+import { queueSettings, redisTargetOf } from '../../../connectors/queue/connection.js';
 import { createDigestQueue, DIGEST_JOB } from '../../../connectors/queue/digest-scheduler.js';
 import { checkRedis } from '../../../connectors/services.js';
 import { action, cliConfig, cliDb, CliError, print, printJson } from '../runtime.js';
@@ -81,13 +81,16 @@ async function queueNow(userId: number, kind: DigestKind, json?: boolean) {
   const sub = await db.digestSubscription.findUnique({ where: { userId_kind: { userId, kind } } });
   if (!sub) throw new CliError(`user ${userId} has no ${kind} digest subscription; use --dry-run to preview it`);
   const config = cliConfig();
-  await checkRedis(config.REDIS_URL);
-  const queue = createDigestQueue(queueSettings(config.REDIS_URL, config.QUEUE_PREFIX));
+  const redis = redisTargetOf(config);
+  await checkRedis(redis);
+  const settings = queueSettings(redis, config.QUEUE_PREFIX);
+  const queue = createDigestQueue(settings);
   try {
     const job = await queue.add(DIGEST_JOB, { subscriptionId: sub.id, userId }, { attempts: 3, removeOnComplete: { count: 1000 } });
     if (json) return printJson({ queued: true, subscriptionId: sub.id, jobId: job.id });
     print(`Queued the ${kind} digest of user ${userId} (subscription ${sub.id}); a running worker sends it (at most once per local day).`);
   } finally {
     await queue.close();
+    await settings.close();
   }
 }

@@ -3,20 +3,22 @@
 // them at start-up and every INBOUND_REDRIVE_MINUTES; this is the same by hand.
 import type { Command } from 'commander';
 import { Queue } from 'bullmq';
-import { queueSettings } from '../../../connectors/queue/connection.js';
+import { queuePrefix, queueSettings, redisTargetOf } from '../../../connectors/queue/connection.js';
 import { INBOUND_QUEUE, keptFailures, redriveFailures } from '../../../connectors/queue/inbound-queue.js';
 import { checkRedis } from '../../../connectors/services.js';
 import { action, cliConfig, CliError, print, printJson } from '../runtime.js';
 
 async function withQueue<T>(fn: (queue: Queue) => Promise<T>): Promise<T> {
   const config = cliConfig();
-  await checkRedis(config.REDIS_URL);
-  const settings = queueSettings(config.REDIS_URL, config.QUEUE_PREFIX);
-  const queue = new Queue(INBOUND_QUEUE, { connection: settings.connection, prefix: settings.prefix });
+  const redis = redisTargetOf(config);
+  await checkRedis(redis);
+  const settings = queueSettings(redis, config.QUEUE_PREFIX);
+  const queue = new Queue(INBOUND_QUEUE, { connection: settings.connection, prefix: queuePrefix(settings, INBOUND_QUEUE) });
   try {
     return await fn(queue);
   } finally {
     await queue.close();
+    await settings.close();
   }
 }
 

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { parseEmail } from '../../../connectors/email/parse-email.js';
 import { ingestRawEmail } from '../../../connectors/email/email-intake.js';
 import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
-import { queueSettings } from '../../../connectors/queue/connection.js';
+import { queueSettings, redisTargetOf } from '../../../connectors/queue/connection.js';
 import { checkRedis } from '../../../connectors/services.js';
 import { understandEmail, type InboundEmail } from '../../../core/email/understand-email.js';
 import { action, cliConfig, cliDb, cliWorkspace, CliError, print, printJson } from '../runtime.js';
@@ -62,11 +62,13 @@ export function registerIngestEmail(program: Command) {
  */
 async function ingest(file: string, opts: Options) {
   const config = cliConfig();
-  await checkRedis(config.REDIS_URL);
+  const redis = redisTargetOf(config);
+  await checkRedis(redis);
   const db = await cliDb();
   const ws = await cliWorkspace(opts.workspace);
   const raw = await readFile(file);
-  const queue = new InboundQueue(queueSettings(config.REDIS_URL, config.QUEUE_PREFIX));
+  const settings = queueSettings(redis, config.QUEUE_PREFIX);
+  const queue = new InboundQueue(settings);
   try {
     const result = await ingestRawEmail(
       { db, limits: { maxBodyChars: config.EMAIL_MAX_BODY_CHARS, maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES }, deliver: (m) => queue.enqueue(m) },
@@ -87,6 +89,7 @@ async function ingest(file: string, opts: Options) {
     print(`Ingested into "${ws.slug}": ${outcome}.`);
   } finally {
     await queue.close();
+    await settings.close();
   }
 }
 

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { invalid } from '../../../core/errors.js';
 import { isLocale } from '../../../core/i18n/index.js';
 import { RuleParser } from '../../../core/parse/parser.js';
-import { isTimeZone, wallToInstant } from '../../../core/time/wall.js';
+import { wallToInstant } from '../../../core/time/wall.js';
+import { assertTimeZone } from '../../../core/time/zoned.js';
 import { action, cliConfig, print, printJson } from '../runtime.js';
 import { LlmIntentParser } from '../../../core/ai/llm-intent-parser.js';
 import { createLlm } from '../../../connectors/llm/create-llm.js';
@@ -44,8 +45,7 @@ export function registerParse(program: Command) {
     .option('--llm', 'use the model (OPENAI_* settings) instead of the rules; same output (the first action when it finds several)')
     .action(
       action(async (text: string, opts: ParseOpts) => {
-        const timeZone = opts.tz ?? cliConfig().DEFAULT_TIMEZONE;
-        if (!isTimeZone(timeZone)) throw invalid('invalid.timezone', { value: timeZone });
+        const timeZone = assertTimeZone(opts.tz ?? cliConfig().DEFAULT_TIMEZONE);
         const locale = opts.locale ?? cliConfig().DEFAULT_LOCALE;
         if (!isLocale(locale)) throw invalid('invalid.locale', { value: locale });
         if (opts.currency !== undefined && !/^[A-Z]{3}$/.test(opts.currency)) throw invalid('invalid.currency', { value: opts.currency });

@@ -4,7 +4,7 @@ import { coreContext } from '../../../core/context.js';
 import { t, formatDateTime, type MessageKey } from '../../../core/i18n/index.js';
 import { addUser, listUsers, newInviteCode, parseRole, setOnDuty } from '../../../core/users/index.js';
 import { normalizeEmail, parseLocale } from '../../../core/users/add-user.js';
-import { assertTimeZone } from '../../../core/tasks/local-time.js';
+import { assertTimeZone } from '../../../core/time/zoned.js';
 import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.js';
 
 interface AddOptions {

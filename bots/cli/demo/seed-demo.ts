@@ -13,7 +13,7 @@ import { findOrCreateContact } from '../../../core/contacts/index.js';
 import { captureLead, markFirstResponse, markLeadJunk } from '../../../core/leads/index.js';
 import { convertLeadToDeal, createDeal, markDealLost, markDealWon, moveDealToStage } from '../../../core/deals/index.js';
 import { completeTask, createTask } from '../../../core/tasks/index.js';
-import { localParts, zonedTimeToInstant } from '../../../core/tasks/local-time.js';
+import { localParts, zonedTimeToInstant } from '../../../core/time/zoned.js';
 
 export interface SeedDemoOptions {
   slug?: string;

@@ -4,7 +4,7 @@ import type { Actor } from '../../actor.js';
 import { assertCanAccess } from '../../actor.js';
 import { notFound } from '../../errors.js';
 import { recordActivity } from '../../audit.js';
-import { getLead, listLeads, takeLead, markLeadJunk } from '../../leads/index.js';
+import { getLead, listLeads, takeLead, markLeadJunk, isLeadOpen } from '../../leads/index.js';
 import type { Turn } from '../turn.js';
 import { reply, type Reply } from '../reply.js';
 import { channelLabel, leadButtons } from '../notify.js';
@@ -68,7 +68,7 @@ export async function leadCard(turn: Turn, actor: Actor, id: number): Promise<Re
     created: formatDateTime(loc, l.createdAt, actor.timezone),
     due,
   });
-  const open = l.status === 'new' || l.status === 'in_progress';
+  const open = isLeadOpen(l.status);
   const buttons = open ? [...leadButtons(loc, l.id), ...(aiOn(turn) ? [draftButtonRow(loc, l.id)] : [])] : undefined;
   // the first message in full, and the customer's latest one when they wrote again (pushes
   // carry a bounded preview and point here for the full text)

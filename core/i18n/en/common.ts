@@ -12,6 +12,7 @@ export const common = {
   'what.user': 'user #{id}',
   'what.company': 'company #{id}',
   'what.stage': 'stage "{name}"',
+  'what.workspace_settings': 'the workspace settings',
   'what.invite': 'invite code',
   'what.form': 'web form #{id}',
   'what.api_key': 'API key #{id}',
@@ -40,6 +41,13 @@ export const common = {
   'stage.Negotiation': 'Negotiation',
   'stage.Won': 'Won',
   'stage.Lost': 'Lost',
+  'invalid.business_hours_shape':
+    'Business hours must give the days and the opening and closing times, e.g. {"days":[1,2,3,4,5],"start":"9:00","end":"18:00"}.',
+  'invalid.business_hours_days': 'Business days must be numbers from 1 (Monday) to 7 (Sunday), at least one; got {value}.',
+  'invalid.business_hours_start': 'Opening time "{value}" is not a time of day. Write it as 9, 9:00 or 09:00.',
+  'invalid.business_hours_end': 'Closing time "{value}" is not a time of day. Write it as 18, 18:00 or 24:00.',
+  'invalid.business_hours_empty':
+    'Opening and closing times are the same ({start}-{end}). For a night shift write e.g. 22:00-06:00; for around the clock clear the business hours.',
   'invalid.timezone': 'Unknown time zone "{value}". Use an IANA name such as Europe/Moscow or America/New_York.',
   'invalid.locale': 'Unsupported language "{value}". Use en or ru.',
   'invalid.currency': 'Unknown currency "{value}". Use an ISO 4217 code such as RUB, USD or EUR.',

@@ -51,4 +51,32 @@ describe('summarizeDeals', () => {
     expect(forHead.get(theirs.id)).toMatch(/^Initech rollout · Proposal · /);
     expect(forHead.size).toBe(2);
   });
+
+  it('a database error while loading a deal propagates instead of leaving the deal out', async () => {
+    const f = await chatFixture('en');
+    const mary = memberActor(f.ws, f.manager, null);
+    const lost = new Error('connection terminated unexpectedly');
+    // the database goes away under the digest: every deal look-up fails
+    const db = new Proxy(f.db, {
+      get(target, prop, receiver) {
+        if (prop === 'deal') return new Proxy(target.deal, { get: () => () => Promise.reject(lost) });
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    await expect(summarizeDeals(coreContext(db), mary, [1])).rejects.toBe(lost);
+  });
+
+  it('an error the model port throws (not a provider failure) propagates; a provider failure is the fallback', async () => {
+    const f = await chatFixture('en');
+    const pipeline = await f.db.pipeline.findFirstOrThrow({ where: { workspaceId: f.ws.id }, include: { stages: { orderBy: { position: 'asc' } } } });
+    const deal = await f.db.deal.create({
+      data: { workspaceId: f.ws.id, pipelineId: pipeline.id, stageId: pipeline.stages[0]!.id, title: 'Umbrella', titleKey: 'umbrella', ownerId: f.manager.id },
+    });
+    const mary = memberActor(f.ws, f.manager, null);
+    const budgetDown = new Error('token budget: database unreachable');
+    const throwing = { complete: () => Promise.reject(budgetDown) };
+    await expect(summarizeDeals(coreContext(f.db, { llm: throwing }), mary, [deal.id])).rejects.toBe(budgetDown);
+    const unavailable = { complete: async () => null };
+    expect((await summarizeDeals(coreContext(f.db, { llm: unavailable }), mary, [deal.id])).get(deal.id)).toMatch(/^Umbrella · /);
+  });
 });

@@ -10,6 +10,7 @@ import { MemoryClarifyStore } from '../../../core/chat/clarify-store.js';
 import { RuleParser } from '../../../core/parse/parser.js';
 import { handOffUnknownText } from '../../../core/chat/ai/chat-actions.js';
 import type { Outbox, OutboxItem } from '../../../core/ports.js';
+import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
 
 export class RecordingOutbox implements Outbox {
   items: OutboxItem[] = [];
@@ -41,6 +42,7 @@ export async function chatFixture(locale: 'en' | 'ru', opts: { now?: Date; busin
     db,
     clock: { now: () => now },
     outbox,
+    intake: new SqlCustomerIntake(db),
     defaultWorkspaceId: ws.id,
     parser: new RuleParser(),
     clarify: new MemoryClarifyStore(),

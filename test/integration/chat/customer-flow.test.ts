@@ -110,6 +110,18 @@ describe.each(['en', 'ru'] as const)('customer flow and relay (%s)', (locale) =>
     expect(ack!.text).toMatch(/09:00/);
   });
 
+  it('with start "9:00" the acknowledgement and the SLA deadline both point at the next morning', async () => {
+    // Tuesday 21:00 Moscow; the workspace answers within 15 minutes of opening
+    const f = await chatFixture(locale, { now: new Date('2026-03-10T18:00:00Z'), businessHours: { days: [1, 2, 3, 4, 5], start: '9:00', end: '18:00' } });
+    await f.send(f.msg({ id: nextId(), name: 'Night owl' }, 'still there?'));
+    const [ack] = f.outbox.take();
+    expect(ack!.text).toContain(locale === 'ru' ? 'Сейчас мы не работаем' : 'We are closed right now');
+    expect(ack!.text).toMatch(/09:00/);
+    const lead = await f.db.lead.findFirstOrThrow({ where: { workspaceId: f.ws.id } });
+    // Wednesday 09:15 Moscow, not 21:15 tonight
+    expect(lead.firstResponseDueAt?.toISOString()).toBe('2026-03-11T06:15:00.000Z');
+  });
+
   it('a customer can never reach manager commands; a wrong invite code links nothing', async () => {
     const f = await chatFixture(locale);
     const customer = { id: nextId(), name: 'Mallory' };

@@ -11,6 +11,7 @@ import type { ChatDeps } from '../../../core/chat/turn.js';
 import type { Db } from '../../../core/db.js';
 import type { Outbox, OutboxItem } from '../../../core/ports.js';
 import { createPrisma } from '../../../connectors/db/client.js';
+import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 import { startChatWorker } from '../../../bots/chat-runtime.js';
@@ -65,7 +66,7 @@ describe('inbound fast paths', () => {
     const f = await chatFixture('en');
     const counted = countingDb(f.db);
     const outbox = new BulkOutbox();
-    const deps: ChatDeps = { ...f.deps, db: counted.db, outbox };
+    const deps: ChatDeps = { ...f.deps, db: counted.db, intake: new SqlCustomerIntake(counted.db), outbox };
     // warm the per-process caches (workspace, recipient) with another customer
     await handleInbound(deps, f.msg({ id: nextId(), name: 'Warm' }, 'warm-up'));
     outbox.items = [];
@@ -97,7 +98,7 @@ describe('inbound fast paths', () => {
     const f = await chatFixture('en');
     const counted = countingDb(f.db);
     const outbox = new BulkOutbox();
-    const deps: ChatDeps = { ...f.deps, db: counted.db, outbox };
+    const deps: ChatDeps = { ...f.deps, db: counted.db, intake: new SqlCustomerIntake(counted.db), outbox };
     const customers = Array.from({ length: 10 }, (_, i) => ({ id: nextId(), name: `Batch ${i}` }));
     await Promise.all(customers.map((who) => handleInbound(deps, f.msg(who, 'hello'))));
     outbox.items = [];
@@ -271,7 +272,6 @@ describe('two chat worker processes on one queue', () => {
       const chat = startChatWorker({
         db,
         settings,
-        redisUrl: inject('redisUrl'),
         workspaceId: f.ws.id,
         outbox,
         senders: {},
@@ -318,7 +318,7 @@ describe('two chat worker processes on one queue', () => {
     const dbs = [createPrisma(inject('databaseUrl'), 4), createPrisma(inject('databaseUrl'), 4)];
     stops.push(() => Promise.all(dbs.map((d) => d.$disconnect())));
     const outbox = new BulkOutbox();
-    const deps = dbs.map((db) => ({ ...f.deps, db, outbox }));
+    const deps = dbs.map((db) => ({ ...f.deps, db, intake: new SqlCustomerIntake(db), outbox }));
     const msgs = Array.from({ length: 12 }, (_, i) => f.msg({ id: nextId(), name: `RR customer ${i}` }, 'hello'));
     await Promise.all(msgs.map((m, i) => handleInbound(deps[i % 2]!, m)));
     const leads = await f.db.lead.groupBy({ by: ['assigneeId'], where: { workspaceId: f.ws.id }, _count: true });

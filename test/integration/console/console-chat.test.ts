@@ -11,6 +11,7 @@ import { MemoryClarifyStore } from '../../../core/chat/clarify-store.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers } from '../../../connectors/queue/workers.js';
 import { createLogger } from '../../../connectors/logger.js';
+import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
 import { ConsoleInbox, ConsoleSender } from '../../../bots/console/console-sender.js';
 import { ConsoleSession } from '../../../bots/console/console-session.js';
 import { consoleManager, consoleCustomerId } from '../../../bots/console/console-chat.js';
@@ -36,6 +37,7 @@ describe('console chat', () => {
       db,
       clock: systemClock,
       outbox: workers.outbox,
+      intake: new SqlCustomerIntake(db),
       defaultWorkspaceId: ws.id,
       scheduler: workers.scheduler,
       parser: new RuleParser(),

@@ -224,7 +224,7 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
     const proc = (name: string) =>
       startMailboxWatchers({
         db: f.db,
-        redisUrl: inject('redisUrl'),
+        redis: inject('redisUrl'),
         prefix,
         limits: { maxBodyChars: 10_000, maxAttachmentBytes: 10_000 },
         deliver: async (m) => void got.push([name, m]),

@@ -31,7 +31,6 @@ const workers = await startWorkers({ ctx: coreContext(db), settings, senders, lo
 const chat = startChatWorker({
   db,
   settings,
-  redisUrl: env('REDIS_URL'),
   workspaceId: Number(env('WORKSPACE_ID')),
   outbox: workers.outbox,
   senders,

@@ -137,8 +137,24 @@ describe('lead lifecycle and permissions', () => {
 
     expect((await assignLead(ctx, actorOf(head), bLead.id, a.id)).assigneeId).toBe(a.id);
     expect((await markLeadJunk(ctx, actorOf(a), bLead.id, 'spam')).status).toBe('junk');
-    await expect(takeLead(ctx, actorOf(head), bLead.id)).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(takeLead(ctx, actorOf(head), bLead.id)).rejects.toMatchObject({ code: 'conflict', key: 'invalid.lead_closed' });
     const other = await makeWorkspace(db);
     await expect(getLead(ctx, actorOf(await makeUser(db, other.id, 'head')), free.id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('two managers taking one free lead at once, from separate workers: one owner, the other refused, one timeline entry', async () => {
+    const ws = await makeWorkspace(db);
+    const managers = [await makeUser(db, ws.id, 'manager', { onDuty: false }), await makeUser(db, ws.id, 'manager', { onDuty: false })];
+    const contact = await contactIn(ws, 'Race');
+    for (let round = 0; round < 5; round++) {
+      const free = await captureLead(ctx, systemActor(ws), { contactId: contact.id, source: 'telegram', text: `race ${round}` });
+      const results = await Promise.allSettled(managers.map((m, i) => takeLead(coreContext(workers[i]!), actorOf(m), free.id)));
+      const won = results.filter((r) => r.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'forbidden' } });
+      const owner = (won[0] as PromiseFulfilledResult<{ assigneeId: number | null }>).value.assigneeId;
+      expect((await db.lead.findUniqueOrThrow({ where: { id: free.id } })).assigneeId).toBe(owner);
+      expect(await db.activity.count({ where: { leadId: free.id, type: 'lead.taken' } })).toBe(1);
+    }
   });
 });

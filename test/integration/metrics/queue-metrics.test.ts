@@ -19,7 +19,7 @@ let metrics: QueueMetrics;
 const queues: Queue[] = [];
 
 beforeAll(async () => {
-  metrics = watchQueues({ redisUrl: inject('redisUrl'), prefix: settings.prefix, logger: log });
+  metrics = watchQueues({ redis: inject('redisUrl'), prefix: settings.prefix, logger: log });
   http = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log });
 });
 
@@ -71,7 +71,7 @@ describe('queue metrics', () => {
 
   it('still answers when Redis is unreachable, without queue gauges, and counts the failure', async () => {
     await metrics.close();
-    metrics = watchQueues({ redisUrl: `redis://127.0.0.1:${await freePort()}`, prefix: settings.prefix, timeoutMs: 500, logger: log });
+    metrics = watchQueues({ redis: `redis://127.0.0.1:${await freePort()}`, prefix: settings.prefix, timeoutMs: 500, logger: log });
     const res = await fetch(`${http.url}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();

@@ -11,10 +11,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { testDb } from '../../support/db.js';
-import { privateRedis, pushWorkspace, RecordingSender, sleep, type Member } from '../../support/push.js';
+import { privateRedis, pushWorkspace, queuesDrained, RecordingSender, sleep, type Member } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
-import { createScheduler, startWorkers } from '../../../connectors/queue/workers.js';
+import { createOutbox, createScheduler, startWorkers } from '../../../connectors/queue/workers.js';
 import { coreContext } from '../../../core/context.js';
 
 const db = testDb();
@@ -72,6 +72,7 @@ describe('crash recovery', () => {
     };
     const [victim, survivor] = await Promise.all([spawnWorker(env), spawnWorker(env)]);
     const scheduler = createScheduler(queueSettings(redis.url, env.PREFIX));
+    const outbox = createOutbox(queueSettings(redis.url, env.PREFIX));
     try {
       const start = Date.now() + 1500;
       const ids = await tasksDue(16, (i) => new Date(start + i * 40), 'Crash test');
@@ -90,7 +91,9 @@ describe('crash recovery', () => {
         20_000,
         50,
       );
-      await sleep(2000); // past the lock expiry: a duplicate would show up now
+      // the victim's jobs stay active until the survivor's stalled check takes them over and
+      // finishes them: once both queues are empty, no duplicate can still come
+      await queuesDrained(scheduler.reminders, outbox.queue);
       const final = readLines(env.OUT_FILE).map((l) => JSON.parse(l) as { text: string; pid: number });
       const texts = final.map((l) => l.text.split('\n')[0]);
       expect(new Set(texts).size).toBe(ids.length);
@@ -103,6 +106,7 @@ describe('crash recovery', () => {
       victim.kill('SIGKILL');
       survivor.kill('SIGKILL');
       await scheduler.close();
+      await outbox.close();
     }
   }, 90_000);
 
@@ -149,7 +153,7 @@ describe('crash recovery', () => {
       const upcomingSent = sender.sent.filter((m) => m.text.includes('Upcoming'));
       // fired at their time, not early
       expect(Math.min(...upcomingSent.map((m) => m.at))).toBeGreaterThanOrEqual(now + 6000);
-      await sleep(500);
+      await queuesDrained(running.scheduler.reminders, running.outbox.queue);
       expect(count('Already sent')).toBe(4);
       expect(count('Claimed only')).toBe(3);
       expect(count('Missed')).toBe(2);

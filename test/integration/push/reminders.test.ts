@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
-import { pushWorkspace, RecordingSender, sleep, type Member } from '../../support/push.js';
+import { outboundDrained, pushWorkspace, RecordingSender, type Member } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
@@ -12,6 +12,7 @@ import { coreContext, type CoreContext } from '../../../core/context.js';
 import { actorForUser } from '../../../core/users/find-users.js';
 import { createTask, snoozeTask, cancelTask } from '../../../core/tasks/index.js';
 import type { Actor } from '../../../core/actor.js';
+import type { FireOutcome, ReminderJobData } from '../../../core/reminders/fire-reminder.js';
 
 const db = testDb();
 const sender = new RecordingSender();
@@ -20,13 +21,22 @@ let ctx: CoreContext;
 let actor: Actor;
 let member: Member;
 
+// every reminder job the worker finished, in order (the hook the worker calls after each)
+const fired: Array<{ data: ReminderJobData; outcome: FireOutcome }> = [];
+const firedFor = (taskId: number, dueAtMs?: number) => fired.filter((f) => f.data.taskId === taskId && (dueAtMs === undefined || f.data.dueAtMs === dueAtMs));
 const sentFor = (taskId: number) => sender.sent.filter((m) => m.buttons?.[0]?.[0]?.data === `task:done:${taskId}`);
 
 beforeAll(async () => {
   const settings = queueSettings(inject('redisUrl'), `test-rem-${randomUUID().slice(0, 8)}`);
   const { members } = await pushWorkspace(db, [{ name: 'Anna', timezone: 'Asia/Yekaterinburg' }]);
   member = members[0]!;
-  running = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender }, reconcile: false });
+  running = await startWorkers({
+    ctx: coreContext(db),
+    settings,
+    senders: { console: sender },
+    reconcile: false,
+    onReminder: (data, outcome) => fired.push({ data, outcome }),
+  });
   ctx = coreContext(db, { scheduler: running.scheduler });
   actor = await actorForUser(db, member.userId);
   // warm up connections so the first measured reminder is not paying for them
@@ -68,12 +78,13 @@ describe('reminders', () => {
     const later = new Date(Date.now() + 2700);
     await snoozeTask(ctx, actor, task.id, later);
     expect(await running.scheduler.reminders.getJob(reminderJobId(task.id, due.getTime()))).toBeUndefined();
-    await sleep(Math.max(0, due.getTime() + 500 - Date.now()));
-    expect(sentFor(task.id)).toHaveLength(0);
     const [msg] = await waitFor(() => (sentFor(task.id).length ? sentFor(task.id) : null), 'the condition', 5000);
     expect(msg!.at).toBeGreaterThanOrEqual(later.getTime());
     expect(msg!.at - later.getTime()).toBeLessThan(1000);
-    await sleep(300);
+    // the job for the new time has run and its message is out: a job at the old (earlier) time would have run before it
+    await waitFor(() => firedFor(task.id, later.getTime()).length, 'the snoozed reminder job', 5000);
+    await outboundDrained(running.outbox);
+    expect(firedFor(task.id, due.getTime())).toHaveLength(0);
     expect(sentFor(task.id)).toHaveLength(1);
   });
 
@@ -82,7 +93,11 @@ describe('reminders', () => {
     const task = await createTask(ctx, actor, { title: 'Cancelled one', dueAt: due });
     await cancelTask(ctx, actor, task.id);
     expect(await running.scheduler.reminders.getJob(reminderJobId(task.id, due.getTime()))).toBeUndefined();
-    await sleep(Math.max(0, due.getTime() + 500 - Date.now()));
+    // sentinel: a reminder due just after the cancelled one fires and is delivered
+    const sentinel = await createTask(ctx, actor, { title: 'Sentinel after the cancelled one', dueAt: new Date(due.getTime() + 200) });
+    await waitFor(() => sentFor(sentinel.id).length, 'the sentinel reminder', 5000);
+    await outboundDrained(running.outbox);
+    expect(firedFor(task.id)).toHaveLength(0);
     expect(sentFor(task.id)).toHaveLength(0);
   });
 
@@ -90,7 +105,9 @@ describe('reminders', () => {
     const due = new Date(Date.now() + 300);
     const task = await createTask(ctx, actor, { title: 'Moved in SQL', dueAt: due });
     await db.task.update({ where: { id: task.id }, data: { dueAt: new Date(Date.now() + 3_600_000) } });
-    await sleep(1000);
+    const [run] = await waitFor(() => (firedFor(task.id).length ? firedFor(task.id) : null), 'the stale job to run', 5000);
+    expect(run!.outcome).toMatchObject({ status: 'stale', reason: 'moved' });
+    await outboundDrained(running.outbox);
     expect(sentFor(task.id)).toHaveLength(0);
     expect(await db.reminderDelivery.count({ where: { taskId: task.id } })).toBe(0);
   });
@@ -108,7 +125,9 @@ describe('reminders', () => {
     expect(sentFor(task.id)[0]!.text).toMatch(/Repeats/);
     // firing the same occurrence again (a retry) does not add a second one
     await running.scheduler.reminders.add('fire', { taskId: task.id, dueAtMs: due.getTime() }, { jobId: `again-${task.id}` });
-    await sleep(700);
+    await waitFor(() => firedFor(task.id, due.getTime()).length >= 2, 'the repeated job to run', 5000);
+    await outboundDrained(running.outbox);
+    expect(firedFor(task.id, due.getTime())[1]!.outcome).toMatchObject({ status: 'enqueued', fresh: false });
     expect(await db.task.count({ where: { seriesId: task.id } })).toBe(2);
     expect(sentFor(task.id)).toHaveLength(1);
   });

@@ -3,15 +3,19 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
-import { pushWorkspace, RecordingSender, sleep, type Member } from '../../support/push.js';
+import { outboundDrained, pushWorkspace, RecordingSender, type Member } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { coreContext } from '../../../core/context.js';
+import type { SlaOutcome } from '../../../core/sla/check-sla.js';
 
 const db = testDb();
 const sender = new RecordingSender();
 let running: RunningWorkers;
+// every SLA check job the worker finished, in order (the hook the worker calls after each)
+const checks: Array<{ leadId: number; outcome: SlaOutcome }> = [];
+const checksOf = (leadId: number) => checks.filter((c) => c.leadId === leadId).map((c) => c.outcome);
 
 beforeAll(async () => {
   running = await startWorkers({
@@ -19,6 +23,7 @@ beforeAll(async () => {
     settings: queueSettings(inject('redisUrl'), `test-sla-${randomUUID().slice(0, 8)}`),
     senders: { console: sender },
     reconcile: false,
+    onSlaCheck: (data, outcome) => checks.push({ leadId: data.leadId, outcome }),
   });
 });
 afterAll(async () => {
@@ -72,7 +77,9 @@ describe('SLA escalation', () => {
     expect(to(h2, l.id)[0]!.text).toContain('Нет первого ответа');
     // the same check again (a retry, a second worker) sends nothing new
     await running.scheduler.sla.add('check', { leadId: l.id, dueAtMs: l.firstResponseDueAt!.getTime() }, { jobId: `again-${l.id}` });
-    await sleep(700);
+    await waitFor(() => checksOf(l.id).length >= 2, 'the repeated check to run', 5000);
+    await outboundDrained(running.outbox);
+    expect(checksOf(l.id)[1]).toMatchObject({ status: 'breached', fresh: false });
     expect([to(m1, l.id), to(h1, l.id), to(h2, l.id)].map((x) => x.length)).toEqual([1, 1, 1]);
     expect(to(m2, l.id)).toHaveLength(0);
     expect(await db.activity.count({ where: { leadId: l.id, type: 'lead.sla_breached' } })).toBe(1);
@@ -91,7 +98,9 @@ describe('SLA escalation', () => {
     expect((await db.lead.findUniqueOrThrow({ where: { id: l.id } })).assigneeId).toBe(m2.userId);
     expect(to(m2, l.id)[0]!.text).toContain('was reassigned to you');
     expect(to(h1, l.id)[0]!.text).toContain('Reassigned automatically from Maria Manager to Pavel Manager');
-    await sleep(400);
+    await waitFor(() => checksOf(l.id).length, 'the check to finish', 5000);
+    await outboundDrained(running.outbox);
+    expect(checksOf(l.id)).toEqual([expect.objectContaining({ status: 'breached', fresh: true, reassignedTo: m2.userId })]);
     expect(to(m2, l.id)).toHaveLength(1);
   });
 
@@ -99,7 +108,9 @@ describe('SLA escalation', () => {
     const { workspaceId, m1, h1 } = await team(false);
     const l = await lead(workspaceId, m1, 300, { firstResponseAt: new Date() });
     await running.scheduler.scheduleSlaCheck(l.id, l.firstResponseDueAt!);
-    await sleep(900);
+    const [outcome] = await waitFor(() => (checksOf(l.id).length ? checksOf(l.id) : null), 'the check to run', 5000);
+    expect(outcome).toEqual({ status: 'stale', reason: 'answered' });
+    await outboundDrained(running.outbox);
     expect(to(m1, l.id)).toHaveLength(0);
     expect(to(h1, l.id)).toHaveLength(0);
     expect((await db.lead.findUniqueOrThrow({ where: { id: l.id } })).slaBreachedAt).toBeNull();

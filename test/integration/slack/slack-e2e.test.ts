@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { homeLoader } from '../../../core/chat/member-home.js';
 import { waitFor } from '../../support/wait.js';
+import { queuesDrained } from '../../support/push.js';
 import { FakeSlack, type FakeSlackCall } from '../../support/fake-slack.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { addUser } from '../../../core/users/add-user.js';
@@ -89,12 +90,13 @@ function blockTexts(call: FakeSlackCall): string {
   return JSON.stringify(call.params.blocks ?? []);
 }
 
-/** Row counts after the inbound queue has drained (earlier tests' events may still be in flight). */
+/**
+ * Row counts once the inbound queue and then the outbound queue have drained: every event
+ * posted before was handled and whatever it sent went out (earlier tests' events included).
+ */
 async function rowCounts() {
-  await waitFor(async () => {
-    const jobs = await inbound.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(jobs).every((n) => n === 0) || null;
-  }, 'the inbound queue to drain');
+  await queuesDrained(inbound.queue);
+  await queuesDrained(workers.outbox.queue);
   const [events, messages, leads, contacts] = await Promise.all([
     db.inboundEvent.count({ where: { OR: [{ dedupeKey: { contains: RUN } }, { dedupeKey: { startsWith: 'slack:shortcut:CSHARED3:' } }] } }),
     db.message.count({ where: { workspaceId } }),
@@ -131,7 +133,6 @@ beforeAll(async () => {
   chat = startChatWorker({
     db,
     settings,
-    redisUrl: inject('redisUrl'),
     workspaceId,
     outbox: workers.outbox,
     senders: { slack: transport.sender },
@@ -240,7 +241,7 @@ describe('Slack transport end to end', () => {
       message: { user: CUSTOMER, text: 'edited' },
       ts: nextTs(),
     });
-    await new Promise((r) => setTimeout(r, 500));
+    // rowCounts waits until the three events were handled and anything they sent went out
     expect(await rowCounts()).toEqual(before);
     expect(fake.callsTo('chat.postMessage').length).toBe(posts);
   });
@@ -334,7 +335,7 @@ describe('Slack transport end to end', () => {
     expect(stale.status).toBe(401);
     const unsigned = await fetch(`${base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(unsigned.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 500));
+    // nothing was queued for them: once the queues are empty the counts are final
     expect(await rowCounts()).toEqual(before);
     expect(fake.callsTo('chat.postMessage').length).toBe(posts);
     expect(await db.identity.count({ where: { workspaceId, externalId: `${CUSTOMER_TEAM}:UEVIL` } })).toBe(0);

@@ -3,17 +3,8 @@ import { testDb } from '../../support/db.js';
 import { makeTeam, rejection, type RecordingScheduler, type ManualClock } from '../../support/team.js';
 import type { Actor } from '../../../core/actor.js';
 import type { CoreContext } from '../../../core/context.js';
-import {
-  createTask,
-  completeTask,
-  snoozeTask,
-  rescheduleTask,
-  cancelTask,
-  getTask,
-  listTasks,
-  parseLocalDateTime,
-  effectiveDueAt,
-} from '../../../core/tasks/index.js';
+import { createTask, completeTask, snoozeTask, rescheduleTask, cancelTask, getTask, listTasks, effectiveDueAt } from '../../../core/tasks/index.js';
+import { parseLocalDateTime } from '../../../core/time/local-date-time.js';
 import { ensureNextOccurrence } from '../../../core/tasks/ensure-next-occurrence.js';
 
 const db = testDb();

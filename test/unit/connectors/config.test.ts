@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { loadConfig, ConfigError, runsRole } from '../../../connectors/config.js';
+import { credentialsOf, describeRedis, queuePrefix, redisTargetOf } from '../../../connectors/queue/connection.js';
 
 describe('config', () => {
   it('applies the documented defaults', () => {
@@ -19,6 +20,34 @@ describe('config', () => {
     expect(loadConfig({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
     expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from HTTP_PORT/);
     expect(() => loadConfig({ HTTP_BODY_LIMIT_BYTES: '0' })).toThrow(/HTTP_BODY_LIMIT_BYTES/);
+  });
+
+  it('reads Redis Cluster seed nodes, which then take precedence over REDIS_URL, and names a malformed entry', () => {
+    expect(loadConfig({}).REDIS_CLUSTER_NODES).toBeUndefined();
+    const c = loadConfig({ REDIS_CLUSTER_NODES: 'redis-0.redis:6379, 10.0.0.7:7001,[fd00::1]:7002', REDIS_URL: 'rediss://app:s3cret@ignored:6379' });
+    expect(c.REDIS_CLUSTER_NODES).toEqual([
+      { host: 'redis-0.redis', port: 6379 },
+      { host: '10.0.0.7', port: 7001 },
+      { host: 'fd00::1', port: 7002 },
+    ]);
+    const target = redisTargetOf(c);
+    expect(target.clusterNodes).toHaveLength(3);
+    // username, password and TLS of REDIS_URL go to every node
+    expect(credentialsOf(target.url)).toEqual({ username: 'app', password: 's3cret', tls: {} });
+    expect(describeRedis(target)).toBe('Redis Cluster redis-0.redis:6379,10.0.0.7:7001,[fd00::1]:7002');
+    expect(redisTargetOf(loadConfig({})).clusterNodes).toBeUndefined();
+    for (const bad of ['redis-0', 'redis-0:6379,,redis-1:6379', 'redis-0:0', 'redis-0:70000', 'redis://redis-0:6379']) {
+      expect(() => loadConfig({ REDIS_CLUSTER_NODES: bad }), bad).toThrow(/REDIS_CLUSTER_NODES must be host:port pairs separated by commas/);
+    }
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:1,b' })).toThrow(/bad entry "b"/);
+  });
+
+  it('gives each BullMQ queue a hash-tagged prefix on a cluster only', () => {
+    const cluster = { url: 'redis://x', clusterNodes: [{ host: 'a', port: 1 }] };
+    expect(queuePrefix({ prefix: 'leadline', redis: { url: 'redis://x' } }, 'inbound')).toBe('leadline');
+    expect(queuePrefix({ prefix: 'leadline', redis: cluster }, 'inbound')).toBe('leadline:{inbound}');
+    // a prefix with a tag of its own keeps it: every queue in that one slot
+    expect(queuePrefix({ prefix: '{crm}', redis: cluster }, 'inbound')).toBe('{crm}');
   });
 
   it('treats empty strings as unset', () => {

@@ -1,6 +1,6 @@
 // Local days, reporting periods and schedule rules in users' time zones, across DST.
 import { describe, it, expect } from 'vitest';
-import { startOfLocalDay, zonedTimeToUtc, isoLocalDate } from '../../../core/digests/local-time.js';
+import { startOfLocalDay, zonedTimeToInstant, localDateKey } from '../../../core/time/zoned.js';
 import { reportingPeriods } from '../../../core/digests/periods.js';
 import { digestSchedule, nextDigestRun, type DigestScheduleInput } from '../../../core/digests/schedule.js';
 
@@ -12,15 +12,15 @@ describe('local time', () => {
     expect(startOfLocalDay(now, 'Europe/Moscow')).toEqual(at('2026-03-09T21:00:00Z'));
     expect(startOfLocalDay(now, 'America/Los_Angeles')).toEqual(at('2026-03-09T07:00:00Z'));
     expect(startOfLocalDay(now, 'Asia/Kolkata')).toEqual(at('2026-03-09T18:30:00Z'));
-    expect(isoLocalDate(now, 'America/Los_Angeles')).toBe('2026-03-09');
-    expect(isoLocalDate(now, 'Europe/Moscow')).toBe('2026-03-10');
+    expect(localDateKey(now, 'America/Los_Angeles')).toBe('2026-03-09');
+    expect(localDateKey(now, 'Europe/Moscow')).toBe('2026-03-10');
   });
 
   it('maps wall times across DST: a skipped hour moves forward, a repeated one takes the first', () => {
-    expect(zonedTimeToUtc({ year: 2026, month: 3, day: 8 }, 9, 0, 'America/Los_Angeles')).toEqual(at('2026-03-08T16:00:00Z'));
-    expect(zonedTimeToUtc({ year: 2026, month: 3, day: 7 }, 9, 0, 'America/Los_Angeles')).toEqual(at('2026-03-07T17:00:00Z'));
-    expect(zonedTimeToUtc({ year: 2026, month: 3, day: 8 }, 2, 30, 'America/Los_Angeles')).toEqual(at('2026-03-08T10:30:00Z'));
-    expect(zonedTimeToUtc({ year: 2026, month: 11, day: 1 }, 1, 30, 'America/Los_Angeles')).toEqual(at('2026-11-01T08:30:00Z'));
+    expect(zonedTimeToInstant({ year: 2026, month: 3, day: 8, hour: 9, minute: 0 }, 'America/Los_Angeles')).toEqual(at('2026-03-08T16:00:00Z'));
+    expect(zonedTimeToInstant({ year: 2026, month: 3, day: 7, hour: 9, minute: 0 }, 'America/Los_Angeles')).toEqual(at('2026-03-07T17:00:00Z'));
+    expect(zonedTimeToInstant({ year: 2026, month: 3, day: 8, hour: 2, minute: 30 }, 'America/Los_Angeles')).toEqual(at('2026-03-08T10:30:00Z'));
+    expect(zonedTimeToInstant({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 }, 'America/Los_Angeles')).toEqual(at('2026-11-01T08:30:00Z'));
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { firstResponseDueAt } from '../../../core/leads/first-response-due.js';
-import { zonedTimeToUtc, localParts } from '../../../core/leads/zoned-time.js';
+import { zonedTimeToInstant, localParts } from '../../../core/time/zoned.js';
 
 const office = { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' };
 const moscow = { timezone: 'Europe/Moscow', firstResponseMinutes: 30, businessHours: office };
@@ -43,8 +43,8 @@ describe('firstResponseDueAt', () => {
 
 describe('zoned time', () => {
   it('converts wall time to UTC with Intl', () => {
-    expect(zonedTimeToUtc(2026, 7, 1, 9, 0, 'Europe/Berlin').toISOString()).toBe('2026-07-01T07:00:00.000Z');
-    expect(zonedTimeToUtc(2026, 1, 1, 9, 0, 'Europe/Berlin').toISOString()).toBe('2026-01-01T08:00:00.000Z');
+    expect(zonedTimeToInstant({ year: 2026, month: 7, day: 1, hour: 9, minute: 0 }, 'Europe/Berlin').toISOString()).toBe('2026-07-01T07:00:00.000Z');
+    expect(zonedTimeToInstant({ year: 2026, month: 1, day: 1, hour: 9, minute: 0 }, 'Europe/Berlin').toISOString()).toBe('2026-01-01T08:00:00.000Z');
     expect(localParts(new Date('2026-03-08T12:00:00Z'), 'Asia/Tokyo')).toMatchObject({ day: 8, hour: 21, weekday: 7 });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { nextOccurrence, normalizeRrule } from '../../../core/tasks/recurrence.js';
-import { parseLocalDateTime, startOfLocalDay } from '../../../core/tasks/local-time.js';
+import { parseLocalDateTime } from '../../../core/time/local-date-time.js';
+import { startOfLocalDay } from '../../../core/time/zoned.js';
 import { taskWindowBounds } from '../../../core/tasks/list-tasks.js';
 import { errorKey } from '../../support/domain-error.js';
 

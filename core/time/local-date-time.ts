@@ -1,14 +1,6 @@
-// A person's local date-time as typed ("2026-03-10 15:00") to an instant in their zone;
-// the zone arithmetic itself is core/time/zoned.ts.
+// A person's local date-time as typed ("2026-03-10 15:00") to an instant in their zone.
 import { invalid } from '../errors.js';
-import { isValidTimeZone, zonedTimeToInstant } from '../time/zoned.js';
-
-export { localParts, zoneOffsetMs, zonedTimeToInstant, startOfLocalDay, localDateKey, isValidTimeZone, type LocalParts } from '../time/zoned.js';
-
-export function assertTimeZone(timeZone: string): string {
-  if (!isValidTimeZone(timeZone)) throw invalid('invalid.timezone', { value: timeZone });
-  return timeZone;
-}
+import { assertTimeZone, zonedTimeToInstant } from './zoned.js';
 
 const LOCAL_RE = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$/;
 
