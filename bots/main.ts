@@ -45,6 +45,7 @@ import { createOutbox, createScheduler } from '../connectors/queue/workers.js';
 import { IDEMPOTENCY_KEEP_MS, sweepIdempotencyKeys } from '../core/api/idempotency.js';
 import { systemClock } from '../core/ports.js';
 import { startWebhookWorkers } from '../connectors/queue/webhook-queue.js';
+import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
 
 export interface Running {
   roles: string[];
@@ -207,7 +208,12 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       const apiOutbox = createOutbox(settings);
       const apiScheduler = createScheduler(settings);
       stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close()]));
-      routes.push(apiRoutes({ chat: { db, clock: systemClock, outbox: apiOutbox, scheduler: apiScheduler, defaultWorkspaceId: ws.id, logger }, limiter }));
+      routes.push(
+        apiRoutes({
+          chat: { db, intake: new SqlCustomerIntake(db), clock: systemClock, outbox: apiOutbox, scheduler: apiScheduler, defaultWorkspaceId: ws.id, logger },
+          limiter,
+        }),
+      );
       const sweep = setInterval(() => {
         sweepIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEEP_MS)).catch((err: unknown) => logger.warn({ err }, 'idempotency key sweep failed'));
       }, 3600_000);

@@ -19,6 +19,7 @@ import { startWorkers, type RunningWorkers } from '../../../connectors/queue/wor
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 import { apiRoutes } from '../../../bots/http/api/api-routes.js';
 import { WebFormSender } from '../../../bots/http/web-form-sender.js';
+import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
 
 const db = testDb();
 const log = pino({ level: 'silent' });
@@ -39,7 +40,15 @@ beforeAll(async () => {
   const settings = queueSettings(inject('redisUrl'), `t-api-${randomUUID().slice(0, 8)}`);
   limiter = new RedisRequestLimiter(inject('redisUrl'), settings.prefix, { form_ip: 10, form: 10, api_key: 10_000 });
   workers = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender, web: new WebFormSender() }, logger: log, reconcile: false });
-  const chat = { db, clock: systemClock, outbox: workers.outbox, scheduler: workers.scheduler, defaultWorkspaceId: workspaceId, logger: log };
+  const chat = {
+    db,
+    intake: new SqlCustomerIntake(db),
+    clock: systemClock,
+    outbox: workers.outbox,
+    scheduler: workers.scheduler,
+    defaultWorkspaceId: workspaceId,
+    logger: log,
+  };
   server = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ chat, limiter })] });
   key = (await createApiKey(coreContext(db), system, { name: 'all', scopes: [...API_SCOPES] })).key;
 }, 60_000);
@@ -86,7 +95,15 @@ describe('keys', () => {
 
   it('a key over its rate limit gets 429 with Retry-After', async () => {
     const tight = new RedisRequestLimiter(inject('redisUrl'), `t-api-rl-${randomUUID().slice(0, 8)}`, { form_ip: 1, form: 1, api_key: 2 });
-    const chat = { db, clock: systemClock, outbox: workers.outbox, scheduler: workers.scheduler, defaultWorkspaceId: workspaceId, logger: log };
+    const chat = {
+      db,
+      intake: new SqlCustomerIntake(db),
+      clock: systemClock,
+      outbox: workers.outbox,
+      scheduler: workers.scheduler,
+      defaultWorkspaceId: workspaceId,
+      logger: log,
+    };
     const edge = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ chat, limiter: tight })] });
     try {
       const statuses = [];
@@ -188,7 +205,10 @@ describe('deals and tasks', () => {
     expect(moved.body.stage.name).toBe('Negotiation');
     const won = await call('POST', `/deals/${deal.body.id}/won`, {});
     expect(won.body).toMatchObject({ status: 'won', stage: { kind: 'won' } });
-    expect((await call('POST', `/deals/${deal.body.id}/stage`, { stage: 'no such stage' })).status).toBe(422);
+    // a closed deal does not move (conflict); an unknown stage is refused by name
+    expect((await call('POST', `/deals/${deal.body.id}/stage`, { stage: 'proposal' })).status).toBe(409);
+    const open = await call('POST', '/deals', { title: 'Second', ownerId: owner });
+    expect((await call('POST', `/deals/${open.body.id}/stage`, { stage: 'no such stage' })).status).toBe(404);
     expect((await call('POST', '/deals', { title: 'No owner' })).status).toBe(422);
   });
 

@@ -54,7 +54,6 @@ beforeAll(async () => {
   chat = startChatWorker({
     db,
     settings,
-    redisUrl: inject('redisUrl'),
     workspaceId,
     outbox: workers.outbox,
     senders,
