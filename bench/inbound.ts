@@ -93,7 +93,6 @@ async function main() {
     settings,
     workspaceId: ws.id,
     outbox,
-    senders: {},
     logger: createLogger('warn'),
     concurrency: CONCURRENCY,
     onHandled: (m) => {

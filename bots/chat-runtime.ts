@@ -1,11 +1,13 @@
 // The chat side of a worker process: the inbound queue's worker runs the engine on each
-// message and sends its replies straight back on the same channel; pushes (notifications,
-// acknowledgements, relayed answers) go through the outbound queue. Used by `leadline start`,
+// message and queues its replies for the chat the message came from; they and the pushes
+// (notifications, acknowledgements, relayed answers) all go through the outbound queue, so
+// no inbound worker ever waits on a platform limit. Used by `leadline start`,
 // the console chat, the end-to-end test and the inbound benchmark.
 import type { Db } from '../core/db.js';
 import type { Clock, ChannelSender, CustomerIntake, Outbox } from '../core/ports.js';
 import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
-import { PermanentSendError, systemClock } from '../core/ports.js';
+import { systemClock, type OutboxItem } from '../core/ports.js';
+import { createHash } from 'node:crypto';
 import type { Channel } from '../prisma/generated/enums.js';
 import { handleInbound } from '../core/chat/handle-inbound.js';
 import type { ChatDeps, DigestHook } from '../core/chat/turn.js';
@@ -25,18 +27,39 @@ import { handOffUnknownText } from '../core/chat/ai/chat-actions.js';
 
 export type Senders = Partial<Record<Channel, ChannelSender>>;
 
-/** Sends the engine's replies to the chat the message came from; failures are logged, never retried. */
-export async function sendReplies(senders: Senders, message: InboundMessage, replies: Reply[], logger?: Logger): Promise<void> {
-  const sender = senders[message.channel];
-  if (!sender || replies.length === 0) return;
-  for (const r of replies) {
-    try {
-      await sender.send({ channel: message.channel, chatId: message.externalChatId, text: r.text, buttons: r.buttons, replyToExternalId: r.replyToExternalId });
-    } catch (e) {
-      const level = e instanceof PermanentSendError ? 'warn' : 'error';
-      logger?.[level]({ err: e, chatId: message.externalChatId, channel: message.channel }, 'could not send a chat reply');
-    }
-  }
+/** Dedupe keys are at most 200 characters; longer inbound keys are hashed. */
+function replyKey(message: InboundMessage, index: number): string {
+  const base = message.dedupeKey.length > 160 ? createHash('sha256').update(message.dedupeKey).digest('hex') : message.dedupeKey;
+  return `reply:${base}#${index}`;
+}
+
+/**
+ * The engine's replies as outbox items for the chat the message came from. They go through the
+ * outbound queue like every other message (per-chat spacing and order, per-bot limit, 429s
+ * rescheduled), so an inbound worker never waits on a platform limit; the dedupe keys make a
+ * re-run of the same inbound job send each reply once.
+ */
+export function replyItems(workspaceId: number, message: InboundMessage, replies: Reply[]): OutboxItem[] {
+  return replies.map((r, i) => {
+    const item: OutboxItem = {
+      workspaceId,
+      chat: { channel: message.channel, chatId: message.externalChatId },
+      text: r.text,
+      lane: 'interactive',
+      dedupeKey: replyKey(message, i),
+    };
+    if (r.buttons?.length) item.buttons = r.buttons;
+    if (r.replyToExternalId) item.replyToExternalId = r.replyToExternalId;
+    return item;
+  });
+}
+
+/** Queues the engine's replies (one round trip when the outbox takes many). */
+export async function sendReplies(outbox: Outbox, workspaceId: number, message: InboundMessage, replies: Reply[]): Promise<void> {
+  const items = replyItems(message.workspaceId ?? workspaceId, message, replies);
+  if (items.length === 0) return;
+  if (outbox.enqueueMany) await outbox.enqueueMany(items);
+  else for (const item of items) await outbox.enqueue(item);
 }
 
 export interface ChatWorkerOptions {
@@ -46,7 +69,6 @@ export interface ChatWorkerOptions {
   outbox: Outbox;
   /** the intake store (default: the SQL store on `db`) */
   intake?: CustomerIntake;
-  senders: Senders;
   scheduler?: Scheduler;
   clock?: Clock;
   digest?: DigestHook;
@@ -97,7 +119,7 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     opts.settings,
     async (message) => {
       const replies = await handleInbound(deps, message);
-      await sendReplies(opts.senders, message, replies, opts.logger);
+      await sendReplies(opts.outbox, opts.workspaceId, message, replies);
       opts.onHandled?.(message, replies);
     },
     {

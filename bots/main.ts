@@ -28,7 +28,7 @@ import { createTelegramApi } from './telegram/telegram-api.js';
 import { TelegramIntake } from './telegram/telegram-intake.js';
 import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from './telegram/telegram-webhook.js';
 import { startPolling, type Poller } from './telegram/telegram-polling.js';
-import { botIdFromToken } from './telegram/telegram-update.js';
+import { ALLOWED_UPDATES, botIdFromToken } from './telegram/telegram-update.js';
 import { digestHook } from './digest-hook.js';
 import { startDigests } from '../connectors/queue/digest-worker.js';
 import { createDigestQueue, startDigestScheduling } from '../connectors/queue/digest-scheduler.js';
@@ -163,7 +163,6 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         settings,
         workspaceId: ws.id,
         outbox: workers.outbox,
-        senders,
         scheduler: workers.scheduler,
         digest: digestHook,
         llm,
@@ -251,7 +250,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
 
     if (api && runsRole(config, 'telegram')) {
       if (webhookMode) {
-        await api.setWebhook(config.TELEGRAM_WEBHOOK_URL!, { secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: ['message', 'callback_query'] });
+        await api.setWebhook(config.TELEGRAM_WEBHOOK_URL!, { secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: [...ALLOWED_UPDATES] });
         say(`Telegram webhook set to ${config.TELEGRAM_WEBHOOK_URL} (updates arrive at ${TELEGRAM_WEBHOOK_PATH} of the web role).`);
       } else if (intake) {
         const lease = new RedisLease(redis, `${settings.prefix}:telegram:polling:${botIdFromToken(telegramToken!)}`, 30_000, () =>

@@ -145,6 +145,14 @@ export const configSchema = z
 
     /** parallel sends per worker process (outbound queue) */
     OUTBOUND_CONCURRENCY: positiveInt.default(50),
+    /** Telegram flood limits the outbound queue keeps (per bot, per chat, per group chat) */
+    TELEGRAM_PER_SECOND: positiveInt.default(30),
+    TELEGRAM_PER_CHAT_MS: positiveInt.default(1000),
+    TELEGRAM_PER_GROUP_CHAT_MS: positiveInt.default(3000),
+    /** Slack chat.postMessage spacing per channel */
+    SLACK_PER_CHANNEL_MS: positiveInt.default(1000),
+    /** added to every outbound limit's interval and window (absorbs network jitter) */
+    OUTBOUND_LIMIT_MARGIN_MS: z.coerce.number({ message: 'must be a whole number of milliseconds' }).int().min(0).max(1000).default(50),
     /** parallel reminder jobs per worker process */
     REMINDER_CONCURRENCY: positiveInt.default(50),
     /** at start-up, overdue undelivered reminders up to this many hours old are still sent */

@@ -84,11 +84,26 @@ export interface Llm {
   complete<T>(request: { system: string; data: string; schemaName: string; schema: Record<string, unknown>; workspaceId: number }): Promise<T | null>;
 }
 
+/**
+ * How urgent an outbox item is. The outbound queue serves lanes by priority, so a person
+ * waiting for an answer never queues behind a digest or a bulk send:
+ * - "interactive": replies, relayed answers, lead notifications, due reminders, SLA alerts (default);
+ * - "digest": scheduled summaries;
+ * - "bulk": mass sends.
+ */
+export type OutboxLane = 'interactive' | 'digest' | 'bulk';
+
 /** Something core wants delivered to a person (team member or customer) through the outbound queue. */
 export interface OutboxItem {
   workspaceId: number;
-  /** the Identity to reach: its channel and chatId say where */
-  identityId: number;
+  /** the Identity to reach: its channel and chatId say where (this or `chat`) */
+  identityId?: number;
+  /**
+   * The chat to answer in, for a reply to where a message came from (the speaker may have no
+   * identity yet, e.g. someone typing a wrong invite code). Used when identityId is absent.
+   */
+  chat?: { channel: ChannelName; chatId: string };
+  lane?: OutboxLane;
   text: string;
   buttons?: Button[][];
   replyToExternalId?: string;

@@ -2,6 +2,7 @@
 // few minutes so a busy channel costs one lookup per person. Whether an account is a team
 // member's is the engine's to say (core/chat/speaker.ts), never the edge's.
 import type { WebClient } from './slack-sender.js';
+import type { SlackFile } from './slack-message.js';
 
 export interface SlackProfile {
   displayName?: string;
@@ -53,6 +54,21 @@ export class SlackDirectory {
     }
     this.profiles.set(userId, { value, until: Date.now() + this.ttlMs });
     return value;
+  }
+
+  /**
+   * files.info for a file Slack lists only as `check_file_info` (a Slack Connect partner's
+   * file): its name, type and size. Null (the file arrives without them) when Slack refuses;
+   * the failure is reported, never thrown: the message itself must not be lost for it.
+   */
+  async fileInfo(fileId: string): Promise<SlackFile | null> {
+    try {
+      const res = await this.client.files.info({ file: fileId });
+      return (res.file as SlackFile | undefined) ?? null;
+    } catch (e) {
+      this.onError?.(e);
+      return null;
+    }
   }
 
   /** The app's DM channel (D…) with the user, opened if needed. */

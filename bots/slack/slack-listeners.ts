@@ -6,7 +6,7 @@
 //
 // What the engine is told:
 // - DMs with the app (channel_type "im"): a plain message (members get the assistant,
-//   anyone else is a customer).
+//   anyone else is a customer). What a message event becomes is slack-message.ts.
 // - Channels (shared / Slack Connect): isGroup; the conversation's chatId is
 //   "<channel>:<thread ts>", so a customer's answers land in their thread; a team member's
 //   own chatter there is dropped by the engine.
@@ -21,6 +21,7 @@ import type { Logger } from '../../connectors/logger.js';
 import type { SlackDirectory } from './slack-directory.js';
 import { messageRef, slackUserKey } from './slack-ids.js';
 import { crmCommandText, fromSlackText, stripBotMention } from './slack-text.js';
+import { filesToAttachments, labelMentions, translateMessageEvent, tsToIso, type SlackMessageEvent } from './slack-message.js';
 
 export interface SlackListenerDeps {
   /** the workspace this Slack app feeds */
@@ -33,69 +34,17 @@ export interface SlackListenerDeps {
   publishHome?(externalUserId: string): Promise<void>;
 }
 
-/** The message fields Leadline reads (Slack's union of message subtypes, loosely). */
-interface SlackMessageEvent {
-  type: string;
-  subtype?: string;
-  channel: string;
-  channel_type?: string;
-  user?: string;
-  bot_id?: string;
-  text?: string;
-  ts: string;
-  thread_ts?: string;
-  team?: string;
-  user_team?: string;
-  files?: Array<{ id?: string; name?: string; size?: number; mimetype?: string; filetype?: string }>;
-}
-
-/** Subtypes that are a person writing; everything else (edits, joins, bot posts) is ignored. */
-const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
-
-function tsToIso(ts: string | undefined): string {
-  const seconds = Number(ts);
-  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : new Date().toISOString();
-}
-
-function attachmentsOf(e: SlackMessageEvent): InboundMessageInput['attachments'] {
-  return (e.files ?? []).map((f) => ({
-    kind: f.mimetype?.startsWith('image/') ? 'photo' : f.mimetype?.startsWith('audio/') ? 'voice' : f.mimetype?.startsWith('video/') ? 'video' : 'document',
-    fileId: f.id,
-    name: f.name,
-    size: typeof f.size === 'number' ? f.size : undefined,
-    mime: f.mimetype,
-  }));
-}
-
 export function registerSlackListeners(app: App, deps: SlackListenerDeps): void {
   const { workspaceId, directory, logger } = deps;
 
   app.event('message', async ({ event, body, context }) => {
     const e = event as unknown as SlackMessageEvent;
-    if (!PERSON_SUBTYPES.has(e.subtype) || e.bot_id || !e.user || e.user === context.botUserId) return;
-    const teamId = e.user_team ?? e.team ?? body.team_id;
-    const externalUserId = slackUserKey(teamId, e.user);
-    const isDm = e.channel_type === 'im';
-    const profile = await directory.profile(e.user);
-    if (profile?.isBot) return;
-    const threadRoot = e.thread_ts ?? e.ts;
-    await deps.submit({
-      workspaceId,
-      channel: 'slack',
-      externalUserId,
-      // customers in channels are answered in their thread; DMs need no thread
-      externalChatId: isDm ? e.channel : `${e.channel}:${threadRoot}`,
-      text: fromSlackText(e.text),
-      attachments: attachmentsOf(e),
-      replyToExternalId: e.thread_ts && e.thread_ts !== e.ts ? messageRef(e.channel, e.thread_ts) : undefined,
-      dedupeKey: `slack:${body.event_id}`,
-      receivedAt: tsToIso(e.ts),
-      displayName: profile?.displayName,
-      username: profile?.username,
-      languageCode: profile?.languageCode,
-      messageExternalId: messageRef(e.channel, e.ts, e.thread_ts),
-      isGroup: !isDm,
-    });
+    const result = await translateMessageEvent(e, { eventId: body.event_id, teamId: body.team_id, botUserId: context.botUserId, workspaceId }, directory);
+    if ('ignored' in result) {
+      logger.debug({ eventId: body.event_id, why: result.ignored }, 'slack message event not for Leadline');
+      return;
+    }
+    await deps.submit(result.message);
   });
 
   app.event('app_mention', async ({ event, body, context }) => {
@@ -109,8 +58,8 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
       externalUserId,
       // answers go to the member's DM: lists and customer data never land in a shared channel
       externalChatId: await directory.dmChannel(e.user),
-      text: fromSlackText(stripBotMention(e.text ?? '', context.botUserId)),
-      attachments: attachmentsOf(e),
+      text: fromSlackText(await labelMentions(stripBotMention(e.text ?? '', context.botUserId), directory)),
+      attachments: await filesToAttachments(e.files, directory),
       dedupeKey: `slack:${body.event_id}`,
       receivedAt: tsToIso(e.ts),
       displayName: profile?.displayName,
@@ -203,8 +152,8 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
       channel: 'slack',
       externalUserId: slackUserKey(authorTeam, m.user),
       externalChatId: channelId.startsWith('D') ? channelId : `${channelId}:${threadRoot}`,
-      text: fromSlackText(m.text),
-      attachments: attachmentsOf(m),
+      text: fromSlackText(await labelMentions(m.text ?? '', directory)),
+      attachments: await filesToAttachments(m.files, directory),
       // one event per message and member who asked (a second click is a redelivery); the
       // message itself is stored once whoever asks (its platform id is unique), so no second lead
       dedupeKey: `slack:shortcut:${channelId}:${m.ts}:${clickerKey}`,

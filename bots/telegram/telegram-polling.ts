@@ -4,6 +4,7 @@
 // emulators return at once instead of holding the request for `timeout` seconds).
 import type { Api } from 'grammy';
 import type { TelegramIntake } from './telegram-intake.js';
+import { ALLOWED_UPDATES } from './telegram-update.js';
 
 export interface PollingLease {
   tryAcquire(): Promise<boolean>;
@@ -62,10 +63,7 @@ export function startPolling(opts: PollingOptions): Poller {
         return;
       }
       try {
-        const updates = await opts.api.getUpdates(
-          { offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: ['message', 'callback_query'] },
-          abort.signal as never,
-        );
+        const updates = await opts.api.getUpdates({ offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: [...ALLOWED_UPDATES] }, abort.signal as never);
         failures = 0;
         for (const u of updates) {
           await opts.intake.handleUpdate(u);

@@ -1,11 +1,13 @@
-// The Telegram ChannelSender: renders, splits, respects flood limits, and turns "blocked"
-// and "chat not found" into PermanentSendError so the identity is marked unreachable
-// instead of being retried forever.
+// The Telegram ChannelSender: renders, splits, and turns "blocked" and "chat not found" into
+// PermanentSendError so the identity is marked unreachable instead of being retried forever,
+// and a 429 into RateLimitedError (retry_after) for the outbound queue to reschedule. The
+// shared limits are the outbound queue's (connectors/queue/rate-limit.ts); the in-process
+// SendLimiter only spaces the parts of one long message to its chat.
 import { GrammyError, InputFile, type Api } from 'grammy';
 import type { ChannelSender, OutboundMessage, SendResult } from '../../core/ports.js';
 import { PermanentSendError, RateLimitedError } from '../../core/ports.js';
 import { escapeHtml, inlineKeyboard, splitForTelegram } from './telegram-render.js';
-import { SendLimiter } from './send-limiter.js';
+import { SendLimiter, TELEGRAM_LIMITS } from './send-limiter.js';
 
 const PERMANENT = [
   /bot was blocked by the user/i,
@@ -27,7 +29,8 @@ export function permanentReason(e: unknown): string | null {
 export class TelegramSender implements ChannelSender {
   constructor(
     private readonly api: Api,
-    private readonly limiter = new SendLimiter(),
+    // spaces the parts of one long message; the first part was cleared by the shared clocks
+    private readonly limiter = new SendLimiter({ ...TELEGRAM_LIMITS, perBotPerSecond: Number.POSITIVE_INFINITY }),
   ) {}
 
   async send(message: OutboundMessage): Promise<SendResult> {
@@ -37,7 +40,7 @@ export class TelegramSender implements ChannelSender {
       const reason = permanentReason(e);
       if (reason) throw new PermanentSendError(`Telegram chat ${message.chatId}: ${reason}`, reason);
       if (e instanceof GrammyError && e.error_code === 429) {
-        // auto-retry already waited out short pauses; a long one goes back to the outbound queue
+        // never retried in place: the outbound queue reschedules it through the shared clocks
         const seconds = Number(e.parameters.retry_after ?? 1);
         this.limiter.penalize(message.chatId, seconds);
         throw new RateLimitedError(seconds * 1000, `Telegram chat ${message.chatId}: ${e.description}`);

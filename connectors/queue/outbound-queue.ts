@@ -1,61 +1,90 @@
-// The outbound queue: every message to a user or customer goes through it.
-// - BullMQOutbox.enqueue validates the OutboxItem (zod) and adds a job; an item with a
-//   dedupeKey gets the job id "out-<key>", so adding it twice is a no-op while the job is kept.
+// The outbound queue: every message to a user or customer goes through it, direct replies
+// to the chat a message came from included (an inbound worker never waits on a platform limit).
+// - BullMQOutbox.enqueue validates the OutboxItem (zod, the `outboundJob` definition) and adds
+//   a job; an item with a dedupeKey gets the job id "out-<key>", so adding it twice is a no-op
+//   while the job is kept. Lanes are BullMQ priorities: interactive (replies, notifications,
+//   reminders) before digests before bulk sends.
 // - The worker delivers with core's deliverOutboxItem, retrying transient errors with
 //   exponential backoff; permanent refusals end with UnrecoverableError (no endless retries).
-// - Per-chat and per-channel limits come from ChannelRateLimiter (shared through Redis);
-//   a sender's RateLimitedError(retryAfterMs) postpones the job without spending an attempt.
+// - Limits come from ChannelRateLimiter (shared through Redis): a job takes a ticket on its
+//   chat's clock, waits for its slot as a delayed job (no worker holds it), then takes the
+//   send under the chat and per-bot limits. A sender's RateLimitedError (429 retry_after)
+//   pushes the chat's clocks and puts the job back as delayed, keeping its ticket (order),
+//   without spending an attempt.
 //
-// Exactly-once and its residual window: a deduplicated item is skipped when the
-// OutboundDelivery ledger says it was sent. If a process dies after the platform accepted
-// the message but before the ledger row is marked "sent", the job is retried and the
-// message can go out twice; no platform API lets us close that window.
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+// Exactly-once and its residual window: a deduplicated item is claimed in the
+// OutboundDelivery ledger before the platform call and marked sent in one statement right
+// after it. If a process dies between the platform's acceptance and that statement, the
+// claim goes stale after `sendingStaleMs` and the message is sent again; no platform API
+// lets us close that window.
+import { DelayedError, UnrecoverableError, type Job, type JobsOptions, type Queue, type Worker } from 'bullmq';
 import { z } from 'zod';
 import type { CoreContext } from '../../core/context.js';
-import { deliverOutboxItem, recordGivenUp, type ChannelSenders, type DeliveryOutcome, type DeliveryTarget } from '../../core/outbound/deliver.js';
-import { RateLimitedError, type Outbox, type OutboxItem } from '../../core/ports.js';
+import { deliverOutboxItem, itemAddress, recordGivenUp, type ChannelSenders, type DeliveryOutcome, type DeliveryTarget } from '../../core/outbound/deliver.js';
+import { RateLimitedError, type Outbox, type OutboxItem, type OutboxLane } from '../../core/ports.js';
+import { CHANNELS } from '../../core/channels.js';
 import type { Logger } from 'pino';
-import { queuePrefix, type QueueSettings } from './connection.js';
-import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, type ChannelLimits } from './rate-limit.js';
-
-export const OUTBOUND_QUEUE = 'outbound';
+import type { QueueSettings } from './connection.js';
+import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, newSendHandle, type ChannelLimits } from './rate-limit.js';
+import { defineJob, openQueue, payloadOf, startJobWorker } from './job-definition.js';
+import { deliveryLedger } from '../db/delivery-ledger.js';
 
 const idNum = z.number().int().positive();
 const button = z.object({ label: z.string().min(1), data: z.string().min(1).max(64) });
 
-export const outboxItemSchema = z.object({
-  workspaceId: idNum,
-  identityId: idNum,
-  text: z.string(),
-  buttons: z.array(z.array(button)).optional(),
-  replyToExternalId: z.string().optional(),
-  subject: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  image: z.object({ pngBase64: z.string().min(1), filename: z.string().min(1), caption: z.string().optional() }).optional(),
-  ref: z
-    .object({
-      userId: idNum.optional(),
-      conversationId: idNum.optional(),
-      leadId: idNum.optional(),
-      dealId: idNum.optional(),
-      taskId: idNum.optional(),
-    })
-    .optional(),
-  messageId: idNum.optional(),
-  notifyOnFailureUserId: idNum.optional(),
-  dedupeKey: z.string().min(1).max(200).optional(),
-}) satisfies z.ZodType<OutboxItem>;
+export const outboxItemSchema = z
+  .object({
+    workspaceId: idNum,
+    identityId: idNum.optional(),
+    chat: z.object({ channel: z.enum(CHANNELS), chatId: z.string().min(1) }).optional(),
+    lane: z.enum(['interactive', 'digest', 'bulk']).optional(),
+    text: z.string(),
+    buttons: z.array(z.array(button)).optional(),
+    replyToExternalId: z.string().optional(),
+    subject: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    image: z.object({ pngBase64: z.string().min(1), filename: z.string().min(1), caption: z.string().optional() }).optional(),
+    ref: z
+      .object({
+        userId: idNum.optional(),
+        conversationId: idNum.optional(),
+        leadId: idNum.optional(),
+        dealId: idNum.optional(),
+        taskId: idNum.optional(),
+      })
+      .optional(),
+    messageId: idNum.optional(),
+    notifyOnFailureUserId: idNum.optional(),
+    dedupeKey: z.string().min(1).max(200).optional(),
+  })
+  .refine((i) => i.identityId !== undefined || i.chat !== undefined, {
+    message: 'needs an identityId or a chat',
+    path: ['identityId'],
+  }) satisfies z.ZodType<OutboxItem>;
 
-const jobDataSchema = z.object({
-  item: outboxItemSchema,
-  /** the chat slot this job reserved (epoch ms) and for which attempt */
-  slotAt: z.number().optional(),
-  slotAttempt: z.number().optional(),
-  /** how many 429s this job has waited out */
-  limited: z.number().optional(),
+/** BullMQ priority per lane (1 is served first). */
+export const LANE_PRIORITY: Record<OutboxLane, number> = { interactive: 1, digest: 5, bulk: 10 };
+
+export const outboundJob = defineJob({
+  queue: 'outbound',
+  name: 'send',
+  schema: z.object({
+    item: outboxItemSchema,
+    /** the ticket this job holds on its chat's clock (Redis epoch ms; kept across postpones and retries) */
+    slot: z.number().int().optional(),
+    /** how many 429s this job has waited out */
+    limited: z.number().int().min(0).optional(),
+  }),
+  options: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 2000 },
+    // kept a day so a re-added dedupe key is a no-op in Redis too (the ledger covers longer)
+    removeOnComplete: { age: 24 * 3600, count: 200_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
 });
-export type OutboundJobData = z.infer<typeof jobDataSchema>;
+export const OUTBOUND_QUEUE = outboundJob.queue;
+export type OutboundJobData = z.infer<typeof outboundJob.schema>;
 
 export function outboundJobId(dedupeKey: string): string {
   return `out-${dedupeKey.replace(/:/g, '-')}`;
@@ -72,21 +101,19 @@ export class BullMQOutbox implements Outbox {
   private readonly jobOptions: JobsOptions;
 
   constructor(settings: QueueSettings, options: OutboundJobOptions = {}) {
-    this.queue = new Queue<OutboundJobData>(OUTBOUND_QUEUE, { connection: settings.connection, prefix: queuePrefix(settings, OUTBOUND_QUEUE) });
+    this.queue = openQueue<OutboundJobData>(settings, outboundJob.queue);
     this.jobOptions = {
-      attempts: options.attempts ?? 8,
+      ...outboundJob.options,
+      attempts: options.attempts ?? outboundJob.options.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs ?? 2000 },
-      // kept a day so a re-added dedupe key is a no-op in Redis too (the ledger covers longer)
-      removeOnComplete: { age: 24 * 3600, count: 200_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
     };
   }
 
   private toJob(item: OutboxItem) {
     const parsed = outboxItemSchema.parse(item);
-    const opts: JobsOptions = { ...this.jobOptions };
+    const opts: JobsOptions = { ...this.jobOptions, priority: LANE_PRIORITY[parsed.lane ?? 'interactive'] };
     if (parsed.dedupeKey) opts.jobId = outboundJobId(parsed.dedupeKey);
-    return { name: 'send', data: { item: parsed }, opts };
+    return { name: outboundJob.name, data: { item: parsed }, opts };
   }
 
   async enqueue(item: OutboxItem): Promise<void> {
@@ -112,6 +139,8 @@ export interface OutboundWorkerOptions {
   logger?: Logger;
   concurrency?: number;
   limits?: ChannelLimits;
+  /** added to every limit's interval and window (OUTBOUND_LIMIT_MARGIN_MS) */
+  marginMs?: number;
   /** 429s waited out per job before it counts as a failed attempt */
   maxRateLimitWaits?: number;
   lockDurationMs?: number;
@@ -125,94 +154,134 @@ export interface OutboundWorkerOptions {
 
 /** Waits shorter than this are slept in-process; longer ones put the job back as delayed. */
 const INLINE_WAIT_MS = 250;
+/**
+ * A job whose turn it is (its ticket first, its slot due) waits for the chat's and the bot's
+ * clocks in-process, up to this long in all (those waits are at most about one interval);
+ * beyond it the job is put back as delayed.
+ */
+const INLINE_BUDGET_MS = 2500;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function startOutboundWorker(options: OutboundWorkerOptions): { worker: Worker<OutboundJobData>; close(): Promise<void> } {
+export interface OutboundWorker {
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWorker {
   const { ctx, senders, outbox, logger } = options;
-  const limiter = new ChannelRateLimiter(options.settings.redis, options.settings.prefix, options.limits ?? DEFAULT_CHANNEL_LIMITS);
+  const limiter = new ChannelRateLimiter(options.settings.redis, options.settings.prefix, options.limits ?? DEFAULT_CHANNEL_LIMITS, {
+    marginMs: options.marginMs,
+  });
   const maxWaits = options.maxRateLimitWaits ?? 20;
   const sendingStaleMs = options.sendingStaleMs ?? Math.max(60_000, 2 * (options.lockDurationMs ?? 30_000));
 
-  const processJob = async (job: Job<OutboundJobData>, token?: string): Promise<DeliveryOutcome> => {
-    const parsed = jobDataSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid outbound job ${job.id}: ${parsed.error.message}`);
-    const data = parsed.data;
+  const processJob = async (job: Job, token?: string): Promise<DeliveryOutcome> => {
+    const data = payloadOf(outboundJob, job, logger);
+    const lane = data.item.lane ?? 'interactive';
     let target: DeliveryTarget | undefined;
+    let slot = data.slot;
 
     const postpone = async (waitMs: number, patch: Partial<OutboundJobData>): Promise<never> => {
-      const at = Date.now() + waitMs;
-      await job.updateData({ ...data, ...patch });
-      await job.moveToDelayed(at, token);
+      await job.updateData({ ...data, slot, ...patch });
+      await job.moveToDelayed(Date.now() + Math.max(1, Math.ceil(waitMs)), token);
       throw new DelayedError();
     };
+    /** a ticket on the chat's clock, taken once per job: its place in the chat's order */
+    const ticket = async (channel: DeliveryTarget['channel'], chatId: string) => {
+      if (slot !== undefined) return;
+      const r = await limiter.reserveChat(channel, chatId);
+      slot = r.slot;
+      if (r.wait > INLINE_WAIT_MS) await postpone(r.wait, {});
+    };
 
+    // a reply's chat is known before any database work: its ticket is the first thing taken,
+    // so the replies of one handled message keep their order
+    const address = itemAddress(data.item);
+    if (address.chat && senders[address.chat.channel]) await ticket(address.chat.channel, address.chat.chatId);
+
+    const send = newSendHandle();
+    /** the chat whose send this job took (finished once the platform call is over, whatever its outcome) */
+    let taken: DeliveryTarget | undefined;
+    const finish = async () => {
+      if (!taken) return;
+      const t = taken;
+      taken = undefined;
+      await limiter.finishSend(t.channel, t.chatId, send);
+    };
     const beforeSend = async (t: DeliveryTarget) => {
       target = t;
-      const holdsSlot = data.slotAt !== undefined && data.slotAttempt === job.attemptsMade && Date.now() >= data.slotAt - INLINE_WAIT_MS;
-      if (!holdsSlot) {
-        const wait = await limiter.reserveChat(t.channel, t.chatId);
-        if (wait > INLINE_WAIT_MS) await postpone(wait, { slotAt: Date.now() + wait, slotAttempt: job.attemptsMade });
-        if (wait > 0) await sleep(wait);
-      } else if (data.slotAt! > Date.now()) {
-        await sleep(data.slotAt! - Date.now());
-      }
+      await ticket(t.channel, t.chatId);
+      let waited = 0;
       for (;;) {
-        const wait = await limiter.acquireChatSend(t.channel, t.chatId);
-        if (wait === 0) break;
-        // keep holding this job's place: it comes back without reserving a new slot
-        if (wait > INLINE_WAIT_MS * 4) await postpone(wait, { slotAt: Date.now() + wait, slotAttempt: job.attemptsMade });
+        const wait = await limiter.acquireSend(t.channel, t.chatId, slot ?? -1, lane, send);
+        if (wait === 0) {
+          taken = t;
+          return;
+        }
+        // an earlier message to this chat goes first: free this worker slot for it
+        if (wait < 0) await postpone(-wait, {});
+        if (waited + wait > INLINE_BUDGET_MS) await postpone(wait, {});
+        waited += wait;
         await sleep(wait);
       }
-      for (;;) {
-        const wait = await limiter.acquireChannel(t.channel);
-        if (wait === 0) break;
-        await sleep(wait);
-      }
+    };
+    const releaseTicket = async () => {
+      const where = target ?? (address.chat ? { channel: address.chat.channel, chatId: address.chat.chatId } : undefined);
+      if (where && slot !== undefined)
+        await limiter.releaseSlot(where.channel, where.chatId, slot).catch((err) => logger?.warn({ err }, 'could not release a chat ticket'));
     };
 
     try {
       const outcome = await deliverOutboxItem(ctx, senders, data.item, {
+        ledger: deliveryLedger,
         beforeSend,
-        afterSend: (t) => limiter.markChatSent(t.channel, t.chatId),
+        afterSend: finish,
         outbox,
         sendingStaleMs,
+        logger,
       });
+      await finish(); // a refused send (no afterSend) is over too
       // another process is inside the send of this very item: look again when it should be done
-      if (outcome.status === 'busy') await postpone(Math.min(5000, sendingStaleMs / 2), { slotAt: undefined, slotAttempt: undefined });
+      if (outcome.status === 'busy') await postpone(Math.min(5000, sendingStaleMs / 2), {});
+      if (outcome.status !== 'sent') await releaseTicket();
       if (outcome.status === 'failed') throw new UnrecoverableError(`permanent delivery failure: ${outcome.reason}`);
       if (outcome.status !== 'sent') logger?.info({ jobId: job.id, outcome }, 'outbound item not sent');
       return outcome;
     } catch (e) {
+      await finish().catch((err: unknown) => logger?.warn({ err }, 'could not finish a send in the rate limiter'));
       if (e instanceof DelayedError || e instanceof UnrecoverableError) throw e;
       if (e instanceof RateLimitedError && target) {
         const limited = (data.limited ?? 0) + 1;
         if (limited <= maxWaits) {
-          logger?.warn({ jobId: job.id, channel: target.channel, retryAfterMs: e.retryAfterMs }, 'rate limited by the platform; waiting');
-          await limiter.penalize(target.channel, target.chatId, e.retryAfterMs);
-          await postpone(e.retryAfterMs, { limited, slotAt: undefined, slotAttempt: undefined });
+          logger?.warn({ jobId: job.id, channel: target.channel, retryAfterMs: e.retryAfterMs }, 'rate limited by the platform; rescheduled');
+          await limiter.penalize(target.channel, target.chatId, e.retryAfterMs, slot ?? -1);
+          // back through the same clocks, keeping the ticket (the chat's order)
+          await postpone(e.retryAfterMs + limiter.chatInterval(target.channel, target.chatId), { limited });
         }
       }
       const attempts = job.opts.attempts ?? 1;
       if (job.attemptsMade + 1 >= attempts) {
         const reason = `gave_up: ${(e as Error).message ?? String(e)}`.slice(0, 500);
         logger?.error({ jobId: job.id, err: e }, 'outbound item failed for good');
+        await releaseTicket();
         await recordGivenUp(ctx, data.item, 'failed', reason, outbox);
       } else {
+        // keep the ticket for the retry
+        if (slot !== undefined && slot !== data.slot) await job.updateData({ ...data, slot });
         logger?.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'outbound send failed; will retry');
       }
       throw e;
     }
   };
 
-  const worker = new Worker<OutboundJobData, DeliveryOutcome>(OUTBOUND_QUEUE, processJob, {
-    connection: options.settings.connection,
-    prefix: queuePrefix(options.settings, OUTBOUND_QUEUE),
-    concurrency: options.concurrency ?? 50,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    stalledInterval: options.stalledIntervalMs ?? 30_000,
-  });
-  worker.on('error', (err) => logger?.error({ err }, 'outbound worker error'));
+  const worker = startJobWorker<DeliveryOutcome>(
+    options.settings,
+    outboundJob.queue,
+    processJob,
+    { concurrency: options.concurrency ?? 50, lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs },
+    logger,
+  );
   return {
     worker,
     async close() {

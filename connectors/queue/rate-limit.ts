@@ -1,12 +1,18 @@
-// Per-channel send limits shared by every worker process through Redis:
-//   - per chat: a reservation clock per (channel, chat): each message takes the next free
-//     slot (Telegram 1 msg/s per chat, 20/min in groups; Slack ~1/s per channel), so messages
-//     to one chat keep their order and spacing across processes;
-//   - per bot/workspace token: at most N sends per second per channel (Telegram ~30/s).
-//   - a 429 retry_after pushes the chat's clock forward.
-// Time comes from Redis (TIME) so several hosts agree on it.
+// Per-channel send limits shared by every worker process through Redis (time from Redis
+// TIME, so several hosts agree on it), each limit widened by a safety margin:
+//   - per chat, in order: a message takes a ticket on the chat's reservation clock
+//     (reserveChat: the next free slot, spaced perChatMs + margin); it may send only once
+//     every earlier ticket of that chat was sent or given up (so replies keep their order
+//     across jobs and processes) and the chat's "last sent" clock allows it;
+//   - per bot: a sliding log of sends over 1,000 ms + margin, at most perSecond entries;
+//     items of the digest and bulk lanes may use only BULK_SHARE of it, so an answer always
+//     finds room;
+//   - a 429 retry_after pushes the chat's clocks forward (penalize); the job comes back
+//     through the same clocks, never retried in place.
+// Both checks and the taking of the send are one Lua script (acquireSend).
 import { connectRedis, type RedisClient, type RedisLike } from './connection.js';
 import type { Channel } from '../../prisma/generated/enums.js';
+import type { OutboxLane } from '../../core/ports.js';
 
 export interface ChannelLimit {
   /** minimum spacing between two messages to one chat */
@@ -24,29 +30,86 @@ export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = {
   slack: { perChatMs: 1000 },
 };
 
+/** Added to every interval and window: absorbs the jitter between taking a slot and the platform seeing the request. */
+export const DEFAULT_LIMIT_MARGIN_MS = 50;
+
+/** The share of the per-bot budget the digest and bulk lanes may use. */
+export const BULK_SHARE = 0.8;
+
+/** A ticket whose slot passed this long ago unsent is taken for an abandoned job's (crashed worker) and skipped. */
+const DEFAULT_TICKET_STALE_MS = 300_000;
+
+/** A send counts as in flight (at the end of the bot's window) until it is finished, at most this long. */
+const INFLIGHT_MS = 10_000;
+
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** Reserve the next slot on a chat clock; returns how long to wait for it (ms). */
+/** KEYS: clock, tickets. ARGV: interval. Takes the chat's next slot and a ticket for it; returns {slot, wait}. */
 const RESERVE = `${NOW}
 local interval = tonumber(ARGV[1])
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local at = now
 if nxt > at then at = nxt end
 redis.call('SET', KEYS[1], at + interval, 'PX', at + interval - now + 60000)
-return at - now`;
+redis.call('ZADD', KEYS[2], at, tostring(at))
+redis.call('PEXPIRE', KEYS[2], at - now + 3600000)
+return {at, at - now}`;
 
-/** Take a send now if the channel clock allows; else return the wait (ms), reserving nothing. */
+/**
+ * KEYS: tickets, sent clock, bot log. ARGV: slot (or -1), chat interval, bot max (0 = none),
+ * bot window ms, stale ms, unique member. Returns 0 when the send is taken, else the wait (ms).
+ */
 const ACQUIRE = `${NOW}
-local interval = tonumber(ARGV[1])
-local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
-if now >= nxt then
-  redis.call('SET', KEYS[1], now + interval, 'PX', interval + 60000)
-  return 0
+local slot = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local botMax = tonumber(ARGV[3])
+local windowMs = tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[5]))
+if slot >= 0 then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  if first[2] and tonumber(first[2]) < slot then
+    -- n earlier messages go first: this one cannot go for n intervals
+    local ahead = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[1])
+    return -(ahead * interval)
+  end
 end
-return nxt - now`;
+local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+if now < nxt then return nxt - now end
+if botMax > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - windowMs)
+  if redis.call('ZCARD', KEYS[3]) >= botMax then
+    local oldest = redis.call('ZRANGE', KEYS[3], -botMax, -botMax, 'WITHSCORES')
+    local at = tonumber(oldest[2])
+    -- still in flight: look again shortly
+    if at > now then return 20 end
+    local w = at + windowMs - now + 1
+    if w < 1 then w = 1 end
+    return w
+  end
+  -- in flight until finishSend stamps the time the platform answered (or INFLIGHT_MS passes)
+  redis.call('ZADD', KEYS[3], now + ${INFLIGHT_MS}, ARGV[6])
+  redis.call('PEXPIRE', KEYS[3], windowMs + ${INFLIGHT_MS})
+end
+if interval > 0 then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
+if slot >= 0 then redis.call('ZREM', KEYS[1], tostring(slot)) end
+return 0`;
 
-/** Nothing goes to this chat before now + ARGV[1] ms. */
+/**
+ * KEYS: bot log, sent clock. ARGV: member, chat interval. The send is over: its entry in the
+ * bot's window counts from now (the platform saw the request at or before now), and the next
+ * message to the chat waits a full interval from now.
+ */
+const FINISH = `${NOW}
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
+local interval = tonumber(ARGV[2])
+if interval > 0 then
+  local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if now + interval > nxt then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
+end
+return 0`;
+
+/** KEYS: clock. ARGV: ms. Nothing goes to this chat before now + ms. */
 const PENALIZE = `${NOW}
 local untilMs = now + tonumber(ARGV[1])
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -54,76 +117,141 @@ if untilMs > nxt then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]
 return 0`;
 
 type LimiterRedis = RedisClient & {
-  llReserve(key: string, interval: number): Promise<number>;
-  llAcquire(key: string, interval: number): Promise<number>;
+  llReserve(clock: string, tickets: string, interval: number): Promise<[number, number]>;
+  llAcquire(
+    tickets: string,
+    sent: string,
+    bot: string,
+    slot: number,
+    interval: number,
+    botMax: number,
+    windowMs: number,
+    staleMs: number,
+    member: string,
+  ): Promise<number>;
   llPenalize(key: string, ms: number): Promise<number>;
+  llFinish(bot: string, sent: string, member: string, interval: number): Promise<number>;
 };
+
+export interface RateLimiterOptions {
+  /** added to every interval and window (default 50 ms) */
+  marginMs?: number;
+  /** see DEFAULT_TICKET_STALE_MS */
+  ticketStaleMs?: number;
+}
+
+let seq = 0;
+
+/** Names one send in the bot's window (acquireSend, then finishSend). */
+export interface SendHandle {
+  readonly id: string;
+}
+export function newSendHandle(): SendHandle {
+  return { id: `${process.pid}-${Date.now()}-${++seq}` };
+}
 
 export class ChannelRateLimiter {
   private readonly redis: LimiterRedis;
+  private readonly marginMs: number;
+  private readonly staleMs: number;
 
   constructor(
     redisTarget: RedisLike,
     private readonly prefix: string,
     private readonly limits: ChannelLimits = DEFAULT_CHANNEL_LIMITS,
+    options: RateLimiterOptions = {},
   ) {
-    // every script touches one key, so each runs on that key's master of a cluster
+    // a channel's keys share one hash tag ({ratelimit:<channel>}), so each script runs on one slot of a cluster
     const redis = connectRedis(redisTarget, { maxRetriesPerRequest: 3, lazyConnect: false });
-    redis.defineCommand('llReserve', { numberOfKeys: 1, lua: RESERVE });
-    redis.defineCommand('llAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+    redis.defineCommand('llReserve', { numberOfKeys: 2, lua: RESERVE });
+    redis.defineCommand('llAcquire', { numberOfKeys: 3, lua: ACQUIRE });
     redis.defineCommand('llPenalize', { numberOfKeys: 1, lua: PENALIZE });
+    redis.defineCommand('llFinish', { numberOfKeys: 2, lua: FINISH });
     this.redis = redis as LimiterRedis;
+    this.marginMs = options.marginMs ?? DEFAULT_LIMIT_MARGIN_MS;
+    this.staleMs = options.ticketStaleMs ?? DEFAULT_TICKET_STALE_MS;
   }
 
-  private chatInterval(channel: Channel, chatId: string): number {
+  /** The spacing between two messages to this chat, margin included (0 = no limit). */
+  chatInterval(channel: Channel, chatId: string): number {
     const limit = this.limits[channel];
     if (!limit) return 0;
     const group = channel === 'telegram' && chatId.startsWith('-');
-    return (group ? (limit.perGroupChatMs ?? limit.perChatMs) : limit.perChatMs) ?? 0;
+    const base = (group ? (limit.perGroupChatMs ?? limit.perChatMs) : limit.perChatMs) ?? 0;
+    return base > 0 ? base + this.marginMs : 0;
   }
 
-  private chatKey(channel: Channel, chatId: string) {
-    // Slack limits per channel; a customer's thread ("<channel>:<thread ts>") shares its channel's clock
+  /** Slack limits per channel; a customer's thread ("<channel>:<thread ts>") shares its channel's clocks. */
+  private chat(channel: Channel, chatId: string) {
     const chat = channel === 'slack' ? chatId.split(':')[0]! : chatId;
-    return `${this.prefix}:ratelimit:chat:${channel}:${chat}`;
-  }
-
-  /** Reserves this chat's next slot; resolves to the wait in ms (0 = send now). */
-  async reserveChat(channel: Channel, chatId: string): Promise<number> {
-    const interval = this.chatInterval(channel, chatId);
-    if (interval <= 0) return 0;
-    return Number(await this.redis.llReserve(this.chatKey(channel, chatId), interval));
+    return `${this.prefix}:{ratelimit:${channel}}:${chat}`;
   }
 
   /**
-   * Right before the platform call: waits are measured from the previous actual send to this
-   * chat (the reservation orders messages; this keeps their real spacing when one ran late).
-   * Resolves to the wait in ms (0 = taken).
+   * Takes this chat's next slot and a ticket for it: resolves to the slot (Redis epoch ms;
+   * -1 when the chat has no limit) and the wait until it in ms.
    */
-  async acquireChatSend(channel: Channel, chatId: string): Promise<number> {
+  async reserveChat(channel: Channel, chatId: string): Promise<{ slot: number; wait: number }> {
     const interval = this.chatInterval(channel, chatId);
-    if (interval <= 0) return 0;
-    return Number(await this.redis.llAcquire(`${this.prefix}:ratelimit:sent:${channel}:${chatId}`, interval));
+    if (interval <= 0) return { slot: -1, wait: 0 };
+    const base = this.chat(channel, chatId);
+    const [slot, wait] = await this.redis.llReserve(`${base}:clock`, `${base}:tickets`, interval);
+    return { slot: Number(slot), wait: Number(wait) };
   }
 
-  /** Right after the platform call returned: the next send to this chat waits a full interval from now. */
-  async markChatSent(channel: Channel, chatId: string): Promise<void> {
+  /**
+   * Right before the platform call: takes the send when every earlier ticket of the chat is
+   * done, the chat's last send is an interval ago and the bot's window has room for this lane.
+   * Resolves to 0 (taken; the ticket is spent), the wait in ms (nothing taken), or a negative
+   * number when earlier messages to the chat still have to go first (its magnitude: their
+   * number times the chat interval, the earliest this one can go).
+   */
+  async acquireSend(channel: Channel, chatId: string, slot: number, lane: OutboxLane = 'interactive', send: SendHandle = newSendHandle()): Promise<number> {
     const interval = this.chatInterval(channel, chatId);
-    if (interval > 0) await this.redis.llPenalize(`${this.prefix}:ratelimit:sent:${channel}:${chatId}`, interval);
+    const perSecond = this.limits[channel]?.perSecond ?? 0;
+    const botMax = perSecond > 0 ? (lane === 'interactive' ? perSecond : Math.max(1, Math.floor(perSecond * BULK_SHARE))) : 0;
+    if (interval <= 0 && botMax === 0) return 0;
+    const base = this.chat(channel, chatId);
+    return Number(
+      await this.redis.llAcquire(
+        `${base}:tickets`,
+        `${base}:sent`,
+        `${this.prefix}:{ratelimit:${channel}}:bot`,
+        slot,
+        interval,
+        botMax,
+        1000 + this.marginMs,
+        this.staleMs,
+        send.id,
+      ),
+    );
   }
 
-  /** Takes one send from the channel's per-second budget; resolves to the wait in ms (0 = taken). */
-  async acquireChannel(channel: Channel): Promise<number> {
-    const perSecond = this.limits[channel]?.perSecond;
-    if (!perSecond) return 0;
-    return Number(await this.redis.llAcquire(`${this.prefix}:ratelimit:channel:${channel}`, Math.max(1, Math.floor(1000 / perSecond))));
+  /**
+   * After the platform call (answered or failed): the send's entry in the bot's window and the
+   * chat's next send count from now, so the request's own latency never squeezes the spacing.
+   */
+  async finishSend(channel: Channel, chatId: string, send: SendHandle): Promise<void> {
+    await this.redis.llFinish(`${this.prefix}:{ratelimit:${channel}}:bot`, `${this.chat(channel, chatId)}:sent`, send.id, this.chatInterval(channel, chatId));
   }
 
-  /** The platform said "retry after": nothing goes to this chat before then. */
-  async penalize(channel: Channel, chatId: string, retryAfterMs: number): Promise<void> {
-    const ms = Math.max(1, Math.ceil(retryAfterMs));
-    await this.redis.llPenalize(this.chatKey(channel, chatId), ms);
-    await this.redis.llPenalize(`${this.prefix}:ratelimit:sent:${channel}:${chatId}`, ms);
+  /** Gives a ticket back (the item was skipped, refused or given up): later messages to the chat need not wait for it. */
+  async releaseSlot(channel: Channel, chatId: string, slot: number): Promise<void> {
+    if (slot >= 0) await this.redis.zrem(`${this.chat(channel, chatId)}:tickets`, String(slot));
+  }
+
+  /**
+   * The platform said "retry after": nothing goes to this chat before then, and the refused
+   * message takes its ticket back (`slot`), so it still goes before the chat's later ones.
+   */
+  async penalize(channel: Channel, chatId: string, retryAfterMs: number, slot = -1): Promise<void> {
+    const ms = Math.max(1, Math.ceil(retryAfterMs)) + this.marginMs;
+    const base = this.chat(channel, chatId);
+    await Promise.all([
+      this.redis.llPenalize(`${base}:clock`, ms),
+      this.redis.llPenalize(`${base}:sent`, ms),
+      slot >= 0 ? this.redis.zadd(`${base}:tickets`, slot, String(slot)) : undefined,
+    ]);
   }
 
   async close(): Promise<void> {

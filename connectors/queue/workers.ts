@@ -39,6 +39,8 @@ export interface StartWorkersOptions {
   /** defaults: outbound 50, reminders 50, SLA 5 (OUTBOUND_CONCURRENCY, REMINDER_CONCURRENCY) */
   concurrency?: { outbound?: number; reminders?: number; sla?: number };
   limits?: ChannelLimits;
+  /** added to every outbound limit (OUTBOUND_LIMIT_MARGIN_MS; default 50 ms) */
+  limitMarginMs?: number;
   outboundJobs?: OutboundJobOptions;
   /** how long a crashed worker's job stays locked before another takes it (default 30 s) */
   lockDurationMs?: number;
@@ -67,15 +69,35 @@ export interface StartWorkersOptions {
   onRedisLoss?: () => Promise<void>;
 }
 
+/** The platform limits the outbound queue keeps, from the environment. */
+export function outboundLimits(config: {
+  TELEGRAM_PER_SECOND: number;
+  TELEGRAM_PER_CHAT_MS: number;
+  TELEGRAM_PER_GROUP_CHAT_MS: number;
+  SLACK_PER_CHANNEL_MS: number;
+}): ChannelLimits {
+  return {
+    telegram: { perSecond: config.TELEGRAM_PER_SECOND, perChatMs: config.TELEGRAM_PER_CHAT_MS, perGroupChatMs: config.TELEGRAM_PER_GROUP_CHAT_MS },
+    slack: { perChatMs: config.SLACK_PER_CHANNEL_MS },
+  };
+}
+
 /** The StartWorkersOptions tuning taken from the environment (connectors/config.ts). */
 export function workerTuning(config: {
   OUTBOUND_CONCURRENCY: number;
   REMINDER_CONCURRENCY: number;
   REMINDER_CATCHUP_HOURS: number;
   REDIS_LOSS_CHECK_SECONDS: number;
+  TELEGRAM_PER_SECOND: number;
+  TELEGRAM_PER_CHAT_MS: number;
+  TELEGRAM_PER_GROUP_CHAT_MS: number;
+  SLACK_PER_CHANNEL_MS: number;
+  OUTBOUND_LIMIT_MARGIN_MS: number;
 }) {
   return {
     concurrency: { outbound: config.OUTBOUND_CONCURRENCY, reminders: config.REMINDER_CONCURRENCY },
+    limits: outboundLimits(config),
+    limitMarginMs: config.OUTBOUND_LIMIT_MARGIN_MS,
     reminderCatchUpMs: config.REMINDER_CATCHUP_HOURS * 3600 * 1000,
     redisLossCheckMs: config.REDIS_LOSS_CHECK_SECONDS * 1000,
   } satisfies Partial<StartWorkersOptions>;
@@ -118,6 +140,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     logger,
     concurrency: options.concurrency?.outbound,
     limits: options.limits,
+    marginMs: options.limitMarginMs,
     sendingStaleMs: options.sendingStaleMs,
     ...timing,
   });

@@ -20,11 +20,14 @@ export type Addressing =
   | { kind: 'welcome' }
   /** a member turned a team member's message into a lead: the requester is told it is no customer */
   | { kind: 'not_customer' }
+  /** the chat itself changed (the person blocked or unblocked the bot): core/chat/chat-event.ts */
+  | { kind: 'chat_event' }
   /** nothing to do (with why, for the log) */
   | { kind: 'ignore'; why: string };
 
 export function addressing(m: InboundMessage, speaker: Speaker): Addressing {
   const text = m.text.trim();
+  if (m.chatEvent) return { kind: 'chat_event' };
   if (speaker.kind === 'member') {
     if (m.origin === 'shortcut') return { kind: 'not_customer' };
     // a team member talking in a shared chat talks to the customer or the team, not to

@@ -1,8 +1,8 @@
 // The two hot shapes of a customer's message, written by the intake store (core/ports.ts
 // CustomerIntake; connectors/db/intake) in very few statements:
 //
-// - a returning customer (identity -> live contact, unchanged chat id and language) with an
-//   open conversation and an open lead or deal: ONE statement claims the dedupe key, stores
+// - a returning customer (identity -> live contact, unchanged chat id and language, not
+//   marked unreachable: writing again may make them reachable) with an open conversation and an open lead or deal: ONE statement claims the dedupe key, stores
 //   the message, touches the conversation and names the owner to forward to. When the shape
 //   does not hold, nothing is written and the message goes through the whole pipeline.
 // - a brand-new customer whose round-robin assignee was picked before the transaction: in
@@ -18,7 +18,7 @@ import type { Workspace } from '../../prisma/generated/client.js';
 import { messageExternalId, ackItem, pushNewLeadNotice, forwardItem, handleCustomerMessage, customerLockKey } from './customer-flow.js';
 import { push, type ChatDeps, type Turn } from './turn.js';
 import type { Reply } from './reply.js';
-import { messageBody } from './notify.js';
+import { messageBody, carriesMore } from './notify.js';
 import { firstResponseDueAt, titleFromText, OPEN_LEAD_STATUSES } from '../leads/index.js';
 import { t, resolveLocale } from '../i18n/index.js';
 import { enqueueAi } from './ai/chat-actions.js';
@@ -28,10 +28,20 @@ import { cachedRecipient } from './recipients.js';
 import { enqueueAll, keyed, requeuePending } from './pending-outbox.js';
 import type { IntakeMessage, OutboxItem } from '../ports.js';
 
-/** A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no /start, nothing said about the sender to fill in. */
+/**
+ * A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no /start, nothing said
+ * about the sender to fill in, nothing beyond words and files to render and keep (a place, a forward, links, an edit, a chat event).
+ */
 export function fastPathCandidate(m: InboundMessage): boolean {
   return (
-    m.channel !== 'email' && !m.origin && !m.sender && !m.callbackData && !/^\/start\b/i.test(m.text.trim()) && m.externalUserId === m.externalUserId.trim()
+    m.channel !== 'email' &&
+    !m.origin &&
+    !m.sender &&
+    !m.callbackData &&
+    !m.chatEvent &&
+    !carriesMore(m) &&
+    !/^\/start\b/i.test(m.text.trim()) &&
+    m.externalUserId === m.externalUserId.trim()
   );
 }
 

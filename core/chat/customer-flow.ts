@@ -12,7 +12,7 @@ import { recipientOf } from './recipients.js';
 import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import type { Reply } from './reply.js';
-import { channelLabel, leadButtons, messageBody, previewBody, shownName } from './notify.js';
+import { carriesMore, channelLabel, inboundMeta, inboundText, leadButtons, messageBody, previewBody, shownName } from './notify.js';
 import { nextOpening, readBusinessHours } from '../time/business-hours.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { Identity } from '../../prisma/generated/client.js';
@@ -20,6 +20,7 @@ import { enqueueAi } from './ai/chat-actions.js';
 import type { OutboxItem } from '../ports.js';
 import type { TeamRecipient } from '../outbound/recipient.js';
 import type { InboundMessage } from './inbound.js';
+import { BLOCKED_REASON } from './chat-event.js';
 
 /** Message.externalId: unique per channel in a workspace ("chat:message" on Telegram). */
 export function messageExternalId(channel: string, chatId: string, messageId: string): string {
@@ -69,7 +70,9 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   const contact = found.contact;
   const identity = found.identity;
   if (!identity) throw new Error(`no identity for ${m.channel}:${m.externalUserId}`);
-  if (identity.chatId !== m.externalChatId || (m.languageCode && identity.languageCode !== m.languageCode)) {
+  // (a customer who blocked the bot and writes again has unblocked it)
+  const unblocked = identity.unreachable && identity.unreachableReason === BLOCKED_REASON;
+  if (identity.chatId !== m.externalChatId || unblocked || (m.languageCode && identity.languageCode !== m.languageCode)) {
     await db.identity.update({
       where: { id: identity.id },
       data: { chatId: m.externalChatId, languageCode: m.languageCode ?? identity.languageCode, unreachable: false, unreachableReason: null },
@@ -92,8 +95,10 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
         direction: 'inbound',
         channel,
         externalId: messageExternalId(channel, m.externalChatId, m.messageExternalId),
-        text: m.text,
+        // a place, a forward, links, a contact card or an edit: kept as the text a manager reads, and as fields in meta
+        text: carriesMore(m) ? inboundText(resolveLocale(ws.locale), m) : m.text,
         attachments: m.attachments,
+        ...(inboundMeta(m) ? { meta: inboundMeta(m) as object } : {}),
         createdAt: new Date(m.receivedAt),
       },
     ],
@@ -110,12 +115,26 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   const openLead = await openLeadForContact(ctx, contact.id);
   const openDeal = openLead ? null : await db.deal.findFirst({ where: { workspaceId: ws.id, contactId: contact.id, status: 'open' }, orderBy: { id: 'desc' } });
   const name = contact.name;
+  if (m.editOf) {
+    // an edit is a change to what was said, never a new request: on the timeline, and to the owner as "edited: ..."
+    await db.activity.create({
+      data: {
+        workspaceId: ws.id,
+        type: 'message.edited',
+        contactId: contact.id,
+        leadId: openLead?.id ?? null,
+        dealId: openDeal?.id ?? null,
+        data: { conversationId: conversation.id, messageId: inserted[0]!.id, editOf: m.editOf, text: m.text },
+      },
+    });
+    if (!openLead && !openDeal) return [];
+  }
 
   if (!openLead && !openDeal) {
     const lead = await captureLead(ctx, system, {
       contactId: contact.id,
       source: channel,
-      text: m.text || messageBody('en', '', m.attachments),
+      text: (carriesMore(m) ? inboundText(resolveLocale(ws.locale), m) : m.text) || messageBody('en', '', m.attachments),
       conversationId: conversation.id,
       assigneeId: turn.preAssigneeId ?? null,
     });
@@ -183,7 +202,7 @@ export async function pushNewLeadNotice(
       leadId: lead.id,
       name: shownName(name),
       channel: channelLabel(to.locale, m.channel),
-      text: previewBody(to.locale, m.text, m.attachments, lead.id),
+      text: previewBody(to.locale, inboundText(to.locale, m), m.attachments, lead.id),
     }),
   ];
   if (lead.firstResponseDueAt) lines.push(t(to.locale, 'chat.notify.new_lead_due', { due: formatDateTime(to.locale, lead.firstResponseDueAt, to.timezone) }));
@@ -205,7 +224,7 @@ export function forwardItem(
   leadId: number | undefined,
   dealId: number | undefined,
 ): Omit<OutboxItem, 'workspaceId'> {
-  const body = previewBody(to.locale, m.text, m.attachments, leadId);
+  const body = previewBody(to.locale, inboundText(to.locale, m), m.attachments, leadId);
   const channelName = channelLabel(to.locale, m.channel);
   const shown = shownName(name);
   return {

@@ -24,6 +24,7 @@ import { handleCustomerMessage } from './customer-flow.js';
 import { fastPathCandidate, returningCustomerStep, newCustomerTurn, intakeMessage } from './customer-fast-path.js';
 import { handleMemberMessage } from './manager.js';
 import { handleInviteStart } from './commands/start.js';
+import { handleChatEvent } from './chat-event.js';
 import { keyed, releaseTurn, requeuePending } from './pending-outbox.js';
 import type { OutboxItem } from '../ports.js';
 import type { Workspace } from '../../prisma/generated/client.js';
@@ -132,6 +133,7 @@ async function claimAndAnswer(turn: Turn, plan: Plan): Promise<Reply[] | null> {
   if (plan.fastNewCustomer) return newCustomerTurn(turn, plan.preAssigneeId!);
   if (!(await deps.intake.claimEvent(turn.ctx.db, intakeMessage(workspace.id, message, turn.now)))) return null;
   const { speaker, route, requester } = plan;
+  if (route.kind === 'chat_event') return handleChatEvent(turn, speaker);
   // the speaker was read just before the transaction; a customer's own later messages are
   // serialized by the customer flow's lock, and membership does not change within a message
   if (speaker.kind === 'member') {

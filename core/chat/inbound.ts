@@ -17,6 +17,9 @@ export const attachmentSchema = z.object({
   name: z.string().optional(),
   size: z.number().int().nonnegative().optional(),
   mime: z.string().optional(),
+  /** audio: the track's title and performer, as the file's tags say */
+  title: z.string().max(300).optional(),
+  performer: z.string().max(300).optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
@@ -34,6 +37,28 @@ export const inboundSenderSchema = z.object({
   company: z.string().max(200).optional(),
 });
 export type InboundSender = z.infer<typeof inboundSenderSchema>;
+/** A place the customer shared (Telegram location or venue); coordinates in degrees. */
+export const inboundLocationSchema = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  /** a venue's name */
+  title: z.string().max(300).optional(),
+  /** a venue's address */
+  address: z.string().max(500).optional(),
+});
+export type InboundLocation = z.infer<typeof inboundLocationSchema>;
+
+/**
+ * Who wrote what the customer forwarded or shared: a person ("user"), a person who hides
+ * their account ("hidden_user", name only), a group ("chat"), a channel ("channel"), or a
+ * message shared from a chat workspace ("message": Slack's share of another message).
+ */
+export const forwardOriginSchema = z.object({
+  kind: z.enum(['user', 'hidden_user', 'chat', 'channel', 'message']),
+  name: z.string().max(300).optional(),
+});
+export type ForwardOrigin = z.infer<typeof forwardOriginSchema>;
+
 const SENDER_FIELD_MAX: ReadonlyArray<[keyof InboundSender, number]> = [
   ['name', 200],
   ['phone', 60],
@@ -62,6 +87,21 @@ export const inboundMessageSchema = z.object({
   /** what the message says about its sender (email signature, web-form fields, shared contact) */
   sender: inboundSenderSchema.optional(),
   languageCode: z.string().optional(),
+  /** a place the customer shared (location or venue) */
+  location: inboundLocationSchema.optional(),
+  /** a contact card the message carries (when it is the sender's own, its phone is also in sender.phone) */
+  sharedContact: z.object({ phone: z.string().max(60), name: z.string().max(200).optional() }).optional(),
+  /** the message (or its content) was forwarded or shared from someone else */
+  forwardedFrom: forwardOriginSchema.optional(),
+  /** URLs hidden behind link text (Telegram text_link entities), in order, without repeats */
+  links: z.array(z.string().max(2000)).max(50).optional(),
+  /** an edit: the platform id (as messageExternalId) of the message edited; text is the new text */
+  editOf: z.string().min(1).optional(),
+  /**
+   * Not a message but a change of the chat itself: "blocked" (the person blocked the bot or
+   * removed the app; nothing can be sent to them any more), "unblocked" (they are back).
+   */
+  chatEvent: z.enum(['blocked', 'unblocked']).optional(),
   email: z
     .object({
       from: z.string(),
@@ -113,8 +153,24 @@ export function sanitizeInbound<T>(value: T, now: Date): T {
   for (const key of ['displayName', 'username'] as const) if (typeof m[key] === 'string') m[key] = cleanLine(m[key]);
   const email = m.email as Record<string, unknown> | undefined;
   if (email && typeof email.subject === 'string') email.subject = cleanLine(email.subject, 1000);
+  const location = m.location as Record<string, unknown> | undefined;
+  if (location && typeof location === 'object') {
+    if (typeof location.title === 'string') location.title = cleanLine(location.title, 300);
+    if (typeof location.address === 'string') location.address = cleanLine(location.address, 500);
+  }
+  const origin = m.forwardedFrom as Record<string, unknown> | undefined;
+  if (origin && typeof origin === 'object' && typeof origin.name === 'string') origin.name = cleanLine(origin.name, 300);
+  const card = m.sharedContact as Record<string, unknown> | undefined;
+  if (card && typeof card === 'object') {
+    if (typeof card.phone === 'string') card.phone = cleanLine(card.phone, 60);
+    if (typeof card.name === 'string') card.name = cleanLine(card.name, 200);
+  }
   if (Array.isArray(m.attachments)) {
-    for (const a of m.attachments as Array<Record<string, unknown>>) if (a && typeof a.name === 'string') a.name = cleanLine(a.name);
+    for (const a of m.attachments as Array<Record<string, unknown>>) {
+      if (!a) continue;
+      if (typeof a.name === 'string') a.name = cleanLine(a.name);
+      for (const key of ['title', 'performer'] as const) if (typeof a[key] === 'string') a[key] = cleanLine(a[key], 300);
+    }
   }
   // what a message says about its sender (a web form's fields) is one line each, within the schema's bounds
   const sender = m.sender as Record<string, unknown> | undefined;

@@ -10,7 +10,8 @@ import { recordActivity } from '../audit.js';
 import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import { reply, type Reply } from './reply.js';
-import { previewBody, shownName } from './notify.js';
+import { channelLabel, previewBody, shownName } from './notify.js';
+import { BLOCKED_REASON } from './chat-event.js';
 
 export async function relayToConversation(turn: Turn, actor: Actor, conversationId: number, text: string, leadId?: number | null): Promise<Reply> {
   const db = turn.ctx.db;
@@ -26,6 +27,14 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
   if (lead) assertCanAccess(actor, lead.assigneeId, 'what.lead', lead.id);
   else if (deal) assertCanAccess(actor, deal.ownerId, 'what.deal', deal.id);
   else assertCanAccess(actor, conversation.contact.ownerId, 'what.contact', conversation.contactId);
+
+  // the customer blocked the bot: nothing can reach them there, so nothing is queued (the outbound path would skip it anyway)
+  const identity = await db.identity.findUnique({ where: { id: conversation.identityId }, select: { unreachable: true, unreachableReason: true } });
+  if (identity?.unreachable && identity.unreachableReason === BLOCKED_REASON) {
+    return reply(
+      t(actor.locale, 'chat.relay.blocked', { name: shownName(conversation.contact.name), channel: channelLabel(actor.locale, conversation.channel) }),
+    );
+  }
 
   const message = await db.message.create({
     data: {

@@ -58,6 +58,8 @@ export async function prepareDigestDelivery(
     workspaceId: sub.user.workspaceId,
     identityId: identity.id,
     text: renderDigestText(digest, locale),
+    // after answers, notifications and reminders (the outbound queue's lanes)
+    lane: 'digest',
     ref: { userId: sub.user.id },
     // one digest per subscription and local day, whatever the retries or duplicate ticks
     dedupeKey: `digest:${subscriptionId}:${localDateKey(now, digest.recipient.timezone)}`,

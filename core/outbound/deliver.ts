@@ -7,6 +7,7 @@ import type { Channel } from '../../prisma/generated/enums.js';
 import { recordActivity } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
+import type { DeliveryLedger } from './ledger.js';
 import type { ChannelSender, Outbox, OutboxItem, OutboundMessage } from '../ports.js';
 import { PermanentSendError } from '../ports.js';
 import { t, type MessageKey } from '../i18n/index.js';
@@ -17,7 +18,8 @@ export type ChannelSenders = Partial<Record<Channel, ChannelSender>>;
 export interface DeliveryTarget {
   channel: Channel;
   chatId: string;
-  identityId: number;
+  /** null for an item addressed to a chat (a reply to where a message came from) */
+  identityId: number | null;
 }
 
 export type DeliveryOutcome =
@@ -31,15 +33,23 @@ export type DeliveryOutcome =
   /** another worker is sending this item right now: look again later */
   | { status: 'busy' };
 
+export interface DeliveryLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
 export interface DeliverOptions {
+  /** the OutboundDelivery ledger (connectors/db/delivery-ledger.ts) */
+  ledger: DeliveryLedger;
   /** called right before the platform call (rate limiting); may throw to postpone */
   beforeSend?: (target: DeliveryTarget) => Promise<void>;
-  /** called right after the platform accepted the message */
+  /** called right after the platform accepted the message and it was recorded */
   afterSend?: (target: DeliveryTarget) => Promise<void>;
   /** where to queue the "could not be delivered" notice for item.notifyOnFailureUserId */
   outbox?: Outbox;
   /** a "sending" mark older than this is taken for a crashed worker's and sent again (default 120 s) */
   sendingStaleMs?: number;
+  logger?: DeliveryLogger;
 }
 
 /** Final states of the ledger: a key in one of these is never sent again. */
@@ -52,57 +62,28 @@ export class MissingSenderError extends Error {
   }
 }
 
-interface TargetRow {
-  id: number | null;
-  channel: Channel | null;
-  chatId: string | null;
-  unreachable: boolean | null;
-  unreachableReason: string | null;
-  /** the dedupe key's ledger status before this statement */
-  ledger: string | null;
-  /** this call took the send (ledger row now "sending") */
-  claimed: boolean;
+/** Where an item goes: its identity, or the chat it is addressed to. */
+export function itemAddress(item: OutboxItem): { identityId: number | null; chat: { channel: Channel; chatId: string } | null } {
+  if (item.identityId) return { identityId: item.identityId, chat: null };
+  if (item.chat) return { identityId: null, chat: { channel: item.chat.channel as Channel, chatId: item.chat.chatId } };
+  throw new Error('an outbox item needs an identityId or a chat');
 }
 
-// One statement: the identity, the dedupe key's ledger state, and, when the identity can be
-// sent to by this process ($5: its channels), the claim of the send. The claim succeeds only
-// when the key is not final and nobody else is sending it right now (or they stopped
-// answering longer than $4 seconds ago: a crashed worker).
-const TARGET_AND_CLAIM_SQL = `
-  WITH i AS (
-    SELECT id, channel::text AS channel, "chatId", unreachable, "unreachableReason"
-    FROM "Identity" WHERE id = $1 AND "workspaceId" = $2
-  ), claim AS (
-    INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
-    SELECT $3, $2, i.id, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM i
-    WHERE $3::text IS NOT NULL AND NOT i.unreachable AND i."chatId" IS NOT NULL AND i.channel = ANY($5::text[])
-    ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt"
-    WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped')
-      AND ("OutboundDelivery".status <> 'sending' OR "OutboundDelivery"."updatedAt" < EXCLUDED."updatedAt" - make_interval(secs => $4))
-    RETURNING status
-  )
-  SELECT i.id, i.channel, i."chatId", i.unreachable, i."unreachableReason",
-         (SELECT o.status FROM "OutboundDelivery" o WHERE o."dedupeKey" = $3::text) AS ledger,
-         EXISTS (SELECT 1 FROM claim) AS claimed
-  FROM (SELECT 1) one LEFT JOIN i ON true`;
-
-const RELEASE_SQL = `UPDATE "OutboundDelivery" SET status = 'retrying', error = $2, "updatedAt" = now() AT TIME ZONE 'UTC' WHERE "dedupeKey" = $1 AND status = 'sending'`;
-
-export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSenders, item: OutboxItem, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
+export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSenders, item: OutboxItem, options: DeliverOptions): Promise<DeliveryOutcome> {
   const db = ctx.db;
+  const { ledger } = options;
   const key = item.dedupeKey ?? null;
   const channels = Object.keys(senders).filter((c) => senders[c as Channel]);
-  const [row] = await db.$queryRawUnsafe<TargetRow[]>(
-    TARGET_AND_CLAIM_SQL,
-    item.identityId,
-    item.workspaceId,
-    key,
-    (options.sendingStaleMs ?? 120_000) / 1000,
+  const row = await ledger.claim(db, {
+    workspaceId: item.workspaceId,
+    ...itemAddress(item),
+    dedupeKey: key,
+    sendingStaleMs: options.sendingStaleMs ?? 120_000,
     channels,
-  );
-  if (row?.ledger && FINAL.includes(row.ledger)) return { status: 'duplicate' };
-  if (!row || row.id === null) {
-    if (row?.ledger) return { status: 'duplicate' };
+  });
+  if (row.ledger && FINAL.includes(row.ledger)) return { status: 'duplicate' };
+  if (!row.found) {
+    if (row.ledger) return { status: 'duplicate' };
     await recordGivenUp(ctx, item, 'skipped', 'identity_not_found', options.outbox);
     return { status: 'skipped', reason: 'identity_not_found' };
   }
@@ -120,9 +101,9 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
   if (!sender) throw new MissingSenderError(channel);
   // another worker is sending this very item (a job recovered while its first run goes on)
   if (key && !row.claimed) return { status: 'busy' };
-  const target: DeliveryTarget = { channel, chatId: row.chatId, identityId: row.id };
+  const target: DeliveryTarget = { channel, chatId: row.chatId, identityId: row.identityId };
   const release = async (e: unknown) => {
-    if (key) await db.$executeRawUnsafe(RELEASE_SQL, key, String((e as Error)?.message ?? e).slice(0, 1000));
+    if (key) await ledger.release(db, key, String((e as Error)?.message ?? e));
   };
 
   try {
@@ -141,11 +122,16 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
       await release(e);
       throw e;
     }
-    await recordPermanentFailure(ctx, item, row.id, e.reason || e.message, options.outbox);
+    await recordPermanentFailure(ctx, item, row.identityId, e.reason || e.message, options.outbox);
     return { status: 'failed', reason: e.reason || e.message };
   }
-  await options.afterSend?.(target).catch(() => undefined);
-  await recordSent(ctx, item, target, externalMessageId);
+  // record first (one statement): the shorter this gap, the fewer duplicates a killed process leaves
+  await recordSent(ctx, ledger, item, target, externalMessageId, options.logger);
+  try {
+    await options.afterSend?.(target);
+  } catch (err) {
+    options.logger?.warn({ err, channel, chatId: target.chatId }, 'after-send hook failed (rate-limit clock not advanced)');
+  }
   return { status: 'sent', externalMessageId, target };
 }
 
@@ -161,51 +147,44 @@ export function toOutboundMessage(item: OutboxItem, target: DeliveryTarget): Out
   return message;
 }
 
-const SENT_SQL = `
-  WITH ledger AS (
-    UPDATE "OutboundDelivery" SET status = 'sent', "externalMessageId" = $4, "sentAt" = now() AT TIME ZONE 'UTC',
-           error = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
-    WHERE "dedupeKey" = $10
-  )
-  INSERT INTO "NotificationRef" ("workspaceId", channel, "chatId", "externalMessageId", "userId", "conversationId", "leadId", "dealId", "taskId", "createdAt")
-  SELECT $1, $2::"Channel", $3, $4, $5, $6, $7, $8, $9, now() AT TIME ZONE 'UTC' WHERE $11
-  ON CONFLICT DO NOTHING`;
-
-async function recordSent(ctx: CoreContext, item: OutboxItem, target: DeliveryTarget, externalMessageId: string) {
-  const ref = item.ref ?? {};
-  const hasRef = Object.values(ref).some((v) => v !== undefined && v !== null);
-  if (hasRef || item.dedupeKey) {
-    await ctx.db.$executeRawUnsafe(
-      SENT_SQL,
-      item.workspaceId,
-      target.channel,
-      target.chatId,
-      externalMessageId,
-      ref.userId ?? null,
-      ref.conversationId ?? null,
-      ref.leadId ?? null,
-      ref.dealId ?? null,
-      ref.taskId ?? null,
-      item.dedupeKey ?? null,
-      hasRef,
-    );
-  }
-  if (item.messageId) {
-    await inTx(ctx.db, async (tx) => {
-      await tx.message.updateMany({ where: { id: item.messageId, workspaceId: item.workspaceId }, data: { deliveryStatus: 'sent' } });
-      // keep the platform id so replies and edits map back, unless another message already holds it
-      const clash = await tx.message.findFirst({
-        where: { workspaceId: item.workspaceId, channel: target.channel, externalId: externalMessageId },
-        select: { id: true },
-      });
-      if (!clash) await tx.message.updateMany({ where: { id: item.messageId, externalId: null }, data: { externalId: externalMessageId } });
-    });
+/**
+ * Records a platform-accepted item (one statement). A failure here is retried once and then
+ * logged, never thrown: the message is out, and a retried job would send it again.
+ */
+async function recordSent(
+  ctx: CoreContext,
+  ledger: DeliveryLedger,
+  item: OutboxItem,
+  target: DeliveryTarget,
+  externalMessageId: string,
+  logger?: DeliveryLogger,
+) {
+  const record = {
+    workspaceId: item.workspaceId,
+    channel: target.channel,
+    chatId: target.chatId,
+    externalMessageId,
+    dedupeKey: item.dedupeKey ?? null,
+    ref: item.ref ?? null,
+    messageId: item.messageId ?? null,
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ledger.markSent(ctx.db, record);
+      return;
+    } catch (err) {
+      if (attempt >= 3) {
+        logger?.error({ err, dedupeKey: record.dedupeKey, messageId: record.messageId }, 'sent, but could not record it');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
   }
 }
 
 /** A permanent platform refusal: the identity is marked unreachable and the failure recorded. */
-async function recordPermanentFailure(ctx: CoreContext, item: OutboxItem, identityId: number, reason: string, outbox?: Outbox) {
-  await ctx.db.identity.updateMany({ where: { id: identityId }, data: { unreachable: true, unreachableReason: reason.slice(0, 500) } });
+async function recordPermanentFailure(ctx: CoreContext, item: OutboxItem, identityId: number | null, reason: string, outbox?: Outbox) {
+  if (identityId) await ctx.db.identity.updateMany({ where: { id: identityId }, data: { unreachable: true, unreachableReason: reason.slice(0, 500) } });
   await recordGivenUp(ctx, item, 'failed', reason, outbox);
 }
 
@@ -222,7 +201,7 @@ export async function recordGivenUp(ctx: CoreContext, item: OutboxItem, status: 
     if (item.dedupeKey) {
       await tx.outboundDelivery.upsert({
         where: { dedupeKey: item.dedupeKey },
-        create: { dedupeKey: item.dedupeKey, workspaceId: item.workspaceId, identityId: item.identityId, status, error: reason.slice(0, 1000) },
+        create: { dedupeKey: item.dedupeKey, workspaceId: item.workspaceId, identityId: item.identityId ?? null, status, error: reason.slice(0, 1000) },
         update: { status, error: reason.slice(0, 1000) },
       });
     }
@@ -235,7 +214,7 @@ export async function recordGivenUp(ctx: CoreContext, item: OutboxItem, status: 
         leadId: item.ref?.leadId ?? null,
         dealId: item.ref?.dealId ?? null,
         taskId: item.ref?.taskId ?? null,
-        data: { identityId: item.identityId, reason, messageId: item.messageId ?? null, text: item.text.slice(0, 200) },
+        data: { identityId: item.identityId ?? null, chat: item.chat ?? null, reason, messageId: item.messageId ?? null, text: item.text.slice(0, 200) },
       },
     );
   });
@@ -245,6 +224,7 @@ export async function recordGivenUp(ctx: CoreContext, item: OutboxItem, status: 
 }
 
 async function timelineSubject(ctx: CoreContext, item: OutboxItem): Promise<{ contactId: number | null; name: string | null }> {
+  if (!item.identityId) return { contactId: null, name: null };
   const identity = await ctx.db.identity.findUnique({
     where: { id: item.identityId },
     select: { contactId: true, displayName: true, username: true, contact: { select: { name: true } }, user: { select: { name: true } } },
@@ -270,8 +250,11 @@ async function notifyFailure(ctx: CoreContext, outbox: Outbox, item: OutboxItem,
   const locale = recipient.locale;
   let reasonText: string;
   if (REASON_KEYS[reason]) reasonText = t(locale, REASON_KEYS[reason]);
-  else if (reason.startsWith('unreachable: ')) reasonText = t(locale, 'outbound.reason.unreachable', { detail: reason.slice('unreachable: '.length) });
-  else if (reason.startsWith('gave_up: ')) reasonText = t(locale, 'outbound.reason.gave_up', { detail: reason.slice('gave_up: '.length) });
+  else if (reason.startsWith('unreachable: ')) {
+    // a known reason (e.g. "blocked", set when the person blocked the bot) is worded, anything else shown as stored
+    const detail = reason.slice('unreachable: '.length);
+    reasonText = REASON_KEYS[detail] ? t(locale, REASON_KEYS[detail]) : t(locale, 'outbound.reason.unreachable', { detail });
+  } else if (reason.startsWith('gave_up: ')) reasonText = t(locale, 'outbound.reason.gave_up', { detail: reason.slice('gave_up: '.length) });
   else reasonText = reason;
   const key: MessageKey = item.messageId ? 'outbound.reply_failed' : 'outbound.message_failed';
   await outbox.enqueue({

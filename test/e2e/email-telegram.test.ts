@@ -81,7 +81,6 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
       settings,
       workspaceId: ws.id,
       outbox: workers.outbox,
-      senders,
       scheduler: workers.scheduler,
       logger,
       concurrency: 4,

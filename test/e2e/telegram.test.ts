@@ -54,7 +54,6 @@ async function scenario(locale: 'en' | 'ru') {
     settings,
     workspaceId: ws.id,
     outbox: workers.outbox,
-    senders,
     scheduler: workers.scheduler,
     logger,
     concurrency: 4,

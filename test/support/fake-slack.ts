@@ -1,8 +1,13 @@
 // A fake Slack Web API on node:http for tests. It answers the methods Leadline calls
 // (auth.test, users.info, conversations.info/open, chat.postMessage/postEphemeral,
-// views.publish, files.getUploadURLExternal + the upload URL + files.completeUploadExternal)
+// views.publish, files.getUploadURLExternal + the upload URL + files.completeUploadExternal,
+// files.info for the files a test adds with addFile)
 // and RECORDS every call with its decoded parameters, so tests assert on what was sent.
 // Failures can be scripted per method (Slack error codes or HTTP 429 with Retry-After).
+// With `postMessagePerChannelMs` set it also enforces Slack's chat.postMessage limit: a post
+// to a channel within that window (sliding) of the channel's last accepted post is refused
+// with HTTP 429 and Retry-After (whole seconds, at least 1), as Slack does; `rateLimited`
+// counts those refusals.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -46,14 +51,20 @@ export class FakeSlack {
   readonly token: string;
   private readonly users = new Map<string, FakeSlackUser>();
   private readonly channels = new Map<string, FakeSlackChannel>();
+  private readonly files = new Map<string, Record<string, unknown> & { id: string }>();
   private readonly failures = new Map<string, Failure[]>();
   private server?: Server;
   private baseUrl = '';
   private tsCounter = 0;
   private fileCounter = 0;
   private waiters: Array<() => void> = [];
+  private readonly lastPost = new Map<string, number>();
+  private readonly postMessagePerChannelMs?: number;
+  /** chat.postMessage calls refused with 429 by the per-channel limit */
+  rateLimited = 0;
 
-  constructor(opts: { teamId?: string; botUserId?: string; token?: string } = {}) {
+  constructor(opts: { teamId?: string; botUserId?: string; token?: string; postMessagePerChannelMs?: number } = {}) {
+    this.postMessagePerChannelMs = opts.postMessagePerChannelMs;
     this.teamId = opts.teamId ?? 'T0TEAM';
     this.botUserId = opts.botUserId ?? 'U0LEADBOT';
     this.botId = 'B0LEADBOT';
@@ -96,6 +107,11 @@ export class FakeSlack {
 
   addUser(user: FakeSlackUser): void {
     this.users.set(user.id, user);
+  }
+
+  /** A file files.info describes (Slack's file object, e.g. a Slack Connect partner's file). */
+  addFile(file: Record<string, unknown> & { id: string }): void {
+    this.files.set(file.id, file);
   }
 
   addChannel(channel: FakeSlackChannel): void {
@@ -172,6 +188,17 @@ export class FakeSlack {
       return { status: 200, body: { ok: false, error: failure.error } };
     }
     if (token !== this.token) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    if (method === 'chat.postMessage' && this.postMessagePerChannelMs) {
+      const channel = String(params.channel);
+      const now = Date.now();
+      const last = this.lastPost.get(channel);
+      if (last !== undefined && now - last < this.postMessagePerChannelMs) {
+        this.rateLimited++;
+        const retryAfter = Math.max(1, Math.ceil((last + this.postMessagePerChannelMs - now) / 1000));
+        return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(retryAfter) } };
+      }
+      this.lastPost.set(channel, now);
+    }
     return { status: 200, body: this.answer(method, params) };
   }
 
@@ -224,6 +251,10 @@ export class FakeSlack {
         return { ok: true, message_ts: this.nextTs() };
       case 'views.publish':
         return { ok: true, view: { id: `V${this.calls.length}`, type: 'home', blocks: (p.view as { blocks?: unknown })?.blocks } };
+      case 'files.info': {
+        const file = this.files.get(String(p.file));
+        return file ? { ok: true, file, comments: [], response_metadata: { next_cursor: '' } } : { ok: false, error: 'file_not_found' };
+      }
       case 'files.getUploadURLExternal': {
         this.fileCounter += 1;
         const fileId = `F${String(this.fileCounter).padStart(6, '0')}`;

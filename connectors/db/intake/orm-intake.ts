@@ -54,6 +54,7 @@ export class OrmCustomerIntake implements CustomerIntake {
       const sameChat = identity.chatId === m.chatId && (m.languageCode === null || identity.languageCode === m.languageCode);
       if (
         identity.userId !== null ||
+        identity.unreachable ||
         !contact ||
         contact.workspaceId !== m.workspaceId ||
         contact.mergedIntoId !== null ||

@@ -83,7 +83,7 @@ found AS (
   FROM inp
   LEFT JOIN "Identity" i ON i."workspaceId" = inp.ws AND i.channel = inp.ch::"Channel" AND i."externalId" = inp.ext_user
   LEFT JOIN "Contact" c ON c.id = i."contactId" AND c."workspaceId" = inp.ws AND c."mergedIntoId" IS NULL AND c."erasedAt" IS NULL
-    AND i."userId" IS NULL AND i."chatId" = inp.chat AND (inp.lang IS NULL OR i."languageCode" IS NOT DISTINCT FROM inp.lang)
+    AND i."userId" IS NULL AND NOT i.unreachable AND i."chatId" = inp.chat AND (inp.lang IS NULL OR i."languageCode" IS NOT DISTINCT FROM inp.lang)
   LEFT JOIN LATERAL (
     SELECT v.id FROM "Conversation" v
     WHERE v."contactId" = c.id AND v."workspaceId" = inp.ws AND v.channel = inp.ch::"Channel" AND v.status = 'open'

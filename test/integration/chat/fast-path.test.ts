@@ -274,7 +274,6 @@ describe('two chat worker processes on one queue', () => {
         settings,
         workspaceId: f.ws.id,
         outbox,
-        senders: {},
         logger: createLogger('silent'),
         concurrency: 6,
         onHandled: () => handled++,

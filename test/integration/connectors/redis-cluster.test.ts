@@ -76,7 +76,7 @@ describe('Redis Cluster', () => {
     const workers: RunningWorkers = await startWorkers({ ctx: coreContext(db), settings, senders, logger, reconcile: false });
     cleanups.push(() => workers.close());
     expect(workers.startup.redisPolicy).toBe('noeviction');
-    const chat = startChatWorker({ db, settings, workspaceId: ws.id, outbox: workers.outbox, senders, scheduler: workers.scheduler, logger });
+    const chat = startChatWorker({ db, settings, workspaceId: ws.id, outbox: workers.outbox, scheduler: workers.scheduler, logger });
     cleanups.push(() => chat.close());
     const inbound = new InboundQueue(settings);
     cleanups.push(() => inbound.close());

@@ -33,7 +33,6 @@ const chat = startChatWorker({
   settings,
   workspaceId: Number(env('WORKSPACE_ID')),
   outbox: workers.outbox,
-  senders,
   scheduler: workers.scheduler,
   logger,
   concurrency: 8,

@@ -9,6 +9,7 @@ import { pushWorkspace, RecordingSender } from '../../support/push.js';
 import { coreContext } from '../../../core/context.js';
 import { deliverOutboxItem, MissingSenderError } from '../../../core/outbound/deliver.js';
 import type { OutboxItem } from '../../../core/ports.js';
+import { deliveryLedger } from '../../../connectors/db/delivery-ledger.js';
 
 const db = testDb();
 const ctx = coreContext(db);
@@ -25,20 +26,22 @@ describe('deliverOutboxItem claim', () => {
     const { item, ledger, chatId } = await setup();
     const sender = new RecordingSender();
     const postponed = new Error('postponed by the rate limiter');
-    await expect(deliverOutboxItem(ctx, { console: sender }, item, { beforeSend: () => Promise.reject(postponed) })).rejects.toBe(postponed);
+    await expect(deliverOutboxItem(ctx, { console: sender }, item, { ledger: deliveryLedger, beforeSend: () => Promise.reject(postponed) })).rejects.toBe(
+      postponed,
+    );
     expect(sender.sent).toHaveLength(0);
     expect(await ledger()).toMatchObject({ status: 'retrying', error: 'postponed by the rate limiter' });
 
-    const outcome = await deliverOutboxItem(ctx, { console: sender }, item);
+    const outcome = await deliverOutboxItem(ctx, { console: sender }, item, { ledger: deliveryLedger });
     expect(outcome).toMatchObject({ status: 'sent', target: { channel: 'console', chatId } });
     expect(await ledger()).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(await deliverOutboxItem(ctx, { console: sender }, item)).toEqual({ status: 'duplicate' });
+    expect(await deliverOutboxItem(ctx, { console: sender }, item, { ledger: deliveryLedger })).toEqual({ status: 'duplicate' });
     expect(sender.sent).toHaveLength(1);
   });
 
   it('claims nothing in a process that has no sender for the channel', async () => {
     const { item, ledger } = await setup();
-    await expect(deliverOutboxItem(ctx, { telegram: new RecordingSender() }, item)).rejects.toBeInstanceOf(MissingSenderError);
+    await expect(deliverOutboxItem(ctx, { telegram: new RecordingSender() }, item, { ledger: deliveryLedger })).rejects.toBeInstanceOf(MissingSenderError);
     expect(await ledger()).toBeNull();
   });
 
@@ -46,10 +49,10 @@ describe('deliverOutboxItem claim', () => {
     const { item, ledger } = await setup();
     await db.outboundDelivery.create({ data: { dedupeKey: item.dedupeKey!, workspaceId: item.workspaceId, identityId: item.identityId, status: 'sending' } });
     const sender = new RecordingSender();
-    expect(await deliverOutboxItem(ctx, { console: sender }, item, { sendingStaleMs: 60_000 })).toEqual({ status: 'busy' });
+    expect(await deliverOutboxItem(ctx, { console: sender }, item, { ledger: deliveryLedger, sendingStaleMs: 60_000 })).toEqual({ status: 'busy' });
     expect(sender.sent).toHaveLength(0);
     await db.outboundDelivery.update({ where: { dedupeKey: item.dedupeKey! }, data: { updatedAt: new Date(Date.now() - 120_000) } });
-    expect(await deliverOutboxItem(ctx, { console: sender }, item, { sendingStaleMs: 60_000 })).toMatchObject({ status: 'sent' });
+    expect(await deliverOutboxItem(ctx, { console: sender }, item, { ledger: deliveryLedger, sendingStaleMs: 60_000 })).toMatchObject({ status: 'sent' });
     expect(sender.sent).toHaveLength(1);
     expect((await ledger())!.status).toBe('sent');
   });
@@ -58,7 +61,9 @@ describe('deliverOutboxItem claim', () => {
     const { item } = await setup();
     await db.outboundDelivery.create({ data: { dedupeKey: item.dedupeKey!, workspaceId: item.workspaceId, identityId: item.identityId, status: 'sent' } });
     const sender = new RecordingSender();
-    expect(await deliverOutboxItem(ctx, { console: sender }, { ...item, identityId: 2_000_000_000 })).toEqual({ status: 'duplicate' });
+    expect(await deliverOutboxItem(ctx, { console: sender }, { ...item, identityId: 2_000_000_000 }, { ledger: deliveryLedger })).toEqual({
+      status: 'duplicate',
+    });
     expect(sender.sent).toHaveLength(0);
   });
 });

@@ -135,7 +135,6 @@ beforeAll(async () => {
     settings,
     workspaceId,
     outbox: workers.outbox,
-    senders: { slack: transport.sender },
     scheduler: workers.scheduler,
     logger: log,
     concurrency: 4,

@@ -93,6 +93,7 @@ describe('slack-app-manifest.yml', () => {
     'groups:history',
     'users:read',
     'users:read.email',
+    'files:read',
     'files:write',
     'commands',
     'app_mentions:read',

@@ -1,0 +1,113 @@
+// The OutboundDelivery ledger on Postgres (core/outbound/ledger.ts): each method is one
+// statement, so a send is claim -> platform call -> markSent, three round trips in all.
+import type { ClaimRequest, ClaimResult, DeliveryLedger, SentRecord } from '../../core/outbound/ledger.js';
+import type { DbOrTx } from '../../core/db.js';
+
+// The target (an identity, or the chat an identity-less reply is addressed to), the dedupe
+// key's ledger state, and, when the target can be sent to by this process ($5: its channels),
+// the claim of the send. The claim succeeds only when the key is not final and nobody else is
+// sending it right now (or they stopped answering longer than $4 seconds ago: a crashed worker).
+const TARGET_AND_CLAIM_SQL = `
+  WITH i AS (
+    SELECT id, channel::text AS channel, "chatId", unreachable, "unreachableReason"
+    FROM "Identity" WHERE id = $1 AND "workspaceId" = $2
+    UNION ALL
+    SELECT NULL::int, $6::text, $7::text, false, NULL WHERE $1::int IS NULL AND $6::text IS NOT NULL
+  ), claim AS (
+    INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
+    SELECT $3, $2, i.id, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM i
+    WHERE $3::text IS NOT NULL AND NOT i.unreachable AND i."chatId" IS NOT NULL AND i.channel = ANY($5::text[])
+    ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt"
+    WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped')
+      AND ("OutboundDelivery".status <> 'sending' OR "OutboundDelivery"."updatedAt" < EXCLUDED."updatedAt" - make_interval(secs => $4))
+    RETURNING status
+  )
+  SELECT (i.channel IS NOT NULL) AS found, i.id, i.channel, i."chatId", i.unreachable, i."unreachableReason",
+         (SELECT o.status FROM "OutboundDelivery" o WHERE o."dedupeKey" = $3::text) AS ledger,
+         EXISTS (SELECT 1 FROM claim) AS claimed
+  FROM (SELECT 1) one LEFT JOIN i ON true`;
+
+const RELEASE_SQL = `UPDATE "OutboundDelivery" SET status = 'retrying', error = $2, "updatedAt" = now() AT TIME ZONE 'UTC' WHERE "dedupeKey" = $1 AND status = 'sending'`;
+
+// Everything a delivered item changes, in one statement: the ledger row, the NotificationRef
+// replies and buttons map back through, and the outbound Message (status, and its platform id
+// unless another message of the workspace already holds that id).
+const SENT_SQL = `
+  WITH ledger AS (
+    UPDATE "OutboundDelivery" SET status = 'sent', "externalMessageId" = $4, "sentAt" = now() AT TIME ZONE 'UTC',
+           error = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
+    WHERE "dedupeKey" = $10
+  ), msg AS (
+    UPDATE "Message" m SET "deliveryStatus" = 'sent',
+           "externalId" = CASE WHEN m."externalId" IS NULL AND NOT EXISTS (
+             SELECT 1 FROM "Message" c WHERE c."workspaceId" = $1 AND c.channel = $2::"Channel" AND c."externalId" = $4
+           ) THEN $4 ELSE m."externalId" END
+    WHERE m.id = $12 AND m."workspaceId" = $1
+  )
+  INSERT INTO "NotificationRef" ("workspaceId", channel, "chatId", "externalMessageId", "userId", "conversationId", "leadId", "dealId", "taskId", "createdAt")
+  SELECT $1, $2::"Channel", $3, $4, $5, $6, $7, $8, $9, now() AT TIME ZONE 'UTC' WHERE $11
+  ON CONFLICT DO NOTHING`;
+
+interface ClaimRow {
+  found: boolean | null;
+  id: number | null;
+  channel: ClaimResult['channel'];
+  chatId: string | null;
+  unreachable: boolean | null;
+  unreachableReason: string | null;
+  ledger: string | null;
+  claimed: boolean;
+}
+
+export class PostgresDeliveryLedger implements DeliveryLedger {
+  async claim(db: DbOrTx, r: ClaimRequest): Promise<ClaimResult> {
+    const [row] = await db.$queryRawUnsafe<ClaimRow[]>(
+      TARGET_AND_CLAIM_SQL,
+      r.identityId,
+      r.workspaceId,
+      r.dedupeKey,
+      r.sendingStaleMs / 1000,
+      r.channels,
+      r.chat?.channel ?? null,
+      r.chat?.chatId ?? null,
+    );
+    return {
+      found: Boolean(row?.found),
+      identityId: row?.id ?? null,
+      channel: row?.channel ?? null,
+      chatId: row?.chatId ?? null,
+      unreachable: Boolean(row?.unreachable),
+      unreachableReason: row?.unreachableReason ?? null,
+      ledger: row?.ledger ?? null,
+      claimed: Boolean(row?.claimed),
+    };
+  }
+
+  async release(db: DbOrTx, dedupeKey: string, error: string): Promise<void> {
+    await db.$executeRawUnsafe(RELEASE_SQL, dedupeKey, error.slice(0, 1000));
+  }
+
+  async markSent(db: DbOrTx, s: SentRecord): Promise<void> {
+    const ref = s.ref ?? {};
+    const hasRef = Object.values(ref).some((v) => v !== undefined && v !== null);
+    if (!hasRef && !s.dedupeKey && !s.messageId) return;
+    await db.$executeRawUnsafe(
+      SENT_SQL,
+      s.workspaceId,
+      s.channel,
+      s.chatId,
+      s.externalMessageId,
+      ref.userId ?? null,
+      ref.conversationId ?? null,
+      ref.leadId ?? null,
+      ref.dealId ?? null,
+      ref.taskId ?? null,
+      s.dedupeKey,
+      hasRef,
+      s.messageId,
+    );
+  }
+}
+
+/** The process's ledger (stateless; one instance is enough). */
+export const deliveryLedger: DeliveryLedger = new PostgresDeliveryLedger();
