@@ -56,7 +56,6 @@ beforeAll(async () => {
     settings,
     workspaceId,
     outbox: workers.outbox,
-    senders,
     scheduler: workers.scheduler,
     logger: log,
     concurrency: 4,
