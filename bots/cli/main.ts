@@ -64,6 +64,21 @@ const COMMANDS: CommandEntry[] = [
     description: 'customer messages kept after a failure that was not an outage',
     load: async () => (await import('./commands/inbound.js')).registerInbound,
   },
+  {
+    name: 'form',
+    description: 'web forms whose posts become leads (POST /forms/:formKey)',
+    load: async () => (await import('./commands/form.js')).registerForm,
+  },
+  {
+    name: 'apikey',
+    description: 'REST API keys (/api/v1): create (shown once), list, revoke',
+    load: async () => (await import('./commands/apikey.js')).registerApiKey,
+  },
+  {
+    name: 'webhook',
+    description: 'outgoing webhooks: signed event deliveries to your URLs',
+    load: async () => (await import('./commands/webhook.js')).registerWebhook,
+  },
 ];
 
 const program = new Command();
