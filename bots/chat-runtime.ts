@@ -10,7 +10,7 @@ import { systemClock, type OutboxItem } from '../core/ports.js';
 import { createHash } from 'node:crypto';
 import type { Channel } from '../prisma/generated/enums.js';
 import { handleInbound } from '../core/chat/handle-inbound.js';
-import type { ChatDeps, DigestHook } from '../core/chat/turn.js';
+import type { ChatDeps } from '../core/chat/turn.js';
 import type { InboundMessage } from '../core/chat/inbound.js';
 import type { Reply } from '../core/chat/reply.js';
 import { RuleParser } from '../core/parse/parser.js';
@@ -71,7 +71,6 @@ export interface ChatWorkerOptions {
   intake?: CustomerIntake;
   scheduler?: Scheduler;
   clock?: Clock;
-  digest?: DigestHook;
   /** AI assist: both set = on (connectors/llm/create-llm.ts, connectors/queue/ai-queue.ts) */
   llm?: Llm;
   ai?: AiJobs;
@@ -107,7 +106,6 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     scheduler: opts.scheduler,
     parser: new RuleParser(),
     clarify,
-    digest: opts.digest,
     llm: opts.llm,
     ai: opts.ai,
     // text the rules do not understand goes to AI assist (a no-op answer when it is off)

@@ -5,7 +5,7 @@
 // (long polling in exactly one process, guarded by a Redis lease; webhook mode in any number).
 import type { Config } from '../connectors/config.js';
 import { runsRole } from '../connectors/config.js';
-import { checkPostgres, checkRedis } from '../connectors/services.js';
+import { checkPortFree, checkPostgres, checkRedis } from '../connectors/services.js';
 import { migrate } from '../connectors/db/migrate.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { describeUrl } from '../connectors/db/database-url.js';
@@ -29,7 +29,6 @@ import { TelegramIntake } from './telegram/telegram-intake.js';
 import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from './telegram/telegram-webhook.js';
 import { startPolling, type Poller } from './telegram/telegram-polling.js';
 import { ALLOWED_UPDATES, botIdFromToken } from './telegram/telegram-update.js';
-import { digestHook } from './digest-hook.js';
 import { startDigests } from '../connectors/queue/digest-worker.js';
 import { createDigestQueue, startDigestScheduling } from '../connectors/queue/digest-scheduler.js';
 import { createLlm } from '../connectors/llm/create-llm.js';
@@ -37,6 +36,15 @@ import { BullMQAiJobs } from '../connectors/queue/ai-queue.js';
 import { startSlackWeb, slackHomeRefresher } from './slack/slack-runtime.js';
 import { startMailboxWatchers } from '../connectors/email/mailbox-watchers.js';
 import { SmtpEmailSender } from '../connectors/email/smtp-sender.js';
+import { RedisRequestLimiter } from '../connectors/queue/request-limiter.js';
+import { findFormByKey } from '../core/forms/forms.js';
+import { webFormRoute } from './http/web-form-route.js';
+import { apiRoutes } from './http/api/api-routes.js';
+import { createOutbox, createScheduler } from '../connectors/queue/workers.js';
+import { IDEMPOTENCY_KEEP_MS, sweepIdempotencyKeys } from '../core/api/idempotency.js';
+import { systemClock } from '../core/ports.js';
+import { startWebhookWorkers } from '../connectors/queue/webhook-queue.js';
+import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
 
 export interface Running {
   roles: string[];
@@ -59,6 +67,9 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   // REDIS_CLUSTER_NODES, when set, takes precedence over REDIS_URL
   const redis = redisTargetOf(config);
   await checkRedis(redis);
+  // a busy port fails now, before migrating and reconciling, naming its setting
+  if (runsRole(config, 'web')) await checkPortFree(config.HTTP_PORT, config.HTTP_HOST, 'HTTP_PORT');
+  if (config.METRICS_PORT !== undefined) await checkPortFree(config.METRICS_PORT, config.HTTP_HOST, 'METRICS_PORT');
   // accepted messages wait in Redis until a worker stores them: without its append-only file
   // a Redis restart loses them (README: What is guaranteed)
   const persistence = persistenceWarning(await checkPersistence(redis));
@@ -86,7 +97,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   const needsIntake = Boolean(telegramToken) && ((webhookMode && runsRole(config, 'web')) || (!webhookMode && runsRole(config, 'telegram')));
   const slackWeb = Boolean(config.SLACK_BOT_TOKEN) && runsRole(config, 'web');
   const watchesMail = runsRole(config, 'watcher');
-  const inbound = needsIntake || slackWeb || watchesMail ? new InboundQueue(settings) : undefined;
+  // the web role takes web forms onto it
+  const inbound = needsIntake || slackWeb || watchesMail || runsRole(config, 'web') ? new InboundQueue(settings) : undefined;
   if (inbound) stops.push(() => inbound.close());
   const api = telegramToken ? createTelegramApi({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }) : undefined;
   const intake = api && inbound && needsIntake ? new TelegramIntake(api, inbound, { workspaceId: ws.id, logger }) : undefined;
@@ -134,6 +146,19 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       stops.push(() => workers!.close());
       const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });
       stops.push(() => digests.close());
+      const webhooks = startWebhookWorkers({
+        db,
+        settings,
+        outbox: workers.outbox,
+        logger,
+        policy: {
+          backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+          backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+          retryMs: config.WEBHOOK_RETRY_HOURS * 3600_000,
+          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        },
+      });
+      stops.push(() => webhooks.close());
       const refreshSlackHome = slackHomeRefresher(config, { home: homeLoader(coreContext(db), ws.id, 'slack'), logger }) ?? undefined;
       chat = startChatWorker({
         db,
@@ -141,7 +166,6 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         workspaceId: ws.id,
         outbox: workers.outbox,
         scheduler: workers.scheduler,
-        digest: digestHook,
         llm,
         ai: aiJobs,
         logger,
@@ -171,6 +195,30 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         routes.push(...slack.routes);
         stops.push(() => slack.stop());
       }
+      const limiter = new RedisRequestLimiter(config.REDIS_URL, settings.prefix, {
+        form_ip: config.FORM_RATE_PER_IP_PER_MINUTE,
+        form: config.FORM_RATE_PER_FORM_PER_MINUTE,
+        api_key: config.API_RATE_PER_KEY_PER_MINUTE,
+      });
+      stops.push(() => limiter.close());
+      routes.push(
+        webFormRoute({ findForm: (key) => findFormByKey(db, key), enqueue: (m) => inbound!.enqueue(m), limiter, bodyLimit: config.FORM_BODY_LIMIT_BYTES }),
+      );
+      // the REST API runs the chat engine for leads it creates: their notifications go to the outbound queue
+      const apiOutbox = createOutbox(settings);
+      const apiScheduler = createScheduler(settings);
+      stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close()]));
+      routes.push(
+        apiRoutes({
+          chat: { db, intake: new SqlCustomerIntake(db), clock: systemClock, outbox: apiOutbox, scheduler: apiScheduler, defaultWorkspaceId: ws.id, logger },
+          limiter,
+        }),
+      );
+      const sweep = setInterval(() => {
+        sweepIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEEP_MS)).catch((err: unknown) => logger.warn({ err }, 'idempotency key sweep failed'));
+      }, 3600_000);
+      sweep.unref();
+      stops.push(async () => clearInterval(sweep));
       http = await startHttpServer({
         port: config.HTTP_PORT,
         host: config.HTTP_HOST,
@@ -179,6 +227,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         metrics: config.METRICS_PORT === undefined,
         bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
         requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+        trustProxy: config.HTTP_TRUST_PROXY,
         logger,
       });
       stops.push(() => http!.close());

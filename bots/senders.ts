@@ -5,6 +5,7 @@ import type { ChannelName } from '../core/channels.js';
 import { createTelegramApi } from './telegram/telegram-api.js';
 import { TelegramSender } from './telegram/telegram-sender.js';
 import { slackSenderFromConfig } from './slack/slack-runtime.js';
+import { WebFormSender } from './http/web-form-sender.js';
 
 export function buildSenders(config: Config): Partial<Record<ChannelName, ChannelSender>> {
   const senders: Partial<Record<ChannelName, ChannelSender>> = {};
@@ -12,5 +13,6 @@ export function buildSenders(config: Config): Partial<Record<ChannelName, Channe
     senders.telegram = new TelegramSender(createTelegramApi({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
   const slack = slackSenderFromConfig(config);
   if (slack) senders.slack = slack;
+  senders.web = new WebFormSender();
   return senders;
 }

@@ -67,6 +67,34 @@ export const configSchema = z
     HTTP_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
     /** a request whose headers and body have not arrived within this time is answered 408 and closed */
     HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+    /** whose X-Forwarded-For to believe for the client address: false (default), true, a hop count, or comma-separated proxy addresses/CIDRs */
+    HTTP_TRUST_PROXY: z
+      .string()
+      .trim()
+      .default('false')
+      .transform((v, ctx): boolean | number | string[] => {
+        if (v === '' || v === 'false' || v === '0') return false;
+        if (v === 'true') return true;
+        if (/^\d+$/.test(v)) return Number(v);
+        const list = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (list.every((a) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a))) return list;
+        ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxy hops, or comma-separated proxy addresses (e.g. 10.0.0.0/8)' });
+        return z.NEVER;
+      }),
+    /** web form posts (POST /forms/:formKey): body cap, and posts per minute per client address and per form */
+    FORM_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
+    FORM_RATE_PER_IP_PER_MINUTE: positiveInt.default(10),
+    FORM_RATE_PER_FORM_PER_MINUTE: positiveInt.default(120),
+    /** REST API (/api/v1) requests per minute per key */
+    API_RATE_PER_KEY_PER_MINUTE: positiveInt.default(600),
+    /** outgoing webhooks: first retry wait (doubling), longest wait, how long a delivery is retried (and an endpoint may fail before it is turned off), receiver timeout */
+    WEBHOOK_BACKOFF_BASE_MS: positiveInt.default(30_000),
+    WEBHOOK_BACKOFF_MAX_MS: positiveInt.default(3600_000),
+    WEBHOOK_RETRY_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive('must be more than 0').default(24),
+    WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
     /** each /ready check (Postgres SELECT 1, Redis PING, queues) counts as unhealthy after this long */
     READINESS_TIMEOUT_MS: positiveInt.default(1000),
     /** a port for /metrics, /health and /ready in any role (then /metrics is served there only, not on HTTP_PORT) */

@@ -115,6 +115,8 @@ export interface OutboxItem {
   ref?: { userId?: number; conversationId?: number; leadId?: number; dealId?: number; taskId?: number };
   /** the outbound Message row this delivers (replies to customers): marked sent/failed */
   messageId?: number;
+  /** the lead this answers: its first response is marked once the platform accepts the message (`at`: when it was written) */
+  firstResponse?: { leadId: number; at: string };
   /** told when delivery fails for good (the manager whose reply to a customer bounced) */
   notifyOnFailureUserId?: number;
   /** idempotency: the same key is delivered at most once */

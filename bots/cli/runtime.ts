@@ -1,10 +1,7 @@
 // Shared plumbing for CLI commands: configuration, one database client, output and errors.
-import 'dotenv/config';
-import { loadConfig, ConfigError, type Config } from '../../connectors/config.js';
-import { createPrisma } from '../../connectors/db/client.js';
-import { checkPostgres, ServiceUnavailableError } from '../../connectors/services.js';
-import { isDomainError, describeError } from '../../core/errors.js';
-import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
+// Light on purpose: what a command does not use (the Prisma client, pg, the config schema)
+// is loaded when it is first asked for, so `--help` and `parse` start quickly.
+import type { Config } from '../../connectors/config.js';
 import type { Actor } from '../../core/actor.js';
 import type { Db } from '../../core/db.js';
 
@@ -18,32 +15,52 @@ export class CliError extends Error {
 }
 
 let config: Config | undefined;
-export function cliConfig(): Config {
-  return (config ??= loadConfig());
+export async function cliConfig(): Promise<Config> {
+  if (config) return config;
+  await import('dotenv/config');
+  const { loadConfig } = await import('../../connectors/config.js');
+  return (config = loadConfig());
 }
 
 let db: Db | undefined;
 /** The database client, after checking Postgres is reachable (one clear line if not). */
 export async function cliDb(): Promise<Db> {
   if (db) return db;
-  const c = cliConfig();
-  await checkPostgres(c.DATABASE_URL);
+  const c = await cliConfig();
+  const { checkPostgres } = await import('../../connectors/services.js');
+  await checkPostgres(c.DATABASE_URL, { database: true });
+  const { createPrisma } = await import('../../connectors/db/client.js');
   db = createPrisma(c.DATABASE_URL, 4, { statementCache: c.DATABASE_STATEMENT_CACHE });
   return db;
 }
 
-/** The workspace CLI commands act on (DEFAULT_WORKSPACE or --workspace), created if missing. */
-export async function cliWorkspace(slug?: string) {
-  const c = cliConfig();
-  return ensureWorkspace(await cliDb(), slug ?? c.DEFAULT_WORKSPACE, { timezone: c.DEFAULT_TIMEZONE, locale: c.DEFAULT_LOCALE });
+/**
+ * The workspace CLI commands act on (DEFAULT_WORKSPACE or --workspace). The default one is
+ * created on first use; another one only by commands that add to it (`create`), so a
+ * misspelled --workspace on a listing is an error, not a new empty workspace.
+ */
+export async function cliWorkspace(slug?: string, opts: { create?: boolean } = {}) {
+  const c = await cliConfig();
+  const wanted = slug ?? c.DEFAULT_WORKSPACE;
+  const db = await cliDb();
+  if (!opts.create && wanted !== c.DEFAULT_WORKSPACE) {
+    const existing = await db.workspace.findUnique({ where: { slug: wanted } });
+    if (existing) return existing;
+    const known = (await db.workspace.findMany({ select: { slug: true }, orderBy: { id: 'desc' }, take: 10 })).map((w) => w.slug);
+    throw new CliError(
+      `no workspace "${wanted}"${known.length ? ` (workspaces: ${known.join(', ')})` : ''}; "leadline user add --workspace ${wanted}" creates it`,
+    );
+  }
+  const { ensureWorkspace } = await import('../../core/workspaces/ensure-workspace.js');
+  return ensureWorkspace(db, wanted, { timezone: c.DEFAULT_TIMEZONE, locale: c.DEFAULT_LOCALE });
 }
 
 /**
  * The operator at the terminal: an admin of the workspace who is not a team member
  * (userId 0 never exists; audit rows record actorKind "cli" and no user).
  */
-export async function cliActor(slug?: string): Promise<Actor> {
-  const ws = await cliWorkspace(slug);
+export async function cliActor(slug?: string, opts: { create?: boolean } = {}): Promise<Actor> {
+  const ws = await cliWorkspace(slug, opts);
   return { userId: 0, workspaceId: ws.id, role: 'admin', locale: ws.locale === 'ru' ? 'ru' : 'en', timezone: ws.timezone, name: 'cli' };
 }
 
@@ -66,8 +83,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
     try {
       await fn(...args);
     } catch (e) {
-      process.exitCode = exitCodeFor(e);
-      process.stderr.write(`error: ${messageFor(e)}\n`);
+      const known = await knownErrors();
+      process.exitCode = exitCodeFor(e, known);
+      process.stderr.write(`error: ${messageFor(e, known)}\n`);
       if (process.exitCode === 70 && process.env.LEADLINE_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
     } finally {
       await closeCli();
@@ -75,7 +93,18 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
   };
 }
 
-function exitCodeFor(e: unknown): number {
+/** The error classes a failure is told apart by (loaded only when something failed). */
+async function knownErrors() {
+  const [{ ConfigError }, { ServiceUnavailableError }, { isDomainError, describeError }] = await Promise.all([
+    import('../../connectors/config.js'),
+    import('../../connectors/services.js'),
+    import('../../core/errors.js'),
+  ]);
+  return { ConfigError, ServiceUnavailableError, isDomainError, describeError };
+}
+type KnownErrors = Awaited<ReturnType<typeof knownErrors>>;
+
+function exitCodeFor(e: unknown, { ConfigError, ServiceUnavailableError, isDomainError }: KnownErrors): number {
   if (e instanceof CliError) return e.exitCode;
   if (e instanceof ConfigError) return 2;
   if (e instanceof ServiceUnavailableError) return 3;
@@ -83,7 +112,7 @@ function exitCodeFor(e: unknown): number {
   return 70;
 }
 
-function messageFor(e: unknown): string {
+function messageFor(e: unknown, { ConfigError, ServiceUnavailableError, isDomainError, describeError }: KnownErrors): string {
   if (e instanceof CliError || e instanceof ConfigError || e instanceof ServiceUnavailableError) return e.message;
   if (isDomainError(e)) return describeError(e, 'en');
   return `unexpected failure: ${(e as Error)?.message ?? String(e)} (set LEADLINE_DEBUG=1 for the stack trace)`;

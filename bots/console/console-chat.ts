@@ -34,8 +34,7 @@ export function consoleCustomerId(name: string): string {
 /** The console identity of a team member, linked directly (the operator at this terminal has the database). */
 export async function consoleManager(db: Db, ws: Workspace, userId: number): Promise<ConsolePerson> {
   const user = await db.user.findFirst({ where: { id: userId, workspaceId: ws.id } });
-  if (!user)
-    throw new ConsoleUsageError(`No user #${userId} in workspace "${ws.slug}". List them with "leadline user list", add one with "leadline user add".`);
+  if (!user) throw new ConsoleUsageError(`No user #${userId} in workspace "${ws.slug}". List them with "leadline users", add one with "leadline user add".`);
   if (!user.active) throw new ConsoleUsageError(`User #${userId} (${user.name}) is deactivated.`);
   const externalId = `user-${user.id}`;
   await db.identity.upsert({

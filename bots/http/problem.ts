@@ -8,6 +8,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { describeError, isDomainError, type DomainErrorCode } from '../../core/errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -78,9 +79,14 @@ const FASTIFY_DETAILS: Record<string, string> = {
   FST_ERR_CTP_BODY_INVALID: 'The body could not be read.',
 };
 
+/** A use case's expected refusal, as HTTP says it. */
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = { not_found: 404, forbidden: 403, invalid_input: 422, conflict: 409 };
+
 /** The server's error handler: every error becomes a problem+json answer. */
 export function problemErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof HttpProblem) return sendProblem(reply, error.status, error.options);
+  // core's DomainError (not found, forbidden, invalid input, conflict): its English text is meant for people
+  if (isDomainError(error)) return sendProblem(reply, DOMAIN_STATUS[error.code], { detail: describeError(error, 'en') });
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as FastifyError).validationContext;
     return sendProblem(reply, 400, {

@@ -17,7 +17,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { logger as defaultLogger, type Logger } from '../../connectors/logger.js';
 import { clientErrorHandler, problemErrorHandler, sendProblem } from './problem.js';
 import { timeRequest } from './http-metrics.js';
@@ -33,6 +33,8 @@ export interface HttpServerOptions extends RouteSet {
   bodyLimit?: number;
   /** HTTP_REQUEST_TIMEOUT_MS */
   requestTimeoutMs?: number;
+  /** HTTP_TRUST_PROXY: whose X-Forwarded-For to believe for the client address (rate limits per IP) */
+  trustProxy?: boolean | number | string[];
   logger?: Logger;
 }
 
@@ -57,6 +59,8 @@ export async function buildHttpApp(options: Omit<HttpServerOptions, 'port' | 'ho
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestTimeout,
+    // boolean, hop count or addresses: all one option to Fastify (its overloads split them)
+    trustProxy: (options.trustProxy ?? false) as boolean,
     clientErrorHandler,
     http: {
       requestTimeout,
@@ -94,9 +98,12 @@ export async function buildHttpApp(options: Omit<HttpServerOptions, 'port' | 'ho
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Leadline', version: '1' },
+      info: { title: 'Leadline', version: '1', description: 'Web forms, the REST API (/api/v1, Authorization: Bearer <key>) and operations endpoints.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'an API key from `leadline apikey create`' } } },
     },
     transform: jsonSchemaTransform,
+    // schemas given an id (z.meta({ id })) become components/schemas and $refs
+    transformObject: jsonSchemaTransformObject,
   });
   const modules = routeModules(options);
   await registerRoutes(app, modules);

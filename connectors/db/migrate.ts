@@ -8,7 +8,15 @@ import pg from 'pg';
 import { openSchemaEngine } from './schema-engine.js';
 import { databaseName, withDatabase, quoteIdent } from './database-url.js';
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The checkout (the nearest folder with package.json): the same from the sources and from the build in dist/. */
+export const projectRoot = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..', '..');
+  }
+}
 export const migrationsDir = path.join(projectRoot, 'prisma', 'migrations');
 export const schemaPath = path.join(projectRoot, 'prisma', 'schema.prisma');
 

@@ -67,11 +67,12 @@ class MigrationAdapterFactory {
   readonly provider = 'postgres' as const;
   readonly adapterName = '@prisma/adapter-pg';
   private readonly inner: PrismaPg;
+  /** the main connection pool: the engine never disposes it, and its idle clients would keep the process alive */
+  readonly pool: pg.Pool;
 
   constructor(private readonly url: string) {
-    this.inner = new PrismaPg(new pg.Pool({ connectionString: url, Client: CharAsTextClient, max: 2 }), {
-      disposeExternalPool: true,
-    });
+    this.pool = new pg.Pool({ connectionString: url, Client: CharAsTextClient, max: 2 });
+    this.inner = new PrismaPg(this.pool, { disposeExternalPool: true });
   }
 
   async connect() {
@@ -117,7 +118,21 @@ async function loadWasm(): Promise<WasmModule> {
   const bytes = await readFile(path.join(dir, 'schema_engine_bg.wasm'));
   // @types/node does not declare the WebAssembly global; it is there at run time
   const webAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const { instance } = await webAssembly.instantiate(bytes, { './schema_engine_bg.js': bindings });
+  // the engine's own timers (10 s timeouts it arms around queries) must not keep the process
+  // alive once the work is done: they are unref'd, the open connections keep it alive meanwhile
+  const imports = Object.fromEntries(
+    Object.entries(bindings).map(([name, fn]) => [
+      name,
+      name.startsWith('__wbg_setTimeout_') && typeof fn === 'function'
+        ? (...args: unknown[]) => {
+            const timer = (fn as (...a: unknown[]) => unknown)(...args) as { unref?: () => void } | undefined;
+            timer?.unref?.();
+            return timer;
+          }
+        : fn,
+    ]),
+  );
+  const { instance } = await webAssembly.instantiate(bytes, { './schema_engine_bg.js': imports });
   bindings.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   return bindings;
@@ -131,7 +146,8 @@ export interface EngineHandle {
 export async function openSchemaEngine(url: string, schema?: { path: string; content: string }): Promise<EngineHandle> {
   loaded ??= loadWasm();
   const wasm = await loaded;
-  const factory = bindMigrationAwareSqlAdapterFactory(new MigrationAdapterFactory(url) as never);
+  const adapters = new MigrationAdapterFactory(url);
+  const factory = bindMigrationAwareSqlAdapterFactory(adapters as never);
   const logs: string[] = [];
   const engine = await wasm.SchemaEngine.new(
     { datamodels: schema ? [[schema.path, schema.content]] : undefined },
@@ -145,6 +161,9 @@ export async function openSchemaEngine(url: string, schema?: { path: string; con
     async close() {
       if (logs.length) process.stderr.write(logs.join('\n') + '\n');
       engine.free();
+      // close the connections now: `leadline migrate` exits right after its last line
+      const pool = adapters.pool as pg.Pool & { ended?: boolean; ending?: boolean };
+      if (!pool.ended && !pool.ending) await pool.end();
     },
   };
 }

@@ -88,10 +88,9 @@ async function slaAction(turn: Turn, actor: Actor, verb: string, id: number, arg
   if (verb === 'reassign') {
     // the lead's owner may hand it on, heads and admins may move any; Leadline does the assigning
     if (lead.assigneeId !== actor.userId && !seesWholeTeam(actor)) throw forbidden('what.lead', { id });
-    // the round robin's next on-duty manager; the current assignee (picked again when alone) does not count
-    let next = await pickRoundRobinAssignee(turn.ctx, actor.workspaceId);
-    if (next && next.id === lead.assigneeId) next = await pickRoundRobinAssignee(turn.ctx, actor.workspaceId);
-    if (!next || next.id === lead.assigneeId) return say(actor, 'invalid.no_on_duty');
+    // the round robin's next on-duty manager (else head or admin) other than the current assignee
+    const next = await pickRoundRobinAssignee(turn.ctx, actor.workspaceId, lead.assigneeId);
+    if (!next) return say(actor, 'invalid.no_one_else_on_duty');
     await assignLead(turn.ctx, seesWholeTeam(actor) ? actor : systemActor(turn.workspace), id, next.id);
     const to = await loadTeamRecipient(turn.ctx.db, next.id);
     if (to?.identityId) {

@@ -18,6 +18,8 @@ export type Addressing =
   | { kind: 'button_ignored' }
   /** a stranger's bare /start */
   | { kind: 'welcome' }
+  /** a customer's /help: answered, not forwarded */
+  | { kind: 'customer_help' }
   /** a member turned a team member's message into a lead: the requester is told it is no customer */
   | { kind: 'not_customer' }
   /** the chat itself changed (the person blocked or unblocked the bot): core/chat/chat-event.ts */
@@ -41,5 +43,6 @@ export function addressing(m: InboundMessage, speaker: Speaker): Addressing {
   if (m.origin === 'command') return { kind: 'not_linked' };
   if (m.callbackData) return { kind: 'button_ignored' };
   if (/^\/start(@\w+)?$/i.test(text) && m.attachments.length === 0) return { kind: 'welcome' };
+  if (/^\/(help|помощь|справка)(@\w+)?$/iu.test(text) && m.attachments.length === 0) return { kind: 'customer_help' };
   return { kind: 'customer' };
 }

@@ -29,7 +29,7 @@ import { enqueueAll, keyed, requeuePending } from './pending-outbox.js';
 import type { IntakeMessage, OutboxItem } from '../ports.js';
 
 /**
- * A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no /start, nothing said
+ * A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no slash command (/start, /help), nothing said
  * about the sender to fill in, nothing beyond words and files to render and keep (a place, a forward, links, an edit, a chat event).
  */
 export function fastPathCandidate(m: InboundMessage): boolean {
@@ -40,7 +40,7 @@ export function fastPathCandidate(m: InboundMessage): boolean {
     !m.callbackData &&
     !m.chatEvent &&
     !carriesMore(m) &&
-    !/^\/start\b/i.test(m.text.trim()) &&
+    !m.text.trim().startsWith('/') &&
     m.externalUserId === m.externalUserId.trim()
   );
 }

@@ -7,7 +7,7 @@ import { findOrCreateContact } from '../contacts/find-or-create-contact.js';
 import { resolveLiveContact } from '../contacts/resolve-contact.js';
 import { normalizeEmail } from '../contacts/normalize-email.js';
 import { normalizePhone } from '../contacts/normalize-phone.js';
-import { captureLead, openLeadForContact } from '../leads/index.js';
+import { captureLead, openLeadForContact, titleFromText } from '../leads/index.js';
 import { recipientOf } from './recipients.js';
 import type { Turn } from './turn.js';
 import { push } from './turn.js';
@@ -135,6 +135,8 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
       contactId: contact.id,
       source: channel,
       text: (carriesMore(m) ? inboundText(resolveLocale(ws.locale), m) : m.text) || messageBody('en', '', m.attachments),
+      // an email is titled by its subject, not by its greeting
+      title: m.email?.subject ? titleFromText(m.email.subject) : null,
       conversationId: conversation.id,
       assigneeId: turn.preAssigneeId ?? null,
     });
@@ -202,7 +204,9 @@ export async function pushNewLeadNotice(
       leadId: lead.id,
       name: shownName(name),
       channel: channelLabel(to.locale, m.channel),
-      text: previewBody(to.locale, inboundText(to.locale, m), m.attachments, lead.id),
+      text:
+        (m.email?.subject ? t(to.locale, 'chat.notify.subject', { subject: m.email.subject }) + '\n' : '') +
+        previewBody(to.locale, inboundText(to.locale, m), m.attachments, lead.id),
     }),
   ];
   if (lead.firstResponseDueAt) lines.push(t(to.locale, 'chat.notify.new_lead_due', { due: formatDateTime(to.locale, lead.firstResponseDueAt, to.timezone) }));

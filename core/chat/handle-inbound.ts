@@ -153,6 +153,8 @@ async function claimAndAnswer(turn: Turn, plan: Plan): Promise<Reply[] | null> {
       return [reply(t(locale, 'chat.customer.button_ignored'))];
     case 'welcome':
       return [reply(t(locale, 'chat.customer.welcome'))];
+    case 'customer_help':
+      return [reply(t(locale, 'chat.customer.help'))];
     default:
       return handleCustomerMessage(turn, speaker.identity);
   }

@@ -5,6 +5,7 @@
 // stored and shown.
 import { z } from 'zod';
 import { cleanDeep, cleanLine } from '../text/sanitize.js';
+import { textLocale } from '../i18n/index.js';
 
 import { CHANNELS, type ChannelName } from '../channels.js';
 
@@ -182,16 +183,23 @@ export function sanitizeInbound<T>(value: T, now: Date): T {
 
 /** Cleans and validates a payload from a queue or transport (`now`: when it is taken); throws a ZodError naming the bad fields. */
 export function parseInboundMessage(value: unknown, now: Date): InboundMessage {
-  return inboundMessageSchema.parse(sanitizeInbound(value, now));
+  const m = inboundMessageSchema.parse(sanitizeInbound(value, now));
+  // where the channel gives no language code, the text tells (a button press says nothing)
+  if (!m.languageCode && !m.callbackData) {
+    const fromText = textLocale(m.text);
+    if (fromText) m.languageCode = fromText;
+  }
+  return m;
 }
 
 /**
  * The conversation a message belongs to, for fairness between senders (the inbound queue
  * takes every chat's k-th pending message before any chat's (k+1)-th): the channel, the
  * workspace and the chat answers go to (a Telegram chat, a Slack DM or customer thread, an
- * email address in lower case, a web form's key). Messages with one key keep their order.
+ * email address; for a web form the sender's email or phone, as core/forms/forms.ts names
+ * them; addresses in lower case). Messages with one key keep their order.
  */
 export function inboundChatKey(m: Pick<InboundMessage, 'channel' | 'externalChatId' | 'workspaceId'>): string {
-  const chat = m.channel === 'email' ? m.externalChatId.trim().toLowerCase() : m.externalChatId;
+  const chat = m.channel === 'email' || m.channel === 'web' ? m.externalChatId.trim().toLowerCase() : m.externalChatId;
   return `${m.channel}:${m.workspaceId ?? '-'}:${chat}`;
 }

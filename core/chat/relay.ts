@@ -5,7 +5,6 @@ import type { Actor } from '../actor.js';
 import { assertCanAccess } from '../actor.js';
 import { t } from '../i18n/index.js';
 import { notFound } from '../errors.js';
-import { markFirstResponse } from '../leads/index.js';
 import { recordActivity } from '../audit.js';
 import type { Turn } from './turn.js';
 import { push } from './turn.js';
@@ -27,6 +26,9 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
   if (lead) assertCanAccess(actor, lead.assigneeId, 'what.lead', lead.id);
   else if (deal) assertCanAccess(actor, deal.ownerId, 'what.deal', deal.id);
   else assertCanAccess(actor, conversation.contact.ownerId, 'what.contact', conversation.contactId);
+  // say at once what cannot be delivered: nothing is stored, queued or counted as an answer
+  const undeliverable = await whyUndeliverable(turn, conversation.identityId, conversation.channel);
+  if (undeliverable) return reply(t(actor.locale, undeliverable, { name: shownName(conversation.contact.name) }));
 
   // the customer blocked the bot: nothing can reach them there, so nothing is queued (the outbound path would skip it anyway)
   const identity = await db.identity.findUnique({ where: { id: conversation.identityId }, select: { unreachable: true, unreachableReason: true } });
@@ -55,9 +57,10 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
     messageId: message.id,
     notifyOnFailureUserId: actor.userId,
     dedupeKey: `relay:${message.id}`,
+    // the first response counts once the customer got it (core/outbound/deliver.ts)
+    ...(lead && !lead.firstResponseAt ? { firstResponse: { leadId: lead.id, at: turn.now.toISOString() } } : {}),
     ...(conversation.channel === 'email' ? { subject: replySubject(conversation.subject), headers: threadHeaders } : {}),
   });
-  if (lead && !lead.firstResponseAt) await markFirstResponse(turn.ctx, lead.id, turn.now);
   await recordActivity(db, actor, {
     type: 'message.sent',
     contactId: conversation.contactId,
@@ -67,6 +70,15 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
   });
   // the member sees exactly what went to the customer
   return reply(t(actor.locale, 'chat.relay.sent', { name: shownName(conversation.contact.name), text: previewBody(actor.locale, text, []) }));
+}
+
+/** Why an answer on this conversation cannot reach the customer now, or null. */
+async function whyUndeliverable(turn: Turn, identityId: number, channel: string): Promise<'chat.relay.unreachable' | 'chat.relay.no_mailbox' | null> {
+  const identity = await turn.ctx.db.identity.findUnique({ where: { id: identityId }, select: { unreachable: true, chatId: true } });
+  if (!identity || identity.unreachable || !identity.chatId) return 'chat.relay.unreachable';
+  if (channel === 'email' && (await turn.ctx.db.mailbox.count({ where: { workspaceId: turn.workspace.id, active: true } })) === 0)
+    return 'chat.relay.no_mailbox';
+  return null;
 }
 
 function replySubject(subject: string | null): string | undefined {

@@ -13,9 +13,6 @@ import type { Actor } from '../actor.js';
 import type { Reply } from './reply.js';
 import type { AiJobs } from '../ai/jobs.js';
 
-/** Optional hook the digest module plugs in: composes the speaker's digest now. */
-export type DigestHook = (ctx: CoreContext, actor: Actor) => Promise<Reply[]>;
-
 export interface ChatLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -36,7 +33,6 @@ export interface ChatDeps {
   parser?: IntentParser;
   /** keeps clarify options server-side so button data stays short */
   clarify?: ClarifyStore;
-  digest?: DigestHook;
   /** the ai queue (core/ai): free-text fallback, extraction, summaries, drafts; with ctx.llm it turns AI assist on */
   ai?: AiJobs;
   logger?: ChatLogger;

@@ -38,7 +38,8 @@ const QUESTION_LABELS: Array<[Field, RegExp]> = [
   ['message', /(message|comment|question|сообщени|комментари|вопрос|nachricht|mensaje)/iu],
 ];
 
-function fieldOf(label: string): Field | null {
+/** Which customer field a form label names (en/ru/de/fr/es/pl/...), or null; also used for the names of posted web-form fields (core/forms). */
+export function fieldOf(label: string): Field | null {
   const l = label
     .trim()
     .replace(/\s+/g, ' ')

@@ -30,6 +30,8 @@ import { digests as enDigests } from './en/digests.js';
 import { digests as ruDigests } from './ru/digests.js';
 import { ai as enAi } from './en/ai.js';
 import { ai as ruAi } from './ru/ai.js';
+import { api as enApi } from './en/api.js';
+import { api as ruApi } from './ru/api.js';
 
 export const en = {
   ...enCommon,
@@ -46,6 +48,7 @@ export const en = {
   ...enOutbound,
   ...enDigests,
   ...enAi,
+  ...enApi,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -65,6 +68,7 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruOutbound,
   ...ruDigests,
   ...ruAi,
+  ...ruApi,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, Catalog[string]>> = { en, ru };

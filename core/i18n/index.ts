@@ -26,6 +26,20 @@ export function resolveLocale(...candidates: Array<string | null | undefined>): 
   return 'en';
 }
 
+/**
+ * The language a message is written in, when its letters say so clearly: Cyrillic → ru,
+ * Latin only (a few words at least) → en; commands and too little text say nothing.
+ */
+export function textLocale(text: string): Locale | undefined {
+  const body = text.trim();
+  if (!body || body.startsWith('/')) return undefined;
+  const cyrillic = (body.match(/\p{Script=Cyrillic}/gu) ?? []).length;
+  const latin = (body.match(/\p{Script=Latin}/gu) ?? []).length;
+  if (cyrillic >= 2 && cyrillic >= latin) return 'ru';
+  if (cyrillic === 0 && latin >= 12) return 'en';
+  return undefined;
+}
+
 function interpolate(text: string, params: Params): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const v = params[name];

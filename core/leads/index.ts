@@ -7,5 +7,6 @@ export { markLeadJunk } from './mark-lead-junk.js';
 export { markFirstResponse } from './mark-first-response.js';
 export { getLead } from './get-lead.js';
 export { listLeads, type LeadFilter } from './list-leads.js';
+export { pageLeads, type PageLeadsOptions } from './page-leads.js';
 export { openLeadForContact } from './open-lead-for-contact.js';
 export { canSeeLead, loadLeadFor, visibleLeadsWhere, OPEN_LEAD_STATUSES, isLeadOpen } from './lead-access.js';

@@ -12,6 +12,7 @@ import type { ChannelSender, Outbox, OutboxItem, OutboundMessage } from '../port
 import { PermanentSendError } from '../ports.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { loadTeamRecipient } from './recipient.js';
+import { markFirstResponse } from '../leads/mark-first-response.js';
 
 export type ChannelSenders = Partial<Record<Channel, ChannelSender>>;
 
@@ -171,6 +172,8 @@ async function recordSent(
   for (let attempt = 1; ; attempt++) {
     try {
       await ledger.markSent(ctx.db, record);
+      // only an answer the customer got stops the SLA clock
+      if (item.firstResponse) await markFirstResponse(ctx, item.firstResponse.leadId, new Date(item.firstResponse.at));
       return;
     } catch (err) {
       if (attempt >= 3) {

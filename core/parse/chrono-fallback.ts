@@ -3,15 +3,23 @@
 // never taken silently: it becomes a question whose option is chrono's reading. It runs only
 // for messages that open with "remind"/"напомни" and have no time the grammar understood, so
 // it costs nothing on the usual path.
-import * as chrono from 'chrono-node';
+import { createRequire } from 'node:module';
 import type { Locale } from '../i18n/index.js';
 import type { Span } from './time-grammar.js';
 import type { Resolution } from './time-resolve.js';
 import { addDays, offsetMinutesAt, wallAt, wallToInstant, wallToUtcMs, type Wall } from '../time/wall.js';
 
+// the two locales only (the package's index loads all sixteen), on the first look: most
+// messages never need chrono, and loading it is most of the parser's start-up
+const require = createRequire(import.meta.url);
+let locales: { en: typeof import('chrono-node/en'); ru: typeof import('chrono-node/ru') } | undefined;
+const chrono = () =>
+  (locales ??= { en: require('chrono-node/en') as typeof import('chrono-node/en'), ru: require('chrono-node/ru') as typeof import('chrono-node/ru') });
+
 export function chronoFallback(text: string, now: Date, timeZone: string, locale: Locale): { spans: Span[]; resolution: Resolution } | null {
   const reference = { instant: now, timezone: offsetMinutesAt(now, timeZone) };
-  const order = locale === 'ru' ? [chrono.ru.casual, chrono.en.casual] : [chrono.en.casual, chrono.ru.casual];
+  const { en, ru } = chrono();
+  const order = locale === 'ru' ? [ru.casual, en.casual] : [en.casual, ru.casual];
   const nowWall = wallAt(now, timeZone);
   for (const parser of order) {
     const [r] = parser.parse(text, reference, { forwardDate: true });

@@ -2,10 +2,13 @@
 // without DTSTART, read in the user's time zone on wall-clock times. The time of day
 // (BYHOUR/BYMINUTE) comes from the rest of the phrase; the first occurrence is computed
 // with the rrule library so it agrees with whatever expands the rule later.
-import rrulePkg from 'rrule';
+import { createRequire } from 'node:module';
 import { utcMsToWall, wallToUtcMs, type Wall } from '../time/wall.js';
 
-const { RRule } = rrulePkg;
+// loaded on the first recurring phrase, not with the parser (it is most of the parser's start-up)
+const require = createRequire(import.meta.url);
+let rrule: typeof import('rrule') | undefined;
+const RRuleOf = () => (rrule ??= require('rrule') as typeof import('rrule')).RRule;
 
 export interface Repeat {
   freq: 'DAILY' | 'WEEKLY' | 'MONTHLY';
@@ -168,6 +171,7 @@ export function withTime(rule: string, hour: number, minute: number): string {
  */
 export function firstOccurrence(rule: string, now: Wall): Wall | null {
   const start = new Date(wallToUtcMs(now));
+  const RRule = RRuleOf();
   const options = RRule.parseString(rule.replace(/;?INTERVAL=\d+/, ''));
   const next = new RRule({ ...options, dtstart: start, bysecond: [0] }).after(start, false);
   return next ? utcMsToWall(next.getTime()) : null;

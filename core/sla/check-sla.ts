@@ -34,17 +34,10 @@ export type ReassignPicker = (tx: Tx, lead: Lead, now: Date, ctx: CoreContext) =
 
 /**
  * Default picker: the workspace's round robin (on-duty managers, the one assigned longest ago
- * first), skipping the current assignee.
+ * first, else on-duty heads and admins), skipping the current assignee.
  */
-export const nextOnDutyManager: ReassignPicker = async (tx, lead, _now, ctx) => {
-  const txCtx = withTx(ctx, tx);
-  for (let i = 0; i < 5; i++) {
-    const user = await pickRoundRobinAssignee(txCtx, lead.workspaceId);
-    if (!user) return null;
-    if (user.id !== lead.assigneeId) return user.id;
-  }
-  return null;
-};
+export const nextOnDutyManager: ReassignPicker = async (tx, lead, _now, ctx) =>
+  (await pickRoundRobinAssignee(withTx(ctx, tx), lead.workspaceId, lead.assigneeId))?.id ?? null;
 
 export async function checkSla(ctx: CoreContext, outbox: Outbox, job: SlaJobData, pick: ReassignPicker = nextOnDutyManager): Promise<SlaOutcome> {
   const now = ctx.clock.now();

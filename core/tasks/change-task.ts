@@ -13,7 +13,7 @@ async function changeTask(
   id: number,
   action: string,
   data: (task: Task) => Prisma.TaskUpdateInput,
-  activityData: Prisma.InputJsonObject,
+  activityData: Prisma.InputJsonObject | (() => Prisma.InputJsonObject),
 ): Promise<Task> {
   return inTx(ctx.db, async (tx) => {
     const before = await loadTask(tx, actor, id);
@@ -22,7 +22,14 @@ async function changeTask(
     await recordChange(
       tx,
       actor,
-      { type: `task.${action}`, taskId: id, leadId: task.leadId, dealId: task.dealId, contactId: task.contactId, data: { title: task.title, ...activityData } },
+      {
+        type: `task.${action}`,
+        taskId: id,
+        leadId: task.leadId,
+        dealId: task.dealId,
+        contactId: task.contactId,
+        data: { title: task.title, ...(typeof activityData === 'function' ? activityData() : activityData) },
+      },
       { action: `task.${action}`, entity: 'task', entityId: id, before: taskSnapshot(before), after: taskSnapshot(task) },
     );
     return task;
@@ -34,11 +41,30 @@ async function moveReminder(ctx: CoreContext, task: Task) {
   await ctx.scheduler?.scheduleReminder(task.id, effectiveDueAt(task));
 }
 
-/** Hides the task until `until` (its due time stays; the reminder moves). */
-export async function snoozeTask(ctx: CoreContext, actor: Actor, id: number, until: Date): Promise<Task> {
-  assertValidDate(until);
-  if (until.getTime() <= ctx.clock.now().getTime()) throw invalid('invalid.snooze_past');
-  const task = await changeTask(ctx, actor, id, 'snoozed', () => ({ snoozedUntil: until }), { until: until.toISOString() });
+/**
+ * Hides the task until `until` (its due time stays; the reminder moves). `until` may be a
+ * function of the moment the snooze counts from: the task's effective due time while that is
+ * still ahead, else now. So "1h" on a task due tomorrow at 10:00 means tomorrow at 11:00,
+ * never earlier than it was.
+ */
+export async function snoozeTask(ctx: CoreContext, actor: Actor, id: number, until: Date | ((from: Date) => Date)): Promise<Task> {
+  const now = ctx.clock.now();
+  const target = (task: Task) => {
+    const due = effectiveDueAt(task);
+    const at = typeof until === 'function' ? until(due.getTime() > now.getTime() ? due : now) : until;
+    assertValidDate(at);
+    if (at.getTime() <= now.getTime()) throw invalid('invalid.snooze_past');
+    return at;
+  };
+  let at: Date | undefined;
+  const task = await changeTask(
+    ctx,
+    actor,
+    id,
+    'snoozed',
+    (before) => ({ snoozedUntil: (at = target(before)) }),
+    () => ({ until: at!.toISOString() }),
+  );
   await moveReminder(ctx, task);
   return task;
 }

@@ -6,15 +6,14 @@ import { runConsoleChat, consoleManager, consoleCustomerId, ConsoleUsageError } 
 export function registerChat(program: Command) {
   program
     .command('chat')
-    .description('chat with Leadline in this terminal, as a team member or as a customer (same engine as Telegram)')
     .requiredOption('--as <who>', 'manager | customer')
     .option('--user <id>', 'the team member to chat as (with --as manager)')
     .option('--name <name>', "the customer's name (with --as customer)")
-    .option('--lang <code>', "the customer's language code (en or ru)", 'en')
+    .option('--lang <code>', "the customer's language code (en or ru; default: the language they write in)")
     .option('--workspace <slug>', 'workspace (default: DEFAULT_WORKSPACE)')
     .action(
-      action(async (opts: { as: string; user?: string; name?: string; lang: string; workspace?: string }) => {
-        const config = cliConfig();
+      action(async (opts: { as: string; user?: string; name?: string; lang?: string; workspace?: string }) => {
+        const config = await cliConfig();
         await checkRedis(config.REDIS_URL);
         const db = await cliDb();
         const ws = await cliWorkspace(opts.workspace);
@@ -22,7 +21,7 @@ export function registerChat(program: Command) {
           let person;
           if (opts.as === 'manager') {
             const id = Number(opts.user);
-            if (!opts.user || !Number.isInteger(id) || id <= 0) throw new CliError('--as manager needs --user ID (see "leadline user list")', 2);
+            if (!opts.user || !Number.isInteger(id) || id <= 0) throw new CliError('--as manager needs --user ID (see "leadline users")', 2);
             person = await consoleManager(db, ws, id);
           } else if (opts.as === 'customer') {
             if (!opts.name?.trim()) throw new CliError('--as customer needs --name "Ivan"', 2);

@@ -38,7 +38,6 @@ function parseKind(value: string | undefined): DigestKind | undefined {
 export function registerDigest(program: Command) {
   program
     .command('digest')
-    .description('show the digest a user would get now (--dry-run), or queue it for delivery now')
     .requiredOption('--user <id>', 'user id (see: leadline users)')
     .option('--kind <kind>', 'today, team_daily or team_weekly (default: team_daily for heads and admins, today otherwise)')
     .option('--dry-run', 'print the text and write the chart; send nothing')
@@ -80,7 +79,7 @@ async function queueNow(userId: number, kind: DigestKind, json?: boolean) {
   const db = await cliDb();
   const sub = await db.digestSubscription.findUnique({ where: { userId_kind: { userId, kind } } });
   if (!sub) throw new CliError(`user ${userId} has no ${kind} digest subscription; use --dry-run to preview it`);
-  const config = cliConfig();
+  const config = await cliConfig();
   const redis = redisTargetOf(config);
   await checkRedis(redis);
   const settings = queueSettings(redis, config.QUEUE_PREFIX);

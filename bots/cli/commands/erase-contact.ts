@@ -7,7 +7,7 @@ import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.
 import { parseContactId } from './export-contact.js';
 
 export function registerEraseContact(program: Command) {
-  const parent = program.commands.find((c) => c.name() === 'erase') ?? program.command('erase').description('erase personal data');
+  const parent = program.commands.find((c) => c.name() === 'erase') ?? program.command('erase');
   parent
     .command('contact')
     .description(

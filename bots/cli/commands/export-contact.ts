@@ -11,7 +11,7 @@ export function parseContactId(value: string): number {
 }
 
 export function registerExportContact(program: Command) {
-  const parent = program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('export data');
+  const parent = program.commands.find((c) => c.name() === 'export') ?? program.command('export');
   parent
     .command('contact')
     .description(

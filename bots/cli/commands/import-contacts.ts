@@ -12,7 +12,7 @@ import { action, cliActor, cliDb, print, printJson } from '../runtime.js';
 const PROGRESS_MIN_ROWS = 1000;
 
 export function registerImportContacts(program: Command) {
-  const parent = program.commands.find((c) => c.name() === 'import') ?? program.command('import').description('import data from files');
+  const parent = program.commands.find((c) => c.name() === 'import') ?? program.command('import');
   parent
     .command('contacts')
     .description(
@@ -28,7 +28,7 @@ export function registerImportContacts(program: Command) {
     .action(
       action(async (file: string, opts: { workspace?: string; json?: boolean; progress?: boolean }) => {
         const db = await cliDb();
-        const actor = await cliActor(opts.workspace);
+        const actor = await cliActor(opts.workspace, { create: true });
         const table = await readTable(file);
         const total = Math.max(0, table.records.length - 1);
         const showBar = Boolean(opts.progress) || (Boolean(process.stderr.isTTY) && total >= PROGRESS_MIN_ROWS);

@@ -10,7 +10,7 @@ import { checkRedis } from '../../../connectors/services.js';
 import { action, cliConfig, CliError, print, printJson } from '../runtime.js';
 
 async function withQueue<T>(fn: (queue: Queue, fairness: ChatFairness) => Promise<T>): Promise<T> {
-  const config = cliConfig();
+  const config = await cliConfig();
   const redis = redisTargetOf(config);
   await checkRedis(redis);
   const settings = queueSettings(redis, config.QUEUE_PREFIX);
@@ -26,7 +26,7 @@ async function withQueue<T>(fn: (queue: Queue, fairness: ChatFairness) => Promis
 }
 
 export function registerInbound(program: Command) {
-  const inbound = program.command('inbound').description('customer messages kept after a failure that was not an outage');
+  const inbound = program.command('inbound');
 
   inbound
     .command('failed')

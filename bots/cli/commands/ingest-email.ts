@@ -23,9 +23,6 @@ interface Options {
 export function registerIngestEmail(program: Command) {
   program
     .command('ingest-email')
-    .description(
-      'read one .eml file: classify it (lead, reply, form, auto_reply, bounce, dsn_delay, dsn_success, challenge, list, own), clean the body, extract the contact',
-    )
     .argument('<file>', 'an RFC 822 message (.eml)')
     .option('--dry-run', 'only show what would happen; needs no database')
     .option('--json', 'print one JSON object {"kind","reason","contact","subject","text","threadKey",...}')
@@ -37,7 +34,7 @@ export function registerIngestEmail(program: Command) {
         await access(file).catch((e: NodeJS.ErrnoException) => {
           throw new CliError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
         });
-        const config = cliConfig();
+        const config = await cliConfig();
         if (!opts.dryRun) return ingest(file, opts);
         const parsed = await parseEmail(createReadStream(file), {
           maxBodyChars: config.EMAIL_MAX_BODY_CHARS,
@@ -61,11 +58,11 @@ export function registerIngestEmail(program: Command) {
  * The file's content hash is the dedupe key: ingesting the same file twice changes nothing.
  */
 async function ingest(file: string, opts: Options) {
-  const config = cliConfig();
+  const config = await cliConfig();
   const redis = redisTargetOf(config);
   await checkRedis(redis);
   const db = await cliDb();
-  const ws = await cliWorkspace(opts.workspace);
+  const ws = await cliWorkspace(opts.workspace, { create: true });
   const raw = await readFile(file);
   const settings = queueSettings(redis, config.QUEUE_PREFIX);
   const queue = new InboundQueue(settings);

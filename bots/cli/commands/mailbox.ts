@@ -48,7 +48,7 @@ export function publicMailbox(m: MailboxRow) {
 }
 
 export function registerMailbox(program: Command) {
-  const mailbox = program.command('mailbox').description('mailboxes Leadline reads leads from (IMAP) and answers with (SMTP)');
+  const mailbox = program.command('mailbox');
 
   mailbox
     .command('add')
@@ -74,7 +74,7 @@ export function registerMailbox(program: Command) {
         const address = /<([^<>\s]+@[^<>\s]+)>/.exec(opts.from)?.[1] ?? opts.from.trim();
         if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address))
           throw new CliError(`--from must be an e-mail address, e.g. "Sales <sales@example.com>" (got "${opts.from}")`, 2);
-        const actor = await cliActor(opts.workspace);
+        const actor = await cliActor(opts.workspace, { create: true });
         const db = await cliDb();
         const created = await db.mailbox.create({
           data: {

@@ -7,11 +7,10 @@ import { action, cliConfig, print, printJson } from '../runtime.js';
 export function registerMigrate(program: Command) {
   program
     .command('migrate')
-    .description('create the database if missing and apply pending migrations (a second run changes nothing)')
     .option('--json', 'print {"created":bool,"applied":[names]}')
     .action(
       action(async (opts: { json?: boolean }) => {
-        const url = cliConfig().DATABASE_URL;
+        const url = (await cliConfig()).DATABASE_URL;
         await checkPostgres(url);
         const result = await migrate(url);
         if (opts.json) return printJson(result);

@@ -5,9 +5,6 @@ import { RuleParser } from '../../../core/parse/parser.js';
 import { wallToInstant } from '../../../core/time/wall.js';
 import { assertTimeZone } from '../../../core/time/zoned.js';
 import { action, cliConfig, print, printJson } from '../runtime.js';
-import { LlmIntentParser } from '../../../core/ai/llm-intent-parser.js';
-import { createLlm } from '../../../connectors/llm/create-llm.js';
-import { logger } from '../../../connectors/logger.js';
 import { describeIntent } from '../../../core/parse/describe-intent.js';
 
 interface ParseOpts {
@@ -35,7 +32,6 @@ export function parseNow(value: string, timeZone: string): Date {
 export function registerParse(program: Command) {
   program
     .command('parse')
-    .description('show what Leadline understands in a plain-language message (no database needed)')
     .argument('<text>', 'the message, e.g. "remind me tomorrow at 10 to call Ivan"')
     .option('--now <datetime>', 'the moment it was written: 2026-03-10T12:00:00 (wall time in --tz) or with an offset (default: now)')
     .option('--tz <zone>', "the user's IANA time zone (default: DEFAULT_TIMEZONE)")
@@ -45,12 +41,12 @@ export function registerParse(program: Command) {
     .option('--llm', 'use the model (OPENAI_* settings) instead of the rules; same output (the first action when it finds several)')
     .action(
       action(async (text: string, opts: ParseOpts) => {
-        const timeZone = assertTimeZone(opts.tz ?? cliConfig().DEFAULT_TIMEZONE);
-        const locale = opts.locale ?? cliConfig().DEFAULT_LOCALE;
+        const timeZone = assertTimeZone(opts.tz ?? (await cliConfig()).DEFAULT_TIMEZONE);
+        const locale = opts.locale ?? (await cliConfig()).DEFAULT_LOCALE;
         if (!isLocale(locale)) throw invalid('invalid.locale', { value: locale });
         if (opts.currency !== undefined && !/^[A-Z]{3}$/.test(opts.currency)) throw invalid('invalid.currency', { value: opts.currency });
         const now = opts.now ? parseNow(opts.now, timeZone) : new Date();
-        const parser = opts.llm ? llmParser() : new RuleParser();
+        const parser = opts.llm ? await llmParser() : new RuleParser();
         const intent = await parser.parse(text, { now, timezone: timeZone, locale, currency: opts.currency });
         if (opts.json) return printJson(intent);
         print(describeIntent(locale, timeZone, intent));
@@ -58,9 +54,14 @@ export function registerParse(program: Command) {
     );
 }
 
-/** The model path of `parse --llm` (no database: no token budget is kept here). */
-function llmParser(): LlmIntentParser {
-  const llm = createLlm(cliConfig(), { logger });
+/** The model path of `parse --llm` (no database: no token budget is kept here); loaded only then. */
+async function llmParser() {
+  const [{ LlmIntentParser }, { createLlm }, { logger }] = await Promise.all([
+    import('../../../core/ai/llm-intent-parser.js'),
+    import('../../../connectors/llm/create-llm.js'),
+    import('../../../connectors/logger.js'),
+  ]);
+  const llm = createLlm(await cliConfig(), { logger });
   if (!llm) throw invalid('ai.off');
   return new LlmIntentParser(llm, 0);
 }

@@ -7,7 +7,6 @@ import { action, cliConfig, cliDb, CliError, print, printJson } from '../runtime
 export function registerSeed(program: Command) {
   program
     .command('seed')
-    .description('fill a demo workspace with a team, customers, leads, deals and tasks (re-running changes nothing)')
     .option('--demo', 'build the demo workspace (required)')
     .option('--workspace <slug>', 'workspace slug', 'demo')
     .option('--reset', 'delete that workspace first and build it again')
@@ -17,7 +16,7 @@ export function registerSeed(program: Command) {
         if (!opts.demo) throw new CliError('say what to seed: leadline seed --demo');
         const result = await seedDemo(await cliDb(), { slug: opts.workspace, reset: opts.reset });
         if (opts.json) return printJson(result);
-        const locale = cliConfig().DEFAULT_LOCALE;
+        const locale = (await cliConfig()).DEFAULT_LOCALE;
         if (!result.created) return print(t(locale, 'seed.exists', { slug: result.workspace }));
         print(t(locale, 'seed.created', { slug: result.workspace, ...result.counts }));
         for (const u of result.users) {

@@ -4,26 +4,26 @@ import { action, cliConfig } from '../runtime.js';
 import { startLeadline } from '../../main.js';
 
 export function registerStart(program: Command) {
-  program
-    .command('start')
-    .description('run Leadline: migrate, then the roles in LEADLINE_ROLES (web, worker, telegram; default all) until SIGTERM/SIGINT')
-    .action(
-      action(async () => {
-        const config = cliConfig();
-        const logger = createLogger(config.LOG_LEVEL);
+  program.command('start').action(
+    action(async () => {
+      const config = await cliConfig();
+      const logger = createLogger(config.LOG_LEVEL);
+      // listening before anything starts: a Ctrl+C during start-up stops it as soon as it is up
+      let signalled: (signal: string) => void = () => {};
+      const stopRequested = new Promise<string>((resolve) => (signalled = resolve));
+      const onTerm = () => signalled('SIGTERM');
+      const onInt = () => signalled('SIGINT');
+      process.on('SIGTERM', onTerm);
+      process.on('SIGINT', onInt);
+      try {
         const running = await startLeadline({ config, logger });
-        await new Promise<void>((resolve) => {
-          const shutdown = (signal: string) => {
-            logger.info({ signal }, 'shutting down');
-            process.off('SIGTERM', onTerm);
-            process.off('SIGINT', onInt);
-            void running.stop().then(resolve);
-          };
-          const onTerm = () => shutdown('SIGTERM');
-          const onInt = () => shutdown('SIGINT');
-          process.on('SIGTERM', onTerm);
-          process.on('SIGINT', onInt);
-        });
-      }),
-    );
+        const signal = await stopRequested;
+        logger.info({ signal }, 'shutting down');
+        await running.stop();
+      } finally {
+        process.off('SIGTERM', onTerm);
+        process.off('SIGINT', onInt);
+      }
+    }),
+  );
 }

@@ -24,7 +24,7 @@ function parseId(value: string): number {
 }
 
 export function registerUsers(program: Command) {
-  const user = program.command('user').description('manage team members: add, invite, duty');
+  const user = program.command('user');
 
   user
     .command('add')
@@ -43,7 +43,7 @@ export function registerUsers(program: Command) {
         if (opts.email) normalizeEmail(opts.email);
         if (opts.timezone) assertTimeZone(opts.timezone);
         if (opts.locale) parseLocale(opts.locale);
-        const actor = await cliActor(opts.workspace);
+        const actor = await cliActor(opts.workspace, { create: true });
         const ctx = coreContext(await cliDb());
         const result = await addUser(ctx, actor, opts);
         if (opts.json) return printJson({ id: result.user.id, inviteCode: result.inviteCode, expiresAt: result.inviteExpiresAt });
@@ -89,7 +89,6 @@ export function registerUsers(program: Command) {
 
   program
     .command('users')
-    .description('list the team members of a workspace')
     .option('--workspace <slug>', 'workspace slug (default: DEFAULT_WORKSPACE)')
     .option('--all', 'include deactivated members')
     .option('--json', 'print an array of users')

@@ -7,6 +7,8 @@ import { reply, type Reply } from '../reply.js';
 import type { Actor } from '../../actor.js';
 import type { Turn } from '../turn.js';
 import { digestChannelArg, setTeamDigestTarget } from '../../digests/digest-target.js';
+import { composeDigest, defaultDigestKind } from '../../digests/compose-digest.js';
+import { renderDigestText } from '../../digests/render-text.js';
 import { seesWholeTeam } from '../../actor.js';
 
 /** "/digest channel #sales" (Slack): the team digest is posted in a channel; "off" sends it to the DM again. */
@@ -44,8 +46,9 @@ export const settingsCommands: Command[] = [
     run: async ({ turn, actor, args }) => {
       const [word, arg] = args.split(/\s+/);
       if (word && ['channel', 'канал'].includes(word.toLowerCase())) return digestChannel(turn.message.channel, turn, actor, arg);
-      if (!turn.deps.digest) return [reply(t(actor.locale, 'chat.digest.unavailable'))];
-      return turn.deps.digest(turn.ctx, actor);
+      // the speaker's digest now: the team digest for heads, "today" otherwise (every channel alike)
+      const digest = await composeDigest(turn.ctx, actor.userId, await defaultDigestKind(turn.ctx, actor.userId), turn.now);
+      return [reply(renderDigestText(digest, actor.locale))];
     },
   },
 ];

@@ -43,10 +43,9 @@ export async function doneTask(turn: Turn, actor: Actor, id: number): Promise<Re
 }
 
 export async function snooze(turn: Turn, actor: Actor, id: number, offset: string): Promise<Reply[]> {
-  const until = parseOffset(offset, turn.now, actor.timezone);
-  if (!until) return say(actor, 'chat.task.bad_duration', { value: offset });
-  await snoozeTask(turn.ctx, actor, id, until);
-  return say(actor, 'chat.task.snoozed', { id, due: formatDateTime(actor.locale, until, actor.timezone) });
+  if (!parseOffset(offset, turn.now, actor.timezone)) return say(actor, 'chat.task.bad_duration', { value: offset });
+  const task = await snoozeTask(turn.ctx, actor, id, (from) => parseOffset(offset, from, actor.timezone)!);
+  return say(actor, 'chat.task.snoozed', { id, due: formatDateTime(actor.locale, effectiveDueAt(task), actor.timezone) });
 }
 
 export const taskCommands: Command[] = [

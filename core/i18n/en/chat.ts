@@ -2,6 +2,7 @@
 export const chat = {
   'chat.customer.ack': 'Thank you! We have received your message and a manager will reply shortly.',
   'chat.customer.ack_after_hours': 'Thank you! We have received your message. We are closed right now; a manager will reply {when}.',
+  'chat.customer.help': 'Just write your question in this chat (photos and files are welcome too) and a manager will answer you here.',
   'chat.customer.welcome': 'Hello! Write your question here and a manager will answer you.',
   'chat.start.refused': 'Sorry, this invite code is not valid or has already been used. Ask your admin for a new one with "leadline user add".',
   'chat.start.too_many': {
@@ -12,6 +13,7 @@ export const chat = {
   'chat.start.already': 'You are already linked as {name}. Send /help to see what I can do.',
 
   'chat.notify.new_lead': 'New lead #{leadId} from {name} ({channel}):\n{text}',
+  'chat.notify.subject': 'Subject: {subject}',
   'chat.notify.new_lead_due': 'First response due {due}.',
   'chat.notify.forward': '{name} ({channel}), lead #{leadId}:\n{text}',
   'chat.notify.forward_no_lead': '{name} ({channel}):\n{text}',
@@ -58,6 +60,8 @@ export const chat = {
   'chat.deal.note_added': 'Note added to deal #{id}. It stays internal.',
   'chat.contact.note_added': 'Note added to {name}. It stays internal.',
   'chat.customer.not_linked': 'This command is for the sales team. If you are on the team, link your account with your invite code first.',
+  'chat.relay.unreachable': 'Not sent: {name} cannot be reached on this channel any more (they blocked the bot or the address bounced).',
+  'chat.relay.no_mailbox': 'Not sent: there is no mailbox to answer email from. Add one with `leadline mailbox add`, then send the answer again.',
   'chat.relay.no_conversation': 'Lead #{id} has no conversation to reply to.',
   'chat.relay.unknown_ref': 'I do not know which conversation this message belongs to. Use /reply N text.',
   'chat.relay.reply_prompt': 'Reply to this message with your answer to {name} (lead #{leadId}).',
@@ -122,7 +126,6 @@ export const chat = {
   'chat.lang.set': 'Language set to English.',
   'chat.tz.set': 'Time zone set to {tz}. It is {now} there now.',
   'chat.digest.channel_slack_only': 'Routing the team digest to a channel works in Slack: /crm digest channel #channel.',
-  'chat.digest.unavailable': 'Digests are not available yet.',
   'chat.clarify.expired': 'That choice has expired; please send the request again.',
   'chat.clarify.cancel': 'Cancel',
   'chat.clarify.cancelled': 'Cancelled.',

@@ -4,6 +4,7 @@ import type { Message } from '../types.js';
 export const chat = {
   'chat.customer.ack': 'Спасибо! Мы получили ваше сообщение, менеджер скоро ответит.',
   'chat.customer.ack_after_hours': 'Спасибо! Мы получили ваше сообщение. Сейчас мы не работаем; менеджер ответит {when}.',
+  'chat.customer.help': 'Просто напишите свой вопрос в этот чат (можно приложить фото и файлы), и менеджер ответит вам здесь.',
   'chat.customer.welcome': 'Здравствуйте! Напишите ваш вопрос, и менеджер вам ответит.',
   'chat.start.refused':
     'Извините, этот код приглашения недействителен или уже использован. Попросите администратора выдать новый командой «leadline user add».',
@@ -16,7 +17,8 @@ export const chat = {
   'chat.start.linked': 'Добро пожаловать, {name}! Аккаунт привязан. Новые лиды и напоминания будут приходить сюда. Отправьте /help, чтобы узнать, что я умею.',
   'chat.start.already': 'Вы уже привязаны как {name}. Отправьте /help, чтобы узнать, что я умею.',
 
-  'chat.notify.new_lead': 'Новый лид #{leadId} от {name} ({channel}):\n{text}',
+  'chat.notify.new_lead': 'Новый лид #{leadId}, клиент: {name} ({channel}):\n{text}',
+  'chat.notify.subject': 'Тема: {subject}',
   'chat.notify.new_lead_due': 'Первый ответ нужен до {due}.',
   'chat.notify.forward': '{name} ({channel}), лид #{leadId}:\n{text}',
   'chat.notify.forward_no_lead': '{name} ({channel}):\n{text}',
@@ -73,6 +75,9 @@ export const chat = {
   'chat.deal.note_added': 'Заметка добавлена к сделке #{id}. Клиент её не видит.',
   'chat.contact.note_added': 'Заметка добавлена к контакту {name}. Клиент её не видит.',
   'chat.customer.not_linked': 'Эта команда — для отдела продаж. Если вы в команде, сначала привяжите аккаунт кодом приглашения.',
+  'chat.relay.unreachable': 'Не отправлено: клиент {name} больше недоступен в этом канале (заблокировал бота или адрес не принимает почту).',
+  'chat.relay.no_mailbox':
+    'Не отправлено: нет почтового ящика, с которого отвечать на письма. Добавьте его командой `leadline mailbox add` и отправьте ответ ещё раз.',
   'chat.relay.no_conversation': 'У лида #{id} нет переписки, в которую можно ответить.',
   'chat.relay.unknown_ref': 'Не знаю, к какой переписке относится это сообщение. Используйте /reply N текст.',
   'chat.relay.reply_prompt': 'Ответьте на это сообщение — текст уйдёт клиенту {name} (лид #{leadId}).',
@@ -162,7 +167,6 @@ export const chat = {
   'chat.lang.set': 'Язык: русский.',
   'chat.tz.set': 'Часовой пояс: {tz}. Там сейчас {now}.',
   'chat.digest.channel_slack_only': 'Отправлять командный дайджест в канал можно в Slack: /crm digest channel #канал.',
-  'chat.digest.unavailable': 'Дайджесты пока недоступны.',
   'chat.clarify.expired': 'Этот выбор устарел; отправьте запрос ещё раз.',
   'chat.clarify.cancel': 'Отмена',
   'chat.clarify.cancelled': 'Отменено.',

@@ -81,10 +81,16 @@ describe('manager commands (en)', () => {
     ]);
     expect(texts(await f.asManager('/tasks upcoming'))).toContain('1 upcoming task:');
     expect(texts(await f.asManager('/tasks'))).toBe('Nothing due today.');
+    // a snooze counts from the due time while that is ahead, so it never moves a task earlier (issue 20.3)
+    expect(texts(await f.asManager(`/snooze ${task.id} 1h`))).toMatch(new RegExp(`^Task #${task.id} snoozed until .*11.*11:00`));
+    expect((await f.db.task.findUniqueOrThrow({ where: { id: task.id } })).snoozedUntil?.toISOString()).toBe('2026-03-11T08:00:00.000Z');
     await f.press(`task:snooze:${task.id}:tomorrow`);
-    // tomorrow 09:00 Moscow = 06:00 UTC
-    expect((await f.db.task.findUniqueOrThrow({ where: { id: task.id } })).snoozedUntil?.toISOString()).toBe('2026-03-11T06:00:00.000Z');
-    expect(texts(await f.asManager(`/snooze ${task.id} 1h`))).toContain(`Task #${task.id} snoozed until`);
+    // the day after the snoozed time, 09:00 Moscow = 06:00 UTC
+    expect((await f.db.task.findUniqueOrThrow({ where: { id: task.id } })).snoozedUntil?.toISOString()).toBe('2026-03-12T06:00:00.000Z');
+    // once due, a snooze counts from now
+    f.setNow(new Date('2026-03-12T06:30:00Z'));
+    await f.press(`task:snooze:${task.id}:15m`);
+    expect((await f.db.task.findUniqueOrThrow({ where: { id: task.id } })).snoozedUntil?.toISOString()).toBe('2026-03-12T06:45:00.000Z');
     expect(texts(await f.asManager(`/snooze ${task.id} soon`))).toContain('I did not understand "soon"');
     expect(texts(await f.asManager(`/done ${task.id}`))).toBe(`Task #${task.id} done.`);
 
@@ -111,7 +117,10 @@ describe('manager commands (en)', () => {
     expect(texts(await f.asManager('/contact zoe'))).toContain('1 contact found:');
     expect(texts(await f.asManager('/tz Asia/Tokyo'))).toMatch(/^Time zone set to Asia\/Tokyo/);
     expect(texts(await f.asManager('/tz Mars/Olympus'))).toContain('Unknown time zone');
-    expect(texts(await f.asManager('/digest'))).toBe('Digests are not available yet.');
+    // every channel composes the digest in core (issue 20.8: it was a hook only bots/main.ts wired)
+    const digest = texts(await f.asManager('/digest'));
+    expect(digest).toMatch(/^Your day, Tue, March 10\n/);
+    expect(digest).toContain(`#${lead.id} Follow up lead #${lead.id}: Zoe Customer — 18:30`);
     expect(texts(await f.asManager('/lang ru'))).toBe('Язык: русский.');
     expect((await f.db.user.findUniqueOrThrow({ where: { id: f.manager.id } })).locale).toBe('ru');
     expect(texts(await f.asManager('/задачи'))).toContain('Сегодня 1 задача:');
@@ -130,7 +139,7 @@ describe('manager commands (en)', () => {
     const f = await chatFixture('en');
     const lead = await withLead(f, 'Sam');
     expect(texts(await f.press(`sla:remind:${lead.id}:10m`))).toContain(`Follow up lead #${lead.id}`);
-    expect(texts(await f.press(`sla:reassign:${lead.id}`))).toBe('No manager is on duty to take the lead.');
+    expect(texts(await f.press(`sla:reassign:${lead.id}`))).toBe('Nobody else is on duty to take the lead: put a colleague on duty or assign it yourself.');
     const second = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Nick', role: 'manager' } });
     await f.db.identity.create({ data: { workspaceId: f.ws.id, channel: 'telegram', externalId: nextId(), chatId: '555', userId: second.id } });
     f.outbox.take();

@@ -1,8 +1,10 @@
 import { describe, it, expect } from 'vitest';
+import { deliverOutboxItem } from '../../../core/outbound/deliver.js';
 import { chatFixture, nextId } from './chat-fixture.js';
 import { addUser } from '../../../core/users/index.js';
 import { coreContext } from '../../../core/context.js';
 import { systemActor } from '../../../core/actor.js';
+import { deliveryLedger } from '../../../connectors/db/delivery-ledger.js';
 
 describe.each(['en', 'ru'] as const)('customer flow and relay (%s)', (locale) => {
   it('a customer message becomes an assigned lead, acknowledged once, pushed to the manager with buttons', async () => {
@@ -93,7 +95,11 @@ describe.each(['en', 'ru'] as const)('customer flow and relay (%s)', (locale) =>
     expect(relayed!.text).toBe('We will send it today');
     const out = await f.db.message.findUniqueOrThrow({ where: { id: relayed!.messageId! } });
     expect(out).toMatchObject({ direction: 'outbound', authorUserId: f.manager.id, text: 'We will send it today' });
-    expect(lead.firstResponseAt?.toISOString()).toBe('2026-03-10T09:05:00.000Z');
+    // the first response counts once the customer got it (issue 20.2)
+    expect(lead.firstResponseAt).toBeNull();
+    await deliverOutboxItem(f.deps, { telegram: { send: async () => ({ externalMessageId: nextId() }) } }, relayed!, { ledger: deliveryLedger });
+    const answered = await f.db.lead.findUniqueOrThrow({ where: { id: lead.id } });
+    expect(answered.firstResponseAt?.toISOString()).toBe('2026-03-10T09:05:00.000Z');
 
     // console style: /reply N text
     const r2 = await f.asManager(`/reply ${lead.id} And a discount`);

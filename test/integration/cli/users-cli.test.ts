@@ -30,6 +30,19 @@ describe('leadline user add / users', { timeout: 180_000 }, () => {
     expect(await db.user.count({ where: { name: 'Anna', workspace: { slug } } })).toBe(0);
   });
 
+  it('a misspelled --workspace on a listing is an error naming the workspaces, and creates nothing (issue 20.7)', async () => {
+    const slug = uniqueSlug('nosuch');
+    const known = uniqueSlug('known');
+    await db.workspace.create({ data: { slug: known, name: known, timezone: 'UTC', locale: 'en' } });
+    const r = await leadline('users', '--workspace', slug);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(
+      new RegExp(`^error: no workspace "${slug}" \\(workspaces: .*${known}.*\\); "leadline user add --workspace ${slug}" creates it$`),
+    );
+    expect(r.stdout).toBe('');
+    expect(await db.workspace.findUnique({ where: { slug } })).toBeNull();
+  });
+
   it('adds a user, prints the id and invite code as JSON, and lists the user', async () => {
     const slug = uniqueSlug('cli');
     const added = await leadline(

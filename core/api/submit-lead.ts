@@ -1,0 +1,92 @@
+// POST /api/v1/leads: a lead from another system takes the very road of a customer's message
+// (core/chat handleInbound on the `web` channel, run by the API process itself): the contact
+// is found by e-mail, then phone, or created; a lead is captured, assigned round robin with
+// its first-response deadline, and the assignee is notified through the outbox. When the
+// contact already has an open lead (or deal), the message joins its conversation and that
+// lead is returned (created: false), as a second message in chat would.
+import { randomUUID } from 'node:crypto';
+import type { ChatDeps } from '../chat/turn.js';
+import type { InboundMessage } from '../chat/inbound.js';
+import { parseInboundMessage } from '../chat/inbound.js';
+import { handleInbound } from '../chat/handle-inbound.js';
+import { normalizeEmail } from '../contacts/normalize-email.js';
+import { normalizePhone } from '../contacts/normalize-phone.js';
+import type { Lead } from '../../prisma/generated/client.js';
+import type { ApiCaller } from './api-keys.js';
+
+export interface ApiLeadInput {
+  name: string;
+  phone?: string | null;
+  email?: string | null;
+  company?: string | null;
+  message?: string | null;
+  /** where the lead came from in the caller's words ("facebook-ads"); kept as a line on the message */
+  source?: string | null;
+}
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export type SubmitLeadResult = { ok: true; created: boolean; lead: Lead } | { ok: false; issues: FieldIssue[] };
+
+/** The e-mail and phone that find a contact, normalised; a malformed one, or neither, is an issue naming the field. */
+export function contactKeys(input: { email?: string | null; phone?: string | null }, region: string) {
+  const issues: FieldIssue[] = [];
+  const email = input.email?.trim() ? normalizeEmail(input.email) : null;
+  const phone = input.phone?.trim() ? normalizePhone(input.phone, region) : null;
+  if (input.email?.trim() && !email) issues.push({ field: 'email', message: 'is not an e-mail address' });
+  if (input.phone?.trim() && !phone) issues.push({ field: 'phone', message: 'is not a phone number' });
+  if (!input.email?.trim() && !input.phone?.trim()) {
+    issues.push({ field: 'phone', message: 'a phone or an e-mail is required' });
+    issues.push({ field: 'email', message: 'a phone or an e-mail is required' });
+  }
+  return { issues, email, phone };
+}
+
+/** The checks a lead must pass, each naming its field (nothing is written when any fails). */
+export function checkLeadInput(input: ApiLeadInput, region: string): { issues: FieldIssue[]; email: string | null; phone: string | null } {
+  const keys = contactKeys(input, region);
+  if (!input.name?.trim()) keys.issues.push({ field: 'name', message: 'must not be empty' });
+  return keys;
+}
+
+export async function submitApiLead(deps: ChatDeps, caller: ApiCaller, input: ApiLeadInput): Promise<SubmitLeadResult> {
+  const ws = await deps.db.workspace.findUniqueOrThrow({ where: { id: caller.workspaceId }, select: { phoneRegion: true } });
+  const { issues, email, phone } = checkLeadInput(input, ws.phoneRegion);
+  if (issues.length) return { ok: false, issues };
+  const who = email ?? `phone:${phone}`;
+  const started = deps.clock.now();
+  const id = randomUUID();
+  const text = [input.message?.trim() ?? '', input.source?.trim() ? `source: ${input.source.trim()}` : ''].filter(Boolean).join('\n');
+  const message: InboundMessage = parseInboundMessage(
+    {
+      workspaceId: caller.workspaceId,
+      channel: 'web',
+      externalUserId: who,
+      externalChatId: who,
+      text,
+      dedupeKey: `web:api:${caller.keyId}:${id}`,
+      receivedAt: started.toISOString(),
+      displayName: input.name.trim(),
+      sender: {
+        name: input.name.trim(),
+        ...(email ? { email } : {}),
+        ...(phone ? { phone } : {}),
+        ...(input.company?.trim() ? { company: input.company.trim() } : {}),
+      },
+      messageExternalId: `api:${caller.keyId}:${id}`,
+    },
+    started,
+  );
+  await handleInbound(deps, message);
+  const stored = await deps.db.message.findFirst({
+    where: { workspaceId: caller.workspaceId, channel: 'web', externalId: message.messageExternalId },
+    select: { conversation: { select: { contactId: true } } },
+  });
+  if (!stored) throw new Error(`API lead ${message.dedupeKey} was not stored`);
+  const lead = await deps.db.lead.findFirst({ where: { workspaceId: caller.workspaceId, contactId: stored.conversation.contactId }, orderBy: { id: 'desc' } });
+  if (!lead) throw new Error(`API lead ${message.dedupeKey}: no lead for contact ${stored.conversation.contactId}`);
+  return { ok: true, created: lead.createdAt.getTime() >= started.getTime(), lead };
+}
