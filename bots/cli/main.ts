@@ -30,7 +30,7 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'seed',
-    description: 'fill a workspace with a demo team, customers and eight weeks of leads, deals and tasks (re-running changes nothing)',
+    description: 'fill a workspace (default: demo) with a demo team, customers, leads, deals and tasks (re-running changes nothing)',
     load: async () => (await import('./commands/seed.js')).registerSeed,
   },
   { name: 'import', description: 'import data from files', load: async () => (await import('./commands/import-contacts.js')).registerImportContacts },

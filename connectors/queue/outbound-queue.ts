@@ -56,6 +56,8 @@ export const outboxItemSchema = z
     messageId: idNum.optional(),
     notifyOnFailureUserId: idNum.optional(),
     dedupeKey: z.string().min(1).max(200).optional(),
+    // an answer that stops the lead's SLA clock once the platform accepts it
+    firstResponse: z.object({ leadId: idNum, at: z.iso.datetime() }).optional(),
   })
   .refine((i) => i.identityId !== undefined || i.chat !== undefined, {
     message: 'needs an identityId or a chat',

@@ -28,14 +28,8 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
   else assertCanAccess(actor, conversation.contact.ownerId, 'what.contact', conversation.contactId);
   // say at once what cannot be delivered: nothing is stored, queued or counted as an answer
   const undeliverable = await whyUndeliverable(turn, conversation.identityId, conversation.channel);
-  if (undeliverable) return reply(t(actor.locale, undeliverable, { name: shownName(conversation.contact.name) }));
-
-  // the customer blocked the bot: nothing can reach them there, so nothing is queued (the outbound path would skip it anyway)
-  const identity = await db.identity.findUnique({ where: { id: conversation.identityId }, select: { unreachable: true, unreachableReason: true } });
-  if (identity?.unreachable && identity.unreachableReason === BLOCKED_REASON) {
-    return reply(
-      t(actor.locale, 'chat.relay.blocked', { name: shownName(conversation.contact.name), channel: channelLabel(actor.locale, conversation.channel) }),
-    );
+  if (undeliverable) {
+    return reply(t(actor.locale, undeliverable, { name: shownName(conversation.contact.name), channel: channelLabel(actor.locale, conversation.channel) }));
   }
 
   const message = await db.message.create({
@@ -73,8 +67,14 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
 }
 
 /** Why an answer on this conversation cannot reach the customer now, or null. */
-async function whyUndeliverable(turn: Turn, identityId: number, channel: string): Promise<'chat.relay.unreachable' | 'chat.relay.no_mailbox' | null> {
-  const identity = await turn.ctx.db.identity.findUnique({ where: { id: identityId }, select: { unreachable: true, chatId: true } });
+async function whyUndeliverable(
+  turn: Turn,
+  identityId: number,
+  channel: string,
+): Promise<'chat.relay.blocked' | 'chat.relay.unreachable' | 'chat.relay.no_mailbox' | null> {
+  const identity = await turn.ctx.db.identity.findUnique({ where: { id: identityId }, select: { unreachable: true, unreachableReason: true, chatId: true } });
+  // the customer blocked the bot: said as such (the manager can reach them elsewhere)
+  if (identity?.unreachable && identity.unreachableReason === BLOCKED_REASON) return 'chat.relay.blocked';
   if (!identity || identity.unreachable || !identity.chatId) return 'chat.relay.unreachable';
   if (channel === 'email' && (await turn.ctx.db.mailbox.count({ where: { workspaceId: turn.workspace.id, active: true } })) === 0)
     return 'chat.relay.no_mailbox';

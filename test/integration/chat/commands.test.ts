@@ -120,7 +120,9 @@ describe('manager commands (en)', () => {
     // every channel composes the digest in core (issue 20.8: it was a hook only bots/main.ts wired)
     const digest = texts(await f.asManager('/digest'));
     expect(digest).toMatch(/^Your day, Tue, March 10\n/);
-    expect(digest).toContain(`#${lead.id} Follow up lead #${lead.id}: Zoe Customer — 18:30`);
+    // the task's own number (not the lead's: they coincide only when the tables happen to hold as many rows)
+    const task = await f.db.task.findFirstOrThrow({ where: { workspaceId: f.ws.id, title: { startsWith: `Follow up lead #${lead.id}` } } });
+    expect(digest).toContain(`#${task.id} Follow up lead #${lead.id}: Zoe Customer — 18:30`);
     expect(texts(await f.asManager('/lang ru'))).toBe('Язык: русский.');
     expect((await f.db.user.findUniqueOrThrow({ where: { id: f.manager.id } })).locale).toBe('ru');
     expect(texts(await f.asManager('/задачи'))).toContain('Сегодня 1 задача:');

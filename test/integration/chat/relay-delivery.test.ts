@@ -61,7 +61,7 @@ describe('answering a customer (en)', () => {
     const unanswered = await f.db.lead.findUniqueOrThrow({ where: { id: lead.id } });
     expect([unanswered.status, unanswered.firstResponseAt]).toEqual(['new', null]);
     // the customer is unreachable now: the next answer is refused at once
-    expect(texts(await f.asManager(`/reply ${lead.id} Hello again`))).toMatch(/^Not sent: Ivan cannot be reached/);
+    expect(texts(await f.asManager(`/reply ${lead.id} Hello again`))).toMatch(/^⚠️ Not sent: Ivan blocked the bot/);
     expect(f.outbox.take()).toEqual([]);
 
     // the customer writes again (reachable again), the next answer is delivered

@@ -18,7 +18,7 @@ import { connectRedis, queuePrefix, queueSettings, redisTargetOf, type QueueSett
 import { INBOUND_QUEUE, InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { RedisLease } from '../../../connectors/queue/redis-lock.js';
-import { ChannelRateLimiter, DEFAULT_LIMIT_MARGIN_MS } from '../../../connectors/queue/rate-limit.js';
+import { ChannelRateLimiter, newSendHandle } from '../../../connectors/queue/rate-limit.js';
 import { ChatFairness } from '../../../connectors/queue/inbound-fairness.js';
 import { RedisAttemptLimiter } from '../../../connectors/queue/attempt-limiter.js';
 import { RedisClarifyStore } from '../../../connectors/queue/redis-clarify-store.js';
@@ -138,11 +138,16 @@ describe('Redis Cluster', () => {
   it('the send limiter spaces one chat and the invite-attempt limiter blocks after its limit', async () => {
     const limiter = new ChannelRateLimiter(target, settings.prefix, { telegram: { perChatMs: 1000 } });
     cleanups.push(() => limiter.close());
-    expect((await limiter.reserveChat('telegram', '42')).wait).toBe(0);
-    const second = (await limiter.reserveChat('telegram', '42')).wait;
-    // the chat's interval with the limiter's safety margin
-    expect(second).toBeGreaterThan(900);
-    expect(second).toBeLessThanOrEqual(1000 + DEFAULT_LIMIT_MARGIN_MS);
+    // the chat's tickets are one interval apart; the later one waits for the earlier one's send
+    const first = await limiter.reserveChat('telegram', '42');
+    expect(first.wait).toBe(0);
+    const second = await limiter.reserveChat('telegram', '42');
+    expect(second.slot - first.slot).toBeGreaterThanOrEqual(1000);
+    expect(second.wait).toBeGreaterThan(900);
+    expect(await limiter.acquireSend('telegram', '42', second.slot)).toBeLessThan(0);
+    const send = newSendHandle();
+    expect(await limiter.acquireSend('telegram', '42', first.slot, 'interactive', send)).toBe(0);
+    await limiter.finishSend('telegram', '42', send);
     expect((await limiter.reserveChat('telegram', '43')).wait).toBe(0);
 
     // the inbound queue's per-chat numbers: each chat's two keys on one slot, chats on any
