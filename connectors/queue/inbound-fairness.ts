@@ -88,6 +88,8 @@ export class ChatFairness {
   }
 
   async close(): Promise<void> {
+    // QUIT waits in the offline queue (no retry limit here) while Redis is unreachable: drop the connection then
+    if (this.redis.status !== 'ready') return void this.redis.disconnect();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -57,7 +57,7 @@ async function lead(workspaceId: number, assignee: Member, dueInMs: number, extr
 const to = (m: Member, leadId: number) => sender.sent.filter((s) => s.chatId === m.chatId && s.buttons?.[0]?.[0]?.data === `sla:reassign:${leadId}`);
 
 describe('SLA escalation', () => {
-  it('tells the assignee and every head once, with Reassign and Remind buttons', async () => {
+  it('tells the assignee and every head once, with Reassign and Remind buttons', { timeout: 60_000 }, async () => {
     const { workspaceId, m1, m2, h1, h2 } = await team(false);
     const l = await lead(workspaceId, m1, 400);
     await running.scheduler.scheduleSlaCheck(l.id, l.firstResponseDueAt!);
@@ -87,7 +87,7 @@ describe('SLA escalation', () => {
 
     // "Remind in 10 min" schedules a later check: the assignee is nudged
     await running.scheduler.scheduleSlaCheck(l.id, new Date(Date.now() + 300));
-    const nudge = await waitFor(() => sender.sent.find((s) => s.chatId === m1.chatId && s.text.includes('still has no first response')), 'the condition', 5000);
+    const nudge = await waitFor(() => sender.sent.find((s) => s.chatId === m1.chatId && s.text.includes('still has no first response')), 'the nudge', 15_000);
     expect(nudge.text).toContain(`#${l.id}`);
   });
 
