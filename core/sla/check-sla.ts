@@ -94,8 +94,10 @@ export async function checkSla(ctx: CoreContext, outbox: Outbox, job: SlaJobData
   }
 
   const slaLead = await loadSlaLead(ctx, lead);
-  // this job made the breach (or is a retry of the one that did): send the breach alerts
-  if (lead.slaBreachedAt!.getTime() >= job.dueAtMs - 1000) {
+  // this job made the breach (or is a retry of the one that did): it was due at the deadline, while a
+  // "remind" check is due after it (however soon after the breach it runs); send the breach alerts
+  const breachJob = lead.firstResponseDueAt ? job.dueAtMs <= lead.firstResponseDueAt.getTime() + 1000 : lead.slaBreachedAt!.getTime() >= job.dueAtMs - 1000;
+  if (breachJob) {
     if (!fresh) previousAssigneeId = await previousAssigneeFromTimeline(ctx, lead.id);
     const notified = await sendBreachAlerts(ctx, outbox, lead, slaLead, previousAssigneeId);
     return { status: 'breached', fresh, notified, reassignedTo: previousAssigneeId ? (lead.assigneeId ?? undefined) : undefined };
