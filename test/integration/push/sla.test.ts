@@ -86,7 +86,8 @@ describe('SLA escalation', () => {
     expect(await db.activity.count({ where: { leadId: l.id, type: 'lead.sla_breached' } })).toBe(1);
 
     // "Remind in 10 min" schedules a later check: the assignee is nudged
-    await running.scheduler.scheduleSlaCheck(l.id, new Date(Date.now() + 300));
+    // (a later check is due after the deadline: the button's is 10 minutes on, here 1.5 s at least)
+    await running.scheduler.scheduleSlaCheck(l.id, new Date(Math.max(Date.now(), l.firstResponseDueAt!.getTime() + 1500) + 300));
     const nudge = await waitFor(() => sender.sent.find((s) => s.chatId === m1.chatId && s.text.includes('still has no first response')), 'the nudge', 15_000);
     expect(nudge.text).toContain(`#${l.id}`);
   });
