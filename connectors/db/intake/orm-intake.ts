@@ -93,21 +93,7 @@ export class OrmCustomerIntake implements CustomerIntake {
       const claimed = claim.count === 1;
       let stored = false;
       if (claimed) {
-        const inserted = await tx.message.createMany({
-          data: [
-            {
-              workspaceId: m.workspaceId,
-              conversationId: conversation.id,
-              direction: 'inbound',
-              channel,
-              externalId: m.messageExternalId,
-              text: m.text,
-              attachments: m.attachments,
-              createdAt: m.receivedAt,
-            },
-          ],
-          skipDuplicates: true,
-        });
+        const inserted = await insertInboundMessage(tx, m, conversation.id, channel);
         stored = inserted.count === 1;
         if (stored) await tx.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: m.now, identityId: identity.id } });
       }
@@ -156,21 +142,7 @@ export class OrmCustomerIntake implements CustomerIntake {
     await tx.activity.create({
       data: { workspaceId: m.workspaceId, type: 'contact.created', contactId: contact.id, data: { channel: m.channel }, createdAt: m.now },
     });
-    const inserted = await tx.message.createMany({
-      data: [
-        {
-          workspaceId: m.workspaceId,
-          conversationId: conversation.id,
-          direction: 'inbound',
-          channel,
-          externalId: m.messageExternalId,
-          text: m.text,
-          attachments: m.attachments,
-          createdAt: m.receivedAt,
-        },
-      ],
-      skipDuplicates: true,
-    });
+    const inserted = await insertInboundMessage(tx, m, conversation.id, channel);
     if (inserted.count === 0) return { contact, identityId: identity.id, conversationId: conversation.id, lead: null };
     const lead = await tx.lead.create({
       data: {
@@ -220,4 +192,28 @@ export class OrmCustomerIntake implements CustomerIntake {
     // a forward marker stays: it is not an item list
     if (Array.isArray(row?.pendingOutbox)) await this.db.inboundEvent.update({ where: { dedupeKey }, data: { pendingOutbox: null as never } });
   }
+}
+
+/** The customer's message row (a platform message already stored is skipped: count 0). */
+function insertInboundMessage(
+  tx: DbOrTx,
+  m: Pick<ReturningInput, 'workspaceId' | 'messageExternalId' | 'text' | 'attachments' | 'receivedAt'>,
+  conversationId: number,
+  channel: Channel,
+) {
+  return tx.message.createMany({
+    data: [
+      {
+        workspaceId: m.workspaceId,
+        conversationId,
+        direction: 'inbound',
+        channel,
+        externalId: m.messageExternalId,
+        text: m.text,
+        attachments: m.attachments,
+        createdAt: m.receivedAt,
+      },
+    ],
+    skipDuplicates: true,
+  });
 }
