@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { en, ru } from '../../../core/i18n/catalogs.js';
-import { t, resolveLocale, formatMoney } from '../../../core/i18n/index.js';
+import { t, resolveLocale, formatMoney, formatDateTime } from '../../../core/i18n/index.js';
 
 const placeholders = (m: unknown): string[] => [...new Set(JSON.stringify(m).match(/\{\w+\}/g) ?? [])].filter((p) => p !== '{count}').sort();
 
@@ -48,5 +48,32 @@ describe('t', () => {
   it('formats money per locale', () => {
     expect(formatMoney('en', '120000', 'USD')).toBe('$120,000.00');
     expect(formatMoney('ru', '50000', 'RUB').replace(/\s/g, ' ')).toBe('50 000,00 ₽');
+  });
+});
+
+describe('formatDateTime (cached formatters)', () => {
+  it('gives what a fresh formatter gives, per locale and zone, and still refuses an unknown zone', () => {
+    const at = new Date('2026-03-10T12:00:00Z');
+    const fresh = (locale: string, timeZone: string) =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone,
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(at);
+    for (const [locale, zone] of [
+      ['en', 'Europe/Moscow'],
+      ['ru', 'Europe/Moscow'],
+      ['en', 'America/New_York'],
+      ['en', 'Europe/Moscow'],
+    ] as const) {
+      expect(formatDateTime(locale, at, zone)).toBe(fresh(locale, zone));
+    }
+    expect(formatDateTime('en', at, 'Europe/Moscow')).toBe('Tue, Mar 10, 15:00');
+    expect(() => formatDateTime('en', at, 'Not/AZone')).toThrow(RangeError);
+    expect(() => formatDateTime('en', at, 'Not/AZone')).toThrow(RangeError);
   });
 });
