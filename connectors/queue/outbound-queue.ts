@@ -28,6 +28,7 @@ import type { QueueSettings } from './connection.js';
 import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, newSendHandle, type ChannelLimits } from './rate-limit.js';
 import { defineJob, openQueue, payloadOf, startJobWorker } from './job-definition.js';
 import { deliveryLedger } from '../db/delivery-ledger.js';
+import { GroupCommit } from '../db/group-commit.js';
 
 const idNum = z.number().int().positive();
 const button = z.object({ label: z.string().min(1), data: z.string().min(1).max(64) });
@@ -98,9 +99,26 @@ export interface OutboundJobOptions {
   backoffMs?: number;
 }
 
+type OutboundJob = { name: string; data: OutboundJobData; opts: JobsOptions };
+
 export class BullMQOutbox implements Outbox {
   readonly queue: Queue<OutboundJobData>;
   private readonly jobOptions: JobsOptions;
+  /**
+   * Concurrent enqueues of a process (the inbound worker's jobs each queue their turn's items)
+   * share one addBulk: at most two in flight, the rest go together in the next one. A failed
+   * batch is retried job by job, so one bad job fails only its caller.
+   */
+  private readonly adds = new GroupCommit<OutboundJob, void>({
+    run: async (batch) => {
+      await this.queue.addBulk(batch);
+      return batch.map(() => undefined);
+    },
+    // a dedupe key twice in one addBulk: the second waits for the next batch (and is a no-op there)
+    keys: (job) => (job.opts.jobId ? [job.opts.jobId] : []),
+    maxInFlight: 2,
+    maxBatch: 500,
+  });
 
   constructor(settings: QueueSettings, options: OutboundJobOptions = {}) {
     this.queue = openQueue<OutboundJobData>(settings, outboundJob.queue);
@@ -111,7 +129,7 @@ export class BullMQOutbox implements Outbox {
     };
   }
 
-  private toJob(item: OutboxItem) {
+  private toJob(item: OutboxItem): OutboundJob {
     const parsed = outboxItemSchema.parse(item);
     const opts: JobsOptions = { ...this.jobOptions, priority: LANE_PRIORITY[parsed.lane ?? 'interactive'] };
     if (parsed.dedupeKey) opts.jobId = outboundJobId(parsed.dedupeKey);
@@ -119,12 +137,13 @@ export class BullMQOutbox implements Outbox {
   }
 
   async enqueue(item: OutboxItem): Promise<void> {
-    const job = this.toJob(item);
-    await this.queue.add(job.name, job.data, job.opts);
+    await this.adds.submit(this.toJob(item));
   }
 
   async enqueueMany(items: OutboxItem[]): Promise<void> {
-    if (items.length) await this.queue.addBulk(items.map((i) => this.toJob(i)));
+    // every item validated before any is queued: a bad one queues none of its turn's
+    const jobs = items.map((i) => this.toJob(i));
+    await Promise.all(jobs.map((j) => this.adds.submit(j)));
   }
 
   async close(): Promise<void> {
