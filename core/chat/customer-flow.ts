@@ -12,7 +12,7 @@ import { recipientOf } from './recipients.js';
 import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import type { Reply } from './reply.js';
-import { carriesMore, channelLabel, inboundMeta, inboundText, leadButtons, messageBody, previewBody, shownName } from './notify.js';
+import { carriesMore, channelLabel, inboundMeta, inboundText, leadButtons, messageBody, previewBody, shownName, snippetOf } from './notify.js';
 import { nextOpening, readBusinessHours } from '../time/business-hours.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { Identity } from '../../prisma/generated/client.js';
@@ -216,6 +216,7 @@ export async function pushNewLeadNotice(
     buttons: leadButtons(to.locale, lead.id),
     ref: { userId: to.userId, conversationId, leadId: lead.id },
     dedupeKey: `notify:${m.dedupeKey}`,
+    notice: { name: shownName(name), leadId: lead.id, snippet: snippetOf(messageBody(to.locale, inboundText(to.locale, m), m.attachments)), locale: to.locale },
   });
 }
 
@@ -238,5 +239,6 @@ export function forwardItem(
       : t(to.locale, 'chat.notify.forward_no_lead', { name: shown, channel: channelName, text: body }),
     ref: { userId: to.userId, conversationId, leadId, dealId },
     dedupeKey: `forward:${m.dedupeKey}`,
+    notice: { name: shown, leadId, dealId, snippet: snippetOf(messageBody(to.locale, inboundText(to.locale, m), m.attachments)), locale: to.locale },
   };
 }

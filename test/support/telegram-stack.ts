@@ -27,6 +27,10 @@ export interface TelegramStack {
   workers: RunningWorkers;
   chat: ChatWorker;
   intake: TelegramIntake;
+  /** the bot token the senders use (a second worker process sends with it too) */
+  token: string;
+  /** the queues' Redis prefix (a second worker process joins them with it) */
+  prefix: string;
   /** a team member linked to Telegram chat `chatId` */
   member(name: string, chatId: number, opts?: { onDuty?: boolean; role?: 'manager' | 'head' | 'admin' }): Promise<{ id: number; chatId: number }>;
   /** a private-chat text from `fromId`, optionally replying to a bot message */
@@ -62,6 +66,8 @@ export async function telegramStack(opts: { chatConcurrency?: number } = {}): Pr
     workers,
     chat,
     intake,
+    token,
+    prefix: settings.prefix,
     async member(name, chatId, o = {}) {
       const user = await db.user.create({ data: { workspaceId: ws.id, name, role: o.role ?? 'manager', locale: 'en', onDuty: o.onDuty ?? true } });
       await db.identity.create({ data: { workspaceId: ws.id, channel: 'telegram', externalId: String(chatId), chatId: String(chatId), userId: user.id } });
