@@ -262,6 +262,8 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     /** the notices handed to this job's send: given back when it is not sent after all */
     const beforeSendFold = async (t: DeliveryTarget, item: NonNullable<typeof fold>): Promise<SendTaken> => {
       const r = await limiter.reserveFold(t.channel, t.chatId, group, item.dedupeKey, JSON.stringify(foldedNotice(item)), slot ?? -1);
+      // another notice's message took this one: look again once that is recorded
+      if (r.status === 'folded') return postpone(FOLDED_RECHECK_MS, {});
       slot = r.slot;
       if (r.wait > INLINE_WAIT_MS) await postpone(r.wait, {});
       let waited = 0;

@@ -45,8 +45,15 @@ export const BULK_SHARE = 0.8;
 /** A ticket whose slot passed this long ago unsent is taken for an abandoned job's (crashed worker) and skipped. */
 const DEFAULT_TICKET_STALE_MS = 300_000;
 
-/** A send counts as in flight (at the end of the bot's window) until it is finished, at most this long. */
+/** A send counts as in flight (at the end of the bot's window; holding its chat) until it is finished, at most this long. */
 const INFLIGHT_MS = 10_000;
+
+/**
+ * A notice another one's message took is marked as carried this long: its job does not
+ * register it again meanwhile (the carrying message may still go out). As long as a
+ * "coalescing" ledger claim stays fresh (the outbound worker's sendingStaleMs, 60 s).
+ */
+const FOLDING_MS = 60_000;
 
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
@@ -63,9 +70,12 @@ redis.call('PEXPIRE', KEYS[2], at - now + 3600000)
 return {at, at - now}`;
 
 /**
- * KEYS: tickets, sent clock, bot log, bot queue, bot queue last-seen. ARGV: slot (or -1), chat
- * interval, bot max (0 = none), bot window ms, stale ms, unique member, waiter id, waiter
- * order score, waiter stale ms. Returns 0 when the send is taken, else the wait (ms).
+ * KEYS: tickets, sent clock, bot log, bot queue, bot queue last-seen, the chat's send in
+ * flight. ARGV: slot (or -1), chat interval, bot max (0 = none), bot window ms, stale ms,
+ * unique member, waiter id, waiter order score, waiter stale ms. Returns 0 when the send is
+ * taken, else the wait (ms). A chat whose last send is still in flight (taken, not finished:
+ * the platform may not have seen it yet) takes no other send until it is finished or
+ * INFLIGHT_MS passes, however long the sender took to make its call.
  */
 const ACQUIRE_FN = `local function acquire()
   local slot = tonumber(ARGV[1])
@@ -84,6 +94,11 @@ const ACQUIRE_FN = `local function acquire()
     end
   end
   local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if interval > 0 and redis.call('EXISTS', KEYS[6]) == 1 then
+    redis.call('ZREM', KEYS[4], waiter)
+    if nxt - now > 20 then return nxt - now end
+    return 20
+  end
   if now < nxt then
     redis.call('ZREM', KEYS[4], waiter)
     return nxt - now
@@ -122,7 +137,10 @@ const ACQUIRE_FN = `local function acquire()
     redis.call('ZADD', KEYS[3], now + ${INFLIGHT_MS}, ARGV[6])
     redis.call('PEXPIRE', KEYS[3], windowMs + ${INFLIGHT_MS})
   end
-  if interval > 0 then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
+  if interval > 0 then
+    redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000)
+    redis.call('SET', KEYS[6], ARGV[6], 'PX', ${INFLIGHT_MS})
+  end
   if slot >= 0 then redis.call('ZREM', KEYS[1], tostring(slot)) end
   return 0
 end`;
@@ -139,16 +157,25 @@ end`;
  * Registers a notice that may be folded (coalesced) with others waiting for the same chat.
  * KEYS: clock, tickets, fold (zset: notice key -> its slot), fold data (hash: notice key ->
  * entry). ARGV: chat interval, notice key, entry, the slot the job already holds (or -1).
- * A notice registered before keeps its slot; a job whose ticket is gone (its notice was folded
- * and handed back, or went stale) takes a new one. Returns {slot, wait}.
+ * A notice registered before keeps its slot. One that finds others waiting joins the latest
+ * of them (their slot and ticket: one message will carry them all, so the chat's clock moves
+ * once per message, not once per notice); else it takes a ticket of its own (a new one when
+ * the job's old ticket is gone). KEYS 5: the notices other messages are carrying (folding:
+ * key -> until when). Returns {slot, wait}, or {-1} when another notice's message took this
+ * one (its job must not register again while that message may still go).
  */
 const RESERVE_FOLD = `${NOW}
 ${KEEP}
 local held = redis.call('ZSCORE', KEYS[3], ARGV[2])
 if held then return {tonumber(held), tonumber(held) - now} end
+local carried = redis.call('ZSCORE', KEYS[5], ARGV[2])
+if carried and tonumber(carried) > now then return {-1} end
 local interval = tonumber(ARGV[1])
 local slot = tonumber(ARGV[4])
-if slot < 0 or not redis.call('ZSCORE', KEYS[2], tostring(slot)) then
+local latest = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+if latest[2] then
+  slot = tonumber(latest[2])
+elseif slot < 0 or not redis.call('ZSCORE', KEYS[2], tostring(slot)) then
   local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
   slot = now
   if nxt > slot then slot = nxt end
@@ -163,56 +190,61 @@ keep(KEYS[4], slot - now + 3600000)
 return {slot, slot - now}`;
 
 /**
- * acquire() for a registered notice, folding: KEYS 1-5 and ARGV 1-9 as ACQUIRE, then KEYS: fold,
- * fold data, clock; ARGV: notice key, how many other notices one message may carry.
+ * acquire() for a registered notice, folding: KEYS 1-6 and ARGV 1-9 as ACQUIRE, then KEYS: fold,
+ * fold data, clock, folding; ARGV: notice key, how many other notices one message may carry.
  * Returns {2} when another notice's send took this one (folded: nothing to do here),
  * {1, wait} when the send was not taken (wait as ACQUIRE's), or {0, slot, key, entry, ...}
  * when it was: this notice leaves the fold set, and so do up to max of the others waiting
- * for the chat (earliest first), returned with their slots. Their tickets are dropped and
+ * for the chat (earliest first), returned with their slots and marked as carried for
+ * FOLDING_MS (so their jobs do not register again meanwhile). Their tickets are dropped and
  * the chat's reservation clock comes back to one interval after now (or after the last
  * ticket still held), so the next message need not wait for the notices that went here.
  */
 const ACQUIRE_FOLD = `${NOW}
 ${ACQUIRE_FN}
 local key = ARGV[10]
-if not redis.call('ZSCORE', KEYS[6], key) then
+if not redis.call('ZSCORE', KEYS[7], key) then
   redis.call('ZREM', KEYS[4], ARGV[7])
   redis.call('ZREM', KEYS[5], ARGV[7])
   return {2}
 end
 local r = acquire()
 if r ~= 0 then return {1, r} end
-redis.call('ZREM', KEYS[6], key)
-redis.call('HDEL', KEYS[7], key)
+redis.call('ZREM', KEYS[7], key)
+redis.call('HDEL', KEYS[8], key)
 local out = {0}
 local max = tonumber(ARGV[11])
 if max <= 0 then return out end
-local others = redis.call('ZRANGE', KEYS[6], 0, max - 1, 'WITHSCORES')
+local others = redis.call('ZRANGE', KEYS[7], 0, max - 1, 'WITHSCORES')
 if #others == 0 then return out end
+redis.call('ZREMRANGEBYSCORE', KEYS[10], '-inf', now)
 for i = 1, #others, 2 do
   local k = others[i]
   local at = tonumber(others[i + 1])
-  local entry = redis.call('HGET', KEYS[7], k)
-  redis.call('ZREM', KEYS[6], k)
-  redis.call('HDEL', KEYS[7], k)
+  local entry = redis.call('HGET', KEYS[8], k)
+  redis.call('ZREM', KEYS[7], k)
+  redis.call('HDEL', KEYS[8], k)
   redis.call('ZREM', KEYS[1], tostring(at))
+  redis.call('ZADD', KEYS[10], now + ${FOLDING_MS}, k)
   if entry then
     table.insert(out, at)
     table.insert(out, k)
     table.insert(out, entry)
   end
 end
+redis.call('PEXPIRE', KEYS[10], ${FOLDING_MS} + 60000)
 local interval = tonumber(ARGV[2])
 local nextAt = now + interval
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 if last[2] and tonumber(last[2]) + interval > nextAt then nextAt = tonumber(last[2]) + interval end
-local cur = tonumber(redis.call('GET', KEYS[8]) or '0')
-if nextAt < cur then redis.call('SET', KEYS[8], nextAt, 'PX', nextAt - now + 60000) end
+local cur = tonumber(redis.call('GET', KEYS[9]) or '0')
+if nextAt < cur then redis.call('SET', KEYS[9], nextAt, 'PX', nextAt - now + 60000) end
 return out`;
 
 /**
  * Hands folded notices back (the message that was to carry them was not sent): each gets its
- * place and its ticket again. KEYS: fold, fold data, tickets. ARGV: slot, key, entry, ...
+ * place and its ticket again, and is no longer marked as carried. KEYS: fold, fold data,
+ * tickets, folding. ARGV: slot, key, entry, ...
  */
 const UNFOLD = `${NOW}
 ${KEEP}
@@ -221,6 +253,7 @@ for i = 1, #ARGV, 3 do
   redis.call('ZADD', KEYS[1], at, ARGV[i + 1])
   redis.call('HSET', KEYS[2], ARGV[i + 1], ARGV[i + 2])
   redis.call('ZADD', KEYS[3], at, tostring(at))
+  redis.call('ZREM', KEYS[4], ARGV[i + 1])
 end
 keep(KEYS[1], 3600000)
 keep(KEYS[2], 3600000)
@@ -228,12 +261,14 @@ keep(KEYS[3], 3600000)
 return 0`;
 
 /**
- * KEYS: bot log, sent clock. ARGV: member, chat interval. The send is over: its entry in the
- * bot's window counts from now (the platform saw the request at or before now), and the next
- * message to the chat waits a full interval from now.
+ * KEYS: bot log, sent clock, the chat's send in flight. ARGV: member, chat interval. The send
+ * is over: its entry in the bot's window counts from now (the platform saw the request at or
+ * before now), the chat has no send in flight, and the next message to the chat waits a full
+ * interval from now.
  */
 const FINISH = `${NOW}
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
+if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
 local interval = tonumber(ARGV[2])
 if interval > 0 then
   local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -256,6 +291,7 @@ type LimiterRedis = RedisClient & {
     bot: string,
     botQueue: string,
     botQueueSeen: string,
+    inflight: string,
     slot: number,
     interval: number,
     botMax: number,
@@ -271,20 +307,23 @@ type LimiterRedis = RedisClient & {
     tickets: string,
     fold: string,
     foldData: string,
+    folding: string,
     interval: number,
     key: string,
     entry: string,
     slot: number,
-  ): Promise<[number, number]>;
+  ): Promise<[number, number] | [number]>;
   llAcquireFold(
     tickets: string,
     sent: string,
     bot: string,
     botQueue: string,
     botQueueSeen: string,
+    inflight: string,
     fold: string,
     foldData: string,
     clock: string,
+    folding: string,
     slot: number,
     interval: number,
     botMax: number,
@@ -297,9 +336,9 @@ type LimiterRedis = RedisClient & {
     key: string,
     max: number,
   ): Promise<Array<number | string>>;
-  llUnfold(fold: string, foldData: string, tickets: string, ...args: Array<string | number>): Promise<number>;
+  llUnfold(fold: string, foldData: string, tickets: string, folding: string, ...args: Array<string | number>): Promise<number>;
   llPenalize(key: string, ms: number): Promise<number>;
-  llFinish(bot: string, sent: string, member: string, interval: number): Promise<number>;
+  llFinish(bot: string, sent: string, inflight: string, member: string, interval: number): Promise<number>;
 };
 
 export interface RateLimiterOptions {
@@ -353,12 +392,12 @@ export class ChannelRateLimiter {
     // a channel's keys share one hash tag ({ratelimit:<channel>}), so each script runs on one slot of a cluster
     const redis = connectRedis(redisTarget, { maxRetriesPerRequest: 3, lazyConnect: false });
     redis.defineCommand('llReserve', { numberOfKeys: 2, lua: RESERVE });
-    redis.defineCommand('llAcquire', { numberOfKeys: 5, lua: ACQUIRE });
-    redis.defineCommand('llReserveFold', { numberOfKeys: 4, lua: RESERVE_FOLD });
-    redis.defineCommand('llAcquireFold', { numberOfKeys: 8, lua: ACQUIRE_FOLD });
-    redis.defineCommand('llUnfold', { numberOfKeys: 3, lua: UNFOLD });
+    redis.defineCommand('llAcquire', { numberOfKeys: 6, lua: ACQUIRE });
+    redis.defineCommand('llReserveFold', { numberOfKeys: 5, lua: RESERVE_FOLD });
+    redis.defineCommand('llAcquireFold', { numberOfKeys: 10, lua: ACQUIRE_FOLD });
+    redis.defineCommand('llUnfold', { numberOfKeys: 4, lua: UNFOLD });
     redis.defineCommand('llPenalize', { numberOfKeys: 1, lua: PENALIZE });
-    redis.defineCommand('llFinish', { numberOfKeys: 2, lua: FINISH });
+    redis.defineCommand('llFinish', { numberOfKeys: 3, lua: FINISH });
     this.redis = redis as LimiterRedis;
     this.marginMs = options.marginMs ?? DEFAULT_LIMIT_MARGIN_MS;
     this.staleMs = options.ticketStaleMs ?? DEFAULT_TICKET_STALE_MS;
@@ -413,6 +452,7 @@ export class ChannelRateLimiter {
         bot,
         `${bot}:queue`,
         `${bot}:queue:seen`,
+        `${base}:inflight`,
         ...this.acquireArgs(slot, interval, botMax, lane, send),
       ),
     );
@@ -445,18 +485,34 @@ export class ChannelRateLimiter {
 
   private foldKeys(channel: Channel, chatId: string, group: string) {
     const base = this.chat(channel, chatId);
-    return { fold: `${base}:fold:${group}`, data: `${base}:fold:${group}:data`, tickets: `${base}:tickets`, clock: `${base}:clock` };
+    return {
+      fold: `${base}:fold:${group}`,
+      data: `${base}:fold:${group}:data`,
+      folding: `${base}:fold:${group}:carried`,
+      tickets: `${base}:tickets`,
+      clock: `${base}:clock`,
+    };
   }
 
   /**
    * Registers a notice that may be folded into another's message (coalescing) and gives it
-   * its ticket on the chat's clock (`slot`: the one the job holds, or -1). Notices fold only
-   * within one `group` (a workspace). Resolves to its slot and the wait until it in ms.
+   * its ticket on the chat's clock (`slot`: the one the job holds, or -1), or the ticket of
+   * the notices already waiting there. Notices fold only within one `group` (a workspace).
+   * Resolves to its slot and the wait until it in ms, or `folded` when another notice's
+   * message took it a moment ago (that message may still go; the job looks at its ledger row).
    */
-  async reserveFold(channel: Channel, chatId: string, group: string, key: string, entry: string, slot: number): Promise<{ slot: number; wait: number }> {
+  async reserveFold(
+    channel: Channel,
+    chatId: string,
+    group: string,
+    key: string,
+    entry: string,
+    slot: number,
+  ): Promise<{ status: 'registered'; slot: number; wait: number } | { status: 'folded' }> {
     const k = this.foldKeys(channel, chatId, group);
-    const [at, wait] = await this.redis.llReserveFold(k.clock, k.tickets, k.fold, k.data, this.chatInterval(channel, chatId), key, entry, slot);
-    return { slot: Number(at), wait: Number(wait) };
+    const r = await this.redis.llReserveFold(k.clock, k.tickets, k.fold, k.data, k.folding, this.chatInterval(channel, chatId), key, entry, slot);
+    if (Number(r[0]) < 0) return { status: 'folded' };
+    return { status: 'registered', slot: Number(r[0]), wait: Number(r[1]) };
   }
 
   /**
@@ -485,9 +541,11 @@ export class ChannelRateLimiter {
       bot,
       `${bot}:queue`,
       `${bot}:queue:seen`,
+      `${base}:inflight`,
       k.fold,
       k.data,
       k.clock,
+      k.folding,
       ...this.acquireArgs(slot, interval, this.botMax(channel, lane), lane, send),
       key,
       max,
@@ -506,7 +564,7 @@ export class ChannelRateLimiter {
   async unfold(channel: Channel, chatId: string, group: string, folded: FoldedEntry[]): Promise<void> {
     if (folded.length === 0) return;
     const k = this.foldKeys(channel, chatId, group);
-    await this.redis.llUnfold(k.fold, k.data, k.tickets, ...folded.flatMap((f) => [f.slot, f.key, f.entry]));
+    await this.redis.llUnfold(k.fold, k.data, k.tickets, k.folding, ...folded.flatMap((f) => [f.slot, f.key, f.entry]));
   }
 
   /** The waiter stops waiting for now (its job was put back as delayed): the sends behind it need not wait for it. */
@@ -523,7 +581,8 @@ export class ChannelRateLimiter {
    * chat's next send count from now, so the request's own latency never squeezes the spacing.
    */
   async finishSend(channel: Channel, chatId: string, send: SendHandle): Promise<void> {
-    await this.redis.llFinish(this.bot(channel), `${this.chat(channel, chatId)}:sent`, send.id, this.chatInterval(channel, chatId));
+    const base = this.chat(channel, chatId);
+    await this.redis.llFinish(this.bot(channel), `${base}:sent`, `${base}:inflight`, send.id, this.chatInterval(channel, chatId));
   }
 
   /** Gives a ticket back (the item was skipped, refused or given up): later messages to the chat need not wait for it. */

@@ -34,6 +34,8 @@ export class LimitedBotApi {
   readonly accepted: AcceptedMessage[] = [];
   /** refused sends (429) */
   rejected = 0;
+  /** what was refused: the chat, when, why, and the text's start (the last 100) */
+  readonly refusals: Array<{ chatId: string; at: number; limit: 'chat' | 'bot'; text: string; lastAcceptedAt: number | undefined }> = [];
   private readonly botLog = new Map<string, number[]>();
   private readonly chatLog = new Map<string, number[]>();
   private server?: Server;
@@ -101,6 +103,8 @@ export class LimitedBotApi {
       const until = log[log.length - max]! + this.limits.windowMs;
       const retryAfter = Math.max(1, Math.ceil((until - now) / 1000));
       this.rejected++;
+      this.refusals.push({ chatId, at: now, limit: log === chat ? 'chat' : 'bot', text: String(params.text ?? '').slice(0, 80), lastAcceptedAt: log.at(-1) });
+      if (this.refusals.length > 100) this.refusals.shift();
       return {
         status: 429,
         body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } },

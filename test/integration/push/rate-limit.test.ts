@@ -116,4 +116,62 @@ describe('outbound rate limiter', () => {
     }
     expect(wait).toBe(0);
   });
+
+  it('holds a chat while its send is in flight, however long the sender takes to make the call', async () => {
+    const limiter = new ChannelRateLimiter(inject('redisUrl'), `t-rl-${randomUUID().slice(0, 8)}`, { telegram: { perChatMs: 200 } }, { marginMs: 0 });
+    limiters.push(limiter);
+    const slow = newSendHandle();
+    expect(await limiter.acquireSend('telegram', '501', -1, 'interactive', slow)).toBe(0);
+    // the interval has passed, but the first send has not reached the platform yet
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await limiter.acquireSend('telegram', '501', -1)).toBeGreaterThan(0);
+    // other chats are not held
+    expect(await limiter.acquireSend('telegram', '502', -1)).toBe(0);
+    await limiter.finishSend('telegram', '501', slow);
+    // finished: a full interval from then
+    const wait = await limiter.acquireSend('telegram', '501', -1);
+    expect(wait).toBeGreaterThan(100);
+    expect(wait).toBeLessThanOrEqual(200);
+    await new Promise((r) => setTimeout(r, wait + 5));
+    expect(await limiter.acquireSend('telegram', '501', -1)).toBe(0);
+  });
+
+  it('folds the notices waiting for a chat into the send of the first, and hands them back when asked', async () => {
+    const limiter = fresh(30);
+    const entry = (k: string) => JSON.stringify({ key: k });
+    // the first notice to a quiet chat goes at once
+    const a = await limiter.reserveFold('telegram', '601', 'ws', 'a', entry('a'), -1);
+    expect(a).toMatchObject({ status: 'registered', wait: 0 });
+    const sendA = newSendHandle();
+    const takenA = await limiter.acquireFold('telegram', '601', 'ws', 'a', (a as { slot: number }).slot, 40, 'interactive', sendA);
+    expect(takenA).toEqual({ status: 'taken', folded: [] });
+    // the next ones join one slot an interval later, whatever their number
+    const b = await limiter.reserveFold('telegram', '601', 'ws', 'b', entry('b'), -1);
+    const c = await limiter.reserveFold('telegram', '601', 'ws', 'c', entry('c'), -1);
+    const d = await limiter.reserveFold('telegram', '601', 'ws', 'd', entry('d'), -1);
+    expect(b.status === 'registered' && c.status === 'registered' && d.status === 'registered').toBe(true);
+    const slot = (b as { slot: number }).slot;
+    expect((c as { slot: number }).slot).toBe(slot);
+    expect((d as { slot: number }).slot).toBe(slot);
+    expect((b as { wait: number }).wait).toBeGreaterThan(900);
+    // a notice of another workspace waits apart
+    const other = await limiter.reserveFold('telegram', '601', 'ws2', 'x', entry('x'), -1);
+    expect((other as { slot: number }).slot).toBeGreaterThan(slot);
+    await limiter.finishSend('telegram', '601', sendA);
+    let r = await limiter.acquireFold('telegram', '601', 'ws', 'c', slot, 40);
+    for (let i = 0; r.status === 'wait' && i < 50; i++) {
+      await new Promise((res) => setTimeout(res, Math.max(20, Math.abs((r as { wait: number }).wait))));
+      r = await limiter.acquireFold('telegram', '601', 'ws', 'c', slot, 40);
+    }
+    expect(r.status).toBe('taken');
+    const folded = (r as { folded: Array<{ key: string; entry: string }> }).folded;
+    expect(folded.map((f) => f.key).sort()).toEqual(['b', 'd']);
+    expect(folded.find((f) => f.key === 'b')?.entry).toBe(entry('b'));
+    // b's job: its notice is carried; it neither sends nor registers again
+    expect(await limiter.acquireFold('telegram', '601', 'ws', 'b', slot, 40)).toEqual({ status: 'folded' });
+    expect(await limiter.reserveFold('telegram', '601', 'ws', 'b', entry('b'), slot)).toEqual({ status: 'folded' });
+    // the carrying message was not sent: b and d are handed back, and b may register (it is there again)
+    await limiter.unfold('telegram', '601', 'ws', folded);
+    expect(await limiter.reserveFold('telegram', '601', 'ws', 'b', entry('b'), slot)).toMatchObject({ status: 'registered', slot });
+  });
 });
