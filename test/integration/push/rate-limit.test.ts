@@ -3,7 +3,7 @@
 // counts a send as in flight until it is finished, and digests leave room for answers.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { ChannelRateLimiter, newSendHandle } from '../../../connectors/queue/rate-limit.js';
+import { ChannelRateLimiter, newSendHandle, type FoldedEntry } from '../../../connectors/queue/rate-limit.js';
 
 const limiters: ChannelRateLimiter[] = [];
 /** a limiter on a prefix of its own: a fresh bot window per test */
@@ -164,7 +164,7 @@ describe('outbound rate limiter', () => {
       r = await limiter.acquireFold('telegram', '601', 'ws', 'c', slot, 40);
     }
     expect(r.status).toBe('taken');
-    const folded = (r as { folded: Array<{ key: string; entry: string }> }).folded;
+    const folded = (r as { folded: FoldedEntry[] }).folded;
     expect(folded.map((f) => f.key).sort()).toEqual(['b', 'd']);
     expect(folded.find((f) => f.key === 'b')?.entry).toBe(entry('b'));
     // b's job: its notice is carried; it neither sends nor registers again
