@@ -205,6 +205,13 @@ const INLINE_BUDGET_MS = 2500;
  */
 const FOLDED_RECHECK_MS = 1000;
 
+/**
+ * A notice that joined others waiting for its chat wakes this long after their slot: by then
+ * the first of them has normally carried it (one job per message wakes at the slot, not all
+ * of them); if that one did not, it carries them itself.
+ */
+const JOINED_GRACE_MS = 2000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface OutboundWorker {
@@ -265,6 +272,9 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       // another notice's message took this one: look again once that is recorded
       if (r.status === 'folded') return postpone(FOLDED_RECHECK_MS, {});
       slot = r.slot;
+      // one that joined waiting notices is normally carried by the first of them: it looks
+      // again a while after their slot, by when its ledger row is final (or it carries them)
+      if (r.joined && r.wait + JOINED_GRACE_MS > INLINE_WAIT_MS) await postpone(r.wait + JOINED_GRACE_MS, {});
       if (r.wait > INLINE_WAIT_MS) await postpone(r.wait, {});
       let waited = 0;
       for (;;) {

@@ -161,8 +161,9 @@ end`;
  * of them (their slot and ticket: one message will carry them all, so the chat's clock moves
  * once per message, not once per notice); else it takes a ticket of its own (a new one when
  * the job's old ticket is gone). KEYS 5: the notices other messages are carrying (folding:
- * key -> until when). Returns {slot, wait}, or {-1} when another notice's message took this
- * one (its job must not register again while that message may still go).
+ * key -> until when). Returns {slot, wait, joined}, or {-1} when another notice's message took this
+ * one (its job must not register again while that message may still go). `joined`: 1 when
+ * it joined notices already waiting (the first of them normally carries it).
  */
 const RESERVE_FOLD = `${NOW}
 ${KEEP}
@@ -173,8 +174,10 @@ if carried and tonumber(carried) > now then return {-1} end
 local interval = tonumber(ARGV[1])
 local slot = tonumber(ARGV[4])
 local latest = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+local joined = 0
 if latest[2] then
   slot = tonumber(latest[2])
+  joined = 1
 elseif slot < 0 or not redis.call('ZSCORE', KEYS[2], tostring(slot)) then
   local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
   slot = now
@@ -187,7 +190,7 @@ redis.call('ZADD', KEYS[3], slot, ARGV[2])
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
 keep(KEYS[3], slot - now + 3600000)
 keep(KEYS[4], slot - now + 3600000)
-return {slot, slot - now}`;
+return {slot, slot - now, joined}`;
 
 /**
  * acquire() for a registered notice, folding: KEYS 1-6 and ARGV 1-9 as ACQUIRE, then KEYS: fold,
@@ -312,7 +315,7 @@ type LimiterRedis = RedisClient & {
     key: string,
     entry: string,
     slot: number,
-  ): Promise<[number, number] | [number]>;
+  ): Promise<[number, number, number] | [number]>;
   llAcquireFold(
     tickets: string,
     sent: string,
@@ -498,7 +501,8 @@ export class ChannelRateLimiter {
    * Registers a notice that may be folded into another's message (coalescing) and gives it
    * its ticket on the chat's clock (`slot`: the one the job holds, or -1), or the ticket of
    * the notices already waiting there. Notices fold only within one `group` (a workspace).
-   * Resolves to its slot and the wait until it in ms, or `folded` when another notice's
+   * Resolves to its slot and the wait until it in ms (`joined`: it joined notices already
+   * waiting, the first of which normally carries it), or `folded` when another notice's
    * message took it a moment ago (that message may still go; the job looks at its ledger row).
    */
   async reserveFold(
@@ -508,11 +512,11 @@ export class ChannelRateLimiter {
     key: string,
     entry: string,
     slot: number,
-  ): Promise<{ status: 'registered'; slot: number; wait: number } | { status: 'folded' }> {
+  ): Promise<{ status: 'registered'; slot: number; wait: number; joined: boolean } | { status: 'folded' }> {
     const k = this.foldKeys(channel, chatId, group);
     const r = await this.redis.llReserveFold(k.clock, k.tickets, k.fold, k.data, k.folding, this.chatInterval(channel, chatId), key, entry, slot);
     if (Number(r[0]) < 0) return { status: 'folded' };
-    return { status: 'registered', slot: Number(r[0]), wait: Number(r[1]) };
+    return { status: 'registered', slot: Number(r[0]), wait: Number(r[1]), joined: Number(r[2]) === 1 };
   }
 
   /**
