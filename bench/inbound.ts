@@ -576,8 +576,9 @@ async function main() {
         const [probe] = stepMessages(999, 2);
         const wrong = await post(port, 'wrong-secret', probe!.body, Date.now());
         if (wrong.status !== 401) throw new Error(`a webhook call with a wrong secret got ${wrong.status}, not 401`);
-        // warm-up (not counted): connections, prepared statements, JIT
+        // warm-up (not counted): connections, prepared statements, JIT; the baseline's pool too
         await runStep(e, api, accepted, port, secret, 900 + (label === 'paid' ? 0 : 1), 20, false);
+        if (withSql) await sqlBaseline(pool, sqlWs.id, 998, 200);
         log(
           `\n${label === 'paid' ? 'Paid-broadcast limits' : 'Standard limits'}: ${limits.perBotPerSecond} msg/s per bot, 1 msg/s per chat (TELEGRAM_PER_SECOND=${limits.perBotPerSecond})`,
         );
