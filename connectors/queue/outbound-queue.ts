@@ -183,8 +183,12 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     const lane = data.item.lane ?? 'interactive';
     let target: DeliveryTarget | undefined;
     let slot = data.slot;
+    // the job's place in the bot's queue: its id, ordered by when it was enqueued
+    const send = newSendHandle({ id: String(job.id), since: job.timestamp });
 
     const postpone = async (waitMs: number, patch: Partial<OutboundJobData>): Promise<never> => {
+      // away from the bot's queue while delayed; back in its old place when it returns
+      if (target) await limiter.leaveQueue(target.channel, send);
       await job.updateData({ ...data, slot, ...patch });
       await job.moveToDelayed(Date.now() + Math.max(1, Math.ceil(waitMs)), token);
       throw new DelayedError();
@@ -202,7 +206,6 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     const address = itemAddress(data.item);
     if (address.chat && senders[address.chat.channel]) await ticket(address.chat.channel, address.chat.chatId);
 
-    const send = newSendHandle();
     /** the chat whose send this job took (finished once the platform call is over, whatever its outcome) */
     let taken: DeliveryTarget | undefined;
     const finish = async () => {

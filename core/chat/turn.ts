@@ -43,6 +43,12 @@ export interface ChatDeps {
   unknownText?: (turn: Turn, actor: Actor, text: string) => Promise<Reply[] | null>;
   /** counts wrong invite codes (per identity and per workspace); without it there is no limit */
   attempts?: AttemptLimiter;
+  /**
+   * The replies to the speaker's own chat go out through the outbox, kept on the InboundEvent
+   * with the turn's other items (a worker killed after the commit loses none of them); false
+   * (the console, tests): the caller renders the returned replies itself.
+   */
+  queueReplies?: boolean;
 }
 
 export interface Turn {
