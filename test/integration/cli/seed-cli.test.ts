@@ -20,7 +20,9 @@ describe('leadline seed --demo', { timeout: 300_000 }, () => {
   it('fills the empty default workspace: `leadline users` shows the team and the head digests have figures everywhere; a second run changes nothing', async () => {
     const slug = uniqueSlug('default');
     // the newcomer looked first: the default workspace exists and is empty
-    expect((await cli(['users'], slug)).stdout).toContain('No team members yet. Add one with: leadline user add --name NAME --role manager, or try a demo team');
+    expect((await cli(['users'], slug)).stdout).toContain(
+      'No team members yet. Add one with: leadline user add --name NAME --role manager, or try a demo team',
+    );
 
     const { stdout } = await cli(['seed', '--demo'], slug);
     expect(stdout).toContain(`The demo is in workspace "${slug}"`);
