@@ -139,7 +139,7 @@ async function scenario(locale: 'en' | 'ru') {
   const relayed = await botMessages(customerClient, 'relayed answer to the customer');
   expect(relayed[0]!.message.text).toBe(answer);
   const confirm = await botMessages(managerClient, 'relay confirmation');
-  expect(confirm[0]!.message.text).toBe(locale === 'ru' ? `Отправлено клиенту ${lead.contact.name}:\n${answer}` : `Sent to ${lead.contact.name}:\n${answer}`);
+  expect(confirm[0]!.message.text).toBe(locale === 'ru' ? `Отправлено клиенту (${lead.contact.name}):\n${answer}` : `Sent to ${lead.contact.name}:\n${answer}`);
 
   const after = await waitFor(async () => {
     const l = await db.lead.findUniqueOrThrow({ where: { id: lead.id } });
