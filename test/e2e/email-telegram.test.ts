@@ -25,6 +25,7 @@ import { TelegramSender } from '../../bots/telegram/telegram-sender.js';
 import { TelegramIntake } from '../../bots/telegram/telegram-intake.js';
 import { startPolling } from '../../bots/telegram/telegram-polling.js';
 import { createLogger } from '../../connectors/logger.js';
+import { testPrefix } from '../support/redis-keys.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -37,7 +38,7 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
   it('a customer email becomes a lead on Telegram; the reply leaves threaded over SMTP', async () => {
     const db = testDb();
     const redisUrl = inject('redisUrl');
-    const settings = queueSettings(redisUrl, `e2e-mail-${randomUUID().slice(0, 8)}`);
+    const settings = queueSettings(redisUrl, testPrefix('e2e-mail'));
     const logger = createLogger(process.env.E2E_LOG ?? 'silent');
     const ws = await ensureWorkspace(db, uniqueSlug('mail'), { timezone: 'Europe/Moscow', locale: 'en' });
     const { user: manager, inviteCode } = await addUser(coreContext(db), systemActor(ws), { name: 'Mary', role: 'manager', locale: 'en' });

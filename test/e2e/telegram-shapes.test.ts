@@ -26,6 +26,7 @@ import { TelegramSender } from '../../bots/telegram/telegram-sender.js';
 import { TelegramIntake } from '../../bots/telegram/telegram-intake.js';
 import { startPolling } from '../../bots/telegram/telegram-polling.js';
 import { createLogger } from '../../connectors/logger.js';
+import { testPrefix } from '../support/redis-keys.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -39,7 +40,7 @@ describe('Telegram shapes end to end', () => {
     const phone = '+79161234567';
     const db = testDb();
     const redisUrl = inject('redisUrl');
-    const settings = queueSettings(redisUrl, `e2e-shapes-${randomUUID().slice(0, 8)}`);
+    const settings = queueSettings(redisUrl, testPrefix('e2e-shapes'));
     const logger = createLogger(process.env.E2E_LOG ?? 'silent');
     const ws = await ensureWorkspace(db, uniqueSlug('tgshapes'), { timezone: 'Europe/Moscow', locale: 'en' });
     const ctx = coreContext(db);

@@ -19,6 +19,7 @@ import { TelegramSender } from '../../bots/telegram/telegram-sender.js';
 import { TelegramIntake } from '../../bots/telegram/telegram-intake.js';
 import { startPolling } from '../../bots/telegram/telegram-polling.js';
 import { createLogger } from '../../connectors/logger.js';
+import { testPrefix } from '../support/redis-keys.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -32,7 +33,7 @@ async function scenario(locale: 'en' | 'ru') {
   const customerId = base + 8001;
   const db = testDb();
   const redisUrl = inject('redisUrl');
-  const settings = queueSettings(redisUrl, `e2e-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(redisUrl, testPrefix('e2e'));
   const logger = createLogger(process.env.E2E_LOG ?? 'silent');
   const ws = await ensureWorkspace(db, uniqueSlug('tg'), { timezone: 'Europe/Moscow', locale });
   const { user: manager, inviteCode } = await addUser(coreContext(db), systemActor(ws), { name: locale === 'ru' ? 'Мария' : 'Mary', role: 'manager', locale });

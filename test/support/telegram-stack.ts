@@ -17,6 +17,7 @@ import { createTelegramApi } from '../../bots/telegram/telegram-api.js';
 import { TelegramSender } from '../../bots/telegram/telegram-sender.js';
 import { TelegramIntake } from '../../bots/telegram/telegram-intake.js';
 import { createLogger } from '../../connectors/logger.js';
+import { testPrefix } from './redis-keys.js';
 
 let updateSeq = 1;
 
@@ -37,7 +38,7 @@ export interface TelegramStack {
 export async function telegramStack(opts: { chatConcurrency?: number } = {}): Promise<TelegramStack> {
   const db = testDb();
   const redisUrl = inject('redisUrl');
-  const settings = queueSettings(redisUrl, `tgstack-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(redisUrl, testPrefix('tgstack'));
   const logger = createLogger(process.env.TEST_LOG ?? 'silent');
   const ws = await ensureWorkspace(db, uniqueSlug('tgstack'), { timezone: 'UTC', locale: 'en' });
   const api = await new LimitedBotApi().start();

@@ -1,7 +1,6 @@
 // The console channel end to end: two console sessions (customer, manager) on the real
 // engine, outbound queue and Redis inboxes; buttons are pressed by typing their number.
 import { describe, it, expect, inject, afterAll } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { coreContext } from '../../../core/context.js';
@@ -16,6 +15,7 @@ import { ConsoleInbox, ConsoleSender } from '../../../bots/console/console-sende
 import { ConsoleSession, type ConsolePerson } from '../../../bots/console/console-session.js';
 import { consoleManager, consoleCustomerId } from '../../../bots/console/console-chat.js';
 import { waitFor } from '../../support/wait.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const closers: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -26,7 +26,7 @@ afterAll(async () => {
 async function consoleSetup() {
   const db = testDb();
   const redisUrl = inject('redisUrl');
-  const settings = queueSettings(redisUrl, `console-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(redisUrl, testPrefix('console'));
   const ws = await ensureWorkspace(db, uniqueSlug('console'), { timezone: 'UTC', locale: 'en' });
   const user = await db.user.create({ data: { workspaceId: ws.id, name: 'Mary', role: 'manager', locale: 'en' } });
   const sender = new ConsoleSender(redisUrl, settings.prefix);

@@ -18,6 +18,7 @@ import { parseInboundMessage } from '../../../core/chat/inbound.js';
 import { deliverOutboxItem } from '../../../core/outbound/deliver.js';
 import { deliveryLedger } from '../../../connectors/db/delivery-ledger.js';
 import { systemClock } from '../../../core/ports.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 if (!dovecotAvailable) console.warn(`mailbox watcher tests skipped: ${dovecotMissing}`);
 
@@ -221,7 +222,7 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
 
   it('each mailbox is watched by exactly one process; another takes over when it stops', async () => {
     const { f, mailbox, deliver } = await setup();
-    const prefix = `test-${randomUUID().slice(0, 8)}`;
+    const prefix = testPrefix('test');
     const got: Array<[string, InboundMessageInput]> = [];
     const proc = (name: string) =>
       startMailboxWatchers({
@@ -267,7 +268,7 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
     const watchers = await startMailboxWatchers({
       db: f.db,
       redis: inject('redisUrl'),
-      prefix: `test-${randomUUID().slice(0, 8)}`,
+      prefix: testPrefix('test'),
       limits: { maxBodyChars: 10_000, maxAttachmentBytes: 10_000 },
       deliver: async (m) => void got.push(m),
       pollIntervalMs: 60_000,

@@ -23,6 +23,7 @@ import { pino } from 'pino';
 import { createTask } from '../../../core/tasks/index.js';
 import { prepareDigestDelivery } from '../../../core/digests/prepare-delivery.js';
 import { renderDigestChart } from '../../../connectors/charts/render-digest-chart.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const SECRET = 'test-signing-secret';
 // tags this file's event and trigger ids: InboundEvent has no workspace, and other test
@@ -117,7 +118,7 @@ beforeAll(async () => {
   const added = await addUser(coreContext(db), systemActor(ws), { name: 'Mia Manager', role: 'manager' });
   managerId = added.user.id;
 
-  const settings = queueSettings(inject('redisUrl'), `t-slack-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix('t-slack'));
   inbound = new InboundQueue(settings);
   transport = createSlackTransport({
     botToken: fake.token,

@@ -21,6 +21,7 @@ import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 import { startChatWorker, type ChatWorker } from '../../../bots/chat-runtime.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { createSlackTransport, type SlackTransport } from '../../../bots/slack/slack-app.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const SECRET = 'test-signing-secret';
 const RUN = randomUUID().slice(0, 8);
@@ -88,7 +89,7 @@ beforeAll(async () => {
   const ws = await ensureWorkspace(db, uniqueSlug('slackshapes'), { timezone: 'UTC', locale: 'en' });
   workspaceId = ws.id;
   const added = await addUser(coreContext(db), systemActor(ws), { name: 'Mia Manager', role: 'manager' });
-  const settings = queueSettings(inject('redisUrl'), `t-slack-shapes-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix('t-slack-shapes'));
   inbound = new InboundQueue(settings);
   transport = createSlackTransport({
     botToken: fake.token,
