@@ -41,6 +41,7 @@ export const outboxItemSchema = z
     text: z.string(),
     buttons: z.array(z.array(button)).optional(),
     replyToExternalId: z.string().optional(),
+    asksForReply: z.boolean().optional(),
     subject: z.string().optional(),
     headers: z.record(z.string(), z.string()).optional(),
     image: z.object({ pngBase64: z.string().min(1), filename: z.string().min(1), caption: z.string().optional() }).optional(),

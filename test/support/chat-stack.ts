@@ -10,12 +10,12 @@
 //   ...
 //   await stack.close();                                   // everything, in reverse order
 import { inject } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { testDb, uniqueSlug } from './db.js';
 import { queuesDrained } from './push.js';
 import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
 import { coreContext } from '../../core/context.js';
 import { queueSettings, type QueueSettings } from '../../connectors/queue/connection.js';
+import { testPrefix } from './redis-keys.js';
 import { startWorkers, type RunningWorkers } from '../../connectors/queue/workers.js';
 import { InboundQueue } from '../../connectors/queue/inbound-queue.js';
 import { startChatWorker, type ChatWorker, type Senders } from '../../bots/chat-runtime.js';
@@ -50,7 +50,7 @@ export interface ChatStack extends ChatBase {
 
 export async function chatBase(opts: { slug: string; locale?: 'en' | 'ru'; timezone?: string; queuePrefix?: string }): Promise<ChatBase> {
   const db = testDb();
-  const settings = queueSettings(inject('redisUrl'), `${opts.queuePrefix ?? opts.slug}-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix(opts.queuePrefix ?? opts.slug));
   const logger = createLogger(process.env.E2E_LOG ?? process.env.TEST_LOG ?? 'silent');
   const ws = await ensureWorkspace(db, uniqueSlug(opts.slug), { timezone: opts.timezone ?? 'UTC', locale: opts.locale ?? 'en' });
   const stops: Array<() => Promise<unknown>> = [];
