@@ -8,12 +8,7 @@ import { ChannelRateLimiter, newSendHandle } from '../../../connectors/queue/rat
 const limiters: ChannelRateLimiter[] = [];
 /** a limiter on a prefix of its own: a fresh bot window per test */
 function fresh(perSecond = 5, waiterStaleMs?: number) {
-  const l = new ChannelRateLimiter(
-    inject('redisUrl'),
-    testPrefix('t-rl'),
-    { telegram: { perChatMs: 1000, perSecond } },
-    { marginMs: 0, waiterStaleMs },
-  );
+  const l = new ChannelRateLimiter(inject('redisUrl'), testPrefix('t-rl'), { telegram: { perChatMs: 1000, perSecond } }, { marginMs: 0, waiterStaleMs });
   limiters.push(l);
   return l;
 }
