@@ -18,7 +18,7 @@ import { coreContext } from '../../../core/context.js';
 import { systemActor } from '../../../core/actor.js';
 import { captureLead } from '../../../core/leads/index.js';
 import { findOrCreateContact } from '../../../core/contacts/index.js';
-import { createDeal, moveDealToStage } from '../../../core/deals/index.js';
+import { createDeal, markDealLost, markDealWon, moveDealToStage, reopenDeal } from '../../../core/deals/index.js';
 import { addWebhook } from '../../../core/webhooks/endpoints.js';
 import { verifyWebhook } from '../../../core/webhooks/signature.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
@@ -141,6 +141,55 @@ describe('outgoing webhooks', () => {
     }
     worker.kill('SIGTERM');
   }, 90_000);
+
+  it('deal.stage_changed is every stage change (won, lost and reopened included); won and lost have their own events too', async () => {
+    const team = await pushWorkspace(db, [{ name: 'Stan' }]);
+    const ctx = coreContext(db);
+    const system = systemActor(team.workspace);
+    await addWebhook(ctx, system, { url: 'http://127.0.0.1:9/stages', events: ['deal.stage_changed', 'deal.won', 'deal.lost'] });
+    const owner = team.members[0]!.userId;
+    const a = await createDeal(ctx, system, { title: 'Deal A', ownerId: owner });
+    const b = await createDeal(ctx, system, { title: 'Deal B', ownerId: owner });
+    await moveDealToStage(ctx, system, a.id, 'qualified');
+    await markDealWon(ctx, system, a.id);
+    await reopenDeal(ctx, system, a.id);
+    await moveDealToStage(ctx, system, b.id, 'lost'); // a lost stage by name is a loss too
+    await reopenDeal(ctx, system, b.id, 'proposal');
+    await markDealLost(ctx, system, b.id, 'too expensive');
+    const events = await db.webhookEvent.findMany({ where: { workspaceId: team.workspace.id }, orderBy: { id: 'asc' } });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const seen = events.map((e) => {
+      const d = e.data as any;
+      return [d.deal.id === a.id ? 'A' : 'B', e.type, d.change.from, d.change.to];
+    });
+    expect(seen).toEqual([
+      ['A', 'deal.stage_changed', 'New', 'Qualified'],
+      ['A', 'deal.stage_changed', 'Qualified', 'Won'],
+      ['A', 'deal.won', 'Qualified', 'Won'],
+      ['A', 'deal.stage_changed', 'Won', 'Qualified'],
+      ['B', 'deal.stage_changed', 'New', 'Lost'],
+      ['B', 'deal.lost', 'New', 'Lost'],
+      ['B', 'deal.stage_changed', 'Lost', 'Proposal'],
+      ['B', 'deal.stage_changed', 'Proposal', 'Lost'],
+      ['B', 'deal.lost', 'Proposal', 'Lost'],
+    ]);
+    // the deal as it was in the change's transaction, each event with its own id
+    expect((events[2]!.data as { deal: { status: string; stage: { kind: string } } }).deal).toMatchObject({ status: 'won', stage: { kind: 'won' } });
+    expect((events[8]!.data as { change: { reason: string } }).change.reason).toBe('too expensive');
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  it('a subscriber of deal.won only gets no deal.stage_changed', async () => {
+    const team = await pushWorkspace(db, [{ name: 'Wendy' }]);
+    const ctx = coreContext(db);
+    const system = systemActor(team.workspace);
+    await addWebhook(ctx, system, { url: 'http://127.0.0.1:9/won', events: ['deal.won'] });
+    const deal = await createDeal(ctx, system, { title: 'Only won', ownerId: team.members[0]!.userId });
+    await moveDealToStage(ctx, system, deal.id, 'proposal');
+    await markDealWon(ctx, system, deal.id);
+    const events = await db.webhookEvent.findMany({ where: { workspaceId: team.workspace.id } });
+    expect(events.map((e) => e.type)).toEqual(['deal.won']);
+  });
 
   it('a change that rolls back writes no event', async () => {
     const team = await pushWorkspace(db, [{ name: 'Rolf' }]);
