@@ -41,8 +41,11 @@ interface Received {
   body: { id: string; type: string; workspace: string; data: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** A receiver that answers 500 to the first `failFirst` attempts of each delivery, then 200. */
-async function receiver(secret: () => string, failFirst: number) {
+/**
+ * A receiver that answers 500 to the first `failFirst` attempts of each delivery, then 200.
+ * `onPost` runs before it answers (the test kills a worker there, mid-attempt).
+ */
+async function receiver(secret: () => string, failFirst: number, onPost: (r: { delivery: string; type: string; attempt: number }) => void = () => {}) {
   const got: Received[] = [];
   const attempts = new Map<string, number>();
   const server: Server = createServer((req, res) => {
@@ -55,6 +58,7 @@ async function receiver(secret: () => string, failFirst: number) {
       attempts.set(delivery, n);
       const status = n <= failFirst ? 500 : 200;
       const body = JSON.parse(raw);
+      onPost({ delivery, type: String(req.headers['leadline-event']), attempt: n });
       got.push({
         delivery,
         type: String(req.headers['leadline-event']),
@@ -71,11 +75,13 @@ async function receiver(secret: () => string, failFirst: number) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, got };
 }
 
-function spawnWorker(prefix: string): Promise<ChildProcess> {
+/** A worker process logging at debug level; what it logs is kept in `logs`. */
+function spawnWorker(prefix: string, logs: string[] = []): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'webhook-worker.ts')], {
-    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), PREFIX: prefix },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), PREFIX: prefix, WEBHOOK_LOG: 'debug' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
   cleanups.push(async () => child.kill('SIGKILL'));
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
@@ -86,26 +92,38 @@ function spawnWorker(prefix: string): Promise<ChildProcess> {
 }
 
 describe('outgoing webhooks', () => {
-  it('lead.created and deal.stage_changed arrive exactly once, signed, through 3 failures and a SIGKILLed worker', async () => {
+  it('lead.created and deal.stage_changed arrive exactly once, signed, through 3 failures and a worker SIGKILLed mid-attempt', async () => {
     const team = await pushWorkspace(db, [{ name: 'Mary' }]);
     const ctx = coreContext(db);
     const system = systemActor(team.workspace);
     let secret = '';
-    const rx = await receiver(() => secret, 3);
+    const prefix = `t-wh-${randomUUID().slice(0, 8)}`;
+    const logs: string[] = [];
+    let worker: ChildProcess | undefined;
+    let killed: Promise<unknown> | undefined;
+    // the worker dies while the lead's first attempt is at the receiver: it never reads the answer
+    const rx = await receiver(
+      () => secret,
+      3,
+      (post) => {
+        if (post.type === 'lead.created' && post.attempt === 1 && !killed && worker) {
+          killed = new Promise((r) => worker!.once('exit', r));
+          worker.kill('SIGKILL');
+        }
+      },
+    );
     const hook = await addWebhook(ctx, system, { url: rx.url, events: ['lead.created', 'deal.stage_changed'] });
     secret = hook.secret;
-    const prefix = `t-wh-${randomUUID().slice(0, 8)}`;
-    let worker = await spawnWorker(prefix);
+    worker = await spawnWorker(prefix, logs);
 
     const { contact } = await findOrCreateContact(ctx, system, { email: `wh-${randomUUID().slice(0, 6)}@example.com`, name: 'Hook Customer' });
     const lead = await captureLead(ctx, system, { contactId: contact.id, source: 'web', text: 'Webhook me' });
     const deal = await createDeal(ctx, system, { title: 'Hook deal', ownerId: team.members[0]!.userId, contactId: contact.id });
     await moveDealToStage(ctx, system, deal.id, 'qualified');
     // a deal.created is not subscribed: no event is written for it
-    // kill the worker once the receiver has refused the first attempt, start another
-    await waitFor(() => rx.got.find((g) => g.status === 500), 'a first failed attempt');
-    worker.kill('SIGKILL');
-    worker = await spawnWorker(prefix);
+    await waitFor(() => killed !== undefined, 'the worker killed mid-attempt');
+    await killed;
+    worker = await spawnWorker(prefix, logs);
 
     const ok = (type: string) => rx.got.filter((g) => g.type === type && g.status === 200);
     await waitFor(() => ok('lead.created').length > 0 && ok('deal.stage_changed').length > 0, 'both events delivered', 30_000);
@@ -116,13 +134,12 @@ describe('outgoing webhooks', () => {
 
     const leadEvents = rx.got.filter((g) => g.type === 'lead.created' && g.body.data.lead.id === lead.id);
     const stageEvents = rx.got.filter((g) => g.type === 'deal.stage_changed');
-    // one delivery (one id) per event, refused 3 times, then accepted
-    expect(new Set(leadEvents.map((g) => g.delivery)).size).toBe(1);
-    expect(new Set(stageEvents.map((g) => g.delivery)).size).toBe(1);
-    expect(new Set(leadEvents.map((g) => g.eventId)).size).toBe(1);
-    expect(leadEvents.filter((g) => g.status === 500)).toHaveLength(3);
-    expect(stageEvents.filter((g) => g.status === 500)).toHaveLength(3);
-    expect(leadEvents.filter((g) => g.status === 200).length).toBeGreaterThanOrEqual(1);
+    // one delivery (one id) per event, refused 3 times (the first while its worker died), then accepted once
+    for (const posts of [leadEvents, stageEvents]) {
+      expect(new Set(posts.map((g) => g.delivery)).size).toBe(1);
+      expect(new Set(posts.map((g) => g.eventId)).size).toBe(1);
+      expect(posts.map((g) => g.status)).toEqual([500, 500, 500, 200]);
+    }
     expect(rx.got.every((g) => g.verified)).toBe(true);
     expect(rx.got.some((g) => g.type === 'deal.created')).toBe(false);
     expect(leadEvents[0]!.body).toMatchObject({
@@ -131,14 +148,27 @@ describe('outgoing webhooks', () => {
       data: { lead: { id: lead.id, title: 'Webhook me' }, contact: { id: contact.id } },
     });
     expect(stageEvents[0]!.body.data).toMatchObject({ deal: { id: deal.id, stage: { name: 'Qualified' } }, change: { from: 'New', to: 'Qualified' } });
-    const rows = await db.webhookDelivery.findMany({ where: { endpointId: hook.id, event: { type: { in: ['lead.created', 'deal.stage_changed'] } } } });
+
+    // every finished attempt is recorded; the one cut short by the SIGKILL is not
+    const rows = await db.webhookDelivery.findMany({ where: { endpointId: hook.id }, include: { attemptLog: { orderBy: { number: 'asc' } } } });
     expect(rows.filter((r) => r.status === 'delivered')).toHaveLength(3);
-    // attempts are recorded as they finish: one cut short by the SIGKILL is not counted
+    const leadRow = rows.find((r) => r.id === leadEvents[0]!.delivery)!;
+    expect(leadRow.attempts).toBe(3);
+    expect(leadRow.attemptLog.map((a) => [a.number, a.status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 200],
+    ]);
+    expect(leadRow.attemptLog[0]!.error).toBe('HTTP 500');
     for (const r of rows) {
       const posts = rx.got.filter((g) => g.delivery === r.id).length;
+      expect(r.attemptLog).toHaveLength(r.attempts);
       expect(r.attempts).toBeGreaterThanOrEqual(posts - 1);
       expect(r.attempts).toBeLessThanOrEqual(posts);
     }
+    // the signing secret is never logged, not even at debug level
+    expect(logs.join('').length).toBeGreaterThan(0);
+    expect(logs.join('')).not.toContain(secret);
     worker.kill('SIGTERM');
   }, 90_000);
 
@@ -235,5 +265,10 @@ describe('outgoing webhooks', () => {
     const endpoint = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: hook.id } });
     expect(endpoint.active).toBe(false);
     expect(await db.webhookDelivery.count({ where: { endpointId: hook.id, status: 'failed' } })).toBe(1);
+    // each refused attempt is on record, the last one the failure that turned it off
+    const attempts = await db.webhookAttempt.findMany({ where: { delivery: { endpointId: hook.id } }, orderBy: { number: 'asc' } });
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(attempts.every((a) => a.status === 500 && a.error === 'HTTP 500')).toBe(true);
+    expect(attempts.map((a) => a.number)).toEqual(attempts.map((_, i) => i + 1));
   }, 60_000);
 });
