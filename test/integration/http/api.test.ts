@@ -12,14 +12,14 @@ import { waitFor } from '../../support/wait.js';
 import { coreContext } from '../../../core/context.js';
 import { systemActor, type Actor } from '../../../core/actor.js';
 import { createApiKey, revokeApiKey, API_SCOPES } from '../../../core/api/api-keys.js';
-import { systemClock } from '../../../core/ports.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { RedisRequestLimiter } from '../../../connectors/queue/request-limiter.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 import { apiRoutes } from '../../../bots/http/api/api-routes.js';
 import { WebFormSender } from '../../../bots/http/web-form-sender.js';
-import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
+import { createChatEngine, type ChatEngine } from '../../../bots/chat-runtime.js';
+import type { AiJob } from '../../../core/ai/jobs.js';
 
 const db = testDb();
 const log = pino({ level: 'silent' });
@@ -31,6 +31,8 @@ let workspaceId: number;
 let system: Actor;
 let managers: Array<{ userId: number; chatId: string }>;
 let key: string;
+let engine: ChatEngine;
+const aiJobs: AiJob[] = [];
 
 beforeAll(async () => {
   const team = await pushWorkspace(db, [{ name: 'Mary' }, { name: 'Max' }]);
@@ -40,21 +42,24 @@ beforeAll(async () => {
   const settings = queueSettings(inject('redisUrl'), `t-api-${randomUUID().slice(0, 8)}`);
   limiter = new RedisRequestLimiter(inject('redisUrl'), settings.prefix, { form_ip: 10, form: 10, api_key: 10_000 });
   workers = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender, web: new WebFormSender() }, logger: log, reconcile: false });
-  const chat = {
+  // the engine the inbound worker runs, with AI assist configured (a model that never answers, a recording ai queue)
+  engine = createChatEngine({
     db,
-    intake: new SqlCustomerIntake(db),
-    clock: systemClock,
+    settings,
+    workspaceId,
     outbox: workers.outbox,
     scheduler: workers.scheduler,
-    defaultWorkspaceId: workspaceId,
+    llm: { complete: async () => null },
+    ai: { enqueue: async (job) => void aiJobs.push(job) },
     logger: log,
-  };
-  server = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ chat, limiter })] });
+  });
+  server = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ engine, limiter })] });
   key = (await createApiKey(coreContext(db), system, { name: 'all', scopes: [...API_SCOPES] })).key;
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
+  await engine?.close();
   await workers?.close();
   await limiter?.close();
 });
@@ -95,16 +100,7 @@ describe('keys', () => {
 
   it('a key over its rate limit gets 429 with Retry-After', async () => {
     const tight = new RedisRequestLimiter(inject('redisUrl'), `t-api-rl-${randomUUID().slice(0, 8)}`, { form_ip: 1, form: 1, api_key: 2 });
-    const chat = {
-      db,
-      intake: new SqlCustomerIntake(db),
-      clock: systemClock,
-      outbox: workers.outbox,
-      scheduler: workers.scheduler,
-      defaultWorkspaceId: workspaceId,
-      logger: log,
-    };
-    const edge = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ chat, limiter: tight })] });
+    const edge = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ engine, limiter: tight })] });
     try {
       const statuses = [];
       for (let i = 0; i < 3; i++) {
@@ -143,6 +139,27 @@ describe('leads and contacts', () => {
     const again = await call('POST', '/leads', { name: 'Petr', email: email.toUpperCase(), message: 'Any news?' });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(res.body.id);
+  });
+
+  it("takes the customer's road: AI extraction asked for, the acknowledgement recorded undeliverable like a form's", async () => {
+    const email = `road-${randomUUID().slice(0, 6)}@example.com`;
+    const res = await call('POST', '/leads', { name: 'Road Test', email, message: 'We need 40 seats by March, budget 2M' });
+    expect(res.status).toBe(201);
+    expect(aiJobs).toContainEqual({ kind: 'extract', workspaceId, leadId: res.body.id });
+    // the acknowledgement went the outbound way; the web channel has no chat, so it is refused and recorded, as a form's is
+    const identity = await db.identity.findFirstOrThrow({ where: { workspaceId, channel: 'web', contactId: res.body.contactId } });
+    const ack = await waitFor(
+      () =>
+        db.outboundDelivery.findFirst({
+          where: { workspaceId, identityId: identity.id, dedupeKey: { startsWith: 'ack:web:api:' }, status: { not: 'sending' } },
+        }),
+      'the acknowledgement through the outbound path',
+    );
+    expect(ack.status).toBe('failed');
+    // a returning contact's message joins the lead: no second extraction
+    const again = await call('POST', '/leads', { name: 'Road Test', email, message: 'Any news?' });
+    expect(again.body.id).toBe(res.body.id);
+    expect(aiJobs.filter((j) => j.kind === 'extract' && j.leadId === res.body.id)).toHaveLength(1);
   });
 
   it('422 names the fields at fault and writes nothing', async () => {
