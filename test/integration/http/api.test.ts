@@ -241,6 +241,36 @@ describe('deals and tasks', () => {
   });
 });
 
+describe('bad input', () => {
+  /** A raw request: the body and Content-Type as given. */
+  async function raw(path: string, body: string, contentType: string) {
+    const res = await fetch(`${server.url}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body });
+    return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+  }
+  const revealsNothing = (text: string) => {
+    for (const inner of ['SyntaxError', '    at ', 'node_modules', '.ts:', 'prisma', 'postgres', '127.0.0.1', 'FST_']) expect(text).not.toContain(inner);
+  };
+
+  it('a body over the cap is 413, malformed JSON 400, another Content-Type 415: problem+json, nothing written, nothing internal', async () => {
+    const before = await db.contact.count({ where: { workspaceId } });
+    const big = await raw('/leads', JSON.stringify({ name: 'Big', email: 'big@example.com', message: 'x'.repeat(1024 * 1024 + 10) }), 'application/json');
+    expect(big.status).toBe(413);
+    const broken = await raw('/leads', '{"name": "Broken", "email": ', 'application/json');
+    expect(broken.status).toBe(400);
+    expect(JSON.parse(broken.text)).toMatchObject({ status: 400, detail: 'The body is not valid JSON.' });
+    const xml = await raw('/leads', '<lead><name>X</name></lead>', 'application/xml');
+    expect(xml.status).toBe(415);
+    const unknown = await call('GET', '/nothing-here');
+    expect(unknown.status).toBe(404);
+    for (const r of [big, broken, xml]) {
+      expect(r.type).toContain('application/problem+json');
+      revealsNothing(r.text);
+    }
+    revealsNothing(JSON.stringify(unknown.body));
+    expect(await db.contact.count({ where: { workspaceId } })).toBe(before);
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('a replay returns the first answer and writes nothing; another body with the key is 422', async () => {
     const idem = randomUUID();
