@@ -63,8 +63,7 @@ export interface InboundEngine {
 
 export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, input: ApiLeadInput): Promise<SubmitLeadResult> {
   const deps = engine.deps;
-  const ws = await deps.db.workspace.findUniqueOrThrow({ where: { id: caller.workspaceId }, select: { phoneRegion: true } });
-  const { issues, email, phone } = checkLeadInput(input, ws.phoneRegion);
+  const { issues, email, phone } = checkLeadInput(input, caller.phoneRegion);
   if (issues.length) return { ok: false, issues };
   const who = email ?? `phone:${phone}`;
   const started = deps.clock.now();
@@ -91,12 +90,14 @@ export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, in
     started,
   );
   await engine.handle(message);
-  const stored = await deps.db.message.findFirst({
-    where: { workspaceId: caller.workspaceId, channel: 'web', externalId: message.messageExternalId },
-    select: { conversation: { select: { contactId: true } } },
+  // the contact's latest lead: the one this message created or joined (its contact holds the message)
+  const lead = await deps.db.lead.findFirst({
+    where: {
+      workspaceId: caller.workspaceId,
+      contact: { conversations: { some: { messages: { some: { workspaceId: caller.workspaceId, channel: 'web', externalId: message.messageExternalId } } } } },
+    },
+    orderBy: { id: 'desc' },
   });
-  if (!stored) throw new Error(`API lead ${message.dedupeKey} was not stored`);
-  const lead = await deps.db.lead.findFirst({ where: { workspaceId: caller.workspaceId, contactId: stored.conversation.contactId }, orderBy: { id: 'desc' } });
-  if (!lead) throw new Error(`API lead ${message.dedupeKey}: no lead for contact ${stored.conversation.contactId}`);
+  if (!lead) throw new Error(`API lead ${message.dedupeKey} was not stored with a lead`);
   return { ok: true, created: lead.createdAt.getTime() >= started.getTime(), lead };
 }
