@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { testDb, uniqueSlug } from '../../support/db.js';
+import { API_SCOPES } from '../../../core/api/api-keys.js';
 
 const run = promisify(execFile);
 const db = testDb();
@@ -59,6 +60,9 @@ describe('leadline form, apikey and webhook', { timeout: 240_000 }, () => {
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: made.id, name: 'Backend' })]);
     expect(created.stderr + list.stderr).not.toContain(made.key);
     expect(await auditText(ws.id)).not.toContain(made.key);
+    // without --scopes: every scope
+    const all = JSON.parse((await leadline('apikey', 'create', '--name', 'Everything', '--json', '--workspace', ws.slug)).stdout) as { id: number };
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: all.id } })).scopes.sort()).toEqual([...API_SCOPES].sort());
     expect((await leadline('apikey', 'revoke', String(made.id), '--workspace', ws.slug)).code).toBe(0);
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: made.id } })).revokedAt).not.toBeNull();
   });

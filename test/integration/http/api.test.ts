@@ -98,6 +98,26 @@ describe('keys', () => {
     expect(await db.lead.count({ where: { workspaceId } })).toBe(before);
   });
 
+  it("a key made for a team member has that member's permissions: their leads, not a colleague's", async () => {
+    const [mary, max] = managers;
+    const maryKey = (await createApiKey(coreContext(db), system, { name: 'mary', scopes: [...API_SCOPES], userId: mary!.userId })).key;
+    const made = [];
+    for (let i = 0; i < 4; i++)
+      made.push((await call('POST', '/leads', { name: `Member ${i}`, email: `member-${i}-${randomUUID().slice(0, 6)}@example.com` })).body);
+    const maxs = made.find((l) => l.assigneeId === max!.userId)!;
+    const marys = made.find((l) => l.assigneeId === mary!.userId)!;
+    expect((await call('GET', `/leads/${marys.id}`, undefined, {}, maryKey)).status).toBe(200);
+    const refused = await call('GET', `/leads/${maxs.id}`, undefined, {}, maryKey);
+    expect(refused.status).toBe(403);
+    const page = await call('GET', `/leads?cursor=${made[0]!.id - 1}&limit=200`, undefined, {}, maryKey);
+    const seen = page.body.data.map((l: { id: number }) => l.id);
+    expect(seen).toContain(marys.id);
+    expect(seen).not.toContain(maxs.id);
+    // a deal she creates is hers; a deal for a colleague is not hers to make
+    expect((await call('POST', '/deals', { title: 'Mine' }, {}, maryKey)).body.ownerId).toBe(mary!.userId);
+    expect((await call('POST', '/deals', { title: 'His', ownerId: max!.userId }, {}, maryKey)).status).toBe(403);
+  });
+
   it('a key over its rate limit gets 429 with Retry-After', async () => {
     const tight = new RedisRequestLimiter(inject('redisUrl'), `t-api-rl-${randomUUID().slice(0, 8)}`, { form_ip: 1, form: 1, api_key: 2 });
     const edge = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ engine, limiter: tight })] });
@@ -227,6 +247,9 @@ describe('deals and tasks', () => {
     const open = await call('POST', '/deals', { title: 'Second', ownerId: owner });
     expect((await call('POST', `/deals/${open.body.id}/stage`, { stage: 'no such stage' })).status).toBe(404);
     expect((await call('POST', '/deals', { title: 'No owner' })).status).toBe(422);
+    const lost = await call('POST', `/deals/${open.body.id}/lost`, { reason: 'too expensive' });
+    expect(lost.body).toMatchObject({ status: 'lost', lostReason: 'too expensive', stage: { kind: 'lost' } });
+    expect((await call('POST', `/deals/${open.body.id}/lost`, {})).status).toBe(400);
   });
 
   it('creates and lists tasks', async () => {

@@ -16,10 +16,11 @@ import { pushWorkspace, RecordingSender } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
 import { coreContext } from '../../../core/context.js';
 import { systemActor } from '../../../core/actor.js';
-import { captureLead } from '../../../core/leads/index.js';
+import { assignLead, captureLead, takeLead } from '../../../core/leads/index.js';
+import { createTask } from '../../../core/tasks/index.js';
 import { findOrCreateContact } from '../../../core/contacts/index.js';
 import { createDeal, markDealLost, markDealWon, moveDealToStage, reopenDeal } from '../../../core/deals/index.js';
-import { addWebhook } from '../../../core/webhooks/endpoints.js';
+import { addWebhook, WEBHOOK_EVENTS } from '../../../core/webhooks/endpoints.js';
 import { verifyWebhook } from '../../../core/webhooks/signature.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWebhookWorkers } from '../../../connectors/queue/webhook-queue.js';
@@ -207,6 +208,49 @@ describe('outgoing webhooks', () => {
     expect((events[2]!.data as { deal: { status: string; stage: { kind: string } } }).deal).toMatchObject({ status: 'won', stage: { kind: 'won' } });
     expect((events[8]!.data as { change: { reason: string } }).change.reason).toBe('too expensive');
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  it('every event type is written by its change: lead.created, lead.assigned (assigned and taken), deal.*, task.due, message.received', async () => {
+    const team = await pushWorkspace(db, [{ name: 'Ann' }, { name: 'Ben' }]);
+    const ctx = coreContext(db);
+    const system = systemActor(team.workspace);
+    await addWebhook(ctx, system, { url: 'http://127.0.0.1:9/all', events: [...WEBHOOK_EVENTS] });
+    const [ann, ben] = team.members;
+    const { contact } = await findOrCreateContact(ctx, system, { email: `all-${randomUUID().slice(0, 6)}@example.com`, name: 'All Events' });
+    const lead = await captureLead(ctx, system, { contactId: contact.id, source: 'web', text: 'Hello' });
+    // captured for one manager (round robin), handed to the other, then left unassigned and taken by the first
+    const [first, other] = lead.assigneeId === ann!.userId ? [ann!, ben!] : [ben!, ann!];
+    await assignLead(ctx, system, lead.id, other.userId);
+    await db.lead.update({ where: { id: lead.id }, data: { assigneeId: null } });
+    await takeLead(ctx, { ...systemActor(team.workspace), userId: first.userId, role: 'manager' }, lead.id);
+    const deal = await createDeal(ctx, system, { title: 'All', ownerId: ann!.userId, contactId: contact.id });
+    await markDealWon(ctx, system, deal.id);
+    const task = await createTask(ctx, system, { title: 'Call', dueAt: new Date(Date.now() + 60_000), assigneeId: ann!.userId, leadId: lead.id });
+    // the rows the reminder claim and an inbound message write, whichever code path writes them
+    await db.reminderDelivery.create({ data: { taskId: task.id, dueAt: task.dueAt } });
+    const conversation = await db.conversation.create({ data: { workspaceId: team.workspace.id, contactId: contact.id, channel: 'web' } });
+    await db.message.create({
+      data: { workspaceId: team.workspace.id, conversationId: conversation.id, direction: 'inbound', channel: 'web', text: 'Hi there' },
+    });
+    await db.message.create({
+      data: { workspaceId: team.workspace.id, conversationId: conversation.id, direction: 'outbound', channel: 'web', text: 'our answer' },
+    });
+    const events = await db.webhookEvent.findMany({ where: { workspaceId: team.workspace.id }, orderBy: { id: 'asc' } });
+    expect(events.map((e) => e.type)).toEqual([
+      'lead.created',
+      'lead.assigned',
+      'lead.assigned',
+      'deal.created',
+      'deal.stage_changed',
+      'deal.won',
+      'task.due',
+      'message.received',
+    ]);
+    const data = (i: number) => events[i]!.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(data(1)).toMatchObject({ lead: { id: lead.id, assigneeId: other.userId }, change: { to: other.userId } });
+    expect(data(2)).toMatchObject({ lead: { id: lead.id, assigneeId: first.userId }, change: { from: null, to: first.userId } });
+    expect(data(6)).toMatchObject({ task: { id: task.id, title: 'Call', assigneeId: ann!.userId, leadId: lead.id } });
+    expect(data(7)).toMatchObject({ message: { channel: 'web', text: 'Hi there' }, contact: { id: contact.id } });
   });
 
   it('a subscriber of deal.won only gets no deal.stage_changed', async () => {
