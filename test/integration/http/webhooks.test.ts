@@ -188,9 +188,8 @@ describe('outgoing webhooks', () => {
     await reopenDeal(ctx, system, b.id, 'proposal');
     await markDealLost(ctx, system, b.id, 'too expensive');
     const events = await db.webhookEvent.findMany({ where: { workspaceId: team.workspace.id }, orderBy: { id: 'asc' } });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const seen = events.map((e) => {
-      const d = e.data as any;
+      const d = e.data as { deal: { id: number }; change: { from: string; to: string } };
       return [d.deal.id === a.id ? 'A' : 'B', e.type, d.change.from, d.change.to];
     });
     expect(seen).toEqual([
