@@ -21,8 +21,10 @@
 // afterwards (BENCH_KEEP=1 keeps it); the run's Redis keys are removed.
 import 'dotenv/config';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +115,16 @@ async function stopRole(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
 }
 
 async function waitUntil(probe: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
@@ -276,6 +288,7 @@ async function main() {
 
     // ---- 1. form posts ----
     let formFailures = 0;
+    const formCpu0 = [cpuSeconds(web.pid), cpuSeconds(worker.pid)];
     const f0 = performance.now();
     const formLat = await pool(FORMS, CONCURRENCY, async (i) => {
       if (!(await postForm(i, 'form'))) formFailures++;
@@ -283,20 +296,26 @@ async function main() {
     const fAnswered = (performance.now() - f0) / 1000;
     await waitUntil(async () => (await leadsOf('form')) >= FORMS - formFailures, 'the form leads stored', 600_000);
     const fStored = (performance.now() - f0) / 1000;
+    const formCpuMs = ((cpuSeconds(web.pid) - formCpu0[0]! + cpuSeconds(worker.pid) - formCpu0[1]!) * 1000) / FORMS;
     const formLeads = await leadsOf('form');
     say(`forms: ${(FORMS / fAnswered).toFixed(0)} posts/s answered, ${(FORMS / fStored).toFixed(0)} posts/s stored as leads`);
 
     // ---- 2. API lead creates ----
     let apiFailures = 0;
+    const apiCpu0 = cpuSeconds(web.pid);
     const a0 = performance.now();
     const apiLat = await pool(LEADS, CONCURRENCY, async (i) => {
       if (!(await apiLead(i, 'api'))) apiFailures++;
     });
     const apiRate = LEADS / ((performance.now() - a0) / 1000);
+    const apiCpuMs = ((cpuSeconds(web.pid) - apiCpu0) * 1000) / LEADS;
     const apiLeads = await leadsOf('api');
     say(`API: ${apiRate.toFixed(0)} lead creates/s`);
 
+    const sqlCpu0 = process.cpuUsage();
     const sqlAfter = await plainSql(LEADS);
+    const sqlCpu = process.cpuUsage(sqlCpu0);
+    const sqlCpuMs = (sqlCpu.user + sqlCpu.system) / 1000 / LEADS;
     say(`baseline: plain SQL ${sqlAfter.rate.toFixed(0)} leads/s`);
     const sqlRate = (sqlBefore.rate + sqlAfter.rate) / 2;
     const sqlLat = [...sqlBefore.latencies, ...sqlAfter.latencies].sort((a, b) => a - b);
@@ -380,6 +399,12 @@ async function main() {
     console.log(
       `checked: ${FORMS - formFailures}/${FORMS} form posts accepted, ${formLeads} leads stored; ${LEADS - apiFailures}/${LEADS} API leads created (${apiLeads} stored); ` +
         `webhooks: ${WEBHOOKS - hookFailures} leads, ${events} events, ${idsReceived} delivery ids received in ${posts} posts (${duplicates} duplicates, ${badSignatures} bad signatures), ${recorded} recorded delivered`,
+    );
+    console.log(
+      `CPU per lead in Leadline's processes: ${formCpuMs.toFixed(1)} ms a form post (web + worker), ${apiCpuMs.toFixed(1)} ms an API lead (web); ` +
+        `the plain SQL client: ${sqlCpuMs.toFixed(2)} ms (Postgres's own work not counted in either); load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} on ${availableParallelism()} cores`,
     );
     console.log(`goal >= 0.3 x plain SQL: form posts (stored) ${goal(FORMS / fStored)}, API lead creates ${goal(apiRate)}`);
     if (
