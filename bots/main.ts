@@ -18,7 +18,7 @@ import type { Logger } from '../connectors/logger.js';
 import { coreContext } from '../core/context.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
 import { homeLoader } from '../core/chat/member-home.js';
-import { startChatWorker, type ChatWorker } from './chat-runtime.js';
+import { createChatEngine, startChatWorker, type ChatWorker } from './chat-runtime.js';
 import { buildSenders } from './senders.js';
 import { ConsoleSender } from './console/console-sender.js';
 import { startHttpServer, type HttpRoute, type RunningHttpServer } from './http/server.js';
@@ -42,9 +42,7 @@ import { webFormRoute } from './http/web-form-route.js';
 import { apiRoutes } from './http/api/api-routes.js';
 import { createOutbox, createScheduler } from '../connectors/queue/workers.js';
 import { IDEMPOTENCY_KEEP_MS, sweepIdempotencyKeys } from '../core/api/idempotency.js';
-import { systemClock } from '../core/ports.js';
 import { startWebhookWorkers } from '../connectors/queue/webhook-queue.js';
-import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
 
 export interface Running {
   roles: string[];
@@ -105,6 +103,17 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
 
   let workers: RunningWorkers | undefined;
   let chat: ChatWorker | undefined;
+  // AI assist for the chat engine: the worker's and the web role's (REST API leads) share the model and the ai queue
+  const runsEngine = runsRole(config, 'worker') || runsRole(config, 'web');
+  const llm = runsEngine ? createLlm(config, { db, logger }) : undefined;
+  const aiJobs = runsEngine ? new BullMQAiJobs(settings) : undefined;
+  if (aiJobs) stops.push(() => aiJobs.close());
+  const attemptLimits = {
+    perIdentity: config.INVITE_ATTEMPTS_PER_IDENTITY,
+    identityWindowSeconds: config.INVITE_ATTEMPTS_IDENTITY_WINDOW_MINUTES * 60,
+    perWorkspace: config.INVITE_ATTEMPTS_PER_WORKSPACE,
+    workspaceWindowSeconds: config.INVITE_ATTEMPTS_WORKSPACE_WINDOW_MINUTES * 60,
+  };
   try {
     // /ready and /metrics, wherever this process serves them (the web role, METRICS_PORT)
     let readiness: Readiness | undefined;
@@ -123,9 +132,6 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       const consoleSender = new ConsoleSender(redis, settings.prefix);
       stops.push(() => consoleSender.close());
       const senders = { ...buildSenders(config), console: consoleSender, email: new SmtpEmailSender(db) };
-      const llm = createLlm(config, { db, logger });
-      const aiJobs = new BullMQAiJobs(settings);
-      stops.push(() => aiJobs.close());
       workers = await startWorkers({
         ctx: coreContext(db, { llm }),
         settings,
@@ -172,12 +178,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         onHandled: refreshSlackHome,
         retry: { maxAttempts: config.INBOUND_MAX_ATTEMPTS, maxDelayMs: config.INBOUND_RETRY_MAX_SECONDS * 1000 },
         redriveMs: config.INBOUND_REDRIVE_MINUTES * 60_000,
-        attemptLimits: {
-          perIdentity: config.INVITE_ATTEMPTS_PER_IDENTITY,
-          identityWindowSeconds: config.INVITE_ATTEMPTS_IDENTITY_WINDOW_MINUTES * 60,
-          perWorkspace: config.INVITE_ATTEMPTS_PER_WORKSPACE,
-          workspaceWindowSeconds: config.INVITE_ATTEMPTS_WORKSPACE_WINDOW_MINUTES * 60,
-        },
+        attemptLimits,
       });
       stops.push(() => chat!.close());
       roles.push('worker');
@@ -204,16 +205,23 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       routes.push(
         webFormRoute({ findForm: (key) => findFormByKey(db, key), enqueue: (m) => inbound!.enqueue(m), limiter, bodyLimit: config.FORM_BODY_LIMIT_BYTES }),
       );
-      // the REST API runs the chat engine for leads it creates: their notifications go to the outbound queue
+      // the REST API runs the chat engine (the inbound worker's) for leads it creates: their
+      // notifications and acknowledgements go to the outbound queue, AI extraction to the ai queue
       const apiOutbox = createOutbox(settings);
       const apiScheduler = createScheduler(settings);
-      stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close()]));
-      routes.push(
-        apiRoutes({
-          chat: { db, intake: new SqlCustomerIntake(db), clock: systemClock, outbox: apiOutbox, scheduler: apiScheduler, defaultWorkspaceId: ws.id, logger },
-          limiter,
-        }),
-      );
+      const engine = createChatEngine({
+        db,
+        settings,
+        workspaceId: ws.id,
+        outbox: apiOutbox,
+        scheduler: apiScheduler,
+        llm,
+        ai: aiJobs,
+        logger,
+        attemptLimits,
+      });
+      stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close(), engine.close()]));
+      routes.push(apiRoutes({ engine, limiter }));
       const sweep = setInterval(() => {
         sweepIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEEP_MS)).catch((err: unknown) => logger.warn({ err }, 'idempotency key sweep failed'));
       }, 3600_000);

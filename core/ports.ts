@@ -205,6 +205,13 @@ export interface NewCustomerInput extends IntakeMessage {
   username: string | null;
   languageCode: string | null;
   contactName: string;
+  /**
+   * What the message says the sender's e-mail and phone are (a web form, the REST API), as
+   * keys normalised by core; the contact is created with them. Nothing is written when either
+   * already belongs to a contact (that person is found by the full flow). Null: none said.
+   */
+  email: string | null;
+  phone: string | null;
   assigneeId: number;
   leadTitle: string;
   /** the lead's first message (null when empty) */
@@ -244,8 +251,11 @@ export interface CustomerIntake {
   forwardReturning(input: ReturningInput): Promise<ReturningResult>;
   /**
    * A brand-new customer's first message, in the caller's transaction after lockAndClaim:
-   * contact, identity, conversation, message, lead and their Activity rows. Null (nothing
-   * written) when the identity exists after all or the assignee is no longer active.
+   * contact (with the e-mail and phone it says), identity, conversation, message, lead and
+   * their Activity rows. Null (nothing written) when the identity, the e-mail or the phone
+   * exists after all, or the assignee is no longer active. A key claimed by a concurrent
+   * transaction meanwhile fails the statement (a unique violation): with keys, run it in a
+   * savepoint.
    */
   captureNewCustomer(tx: DbOrTx, input: NewCustomerInput): Promise<NewCustomerResult | null>;
   /** The next on-duty manager, stamped, without serializing picks (null: none free now). */

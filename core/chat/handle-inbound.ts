@@ -23,7 +23,7 @@ import { resolveSpeaker, type Speaker } from './speaker.js';
 import { addressing, type Addressing } from './addressing.js';
 import { pickAssigneeFast } from './fast-pick.js';
 import { handleCustomerMessage } from './customer-flow.js';
-import { fastPathCandidate, returningCustomerStep, newCustomerTurn, intakeMessage } from './customer-fast-path.js';
+import { newCustomerCandidate, returningCustomerStep, newCustomerTurn, intakeMessage } from './customer-fast-path.js';
 import { handleMemberMessage } from './manager.js';
 import { handleInviteStart } from './commands/start.js';
 import { handleChatEvent } from './chat-event.js';
@@ -88,7 +88,7 @@ async function planTurn(deps: ChatDeps, workspace: Workspace, message: InboundMe
   // own short statement (a pick serializes the workspace's picks; never held for a turn)
   const firstContact = route.kind === 'customer' && speaker.kind === 'customer' && !speaker.identity;
   const preAssignee = firstContact ? await pickAssigneeFast(deps, workspace.id) : null;
-  return { speaker, route, requester, preAssigneeId: preAssignee?.id, fastNewCustomer: Boolean(preAssignee) && fastPathCandidate(message) };
+  return { speaker, route, requester, preAssigneeId: preAssignee?.id, fastNewCustomer: Boolean(preAssignee) && newCustomerCandidate(message) };
 }
 
 /** Step 3: the turn in its transaction; replies null when the event was handled before. */
