@@ -32,6 +32,16 @@ export interface OutboundMessage {
   headers?: Record<string, string>;
   /** an image to attach (PNG), e.g. a digest chart */
   image?: { png: Uint8Array; filename: string; caption?: string };
+  /** files to send with the text (read from the file store by the delivery); the text is their caption when short */
+  files?: OutboundFile[];
+}
+
+/** A file as a sender gets it: its bytes, name, type and kind (photo | document | voice | ...). */
+export interface OutboundFile {
+  bytes: Uint8Array;
+  name: string;
+  mime?: string;
+  kind: string;
 }
 
 export interface SendResult {
@@ -111,6 +121,8 @@ export interface OutboxItem {
   headers?: Record<string, string>;
   /** a PNG to attach (digest charts); kept small */
   image?: { pngBase64: string; filename: string; caption?: string };
+  /** stored files to send (core/files): the queue carries their keys, the delivery reads the bytes */
+  files?: OutboxFile[];
   /** what the message is about: stored as a NotificationRef once sent, so replies and buttons map back */
   ref?: { userId?: number; conversationId?: number; leadId?: number; dealId?: number; taskId?: number };
   /** the outbound Message row this delivers (replies to customers): marked sent/failed */
@@ -121,6 +133,15 @@ export interface OutboxItem {
   notifyOnFailureUserId?: number;
   /** idempotency: the same key is delivered at most once */
   dedupeKey?: string;
+}
+
+/** A stored file an outbox item sends (core/files/file-store.ts keys). */
+export interface OutboxFile {
+  key: string;
+  name: string;
+  kind: string;
+  size: number;
+  mime?: string;
 }
 
 /** The outbound queue: every message to a user or customer goes through it. */

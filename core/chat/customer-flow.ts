@@ -21,6 +21,8 @@ import type { OutboxItem } from '../ports.js';
 import type { TeamRecipient } from '../outbound/recipient.js';
 import type { InboundMessage } from './inbound.js';
 import { BLOCKED_REASON } from './chat-event.js';
+import type { ChatFiles } from '../files/file-store.js';
+import { planForMember, withFiles } from '../files/outgoing.js';
 
 /** Message.externalId: unique per channel in a workspace ("chat:message" on Telegram). */
 export function messageExternalId(channel: string, chatId: string, messageId: string): string {
@@ -153,7 +155,9 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   const ownerId = openLead ? openLead.assigneeId : openDeal!.ownerId;
   if (!ownerId) return [];
   const to = await recipientOf(turn, ownerId);
-  if (to?.identityId) push(turn, forwardItem({ ...to, identityId: to.identityId }, m, name, conversation.id, openLead?.id, openDeal?.id));
+  if (to?.identityId) {
+    for (const item of forwardItems(turn.deps.files, { ...to, identityId: to.identityId }, m, name, conversation.id, openLead?.id, openDeal?.id)) push(turn, item);
+  }
   return [];
 }
 
@@ -199,6 +203,7 @@ export async function pushNewLeadNotice(
     turn.deps.logger?.warn({ leadId: lead.id, userId: lead.assigneeId }, 'assignee has no reachable channel');
     return;
   }
+  const plan = planForMember(turn.deps.files, to.locale, to.channel, m.channel, m.attachments);
   const lines = [
     t(to.locale, 'chat.notify.new_lead', {
       leadId: lead.id,
@@ -206,32 +211,40 @@ export async function pushNewLeadNotice(
       channel: channelLabel(to.locale, m.channel),
       text:
         (m.email?.subject ? t(to.locale, 'chat.notify.subject', { subject: m.email.subject }) + '\n' : '') +
-        previewBody(to.locale, inboundText(to.locale, m), m.attachments, lead.id),
+        withNotes(previewBody(to.locale, inboundText(to.locale, m), m.attachments, lead.id), plan.notes),
     }),
   ];
   if (lead.firstResponseDueAt) lines.push(t(to.locale, 'chat.notify.new_lead_due', { due: formatDateTime(to.locale, lead.firstResponseDueAt, to.timezone) }));
-  push(turn, {
+  const notice = {
     identityId: to.identityId,
     text: lines.join('\n\n'),
     buttons: leadButtons(to.locale, lead.id),
     ref: { userId: to.userId, conversationId, leadId: lead.id },
     dedupeKey: `notify:${m.dedupeKey}`,
-  });
+  };
+  for (const item of withFiles(notice, to.channel, plan.files)) push(turn, item);
 }
 
-/** A returning customer's message forwarded to the owner of their open lead or deal. */
-export function forwardItem(
+/** The lines about files that do not come as files, under the text. */
+function withNotes(body: string, notes: string[]): string {
+  return [body, ...notes].filter(Boolean).join('\n');
+}
+
+/** A returning customer's message forwarded to the owner of their open lead or deal: the text, then its files (core/files/outgoing.ts). */
+export function forwardItems(
+  files: ChatFiles | undefined,
   to: TeamRecipient & { identityId: number },
   m: InboundMessage,
   name: string,
   conversationId: number,
   leadId: number | undefined,
   dealId: number | undefined,
-): Omit<OutboxItem, 'workspaceId'> {
-  const body = previewBody(to.locale, inboundText(to.locale, m), m.attachments, leadId);
+): Array<Omit<OutboxItem, 'workspaceId'>> {
+  const plan = planForMember(files, to.locale, to.channel, m.channel, m.attachments);
+  const body = withNotes(previewBody(to.locale, inboundText(to.locale, m), m.attachments, leadId), plan.notes);
   const channelName = channelLabel(to.locale, m.channel);
   const shown = shownName(name);
-  return {
+  const item = {
     identityId: to.identityId,
     text: leadId
       ? t(to.locale, 'chat.notify.forward', { name: shown, channel: channelName, leadId, text: body })
@@ -239,4 +252,5 @@ export function forwardItem(
     ref: { userId: to.userId, conversationId, leadId, dealId },
     dedupeKey: `forward:${m.dedupeKey}`,
   };
+  return withFiles(item, to.channel, plan.files);
 }

@@ -21,6 +21,12 @@ export const attachmentSchema = z.object({
   /** audio: the track's title and performer, as the file's tags say */
   title: z.string().max(300).optional(),
   performer: z.string().max(300).optional(),
+  /** where the platform serves the file to the bot (Slack url_private); fetched with the bot's token */
+  url: z.string().max(2000).optional(),
+  /** the file as Leadline stored it (core/files/file-store.ts fileKey) */
+  storageKey: z.string().max(300).optional(),
+  /** why the file could not be fetched: over the bot's download limit, or the platform no longer has it */
+  unavailable: z.enum(['too_large', 'gone']).optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 

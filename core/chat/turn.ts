@@ -12,6 +12,7 @@ import type { ClarifyStore } from './clarify-store.js';
 import type { Actor } from '../actor.js';
 import type { Reply } from './reply.js';
 import type { AiJobs } from '../ai/jobs.js';
+import type { ChatFiles } from '../files/file-store.js';
 
 export interface ChatLogger {
   info(obj: object, msg?: string): void;
@@ -43,6 +44,8 @@ export interface ChatDeps {
   unknownText?: (turn: Turn, actor: Actor, text: string) => Promise<Reply[] | null>;
   /** counts wrong invite codes (per identity and per workspace); without it there is no limit */
   attempts?: AttemptLimiter;
+  /** file storage, sources and limits (core/files); without it attachments are passed on as metadata lines */
+  files?: ChatFiles;
 }
 
 export interface Turn {
