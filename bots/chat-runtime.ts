@@ -24,6 +24,7 @@ import type { Worker } from 'bullmq';
 import type { Llm } from '../core/ports.js';
 import type { AiJobs } from '../core/ai/jobs.js';
 import { handOffUnknownText } from '../core/chat/ai/chat-actions.js';
+import type { ChatFiles } from '../core/files/file-store.js';
 
 export type Senders = Partial<Record<Channel, ChannelSender>>;
 
@@ -84,6 +85,8 @@ export interface ChatWorkerOptions {
   stalledIntervalMs?: number;
   /** wrong invite codes allowed per identity and per workspace (INVITE_ATTEMPTS_* settings) */
   attemptLimits?: AttemptLimits;
+  /** file storage, sources and limits (bots/chat-files.ts); without it attachments stay metadata lines */
+  files?: ChatFiles;
   /** called after each message is handled (benchmarks, console echo) */
   onHandled?: (message: InboundMessage, replies: Reply[]) => void;
 }
@@ -112,6 +115,7 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     unknownText: handOffUnknownText,
     logger: opts.logger,
     attempts,
+    files: opts.files,
   };
   const inbound: InboundWorker = startInboundWorker(
     opts.settings,

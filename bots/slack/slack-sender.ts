@@ -104,6 +104,13 @@ export class SlackSender implements ChannelSender {
       // the file's own message ts is not returned reliably; the text message is the reference
       result ??= { externalMessageId: `${channel}:file:${message.image.filename}:${Date.now()}` };
     }
+    if (message.files?.length) {
+      // one upload for all (files.getUploadURLExternal per file, then one completeUploadExternal)
+      const file_uploads = message.files.map((f) => ({ file: Buffer.from(f.bytes), filename: f.name, title: f.name }));
+      const out = await this.client.filesUploadV2(threadTs ? { channel_id: channel, thread_ts: threadTs, file_uploads } : { channel_id: channel, file_uploads });
+      const uploaded = (out as { files?: Array<{ files?: Array<{ id?: string }> }> }).files?.[0]?.files?.[0]?.id;
+      result ??= { externalMessageId: `${channel}:file:${uploaded ?? message.files[0]!.name}` };
+    }
     if (!result) throw new Error('nothing to send: empty text and no image');
     return result;
   }
