@@ -219,7 +219,11 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when FILE_STORAGE=s3 (the bucket files are kept in)' });
     }
     if (c.FILE_LINK_BASE_URL && !c.FILE_LINK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['FILE_LINK_SECRET'], message: 'is required when FILE_LINK_BASE_URL is set (any random string of 16 characters or more)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FILE_LINK_SECRET'],
+        message: 'is required when FILE_LINK_BASE_URL is set (any random string of 16 characters or more)',
+      });
     }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
       ctx.addIssue({

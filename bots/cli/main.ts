@@ -37,7 +37,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'export', description: 'export data', load: async () => (await import('./commands/export-contact.js')).registerExportContact },
   {
     name: 'file',
-    description: 'get a stored file (a customer\'s file too large for a manager\'s channel): leadline file get KEY --out PATH',
+    description: "get a stored file (a customer's file too large for a manager's channel): leadline file get KEY --out PATH",
     load: async () => (await import('./commands/file.js')).registerFile,
   },
   { name: 'erase', description: 'erase personal data', load: async () => (await import('./commands/erase-contact.js')).registerEraseContact },

@@ -30,7 +30,8 @@ export class SlackFileSource implements FileSource {
     if (typeof file?.size === 'number' && file.size > maxBytes) return { status: 'too_large', size: file.size };
     const got = await downloadCapped(url, maxBytes, { headers: { authorization: `Bearer ${this.token}` } });
     // Slack's sign-in page instead of the file: the token may not read it
-    if (got.status === 'fetched' && got.mime === 'text/html' && file?.mimetype !== 'text/html') return { status: 'gone', reason: 'Slack answered with a sign-in page' };
+    if (got.status === 'fetched' && got.mime === 'text/html' && file?.mimetype !== 'text/html')
+      return { status: 'gone', reason: 'Slack answered with a sign-in page' };
     return got.status === 'fetched' ? { ...got, mime: file?.mimetype ?? got.mime, ...(file?.name ? { name: file.name } : {}) } : got;
   }
 }

@@ -124,7 +124,15 @@ async function storeAttachments(files: FileStore, workspaceId: number, m: Inboun
       out.push(part && !part.kept ? { ...a, unavailable: 'too_large' } : a);
       continue;
     }
-    const key = fileKey({ workspaceId, channel: 'email', externalUserId: m.externalUserId, messageId: `${m.externalChatId}:${m.messageExternalId}`, index, name: a.name, kind: a.kind });
+    const key = fileKey({
+      workspaceId,
+      channel: 'email',
+      externalUserId: m.externalUserId,
+      messageId: `${m.externalChatId}:${m.messageExternalId}`,
+      index,
+      name: a.name,
+      kind: a.kind,
+    });
     await files.put(key, part.content, { mime: part.mime });
     out.push({ ...a, storageKey: key, size: part.content.byteLength });
   }

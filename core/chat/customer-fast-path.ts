@@ -77,7 +77,15 @@ export async function returningCustomerStep(deps: ChatDeps, ws: Workspace, m: In
     if (r.ownerId === null) return [];
     const to = await cachedRecipient(deps.db, deps.db, r.ownerId);
     if (!to?.identityId) return [];
-    const items = forwardItems(deps.files, { ...to, identityId: to.identityId }, m, r.contactName, r.conversationId, r.leadId ?? undefined, r.dealId ?? undefined);
+    const items = forwardItems(
+      deps.files,
+      { ...to, identityId: to.identityId },
+      m,
+      r.contactName,
+      r.conversationId,
+      r.leadId ?? undefined,
+      r.dealId ?? undefined,
+    );
     return items.map((item) => ({ workspaceId: ws.id, ...item }));
   };
   if (!r.claimed) await requeuePending(deps, m, forward);

@@ -156,7 +156,8 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   if (!ownerId) return [];
   const to = await recipientOf(turn, ownerId);
   if (to?.identityId) {
-    for (const item of forwardItems(turn.deps.files, { ...to, identityId: to.identityId }, m, name, conversation.id, openLead?.id, openDeal?.id)) push(turn, item);
+    for (const item of forwardItems(turn.deps.files, { ...to, identityId: to.identityId }, m, name, conversation.id, openLead?.id, openDeal?.id))
+      push(turn, item);
   }
   return [];
 }

@@ -41,7 +41,17 @@ export async function eraseContact(ctx: CoreContext, actor: Actor, id: number, o
     if (!contact) throw notFound('what.contact', { id });
     const f = await contactFootprint(tx, actor.workspaceId, id);
     if (contact.erasedAt) {
-      return { contactId: id, alreadyErased: true, erasedAt: contact.erasedAt, contactIds: f.contactIds, leads: 0, deals: 0, conversations: 0, messages: 0, files: 0 };
+      return {
+        contactId: id,
+        alreadyErased: true,
+        erasedAt: contact.erasedAt,
+        contactIds: f.contactIds,
+        leads: 0,
+        deals: 0,
+        conversations: 0,
+        messages: 0,
+        files: 0,
+      };
     }
     const now = ctx.clock.now();
     const terms = await personalTerms(tx, f.contactIds);

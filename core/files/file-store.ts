@@ -88,7 +88,15 @@ export function safeFileName(name: string | undefined, fallback: string): string
  * The key of a message's n-th file: the sender's prefix, then the platform message (so a
  * redelivery, or the same message under another event, lands on the same key).
  */
-export function fileKey(p: { workspaceId: number; channel: string; externalUserId: string; messageId: string; index: number; name?: string; kind: string }): string {
+export function fileKey(p: {
+  workspaceId: number;
+  channel: string;
+  externalUserId: string;
+  messageId: string;
+  index: number;
+  name?: string;
+  kind: string;
+}): string {
   return `${identityFilePrefix(p.workspaceId, p.channel, p.externalUserId)}${digest(p.messageId)}-${p.index}-${safeFileName(p.name, p.kind)}`;
 }
 

@@ -29,7 +29,15 @@ export async function storeInboundFiles(files: ChatFiles | undefined, workspaceI
       attachments.push({ ...a, unavailable: 'too_large' });
       continue;
     }
-    const key = fileKey({ workspaceId, channel: m.channel, externalUserId: m.externalUserId, messageId: `${m.externalChatId}:${m.messageExternalId}`, index, name: a.name, kind: a.kind });
+    const key = fileKey({
+      workspaceId,
+      channel: m.channel,
+      externalUserId: m.externalUserId,
+      messageId: `${m.externalChatId}:${m.messageExternalId}`,
+      index,
+      name: a.name,
+      kind: a.kind,
+    });
     if (await files.store.has(key)) {
       attachments.push({ ...a, storageKey: key });
       continue;
@@ -39,7 +47,13 @@ export async function storeInboundFiles(files: ChatFiles | undefined, workspaceI
     else if (got.status === 'gone') attachments.push({ ...a, unavailable: 'gone' });
     else {
       await files.store.put(key, got.bytes, { mime: a.mime ?? got.mime });
-      attachments.push({ ...a, storageKey: key, size: got.bytes.byteLength, ...(a.mime || !got.mime ? {} : { mime: got.mime }), ...(a.name || !got.name ? {} : { name: got.name }) });
+      attachments.push({
+        ...a,
+        storageKey: key,
+        size: got.bytes.byteLength,
+        ...(a.mime || !got.mime ? {} : { mime: got.mime }),
+        ...(a.name || !got.name ? {} : { name: got.name }),
+      });
     }
   }
   return { ...m, attachments };

@@ -130,19 +130,17 @@ const EXT: Record<string, string> = {
 export function withFiles(item: Omit<OutboxItem, 'workspaceId'>, channel: string | null, files: OutboxFile[]): Array<Omit<OutboxItem, 'workspaceId'>> {
   if (files.length === 0) return [item];
   if (channel === 'email') return [{ ...item, files }];
-  const { buttons: _buttons, messageId, firstResponse, ...common } = item;
-  const out: Array<Omit<OutboxItem, 'workspaceId'>> = [];
-  // an empty text with files: the first file is the message (and carries its delivery marks)
-  const textless = !item.text.trim() && !item.buttons?.length;
-  if (!textless) out.push(item);
-  files.forEach((file, i) => {
-    out.push({
-      ...common,
-      text: '',
-      files: [file],
-      ...(item.dedupeKey ? { dedupeKey: `${item.dedupeKey}#f${i}` } : {}),
-      ...(textless && i === 0 ? { messageId, firstResponse, dedupeKey: item.dedupeKey } : {}),
-    });
+  const { buttons: _buttons, messageId: _messageId, firstResponse: _firstResponse, ...common } = item;
+  // a short text without buttons is the first file's caption: one send, and the file is the
+  // message (it carries the item's delivery marks); a long text or buttons go first on their own
+  const together = !item.buttons?.length && item.text.trim().length <= CAPTION_CHARS;
+  const out: Array<Omit<OutboxItem, 'workspaceId'>> = together ? [{ ...item, files: [files[0]!] }] : [item];
+  files.slice(together ? 1 : 0).forEach((file) => {
+    const i = files.indexOf(file);
+    out.push({ ...common, text: '', files: [file], ...(item.dedupeKey ? { dedupeKey: `${item.dedupeKey}#f${i}` } : {}) });
   });
   return out;
 }
+
+/** The longest text sent as a file's caption (Telegram takes 1,024 characters; escaping needs room). */
+export const CAPTION_CHARS = 900;

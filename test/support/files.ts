@@ -29,7 +29,12 @@ export function makePng(side = 16): Buffer {
   ihdr[9] = 2; // RGB
   const rows: Buffer[] = [];
   for (let y = 0; y < side; y++) rows.push(Buffer.concat([Buffer.from([0]), randomBytes(side * 3)]));
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A valid one-page PDF saying `text`, padded with a comment to at least `minBytes`. */
@@ -74,7 +79,15 @@ export async function localS3(): Promise<{ store: S3FileStore; endpoint: string;
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const bucket = `leadline-${randomUUID().slice(0, 8)}`;
-  const store = new S3FileStore({ bucket, region: 'us-east-1', endpoint, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', prefix: 'test/' });
+  const store = new S3FileStore({
+    bucket,
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    prefix: 'test/',
+  });
   await store.client.send(new CreateBucketCommand({ Bucket: bucket }));
   return {
     store,

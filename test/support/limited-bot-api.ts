@@ -147,7 +147,8 @@ export class LimitedBotApi {
       return ok({ file_id: id, file_unique_id: file.uniqueId, file_size: file.bytes.length, file_path: file.path });
     }
     if (!SEND.test(method)) return ok(true);
-    if (files.some((f) => f.bytes.length > this.maxUploadBytes)) return { status: 413, body: { ok: false, error_code: 413, description: 'Request Entity Too Large' } };
+    if (files.some((f) => f.bytes.length > this.maxUploadBytes))
+      return { status: 413, body: { ok: false, error_code: 413, description: 'Request Entity Too Large' } };
     const chatId = String(params.chat_id ?? '');
     if (!chatId) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' } };
 
@@ -230,7 +231,11 @@ function parseParams(contentType: string, raw: Buffer): { params: Record<string,
     const name = /name="([^"]+)"/.exec(head)?.[1];
     if (!name) continue;
     const value = part.split('\r\n\r\n').slice(1).join('\r\n\r\n').replace(/\r\n$/, '');
-    const filename = /filename="([^"]*)"/.exec(head)?.[1];
+    // grammY writes filename=a.pdf (unquoted), others filename="a.pdf"
+    const filename = /filename=(?:"([^"]*)"|([^;\r\n]*))/
+      .exec(head)
+      ?.slice(1)
+      .find((v) => v !== undefined);
     if (filename !== undefined) {
       files.push({ field: name, filename, contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1], bytes: Buffer.from(value, 'latin1') });
       continue;

@@ -1,6 +1,7 @@
 // Files passed between customers and the team (core/files). ru/files.ts mirrors every key.
 export const files = {
-  'files.not_downloaded': '⚠️ Not attached: {file}. A bot may download at most {limit} from {channel}: ask the customer to send it another way (a link or an email).',
+  'files.not_downloaded':
+    '⚠️ Not attached: {file}. A bot may download at most {limit} from {channel}: ask the customer to send it another way (a link or an email).',
   'files.gone': '⚠️ Not attached: {file}. {channel} no longer gives it to the bot (deleted or not shared): ask the customer to send it again.',
   'files.too_large_here': '⚠️ Not attached: {file}. {channel} takes files up to {limit}.',
   'files.get_link': 'Download it: {link}',

@@ -2,7 +2,8 @@ import type { files as en } from '../en/files.js';
 import type { Message } from '../types.js';
 
 export const files = {
-  'files.not_downloaded': '⚠️ Не приложено: {file}. Бот может скачать не больше {limit} (канал: {channel}) — попросите клиента прислать файл иначе (ссылкой или письмом).',
+  'files.not_downloaded':
+    '⚠️ Не приложено: {file}. Бот может скачать не больше {limit} (канал: {channel}) — попросите клиента прислать файл иначе (ссылкой или письмом).',
   'files.gone': '⚠️ Не приложено: {file}. Канал {channel} больше не отдаёт файл боту (удалён или не открыт боту) — попросите клиента прислать его снова.',
   'files.too_large_here': '⚠️ Не приложено: {file}. {channel} принимает файлы не больше {limit}.',
   'files.get_link': 'Скачать: {link}',
