@@ -183,6 +183,9 @@ describe('Helm chart with default values', SLOW, () => {
       'SLACK_SIGNING_SECRET',
       'SLACK_APP_TOKEN',
       'OPENAI_API_KEY',
+      'S3_ACCESS_KEY_ID',
+      'S3_SECRET_ACCESS_KEY',
+      'FILE_LINK_SECRET',
     ];
     const set = keys.map((k) => `${secretKeys.includes(k) ? 'secrets' : 'config'}.${k}=value-of-${k}`);
     const ms = await render({ set });
