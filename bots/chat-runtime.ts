@@ -25,6 +25,8 @@ import type { Llm } from '../core/ports.js';
 import type { AiJobs } from '../core/ai/jobs.js';
 import { handOffUnknownText } from '../core/chat/ai/chat-actions.js';
 import type { ChatFiles } from '../core/files/file-store.js';
+import { BullMQAlbumScheduler, startAlbumWorker } from '../connectors/queue/album-queue.js';
+import { forwardAlbum } from '../core/chat/albums.js';
 
 export type Senders = Partial<Record<Channel, ChannelSender>>;
 
@@ -99,6 +101,7 @@ export interface ChatWorker {
 
 export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
   const clarify = new RedisClarifyStore(opts.settings.redis, opts.settings.prefix);
+  const albums = new BullMQAlbumScheduler(opts.settings);
   const attempts = new RedisAttemptLimiter(opts.settings.redis, opts.settings.prefix, opts.attemptLimits);
   const deps: ChatDeps = {
     db: opts.db,
@@ -116,7 +119,10 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     logger: opts.logger,
     attempts,
     files: opts.files,
+    albums,
   };
+  // an album's one forward, a short window after its first item (core/chat/albums.ts)
+  const albumWorker = startAlbumWorker(opts.settings, (job) => forwardAlbum(deps, job), opts.logger);
   const inbound: InboundWorker = startInboundWorker(
     opts.settings,
     async (message) => {
@@ -138,7 +144,8 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     worker: inbound.worker,
     async close() {
       await inbound.close();
-      await Promise.all([clarify.close(), attempts.close()]);
+      await albumWorker.close();
+      await Promise.all([clarify.close(), attempts.close(), albums.close()]);
     },
   };
 }

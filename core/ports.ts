@@ -151,6 +151,18 @@ export interface Outbox {
   enqueueMany?(items: OutboxItem[]): Promise<void>;
 }
 
+/** An album's forward (core/chat/albums.ts): the conversation its items are stored in, and the album's platform id. */
+export interface AlbumJob {
+  workspaceId: number;
+  conversationId: number;
+  mediaGroupId: string;
+}
+
+/** Runs an album's forward once, `delayMs` after the first call for it (later calls for the same album are no-ops). */
+export interface AlbumScheduler {
+  schedule(job: AlbumJob, delayMs: number): Promise<void>;
+}
+
 /** What an attempt limiter counts: wrong invite codes per identity and per workspace, and the one notice a blocked identity gets. */
 export type AttemptRule = 'invite_identity' | 'invite_workspace' | 'invite_notice';
 

@@ -3,7 +3,7 @@
 // and a 429 into RateLimitedError (retry_after) for the outbound queue to reschedule. The
 // shared limits are the outbound queue's (connectors/queue/rate-limit.ts); the in-process
 // SendLimiter only spaces the parts of one long message to its chat.
-import { GrammyError, InputFile, type Api } from 'grammy';
+import { GrammyError, InputFile, InputMediaBuilder, type Api } from 'grammy';
 import type { ChannelSender, OutboundMessage, SendResult } from '../../core/ports.js';
 import { PermanentSendError, RateLimitedError } from '../../core/ports.js';
 import { escapeHtml, inlineKeyboard, splitForTelegram } from './telegram-render.js';
@@ -99,6 +99,17 @@ export class TelegramSender implements ChannelSender {
         first = false;
       }
     }
+    // several files and no buttons (an album): one media group, photos as photos when all are
+    if (files.length > 1 && files.length <= 10 && !keyboard) {
+      const photos = files.every(isPhoto);
+      const caption = (i: number) => (i === 0 && asCaption ? { caption: escapeHtml(text), parse_mode: 'HTML' as const } : {});
+      const media = photos
+        ? files.map((f, i) => InputMediaBuilder.photo(new InputFile(f.bytes, f.name), caption(i)))
+        : files.map((f, i) => InputMediaBuilder.document(new InputFile(f.bytes, f.name), caption(i)));
+      await this.limiter.acquire(chatId);
+      const sent = await this.api.sendMediaGroup(chatId, media, { reply_parameters: first ? replyTo : undefined });
+      return sent[sent.length - 1]?.message_id ?? lastId;
+    }
     for (const [i, f] of files.entries()) {
       const options = {
         caption: i === 0 && asCaption ? escapeHtml(text) : undefined,
@@ -108,12 +119,11 @@ export class TelegramSender implements ChannelSender {
       };
       const input = new InputFile(f.bytes, f.name);
       await this.limiter.acquire(chatId);
-      const sent =
-        f.kind === 'photo' && (!f.mime || PHOTO_TYPES.test(f.mime)) && f.bytes.byteLength <= PHOTO_MAX_BYTES
-          ? await this.api.sendPhoto(chatId, input, options)
-          : f.kind === 'voice' && (!f.mime || f.mime === 'audio/ogg')
-            ? await this.api.sendVoice(chatId, input, options)
-            : await this.api.sendDocument(chatId, input, options);
+      const sent = isPhoto(f)
+        ? await this.api.sendPhoto(chatId, input, options)
+        : f.kind === 'voice' && (!f.mime || f.mime === 'audio/ogg')
+          ? await this.api.sendVoice(chatId, input, options)
+          : await this.api.sendDocument(chatId, input, options);
       lastId = sent.message_id;
       first = false;
     }
@@ -125,3 +135,8 @@ export class TelegramSender implements ChannelSender {
 const CAPTION_MAX = 900;
 const PHOTO_TYPES = /^image\/(jpeg|png|webp|gif)$/;
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+
+/** What sendPhoto takes: a photo in JPEG, PNG, WebP or GIF up to 10 MB (anything else goes as a document). */
+function isPhoto(f: NonNullable<OutboundMessage['files']>[number]): boolean {
+  return f.kind === 'photo' && (!f.mime || PHOTO_TYPES.test(f.mime)) && f.bytes.byteLength <= PHOTO_MAX_BYTES;
+}

@@ -30,7 +30,8 @@ import type { IntakeMessage, OutboxItem } from '../ports.js';
 
 /**
  * A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no slash command (/start, /help), nothing said
- * about the sender to fill in, nothing beyond words and files to render and keep (a place, a forward, links, an edit, a chat event).
+ * about the sender to fill in, nothing beyond words and files to render and keep (a place, a forward, links, an edit, a chat event),
+ * not an album's item (its forward waits for the album, core/chat/albums.ts).
  */
 export function fastPathCandidate(m: InboundMessage): boolean {
   return (
@@ -39,6 +40,7 @@ export function fastPathCandidate(m: InboundMessage): boolean {
     !m.sender &&
     !m.callbackData &&
     !m.chatEvent &&
+    !m.mediaGroupId &&
     !carriesMore(m) &&
     !m.text.trim().startsWith('/') &&
     m.externalUserId === m.externalUserId.trim()

@@ -102,6 +102,8 @@ export const inboundMessageSchema = z.object({
   forwardedFrom: forwardOriginSchema.optional(),
   /** URLs hidden behind link text (Telegram text_link entities), in order, without repeats */
   links: z.array(z.string().max(2000)).max(50).optional(),
+  /** one item of an album (Telegram media_group_id): the items are sent on to the manager as one */
+  mediaGroupId: z.string().min(1).max(100).optional(),
   /** an edit: the platform id (as messageExternalId) of the message edited; text is the new text */
   editOf: z.string().min(1).optional(),
   /**

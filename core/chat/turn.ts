@@ -3,7 +3,7 @@
 // rolled-back turn never sends anything).
 import type { CoreContext } from '../context.js';
 import type { Db } from '../db.js';
-import type { AttemptLimiter, Clock, CustomerIntake, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
+import type { AlbumScheduler, AttemptLimiter, Clock, CustomerIntake, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
 import type { AuditEntry } from '../audit.js';
 import type { Workspace } from '../../prisma/generated/client.js';
 import type { InboundMessage } from './inbound.js';
@@ -46,6 +46,8 @@ export interface ChatDeps {
   attempts?: AttemptLimiter;
   /** file storage, sources and limits (core/files); without it attachments are passed on as metadata lines */
   files?: ChatFiles;
+  /** an album's items go on as one forward (core/chat/albums.ts); without it each item is forwarded as it comes */
+  albums?: AlbumScheduler;
 }
 
 export interface Turn {

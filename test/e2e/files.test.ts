@@ -78,6 +78,8 @@ interface Stack {
   managers: Record<ManagerChannel, { userId: number; chatId: string }>;
   /** the shared channel customers write in (ids differ per stack: NotificationRef is unique across workspaces) */
   shared: string;
+  files: ChatFiles;
+  settings: ReturnType<typeof queueSettings>;
   close(): Promise<void>;
 }
 
@@ -221,6 +223,8 @@ async function openStack(storeKind: 'disk' | 's3'): Promise<Stack> {
     links,
     managers: { telegram: { userId: tgManager.id, chatId: tgManagerChat }, slack: { userId: slackManager.id, chatId: dm } },
     shared,
+    files,
+    settings,
     async close() {
       for (const c of cleanups.reverse()) await c().catch(() => {});
     },
@@ -550,6 +554,51 @@ describe('files both ways on every pair of channels (disk store)', () => {
     },
     60_000,
   );
+
+  it("an album's items, handled by two chat workers, reach the manager as one media group; a late item on its own", async () => {
+    await onDuty(s, 'telegram');
+    // a second chat worker on the same queues: the album's state is in Redis and Postgres only
+    const second = startChatWorker({ db: s.db, settings: s.settings, workspaceId: s.workspaceId, outbox: s.workers.outbox, concurrency: 4, files: s.files });
+    try {
+      const tag = `t${uid()}`;
+      const chatId = String(9_000_000 + Number(uid()));
+      const album = `1254${uid()}`;
+      const photos = [makePng(10), makePng(12), makePng(14)];
+      const mgr = s.managers.telegram.chatId;
+      await Promise.all(
+        photos.map((p, i) =>
+          s.intake.handleUpdate(tgMessage(s, chatId, { media_group_id: album, ...(i === 0 ? { caption: `Album ${tag}` } : {}), ...tgPhoto(s, p) })),
+        ),
+      );
+      const group = await waitFor(
+        () => s.tg.to(mgr).find((m) => m.method === 'sendMediaGroup' && m.files.some((f) => f.bytes.equals(photos[0]!))),
+        'the album as one media group',
+        30_000,
+      );
+      expect(group.files).toHaveLength(3);
+      for (const p of photos) expect(group.files.filter((f) => f.bytes.equals(p))).toHaveLength(1);
+      expect(group.text).toContain(`Album ${tag}`);
+      // the new lead's notice came too, without the files (they are the album's)
+      // (whichever item came first made the lead)
+      const captioned = await s.db.message.findFirstOrThrow({ where: { workspaceId: s.workspaceId, text: `Album ${tag}` } });
+      const lead = await s.db.lead.findFirstOrThrow({ where: { workspaceId: s.workspaceId, conversationId: captioned.conversationId } });
+      expect(s.tg.to(mgr).some((m) => m.text.includes(`New lead #${lead.id}`))).toBe(true);
+
+      // an item after the album went: forwarded on its own
+      const late = makePng(9);
+      await s.intake.handleUpdate(tgMessage(s, chatId, { media_group_id: album, ...tgPhoto(s, late) }));
+      const alone = await waitFor(() => tgSentFile(s, mgr, late), 'the late item on its own', 30_000);
+      expect(alone.method).toBe('sendPhoto');
+      // and nothing else carried the album's photos (a sentinel forwarded last shows everything went)
+      const sentinel = `sentinel ${uid()}`;
+      await s.intake.handleUpdate(tgMessage(s, chatId, { text: sentinel }));
+      await waitFor(() => s.tg.to(mgr).find((m) => m.text.includes(sentinel)), 'the sentinel forwarded', 30_000);
+      const carrying = s.tg.to(mgr).filter((m) => m.files.some((f) => photos.some((p) => f.bytes.equals(p))));
+      expect(carrying.map((m) => m.method)).toEqual(['sendMediaGroup']);
+    } finally {
+      await second.close();
+    }
+  }, 90_000);
 
   it('a redelivered update fetches nothing again; erasing the contact erases their files and the answer sent them', async () => {
     const { lead, reach } = await pair(s, 'telegram', 'telegram');

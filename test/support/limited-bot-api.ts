@@ -176,7 +176,8 @@ export class LimitedBotApi {
       token,
       chatId,
       method,
-      text: String(params.text ?? params.caption ?? ''),
+      // a media group's caption is its first item's
+      text: String(params.text ?? params.caption ?? (params.media as Array<{ caption?: string }> | undefined)?.[0]?.caption ?? ''),
       messageId,
       replyTo: replyParams?.message_id,
       buttons: markup?.inline_keyboard,
@@ -185,6 +186,19 @@ export class LimitedBotApi {
     };
     this.accepted.push(message);
     for (const l of this.listeners) l(message);
+    if (method === 'sendMediaGroup') {
+      // one message per item, as Telegram answers
+      const ids = files.map((_, i) => (i === 0 ? messageId : this.nextId++));
+      return ok(
+        ids.map((id, i) => ({
+          message_id: id,
+          date: Math.floor(now / 1000),
+          chat: { id: Number(chatId), type: 'private' },
+          media_group_id: String(messageId),
+          document: this.addFile(files[i]!.bytes, files[i]!.filename),
+        })),
+      );
+    }
     // a sent file gets a file_id of its own, as on Telegram
     const sentFiles = Object.fromEntries(files.map((f) => [f.field, this.addFile(f.bytes, f.filename)]));
     const media =
