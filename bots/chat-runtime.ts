@@ -1,13 +1,12 @@
 // The chat side of a worker process: the inbound queue's worker runs the engine on each
-// message and queues its replies for the chat the message came from; they and the pushes
+// message, which queues its replies for the chat the message came from; they and the pushes
 // (notifications, acknowledgements, relayed answers) all go through the outbound queue, so
 // no inbound worker ever waits on a platform limit. Used by `leadline start`,
 // the console chat, the end-to-end test and the inbound benchmark.
 import type { Db } from '../core/db.js';
 import type { Clock, ChannelSender, CustomerIntake, Outbox } from '../core/ports.js';
 import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
-import { systemClock, type OutboxItem } from '../core/ports.js';
-import { createHash } from 'node:crypto';
+import { systemClock } from '../core/ports.js';
 import type { Channel } from '../prisma/generated/enums.js';
 import { handleInbound } from '../core/chat/handle-inbound.js';
 import type { ChatDeps } from '../core/chat/turn.js';
@@ -29,41 +28,6 @@ import { BullMQAlbumScheduler, startAlbumWorker } from '../connectors/queue/albu
 import { forwardAlbum } from '../core/chat/albums.js';
 
 export type Senders = Partial<Record<Channel, ChannelSender>>;
-
-/** Dedupe keys are at most 200 characters; longer inbound keys are hashed. */
-function replyKey(message: InboundMessage, index: number): string {
-  const base = message.dedupeKey.length > 160 ? createHash('sha256').update(message.dedupeKey).digest('hex') : message.dedupeKey;
-  return `reply:${base}#${index}`;
-}
-
-/**
- * The engine's replies as outbox items for the chat the message came from. They go through the
- * outbound queue like every other message (per-chat spacing and order, per-bot limit, 429s
- * rescheduled), so an inbound worker never waits on a platform limit; the dedupe keys make a
- * re-run of the same inbound job send each reply once.
- */
-export function replyItems(workspaceId: number, message: InboundMessage, replies: Reply[]): OutboxItem[] {
-  return replies.map((r, i) => {
-    const item: OutboxItem = {
-      workspaceId,
-      chat: { channel: message.channel, chatId: message.externalChatId },
-      text: r.text,
-      lane: 'interactive',
-      dedupeKey: replyKey(message, i),
-    };
-    if (r.buttons?.length) item.buttons = r.buttons;
-    if (r.replyToExternalId) item.replyToExternalId = r.replyToExternalId;
-    return item;
-  });
-}
-
-/** Queues the engine's replies (one round trip when the outbox takes many). */
-export async function sendReplies(outbox: Outbox, workspaceId: number, message: InboundMessage, replies: Reply[]): Promise<void> {
-  const items = replyItems(message.workspaceId ?? workspaceId, message, replies);
-  if (items.length === 0) return;
-  if (outbox.enqueueMany) await outbox.enqueueMany(items);
-  else for (const item of items) await outbox.enqueue(item);
-}
 
 export interface ChatWorkerOptions {
   db: Db;
@@ -120,6 +84,8 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     attempts,
     files: opts.files,
     albums,
+    // replies are queued with the turn's other items, kept on its InboundEvent until queued
+    queueReplies: true,
   };
   // an album's one forward, a short window after its first item (core/chat/albums.ts)
   const albumWorker = startAlbumWorker(opts.settings, (job) => forwardAlbum(deps, job), opts.logger);
@@ -127,7 +93,6 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     opts.settings,
     async (message) => {
       const replies = await handleInbound(deps, message);
-      await sendReplies(opts.outbox, opts.workspaceId, message, replies);
       opts.onHandled?.(message, replies);
     },
     {

@@ -27,6 +27,12 @@ export interface OutboundMessage {
   buttons?: Button[][];
   /** reply in this thread / to this platform message */
   replyToExternalId?: string;
+  /**
+   * The message asks its reader to answer it (the Reply button's prompt): a reply to it is
+   * relayed like a reply to the notification. Telegram and Slack readers reply to it themselves;
+   * the console makes the next line typed after it that reply.
+   */
+  asksForReply?: boolean;
   /** email only */
   subject?: string;
   headers?: Record<string, string>;
@@ -117,6 +123,12 @@ export interface OutboxItem {
   text: string;
   buttons?: Button[][];
   replyToExternalId?: string;
+  /**
+   * The message asks its reader to answer it (the Reply button's prompt): a reply to it is
+   * relayed like a reply to the notification. Telegram and Slack readers reply to it themselves;
+   * the console makes the next line typed after it that reply.
+   */
+  asksForReply?: boolean;
   subject?: string;
   headers?: Record<string, string>;
   /** a PNG to attach (digest charts); kept small */

@@ -30,7 +30,8 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'seed',
-    description: 'fill a workspace (default: demo) with a demo team, customers, leads, deals and tasks (re-running changes nothing)',
+    description:
+      'fill a new or empty workspace (default: DEFAULT_WORKSPACE) with a demo team and 8 weeks of their leads, deals and tasks (a second run changes nothing)',
     load: async () => (await import('./commands/seed.js')).registerSeed,
   },
   { name: 'import', description: 'import data from files', load: async () => (await import('./commands/import-contacts.js')).registerImportContacts },

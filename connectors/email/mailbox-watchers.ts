@@ -76,6 +76,8 @@ export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promis
         mailboxId: box.id,
         pollIntervalMs: opts.pollIntervalMs,
         logger: opts.logger,
+        // removed while watched: the watcher said so and stopped; free its lease now, not at the next refresh
+        onRemoved: () => drop(box.id),
         handle: async (m) => {
           const r = await ingestRawEmail(
             { db: opts.db, limits: opts.limits, deliver: opts.deliver, cache, files: opts.files },

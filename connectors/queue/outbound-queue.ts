@@ -42,6 +42,7 @@ export const outboxItemSchema = z
     text: z.string(),
     buttons: z.array(z.array(button)).optional(),
     replyToExternalId: z.string().optional(),
+    asksForReply: z.boolean().optional(),
     subject: z.string().optional(),
     headers: z.record(z.string(), z.string()).optional(),
     image: z.object({ pngBase64: z.string().min(1), filename: z.string().min(1), caption: z.string().optional() }).optional(),
@@ -198,8 +199,12 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     const lane = data.item.lane ?? 'interactive';
     let target: DeliveryTarget | undefined;
     let slot = data.slot;
+    // the job's place in the bot's queue: its id, ordered by when it was enqueued
+    const send = newSendHandle({ id: String(job.id), since: job.timestamp });
 
     const postpone = async (waitMs: number, patch: Partial<OutboundJobData>): Promise<never> => {
+      // away from the bot's queue while delayed; back in its old place when it returns
+      if (target) await limiter.leaveQueue(target.channel, send);
       await job.updateData({ ...data, slot, ...patch });
       await job.moveToDelayed(Date.now() + Math.max(1, Math.ceil(waitMs)), token);
       throw new DelayedError();
@@ -217,7 +222,6 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     const address = itemAddress(data.item);
     if (address.chat && senders[address.chat.channel]) await ticket(address.chat.channel, address.chat.chatId);
 
-    const send = newSendHandle();
     /** the chat whose send this job took (finished once the platform call is over, whatever its outcome) */
     let taken: DeliveryTarget | undefined;
     const finish = async () => {

@@ -6,7 +6,9 @@
 //     across jobs and processes) and the chat's "last sent" clock allows it;
 //   - per bot: a sliding log of sends over 1,000 ms + margin, at most perSecond entries;
 //     items of the digest and bulk lanes may use only BULK_SHARE of it, so an answer always
-//     finds room;
+//     finds room; sends that find the window full queue for it in order (lane, then the
+//     chat slot or the job's age: earliest due first), so no job loses its turn to a luckier
+//     poll and holds up its chat's later messages;
 //   - a 429 retry_after pushes the chat's clocks forward (penalize); the job comes back
 //     through the same clocks, never retried in place.
 // Both checks and the taking of the send are one Lua script (acquireSend).
@@ -57,36 +59,61 @@ redis.call('PEXPIRE', KEYS[2], at - now + 3600000)
 return {at, at - now}`;
 
 /**
- * KEYS: tickets, sent clock, bot log. ARGV: slot (or -1), chat interval, bot max (0 = none),
- * bot window ms, stale ms, unique member. Returns 0 when the send is taken, else the wait (ms).
+ * KEYS: tickets, sent clock, bot log, bot queue, bot queue last-seen. ARGV: slot (or -1), chat
+ * interval, bot max (0 = none), bot window ms, stale ms, unique member, waiter id, waiter
+ * order score, waiter stale ms. Returns 0 when the send is taken, else the wait (ms).
  */
 const ACQUIRE = `${NOW}
 local slot = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
 local botMax = tonumber(ARGV[3])
 local windowMs = tonumber(ARGV[4])
+local waiter = ARGV[7]
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[5]))
 if slot >= 0 then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   if first[2] and tonumber(first[2]) < slot then
     -- n earlier messages go first: this one cannot go for n intervals
     local ahead = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[1])
+    redis.call('ZREM', KEYS[4], waiter)
     return -(ahead * interval)
   end
 end
 local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
-if now < nxt then return nxt - now end
+if now < nxt then
+  redis.call('ZREM', KEYS[4], waiter)
+  return nxt - now
+end
 if botMax > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - windowMs)
-  if redis.call('ZCARD', KEYS[3]) >= botMax then
-    local oldest = redis.call('ZRANGE', KEYS[3], -botMax, -botMax, 'WITHSCORES')
-    local at = tonumber(oldest[2])
+  -- waiters that stopped asking (their process died) lose their place
+  local gone = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[9]))
+  for _, w in ipairs(gone) do redis.call('ZREM', KEYS[4], w) end
+  if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[9])) end
+  local count = redis.call('ZCARD', KEYS[3])
+  local room = botMax - count
+  -- the bot's sends go in queue order (lane first, then age): waiters ahead of this one take the room first
+  local rank = redis.call('ZRANK', KEYS[4], waiter)
+  if not rank then rank = redis.call('ZCOUNT', KEYS[4], '-inf', '(' .. ARGV[8]) end
+  if rank >= room then
+    redis.call('ZADD', KEYS[4], 'NX', ARGV[8], waiter)
+    redis.call('ZADD', KEYS[5], now, waiter)
+    redis.call('PEXPIRE', KEYS[4], 600000)
+    redis.call('PEXPIRE', KEYS[5], 600000)
+    -- this one's turn comes when (rank - room + 1) sends have left the window
+    local idx = rank - room
+    if idx >= count then idx = count - 1 end
+    if idx < 0 then return 20 end
+    local e = redis.call('ZRANGE', KEYS[3], idx, idx, 'WITHSCORES')
+    local at = tonumber(e[2])
     -- still in flight: look again shortly
     if at > now then return 20 end
     local w = at + windowMs - now + 1
     if w < 1 then w = 1 end
     return w
   end
+  redis.call('ZREM', KEYS[4], waiter)
+  redis.call('ZREM', KEYS[5], waiter)
   -- in flight until finishSend stamps the time the platform answered (or INFLIGHT_MS passes)
   redis.call('ZADD', KEYS[3], now + ${INFLIGHT_MS}, ARGV[6])
   redis.call('PEXPIRE', KEYS[3], windowMs + ${INFLIGHT_MS})
@@ -122,12 +149,17 @@ type LimiterRedis = RedisClient & {
     tickets: string,
     sent: string,
     bot: string,
+    botQueue: string,
+    botQueueSeen: string,
     slot: number,
     interval: number,
     botMax: number,
     windowMs: number,
     staleMs: number,
     member: string,
+    waiter: string,
+    order: number,
+    waiterStaleMs: number,
   ): Promise<number>;
   llPenalize(key: string, ms: number): Promise<number>;
   llFinish(bot: string, sent: string, member: string, interval: number): Promise<number>;
@@ -138,6 +170,8 @@ export interface RateLimiterOptions {
   marginMs?: number;
   /** see DEFAULT_TICKET_STALE_MS */
   ticketStaleMs?: number;
+  /** see DEFAULT_WAITER_STALE_MS */
+  waiterStaleMs?: number;
 }
 
 let seq = 0;
@@ -145,15 +179,26 @@ let seq = 0;
 /** Names one send in the bot's window (acquireSend, then finishSend). */
 export interface SendHandle {
   readonly id: string;
+  /** its place in the bot's queue when the window is full: who waits (a job id) and since when (epoch ms) */
+  readonly waiter: string;
+  readonly since: number;
 }
-export function newSendHandle(): SendHandle {
-  return { id: `${process.pid}-${Date.now()}-${++seq}` };
+export function newSendHandle(waiter?: { id: string; since: number }): SendHandle {
+  const id = `${process.pid}-${Date.now()}-${++seq}`;
+  return { id, waiter: waiter?.id ?? id, since: waiter?.since ?? Date.now() };
 }
+
+/** Queue order per lane: every answer before every digest before every bulk send, then by age. */
+const LANE_ORDER: Record<OutboxLane, number> = { interactive: 0, digest: 1e13, bulk: 2e13 };
+
+/** A place in the bot's queue not asked about for this long is dropped (the waiter's process died). */
+const DEFAULT_WAITER_STALE_MS = 5_000;
 
 export class ChannelRateLimiter {
   private readonly redis: LimiterRedis;
   private readonly marginMs: number;
   private readonly staleMs: number;
+  private readonly waiterStaleMs: number;
 
   constructor(
     redisTarget: RedisLike,
@@ -164,12 +209,13 @@ export class ChannelRateLimiter {
     // a channel's keys share one hash tag ({ratelimit:<channel>}), so each script runs on one slot of a cluster
     const redis = connectRedis(redisTarget, { maxRetriesPerRequest: 3, lazyConnect: false });
     redis.defineCommand('llReserve', { numberOfKeys: 2, lua: RESERVE });
-    redis.defineCommand('llAcquire', { numberOfKeys: 3, lua: ACQUIRE });
+    redis.defineCommand('llAcquire', { numberOfKeys: 5, lua: ACQUIRE });
     redis.defineCommand('llPenalize', { numberOfKeys: 1, lua: PENALIZE });
     redis.defineCommand('llFinish', { numberOfKeys: 2, lua: FINISH });
     this.redis = redis as LimiterRedis;
     this.marginMs = options.marginMs ?? DEFAULT_LIMIT_MARGIN_MS;
     this.staleMs = options.ticketStaleMs ?? DEFAULT_TICKET_STALE_MS;
+    this.waiterStaleMs = options.waiterStaleMs ?? DEFAULT_WAITER_STALE_MS;
   }
 
   /** The spacing between two messages to this chat, margin included (0 = no limit). */
@@ -201,8 +247,9 @@ export class ChannelRateLimiter {
 
   /**
    * Right before the platform call: takes the send when every earlier ticket of the chat is
-   * done, the chat's last send is an interval ago and the bot's window has room for this lane.
-   * Resolves to 0 (taken; the ticket is spent), the wait in ms (nothing taken), or a negative
+   * done, the chat's last send is an interval ago and the bot's window has room for this lane
+   * left by the sends queued ahead of this one (a full window queues it: `send.waiter` keeps
+   * its place across calls). Resolves to 0 (taken; the ticket is spent), the wait in ms (nothing taken), or a negative
    * number when earlier messages to the chat still have to go first (its magnitude: their
    * number times the chat interval, the earliest this one can go).
    */
@@ -212,19 +259,35 @@ export class ChannelRateLimiter {
     const botMax = perSecond > 0 ? (lane === 'interactive' ? perSecond : Math.max(1, Math.floor(perSecond * BULK_SHARE))) : 0;
     if (interval <= 0 && botMax === 0) return 0;
     const base = this.chat(channel, chatId);
+    const bot = this.bot(channel);
     return Number(
       await this.redis.llAcquire(
         `${base}:tickets`,
         `${base}:sent`,
-        `${this.prefix}:{ratelimit:${channel}}:bot`,
+        bot,
+        `${bot}:queue`,
+        `${bot}:queue:seen`,
         slot,
         interval,
         botMax,
         1000 + this.marginMs,
         this.staleMs,
         send.id,
+        send.waiter,
+        // earliest due first: a chat's slot (so each chat's next message goes before any chat's one after it), else the job's age
+        LANE_ORDER[lane] + (slot >= 0 ? slot : send.since),
+        this.waiterStaleMs,
       ),
     );
+  }
+
+  /** The waiter stops waiting for now (its job was put back as delayed): the sends behind it need not wait for it. */
+  async leaveQueue(channel: Channel, send: SendHandle): Promise<void> {
+    await this.redis.zrem(`${this.bot(channel)}:queue`, send.waiter);
+  }
+
+  private bot(channel: Channel) {
+    return `${this.prefix}:{ratelimit:${channel}}:bot`;
   }
 
   /**
@@ -232,7 +295,7 @@ export class ChannelRateLimiter {
    * chat's next send count from now, so the request's own latency never squeezes the spacing.
    */
   async finishSend(channel: Channel, chatId: string, send: SendHandle): Promise<void> {
-    await this.redis.llFinish(`${this.prefix}:{ratelimit:${channel}}:bot`, `${this.chat(channel, chatId)}:sent`, send.id, this.chatInterval(channel, chatId));
+    await this.redis.llFinish(this.bot(channel), `${this.chat(channel, chatId)}:sent`, send.id, this.chatInterval(channel, chatId));
   }
 
   /** Gives a ticket back (the item was skipped, refused or given up): later messages to the chat need not wait for it. */

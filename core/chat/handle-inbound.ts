@@ -7,14 +7,16 @@
 //      transaction; a brand-new customer's assignee is picked here too
 //   3. in one transaction: claim the event, the customer's or the member's turn, store it
 //      (its deferred audit rows and its outbox items, kept on the InboundEvent)
-//   4. outbox: the turn's items go to the queue after commit (pending-outbox.ts)
+//   4. outbox: the turn's items go to the queue after commit (pending-outbox.ts); with
+//      deps.queueReplies the replies to the speaker's own chat are among them
 //
-// Returns the replies for the speaker's own chat (the transport renders and sends them).
+// Returns the replies for the speaker's own chat (without deps.queueReplies the caller
+// renders and sends them).
 import type { InboundMessage } from './inbound.js';
 import { sanitizeInbound } from './inbound.js';
 import type { ChatDeps, Turn } from './turn.js';
 import { push } from './turn.js';
-import { reply, type Reply } from './reply.js';
+import { reply, replyItems, type Reply } from './reply.js';
 import { coreContext } from '../context.js';
 import { isDomainError, describeError } from '../errors.js';
 import { t, resolveLocale, type Locale } from '../i18n/index.js';
@@ -115,7 +117,7 @@ async function runTurn(
       };
       const replies = await claimAndAnswer(turn, plan);
       if (replies === null) return { replies, out: [] };
-      const out = keyed(message, turn.out);
+      const out = [...keyed(message, turn.out), ...ownReplies(deps, workspace, message, replies)];
       await deps.intake.storeTurn(tx, { dedupeKey: message.dedupeKey, pending: out.length > 0 ? out : null, audits: turn.audits, now });
       return { replies, out };
     }, TX_OPTIONS);
@@ -127,8 +129,14 @@ async function runTurn(
     deps.logger?.info({ dedupeKey: message.dedupeKey, key: e.key }, 'inbound refused');
     if (plan.speaker.kind !== 'member') return { replies: [], out: [] };
     const locale = plan.speaker.actor.locale;
-    return { replies: [reply(t(locale, 'chat.error', { detail: describeError(e, locale) }))], out: [] };
+    const replies = [reply(t(locale, 'chat.error', { detail: describeError(e, locale) }))];
+    return { replies, out: ownReplies(deps, workspace, message, replies) };
   }
+}
+
+/** The replies to the speaker's chat as outbox items, when the pipeline queues them (deps.queueReplies). */
+function ownReplies(deps: ChatDeps, workspace: Workspace, message: InboundMessage, replies: Reply[]): OutboxItem[] {
+  return deps.queueReplies ? replyItems(message.workspaceId ?? workspace.id, message, replies) : [];
 }
 
 /** Claims the event, then the member's or the customer's turn; null when the event was handled before. */

@@ -8,7 +8,7 @@ import { relayToConversation } from './relay.js';
 import { parseCommand, findCommand } from './commands/index.js';
 import { handlePlainText } from './plain-language.js';
 import { say } from './commands/command.js';
-import { addThreadNote, internalNote, isThreadNoteCommand, threadArgs, threadSubject } from './relay-thread.js';
+import { addThreadNote, internalNote, isThreadNoteCommand, strayCommand, threadArgs, threadSubject } from './relay-thread.js';
 
 export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, { kind: 'member' }>): Promise<Reply[]> {
   const { actor, identity } = speaker;
@@ -30,6 +30,7 @@ export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, 
   }
   if (thread) {
     const note = internalNote(text);
+    if (note === '') return say(actor, 'chat.relay.note_empty');
     if (note !== null) return addThreadNote(turn, actor, thread, note);
   }
   const command = parseCommand(text);
@@ -39,6 +40,11 @@ export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, 
     if (thread && isThreadNoteCommand(command.name, command.args, thread)) return addThreadNote(turn, actor, thread, command.args);
     const args = thread ? threadArgs(command.name, command.args, thread) : command.args;
     return found.run({ turn, actor, args, name: command.name });
+  }
+  if (thread) {
+    // "/tasks, please": meant as a command, never as the answer
+    const stray = strayCommand(text);
+    if (stray) return say(actor, 'chat.relay.not_a_command', { command: stray });
   }
   // anything else in a customer's thread is the answer to that customer
   if (thread?.conversationId) return [await relayToConversation(turn, actor, thread.conversationId, m.text, thread.leadId, m.attachments)];

@@ -48,6 +48,12 @@ export interface ChatDeps {
   files?: ChatFiles;
   /** an album's items go on as one forward (core/chat/albums.ts); without it each item is forwarded as it comes */
   albums?: AlbumScheduler;
+  /**
+   * The replies to the speaker's own chat go out through the outbox, kept on the InboundEvent
+   * with the turn's other items (a worker killed after the commit loses none of them); false
+   * (the console, tests): the caller renders the returned replies itself.
+   */
+  queueReplies?: boolean;
 }
 
 export interface Turn {

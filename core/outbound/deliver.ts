@@ -157,6 +157,7 @@ export function toOutboundMessage(item: OutboxItem, target: DeliveryTarget): Out
   const message: OutboundMessage = { channel: target.channel, chatId: target.chatId, text: item.text };
   if (item.buttons?.length) message.buttons = item.buttons;
   if (item.replyToExternalId) message.replyToExternalId = item.replyToExternalId;
+  if (item.asksForReply) message.asksForReply = true;
   if (item.subject) message.subject = item.subject;
   if (item.headers) message.headers = item.headers;
   if (item.image) {

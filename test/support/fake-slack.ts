@@ -17,6 +17,8 @@ export interface FakeSlackCall {
   params: Record<string, unknown>;
   token?: string;
   at: number;
+  /** chat.postMessage: the ts the fake answered with (the posted message's id), set before anyone sees the call */
+  ts?: string;
 }
 
 export interface FakeSlackUser {
@@ -207,7 +209,8 @@ export class FakeSlack {
     const params = decodeParams(req.headers['content-type'] ?? '', raw);
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof params.token === 'string' ? params.token : undefined;
-    this.record({ method, params, token, at: Date.now() });
+    const call: FakeSlackCall = { method, params, token, at: Date.now() };
+    this.record(call);
 
     const failure = this.failures.get(method)?.shift();
     if (failure) {
@@ -226,7 +229,9 @@ export class FakeSlack {
       }
       this.lastPost.set(channel, now);
     }
-    return { status: 200, body: this.answer(method, params) };
+    const body = this.answer(method, params);
+    if (method === 'chat.postMessage' && typeof (body as { ts?: unknown }).ts === 'string') call.ts = (body as { ts: string }).ts;
+    return { status: 200, body };
   }
 
   private answer(method: string, p: Record<string, unknown>): unknown {

@@ -17,6 +17,7 @@ import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 import { startChatWorker } from '../../../bots/chat-runtime.js';
 import { createLogger } from '../../../connectors/logger.js';
 import { waitFor } from '../../support/wait.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 /** Counts what a handler asks of the database (also inside its transactions): raw statements, transactions, ORM model calls. */
 function countingDb(db: Db) {
@@ -260,7 +261,7 @@ describe('two chat worker processes on one queue', () => {
   it('a burst with several messages per customer: one contact, conversation and lead each, every message once, leads spread', async () => {
     const f = await chatFixture('en');
     const managers = [f.manager, ...(await linkedManagers(f, 3, 'Manager'))];
-    const settings = queueSettings(inject('redisUrl'), `test-fast-${randomUUID().slice(0, 8)}`);
+    const settings = queueSettings(inject('redisUrl'), testPrefix('test-fast'));
     const inbound = new InboundQueue(settings);
     stops.push(() => inbound.close());
     const outbox = new BulkOutbox();

@@ -84,4 +84,21 @@ describe('a job redelivered after its worker died between commit and queue', () 
     expect(outbox.items).toEqual(pending);
     expect((await f.db.inboundEvent.findUniqueOrThrow({ where: { dedupeKey: m.dedupeKey } })).pendingOutbox).toBeNull();
   });
+
+  it("a member's command: the answer to their own chat is kept on the event and queued by the redelivered job", async () => {
+    const { f, outbox, deps } = await setup();
+    const queued: ChatDeps = { ...deps, queueReplies: true };
+    const m = f.msg(f.managerFrom, '/tasks today');
+    await expect(handleInbound(queued, m)).rejects.toThrow(/killed/);
+    const pending = (await f.db.inboundEvent.findUniqueOrThrow({ where: { dedupeKey: m.dedupeKey } })).pendingOutbox as unknown as OutboxItem[];
+    expect(pending.map((i) => ({ key: i.dedupeKey, chat: i.chat }))).toEqual([
+      { key: `reply:${m.dedupeKey}#0`, chat: { channel: 'telegram', chatId: m.externalChatId } },
+    ]);
+
+    outbox.revive();
+    expect(await handleInbound(queued, m)).toEqual([]);
+    expect(outbox.items).toEqual(pending);
+    expect(outbox.items[0]!.text.length).toBeGreaterThan(0);
+    expect((await f.db.inboundEvent.findUniqueOrThrow({ where: { dedupeKey: m.dedupeKey } })).pendingOutbox).toBeNull();
+  });
 });

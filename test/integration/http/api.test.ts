@@ -20,6 +20,7 @@ import { startHttpServer, type RunningHttpServer } from '../../../bots/http/serv
 import { apiRoutes } from '../../../bots/http/api/api-routes.js';
 import { WebFormSender } from '../../../bots/http/web-form-sender.js';
 import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const db = testDb();
 const log = pino({ level: 'silent' });
@@ -37,7 +38,7 @@ beforeAll(async () => {
   workspaceId = team.workspace.id;
   managers = team.members;
   system = systemActor(team.workspace);
-  const settings = queueSettings(inject('redisUrl'), `t-api-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix('t-api'));
   limiter = new RedisRequestLimiter(inject('redisUrl'), settings.prefix, { form_ip: 10, form: 10, api_key: 10_000 });
   workers = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender, web: new WebFormSender() }, logger: log, reconcile: false });
   const chat = {
@@ -94,7 +95,7 @@ describe('keys', () => {
   });
 
   it('a key over its rate limit gets 429 with Retry-After', async () => {
-    const tight = new RedisRequestLimiter(inject('redisUrl'), `t-api-rl-${randomUUID().slice(0, 8)}`, { form_ip: 1, form: 1, api_key: 2 });
+    const tight = new RedisRequestLimiter(inject('redisUrl'), testPrefix('t-api-rl'), { form_ip: 1, form: 1, api_key: 2 });
     const chat = {
       db,
       intake: new SqlCustomerIntake(db),

@@ -24,6 +24,7 @@ import { verifyWebhook } from '../../../core/webhooks/signature.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWebhookWorkers } from '../../../connectors/queue/webhook-queue.js';
 import { startWorkers } from '../../../connectors/queue/workers.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const db = testDb();
@@ -94,7 +95,7 @@ describe('outgoing webhooks', () => {
     const rx = await receiver(() => secret, 3);
     const hook = await addWebhook(ctx, system, { url: rx.url, events: ['lead.created', 'deal.stage_changed'] });
     secret = hook.secret;
-    const prefix = `t-wh-${randomUUID().slice(0, 8)}`;
+    const prefix = testPrefix('t-wh');
     let worker = await spawnWorker(prefix);
 
     const { contact } = await findOrCreateContact(ctx, system, { email: `wh-${randomUUID().slice(0, 6)}@example.com`, name: 'Hook Customer' });
@@ -165,7 +166,7 @@ describe('outgoing webhooks', () => {
     const ctx = coreContext(db);
     const rx = await receiver(() => '', 1_000_000);
     const hook = await addWebhook(ctx, system, { url: rx.url, events: ['lead.created'], ownerId: team.members[0]!.userId });
-    const settings = queueSettings(inject('redisUrl'), `t-wh-off-${randomUUID().slice(0, 8)}`);
+    const settings = queueSettings(inject('redisUrl'), testPrefix('t-wh-off'));
     const log = pino({ level: process.env.WH_DEBUG ? 'debug' : 'silent' });
     const workers = await startWorkers({ ctx, settings, senders: { console: sender }, logger: log, reconcile: false });
     cleanups.push(() => workers.close());

@@ -9,6 +9,7 @@ import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { coreContext } from '../../../core/context.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage } from '../../../core/ports.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const db = testDb();
 const attemptsAt = new Map<string, number[]>();
@@ -27,7 +28,7 @@ let members: Member[];
 const sentTo = (chatId: string) => sender.sent.filter((m) => m.chatId === chatId);
 
 beforeAll(async () => {
-  const settings = queueSettings(inject('redisUrl'), `test-out-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix('test-out'));
   const made = await pushWorkspace(db, [
     { name: 'Boris', channel: 'console', locale: 'en' },
     { name: 'A', channel: 'telegram', chatId: `${Date.now()}1` },

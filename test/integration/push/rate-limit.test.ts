@@ -2,13 +2,13 @@
 // waits for its place, a 429 gives the refused one its place back), and the per-bot window
 // counts a send as in flight until it is finished, and digests leave room for answers.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { testPrefix } from '../../support/redis-keys.js';
 import { ChannelRateLimiter, newSendHandle } from '../../../connectors/queue/rate-limit.js';
 
 const limiters: ChannelRateLimiter[] = [];
 /** a limiter on a prefix of its own: a fresh bot window per test */
-function fresh() {
-  const l = new ChannelRateLimiter(inject('redisUrl'), `t-rl-${randomUUID().slice(0, 8)}`, { telegram: { perChatMs: 1000, perSecond: 5 } }, { marginMs: 0 });
+function fresh(perSecond = 5, waiterStaleMs?: number) {
+  const l = new ChannelRateLimiter(inject('redisUrl'), testPrefix('t-rl'), { telegram: { perChatMs: 1000, perSecond } }, { marginMs: 0, waiterStaleMs });
   limiters.push(l);
   return l;
 }
@@ -45,5 +45,70 @@ describe('outbound rate limiter', () => {
     const wait = await limiter.acquireSend('telegram', '212', -1, 'interactive');
     expect(wait).toBeGreaterThan(900);
     expect(wait).toBeLessThanOrEqual(1001);
+  });
+
+  it('serves a full window in queue order: a send that waited goes before one that asks later', async () => {
+    const limiter = fresh(2);
+    // two sends half a window apart: the window frees one place at a time
+    for (const i of [0, 1]) {
+      const s = newSendHandle();
+      expect(await limiter.acquireSend('telegram', `30${i}`, -1, 'interactive', s)).toBe(0);
+      await limiter.finishSend('telegram', `30${i}`, s);
+      if (i === 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    // the window is full: the older job queues for it
+    const older = newSendHandle({ id: 'job-older', since: Date.now() - 5_000 });
+    const wait = await limiter.acquireSend('telegram', '310', -1, 'interactive', older);
+    expect(wait).toBeGreaterThan(100);
+    expect(wait).toBeLessThanOrEqual(501);
+    await new Promise((r) => setTimeout(r, wait));
+    // one place is free again: a younger job asking first does not take it from the older one
+    const younger = newSendHandle({ id: 'job-younger', since: Date.now() });
+    expect(await limiter.acquireSend('telegram', '311', -1, 'interactive', younger)).toBeGreaterThan(0);
+    expect(await limiter.acquireSend('telegram', '310', -1, 'interactive', older)).toBe(0);
+    // the answer lane goes before a digest that has waited longer
+    const digest = newSendHandle({ id: 'job-digest', since: Date.now() - 60_000 });
+    expect(await limiter.acquireSend('telegram', '312', -1, 'digest', digest)).toBeGreaterThan(0);
+  });
+
+  it('serves the message due first: a chat slot earlier than another job’s goes first, whatever the jobs’ ages', async () => {
+    const limiter = fresh(1);
+    const filler = newSendHandle();
+    expect(await limiter.acquireSend('telegram', '320', -1, 'interactive', filler)).toBe(0);
+    await limiter.finishSend('telegram', '320', filler);
+    // chat 322 has a backlog: its second message's slot is an interval after chat 321's first
+    const first322 = await limiter.reserveChat('telegram', '322');
+    const second322 = await limiter.reserveChat('telegram', '322');
+    const first321 = await limiter.reserveChat('telegram', '321');
+    await limiter.releaseSlot('telegram', '322', first322.slot); // its first message went out elsewhere
+    expect(second322.slot).toBeGreaterThan(first321.slot);
+    const old = newSendHandle({ id: 'job-old', since: Date.now() - 60_000 });
+    const young = newSendHandle({ id: 'job-young', since: Date.now() });
+    const wait = await limiter.acquireSend('telegram', '322', second322.slot, 'interactive', old);
+    expect(wait).toBeGreaterThan(0);
+    expect(await limiter.acquireSend('telegram', '321', first321.slot, 'interactive', young)).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, wait));
+    expect(await limiter.acquireSend('telegram', '322', second322.slot, 'interactive', old)).toBeGreaterThan(0);
+    expect(await limiter.acquireSend('telegram', '321', first321.slot, 'interactive', young)).toBe(0);
+  });
+
+  it('drops the place of a waiter that stopped asking, and of one that left the queue', async () => {
+    const limiter = fresh(1, 300);
+    const first = newSendHandle();
+    expect(await limiter.acquireSend('telegram', '401', -1, 'interactive', first)).toBe(0);
+    await limiter.finishSend('telegram', '401', first);
+    const gone = newSendHandle({ id: 'job-gone', since: Date.now() - 10_000 });
+    const left = newSendHandle({ id: 'job-left', since: Date.now() - 9_000 });
+    expect(await limiter.acquireSend('telegram', '402', -1, 'interactive', gone)).toBeGreaterThan(0);
+    expect(await limiter.acquireSend('telegram', '403', -1, 'interactive', left)).toBeGreaterThan(0);
+    await limiter.leaveQueue('telegram', left);
+    const next = newSendHandle({ id: 'job-next', since: Date.now() });
+    // wait out the window and the stale time, asking on behalf of the newest job only
+    let wait = await limiter.acquireSend('telegram', '404', -1, 'interactive', next);
+    for (let i = 0; wait > 0 && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, Math.max(wait, 20)));
+      wait = await limiter.acquireSend('telegram', '404', -1, 'interactive', next);
+    }
+    expect(wait).toBe(0);
   });
 });
