@@ -69,7 +69,7 @@ async function scenario(locale: 'en' | 'ru') {
   const relayed = await customerChat.next('relayed answer to the customer');
   expect(relayed.message.text).toBe(answer);
   const confirm = await managerChat.next('relay confirmation');
-  expect(confirm.message.text).toBe(locale === 'ru' ? `Отправлено клиенту ${lead.contact.name}:\n${answer}` : `Sent to ${lead.contact.name}:\n${answer}`);
+  expect(confirm.message.text).toBe(locale === 'ru' ? `Отправлено клиенту (${lead.contact.name}):\n${answer}` : `Sent to ${lead.contact.name}:\n${answer}`);
 
   const after = await waitFor(async () => {
     const l = await db.lead.findUniqueOrThrow({ where: { id: lead.id } });
