@@ -25,6 +25,9 @@ import type { Worker } from 'bullmq';
 import type { Llm } from '../core/ports.js';
 import type { AiJobs } from '../core/ai/jobs.js';
 import { handOffUnknownText } from '../core/chat/ai/chat-actions.js';
+import type { ChatFiles } from '../core/files/file-store.js';
+import { BullMQAlbumScheduler, startAlbumWorker } from '../connectors/queue/album-queue.js';
+import { forwardAlbum } from '../core/chat/albums.js';
 
 export type Senders = Partial<Record<Channel, ChannelSender>>;
 
@@ -43,6 +46,8 @@ export interface ChatEngineOptions {
   logger?: Logger;
   /** wrong invite codes allowed per identity and per workspace (INVITE_ATTEMPTS_* settings) */
   attemptLimits?: AttemptLimits;
+  /** file storage, sources and limits (bots/chat-files.ts); without it attachments stay metadata lines */
+  files?: ChatFiles;
 }
 
 /**
@@ -60,6 +65,7 @@ export interface ChatEngine {
 
 export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
   const clarify = new RedisClarifyStore(opts.settings.redis, opts.settings.prefix);
+  const albums = new BullMQAlbumScheduler(opts.settings);
   const attempts = new RedisAttemptLimiter(opts.settings.redis, opts.settings.prefix, opts.attemptLimits);
   const deps: ChatDeps = {
     db: opts.db,
@@ -76,6 +82,8 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
     unknownText: handOffUnknownText,
     logger: opts.logger,
     attempts,
+    files: opts.files,
+    albums,
     // replies are queued with the turn's other items, kept on its InboundEvent until queued
     queueReplies: true,
   };
@@ -85,7 +93,7 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
       return handleInbound(deps, message);
     },
     async close() {
-      await Promise.all([clarify.close(), attempts.close()]);
+      await Promise.all([clarify.close(), attempts.close(), albums.close()]);
     },
   };
 }
@@ -110,6 +118,8 @@ export interface ChatWorker {
 
 export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
   const engine = createChatEngine(opts);
+  // an album's one forward, a short window after its first item (core/chat/albums.ts)
+  const albumWorker = startAlbumWorker(opts.settings, (job) => forwardAlbum(engine.deps, job), opts.logger);
   const inbound: InboundWorker = startInboundWorker(
     opts.settings,
     async (message) => {
@@ -130,6 +140,7 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     worker: inbound.worker,
     async close() {
       await inbound.close();
+      await albumWorker.close();
       await engine.close();
     },
   };

@@ -20,6 +20,10 @@ import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
 import { homeLoader } from '../core/chat/member-home.js';
 import { createChatEngine, startChatWorker, type ChatWorker } from './chat-runtime.js';
 import { buildSenders } from './senders.js';
+import { chatFilesFromConfig } from './chat-files.js';
+import { fileLinkRoute } from './http/routes/files.js';
+import { createFileStore } from '../connectors/files/create-file-store.js';
+import { S3FileStore } from '../connectors/files/s3-file-store.js';
 import { ConsoleSender } from './console/console-sender.js';
 import { startHttpServer, type HttpRoute, type RunningHttpServer } from './http/server.js';
 import { Readiness, postgresCheck, queueCheck, redisCheck, type ReadinessCheck } from '../connectors/health/readiness.js';
@@ -101,6 +105,10 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   const api = telegramToken ? createTelegramApi({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }) : undefined;
   const intake = api && inbound && needsIntake ? new TelegramIntake(api, inbound, { workspaceId: ws.id, logger }) : undefined;
 
+  // files customers and managers send: a directory on disk unless FILE_STORAGE=s3
+  const fileStore = createFileStore(config);
+  if (fileStore instanceof S3FileStore) stops.push(async () => fileStore.close());
+
   let workers: RunningWorkers | undefined;
   let chat: ChatWorker | undefined;
   // AI assist for the chat engine: the worker's and the web role's (REST API leads) share the model and the ai queue
@@ -136,6 +144,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         ctx: coreContext(db, { llm }),
         settings,
         senders,
+        files: fileStore,
         logger,
         ...workerTuning(config),
         warmConnections: config.DATABASE_POOL_SIZE,
@@ -175,6 +184,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         llm,
         ai: aiJobs,
         logger,
+        files: chatFilesFromConfig(config, fileStore),
         onHandled: refreshSlackHome,
         retry: { maxAttempts: config.INBOUND_MAX_ATTEMPTS, maxDelayMs: config.INBOUND_RETRY_MAX_SECONDS * 1000 },
         redriveMs: config.INBOUND_REDRIVE_MINUTES * 60_000,
@@ -222,6 +232,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       });
       stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close(), engine.close()]));
       routes.push(apiRoutes({ engine, limiter }));
+      // signed download links for files too large for a manager's channel
+      if (config.FILE_LINK_SECRET) routes.push(fileLinkRoute({ store: fileStore, secret: config.FILE_LINK_SECRET }));
       const sweep = setInterval(() => {
         sweepIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEEP_MS)).catch((err: unknown) => logger.warn({ err }, 'idempotency key sweep failed'));
       }, 3600_000);
@@ -280,6 +292,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         prefix: settings.prefix,
         deliver: (m) => inbound.enqueue(m),
         limits: { maxBodyChars: config.EMAIL_MAX_BODY_CHARS, maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES },
+        files: fileStore,
         pollIntervalMs: config.IMAP_POLL_INTERVAL_MS,
         logger,
       });

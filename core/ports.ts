@@ -38,6 +38,16 @@ export interface OutboundMessage {
   headers?: Record<string, string>;
   /** an image to attach (PNG), e.g. a digest chart */
   image?: { png: Uint8Array; filename: string; caption?: string };
+  /** files to send with the text (read from the file store by the delivery); the text is their caption when short */
+  files?: OutboundFile[];
+}
+
+/** A file as a sender gets it: its bytes, name, type and kind (photo | document | voice | ...). */
+export interface OutboundFile {
+  bytes: Uint8Array;
+  name: string;
+  mime?: string;
+  kind: string;
 }
 
 export interface SendResult {
@@ -123,6 +133,8 @@ export interface OutboxItem {
   headers?: Record<string, string>;
   /** a PNG to attach (digest charts); kept small */
   image?: { pngBase64: string; filename: string; caption?: string };
+  /** stored files to send (core/files): the queue carries their keys, the delivery reads the bytes */
+  files?: OutboxFile[];
   /** what the message is about: stored as a NotificationRef once sent, so replies and buttons map back */
   ref?: { userId?: number; conversationId?: number; leadId?: number; dealId?: number; taskId?: number };
   /** the outbound Message row this delivers (replies to customers): marked sent/failed */
@@ -135,11 +147,32 @@ export interface OutboxItem {
   dedupeKey?: string;
 }
 
+/** A stored file an outbox item sends (core/files/file-store.ts keys). */
+export interface OutboxFile {
+  key: string;
+  name: string;
+  kind: string;
+  size: number;
+  mime?: string;
+}
+
 /** The outbound queue: every message to a user or customer goes through it. */
 export interface Outbox {
   enqueue(item: OutboxItem): Promise<void>;
   /** several items in one queue round trip (the items of one handled message); optional */
   enqueueMany?(items: OutboxItem[]): Promise<void>;
+}
+
+/** An album's forward (core/chat/albums.ts): the conversation its items are stored in, and the album's platform id. */
+export interface AlbumJob {
+  workspaceId: number;
+  conversationId: number;
+  mediaGroupId: string;
+}
+
+/** Runs an album's forward once, `delayMs` after the first call for it (later calls for the same album are no-ops). */
+export interface AlbumScheduler {
+  schedule(job: AlbumJob, delayMs: number): Promise<void>;
 }
 
 /** What an attempt limiter counts: wrong invite codes per identity and per workspace, and the one notice a blocked identity gets. */

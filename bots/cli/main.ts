@@ -36,6 +36,11 @@ const COMMANDS: CommandEntry[] = [
   },
   { name: 'import', description: 'import data from files', load: async () => (await import('./commands/import-contacts.js')).registerImportContacts },
   { name: 'export', description: 'export data', load: async () => (await import('./commands/export-contact.js')).registerExportContact },
+  {
+    name: 'file',
+    description: "get a stored file (a customer's file too large for a manager's channel): leadline file get KEY --out PATH",
+    load: async () => (await import('./commands/file.js')).registerFile,
+  },
   { name: 'erase', description: 'erase personal data', load: async () => (await import('./commands/erase-contact.js')).registerEraseContact },
   { name: 'user', description: 'manage team members: add, invite, duty', load: async () => (await import('./commands/users.js')).registerUsers },
   { name: 'users', description: 'list the team members of a workspace', load: async () => (await import('./commands/users.js')).registerUsers },

@@ -16,7 +16,7 @@
 // Both leave the rows the ORM flow leaves (test/integration/chat/fast-path.test.ts).
 import type { InboundMessage } from './inbound.js';
 import type { Workspace } from '../../prisma/generated/client.js';
-import { messageExternalId, ackItem, pushNewLeadNotice, forwardItem, handleCustomerMessage, customerLockKey, senderKeys } from './customer-flow.js';
+import { messageExternalId, ackItem, pushNewLeadNotice, forwardItems, handleCustomerMessage, customerLockKey, senderKeys } from './customer-flow.js';
 import { push, type ChatDeps, type Turn } from './turn.js';
 import type { Reply } from './reply.js';
 import { messageBody, carriesMore } from './notify.js';
@@ -32,7 +32,8 @@ import { inTx, isUniqueViolation } from '../db.js';
 
 /**
  * A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no slash command (/start, /help), nothing said
- * about the sender to fill in, nothing beyond words and files to render and keep (a place, a forward, links, an edit, a chat event).
+ * about the sender to fill in, nothing beyond words and files to render and keep (a place, a forward, links, an edit, a chat event),
+ * not an album's item (its forward waits for the album, core/chat/albums.ts).
  */
 export function fastPathCandidate(m: InboundMessage): boolean {
   return (
@@ -41,6 +42,7 @@ export function fastPathCandidate(m: InboundMessage): boolean {
     !m.sender &&
     !m.callbackData &&
     !m.chatEvent &&
+    !m.mediaGroupId &&
     !carriesMore(m) &&
     !m.text.trim().startsWith('/') &&
     m.externalUserId === m.externalUserId.trim()
@@ -86,17 +88,25 @@ export async function returningCustomerStep(deps: ChatDeps, ws: Workspace, m: In
   if (!fastPathCandidate(m)) return { done: false, newCustomer: false };
   const r = await deps.intake.forwardReturning({ ...intakeMessage(ws.id, m, now), languageCode: m.languageCode ?? null, openLeadStatuses: OPEN_LEAD_STATUSES });
   if (!r.handled) return { done: false, newCustomer: !r.known };
-  const forward = async (): Promise<OutboxItem | null> => {
-    if (r.ownerId === null) return null;
+  const forward = async (): Promise<OutboxItem[]> => {
+    if (r.ownerId === null) return [];
     const to = await cachedRecipient(deps.db, deps.db, r.ownerId);
-    if (!to?.identityId) return null;
-    const item = forwardItem({ ...to, identityId: to.identityId }, m, r.contactName, r.conversationId, r.leadId ?? undefined, r.dealId ?? undefined);
-    return { workspaceId: ws.id, ...item };
+    if (!to?.identityId) return [];
+    const items = forwardItems(
+      deps.files,
+      { ...to, identityId: to.identityId },
+      m,
+      r.contactName,
+      r.conversationId,
+      r.leadId ?? undefined,
+      r.dealId ?? undefined,
+    );
+    return items.map((item) => ({ workspaceId: ws.id, ...item }));
   };
   if (!r.claimed) await requeuePending(deps, m, forward);
   else if (r.stored) {
-    const item = await forward();
-    if (item) await enqueueAll(deps, keyed(m, [item]));
+    const items = await forward();
+    if (items.length) await enqueueAll(deps, keyed(m, items));
   }
   return { done: true };
 }

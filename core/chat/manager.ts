@@ -21,8 +21,13 @@ export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, 
   if (m.callbackData) return handleAction(turn, actor, m.callbackData);
 
   const text = m.text.trim();
-  if (!text) return [];
+  if (!text && m.attachments.length === 0) return [];
   const thread = await threadSubject(turn);
+  if (!text) {
+    // a file without a caption: in a customer's thread it is for the customer
+    if (thread?.conversationId) return [await relayToConversation(turn, actor, thread.conversationId, '', thread.leadId, m.attachments)];
+    return say(actor, 'files.member_no_thread');
+  }
   if (thread) {
     const note = internalNote(text);
     if (note === '') return say(actor, 'chat.relay.note_empty');
@@ -42,7 +47,7 @@ export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, 
     if (stray) return say(actor, 'chat.relay.not_a_command', { command: stray });
   }
   // anything else in a customer's thread is the answer to that customer
-  if (thread?.conversationId) return [await relayToConversation(turn, actor, thread.conversationId, m.text, thread.leadId)];
+  if (thread?.conversationId) return [await relayToConversation(turn, actor, thread.conversationId, m.text, thread.leadId, m.attachments)];
   // what the rules do not understand goes to the fallback given to the engine (AI assist)
   return (await handlePlainText(turn, actor, text)) ?? (await turn.deps.unknownText?.(turn, actor, text)) ?? say(actor, 'chat.not_understood');
 }
