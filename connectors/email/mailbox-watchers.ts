@@ -31,6 +31,8 @@ export interface MailboxWatchersOptions {
   pollIntervalMs?: number;
   /** how often mailboxes are re-read from the database and free leases taken (default 30 s) */
   refreshMs?: number;
+  /** watch only these workspaces' mailboxes (default: every workspace's) */
+  workspaceIds?: number[];
   logger?: Logger;
 }
 
@@ -56,7 +58,7 @@ export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promis
 
   const refresh = async () => {
     if (stopped) return;
-    const boxes = await opts.db.mailbox.findMany({ where: { active: true }, select: { id: true, updatedAt: true, imapUrl: true, folder: true } });
+    const boxes = await opts.db.mailbox.findMany({ where: { active: true, ...(opts.workspaceIds ? { workspaceId: { in: opts.workspaceIds } } : {}) }, select: { id: true, updatedAt: true, imapUrl: true, folder: true } });
     const wanted = new Map(boxes.map((b) => [b.id, `${b.imapUrl}|${b.folder}`]));
     for (const [id, r] of running) {
       // removed, deactivated, lease lost, or its settings changed: let go (and maybe start afresh)

@@ -269,7 +269,11 @@ FROM ids`);
 
 /** The fast round-robin pick: one UPDATE ... RETURNING in its own implicit transaction (see sql-intake.ts pickAssignee). */
 export const pickManager = statement<{ workspaceId: number; now: Date }, { id: number }>(`
-UPDATE "User" SET "lastAssignedAt" = clock_timestamp(), "updatedAt" = :now::timestamp(3)
+UPDATE "User" SET
+  -- strictly later than the workspace's last pick: two picks within one millisecond (the
+  -- column keeps milliseconds) must not tie, or the lower id would be picked twice
+  "lastAssignedAt" = GREATEST(clock_timestamp(), (SELECT MAX(u."lastAssignedAt") + interval '1 millisecond' FROM "User" u WHERE u."workspaceId" = :workspaceId)),
+  "updatedAt" = :now::timestamp(3)
 WHERE "id" = (
   SELECT "id" FROM "User"
   WHERE "workspaceId" = :workspaceId AND "active" AND "onDuty" AND "role" = 'manager'::"Role"

@@ -232,6 +232,8 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
         limits: { maxBodyChars: 10_000, maxAttachmentBytes: 10_000 },
         deliver: async (m) => void got.push([name, m]),
         refreshMs: 60_000,
+        // other test files' mailboxes share this database: watch this test's only
+        workspaceIds: [f.ws.id],
       });
     const a = await proc('a');
     const b = await proc('b');
@@ -273,6 +275,7 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
       deliver: async (m) => void got.push(m),
       pollIntervalMs: 60_000,
       refreshMs: 60_000, // the refresh must not be what notices
+      workspaceIds: [f.ws.id],
       logger,
     });
     try {
