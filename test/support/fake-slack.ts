@@ -16,6 +16,8 @@ export interface FakeSlackCall {
   params: Record<string, unknown>;
   token?: string;
   at: number;
+  /** what the fake answered (e.g. chat.postMessage's `ts`); `{ ok: false, error: 'ratelimited' }` for a 429 */
+  response?: { ok: boolean; [key: string]: unknown };
 }
 
 export interface FakeSlackUser {
@@ -180,14 +182,19 @@ export class FakeSlack {
     const params = decodeParams(req.headers['content-type'] ?? '', raw);
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof params.token === 'string' ? params.token : undefined;
-    this.record({ method, params, token, at: Date.now() });
+    const call: FakeSlackCall = { method, params, token, at: Date.now() };
+    this.record(call);
+    const answered = (status: number, body: { ok: boolean; [key: string]: unknown }, headers?: Record<string, string>) => {
+      call.response = body;
+      return { status, body, headers };
+    };
 
     const failure = this.failures.get(method)?.shift();
     if (failure) {
-      if ('status' in failure) return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(failure.retryAfter) } };
-      return { status: 200, body: { ok: false, error: failure.error } };
+      if ('status' in failure) return answered(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+      return answered(200, { ok: false, error: failure.error });
     }
-    if (token !== this.token) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    if (token !== this.token) return answered(200, { ok: false, error: 'invalid_auth' });
     if (method === 'chat.postMessage' && this.postMessagePerChannelMs) {
       const channel = String(params.channel);
       const now = Date.now();
@@ -195,14 +202,14 @@ export class FakeSlack {
       if (last !== undefined && now - last < this.postMessagePerChannelMs) {
         this.rateLimited++;
         const retryAfter = Math.max(1, Math.ceil((last + this.postMessagePerChannelMs - now) / 1000));
-        return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(retryAfter) } };
+        return answered(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
       }
       this.lastPost.set(channel, now);
     }
-    return { status: 200, body: this.answer(method, params) };
+    return answered(200, this.answer(method, params));
   }
 
-  private answer(method: string, p: Record<string, unknown>): unknown {
+  private answer(method: string, p: Record<string, unknown>): { ok: boolean; [key: string]: unknown } {
     switch (method) {
       case 'auth.test':
         return {

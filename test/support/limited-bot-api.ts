@@ -30,10 +30,23 @@ export const TELEGRAM_STRICT_LIMITS: BotApiLimits = { perBotPerSecond: 30, perCh
 
 const SEND = /^(send[A-Z]\w*|copyMessage|forwardMessage)$/;
 
+export interface RefusedSend {
+  chatId: string;
+  method: string;
+  text: string;
+  /** which limit refused it */
+  limit: 'chat' | 'bot';
+  /** when the chat's (or bot's) last accepted send before it was accepted */
+  previousAt: number;
+  at: number;
+}
+
 export class LimitedBotApi {
   readonly accepted: AcceptedMessage[] = [];
   /** refused sends (429) */
   rejected = 0;
+  /** each refused send, for evidence */
+  readonly refused: RefusedSend[] = [];
   private readonly botLog = new Map<string, number[]>();
   private readonly chatLog = new Map<string, number[]>();
   private server?: Server;
@@ -81,6 +94,7 @@ export class LimitedBotApi {
   reset(): void {
     this.accepted.length = 0;
     this.rejected = 0;
+    this.refused.length = 0;
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
@@ -101,6 +115,14 @@ export class LimitedBotApi {
       const until = log[log.length - max]! + this.limits.windowMs;
       const retryAfter = Math.max(1, Math.ceil((until - now) / 1000));
       this.rejected++;
+      this.refused.push({
+        chatId,
+        method,
+        text: String(params.text ?? params.caption ?? ''),
+        limit: log === chat ? 'chat' : 'bot',
+        previousAt: log[log.length - 1]!,
+        at: now,
+      });
       return {
         status: 429,
         body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } },
