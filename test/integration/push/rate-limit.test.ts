@@ -97,6 +97,26 @@ describe('outbound rate limiter', () => {
     expect(await limiter.acquireSend('telegram', '321', first321.slot, 'interactive', young)).toBe(0);
   });
 
+  it('gives a job its own unspent ticket back when it asks again, and a new one once that was spent', async () => {
+    const limiter = fresh();
+    const mine = await limiter.reserveChat('telegram', '501', 'job-1');
+    const theirs = await limiter.reserveChat('telegram', '501', 'job-2');
+    // job-1 runs again (its worker died before the slot reached the job's data): the same ticket, still first
+    const again = await limiter.reserveChat('telegram', '501', 'job-1');
+    expect(again.slot).toBe(mine.slot);
+    expect(await limiter.acquireSend('telegram', '501', theirs.slot, 'interactive', newSendHandle(), 'job-2')).toBe(-1000);
+    const send = newSendHandle();
+    expect(await limiter.acquireSend('telegram', '501', again.slot, 'interactive', send, 'job-1')).toBe(0);
+    await limiter.finishSend('telegram', '501', send);
+    // job-2 now waits for the chat's clock only (positive), not for an earlier ticket (negative)
+    const wait = await limiter.acquireSend('telegram', '501', theirs.slot, 'interactive', newSendHandle(), 'job-2');
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(1000);
+    // job-1's ticket was spent with its send: asking again takes a new place, after job-2's
+    const later = await limiter.reserveChat('telegram', '501', 'job-1');
+    expect(later.slot).toBeGreaterThan(theirs.slot);
+  });
+
   it('drops the place of a waiter that stopped asking, and of one that left the queue', async () => {
     const limiter = fresh(1, 300);
     const first = newSendHandle();
