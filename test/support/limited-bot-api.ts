@@ -52,7 +52,10 @@ export class LimitedBotApi {
   private server?: Server;
   private nextId = 1;
   private listeners: Array<(m: AcceptedMessage) => void> = [];
+  private readonly scripted = new Map<string, number>();
   apiRoot = '';
+  /** ms to hold a request of this method before it is counted (a slow upload: the server sees it late) */
+  acceptDelayMs?: (method: string) => number;
 
   constructor(readonly limits: BotApiLimits = TELEGRAM_STRICT_LIMITS) {}
 
@@ -79,6 +82,11 @@ export class LimitedBotApi {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = undefined;
+  }
+
+  /** The next send to this chat is refused with a 429 (retry after `seconds`), as if another client had just taken the chat's second. */
+  refuseNextTo(chatId: string | number, seconds = 1): void {
+    this.scripted.set(String(chatId), seconds);
   }
 
   /** Called with every accepted message (tests wait on them). */
@@ -108,6 +116,8 @@ export class LimitedBotApi {
     const chatId = String(params.chat_id ?? '');
     if (!chatId) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' } };
 
+    const delay = this.acceptDelayMs?.(method) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const now = Date.now();
     const bot = this.window(this.botLog, token, now);
     const chat = this.window(this.chatLog, `${token}|${chatId}`, now);
@@ -128,6 +138,16 @@ export class LimitedBotApi {
         body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } },
       };
     };
+    const scripted = this.scripted.get(chatId);
+    if (scripted !== undefined) {
+      this.scripted.delete(chatId);
+      this.rejected++;
+      this.refused.push({ chatId, method, text: String(params.text ?? params.caption ?? ''), limit: 'chat', previousAt: chat[chat.length - 1] ?? 0, at: now });
+      return {
+        status: 429,
+        body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${scripted}`, parameters: { retry_after: scripted } },
+      };
+    }
     if (chat.length >= this.limits.perChatPerSecond) return refuse(chat, this.limits.perChatPerSecond);
     if (bot.length >= this.limits.perBotPerSecond) return refuse(bot, this.limits.perBotPerSecond);
     bot.push(now);
