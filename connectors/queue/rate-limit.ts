@@ -3,7 +3,9 @@
 //   - per chat, in order: a message takes a ticket on the chat's reservation clock
 //     (reserveChat: the next free slot, spaced perChatMs + margin); it may send only once
 //     every earlier ticket of that chat was sent or given up (so replies keep their order
-//     across jobs and processes) and the chat's "last sent" clock allows it. A ticket is
+//     across jobs and processes) and the chat's "last sent" clock allows it (a send holds
+//     its chat until it is finished: a message sent in parts keeps it to its last part,
+//     so another message cannot come between the parts and meet a 429). A ticket is
 //     its job's: a job run again after its worker died (SIGKILL, before the slot reached its
 //     data) gets the same ticket back instead of queueing behind its own abandoned one;
 //   - per bot: a sliding log of sends over 1,000 ms + margin, at most perSecond entries;
@@ -43,7 +45,10 @@ export const BULK_SHARE = 0.8;
 /** A ticket whose slot passed this long ago unsent is taken for an abandoned job's (crashed worker) and skipped. */
 const DEFAULT_TICKET_STALE_MS = 300_000;
 
-/** A send counts as in flight (at the end of the bot's window) until it is finished, at most this long. */
+/**
+ * A send counts as in flight (at the end of the bot's window, and holding its chat) until it is
+ * finished, at most this long.
+ */
 const INFLIGHT_MS = 10_000;
 
 const NOW = `local t = redis.call('TIME')
@@ -134,7 +139,8 @@ if botMax > 0 then
   redis.call('ZADD', KEYS[3], now + ${INFLIGHT_MS}, ARGV[6])
   redis.call('PEXPIRE', KEYS[3], windowMs + ${INFLIGHT_MS})
 end
-if interval > 0 then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
+-- the chat is busy until finishSend (or INFLIGHT_MS): a message sent in parts keeps it to the last part
+if interval > 0 then redis.call('SET', KEYS[2], now + ${INFLIGHT_MS}, 'PX', ${INFLIGHT_MS} + 60000) end
 if slot >= 0 then redis.call('ZREM', KEYS[1], tostring(slot)) end
 redis.call('DEL', KEYS[6])
 return 0`;
@@ -142,15 +148,13 @@ return 0`;
 /**
  * KEYS: bot log, sent clock. ARGV: member, chat interval. The send is over: its entry in the
  * bot's window counts from now (the platform saw the request at or before now), and the next
- * message to the chat waits a full interval from now.
+ * message to the chat waits a full interval from now (this replaces the in-flight mark; a
+ * 429's penalty is applied after it).
  */
 const FINISH = `${NOW}
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
 local interval = tonumber(ARGV[2])
-if interval > 0 then
-  local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
-  if now + interval > nxt then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
-end
+if interval > 0 then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
 return 0`;
 
 /** KEYS: clock. ARGV: ms. Nothing goes to this chat before now + ms. */

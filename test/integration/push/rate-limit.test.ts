@@ -117,6 +117,20 @@ describe('outbound rate limiter', () => {
     expect(later.slot).toBeGreaterThan(theirs.slot);
   });
 
+  it('holds a chat while a send to it is in flight (a message in parts), then spaces the next one from its end', async () => {
+    const limiter = fresh();
+    const long = newSendHandle();
+    expect(await limiter.acquireSend('telegram', '601', -1, 'interactive', long)).toBe(0);
+    // the chat interval has passed but the send (its second part) is still going on: nobody else may send
+    await new Promise((r) => setTimeout(r, 1100));
+    const meanwhile = await limiter.acquireSend('telegram', '601', -1, 'interactive');
+    expect(meanwhile).toBeGreaterThan(5_000);
+    await limiter.finishSend('telegram', '601', long);
+    const after = await limiter.acquireSend('telegram', '601', -1, 'interactive');
+    expect(after).toBeGreaterThan(900);
+    expect(after).toBeLessThanOrEqual(1000);
+  });
+
   it('drops the place of a waiter that stopped asking, and of one that left the queue', async () => {
     const limiter = fresh(1, 300);
     const first = newSendHandle();
