@@ -9,7 +9,8 @@
 //   - every digest subscription due by now was delivered once;
 //   - the OutboundDelivery ledger: nothing left "sending", nothing "failed", every "sent" row's
 //     platform id is at a fake, and every send at a fake is in the ledger (a send the ledger
-//     does not know is a duplicate left by a process killed between the send and its record);
+//     does not know is a duplicate left by a process killed between the send and its record;
+//     Telegram messages without buttons are left out: they may be earlier parts of a message);
 //   - no identical message went to one chat twice; no 429 at the fakes.
 // `missing` may still arrive while the system drains; duplicates and 429s never go away.
 import type { Db } from '../../core/db.js';
@@ -42,6 +43,8 @@ export interface Report {
   ledger: Record<string, number>;
   sends: { telegram: number; telegramPhotos: number; slack: number; email: number };
   rateLimited: { telegram: number; slack: number };
+  /** Telegram: ms from the fake taking a message to its ledger record (OutboundDelivery.sentAt) */
+  recordLagMs: number[];
   /** the checks still waiting for something that may come (nothing is final yet) */
   waiting: number;
 }
@@ -56,11 +59,24 @@ interface Out {
   /** all of it, where tokens are looked for (Slack blocks included) */
   haystack: string;
   photo: boolean;
+  /** Telegram: it carries buttons, so it is the last part of its message */
+  lastPart?: boolean;
   /** the id the ledger records for it */
   ref: string;
   /** identical messages to one chat share it */
   key: string;
+  /** when the fake accepted it */
+  at: number;
 }
+
+/** A SIGKILL the soak sent, to tell a duplicate left by a process killed between a send and its record. */
+export interface KillEvent {
+  name: string;
+  pid?: number;
+  at: number;
+}
+
+const hms = (ms: number) => new Date(ms).toISOString().slice(11, 23);
 
 function outputs(bot: LimitedBotApi, slack: FakeSlack, smtp: SmtpSink): Out[] {
   const out: Out[] = [];
@@ -72,8 +88,10 @@ function outputs(bot: LimitedBotApi, slack: FakeSlack, smtp: SmtpSink): Out[] {
       text: m.text,
       haystack: m.text,
       photo,
+      lastPart: Boolean(m.buttons?.length),
       ref: String(m.messageId),
       key: `tg|${m.chatId}|${m.method}|${m.text}|${JSON.stringify(m.buttons ?? null)}`,
+      at: m.at,
     });
   }
   for (const c of slack.calls) {
@@ -91,6 +109,7 @@ function outputs(bot: LimitedBotApi, slack: FakeSlack, smtp: SmtpSink): Out[] {
       photo: false,
       ref: thread && thread !== ts ? `${channel}:${thread}:${ts}` : `${channel}:${ts}`,
       key: `slack|${channel}|${thread ?? ''}|${text}|${JSON.stringify(c.params.blocks ?? null)}`,
+      at: c.at,
     });
   }
   for (const mail of smtp.sent) {
@@ -104,6 +123,7 @@ function outputs(bot: LimitedBotApi, slack: FakeSlack, smtp: SmtpSink): Out[] {
       photo: false,
       ref: (mail.messageId ?? '').replace(/^<|>$/g, ''),
       key: `email|${to}|${mail.subject}|${mail.text}`,
+      at: mail.date?.getTime() ?? 0,
     });
   }
   return out;
@@ -136,6 +156,7 @@ export async function runChecks(args: {
   slack: FakeSlack;
   smtp: SmtpSink;
   now: number;
+  kills?: KillEvent[];
 }): Promise<Report> {
   const { db, workspaceId, traffic, now } = args;
   const out = outputs(args.bot, args.slack, args.smtp);
@@ -263,8 +284,9 @@ export async function runChecks(args: {
   }
 
   // ---- the delivery ledger against the fakes ----
-  const ledgerRows = await db.$queryRaw<Array<{ status: string; externalMessageId: string | null; dedupeKey: string; error: string | null }>>`
-    SELECT status, "externalMessageId", "dedupeKey", error FROM "OutboundDelivery" WHERE "workspaceId" = ${workspaceId}`;
+  const ledgerRows = await db.$queryRaw<
+    Array<{ status: string; externalMessageId: string | null; dedupeKey: string; error: string | null; sentAt: Date | null }>
+  >`SELECT status, "externalMessageId", "dedupeKey", error, "sentAt" FROM "OutboundDelivery" WHERE "workspaceId" = ${workspaceId}`;
   const ledger: Record<string, number> = {};
   for (const r of ledgerRows) ledger[r.status] = (ledger[r.status] ?? 0) + 1;
   const sending = ledgerRows.filter((r) => r.status === 'sending');
@@ -287,15 +309,21 @@ export async function runChecks(args: {
   for (const o of out) refs.set(`${o.channel}|${o.ref}`, (refs.get(`${o.channel}|${o.ref}`) ?? 0) + 1);
   const recorded = new Set<string>();
   const phantom: string[] = [];
+  // how long after the platform took a message its "sent" record began: the window a SIGKILL turns into a resend
+  const telegramAt = new Map(args.bot.accepted.map((m) => [String(m.messageId), m.at]));
+  const recordLagMs: number[] = [];
   for (const r of ledgerRows) {
     if (r.status !== 'sent' || !r.externalMessageId) continue;
     const hit = (['telegram', 'slack', 'email'] as const).find((ch) => refs.has(`${ch}|${r.externalMessageId}`));
     if (hit) recorded.add(`${hit}|${r.externalMessageId}`);
     else phantom.push(`${r.dedupeKey} → ${r.externalMessageId}`);
+    const at = hit === 'telegram' ? telegramAt.get(r.externalMessageId) : undefined;
+    if (at !== undefined && r.sentAt) recordLagMs.push(r.sentAt.getTime() - at);
   }
   if (phantom.length) problems.push(`${phantom.length} ledger row(s) "sent" that no fake received: ${phantom.slice(0, 5).join(', ')}`);
-  // a Telegram photo is the first part of a digest whose text part is the one recorded
-  const unrecorded = out.filter((o) => !o.photo && !recorded.has(`${o.channel}|${o.ref}`));
+  // the ledger records a message sent in parts (a chart and its text, a long text) by its last
+  // part, the one with the buttons: a Telegram message without buttons may be an earlier part
+  const unrecorded = out.filter((o) => (o.channel !== 'telegram' || o.lastPart) && !recorded.has(`${o.channel}|${o.ref}`));
   if (unrecorded.length)
     problems.push(
       `${unrecorded.length} send(s) at the fakes that the ledger does not record: ${unrecorded
@@ -308,13 +336,25 @@ export async function runChecks(args: {
   const keys = new Map<string, Out[]>();
   for (const o of out) keys.set(o.key, [...(keys.get(o.key) ?? []), o]);
   const twice = [...keys.values()].filter((l) => l.length > 1);
-  if (twice.length)
+  // the worker killed nearest the first copy: just after it (its record never ran) or just before (the request was on the wire)
+  const killedNear = (at: number) =>
+    (args.kills ?? [])
+      .filter((k) => k.name.startsWith('worker') && k.at - at > -1_000 && k.at - at < 5_000)
+      .sort((a, b) => Math.abs(a.at - at) - Math.abs(b.at - at))[0];
+  for (const l of twice.slice(0, 10)) {
+    const first = l[0]!;
+    const kill = killedNear(first.at);
+    const unrec = l.filter((o) => !recorded.has(`${o.channel}|${o.ref}`)).length;
     problems.push(
-      `${twice.length} message(s) sent more than once to the same chat: ${twice
-        .slice(0, 5)
-        .map((l) => `${l.length}× ${l[0]!.channel} ${l[0]!.to}: ${JSON.stringify(l[0]!.text.slice(0, 60))}`)
-        .join('; ')}`,
+      `sent ${l.length}× to ${first.channel} ${first.to} at ${l.map((o) => hms(o.at)).join(', ')} (${unrec} of them not in the ledger)` +
+        (kill
+          ? `; the SIGKILL of ${kill.name} (pid ${kill.pid}) came ${Math.abs(kill.at - first.at)} ms ${kill.at >= first.at ? 'after' : 'before'} the fake took the first copy: ` +
+            'sent, and its process did not live to record it (docs/chat.md, Known limits: send-then-record)'
+          : '') +
+        `: ${JSON.stringify(first.text.slice(0, 60))}`,
     );
+  }
+  if (twice.length > 10) problems.push(`… and ${twice.length - 10} more message(s) sent more than once`);
 
   const rateLimited = { telegram: args.bot.rejected, slack: args.slack.rateLimited };
   if (rateLimited.telegram || rateLimited.slack) {
@@ -351,6 +391,7 @@ export async function runChecks(args: {
       email: args.smtp.sent.length,
     },
     rateLimited,
+    recordLagMs,
     waiting,
   };
 }

@@ -2,7 +2,8 @@
 // with the secret), in Slack shared channels (signed Events API requests) and by e-mail
 // (IMAP APPEND to the watched mailbox); managers setting reminders ("remind me in 1 minute to
 // ...") on Telegram and Slack, and answering lead notifications (a Telegram reply, a Slack
-// thread reply) that the fakes recorded. Every item carries a unique token (soak-t12,
+// thread reply) that the fakes recorded. Every fifth e-mail is long (about 6,000 characters), so
+// its notification goes to a Telegram manager in parts. Every item carries a unique token (soak-t12,
 // soak-s3, soak-e7, soak-r5, soak-a9) so the checks can find it in Postgres and at the fakes.
 // A request that gets no 2xx (a web process was killed, or answered 5xx) is sent again, as
 // Telegram and Slack do, to whichever web process is up, for up to `retryWindowMs`; only a 2xx
@@ -304,6 +305,9 @@ export class Traffic {
     const address = this.pick(this.ids.emailCustomers);
     const m: CustomerMessage = { token: this.token('e'), channel: 'email', customer: address, accepted: false, attempts: 0, givenUp: false };
     this.record(m);
+    // every 5th mail is long: its notification reaches a Telegram manager in two parts
+    const long = this.seq.e % 5 === 0;
+    const filler = long ? ['', ...Array.from({ length: 60 }, (_, i) => `Item ${i + 1}: ${'standing desk with cable tray and monitor arm, '.repeat(2)}`)] : [];
     const raw = [
       `From: Customer <${address}>`,
       `To: Sales <${this.ids.salesAddress}>`,
@@ -314,6 +318,7 @@ export class Traffic {
       'Content-Type: text/plain; charset=utf-8',
       '',
       `Hello, please send us a quote for 12 monitors. Ref ${m.token}`,
+      ...filler,
       '',
       'Best regards,',
       'A customer',
