@@ -235,7 +235,7 @@ async function main(): Promise<number> {
         port,
         env: { ...common, LEADLINE_ROLES: 'web', HTTP_PORT: String(port), DATABASE_POOL_SIZE: '4' },
       })),
-      ...[1, 2, 3].map((i) => ({ name: `worker-${i}`, role: 'worker' as const, env: { ...common, LEADLINE_ROLES: 'worker', DATABASE_POOL_SIZE: '6' } })),
+      ...[1, 2, 3].map((i) => ({ name: `worker-${i}`, role: 'worker' as const, env: { ...common, LEADLINE_ROLES: 'worker' } })),
       { name: 'watcher-1', role: 'watcher' as const, env: { ...common, LEADLINE_ROLES: 'watcher', DATABASE_POOL_SIZE: '3' } },
     ];
     fleet = new Fleet(specs, root, logDir, say);

@@ -345,8 +345,9 @@ export async function runChecks(args: {
     const first = l[0]!;
     const kill = killedNear(first.at);
     const unrec = l.filter((o) => !recorded.has(`${o.channel}|${o.ref}`)).length;
+    const part = first.channel === 'telegram' && !first.lastPart ? 'an earlier part of a message sent in parts' : `${unrec} of them not in the ledger`;
     problems.push(
-      `sent ${l.length}× to ${first.channel} ${first.to} at ${l.map((o) => hms(o.at)).join(', ')} (${unrec} of them not in the ledger)` +
+      `sent ${l.length}× to ${first.channel} ${first.to} at ${l.map((o) => hms(o.at)).join(', ')} (${part})` +
         (kill
           ? `; the SIGKILL of ${kill.name} (pid ${kill.pid}) came ${Math.abs(kill.at - first.at)} ms ${kill.at >= first.at ? 'after' : 'before'} the fake took the first copy: ` +
             'sent, and its process did not live to record it (docs/chat.md, Known limits: send-then-record)'

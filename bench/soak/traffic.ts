@@ -307,7 +307,9 @@ export class Traffic {
     this.record(m);
     // every 5th mail is long: its notification reaches a Telegram manager in two parts
     const long = this.seq.e % 5 === 0;
-    const filler = long ? ['', ...Array.from({ length: 60 }, (_, i) => `Item ${i + 1}: ${'standing desk with cable tray and monitor arm, '.repeat(2)}`)] : [];
+    const filler = long
+      ? ['', ...Array.from({ length: 60 }, (_, i) => `Item ${i + 1} of ${m.token}: ${'standing desk with cable tray and monitor arm, '.repeat(2)}`)]
+      : [];
     const raw = [
       `From: Customer <${address}>`,
       `To: Sales <${this.ids.salesAddress}>`,
