@@ -78,7 +78,12 @@ export interface KillEvent {
 
 const hms = (ms: number) => new Date(ms).toISOString().slice(11, 23);
 
-function outputs(bot: LimitedBotApi, slack: FakeSlack, smtp: SmtpSink): Out[] {
+/** What the checks read of the fakes: what they accepted and refused. */
+export type BotRecord = Pick<LimitedBotApi, 'accepted' | 'refused' | 'rejected'>;
+export type SlackRecord = Pick<FakeSlack, 'calls' | 'rateLimited'>;
+export type SmtpRecord = Pick<SmtpSink, 'sent'>;
+
+function outputs(bot: BotRecord, slack: SlackRecord, smtp: SmtpRecord): Out[] {
   const out: Out[] = [];
   for (const m of bot.accepted) {
     const photo = m.method === 'sendPhoto';
@@ -149,12 +154,12 @@ function once(t: Tally, n: number, what: string): void {
 export async function runChecks(args: {
   db: Db;
   workspaceId: number;
-  traffic: Traffic;
+  traffic: Pick<Traffic, 'customerMessages' | 'commands' | 'answers'>;
   managers: Manager[];
   digests: DigestExpectation[];
-  bot: LimitedBotApi;
-  slack: FakeSlack;
-  smtp: SmtpSink;
+  bot: BotRecord;
+  slack: SlackRecord;
+  smtp: SmtpRecord;
   now: number;
   kills?: KillEvent[];
 }): Promise<Report> {
