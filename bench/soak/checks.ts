@@ -100,9 +100,10 @@ function outputs(bot: BotRecord, slack: SlackRecord, smtp: SmtpRecord): Out[] {
     });
   }
   for (const c of slack.calls) {
-    if (c.method !== 'chat.postMessage' || !c.response?.ok) continue;
-    const channel = String(c.response.channel ?? c.params.channel);
-    const ts = String(c.response.ts);
+    // the fake gives an accepted post its ts (a refused one has none)
+    if (c.method !== 'chat.postMessage' || !c.ts) continue;
+    const channel = String(c.params.channel);
+    const ts = c.ts;
     const thread = c.params.thread_ts ? String(c.params.thread_ts) : undefined;
     const text = String(c.params.text ?? '');
     out.push({

@@ -420,10 +420,9 @@ export class Traffic {
     }
     for (; this.scannedSlack < this.slack.calls.length; this.scannedSlack++) {
       const c = this.slack.calls[this.scannedSlack]!;
-      // a call is recorded before it is answered: look at it again on the next tick
-      if (c.method === 'chat.postMessage' && !c.response) break;
-      if (c.method !== 'chat.postMessage' || !c.response?.ok) continue;
-      consider(byChat.get(String(c.params.channel)), JSON.stringify(c.params), { slackTs: String(c.response.ts) });
+      // an accepted post has its ts (set as it is answered); a refused one (429) has none
+      if (c.method !== 'chat.postMessage' || !c.ts) continue;
+      consider(byChat.get(String(c.params.channel)), JSON.stringify(c.params), { slackTs: c.ts });
     }
   }
 }

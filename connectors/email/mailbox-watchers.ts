@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import { IntakeCache, ingestRawEmail } from './email-intake.js';
 import { dedupeKeyFor, MailboxWatcher } from './mailbox-watcher.js';
 import type { ParseLimits } from './parse-email.js';
+import type { FileStore } from '../../core/files/file-store.js';
 
 export interface MailboxWatchersOptions {
   db: Db;
@@ -25,6 +26,8 @@ export interface MailboxWatchersOptions {
   prefix: string;
   deliver: (message: InboundMessageInput) => Promise<void>;
   limits: ParseLimits;
+  /** where attachments are stored (core/files) */
+  files?: FileStore;
   pollIntervalMs?: number;
   /** how often mailboxes are re-read from the database and free leases taken (default 30 s) */
   refreshMs?: number;
@@ -73,9 +76,11 @@ export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promis
         mailboxId: box.id,
         pollIntervalMs: opts.pollIntervalMs,
         logger: opts.logger,
+        // removed while watched: the watcher said so and stopped; free its lease now, not at the next refresh
+        onRemoved: () => drop(box.id),
         handle: async (m) => {
           const r = await ingestRawEmail(
-            { db: opts.db, limits: opts.limits, deliver: opts.deliver, cache },
+            { db: opts.db, limits: opts.limits, deliver: opts.deliver, cache, files: opts.files },
             { workspaceId: m.workspaceId, mailboxId: m.mailboxId, dedupeKey: dedupeKeyFor(m), receivedAt: m.internalDate ?? new Date() },
             m.source,
           );

@@ -28,6 +28,7 @@ import type { QueueSettings } from './connection.js';
 import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, newSendHandle, type ChannelLimits } from './rate-limit.js';
 import { defineJob, openQueue, payloadOf, startJobWorker } from './job-definition.js';
 import { deliveryLedger } from '../db/delivery-ledger.js';
+import type { FileStore } from '../../core/files/file-store.js';
 
 const idNum = z.number().int().positive();
 const button = z.object({ label: z.string().min(1), data: z.string().min(1).max(64) });
@@ -41,9 +42,22 @@ export const outboxItemSchema = z
     text: z.string(),
     buttons: z.array(z.array(button)).optional(),
     replyToExternalId: z.string().optional(),
+    asksForReply: z.boolean().optional(),
     subject: z.string().optional(),
     headers: z.record(z.string(), z.string()).optional(),
     image: z.object({ pngBase64: z.string().min(1), filename: z.string().min(1), caption: z.string().optional() }).optional(),
+    files: z
+      .array(
+        z.object({
+          key: z.string().min(1).max(300),
+          name: z.string().min(1).max(300),
+          kind: z.string().min(1),
+          size: z.number().int().nonnegative(),
+          mime: z.string().optional(),
+        }),
+      )
+      .max(20)
+      .optional(),
     ref: z
       .object({
         userId: idNum.optional(),
@@ -136,6 +150,8 @@ export interface OutboundWorkerOptions {
   ctx: CoreContext;
   settings: QueueSettings;
   senders: ChannelSenders;
+  /** where items' files are read (core/files) */
+  files?: Pick<FileStore, 'get'>;
   /** where failure notices go (normally the same outbound queue) */
   outbox: Outbox;
   logger?: Logger;
@@ -241,6 +257,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     try {
       const outcome = await deliverOutboxItem(ctx, senders, data.item, {
         ledger: deliveryLedger,
+        files: options.files,
         beforeSend,
         afterSend: finish,
         outbox,

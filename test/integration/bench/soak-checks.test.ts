@@ -32,7 +32,7 @@ async function world() {
     });
   const bot: BotRecord & { accepted: AcceptedMessage[] } = { accepted: [], refused: [], rejected: 0 };
   const send = async (chatId: string, text: string, buttons?: AcceptedMessage['buttons'], dedupeKey?: string) => {
-    const m: AcceptedMessage = { token: 't', chatId, method: 'sendMessage', text, messageId: bot.accepted.length + 1, buttons, at: Date.now() };
+    const m: AcceptedMessage = { token: 't', chatId, method: 'sendMessage', text, messageId: bot.accepted.length + 1, buttons, at: Date.now(), files: [] };
     bot.accepted.push(m);
     // what the outbound worker records once the platform took it
     if (dedupeKey)

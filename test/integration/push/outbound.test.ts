@@ -11,6 +11,7 @@ import { outboundJobId } from '../../../connectors/queue/outbound-queue.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { coreContext } from '../../../core/context.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage } from '../../../core/ports.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const db = testDb();
 const attemptsAt = new Map<string, number[]>();
@@ -30,7 +31,7 @@ let settings: QueueSettings;
 const sentTo = (chatId: string) => sender.sent.filter((m) => m.chatId === chatId);
 
 beforeAll(async () => {
-  settings = queueSettings(inject('redisUrl'), `test-out-${randomUUID().slice(0, 8)}`);
+  settings = queueSettings(inject('redisUrl'), testPrefix('test-out'));
   const made = await pushWorkspace(db, [
     { name: 'Boris', channel: 'console', locale: 'en' },
     { name: 'A', channel: 'telegram', chatId: `${Date.now()}1` },

@@ -2,18 +2,13 @@
 // waits for its place, a 429 gives the refused one its place back), and the per-bot window
 // counts a send as in flight until it is finished, and digests leave room for answers.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { testPrefix } from '../../support/redis-keys.js';
 import { ChannelRateLimiter, newSendHandle } from '../../../connectors/queue/rate-limit.js';
 
 const limiters: ChannelRateLimiter[] = [];
 /** a limiter on a prefix of its own: a fresh bot window per test */
 function fresh(perSecond = 5, waiterStaleMs?: number) {
-  const l = new ChannelRateLimiter(
-    inject('redisUrl'),
-    `t-rl-${randomUUID().slice(0, 8)}`,
-    { telegram: { perChatMs: 1000, perSecond } },
-    { marginMs: 0, waiterStaleMs },
-  );
+  const l = new ChannelRateLimiter(inject('redisUrl'), testPrefix('t-rl'), { telegram: { perChatMs: 1000, perSecond } }, { marginMs: 0, waiterStaleMs });
   limiters.push(l);
   return l;
 }

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { en, ru } from '../../../core/i18n/catalogs.js';
-import { t, resolveLocale, formatMoney } from '../../../core/i18n/index.js';
+import { t, resolveLocale, formatMoney, formatDateTime } from '../../../core/i18n/index.js';
 
 const placeholders = (m: unknown): string[] => [...new Set(JSON.stringify(m).match(/\{\w+\}/g) ?? [])].filter((p) => p !== '{count}').sort();
 
@@ -48,5 +48,32 @@ describe('t', () => {
   it('formats money per locale', () => {
     expect(formatMoney('en', '120000', 'USD')).toBe('$120,000.00');
     expect(formatMoney('ru', '50000', 'RUB').replace(/\s/g, ' ')).toBe('50 000,00 ₽');
+  });
+});
+
+describe('Russian without declension (issue 20)', () => {
+  // Russian puts a name after a preposition or a governing word in another case ("от Марии",
+  // "клиенту Ивану"); Leadline cannot decline arbitrary names, so a catalog puts a person where
+  // the nominative is right: first, after a colon or a dash, in parentheses, or after "как",
+  // "был", "теперь", "клиент" ("Вы привязаны как Мария", "был Иван, теперь Мария").
+  const PERSON = /(\p{Script=Cyrillic}+)[ \u00a0]+\{(name|contact|assignee|from|to|who|owner|manager|author|customer)\}/gu;
+  const NOMINATIVE_AFTER = new Set(['как', 'был', 'была', 'теперь', 'клиент']);
+  const texts = (m: unknown): string[] => (typeof m === 'string' ? [m] : Object.values(m as Record<string, string>));
+
+  it('no person placeholder follows a word that would need its case', () => {
+    const found: string[] = [];
+    for (const [key, message] of Object.entries(ru)) {
+      for (const text of texts(message)) {
+        for (const m of text.matchAll(PERSON)) if (!NOMINATIVE_AFTER.has(m[1]!.toLowerCase())) found.push(`${key}: …${m[0]}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('reads with real names and dates', () => {
+    const due = formatDateTime('ru', new Date('2026-11-30T06:00:00Z'), 'Europe/Moscow');
+    expect(t('ru', 'chat.task.created_recurring', { id: 5, title: 'планёрка', due })).toBe(`Повторяющееся напоминание #5: планёрка — первое: ${due}.`);
+    expect(t('ru', 'chat.inbound.forwarded', { name: 'Мария' })).toBe('↪️ переслано, автор: Мария');
+    expect(t('ru', 'chat.relay.sent', { name: 'Мария', text: 'Добрый день' })).toBe('Отправлено клиенту (Мария):\nДобрый день');
   });
 });
