@@ -212,7 +212,8 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     /** a ticket on the chat's clock, taken once per job: its place in the chat's order */
     const ticket = async (channel: DeliveryTarget['channel'], chatId: string) => {
       if (slot !== undefined) return;
-      const r = await limiter.reserveChat(channel, chatId);
+      // owned by the job: run again after its worker died, it gets this very ticket back
+      const r = await limiter.reserveChat(channel, chatId, String(job.id));
       slot = r.slot;
       if (r.wait > INLINE_WAIT_MS) await postpone(r.wait, {});
     };
@@ -235,7 +236,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       await ticket(t.channel, t.chatId);
       let waited = 0;
       for (;;) {
-        const wait = await limiter.acquireSend(t.channel, t.chatId, slot ?? -1, lane, send);
+        const wait = await limiter.acquireSend(t.channel, t.chatId, slot ?? -1, lane, send, String(job.id));
         if (wait === 0) {
           taken = t;
           return;

@@ -3,7 +3,11 @@
 //   - per chat, in order: a message takes a ticket on the chat's reservation clock
 //     (reserveChat: the next free slot, spaced perChatMs + margin); it may send only once
 //     every earlier ticket of that chat was sent or given up (so replies keep their order
-//     across jobs and processes) and the chat's "last sent" clock allows it;
+//     across jobs and processes) and the chat's "last sent" clock allows it (a send holds
+//     its chat until it is finished: a message sent in parts keeps it to its last part,
+//     so another message cannot come between the parts and meet a 429). A ticket is
+//     its job's: a job run again after its worker died (SIGKILL, before the slot reached its
+//     data) gets the same ticket back instead of queueing behind its own abandoned one;
 //   - per bot: a sliding log of sends over 1,000 ms + margin, at most perSecond entries;
 //     items of the digest and bulk lanes may use only BULK_SHARE of it, so an answer always
 //     finds room; sends that find the window full queue for it in order (lane, then the
@@ -41,27 +45,44 @@ export const BULK_SHARE = 0.8;
 /** A ticket whose slot passed this long ago unsent is taken for an abandoned job's (crashed worker) and skipped. */
 const DEFAULT_TICKET_STALE_MS = 300_000;
 
-/** A send counts as in flight (at the end of the bot's window) until it is finished, at most this long. */
+/**
+ * A send counts as in flight (at the end of the bot's window, and holding its chat) until it is
+ * finished, at most this long.
+ */
 const INFLIGHT_MS = 10_000;
 
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** KEYS: clock, tickets. ARGV: interval. Takes the chat's next slot and a ticket for it; returns {slot, wait}. */
+/**
+ * KEYS: clock, tickets, owner (the job's ticket, when ARGV[2] is '1'). ARGV: interval, has owner.
+ * Takes the chat's next slot and a ticket for it, or gives the owner back its ticket still
+ * waiting; returns {slot, wait}.
+ */
 const RESERVE = `${NOW}
 local interval = tonumber(ARGV[1])
+local owned = ARGV[2] == '1'
+if owned then
+  local mine = redis.call('GET', KEYS[3])
+  if mine and redis.call('ZSCORE', KEYS[2], mine) then
+    local slot = tonumber(mine)
+    return {slot, slot - now}
+  end
+end
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local at = now
 if nxt > at then at = nxt end
 redis.call('SET', KEYS[1], at + interval, 'PX', at + interval - now + 60000)
 redis.call('ZADD', KEYS[2], at, tostring(at))
 redis.call('PEXPIRE', KEYS[2], at - now + 3600000)
+if owned then redis.call('SET', KEYS[3], tostring(at), 'PX', at - now + tonumber(ARGV[3])) end
 return {at, at - now}`;
 
 /**
- * KEYS: tickets, sent clock, bot log, bot queue, bot queue last-seen. ARGV: slot (or -1), chat
- * interval, bot max (0 = none), bot window ms, stale ms, unique member, waiter id, waiter
- * order score, waiter stale ms. Returns 0 when the send is taken, else the wait (ms).
+ * KEYS: tickets, sent clock, bot log, bot queue, bot queue last-seen, ticket owner. ARGV: slot
+ * (or -1), chat interval, bot max (0 = none), bot window ms, stale ms, unique member, waiter
+ * id, waiter order score, waiter stale ms. Returns 0 when the send is taken (the ticket and its
+ * owner key are spent), else the wait (ms).
  */
 const ACQUIRE = `${NOW}
 local slot = tonumber(ARGV[1])
@@ -118,22 +139,22 @@ if botMax > 0 then
   redis.call('ZADD', KEYS[3], now + ${INFLIGHT_MS}, ARGV[6])
   redis.call('PEXPIRE', KEYS[3], windowMs + ${INFLIGHT_MS})
 end
-if interval > 0 then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
+-- the chat is busy until finishSend (or INFLIGHT_MS): a message sent in parts keeps it to the last part
+if interval > 0 then redis.call('SET', KEYS[2], now + ${INFLIGHT_MS}, 'PX', ${INFLIGHT_MS} + 60000) end
 if slot >= 0 then redis.call('ZREM', KEYS[1], tostring(slot)) end
+redis.call('DEL', KEYS[6])
 return 0`;
 
 /**
  * KEYS: bot log, sent clock. ARGV: member, chat interval. The send is over: its entry in the
  * bot's window counts from now (the platform saw the request at or before now), and the next
- * message to the chat waits a full interval from now.
+ * message to the chat waits a full interval from now (this replaces the in-flight mark; a
+ * 429's penalty is applied after it).
  */
 const FINISH = `${NOW}
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
 local interval = tonumber(ARGV[2])
-if interval > 0 then
-  local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
-  if now + interval > nxt then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
-end
+if interval > 0 then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
 return 0`;
 
 /** KEYS: clock. ARGV: ms. Nothing goes to this chat before now + ms. */
@@ -144,13 +165,14 @@ if untilMs > nxt then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]
 return 0`;
 
 type LimiterRedis = RedisClient & {
-  llReserve(clock: string, tickets: string, interval: number): Promise<[number, number]>;
+  llReserve(clock: string, tickets: string, owner: string, interval: number, hasOwner: '0' | '1', ownerTtlMs: number): Promise<[number, number]>;
   llAcquire(
     tickets: string,
     sent: string,
     bot: string,
     botQueue: string,
     botQueueSeen: string,
+    owner: string,
     slot: number,
     interval: number,
     botMax: number,
@@ -208,8 +230,8 @@ export class ChannelRateLimiter {
   ) {
     // a channel's keys share one hash tag ({ratelimit:<channel>}), so each script runs on one slot of a cluster
     const redis = connectRedis(redisTarget, { maxRetriesPerRequest: 3, lazyConnect: false });
-    redis.defineCommand('llReserve', { numberOfKeys: 2, lua: RESERVE });
-    redis.defineCommand('llAcquire', { numberOfKeys: 5, lua: ACQUIRE });
+    redis.defineCommand('llReserve', { numberOfKeys: 3, lua: RESERVE });
+    redis.defineCommand('llAcquire', { numberOfKeys: 6, lua: ACQUIRE });
     redis.defineCommand('llPenalize', { numberOfKeys: 1, lua: PENALIZE });
     redis.defineCommand('llFinish', { numberOfKeys: 2, lua: FINISH });
     this.redis = redis as LimiterRedis;
@@ -235,14 +257,21 @@ export class ChannelRateLimiter {
 
   /**
    * Takes this chat's next slot and a ticket for it: resolves to the slot (Redis epoch ms;
-   * -1 when the chat has no limit) and the wait until it in ms.
+   * -1 when the chat has no limit) and the wait until it in ms (negative: the slot has passed).
+   * With an `owner` (the job's id) the ticket is that job's: while it is unspent, the same
+   * owner asking again (its job run again after its worker died) gets the same slot back.
    */
-  async reserveChat(channel: Channel, chatId: string): Promise<{ slot: number; wait: number }> {
+  async reserveChat(channel: Channel, chatId: string, owner?: string): Promise<{ slot: number; wait: number }> {
     const interval = this.chatInterval(channel, chatId);
     if (interval <= 0) return { slot: -1, wait: 0 };
     const base = this.chat(channel, chatId);
-    const [slot, wait] = await this.redis.llReserve(`${base}:clock`, `${base}:tickets`, interval);
+    const [slot, wait] = await this.redis.llReserve(`${base}:clock`, `${base}:tickets`, this.owner(base, owner), interval, owner ? '1' : '0', this.staleMs);
     return { slot: Number(slot), wait: Number(wait) };
+  }
+
+  /** The key naming the ticket an owner holds on this chat (a key that is never set without one). */
+  private owner(base: string, owner: string | undefined): string {
+    return `${base}:owner:${owner ?? ''}`;
   }
 
   /**
@@ -253,7 +282,14 @@ export class ChannelRateLimiter {
    * number when earlier messages to the chat still have to go first (its magnitude: their
    * number times the chat interval, the earliest this one can go).
    */
-  async acquireSend(channel: Channel, chatId: string, slot: number, lane: OutboxLane = 'interactive', send: SendHandle = newSendHandle()): Promise<number> {
+  async acquireSend(
+    channel: Channel,
+    chatId: string,
+    slot: number,
+    lane: OutboxLane = 'interactive',
+    send: SendHandle = newSendHandle(),
+    owner?: string,
+  ): Promise<number> {
     const interval = this.chatInterval(channel, chatId);
     const perSecond = this.limits[channel]?.perSecond ?? 0;
     const botMax = perSecond > 0 ? (lane === 'interactive' ? perSecond : Math.max(1, Math.floor(perSecond * BULK_SHARE))) : 0;
@@ -267,6 +303,7 @@ export class ChannelRateLimiter {
         bot,
         `${bot}:queue`,
         `${bot}:queue:seen`,
+        this.owner(base, owner),
         slot,
         interval,
         botMax,

@@ -50,15 +50,29 @@ export const TELEGRAM_STRICT_LIMITS: BotApiLimits = { perBotPerSecond: 30, perCh
 
 const SEND = /^(send[A-Z]\w*|copyMessage|forwardMessage)$/;
 
+export interface RefusedSend {
+  chatId: string;
+  method: string;
+  text: string;
+  /** which limit refused it */
+  limit: 'chat' | 'bot';
+  /** when the chat's (or bot's) last accepted send before it was accepted */
+  previousAt: number;
+  at: number;
+}
+
 export class LimitedBotApi {
   readonly accepted: AcceptedMessage[] = [];
   /** refused sends (429) */
   rejected = 0;
+  /** each refused send, for evidence */
+  readonly refused: RefusedSend[] = [];
   private readonly botLog = new Map<string, number[]>();
   private readonly chatLog = new Map<string, number[]>();
   private server?: Server;
   private nextId = 1;
   private listeners: Array<(m: AcceptedMessage) => void> = [];
+  private readonly scripted = new Map<string, number>();
   private readonly files = new Map<string, StoredFile>();
   private fileSeq = 1;
   /** getFile refuses larger files, as the public Bot API does beyond 20 MB */
@@ -68,6 +82,8 @@ export class LimitedBotApi {
   /** getFile calls answered (tests check a redelivery fetches nothing again) */
   getFileCalls = 0;
   apiRoot = '';
+  /** ms to hold a request of this method before it is counted (a slow upload: the server sees it late) */
+  acceptDelayMs?: (method: string) => number;
 
   constructor(readonly limits: BotApiLimits = TELEGRAM_STRICT_LIMITS) {}
 
@@ -111,6 +127,11 @@ export class LimitedBotApi {
     this.server = undefined;
   }
 
+  /** The next send to this chat is refused with a 429 (retry after `seconds`), as if another client had just taken the chat's second. */
+  refuseNextTo(chatId: string | number, seconds = 1): void {
+    this.scripted.set(String(chatId), seconds);
+  }
+
   /** Called with every accepted message (tests wait on them). */
   onAccepted(listener: (m: AcceptedMessage) => void): void {
     this.listeners.push(listener);
@@ -124,6 +145,7 @@ export class LimitedBotApi {
   reset(): void {
     this.accepted.length = 0;
     this.rejected = 0;
+    this.refused.length = 0;
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; raw?: Buffer }> {
@@ -152,6 +174,8 @@ export class LimitedBotApi {
     const chatId = String(params.chat_id ?? '');
     if (!chatId) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' } };
 
+    const delay = this.acceptDelayMs?.(method) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const now = Date.now();
     const bot = this.window(this.botLog, token, now);
     const chat = this.window(this.chatLog, `${token}|${chatId}`, now);
@@ -159,11 +183,29 @@ export class LimitedBotApi {
       const until = log[log.length - max]! + this.limits.windowMs;
       const retryAfter = Math.max(1, Math.ceil((until - now) / 1000));
       this.rejected++;
+      this.refused.push({
+        chatId,
+        method,
+        text: String(params.text ?? params.caption ?? ''),
+        limit: log === chat ? 'chat' : 'bot',
+        previousAt: log[log.length - 1]!,
+        at: now,
+      });
       return {
         status: 429,
         body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } },
       };
     };
+    const scripted = this.scripted.get(chatId);
+    if (scripted !== undefined) {
+      this.scripted.delete(chatId);
+      this.rejected++;
+      this.refused.push({ chatId, method, text: String(params.text ?? params.caption ?? ''), limit: 'chat', previousAt: chat[chat.length - 1] ?? 0, at: now });
+      return {
+        status: 429,
+        body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${scripted}`, parameters: { retry_after: scripted } },
+      };
+    }
     if (chat.length >= this.limits.perChatPerSecond) return refuse(chat, this.limits.perChatPerSecond);
     if (bot.length >= this.limits.perBotPerSecond) return refuse(bot, this.limits.perBotPerSecond);
     bot.push(now);

@@ -25,7 +25,8 @@ export const users = {
     'Пространство «{slug}» уже используется ({what}); демо создаётся только в новом или пустом пространстве. Попробуйте: leadline seed --demo --workspace demo (и добавляйте --workspace demo к остальным командам или задайте DEFAULT_WORKSPACE=demo).',
   'seed.next': 'Что дальше:',
   'seed.next.users': '  leadline users{ws} — команда',
-  'seed.next.weekly': '  leadline digest --user {id} --dry-run --kind team_weekly --png weekly.png — недельная сводка по команде и её график (получатель: {name})',
+  'seed.next.weekly':
+    '  leadline digest --user {id} --dry-run --kind team_weekly --png weekly.png — недельная сводка по команде и её график (получатель: {name})',
   'seed.next.daily': '  leadline digest --user {id} --dry-run --kind team_daily — вчерашний день команды',
   'seed.next.today': '  leadline digest --user {id} --dry-run — день менеджера ({name}): просроченные и сегодняшние задачи, новые лиды, зависшие сделки',
   'seed.next.chat': '  leadline chat --as manager --user {id}{ws} — чат от имени менеджера ({name}): /tasks, /leads, /deals, /digest',

@@ -92,6 +92,40 @@ describe('outbound rate limiter', () => {
     expect(await limiter.acquireSend('telegram', '321', first321.slot, 'interactive', young)).toBe(0);
   });
 
+  it('gives a job its own unspent ticket back when it asks again, and a new one once that was spent', async () => {
+    const limiter = fresh();
+    const mine = await limiter.reserveChat('telegram', '501', 'job-1');
+    const theirs = await limiter.reserveChat('telegram', '501', 'job-2');
+    // job-1 runs again (its worker died before the slot reached the job's data): the same ticket, still first
+    const again = await limiter.reserveChat('telegram', '501', 'job-1');
+    expect(again.slot).toBe(mine.slot);
+    expect(await limiter.acquireSend('telegram', '501', theirs.slot, 'interactive', newSendHandle(), 'job-2')).toBe(-1000);
+    const send = newSendHandle();
+    expect(await limiter.acquireSend('telegram', '501', again.slot, 'interactive', send, 'job-1')).toBe(0);
+    await limiter.finishSend('telegram', '501', send);
+    // job-2 now waits for the chat's clock only (positive), not for an earlier ticket (negative)
+    const wait = await limiter.acquireSend('telegram', '501', theirs.slot, 'interactive', newSendHandle(), 'job-2');
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(1000);
+    // job-1's ticket was spent with its send: asking again takes a new place, after job-2's
+    const later = await limiter.reserveChat('telegram', '501', 'job-1');
+    expect(later.slot).toBeGreaterThan(theirs.slot);
+  });
+
+  it('holds a chat while a send to it is in flight (a message in parts), then spaces the next one from its end', async () => {
+    const limiter = fresh();
+    const long = newSendHandle();
+    expect(await limiter.acquireSend('telegram', '601', -1, 'interactive', long)).toBe(0);
+    // the chat interval has passed but the send (its second part) is still going on: nobody else may send
+    await new Promise((r) => setTimeout(r, 1100));
+    const meanwhile = await limiter.acquireSend('telegram', '601', -1, 'interactive');
+    expect(meanwhile).toBeGreaterThan(5_000);
+    await limiter.finishSend('telegram', '601', long);
+    const after = await limiter.acquireSend('telegram', '601', -1, 'interactive');
+    expect(after).toBeGreaterThan(900);
+    expect(after).toBeLessThanOrEqual(1000);
+  });
+
   it('drops the place of a waiter that stopped asking, and of one that left the queue', async () => {
     const limiter = fresh(1, 300);
     const first = newSendHandle();
