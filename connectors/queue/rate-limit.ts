@@ -79,7 +79,8 @@ if owned then redis.call('SET', KEYS[3], tostring(at), 'PX', at - now + tonumber
 return {at, at - now}`;
 
 /**
- * KEYS: tickets, sent clock, bot log, bot queue, bot queue last-seen, ticket owner. ARGV: slot
+ * KEYS: tickets, sent clock, bot log, bot queue, bot queue last-seen, ticket owner, chat busy
+ * mark (set while a send to the chat is in flight). ARGV: slot
  * (or -1), chat interval, bot max (0 = none), bot window ms, stale ms, unique member, waiter
  * id, waiter order score, waiter stale ms. Returns 0 when the send is taken (the ticket and its
  * owner key are spent), else the wait (ms).
@@ -99,6 +100,11 @@ if slot >= 0 then
     redis.call('ZREM', KEYS[4], waiter)
     return -(ahead * interval)
   end
+end
+-- a send to this chat is in flight (until finishSend): look again shortly
+if redis.call('EXISTS', KEYS[7]) == 1 then
+  redis.call('ZREM', KEYS[4], waiter)
+  return 20
 end
 local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now < nxt then
@@ -140,21 +146,28 @@ if botMax > 0 then
   redis.call('PEXPIRE', KEYS[3], windowMs + ${INFLIGHT_MS})
 end
 -- the chat is busy until finishSend (or INFLIGHT_MS): a message sent in parts keeps it to the last part
-if interval > 0 then redis.call('SET', KEYS[2], now + ${INFLIGHT_MS}, 'PX', ${INFLIGHT_MS} + 60000) end
+if interval > 0 then
+  redis.call('SET', KEYS[7], '1', 'PX', ${INFLIGHT_MS})
+  redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000)
+end
 if slot >= 0 then redis.call('ZREM', KEYS[1], tostring(slot)) end
 redis.call('DEL', KEYS[6])
 return 0`;
 
 /**
- * KEYS: bot log, sent clock. ARGV: member, chat interval. The send is over: its entry in the
- * bot's window counts from now (the platform saw the request at or before now), and the next
- * message to the chat waits a full interval from now (this replaces the in-flight mark; a
- * 429's penalty is applied after it).
+ * KEYS: bot log, sent clock, chat busy mark. ARGV: member, chat interval. The send is over: its
+ * entry in the bot's window counts from now (the platform saw the request at or before now),
+ * the chat is free again, and its next message waits a full interval from now (a 429's penalty
+ * may push that further).
  */
 const FINISH = `${NOW}
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
+redis.call('DEL', KEYS[3])
 local interval = tonumber(ARGV[2])
-if interval > 0 then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
+if interval > 0 then
+  local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if now + interval > nxt then redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000) end
+end
 return 0`;
 
 /** KEYS: clock. ARGV: ms. Nothing goes to this chat before now + ms. */
@@ -173,6 +186,7 @@ type LimiterRedis = RedisClient & {
     botQueue: string,
     botQueueSeen: string,
     owner: string,
+    busy: string,
     slot: number,
     interval: number,
     botMax: number,
@@ -184,7 +198,7 @@ type LimiterRedis = RedisClient & {
     waiterStaleMs: number,
   ): Promise<number>;
   llPenalize(key: string, ms: number): Promise<number>;
-  llFinish(bot: string, sent: string, member: string, interval: number): Promise<number>;
+  llFinish(bot: string, sent: string, busy: string, member: string, interval: number): Promise<number>;
 };
 
 export interface RateLimiterOptions {
@@ -231,9 +245,9 @@ export class ChannelRateLimiter {
     // a channel's keys share one hash tag ({ratelimit:<channel>}), so each script runs on one slot of a cluster
     const redis = connectRedis(redisTarget, { maxRetriesPerRequest: 3, lazyConnect: false });
     redis.defineCommand('llReserve', { numberOfKeys: 3, lua: RESERVE });
-    redis.defineCommand('llAcquire', { numberOfKeys: 6, lua: ACQUIRE });
+    redis.defineCommand('llAcquire', { numberOfKeys: 7, lua: ACQUIRE });
     redis.defineCommand('llPenalize', { numberOfKeys: 1, lua: PENALIZE });
-    redis.defineCommand('llFinish', { numberOfKeys: 2, lua: FINISH });
+    redis.defineCommand('llFinish', { numberOfKeys: 3, lua: FINISH });
     this.redis = redis as LimiterRedis;
     this.marginMs = options.marginMs ?? DEFAULT_LIMIT_MARGIN_MS;
     this.staleMs = options.ticketStaleMs ?? DEFAULT_TICKET_STALE_MS;
@@ -304,6 +318,7 @@ export class ChannelRateLimiter {
         `${bot}:queue`,
         `${bot}:queue:seen`,
         this.owner(base, owner),
+        `${base}:busy`,
         slot,
         interval,
         botMax,
@@ -332,7 +347,8 @@ export class ChannelRateLimiter {
    * chat's next send count from now, so the request's own latency never squeezes the spacing.
    */
   async finishSend(channel: Channel, chatId: string, send: SendHandle): Promise<void> {
-    await this.redis.llFinish(this.bot(channel), `${this.chat(channel, chatId)}:sent`, send.id, this.chatInterval(channel, chatId));
+    const base = this.chat(channel, chatId);
+    await this.redis.llFinish(this.bot(channel), `${base}:sent`, `${base}:busy`, send.id, this.chatInterval(channel, chatId));
   }
 
   /** Gives a ticket back (the item was skipped, refused or given up): later messages to the chat need not wait for it. */
