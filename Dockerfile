@@ -2,8 +2,9 @@
 # registers it; `npm run build` compiles to dist/, which nothing runs), so the image holds
 # the sources and the production dependencies, with no build step. `start` migrates the
 # database, then runs the roles in LEADLINE_ROLES (all by default); `migrate` only migrates.
-# At run time it writes nothing but tsx's compile cache in /tmp: the root filesystem can be
-# read-only with a writable /tmp (the Helm chart mounts an emptyDir there).
+# At run time it writes tsx's compile cache in /tmp and files under /app/data/files
+# (FILE_STORAGE=disk): the root filesystem can be read-only with those two writable (the Helm
+# chart mounts an emptyDir at /tmp and the `files` volume).
 FROM node:20-bookworm-slim
 
 # fonts for chart images (Latin and Cyrillic)
@@ -19,6 +20,8 @@ COPY prisma ./prisma
 COPY prisma.config.ts ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
+# FILE_STORAGE=disk writes here: owned by the run-time user, so a fresh volume mounted on it is too
+RUN mkdir -p /app/data/files && chown 1000:1000 /app/data/files
 
 # the image's `node` user, by number so that Kubernetes' runAsNonRoot can check it
 USER 1000:1000

@@ -44,6 +44,7 @@ export default tseslint.config(
                 'bullmq',
                 'ioredis',
                 'openai',
+                '@aws-sdk/*',
                 'pg',
                 'node:http',
                 'node:https',

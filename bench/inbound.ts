@@ -468,9 +468,7 @@ async function runStep(
   if (acks < newOk.length) problems.push(`${newOk.length - acks} acknowledgements not sent`);
   const rejected = api.rejected - rejectedBefore;
   if (rejected) {
-    const seen = api.refusals
-      .slice(-rejected)
-      .map((r) => `${r.limit} ${r.chatId} ${r.lastAcceptedAt ? r.at - r.lastAcceptedAt : '?'} ms after the last: ${r.text.split('\n')[0]}`);
+    const seen = api.refused.slice(-rejected).map((r) => `${r.limit} ${r.chatId} ${r.at - r.previousAt} ms after the last: ${r.text.split('\n')[0]}`);
     problems.push(`${rejected} x 429 at the Bot API (${seen.join('; ')})`);
   }
   latencies.sort((a, b) => a - b);

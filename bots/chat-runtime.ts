@@ -1,5 +1,7 @@
-// The chat side of a worker process: the inbound queue's worker runs the engine on each
-// message, which queues its replies for the chat the message came from; they and the pushes
+// The chat engine of a process (createChatEngine) and the chat side of a worker process: the
+// inbound queue's worker runs the engine on each message and queues its replies for the chat
+// the message came from, kept with the turn's other outbox items until queued (the REST API
+// runs the same engine for the leads it creates); they and the pushes
 // (notifications, acknowledgements, relayed answers) all go through the outbound queue, so
 // no inbound worker ever waits on a platform limit. Used by `leadline start`,
 // the console chat, the end-to-end test and the inbound benchmark.
@@ -23,10 +25,13 @@ import type { Worker } from 'bullmq';
 import type { Llm } from '../core/ports.js';
 import type { AiJobs } from '../core/ai/jobs.js';
 import { handOffUnknownText } from '../core/chat/ai/chat-actions.js';
+import type { ChatFiles } from '../core/files/file-store.js';
+import { BullMQAlbumScheduler, startAlbumWorker } from '../connectors/queue/album-queue.js';
+import { forwardAlbum } from '../core/chat/albums.js';
 
 export type Senders = Partial<Record<Channel, ChannelSender>>;
 
-export interface ChatWorkerOptions {
+export interface ChatEngineOptions {
   db: Db;
   settings: QueueSettings;
   workspaceId: number;
@@ -39,27 +44,28 @@ export interface ChatWorkerOptions {
   llm?: Llm;
   ai?: AiJobs;
   logger?: Logger;
-  concurrency?: number;
-  /** what is retried how often, and how often kept failures are re-driven (INBOUND_* settings) */
-  retry?: Partial<InboundRetryPolicy>;
-  redriveMs?: number;
-  /** how long a crashed worker's inbound job stays locked before another takes it (default 30 s) */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
   /** wrong invite codes allowed per identity and per workspace (INVITE_ATTEMPTS_* settings) */
   attemptLimits?: AttemptLimits;
-  /** called after each message is handled (benchmarks, console echo) */
-  onHandled?: (message: InboundMessage, replies: Reply[]) => void;
+  /** file storage, sources and limits (bots/chat-files.ts); without it attachments stay metadata lines */
+  files?: ChatFiles;
 }
 
-export interface ChatWorker {
+/**
+ * The one road of an inbound message, whoever received it: the inbound queue's worker runs it
+ * for every channel, and the REST API runs it in the web process for a lead it creates (so an
+ * API lead is deduped, assigned, notified, acknowledged and handed to AI extraction exactly
+ * like a form post or a Telegram message). `handle` = the engine on the message; its replies
+ * for the message's chat are queued by the engine's own pipeline (deps.queueReplies).
+ */
+export interface ChatEngine {
   deps: ChatDeps;
-  worker: Worker;
+  handle(message: InboundMessage): Promise<Reply[]>;
   close(): Promise<void>;
 }
 
-export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
+export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
   const clarify = new RedisClarifyStore(opts.settings.redis, opts.settings.prefix);
+  const albums = new BullMQAlbumScheduler(opts.settings);
   const attempts = new RedisAttemptLimiter(opts.settings.redis, opts.settings.prefix, opts.attemptLimits);
   const deps: ChatDeps = {
     db: opts.db,
@@ -76,13 +82,48 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     unknownText: handOffUnknownText,
     logger: opts.logger,
     attempts,
+    files: opts.files,
+    albums,
     // replies are queued with the turn's other items, kept on its InboundEvent until queued
     queueReplies: true,
   };
+  return {
+    deps,
+    async handle(message) {
+      return handleInbound(deps, message);
+    },
+    async close() {
+      await Promise.all([clarify.close(), attempts.close(), albums.close()]);
+    },
+  };
+}
+
+export interface ChatWorkerOptions extends ChatEngineOptions {
+  concurrency?: number;
+  /** what is retried how often, and how often kept failures are re-driven (INBOUND_* settings) */
+  retry?: Partial<InboundRetryPolicy>;
+  redriveMs?: number;
+  /** how long a crashed worker's inbound job stays locked before another takes it (default 30 s) */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** called after each message is handled (benchmarks, console echo) */
+  onHandled?: (message: InboundMessage, replies: Reply[]) => void;
+}
+
+export interface ChatWorker {
+  deps: ChatDeps;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
+  const engine = createChatEngine(opts);
+  // an album's one forward, a short window after its first item (core/chat/albums.ts)
+  const albumWorker = startAlbumWorker(opts.settings, (job) => forwardAlbum(engine.deps, job), opts.logger);
   const inbound: InboundWorker = startInboundWorker(
     opts.settings,
     async (message) => {
-      const replies = await handleInbound(deps, message);
+      const replies = await engine.handle(message);
       opts.onHandled?.(message, replies);
     },
     {
@@ -95,11 +136,12 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
     },
   );
   return {
-    deps,
+    deps: engine.deps,
     worker: inbound.worker,
     async close() {
       await inbound.close();
-      await Promise.all([clarify.close(), attempts.close()]);
+      await albumWorker.close();
+      await engine.close();
     },
   };
 }

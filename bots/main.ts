@@ -18,8 +18,12 @@ import type { Logger } from '../connectors/logger.js';
 import { coreContext } from '../core/context.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
 import { homeLoader } from '../core/chat/member-home.js';
-import { startChatWorker, type ChatWorker } from './chat-runtime.js';
+import { createChatEngine, startChatWorker, type ChatWorker } from './chat-runtime.js';
 import { buildSenders } from './senders.js';
+import { chatFilesFromConfig } from './chat-files.js';
+import { fileLinkRoute } from './http/routes/files.js';
+import { createFileStore } from '../connectors/files/create-file-store.js';
+import { S3FileStore } from '../connectors/files/s3-file-store.js';
 import { ConsoleSender } from './console/console-sender.js';
 import { startHttpServer, type HttpRoute, type RunningHttpServer } from './http/server.js';
 import { Readiness, postgresCheck, queueCheck, redisCheck, type ReadinessCheck } from '../connectors/health/readiness.js';
@@ -42,9 +46,7 @@ import { webFormRoute } from './http/web-form-route.js';
 import { apiRoutes } from './http/api/api-routes.js';
 import { createOutbox, createScheduler } from '../connectors/queue/workers.js';
 import { IDEMPOTENCY_KEEP_MS, sweepIdempotencyKeys } from '../core/api/idempotency.js';
-import { systemClock } from '../core/ports.js';
 import { startWebhookWorkers } from '../connectors/queue/webhook-queue.js';
-import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
 
 export interface Running {
   roles: string[];
@@ -103,8 +105,23 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   const api = telegramToken ? createTelegramApi({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }) : undefined;
   const intake = api && inbound && needsIntake ? new TelegramIntake(api, inbound, { workspaceId: ws.id, logger }) : undefined;
 
+  // files customers and managers send: a directory on disk unless FILE_STORAGE=s3
+  const fileStore = createFileStore(config);
+  if (fileStore instanceof S3FileStore) stops.push(async () => fileStore.close());
+
   let workers: RunningWorkers | undefined;
   let chat: ChatWorker | undefined;
+  // AI assist for the chat engine: the worker's and the web role's (REST API leads) share the model and the ai queue
+  const runsEngine = runsRole(config, 'worker') || runsRole(config, 'web');
+  const llm = runsEngine ? createLlm(config, { db, logger }) : undefined;
+  const aiJobs = runsEngine ? new BullMQAiJobs(settings) : undefined;
+  if (aiJobs) stops.push(() => aiJobs.close());
+  const attemptLimits = {
+    perIdentity: config.INVITE_ATTEMPTS_PER_IDENTITY,
+    identityWindowSeconds: config.INVITE_ATTEMPTS_IDENTITY_WINDOW_MINUTES * 60,
+    perWorkspace: config.INVITE_ATTEMPTS_PER_WORKSPACE,
+    workspaceWindowSeconds: config.INVITE_ATTEMPTS_WORKSPACE_WINDOW_MINUTES * 60,
+  };
   try {
     // /ready and /metrics, wherever this process serves them (the web role, METRICS_PORT)
     let readiness: Readiness | undefined;
@@ -123,13 +140,11 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       const consoleSender = new ConsoleSender(redis, settings.prefix);
       stops.push(() => consoleSender.close());
       const senders = { ...buildSenders(config), console: consoleSender, email: new SmtpEmailSender(db) };
-      const llm = createLlm(config, { db, logger });
-      const aiJobs = new BullMQAiJobs(settings);
-      stops.push(() => aiJobs.close());
       workers = await startWorkers({
         ctx: coreContext(db, { llm }),
         settings,
         senders,
+        files: fileStore,
         logger,
         ...workerTuning(config),
         warmConnections: config.DATABASE_POOL_SIZE,
@@ -169,15 +184,11 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         llm,
         ai: aiJobs,
         logger,
+        files: chatFilesFromConfig(config, fileStore),
         onHandled: refreshSlackHome,
         retry: { maxAttempts: config.INBOUND_MAX_ATTEMPTS, maxDelayMs: config.INBOUND_RETRY_MAX_SECONDS * 1000 },
         redriveMs: config.INBOUND_REDRIVE_MINUTES * 60_000,
-        attemptLimits: {
-          perIdentity: config.INVITE_ATTEMPTS_PER_IDENTITY,
-          identityWindowSeconds: config.INVITE_ATTEMPTS_IDENTITY_WINDOW_MINUTES * 60,
-          perWorkspace: config.INVITE_ATTEMPTS_PER_WORKSPACE,
-          workspaceWindowSeconds: config.INVITE_ATTEMPTS_WORKSPACE_WINDOW_MINUTES * 60,
-        },
+        attemptLimits,
       });
       stops.push(() => chat!.close());
       roles.push('worker');
@@ -204,16 +215,25 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       routes.push(
         webFormRoute({ findForm: (key) => findFormByKey(db, key), enqueue: (m) => inbound!.enqueue(m), limiter, bodyLimit: config.FORM_BODY_LIMIT_BYTES }),
       );
-      // the REST API runs the chat engine for leads it creates: their notifications go to the outbound queue
+      // the REST API runs the chat engine (the inbound worker's) for leads it creates: their
+      // notifications and acknowledgements go to the outbound queue, AI extraction to the ai queue
       const apiOutbox = createOutbox(settings);
       const apiScheduler = createScheduler(settings);
-      stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close()]));
-      routes.push(
-        apiRoutes({
-          chat: { db, intake: new SqlCustomerIntake(db), clock: systemClock, outbox: apiOutbox, scheduler: apiScheduler, defaultWorkspaceId: ws.id, logger },
-          limiter,
-        }),
-      );
+      const engine = createChatEngine({
+        db,
+        settings,
+        workspaceId: ws.id,
+        outbox: apiOutbox,
+        scheduler: apiScheduler,
+        llm,
+        ai: aiJobs,
+        logger,
+        attemptLimits,
+      });
+      stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close(), engine.close()]));
+      routes.push(apiRoutes({ engine, limiter }));
+      // signed download links for files too large for a manager's channel
+      if (config.FILE_LINK_SECRET) routes.push(fileLinkRoute({ store: fileStore, secret: config.FILE_LINK_SECRET }));
       const sweep = setInterval(() => {
         sweepIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEEP_MS)).catch((err: unknown) => logger.warn({ err }, 'idempotency key sweep failed'));
       }, 3600_000);
@@ -272,6 +292,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         prefix: settings.prefix,
         deliver: (m) => inbound.enqueue(m),
         limits: { maxBodyChars: config.EMAIL_MAX_BODY_CHARS, maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES },
+        files: fileStore,
         pollIntervalMs: config.IMAP_POLL_INTERVAL_MS,
         logger,
       });

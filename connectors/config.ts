@@ -172,6 +172,35 @@ export const configSchema = z
     /** how often workers check that Redis still has its data (else they reconcile with Postgres); 0 = start-up only */
     REDIS_LOSS_CHECK_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds' }).int().min(0).default(60),
 
+    /** where files customers and managers send are kept: a directory on disk (default) or an S3-compatible bucket */
+    FILE_STORAGE: z.enum(['disk', 's3'], { message: 'must be disk or s3' }).default('disk'),
+    /** FILE_STORAGE=disk: the directory (created when missing) */
+    FILE_STORAGE_DIR: z.string().trim().min(1).default('./data/files'),
+    /** the largest file Leadline stores at all (bytes) */
+    FILE_MAX_BYTES: positiveInt.default(100 * 1024 * 1024),
+    /** FILE_STORAGE=s3: bucket, region, an S3-compatible server's URL (AWS when unset), bucket in the path, credentials (else the SDK's default chain), key prefix */
+    S3_BUCKET: optionalString,
+    S3_REGION: z.string().trim().min(1).default('us-east-1'),
+    S3_ENDPOINT: url(['http', 'https']).optional(),
+    S3_FORCE_PATH_STYLE: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_PREFIX: optionalString,
+    /** platform file limits (bytes): what a bot may download from Telegram (20 MB on the public Bot API) and send there (50 MB) */
+    TELEGRAM_FILE_DOWNLOAD_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
+    TELEGRAM_FILE_UPLOAD_MAX_BYTES: positiveInt.default(50 * 1024 * 1024),
+    /** Slack: what Leadline downloads and uploads (Slack itself takes up to 1 GB) */
+    SLACK_FILE_MAX_BYTES: positiveInt.default(1000 * 1024 * 1024),
+    /** email: all attachments of one outgoing message together (most servers refuse mail over 20-25 MB once encoded) */
+    EMAIL_OUTBOUND_ATTACHMENTS_MAX_BYTES: positiveInt.default(18 * 1024 * 1024),
+    /** signed download links for files too large for a manager's channel: the web role's public URL, the signing secret, how long a link works */
+    FILE_LINK_BASE_URL: url(['http', 'https']).optional(),
+    FILE_LINK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    FILE_LINK_TTL_HOURS: positiveInt.default(72),
+
     /** a TTF/OTF with Latin and Cyrillic for digest charts; default: DejaVu Sans from the system */
     CHART_FONT_FILE: optionalString,
   })
@@ -184,6 +213,16 @@ export const configSchema = z
         code: 'custom',
         path: ['TELEGRAM_WEBHOOK_SECRET'],
         message: 'is required when TELEGRAM_WEBHOOK_URL is set (any random string of A-Z, a-z, 0-9, _ and -)',
+      });
+    }
+    if (c.FILE_STORAGE === 's3' && !c.S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when FILE_STORAGE=s3 (the bucket files are kept in)' });
+    }
+    if (c.FILE_LINK_BASE_URL && !c.FILE_LINK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FILE_LINK_SECRET'],
+        message: 'is required when FILE_LINK_BASE_URL is set (any random string of 16 characters or more)',
       });
     }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {

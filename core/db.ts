@@ -13,3 +13,11 @@ export async function inTx<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T
   if ('$transaction' in db) return (db as Db).$transaction(fn);
   return fn(db);
 }
+
+/** A unique key refused the write (Prisma's P2002, or a raw statement's SQLSTATE 23505). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } } };
+  if (err?.code === 'P2002') return true;
+  const cause = err?.meta?.driverAdapterError?.cause;
+  return err?.meta?.code === '23505' || cause?.originalCode === '23505' || cause?.kind === 'UniqueConstraintViolation';
+}

@@ -28,11 +28,27 @@ export interface OutboundMessage {
   buttons?: Button[][];
   /** reply in this thread / to this platform message */
   replyToExternalId?: string;
+  /**
+   * The message asks its reader to answer it (the Reply button's prompt): a reply to it is
+   * relayed like a reply to the notification. Telegram and Slack readers reply to it themselves;
+   * the console makes the next line typed after it that reply.
+   */
+  asksForReply?: boolean;
   /** email only */
   subject?: string;
   headers?: Record<string, string>;
   /** an image to attach (PNG), e.g. a digest chart */
   image?: { png: Uint8Array; filename: string; caption?: string };
+  /** files to send with the text (read from the file store by the delivery); the text is their caption when short */
+  files?: OutboundFile[];
+}
+
+/** A file as a sender gets it: its bytes, name, type and kind (photo | document | voice | ...). */
+export interface OutboundFile {
+  bytes: Uint8Array;
+  name: string;
+  mime?: string;
+  kind: string;
 }
 
 export interface SendResult {
@@ -108,10 +124,18 @@ export interface OutboxItem {
   text: string;
   buttons?: Button[][];
   replyToExternalId?: string;
+  /**
+   * The message asks its reader to answer it (the Reply button's prompt): a reply to it is
+   * relayed like a reply to the notification. Telegram and Slack readers reply to it themselves;
+   * the console makes the next line typed after it that reply.
+   */
+  asksForReply?: boolean;
   subject?: string;
   headers?: Record<string, string>;
   /** a PNG to attach (digest charts); kept small */
   image?: { pngBase64: string; filename: string; caption?: string };
+  /** stored files to send (core/files): the queue carries their keys, the delivery reads the bytes */
+  files?: OutboxFile[];
   /** what the message is about: stored as a NotificationRef once sent, so replies and buttons map back */
   ref?: { userId?: number; conversationId?: number; leadId?: number; dealId?: number; taskId?: number };
   /** the outbound Message row this delivers (replies to customers): marked sent/failed */
@@ -142,11 +166,32 @@ export interface NoticeInfo {
   locale: Locale;
 }
 
+/** A stored file an outbox item sends (core/files/file-store.ts keys). */
+export interface OutboxFile {
+  key: string;
+  name: string;
+  kind: string;
+  size: number;
+  mime?: string;
+}
+
 /** The outbound queue: every message to a user or customer goes through it. */
 export interface Outbox {
   enqueue(item: OutboxItem): Promise<void>;
   /** several items in one queue round trip (the items of one handled message); optional */
   enqueueMany?(items: OutboxItem[]): Promise<void>;
+}
+
+/** An album's forward (core/chat/albums.ts): the conversation its items are stored in, and the album's platform id. */
+export interface AlbumJob {
+  workspaceId: number;
+  conversationId: number;
+  mediaGroupId: string;
+}
+
+/** Runs an album's forward once, `delayMs` after the first call for it (later calls for the same album are no-ops). */
+export interface AlbumScheduler {
+  schedule(job: AlbumJob, delayMs: number): Promise<void>;
 }
 
 /** What an attempt limiter counts: wrong invite codes per identity and per workspace, and the one notice a blocked identity gets. */
@@ -212,6 +257,13 @@ export interface NewCustomerInput extends IntakeMessage {
   username: string | null;
   languageCode: string | null;
   contactName: string;
+  /**
+   * What the message says the sender's e-mail and phone are (a web form, the REST API), as
+   * keys normalised by core; the contact is created with them. Nothing is written when either
+   * already belongs to a contact (that person is found by the full flow). Null: none said.
+   */
+  email: string | null;
+  phone: string | null;
   assigneeId: number;
   leadTitle: string;
   /** the lead's first message (null when empty) */
@@ -251,8 +303,11 @@ export interface CustomerIntake {
   forwardReturning(input: ReturningInput): Promise<ReturningResult>;
   /**
    * A brand-new customer's first message, in the caller's transaction after lockAndClaim:
-   * contact, identity, conversation, message, lead and their Activity rows. Null (nothing
-   * written) when the identity exists after all or the assignee is no longer active.
+   * contact (with the e-mail and phone it says), identity, conversation, message, lead and
+   * their Activity rows. Null (nothing written) when the identity, the e-mail or the phone
+   * exists after all, or the assignee is no longer active. A key claimed by a concurrent
+   * transaction meanwhile fails the statement (a unique violation): with keys, run it in a
+   * savepoint.
    */
   captureNewCustomer(tx: DbOrTx, input: NewCustomerInput): Promise<NewCustomerResult | null>;
   /** The next on-duty manager, stamped, without serializing picks (null: none free now). */

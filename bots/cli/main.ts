@@ -30,11 +30,17 @@ const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'seed',
-    description: 'fill a workspace (default: demo) with a demo team, customers, leads, deals and tasks (re-running changes nothing)',
+    description:
+      'fill a new or empty workspace (default: DEFAULT_WORKSPACE) with a demo team and 8 weeks of their leads, deals and tasks (a second run changes nothing)',
     load: async () => (await import('./commands/seed.js')).registerSeed,
   },
   { name: 'import', description: 'import data from files', load: async () => (await import('./commands/import-contacts.js')).registerImportContacts },
   { name: 'export', description: 'export data', load: async () => (await import('./commands/export-contact.js')).registerExportContact },
+  {
+    name: 'file',
+    description: "get a stored file (a customer's file too large for a manager's channel): leadline file get KEY --out PATH",
+    load: async () => (await import('./commands/file.js')).registerFile,
+  },
   { name: 'erase', description: 'erase personal data', load: async () => (await import('./commands/erase-contact.js')).registerEraseContact },
   { name: 'user', description: 'manage team members: add, invite, duty', load: async () => (await import('./commands/users.js')).registerUsers },
   { name: 'users', description: 'list the team members of a workspace', load: async () => (await import('./commands/users.js')).registerUsers },

@@ -42,7 +42,7 @@ export async function consoleManager(db: Db, ws: Workspace, userId: number): Pro
     create: { workspaceId: ws.id, channel: 'console', externalId, chatId: externalId, userId: user.id, displayName: user.name },
     update: { chatId: externalId, userId: user.id, unreachable: false, unreachableReason: null },
   });
-  return { externalId, displayName: user.name, languageCode: resolveLocale(user.locale, ws.locale) };
+  return { externalId, displayName: user.name, languageCode: resolveLocale(user.locale, ws.locale), member: true };
 }
 
 export interface ConsoleChatOptions {
@@ -76,10 +76,14 @@ export async function runConsoleChat(opts: ConsoleChatOptions): Promise<void> {
   const session = new ConsoleSession(deps, person, workspace.id);
   const inbox = new ConsoleInbox(settings.redis, settings.prefix, person.externalId);
   const rl = readline.createInterface({ input: opts.input ?? process.stdin, output: out, terminal: Boolean((out as { isTTY?: boolean }).isTTY) });
+  const prompt = () => {
+    rl.setPrompt(session.prompt);
+    rl.prompt(true);
+  };
   const print = (text: string) => {
     if (!text) return;
     out.write(`\n${text}\n`);
-    rl.prompt(true);
+    prompt();
   };
 
   let running = true;
@@ -92,8 +96,8 @@ export async function runConsoleChat(opts: ConsoleChatOptions): Promise<void> {
 
   out.write(`Leadline console chat — workspace "${workspace.slug}", you are ${person.displayName} (${person.externalId}).\n`);
   out.write('Type a message and press Enter; type a number to press a button; /help lists commands; Ctrl+D or /quit to leave.\n');
-  rl.setPrompt('> ');
-  rl.prompt();
+  if (person.member) out.write('After Reply (the prompt shows ↩ [N]>) your next line goes to the customer; an empty line cancels.\n');
+  prompt();
   let queue = Promise.resolve();
   await new Promise<void>((resolve) => {
     rl.on('line', (line) => {
@@ -104,7 +108,7 @@ export async function runConsoleChat(opts: ConsoleChatOptions): Promise<void> {
         } catch (e) {
           print(`error: ${(e as Error).message}`);
         }
-        rl.prompt();
+        prompt();
       });
     });
     rl.on('close', () => resolve());

@@ -8,6 +8,8 @@ export interface ConsoleEnvelope {
   text: string;
   buttons?: Button[][];
   replyToExternalId?: string;
+  /** the message asks for an answer: the next line typed answers it (OutboundMessage.asksForReply) */
+  asksForReply?: boolean;
   at: string;
 }
 
@@ -31,6 +33,7 @@ export class ConsoleSender implements ChannelSender {
       text: message.text,
       buttons: message.buttons,
       replyToExternalId: message.replyToExternalId,
+      asksForReply: message.asksForReply || undefined,
       at: new Date().toISOString(),
     };
     const key = consoleInboxKey(this.prefix, message.chatId);

@@ -1,6 +1,13 @@
 // One person chatting on the console channel: lines typed become InboundMessages for the
 // engine (a number presses the matching button on screen), replies and pushed messages
 // are rendered as text with numbered choices.
+//
+// Replying to a message: a pushed message that asks for an answer (the Reply button's prompt)
+// makes the next line typed a reply to it, as a Telegram reply or a Slack thread reply would
+// be: the line carries replyToExternalId, and the engine's relay-thread rules decide what it
+// is (an answer to the customer, a /command on the thread's lead, a "!note"). While a reply
+// is open the prompt shows "↩ [id]>" and the whole line is the answer (numbers too); an
+// empty line closes it without sending anything.
 import { randomUUID } from 'node:crypto';
 import type { ChatDeps } from '../../core/chat/turn.js';
 import { handleInbound } from '../../core/chat/handle-inbound.js';
@@ -14,12 +21,16 @@ export interface ConsolePerson {
   externalId: string;
   displayName: string;
   languageCode?: string;
+  /** a team member (managers answer customers; customers just write) */
+  member?: boolean;
 }
 
 export class ConsoleSession {
   private choices = new Map<number, Button>();
   private nextChoice = 1;
   private seq = 0;
+  /** the pushed message the next line answers */
+  private replyTo: string | null = null;
 
   constructor(
     private readonly deps: ChatDeps,
@@ -33,16 +44,24 @@ export class ConsoleSession {
     return start;
   }
 
-  /** Renders a pushed message (from the inbox). */
+  /** The input prompt: "↩ [id]> " while the next line answers a message, else "> ". */
+  get prompt(): string {
+    return this.replyTo ? `↩ [${this.replyTo}]> ` : '> ';
+  }
+
+  /** Renders a pushed message (from the inbox); one that asks for an answer opens a reply to it. */
   renderPushed(envelope: ConsoleEnvelope): string {
+    if (envelope.asksForReply) this.replyTo = envelope.id;
     return renderForConsole(envelope.text, envelope.buttons, this.remember(envelope.buttons), envelope.id).text;
   }
 
   /** Handles one typed line; returns the text to print (possibly empty). */
   async type(line: string): Promise<string> {
     const text = line.trim();
+    const replyTo = this.replyTo;
+    this.replyTo = null;
     if (!text) return '';
-    const n = /^\d+$/.test(text) ? Number(text) : null;
+    const n = !replyTo && /^\d+$/.test(text) ? Number(text) : null;
     const button = n !== null ? this.choices.get(n) : undefined;
     const id = `${Date.now()}-${++this.seq}`;
     const message = parseInboundMessage(
@@ -53,6 +72,7 @@ export class ConsoleSession {
         externalChatId: this.person.externalId,
         text: button ? '' : text,
         attachments: [],
+        replyToExternalId: replyTo ?? undefined,
         dedupeKey: `console:${this.person.externalId}:${randomUUID()}`,
         receivedAt: new Date().toISOString(),
         displayName: this.person.displayName,

@@ -38,8 +38,17 @@ export interface HttpServerOptions extends RouteSet {
   logger?: Logger;
 }
 
+/** A route the server serves; `documented` = in the OpenAPI document (not `schema.hide`). */
+export interface ServedRoute {
+  method: string;
+  url: string;
+  documented: boolean;
+}
+
 export interface RunningHttpServer {
   app: HttpApp;
+  /** every route registered, HEAD included (the OpenAPI test checks each documented one is in the document) */
+  routes: ServedRoute[];
   /** the underlying node:http server */
   server: http.Server;
   port: number;
@@ -51,7 +60,7 @@ export interface RunningHttpServer {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export async function buildHttpApp(options: Omit<HttpServerOptions, 'port' | 'host'>): Promise<{ app: HttpApp; describe: string[] }> {
+export async function buildHttpApp(options: Omit<HttpServerOptions, 'port' | 'host'>): Promise<{ app: HttpApp; describe: string[]; routes: ServedRoute[] }> {
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     loggerInstance: (options.logger ?? defaultLogger) as FastifyBaseLogger,
@@ -79,6 +88,11 @@ export async function buildHttpApp(options: Omit<HttpServerOptions, 'port' | 'ho
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((_req, reply) => sendProblem(reply, 404));
+  const routes: ServedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const hidden = Boolean((route.schema as { hide?: boolean } | undefined)?.hide);
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, documented: !hidden });
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.raw.setHeader('x-request-id', request.id);
@@ -108,16 +122,17 @@ export async function buildHttpApp(options: Omit<HttpServerOptions, 'port' | 'ho
   const modules = routeModules(options);
   await registerRoutes(app, modules);
   await app.ready();
-  return { app, describe: modules.map((m) => m.describe) };
+  return { app, describe: modules.map((m) => m.describe), routes };
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const { app, describe } = await buildHttpApp(options);
+  const { app, describe, routes } = await buildHttpApp(options);
   const host = options.host ?? '0.0.0.0';
   await app.listen({ port: options.port, host });
   const port = (app.server.address() as AddressInfo).port;
   return {
     app,
+    routes,
     server: app.server,
     port,
     url: `http://${host !== '0.0.0.0' && host !== '::' ? host : '127.0.0.1'}:${port}`,

@@ -79,7 +79,9 @@ export class SlackSender implements ChannelSender {
     // only thread under a message of the same conversation; a foreign ref is ignored
     const threadTs = ref && ref.channel === channel ? ref.threadTs : chatThread;
     let result: SendResult | undefined;
-    if (message.text.trim() || message.buttons?.length) {
+    // files with a short text and no buttons: the text is the upload's comment (one message)
+    const comment = message.files?.length && !message.buttons?.length ? message.text.trim() : '';
+    if (!comment && (message.text.trim() || message.buttons?.length)) {
       for (const payload of renderMessages(message.text, message.buttons)) {
         const sent = await this.client.chat.postMessage({
           channel,
@@ -103,6 +105,14 @@ export class SlackSender implements ChannelSender {
       await this.client.filesUploadV2(threadTs ? { ...common, channel_id: channel, thread_ts: threadTs } : { ...common, channel_id: channel });
       // the file's own message ts is not returned reliably; the text message is the reference
       result ??= { externalMessageId: `${channel}:file:${message.image.filename}:${Date.now()}` };
+    }
+    if (message.files?.length) {
+      // one upload for all (files.getUploadURLExternal per file, then one completeUploadExternal)
+      const file_uploads = message.files.map((f) => ({ file: Buffer.from(f.bytes), filename: f.name, title: f.name }));
+      const common = { file_uploads, ...(comment ? { initial_comment: escapeMrkdwn(comment) } : {}) };
+      const out = await this.client.filesUploadV2(threadTs ? { ...common, channel_id: channel, thread_ts: threadTs } : { ...common, channel_id: channel });
+      const uploaded = (out as { files?: Array<{ files?: Array<{ id?: string }> }> }).files?.[0]?.files?.[0]?.id;
+      result ??= { externalMessageId: `${channel}:file:${uploaded ?? message.files[0]!.name}` };
     }
     if (!result) throw new Error('nothing to send: empty text and no image');
     return result;

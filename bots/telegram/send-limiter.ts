@@ -29,6 +29,16 @@ export class SendLimiter {
     if (wait > 0) await this.sleep(wait);
   }
 
+  /**
+   * The platform answered a send to this chat just now: the next one waits a full interval
+   * from here. The server counted the send somewhere before its answer, perhaps well after the
+   * slot it left in (a slow upload), so spacing from the slot alone can come too early.
+   */
+  answered(chatId: string): void {
+    const next = this.now() + this.limits.perChatIntervalMs;
+    this.chatNext.set(chatId, Math.max(this.chatNext.get(chatId) ?? 0, next));
+  }
+
   /** Pushes this chat's next slot back (a 429 said retry_after seconds). */
   penalize(chatId: string, seconds: number): void {
     const until = this.now() + seconds * 1000;

@@ -245,6 +245,8 @@ export function translateUpdate(update: Update, botId: string, workspaceId?: num
       ...(links.length ? { links } : {}),
       // an edit is its own platform message (the same message_id at another edit_date)
       ...(edited ? { editOf: String(m.message_id) } : {}),
+      // an album's items arrive as separate updates: core sends them on as one (core/chat/albums.ts)
+      ...(m.media_group_id && !edited ? { mediaGroupId: m.media_group_id } : {}),
       messageExternalId: edited ? `${m.message_id}:edit:${edited.edit_date ?? update.update_id}` : String(m.message_id),
       isGroup: m.chat.type !== 'private',
     },

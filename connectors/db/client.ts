@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../prisma/generated/client.js';
+import { serialTransactions } from './serial-transactions.js';
 
 export type { PrismaClient };
 
@@ -42,7 +43,8 @@ export function createPrisma(databaseUrl: string, poolSize = 10, options: Prisma
     // the adapter's type wants a string; undefined is passed on to pg, which then sends the query unnamed
     options.statementCache === false ? {} : { statementNameGenerator: statementName as (q: { sql: string; args: unknown[] }) => string },
   );
-  return new PrismaClient({ adapter });
+  // a transaction's queries one at a time: it is one connection (serial-transactions.ts)
+  return new PrismaClient({ adapter: serialTransactions(adapter) });
 }
 
 /**

@@ -4,7 +4,9 @@
 // the dedupe key (mailbox + uidvalidity + uid) and the Message-ID make a re-fetch harmless.
 import type { Readable } from 'node:stream';
 import type { Db } from '../../core/db.js';
-import type { InboundMessageInput } from '../../core/chat/inbound.js';
+import type { Attachment, InboundMessageInput } from '../../core/chat/inbound.js';
+import type { EmailAttachment } from '../../core/email/types.js';
+import { fileKey, type FileStore } from '../../core/files/file-store.js';
 import { baseSubject, isReplySubject } from '../../core/email/classify-email.js';
 import { hasOpenConversation, knownMessageIds, recordBounce } from '../../core/email/record-bounce.js';
 import { threadLookupKeys } from '../../core/email/thread-key.js';
@@ -19,6 +21,8 @@ export interface IntakeDeps {
   deliver: (message: InboundMessageInput) => Promise<void>;
   /** keeps workspace settings and our own addresses for a while (a watcher passes one) */
   cache?: IntakeCache;
+  /** where attachments of leads and replies are stored (core/files); without it only their metadata goes on */
+  files?: FileStore;
 }
 
 /** Per-workspace settings the intake needs for every message, re-read after ttlMs. */
@@ -84,14 +88,14 @@ export async function ingestRawEmail(deps: IntakeDeps, target: IntakeTarget, sou
   });
 
   if (email.reachesLeadFlow) {
-    await deps.deliver(
-      toInboundMessage(email, {
-        workspaceId: workspace.id,
-        mailboxId: target.mailboxId,
-        dedupeKey: target.dedupeKey,
-        receivedAt: target.receivedAt ?? new Date(),
-      }),
-    );
+    const message = toInboundMessage(email, {
+      workspaceId: workspace.id,
+      mailboxId: target.mailboxId,
+      dedupeKey: target.dedupeKey,
+      receivedAt: target.receivedAt ?? new Date(),
+    });
+    if (deps.files) message.attachments = await storeAttachments(deps.files, workspace.id, message, parsed.attachments);
+    await deps.deliver(message);
     return { email, fresh: true, bouncesRecorded: 0 };
   }
   const { count } = await db.inboundEvent.createMany({
@@ -103,4 +107,34 @@ export async function ingestRawEmail(deps: IntakeDeps, target: IntakeTarget, sou
   // failure or a challenge-response filter (their kinds carry no undeliverable recipients)
   const bouncesRecorded = email.undeliverableRecipients.length ? await recordBounce(db, workspace.id, email.undeliverableRecipients, email.reason) : 0;
   return { email, fresh: true, bouncesRecorded };
+}
+
+/**
+ * The attachments' contents stored before the message is queued (the queue carries their keys,
+ * never the bytes); a part over EMAIL_MAX_ATTACHMENT_BYTES was not kept by the parser and is
+ * marked too large, so the manager is told. The keys depend on the message only: a re-fetched
+ * mail overwrites the same files.
+ */
+async function storeAttachments(files: FileStore, workspaceId: number, m: InboundMessageInput, parts: EmailAttachment[]): Promise<Attachment[]> {
+  const listed = (m.attachments ?? []) as Attachment[];
+  const out: Attachment[] = [];
+  for (const [index, a] of listed.entries()) {
+    const part = parts[index];
+    if (!part?.kept || !part.content) {
+      out.push(part && !part.kept ? { ...a, unavailable: 'too_large' } : a);
+      continue;
+    }
+    const key = fileKey({
+      workspaceId,
+      channel: 'email',
+      externalUserId: m.externalUserId,
+      messageId: `${m.externalChatId}:${m.messageExternalId}`,
+      index,
+      name: a.name,
+      kind: a.kind,
+    });
+    await files.put(key, part.content, { mime: part.mime });
+    out.push({ ...a, storageKey: key, size: part.content.byteLength });
+  }
+  return out;
 }

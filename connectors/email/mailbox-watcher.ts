@@ -8,8 +8,11 @@
 // leads), unless the row's uidValidity is 0 ("backfill": `mailbox add --backfill`).
 // UIDVALIDITY change: the folder is read again from the start, limited to mail received since
 // the mailbox was added; the Message-ID dedupe keeps that from repeating anything.
+// Mailbox removed while watched (`leadline mailbox remove`): the next read or write of its row
+// finds nothing; the watcher logs that once, stops, and tells its owner (onRemoved).
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { Db } from '../../core/db.js';
+import type { Prisma } from '../../prisma/generated/client.js';
 import { parseImapUrl } from './mailbox-url.js';
 import type { Logger } from '../logger.js';
 
@@ -43,6 +46,16 @@ export interface WatcherOptions {
   logger?: Logger;
   /** after every sync (tests, benchmarks) */
   onSynced?: (info: { processed: number; lastUid: number }) => void;
+  /** the mailbox's row is gone: the watcher has stopped itself (called once, not awaited) */
+  onRemoved?: () => void | Promise<void>;
+}
+
+/** The watched mailbox's row no longer exists. */
+export class MailboxRemovedError extends Error {
+  constructor(readonly mailboxId: number) {
+    super(`mailbox #${mailboxId} no longer exists`);
+    this.name = 'MailboxRemovedError';
+  }
 }
 
 export function dedupeKeyFor(m: Pick<FetchedMessage, 'mailboxId' | 'uidValidity' | 'uid'>): string {
@@ -111,6 +124,37 @@ export class MailboxWatcher {
     return this.opts.logger;
   }
 
+  /** The mailbox's row, or MailboxRemovedError. */
+  private async row<S extends Prisma.MailboxSelect>(select: S): Promise<Prisma.MailboxGetPayload<{ select: S }>> {
+    const row = await this.opts.db.mailbox.findUnique({ where: { id: this.opts.mailboxId }, select });
+    if (!row) throw new MailboxRemovedError(this.opts.mailboxId);
+    return row as Prisma.MailboxGetPayload<{ select: S }>;
+  }
+
+  /** Writes the mailbox's row, or MailboxRemovedError. */
+  private async update(data: Prisma.MailboxUpdateManyMutationInput): Promise<void> {
+    const { count } = await this.opts.db.mailbox.updateMany({ where: { id: this.opts.mailboxId }, data });
+    if (count === 0) throw new MailboxRemovedError(this.opts.mailboxId);
+  }
+
+  /** A sync's failure: a removed mailbox stops the watcher, anything else is logged. */
+  private syncFailed(e: unknown) {
+    if (e instanceof MailboxRemovedError) this.removed();
+    else this.log()?.error({ mailboxId: this.opts.mailboxId, err: e }, 'mailbox sync failed');
+  }
+
+  /** The row is gone: stop (without waiting for the loop, which may be the caller), say so once, tell the owner. */
+  private removed() {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.log()?.info({ mailboxId: this.opts.mailboxId }, 'mailbox removed: stopped watching it');
+    this.wake?.();
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    const client = this.client;
+    if (client) void client.logout().catch(() => client.close());
+    void Promise.resolve(this.opts.onRemoved?.()).catch((err: unknown) => this.log()?.warn({ mailboxId: this.opts.mailboxId, err }, 'onRemoved failed'));
+  }
+
   private async run(firstDone: () => void): Promise<void> {
     const backoff = this.opts.backoff ?? { initialMs: 1000, maxMs: 60_000 };
     let attempt = 0;
@@ -121,11 +165,16 @@ export class MailboxWatcher {
           firstDone();
         });
       } catch (e) {
+        if (e instanceof MailboxRemovedError) {
+          this.removed();
+          break;
+        }
         const message = (e as Error).message || String(e);
         this.log()?.warn({ mailboxId: this.opts.mailboxId, err: e }, 'mailbox connection failed');
-        await this.opts.db.mailbox
-          .update({ where: { id: this.opts.mailboxId }, data: { lastError: message.slice(0, 500) } })
-          .catch((err: unknown) => this.log()?.warn({ mailboxId: this.opts.mailboxId, err }, 'could not record the mailbox error'));
+        await this.update({ lastError: message.slice(0, 500) }).catch((err: unknown) => {
+          if (err instanceof MailboxRemovedError) this.removed();
+          else this.log()?.warn({ mailboxId: this.opts.mailboxId, err }, 'could not record the mailbox error');
+        });
       }
       firstDone();
       if (this.stopped) break;
@@ -140,7 +189,7 @@ export class MailboxWatcher {
   }
 
   private async session(onReady: () => void): Promise<void> {
-    const row = await this.opts.db.mailbox.findUniqueOrThrow({ where: { id: this.opts.mailboxId } });
+    const row = await this.row({ id: true, imapUrl: true, imapTls: true, folder: true, createdAt: true });
     const server = parseImapUrl(row.imapUrl, row.imapTls);
     const client = new ImapFlow({
       host: server.host,
@@ -159,16 +208,13 @@ export class MailboxWatcher {
       await this.reconcileUidValidity(box.uidValidity, box.uidNext, row.createdAt);
       const hasIdle = client.capabilities.has('IDLE');
       client.on('exists', () => {
-        this.requestSync().catch((e: Error) => this.log()?.error({ mailboxId: row.id, err: e }, 'mailbox sync failed'));
+        this.requestSync().catch((e: unknown) => this.syncFailed(e));
       });
-      this.pollTimer = setInterval(
-        () => this.requestSync().catch((e: Error) => this.log()?.error({ mailboxId: row.id, err: e }, 'mailbox sync failed')),
-        this.opts.pollIntervalMs ?? 30_000,
-      );
+      this.pollTimer = setInterval(() => this.requestSync().catch((e: unknown) => this.syncFailed(e)), this.opts.pollIntervalMs ?? 30_000);
       this.connected = true;
       this.idle = hasIdle;
       await this.requestSync();
-      await this.opts.db.mailbox.update({ where: { id: row.id }, data: { lastError: null } });
+      await this.update({ lastError: null });
       this.log()?.info({ mailboxId: row.id, idle: hasIdle }, hasIdle ? 'watching mailbox with IDLE' : 'watching mailbox by polling');
       onReady();
       await closed;
@@ -183,12 +229,11 @@ export class MailboxWatcher {
   }
 
   private async reconcileUidValidity(uidValidity: bigint, uidNext: number, createdAt: Date): Promise<void> {
-    const db = this.opts.db;
-    const row = await db.mailbox.findUniqueOrThrow({ where: { id: this.opts.mailboxId }, select: { uidValidity: true, lastUid: true } });
+    const row = await this.row({ uidValidity: true, lastUid: true });
     if (row.uidValidity === uidValidity) return;
     if (row.uidValidity === null) {
       // first start: from now on
-      await db.mailbox.update({ where: { id: this.opts.mailboxId }, data: { uidValidity, lastUid: Math.max(0, uidNext - 1) } });
+      await this.update({ uidValidity, lastUid: Math.max(0, uidNext - 1) });
       return;
     }
     const backfill = row.uidValidity === 0n;
@@ -199,17 +244,13 @@ export class MailboxWatcher {
       );
     // INTERNALDATE has whole seconds and server clocks drift: a minute of slack
     this.resync = { since: backfill ? null : new Date(createdAt.getTime() - 60_000) };
-    await db.mailbox.update({ where: { id: this.opts.mailboxId }, data: { uidValidity, lastUid: 0 } });
+    await this.update({ uidValidity, lastUid: 0 });
   }
 
   private async sync(): Promise<void> {
     const client = this.client;
     if (!client || this.stopped) return;
-    const db = this.opts.db;
-    const row = await db.mailbox.findUniqueOrThrow({
-      where: { id: this.opts.mailboxId },
-      select: { id: true, workspaceId: true, uidValidity: true, lastUid: true },
-    });
+    const row = await this.row({ id: true, workspaceId: true, uidValidity: true, lastUid: true });
     const uidValidity = row.uidValidity ?? 0n;
     // (UIDNEXT from SELECT is not updated by EXISTS, so it can not say whether there is news)
     if (client.mailbox && client.mailbox.exists === 0) return;
@@ -256,12 +297,12 @@ export class MailboxWatcher {
       await Promise.all(Array.from({ length: Math.max(1, this.opts.concurrency ?? 4) }, worker));
       if (this.stopped) break;
       lastUid = Math.max(lastUid, ...batch.map((m) => m.uid));
-      await db.mailbox.update({ where: { id: row.id }, data: { lastUid, lastSyncedAt: new Date() } });
+      await this.update({ lastUid, lastSyncedAt: new Date() });
     }
     // uids skipped by the date filter of a re-sync still count as read
     if (!this.stopped && highest > lastUid && processed === pending.length) {
       lastUid = highest;
-      await db.mailbox.update({ where: { id: row.id }, data: { lastUid, lastSyncedAt: new Date() } });
+      await this.update({ lastUid, lastSyncedAt: new Date() });
     }
     if (this.resync && processed === pending.length) this.resync = null;
     this.opts.onSynced?.({ processed, lastUid });

@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import { IntakeCache, ingestRawEmail } from './email-intake.js';
 import { dedupeKeyFor, MailboxWatcher } from './mailbox-watcher.js';
 import type { ParseLimits } from './parse-email.js';
+import type { FileStore } from '../../core/files/file-store.js';
 
 export interface MailboxWatchersOptions {
   db: Db;
@@ -25,9 +26,13 @@ export interface MailboxWatchersOptions {
   prefix: string;
   deliver: (message: InboundMessageInput) => Promise<void>;
   limits: ParseLimits;
+  /** where attachments are stored (core/files) */
+  files?: FileStore;
   pollIntervalMs?: number;
   /** how often mailboxes are re-read from the database and free leases taken (default 30 s) */
   refreshMs?: number;
+  /** watch only these workspaces' mailboxes (default: every workspace's) */
+  workspaceIds?: number[];
   logger?: Logger;
 }
 
@@ -53,7 +58,7 @@ export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promis
 
   const refresh = async () => {
     if (stopped) return;
-    const boxes = await opts.db.mailbox.findMany({ where: { active: true }, select: { id: true, updatedAt: true, imapUrl: true, folder: true } });
+    const boxes = await opts.db.mailbox.findMany({ where: { active: true, ...(opts.workspaceIds ? { workspaceId: { in: opts.workspaceIds } } : {}) }, select: { id: true, updatedAt: true, imapUrl: true, folder: true } });
     const wanted = new Map(boxes.map((b) => [b.id, `${b.imapUrl}|${b.folder}`]));
     for (const [id, r] of running) {
       // removed, deactivated, lease lost, or its settings changed: let go (and maybe start afresh)
@@ -73,9 +78,11 @@ export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promis
         mailboxId: box.id,
         pollIntervalMs: opts.pollIntervalMs,
         logger: opts.logger,
+        // removed while watched: the watcher said so and stopped; free its lease now, not at the next refresh
+        onRemoved: () => drop(box.id),
         handle: async (m) => {
           const r = await ingestRawEmail(
-            { db: opts.db, limits: opts.limits, deliver: opts.deliver, cache },
+            { db: opts.db, limits: opts.limits, deliver: opts.deliver, cache, files: opts.files },
             { workspaceId: m.workspaceId, mailboxId: m.mailboxId, dedupeKey: dedupeKeyFor(m), receivedAt: m.internalDate ?? new Date() },
             m.source,
           );

@@ -49,7 +49,14 @@ export class SmtpEmailSender implements ChannelSender {
         text: message.text,
         messageId,
         ...(inReplyTo.length ? { inReplyTo: `<${inReplyTo[0]}>`, references: references.map((r) => `<${r}>`) } : {}),
-        ...(message.image ? { attachments: [{ filename: message.image.filename, content: Buffer.from(message.image.png), contentType: 'image/png' }] } : {}),
+        ...(message.image || message.files?.length
+          ? {
+              attachments: [
+                ...(message.image ? [{ filename: message.image.filename, content: Buffer.from(message.image.png), contentType: 'image/png' }] : []),
+                ...(message.files ?? []).map((f) => ({ filename: f.name, content: Buffer.from(f.bytes), contentType: f.mime ?? 'application/octet-stream' })),
+              ],
+            }
+          : {}),
       });
     } catch (e) {
       const err = e as { responseCode?: number; code?: string; message?: string };

@@ -44,6 +44,7 @@ import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, newSendHandle, type Channel
 import { defineJob, openQueue, payloadOf, startJobWorker } from './job-definition.js';
 import { deliveryLedger } from '../db/delivery-ledger.js';
 import { GroupCommit } from '../db/group-commit.js';
+import type { FileStore } from '../../core/files/file-store.js';
 
 const idNum = z.number().int().positive();
 const button = z.object({ label: z.string().min(1), data: z.string().min(1).max(64) });
@@ -57,9 +58,22 @@ export const outboxItemSchema = z
     text: z.string(),
     buttons: z.array(z.array(button)).optional(),
     replyToExternalId: z.string().optional(),
+    asksForReply: z.boolean().optional(),
     subject: z.string().optional(),
     headers: z.record(z.string(), z.string()).optional(),
     image: z.object({ pngBase64: z.string().min(1), filename: z.string().min(1), caption: z.string().optional() }).optional(),
+    files: z
+      .array(
+        z.object({
+          key: z.string().min(1).max(300),
+          name: z.string().min(1).max(300),
+          kind: z.string().min(1),
+          size: z.number().int().nonnegative(),
+          mime: z.string().optional(),
+        }),
+      )
+      .max(20)
+      .optional(),
     ref: z
       .object({
         userId: idNum.optional(),
@@ -172,6 +186,8 @@ export interface OutboundWorkerOptions {
   ctx: CoreContext;
   settings: QueueSettings;
   senders: ChannelSenders;
+  /** where items' files are read (core/files) */
+  files?: Pick<FileStore, 'get'>;
   /** where failure notices go (normally the same outbound queue) */
   outbox: Outbox;
   logger?: Logger;
@@ -245,7 +261,8 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     /** a ticket on the chat's clock, taken once per job: its place in the chat's order */
     const ticket = async (channel: DeliveryTarget['channel'], chatId: string) => {
       if (slot !== undefined) return;
-      const r = await limiter.reserveChat(channel, chatId);
+      // owned by the job: run again after its worker died, it gets this very ticket back
+      const r = await limiter.reserveChat(channel, chatId, String(job.id));
       slot = r.slot;
       if (r.wait > INLINE_WAIT_MS) await postpone(r.wait, {});
     };
@@ -313,7 +330,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       await ticket(t.channel, t.chatId);
       let waited = 0;
       for (;;) {
-        const wait = await limiter.acquireSend(t.channel, t.chatId, slot ?? -1, lane, send);
+        const wait = await limiter.acquireSend(t.channel, t.chatId, slot ?? -1, lane, send, String(job.id));
         if (wait === 0) {
           taken = t;
           return;
@@ -334,6 +351,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     try {
       const outcome = await deliverOutboxItem(ctx, senders, data.item, {
         ledger: deliveryLedger,
+        files: options.files,
         beforeSend,
         unfold,
         afterSend: finish,

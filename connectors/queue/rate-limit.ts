@@ -3,7 +3,11 @@
 //   - per chat, in order: a message takes a ticket on the chat's reservation clock
 //     (reserveChat: the next free slot, spaced perChatMs + margin); it may send only once
 //     every earlier ticket of that chat was sent or given up (so replies keep their order
-//     across jobs and processes) and the chat's "last sent" clock allows it;
+//     across jobs and processes) and the chat's "last sent" clock allows it (a send holds
+//     its chat until it is finished: a message sent in parts keeps it to its last part,
+//     so another message cannot come between the parts and meet a 429). A ticket is
+//     its job's: a job run again after its worker died (SIGKILL, before the slot reached its
+//     data) gets the same ticket back instead of queueing behind its own abandoned one;
 //   - per bot: a sliding log of sends over 1,000 ms + margin, at most perSecond entries;
 //     items of the digest and bulk lanes may use only BULK_SHARE of it, so an answer always
 //     finds room; sends that find the window full queue for it in order (lane, then the
@@ -12,9 +16,9 @@
 //   - a 429 retry_after pushes the chat's clocks forward (penalize); the job comes back
 //     through the same clocks, never retried in place;
 //   - notices (a team member told of a customer's message) waiting for a chat are folded:
-//     each registers with its ticket (reserveFold), and the one whose send is taken takes the
-//     others waiting behind it too (acquireFold), drops their tickets and brings the chat's
-//     clock back, so one message carries them all (core/outbound/coalesce.ts).
+//     each registers with its ticket (reserveFold), one that finds others waiting joins their
+//     slot, and the one whose send is taken takes the others too (acquireFold) and drops
+//     their tickets, so one message carries them all (core/outbound/coalesce.ts).
 // Both checks and the taking of the send are one Lua script (acquireSend, acquireFold).
 import { connectRedis, type RedisClient, type RedisLike } from './connection.js';
 import type { Channel } from '../../prisma/generated/enums.js';
@@ -45,7 +49,10 @@ export const BULK_SHARE = 0.8;
 /** A ticket whose slot passed this long ago unsent is taken for an abandoned job's (crashed worker) and skipped. */
 const DEFAULT_TICKET_STALE_MS = 300_000;
 
-/** A send counts as in flight (at the end of the bot's window; holding its chat) until it is finished, at most this long. */
+/**
+ * A send counts as in flight (at the end of the bot's window, and holding its chat) until it is
+ * finished, at most this long.
+ */
 const INFLIGHT_MS = 10_000;
 
 /**
@@ -58,24 +65,36 @@ const FOLDING_MS = 60_000;
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** KEYS: clock, tickets. ARGV: interval. Takes the chat's next slot and a ticket for it; returns {slot, wait}. */
+/**
+ * KEYS: clock, tickets, owner (the job's ticket, when ARGV[2] is '1'). ARGV: interval, has owner.
+ * Takes the chat's next slot and a ticket for it, or gives the owner back its ticket still
+ * waiting; returns {slot, wait}.
+ */
 const RESERVE = `${NOW}
 local interval = tonumber(ARGV[1])
+local owned = ARGV[2] == '1'
+if owned then
+  local mine = redis.call('GET', KEYS[3])
+  if mine and redis.call('ZSCORE', KEYS[2], mine) then
+    local slot = tonumber(mine)
+    return {slot, slot - now}
+  end
+end
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local at = now
 if nxt > at then at = nxt end
 redis.call('SET', KEYS[1], at + interval, 'PX', at + interval - now + 60000)
 redis.call('ZADD', KEYS[2], at, tostring(at))
 redis.call('PEXPIRE', KEYS[2], at - now + 3600000)
+if owned then redis.call('SET', KEYS[3], tostring(at), 'PX', at - now + tonumber(ARGV[3])) end
 return {at, at - now}`;
 
 /**
- * KEYS: tickets, sent clock, bot log, bot queue, bot queue last-seen, the chat's send in
- * flight. ARGV: slot (or -1), chat interval, bot max (0 = none), bot window ms, stale ms,
- * unique member, waiter id, waiter order score, waiter stale ms. Returns 0 when the send is
- * taken, else the wait (ms). A chat whose last send is still in flight (taken, not finished:
- * the platform may not have seen it yet) takes no other send until it is finished or
- * INFLIGHT_MS passes, however long the sender took to make its call.
+ * KEYS: tickets, sent clock, bot log, bot queue, bot queue last-seen, ticket owner, chat busy
+ * mark (set while a send to the chat is in flight). ARGV: slot
+ * (or -1), chat interval, bot max (0 = none), bot window ms, stale ms, unique member, waiter
+ * id, waiter order score, waiter stale ms. Returns 0 when the send is taken (the ticket and its
+ * owner key are spent), else the wait (ms).
  */
 const ACQUIRE_FN = `local function acquire()
   local slot = tonumber(ARGV[1])
@@ -93,12 +112,12 @@ const ACQUIRE_FN = `local function acquire()
       return -(ahead * interval)
     end
   end
-  local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
-  if interval > 0 and redis.call('EXISTS', KEYS[6]) == 1 then
+  -- a send to this chat is in flight (until finishSend): look again shortly
+  if redis.call('EXISTS', KEYS[7]) == 1 then
     redis.call('ZREM', KEYS[4], waiter)
-    if nxt - now > 20 then return nxt - now end
     return 20
   end
+  local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
   if now < nxt then
     redis.call('ZREM', KEYS[4], waiter)
     return nxt - now
@@ -137,11 +156,13 @@ const ACQUIRE_FN = `local function acquire()
     redis.call('ZADD', KEYS[3], now + ${INFLIGHT_MS}, ARGV[6])
     redis.call('PEXPIRE', KEYS[3], windowMs + ${INFLIGHT_MS})
   end
+  -- the chat is busy until finishSend (or INFLIGHT_MS): a message sent in parts keeps it to the last part
   if interval > 0 then
+    redis.call('SET', KEYS[7], '1', 'PX', ${INFLIGHT_MS})
     redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000)
-    redis.call('SET', KEYS[6], ARGV[6], 'PX', ${INFLIGHT_MS})
   end
   if slot >= 0 then redis.call('ZREM', KEYS[1], tostring(slot)) end
+  redis.call('DEL', KEYS[6])
   return 0
 end`;
 const ACQUIRE = `${NOW}
@@ -193,7 +214,7 @@ keep(KEYS[4], slot - now + 3600000)
 return {slot, slot - now, joined}`;
 
 /**
- * acquire() for a registered notice, folding: KEYS 1-6 and ARGV 1-9 as ACQUIRE, then KEYS: fold,
+ * acquire() for a registered notice, folding: KEYS 1-7 and ARGV 1-9 as ACQUIRE, then KEYS: fold,
  * fold data, clock, folding; ARGV: notice key, how many other notices one message may carry.
  * Returns {2} when another notice's send took this one (folded: nothing to do here),
  * {1, wait} when the send was not taken (wait as ACQUIRE's), or {0, slot, key, entry, ...}
@@ -206,42 +227,42 @@ return {slot, slot - now, joined}`;
 const ACQUIRE_FOLD = `${NOW}
 ${ACQUIRE_FN}
 local key = ARGV[10]
-if not redis.call('ZSCORE', KEYS[7], key) then
+if not redis.call('ZSCORE', KEYS[8], key) then
   redis.call('ZREM', KEYS[4], ARGV[7])
   redis.call('ZREM', KEYS[5], ARGV[7])
   return {2}
 end
 local r = acquire()
 if r ~= 0 then return {1, r} end
-redis.call('ZREM', KEYS[7], key)
-redis.call('HDEL', KEYS[8], key)
+redis.call('ZREM', KEYS[8], key)
+redis.call('HDEL', KEYS[9], key)
 local out = {0}
 local max = tonumber(ARGV[11])
 if max <= 0 then return out end
-local others = redis.call('ZRANGE', KEYS[7], 0, max - 1, 'WITHSCORES')
+local others = redis.call('ZRANGE', KEYS[8], 0, max - 1, 'WITHSCORES')
 if #others == 0 then return out end
-redis.call('ZREMRANGEBYSCORE', KEYS[10], '-inf', now)
+redis.call('ZREMRANGEBYSCORE', KEYS[11], '-inf', now)
 for i = 1, #others, 2 do
   local k = others[i]
   local at = tonumber(others[i + 1])
-  local entry = redis.call('HGET', KEYS[8], k)
-  redis.call('ZREM', KEYS[7], k)
-  redis.call('HDEL', KEYS[8], k)
+  local entry = redis.call('HGET', KEYS[9], k)
+  redis.call('ZREM', KEYS[8], k)
+  redis.call('HDEL', KEYS[9], k)
   redis.call('ZREM', KEYS[1], tostring(at))
-  redis.call('ZADD', KEYS[10], now + ${FOLDING_MS}, k)
+  redis.call('ZADD', KEYS[11], now + ${FOLDING_MS}, k)
   if entry then
     table.insert(out, at)
     table.insert(out, k)
     table.insert(out, entry)
   end
 end
-redis.call('PEXPIRE', KEYS[10], ${FOLDING_MS} + 60000)
+redis.call('PEXPIRE', KEYS[11], ${FOLDING_MS} + 60000)
 local interval = tonumber(ARGV[2])
 local nextAt = now + interval
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 if last[2] and tonumber(last[2]) + interval > nextAt then nextAt = tonumber(last[2]) + interval end
-local cur = tonumber(redis.call('GET', KEYS[9]) or '0')
-if nextAt < cur then redis.call('SET', KEYS[9], nextAt, 'PX', nextAt - now + 60000) end
+local cur = tonumber(redis.call('GET', KEYS[10]) or '0')
+if nextAt < cur then redis.call('SET', KEYS[10], nextAt, 'PX', nextAt - now + 60000) end
 return out`;
 
 /**
@@ -264,14 +285,14 @@ keep(KEYS[3], 3600000)
 return 0`;
 
 /**
- * KEYS: bot log, sent clock, the chat's send in flight. ARGV: member, chat interval. The send
- * is over: its entry in the bot's window counts from now (the platform saw the request at or
- * before now), the chat has no send in flight, and the next message to the chat waits a full
- * interval from now.
+ * KEYS: bot log, sent clock, chat busy mark. ARGV: member, chat interval. The send is over: its
+ * entry in the bot's window counts from now (the platform saw the request at or before now),
+ * the chat is free again, and its next message waits a full interval from now (a 429's penalty
+ * may push that further).
  */
 const FINISH = `${NOW}
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
-if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
+redis.call('DEL', KEYS[3])
 local interval = tonumber(ARGV[2])
 if interval > 0 then
   local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -287,14 +308,15 @@ if untilMs > nxt then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]
 return 0`;
 
 type LimiterRedis = RedisClient & {
-  llReserve(clock: string, tickets: string, interval: number): Promise<[number, number]>;
+  llReserve(clock: string, tickets: string, owner: string, interval: number, hasOwner: '0' | '1', ownerTtlMs: number): Promise<[number, number]>;
   llAcquire(
     tickets: string,
     sent: string,
     bot: string,
     botQueue: string,
     botQueueSeen: string,
-    inflight: string,
+    owner: string,
+    busy: string,
     slot: number,
     interval: number,
     botMax: number,
@@ -305,6 +327,8 @@ type LimiterRedis = RedisClient & {
     order: number,
     waiterStaleMs: number,
   ): Promise<number>;
+  llPenalize(key: string, ms: number): Promise<number>;
+  llFinish(bot: string, sent: string, busy: string, member: string, interval: number): Promise<number>;
   llReserveFold(
     clock: string,
     tickets: string,
@@ -322,7 +346,8 @@ type LimiterRedis = RedisClient & {
     bot: string,
     botQueue: string,
     botQueueSeen: string,
-    inflight: string,
+    owner: string,
+    busy: string,
     fold: string,
     foldData: string,
     clock: string,
@@ -340,8 +365,6 @@ type LimiterRedis = RedisClient & {
     max: number,
   ): Promise<Array<number | string>>;
   llUnfold(fold: string, foldData: string, tickets: string, folding: string, ...args: Array<string | number>): Promise<number>;
-  llPenalize(key: string, ms: number): Promise<number>;
-  llFinish(bot: string, sent: string, inflight: string, member: string, interval: number): Promise<number>;
 };
 
 export interface RateLimiterOptions {
@@ -394,13 +417,13 @@ export class ChannelRateLimiter {
   ) {
     // a channel's keys share one hash tag ({ratelimit:<channel>}), so each script runs on one slot of a cluster
     const redis = connectRedis(redisTarget, { maxRetriesPerRequest: 3, lazyConnect: false });
-    redis.defineCommand('llReserve', { numberOfKeys: 2, lua: RESERVE });
-    redis.defineCommand('llAcquire', { numberOfKeys: 6, lua: ACQUIRE });
-    redis.defineCommand('llReserveFold', { numberOfKeys: 5, lua: RESERVE_FOLD });
-    redis.defineCommand('llAcquireFold', { numberOfKeys: 10, lua: ACQUIRE_FOLD });
-    redis.defineCommand('llUnfold', { numberOfKeys: 4, lua: UNFOLD });
+    redis.defineCommand('llReserve', { numberOfKeys: 3, lua: RESERVE });
+    redis.defineCommand('llAcquire', { numberOfKeys: 7, lua: ACQUIRE });
     redis.defineCommand('llPenalize', { numberOfKeys: 1, lua: PENALIZE });
     redis.defineCommand('llFinish', { numberOfKeys: 3, lua: FINISH });
+    redis.defineCommand('llReserveFold', { numberOfKeys: 5, lua: RESERVE_FOLD });
+    redis.defineCommand('llAcquireFold', { numberOfKeys: 11, lua: ACQUIRE_FOLD });
+    redis.defineCommand('llUnfold', { numberOfKeys: 4, lua: UNFOLD });
     this.redis = redis as LimiterRedis;
     this.marginMs = options.marginMs ?? DEFAULT_LIMIT_MARGIN_MS;
     this.staleMs = options.ticketStaleMs ?? DEFAULT_TICKET_STALE_MS;
@@ -424,14 +447,21 @@ export class ChannelRateLimiter {
 
   /**
    * Takes this chat's next slot and a ticket for it: resolves to the slot (Redis epoch ms;
-   * -1 when the chat has no limit) and the wait until it in ms.
+   * -1 when the chat has no limit) and the wait until it in ms (negative: the slot has passed).
+   * With an `owner` (the job's id) the ticket is that job's: while it is unspent, the same
+   * owner asking again (its job run again after its worker died) gets the same slot back.
    */
-  async reserveChat(channel: Channel, chatId: string): Promise<{ slot: number; wait: number }> {
+  async reserveChat(channel: Channel, chatId: string, owner?: string): Promise<{ slot: number; wait: number }> {
     const interval = this.chatInterval(channel, chatId);
     if (interval <= 0) return { slot: -1, wait: 0 };
     const base = this.chat(channel, chatId);
-    const [slot, wait] = await this.redis.llReserve(`${base}:clock`, `${base}:tickets`, interval);
+    const [slot, wait] = await this.redis.llReserve(`${base}:clock`, `${base}:tickets`, this.owner(base, owner), interval, owner ? '1' : '0', this.staleMs);
     return { slot: Number(slot), wait: Number(wait) };
+  }
+
+  /** The key naming the ticket an owner holds on this chat (a key that is never set without one). */
+  private owner(base: string, owner: string | undefined): string {
+    return `${base}:owner:${owner ?? ''}`;
   }
 
   /**
@@ -442,7 +472,14 @@ export class ChannelRateLimiter {
    * number when earlier messages to the chat still have to go first (its magnitude: their
    * number times the chat interval, the earliest this one can go).
    */
-  async acquireSend(channel: Channel, chatId: string, slot: number, lane: OutboxLane = 'interactive', send: SendHandle = newSendHandle()): Promise<number> {
+  async acquireSend(
+    channel: Channel,
+    chatId: string,
+    slot: number,
+    lane: OutboxLane = 'interactive',
+    send: SendHandle = newSendHandle(),
+    owner?: string,
+  ): Promise<number> {
     const interval = this.chatInterval(channel, chatId);
     const botMax = this.botMax(channel, lane);
     if (interval <= 0 && botMax === 0) return 0;
@@ -455,7 +492,8 @@ export class ChannelRateLimiter {
         bot,
         `${bot}:queue`,
         `${bot}:queue:seen`,
-        `${base}:inflight`,
+        this.owner(base, owner),
+        `${base}:busy`,
         ...this.acquireArgs(slot, interval, botMax, lane, send),
       ),
     );
@@ -545,7 +583,8 @@ export class ChannelRateLimiter {
       bot,
       `${bot}:queue`,
       `${bot}:queue:seen`,
-      `${base}:inflight`,
+      this.owner(base, undefined),
+      `${base}:busy`,
       k.fold,
       k.data,
       k.clock,
@@ -586,7 +625,7 @@ export class ChannelRateLimiter {
    */
   async finishSend(channel: Channel, chatId: string, send: SendHandle): Promise<void> {
     const base = this.chat(channel, chatId);
-    await this.redis.llFinish(this.bot(channel), `${base}:sent`, `${base}:inflight`, send.id, this.chatInterval(channel, chatId));
+    await this.redis.llFinish(this.bot(channel), `${base}:sent`, `${base}:busy`, send.id, this.chatInterval(channel, chatId));
   }
 
   /** Gives a ticket back (the item was skipped, refused or given up): later messages to the chat need not wait for it. */

@@ -8,6 +8,7 @@
 // 2xx, at least once: a worker killed after the post and before recording it posts it again
 // with the same delivery id, which the receiver dedupes on. Nothing is posted for an event
 // whose change rolled back (the outbox row rolled back with it).
+import { performance } from 'node:perf_hooks';
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { Db } from '../../core/db.js';
@@ -121,6 +122,9 @@ export function startWebhookWorkers(options: WebhookWorkerOptions): WebhookWorke
       if (!delivery) return;
       let status: number | null = null;
       let error: string;
+      const startedAt = new Date();
+      const t0 = performance.now();
+      const timing = () => ({ startedAt, durationMs: performance.now() - t0 });
       try {
         const res = await fetch(delivery.url, {
           method: 'POST',
@@ -132,16 +136,21 @@ export function startWebhookWorkers(options: WebhookWorkerOptions): WebhookWorke
         status = res.status;
         await res.body?.cancel().catch(() => undefined);
         if (res.status >= 200 && res.status < 300) {
-          await recordWebhookSuccess(db, delivery, res.status, new Date());
+          await recordWebhookSuccess(db, delivery, res.status, new Date(), timing());
+          log.debug({ deliveryId: delivery.id, endpointId: delivery.endpointId, status }, 'webhook delivered');
           return;
         }
         error = `HTTP ${res.status}`;
       } catch (e) {
         error = (e as Error).name === 'TimeoutError' ? `no answer within ${policy.timeoutMs} ms` : String((e as Error).message ?? e);
       }
-      const result = await recordWebhookFailure(db, delivery, { status, error }, new Date(), policy.retryMs);
+      const result = await recordWebhookFailure(db, delivery, { status, error }, new Date(), policy.retryMs, timing());
       for (const notice of result.notices) await options.outbox.enqueue(notice);
-      if (result.outcome === 'retry') throw new Error(`webhook delivery ${delivery.id} to endpoint ${delivery.endpointId}: ${error}`);
+      if (result.outcome === 'retry') {
+        // ids only: the endpoint's URL may carry credentials, and the secret is never logged
+        log.debug({ deliveryId: delivery.id, endpointId: delivery.endpointId, status, error }, 'webhook attempt failed; will retry');
+        throw new Error(`webhook delivery ${delivery.id} to endpoint ${delivery.endpointId}: ${error}`);
+      }
       log.warn({ deliveryId: delivery.id, endpointId: delivery.endpointId, outcome: result.outcome, error }, 'webhook delivery given up');
     },
     {

@@ -13,6 +13,7 @@ import { reconcileSlaChecks } from '../../core/sla/reconcile.js';
 import type { ReminderJobData, FireOutcome } from '../../core/reminders/fire-reminder.js';
 import type { SlaOutcome } from '../../core/sla/check-sla.js';
 import type { QueueSettings } from './connection.js';
+import type { FileStore } from '../../core/files/file-store.js';
 import { BullMQOutbox, startOutboundWorker, type OutboundJobOptions } from './outbound-queue.js';
 import type { ChannelLimits } from './rate-limit.js';
 import { checkEvictionPolicy } from './redis-policy.js';
@@ -35,6 +36,8 @@ export interface StartWorkersOptions {
   ctx: CoreContext;
   settings: QueueSettings;
   senders: ChannelSenders;
+  /** where outbox items' files are read (core/files); without it an item with files fails */
+  files?: Pick<FileStore, 'get'>;
   logger?: Logger;
   /** defaults: outbound 50, reminders 50, SLA 5 (OUTBOUND_CONCURRENCY, REMINDER_CONCURRENCY) */
   concurrency?: { outbound?: number; reminders?: number; sla?: number };
@@ -136,6 +139,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     ctx,
     settings,
     senders: options.senders,
+    files: options.files,
     outbox,
     logger,
     concurrency: options.concurrency?.outbound,

@@ -106,6 +106,8 @@ export interface ApiCaller {
   keyId: number;
   keyName: string;
   workspaceId: number;
+  /** the workspace's region for local phone numbers */
+  phoneRegion: string;
   scopes: ReadonlySet<string>;
   actor: Actor;
 }
@@ -118,7 +120,7 @@ export async function authenticateApiKey(ctx: CoreContext, key: string): Promise
   if (!KEY_SHAPE.test(key)) return null;
   const row = await ctx.db.apiKey.findUnique({
     where: { keyHash: hashApiKey(key) },
-    include: { workspace: { select: { id: true, locale: true, timezone: true } } },
+    include: { workspace: { select: { id: true, locale: true, timezone: true, phoneRegion: true } } },
   });
   if (!row || row.revokedAt) return null;
   let actor: Actor;
@@ -135,5 +137,5 @@ export async function authenticateApiKey(ctx: CoreContext, key: string): Promise
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_MS) {
     await ctx.db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return { keyId: row.id, keyName: row.name, workspaceId: row.workspaceId, scopes: new Set(row.scopes), actor };
+  return { keyId: row.id, keyName: row.name, workspaceId: row.workspaceId, phoneRegion: row.workspace.phoneRegion, scopes: new Set(row.scopes), actor };
 }

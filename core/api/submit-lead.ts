@@ -1,14 +1,17 @@
 // POST /api/v1/leads: a lead from another system takes the very road of a customer's message
-// (core/chat handleInbound on the `web` channel, run by the API process itself): the contact
-// is found by e-mail, then phone, or created; a lead is captured, assigned round robin with
-// its first-response deadline, and the assignee is notified through the outbox. When the
-// contact already has an open lead (or deal), the message joins its conversation and that
-// lead is returned (created: false), as a second message in chat would.
+// on the `web` channel: `handle` is the process's chat engine (bots/chat-runtime.ts
+// createChatEngine, the one the inbound worker runs: handleInbound, then its replies queued),
+// run by the API process itself so the answer can name the lead. The contact is found by
+// e-mail, then phone, or created; a lead is captured, assigned round robin with its
+// first-response deadline, the assignee is notified through the outbox, the acknowledgement
+// goes the way of a form's (the web channel has no chat: recorded undeliverable) and, where AI
+// assist is configured, the extraction is asked for. When the contact already has an open lead
+// (or deal), the message joins its conversation and that lead is returned (created: false), as
+// a second message in chat would.
 import { randomUUID } from 'node:crypto';
 import type { ChatDeps } from '../chat/turn.js';
 import type { InboundMessage } from '../chat/inbound.js';
 import { parseInboundMessage } from '../chat/inbound.js';
-import { handleInbound } from '../chat/handle-inbound.js';
 import { normalizeEmail } from '../contacts/normalize-email.js';
 import { normalizePhone } from '../contacts/normalize-phone.js';
 import type { Lead } from '../../prisma/generated/client.js';
@@ -52,9 +55,15 @@ export function checkLeadInput(input: ApiLeadInput, region: string): { issues: F
   return keys;
 }
 
-export async function submitApiLead(deps: ChatDeps, caller: ApiCaller, input: ApiLeadInput): Promise<SubmitLeadResult> {
-  const ws = await deps.db.workspace.findUniqueOrThrow({ where: { id: caller.workspaceId }, select: { phoneRegion: true } });
-  const { issues, email, phone } = checkLeadInput(input, ws.phoneRegion);
+/** The chat engine a process runs inbound messages through (handleInbound plus its replies queued). */
+export interface InboundEngine {
+  deps: ChatDeps;
+  handle(message: InboundMessage): Promise<unknown>;
+}
+
+export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, input: ApiLeadInput): Promise<SubmitLeadResult> {
+  const deps = engine.deps;
+  const { issues, email, phone } = checkLeadInput(input, caller.phoneRegion);
   if (issues.length) return { ok: false, issues };
   const who = email ?? `phone:${phone}`;
   const started = deps.clock.now();
@@ -80,13 +89,15 @@ export async function submitApiLead(deps: ChatDeps, caller: ApiCaller, input: Ap
     },
     started,
   );
-  await handleInbound(deps, message);
-  const stored = await deps.db.message.findFirst({
-    where: { workspaceId: caller.workspaceId, channel: 'web', externalId: message.messageExternalId },
-    select: { conversation: { select: { contactId: true } } },
+  await engine.handle(message);
+  // the contact's latest lead: the one this message created or joined (its contact holds the message)
+  const lead = await deps.db.lead.findFirst({
+    where: {
+      workspaceId: caller.workspaceId,
+      contact: { conversations: { some: { messages: { some: { workspaceId: caller.workspaceId, channel: 'web', externalId: message.messageExternalId } } } } },
+    },
+    orderBy: { id: 'desc' },
   });
-  if (!stored) throw new Error(`API lead ${message.dedupeKey} was not stored`);
-  const lead = await deps.db.lead.findFirst({ where: { workspaceId: caller.workspaceId, contactId: stored.conversation.contactId }, orderBy: { id: 'desc' } });
-  if (!lead) throw new Error(`API lead ${message.dedupeKey}: no lead for contact ${stored.conversation.contactId}`);
+  if (!lead) throw new Error(`API lead ${message.dedupeKey} was not stored with a lead`);
   return { ok: true, created: lead.createdAt.getTime() >= started.getTime(), lead };
 }

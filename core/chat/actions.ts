@@ -51,6 +51,7 @@ async function leadAction(turn: Turn, actor: Actor, verb: string, id: number, ar
       push(turn, {
         identityId: turn.speakerIdentityId,
         text: t(actor.locale, 'chat.relay.reply_prompt', { name: lead.contact.name, leadId: id }),
+        asksForReply: true,
         ref: { userId: actor.userId, conversationId: lead.conversationId, leadId: id },
       });
       return [];

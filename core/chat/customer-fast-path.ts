@@ -7,7 +7,8 @@
 //   does not hold, nothing is written and the message goes through the whole pipeline.
 // - a brand-new customer whose round-robin assignee was picked before the transaction: in
 //   the turn's transaction, one statement takes the customer's lock and claims the dedupe
-//   key, one creates contact, identity, conversation, message and lead; the audit rows are
+//   key, one creates contact (with the e-mail and phone a web form or the API gives, when no
+//   contact has them yet), identity, conversation, message and lead; the audit rows are
 //   built here from the rows it returns and written with the turn's store step. When that
 //   shape fails (the identity exists after all, the assignee left) the full customer flow
 //   runs in the same transaction.
@@ -15,7 +16,7 @@
 // Both leave the rows the ORM flow leaves (test/integration/chat/fast-path.test.ts).
 import type { InboundMessage } from './inbound.js';
 import type { Workspace } from '../../prisma/generated/client.js';
-import { messageExternalId, ackItem, pushNewLeadNotice, forwardItem, handleCustomerMessage, customerLockKey } from './customer-flow.js';
+import { messageExternalId, ackItem, pushNewLeadNotice, forwardItems, handleCustomerMessage, customerLockKey, senderKeys } from './customer-flow.js';
 import { push, type ChatDeps, type Turn } from './turn.js';
 import type { Reply } from './reply.js';
 import { messageBody, carriesMore } from './notify.js';
@@ -26,11 +27,13 @@ import { systemActor } from '../actor.js';
 import { auditEntry } from '../audit.js';
 import { cachedRecipient } from './recipients.js';
 import { enqueueAll, keyed, requeuePending } from './pending-outbox.js';
-import type { IntakeMessage, OutboxItem } from '../ports.js';
+import type { IntakeMessage, NewCustomerInput, NewCustomerResult, OutboxItem } from '../ports.js';
+import { inTx, isUniqueViolation } from '../db.js';
 
 /**
  * A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no slash command (/start, /help), nothing said
- * about the sender to fill in, nothing beyond words and files to render and keep (a place, a forward, links, an edit, a chat event).
+ * about the sender to fill in, nothing beyond words and files to render and keep (a place, a forward, links, an edit, a chat event),
+ * not an album's item (its forward waits for the album, core/chat/albums.ts).
  */
 export function fastPathCandidate(m: InboundMessage): boolean {
   return (
@@ -39,10 +42,22 @@ export function fastPathCandidate(m: InboundMessage): boolean {
     !m.sender &&
     !m.callbackData &&
     !m.chatEvent &&
+    !m.mediaGroupId &&
     !carriesMore(m) &&
     !m.text.trim().startsWith('/') &&
     m.externalUserId === m.externalUserId.trim()
   );
+}
+
+/**
+ * A brand-new customer's message that may take the one-statement capture: a fast-path
+ * candidate, or one whose sender details are only a name, an e-mail and a phone (a web form,
+ * the REST API: the contact is created with them when no contact has them yet). A company
+ * takes the full flow (it finds or creates the company).
+ */
+export function newCustomerCandidate(m: InboundMessage): boolean {
+  if (!m.sender) return fastPathCandidate(m);
+  return !m.sender.company?.trim() && fastPathCandidate({ ...m, sender: undefined });
 }
 
 /** The message as the intake store writes it. */
@@ -73,17 +88,25 @@ export async function returningCustomerStep(deps: ChatDeps, ws: Workspace, m: In
   if (!fastPathCandidate(m)) return { done: false, newCustomer: false };
   const r = await deps.intake.forwardReturning({ ...intakeMessage(ws.id, m, now), languageCode: m.languageCode ?? null, openLeadStatuses: OPEN_LEAD_STATUSES });
   if (!r.handled) return { done: false, newCustomer: !r.known };
-  const forward = async (): Promise<OutboxItem | null> => {
-    if (r.ownerId === null) return null;
+  const forward = async (): Promise<OutboxItem[]> => {
+    if (r.ownerId === null) return [];
     const to = await cachedRecipient(deps.db, deps.db, r.ownerId);
-    if (!to?.identityId) return null;
-    const item = forwardItem({ ...to, identityId: to.identityId }, m, r.contactName, r.conversationId, r.leadId ?? undefined, r.dealId ?? undefined);
-    return { workspaceId: ws.id, ...item };
+    if (!to?.identityId) return [];
+    const items = forwardItems(
+      deps.files,
+      { ...to, identityId: to.identityId },
+      m,
+      r.contactName,
+      r.conversationId,
+      r.leadId ?? undefined,
+      r.dealId ?? undefined,
+    );
+    return items.map((item) => ({ workspaceId: ws.id, ...item }));
   };
   if (!r.claimed) await requeuePending(deps, m, forward);
   else if (r.stored) {
-    const item = await forward();
-    if (item) await enqueueAll(deps, keyed(m, [item]));
+    const items = await forward();
+    if (items.length) await enqueueAll(deps, keyed(m, items));
   }
   return { done: true };
 }
@@ -109,25 +132,36 @@ export async function newCustomerTurn(turn: Turn, assigneeId: number): Promise<R
  */
 async function captureFirstMessage(turn: Turn, assigneeId: number): Promise<Reply[] | null> {
   const { workspace: ws, message: m, now } = turn;
-  const name = m.displayName?.trim() || m.username || m.externalUserId;
+  // the keys and name the message gives (well-formed ones only, as the full flow takes them)
+  const said = senderKeys(m, ws.phoneRegion);
+  // the name findOrCreateContact gives a new contact
+  const name = said.name || m.displayName?.trim() || m.username || said.email || said.phone || m.externalUserId;
   const text = m.text || messageBody('en', '', m.attachments);
   const due = firstResponseDueAt(ws, now);
-  const created = await turn.deps.intake.captureNewCustomer(turn.ctx.db, {
+  const input: NewCustomerInput = {
     ...intakeMessage(ws.id, m, now),
     displayName: m.displayName ?? null,
     username: m.username ?? null,
     languageCode: m.languageCode ?? null,
     contactName: name,
+    email: said.email,
+    phone: said.phone,
     assigneeId,
     leadTitle: titleFromText(text) || t(resolveLocale(ws.locale), 'leads.title.from', { name }),
     firstMessage: text || null,
     firstResponseDueAt: due,
-  });
+  };
+  const created = said.email || said.phone ? await captureWithKeys(turn, input) : await turn.deps.intake.captureNewCustomer(turn.ctx.db, input);
   if (!created) return null;
   // what findOrCreateContact and captureLead audit: the created rows
   const system = systemActor(ws);
   turn.audits.push(
-    auditEntry(system, { action: 'contact.create', entity: 'contact', entityId: created.contact.id, after: { ...created.contact, email: null, phone: null } }),
+    auditEntry(system, {
+      action: 'contact.create',
+      entity: 'contact',
+      entityId: created.contact.id,
+      after: { ...created.contact, email: said.email, phone: said.phone },
+    }),
   );
   // the same platform message under another dedupe key: already handled
   if (created.lead === null) return [];
@@ -138,4 +172,20 @@ async function captureFirstMessage(turn: Turn, assigneeId: number): Promise<Repl
   await pushNewLeadNotice(turn, { id: lead.id, assigneeId, firstResponseDueAt: due }, name, created.conversationId);
   await enqueueAi(turn, { kind: 'extract', workspaceId: ws.id, leadId: lead.id });
   return [];
+}
+
+/**
+ * The capture of a contact with an e-mail or phone, in a savepoint: another transaction may
+ * claim the same key between the statement's guard and its insert (a form post and an API
+ * lead of one person at once, an import). Its unique key then refuses the insert; the
+ * savepoint rolls the statement back and the full flow, which finds that contact, runs in
+ * the turn's transaction as it goes on.
+ */
+async function captureWithKeys(turn: Turn, input: NewCustomerInput): Promise<NewCustomerResult | null> {
+  try {
+    return await inTx(turn.ctx.db, (sp) => turn.deps.intake.captureNewCustomer(sp, input));
+  } catch (e) {
+    if (isUniqueViolation(e)) return null;
+    throw e;
+  }
 }

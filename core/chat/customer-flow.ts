@@ -21,6 +21,9 @@ import type { OutboxItem } from '../ports.js';
 import type { TeamRecipient } from '../outbound/recipient.js';
 import type { InboundMessage } from './inbound.js';
 import { BLOCKED_REASON } from './chat-event.js';
+import type { ChatFiles } from '../files/file-store.js';
+import { planForMember, withFiles } from '../files/outgoing.js';
+import { deferToAlbum } from './albums.js';
 
 /** Message.externalId: unique per channel in a workspace ("chat:message" on Telegram). */
 export function messageExternalId(channel: string, chatId: string, messageId: string): string {
@@ -98,7 +101,7 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
         // a place, a forward, links, a contact card or an edit: kept as the text a manager reads, and as fields in meta
         text: carriesMore(m) ? inboundText(resolveLocale(ws.locale), m) : m.text,
         attachments: m.attachments,
-        ...(inboundMeta(m) ? { meta: inboundMeta(m) as object } : {}),
+        ...(messageMeta(m) ? { meta: messageMeta(m) as object } : {}),
         createdAt: new Date(m.receivedAt),
       },
     ],
@@ -112,6 +115,8 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
     data: { lastMessageAt: turn.now, ...(conversation.identityId !== identity.id ? { identityId: identity.id } : {}) },
   });
 
+  // an album's item: its files go with the album's one forward (core/chat/albums.ts)
+  const album = await deferToAlbum(turn, conversation.id);
   const openLead = await openLeadForContact(ctx, contact.id);
   const openDeal = openLead ? null : await db.deal.findFirst({ where: { workspaceId: ws.id, contactId: contact.id, status: 'open' }, orderBy: { id: 'desc' } });
   const name = contact.name;
@@ -143,7 +148,7 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
     // an email sender known only by a phone (a web form without an e-mail field) has no address to answer
     if (channel !== 'email' || normalizeEmail(identity.chatId ?? m.externalChatId)) push(turn, ackItem(turn, identity.id, identity.languageCode));
     if (lead.assigneeId)
-      await pushNewLeadNotice(turn, { id: lead.id, assigneeId: lead.assigneeId, firstResponseDueAt: lead.firstResponseDueAt }, name, conversation.id);
+      await pushNewLeadNotice(turn, { id: lead.id, assigneeId: lead.assigneeId, firstResponseDueAt: lead.firstResponseDueAt }, name, conversation.id, !album);
     // the AI extraction card follows the notification; the model never delays it
     await enqueueAi(turn, { kind: 'extract', workspaceId: ws.id, leadId: lead.id });
     return [];
@@ -151,9 +156,12 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
 
   // an open lead or deal: forward to its owner as it arrives
   const ownerId = openLead ? openLead.assigneeId : openDeal!.ownerId;
-  if (!ownerId) return [];
+  if (!ownerId || album) return [];
   const to = await recipientOf(turn, ownerId);
-  if (to?.identityId) push(turn, forwardItem({ ...to, identityId: to.identityId }, m, name, conversation.id, openLead?.id, openDeal?.id));
+  if (to?.identityId) {
+    for (const item of forwardItems(turn.deps.files, { ...to, identityId: to.identityId }, m, name, conversation.id, openLead?.id, openDeal?.id))
+      push(turn, item);
+  }
   return [];
 }
 
@@ -192,6 +200,8 @@ export async function pushNewLeadNotice(
   lead: { id: number; assigneeId: number; firstResponseDueAt: Date | null },
   name: string,
   conversationId: number,
+  /** false: the files go later (an album's item: with the album's forward) */
+  sendFiles = true,
 ): Promise<void> {
   const m = turn.message;
   const to = await recipientOf(turn, lead.assigneeId);
@@ -199,6 +209,7 @@ export async function pushNewLeadNotice(
     turn.deps.logger?.warn({ leadId: lead.id, userId: lead.assigneeId }, 'assignee has no reachable channel');
     return;
   }
+  const plan = sendFiles ? planForMember(turn.deps.files, to.locale, to.channel, m.channel, m.attachments) : { files: [], notes: [] };
   const lines = [
     t(to.locale, 'chat.notify.new_lead', {
       leadId: lead.id,
@@ -206,33 +217,47 @@ export async function pushNewLeadNotice(
       channel: channelLabel(to.locale, m.channel),
       text:
         (m.email?.subject ? t(to.locale, 'chat.notify.subject', { subject: m.email.subject }) + '\n' : '') +
-        previewBody(to.locale, inboundText(to.locale, m), m.attachments, lead.id),
+        withNotes(previewBody(to.locale, inboundText(to.locale, m), m.attachments, lead.id), plan.notes),
     }),
   ];
   if (lead.firstResponseDueAt) lines.push(t(to.locale, 'chat.notify.new_lead_due', { due: formatDateTime(to.locale, lead.firstResponseDueAt, to.timezone) }));
-  push(turn, {
+  const item = {
     identityId: to.identityId,
     text: lines.join('\n\n'),
     buttons: leadButtons(to.locale, lead.id),
     ref: { userId: to.userId, conversationId, leadId: lead.id },
     dedupeKey: `notify:${m.dedupeKey}`,
     notice: { name: shownName(name), leadId: lead.id, snippet: snippetOf(messageBody(to.locale, inboundText(to.locale, m), m.attachments)), locale: to.locale },
-  });
+  };
+  for (const part of withFiles(item, to.channel, plan.files)) push(turn, part);
 }
 
-/** A returning customer's message forwarded to the owner of their open lead or deal. */
-export function forwardItem(
+/** Message.meta: the named fields kept beside the text, and the album an item belongs to. */
+function messageMeta(m: InboundMessage): Record<string, unknown> | null {
+  const meta = { ...(inboundMeta(m) ?? {}), ...(m.mediaGroupId ? { mediaGroupId: m.mediaGroupId } : {}) };
+  return Object.keys(meta).length ? meta : null;
+}
+
+/** The lines about files that do not come as files, under the text. */
+function withNotes(body: string, notes: string[]): string {
+  return [body, ...notes].filter(Boolean).join('\n');
+}
+
+/** A returning customer's message forwarded to the owner of their open lead or deal: the text, then its files (core/files/outgoing.ts). */
+export function forwardItems(
+  files: ChatFiles | undefined,
   to: TeamRecipient & { identityId: number },
   m: InboundMessage,
   name: string,
   conversationId: number,
   leadId: number | undefined,
   dealId: number | undefined,
-): Omit<OutboxItem, 'workspaceId'> {
-  const body = previewBody(to.locale, inboundText(to.locale, m), m.attachments, leadId);
+): Array<Omit<OutboxItem, 'workspaceId'>> {
+  const plan = planForMember(files, to.locale, to.channel, m.channel, m.attachments);
+  const body = withNotes(previewBody(to.locale, inboundText(to.locale, m), m.attachments, leadId), plan.notes);
   const channelName = channelLabel(to.locale, m.channel);
   const shown = shownName(name);
-  return {
+  const item = {
     identityId: to.identityId,
     text: leadId
       ? t(to.locale, 'chat.notify.forward', { name: shown, channel: channelName, leadId, text: body })
@@ -241,4 +266,5 @@ export function forwardItem(
     dedupeKey: `forward:${m.dedupeKey}`,
     notice: { name: shown, leadId, dealId, snippet: snippetOf(messageBody(to.locale, inboundText(to.locale, m), m.attachments)), locale: to.locale },
   };
+  return withFiles(item, to.channel, plan.files);
 }

@@ -1,5 +1,6 @@
 // The one entry point of every transport. A message goes down one pipeline:
 //
+//   0. the message's files fetched from its channel and stored (core/files/inbound-files.ts)
 //   1. a returning customer's message: claimed, stored and forwarded by the intake store in
 //      one step (customer-fast-path.ts); nothing else to decide
 //   2. who speaks and what the message is for (speaker.ts, addressing.ts), read before the
@@ -23,19 +24,22 @@ import { resolveSpeaker, type Speaker } from './speaker.js';
 import { addressing, type Addressing } from './addressing.js';
 import { pickAssigneeFast } from './fast-pick.js';
 import { handleCustomerMessage } from './customer-flow.js';
-import { fastPathCandidate, returningCustomerStep, newCustomerTurn, intakeMessage } from './customer-fast-path.js';
+import { newCustomerCandidate, returningCustomerStep, newCustomerTurn, intakeMessage } from './customer-fast-path.js';
 import { handleMemberMessage } from './manager.js';
 import { handleInviteStart } from './commands/start.js';
 import { handleChatEvent } from './chat-event.js';
 import { keyed, releaseTurn, requeuePending } from './pending-outbox.js';
 import type { OutboxItem } from '../ports.js';
 import type { Workspace } from '../../prisma/generated/client.js';
+import { storeInboundFiles } from '../files/inbound-files.js';
 
 export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promise<Reply[]> {
   const now = deps.clock.now();
   // transports validate and clean at the queue; direct callers (console, tests) get the same
-  const message = sanitizeInbound(raw, now);
-  const workspace = await workspaceOf(deps, message.workspaceId ?? deps.defaultWorkspaceId);
+  const cleaned = sanitizeInbound(raw, now);
+  const workspace = await workspaceOf(deps, cleaned.workspaceId ?? deps.defaultWorkspaceId);
+  // 0. its files fetched from the channel and stored (no transaction open; a redelivery finds them stored)
+  const message = await storeInboundFiles(deps.files, workspace.id, cleaned);
 
   // 1. a returning customer with an open lead or deal: one statement, forward queued
   const returning = await returningCustomerStep(deps, workspace, message, now);
@@ -88,7 +92,7 @@ async function planTurn(deps: ChatDeps, workspace: Workspace, message: InboundMe
   // own short statement (a pick serializes the workspace's picks; never held for a turn)
   const firstContact = route.kind === 'customer' && speaker.kind === 'customer' && !speaker.identity;
   const preAssignee = firstContact ? await pickAssigneeFast(deps, workspace.id) : null;
-  return { speaker, route, requester, preAssigneeId: preAssignee?.id, fastNewCustomer: Boolean(preAssignee) && fastPathCandidate(message) };
+  return { speaker, route, requester, preAssigneeId: preAssignee?.id, fastNewCustomer: Boolean(preAssignee) && newCustomerCandidate(message) };
 }
 
 /** Step 3: the turn in its transaction; replies null when the event was handled before. */

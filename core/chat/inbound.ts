@@ -21,6 +21,12 @@ export const attachmentSchema = z.object({
   /** audio: the track's title and performer, as the file's tags say */
   title: z.string().max(300).optional(),
   performer: z.string().max(300).optional(),
+  /** where the platform serves the file to the bot (Slack url_private); fetched with the bot's token */
+  url: z.string().max(2000).optional(),
+  /** the file as Leadline stored it (core/files/file-store.ts fileKey) */
+  storageKey: z.string().max(300).optional(),
+  /** why the file could not be fetched: over the bot's download limit, or the platform no longer has it */
+  unavailable: z.enum(['too_large', 'gone']).optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
@@ -96,6 +102,8 @@ export const inboundMessageSchema = z.object({
   forwardedFrom: forwardOriginSchema.optional(),
   /** URLs hidden behind link text (Telegram text_link entities), in order, without repeats */
   links: z.array(z.string().max(2000)).max(50).optional(),
+  /** one item of an album (Telegram media_group_id): the items are sent on to the manager as one */
+  mediaGroupId: z.string().min(1).max(100).optional(),
   /** an edit: the platform id (as messageExternalId) of the message edited; text is the new text */
   editOf: z.string().min(1).optional(),
   /**

@@ -8,7 +8,7 @@ import { relayToConversation } from './relay.js';
 import { parseCommand, findCommand } from './commands/index.js';
 import { handlePlainText } from './plain-language.js';
 import { say } from './commands/command.js';
-import { addThreadNote, internalNote, isThreadNoteCommand, threadArgs, threadSubject } from './relay-thread.js';
+import { addThreadNote, internalNote, isThreadNoteCommand, strayCommand, threadArgs, threadSubject } from './relay-thread.js';
 
 export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, { kind: 'member' }>): Promise<Reply[]> {
   const { actor, identity } = speaker;
@@ -21,10 +21,16 @@ export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, 
   if (m.callbackData) return handleAction(turn, actor, m.callbackData);
 
   const text = m.text.trim();
-  if (!text) return [];
+  if (!text && m.attachments.length === 0) return [];
   const thread = await threadSubject(turn);
+  if (!text) {
+    // a file without a caption: in a customer's thread it is for the customer
+    if (thread?.conversationId) return [await relayToConversation(turn, actor, thread.conversationId, '', thread.leadId, m.attachments)];
+    return say(actor, 'files.member_no_thread');
+  }
   if (thread) {
     const note = internalNote(text);
+    if (note === '') return say(actor, 'chat.relay.note_empty');
     if (note !== null) return addThreadNote(turn, actor, thread, note);
   }
   const command = parseCommand(text);
@@ -35,8 +41,13 @@ export async function handleMemberMessage(turn: Turn, speaker: Extract<Speaker, 
     const args = thread ? threadArgs(command.name, command.args, thread) : command.args;
     return found.run({ turn, actor, args, name: command.name });
   }
+  if (thread) {
+    // "/tasks, please": meant as a command, never as the answer
+    const stray = strayCommand(text);
+    if (stray) return say(actor, 'chat.relay.not_a_command', { command: stray });
+  }
   // anything else in a customer's thread is the answer to that customer
-  if (thread?.conversationId) return [await relayToConversation(turn, actor, thread.conversationId, m.text, thread.leadId)];
+  if (thread?.conversationId) return [await relayToConversation(turn, actor, thread.conversationId, m.text, thread.leadId, m.attachments)];
   // what the rules do not understand goes to the fallback given to the engine (AI assist)
   return (await handlePlainText(turn, actor, text)) ?? (await turn.deps.unknownText?.(turn, actor, text)) ?? say(actor, 'chat.not_understood');
 }

@@ -30,13 +30,12 @@ export async function releaseTurn(deps: ChatDeps, message: InboundMessage, items
  * left behind. `forward` derives a returning customer's forward again (the one-statement
  * path stores only a marker).
  */
-export async function requeuePending(deps: ChatDeps, message: InboundMessage, forward?: () => Promise<OutboxItem | null>): Promise<void> {
+export async function requeuePending(deps: ChatDeps, message: InboundMessage, forward?: () => Promise<OutboxItem[]>): Promise<void> {
   const pending = await deps.intake.loadPending(message.dedupeKey);
   let items: OutboxItem[] = [];
   if (Array.isArray(pending)) items = pending as OutboxItem[];
   else if (forward && pending && typeof pending === 'object' && (pending as { forward?: unknown }).forward === true) {
-    const item = await forward();
-    if (item) items = [item];
+    items = await forward();
   }
   if (items.length === 0) return;
   deps.logger?.warn({ dedupeKey: message.dedupeKey, items: items.length }, 'redelivered message: queueing what its first handling left behind');

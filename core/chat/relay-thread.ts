@@ -1,9 +1,14 @@
 // A relay thread is not a pipe. Inside a thread of a pushed message (a Telegram reply to a
 // lead notification, a Slack thread reply), a team member's
 // - button or /command acts on that thread's lead or deal (an id left out is the thread's);
-// - "!text" is an internal note on the lead, deal or contact, stored and never sent;
+// - "!text" is an internal note on the lead, deal or contact, stored and never sent (a lone
+//   "!" is an empty note: refused, not sent);
+// - a text starting with "/" that is no command is refused, never sent (a text for the
+//   customer that starts with "/" goes with "/reply text");
 // - anything else is the answer to the customer, and they are shown exactly what was sent.
 // So "/tasks today" typed in the thread answers the manager, and never reaches the customer.
+// In a lead's thread the lead's deal (once it has one) is the thread's deal as well, so
+// "/deal 1700000 RUB", then "/stage negotiation" and "/won" work on it without a number.
 import type { Actor } from '../actor.js';
 import { assertCanAccess } from '../actor.js';
 import { recordActivity } from '../audit.js';
@@ -29,13 +34,29 @@ export async function threadSubject(turn: Turn): Promise<ThreadSubject | null> {
     where: { workspaceId: turn.workspace.id, channel: m.channel, chatId: m.externalChatId, externalMessageId: m.replyToExternalId },
     select: { conversationId: true, leadId: true, dealId: true, taskId: true },
   });
-  return ref;
+  if (!ref?.leadId || ref.dealId) return ref;
+  // a lead's deal (Deal.leadId is unique) is what the deal commands in the lead's thread mean
+  const deal = await turn.ctx.db.deal.findFirst({ where: { leadId: ref.leadId, workspaceId: turn.workspace.id }, select: { id: true } });
+  return deal ? { ...ref, dealId: deal.id } : ref;
 }
 
-/** "!text" (also "! text"): an internal note; null for anything else. "!!" escapes a literal "!". */
+/**
+ * "!text" (also "! text"): an internal note, "" for a lone "!" (an empty note, refused); null
+ * for anything else. "!!" escapes a literal "!".
+ */
 export function internalNote(text: string): string | null {
-  const m = /^!(?!!)\s*([\s\S]+)$/.exec(text.trim());
+  const m = /^!(?!!)\s*([\s\S]*)$/.exec(text.trim());
   return m ? m[1]!.trim() : null;
+}
+
+/**
+ * A text that starts with "/" but is no command ("/tasks, please", "/ take", "/"): what it
+ * would be called, so the member is told it was not sent. In a relay thread such a text is
+ * never taken for the answer. Only called once parseCommand found no command in it.
+ */
+export function strayCommand(text: string): string | null {
+  const trimmed = text.trim();
+  return trimmed.startsWith('/') ? trimmed.split(/\s/, 1)[0]! : null;
 }
 
 /** Commands whose first argument is a lead id, and those whose first argument is a deal. */

@@ -11,8 +11,17 @@ import { push } from './turn.js';
 import { reply, type Reply } from './reply.js';
 import { channelLabel, previewBody, shownName } from './notify.js';
 import { BLOCKED_REASON } from './chat-event.js';
+import type { Attachment } from './inbound.js';
+import { planForCustomer, withFiles } from '../files/outgoing.js';
 
-export async function relayToConversation(turn: Turn, actor: Actor, conversationId: number, text: string, leadId?: number | null): Promise<Reply> {
+export async function relayToConversation(
+  turn: Turn,
+  actor: Actor,
+  conversationId: number,
+  text: string,
+  leadId?: number | null,
+  attachments: Attachment[] = [],
+): Promise<Reply> {
   const db = turn.ctx.db;
   const conversation = await db.conversation.findFirst({
     where: { id: conversationId, workspaceId: actor.workspaceId },
@@ -32,6 +41,12 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
     return reply(t(actor.locale, undeliverable, { name: shownName(conversation.contact.name), channel: channelLabel(actor.locale, conversation.channel) }));
   }
 
+  // the member's files that can go on the customer's channel; what cannot is said to them below
+  if (attachments.length && !turn.deps.files) return reply(t(actor.locale, 'files.no_storage'));
+  const plan = planForCustomer(turn.deps.files, actor.locale, conversation.channel, turn.message.channel, attachments);
+  const sent = attachments.filter((a) => plan.files.some((f) => f.key === a.storageKey));
+  if (!text.trim() && sent.length === 0) return reply(plan.notes.join('\n') || t(actor.locale, 'files.nothing_sent'));
+
   const message = await db.message.create({
     data: {
       workspaceId: actor.workspaceId,
@@ -39,13 +54,14 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
       direction: 'outbound',
       channel: conversation.channel,
       text,
+      attachments: sent,
       authorUserId: actor.userId,
       deliveryStatus: 'queued',
     },
   });
   await db.conversation.update({ where: { id: conversationId }, data: { lastMessageAt: turn.now } });
   const threadHeaders = await emailThreadHeaders(turn, conversationId, conversation.channel);
-  push(turn, {
+  const answer = {
     identityId: conversation.identityId,
     text,
     messageId: message.id,
@@ -54,7 +70,9 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
     // the first response counts once the customer got it (core/outbound/deliver.ts)
     ...(lead && !lead.firstResponseAt ? { firstResponse: { leadId: lead.id, at: turn.now.toISOString() } } : {}),
     ...(conversation.channel === 'email' ? { subject: replySubject(conversation.subject), headers: threadHeaders } : {}),
-  });
+  };
+  // on a chat channel each file is its own send (after the text); an email carries them all
+  for (const item of withFiles(answer, conversation.channel, plan.files)) push(turn, { ...item, notifyOnFailureUserId: actor.userId });
   await recordActivity(db, actor, {
     type: 'message.sent',
     contactId: conversation.contactId,
@@ -63,7 +81,8 @@ export async function relayToConversation(turn: Turn, actor: Actor, conversation
     data: { messageId: message.id, channel: conversation.channel },
   });
   // the member sees exactly what went to the customer
-  return reply(t(actor.locale, 'chat.relay.sent', { name: shownName(conversation.contact.name), text: previewBody(actor.locale, text, []) }));
+  const shown = [previewBody(actor.locale, text, sent), ...plan.notes].filter(Boolean).join('\n');
+  return reply(t(actor.locale, 'chat.relay.sent', { name: shownName(conversation.contact.name), text: shown }));
 }
 
 /** Why an answer on this conversation cannot reach the customer now, or null. */

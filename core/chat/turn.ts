@@ -3,7 +3,7 @@
 // rolled-back turn never sends anything).
 import type { CoreContext } from '../context.js';
 import type { Db } from '../db.js';
-import type { AttemptLimiter, Clock, CustomerIntake, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
+import type { AlbumScheduler, AttemptLimiter, Clock, CustomerIntake, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
 import type { AuditEntry } from '../audit.js';
 import type { Workspace } from '../../prisma/generated/client.js';
 import type { InboundMessage } from './inbound.js';
@@ -12,6 +12,7 @@ import type { ClarifyStore } from './clarify-store.js';
 import type { Actor } from '../actor.js';
 import type { Reply } from './reply.js';
 import type { AiJobs } from '../ai/jobs.js';
+import type { ChatFiles } from '../files/file-store.js';
 
 export interface ChatLogger {
   info(obj: object, msg?: string): void;
@@ -43,6 +44,10 @@ export interface ChatDeps {
   unknownText?: (turn: Turn, actor: Actor, text: string) => Promise<Reply[] | null>;
   /** counts wrong invite codes (per identity and per workspace); without it there is no limit */
   attempts?: AttemptLimiter;
+  /** file storage, sources and limits (core/files); without it attachments are passed on as metadata lines */
+  files?: ChatFiles;
+  /** an album's items go on as one forward (core/chat/albums.ts); without it each item is forwarded as it comes */
+  albums?: AlbumScheduler;
   /**
    * The replies to the speaker's own chat go out through the outbox, kept on the InboundEvent
    * with the turn's other items (a worker killed after the commit loses none of them); false

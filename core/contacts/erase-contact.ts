@@ -9,9 +9,15 @@ import { inTx, type Tx } from '../db.js';
 import { notFound, forbidden } from '../errors.js';
 import { recordChange } from '../audit.js';
 import { contactFootprint, auditAboutWhere, activitiesAboutWhere } from './contact-footprint.js';
+import { identityFilePrefix, type FileStore } from '../files/file-store.js';
 
 export function erasedContactName(id: number): string {
   return `Erased contact #${id}`;
+}
+
+export interface EraseOptions {
+  /** the file store: the person's files are deleted with their data (core/files) */
+  files?: Pick<FileStore, 'delete' | 'deletePrefix'>;
 }
 
 export interface EraseResult {
@@ -23,9 +29,11 @@ export interface EraseResult {
   deals: number;
   conversations: number;
   messages: number;
+  /** files deleted from the store (those sent and received, and any kept under their accounts) */
+  files: number;
 }
 
-export async function eraseContact(ctx: CoreContext, actor: Actor, id: number): Promise<EraseResult> {
+export async function eraseContact(ctx: CoreContext, actor: Actor, id: number, options: EraseOptions = {}): Promise<EraseResult> {
   // erasing is irreversible: heads of sales and admins only
   if (!seesWholeTeam(actor) && !isSystemActor(actor)) throw forbidden('what.contact', { id });
   return inTx(ctx.db, async (tx) => {
@@ -33,7 +41,17 @@ export async function eraseContact(ctx: CoreContext, actor: Actor, id: number): 
     if (!contact) throw notFound('what.contact', { id });
     const f = await contactFootprint(tx, actor.workspaceId, id);
     if (contact.erasedAt) {
-      return { contactId: id, alreadyErased: true, erasedAt: contact.erasedAt, contactIds: f.contactIds, leads: 0, deals: 0, conversations: 0, messages: 0 };
+      return {
+        contactId: id,
+        alreadyErased: true,
+        erasedAt: contact.erasedAt,
+        contactIds: f.contactIds,
+        leads: 0,
+        deals: 0,
+        conversations: 0,
+        messages: 0,
+        files: 0,
+      };
     }
     const now = ctx.clock.now();
     const terms = await personalTerms(tx, f.contactIds);
@@ -43,6 +61,11 @@ export async function eraseContact(ctx: CoreContext, actor: Actor, id: number): 
       await tx.contact.update({ where: { id: cid }, data: { name, nameKey: name.toLowerCase(), position: null, notes: null, erasedAt: now } });
     }
     const inContacts = { contactId: { in: f.contactIds } };
+    // their files, before the rows that name them go: every file of their conversations (what
+    // they sent and what the team sent them) and everything kept under their accounts (a file
+    // whose message was never stored). Deleted inside the transaction: when the store fails the
+    // erasure rolls back and can be run again; a rollback after it leaves rows without files.
+    const fileCount = options.files ? await eraseFiles(tx, options.files, actor.workspaceId, f.contactIds, f.conversationIds) : 0;
     await tx.contactEmail.deleteMany({ where: inContacts });
     await tx.contactPhone.deleteMany({ where: inContacts });
     await tx.identity.deleteMany({ where: inContacts });
@@ -84,6 +107,7 @@ export async function eraseContact(ctx: CoreContext, actor: Actor, id: number): 
       deals: f.dealIds.length,
       conversations: f.conversationIds.length,
       messages: messages.count,
+      files: fileCount,
     };
     await recordChange(
       tx,
@@ -93,6 +117,28 @@ export async function eraseContact(ctx: CoreContext, actor: Actor, id: number): 
     );
     return result;
   });
+}
+
+/** Deletes a person's stored files; resolves to how many went. */
+async function eraseFiles(
+  tx: Tx,
+  store: Pick<FileStore, 'delete' | 'deletePrefix'>,
+  workspaceId: number,
+  contactIds: number[],
+  conversationIds: number[],
+): Promise<number> {
+  const rows = await tx.message.findMany({ where: { conversationId: { in: conversationIds } }, select: { attachments: true } });
+  const keys = new Set<string>();
+  for (const r of rows) {
+    for (const a of Array.isArray(r.attachments) ? (r.attachments as Array<{ storageKey?: unknown }>) : []) {
+      if (a && typeof a.storageKey === 'string') keys.add(a.storageKey);
+    }
+  }
+  await store.delete([...keys]);
+  let count = keys.size;
+  const identities = await tx.identity.findMany({ where: { contactId: { in: contactIds } }, select: { channel: true, externalId: true } });
+  for (const i of identities) count += await store.deletePrefix(identityFilePrefix(workspaceId, i.channel, i.externalId));
+  return count;
 }
 
 /** Lower-cased strings that identify the person: names, emails, phones, account ids. */

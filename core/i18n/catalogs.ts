@@ -32,6 +32,8 @@ import { ai as enAi } from './en/ai.js';
 import { ai as ruAi } from './ru/ai.js';
 import { api as enApi } from './en/api.js';
 import { api as ruApi } from './ru/api.js';
+import { files as enFiles } from './en/files.js';
+import { files as ruFiles } from './ru/files.js';
 
 export const en = {
   ...enCommon,
@@ -49,6 +51,7 @@ export const en = {
   ...enDigests,
   ...enAi,
   ...enApi,
+  ...enFiles,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -69,6 +72,7 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruDigests,
   ...ruAi,
   ...ruApi,
+  ...ruFiles,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, Catalog[string]>> = { en, ru };

@@ -49,9 +49,12 @@ export interface FoldedNotice {
   notice: NoticeInfo;
 }
 
-/** A notice that may be folded: it says what it is about and has a dedupe key (its ledger row). */
+/**
+ * A notice that may be folded: it says what it is about and has a dedupe key (its ledger row).
+ * One that carries files is sent as it is (a summary carries text, not other notices' files).
+ */
 export function foldable(item: OutboxItem): item is OutboxItem & { notice: NoticeInfo; dedupeKey: string } {
-  return Boolean(item.notice && item.dedupeKey);
+  return Boolean(item.notice && item.dedupeKey && !item.files?.length);
 }
 
 export function foldedNotice(item: OutboxItem & { notice: NoticeInfo; dedupeKey: string }): FoldedNotice {

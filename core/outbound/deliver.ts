@@ -11,7 +11,8 @@ import { recordActivity } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import type { DeliveryLedger } from './ledger.js';
-import type { ChannelSender, Outbox, OutboxItem, OutboundMessage } from '../ports.js';
+import type { ChannelSender, Outbox, OutboxItem, OutboundFile, OutboundMessage } from '../ports.js';
+import type { FileStore } from '../files/file-store.js';
 import { PermanentSendError } from '../ports.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { loadTeamRecipient } from './recipient.js';
@@ -64,6 +65,8 @@ export interface DeliverOptions {
   afterSend?: (target: DeliveryTarget) => Promise<void>;
   /** where to queue the "could not be delivered" notice for item.notifyOnFailureUserId */
   outbox?: Outbox;
+  /** where the files of items that carry them are read (core/files); required for such items */
+  files?: Pick<FileStore, 'get'>;
   /** a "sending" mark older than this is taken for a crashed worker's and sent again (default 120 s) */
   sendingStaleMs?: number;
   logger?: DeliveryLogger;
@@ -123,6 +126,20 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
     if (key) await ledger.release(db, key, String((e as Error)?.message ?? e));
   };
 
+  // the files' bytes are read before the send is taken, so no slot waits on the store
+  let files: OutboundMessage['files'];
+  try {
+    files = await loadFiles(item, options.files);
+  } catch (e) {
+    await release(e);
+    throw e;
+  }
+  if (files && files.length === 0 && !item.text.trim()) {
+    // erased (or removed) since it was queued: nothing left to send
+    await recordGivenUp(ctx, item, 'skipped', 'file_gone', options.outbox);
+    return { status: 'skipped', reason: 'file_gone' };
+  }
+
   let taken: void | SendTaken;
   try {
     // rate limits: may wait, or throw to postpone the job, which then hands the send back
@@ -176,7 +193,7 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
   };
   let externalMessageId: string;
   try {
-    ({ externalMessageId } = await sender.send(toOutboundMessage(sent, target)));
+    ({ externalMessageId } = await sender.send({ ...toOutboundMessage(sent, target), ...(files?.length ? { files } : {}) }));
   } catch (e) {
     await unclaim(e);
     if (!(e instanceof PermanentSendError)) {
@@ -209,12 +226,25 @@ export function toOutboundMessage(item: OutboxItem, target: DeliveryTarget): Out
   const message: OutboundMessage = { channel: target.channel, chatId: target.chatId, text: item.text };
   if (item.buttons?.length) message.buttons = item.buttons;
   if (item.replyToExternalId) message.replyToExternalId = item.replyToExternalId;
+  if (item.asksForReply) message.asksForReply = true;
   if (item.subject) message.subject = item.subject;
   if (item.headers) message.headers = item.headers;
   if (item.image) {
     message.image = { png: Uint8Array.from(Buffer.from(item.image.pngBase64, 'base64')), filename: item.image.filename, caption: item.image.caption };
   }
   return message;
+}
+
+/** The bytes of an item's files; a file no longer in the store is left out (erased meanwhile). */
+async function loadFiles(item: OutboxItem, store: Pick<FileStore, 'get'> | undefined): Promise<OutboundMessage['files']> {
+  if (!item.files?.length) return undefined;
+  if (!store) throw new Error('an outbox item carries files, but this process has no file store');
+  const out: NonNullable<OutboundMessage['files']> = [];
+  for (const f of item.files) {
+    const bytes = await store.get(f.key);
+    if (bytes) out.push({ bytes, name: f.name, kind: f.kind, ...(f.mime ? { mime: f.mime } : {}) } satisfies OutboundFile);
+  }
+  return out;
 }
 
 /**

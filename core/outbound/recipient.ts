@@ -4,7 +4,7 @@ import { resolveLocale, type Locale } from '../i18n/index.js';
 import { effectiveTimeZone } from '../time/zoned.js';
 
 /** Channels in the order Leadline prefers them for pushing to a team member. */
-import { CHANNELS } from '../channels.js';
+import { CHANNELS, type ChannelName } from '../channels.js';
 
 export interface TeamRecipient {
   userId: number;
@@ -14,6 +14,8 @@ export interface TeamRecipient {
   timezone: string;
   /** the identity to push to; null when the user has no reachable linked channel */
   identityId: number | null;
+  /** that identity's channel (what a push there can carry: file limits) */
+  channel: ChannelName | null;
 }
 
 export interface RecipientRow {
@@ -27,6 +29,8 @@ export interface RecipientRow {
   wsTimezone: string;
   identityId: number | null;
   languageCode: string | null;
+  /** the identity's channel (queries that do not select it leave it out) */
+  channel?: string | null;
 }
 
 /**
@@ -35,7 +39,7 @@ export interface RecipientRow {
  */
 export const PREFERRED_IDENTITY_JOIN = `
   LEFT JOIN LATERAL (
-    SELECT id, "languageCode" FROM "Identity"
+    SELECT id, "languageCode", channel::text AS channel FROM "Identity"
     WHERE "userId" = u.id AND NOT unreachable AND "chatId" IS NOT NULL
     ORDER BY array_position(ARRAY[${CHANNELS.map((c) => `'${c}'`).join(',')}], channel::text), "updatedAt" DESC
     LIMIT 1
@@ -44,7 +48,7 @@ export const PREFERRED_IDENTITY_JOIN = `
 /** One SQL statement (hot path of reminders): users with their preferred reachable identity. */
 const RECIPIENTS_SQL = `
   SELECT u.id, u."workspaceId", u.name, u.locale, u.timezone, u.active,
-         w.locale AS "wsLocale", w.timezone AS "wsTimezone", i.id AS "identityId", i."languageCode"
+         w.locale AS "wsLocale", w.timezone AS "wsTimezone", i.id AS "identityId", i."languageCode", i.channel
   FROM "User" u
   JOIN "Workspace" w ON w.id = u."workspaceId"
   ${PREFERRED_IDENTITY_JOIN}
@@ -58,6 +62,7 @@ export function toTeamRecipient(r: RecipientRow): TeamRecipient {
     locale: resolveLocale(r.locale, r.languageCode, r.wsLocale),
     timezone: effectiveTimeZone(r.timezone, r.wsTimezone),
     identityId: r.active && r.identityId ? r.identityId : null,
+    channel: r.active && r.identityId && r.channel ? (r.channel as ChannelName) : null,
   };
 }
 

@@ -135,3 +135,61 @@ export function addBusinessMinutes(hours: BusinessHours | null, timeZone: string
   }
   return new Date(cursor + remaining);
 }
+
+/**
+ * addBusinessMinutes and nextOpening for many instants of one span (the demo's weeks of
+ * history ask thousands of times): the windows of the span are listed once and searched.
+ * Answers are those of the functions above; outside the span it asks them.
+ */
+export class BusinessCalendar {
+  private readonly windows: Window[] = [];
+  private readonly from: number;
+
+  constructor(
+    private readonly hours: BusinessHours | null,
+    private readonly timeZone: string,
+    span: { from: Date; to: Date },
+  ) {
+    this.from = span.from.getTime();
+    if (!hours) return;
+    for (const w of windowsAfter(hours, timeZone, this.from)) {
+      this.windows.push(w);
+      if (w.start > span.to.getTime()) break;
+    }
+  }
+
+  /** index of the first listed window ending after t; -1 when t is outside the span */
+  private firstEndingAfter(t: number): number {
+    if (t < this.from || !this.windows.length || t >= this.windows[this.windows.length - 1]!.end) return -1;
+    let lo = 0;
+    let hi = this.windows.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.windows[mid]!.end > t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  addMinutes(from: Date, minutes: number): Date {
+    let i = this.hours ? this.firstEndingAfter(from.getTime()) : -1;
+    if (i < 0) return addBusinessMinutes(this.hours, this.timeZone, from, minutes);
+    let remaining = Math.max(0, minutes) * MINUTE;
+    let cursor = from.getTime();
+    for (; i < this.windows.length; i++) {
+      const w = this.windows[i]!;
+      const begin = Math.max(w.start, cursor);
+      if (begin + remaining <= w.end) return new Date(begin + remaining);
+      remaining -= w.end - begin;
+      cursor = w.end;
+    }
+    return addBusinessMinutes(this.hours, this.timeZone, new Date(cursor), remaining / MINUTE);
+  }
+
+  nextOpening(at: Date): Date | null {
+    const i = this.hours ? this.firstEndingAfter(at.getTime()) : -1;
+    if (i < 0) return nextOpening(this.hours, this.timeZone, at);
+    const w = this.windows[i]!;
+    return w.start <= at.getTime() ? null : new Date(w.start);
+  }
+}

@@ -6,6 +6,9 @@
 // queues the deliveries; one whose job never got queued (a worker killed in between) is found
 // again by pendingWebhookDeliveries and queued under the same job id.
 //
+// Every finished attempt is a WebhookAttempt row (when, status or error, how long) written
+// with the delivery's counters; an attempt cut short by a killed worker leaves none.
+//
 // A delivery is retried with backoff for `retryMs` (24 h by default) from its first attempt,
 // then given up. An endpoint whose deliveries have failed without a single success for
 // `retryMs` is turned off and its owner (or the workspace's admins and heads) told in chat.
@@ -87,12 +90,26 @@ export async function prepareWebhookDelivery(db: DbOrTx, deliveryId: string, now
   };
 }
 
-export async function recordWebhookSuccess(db: DbOrTx, delivery: PreparedDelivery, status: number, now: Date): Promise<void> {
-  await db.webhookDelivery.update({
-    where: { id: delivery.id },
-    data: { status: 'delivered', attempts: { increment: 1 }, lastStatus: status, deliveredAt: now },
+/** One finished attempt: when it started and how long the receiver took (or until it failed). */
+export interface AttemptTiming {
+  startedAt: Date;
+  durationMs: number;
+}
+
+export async function recordWebhookSuccess(db: Db, delivery: PreparedDelivery, status: number, now: Date, timing: AttemptTiming): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const d = await tx.webhookDelivery.update({
+      where: { id: delivery.id },
+      data: { status: 'delivered', attempts: { increment: 1 }, lastStatus: status, deliveredAt: now },
+      select: { attempts: true },
+    });
+    await tx.webhookAttempt.create({ data: attemptRow(delivery.id, d.attempts, timing, status, null) });
+    await tx.webhookEndpoint.updateMany({ where: { id: delivery.endpointId, failingSince: { not: null } }, data: { failingSince: null, lastError: null } });
   });
-  await db.webhookEndpoint.updateMany({ where: { id: delivery.endpointId, failingSince: { not: null } }, data: { failingSince: null, lastError: null } });
+}
+
+function attemptRow(deliveryId: string, number: number, timing: AttemptTiming, status: number | null, error: string | null) {
+  return { deliveryId, number, at: timing.startedAt, status, error, durationMs: Math.max(0, Math.round(timing.durationMs)) };
 }
 
 /**
@@ -106,14 +123,16 @@ export async function recordWebhookFailure(
   failure: { status: number | null; error: string },
   now: Date,
   retryMs: number,
+  timing: AttemptTiming,
 ): Promise<{ outcome: 'retry' | 'given_up' | 'disabled'; notices: OutboxItem[] }> {
   const error = failure.error.slice(0, 500);
   return db.$transaction(async (tx) => {
     const d = await tx.webhookDelivery.update({
       where: { id: delivery.id },
       data: { attempts: { increment: 1 }, lastStatus: failure.status, lastError: error },
-      select: { createdAt: true },
+      select: { createdAt: true, attempts: true },
     });
+    await tx.webhookAttempt.create({ data: attemptRow(delivery.id, d.attempts, timing, failure.status, error) });
     // failing since the first delivery that has not got through was due
     const [endpoint] = await tx.$queryRaw<Array<{ failingSince: Date; active: boolean; workspaceId: number; url: string; ownerId: number | null }>>`
       UPDATE "WebhookEndpoint" SET "failingSince" = COALESCE("failingSince", ${d.createdAt}::timestamp(3)), "lastError" = ${error}

@@ -126,3 +126,29 @@ export async function enableWebhook(ctx: CoreContext, actor: Actor, id: number, 
   await ctx.db.webhookEndpoint.update({ where: { id }, data: { active: true, disabledAt: null, failingSince: null, lastError: null } });
   await recordAudit(ctx.db, actor, { action: 'webhook.enable', entity: 'WebhookEndpoint', entityId: id, actorKind });
 }
+
+export interface WebhookDeliveryView {
+  id: string;
+  event: { id: string; type: string; createdAt: string };
+  status: string;
+  attempts: Array<{ number: number; at: string; status: number | null; error: string | null; durationMs: number }>;
+  deliveredAt: string | null;
+}
+
+/** The endpoint's latest deliveries, newest first, each with its recorded attempts. */
+export async function listWebhookDeliveries(ctx: CoreContext, actor: Actor, id: number, limit = 20): Promise<WebhookDeliveryView[]> {
+  await owned(ctx, actor, id);
+  const rows = await ctx.db.webhookDelivery.findMany({
+    where: { endpointId: id },
+    orderBy: [{ createdAt: 'desc' }, { eventId: 'desc' }],
+    take: Math.min(Math.max(1, limit), 500),
+    include: { event: { select: { id: true, type: true, createdAt: true } }, attemptLog: { orderBy: { number: 'asc' } } },
+  });
+  return rows.map((d) => ({
+    id: d.id,
+    event: { id: `evt_${d.event.id}`, type: d.event.type, createdAt: d.event.createdAt.toISOString() },
+    status: d.status,
+    attempts: d.attemptLog.map((a) => ({ number: a.number, at: a.at.toISOString(), status: a.status, error: a.error, durationMs: a.durationMs })),
+    deliveredAt: d.deliveredAt?.toISOString() ?? null,
+  }));
+}

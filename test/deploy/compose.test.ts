@@ -2,7 +2,7 @@
 // error-level rules (dclint ships the schema), the same roles as the Helm chart, a one-shot
 // migration every role waits for, Redis that keeps its queues; .env.example and README list
 // every setting.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DCLinter } from 'dclint';
@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { configSchema, loadConfig, runsRole, ROLES } from '../../connectors/config.js';
 import { repoRoot } from '../support/helm.js';
+import { ROLES as USER_ROLES } from '../../core/users/add-user.js';
 
 const COMPOSE = path.join(repoRoot, 'docker-compose.yml');
 
@@ -96,5 +97,37 @@ describe('settings documentation', () => {
   it("README's settings table lists every setting of connectors/config.ts", () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     expect(keys.filter((k) => !readme.includes(`| \`${k}\` |`))).toEqual([]);
+  });
+
+  it("README's settings table also lists the variables read outside the config module (LEADLINE_DEBUG, ...)", () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const read = new Set<string>();
+    for (const dir of ['bin', 'bots', 'connectors', 'core', 'scripts']) {
+      for (const file of readdirSync(path.join(repoRoot, dir), { recursive: true, encoding: 'utf8' })) {
+        if (!/\.(ts|js|mjs)$/.test(file)) continue;
+        const text = readFileSync(path.join(repoRoot, dir, file), 'utf8');
+        for (const m of text.matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g)) read.add(m[1] ?? m[2]!);
+      }
+    }
+    expect(read).toContain('LEADLINE_DEBUG');
+    expect([...read].filter((k) => !readme.includes(`| \`${k}\` |`))).toEqual([]);
+  });
+
+  it("the header's roles and --role are the real ones, and README says the same", () => {
+    const header = readFileSync(COMPOSE, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('#'))
+      .join('\n');
+    const listed = /as separate roles \(([^)]+)\)/.exec(header)?.[1];
+    expect(listed?.split(/,\s*/).map((r) => r.replace(/ x\d+$/, ''))).toEqual([...ROLES]);
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    for (const text of [header, readme]) {
+      const roles = [...text.matchAll(/user add [^\n]*?--role (\w+)/g)].map((m) => m[1]);
+      expect(roles.length).toBeGreaterThan(0);
+      expect(roles.filter((r) => !USER_ROLES.includes(r as (typeof USER_ROLES)[number]))).toEqual([]);
+    }
+    // the compose command in the header is the one README gives
+    const exec = /docker compose exec web node bin\/leadline\.js user add [^\n]+/;
+    expect(exec.exec(readme)?.[0]).toBe(exec.exec(header)?.[0]);
   });
 });

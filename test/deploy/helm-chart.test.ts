@@ -170,6 +170,23 @@ describe('Helm chart with default values', SLOW, () => {
     expect(env.LEADLINE_ROLES).toBeUndefined();
   });
 
+  it('mounts the files volume in every role (a shared claim when given, else an emptyDir) and points FILE_STORAGE_DIR at it', async () => {
+    const volume = (m: Manifest) => (podSpec(m).volumes as Array<{ name: string } & Obj>).find((v) => v.name === 'files');
+    const ms = await render({ set: CONNECTIONS });
+    await expectValid(ms);
+    for (const d of ofKind(ms, 'Deployment')) {
+      expect(container(d).volumeMounts).toContainEqual({ name: 'files', mountPath: '/data/files' });
+      expect(volume(d)).toEqual({ name: 'files', emptyDir: { sizeLimit: '1Gi' } });
+      expect(containerEnvironment(ms, container(d)).FILE_STORAGE_DIR).toBe('/data/files');
+    }
+    const shared = await render({ set: [...CONNECTIONS, 'files.existingClaim=leadline-files'] });
+    await expectValid(shared, ['PersistentVolumeClaim/leadline-files']);
+    for (const d of ofKind(shared, 'Deployment')) expect(volume(d)).toEqual({ name: 'files', persistentVolumeClaim: { claimName: 'leadline-files' } });
+    // a directory of one's own choosing wins over the chart's
+    const own = await render({ set: [...CONNECTIONS, 'config.FILE_STORAGE_DIR=/srv/files', 'files.mountPath=/srv/files'] });
+    expect(containerEnvironment(own, container(deployment(own, 'worker')!)).FILE_STORAGE_DIR).toBe('/srv/files');
+  });
+
   it('reaches every setting of connectors/config.ts through values', async () => {
     const chartManaged = ['LEADLINE_ROLES', 'HTTP_PORT', 'METRICS_PORT'];
     const keys = Object.keys(configSchema.shape).filter((k) => !chartManaged.includes(k));
@@ -183,6 +200,9 @@ describe('Helm chart with default values', SLOW, () => {
       'SLACK_SIGNING_SECRET',
       'SLACK_APP_TOKEN',
       'OPENAI_API_KEY',
+      'S3_ACCESS_KEY_ID',
+      'S3_SECRET_ACCESS_KEY',
+      'FILE_LINK_SECRET',
     ];
     const set = keys.map((k) => `${secretKeys.includes(k) ? 'secrets' : 'config'}.${k}=value-of-${k}`);
     const ms = await render({ set });

@@ -1,7 +1,8 @@
 // A fake Slack Web API on node:http for tests. It answers the methods Leadline calls
 // (auth.test, users.info, conversations.info/open, chat.postMessage/postEphemeral,
 // views.publish, files.getUploadURLExternal + the upload URL + files.completeUploadExternal,
-// files.info for the files a test adds with addFile)
+// files.info for the files a test adds with addFile; addDownload adds one whose
+// url_private_download serves its bytes to the bot token only, as Slack does)
 // and RECORDS every call with its decoded parameters, so tests assert on what was sent.
 // Failures can be scripted per method (Slack error codes or HTTP 429 with Retry-After).
 // With `postMessagePerChannelMs` set it also enforces Slack's chat.postMessage limit: a post
@@ -16,6 +17,8 @@ export interface FakeSlackCall {
   params: Record<string, unknown>;
   token?: string;
   at: number;
+  /** chat.postMessage: the ts the fake answered with (the posted message's id), set before anyone sees the call */
+  ts?: string;
 }
 
 export interface FakeSlackUser {
@@ -86,7 +89,7 @@ export class FakeSlack {
       this.handle(req)
         .then(({ status, body, headers }) => {
           res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-          res.end(typeof body === 'string' ? body : JSON.stringify(body));
+          res.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
         })
         .catch((e: unknown) => {
           res.writeHead(500, { 'content-type': 'text/plain' });
@@ -112,6 +115,23 @@ export class FakeSlack {
   /** A file files.info describes (Slack's file object, e.g. a Slack Connect partner's file). */
   addFile(file: Record<string, unknown> & { id: string }): void {
     this.files.set(file.id, file);
+  }
+
+  private readonly downloads = new Map<string, Buffer>();
+
+  /** A file a person shared: files.info describes it and its url_private_download serves the bytes (to the bot token only). */
+  addDownload(file: { id: string; name: string; mimetype: string }, bytes: Buffer): Record<string, unknown> & { id: string } {
+    const url = `${this.baseUrl}/files-pri/${this.teamId}-${file.id}/download/${encodeURIComponent(file.name)}`;
+    this.downloads.set(file.id, bytes);
+    const described = { ...file, title: file.name, size: bytes.length, url_private: url, url_private_download: url, mode: 'hosted' };
+    this.files.set(file.id, described);
+    return described;
+  }
+
+  /** The bytes of an upload (getUploadURLExternal's file id) as sent: the raw body holds them. */
+  uploadHolds(fileId: string, bytes: Buffer): boolean {
+    const upload = this.uploads.find((u) => u.fileId === fileId);
+    return Boolean(upload && upload.body.indexOf(bytes) >= 0);
   }
 
   addChannel(channel: FakeSlackChannel): void {
@@ -171,6 +191,15 @@ export class FakeSlack {
       this.record({ method: 'upload', params: { fileId, bytes: raw.length }, at: Date.now() });
       return { status: 200, body: `OK - ${raw.length}` };
     }
+    if (url.pathname.startsWith('/files-pri/')) {
+      const id = /^\/files-pri\/[^-/]+-([^/]+)\//.exec(url.pathname)?.[1] ?? '';
+      const bytes = this.downloads.get(id);
+      this.record({ method: 'download', params: { fileId: id }, at: Date.now() });
+      // without the bot token Slack answers with its sign-in page, not the file
+      if (req.headers.authorization !== `Bearer ${this.token}`) return { status: 200, body: '<html>sign in</html>', headers: { 'content-type': 'text/html' } };
+      if (!bytes) return { status: 404, body: 'not found', headers: { 'content-type': 'text/plain' } };
+      return { status: 200, body: bytes, headers: { 'content-type': 'application/octet-stream' } };
+    }
     if (url.pathname.startsWith('/respond/')) {
       // response_url posts (ephemeral answers to commands, shortcuts and buttons)
       this.record({ method: 'response_url', params: JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>, at: Date.now() });
@@ -180,7 +209,8 @@ export class FakeSlack {
     const params = decodeParams(req.headers['content-type'] ?? '', raw);
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof params.token === 'string' ? params.token : undefined;
-    this.record({ method, params, token, at: Date.now() });
+    const call: FakeSlackCall = { method, params, token, at: Date.now() };
+    this.record(call);
 
     const failure = this.failures.get(method)?.shift();
     if (failure) {
@@ -199,7 +229,9 @@ export class FakeSlack {
       }
       this.lastPost.set(channel, now);
     }
-    return { status: 200, body: this.answer(method, params) };
+    const body = this.answer(method, params);
+    if (method === 'chat.postMessage' && typeof (body as { ts?: unknown }).ts === 'string') call.ts = (body as { ts: string }).ts;
+    return { status: 200, body };
   }
 
   private answer(method: string, p: Record<string, unknown>): unknown {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { eraseContact } from '../../../core/contacts/erase-contact.js';
 import { coreContext } from '../../../core/context.js';
 import { t } from '../../../core/i18n/index.js';
-import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.js';
+import { action, cliActor, cliConfig, cliDb, CliError, print, printJson } from '../runtime.js';
 import { parseContactId } from './export-contact.js';
 
 export function registerEraseContact(program: Command) {
@@ -11,7 +11,7 @@ export function registerEraseContact(program: Command) {
   parent
     .command('contact')
     .description(
-      "erase a contact's personal data (name, emails, phones, accounts, message texts) everywhere; leads and deals stay as anonymised numbers; writes an audit row. Cannot be undone: requires --yes",
+      "erase a contact's personal data (name, emails, phones, accounts, message texts, files) everywhere; leads and deals stay as anonymised numbers; writes an audit row. Cannot be undone: requires --yes",
     )
     .argument('<id>', 'contact id')
     .option('--workspace <slug>', 'workspace (default: DEFAULT_WORKSPACE)')
@@ -23,7 +23,8 @@ export function registerEraseContact(program: Command) {
         const db = await cliDb();
         const actor = await cliActor(opts.workspace);
         if (!opts.yes) throw new CliError(t(actor.locale, 'contacts.erase.needs_yes', { id }), 1);
-        const result = await eraseContact(coreContext(db), actor, id);
+        const { createFileStore } = await import('../../../connectors/files/create-file-store.js');
+        const result = await eraseContact(coreContext(db), actor, id, { files: createFileStore(await cliConfig()) });
         if (opts.json) return printJson(result);
         print(
           result.alreadyErased

@@ -67,8 +67,15 @@ async function ingest(file: string, opts: Options) {
   const settings = queueSettings(redis, config.QUEUE_PREFIX);
   const queue = new InboundQueue(settings);
   try {
+    // attachments are stored where the workers read them (FILE_STORAGE)
+    const { createFileStore } = await import('../../../connectors/files/create-file-store.js');
     const result = await ingestRawEmail(
-      { db, limits: { maxBodyChars: config.EMAIL_MAX_BODY_CHARS, maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES }, deliver: (m) => queue.enqueue(m) },
+      {
+        db,
+        limits: { maxBodyChars: config.EMAIL_MAX_BODY_CHARS, maxAttachmentBytes: config.EMAIL_MAX_ATTACHMENT_BYTES },
+        deliver: (m) => queue.enqueue(m),
+        files: createFileStore(config),
+      },
       { workspaceId: ws.id, dedupeKey: `email-file:${createHash('sha256').update(raw).digest('hex').slice(0, 40)}` },
       raw,
     );

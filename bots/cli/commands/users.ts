@@ -5,7 +5,7 @@ import { t, formatDateTime, type MessageKey } from '../../../core/i18n/index.js'
 import { addUser, listUsers, newInviteCode, parseRole, setOnDuty } from '../../../core/users/index.js';
 import { normalizeEmail, parseLocale } from '../../../core/users/add-user.js';
 import { assertTimeZone } from '../../../core/time/zoned.js';
-import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.js';
+import { action, cliActor, cliConfig, cliDb, CliError, print, printJson } from '../runtime.js';
 
 interface AddOptions {
   name: string;
@@ -111,7 +111,11 @@ export function registerUsers(program: Command) {
             })),
           );
         }
-        if (!users.length) return print(t(actor.locale, 'users.none'));
+        if (!users.length) {
+          // the same workspace in the commands it suggests
+          const ws = opts.workspace && opts.workspace !== (await cliConfig()).DEFAULT_WORKSPACE ? ` --workspace ${opts.workspace}` : '';
+          return print(t(actor.locale, 'users.none', { ws }));
+        }
         for (const u of users) {
           print(
             t(actor.locale, 'users.row', {

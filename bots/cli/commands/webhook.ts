@@ -1,7 +1,16 @@
-// `leadline webhook add|list|remove|rotate|enable`: receivers of signed event posts.
+// `leadline webhook add|list|deliveries|remove|rotate|enable`: receivers of signed event posts.
 import type { Command } from 'commander';
 import { coreContext } from '../../../core/context.js';
-import { WEBHOOK_EVENTS, addWebhook, enableWebhook, listWebhooks, parseEvents, removeWebhook, rotateWebhook } from '../../../core/webhooks/endpoints.js';
+import {
+  WEBHOOK_EVENTS,
+  addWebhook,
+  enableWebhook,
+  listWebhookDeliveries,
+  listWebhooks,
+  parseEvents,
+  removeWebhook,
+  rotateWebhook,
+} from '../../../core/webhooks/endpoints.js';
 import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.js';
 
 function positiveId(value: string, what: string): number {
@@ -49,6 +58,28 @@ export function registerWebhook(program: Command) {
         for (const h of hooks) {
           const state = !h.active ? 'OFF' : h.failingSince ? `failing since ${h.failingSince}: ${h.lastError}` : 'ok';
           print(`#${h.id} ${h.url} [${h.events.join(', ')}] — ${state}`);
+        }
+      }),
+    );
+
+  webhook
+    .command('deliveries')
+    .description("a webhook's latest deliveries with each attempt (time, HTTP status or error, duration)")
+    .argument('<id>', 'webhook id from `leadline webhook list`')
+    .option('--limit <n>', 'how many deliveries, newest first (default 20)')
+    .option('--workspace <slug>', 'workspace (default: DEFAULT_WORKSPACE)')
+    .option('--json', 'print a JSON array')
+    .action(
+      action(async (idArg: string, opts: Opts & { limit?: string }) => {
+        const id = positiveId(idArg, 'webhook id');
+        const limit = opts.limit ? positiveId(opts.limit, '--limit') : 20;
+        const actor = await cliActor(opts.workspace);
+        const list = await listWebhookDeliveries(coreContext(await cliDb()), actor, id, limit);
+        if (opts.json) return printJson(list);
+        if (!list.length) return print(`No deliveries to webhook #${id} yet.`);
+        for (const d of list) {
+          print(`${d.id} ${d.event.type} ${d.event.id} — ${d.status}${d.deliveredAt ? ` at ${d.deliveredAt}` : ''}`);
+          for (const a of d.attempts) print(`  #${a.number} ${a.at} ${a.status ?? '-'} ${a.durationMs} ms${a.error ? ` ${a.error}` : ''}`);
         }
       }),
     );

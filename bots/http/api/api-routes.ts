@@ -11,11 +11,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { z } from 'zod';
-import type { ChatDeps } from '../../../core/chat/turn.js';
 import { coreContext, type CoreContext } from '../../../core/context.js';
 import { authenticateApiKey, type ApiCaller, type ApiScope } from '../../../core/api/api-keys.js';
 import { claimIdempotencyKey, requestHash, settleIdempotencyKey } from '../../../core/api/idempotency.js';
-import { submitApiLead } from '../../../core/api/submit-lead.js';
+import { submitApiLead, type InboundEngine } from '../../../core/api/submit-lead.js';
 import { upsertContact } from '../../../core/api/upsert-contact.js';
 import { contactView, dealView, leadView, taskView } from '../../../core/api/views.js';
 import { getLead, pageLeads } from '../../../core/leads/index.js';
@@ -30,8 +29,8 @@ import { contactSchema, dealSchema, idParams, leadSchema, problems, taskSchema }
 export const API_PREFIX = '/api/v1';
 
 export interface ApiRouteDeps {
-  /** the chat engine's dependencies: leads from the API take the customer's road (handleInbound) */
-  chat: ChatDeps;
+  /** the process's chat engine (bots/chat-runtime.ts createChatEngine): leads from the API take the customer's road */
+  engine: InboundEngine;
   limiter: RequestLimiter;
 }
 
@@ -55,8 +54,8 @@ const security = [{ bearerAuth: [] }];
 const leadStatus = z.enum(['new', 'in_progress', 'converted', 'junk']);
 
 export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
-  const ctxFor = (_request: FastifyRequest): CoreContext =>
-    coreContext(deps.chat.db, { clock: deps.chat.clock, scheduler: deps.chat.scheduler, llm: deps.chat.llm });
+  const chat = deps.engine.deps;
+  const ctxFor = (_request: FastifyRequest): CoreContext => coreContext(chat.db, { clock: chat.clock, scheduler: chat.scheduler, llm: chat.llm });
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply) {
     const header = request.headers.authorization;
@@ -83,7 +82,7 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
       });
     }
     const state = states.get(request)!;
-    const claim = await claimIdempotencyKey(deps.chat.db, state.caller.keyId, `POST ${request.routeOptions.url}`, key, requestHash(request.body));
+    const claim = await claimIdempotencyKey(chat.db, state.caller.keyId, `POST ${request.routeOptions.url}`, key, requestHash(request.body));
     if (claim.kind === 'mismatch') return sendProblem(reply, 422, { detail: 'This Idempotency-Key was used with a different request body.' });
     if (claim.kind === 'busy') return sendProblem(reply, 409, { detail: 'A request with this Idempotency-Key is still running; retry later.' });
     if (claim.kind === 'replay') {
@@ -104,7 +103,7 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
     } catch {
       body = null;
     }
-    await settleIdempotencyKey(deps.chat.db, claim.id, reply.statusCode, body).catch((err: unknown) =>
+    await settleIdempotencyKey(chat.db, claim.id, reply.statusCode, body).catch((err: unknown) =>
       request.log.error({ err, route: request.routeOptions.url }, 'could not store the Idempotency-Key answer'),
     );
     return payload;
@@ -138,7 +137,7 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
         },
       },
       async (request, reply) => {
-        const result = await submitApiLead(deps.chat, caller(request), request.body);
+        const result = await submitApiLead(deps.engine, caller(request), request.body);
         if (!result.ok) {
           throw new HttpProblem(422, { detail: 'The lead cannot be created as given.', errors: result.issues.map((i) => ({ in: 'body', ...i })) });
         }

@@ -21,6 +21,7 @@ export const problems = {
   404: problemSchema,
   409: problemSchema,
   413: problemSchema,
+  415: problemSchema,
   422: problemSchema,
   429: problemSchema,
 } as const;

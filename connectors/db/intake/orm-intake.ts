@@ -118,10 +118,14 @@ export class OrmCustomerIntake implements CustomerIntake {
       select: { id: true },
     });
     const assignee = await tx.user.findFirst({ where: { id: m.assigneeId, workspaceId: m.workspaceId, active: true }, select: { id: true } });
-    if (taken || !assignee) return null;
+    const emailTaken = m.email ? await tx.contactEmail.findUnique({ where: { workspaceId_email: { workspaceId: m.workspaceId, email: m.email } } }) : null;
+    const phoneTaken = m.phone ? await tx.contactPhone.findUnique({ where: { workspaceId_phone: { workspaceId: m.workspaceId, phone: m.phone } } }) : null;
+    if (taken || !assignee || emailTaken || phoneTaken) return null;
     const contact = await tx.contact.create({
       data: { workspaceId: m.workspaceId, name: m.contactName, nameKey: m.contactName.toLowerCase(), createdAt: m.now, updatedAt: m.now },
     });
+    if (m.email) await tx.contactEmail.create({ data: { workspaceId: m.workspaceId, contactId: contact.id, email: m.email, createdAt: m.now } });
+    if (m.phone) await tx.contactPhone.create({ data: { workspaceId: m.workspaceId, contactId: contact.id, phone: m.phone, createdAt: m.now } });
     const identity = await tx.identity.create({
       data: {
         workspaceId: m.workspaceId,

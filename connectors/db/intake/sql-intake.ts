@@ -102,6 +102,8 @@ export class SqlCustomerIntake implements CustomerIntake {
       languageCode: input.languageCode,
       contactName: input.contactName,
       nameKey: input.contactName.toLowerCase(),
+      email: input.email,
+      phone: input.phone,
       messageExternalId: input.messageExternalId,
       text: input.text,
       attachments: JSON.stringify(input.attachments),

@@ -155,6 +155,9 @@ export interface NewCustomerParams {
   languageCode: string | null;
   contactName: string;
   nameKey: string;
+  /** the contact's keys as the message gives them (normalised), or null */
+  email: string | null;
+  phone: string | null;
   messageExternalId: string;
   text: string;
   /** JSON text */
@@ -179,18 +182,23 @@ export interface NewCustomerRow {
 
 /**
  * A brand-new customer's first message, in the caller's transaction after lockAndClaim: one
- * statement creates contact, identity, conversation, message and lead (the assignee picked
- * before the transaction, the SLA due time given), with the Activity rows findOrCreateContact
- * and captureLead write. No row back (nothing written) when the identity exists after all or
- * the assignee is no longer active. The lead is not created when the platform message was
- * stored already. Contact and lead come back as JSON rows with their timestamp columns
- * (json-row.ts): the audit rows are built from them by core/audit.ts.
+ * statement creates contact (with its e-mail and phone when the message gives them: a web
+ * form, the REST API), identity, conversation, message and lead (the assignee picked before
+ * the transaction, the SLA due time given), with the Activity rows findOrCreateContact and
+ * captureLead write. No row back (nothing written) when the identity, the e-mail or the phone
+ * exists after all, or the assignee is no longer active. An e-mail or phone inserted by a
+ * concurrent transaction after the guard fails the statement on its unique key (the caller
+ * runs it in a savepoint and takes the full flow). The lead is not created when the platform
+ * message was stored already. Contact and lead come back as JSON rows with their timestamp
+ * columns (json-row.ts): the audit rows are built from them by core/audit.ts.
  */
 export const captureNewCustomer = statement<NewCustomerParams, NewCustomerRow>(`
 WITH guard AS (
   SELECT 1 AS ok
   WHERE NOT EXISTS (SELECT 1 FROM "Identity" WHERE "workspaceId" = :workspaceId AND channel = :channel::text::"Channel" AND "externalId" = :externalUserId)
     AND EXISTS (SELECT 1 FROM "User" WHERE id = :assigneeId AND "workspaceId" = :workspaceId AND active)
+    AND (:email::text IS NULL OR NOT EXISTS (SELECT 1 FROM "ContactEmail" WHERE "workspaceId" = :workspaceId AND email = :email::text))
+    AND (:phone::text IS NULL OR NOT EXISTS (SELECT 1 FROM "ContactPhone" WHERE "workspaceId" = :workspaceId AND phone = :phone::text))
 ),
 ids AS MATERIALIZED (
   SELECT nextval(pg_get_serial_sequence('"Contact"', 'id'))::int AS contact,
@@ -204,6 +212,16 @@ contact AS (
   INSERT INTO "Contact" (id, "workspaceId", name, "nameKey", "createdAt", "updatedAt")
   SELECT ids.contact, :workspaceId, :contactName, :nameKey, :now::timestamp(3), :now::timestamp(3) FROM ids
   RETURNING *
+),
+contact_email AS (
+  INSERT INTO "ContactEmail" ("workspaceId", "contactId", email, "createdAt")
+  SELECT :workspaceId, ids.contact, :email::text, :now::timestamp(3) FROM ids, contact WHERE :email::text IS NOT NULL
+  RETURNING id
+),
+contact_phone AS (
+  INSERT INTO "ContactPhone" ("workspaceId", "contactId", phone, "createdAt")
+  SELECT :workspaceId, ids.contact, :phone::text, :now::timestamp(3) FROM ids, contact WHERE :phone::text IS NOT NULL
+  RETURNING id
 ),
 identity AS (
   INSERT INTO "Identity" (id, "workspaceId", channel, "externalId", "chatId", "displayName", username, "languageCode", "contactId", "createdAt", "updatedAt")
@@ -251,7 +269,11 @@ FROM ids`);
 
 /** The fast round-robin pick: one UPDATE ... RETURNING in its own implicit transaction (see sql-intake.ts pickAssignee). */
 export const pickManager = statement<{ workspaceId: number; now: Date }, { id: number }>(`
-UPDATE "User" SET "lastAssignedAt" = clock_timestamp(), "updatedAt" = :now::timestamp(3)
+UPDATE "User" SET
+  -- strictly later than the workspace's last pick: two picks within one millisecond (the
+  -- column keeps milliseconds) must not tie, or the lower id would be picked twice
+  "lastAssignedAt" = GREATEST(clock_timestamp(), (SELECT MAX(u."lastAssignedAt") + interval '1 millisecond' FROM "User" u WHERE u."workspaceId" = :workspaceId)),
+  "updatedAt" = :now::timestamp(3)
 WHERE "id" = (
   SELECT "id" FROM "User"
   WHERE "workspaceId" = :workspaceId AND "active" AND "onDuty" AND "role" = 'manager'::"Role"

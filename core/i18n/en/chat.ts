@@ -67,6 +67,9 @@ export const chat = {
 
   'chat.relay.sent': 'Sent to {name}:\n{text}',
   'chat.relay.blocked': '⚠️ Not sent: {name} blocked the bot ({channel}). They can be reached there again once they write to it.',
+  'chat.relay.not_a_command':
+    '{command} is not a command, and it was not sent to the customer. To send a text that starts with "/", write it after /reply. Commands: /help.',
+  'chat.relay.note_empty': 'Nothing to note: write the note after the "!", e.g. "!called, no answer".',
   'chat.relay.note_nowhere': 'This message is not about a lead, deal or customer, so the note was not saved. Use /note N text.',
   'chat.deal.note_added': 'Note added to deal #{id}. It stays internal.',
   'chat.contact.note_added': 'Note added to {name}. It stays internal.',

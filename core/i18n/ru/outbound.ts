@@ -2,8 +2,8 @@ import type { outbound as en } from '../en/outbound.js';
 import type { Message } from '../types.js';
 
 export const outbound = {
-  'outbound.reply_failed': '⚠️ Ваш ответ для {name} не доставлен: {reason}',
-  'outbound.message_failed': '⚠️ Сообщение для {name} не доставлено: {reason}',
+  'outbound.reply_failed': '⚠️ Ваш ответ не доставлен (клиент: {name}): {reason}',
+  'outbound.message_failed': '⚠️ Сообщение не доставлено (получатель: {name}): {reason}',
   'outbound.reason.blocked': 'получатель заблокировал бота',
   'outbound.reason.chat_not_found': 'чат больше не существует',
   'outbound.reason.invalid_address': 'неверный адрес',

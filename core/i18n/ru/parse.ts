@@ -18,7 +18,7 @@ export const parse = {
   'parse.day.on': '{day}',
   'parse.default_title': 'Напоминание',
   'parse.summary.create_task': 'Задача «{title}» на {due}',
-  'parse.summary.create_task_for': 'Задача «{title}» для {assignee} на {due}',
+  'parse.summary.create_task_for': 'Задача «{title}» на {due}, исполнитель: {assignee}',
   'parse.summary.repeats': ', повтор: {rule}',
   'parse.summary.move_deal': 'Перенести сделку «{deal}» на этап «{stage}»',
   'parse.summary.won_deal': 'Отметить сделку «{deal}» выигранной',

@@ -18,7 +18,7 @@ export const slack = {
   'slack.home.not_linked':
     'Ваш аккаунт Slack ещё не привязан к Leadline. Попросите у администратора код приглашения (`leadline user add`) и отправьте `/crm link КОД`.',
   'slack.button.done': 'Готово',
-  'slack.shortcut.queued': 'Создаю лид из сообщения {name}. Ответственный менеджер получит уведомление.',
+  'slack.shortcut.queued': 'Создаю лид из сообщения (автор: {name}). Ответственный менеджер получит уведомление.',
   'slack.shortcut.not_member': 'Создавать лиды могут только сотрудники, привязанные к Leadline. Сначала отправьте `/crm link КОД`.',
   'slack.shortcut.not_customer': 'Это сообщение сотрудника или бота, а не клиента.',
   'slack.help.intro': 'Leadline в Slack: `/crm КОМАНДА`, личное сообщение приложению или упоминание приложения.',

@@ -2,7 +2,6 @@
 // the manager at once (the turn only enqueues an `ai` job); the extraction card follows
 // through the real BullMQ `ai` queue and worker, after the lead notification.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import { chatFixture, nextId, type ChatFixture } from '../chat/chat-fixture.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../../support/fake-openai.js';
@@ -11,6 +10,7 @@ import { queueSettings } from '../../../connectors/queue/connection.js';
 import { BullMQAiJobs, startAiWorker } from '../../../connectors/queue/ai-queue.js';
 import { coreContext } from '../../../core/context.js';
 import type { Outbox, OutboxItem } from '../../../core/ports.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const MODEL_LATENCY_MS = 3000;
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
     delayMs: MODEL_LATENCY_MS,
   }));
   f = await chatFixture('en');
-  const settings = queueSettings(inject('redisUrl'), `test-ai-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix('test-ai'));
   const llm = new OpenAiLlm({ apiKey: 'sk-test', baseURL: fake.baseURL, model: 'fake', timeoutMs: 8000, logger: { info() {}, warn() {} } });
   jobs = new BullMQAiJobs(settings);
   f.deps.llm = llm;

@@ -133,7 +133,7 @@ describe('manager commands (en)', () => {
     const lead = await withLead(f, 'Quinn');
     expect(await f.press(`lead:reply:${lead.id}`)).toEqual([]);
     const [prompt] = f.outbox.take();
-    expect(prompt).toMatchObject({ identityId: f.managerIdentity.id, ref: { conversationId: lead.conversationId, leadId: lead.id } });
+    expect(prompt).toMatchObject({ identityId: f.managerIdentity.id, asksForReply: true, ref: { conversationId: lead.conversationId, leadId: lead.id } });
     expect(prompt!.text).toContain('Reply to this message');
   });
 

@@ -88,7 +88,9 @@ describe.each(['en', 'ru'] as const)('customer flow and relay (%s)', (locale) =>
     f.setNow(new Date('2026-03-10T09:05:00Z'));
     const replies = await f.asManager('We will send it today', { replyToExternalId: '9001' });
     // the member sees exactly what went to the customer
-    expect(replies.map((r) => r.text)).toEqual([locale === 'ru' ? 'Отправлено клиенту Olga:\nWe will send it today' : 'Sent to Olga:\nWe will send it today']);
+    expect(replies.map((r) => r.text)).toEqual([
+      locale === 'ru' ? 'Отправлено клиенту (Olga):\nWe will send it today' : 'Sent to Olga:\nWe will send it today',
+    ]);
     const [relayed] = f.outbox.take();
     const lead = await f.db.lead.findFirstOrThrow({ where: { workspaceId: f.ws.id }, include: { conversation: true } });
     expect(relayed!.identityId).toBe(lead.conversation!.identityId);

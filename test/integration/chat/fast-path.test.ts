@@ -17,6 +17,7 @@ import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 import { startChatWorker } from '../../../bots/chat-runtime.js';
 import { createLogger } from '../../../connectors/logger.js';
 import { waitFor } from '../../support/wait.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 /** Counts what a handler asks of the database (also inside its transactions): raw statements, transactions, ORM model calls. */
 function countingDb(db: Db) {
@@ -186,6 +187,114 @@ describe('inbound fast paths', () => {
     expect(audits[1]!.after).toEqual(toJson(lead));
   });
 
+  it("a web form's or the API's new customer (name, e-mail, phone) takes the one-statement capture and leaves the rows of the full flow", async () => {
+    const f = await chatFixture('en');
+    const counted = countingDb(f.db);
+    const deps: ChatDeps = { ...f.deps, db: counted.db, intake: new SqlCustomerIntake(counted.db) };
+    await handleInbound(deps, f.msg({ id: nextId(), name: 'Warm' }, 'warm-up'));
+    /** a post as core/forms/forms.ts makes it: known by the e-mail, the details in `sender` */
+    const post = (tag: string, company?: string) => {
+      const email = `${tag}-${nextId()}@example.com`;
+      const phone = `+7 916 ${nextId().padStart(7, '0').slice(-7)}`;
+      const name = `Form ${tag}`;
+      const m = f.msg({ id: email, name }, 'Need 20 licenses\nutm_source: google', {
+        channel: 'web',
+        externalChatId: email,
+        languageCode: undefined,
+        messageExternalId: `form:1:${nextId()}`,
+        sender: { name, email, phone, ...(company ? { company } : {}) },
+      });
+      return { m, email, phone: phone.replace(/\s/g, '') };
+    };
+    /** the rows a post leaves, without ids, times and what the company adds */
+    const rowsOf = async (email: string) => {
+      const key = await f.db.contactEmail.findFirstOrThrow({ where: { workspaceId: f.ws.id, email } });
+      const contact = await f.db.contact.findUniqueOrThrow({ where: { id: key.contactId } });
+      const strip = <T extends object>(row: T) =>
+        Object.fromEntries(
+          Object.entries(row).filter(
+            ([k]) =>
+              !/^(id|workspaceId|contactId|conversationId|identityId|leadId|assigneeId|companyId|externalId|chatId|createdAt|updatedAt|lastMessageAt|firstResponseDueAt|name|nameKey|displayName)$/.test(
+                k,
+              ),
+          ),
+        );
+      const lead = await f.db.lead.findFirstOrThrow({ where: { contactId: contact.id } });
+      const audits = await f.db.auditLog.findMany({
+        where: {
+          workspaceId: f.ws.id,
+          OR: [
+            { entity: 'contact', entityId: String(contact.id) },
+            { entity: 'lead', entityId: String(lead.id) },
+          ],
+        },
+        orderBy: { id: 'asc' },
+      });
+      return {
+        contact: strip(contact),
+        emails: (await f.db.contactEmail.findMany({ where: { contactId: contact.id } })).map((e) => [e.email === email, e.undeliverable]),
+        phones: await f.db.contactPhone.count({ where: { contactId: contact.id } }),
+        identities: (await f.db.identity.findMany({ where: { contactId: contact.id } })).map(strip),
+        conversations: (await f.db.conversation.findMany({ where: { contactId: contact.id } })).map(strip),
+        messages: (await f.db.message.findMany({ where: { conversation: { contactId: contact.id } } })).map(strip),
+        lead: strip(lead),
+        activities: (await f.db.activity.findMany({ where: { contactId: contact.id }, orderBy: { id: 'asc' } })).map((a) => [a.type, a.data]),
+        audits: audits.map((a) => [a.action, a.actorKind, Object.keys(a.after as object).sort()]),
+        raw: { contact, lead, audits },
+      };
+    };
+
+    const fast = post('fast');
+    counted.reset();
+    f.outbox.take();
+    await handleInbound(deps, fast.m);
+    // the speaker look-up, the pick, lock+claim, the capture in its savepoint, the store step and its clear: no ORM write
+    expect(counted.calls.model).toEqual(['identity']);
+    expect(counted.calls.raw).toBe(5);
+    expect(f.outbox.take().map((i) => i.dedupeKey?.split(':')[0])).toEqual(['ack', 'notify']);
+    const fastRows = await rowsOf(fast.email);
+    expect(fastRows.raw.contact).toMatchObject({ name: 'Form fast', nameKey: 'form fast' });
+    expect(fastRows.phones).toBe(1);
+    expect(await f.db.contactPhone.count({ where: { workspaceId: f.ws.id, phone: fast.phone } })).toBe(1);
+    expect(fastRows.raw.audits[0]!.after).toEqual(toJson({ ...fastRows.raw.contact, email: fast.email, phone: fast.phone }));
+
+    // the same post with a company takes the full flow (findOrCreateContact, captureLead): the same rows
+    const full = post('full', 'Acme');
+    counted.reset();
+    await handleInbound(deps, full.m);
+    expect(counted.calls.model.length).toBeGreaterThan(5);
+    const { raw: _fastRaw, ...fastShape } = fastRows;
+    const { raw: fullRaw, ...fullShape } = await rowsOf(full.email);
+    expect(fullShape).toEqual(fastShape);
+    expect(fullRaw.contact.companyId).not.toBeNull();
+  });
+
+  it('two new customers with one phone at once (a form post and an API lead of one person): one contact, one lead', async () => {
+    const f = await chatFixture('en');
+    await handleInbound(f.deps, f.msg({ id: nextId(), name: 'Warm' }, 'warm-up'));
+    const phones = Array.from({ length: 6 }, () => `+7916${nextId().padStart(7, '0').slice(-7)}`);
+    const web = (phone: string, email: string | null) => {
+      const who = email ?? `phone:${phone}`;
+      return f.msg({ id: who, name: 'Twin' }, `from ${who}`, {
+        channel: 'web',
+        externalChatId: who,
+        languageCode: undefined,
+        messageExternalId: `api:${nextId()}`,
+        sender: { name: 'Twin', phone, ...(email ? { email } : {}) },
+      });
+    };
+    await Promise.all(phones.flatMap((p) => [web(p, `a-${p.slice(1)}@example.com`), web(p, null)]).map((m) => handleInbound(f.deps, m)));
+    for (const phone of phones) {
+      const owners = await f.db.contactPhone.findMany({ where: { workspaceId: f.ws.id, phone } });
+      expect(owners).toHaveLength(1);
+      const contactId = owners[0]!.contactId;
+      expect(await f.db.identity.count({ where: { contactId } })).toBe(2);
+      expect(await f.db.lead.count({ where: { contactId } })).toBe(1);
+      expect(await f.db.message.count({ where: { conversation: { contactId } } })).toBe(2);
+    }
+    expect(await f.db.contact.count({ where: { workspaceId: f.ws.id, name: 'Twin' } })).toBe(phones.length);
+  });
+
   it('a redelivered update and the same platform message under another key are handled once, also in parallel', async () => {
     const f = await chatFixture('en');
     const who = { id: nextId(), name: 'Repeat' };
@@ -260,7 +369,7 @@ describe('two chat worker processes on one queue', () => {
   it('a burst with several messages per customer: one contact, conversation and lead each, every message once, leads spread', async () => {
     const f = await chatFixture('en');
     const managers = [f.manager, ...(await linkedManagers(f, 3, 'Manager'))];
-    const settings = queueSettings(inject('redisUrl'), `test-fast-${randomUUID().slice(0, 8)}`);
+    const settings = queueSettings(inject('redisUrl'), testPrefix('test-fast'));
     const inbound = new InboundQueue(settings);
     stops.push(() => inbound.close());
     const outbox = new BulkOutbox();

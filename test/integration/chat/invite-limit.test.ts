@@ -2,12 +2,12 @@
 // workspace in Redis (shared by every worker); while blocked, codes are not even checked, and
 // the guesser is told once when to come back.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { chatFixture, nextId } from './chat-fixture.js';
 import { RedisAttemptLimiter } from '../../../connectors/queue/attempt-limiter.js';
 import { addUser } from '../../../core/users/add-user.js';
 import { coreContext } from '../../../core/context.js';
 import { systemActor } from '../../../core/actor.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const limiters: RedisAttemptLimiter[] = [];
 afterAll(async () => {
@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 function limiter(limits: { perIdentity: number; perWorkspace: number }) {
-  const l = new RedisAttemptLimiter(inject('redisUrl'), `t-invite-${randomUUID().slice(0, 8)}`, {
+  const l = new RedisAttemptLimiter(inject('redisUrl'), testPrefix('t-invite'), {
     ...limits,
     identityWindowSeconds: 900,
     workspaceWindowSeconds: 3600,

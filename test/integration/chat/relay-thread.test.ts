@@ -51,6 +51,40 @@ describe('relay threads', () => {
     expect(toCustomer()).toEqual([]);
   });
 
+  it("once the lead has its deal, the deal's commands in the lead's thread act on that deal", async () => {
+    const { f, inThread, toCustomer } = await threadFixture();
+    await inThread('/deal 1700000 RUB');
+    const deal = await f.db.deal.findFirstOrThrow({ where: { workspaceId: f.ws.id } });
+    expect((await inThread('/stage negotiation')).map((r) => r.text)).toEqual([`Deal #${deal.id} "${deal.title}" moved to Negotiation.`]);
+    expect((await f.db.deal.findUniqueOrThrow({ where: { id: deal.id }, include: { stage: true } })).stage.name).toBe('Negotiation');
+    await inThread('/amount 1800000 RUB');
+    expect((await f.db.deal.findUniqueOrThrow({ where: { id: deal.id } })).amount?.toString()).toBe('1800000');
+    await inThread('/won');
+    expect((await f.db.deal.findUniqueOrThrow({ where: { id: deal.id } })).status).toBe('won');
+    expect(toCustomer()).toEqual([]);
+  });
+
+  it('a slash that makes no command is not an answer: the manager is told, the customer gets nothing', async () => {
+    const { f, inThread, toCustomer } = await threadFixture();
+    for (const text of ['/tasks, please', '/', '/ take', '//take', '/take-it']) {
+      const replies = await inThread(text);
+      expect(replies.map((r) => r.text).join('\n'), text).toContain('was not sent');
+    }
+    expect(toCustomer()).toEqual([]);
+    expect(await f.db.message.count({ where: { workspaceId: f.ws.id, direction: 'outbound' } })).toBe(0);
+    // the way to send a text that starts with "/": /reply in the thread
+    await inThread('/reply /docs/offer.pdf is attached');
+    expect(toCustomer().map((i) => i.text)).toEqual(['/docs/offer.pdf is attached']);
+  });
+
+  it('a lone "!" is an empty note: nothing is stored or sent', async () => {
+    const { f, lead, inThread, toCustomer } = await threadFixture();
+    for (const text of ['!', ' ! '])
+      expect((await inThread(text)).map((r) => r.text)).toEqual(['Nothing to note: write the note after the "!", e.g. "!called, no answer".']);
+    expect(await f.db.activity.count({ where: { leadId: lead.id, type: 'note' } })).toBe(0);
+    expect(toCustomer()).toEqual([]);
+  });
+
   it('"!text" and "/note text" are internal notes on the lead, stored and never sent', async () => {
     const { f, lead, inThread, toCustomer } = await threadFixture();
     expect((await inThread('! called, no answer')).map((r) => r.text)).toEqual([`Note added to lead #${lead.id}. It stays internal.`]);

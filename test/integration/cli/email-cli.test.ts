@@ -3,14 +3,16 @@ import { describe, it, expect, inject } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { testDb, uniqueSlug } from '../../support/db.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const run = promisify(execFile);
 const db = testDb();
+const prefix = testPrefix('email-cli');
 
 async function leadline(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run('./bin/leadline.js', args, {
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), LOG_LEVEL: 'silent', ...env },
+      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', ...env },
       timeout: 90_000,
     });
     return { code: 0, stdout, stderr };

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { freePort } from '../../support/wait.js';
 import { uniqueSlug } from '../../support/db.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 interface Run {
   code: number | null;
@@ -60,7 +61,7 @@ describe('process lifetime', { timeout: 180_000 }, () => {
     const port = await freePort();
     const r = await leadline(
       ['start'],
-      { ...base(), HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', QUEUE_PREFIX: uniqueSlug('lifetime'), DEFAULT_WORKSPACE: uniqueSlug('lifetime') },
+      { ...base(), HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', QUEUE_PREFIX: testPrefix('lifetime'), DEFAULT_WORKSPACE: uniqueSlug('lifetime') },
       /Stop with Ctrl\+C\.\n/,
     );
     expect(r.stderr).toBe('');
@@ -73,7 +74,7 @@ describe('process lifetime', { timeout: 180_000 }, () => {
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const port = (busy.address() as net.AddressInfo).port;
     try {
-      const r = await leadline(['start'], { ...base(), HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', QUEUE_PREFIX: uniqueSlug('busy') });
+      const r = await leadline(['start'], { ...base(), HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', QUEUE_PREFIX: testPrefix('busy') });
       expect(r.code).toBe(3);
       // nothing started: no migration, no workspace, no reconciling
       expect(r.stdout).toBe('');

@@ -149,6 +149,10 @@ describe('Redis Cluster', () => {
     expect(await limiter.acquireSend('telegram', '42', first.slot, 'interactive', send)).toBe(0);
     await limiter.finishSend('telegram', '42', send);
     expect((await limiter.reserveChat('telegram', '43')).wait).toBe(0);
+    // a job's own ticket (its owner key on the chat's slot) comes back to it while unspent
+    const owned = await limiter.reserveChat('telegram', '44', 'job-44');
+    expect((await limiter.reserveChat('telegram', '44', 'job-44')).slot).toBe(owned.slot);
+    expect(await limiter.acquireSend('telegram', '44', owned.slot, 'interactive', newSendHandle(), 'job-44')).toBe(0);
 
     // the inbound queue's per-chat numbers: each chat's two keys on one slot, chats on any
     const fairness = new ChatFairness(target, settings.prefix);

@@ -1,7 +1,6 @@
 // The console channel end to end: two console sessions (customer, manager) on the real
 // engine, outbound queue and Redis inboxes; buttons are pressed by typing their number.
 import { describe, it, expect, inject, afterAll } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { coreContext } from '../../../core/context.js';
@@ -13,49 +12,54 @@ import { startWorkers } from '../../../connectors/queue/workers.js';
 import { createLogger } from '../../../connectors/logger.js';
 import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
 import { ConsoleInbox, ConsoleSender } from '../../../bots/console/console-sender.js';
-import { ConsoleSession } from '../../../bots/console/console-session.js';
+import { ConsoleSession, type ConsolePerson } from '../../../bots/console/console-session.js';
 import { consoleManager, consoleCustomerId } from '../../../bots/console/console-chat.js';
 import { waitFor } from '../../support/wait.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const closers: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const c of closers.reverse()) await c().catch(() => {});
 });
 
+/** A workspace with manager Mary, the real outbound worker delivering to console inboxes, and sessions on the engine. */
+async function consoleSetup() {
+  const db = testDb();
+  const redisUrl = inject('redisUrl');
+  const settings = queueSettings(redisUrl, testPrefix('console'));
+  const ws = await ensureWorkspace(db, uniqueSlug('console'), { timezone: 'UTC', locale: 'en' });
+  const user = await db.user.create({ data: { workspaceId: ws.id, name: 'Mary', role: 'manager', locale: 'en' } });
+  const sender = new ConsoleSender(redisUrl, settings.prefix);
+  closers.push(() => sender.close());
+  const workers = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender }, logger: createLogger('silent'), reconcile: false });
+  closers.push(() => workers.close());
+  const deps = {
+    db,
+    clock: systemClock,
+    outbox: workers.outbox,
+    intake: new SqlCustomerIntake(db),
+    defaultWorkspaceId: ws.id,
+    scheduler: workers.scheduler,
+    parser: new RuleParser(),
+    clarify: new MemoryClarifyStore(),
+  };
+  const managerPerson = await consoleManager(db, ws, user.id);
+  const session = (person: ConsolePerson) => {
+    const inbox = new ConsoleInbox(redisUrl, settings.prefix, person.externalId);
+    closers.push(() => inbox.close());
+    return { session: new ConsoleSession(deps, person, ws.id), inbox };
+  };
+  return { db, ws, user, settings, deps, managerPerson, session };
+}
+
 describe('console chat', () => {
   it('customer and manager talk through console sessions; numbers press buttons', async () => {
-    const db = testDb();
-    const redisUrl = inject('redisUrl');
-    const settings = queueSettings(redisUrl, `console-${randomUUID().slice(0, 8)}`);
-    const ws = await ensureWorkspace(db, uniqueSlug('console'), { timezone: 'UTC', locale: 'en' });
-    const user = await db.user.create({ data: { workspaceId: ws.id, name: 'Mary', role: 'manager', locale: 'en' } });
-    const sender = new ConsoleSender(redisUrl, settings.prefix);
-    closers.push(() => sender.close());
-    const workers = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender }, logger: createLogger('silent'), reconcile: false });
-    closers.push(() => workers.close());
-    const deps = {
-      db,
-      clock: systemClock,
-      outbox: workers.outbox,
-      intake: new SqlCustomerIntake(db),
-      defaultWorkspaceId: ws.id,
-      scheduler: workers.scheduler,
-      parser: new RuleParser(),
-      clarify: new MemoryClarifyStore(),
-    };
-
-    const managerPerson = await consoleManager(db, ws, user.id);
+    const { db, ws, managerPerson, session } = await consoleSetup();
     await expect(consoleManager(db, ws, 999_999_999)).rejects.toThrow(/No user #999999999/);
     const customerPerson = { externalId: consoleCustomerId('Ivan Petrov'), displayName: 'Ivan Petrov', languageCode: 'en' };
     expect(customerPerson.externalId).toBe('customer-ivan-petrov');
-    const manager = new ConsoleSession(deps, managerPerson, ws.id);
-    const customer = new ConsoleSession(deps, customerPerson, ws.id);
-    const managerInbox = new ConsoleInbox(redisUrl, settings.prefix, managerPerson.externalId);
-    const customerInbox = new ConsoleInbox(redisUrl, settings.prefix, customerPerson.externalId);
-    closers.push(
-      () => managerInbox.close(),
-      () => customerInbox.close(),
-    );
+    const { session: manager, inbox: managerInbox } = session(managerPerson);
+    const { session: customer, inbox: customerInbox } = session(customerPerson);
 
     expect(await customer.type('/leads')).toBe('');
     const ack = await waitFor(() => customerInbox.next(1), 'acknowledgement');
@@ -79,5 +83,56 @@ describe('console chat', () => {
       'delivered outbound message',
     );
     expect(out.channel).toBe('console');
+  });
+
+  it('Reply on a notification, then text: the text goes to the customer, as a reply in a Telegram or Slack thread would (issue 20)', async () => {
+    const c = await consoleSetup();
+    const customer = c.session({ externalId: consoleCustomerId('Olga Petrova'), displayName: 'Olga Petrova', languageCode: 'en' });
+    const manager = c.session(c.managerPerson);
+
+    await customer.session.type('How much are 20 seats?');
+    await waitFor(() => customer.inbox.next(1), 'acknowledgement');
+    const lead = await c.db.lead.findFirstOrThrow({ where: { workspaceId: c.ws.id } });
+    const notification = manager.session.renderPushed(await waitFor(() => manager.inbox.next(1), 'notification'));
+    expect(notification).toContain('1) Reply');
+    expect(manager.session.prompt).toBe('> ');
+
+    // Reply: the prompt is pushed, and it asks for the answer
+    expect(await manager.session.type('1')).toBe('');
+    const ask = await waitFor(() => manager.inbox.next(1), 'reply prompt');
+    expect(ask.asksForReply).toBe(true);
+    expect(manager.session.renderPushed(ask)).toBe(`[${ask.id}] Reply to this message with your answer to Olga Petrova (lead #${lead.id}).`);
+    expect(manager.session.prompt).toBe(`↩ [${ask.id}]> `);
+
+    // the next line is the answer
+    expect(await manager.session.type('1700 per year, Olga')).toBe('Sent to Olga Petrova:\n1700 per year, Olga');
+    expect(manager.session.prompt).toBe('> ');
+    const answer = await waitFor(() => customer.inbox.next(1), 'relayed answer');
+    expect(answer.text).toBe('1700 per year, Olga');
+    const stored = await waitFor(
+      () => c.db.message.findFirst({ where: { workspaceId: c.ws.id, direction: 'outbound', deliveryStatus: 'sent', text: '1700 per year, Olga' } }),
+      'the answer delivered',
+    );
+    expect(stored.conversationId).toBe(lead.conversationId);
+    expect((await c.db.lead.findUniqueOrThrow({ where: { id: lead.id } })).firstResponseAt).not.toBeNull();
+
+    // the reply is one line: free text after it is the manager's own again
+    expect(await manager.session.type('hello?')).toMatch(/^I did not understand that\./);
+
+    // while a reply is open a number is text, not a button
+    await manager.session.type('1');
+    manager.session.renderPushed(await waitFor(() => manager.inbox.next(1), 'second prompt'));
+    expect(await manager.session.type('25')).toBe('Sent to Olga Petrova:\n25');
+    expect((await waitFor(() => customer.inbox.next(1), 'the number')).text).toBe('25');
+
+    // an empty line closes an open reply without sending anything
+    await manager.session.type('1');
+    manager.session.renderPushed(await waitFor(() => manager.inbox.next(1), 'third prompt'));
+    expect(manager.session.prompt).toMatch(/^↩ /);
+    expect(await manager.session.type('   ')).toBe('');
+    expect(manager.session.prompt).toBe('> ');
+    expect(await manager.session.type('/leads mine')).toContain(`#${lead.id} Olga Petrova`);
+    const sent = await c.db.message.findMany({ where: { conversationId: lead.conversationId!, direction: 'outbound' }, orderBy: { id: 'asc' } });
+    expect(sent.map((m) => m.text)).toEqual(['1700 per year, Olga', '25']);
   });
 });

@@ -10,14 +10,16 @@ import { testDb, uniqueSlug } from '../../support/db.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { defaultPipeline } from '../../../core/workspaces/default-pipeline.js';
 import { PNG_SIGNATURE, pngInfo } from '../../support/png.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const run = promisify(execFile);
 const bin = path.resolve('bin/leadline.js');
 // each case starts a real process (tsx compiles the sources): slow on a busy 2-core machine
 const CLI_TIMEOUT = 120_000;
+const prefix = testPrefix('digest-cli');
 
 async function leadline(args: string[]) {
-  const env = { ...process.env, DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), LOG_LEVEL: 'silent' };
+  const env = { ...process.env, DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' };
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, timeout: 110_000 });
     return { code: 0, stdout, stderr };

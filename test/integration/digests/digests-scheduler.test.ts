@@ -2,7 +2,6 @@
 // zone; a time zone change moves it, a disabled subscription or inactive user removes it;
 // the job handler composes the digest and hands it to the Outbox once per local day.
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import {
@@ -23,12 +22,13 @@ import { BullMQScheduler } from '../../../connectors/queue/reminder-scheduler.js
 import { coreContext } from '../../../core/context.js';
 import { systemActor } from '../../../core/actor.js';
 import { setUserTimezone } from '../../../core/users/user-settings.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 describe('digest schedulers', () => {
   const db = testDb();
   let queue: Queue<DigestJobData>;
   let wsId: number;
-  const settings = queueSettings(inject('redisUrl'), `test-digest-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix('test-digest'));
 
   beforeAll(async () => {
     queue = createDigestQueue(settings);

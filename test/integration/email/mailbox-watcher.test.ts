@@ -4,6 +4,7 @@
 // and restarts or a UIDVALIDITY change neither lose nor repeat mail.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import { chatFixture, nextId } from '../chat/chat-fixture.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
 import { startDovecot, dovecotAvailable, dovecotMissing, type DovecotServer } from '../../support/dovecot.js';
@@ -17,6 +18,7 @@ import { parseInboundMessage } from '../../../core/chat/inbound.js';
 import { deliverOutboxItem } from '../../../core/outbound/deliver.js';
 import { deliveryLedger } from '../../../connectors/db/delivery-ledger.js';
 import { systemClock } from '../../../core/ports.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 if (!dovecotAvailable) console.warn(`mailbox watcher tests skipped: ${dovecotMissing}`);
 
@@ -220,7 +222,7 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
 
   it('each mailbox is watched by exactly one process; another takes over when it stops', async () => {
     const { f, mailbox, deliver } = await setup();
-    const prefix = `test-${randomUUID().slice(0, 8)}`;
+    const prefix = testPrefix('test');
     const got: Array<[string, InboundMessageInput]> = [];
     const proc = (name: string) =>
       startMailboxWatchers({
@@ -230,6 +232,8 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
         limits: { maxBodyChars: 10_000, maxAttachmentBytes: 10_000 },
         deliver: async (m) => void got.push([name, m]),
         refreshMs: 60_000,
+        // other test files' mailboxes share this database: watch this test's only
+        workspaceIds: [f.ws.id],
       });
     const a = await proc('a');
     const b = await proc('b');
@@ -256,5 +260,44 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
     expect(got[1]![0]).toBe(first === 'a' ? 'b' : 'a');
     await other.stop();
     await f.db.mailbox.delete({ where: { id: mailbox.id } });
+  });
+
+  it('a mailbox removed while watched: one clear log line, its watcher stops and frees the mailbox (issue 20)', async () => {
+    const { f, mailbox, deliver } = await setup();
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const got: InboundMessageInput[] = [];
+    const watchers = await startMailboxWatchers({
+      db: f.db,
+      redis: inject('redisUrl'),
+      prefix: testPrefix('test'),
+      limits: { maxBodyChars: 10_000, maxAttachmentBytes: 10_000 },
+      deliver: async (m) => void got.push(m),
+      pollIntervalMs: 60_000,
+      refreshMs: 60_000, // the refresh must not be what notices
+      workspaceIds: [f.ws.id],
+      logger,
+    });
+    try {
+      expect(watchers.owned()).toEqual([mailbox.id]);
+      const tag = randomUUID().slice(0, 8);
+      await deliver(mail({ from: `Di <di-${tag}@umbrella.example>`, subject: 'Hi', id: `r1-${tag}@umbrella.example`, body: 'before' }));
+      await until('the mail before the removal', async () => got.length === 1);
+
+      // what `leadline mailbox remove` does, while the watcher runs; new mail wakes it
+      await f.db.mailbox.delete({ where: { id: mailbox.id } });
+      await deliver(mail({ from: `Di <di-${tag}@umbrella.example>`, subject: 'Again', id: `r2-${tag}@umbrella.example`, body: 'after' }));
+      await until('the watcher to let the mailbox go', async () => watchers.owned().length === 0);
+
+      // info and above about this mailbox, from the removal on: that one line
+      const start = lines.findIndex((l) => l.msg === 'mailbox removed: stopped watching it');
+      const said = lines.slice(start).filter((l) => l.mailboxId === mailbox.id && (l.level as number) >= 30);
+      expect(said.map((l) => [l.level, l.msg])).toEqual([[30, 'mailbox removed: stopped watching it']]);
+      expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
+      expect(JSON.stringify(lines)).not.toMatch(/findUniqueOrThrow|invocation|No record was found/);
+      expect(got).toHaveLength(1);
+    } finally {
+      await watchers.stop();
+    }
   });
 });

@@ -12,14 +12,15 @@ import { waitFor } from '../../support/wait.js';
 import { coreContext } from '../../../core/context.js';
 import { systemActor, type Actor } from '../../../core/actor.js';
 import { createApiKey, revokeApiKey, API_SCOPES } from '../../../core/api/api-keys.js';
-import { systemClock } from '../../../core/ports.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { RedisRequestLimiter } from '../../../connectors/queue/request-limiter.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 import { apiRoutes } from '../../../bots/http/api/api-routes.js';
 import { WebFormSender } from '../../../bots/http/web-form-sender.js';
-import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
+import { createChatEngine, type ChatEngine } from '../../../bots/chat-runtime.js';
+import type { AiJob } from '../../../core/ai/jobs.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const db = testDb();
 const log = pino({ level: 'silent' });
@@ -31,30 +32,35 @@ let workspaceId: number;
 let system: Actor;
 let managers: Array<{ userId: number; chatId: string }>;
 let key: string;
+let engine: ChatEngine;
+const aiJobs: AiJob[] = [];
 
 beforeAll(async () => {
   const team = await pushWorkspace(db, [{ name: 'Mary' }, { name: 'Max' }]);
   workspaceId = team.workspace.id;
   managers = team.members;
   system = systemActor(team.workspace);
-  const settings = queueSettings(inject('redisUrl'), `t-api-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix('t-api'));
   limiter = new RedisRequestLimiter(inject('redisUrl'), settings.prefix, { form_ip: 10, form: 10, api_key: 10_000 });
   workers = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender, web: new WebFormSender() }, logger: log, reconcile: false });
-  const chat = {
+  // the engine the inbound worker runs, with AI assist configured (a model that never answers, a recording ai queue)
+  engine = createChatEngine({
     db,
-    intake: new SqlCustomerIntake(db),
-    clock: systemClock,
+    settings,
+    workspaceId,
     outbox: workers.outbox,
     scheduler: workers.scheduler,
-    defaultWorkspaceId: workspaceId,
+    llm: { complete: async () => null },
+    ai: { enqueue: async (job) => void aiJobs.push(job) },
     logger: log,
-  };
-  server = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ chat, limiter })] });
+  });
+  server = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ engine, limiter })] });
   key = (await createApiKey(coreContext(db), system, { name: 'all', scopes: [...API_SCOPES] })).key;
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
+  await engine?.close();
   await workers?.close();
   await limiter?.close();
 });
@@ -93,18 +99,29 @@ describe('keys', () => {
     expect(await db.lead.count({ where: { workspaceId } })).toBe(before);
   });
 
+  it("a key made for a team member has that member's permissions: their leads, not a colleague's", async () => {
+    const [mary, max] = managers;
+    const maryKey = (await createApiKey(coreContext(db), system, { name: 'mary', scopes: [...API_SCOPES], userId: mary!.userId })).key;
+    const made = [];
+    for (let i = 0; i < 4; i++)
+      made.push((await call('POST', '/leads', { name: `Member ${i}`, email: `member-${i}-${randomUUID().slice(0, 6)}@example.com` })).body);
+    const maxs = made.find((l) => l.assigneeId === max!.userId)!;
+    const marys = made.find((l) => l.assigneeId === mary!.userId)!;
+    expect((await call('GET', `/leads/${marys.id}`, undefined, {}, maryKey)).status).toBe(200);
+    const refused = await call('GET', `/leads/${maxs.id}`, undefined, {}, maryKey);
+    expect(refused.status).toBe(403);
+    const page = await call('GET', `/leads?cursor=${made[0]!.id - 1}&limit=200`, undefined, {}, maryKey);
+    const seen = page.body.data.map((l: { id: number }) => l.id);
+    expect(seen).toContain(marys.id);
+    expect(seen).not.toContain(maxs.id);
+    // a deal she creates is hers; a deal for a colleague is not hers to make
+    expect((await call('POST', '/deals', { title: 'Mine' }, {}, maryKey)).body.ownerId).toBe(mary!.userId);
+    expect((await call('POST', '/deals', { title: 'His', ownerId: max!.userId }, {}, maryKey)).status).toBe(403);
+  });
+
   it('a key over its rate limit gets 429 with Retry-After', async () => {
-    const tight = new RedisRequestLimiter(inject('redisUrl'), `t-api-rl-${randomUUID().slice(0, 8)}`, { form_ip: 1, form: 1, api_key: 2 });
-    const chat = {
-      db,
-      intake: new SqlCustomerIntake(db),
-      clock: systemClock,
-      outbox: workers.outbox,
-      scheduler: workers.scheduler,
-      defaultWorkspaceId: workspaceId,
-      logger: log,
-    };
-    const edge = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ chat, limiter: tight })] });
+    const tight = new RedisRequestLimiter(inject('redisUrl'), testPrefix('t-api-rl'), { form_ip: 1, form: 1, api_key: 2 });
+    const edge = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ engine, limiter: tight })] });
     try {
       const statuses = [];
       for (let i = 0; i < 3; i++) {
@@ -143,6 +160,27 @@ describe('leads and contacts', () => {
     const again = await call('POST', '/leads', { name: 'Petr', email: email.toUpperCase(), message: 'Any news?' });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(res.body.id);
+  });
+
+  it("takes the customer's road: AI extraction asked for, the acknowledgement recorded undeliverable like a form's", async () => {
+    const email = `road-${randomUUID().slice(0, 6)}@example.com`;
+    const res = await call('POST', '/leads', { name: 'Road Test', email, message: 'We need 40 seats by March, budget 2M' });
+    expect(res.status).toBe(201);
+    expect(aiJobs).toContainEqual({ kind: 'extract', workspaceId, leadId: res.body.id });
+    // the acknowledgement went the outbound way; the web channel has no chat, so it is refused and recorded, as a form's is
+    const identity = await db.identity.findFirstOrThrow({ where: { workspaceId, channel: 'web', contactId: res.body.contactId } });
+    const ack = await waitFor(
+      () =>
+        db.outboundDelivery.findFirst({
+          where: { workspaceId, identityId: identity.id, dedupeKey: { startsWith: 'ack:web:api:' }, status: { not: 'sending' } },
+        }),
+      'the acknowledgement through the outbound path',
+    );
+    expect(ack.status).toBe('failed');
+    // a returning contact's message joins the lead: no second extraction
+    const again = await call('POST', '/leads', { name: 'Road Test', email, message: 'Any news?' });
+    expect(again.body.id).toBe(res.body.id);
+    expect(aiJobs.filter((j) => j.kind === 'extract' && j.leadId === res.body.id)).toHaveLength(1);
   });
 
   it('422 names the fields at fault and writes nothing', async () => {
@@ -210,6 +248,9 @@ describe('deals and tasks', () => {
     const open = await call('POST', '/deals', { title: 'Second', ownerId: owner });
     expect((await call('POST', `/deals/${open.body.id}/stage`, { stage: 'no such stage' })).status).toBe(404);
     expect((await call('POST', '/deals', { title: 'No owner' })).status).toBe(422);
+    const lost = await call('POST', `/deals/${open.body.id}/lost`, { reason: 'too expensive' });
+    expect(lost.body).toMatchObject({ status: 'lost', lostReason: 'too expensive', stage: { kind: 'lost' } });
+    expect((await call('POST', `/deals/${open.body.id}/lost`, {})).status).toBe(400);
   });
 
   it('creates and lists tasks', async () => {
@@ -221,6 +262,36 @@ describe('deals and tasks', () => {
     const list = await call('GET', `/tasks?window=upcoming&assigneeId=${assigneeId}`);
     expect(list.body.data.map((t: { id: number }) => t.id)).toContain(task.body.id);
     expect((await call('GET', `/tasks/${task.body.id}`)).body.id).toBe(task.body.id);
+  });
+});
+
+describe('bad input', () => {
+  /** A raw request: the body and Content-Type as given. */
+  async function raw(path: string, body: string, contentType: string) {
+    const res = await fetch(`${server.url}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body });
+    return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+  }
+  const revealsNothing = (text: string) => {
+    for (const inner of ['SyntaxError', '    at ', 'node_modules', '.ts:', 'prisma', 'postgres', '127.0.0.1', 'FST_']) expect(text).not.toContain(inner);
+  };
+
+  it('a body over the cap is 413, malformed JSON 400, another Content-Type 415: problem+json, nothing written, nothing internal', async () => {
+    const before = await db.contact.count({ where: { workspaceId } });
+    const big = await raw('/leads', JSON.stringify({ name: 'Big', email: 'big@example.com', message: 'x'.repeat(1024 * 1024 + 10) }), 'application/json');
+    expect(big.status).toBe(413);
+    const broken = await raw('/leads', '{"name": "Broken", "email": ', 'application/json');
+    expect(broken.status).toBe(400);
+    expect(JSON.parse(broken.text)).toMatchObject({ status: 400, detail: 'The body is not valid JSON.' });
+    const xml = await raw('/leads', '<lead><name>X</name></lead>', 'application/xml');
+    expect(xml.status).toBe(415);
+    const unknown = await call('GET', '/nothing-here');
+    expect(unknown.status).toBe(404);
+    for (const r of [big, broken, xml]) {
+      expect(r.type).toContain('application/problem+json');
+      revealsNothing(r.text);
+    }
+    revealsNothing(JSON.stringify(unknown.body));
+    expect(await db.contact.count({ where: { workspaceId } })).toBe(before);
   });
 });
 

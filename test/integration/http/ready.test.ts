@@ -10,6 +10,7 @@ import { freePort, waitFor } from '../../support/wait.js';
 import { tcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { loadConfig } from '../../../connectors/config.js';
 import { startLeadline, type Running } from '../../../bots/main.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 let pgProxy: TcpProxy;
 let redisProxy: TcpProxy;
@@ -37,6 +38,7 @@ beforeAll(async () => {
     HTTP_HOST: '127.0.0.1',
     LEADLINE_ROLES: 'web',
     DEFAULT_WORKSPACE: uniqueSlug('ready'),
+    QUEUE_PREFIX: testPrefix('ready'),
     READINESS_TIMEOUT_MS: '500',
     METRICS_PORT: String(metricsPort),
   });
@@ -129,6 +131,7 @@ describe('/health and /ready', () => {
       REDIS_URL: inject('redisUrl'),
       LEADLINE_ROLES: 'telegram', // no bot token: nothing else to run
       DEFAULT_WORKSPACE: uniqueSlug('metricsonly'),
+      QUEUE_PREFIX: testPrefix('metricsonly'),
       HTTP_HOST: '127.0.0.1',
       METRICS_PORT: String(port),
     });

@@ -18,6 +18,7 @@ import { startChatWorker, type ChatWorker } from '../../../bots/chat-runtime.js'
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 import { webFormRoute } from '../../../bots/http/web-form-route.js';
 import { WebFormSender } from '../../../bots/http/web-form-sender.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const db = testDb();
 const log = pino({ level: 'silent' });
@@ -45,7 +46,7 @@ beforeAll(async () => {
   limitedKey = (await addForm(ctx, system, { name: 'Limited' })).formKey;
   refuseKey = (await addForm(ctx, system, { name: 'Refusals' })).formKey;
 
-  const settings = queueSettings(inject('redisUrl'), `t-forms-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix('t-forms'));
   inbound = new InboundQueue(settings);
   // per IP 3/min and per form 8/min are for the rate-limit test only: the other posts come from other addresses (X-Forwarded-For, trusted)
   limiter = new RedisRequestLimiter(inject('redisUrl'), settings.prefix, { form_ip: 3, form: 8, api_key: 100 });
@@ -242,7 +243,7 @@ describe('refused posts queue nothing', () => {
 
 describe('the inbound queue away', () => {
   it('answers 503 and takes nothing', async () => {
-    const dead = new InboundQueue(queueSettings('redis://127.0.0.1:9', `t-forms-dead-${randomUUID().slice(0, 8)}`), { enqueueTimeoutMs: 300 });
+    const dead = new InboundQueue(queueSettings('redis://127.0.0.1:9', testPrefix('t-forms-dead')), { enqueueTimeoutMs: 300 });
     const edge = await startHttpServer({
       port: 0,
       host: '127.0.0.1',

@@ -25,6 +25,7 @@ import { TelegramIntake } from '../../../bots/telegram/telegram-intake.js';
 import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/telegram-webhook.js';
 import { slackEventsRoute } from '../../../bots/slack/slack-http-route.js';
 import { createSlackTransport, SLACK_EVENTS_PATH } from '../../../bots/slack/slack-app.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const db = testDb();
@@ -69,7 +70,7 @@ async function edge() {
   const manager = await db.user.create({ data: { workspaceId: ws.id, name: 'Mary', role: 'manager' } });
   const chat = `mgr-${randomUUID().slice(0, 8)}`;
   await db.identity.create({ data: { workspaceId: ws.id, channel: 'telegram', externalId: chat, chatId: chat, userId: manager.id } });
-  const prefix = `durable-${randomUUID().slice(0, 8)}`;
+  const prefix = testPrefix('durable');
   const inbound = new InboundQueue(queueSettings(inject('redisUrl'), prefix));
   cleanups.push(() => inbound.close());
   const api = createTelegramApi({ token: '424242:DURABLE', apiRoot: 'http://127.0.0.1:9' });

@@ -3,7 +3,6 @@
 // a redelivered update keeps its place, and a chat's numbers start again once it has nothing
 // pending (also after a redelivery of a message already handled).
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { PRIORITY_LIMIT } from 'bullmq';
 import { pino } from 'pino';
 import { waitFor } from '../../support/wait.js';
@@ -11,6 +10,7 @@ import { queueSettings } from '../../../connectors/queue/connection.js';
 import { InboundQueue, startInboundWorker } from '../../../connectors/queue/inbound-queue.js';
 import { ChatFairness, fairPriority } from '../../../connectors/queue/inbound-fairness.js';
 import { inboundChatKey, type InboundMessage, type InboundMessageInput } from '../../../core/chat/inbound.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const log = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -23,7 +23,7 @@ function message(chat: string, key: string, channel: 'telegram' | 'email' = 'tel
 }
 
 function setup() {
-  const settings = queueSettings(inject('redisUrl'), `t-fair-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix('t-fair'));
   const queue = new InboundQueue(settings);
   cleanups.push(() => queue.close());
   const handled: string[] = [];

@@ -3,13 +3,13 @@
 // re-driven at start-up and by `leadline inbound failed|retry`.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { InboundQueue, keptFailures, startInboundWorker, type InboundWorker } from '../../../connectors/queue/inbound-queue.js';
 import type { InboundMessage, InboundMessageInput } from '../../../core/chat/inbound.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const run = promisify(execFile);
 const log = pino({ level: 'silent' });
@@ -31,7 +31,7 @@ function unreachable(): Error {
   });
 }
 
-function setup(prefix = `t-kept-${randomUUID().slice(0, 8)}`) {
+function setup(prefix = testPrefix('t-kept')) {
   const settings = queueSettings(inject('redisUrl'), prefix);
   const queue = new InboundQueue(settings);
   cleanups.push(() => queue.close());

@@ -2,7 +2,6 @@
 // on real Redis at scrape time; with Redis unreachable the scrape still answers, without the
 // queue gauges, and counts the failure.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { queueSettings } from '../../../connectors/queue/connection.js';
@@ -11,8 +10,9 @@ import { REMINDER_QUEUE } from '../../../connectors/queue/reminder-scheduler.js'
 import { LEADLINE_QUEUES, watchQueues, type QueueMetrics } from '../../../connectors/metrics/queue-metrics.js';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 import { freePort } from '../../support/wait.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
-const settings = queueSettings(inject('redisUrl'), `metrics-${randomUUID().slice(0, 8)}`);
+const settings = queueSettings(inject('redisUrl'), testPrefix('metrics'));
 const log = pino({ level: 'silent' });
 let http: RunningHttpServer;
 let metrics: QueueMetrics;

@@ -5,10 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
 import { pushWorkspace, RecordingSender, sleep, type Member } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
-import { queueSettings } from '../../../connectors/queue/connection.js';
+import { queueSettings, type QueueSettings } from '../../../connectors/queue/connection.js';
+import { ChannelRateLimiter } from '../../../connectors/queue/rate-limit.js';
+import { outboundJobId } from '../../../connectors/queue/outbound-queue.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { coreContext } from '../../../core/context.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage } from '../../../core/ports.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const db = testDb();
 const attemptsAt = new Map<string, number[]>();
@@ -23,11 +26,12 @@ let running: RunningWorkers;
 let workspaceId: number;
 let manager: Member;
 let members: Member[];
+let settings: QueueSettings;
 
 const sentTo = (chatId: string) => sender.sent.filter((m) => m.chatId === chatId);
 
 beforeAll(async () => {
-  const settings = queueSettings(inject('redisUrl'), `test-out-${randomUUID().slice(0, 8)}`);
+  settings = queueSettings(inject('redisUrl'), testPrefix('test-out'));
   const made = await pushWorkspace(db, [
     { name: 'Boris', channel: 'console', locale: 'en' },
     { name: 'A', channel: 'telegram', chatId: `${Date.now()}1` },
@@ -35,6 +39,7 @@ beforeAll(async () => {
     { name: 'C', channel: 'telegram', chatId: `${Date.now()}3` },
     { name: 'D', channel: 'telegram', chatId: `${Date.now()}4` },
     { name: 'E', channel: 'telegram', chatId: `${Date.now()}5` },
+    { name: 'F', channel: 'telegram', chatId: `${Date.now()}6` },
   ]);
   workspaceId = made.workspace.id;
   members = made.members;
@@ -161,6 +166,26 @@ describe('outbound queue', () => {
     await running.outbox.enqueue({ workspaceId, identityId: manager.identityId, text: 'only once', dedupeKey: key });
     await sleep(600);
     expect(sentTo(manager.chatId).filter((m) => m.text === 'only once')).toHaveLength(1);
+  });
+
+  it('a job run again after its worker died takes its own chat ticket back: the chat does not wait for the abandoned one', async () => {
+    const f = members[6]!;
+    const key = `reborn-${randomUUID()}`;
+    // a worker took this job's ticket on the chat's clock and was SIGKILLed before sending:
+    // the job goes back to the queue (stalled) with nothing in its data about that ticket
+    const dead = new ChannelRateLimiter(settings.redis, settings.prefix);
+    try {
+      await dead.reserveChat('telegram', f.chatId, outboundJobId(key));
+    } finally {
+      await dead.close();
+    }
+    const t0 = Date.now();
+    await running.outbox.enqueue({ workspaceId, identityId: f.identityId, text: 'first, run again', dedupeKey: key });
+    await running.outbox.enqueue({ workspaceId, identityId: f.identityId, text: 'second' });
+    // (an abandoned ticket is only skipped once it is 5 minutes old)
+    await waitFor(() => sentTo(f.chatId).length === 2, 'both messages to the chat', 10_000);
+    expect(sentTo(f.chatId).map((m) => m.text)).toEqual(['first, run again', 'second']);
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   it('rejects a malformed item with a clear error', async () => {

@@ -1,7 +1,6 @@
 // Reminders on real Redis + Postgres: on time, snooze moves them, cancel removes them,
 // recurrence continues, the reminder text and buttons.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
 import { outboundDrained, pushWorkspace, RecordingSender, type Member } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
@@ -13,6 +12,7 @@ import { actorForUser } from '../../../core/users/find-users.js';
 import { createTask, snoozeTask, cancelTask } from '../../../core/tasks/index.js';
 import type { Actor } from '../../../core/actor.js';
 import type { FireOutcome, ReminderJobData } from '../../../core/reminders/fire-reminder.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const db = testDb();
 const sender = new RecordingSender();
@@ -27,7 +27,7 @@ const firedFor = (taskId: number, dueAtMs?: number) => fired.filter((f) => f.dat
 const sentFor = (taskId: number) => sender.sent.filter((m) => m.buttons?.[0]?.[0]?.data === `task:done:${taskId}`);
 
 beforeAll(async () => {
-  const settings = queueSettings(inject('redisUrl'), `test-rem-${randomUUID().slice(0, 8)}`);
+  const settings = queueSettings(inject('redisUrl'), testPrefix('test-rem'));
   const { members } = await pushWorkspace(db, [{ name: 'Anna', timezone: 'Asia/Yekaterinburg' }]);
   member = members[0]!;
   running = await startWorkers({

@@ -1,7 +1,6 @@
 // SLA breach on real Redis + Postgres: assignee and every head told once, with buttons;
 // auto-reassign to the next on-duty manager; answered leads stay quiet; "remind in 10 min".
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
 import { outboundDrained, pushWorkspace, RecordingSender, type Member } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
@@ -9,6 +8,7 @@ import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { coreContext } from '../../../core/context.js';
 import type { SlaOutcome } from '../../../core/sla/check-sla.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const db = testDb();
 const sender = new RecordingSender();
@@ -20,7 +20,7 @@ const checksOf = (leadId: number) => checks.filter((c) => c.leadId === leadId).m
 beforeAll(async () => {
   running = await startWorkers({
     ctx: coreContext(db),
-    settings: queueSettings(inject('redisUrl'), `test-sla-${randomUUID().slice(0, 8)}`),
+    settings: queueSettings(inject('redisUrl'), testPrefix('test-sla')),
     senders: { console: sender },
     reconcile: false,
     onSlaCheck: (data, outcome) => checks.push({ leadId: data.leadId, outcome }),

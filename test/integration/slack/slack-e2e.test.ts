@@ -1,30 +1,22 @@
 // Slack end to end: signed HTTP requests to the running receiver, the real inbound queue
 // (Redis) and chat engine (Postgres), the real outbound queue, and a fake Slack Web API
 // that records what Leadline sends.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { testDb, uniqueSlug } from '../../support/db.js';
-import { homeLoader } from '../../../core/chat/member-home.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { testDb } from '../../support/db.js';
 import { waitFor } from '../../support/wait.js';
 import { queuesDrained } from '../../support/push.js';
-import { FakeSlack, type FakeSlackCall } from '../../support/fake-slack.js';
-import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
+import type { FakeSlack, FakeSlackCall } from '../../support/fake-slack.js';
+import { slackStack, type SlackEdge, type SlackStack } from '../../support/slack-stack.js';
 import { addUser } from '../../../core/users/add-user.js';
 import { systemActor } from '../../../core/actor.js';
 import { coreContext } from '../../../core/context.js';
-import { queueSettings } from '../../../connectors/queue/connection.js';
-import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
-import { startChatWorker, type ChatWorker } from '../../../bots/chat-runtime.js';
-import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
-import { createSlackTransport, type SlackTransport } from '../../../bots/slack/slack-app.js';
-import { pino } from 'pino';
+import type { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
+import type { RunningWorkers } from '../../../connectors/queue/workers.js';
 import { createTask } from '../../../core/tasks/index.js';
 import { prepareDigestDelivery } from '../../../core/digests/prepare-delivery.js';
 import { renderDigestChart } from '../../../connectors/charts/render-digest-chart.js';
 
-const SECRET = 'test-signing-secret';
 // tags this file's event and trigger ids: InboundEvent has no workspace, and other test
 // files write to it in parallel, so "nothing recorded" is counted on our own keys only
 const RUN = randomUUID().slice(0, 8);
@@ -34,57 +26,21 @@ const MANAGER = 'UMGR1';
 const CUSTOMER = 'UCUST1';
 
 const db = testDb();
-const log = pino({ level: 'silent' });
+let stack: SlackStack | undefined;
+let slack: SlackEdge;
 let fake: FakeSlack;
-let server: Server;
 let base: string;
-let transport: SlackTransport;
 let inbound: InboundQueue;
-let chat: ChatWorker;
 let workers: RunningWorkers;
 let workspaceId: number;
 let managerId: number;
 
-function sign(body: string, timestamp: number, secret = SECRET): string {
-  return 'v0=' + createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
-}
-
-async function post(body: string, contentType: string, opts: { timestamp?: number; secret?: string; headers?: Record<string, string> } = {}) {
-  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
-  return fetch(`${base}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': contentType,
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': sign(body, timestamp, opts.secret),
-      ...opts.headers,
-    },
-    body,
-  });
-}
-
-function eventBody(event: Record<string, unknown>, eventId = `Ev${RUN}${randomUUID().slice(0, 6)}`): string {
-  return JSON.stringify({
-    token: 'x',
-    team_id: fake.teamId,
-    api_app_id: 'A1',
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: Math.floor(Date.now() / 1000),
-    event,
-  });
-}
-
-const postEvent = (event: Record<string, unknown>, eventId?: string, headers?: Record<string, string>) =>
-  post(eventBody(event, eventId), 'application/json', { headers });
-const postForm = (fields: Record<string, string>) => post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded');
-const postInteraction = (payload: Record<string, unknown>) => postForm({ payload: JSON.stringify(payload) });
-
-let tsSeq = 0;
-function nextTs(): string {
-  tsSeq += 1;
-  return `${1_800_000_000 + tsSeq}.${String(tsSeq).padStart(6, '0')}`;
-}
+const post: SlackEdge['post'] = (...args) => slack.post(...args);
+const eventBody: SlackEdge['eventBody'] = (...args) => slack.eventBody(...args);
+const postEvent: SlackEdge['postEvent'] = (...args) => slack.postEvent(...args);
+const postForm: SlackEdge['postForm'] = (...args) => slack.postForm(...args);
+const postInteraction: SlackEdge['postInteraction'] = (...args) => slack.postInteraction(...args);
+const nextTs = () => slack.nextTs();
 
 function blockTexts(call: FakeSlackCall): string {
   return JSON.stringify(call.params.blocks ?? []);
@@ -107,70 +63,25 @@ async function rowCounts() {
 }
 
 beforeAll(async () => {
-  fake = await new FakeSlack().start();
+  stack = await slackStack({ slug: 'slack', run: RUN });
+  ({ slack, inbound, workers } = stack);
+  ({ fake, url: base } = slack);
   fake.addUser({ id: MANAGER, team_id: fake.teamId, name: 'mia', real_name: 'Mia Manager', locale: 'en-US' });
   fake.addUser({ id: CUSTOMER, team_id: CUSTOMER_TEAM, name: 'ivan', real_name: 'Ivan Petrov', locale: 'en-US' });
   fake.addChannel({ id: SHARED, name: 'acme-shared', is_shared: true, is_ext_shared: true });
 
-  const ws = await ensureWorkspace(db, uniqueSlug('slack'), { timezone: 'UTC', locale: 'en' });
+  const ws = stack.ws;
   workspaceId = ws.id;
   const added = await addUser(coreContext(db), systemActor(ws), { name: 'Mia Manager', role: 'manager' });
   managerId = added.user.id;
 
-  const settings = queueSettings(inject('redisUrl'), `t-slack-${randomUUID().slice(0, 8)}`);
-  inbound = new InboundQueue(settings);
-  transport = createSlackTransport({
-    botToken: fake.token,
-    signingSecret: SECRET,
-    apiUrl: fake.apiUrl,
-    home: homeLoader(coreContext(db), workspaceId, 'slack'),
-    workspaceId,
-    submit: (m) => inbound.enqueue(m),
-    logger: log,
-  });
-  workers = await startWorkers({ ctx: coreContext(db), settings, senders: { slack: transport.sender }, logger: log, reconcile: false });
-  // the production chat runtime: engine on the inbound queue, replies straight back, App Home refresh after
-  chat = startChatWorker({
-    db,
-    settings,
-    workspaceId,
-    outbox: workers.outbox,
-    scheduler: workers.scheduler,
-    logger: log,
-    concurrency: 4,
-    onHandled: (m) => void transport.refreshAfter(m),
-  });
-  server = createServer(transport.requestListener!);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  // the manager links their Slack account with the invite code
-  const res = await postForm({
-    command: '/crm',
-    text: `link ${added.inviteCode}`,
-    user_id: MANAGER,
-    user_name: 'mia',
-    team_id: fake.teamId,
-    channel_id: 'CGENERAL',
-    channel_name: 'general',
-    trigger_id: `trig-${RUN}-${randomUUID()}`,
-    response_url: fake.responseUrl(),
-    api_app_id: 'A1',
-  });
-  expect(res.status).toBe(200);
-  await waitFor(
-    () => db.identity.findFirst({ where: { workspaceId, channel: 'slack', externalId: `${fake.teamId}:${MANAGER}`, userId: managerId } }),
-    'the manager identity to be linked',
-  );
+  // the manager links their Slack account with the invite code (the production chat runtime:
+  // engine on the inbound queue, replies through the outbound queue, App Home refresh after)
+  await slack.link(MANAGER, added.inviteCode, managerId);
 }, 60_000);
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  await chat?.close();
-  await inbound?.close();
-  await workers?.close();
-  await fake?.close();
+  await stack?.close();
 });
 
 describe('Slack transport end to end', () => {
@@ -357,7 +268,8 @@ describe('Slack transport end to end', () => {
     expect((await postEvent(event, eventId, { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
     const lead = await waitFor(() => db.lead.findFirst({ where: { workspaceId, contact: { name: 'Olga Retry' } } }), 'the retried lead');
     await fake.waitForCall('chat.postMessage', (c) => c.params.channel === 'DMGR1' && blockTexts(c).includes(`lead:take:${lead.id}`));
-    await new Promise((r) => setTimeout(r, 700));
+    // the three deliveries were queued before their 200s: once the queues are empty, every one was handled
+    await stack!.drained();
     expect(await db.lead.count({ where: { workspaceId, contact: { name: 'Olga Retry' } } })).toBe(1);
     expect(await db.message.count({ where: { workspaceId, conversation: { contact: { name: 'Olga Retry' } } } })).toBe(1);
     expect(await db.inboundEvent.count({ where: { dedupeKey: `slack:${eventId}` } })).toBe(1);

@@ -1,10 +1,10 @@
 // Slack's ~1 message/s limit is per channel: customers' threads in one shared channel
 // ("<channel>:<thread ts>" chat ids) share that channel's clock in the outbound limiter.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { ChannelRateLimiter } from '../../../connectors/queue/rate-limit.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
-const limiter = new ChannelRateLimiter(inject('redisUrl'), `t-slackrl-${randomUUID().slice(0, 8)}`, { slack: { perChatMs: 1000 } }, { marginMs: 0 });
+const limiter = new ChannelRateLimiter(inject('redisUrl'), testPrefix('t-slackrl'), { slack: { perChatMs: 1000 } }, { marginMs: 0 });
 afterAll(() => limiter.close());
 
 describe('Slack per-channel spacing', () => {

@@ -3,27 +3,16 @@
 // the fake Slack Web API (which also answers users.info and files.info). A shared message
 // arrives with its content, a Slack Connect file (check_file_info) with its name and type,
 // mentions as names, an edit as an edit; Slackbot is never a customer.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import { testDb, uniqueSlug } from '../../support/db.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDb } from '../../support/db.js';
 import { waitFor } from '../../support/wait.js';
-import { FakeSlack, type FakeSlackCall } from '../../support/fake-slack.js';
-import { homeLoader } from '../../../core/chat/member-home.js';
-import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
+import type { FakeSlack, FakeSlackCall } from '../../support/fake-slack.js';
+import { slackStack, type SlackStack } from '../../support/slack-stack.js';
 import { addUser } from '../../../core/users/add-user.js';
 import { systemActor } from '../../../core/actor.js';
 import { coreContext } from '../../../core/context.js';
-import { queueSettings } from '../../../connectors/queue/connection.js';
-import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
-import { startChatWorker, type ChatWorker } from '../../../bots/chat-runtime.js';
-import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
-import { createSlackTransport, type SlackTransport } from '../../../bots/slack/slack-app.js';
+import type { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 
-const SECRET = 'test-signing-secret';
-const RUN = randomUUID().slice(0, 8);
 const PARTNER_TEAM = 'TPARTNER';
 const SHARED = 'CCONNECT1';
 const MANAGER = 'UMGRS1';
@@ -31,38 +20,14 @@ const CUSTOMER = 'UCUSTS1';
 const COLLEAGUE = 'UCOLL1';
 
 const db = testDb();
-const log = pino({ level: 'silent' });
+let stack: SlackStack | undefined;
 let fake: FakeSlack;
-let server: Server;
-let base: string;
-let transport: SlackTransport;
 let inbound: InboundQueue;
-let chat: ChatWorker;
-let workers: RunningWorkers;
 let workspaceId: number;
 let managerDm: string;
 
-async function postEvent(event: Record<string, unknown>): Promise<Response> {
-  const body = JSON.stringify({
-    token: 'x',
-    team_id: fake.teamId,
-    api_app_id: 'A1',
-    type: 'event_callback',
-    event_id: `Ev${RUN}${randomUUID().slice(0, 6)}`,
-    event_time: 1,
-    event,
-  });
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = 'v0=' + createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex');
-  return fetch(`${base}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
-    body,
-  });
-}
-
-let tsSeq = 0;
-const nextTs = () => `${1_810_000_000 + ++tsSeq}.${String(tsSeq).padStart(6, '0')}`;
+const postEvent = (event: Record<string, unknown>): Promise<Response> => stack!.slack.postEvent(event);
+const nextTs = () => stack!.slack.nextTs();
 const toManager = (match: (text: string) => boolean) =>
   fake.waitForCall(
     'chat.postMessage',
@@ -70,7 +35,9 @@ const toManager = (match: (text: string) => boolean) =>
   );
 
 beforeAll(async () => {
-  fake = await new FakeSlack().start();
+  stack = await slackStack({ slug: 'slackshapes', chatConcurrency: 2, tsBase: 1_810_000_000 });
+  ({ inbound } = stack);
+  fake = stack.slack.fake;
   fake.addUser({ id: MANAGER, team_id: fake.teamId, name: 'mia', real_name: 'Mia Manager', locale: 'en-US' });
   fake.addUser({ id: CUSTOMER, team_id: PARTNER_TEAM, name: 'lev', real_name: 'Lev Customer', locale: 'en-US' });
   fake.addUser({ id: COLLEAGUE, team_id: PARTNER_TEAM, name: 'jade', real_name: 'Jade Colleague' });
@@ -85,69 +52,14 @@ beforeAll(async () => {
     file_access: 'visible',
   });
 
-  const ws = await ensureWorkspace(db, uniqueSlug('slackshapes'), { timezone: 'UTC', locale: 'en' });
+  const ws = stack.ws;
   workspaceId = ws.id;
   const added = await addUser(coreContext(db), systemActor(ws), { name: 'Mia Manager', role: 'manager' });
-  const settings = queueSettings(inject('redisUrl'), `t-slack-shapes-${randomUUID().slice(0, 8)}`);
-  inbound = new InboundQueue(settings);
-  transport = createSlackTransport({
-    botToken: fake.token,
-    signingSecret: SECRET,
-    apiUrl: fake.apiUrl,
-    home: homeLoader(coreContext(db), workspaceId, 'slack'),
-    workspaceId,
-    submit: (m) => inbound.enqueue(m),
-    logger: log,
-  });
-  workers = await startWorkers({ ctx: coreContext(db), settings, senders: { slack: transport.sender }, logger: log, reconcile: false });
-  chat = startChatWorker({
-    db,
-    settings,
-    workspaceId,
-    outbox: workers.outbox,
-    scheduler: workers.scheduler,
-    logger: log,
-    concurrency: 2,
-  });
-  server = createServer(transport.requestListener!);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  const timestamp = Math.floor(Date.now() / 1000);
-  const form = new URLSearchParams({
-    command: '/crm',
-    text: `link ${added.inviteCode}`,
-    user_id: MANAGER,
-    user_name: 'mia',
-    team_id: fake.teamId,
-    channel_id: 'CGENERAL',
-    trigger_id: `trig-${RUN}`,
-    response_url: fake.responseUrl(),
-    api_app_id: 'A1',
-  }).toString();
-  await fetch(`${base}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': 'v0=' + createHmac('sha256', SECRET).update(`v0:${timestamp}:${form}`).digest('hex'),
-    },
-    body: form,
-  });
-  const manager = await waitFor(
-    () => db.identity.findFirst({ where: { workspaceId, channel: 'slack', externalId: `${fake.teamId}:${MANAGER}`, userId: added.user.id } }),
-    'the manager identity to be linked',
-  );
-  managerDm = manager.chatId!;
+  managerDm = await stack.slack.link(MANAGER, added.inviteCode, added.user.id);
 }, 60_000);
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  await chat?.close();
-  await inbound?.close();
-  await workers?.close();
-  await fake?.close();
+  await stack?.close();
 });
 
 describe('Slack shapes end to end', () => {

@@ -10,7 +10,9 @@ import { loadConfig } from '../../../connectors/config.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { INBOUND_QUEUE, inboundJobId } from '../../../connectors/queue/inbound-queue.js';
 import { startLeadline, type Running } from '../../../bots/main.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
+const prefix = testPrefix('slackstart');
 let fake: FakeSlack;
 let running: Running;
 const lines: string[] = [];
@@ -20,6 +22,7 @@ beforeAll(async () => {
   const config = loadConfig({
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: prefix,
     HTTP_PORT: '0',
     HTTP_HOST: '127.0.0.1',
     LEADLINE_ROLES: 'web',
@@ -58,8 +61,8 @@ describe('leadline start with Slack', () => {
       body,
     });
     expect(res.status).toBe(200);
-    // leadline start uses the default queue prefix; look the job up there and remove it
-    const settings = queueSettings(inject('redisUrl'));
+    // look the job up where leadline start queued it
+    const settings = queueSettings(inject('redisUrl'), prefix);
     const queue = new Queue(INBOUND_QUEUE, { connection: settings.connection, prefix: settings.prefix });
     try {
       const job = await queue.getJob(inboundJobId(`slack:${eventId}`));

@@ -13,9 +13,10 @@ import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH } from '../../../bots/teleg
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
 import { postFlood, trackBytesRead } from '../../support/http-flood.js';
 import { freePort, waitFor } from '../../support/wait.js';
+import { testPrefix } from '../../support/redis-keys.js';
 
 const secret = 'S3cret_' + randomUUID().slice(0, 8);
-const settings = queueSettings(inject('redisUrl'), `webhook-${randomUUID().slice(0, 8)}`);
+const settings = queueSettings(inject('redisUrl'), testPrefix('webhook'));
 const queue = new InboundQueue(settings);
 // no request reaches Telegram in this test (no callback queries): any api root will do
 const api = new Api('424242:TEST', { apiRoot: 'http://127.0.0.1:9' });

@@ -50,6 +50,19 @@ describe('config', () => {
     expect(queuePrefix({ prefix: '{crm}', redis: cluster }, 'inbound')).toBe('{crm}');
   });
 
+  it("keeps files on disk by default with the platforms' limits; S3 needs a bucket, signed links a secret", () => {
+    const c = loadConfig({});
+    expect([c.FILE_STORAGE, c.FILE_STORAGE_DIR, c.FILE_MAX_BYTES]).toEqual(['disk', './data/files', 100 * 1024 * 1024]);
+    expect([c.TELEGRAM_FILE_DOWNLOAD_MAX_BYTES, c.TELEGRAM_FILE_UPLOAD_MAX_BYTES]).toEqual([20 * 1024 * 1024, 50 * 1024 * 1024]);
+    expect([c.S3_REGION, c.S3_FORCE_PATH_STYLE, c.FILE_LINK_TTL_HOURS]).toEqual(['us-east-1', false, 72]);
+    expect(() => loadConfig({ FILE_STORAGE: 's3' })).toThrow(/S3_BUCKET is required when FILE_STORAGE=s3/);
+    const s3 = loadConfig({ FILE_STORAGE: 's3', S3_BUCKET: 'leadline', S3_ENDPOINT: 'http://minio:9000', S3_FORCE_PATH_STYLE: 'true' });
+    expect([s3.S3_BUCKET, s3.S3_ENDPOINT, s3.S3_FORCE_PATH_STYLE]).toEqual(['leadline', 'http://minio:9000', true]);
+    expect(() => loadConfig({ FILE_STORAGE: 'ftp' })).toThrow(/FILE_STORAGE must be disk or s3/);
+    expect(() => loadConfig({ FILE_LINK_BASE_URL: 'https://crm.example.com' })).toThrow(/FILE_LINK_SECRET is required when FILE_LINK_BASE_URL is set/);
+    expect(() => loadConfig({ FILE_LINK_BASE_URL: 'https://crm.example.com', FILE_LINK_SECRET: 'short' })).toThrow(/FILE_LINK_SECRET must be at least 16/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ HTTP_PORT: '', DEFAULT_LOCALE: '' }).HTTP_PORT).toBe(3000);
   });

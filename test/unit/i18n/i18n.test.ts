@@ -77,3 +77,30 @@ describe('formatDateTime (cached formatters)', () => {
     expect(() => formatDateTime('en', at, 'Not/AZone')).toThrow(RangeError);
   });
 });
+
+describe('Russian without declension (issue 20)', () => {
+  // Russian puts a name after a preposition or a governing word in another case ("от Марии",
+  // "клиенту Ивану"); Leadline cannot decline arbitrary names, so a catalog puts a person where
+  // the nominative is right: first, after a colon or a dash, in parentheses, or after "как",
+  // "был", "теперь", "клиент" ("Вы привязаны как Мария", "был Иван, теперь Мария").
+  const PERSON = /(\p{Script=Cyrillic}+)[ \u00a0]+\{(name|contact|assignee|from|to|who|owner|manager|author|customer)\}/gu;
+  const NOMINATIVE_AFTER = new Set(['как', 'был', 'была', 'теперь', 'клиент']);
+  const texts = (m: unknown): string[] => (typeof m === 'string' ? [m] : Object.values(m as Record<string, string>));
+
+  it('no person placeholder follows a word that would need its case', () => {
+    const found: string[] = [];
+    for (const [key, message] of Object.entries(ru)) {
+      for (const text of texts(message)) {
+        for (const m of text.matchAll(PERSON)) if (!NOMINATIVE_AFTER.has(m[1]!.toLowerCase())) found.push(`${key}: …${m[0]}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('reads with real names and dates', () => {
+    const due = formatDateTime('ru', new Date('2026-11-30T06:00:00Z'), 'Europe/Moscow');
+    expect(t('ru', 'chat.task.created_recurring', { id: 5, title: 'планёрка', due })).toBe(`Повторяющееся напоминание #5: планёрка — первое: ${due}.`);
+    expect(t('ru', 'chat.inbound.forwarded', { name: 'Мария' })).toBe('↪️ переслано, автор: Мария');
+    expect(t('ru', 'chat.relay.sent', { name: 'Мария', text: 'Добрый день' })).toBe('Отправлено клиенту (Мария):\nДобрый день');
+  });
+});

@@ -1,5 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { addBusinessMinutes, isWithinBusinessHours, nextOpening, readBusinessHours, validateBusinessHours } from '../../../core/time/business-hours.js';
+import {
+  addBusinessMinutes,
+  BusinessCalendar,
+  isWithinBusinessHours,
+  nextOpening,
+  readBusinessHours,
+  validateBusinessHours,
+} from '../../../core/time/business-hours.js';
 import { firstResponseDueAt } from '../../../core/leads/first-response-due.js';
 import { isDomainError } from '../../../core/errors.js';
 
@@ -111,5 +118,22 @@ describe('the SLA deadline reads "9:00" like the acknowledgement', () => {
     const now = at('2026-03-10T18:00:00Z');
     expect(nextOpening(readBusinessHours(ws.businessHours).hours, ws.timezone, now)?.toISOString()).toBe('2026-03-11T06:00:00.000Z');
     expect(firstResponseDueAt(ws, now).toISOString()).toBe('2026-03-11T06:15:00.000Z');
+  });
+});
+
+describe('BusinessCalendar: the same answers over a span, listed once', () => {
+  it('agrees with addBusinessMinutes and nextOpening inside and outside its span, across DST changes and overnight hours', () => {
+    const span = { from: at('2026-03-01T00:00:00Z'), to: at('2026-04-15T00:00:00Z') };
+    for (const hours of [weekdays('9:00', '18:00'), validateBusinessHours({ days: [1, 2, 3, 4, 5, 6], start: '22:00', end: '06:00' }), null]) {
+      const calendar = new BusinessCalendar(hours, berlin, span);
+      // every 7 h 13 min from before the span to after it, with waits from 1 minute to 3 working days
+      for (let t = at('2026-02-25T00:00:00Z').getTime(), i = 0; t < at('2026-04-25T00:00:00Z').getTime(); t += 433 * 60_000, i++) {
+        const from = new Date(t);
+        const minutes = [1, 15, 95, 540, 1800][i % 5]!;
+        const label = `${JSON.stringify(hours)} ${from.toISOString()} +${minutes}`;
+        expect(calendar.addMinutes(from, minutes).toISOString(), label).toBe(addBusinessMinutes(hours, berlin, from, minutes).toISOString());
+        expect(calendar.nextOpening(from)?.toISOString() ?? null, label).toBe(nextOpening(hours, berlin, from)?.toISOString() ?? null);
+      }
+    }
   });
 });

@@ -87,6 +87,9 @@ app.kubernetes.io/component: {{ .role }}
 {{- end }}
 {{- end }}
 {{- end }}
+{{- if eq (toString (default "" .Values.config.FILE_STORAGE_DIR)) "" }}
+FILE_STORAGE_DIR: {{ .Values.files.mountPath | quote }}
+{{- end }}
 {{- end }}
 
 {{/* The chart-made Secret's data: the non-empty values of .Values.secrets */}}
@@ -171,6 +174,20 @@ imagePullSecrets:
 {{- with .Values.podSecurityContext }}
 securityContext:
   {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* The volume FILE_STORAGE=disk writes to: the shared claim, else an emptyDir */}}
+{{- define "leadline.filesVolume" -}}
+- name: files
+{{- if .Values.files.existingClaim }}
+  persistentVolumeClaim:
+    claimName: {{ .Values.files.existingClaim }}
+{{- else if .Values.files.sizeLimit }}
+  emptyDir:
+    sizeLimit: {{ .Values.files.sizeLimit }}
+{{- else }}
+  emptyDir: {}
 {{- end }}
 {{- end }}
 

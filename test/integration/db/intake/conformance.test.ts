@@ -43,6 +43,8 @@ async function setup(make: (db: Db) => CustomerIntake) {
       username: 'olga',
       languageCode: 'en',
       contactName: 'Olga',
+      email: null,
+      phone: null,
       assigneeId: manager.id,
       leadTitle: 'Hello',
       firstMessage: 'Hello\nNeed 20 boxes',
@@ -150,6 +152,30 @@ describe.each(stores)('intake store conformance: %s', (_name, make) => {
     expect(dup).toMatchObject({ lead: null });
     expect(await count()).toEqual([before[0] + 1, before[1]]);
     expect(manager.id).toBeGreaterThan(0);
+  });
+
+  it("a new customer with an e-mail and a phone (a web form): the contact's keys; nothing written when either belongs to a contact already", async () => {
+    const { db, ws, newCustomer, capture } = await setup(make);
+    const id = nextId();
+    const email = `olga-${id}@example.com`;
+    const phone = `+7916${id.padStart(7, '0').slice(-7)}`;
+    const input = newCustomer({ channel: 'web', externalUserId: email, chatId: email, messageExternalId: `form:1:${id}`, email, phone });
+    const created = (await capture(input))!;
+    expect(created).not.toBeNull();
+    expect(await db.contactEmail.findMany({ where: { contactId: created.contact.id } })).toEqual([
+      expect.objectContaining({ workspaceId: ws.id, email, undeliverable: false, createdAt: NOW }),
+    ]);
+    expect(await db.contactPhone.findMany({ where: { contactId: created.contact.id } })).toEqual([
+      expect.objectContaining({ workspaceId: ws.id, phone, createdAt: NOW }),
+    ]);
+    expect(await db.lead.count({ where: { contactId: created.contact.id } })).toBe(1);
+
+    // another sender (another identity) with the same e-mail, or the same phone: that person is someone's already
+    const count = () => Promise.all([db.contact.count({ where: { workspaceId: ws.id } }), db.identity.count({ where: { workspaceId: ws.id } })]);
+    const before = await count();
+    expect(await capture(newCustomer({ channel: 'web', externalUserId: `phone:${phone}`, chatId: `phone:${phone}`, email: null, phone }))).toBeNull();
+    expect(await capture(newCustomer({ email, phone: null }))).toBeNull();
+    expect(await count()).toEqual(before);
   });
 
   it("a returning customer's message: claimed, stored, conversation touched, owner named; a redelivery and the same message under another key write nothing", async () => {
@@ -262,7 +288,13 @@ describe('both intake stores leave the same rows', () => {
     const snapshots = [];
     for (const [, make] of stores) {
       const { db, newCustomer, capture, returning, intake } = await setup(make);
-      const c = newCustomer({ externalUserId: 'same-user', chatId: 'same-chat', messageExternalId: 'same-chat:1' });
+      const c = newCustomer({
+        externalUserId: 'same-user',
+        chatId: 'same-chat',
+        messageExternalId: 'same-chat:1',
+        email: `same-${nextId()}@example.com`,
+        phone: `+7915${nextId().padStart(7, '0').slice(-7)}`,
+      });
       const created = (await capture(c))!;
       const r = await intake.forwardReturning(returning(c, { messageExternalId: 'same-chat:2', text: 'second' }));
       const contactId = created.contact.id;
@@ -276,6 +308,10 @@ describe('both intake stores leave the same rows', () => {
         messages: (await db.message.findMany({ where: { conversationId: created.conversationId }, orderBy: { id: 'asc' } })).map(strip),
         lead: strip(await db.lead.findUniqueOrThrow({ where: { id: created.lead!.id } })),
         activities: (await db.activity.findMany({ where: { contactId }, orderBy: { id: 'asc' } })).map((a) => [a.type, a.createdAt]),
+        keys: [
+          (await db.contactEmail.findMany({ where: { contactId } })).map((e) => [e.undeliverable, e.createdAt]),
+          (await db.contactPhone.findMany({ where: { contactId } })).map((p) => p.createdAt),
+        ],
       });
     }
     expect(snapshots[0]).toEqual(snapshots[1]);

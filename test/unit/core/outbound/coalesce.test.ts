@@ -46,7 +46,7 @@ describe('summaryOf', () => {
     expect(ru(5, 3)).toBe('📥 5 новых сообщений от 3 клиентов:');
     expect(ru(21, 21)).toBe('📥 21 новое сообщение от 21 клиента:');
     expect(ru(22, 22)).toBe('📥 22 новых сообщения от 22 клиентов:');
-    expect(ru(3, 1)).toBe('📥 3 новых сообщения от клиента Клиент 0:');
+    expect(ru(3, 1)).toBe('📥 3 новых сообщения, клиент Клиент 0:');
     const lines = summaryOf([
       notice(1, { locale: 'ru', name: 'Иван', leadId: 5 }),
       notice(2, { locale: 'ru', name: 'Иван', leadId: 5 }),
