@@ -5,6 +5,7 @@ import type { DbOrTx } from './db.js';
 import type { AuditEntry } from './audit.js';
 import type { Contact, Lead, Prisma } from '../prisma/generated/client.js';
 import type { LeadStatus } from '../prisma/generated/enums.js';
+import type { Locale } from './i18n/types.js';
 
 /** Current time; injected so tests and parsers can fix "now". */
 export interface Clock {
@@ -145,6 +146,24 @@ export interface OutboxItem {
   notifyOnFailureUserId?: number;
   /** idempotency: the same key is delivered at most once */
   dedupeKey?: string;
+  /**
+   * A notice to a team member about a customer's message (a new lead, a forwarded message).
+   * Notices waiting for a chat held up by its platform limit are folded into one summary
+   * (core/outbound/coalesce.ts); they need a dedupeKey to be folded.
+   */
+  notice?: NoticeInfo;
+}
+
+/** What a summary of folded notices shows of one notice (core/outbound/coalesce.ts). */
+export interface NoticeInfo {
+  /** the customer's name as shown to the manager */
+  name: string;
+  leadId?: number;
+  dealId?: number;
+  /** the start of the customer's words, one line */
+  snippet: string;
+  /** the recipient's language */
+  locale: Locale;
 }
 
 /** A stored file an outbox item sends (core/files/file-store.ts keys). */

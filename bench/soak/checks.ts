@@ -7,8 +7,8 @@
 //   - every accepted answer is stored once as an outbound Message, reached the customer on
 //     their channel once and was echoed to the manager once;
 //   - every digest subscription due by now was delivered once;
-//   - the OutboundDelivery ledger: nothing left "sending", nothing "failed", every "sent" row's
-//     platform id is at a fake, and every send at a fake is in the ledger (a send the ledger
+//   - the OutboundDelivery ledger: nothing left "sending" or "coalescing", nothing "failed", every
+//     "sent" (or "coalesced": folded into a summary) row's platform id is at a fake, and every send at a fake is in the ledger (a send the ledger
 //     does not know is a duplicate left by a process killed between the send and its record;
 //     Telegram messages without buttons are left out: they may be earlier parts of a message);
 //   - no identical message went to one chat twice; no 429 at the fakes.
@@ -136,7 +136,8 @@ function outputs(bot: BotRecord, slack: SlackRecord, smtp: SmtpRecord): Out[] {
 }
 
 const isReminder = (text: string) => text.startsWith('⏰ Reminder:');
-const isNotification = (text: string) => /^New lead #\d+ from /.test(text) || /^[^\n]*, lead #\d+:\n/.test(text);
+// a summary of notices folded while the manager's chat was busy (core/outbound/coalesce.ts) names each message it carries
+const isNotification = (text: string) => /^New lead #\d+ from /.test(text) || /^[^\n]*, lead #\d+:\n/.test(text) || text.startsWith('📥 ');
 const isRelayEcho = (text: string) => text.startsWith('Sent to ');
 const isConfirmation = (text: string) => /^Reminder #\d+ set: /.test(text);
 
@@ -295,10 +296,11 @@ export async function runChecks(args: {
   >`SELECT status, "externalMessageId", "dedupeKey", error, "sentAt" FROM "OutboundDelivery" WHERE "workspaceId" = ${workspaceId}`;
   const ledger: Record<string, number> = {};
   for (const r of ledgerRows) ledger[r.status] = (ledger[r.status] ?? 0) + 1;
-  const sending = ledgerRows.filter((r) => r.status === 'sending');
+  // "coalescing": folded into a summary that was never recorded (its process died, or it is still going)
+  const sending = ledgerRows.filter((r) => r.status === 'sending' || r.status === 'coalescing');
   if (sending.length)
     problems.push(
-      `${sending.length} ledger row(s) still "sending": ${sending
+      `${sending.length} ledger row(s) still "sending" or "coalescing": ${sending
         .slice(0, 5)
         .map((r) => r.dedupeKey)
         .join(', ')}`,
@@ -319,7 +321,8 @@ export async function runChecks(args: {
   const telegramAt = new Map(args.bot.accepted.map((m) => [String(m.messageId), m.at]));
   const recordLagMs: number[] = [];
   for (const r of ledgerRows) {
-    if (r.status !== 'sent' || !r.externalMessageId) continue;
+    // a "coalesced" notice names the summary that carried it
+    if ((r.status !== 'sent' && r.status !== 'coalesced') || !r.externalMessageId) continue;
     const hit = (['telegram', 'slack', 'email'] as const).find((ch) => refs.has(`${ch}|${r.externalMessageId}`));
     if (hit) recorded.add(`${hit}|${r.externalMessageId}`);
     else phantom.push(`${r.dedupeKey} → ${r.externalMessageId}`);

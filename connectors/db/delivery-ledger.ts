@@ -6,7 +6,8 @@ import type { DbOrTx } from '../../core/db.js';
 // The target (an identity, or the chat an identity-less reply is addressed to), the dedupe
 // key's ledger state, and, when the target can be sent to by this process ($5: its channels),
 // the claim of the send. The claim succeeds only when the key is not final and nobody else is
-// sending it right now (or they stopped answering longer than $4 seconds ago: a crashed worker).
+// sending it right now, itself or folded into their message ("coalescing"), or they stopped
+// answering longer than $4 seconds ago (a crashed worker).
 const TARGET_AND_CLAIM_SQL = `
   WITH i AS (
     SELECT id, channel::text AS channel, "chatId", unreachable, "unreachableReason"
@@ -17,9 +18,10 @@ const TARGET_AND_CLAIM_SQL = `
     INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
     SELECT $3, $2, i.id, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM i
     WHERE $3::text IS NOT NULL AND NOT i.unreachable AND i."chatId" IS NOT NULL AND i.channel = ANY($5::text[])
-    ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt"
-    WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped')
-      AND ("OutboundDelivery".status <> 'sending' OR "OutboundDelivery"."updatedAt" < EXCLUDED."updatedAt" - make_interval(secs => $4))
+    ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt",
+      "coalescedInto" = NULL
+    WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped', 'coalesced')
+      AND ("OutboundDelivery".status NOT IN ('sending', 'coalescing') OR "OutboundDelivery"."updatedAt" < EXCLUDED."updatedAt" - make_interval(secs => $4))
     RETURNING status
   )
   SELECT (i.channel IS NOT NULL) AS found, i.id, i.channel, i."chatId", i.unreachable, i."unreachableReason",
@@ -27,16 +29,32 @@ const TARGET_AND_CLAIM_SQL = `
          EXISTS (SELECT 1 FROM claim) AS claimed
   FROM (SELECT 1) one LEFT JOIN i ON true`;
 
+// Notices another one's message is to carry: taken unless final. A row being sent by its own
+// job cannot be among them (its job leaves the fold set when it takes its send, atomically).
+const CLAIM_FOLDED_SQL = `
+  UPDATE "OutboundDelivery" SET status = 'coalescing', "coalescedInto" = $1, "updatedAt" = now() AT TIME ZONE 'UTC'
+  WHERE "dedupeKey" = ANY($2::text[]) AND status NOT IN ('sent', 'failed', 'skipped', 'coalesced')
+  RETURNING "dedupeKey"`;
+
+const RELEASE_FOLDED_SQL = `
+  UPDATE "OutboundDelivery" SET status = 'retrying', "coalescedInto" = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
+  WHERE "dedupeKey" = ANY($2::text[]) AND status = 'coalescing' AND "coalescedInto" = $1`;
+
 const RELEASE_SQL = `UPDATE "OutboundDelivery" SET status = 'retrying', error = $2, "updatedAt" = now() AT TIME ZONE 'UTC' WHERE "dedupeKey" = $1 AND status = 'sending'`;
 
-// Everything a delivered item changes, in one statement: the ledger row, the NotificationRef
-// replies and buttons map back through, and the outbound Message (status, and its platform id
-// unless another message of the workspace already holds that id).
+// Everything a delivered item changes, in one statement: the ledger row (and those of the
+// notices it carried, "coalesced"), the NotificationRef replies and buttons map back through,
+// and the outbound Message (status, and its platform id unless another message of the
+// workspace already holds that id).
 const SENT_SQL = `
   WITH ledger AS (
     UPDATE "OutboundDelivery" SET status = 'sent', "externalMessageId" = $4, "sentAt" = now() AT TIME ZONE 'UTC',
            error = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
     WHERE "dedupeKey" = $10
+  ), folded AS (
+    UPDATE "OutboundDelivery" SET status = 'coalesced', "externalMessageId" = $4, "sentAt" = now() AT TIME ZONE 'UTC',
+           error = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
+    WHERE "dedupeKey" = ANY($13::text[]) AND status = 'coalescing' AND "coalescedInto" = $10
   ), msg AS (
     UPDATE "Message" m SET "deliveryStatus" = 'sent',
            "externalId" = CASE WHEN m."externalId" IS NULL AND NOT EXISTS (
@@ -105,7 +123,18 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
       s.dedupeKey,
       hasRef,
       s.messageId,
+      s.folded ?? [],
     );
+  }
+
+  async claimFolded(db: DbOrTx, into: string, keys: string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await db.$queryRawUnsafe<Array<{ dedupeKey: string }>>(CLAIM_FOLDED_SQL, into, keys);
+    return rows.map((r) => r.dedupeKey);
+  }
+
+  async releaseFolded(db: DbOrTx, into: string, keys: string[]): Promise<void> {
+    if (keys.length) await db.$executeRawUnsafe(RELEASE_FOLDED_SQL, into, keys);
   }
 }
 

@@ -11,6 +11,12 @@
 //   send under the chat and per-bot limits. A sender's RateLimitedError (429 retry_after)
 //   pushes the chat's clocks and puts the job back as delayed, keeping its ticket (order),
 //   without spending an attempt.
+// - A notice about a customer's message (item.notice) registers in its chat's fold set with
+//   its ticket; the notice whose send is taken carries the others waiting there (at most
+//   FOLD_MAX) in one summary (core/outbound/coalesce.ts), so a manager's chat offered more
+//   than its limit gets fewer, fuller messages instead of a queue without end. A folded
+//   notice's job finds its ledger row "coalesced" and ends; if the carrying message is not
+//   sent, the notices are handed back (Redis and ledger) and go with the next one.
 //
 // Exactly-once and its residual window: a deduplicated item is claimed in the
 // OutboundDelivery ledger before the platform call and marked sent in one statement right
@@ -20,14 +26,24 @@
 import { DelayedError, UnrecoverableError, type Job, type JobsOptions, type Queue, type Worker } from 'bullmq';
 import { z } from 'zod';
 import type { CoreContext } from '../../core/context.js';
-import { deliverOutboxItem, itemAddress, recordGivenUp, type ChannelSenders, type DeliveryOutcome, type DeliveryTarget } from '../../core/outbound/deliver.js';
+import {
+  deliverOutboxItem,
+  itemAddress,
+  recordGivenUp,
+  type ChannelSenders,
+  type DeliveryOutcome,
+  type DeliveryTarget,
+  type SendTaken,
+} from '../../core/outbound/deliver.js';
+import { FOLD_MAX, foldable, foldedNotice, parseFoldedNotice, type FoldedNotice } from '../../core/outbound/coalesce.js';
 import { RateLimitedError, type Outbox, type OutboxItem, type OutboxLane } from '../../core/ports.js';
 import { CHANNELS } from '../../core/channels.js';
 import type { Logger } from 'pino';
 import type { QueueSettings } from './connection.js';
-import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, newSendHandle, type ChannelLimits } from './rate-limit.js';
+import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, newSendHandle, type ChannelLimits, type FoldedEntry } from './rate-limit.js';
 import { defineJob, openQueue, payloadOf, startJobWorker } from './job-definition.js';
 import { deliveryLedger } from '../db/delivery-ledger.js';
+import { GroupCommit } from '../db/group-commit.js';
 import type { FileStore } from '../../core/files/file-store.js';
 
 const idNum = z.number().int().positive();
@@ -72,6 +88,8 @@ export const outboxItemSchema = z
     dedupeKey: z.string().min(1).max(200).optional(),
     // an answer that stops the lead's SLA clock once the platform accepts it
     firstResponse: z.object({ leadId: idNum, at: z.iso.datetime() }).optional(),
+    // a notice to a team member about a customer's message: may be folded with others (core/outbound/coalesce.ts)
+    notice: z.object({ name: z.string(), leadId: idNum.optional(), dealId: idNum.optional(), snippet: z.string(), locale: z.enum(['en', 'ru']) }).optional(),
   })
   .refine((i) => i.identityId !== undefined || i.chat !== undefined, {
     message: 'needs an identityId or a chat',
@@ -112,9 +130,26 @@ export interface OutboundJobOptions {
   backoffMs?: number;
 }
 
+type OutboundJob = { name: string; data: OutboundJobData; opts: JobsOptions };
+
 export class BullMQOutbox implements Outbox {
   readonly queue: Queue<OutboundJobData>;
   private readonly jobOptions: JobsOptions;
+  /**
+   * Concurrent enqueues of a process (the inbound worker's jobs each queue their turn's items)
+   * share one addBulk: at most two in flight, the rest go together in the next one. A failed
+   * batch is retried job by job, so one bad job fails only its caller.
+   */
+  private readonly adds = new GroupCommit<OutboundJob, void>({
+    run: async (batch) => {
+      await this.queue.addBulk(batch);
+      return batch.map(() => undefined);
+    },
+    // a dedupe key twice in one addBulk: the second waits for the next batch (and is a no-op there)
+    keys: (job) => (job.opts.jobId ? [job.opts.jobId] : []),
+    maxInFlight: 2,
+    maxBatch: 500,
+  });
 
   constructor(settings: QueueSettings, options: OutboundJobOptions = {}) {
     this.queue = openQueue<OutboundJobData>(settings, outboundJob.queue);
@@ -125,7 +160,7 @@ export class BullMQOutbox implements Outbox {
     };
   }
 
-  private toJob(item: OutboxItem) {
+  private toJob(item: OutboxItem): OutboundJob {
     const parsed = outboxItemSchema.parse(item);
     const opts: JobsOptions = { ...this.jobOptions, priority: LANE_PRIORITY[parsed.lane ?? 'interactive'] };
     if (parsed.dedupeKey) opts.jobId = outboundJobId(parsed.dedupeKey);
@@ -133,12 +168,13 @@ export class BullMQOutbox implements Outbox {
   }
 
   async enqueue(item: OutboxItem): Promise<void> {
-    const job = this.toJob(item);
-    await this.queue.add(job.name, job.data, job.opts);
+    await this.adds.submit(this.toJob(item));
   }
 
   async enqueueMany(items: OutboxItem[]): Promise<void> {
-    if (items.length) await this.queue.addBulk(items.map((i) => this.toJob(i)));
+    // every item validated before any is queued: a bad one queues none of its turn's
+    const jobs = items.map((i) => this.toJob(i));
+    await Promise.all(jobs.map((j) => this.adds.submit(j)));
   }
 
   async close(): Promise<void> {
@@ -178,6 +214,19 @@ const INLINE_WAIT_MS = 250;
  * beyond it the job is put back as delayed.
  */
 const INLINE_BUDGET_MS = 2500;
+
+/**
+ * A notice folded into another job's message looks at its ledger row again after this long
+ * (by then the carrying message is normally recorded, and the row final).
+ */
+const FOLDED_RECHECK_MS = 1000;
+
+/**
+ * A notice that joined others waiting for its chat wakes this long after their slot: by then
+ * the first of them has normally carried it (one job per message wakes at the slot, not all
+ * of them); if that one did not, it carries them itself.
+ */
+const JOINED_GRACE_MS = 2000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -231,8 +280,53 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       taken = undefined;
       await limiter.finishSend(t.channel, t.chatId, send);
     };
-    const beforeSend = async (t: DeliveryTarget) => {
+    // a notice that may be folded with others waiting for its chat (coalescing)
+    const fold = foldable(data.item) ? data.item : undefined;
+    const group = String(data.item.workspaceId);
+    /** the notices handed to this job's send: given back when it is not sent after all */
+    const beforeSendFold = async (t: DeliveryTarget, item: NonNullable<typeof fold>): Promise<SendTaken> => {
+      const r = await limiter.reserveFold(t.channel, t.chatId, group, item.dedupeKey, JSON.stringify(foldedNotice(item)), slot ?? -1);
+      // another notice's message took this one: look again once that is recorded
+      if (r.status === 'folded') return postpone(FOLDED_RECHECK_MS, {});
+      slot = r.slot;
+      // one that joined waiting notices is normally carried by the first of them: it looks
+      // again a while after their slot, by when its ledger row is final (or it carries them)
+      if (r.joined && r.wait + JOINED_GRACE_MS > INLINE_WAIT_MS) await postpone(r.wait + JOINED_GRACE_MS, {});
+      if (r.wait > INLINE_WAIT_MS) await postpone(r.wait, {});
+      let waited = 0;
+      for (;;) {
+        const a = await limiter.acquireFold(t.channel, t.chatId, group, item.dedupeKey, slot, FOLD_MAX, lane, send);
+        if (a.status === 'taken') {
+          taken = t;
+          const folded: FoldedNotice[] = [];
+          for (const f of a.folded) {
+            const notice = parseFoldedNotice(f.entry);
+            if (notice && notice.dedupeKey === f.key) {
+              folded.push(notice);
+              foldSlots.set(f.key, f);
+            } else logger?.warn({ key: f.key }, 'a folded notice did not read back: left to its own job');
+          }
+          return { folded };
+        }
+        // another notice's message carries this one: look again once that is recorded
+        if (a.status === 'folded') await postpone(FOLDED_RECHECK_MS, {});
+        else {
+          const wait = a.wait;
+          if (wait < 0) await postpone(-wait, {});
+          if (waited + wait > INLINE_BUDGET_MS) await postpone(wait, {});
+          waited += wait;
+          await sleep(wait);
+        }
+      }
+    };
+    const foldSlots = new Map<string, FoldedEntry>();
+    const unfold = async (t: DeliveryTarget, notices: FoldedNotice[]) => {
+      const entries = notices.map((n) => foldSlots.get(n.dedupeKey)).filter((e): e is FoldedEntry => e !== undefined);
+      await limiter.unfold(t.channel, t.chatId, group, entries);
+    };
+    const beforeSend = async (t: DeliveryTarget): Promise<void | SendTaken> => {
       target = t;
+      if (fold && limiter.folds(t.channel, t.chatId)) return beforeSendFold(t, fold);
       await ticket(t.channel, t.chatId);
       let waited = 0;
       for (;;) {
@@ -259,6 +353,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
         ledger: deliveryLedger,
         files: options.files,
         beforeSend,
+        unfold,
         afterSend: finish,
         outbox,
         sendingStaleMs,

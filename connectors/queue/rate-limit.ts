@@ -14,8 +14,12 @@
 //     chat slot or the job's age: earliest due first), so no job loses its turn to a luckier
 //     poll and holds up its chat's later messages;
 //   - a 429 retry_after pushes the chat's clocks forward (penalize); the job comes back
-//     through the same clocks, never retried in place.
-// Both checks and the taking of the send are one Lua script (acquireSend).
+//     through the same clocks, never retried in place;
+//   - notices (a team member told of a customer's message) waiting for a chat are folded:
+//     each registers with its ticket (reserveFold), one that finds others waiting joins their
+//     slot, and the one whose send is taken takes the others too (acquireFold) and drops
+//     their tickets, so one message carries them all (core/outbound/coalesce.ts).
+// Both checks and the taking of the send are one Lua script (acquireSend, acquireFold).
 import { connectRedis, type RedisClient, type RedisLike } from './connection.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { OutboxLane } from '../../core/ports.js';
@@ -51,6 +55,13 @@ const DEFAULT_TICKET_STALE_MS = 300_000;
  */
 const INFLIGHT_MS = 10_000;
 
+/**
+ * A notice another one's message took is marked as carried this long: its job does not
+ * register it again meanwhile (the carrying message may still go out). As long as a
+ * "coalescing" ledger claim stays fresh (the outbound worker's sendingStaleMs, 60 s).
+ */
+const FOLDING_MS = 60_000;
+
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
@@ -85,73 +96,192 @@ return {at, at - now}`;
  * id, waiter order score, waiter stale ms. Returns 0 when the send is taken (the ticket and its
  * owner key are spent), else the wait (ms).
  */
-const ACQUIRE = `${NOW}
-local slot = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local botMax = tonumber(ARGV[3])
-local windowMs = tonumber(ARGV[4])
-local waiter = ARGV[7]
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[5]))
-if slot >= 0 then
-  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  if first[2] and tonumber(first[2]) < slot then
-    -- n earlier messages go first: this one cannot go for n intervals
-    local ahead = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[1])
+const ACQUIRE_FN = `local function acquire()
+  local slot = tonumber(ARGV[1])
+  local interval = tonumber(ARGV[2])
+  local botMax = tonumber(ARGV[3])
+  local windowMs = tonumber(ARGV[4])
+  local waiter = ARGV[7]
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[5]))
+  if slot >= 0 then
+    local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    if first[2] and tonumber(first[2]) < slot then
+      -- n earlier messages go first: this one cannot go for n intervals
+      local ahead = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[1])
+      redis.call('ZREM', KEYS[4], waiter)
+      return -(ahead * interval)
+    end
+  end
+  -- a send to this chat is in flight (until finishSend): look again shortly
+  if redis.call('EXISTS', KEYS[7]) == 1 then
     redis.call('ZREM', KEYS[4], waiter)
-    return -(ahead * interval)
+    return 20
+  end
+  local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if now < nxt then
+    redis.call('ZREM', KEYS[4], waiter)
+    return nxt - now
+  end
+  if botMax > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - windowMs)
+    -- waiters that stopped asking (their process died) lose their place
+    local gone = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[9]))
+    for _, w in ipairs(gone) do redis.call('ZREM', KEYS[4], w) end
+    if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[9])) end
+    local count = redis.call('ZCARD', KEYS[3])
+    local room = botMax - count
+    -- the bot's sends go in queue order (lane first, then age): waiters ahead of this one take the room first
+    local rank = redis.call('ZRANK', KEYS[4], waiter)
+    if not rank then rank = redis.call('ZCOUNT', KEYS[4], '-inf', '(' .. ARGV[8]) end
+    if rank >= room then
+      redis.call('ZADD', KEYS[4], 'NX', ARGV[8], waiter)
+      redis.call('ZADD', KEYS[5], now, waiter)
+      redis.call('PEXPIRE', KEYS[4], 600000)
+      redis.call('PEXPIRE', KEYS[5], 600000)
+      -- this one's turn comes when (rank - room + 1) sends have left the window
+      local idx = rank - room
+      if idx >= count then idx = count - 1 end
+      if idx < 0 then return 20 end
+      local e = redis.call('ZRANGE', KEYS[3], idx, idx, 'WITHSCORES')
+      local at = tonumber(e[2])
+      -- still in flight: look again shortly
+      if at > now then return 20 end
+      local w = at + windowMs - now + 1
+      if w < 1 then w = 1 end
+      return w
+    end
+    redis.call('ZREM', KEYS[4], waiter)
+    redis.call('ZREM', KEYS[5], waiter)
+    -- in flight until finishSend stamps the time the platform answered (or INFLIGHT_MS passes)
+    redis.call('ZADD', KEYS[3], now + ${INFLIGHT_MS}, ARGV[6])
+    redis.call('PEXPIRE', KEYS[3], windowMs + ${INFLIGHT_MS})
+  end
+  -- the chat is busy until finishSend (or INFLIGHT_MS): a message sent in parts keeps it to the last part
+  if interval > 0 then
+    redis.call('SET', KEYS[7], '1', 'PX', ${INFLIGHT_MS})
+    redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000)
+  end
+  if slot >= 0 then redis.call('ZREM', KEYS[1], tostring(slot)) end
+  redis.call('DEL', KEYS[6])
+  return 0
+end`;
+const ACQUIRE = `${NOW}
+${ACQUIRE_FN}
+return acquire()`;
+
+/** Keeps a key alive at least `ms` (never shortens it). */
+const KEEP = `local function keep(key, ms)
+  if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
+end`;
+
+/**
+ * Registers a notice that may be folded (coalesced) with others waiting for the same chat.
+ * KEYS: clock, tickets, fold (zset: notice key -> its slot), fold data (hash: notice key ->
+ * entry). ARGV: chat interval, notice key, entry, the slot the job already holds (or -1).
+ * A notice registered before keeps its slot. One that finds others waiting joins the latest
+ * of them (their slot and ticket: one message will carry them all, so the chat's clock moves
+ * once per message, not once per notice); else it takes a ticket of its own (a new one when
+ * the job's old ticket is gone). KEYS 5: the notices other messages are carrying (folding:
+ * key -> until when). Returns {slot, wait, joined}, or {-1} when another notice's message took this
+ * one (its job must not register again while that message may still go). `joined`: 1 when
+ * it joined notices already waiting (the first of them normally carries it).
+ */
+const RESERVE_FOLD = `${NOW}
+${KEEP}
+local held = redis.call('ZSCORE', KEYS[3], ARGV[2])
+if held then return {tonumber(held), tonumber(held) - now} end
+local carried = redis.call('ZSCORE', KEYS[5], ARGV[2])
+if carried and tonumber(carried) > now then return {-1} end
+local interval = tonumber(ARGV[1])
+local slot = tonumber(ARGV[4])
+local latest = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+local joined = 0
+if latest[2] then
+  slot = tonumber(latest[2])
+  joined = 1
+elseif slot < 0 or not redis.call('ZSCORE', KEYS[2], tostring(slot)) then
+  local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+  slot = now
+  if nxt > slot then slot = nxt end
+  redis.call('SET', KEYS[1], slot + interval, 'PX', slot + interval - now + 60000)
+  redis.call('ZADD', KEYS[2], slot, tostring(slot))
+  keep(KEYS[2], slot - now + 3600000)
+end
+redis.call('ZADD', KEYS[3], slot, ARGV[2])
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
+keep(KEYS[3], slot - now + 3600000)
+keep(KEYS[4], slot - now + 3600000)
+return {slot, slot - now, joined}`;
+
+/**
+ * acquire() for a registered notice, folding: KEYS 1-7 and ARGV 1-9 as ACQUIRE, then KEYS: fold,
+ * fold data, clock, folding; ARGV: notice key, how many other notices one message may carry.
+ * Returns {2} when another notice's send took this one (folded: nothing to do here),
+ * {1, wait} when the send was not taken (wait as ACQUIRE's), or {0, slot, key, entry, ...}
+ * when it was: this notice leaves the fold set, and so do up to max of the others waiting
+ * for the chat (earliest first), returned with their slots and marked as carried for
+ * FOLDING_MS (so their jobs do not register again meanwhile). Their tickets are dropped and
+ * the chat's reservation clock comes back to one interval after now (or after the last
+ * ticket still held), so the next message need not wait for the notices that went here.
+ */
+const ACQUIRE_FOLD = `${NOW}
+${ACQUIRE_FN}
+local key = ARGV[10]
+if not redis.call('ZSCORE', KEYS[8], key) then
+  redis.call('ZREM', KEYS[4], ARGV[7])
+  redis.call('ZREM', KEYS[5], ARGV[7])
+  return {2}
+end
+local r = acquire()
+if r ~= 0 then return {1, r} end
+redis.call('ZREM', KEYS[8], key)
+redis.call('HDEL', KEYS[9], key)
+local out = {0}
+local max = tonumber(ARGV[11])
+if max <= 0 then return out end
+local others = redis.call('ZRANGE', KEYS[8], 0, max - 1, 'WITHSCORES')
+if #others == 0 then return out end
+redis.call('ZREMRANGEBYSCORE', KEYS[11], '-inf', now)
+for i = 1, #others, 2 do
+  local k = others[i]
+  local at = tonumber(others[i + 1])
+  local entry = redis.call('HGET', KEYS[9], k)
+  redis.call('ZREM', KEYS[8], k)
+  redis.call('HDEL', KEYS[9], k)
+  redis.call('ZREM', KEYS[1], tostring(at))
+  redis.call('ZADD', KEYS[11], now + ${FOLDING_MS}, k)
+  if entry then
+    table.insert(out, at)
+    table.insert(out, k)
+    table.insert(out, entry)
   end
 end
--- a send to this chat is in flight (until finishSend): look again shortly
-if redis.call('EXISTS', KEYS[7]) == 1 then
-  redis.call('ZREM', KEYS[4], waiter)
-  return 20
+redis.call('PEXPIRE', KEYS[11], ${FOLDING_MS} + 60000)
+local interval = tonumber(ARGV[2])
+local nextAt = now + interval
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] and tonumber(last[2]) + interval > nextAt then nextAt = tonumber(last[2]) + interval end
+local cur = tonumber(redis.call('GET', KEYS[10]) or '0')
+if nextAt < cur then redis.call('SET', KEYS[10], nextAt, 'PX', nextAt - now + 60000) end
+return out`;
+
+/**
+ * Hands folded notices back (the message that was to carry them was not sent): each gets its
+ * place and its ticket again, and is no longer marked as carried. KEYS: fold, fold data,
+ * tickets, folding. ARGV: slot, key, entry, ...
+ */
+const UNFOLD = `${NOW}
+${KEEP}
+for i = 1, #ARGV, 3 do
+  local at = tonumber(ARGV[i])
+  redis.call('ZADD', KEYS[1], at, ARGV[i + 1])
+  redis.call('HSET', KEYS[2], ARGV[i + 1], ARGV[i + 2])
+  redis.call('ZADD', KEYS[3], at, tostring(at))
+  redis.call('ZREM', KEYS[4], ARGV[i + 1])
 end
-local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
-if now < nxt then
-  redis.call('ZREM', KEYS[4], waiter)
-  return nxt - now
-end
-if botMax > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - windowMs)
-  -- waiters that stopped asking (their process died) lose their place
-  local gone = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[9]))
-  for _, w in ipairs(gone) do redis.call('ZREM', KEYS[4], w) end
-  if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[9])) end
-  local count = redis.call('ZCARD', KEYS[3])
-  local room = botMax - count
-  -- the bot's sends go in queue order (lane first, then age): waiters ahead of this one take the room first
-  local rank = redis.call('ZRANK', KEYS[4], waiter)
-  if not rank then rank = redis.call('ZCOUNT', KEYS[4], '-inf', '(' .. ARGV[8]) end
-  if rank >= room then
-    redis.call('ZADD', KEYS[4], 'NX', ARGV[8], waiter)
-    redis.call('ZADD', KEYS[5], now, waiter)
-    redis.call('PEXPIRE', KEYS[4], 600000)
-    redis.call('PEXPIRE', KEYS[5], 600000)
-    -- this one's turn comes when (rank - room + 1) sends have left the window
-    local idx = rank - room
-    if idx >= count then idx = count - 1 end
-    if idx < 0 then return 20 end
-    local e = redis.call('ZRANGE', KEYS[3], idx, idx, 'WITHSCORES')
-    local at = tonumber(e[2])
-    -- still in flight: look again shortly
-    if at > now then return 20 end
-    local w = at + windowMs - now + 1
-    if w < 1 then w = 1 end
-    return w
-  end
-  redis.call('ZREM', KEYS[4], waiter)
-  redis.call('ZREM', KEYS[5], waiter)
-  -- in flight until finishSend stamps the time the platform answered (or INFLIGHT_MS passes)
-  redis.call('ZADD', KEYS[3], now + ${INFLIGHT_MS}, ARGV[6])
-  redis.call('PEXPIRE', KEYS[3], windowMs + ${INFLIGHT_MS})
-end
--- the chat is busy until finishSend (or INFLIGHT_MS): a message sent in parts keeps it to the last part
-if interval > 0 then
-  redis.call('SET', KEYS[7], '1', 'PX', ${INFLIGHT_MS})
-  redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000)
-end
-if slot >= 0 then redis.call('ZREM', KEYS[1], tostring(slot)) end
-redis.call('DEL', KEYS[6])
+keep(KEYS[1], 3600000)
+keep(KEYS[2], 3600000)
+keep(KEYS[3], 3600000)
 return 0`;
 
 /**
@@ -199,6 +329,42 @@ type LimiterRedis = RedisClient & {
   ): Promise<number>;
   llPenalize(key: string, ms: number): Promise<number>;
   llFinish(bot: string, sent: string, busy: string, member: string, interval: number): Promise<number>;
+  llReserveFold(
+    clock: string,
+    tickets: string,
+    fold: string,
+    foldData: string,
+    folding: string,
+    interval: number,
+    key: string,
+    entry: string,
+    slot: number,
+  ): Promise<[number, number, number] | [number]>;
+  llAcquireFold(
+    tickets: string,
+    sent: string,
+    bot: string,
+    botQueue: string,
+    botQueueSeen: string,
+    owner: string,
+    busy: string,
+    fold: string,
+    foldData: string,
+    clock: string,
+    folding: string,
+    slot: number,
+    interval: number,
+    botMax: number,
+    windowMs: number,
+    staleMs: number,
+    member: string,
+    waiter: string,
+    order: number,
+    waiterStaleMs: number,
+    key: string,
+    max: number,
+  ): Promise<Array<number | string>>;
+  llUnfold(fold: string, foldData: string, tickets: string, folding: string, ...args: Array<string | number>): Promise<number>;
 };
 
 export interface RateLimiterOptions {
@@ -222,6 +388,13 @@ export interface SendHandle {
 export function newSendHandle(waiter?: { id: string; since: number }): SendHandle {
   const id = `${process.pid}-${Date.now()}-${++seq}`;
   return { id, waiter: waiter?.id ?? id, since: waiter?.since ?? Date.now() };
+}
+
+/** A notice another one's message carries (acquireFold): its ticket's slot, its dedupe key and the entry it registered. */
+export interface FoldedEntry {
+  slot: number;
+  key: string;
+  entry: string;
 }
 
 /** Queue order per lane: every answer before every digest before every bulk send, then by age. */
@@ -248,6 +421,9 @@ export class ChannelRateLimiter {
     redis.defineCommand('llAcquire', { numberOfKeys: 7, lua: ACQUIRE });
     redis.defineCommand('llPenalize', { numberOfKeys: 1, lua: PENALIZE });
     redis.defineCommand('llFinish', { numberOfKeys: 3, lua: FINISH });
+    redis.defineCommand('llReserveFold', { numberOfKeys: 5, lua: RESERVE_FOLD });
+    redis.defineCommand('llAcquireFold', { numberOfKeys: 11, lua: ACQUIRE_FOLD });
+    redis.defineCommand('llUnfold', { numberOfKeys: 4, lua: UNFOLD });
     this.redis = redis as LimiterRedis;
     this.marginMs = options.marginMs ?? DEFAULT_LIMIT_MARGIN_MS;
     this.staleMs = options.ticketStaleMs ?? DEFAULT_TICKET_STALE_MS;
@@ -305,8 +481,7 @@ export class ChannelRateLimiter {
     owner?: string,
   ): Promise<number> {
     const interval = this.chatInterval(channel, chatId);
-    const perSecond = this.limits[channel]?.perSecond ?? 0;
-    const botMax = perSecond > 0 ? (lane === 'interactive' ? perSecond : Math.max(1, Math.floor(perSecond * BULK_SHARE))) : 0;
+    const botMax = this.botMax(channel, lane);
     if (interval <= 0 && botMax === 0) return 0;
     const base = this.chat(channel, chatId);
     const bot = this.bot(channel);
@@ -319,18 +494,120 @@ export class ChannelRateLimiter {
         `${bot}:queue:seen`,
         this.owner(base, owner),
         `${base}:busy`,
-        slot,
-        interval,
-        botMax,
-        1000 + this.marginMs,
-        this.staleMs,
-        send.id,
-        send.waiter,
-        // earliest due first: a chat's slot (so each chat's next message goes before any chat's one after it), else the job's age
-        LANE_ORDER[lane] + (slot >= 0 ? slot : send.since),
-        this.waiterStaleMs,
+        ...this.acquireArgs(slot, interval, botMax, lane, send),
       ),
     );
+  }
+
+  private botMax(channel: Channel, lane: OutboxLane): number {
+    const perSecond = this.limits[channel]?.perSecond ?? 0;
+    return perSecond > 0 ? (lane === 'interactive' ? perSecond : Math.max(1, Math.floor(perSecond * BULK_SHARE))) : 0;
+  }
+
+  private acquireArgs(slot: number, interval: number, botMax: number, lane: OutboxLane, send: SendHandle) {
+    return [
+      slot,
+      interval,
+      botMax,
+      1000 + this.marginMs,
+      this.staleMs,
+      send.id,
+      send.waiter,
+      // earliest due first: a chat's slot (so each chat's next message goes before any chat's one after it), else the job's age
+      LANE_ORDER[lane] + (slot >= 0 ? slot : send.since),
+      this.waiterStaleMs,
+    ] as const;
+  }
+
+  /** Whether notices to this chat can be folded: only a chat with a spacing limit ever holds them back. */
+  folds(channel: Channel, chatId: string): boolean {
+    return this.chatInterval(channel, chatId) > 0;
+  }
+
+  private foldKeys(channel: Channel, chatId: string, group: string) {
+    const base = this.chat(channel, chatId);
+    return {
+      fold: `${base}:fold:${group}`,
+      data: `${base}:fold:${group}:data`,
+      folding: `${base}:fold:${group}:carried`,
+      tickets: `${base}:tickets`,
+      clock: `${base}:clock`,
+    };
+  }
+
+  /**
+   * Registers a notice that may be folded into another's message (coalescing) and gives it
+   * its ticket on the chat's clock (`slot`: the one the job holds, or -1), or the ticket of
+   * the notices already waiting there. Notices fold only within one `group` (a workspace).
+   * Resolves to its slot and the wait until it in ms (`joined`: it joined notices already
+   * waiting, the first of which normally carries it), or `folded` when another notice's
+   * message took it a moment ago (that message may still go; the job looks at its ledger row).
+   */
+  async reserveFold(
+    channel: Channel,
+    chatId: string,
+    group: string,
+    key: string,
+    entry: string,
+    slot: number,
+  ): Promise<{ status: 'registered'; slot: number; wait: number; joined: boolean } | { status: 'folded' }> {
+    const k = this.foldKeys(channel, chatId, group);
+    const r = await this.redis.llReserveFold(k.clock, k.tickets, k.fold, k.data, k.folding, this.chatInterval(channel, chatId), key, entry, slot);
+    if (Number(r[0]) < 0) return { status: 'folded' };
+    return { status: 'registered', slot: Number(r[0]), wait: Number(r[1]), joined: Number(r[2]) === 1 };
+  }
+
+  /**
+   * acquireSend for a notice registered with reserveFold. `taken`: the send is this job's,
+   * with up to `max` other notices waiting for the chat (they are this message's to carry
+   * now; earliest first); `wait`: as acquireSend's; `folded`: another notice's message took
+   * this one (its job has nothing to send).
+   */
+  async acquireFold(
+    channel: Channel,
+    chatId: string,
+    group: string,
+    key: string,
+    slot: number,
+    max: number,
+    lane: OutboxLane = 'interactive',
+    send: SendHandle = newSendHandle(),
+  ): Promise<{ status: 'taken'; folded: FoldedEntry[] } | { status: 'wait'; wait: number } | { status: 'folded' }> {
+    const interval = this.chatInterval(channel, chatId);
+    const k = this.foldKeys(channel, chatId, group);
+    const base = this.chat(channel, chatId);
+    const bot = this.bot(channel);
+    const r = await this.redis.llAcquireFold(
+      k.tickets,
+      `${base}:sent`,
+      bot,
+      `${bot}:queue`,
+      `${bot}:queue:seen`,
+      this.owner(base, undefined),
+      `${base}:busy`,
+      k.fold,
+      k.data,
+      k.clock,
+      k.folding,
+      ...this.acquireArgs(slot, interval, this.botMax(channel, lane), lane, send),
+      key,
+      max,
+    );
+    const status = Number(r[0]);
+    if (status === 2) return { status: 'folded' };
+    if (status === 1) return { status: 'wait', wait: Number(r[1]) };
+    const folded: FoldedEntry[] = [];
+    for (let i = 1; i + 2 < r.length; i += 3) {
+      folded.push({ slot: Number(r[i]), key: String(r[i + 1]), entry: String(r[i + 2]) });
+    }
+    return { status: 'taken', folded };
+  }
+
+  /** Hands folded notices back (their message was not sent): they wait for the chat again, in their old places. */
+  async unfold(channel: Channel, chatId: string, group: string, folded: FoldedEntry[]): Promise<void> {
+    if (folded.length === 0) return;
+    const k = this.foldKeys(channel, chatId, group);
+    await this.redis.llUnfold(k.fold, k.data, k.tickets, k.folding, ...folded.flatMap((f) => [f.slot, f.key, f.entry]));
   }
 
   /** The waiter stops waiting for now (its job was put back as delayed): the sends behind it need not wait for it. */

@@ -12,7 +12,7 @@ import { recipientOf } from './recipients.js';
 import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import type { Reply } from './reply.js';
-import { carriesMore, channelLabel, inboundMeta, inboundText, leadButtons, messageBody, previewBody, shownName } from './notify.js';
+import { carriesMore, channelLabel, inboundMeta, inboundText, leadButtons, messageBody, previewBody, shownName, snippetOf } from './notify.js';
 import { nextOpening, readBusinessHours } from '../time/business-hours.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { Identity } from '../../prisma/generated/client.js';
@@ -221,14 +221,15 @@ export async function pushNewLeadNotice(
     }),
   ];
   if (lead.firstResponseDueAt) lines.push(t(to.locale, 'chat.notify.new_lead_due', { due: formatDateTime(to.locale, lead.firstResponseDueAt, to.timezone) }));
-  const notice = {
+  const item = {
     identityId: to.identityId,
     text: lines.join('\n\n'),
     buttons: leadButtons(to.locale, lead.id),
     ref: { userId: to.userId, conversationId, leadId: lead.id },
     dedupeKey: `notify:${m.dedupeKey}`,
+    notice: { name: shownName(name), leadId: lead.id, snippet: snippetOf(messageBody(to.locale, inboundText(to.locale, m), m.attachments)), locale: to.locale },
   };
-  for (const item of withFiles(notice, to.channel, plan.files)) push(turn, item);
+  for (const part of withFiles(item, to.channel, plan.files)) push(turn, part);
 }
 
 /** Message.meta: the named fields kept beside the text, and the album an item belongs to. */
@@ -263,6 +264,7 @@ export function forwardItems(
       : t(to.locale, 'chat.notify.forward_no_lead', { name: shown, channel: channelName, text: body }),
     ref: { userId: to.userId, conversationId, leadId, dealId },
     dedupeKey: `forward:${m.dedupeKey}`,
+    notice: { name: shown, leadId, dealId, snippet: snippetOf(messageBody(to.locale, inboundText(to.locale, m), m.attachments)), locale: to.locale },
   };
   return withFiles(item, to.channel, plan.files);
 }

@@ -123,6 +123,21 @@ export function previewBody(locale: Locale, text: string, attachments: Attachmen
   return [...lines, ...files].filter(Boolean).join('\n');
 }
 
+/** How much of a customer's words a summary line shows (coalesced notices). */
+export const SNIPPET_CHARS = 80;
+
+/** The start of a message on one line (whitespace collapsed, bidi controls gone), cut with "…". */
+export function snippetOf(text: string, max = SNIPPET_CHARS): string {
+  const line = neutralizeBidi(text).replace(/\s+/g, ' ').trim();
+  if (line.length <= max) return line;
+  return (
+    line
+      .slice(0, max - 1)
+      .replace(/[\uD800-\uDBFF]$/, '')
+      .trimEnd() + '…'
+  );
+}
+
 /** A customer's name as shown to a manager: no bidi controls that could reorder what they read. */
 export function shownName(name: string): string {
   return neutralizeBidi(name);

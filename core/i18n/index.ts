@@ -81,14 +81,25 @@ export function formatMoney(locale: Locale, amount: string | number, currency: s
 }
 
 /** Formats an instant in a time zone, e.g. "Tue, 10 Mar, 15:00". */
+// one formatter per locale and zone: building an Intl.DateTimeFormat costs ~100x formatting with one
+// (bench:inbound spent 3.8% of its CPU here, one per new lead's notification)
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 export function formatDateTime(locale: Locale, date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(date);
+  const key = `${locale}|${timeZone}`;
+  let f = dateTimeFormats.get(key);
+  if (!f) {
+    // an unknown zone throws here, as it did uncached; nothing is kept for it
+    f = new Intl.DateTimeFormat(locale, {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    if (dateTimeFormats.size >= 1000) dateTimeFormats.clear();
+    dateTimeFormats.set(key, f);
+  }
+  return f.format(date);
 }

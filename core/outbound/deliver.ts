@@ -1,8 +1,11 @@
 // Delivers one OutboxItem: resolves the identity to a channel + chat, sends it with the
 // channel's sender, and records the outcome (NotificationRef, Message status, the
 // OutboundDelivery ledger for deduplicated items, Activity and the identity's
-// reachability on permanent failure). Transport-free: the queue worker calls it and
-// owns retries, rate limits and the crash-recovery story.
+// reachability on permanent failure). A notice whose send comes with others waiting for
+// the same chat carries them in one summary (core/outbound/coalesce.ts): their ledger rows
+// are claimed before the platform call and marked "coalesced" with its own "sent".
+// Transport-free: the queue worker calls it and owns retries, rate limits and the
+// crash-recovery story.
 import type { Channel } from '../../prisma/generated/enums.js';
 import { recordActivity } from '../audit.js';
 import type { CoreContext } from '../context.js';
@@ -14,6 +17,7 @@ import { PermanentSendError } from '../ports.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { loadTeamRecipient } from './recipient.js';
 import { markFirstResponse } from '../leads/mark-first-response.js';
+import { foldable, foldedNotice, summaryOf, type FoldedNotice } from './coalesce.js';
 
 export type ChannelSenders = Partial<Record<Channel, ChannelSender>>;
 
@@ -25,7 +29,8 @@ export interface DeliveryTarget {
 }
 
 export type DeliveryOutcome =
-  | { status: 'sent'; externalMessageId: string; target: DeliveryTarget }
+  /** `folded`: the dedupe keys of the other notices this message carried (coalescing) */
+  | { status: 'sent'; externalMessageId: string; target: DeliveryTarget; folded?: string[] }
   /** the dedupe key was already delivered (or given up on): nothing sent */
   | { status: 'duplicate' }
   /** not sent and never will be (unreachable identity, no chat) */
@@ -40,11 +45,22 @@ export interface DeliveryLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** What the rate limiter hands over with the send: notices this message is to carry besides its own. */
+export interface SendTaken {
+  folded?: FoldedNotice[];
+}
+
 export interface DeliverOptions {
   /** the OutboundDelivery ledger (connectors/db/delivery-ledger.ts) */
   ledger: DeliveryLedger;
-  /** called right before the platform call (rate limiting); may throw to postpone */
-  beforeSend?: (target: DeliveryTarget) => Promise<void>;
+  /**
+   * Called right before the platform call (rate limiting); may throw to postpone. For a
+   * foldable notice it may hand over other notices waiting for the chat (coalescing): the
+   * message then carries them all (core/outbound/coalesce.ts).
+   */
+  beforeSend?: (target: DeliveryTarget) => Promise<void | SendTaken>;
+  /** gives back notices handed over by beforeSend that this message does not carry after all (not sent, or no longer open) */
+  unfold?: (target: DeliveryTarget, notices: FoldedNotice[]) => Promise<void>;
   /** called right after the platform accepted the message and it was recorded */
   afterSend?: (target: DeliveryTarget) => Promise<void>;
   /** where to queue the "could not be delivered" notice for item.notifyOnFailureUserId */
@@ -56,8 +72,8 @@ export interface DeliverOptions {
   logger?: DeliveryLogger;
 }
 
-/** Final states of the ledger: a key in one of these is never sent again. */
-const FINAL = ['sent', 'failed', 'skipped'];
+/** Final states of the ledger: a key in one of these is never sent again ("coalesced": another message carried it). */
+const FINAL = ['sent', 'failed', 'skipped', 'coalesced'];
 
 export class MissingSenderError extends Error {
   constructor(readonly channel: string) {
@@ -124,17 +140,62 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
     return { status: 'skipped', reason: 'file_gone' };
   }
 
+  let taken: void | SendTaken;
   try {
     // rate limits: may wait, or throw to postpone the job, which then hands the send back
-    await options.beforeSend?.(target);
+    taken = await options.beforeSend?.(target);
   } catch (e) {
     await release(e);
     throw e;
   }
+  // notices waiting for the same chat that this message carries too (coalescing)
+  let folded: FoldedNotice[] = [];
+  const handed = taken?.folded ?? [];
+  const giveBack = async (notices: FoldedNotice[]) => {
+    if (notices.length === 0) return;
+    try {
+      await options.unfold?.(target, notices);
+    } catch (err) {
+      // their own jobs still send them: a notice handed back late is late, never lost
+      options.logger?.warn({ err, notices: notices.length }, 'could not hand folded notices back');
+    }
+  };
+  let sent: OutboxItem = item;
+  if (handed.length && key && foldable(item)) {
+    try {
+      const claimed = new Set(
+        await ledger.claimFolded(
+          db,
+          key,
+          handed.map((n) => n.dedupeKey),
+        ),
+      );
+      folded = handed.filter((n) => claimed.has(n.dedupeKey));
+    } catch (e) {
+      await release(e);
+      await giveBack(handed);
+      throw e;
+    }
+    if (folded.length) sent = { ...item, ...summaryOf([foldedNotice(item), ...folded]) };
+  } else await giveBack(handed);
+  const unclaim = async (e: unknown) => {
+    if (!folded.length) return;
+    await ledger
+      .releaseFolded(
+        db,
+        key!,
+        folded.map((n) => n.dedupeKey),
+      )
+      .catch((err: unknown) => {
+        options.logger?.warn({ err, cause: String((e as Error)?.message ?? e) }, 'could not hand folded notices back in the ledger');
+      });
+    await giveBack(folded);
+  };
   let externalMessageId: string;
   try {
-    ({ externalMessageId } = await sender.send({ ...toOutboundMessage(item, target), ...(files?.length ? { files } : {}) }));
+    ({ externalMessageId } = await sender.send({ ...toOutboundMessage(sent, target), ...(files?.length ? { files } : {}) }));
   } catch (e) {
+    await unclaim(e);
     if (!(e instanceof PermanentSendError)) {
       // not sent: let the retry take it again at once
       await release(e);
@@ -144,13 +205,21 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
     return { status: 'failed', reason: e.reason || e.message };
   }
   // record first (one statement): the shorter this gap, the fewer duplicates a killed process leaves
-  await recordSent(ctx, ledger, item, target, externalMessageId, options.logger);
+  await recordSent(
+    ctx,
+    ledger,
+    sent,
+    target,
+    externalMessageId,
+    options.logger,
+    folded.map((n) => n.dedupeKey),
+  );
   try {
     await options.afterSend?.(target);
   } catch (err) {
     options.logger?.warn({ err, channel, chatId: target.chatId }, 'after-send hook failed (rate-limit clock not advanced)');
   }
-  return { status: 'sent', externalMessageId, target };
+  return { status: 'sent', externalMessageId, target, ...(folded.length ? { folded: folded.map((n) => n.dedupeKey) } : {}) };
 }
 
 export function toOutboundMessage(item: OutboxItem, target: DeliveryTarget): OutboundMessage {
@@ -189,6 +258,7 @@ async function recordSent(
   target: DeliveryTarget,
   externalMessageId: string,
   logger?: DeliveryLogger,
+  folded: string[] = [],
 ) {
   const record = {
     workspaceId: item.workspaceId,
@@ -198,6 +268,7 @@ async function recordSent(
     dedupeKey: item.dedupeKey ?? null,
     ref: item.ref ?? null,
     messageId: item.messageId ?? null,
+    folded,
   };
   for (let attempt = 1; ; attempt++) {
     try {

@@ -5,6 +5,8 @@
 // and marked "sent" in ONE statement right after the platform accepted it (ledger row,
 // NotificationRef and the outbound Message's status and platform id together), so the
 // window in which a killed process leaves a sent message unrecorded is one round trip.
+// Notices folded into another's message (core/outbound/coalesce.ts) are claimed by it
+// ("coalescing") before the call and marked "coalesced" in that same statement.
 import type { Channel } from '../../prisma/generated/enums.js';
 import type { DbOrTx } from '../db.js';
 
@@ -44,6 +46,8 @@ export interface SentRecord {
   dedupeKey: string | null;
   ref: { userId?: number; conversationId?: number; leadId?: number; dealId?: number; taskId?: number } | null;
   messageId: number | null;
+  /** the notices this message carried besides its own (coalescing): marked "coalesced" with it */
+  folded?: string[];
 }
 
 export interface DeliveryLedger {
@@ -53,4 +57,11 @@ export interface DeliveryLedger {
   release(db: DbOrTx, dedupeKey: string, error: string): Promise<void>;
   /** records a platform-accepted message: ledger, NotificationRef, Message status and id, one statement */
   markSent(db: DbOrTx, record: SentRecord): Promise<void>;
+  /**
+   * Takes the ledger rows of notices another one's message is to carry ("coalescing", naming
+   * `into`): those not final yet. Resolves to the keys taken; only they go in the message.
+   */
+  claimFolded(db: DbOrTx, into: string, keys: string[]): Promise<string[]>;
+  /** Hands such rows back (the carrying message was not sent): their own jobs send them. */
+  releaseFolded(db: DbOrTx, into: string, keys: string[]): Promise<void>;
 }

@@ -26,6 +26,10 @@ const botToken = (tag: string) => `${Math.floor(Math.random() * 1e9) + 1000}:${t
 export interface TelegramStack extends Pick<ChatStack, 'db' | 'ws' | 'workers' | 'chat'> {
   api: LimitedBotApi;
   intake: TelegramIntake;
+  /** the bot token the senders use (a second worker process sends with it too) */
+  token: string;
+  /** the queues' Redis prefix (a second worker process joins them with it) */
+  prefix: string;
   /** a team member linked to Telegram chat `chatId` */
   member(name: string, chatId: number, opts?: { onDuty?: boolean; role?: 'manager' | 'head' | 'admin' }): Promise<{ id: number; chatId: number }>;
   /** a private-chat text from `fromId`, optionally replying to a bot message */
@@ -38,7 +42,8 @@ export async function telegramStack(opts: { chatConcurrency?: number } = {}): Pr
   const { db, ws } = base;
   const api = await new LimitedBotApi().start();
   base.onClose(() => api.close());
-  const tg = createTelegramApi({ token: botToken('STACK'), apiRoot: api.apiRoot });
+  const token = botToken('STACK');
+  const tg = createTelegramApi({ token, apiRoot: api.apiRoot });
   const { workers, chat, close } = await base.run({ senders: { telegram: new TelegramSender(tg) }, chatConcurrency: opts.chatConcurrency ?? 8 });
   const intake = new TelegramIntake(tg, base.inbound, { workspaceId: ws.id });
   return {
@@ -48,6 +53,8 @@ export async function telegramStack(opts: { chatConcurrency?: number } = {}): Pr
     workers,
     chat,
     intake,
+    token,
+    prefix: base.settings.prefix,
     async member(name, chatId, o = {}) {
       const user = await db.user.create({ data: { workspaceId: ws.id, name, role: o.role ?? 'manager', locale: 'en', onDuty: o.onDuty ?? true } });
       await db.identity.create({ data: { workspaceId: ws.id, channel: 'telegram', externalId: String(chatId), chatId: String(chatId), userId: user.id } });

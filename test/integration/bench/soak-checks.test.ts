@@ -90,4 +90,30 @@ describe('the soak checks', () => {
     expect(failures).toMatch(/sent 2× to telegram \d+ at .* \(1 of them not in the ledger\)/);
     expect(failures).toContain('429 at the fakes: Telegram 1');
   });
+
+  it('count a summary of folded notices as the notification of each message it names, with its folded rows in the ledger', async () => {
+    const w = await world();
+    await w.store('soak-t1');
+    await w.store('soak-t2');
+    await w.send(
+      w.manager.chatId,
+      '📥 2 new messages from 2 customers:\n• Ivan, lead #1: quote, ref soak-t1\n• Anna, lead #2: quote, ref soak-t2\nIn full: /lead N.\n\n' +
+        'The latest, from Anna. A reply to this message goes to them:\nNew lead #2 from Anna (Telegram):\nquote, ref soak-t2',
+      take,
+      'notify:1',
+    );
+    await db.outboundDelivery.create({
+      data: {
+        dedupeKey: `${w.manager.chatId}:notify:2`,
+        workspaceId: (await db.user.findUniqueOrThrow({ where: { id: w.manager.userId } })).workspaceId,
+        status: 'coalesced',
+        externalMessageId: String(w.bot.accepted.at(-1)!.messageId),
+        coalescedInto: 'notify:1',
+      },
+    });
+    await w.send('600000001', 'Thank you! We have received your message.', undefined, 'ack:1');
+    const report = await w.check([w.accepted('soak-t1'), w.accepted('soak-t2')]);
+    expect(report.tallies.find((t) => t.name === 'notifications to the manager')).toMatchObject({ expected: 2, ok: 2 });
+    expect(failuresOf(report)).toEqual([]);
+  });
 });

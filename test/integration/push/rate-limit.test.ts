@@ -3,7 +3,7 @@
 // counts a send as in flight until it is finished, and digests leave room for answers.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { testPrefix } from '../../support/redis-keys.js';
-import { ChannelRateLimiter, newSendHandle } from '../../../connectors/queue/rate-limit.js';
+import { ChannelRateLimiter, newSendHandle, type FoldedEntry } from '../../../connectors/queue/rate-limit.js';
 
 const limiters: ChannelRateLimiter[] = [];
 /** a limiter on a prefix of its own: a fresh bot window per test */
@@ -147,5 +147,44 @@ describe('outbound rate limiter', () => {
       wait = await limiter.acquireSend('telegram', '404', -1, 'interactive', next);
     }
     expect(wait).toBe(0);
+  });
+
+  it('folds the notices waiting for a chat into the send of the first, and hands them back when asked', async () => {
+    const limiter = fresh(30);
+    const entry = (k: string) => JSON.stringify({ key: k });
+    // the first notice to a quiet chat goes at once
+    const a = await limiter.reserveFold('telegram', '601', 'ws', 'a', entry('a'), -1);
+    expect(a).toMatchObject({ status: 'registered', wait: 0 });
+    const sendA = newSendHandle();
+    const takenA = await limiter.acquireFold('telegram', '601', 'ws', 'a', (a as { slot: number }).slot, 40, 'interactive', sendA);
+    expect(takenA).toEqual({ status: 'taken', folded: [] });
+    // the next ones join one slot an interval later, whatever their number
+    const b = await limiter.reserveFold('telegram', '601', 'ws', 'b', entry('b'), -1);
+    const c = await limiter.reserveFold('telegram', '601', 'ws', 'c', entry('c'), -1);
+    const d = await limiter.reserveFold('telegram', '601', 'ws', 'd', entry('d'), -1);
+    expect(b.status === 'registered' && c.status === 'registered' && d.status === 'registered').toBe(true);
+    const slot = (b as { slot: number }).slot;
+    expect((c as { slot: number }).slot).toBe(slot);
+    expect((d as { slot: number }).slot).toBe(slot);
+    expect((b as { wait: number }).wait).toBeGreaterThan(900);
+    // a notice of another workspace waits apart
+    const other = await limiter.reserveFold('telegram', '601', 'ws2', 'x', entry('x'), -1);
+    expect((other as { slot: number }).slot).toBeGreaterThan(slot);
+    await limiter.finishSend('telegram', '601', sendA);
+    let r = await limiter.acquireFold('telegram', '601', 'ws', 'c', slot, 40);
+    for (let i = 0; r.status === 'wait' && i < 50; i++) {
+      await new Promise((res) => setTimeout(res, Math.max(20, Math.abs((r as { wait: number }).wait))));
+      r = await limiter.acquireFold('telegram', '601', 'ws', 'c', slot, 40);
+    }
+    expect(r.status).toBe('taken');
+    const folded = (r as { folded: FoldedEntry[] }).folded;
+    expect(folded.map((f) => f.key).sort()).toEqual(['b', 'd']);
+    expect(folded.find((f) => f.key === 'b')?.entry).toBe(entry('b'));
+    // b's job: its notice is carried; it neither sends nor registers again
+    expect(await limiter.acquireFold('telegram', '601', 'ws', 'b', slot, 40)).toEqual({ status: 'folded' });
+    expect(await limiter.reserveFold('telegram', '601', 'ws', 'b', entry('b'), slot)).toEqual({ status: 'folded' });
+    // the carrying message was not sent: b and d are handed back, and b may register (it is there again)
+    await limiter.unfold('telegram', '601', 'ws', folded);
+    expect(await limiter.reserveFold('telegram', '601', 'ws', 'b', entry('b'), slot)).toMatchObject({ status: 'registered', slot });
   });
 });

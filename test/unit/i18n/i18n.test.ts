@@ -51,6 +51,33 @@ describe('t', () => {
   });
 });
 
+describe('formatDateTime (cached formatters)', () => {
+  it('gives what a fresh formatter gives, per locale and zone, and still refuses an unknown zone', () => {
+    const at = new Date('2026-03-10T12:00:00Z');
+    const fresh = (locale: string, timeZone: string) =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone,
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(at);
+    for (const [locale, zone] of [
+      ['en', 'Europe/Moscow'],
+      ['ru', 'Europe/Moscow'],
+      ['en', 'America/New_York'],
+      ['en', 'Europe/Moscow'],
+    ] as const) {
+      expect(formatDateTime(locale, at, zone)).toBe(fresh(locale, zone));
+    }
+    expect(formatDateTime('en', at, 'Europe/Moscow')).toBe('Tue, Mar 10, 15:00');
+    expect(() => formatDateTime('en', at, 'Not/AZone')).toThrow(RangeError);
+    expect(() => formatDateTime('en', at, 'Not/AZone')).toThrow(RangeError);
+  });
+});
+
 describe('Russian without declension (issue 20)', () => {
   // Russian puts a name after a preposition or a governing word in another case ("от Марии",
   // "клиенту Ивану"); Leadline cannot decline arbitrary names, so a catalog puts a person where

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OutboundDelivery" ADD COLUMN     "coalescedInto" TEXT;
