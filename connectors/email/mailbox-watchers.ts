@@ -58,7 +58,10 @@ export async function startMailboxWatchers(opts: MailboxWatchersOptions): Promis
 
   const refresh = async () => {
     if (stopped) return;
-    const boxes = await opts.db.mailbox.findMany({ where: { active: true, ...(opts.workspaceIds ? { workspaceId: { in: opts.workspaceIds } } : {}) }, select: { id: true, updatedAt: true, imapUrl: true, folder: true } });
+    const boxes = await opts.db.mailbox.findMany({
+      where: { active: true, ...(opts.workspaceIds ? { workspaceId: { in: opts.workspaceIds } } : {}) },
+      select: { id: true, updatedAt: true, imapUrl: true, folder: true },
+    });
     const wanted = new Map(boxes.map((b) => [b.id, `${b.imapUrl}|${b.folder}`]));
     for (const [id, r] of running) {
       // removed, deactivated, lease lost, or its settings changed: let go (and maybe start afresh)
