@@ -36,7 +36,7 @@ import { migrate } from '../connectors/db/migrate.js';
 import { quoteIdent, withDatabase } from '../connectors/db/database-url.js';
 import { checkPostgres, checkRedis } from '../connectors/services.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
-import { coreContext } from '../core/context.js';
+import { dbContext } from '../connectors/db/stores/index.js';
 import { systemActor } from '../core/actor.js';
 import { addForm } from '../core/forms/forms.js';
 import { API_SCOPES, createApiKey } from '../core/api/api-keys.js';
@@ -152,8 +152,8 @@ async function main() {
     await db.identity.create({ data: { workspaceId: ws.id, channel: 'console', externalId: `user-${user.id}`, chatId: `user-${user.id}`, userId: user.id } });
   }
   const system = systemActor(ws);
-  const form = await addForm(coreContext(db), system, { name: 'Bench form' });
-  const { key } = await createApiKey(coreContext(db), system, { name: 'bench', scopes: [...API_SCOPES] });
+  const form = await addForm(dbContext(db), system, { name: 'Bench form' });
+  const { key } = await createApiKey(dbContext(db), system, { name: 'bench', scopes: [...API_SCOPES] });
   const prefix = `bench-api-${randomUUID().slice(0, 8)}`;
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const env = {
@@ -341,7 +341,7 @@ async function main() {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    const hook = await addWebhook(coreContext(db), system, { url: hookUrl, events: ['lead.created'] });
+    const hook = await addWebhook(dbContext(db), system, { url: hookUrl, events: ['lead.created'] });
     secret = hook.secret;
     let hookFailures = 0;
     await pool(WEBHOOKS, CONCURRENCY, async (i) => {

@@ -16,7 +16,7 @@ import pg from 'pg';
 import { databaseName, quoteIdent, withDatabase } from '../connectors/db/database-url.js';
 import { checkPostgres } from '../connectors/services.js';
 import { renderDigestChartOnce } from '../connectors/charts/render-digest-chart.js';
-import { coreContext } from '../core/context.js';
+import { dbContext } from '../connectors/db/stores/index.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
 import { defaultPipeline } from '../core/workspaces/default-pipeline.js';
 import { composeTodayDigest } from '../core/digests/compose-today.js';
@@ -121,7 +121,7 @@ async function main() {
   const db = createPrisma(url, POOL);
   try {
     const { users } = await seed(db);
-    const ctx = coreContext(db);
+    const ctx = dbContext(db);
     const heads = users.filter((u) => u.role !== 'manager');
     const now = new Date();
 

@@ -18,7 +18,7 @@ import { migrate } from '../connectors/db/migrate.js';
 import { withDatabase } from '../connectors/db/database-url.js';
 import { checkPostgres } from '../connectors/services.js';
 import { readTable } from '../connectors/import/read-table.js';
-import { coreContext } from '../core/context.js';
+import { dbContext } from '../connectors/db/stores/index.js';
 import { systemActor } from '../core/actor.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
 import { importContacts, type TableRecord } from '../core/contacts/import/import-contacts.js';
@@ -103,7 +103,7 @@ async function main() {
     const ws = await ensureWorkspace(db, `bench-import-${stamp}`, { timezone: 'UTC', locale: 'en', phoneRegion: 'RU' });
     const t0 = performance.now();
     const table = await readTable(file);
-    const report = await importContacts(coreContext(db), systemActor(ws), table.records, { source: 'bench.csv' });
+    const report = await importContacts(dbContext(db), systemActor(ws), table.records, { source: 'bench.csv' });
     const importMs = performance.now() - t0;
     const contacts = await db.contact.count({ where: { workspaceId: ws.id } });
 

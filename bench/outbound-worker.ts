@@ -4,7 +4,7 @@
 import { createPrisma } from '../connectors/db/client.js';
 import { queueSettings } from '../connectors/queue/connection.js';
 import { startWorkers } from '../connectors/queue/workers.js';
-import { coreContext } from '../core/context.js';
+import { dbContext } from '../connectors/db/stores/index.js';
 import { createTelegramApi } from '../bots/telegram/telegram-api.js';
 import { TelegramSender } from '../bots/telegram/telegram-sender.js';
 import { SlackSender, createSlackClient } from '../bots/slack/slack-sender.js';
@@ -22,7 +22,7 @@ const senders = {
   slack: new SlackSender(createSlackClient(env('BENCH_SLACK_TOKEN'), { apiUrl: env('BENCH_SLACK_URL') })),
 };
 const workers = await startWorkers({
-  ctx: coreContext(db),
+  ctx: dbContext(db),
   settings: queueSettings(env('BENCH_REDIS_URL'), env('BENCH_PREFIX')),
   senders,
   logger: createLogger(process.env.BENCH_LOG ?? 'silent'),

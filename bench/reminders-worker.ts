@@ -9,7 +9,7 @@ import { createPrisma } from '../connectors/db/client.js';
 import { queueSettings } from '../connectors/queue/connection.js';
 import { startWorkers, workerTuning } from '../connectors/queue/workers.js';
 import { loadConfig } from '../connectors/config.js';
-import { coreContext } from '../core/context.js';
+import { dbContext } from '../connectors/db/stores/index.js';
 import type { OutboundMessage } from '../core/ports.js';
 
 const need = (name: string): string => {
@@ -46,7 +46,7 @@ const sender = {
 const config = loadConfig({ ...process.env, DATABASE_URL, REDIS_URL });
 const db = createPrisma(DATABASE_URL, config.DATABASE_POOL_SIZE, { statementCache: config.DATABASE_STATEMENT_CACHE });
 const workers = await startWorkers({
-  ctx: coreContext(db),
+  ctx: dbContext(db),
   settings: queueSettings(REDIS_URL, PREFIX),
   senders: { console: sender },
   reconcile: false,

@@ -1,5 +1,5 @@
 // npm run bench:seed — `seed --demo` in process: the team, the 8-week plan and its bulk write
-// (core/demo/seed-demo.ts with connectors/db/demo-store.ts) into fresh workspaces, 3 runs,
+// (core/demo/seed-demo.ts with connectors/db/stores/demo.ts) into fresh workspaces, 3 runs,
 // median; beside a baseline measured in the same run: the same plan's leads and deals written
 // through the core use cases one by one (captureLead, markFirstResponse, markLeadJunk,
 // convertLeadToDeal, moveDealToStage, markDealWon / markDealLost at each event's time; no
@@ -12,12 +12,11 @@ import { createPrisma } from '../connectors/db/client.js';
 import { migrate } from '../connectors/db/migrate.js';
 import { withDatabase } from '../connectors/db/database-url.js';
 import { checkPostgres } from '../connectors/services.js';
-import { sqlDemoStore } from '../connectors/db/demo-store.js';
 import { seedDemo } from '../core/demo/seed-demo.js';
 import type { DemoPlan } from '../core/demo/demo-plan.js';
 import type { DemoStore } from '../core/demo/demo-store.js';
 import { actorForUser } from '../core/users/index.js';
-import { coreContext } from '../core/context.js';
+import { dbContext, sqlStores } from '../connectors/db/stores/index.js';
 import type { Clock } from '../core/ports.js';
 import type { DbOrTx } from '../core/db.js';
 import { captureLead, markFirstResponse, markLeadJunk } from '../core/leads/index.js';
@@ -41,10 +40,10 @@ function useCaseStore(): DemoStore & { ms: number; rows: number } {
     async write(tx: DbOrTx, workspaceId: number, plan: DemoPlan) {
       const started = performance.now();
       // contacts in bulk, as a given: the baseline is about the leads and deals
-      await sqlDemoStore.write(tx, workspaceId, { ...plan, conversations: [], messages: [], leads: [], deals: [], tasks: [], activities: [] });
+      await sqlStores.demo.write(tx, workspaceId, { ...plan, conversations: [], messages: [], leads: [], deals: [], tasks: [], activities: [] });
       const contacts = await tx.contact.findMany({ where: { workspaceId }, orderBy: { id: 'asc' }, select: { id: true } });
       const clock = new SetClock();
-      const ctx = coreContext(tx, { clock });
+      const ctx = dbContext(tx, { clock });
       const actors = new Map<number, Awaited<ReturnType<typeof actorForUser>>>();
       const actor = async (id: number) => actors.get(id) ?? actors.set(id, await actorForUser(tx, id)).get(id)!;
       const stages = await tx.stage.findMany({ where: { pipeline: { workspaceId } } });
@@ -98,14 +97,14 @@ async function main() {
     let counts = '';
     for (let i = 0; i < RUNS; i++) {
       const started = performance.now();
-      const result = await seedDemo(db, sqlDemoStore, { slug: `bench-seed-${stamp}-${i}`, locale: i % 2 ? 'ru' : 'en' });
+      const result = await seedDemo(db, sqlStores, { slug: `bench-seed-${stamp}-${i}`, locale: i % 2 ? 'ru' : 'en' });
       times.push(performance.now() - started);
       rows = Object.values(result.counts).reduce((a, b) => a + b, 0);
       counts = JSON.stringify(result.counts);
     }
     const median = [...times].sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
     const baseline = useCaseStore();
-    await seedDemo(db, baseline, { slug: `bench-seed-${stamp}-usecases`, locale: 'en' });
+    await seedDemo(db, { ...sqlStores, demo: baseline }, { slug: `bench-seed-${stamp}-usecases`, locale: 'en' });
 
     console.log(
       `seed --demo (team, plan, bulk write): median ${median.toFixed(0)} ms of ${RUNS} runs (${times.map((t) => t.toFixed(0)).join(', ')}), ${rows} rows ${counts}`,

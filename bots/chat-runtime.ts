@@ -8,6 +8,7 @@
 import type { Db } from '../core/db.js';
 import type { Clock, ChannelSender, CustomerIntake, Outbox } from '../core/ports.js';
 import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
+import { sqlStores } from '../connectors/db/stores/index.js';
 import { systemClock } from '../core/ports.js';
 import type { Channel } from '../prisma/generated/enums.js';
 import { handleInbound } from '../core/chat/handle-inbound.js';
@@ -72,6 +73,7 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
     clock: opts.clock ?? systemClock,
     outbox: opts.outbox,
     intake: opts.intake ?? new SqlCustomerIntake(opts.db),
+    stores: sqlStores,
     defaultWorkspaceId: opts.workspaceId,
     scheduler: opts.scheduler,
     parser: new RuleParser(),

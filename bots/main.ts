@@ -15,7 +15,7 @@ import { InboundQueue } from '../connectors/queue/inbound-queue.js';
 import { RedisLease } from '../connectors/queue/redis-lock.js';
 import { checkPersistence, persistenceWarning } from '../connectors/queue/redis-policy.js';
 import type { Logger } from '../connectors/logger.js';
-import { coreContext } from '../core/context.js';
+import { dbContext } from '../connectors/db/stores/index.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
 import { homeLoader } from '../core/chat/member-home.js';
 import { createChatEngine, startChatWorker, type ChatWorker } from './chat-runtime.js';
@@ -141,7 +141,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       stops.push(() => consoleSender.close());
       const senders = { ...buildSenders(config), console: consoleSender, email: new SmtpEmailSender(db) };
       workers = await startWorkers({
-        ctx: coreContext(db, { llm }),
+        ctx: dbContext(db, { llm }),
         settings,
         senders,
         files: fileStore,
@@ -174,7 +174,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         },
       });
       stops.push(() => webhooks.close());
-      const refreshSlackHome = slackHomeRefresher(config, { home: homeLoader(coreContext(db), ws.id, 'slack'), logger }) ?? undefined;
+      const refreshSlackHome = slackHomeRefresher(config, { home: homeLoader(dbContext(db), ws.id, 'slack'), logger }) ?? undefined;
       chat = startChatWorker({
         db,
         settings,
@@ -201,7 +201,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         routes.push(telegramWebhookRoute(intake, config.TELEGRAM_WEBHOOK_SECRET!, { bodyLimit: config.TELEGRAM_WEBHOOK_BODY_LIMIT_BYTES }));
       }
       const slack =
-        slackWeb && inbound ? await startSlackWeb(config, { home: homeLoader(coreContext(db), ws.id, 'slack'), workspaceId: ws.id, inbound, logger }) : null;
+        slackWeb && inbound ? await startSlackWeb(config, { home: homeLoader(dbContext(db), ws.id, 'slack'), workspaceId: ws.id, inbound, logger }) : null;
       if (slack) {
         routes.push(...slack.routes);
         stops.push(() => slack.stop());

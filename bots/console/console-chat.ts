@@ -5,7 +5,7 @@ import { SqlCustomerIntake } from '../../connectors/db/intake/index.js';
 import readline from 'node:readline';
 import type { Db } from '../../core/db.js';
 import type { Workspace } from '../../prisma/generated/client.js';
-import { coreContext } from '../../core/context.js';
+import { dbContext, sqlStores } from '../../connectors/db/stores/index.js';
 import { systemClock } from '../../core/ports.js';
 import type { ChatDeps } from '../../core/chat/turn.js';
 import { RuleParser } from '../../core/parse/parser.js';
@@ -61,13 +61,14 @@ export async function runConsoleChat(opts: ConsoleChatOptions): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const consoleSender = new ConsoleSender(settings.redis, settings.prefix);
   const senders = { ...buildSenders(config), console: consoleSender };
-  const workers = await startWorkers({ ctx: coreContext(db), settings, senders, logger, reconcile: false });
+  const workers = await startWorkers({ ctx: dbContext(db), settings, senders, logger, reconcile: false });
   const clarify = new RedisClarifyStore(settings.redis, settings.prefix);
   const deps: ChatDeps = {
     db,
     clock: systemClock,
     outbox: workers.outbox,
     intake: new SqlCustomerIntake(db),
+    stores: sqlStores,
     defaultWorkspaceId: workspace.id,
     scheduler: workers.scheduler,
     parser: new RuleParser(),

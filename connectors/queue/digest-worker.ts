@@ -3,7 +3,7 @@
 // which delivers it once (dedupe key per subscription and local day).
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { Db } from '../../core/db.js';
-import { coreContext } from '../../core/context.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import type { Clock, Outbox } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
 import { prepareDigestDelivery, type DigestChartRenderer } from '../../core/digests/prepare-delivery.js';
@@ -43,7 +43,7 @@ export async function handleDigestJob(deps: DigestJobDeps, data: unknown): Promi
   if (!parsed.success) throw new UnrecoverableError(`bad digest job payload: ${parsed.error.message}`);
   const log = deps.logger ?? defaultLogger;
   const clock = deps.clock ?? systemClock;
-  const ctx = coreContext(deps.db, { clock });
+  const ctx = dbContext(deps.db, { clock });
   const now = clock.now();
   const run = deps.runFor?.(now);
   const chart = deps.chart ?? (run ? (d: Digest) => renderDigestChartOnce(run, d, d.recipient.locale) : defaultDigestChart);

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { CoreContext } from '../../core/context.js';
 import type { Outbox, Scheduler } from '../../core/ports.js';
 import { fireReminder, type FireOutcome, type ReminderJobData } from '../../core/reminders/fire-reminder.js';
-import type { ReminderStore } from '../../core/reminders/reminder-store.js';
 import { checkSla, type SlaOutcome } from '../../core/sla/check-sla.js';
 import type { QueueSettings } from './connection.js';
 import { REMINDER_QUEUE, SLA_QUEUE, reminderJob, slaJob } from './reminder-scheduler.js';
@@ -29,7 +28,7 @@ export interface TimedWorkerOptions {
 const RECHECK_WINDOW_MS = 15_000;
 const RECHECKS = 3;
 
-export function startReminderWorker(options: TimedWorkerOptions & { store: ReminderStore }): Worker {
+export function startReminderWorker(options: TimedWorkerOptions): Worker {
   const { ctx, outbox, scheduler, logger } = options;
   return startJobWorker<FireOutcome>(
     options.settings,
@@ -37,7 +36,7 @@ export function startReminderWorker(options: TimedWorkerOptions & { store: Remin
     async (job: Job, token?: string) => {
       const data = payloadOf(reminderJob, job, logger);
       const firedAt = Date.now();
-      const outcome = await fireReminder(ctx, options.store, outbox, { taskId: data.taskId, dueAtMs: data.dueAtMs });
+      const outcome = await fireReminder(ctx, outbox, { taskId: data.taskId, dueAtMs: data.dueAtMs });
       if (outcome.status === 'stale') {
         const maybeUncommitted = outcome.reason === 'missing' || (outcome.reason === 'moved' && (outcome.currentDueAtMs ?? 0) < data.dueAtMs);
         if (maybeUncommitted && firedAt - job.timestamp < RECHECK_WINDOW_MS && (data.rechecks ?? 0) < RECHECKS) {

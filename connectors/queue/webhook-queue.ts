@@ -13,6 +13,7 @@ import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { Db } from '../../core/db.js';
 import type { Outbox } from '../../core/ports.js';
+import { dbContext } from '../db/stores/index.js';
 import {
   pendingWebhookDeliveries,
   prepareWebhookDelivery,
@@ -78,7 +79,7 @@ export interface WebhookWorkers {
 export function startWebhookWorkers(options: WebhookWorkerOptions): WebhookWorkers {
   const log = options.logger ?? defaultLogger;
   const policy: WebhookPolicy = { ...DEFAULT_WEBHOOK_POLICY, ...options.policy };
-  const { db } = options;
+  const ctx = dbContext(options.db);
   const queue = openQueue(options.settings, WEBHOOK_QUEUE);
   const enqueue = (ids: string[]) =>
     ids.length
@@ -94,14 +95,14 @@ export function startWebhookWorkers(options: WebhookWorkerOptions): WebhookWorke
     relaying = true;
     try {
       for (;;) {
-        const ids = await relayWebhookEvents(db);
+        const ids = await relayWebhookEvents(ctx);
         await enqueue(ids);
         if (ids.length < 200) break;
       }
       // deliveries whose job was never queued (a worker died between commit and queue)
       if (Date.now() - lastSweep > 60_000) {
         lastSweep = Date.now();
-        await enqueue(await pendingWebhookDeliveries(db, 60_000));
+        await enqueue(await pendingWebhookDeliveries(ctx, 60_000));
       }
     } catch (err) {
       log.warn({ err }, 'webhook relay failed; will try again');
@@ -118,7 +119,7 @@ export function startWebhookWorkers(options: WebhookWorkerOptions): WebhookWorke
     WEBHOOK_QUEUE,
     async (job: Job) => {
       const { deliveryId } = payloadOf(webhookDeliveryJob, job, log);
-      const delivery = await prepareWebhookDelivery(db, deliveryId, new Date());
+      const delivery = await prepareWebhookDelivery(ctx, deliveryId, new Date());
       if (!delivery) return;
       let status: number | null = null;
       let error: string;
@@ -136,7 +137,7 @@ export function startWebhookWorkers(options: WebhookWorkerOptions): WebhookWorke
         status = res.status;
         await res.body?.cancel().catch(() => undefined);
         if (res.status >= 200 && res.status < 300) {
-          await recordWebhookSuccess(db, delivery, res.status, new Date(), timing());
+          await recordWebhookSuccess(ctx, delivery, res.status, new Date(), timing());
           log.debug({ deliveryId: delivery.id, endpointId: delivery.endpointId, status }, 'webhook delivered');
           return;
         }
@@ -144,7 +145,7 @@ export function startWebhookWorkers(options: WebhookWorkerOptions): WebhookWorke
       } catch (e) {
         error = (e as Error).name === 'TimeoutError' ? `no answer within ${policy.timeoutMs} ms` : String((e as Error).message ?? e);
       }
-      const result = await recordWebhookFailure(db, delivery, { status, error }, new Date(), policy.retryMs, timing());
+      const result = await recordWebhookFailure(ctx, delivery, { status, error }, new Date(), policy.retryMs, timing());
       for (const notice of result.notices) await options.outbox.enqueue(notice);
       if (result.outcome === 'retry') {
         // ids only: the endpoint's URL may carry credentials, and the secret is never logged

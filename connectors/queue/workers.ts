@@ -1,7 +1,7 @@
 // Composition of the push side for the `worker` role: the outbound queue, reminders and
 // SLA checks. bots/main.ts calls
 //   const scheduler = createScheduler(settings); const outbox = createOutbox(settings);
-//   const workers = await startWorkers({ ctx: coreContext(db, { scheduler }), settings, senders, logger });
+//   const workers = await startWorkers({ ctx: dbContext(db), settings, senders, logger });
 //   ... await workers.close();
 // startWorkers also reconciles reminders and SLA checks with Postgres and warns when Redis
 // may evict keys. Any number of processes may run it on one Redis and one Postgres.
@@ -21,7 +21,6 @@ import { BullMQScheduler } from './reminder-scheduler.js';
 import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
 import { startAiWorker } from './ai-queue.js';
 import { warmPool } from '../db/client.js';
-import { sqlReminderStore } from '../db/reminder-store.js';
 import { watchRedisLoss, type RedisLossWatch } from './redis-loss-watch.js';
 
 export function createScheduler(settings: QueueSettings): BullMQScheduler {
@@ -150,7 +149,6 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   });
   const reminders = startReminderWorker({
     ctx,
-    store: sqlReminderStore,
     settings,
     outbox,
     scheduler,
@@ -165,7 +163,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
 
   const startup: RunningWorkers['startup'] = { redisPolicy };
   const reconcile = async () => {
-    const reminders = await reconcileReminders(ctx, sqlReminderStore, scheduler, new Date(), {
+    const reminders = await reconcileReminders(ctx, scheduler, new Date(), {
       catchUpMs: options.reminderCatchUpMs,
       workspaceIds: options.reconcileWorkspaceIds,
     });

@@ -29,7 +29,7 @@ export type AiJobOutcome = 'sent' | 'nothing' | 'no_recipient';
 async function member(ctx: CoreContext, workspaceId: number, userId: number): Promise<{ actor: Actor; identityId: number } | null> {
   const user = await ctx.db.user.findFirst({ where: { id: userId, workspaceId, active: true }, include: { workspace: true } });
   if (!user) return null;
-  const to = await loadTeamRecipient(ctx.db, userId);
+  const to = await loadTeamRecipient(ctx, userId);
   if (!to?.identityId) return null;
   const identity = await ctx.db.identity.findUnique({ where: { id: to.identityId }, select: { languageCode: true } });
   return { actor: memberActor(user.workspace, user, identity), identityId: to.identityId };

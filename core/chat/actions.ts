@@ -93,7 +93,7 @@ async function slaAction(turn: Turn, actor: Actor, verb: string, id: number, arg
     const next = await pickRoundRobinAssignee(turn.ctx, actor.workspaceId, lead.assigneeId);
     if (!next) return say(actor, 'invalid.no_one_else_on_duty');
     await assignLead(turn.ctx, seesWholeTeam(actor) ? actor : systemActor(turn.workspace), id, next.id);
-    const to = await loadTeamRecipient(turn.ctx.db, next.id);
+    const to = await loadTeamRecipient(turn.ctx, next.id);
     if (to?.identityId) {
       push(turn, {
         identityId: to.identityId,

@@ -5,12 +5,11 @@
 // any process may handle any item, and nothing is kept in memory.
 //
 // Once per album: the forward claims the marker InboundEvent "album:<ws>:<conversation>:<group>"
-// under a transaction-scoped advisory lock on the same key, which each item also takes while it
-// decides. So an item either commits before the claim (the forward reads it) or sees the claim
+// under a transaction-scoped lock on the same key (AlbumStore, ctx.stores.albums), which each
+// item also takes while it decides. So an item either commits before the claim (the forward reads it) or sees the claim
 // and is forwarded on its own (an item later than the window is late, never lost). The forward is
 // queued inside the claiming transaction: a failure rolls the claim back and the retried job
 // queues the same dedupe key again (a no-op for what got out).
-import type { DbOrTx } from '../db.js';
 import { inTx } from '../db.js';
 import type { ChatDeps, Turn } from './turn.js';
 import type { AlbumJob, OutboxItem } from '../ports.js';
@@ -29,10 +28,6 @@ export function albumKey(job: AlbumJob): string {
   return `album:${job.workspaceId}:${job.conversationId}:${job.mediaGroupId}`;
 }
 
-async function lockAlbum(db: DbOrTx, key: string): Promise<void> {
-  await db.$queryRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked', key);
-}
-
 /**
  * In an album item's turn (after its message is stored): true when the album's forward will
  * carry it (the forward is scheduled, once per album); false when the forward has gone already
@@ -43,7 +38,7 @@ export async function deferToAlbum(turn: Turn, conversationId: number): Promise<
   if (!m.mediaGroupId || !turn.deps.albums) return false;
   const job: AlbumJob = { workspaceId: turn.workspace.id, conversationId, mediaGroupId: m.mediaGroupId };
   const key = albumKey(job);
-  await lockAlbum(turn.ctx.db, key);
+  await turn.ctx.stores.albums.lock(turn.ctx.db, key);
   if (await turn.ctx.db.inboundEvent.findUnique({ where: { dedupeKey: key }, select: { id: true } })) return false;
   await turn.deps.albums.schedule(job, ALBUM_WINDOW_MS);
   return true;
@@ -53,7 +48,7 @@ export async function deferToAlbum(turn: Turn, conversationId: number): Promise<
 export async function forwardAlbum(deps: ChatDeps, job: AlbumJob): Promise<number> {
   const key = albumKey(job);
   return inTx(deps.db, async (tx) => {
-    await lockAlbum(tx, key);
+    await deps.stores.albums.lock(tx, key);
     const claimed = await tx.inboundEvent.createMany({ data: [{ dedupeKey: key, source: 'album', processedAt: deps.clock.now() }], skipDuplicates: true });
     if (claimed.count === 0) return 0;
     const messages = await tx.message.findMany({
@@ -76,7 +71,7 @@ export async function forwardAlbum(deps: ChatDeps, job: AlbumJob): Promise<numbe
       ? null
       : await tx.deal.findFirst({ where: { workspaceId: job.workspaceId, contactId: conversation.contactId, status: 'open' }, orderBy: { id: 'desc' } });
     const ownerId = lead?.assigneeId ?? deal?.ownerId ?? null;
-    const to = ownerId ? await loadTeamRecipient(tx, ownerId) : null;
+    const to = ownerId ? await loadTeamRecipient({ db: tx, stores: deps.stores }, ownerId) : null;
     if (!to?.identityId) {
       deps.logger?.warn({ album: key, ownerId }, 'album: nobody reachable to forward it to');
       return 0;

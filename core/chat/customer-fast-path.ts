@@ -90,7 +90,7 @@ export async function returningCustomerStep(deps: ChatDeps, ws: Workspace, m: In
   if (!r.handled) return { done: false, newCustomer: !r.known };
   const forward = async (): Promise<OutboxItem[]> => {
     if (r.ownerId === null) return [];
-    const to = await cachedRecipient(deps.db, deps.db, r.ownerId);
+    const to = await cachedRecipient(deps.db, deps, r.ownerId);
     if (!to?.identityId) return [];
     const items = forwardItems(
       deps.files,

@@ -8,5 +8,5 @@ import type { ChatDeps } from './turn.js';
 
 export async function pickAssigneeFast(deps: ChatDeps, workspaceId: number): Promise<{ id: number } | null> {
   const picked = await deps.intake.pickAssignee({ workspaceId, now: deps.clock.now() });
-  return picked ?? pickRoundRobinAssignee(coreContext(deps.db, { clock: deps.clock }), workspaceId);
+  return picked ?? pickRoundRobinAssignee(coreContext(deps.db, { clock: deps.clock, stores: deps.stores }), workspaceId);
 }

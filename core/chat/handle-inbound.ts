@@ -107,7 +107,7 @@ async function runTurn(
     return await deps.db.$transaction(async (tx) => {
       const turn: Turn = {
         deps,
-        ctx: coreContext(tx, { clock: deps.clock, scheduler: deps.scheduler, llm: deps.llm }),
+        ctx: coreContext(tx, { clock: deps.clock, stores: deps.stores, scheduler: deps.scheduler, llm: deps.llm }),
         workspace,
         message,
         now,

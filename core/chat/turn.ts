@@ -1,6 +1,7 @@
 // One inbound message being handled: the dependencies, the transaction-bound context, the
 // workspace, and the outbox items collected while handling (enqueued after commit, so a
 // rolled-back turn never sends anything).
+import type { Stores } from '../stores.js';
 import type { CoreContext } from '../context.js';
 import type { Db } from '../db.js';
 import type { AlbumScheduler, AttemptLimiter, Clock, CustomerIntake, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
@@ -26,6 +27,8 @@ export interface ChatDeps {
   outbox: Outbox;
   /** the intake store: what handling a customer's message writes (connectors/db/intake) */
   intake: CustomerIntake;
+  /** the use cases' stores (core/stores.ts; connectors/db/stores) */
+  stores: Stores;
   /** the workspace messages without their own workspaceId belong to */
   defaultWorkspaceId: number;
   scheduler?: Scheduler;

@@ -22,7 +22,7 @@ import { defaultPipeline } from '../workspaces/default-pipeline.js';
 import { ensureWorkspace } from '../workspaces/ensure-workspace.js';
 import { setBusinessHours } from '../workspaces/business-hours-setting.js';
 import { DEMO_BUSINESS_HOURS, DEMO_CONTENT, DEMO_SEED, planDemo } from './demo-plan.js';
-import type { DemoStore } from './demo-store.js';
+import type { Stores } from '../stores.js';
 
 export const DEMO_MARKER = 'demo.seed';
 
@@ -91,7 +91,7 @@ async function countsOf(tx: Tx, workspaceId: number): Promise<SeedDemoResult['co
   };
 }
 
-export async function seedDemo(db: Db, store: DemoStore, options: SeedDemoOptions): Promise<SeedDemoResult> {
+export async function seedDemo(db: Db, stores: Stores, options: SeedDemoOptions): Promise<SeedDemoResult> {
   const slug = options.slug;
   const existing = await db.workspace.findUnique({ where: { slug } });
   const locale = options.locale ?? (existing ? resolveLocale(existing.locale) : (options.fallbackLocale ?? 'en'));
@@ -125,7 +125,7 @@ export async function seedDemo(db: Db, store: DemoStore, options: SeedDemoOption
         await clearDemo(tx, ws.id);
       }
 
-      const ctx = coreContext(tx, { clock: options.clock });
+      const ctx = coreContext(tx, { clock: options.clock, stores });
       const now = ctx.clock.now();
       // the workspace becomes the demo's: its name, language, time zone and business hours
       const demoWs = await tx.workspace.update({
@@ -157,7 +157,7 @@ export async function seedDemo(db: Db, store: DemoStore, options: SeedDemoOption
         seed,
       });
       options.onProgress?.('saving');
-      await store.write(tx, ws.id, plan);
+      await stores.demo.write(tx, ws.id, plan);
       for (const { userId, at } of plan.lastAssignedAt) await tx.user.update({ where: { id: userId }, data: { lastAssignedAt: at } });
       await recordAudit(tx, system, { action: DEMO_MARKER, entity: 'workspace', entityId: ws.id, after: { locale, seed, now: now.toISOString() } });
       return { workspace: slug, created: true, locale, users, counts: await countsOf(tx, ws.id) };

@@ -15,7 +15,7 @@ export async function composeTeamDigest(ctx: CoreContext, headUserId: number, ki
   if (!seesTeam(who)) throw invalid('invalid.digest_team_role', { id: headUserId });
   const { period, previous } = reportingPeriods(kind, now, who.timezone);
   const key = `team:${who.workspaceId}:${period.start.toISOString()}:${period.end.toISOString()}`;
-  const aggregates = await run.once(key, () => teamAggregates(ctx.db, who.workspaceId, period, previous, now));
+  const aggregates = await run.once(key, () => teamAggregates(ctx, who.workspaceId, period, previous, now));
   return {
     kind: kind === 'daily' ? 'team_daily' : 'team_weekly',
     recipient: who,

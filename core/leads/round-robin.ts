@@ -2,48 +2,32 @@
 // longest ago (never assigned first). One UPDATE ... RETURNING statement picks and stamps
 // the user atomically (database clock, so stamps never tie), so worker processes
 // capturing leads in parallel take different managers and spread leads evenly.
-import { Prisma, type User } from '../../prisma/generated/client.js';
+import type { User } from '../../prisma/generated/client.js';
+import type { Role } from '../../prisma/generated/enums.js';
 import type { CoreContext } from '../context.js';
-import { inTx, type DbOrTx } from '../db.js';
 
 type Pool = 'managers' | 'leads';
 
+/** Who each pool is: managers first; heads and admins when no manager is on duty. */
+const POOL_ROLES: Record<Pool, readonly Role[]> = { managers: ['manager'], leads: ['head', 'admin'] };
+
 /**
  * The pick is one UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING
- * statement, preceded in the same short transaction by a per-workspace advisory lock: a
- * statement's snapshot is taken when it starts, so without the lock two parallel picks
- * could both rank by the same stale stamps and hand one manager two leads in a row. The
- * lock is held for the few microseconds of the pick only (not across the lead's creation).
- * NO KEY UPDATE (not UPDATE): inserting a lead takes a KEY SHARE lock on its assignee's
- * row for the foreign key, which must not make that manager look busy and be skipped.
+ * statement (AssigneeStore.pickNext, ctx.stores.assignees), preceded in the same short
+ * transaction by a per-workspace advisory lock: a statement's snapshot is taken when it
+ * starts, so without the lock two parallel picks could both rank by the same stale stamps and
+ * hand one manager two leads in a row. The lock is held for the few microseconds of the pick
+ * only (not across the lead's creation). NO KEY UPDATE (not UPDATE): inserting a lead takes a
+ * KEY SHARE lock on its assignee's row for the foreign key, which must not make that manager
+ * look busy and be skipped.
  */
-async function pickFrom(ctx: CoreContext, workspaceId: number, pool: Pool, now: Date, except: number | null): Promise<User | null> {
-  const roles = pool === 'managers' ? Prisma.sql`'manager'::"Role"` : Prisma.sql`'head'::"Role", 'admin'::"Role"`;
-  const pick = (db: DbOrTx) => db.$queryRaw<User[]>`
-    UPDATE "User" SET "lastAssignedAt" = clock_timestamp(), "updatedAt" = ${now}
-    WHERE "id" = (
-      SELECT "id" FROM "User"
-      WHERE "workspaceId" = ${workspaceId} AND "active" AND "onDuty" AND "role" IN (${roles}) AND "id" IS DISTINCT FROM ${except}::int
-      ORDER BY "lastAssignedAt" ASC NULLS FIRST, "id" ASC
-      LIMIT 1
-      FOR NO KEY UPDATE SKIP LOCKED
-    )
-    RETURNING *`;
-  const lock = (db: DbOrTx) => db.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}::int, ${workspaceId}::int)`;
-  const rows = await inTx(ctx.db, async (tx) => {
-    await lock(tx);
-    return pick(tx);
-  });
-  return rows[0] ?? null;
+function pickFrom(ctx: CoreContext, workspaceId: number, pool: Pool, now: Date, except: number | null): Promise<User | null> {
+  return ctx.stores.assignees.pickNext(ctx.db, { workspaceId, roles: POOL_ROLES[pool], except, now });
 }
 
-/** First key of the advisory lock pair: "round robin" (the second is the workspace id). */
-const LOCK_NAMESPACE = 0x52_52;
-
 async function anyOnDuty(ctx: CoreContext, workspaceId: number, pool: Pool, except: number | null): Promise<boolean> {
-  const roles = pool === 'managers' ? (['manager'] as const) : (['head', 'admin'] as const);
   const n = await ctx.db.user.count({
-    where: { workspaceId, active: true, onDuty: true, role: { in: [...roles] }, ...(except !== null ? { id: { not: except } } : {}) },
+    where: { workspaceId, active: true, onDuty: true, role: { in: [...POOL_ROLES[pool]] }, ...(except !== null ? { id: { not: except } } : {}) },
   });
   return n > 0;
 }

@@ -349,7 +349,7 @@ const REASON_KEYS: Record<string, MessageKey> = {
 
 async function notifyFailure(ctx: CoreContext, outbox: Outbox, item: OutboxItem, reason: string, name: string | null) {
   const userId = item.notifyOnFailureUserId!;
-  const recipient = await loadTeamRecipient(ctx.db, userId);
+  const recipient = await loadTeamRecipient(ctx, userId);
   if (!recipient?.identityId || recipient.identityId === item.identityId) return;
   const locale = recipient.locale;
   let reasonText: string;

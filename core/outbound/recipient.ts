@@ -2,9 +2,9 @@
 import type { DbOrTx } from '../db.js';
 import { resolveLocale, type Locale } from '../i18n/index.js';
 import { effectiveTimeZone } from '../time/zoned.js';
-
 /** Channels in the order Leadline prefers them for pushing to a team member. */
 import { CHANNELS, type ChannelName } from '../channels.js';
+import type { RecipientRow, RecipientStore } from './recipient-store.js';
 
 export interface TeamRecipient {
   userId: number;
@@ -18,42 +18,6 @@ export interface TeamRecipient {
   channel: ChannelName | null;
 }
 
-export interface RecipientRow {
-  id: number;
-  workspaceId: number;
-  name: string;
-  locale: string | null;
-  timezone: string | null;
-  active: boolean;
-  wsLocale: string;
-  wsTimezone: string;
-  identityId: number | null;
-  languageCode: string | null;
-  /** the identity's channel (queries that do not select it leave it out) */
-  channel?: string | null;
-}
-
-/**
- * SQL joining a team member `u` to their preferred reachable identity `i` (id, languageCode),
- * for queries that load recipients in one statement.
- */
-export const PREFERRED_IDENTITY_JOIN = `
-  LEFT JOIN LATERAL (
-    SELECT id, "languageCode", channel::text AS channel FROM "Identity"
-    WHERE "userId" = u.id AND NOT unreachable AND "chatId" IS NOT NULL
-    ORDER BY array_position(ARRAY[${CHANNELS.map((c) => `'${c}'`).join(',')}], channel::text), "updatedAt" DESC
-    LIMIT 1
-  ) i ON true`;
-
-/** One SQL statement (hot path of reminders): users with their preferred reachable identity. */
-const RECIPIENTS_SQL = `
-  SELECT u.id, u."workspaceId", u.name, u.locale, u.timezone, u.active,
-         w.locale AS "wsLocale", w.timezone AS "wsTimezone", i.id AS "identityId", i."languageCode", i.channel
-  FROM "User" u
-  JOIN "Workspace" w ON w.id = u."workspaceId"
-  ${PREFERRED_IDENTITY_JOIN}
-  WHERE u.id = ANY($1::int[])`;
-
 export function toTeamRecipient(r: RecipientRow): TeamRecipient {
   return {
     userId: r.id,
@@ -66,16 +30,22 @@ export function toTeamRecipient(r: RecipientRow): TeamRecipient {
   };
 }
 
+/** Where a recipient is read: the database handle (client or open transaction) and the store. */
+export interface RecipientSource {
+  db: DbOrTx;
+  stores: { recipients: RecipientStore };
+}
+
 /** Loads team members with the identity each should be pushed to (one query for many users). */
-export async function loadTeamRecipients(db: DbOrTx, userIds: number[]): Promise<Map<number, TeamRecipient>> {
+export async function loadTeamRecipients(ctx: RecipientSource, userIds: number[]): Promise<Map<number, TeamRecipient>> {
   const ids = [...new Set(userIds)];
   const out = new Map<number, TeamRecipient>();
   if (ids.length === 0) return out;
-  const rows = await db.$queryRawUnsafe<RecipientRow[]>(RECIPIENTS_SQL, ids);
+  const rows = await ctx.stores.recipients.load(ctx.db, { userIds: ids, channelOrder: CHANNELS });
   for (const r of rows) out.set(r.id, toTeamRecipient(r));
   return out;
 }
 
-export async function loadTeamRecipient(db: DbOrTx, userId: number): Promise<TeamRecipient | null> {
-  return (await loadTeamRecipients(db, [userId])).get(userId) ?? null;
+export async function loadTeamRecipient(ctx: RecipientSource, userId: number): Promise<TeamRecipient | null> {
+  return (await loadTeamRecipients(ctx, [userId])).get(userId) ?? null;
 }

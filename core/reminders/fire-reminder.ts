@@ -6,13 +6,13 @@
 //   3. enqueue the outbound message with the deterministic dedupe key rem-<task>-<dueMs>,
 //      also when the claim already existed (a retry after a crash between 2 and 3): the
 //      outbound queue and its OutboundDelivery ledger turn a repeated enqueue into a no-op.
-// The hot path is one statement (load with links and recipient, and claim: ReminderStore)
-// because reminders come in bursts (everyone's 09:00).
-import type { CoreContext } from '../context.js';
+// The hot path is one statement (load with links and recipient, and claim: ReminderStore,
+// ctx.stores.reminders) because reminders come in bursts (everyone's 09:00).
+import { withTx, type CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import type { Outbox } from '../ports.js';
+import { CHANNELS } from '../channels.js';
 import { toTeamRecipient } from '../outbound/recipient.js';
-import type { ReminderStore } from './reminder-store.js';
 import { ensureNextOccurrence } from '../tasks/ensure-next-occurrence.js';
 import { reminderItem, type ReminderTask } from './reminder-message.js';
 import { effectiveDueAt } from '../tasks/task-access.js';
@@ -28,8 +28,9 @@ export type FireOutcome =
   | { status: 'enqueued'; fresh: boolean; next?: { taskId: number; dueAt: Date } }
   | { status: 'no_recipient'; fresh: boolean; next?: { taskId: number; dueAt: Date } };
 
-export async function fireReminder(ctx: CoreContext, store: ReminderStore, outbox: Outbox, job: ReminderJobData): Promise<FireOutcome> {
-  const row = await store.loadAndClaim(ctx.db, { taskId: job.taskId, dueAt: new Date(job.dueAtMs) });
+export async function fireReminder(ctx: CoreContext, outbox: Outbox, job: ReminderJobData): Promise<FireOutcome> {
+  const store = ctx.stores.reminders;
+  const row = await store.loadAndClaim(ctx.db, { taskId: job.taskId, dueAt: new Date(job.dueAtMs), channelOrder: CHANNELS });
   if (!row) return { status: 'stale', reason: 'missing' };
   if (row.status !== 'open') return { status: 'stale', reason: 'closed' };
   const due = effectiveDueAt(row);
@@ -44,7 +45,7 @@ export async function fireReminder(ctx: CoreContext, store: ReminderStore, outbo
     const result = await inTx(ctx.db, async (tx) => {
       const claimed = await store.claim(tx, { taskId: row.id, dueAt: due });
       const task = await tx.task.findUniqueOrThrow({ where: { id: row.id } });
-      return { claimed, next: await ensureNextOccurrence(tx, task, now) };
+      return { claimed, next: await ensureNextOccurrence(withTx(ctx, tx), task, now) };
     });
     fresh = result.claimed;
     if (result.next && result.next.task.status === 'open') nextInfo = { taskId: result.next.task.id, dueAt: effectiveDueAt(result.next.task) };

@@ -2,9 +2,8 @@
 // gets its reminder job again (adding an existing job id is a no-op), and every task whose
 // reminder is due but not settled (no claim, or claimed but the message was never
 // recorded as sent — e.g. Redis lost its data) is scheduled to fire now. Works in keyset
-// batches so 10^5 tasks cost a few queries and bulk adds.
+// batches so 10^5 tasks cost a few queries and bulk adds (ReminderStore, ctx.stores.reminders).
 import type { CoreContext } from '../context.js';
-import type { ReminderStore } from './reminder-store.js';
 
 export interface ReminderPlan {
   taskId: number;
@@ -37,7 +36,6 @@ export interface ReconcileReport {
 
 export async function reconcileReminders(
   ctx: CoreContext,
-  store: ReminderStore,
   scheduler: BulkReminderScheduler,
   now: Date,
   options: ReconcileOptions = {},
@@ -47,7 +45,7 @@ export async function reconcileReminders(
   const report: ReconcileReport = { upcoming: 0, overdue: 0, settled: 0, tooOld: 0 };
   let cursor = 0;
   for (;;) {
-    const rows = await store.openTasksAfter(ctx.db, { now, afterId: cursor, limit: batchSize, workspaceIds: options.workspaceIds ?? null });
+    const rows = await ctx.stores.reminders.openTasksAfter(ctx.db, { now, afterId: cursor, limit: batchSize, workspaceIds: options.workspaceIds ?? null });
     if (rows.length === 0) break;
     cursor = rows[rows.length - 1]!.id;
     const plans: ReminderPlan[] = [];

@@ -1,7 +1,8 @@
 // The reminder hot path's database statements, as a port: core says what it needs, the SQL
-// lives in connectors/db/reminder-store.ts (typed, named parameters) and the composition
-// root passes it in. Every method takes the database handle to run on (client or open
-// transaction), so a use case keeps its transaction.
+// lives in connectors/db/stores/reminders.ts (typed, named parameters) and the composition
+// root passes it in (CoreContext.stores.reminders). Every method takes the database handle
+// to run on (client or open transaction), so a use case keeps its transaction.
+import type { ChannelName } from '../channels.js';
 import type { DbOrTx } from '../db.js';
 
 /** One open task as reconciliation sees it. */
@@ -46,8 +47,9 @@ export interface ReminderStore {
   /**
    * Loads the task with its links and recipient; when it is open, not recurring and still due
    * at `dueAt`, claims that occurrence in the same statement. Null when the task is gone.
+   * The recipient is the assignee's reachable identity on the first channel of `channelOrder`.
    */
-  loadAndClaim(db: DbOrTx, q: { taskId: number; dueAt: Date }): Promise<ReminderTaskRow | null>;
+  loadAndClaim(db: DbOrTx, q: { taskId: number; dueAt: Date; channelOrder: readonly ChannelName[] }): Promise<ReminderTaskRow | null>;
   /** Claims one occurrence (ReminderDelivery); false when it was claimed before. */
   claim(db: DbOrTx, q: { taskId: number; dueAt: Date }): Promise<boolean>;
 }

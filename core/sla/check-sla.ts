@@ -104,7 +104,7 @@ export async function checkSla(ctx: CoreContext, outbox: Outbox, job: SlaJobData
   }
   // a later check ("remind in 10 min"): nudge the assignee
   if (!lead.assigneeId) return { status: 'reminded', notified: 0 };
-  const r = (await loadTeamRecipients(ctx.db, [lead.assigneeId])).get(lead.assigneeId);
+  const r = (await loadTeamRecipients(ctx, [lead.assigneeId])).get(lead.assigneeId);
   if (!r?.identityId) return { status: 'reminded', notified: 0 };
   await outbox.enqueue({
     workspaceId: lead.workspaceId,
@@ -132,7 +132,7 @@ async function sendBreachAlerts(ctx: CoreContext, outbox: Outbox, lead: Lead, sl
   const workspace = await ctx.db.workspace.findUniqueOrThrow({ where: { id: lead.workspaceId }, select: { firstResponseMinutes: true } });
   const heads = await ctx.db.user.findMany({ where: { workspaceId: lead.workspaceId, role: 'head', active: true }, select: { id: true } });
   const ids = [lead.assigneeId, previousAssigneeId, ...heads.map((h) => h.id)].filter((id): id is number => !!id);
-  const recipients = await loadTeamRecipients(ctx.db, ids);
+  const recipients = await loadTeamRecipients(ctx, ids);
   const name = (id: number | null) => (id ? (recipients.get(id)?.name ?? `#${id}`) : null);
   const reassigned = previousAssigneeId && lead.assigneeId ? { from: name(previousAssigneeId)!, to: name(lead.assigneeId)! } : undefined;
 

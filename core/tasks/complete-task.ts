@@ -2,7 +2,7 @@
 import type { Task } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
 import { recordChange } from '../audit.js';
-import type { CoreContext } from '../context.js';
+import { withTx, type CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import { conflict } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -36,7 +36,7 @@ export async function completeTask(ctx: CoreContext, actor: Actor, id: number): 
 
     // completed late: the next occurrence is the first one still ahead, not a missed one;
     // if the reminder worker already produced it (the occurrence passed), it is reused
-    const next = await ensureNextOccurrence(tx, task, now, actor);
+    const next = await ensureNextOccurrence(withTx(ctx, tx), task, now, actor);
     if (!next) return { task };
     return { task, next: next.task };
   });

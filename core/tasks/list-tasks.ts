@@ -1,5 +1,5 @@
 // "today", "overdue" and "upcoming" task lists, computed in the user's own time zone.
-import { Prisma, type Task } from '../../prisma/generated/client.js';
+import type { Task } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
 import { assertCanActFor, isSystemActor } from '../actor.js';
 import type { CoreContext } from '../context.js';
@@ -57,15 +57,15 @@ export async function listTasks(ctx: CoreContext, actor: Actor, window: TaskWind
     timeZone = user.timezone ?? user.workspace.timezone;
   }
   const { from, to } = taskWindowBounds(window, ctx.clock.now(), timeZone);
-  const due = Prisma.sql`COALESCE("snoozedUntil", "dueAt")`;
-  const conditions = [Prisma.sql`"workspaceId" = ${actor.workspaceId}`, Prisma.sql`status = 'open'`];
-  if (!wholeWorkspace) conditions.push(Prisma.sql`"assigneeId" = ${userId}`);
-  if (from) conditions.push(Prisma.sql`${due} >= ${from}`);
-  if (to) conditions.push(Prisma.sql`${due} < ${to}`);
-  const rows = await ctx.db.$queryRaw<Array<{ id: number }>>`
-    SELECT id FROM "Task" WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY ${due}, id LIMIT ${limit}`;
-  if (!rows.length) return [];
-  const tasks = await ctx.db.task.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+  const ids = await ctx.stores.tasks.openTaskIdsByDue(ctx.db, {
+    workspaceId: actor.workspaceId,
+    assigneeId: wholeWorkspace ? null : userId,
+    from: from ?? null,
+    to: to ?? null,
+    limit,
+  });
+  if (!ids.length) return [];
+  const tasks = await ctx.db.task.findMany({ where: { id: { in: ids } } });
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  return rows.map((r) => byId.get(r.id)).filter((t): t is Task => t !== undefined);
+  return ids.map((id) => byId.get(id)).filter((t): t is Task => t !== undefined);
 }

@@ -1,7 +1,7 @@
 // From the outbox to deliveries, and what a delivery attempt's outcome does.
 //
-// relayWebhookEvents: takes unrelayed events (FOR UPDATE SKIP LOCKED: several workers share
-// the work), writes one WebhookDelivery per subscribed active endpoint (its id is the
+// relayWebhookEvents: takes unrelayed events (WebhookStore.takeUnrelayed, locked, skipping
+// rows another relay holds: several workers share the work), writes one WebhookDelivery per subscribed active endpoint (its id is the
 // receiver's dedupe key) and marks the events relayed, in one transaction. The caller then
 // queues the deliveries; one whose job never got queued (a worker killed in between) is found
 // again by pendingWebhookDeliveries and queued under the same job id.
@@ -13,16 +13,16 @@
 // then given up. An endpoint whose deliveries have failed without a single success for
 // `retryMs` is turned off and its owner (or the workspace's admins and heads) told in chat.
 import { randomUUID } from 'node:crypto';
-import type { Db, DbOrTx } from '../db.js';
+import { withTx, type CoreContext } from '../context.js';
+import { inTx } from '../db.js';
 import type { OutboxItem } from '../ports.js';
 import { t } from '../i18n/index.js';
 import { loadTeamRecipients } from '../outbound/recipient.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook } from './signature.js';
 
-export async function relayWebhookEvents(db: Db, limit = 200): Promise<string[]> {
-  return db.$transaction(async (tx) => {
-    const events = await tx.$queryRaw<Array<{ id: bigint; workspaceId: number; type: string }>>`
-      SELECT id, "workspaceId", type FROM "WebhookEvent" WHERE "relayedAt" IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+export async function relayWebhookEvents(ctx: CoreContext, limit = 200): Promise<string[]> {
+  return inTx(ctx.db, async (tx) => {
+    const events = await ctx.stores.webhooks.takeUnrelayed(tx, { limit });
     if (events.length === 0) return [];
     const endpoints = await tx.webhookEndpoint.findMany({
       where: { workspaceId: { in: [...new Set(events.map((e) => e.workspaceId))] }, active: true },
@@ -32,15 +32,15 @@ export async function relayWebhookEvents(db: Db, limit = 200): Promise<string[]>
       endpoints.filter((p) => p.workspaceId === e.workspaceId && p.events.includes(e.type)).map((p) => ({ id: randomUUID(), eventId: e.id, endpointId: p.id })),
     );
     const created = rows.length ? await tx.webhookDelivery.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } }) : [];
-    await tx.webhookEvent.updateMany({ where: { id: { in: events.map((e) => e.id) } }, data: { relayedAt: new Date() } });
+    await tx.webhookEvent.updateMany({ where: { id: { in: events.map((e) => e.id) } }, data: { relayedAt: ctx.clock.now() } });
     return created.map((d) => d.id);
   });
 }
 
 /** Deliveries still pending after `olderThanMs`: their jobs may be missing (queued again under the same id). */
-export async function pendingWebhookDeliveries(db: DbOrTx, olderThanMs: number, limit = 500): Promise<string[]> {
-  const rows = await db.webhookDelivery.findMany({
-    where: { status: 'pending', updatedAt: { lt: new Date(Date.now() - olderThanMs) } },
+export async function pendingWebhookDeliveries(ctx: CoreContext, olderThanMs: number, limit = 500): Promise<string[]> {
+  const rows = await ctx.db.webhookDelivery.findMany({
+    where: { status: 'pending', updatedAt: { lt: new Date(ctx.clock.now().getTime() - olderThanMs) } },
     select: { id: true },
     orderBy: { createdAt: 'asc' },
     take: limit,
@@ -57,7 +57,8 @@ export interface PreparedDelivery {
 }
 
 /** The request for a pending delivery to an active endpoint, signed now; null when there is nothing to send. */
-export async function prepareWebhookDelivery(db: DbOrTx, deliveryId: string, now: Date): Promise<PreparedDelivery | null> {
+export async function prepareWebhookDelivery(ctx: CoreContext, deliveryId: string, now: Date): Promise<PreparedDelivery | null> {
+  const { db } = ctx;
   const d = await db.webhookDelivery.findUnique({
     where: { id: deliveryId },
     include: { endpoint: true, event: { include: { workspace: { select: { slug: true } } } } },
@@ -96,8 +97,8 @@ export interface AttemptTiming {
   durationMs: number;
 }
 
-export async function recordWebhookSuccess(db: Db, delivery: PreparedDelivery, status: number, now: Date, timing: AttemptTiming): Promise<void> {
-  await db.$transaction(async (tx) => {
+export async function recordWebhookSuccess(ctx: CoreContext, delivery: PreparedDelivery, status: number, now: Date, timing: AttemptTiming): Promise<void> {
+  await inTx(ctx.db, async (tx) => {
     const d = await tx.webhookDelivery.update({
       where: { id: delivery.id },
       data: { status: 'delivered', attempts: { increment: 1 }, lastStatus: status, deliveredAt: now },
@@ -118,7 +119,7 @@ function attemptRow(deliveryId: string, number: number, timing: AttemptTiming, s
  * off and the items telling its owner are returned to be pushed).
  */
 export async function recordWebhookFailure(
-  db: Db,
+  ctx: CoreContext,
   delivery: PreparedDelivery,
   failure: { status: number | null; error: string },
   now: Date,
@@ -126,7 +127,7 @@ export async function recordWebhookFailure(
   timing: AttemptTiming,
 ): Promise<{ outcome: 'retry' | 'given_up' | 'disabled'; notices: OutboxItem[] }> {
   const error = failure.error.slice(0, 500);
-  return db.$transaction(async (tx) => {
+  return inTx(ctx.db, async (tx) => {
     const d = await tx.webhookDelivery.update({
       where: { id: delivery.id },
       data: { attempts: { increment: 1 }, lastStatus: failure.status, lastError: error },
@@ -134,13 +135,11 @@ export async function recordWebhookFailure(
     });
     await tx.webhookAttempt.create({ data: attemptRow(delivery.id, d.attempts, timing, failure.status, error) });
     // failing since the first delivery that has not got through was due
-    const [endpoint] = await tx.$queryRaw<Array<{ failingSince: Date; active: boolean; workspaceId: number; url: string; ownerId: number | null }>>`
-      UPDATE "WebhookEndpoint" SET "failingSince" = COALESCE("failingSince", ${d.createdAt}::timestamp(3)), "lastError" = ${error}
-      WHERE id = ${delivery.endpointId} RETURNING "failingSince", active, "workspaceId", url, "ownerId"`;
+    const endpoint = await ctx.stores.webhooks.markFailing(tx, { endpointId: delivery.endpointId, since: d.createdAt, error });
     if (endpoint && endpoint.active && now.getTime() - endpoint.failingSince.getTime() >= retryMs) {
       await tx.webhookEndpoint.update({ where: { id: delivery.endpointId }, data: { active: false, disabledAt: now } });
       await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { status: 'failed' } });
-      return { outcome: 'disabled' as const, notices: await disabledNotices(tx, delivery.endpointId, endpoint, error, retryMs, now) };
+      return { outcome: 'disabled' as const, notices: await disabledNotices(withTx(ctx, tx), delivery.endpointId, endpoint, error, retryMs, now) };
     }
     if (now.getTime() - d.createdAt.getTime() >= retryMs) {
       await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { status: 'failed' } });
@@ -151,7 +150,7 @@ export async function recordWebhookFailure(
 }
 
 async function disabledNotices(
-  db: DbOrTx,
+  ctx: CoreContext,
   endpointId: number,
   endpoint: { workspaceId: number; url: string; ownerId: number | null },
   error: string,
@@ -160,10 +159,10 @@ async function disabledNotices(
 ): Promise<OutboxItem[]> {
   const ids = endpoint.ownerId
     ? [endpoint.ownerId]
-    : (await db.user.findMany({ where: { workspaceId: endpoint.workspaceId, active: true, role: { in: ['admin', 'head'] } }, select: { id: true } })).map(
+    : (await ctx.db.user.findMany({ where: { workspaceId: endpoint.workspaceId, active: true, role: { in: ['admin', 'head'] } }, select: { id: true } })).map(
         (u) => u.id,
       );
-  const recipients = await loadTeamRecipients(db, ids);
+  const recipients = await loadTeamRecipients(ctx, ids);
   const items: OutboxItem[] = [];
   for (const r of recipients.values()) {
     if (!r.identityId) continue;

@@ -9,7 +9,7 @@ import { startDovecot, dovecotAvailable, dovecotMissing } from '../support/dovec
 import { startSmtpSink } from '../support/smtp-sink.js';
 import { telegramEmulatorStack, type TelegramEmulatorStack } from '../support/telegram-stack.js';
 import { addUser } from '../../core/users/index.js';
-import { coreContext } from '../../core/context.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import { systemActor } from '../../core/actor.js';
 import { MailboxWatcher, dedupeKeyFor } from '../../connectors/email/mailbox-watcher.js';
 import { ingestRawEmail } from '../../connectors/email/email-intake.js';
@@ -32,7 +32,7 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
       senders: (base) => ({ email: new SmtpEmailSender(base.db) }),
     });
     const { db, ws, logger, inbound } = stack;
-    const { user: manager, inviteCode } = await addUser(coreContext(db), systemActor(ws), { name: 'Mary', role: 'manager', locale: 'en' });
+    const { user: manager, inviteCode } = await addUser(dbContext(db), systemActor(ws), { name: 'Mary', role: 'manager', locale: 'en' });
 
     // the SMTP sink that captures what Leadline sends
     const smtp = await startSmtpSink();

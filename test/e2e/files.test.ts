@@ -22,7 +22,7 @@ import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { startDovecot, dovecotAvailable, dovecotMissing, type DovecotServer } from '../support/dovecot.js';
 import { localS3, makePdf, makePng, tempDiskStore } from '../support/files.js';
 import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
-import { coreContext } from '../../core/context.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import { systemActor } from '../../core/actor.js';
 import { homeLoader } from '../../core/chat/member-home.js';
 import { eraseContact } from '../../core/contacts/erase-contact.js';
@@ -112,7 +112,7 @@ async function openStack(storeKind: 'disk' | 's3'): Promise<Stack> {
     botToken: fake.token,
     signingSecret: SECRET,
     apiUrl: fake.apiUrl,
-    home: homeLoader(coreContext(db), ws.id, 'slack'),
+    home: homeLoader(dbContext(db), ws.id, 'slack'),
     workspaceId: ws.id,
     submit: (m) => inbound.enqueue(m),
     logger,
@@ -164,7 +164,7 @@ async function openStack(storeKind: 'disk' | 's3'): Promise<Stack> {
     link: (key, name) => signFileLink({ baseUrl: links.url, secret: LINK_SECRET, ttlMs: 3600_000 }, key, name),
   };
   const workers = await startWorkers({
-    ctx: coreContext(db),
+    ctx: dbContext(db),
     settings,
     senders: { telegram: new TelegramSender(api), slack: transport.sender, email: new SmtpEmailSender(db) },
     files: store,
@@ -617,7 +617,7 @@ describe('files both ways on every pair of channels (disk store)', () => {
     await handleInbound(s.chat.deps, { ...redelivered, dedupeKey: `${redelivered.dedupeKey}:again` });
     expect(s.tg.getFileCalls).toBe(calls + 1);
 
-    const result = await eraseContact(coreContext(s.db), systemActor({ id: s.workspaceId, locale: 'en', timezone: 'UTC' }), lead.contactId, { files: s.store });
+    const result = await eraseContact(dbContext(s.db), systemActor({ id: s.workspaceId, locale: 'en', timezone: 'UTC' }), lead.contactId, { files: s.store });
     expect(result.files).toBe(4);
     for (const k of keys) expect(await s.store.has(k)).toBe(false);
   }, 120_000);

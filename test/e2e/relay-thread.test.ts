@@ -20,7 +20,7 @@ import { slackEdge, type SlackEdge } from '../support/slack-stack.js';
 import type { BotMessage } from '../support/telegram-emulator.js';
 import type { FakeSlackCall } from '../support/fake-slack.js';
 import { addUser } from '../../core/users/index.js';
-import { coreContext } from '../../core/context.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import { systemActor } from '../../core/actor.js';
 import type { Senders } from '../../bots/chat-runtime.js';
 
@@ -179,7 +179,7 @@ async function relayWorld(on: { customer: Platform; manager: Platform }): Promis
     if (tg) senders.telegram = tg.sender;
     if (slack) senders.slack = slack.transport.sender;
     const stack = await base.run({ senders, onHandled: slack ? (m) => void slack.transport.refreshAfter(m) : undefined });
-    const { user, inviteCode } = await addUser(coreContext(stack.db), systemActor(stack.ws), { name: 'Mary', role: 'manager', locale: 'en' });
+    const { user, inviteCode } = await addUser(dbContext(stack.db), systemActor(stack.ws), { name: 'Mary', role: 'manager', locale: 'en' });
     const manager = on.manager === 'telegram' ? await telegramManager(tg!, inviteCode) : await slackManager(slack!, inviteCode, user.id);
     const customer = on.customer === 'telegram' ? telegramCustomer(tg!) : slackCustomer(slack!);
     return { stack, managerId: user.id, manager, customer };

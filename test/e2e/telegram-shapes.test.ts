@@ -12,7 +12,7 @@ import { waitFor } from '../support/wait.js';
 import type { BotMessage } from '../support/telegram-emulator.js';
 import { telegramEmulatorStack, type TelegramEmulatorStack } from '../support/telegram-stack.js';
 import { addUser } from '../../core/users/index.js';
-import { coreContext } from '../../core/context.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import { systemActor } from '../../core/actor.js';
 import { findOrCreateContact } from '../../core/contacts/find-or-create-contact.js';
 
@@ -29,7 +29,7 @@ describe('Telegram shapes end to end', () => {
     stack = await telegramEmulatorStack({ slug: 'tgshapes', timezone: 'Europe/Moscow', locale: 'en', chatConcurrency: 2 });
     const { db, ws } = stack;
     const intake = stack.tg.intake;
-    const ctx = coreContext(db);
+    const ctx = dbContext(db);
     const { user: manager, inviteCode } = await addUser(ctx, systemActor(ws), { name: 'Mary', role: 'manager', locale: 'en' });
     // the customer is known already by their phone (say, from a web form)
     const known = await findOrCreateContact(ctx, systemActor(ws), { phone: '8 916 123-45-67', name: 'Olga from the form' });

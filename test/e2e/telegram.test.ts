@@ -5,7 +5,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { waitFor } from '../support/wait.js';
 import { telegramEmulatorStack, type TelegramEmulatorStack } from '../support/telegram-stack.js';
 import { addUser } from '../../core/users/index.js';
-import { coreContext } from '../../core/context.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import { systemActor } from '../../core/actor.js';
 
 const stacks: TelegramEmulatorStack[] = [];
@@ -21,7 +21,7 @@ async function scenario(locale: 'en' | 'ru') {
   const stack = await telegramEmulatorStack({ slug: 'tg', timezone: 'Europe/Moscow', locale });
   stacks.push(stack);
   const { db, ws } = stack;
-  const { user: manager, inviteCode } = await addUser(coreContext(db), systemActor(ws), { name: locale === 'ru' ? 'Мария' : 'Mary', role: 'manager', locale });
+  const { user: manager, inviteCode } = await addUser(dbContext(db), systemActor(ws), { name: locale === 'ru' ? 'Мария' : 'Mary', role: 'manager', locale });
 
   const managerChat = stack.tg.chat(managerId, { firstName: 'Mary', userName: 'mary', languageCode: locale });
   const customerChat = stack.tg.chat(customerId, { firstName: locale === 'ru' ? 'Иван' : 'Ivan', userName: 'ivan', languageCode: locale });

@@ -13,7 +13,7 @@ import { inject } from 'vitest';
 import { testDb, uniqueSlug } from './db.js';
 import { queuesDrained } from './push.js';
 import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
-import { coreContext } from '../../core/context.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import { queueSettings, type QueueSettings } from '../../connectors/queue/connection.js';
 import { testPrefix } from './redis-keys.js';
 import { startWorkers, type RunningWorkers } from '../../connectors/queue/workers.js';
@@ -64,7 +64,7 @@ export async function chatBase(opts: { slug: string; locale?: 'en' | 'ru'; timez
     inbound,
     onClose: (stop) => void stops.push(stop),
     async run(o) {
-      const workers = await startWorkers({ ctx: coreContext(db), settings, senders: o.senders, logger, reconcile: false });
+      const workers = await startWorkers({ ctx: dbContext(db), settings, senders: o.senders, logger, reconcile: false });
       stops.push(() => workers.close());
       const chat = startChatWorker({
         db,

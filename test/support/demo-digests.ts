@@ -1,7 +1,7 @@
 // What a newcomer sees right after `seed --demo`: the head's daily and weekly team digests and
 // their charts, composed by the real digest code, with a figure in every section.
 import { expect } from 'vitest';
-import { coreContext } from '../../core/context.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import type { Db } from '../../core/db.js';
 import { composeTeamDigest } from '../../core/digests/compose-team.js';
 import type { TeamDigest } from '../../core/digests/digest.js';
@@ -82,7 +82,7 @@ export function expectChartData(d: TeamDigest, locale: Locale, label: string): v
 
 /** The head's daily and weekly digests at `now`: every section and the chart have figures. */
 export async function expectHeadDigests(db: Db, headId: number, now: Date, locale: Locale, withPng = false): Promise<TeamDigest[]> {
-  const ctx = coreContext(db);
+  const ctx = dbContext(db);
   const digests: TeamDigest[] = [];
   for (const kind of ['daily', 'weekly'] as const) {
     const d = await composeTeamDigest(ctx, headId, kind, now);

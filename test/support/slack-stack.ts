@@ -15,7 +15,7 @@ import { FakeSlack, type FakeSlackCall } from './fake-slack.js';
 import { chatBase, type ChatBase, type ChatStack } from './chat-stack.js';
 import { waitFor } from './wait.js';
 import { homeLoader } from '../../core/chat/member-home.js';
-import { coreContext } from '../../core/context.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import { createSlackTransport, type SlackTransport } from '../../bots/slack/slack-app.js';
 import type { Senders } from '../../bots/chat-runtime.js';
 
@@ -63,7 +63,7 @@ export async function slackEdge(base: ChatBase, opts: { run?: string; tsBase?: n
     botToken: fake.token,
     signingSecret: SLACK_TEST_SECRET,
     apiUrl: fake.apiUrl,
-    home: homeLoader(coreContext(db), ws.id, 'slack'),
+    home: homeLoader(dbContext(db), ws.id, 'slack'),
     workspaceId: ws.id,
     submit: (m) => base.inbound.enqueue(m),
     logger: base.logger,

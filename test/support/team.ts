@@ -2,7 +2,8 @@
 import type { Db } from '../../core/db.js';
 import type { Actor } from '../../core/actor.js';
 import { systemActor } from '../../core/actor.js';
-import { coreContext, type CoreContext } from '../../core/context.js';
+import type { CoreContext } from '../../core/context.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import type { Clock, Scheduler } from '../../core/ports.js';
 import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
 import { addUser } from '../../core/users/add-user.js';
@@ -48,7 +49,7 @@ export async function makeTeam(
   const ws = await ensureWorkspace(db, uniqueSlug('team'), { timezone: options.timezone ?? 'Europe/Moscow', locale: options.locale ?? 'en' });
   const clock = new ManualClock(options.now ?? new Date());
   const scheduler = new RecordingScheduler();
-  const ctx = coreContext(db, { clock, scheduler });
+  const ctx = dbContext(db, { clock, scheduler });
   const system = systemActor(ws);
   const actors: Actor[] = [];
   for (const m of options.members) {

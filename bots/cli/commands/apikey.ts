@@ -1,7 +1,7 @@
 // `leadline apikey create|list|revoke`: keys for the REST API (/api/v1). A key is printed once,
 // when it is made; only its sha256 is stored.
 import type { Command } from 'commander';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { API_SCOPES, createApiKey, listApiKeys, parseScopes, revokeApiKey } from '../../../core/api/api-keys.js';
 import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.js';
 
@@ -28,7 +28,7 @@ export function registerApiKey(program: Command) {
         const scopes = parseScopes(opts.scopes);
         const userId = opts.user ? positiveId(opts.user, '--user') : null;
         const actor = await cliActor(opts.workspace);
-        const made = await createApiKey(coreContext(await cliDb()), actor, { name: opts.name, scopes, userId });
+        const made = await createApiKey(dbContext(await cliDb()), actor, { name: opts.name, scopes, userId });
         if (opts.json) return printJson({ id: made.id, key: made.key });
         print(`API key #${made.id} "${made.view.name}" (${scopes.join(', ')}):`);
         print(made.key);
@@ -44,7 +44,7 @@ export function registerApiKey(program: Command) {
     .action(
       action(async (opts: { workspace?: string; json?: boolean }) => {
         const actor = await cliActor(opts.workspace);
-        const keys = await listApiKeys(coreContext(await cliDb()), actor);
+        const keys = await listApiKeys(dbContext(await cliDb()), actor);
         if (opts.json) return printJson(keys);
         if (!keys.length) return print('No API keys. Make one with: leadline apikey create --name "My integration"');
         for (const k of keys) {
@@ -64,7 +64,7 @@ export function registerApiKey(program: Command) {
       action(async (idArg: string, opts: { workspace?: string; json?: boolean }) => {
         const id = positiveId(idArg, 'key id');
         const actor = await cliActor(opts.workspace);
-        await revokeApiKey(coreContext(await cliDb()), actor, id);
+        await revokeApiKey(dbContext(await cliDb()), actor, id);
         if (opts.json) return printJson({ revoked: id });
         print(`Revoked API key #${id}.`);
       }),

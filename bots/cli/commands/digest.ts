@@ -3,7 +3,7 @@
 // queues the user's subscription for delivery now (the digest worker sends it once a day).
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { t } from '../../../core/i18n/index.js';
 import { composeDigest, defaultDigestKind } from '../../../core/digests/compose-digest.js';
 import { DIGEST_KINDS, isTeamDigest, type DigestKind } from '../../../core/digests/digest.js';
@@ -49,7 +49,7 @@ export function registerDigest(program: Command) {
         let kind = parseKind(opts.kind);
         if (opts.png && !opts.dryRun) throw new CliError('--png needs --dry-run (a sent digest carries its chart itself)', 2);
         const db = await cliDb();
-        const ctx = coreContext(db);
+        const ctx = dbContext(db);
         kind ??= await defaultDigestKind(ctx, userId);
 
         if (!opts.dryRun) return queueNow(userId, kind, opts.json);

@@ -1,7 +1,7 @@
 // `leadline erase contact ID --yes`: removes a person's personal data everywhere.
 import type { Command } from 'commander';
 import { eraseContact } from '../../../core/contacts/erase-contact.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { t } from '../../../core/i18n/index.js';
 import { action, cliActor, cliConfig, cliDb, CliError, print, printJson } from '../runtime.js';
 import { parseContactId } from './export-contact.js';
@@ -24,7 +24,7 @@ export function registerEraseContact(program: Command) {
         const actor = await cliActor(opts.workspace);
         if (!opts.yes) throw new CliError(t(actor.locale, 'contacts.erase.needs_yes', { id }), 1);
         const { createFileStore } = await import('../../../connectors/files/create-file-store.js');
-        const result = await eraseContact(coreContext(db), actor, id, { files: createFileStore(await cliConfig()) });
+        const result = await eraseContact(dbContext(db), actor, id, { files: createFileStore(await cliConfig()) });
         if (opts.json) return printJson(result);
         print(
           result.alreadyErased

@@ -1,7 +1,7 @@
 // `leadline export contact ID`: everything stored about one person, as JSON.
 import type { Command } from 'commander';
 import { exportContact } from '../../../core/contacts/export-contact.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.js';
 
 export function parseContactId(value: string): number {
@@ -25,7 +25,7 @@ export function registerExportContact(program: Command) {
         const id = parseContactId(idText);
         const db = await cliDb();
         const actor = await cliActor(opts.workspace);
-        const data = await exportContact(coreContext(db), actor, id);
+        const data = await exportContact(dbContext(db), actor, id);
         if (opts.json) return printJson(data);
         print(JSON.stringify(data, null, 2));
       }),

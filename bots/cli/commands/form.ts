@@ -1,6 +1,6 @@
 // `leadline form add|list|remove`: the web forms that post leads to POST /forms/:formKey.
 import type { Command } from 'commander';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { addForm, listForms, removeForm } from '../../../core/forms/forms.js';
 import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.js';
 
@@ -43,7 +43,7 @@ export function registerForm(program: Command) {
         const redirectUrl = opts.redirect ? httpUrl(opts.redirect, '--redirect') : null;
         const allowedOrigins = origins(opts.origins);
         const actor = await cliActor(opts.workspace);
-        const created = await addForm(coreContext(await cliDb()), actor, { name: opts.name, redirectUrl, allowedOrigins });
+        const created = await addForm(dbContext(await cliDb()), actor, { name: opts.name, redirectUrl, allowedOrigins });
         if (opts.json) return printJson({ id: created.id, formKey: created.formKey });
         print(`Added form #${created.id} ${created.name}. Post it to /forms/${created.formKey} (see README: Web forms).`);
       }),
@@ -57,7 +57,7 @@ export function registerForm(program: Command) {
     .action(
       action(async (opts: { workspace?: string; json?: boolean }) => {
         const actor = await cliActor(opts.workspace);
-        const forms = await listForms(coreContext(await cliDb()), actor);
+        const forms = await listForms(dbContext(await cliDb()), actor);
         if (opts.json) return printJson(forms);
         if (!forms.length) return print('No forms. Add one with: leadline form add --name "Site"');
         for (const f of forms) {
@@ -80,7 +80,7 @@ export function registerForm(program: Command) {
         const id = Number(idArg);
         if (!Number.isInteger(id) || id <= 0) throw new CliError(`form id must be a positive whole number (got "${idArg}")`, 2);
         const actor = await cliActor(opts.workspace);
-        await removeForm(coreContext(await cliDb()), actor, id);
+        await removeForm(dbContext(await cliDb()), actor, id);
         if (opts.json) return printJson({ removed: id });
         print(`Removed form #${id}.`);
       }),

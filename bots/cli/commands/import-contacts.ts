@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { readTable } from '../../../connectors/import/read-table.js';
 import { importContacts } from '../../../core/contacts/import/import-contacts.js';
 import { formatImportReport } from '../../../core/contacts/import/import-report.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { action, cliActor, cliDb, print, printJson } from '../runtime.js';
 
 /** Below this many rows a bar only flickers; --progress shows it anyway. */
@@ -46,7 +46,7 @@ export function registerImportContacts(program: Command) {
           : null;
         bar?.start(total, 0);
         try {
-          const report = await importContacts(coreContext(db), actor, table.records, {
+          const report = await importContacts(dbContext(db), actor, table.records, {
             source: path.basename(file),
             onProgress: (done) => bar?.update(Math.min(done, total)),
           });

@@ -23,16 +23,16 @@ export function registerSeed(program: Command) {
     .action(
       action(async (opts: SeedOptions) => {
         if (!opts.demo) throw new CliError('say what to seed: leadline seed --demo');
-        const [{ parseLocale }, { seedDemo }, { sqlDemoStore }] = await Promise.all([
+        const [{ parseLocale }, { seedDemo }, { sqlStores }] = await Promise.all([
           import('../../../core/users/add-user.js'),
           import('../../../core/demo/seed-demo.js'),
-          import('../../../connectors/db/demo-store.js'),
+          import('../../../connectors/db/stores/index.js'),
         ]);
         const locale = opts.locale === undefined ? undefined : parseLocale(opts.locale);
         const config = await cliConfig();
         const slug = opts.workspace ?? config.DEFAULT_WORKSPACE;
         const progress = !opts.json && process.stderr.isTTY;
-        const result = await seedDemo(await cliDb(), sqlDemoStore, {
+        const result = await seedDemo(await cliDb(), sqlStores, {
           slug,
           locale,
           fallbackLocale: config.DEFAULT_LOCALE,

@@ -1,6 +1,6 @@
 // `leadline user add|invite|duty` and `leadline users`: team members and their invite codes.
 import type { Command } from 'commander';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { t, formatDateTime, type MessageKey } from '../../../core/i18n/index.js';
 import { addUser, listUsers, newInviteCode, parseRole, setOnDuty } from '../../../core/users/index.js';
 import { normalizeEmail, parseLocale } from '../../../core/users/add-user.js';
@@ -44,7 +44,7 @@ export function registerUsers(program: Command) {
         if (opts.timezone) assertTimeZone(opts.timezone);
         if (opts.locale) parseLocale(opts.locale);
         const actor = await cliActor(opts.workspace, { create: true });
-        const ctx = coreContext(await cliDb());
+        const ctx = dbContext(await cliDb());
         const result = await addUser(ctx, actor, opts);
         if (opts.json) return printJson({ id: result.user.id, inviteCode: result.inviteCode, expiresAt: result.inviteExpiresAt });
         print(t(actor.locale, 'users.added', { id: result.user.id, name: result.user.name, role: t(actor.locale, `role.${result.user.role}` as MessageKey) }));
@@ -62,7 +62,7 @@ export function registerUsers(program: Command) {
       action(async (idText: string, opts: { workspace?: string; json?: boolean }) => {
         const id = parseId(idText);
         const actor = await cliActor(opts.workspace);
-        const result = await newInviteCode(coreContext(await cliDb()), actor, id);
+        const result = await newInviteCode(dbContext(await cliDb()), actor, id);
         if (opts.json) return printJson({ id, inviteCode: result.inviteCode, expiresAt: result.inviteExpiresAt });
         print(t(actor.locale, 'users.invite', { code: result.inviteCode, expires: formatDateTime(actor.locale, result.inviteExpiresAt, actor.timezone) }));
       }),
@@ -81,7 +81,7 @@ export function registerUsers(program: Command) {
         const s = state.trim().toLowerCase();
         if (s !== 'on' && s !== 'off') throw new CliError(`duty must be "on" or "off", not "${state}"`);
         const actor = await cliActor(opts.workspace);
-        const updated = await setOnDuty(coreContext(await cliDb()), actor, id, s === 'on');
+        const updated = await setOnDuty(dbContext(await cliDb()), actor, id, s === 'on');
         if (opts.json) return printJson({ id: updated.id, onDuty: updated.onDuty });
         print(t(actor.locale, updated.onDuty ? 'users.duty_set_on' : 'users.duty_set_off', { name: updated.name }));
       }),
@@ -95,7 +95,7 @@ export function registerUsers(program: Command) {
     .action(
       action(async (opts: { workspace?: string; all?: boolean; json?: boolean }) => {
         const actor = await cliActor(opts.workspace);
-        const users = await listUsers(coreContext(await cliDb()), actor, { includeInactive: opts.all });
+        const users = await listUsers(dbContext(await cliDb()), actor, { includeInactive: opts.all });
         if (opts.json) {
           return printJson(
             users.map((u) => ({

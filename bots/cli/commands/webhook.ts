@@ -1,6 +1,6 @@
 // `leadline webhook add|list|deliveries|remove|rotate|enable`: receivers of signed event posts.
 import type { Command } from 'commander';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import {
   WEBHOOK_EVENTS,
   addWebhook,
@@ -37,7 +37,7 @@ export function registerWebhook(program: Command) {
         const events = parseEvents(opts.events);
         const ownerId = opts.owner ? positiveId(opts.owner, '--owner') : null;
         const actor = await cliActor(opts.workspace);
-        const made = await addWebhook(coreContext(await cliDb()), actor, { url: opts.url, events, ownerId });
+        const made = await addWebhook(dbContext(await cliDb()), actor, { url: opts.url, events, ownerId });
         if (opts.json) return printJson({ id: made.id, secret: made.secret });
         print(`Webhook #${made.id} posts ${events.join(', ')} to ${made.view.url}. Signing secret (shown once):`);
         print(made.secret);
@@ -52,7 +52,7 @@ export function registerWebhook(program: Command) {
     .action(
       action(async (opts: Opts) => {
         const actor = await cliActor(opts.workspace);
-        const hooks = await listWebhooks(coreContext(await cliDb()), actor);
+        const hooks = await listWebhooks(dbContext(await cliDb()), actor);
         if (opts.json) return printJson(hooks);
         if (!hooks.length) return print('No webhooks. Add one with: leadline webhook add --url https://... --events lead.created');
         for (const h of hooks) {
@@ -74,7 +74,7 @@ export function registerWebhook(program: Command) {
         const id = positiveId(idArg, 'webhook id');
         const limit = opts.limit ? positiveId(opts.limit, '--limit') : 20;
         const actor = await cliActor(opts.workspace);
-        const list = await listWebhookDeliveries(coreContext(await cliDb()), actor, id, limit);
+        const list = await listWebhookDeliveries(dbContext(await cliDb()), actor, id, limit);
         if (opts.json) return printJson(list);
         if (!list.length) return print(`No deliveries to webhook #${id} yet.`);
         for (const d of list) {
@@ -98,7 +98,7 @@ export function registerWebhook(program: Command) {
       .action(
         action(async (idArg: string, opts: Opts) => {
           const id = positiveId(idArg, 'webhook id');
-          const ctx = coreContext(await cliDb());
+          const ctx = dbContext(await cliDb());
           const actor = await cliActor(opts.workspace);
           if (name === 'rotate') {
             const r = await rotateWebhook(ctx, actor, id);

@@ -55,7 +55,8 @@ const leadStatus = z.enum(['new', 'in_progress', 'converted', 'junk']);
 
 export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
   const chat = deps.engine.deps;
-  const ctxFor = (_request: FastifyRequest): CoreContext => coreContext(chat.db, { clock: chat.clock, scheduler: chat.scheduler, llm: chat.llm });
+  const ctxFor = (_request: FastifyRequest): CoreContext =>
+    coreContext(chat.db, { clock: chat.clock, stores: chat.stores, scheduler: chat.scheduler, llm: chat.llm });
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply) {
     const header = request.headers.authorization;

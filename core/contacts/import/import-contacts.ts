@@ -2,7 +2,8 @@
 // record is the header. Work is batched per chunk of rows (1,000 by default): one query
 // looks up the chunk's emails and phones, one reads the matching contacts, companies are
 // found/created in bulk, and one statement writes the chunk (contacts, fills, emails,
-// phones, timeline rows). A bad row never aborts the rest.
+// phones, timeline rows): the statements are the ContactImportStore's
+// (contact-import-store.ts, ctx.stores.contactImport). A bad row never aborts the rest.
 //
 // Duplicates: a row whose email or phone is already known (an existing contact, or an
 // earlier row of the same file) is merged into that contact: missing fields are filled and
@@ -10,7 +11,6 @@
 import type { CoreContext } from '../../context.js';
 import type { Actor } from '../../actor.js';
 import { isSystemActor } from '../../actor.js';
-import type { DbOrTx } from '../../db.js';
 import { invalid } from '../../errors.js';
 import { t } from '../../i18n/index.js';
 import { recordChange } from '../../audit.js';
@@ -18,6 +18,7 @@ import { companyKey } from '../find-or-create-company.js';
 import { mapHeaders, type HeaderMap } from './header-map.js';
 import { parseRow, type ParsedRow, type RowIssue } from './parse-row.js';
 import { emptyReport, noteKey, type ImportReport } from './import-report.js';
+import type { ContactFields } from './contact-import-store.js';
 
 /** One record from a table reader: its cells, or why it could not be read. */
 export type TableRecord = { line: number; cells: string[] } | { line: number; error: string };
@@ -172,33 +173,23 @@ export async function importContacts(
 /**
  * A chunk needs no interactive transaction: its writes are one statement (atomic on its
  * own); the reads before it only decide what to merge, and keys taken meanwhile by a
- * parallel import are skipped by ON CONFLICT DO NOTHING.
+ * parallel import are left to that import (the store skips them).
  */
 async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, rows: ParsedRow[]) {
-  return importChunk(ctx.db, actor, workspaceId, rows);
-}
-
-async function importChunk(tx: DbOrTx, actor: Actor, workspaceId: number, rows: ParsedRow[]) {
-  // bulk statements with array parameters (UNNEST / = ANY): a constant number of parameters
-  // per statement, whatever the chunk size
+  const store = ctx.stores.contactImport;
+  const db = ctx.db;
   const allEmails = [...new Set(rows.flatMap((r) => r.emails))];
   const allPhones = [...new Set(rows.flatMap((r) => r.phones))];
-  const known = await tx.$queryRaw<Array<{ kind: 'email' | 'phone'; key: string; contactId: number }>>`
-    SELECT 'email' AS kind, "email" AS key, "contactId" FROM "ContactEmail" WHERE "workspaceId" = ${workspaceId} AND "email" = ANY(${allEmails}::text[])
-    UNION ALL
-    SELECT 'phone', "phone", "contactId" FROM "ContactPhone" WHERE "workspaceId" = ${workspaceId} AND "phone" = ANY(${allPhones}::text[])`;
+  const known = await store.knownKeys(db, { workspaceId, emails: allEmails, phones: allPhones });
   const knownEmails = known.filter((k) => k.kind === 'email');
   const knownPhones = known.filter((k) => k.kind === 'phone');
   const knownIds = [...new Set(known.map((k) => k.contactId))];
-  const existing = knownIds.length
-    ? (
-        await tx.$queryRaw<Array<Omit<ExistingContact, 'emails' | 'phones'> & { emails: string[]; phones: string[] }>>`
-          SELECT c."id", c."name", c."companyId", c."position", c."notes",
-            ARRAY(SELECT e."email" FROM "ContactEmail" e WHERE e."contactId" = c."id") AS emails,
-            ARRAY(SELECT p."phone" FROM "ContactPhone" p WHERE p."contactId" = c."id") AS phones
-          FROM "Contact" c
-          WHERE c."id" = ANY(${knownIds}::int[]) AND c."mergedIntoId" IS NULL AND c."erasedAt" IS NULL`
-      ).map((c) => ({ ...c, emails: c.emails.map((email) => ({ email })), phones: c.phones.map((phone) => ({ phone })) }))
+  const existing: ExistingContact[] = knownIds.length
+    ? (await store.liveContacts(db, { ids: knownIds })).map((c) => ({
+        ...c,
+        emails: c.emails.map((email) => ({ email })),
+        phones: c.phones.map((phone) => ({ phone })),
+      }))
     : [];
   const existingTargets = new Map<number, Target>();
   const targetOf = (c: ExistingContact): Target => {
@@ -274,18 +265,12 @@ async function importChunk(tx: DbOrTx, actor: Actor, workspaceId: number, rows: 
   if (companyNames.size) {
     const keys = [...companyNames.keys()];
     const readCompanies = async (wanted: string[]) => {
-      const found = await tx.$queryRaw<Array<{ id: number; nameKey: string }>>`
-        SELECT "id", "nameKey" FROM "Company" WHERE "workspaceId" = ${workspaceId} AND "nameKey" = ANY(${wanted}::text[])`;
-      for (const c of found) companyIds.set(c.nameKey, c.id);
+      for (const c of await store.companiesByKey(db, { workspaceId, keys: wanted })) companyIds.set(c.nameKey, c.id);
     };
     await readCompanies(keys);
     const missing = keys.filter((k) => !companyIds.has(k));
     if (missing.length) {
-      const names = missing.map((k) => companyNames.get(k)!);
-      await tx.$executeRaw`
-        INSERT INTO "Company" ("workspaceId", "name", "nameKey", "updatedAt")
-        SELECT ${workspaceId}, n, k, now() FROM UNNEST(${names}::text[], ${missing}::text[]) AS u(n, k)
-        ON CONFLICT ("workspaceId", "nameKey") DO NOTHING`;
+      await store.insertCompanies(db, { workspaceId, companies: missing.map((nameKey) => ({ name: companyNames.get(nameKey)!, nameKey })) });
       await readCompanies(missing);
     }
   }
@@ -294,69 +279,34 @@ async function importChunk(tx: DbOrTx, actor: Actor, workspaceId: number, rows: 
   // new contacts get ids reserved from the sequence, so their emails, phones and timeline
   // rows can be written in the same statement
   if (newTargets.length) {
-    const ids = await tx.$queryRaw<
-      Array<{ id: number }>
-    >`SELECT nextval(pg_get_serial_sequence('"Contact"', 'id'))::int AS id FROM generate_series(1, ${newTargets.length}::int)`;
-    newTargets.forEach((tg, i) => (tg.id = ids[i]!.id));
+    const ids = await store.reserveContactIds(db, { count: newTargets.length });
+    newTargets.forEach((tg, i) => (tg.id = ids[i]!));
   }
-  const ownerId = isSystemActor(actor) ? null : actor.userId;
   const toUpdate = [...existingTargets.values()].filter((tg) => tg.changed);
   const withFields = toUpdate.filter((tg) => tg.name || tg.company || tg.position || tg.notes);
   const owners = [...newTargets, ...toUpdate];
-  const emailPairs = owners.flatMap((tg) => tg.emails.map((email) => [tg.id!, email] as const));
-  const phonePairs = owners.flatMap((tg) => tg.phones.map((phone) => [tg.id!, phone] as const));
+  const fields = (tg: Target, name: string | null): ContactFields => ({
+    id: tg.id!,
+    name,
+    nameKey: name === null ? null : name.toLowerCase(),
+    companyId: companyIdOf(tg.company),
+    position: tg.position,
+    notes: tg.notes,
+  });
+  // one statement: insert new contacts, fill existing ones, add emails and phones, and the
   // timeline rows for the existing contacts a row was merged into; contacts the import
   // created are recorded (as id ranges) in the run's audit row and Activity instead, which
   // keeps the per-row write cost down (a timeline row per new contact doubled it)
-  const touched = [...existingTargets.values()];
-  const activityData = touched.map((tg) => JSON.stringify({ action: 'updated', lines: tg.lines }));
-  const col = <T>(list: Target[], f: (tg: Target) => T) => list.map(f);
-
-  // one statement: insert new contacts, fill existing ones, add emails and phones (keys
-  // another contact got meanwhile are left to it), and the timeline rows. Foreign keys are
-  // checked at the end of the statement, when the new contacts exist.
-  await tx.$executeRaw`
-    WITH new_contacts AS (
-      INSERT INTO "Contact" ("id", "workspaceId", "name", "nameKey", "companyId", "ownerId", "position", "notes", "updatedAt")
-      SELECT u.id, ${workspaceId}, u.name, lower(u.name), u.company_id, ${ownerId}::int, u.position, u.notes, now()
-      FROM UNNEST(
-        ${col(newTargets, (tg) => tg.id!)}::int[],
-        ${col(newTargets, (tg) => tg.name ?? tg.emails[0] ?? tg.phones[0] ?? '?')}::text[],
-        ${col(newTargets, (tg) => companyIdOf(tg.company))}::int[],
-        ${col(newTargets, (tg) => tg.position)}::text[],
-        ${col(newTargets, (tg) => tg.notes)}::text[]
-      ) AS u(id, name, company_id, position, notes)
-    ),
-    filled AS (
-      UPDATE "Contact" AS c SET
-        "name" = COALESCE(v.name, c."name"),
-        "nameKey" = lower(COALESCE(v.name, c."name")),
-        "companyId" = COALESCE(c."companyId", v.company_id),
-        "position" = COALESCE(c."position", v.position),
-        "notes" = COALESCE(c."notes", v.notes),
-        "updatedAt" = now()
-      FROM UNNEST(
-        ${col(withFields, (tg) => tg.id!)}::int[],
-        ${col(withFields, (tg) => tg.name)}::text[],
-        ${col(withFields, (tg) => companyIdOf(tg.company))}::int[],
-        ${col(withFields, (tg) => tg.position)}::text[],
-        ${col(withFields, (tg) => tg.notes)}::text[]
-      ) AS v(id, name, company_id, position, notes)
-      WHERE c."id" = v.id
-    ),
-    emails AS (
-      INSERT INTO "ContactEmail" ("workspaceId", "contactId", "email")
-      SELECT ${workspaceId}, u.contact_id, u.email FROM UNNEST(${emailPairs.map((p) => p[0])}::int[], ${emailPairs.map((p) => p[1])}::text[]) AS u(contact_id, email)
-      ON CONFLICT ("workspaceId", "email") DO NOTHING
-    ),
-    phones AS (
-      INSERT INTO "ContactPhone" ("workspaceId", "contactId", "phone")
-      SELECT ${workspaceId}, u.contact_id, u.phone FROM UNNEST(${phonePairs.map((p) => p[0])}::int[], ${phonePairs.map((p) => p[1])}::text[]) AS u(contact_id, phone)
-      ON CONFLICT ("workspaceId", "phone") DO NOTHING
-    )
-    INSERT INTO "Activity" ("workspaceId", "actorUserId", "type", "contactId", "data")
-    SELECT ${workspaceId}, ${actor.userId || null}::int, 'contact.imported', u.contact_id, u.data::jsonb
-    FROM UNNEST(${touched.map((tg) => tg.id!)}::int[], ${activityData}::text[]) AS u(contact_id, data)`;
+  await store.writeChunk(db, {
+    workspaceId,
+    ownerId: isSystemActor(actor) ? null : actor.userId,
+    actorUserId: actor.userId || null,
+    created: newTargets.map((tg) => fields(tg, tg.name ?? tg.emails[0] ?? tg.phones[0] ?? '?')),
+    filled: withFields.map((tg) => fields(tg, tg.name)),
+    emails: owners.flatMap((tg) => tg.emails.map((email) => ({ contactId: tg.id!, email }))),
+    phones: owners.flatMap((tg) => tg.phones.map((phone) => ({ contactId: tg.id!, phone }))),
+    activities: [...existingTargets.values()].map((tg) => ({ contactId: tg.id!, type: 'contact.imported', data: { action: 'updated', lines: tg.lines } })),
+  });
   return { created, updated, createdIds: newTargets.map((tg) => tg.id!) };
 }
 

@@ -9,7 +9,7 @@ import { OpenAiLlm } from '../../../connectors/llm/openai-llm.js';
 import { TokenBudget } from '../../../connectors/llm/token-budget.js';
 import { runAiJob } from '../../../core/ai/run-job.js';
 import type { AiJob, AiJobs } from '../../../core/ai/jobs.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import type { OutboxItem } from '../../../core/ports.js';
 import { t } from '../../../core/i18n/index.js';
 import { eraseContact } from '../../../core/contacts/erase-contact.js';
@@ -44,7 +44,7 @@ function withAi(f: ChatFixture, opts: { timeoutMs?: number; llm?: boolean } = {}
     });
   }
   const drain = async () => {
-    const env = { ctx: coreContext(f.db, { clock: f.deps.clock, llm: f.deps.llm }), outbox: f.outbox };
+    const env = { ctx: dbContext(f.db, { clock: f.deps.clock, llm: f.deps.llm }), outbox: f.outbox };
     while (ai.jobs.length) await runAiJob(env, ai.jobs.shift()!);
   };
   return { ai, drain };
@@ -213,7 +213,7 @@ describe('erasure', () => {
     expect(tok).toBeDefined();
     const lead = await f.db.lead.findFirstOrThrow({ where: { workspaceId: f.ws.id } });
     const head = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Admin', role: 'admin' } });
-    await eraseContact(coreContext(f.db), memberActor(f.ws, head, null), lead.contactId);
+    await eraseContact(dbContext(f.db), memberActor(f.ws, head, null), lead.contactId);
     const cards = await f.db.activity.findMany({ where: { workspaceId: f.ws.id, type: 'ai_card' } });
     expect(JSON.stringify(cards.map((c) => c.data))).not.toContain('anna');
     expect(texts(await f.press(`ai:extract:${tok}`))).toBe(t('en', 'ai.card.expired'));

@@ -8,7 +8,7 @@ import { startFakeOpenAi, type FakeOpenAi } from '../../support/fake-openai.js';
 import { OpenAiLlm } from '../../../connectors/llm/openai-llm.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { BullMQAiJobs, startAiWorker } from '../../../connectors/queue/ai-queue.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import type { Outbox, OutboxItem } from '../../../core/ports.js';
 import { testPrefix } from '../../support/redis-keys.js';
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   f.deps.llm = llm;
   f.deps.ai = jobs;
   f.deps.outbox = outbox;
-  worker = startAiWorker({ ctx: coreContext(f.db, { llm }), settings, outbox });
+  worker = startAiWorker({ ctx: dbContext(f.db, { llm }), settings, outbox });
 });
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import { OpenAiLlm } from '../../../connectors/llm/openai-llm.js';
 import { TokenBudget } from '../../../connectors/llm/token-budget.js';
 import { runAiJob } from '../../../core/ai/run-job.js';
 import type { AiJob, AiJobs } from '../../../core/ai/jobs.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import type { Reply } from '../../../core/chat/reply.js';
 import type { OutboxItem } from '../../../core/ports.js';
 
@@ -133,7 +133,7 @@ async function world() {
 
   /** Runs queued ai jobs the way the worker does. */
   async function drain(): Promise<void> {
-    const env = { ctx: coreContext(f.db, { clock: f.deps.clock, llm: f.deps.llm }), outbox: f.outbox };
+    const env = { ctx: dbContext(f.db, { clock: f.deps.clock, llm: f.deps.llm }), outbox: f.outbox };
     while (ai.jobs.length) await runAiJob(env, ai.jobs.shift()!);
   }
   return { f, apiKey, snapshot, drain };

@@ -5,7 +5,7 @@ import { chatFixture } from '../chat/chat-fixture.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../../support/fake-openai.js';
 import { OpenAiLlm } from '../../../connectors/llm/openai-llm.js';
 import { summarizeDeals } from '../../../core/ai/summarize.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { memberActor } from '../../../core/users/member-actor.js';
 
 let fake: FakeOpenAi;
@@ -41,13 +41,13 @@ describe('summarizeDeals', () => {
     fake.respond(() => ({ json: { lines: [{ deal_id: mine.id, line: 'Proposal sent; call Jane Roe at jane@roe.test' }] } }));
 
     const mary = memberActor(f.ws, f.manager, null);
-    const forMary = await summarizeDeals(coreContext(f.db, { llm }), mary, [mine.id, theirs.id]);
+    const forMary = await summarizeDeals(dbContext(f.db, { llm }), mary, [mine.id, theirs.id]);
     expect([...forMary.keys()]).toEqual([mine.id]);
     expect(forMary.get(mine.id)).toBe('Proposal sent; call […] at […]');
     expect(JSON.stringify(fake.requests.at(-1)!.body.messages)).not.toContain('Initech');
 
     const helen = memberActor(f.ws, head, null);
-    const forHead = await summarizeDeals(coreContext(f.db), helen, [mine.id, theirs.id]);
+    const forHead = await summarizeDeals(dbContext(f.db), helen, [mine.id, theirs.id]);
     expect(forHead.get(theirs.id)).toMatch(/^Initech rollout · Proposal · /);
     expect(forHead.size).toBe(2);
   });
@@ -63,7 +63,7 @@ describe('summarizeDeals', () => {
         return Reflect.get(target, prop, receiver);
       },
     });
-    await expect(summarizeDeals(coreContext(db), mary, [1])).rejects.toBe(lost);
+    await expect(summarizeDeals(dbContext(db), mary, [1])).rejects.toBe(lost);
   });
 
   it('an error the model port throws (not a provider failure) propagates; a provider failure is the fallback', async () => {
@@ -75,8 +75,8 @@ describe('summarizeDeals', () => {
     const mary = memberActor(f.ws, f.manager, null);
     const budgetDown = new Error('token budget: database unreachable');
     const throwing = { complete: () => Promise.reject(budgetDown) };
-    await expect(summarizeDeals(coreContext(f.db, { llm: throwing }), mary, [deal.id])).rejects.toBe(budgetDown);
+    await expect(summarizeDeals(dbContext(f.db, { llm: throwing }), mary, [deal.id])).rejects.toBe(budgetDown);
     const unavailable = { complete: async () => null };
-    expect((await summarizeDeals(coreContext(f.db, { llm: unavailable }), mary, [deal.id])).get(deal.id)).toMatch(/^Umbrella · /);
+    expect((await summarizeDeals(dbContext(f.db, { llm: unavailable }), mary, [deal.id])).get(deal.id)).toMatch(/^Umbrella · /);
   });
 });

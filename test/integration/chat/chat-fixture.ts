@@ -11,6 +11,7 @@ import { RuleParser } from '../../../core/parse/parser.js';
 import { handOffUnknownText } from '../../../core/chat/ai/chat-actions.js';
 import type { Outbox, OutboxItem } from '../../../core/ports.js';
 import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
+import { sqlStores } from '../../../connectors/db/stores/index.js';
 
 export class RecordingOutbox implements Outbox {
   items: OutboxItem[] = [];
@@ -43,6 +44,7 @@ export async function chatFixture(locale: 'en' | 'ru', opts: { now?: Date; busin
     clock: { now: () => now },
     outbox,
     intake: new SqlCustomerIntake(db),
+    stores: sqlStores,
     defaultWorkspaceId: ws.id,
     parser: new RuleParser(),
     clarify: new MemoryClarifyStore(),

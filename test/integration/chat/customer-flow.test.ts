@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { deliverOutboxItem } from '../../../core/outbound/deliver.js';
 import { chatFixture, nextId } from './chat-fixture.js';
 import { addUser } from '../../../core/users/index.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor } from '../../../core/actor.js';
 import { deliveryLedger } from '../../../connectors/db/delivery-ledger.js';
 
@@ -154,7 +154,7 @@ describe.each(['en', 'ru'] as const)('customer flow and relay (%s)', (locale) =>
 
   it('a valid invite code links the account once; reusing it is refused', async () => {
     const f = await chatFixture(locale);
-    const ctx = coreContext(f.db);
+    const ctx = dbContext(f.db);
     const added = await addUser(ctx, systemActor(f.ws), { name: 'Pavel', role: 'manager', locale });
     const who = { id: nextId(), name: 'Pavel T' };
     const r = await f.send(f.msg(who, `/start ${added.inviteCode}`));

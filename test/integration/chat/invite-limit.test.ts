@@ -5,7 +5,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { chatFixture, nextId } from './chat-fixture.js';
 import { RedisAttemptLimiter } from '../../../connectors/queue/attempt-limiter.js';
 import { addUser } from '../../../core/users/add-user.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor } from '../../../core/actor.js';
 import { testPrefix } from '../../support/redis-keys.js';
 
@@ -28,7 +28,7 @@ describe('invite code attempts', () => {
   it('5 wrong codes per account, then one notice and silence; even the right code waits', async () => {
     const f = await chatFixture('en');
     f.deps.attempts = limiter({ perIdentity: 5, perWorkspace: 100 });
-    const { inviteCode } = await addUser(coreContext(f.db), systemActor(f.ws), { name: 'New Hire', role: 'manager' });
+    const { inviteCode } = await addUser(dbContext(f.db), systemActor(f.ws), { name: 'New Hire', role: 'manager' });
     const guesser = { id: nextId(), name: 'Guesser' };
     for (let i = 0; i < 5; i++) {
       expect((await f.send(f.msg(guesser, `/start WRONG${i}`))).map((r) => r.text)).toEqual([expect.stringMatching(/not valid/)]);

@@ -28,7 +28,7 @@ import { checkRedis, ServiceUnavailableError } from '../../../connectors/service
 import { startChatWorker } from '../../../bots/chat-runtime.js';
 import { createLogger } from '../../../connectors/logger.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { actorForUser } from '../../../core/users/find-users.js';
 import { createTask } from '../../../core/tasks/index.js';
 
@@ -74,7 +74,7 @@ describe('Redis Cluster', () => {
     await db.identity.create({ data: { workspaceId: ws.id, channel: 'telegram', externalId: managerChat, chatId: managerChat, userId: manager.id } });
     const sender = new RecordingSender();
     const senders = { telegram: sender };
-    const workers: RunningWorkers = await startWorkers({ ctx: coreContext(db), settings, senders, logger, reconcile: false });
+    const workers: RunningWorkers = await startWorkers({ ctx: dbContext(db), settings, senders, logger, reconcile: false });
     cleanups.push(() => workers.close());
     expect(workers.startup.redisPolicy).toBe('noeviction');
     const chat = startChatWorker({ db, settings, workspaceId: ws.id, outbox: workers.outbox, scheduler: workers.scheduler, logger });
@@ -103,7 +103,7 @@ describe('Redis Cluster', () => {
 
     // a reminder on the same cluster fires once, through the reminder and outbound queues
     const actor = await actorForUser(db, manager.id);
-    const ctx = coreContext(db, { scheduler: workers.scheduler });
+    const ctx = dbContext(db, { scheduler: workers.scheduler });
     const due = new Date(Date.now() + 500);
     const task = await createTask(ctx, actor, { title: 'Call Ivan back', dueAt: due });
     // scheduling the same occurrence again (a reconciliation) is a no-op
@@ -189,7 +189,7 @@ describe('Redis Cluster', () => {
     cleanups.push(() => lossSettings.close());
     const reconciled: number[] = [];
     const workers = await startWorkers({
-      ctx: coreContext(db),
+      ctx: dbContext(db),
       settings: lossSettings,
       senders: { telegram: new RecordingSender() },
       logger,

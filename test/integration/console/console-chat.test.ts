@@ -3,7 +3,7 @@
 import { describe, it, expect, inject, afterAll } from 'vitest';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext, sqlStores } from '../../../connectors/db/stores/index.js';
 import { systemClock } from '../../../core/ports.js';
 import { RuleParser } from '../../../core/parse/parser.js';
 import { MemoryClarifyStore } from '../../../core/chat/clarify-store.js';
@@ -31,13 +31,14 @@ async function consoleSetup() {
   const user = await db.user.create({ data: { workspaceId: ws.id, name: 'Mary', role: 'manager', locale: 'en' } });
   const sender = new ConsoleSender(redisUrl, settings.prefix);
   closers.push(() => sender.close());
-  const workers = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender }, logger: createLogger('silent'), reconcile: false });
+  const workers = await startWorkers({ ctx: dbContext(db), settings, senders: { console: sender }, logger: createLogger('silent'), reconcile: false });
   closers.push(() => workers.close());
   const deps = {
     db,
     clock: systemClock,
     outbox: workers.outbox,
     intake: new SqlCustomerIntake(db),
+    stores: sqlStores,
     defaultWorkspaceId: ws.id,
     scheduler: workers.scheduler,
     parser: new RuleParser(),

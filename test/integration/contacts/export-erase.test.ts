@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor } from '../../../core/actor.js';
 import { findOrCreateContact } from '../../../core/contacts/find-or-create-contact.js';
 import { mergeContacts } from '../../../core/contacts/merge-contacts.js';
@@ -12,7 +12,7 @@ import { defaultPipeline } from '../../../core/workspaces/default-pipeline.js';
 import { makeWorkspace, makeUser, actorOf } from './contacts-support.js';
 
 const db = testDb();
-const ctx = coreContext(db);
+const ctx = dbContext(db);
 
 /** Tables with a row whose text form mentions any term (row-to-text covers every column, JSON included). */
 async function tablesMentioning(terms: string[]): Promise<string[]> {

@@ -2,7 +2,7 @@ import { describe, it, expect, inject, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
 import { createPrisma } from '../../../connectors/db/client.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor } from '../../../core/actor.js';
 import { findOrCreateContact } from '../../../core/contacts/find-or-create-contact.js';
 import { mergeContacts } from '../../../core/contacts/merge-contacts.js';
@@ -13,7 +13,7 @@ import { DomainError } from '../../../core/errors.js';
 import { makeWorkspace, makeUser, actorOf } from './contacts-support.js';
 
 const db = testDb();
-const ctx = coreContext(db);
+const ctx = dbContext(db);
 const others = [createPrisma(inject('databaseUrl'), 3), createPrisma(inject('databaseUrl'), 3), createPrisma(inject('databaseUrl'), 3)];
 afterAll(async () => {
   await Promise.all(others.map((c) => c.$disconnect()));
@@ -69,7 +69,7 @@ describe('findOrCreateContact', () => {
       const identity = { channel: 'telegram' as const, externalId: `race-${uid()}`, displayName: 'Racer' };
       const email = `race-${uid()}@x.ru`;
       const clients = [db, ...others, db, ...others];
-      const results = await Promise.all(clients.map((c, i) => findOrCreateContact(coreContext(c), sys, i % 2 ? { identity, email } : { email, identity })));
+      const results = await Promise.all(clients.map((c, i) => findOrCreateContact(dbContext(c), sys, i % 2 ? { identity, email } : { email, identity })));
       const ids = new Set(results.map((r) => r.contact.id));
       expect(ids.size).toBe(1);
       expect(results.filter((r) => r.created)).toHaveLength(1);

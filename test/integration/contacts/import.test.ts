@@ -4,7 +4,7 @@ import os from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { testDb } from '../../support/db.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor } from '../../../core/actor.js';
 import { findOrCreateContact } from '../../../core/contacts/find-or-create-contact.js';
 import { importContacts } from '../../../core/contacts/import/import-contacts.js';
@@ -12,7 +12,7 @@ import { readTable } from '../../../connectors/import/read-table.js';
 import { makeWorkspace } from './contacts-support.js';
 
 const db = testDb();
-const ctx = coreContext(db);
+const ctx = dbContext(db);
 const fixture = (name: string) => path.join(import.meta.dirname, '..', '..', 'fixtures', name);
 
 async function contactsOf(workspaceId: number) {

@@ -4,8 +4,7 @@ import { ManualClock } from '../../support/team.js';
 import { expectHeadDigests } from '../../support/demo-digests.js';
 import { seedDemo } from '../../../core/demo/seed-demo.js';
 import type { DemoStore } from '../../../core/demo/demo-store.js';
-import { sqlDemoStore } from '../../../connectors/db/demo-store.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext, sqlStores } from '../../../connectors/db/stores/index.js';
 import { actorForUser } from '../../../core/users/index.js';
 import { composeTodayDigest } from '../../../core/digests/compose-today.js';
 import { moveDealToStage, convertLeadToDeal } from '../../../core/deals/index.js';
@@ -36,7 +35,7 @@ describe('the demo workspace', { timeout: 300_000 }, () => {
   it('in Russian: Russian titles, the head digests full, and the seeded rows work with the use cases', async () => {
     const slug = uniqueSlug('demo-ru');
     const clock = new ManualClock(NOW);
-    const result = await seedDemo(db, sqlDemoStore, { slug, locale: 'ru', clock });
+    const result = await seedDemo(db, sqlStores, { slug, locale: 'ru', clock });
     expect(result.created).toBe(true);
     expect(result.counts.leads).toBeGreaterThan(250);
     const head = result.users.find((u) => u.role === 'head')!;
@@ -55,7 +54,7 @@ describe('the demo workspace', { timeout: 300_000 }, () => {
 
     // a manager's morning: overdue and due tasks, new leads
     const ivan = users.find((u) => u.name === 'Иван Петров')!;
-    const ctx = coreContext(db, { clock });
+    const ctx = dbContext(db, { clock });
     const today = await composeTodayDigest(ctx, ivan.id, NOW);
     expect(today.overdue.count).toBeGreaterThan(0);
     expect(today.dueToday.count + today.overdue.count).toBeGreaterThan(1);
@@ -82,8 +81,8 @@ describe('the demo workspace', { timeout: 300_000 }, () => {
 
   it('is the same demo for the same clock (ids aside), in English by default', async () => {
     const [a, b] = [uniqueSlug('demo-a'), uniqueSlug('demo-b')];
-    await seedDemo(db, sqlDemoStore, { slug: a, clock: new ManualClock(NOW) });
-    await seedDemo(db, sqlDemoStore, { slug: b, clock: new ManualClock(NOW) });
+    await seedDemo(db, sqlStores, { slug: a, clock: new ManualClock(NOW) });
+    await seedDemo(db, sqlStores, { slug: b, clock: new ManualClock(NOW) });
     const [ra, rb] = [await workspaceRows(a), await workspaceRows(b)];
     expect(ra.ws.locale).toBe('en');
     const shape = (r: Awaited<ReturnType<typeof workspaceRows>>) => ({
@@ -98,14 +97,14 @@ describe('the demo workspace', { timeout: 300_000 }, () => {
   it('twice at once: one builds it, the other finds it; --reset rebuilds it in place', async () => {
     const slug = uniqueSlug('demo-twice');
     const clock = new ManualClock(NOW);
-    const both = await Promise.all([seedDemo(db, sqlDemoStore, { slug, clock }), seedDemo(db, sqlDemoStore, { slug, clock })]);
+    const both = await Promise.all([seedDemo(db, sqlStores, { slug, clock }), seedDemo(db, sqlStores, { slug, clock })]);
     expect(both.map((r) => r.created).sort()).toEqual([false, true]);
     const first = await workspaceRows(slug);
     expect(first.users).toHaveLength(4);
     expect(both.find((r) => !r.created)!.counts).toEqual(both.find((r) => r.created)!.counts);
 
     clock.advance(86_400_000);
-    const rebuilt = await seedDemo(db, sqlDemoStore, { slug, clock, reset: true });
+    const rebuilt = await seedDemo(db, sqlStores, { slug, clock, reset: true });
     expect(rebuilt.created).toBe(true);
     const second = await workspaceRows(slug);
     // the same workspace row (a running Leadline keeps its id), a new team, a day later
@@ -120,9 +119,9 @@ describe('the demo workspace', { timeout: 300_000 }, () => {
   it('never touches a workspace in use, not even with --reset', async () => {
     const slug = uniqueSlug('in-use');
     const ws = await ensureWorkspace(db, slug, { timezone: 'UTC', locale: 'en' });
-    await addUser(coreContext(db), systemActor(ws), { name: 'Anna', role: 'manager' });
+    await addUser(dbContext(db), systemActor(ws), { name: 'Anna', role: 'manager' });
     for (const reset of [false, true]) {
-      const error = await seedDemo(db, sqlDemoStore, { slug, reset }).catch((e: unknown) => e);
+      const error = await seedDemo(db, sqlStores, { slug, reset }).catch((e: unknown) => e);
       expect(isDomainError(error) && error.key).toBe('seed.in_use');
     }
     const rows = await workspaceRows(slug);
@@ -135,14 +134,14 @@ describe('the demo workspace', { timeout: 300_000 }, () => {
     const slug = uniqueSlug('demo-fail');
     const failing: DemoStore = {
       async write(tx, workspaceId, plan) {
-        await sqlDemoStore.write(tx, workspaceId, plan);
+        await sqlStores.demo.write(tx, workspaceId, plan);
         throw new Error('disk full');
       },
     };
-    await expect(seedDemo(db, failing, { slug, clock: new ManualClock(NOW) })).rejects.toThrow('disk full');
+    await expect(seedDemo(db, { ...sqlStores, demo: failing }, { slug, clock: new ManualClock(NOW) })).rejects.toThrow('disk full');
     const empty = await workspaceRows(slug);
     expect([empty.users.length, empty.leads.length, empty.deals.length, empty.tasks.length]).toEqual([0, 0, 0, 0]);
-    const result = await seedDemo(db, sqlDemoStore, { slug, clock: new ManualClock(NOW) });
+    const result = await seedDemo(db, sqlStores, { slug, clock: new ManualClock(NOW) });
     expect(result.created).toBe(true);
     expect(result.users).toHaveLength(4);
   });

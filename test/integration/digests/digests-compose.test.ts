@@ -2,7 +2,7 @@
 // period boundaries, the previous-period comparison, exact median/p90, Russian plurals.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { testDb, uniqueSlug } from '../../support/db.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { defaultPipeline } from '../../../core/workspaces/default-pipeline.js';
 import { composeTodayDigest } from '../../../core/digests/compose-today.js';
@@ -27,7 +27,7 @@ async function seedWorkspace(db: Db) {
 
 describe('today digest in two time zones', () => {
   const db = testDb();
-  const ctx = coreContext(db);
+  const ctx = dbContext(db);
   let msk: { id: number };
   let la: { id: number };
   let head: { id: number };
@@ -133,7 +133,7 @@ describe('today digest in two time zones', () => {
 
 describe('team digest', () => {
   const db = testDb();
-  const ctx = coreContext(db);
+  const ctx = dbContext(db);
   let headMsk: { id: number };
   let headLa: { id: number };
   let ann: { id: number };

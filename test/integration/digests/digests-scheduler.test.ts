@@ -19,7 +19,7 @@ import { nextDigestRun } from '../../../core/digests/schedule.js';
 import type { OutboxItem } from '../../../core/ports.js';
 import type { Queue } from 'bullmq';
 import { BullMQScheduler } from '../../../connectors/queue/reminder-scheduler.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor } from '../../../core/actor.js';
 import { setUserTimezone } from '../../../core/users/user-settings.js';
 import { testPrefix } from '../../support/redis-keys.js';
@@ -151,7 +151,7 @@ describe('digest schedulers', () => {
     const scheduler = new BullMQScheduler(settings);
     const running = startDigestWorker(settings, { db, outbox: { enqueue: async () => undefined }, chart: async () => new Uint8Array() });
     try {
-      const ctx = coreContext(db, { scheduler });
+      const ctx = dbContext(db, { scheduler });
       const actor = { ...systemActor(ws), userId: user.id, role: 'manager' as const };
       await setUserTimezone(ctx, actor, user.id, 'America/New_York');
       // no periodic sync involved: the sync job for this user alone moves it

@@ -17,7 +17,7 @@ import { parseDeliveryStatus } from '../../../core/email/dsn.js';
 import { parseEmail } from '../../../connectors/email/parse-email.js';
 import { findOrCreateContact } from '../../../core/contacts/find-or-create-contact.js';
 import { systemActor } from '../../../core/actor.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 
 const limits = { maxBodyChars: 100_000, maxAttachmentBytes: 1024 * 1024 };
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -83,7 +83,7 @@ describe('email sender details reach the contact', () => {
   it("fills a known contact's empty phone and company from the signature, never overwriting a manager's company", async () => {
     const f = await chatFixture('en');
     const tag = nextId();
-    const ctx = coreContext(f.db, { clock: f.deps.clock });
+    const ctx = dbContext(f.db, { clock: f.deps.clock });
     const system = systemActor(f.ws);
     // a manager typed this one in with a company; the other arrived by email with only the address
     const typed = await findOrCreateContact(ctx, system, { email: `kate-${tag}@globex.example`, name: 'Kate Doe', company: `Globex Corporation ${tag}` });
@@ -113,7 +113,7 @@ describe('email sender details reach the contact', () => {
     const tag = nextId();
     const tg = nextId();
     // the customer wrote on Telegram first and shared a phone there
-    await findOrCreateContact(coreContext(f.db, { clock: f.deps.clock }), systemActor(f.ws), {
+    await findOrCreateContact(dbContext(f.db, { clock: f.deps.clock }), systemActor(f.ws), {
       identity: { channel: 'telegram', externalId: tg, chatId: tg, displayName: 'Ann' },
       phone: '+44 20 7946 0' + tag.slice(-3).padStart(3, '0'),
     });
@@ -140,7 +140,7 @@ describe('email sender details reach the contact', () => {
 
 describe('delivery reports and the address', () => {
   async function withContact(f: Fixture, email: string) {
-    await findOrCreateContact(coreContext(f.db, { clock: f.deps.clock }), systemActor(f.ws), { email });
+    await findOrCreateContact(dbContext(f.db, { clock: f.deps.clock }), systemActor(f.ws), { email });
   }
   async function undeliverable(f: Fixture, email: string) {
     return (await f.db.contactEmail.findUniqueOrThrow({ where: { workspaceId_email: { workspaceId: f.ws.id, email } } })).undeliverable;

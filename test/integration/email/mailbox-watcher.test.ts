@@ -16,8 +16,8 @@ import type { InboundMessageInput } from '../../../core/chat/inbound.js';
 import { handleInbound } from '../../../core/chat/handle-inbound.js';
 import { parseInboundMessage } from '../../../core/chat/inbound.js';
 import { deliverOutboxItem } from '../../../core/outbound/deliver.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { deliveryLedger } from '../../../connectors/db/delivery-ledger.js';
-import { systemClock } from '../../../core/ports.js';
 import { testPrefix } from '../../support/redis-keys.js';
 
 if (!dovecotAvailable) console.warn(`mailbox watcher tests skipped: ${dovecotMissing}`);
@@ -140,7 +140,7 @@ describe.skipIf(!dovecotAvailable)('mailbox watcher on Dovecot', () => {
     const relay = f.outbox.take().find((p) => p.messageId !== undefined)!;
     expect(relay).toBeDefined();
     const sender = new SmtpEmailSender(f.db);
-    const outcome = await deliverOutboxItem({ db: f.db, clock: systemClock }, { email: sender }, relay, { ledger: deliveryLedger });
+    const outcome = await deliverOutboxItem(dbContext(f.db), { email: sender }, relay, { ledger: deliveryLedger });
     await sender.close();
     expect(outcome.status).toBe('sent');
     const out = await until('the SMTP sink', async () => smtp.sent.find((m) => m.to && JSON.stringify(m.to).includes(customer)));

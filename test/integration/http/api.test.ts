@@ -9,7 +9,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { testDb } from '../../support/db.js';
 import { pushWorkspace, RecordingSender } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor, type Actor } from '../../../core/actor.js';
 import { createApiKey, revokeApiKey, API_SCOPES } from '../../../core/api/api-keys.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   system = systemActor(team.workspace);
   const settings = queueSettings(inject('redisUrl'), testPrefix('t-api'));
   limiter = new RedisRequestLimiter(inject('redisUrl'), settings.prefix, { form_ip: 10, form: 10, api_key: 10_000 });
-  workers = await startWorkers({ ctx: coreContext(db), settings, senders: { console: sender, web: new WebFormSender() }, logger: log, reconcile: false });
+  workers = await startWorkers({ ctx: dbContext(db), settings, senders: { console: sender, web: new WebFormSender() }, logger: log, reconcile: false });
   // the engine the inbound worker runs, with AI assist configured (a model that never answers, a recording ai queue)
   engine = createChatEngine({
     db,
@@ -55,7 +55,7 @@ beforeAll(async () => {
     logger: log,
   });
   server = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ engine, limiter })] });
-  key = (await createApiKey(coreContext(db), system, { name: 'all', scopes: [...API_SCOPES] })).key;
+  key = (await createApiKey(dbContext(db), system, { name: 'all', scopes: [...API_SCOPES] })).key;
 }, 60_000);
 
 afterAll(async () => {
@@ -86,12 +86,12 @@ describe('keys', () => {
     expect((await call('GET', '/leads', undefined, {}, 'll_AAAAAAAA_' + 'B'.repeat(32))).status).toBe(401);
     expect((await call('GET', '/leads', undefined, { authorization: 'Basic abc' }, null)).status).toBe(401);
 
-    const revoked = await createApiKey(coreContext(db), system, { name: 'old', scopes: ['leads:read'] });
+    const revoked = await createApiKey(dbContext(db), system, { name: 'old', scopes: ['leads:read'] });
     expect((await call('GET', '/leads', undefined, {}, revoked.key)).status).toBe(200);
-    await revokeApiKey(coreContext(db), system, revoked.id);
+    await revokeApiKey(dbContext(db), system, revoked.id);
     expect((await call('GET', '/leads', undefined, {}, revoked.key)).status).toBe(401);
 
-    const readOnly = await createApiKey(coreContext(db), system, { name: 'reader', scopes: ['leads:read'] });
+    const readOnly = await createApiKey(dbContext(db), system, { name: 'reader', scopes: ['leads:read'] });
     const before = await db.lead.count({ where: { workspaceId } });
     const refused = await call('POST', '/leads', { name: 'X', email: 'x@example.com' }, {}, readOnly.key);
     expect(refused.status).toBe(403);
@@ -101,7 +101,7 @@ describe('keys', () => {
 
   it("a key made for a team member has that member's permissions: their leads, not a colleague's", async () => {
     const [mary, max] = managers;
-    const maryKey = (await createApiKey(coreContext(db), system, { name: 'mary', scopes: [...API_SCOPES], userId: mary!.userId })).key;
+    const maryKey = (await createApiKey(dbContext(db), system, { name: 'mary', scopes: [...API_SCOPES], userId: mary!.userId })).key;
     const made = [];
     for (let i = 0; i < 4; i++)
       made.push((await call('POST', '/leads', { name: `Member ${i}`, email: `member-${i}-${randomUUID().slice(0, 6)}@example.com` })).body);

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { testDb } from '../../support/db.js';
 import { pushWorkspace, RecordingSender } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor } from '../../../core/actor.js';
 import { addForm, findFormByKey, removeForm } from '../../../core/forms/forms.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   const team = await pushWorkspace(db, [{ name: 'Mary' }, { name: 'Max' }]);
   workspaceId = team.workspace.id;
   managers = team.members;
-  const ctx = coreContext(db);
+  const ctx = dbContext(db);
   const system = systemActor(team.workspace);
   formKey = (await addForm(ctx, system, { name: 'Site' })).formKey;
   redirectKey = (await addForm(ctx, system, { name: 'Landing', redirectUrl: 'https://example.com/thanks', allowedOrigins: ['https://example.com'] })).formKey;
@@ -226,8 +226,8 @@ describe('refused posts queue nothing', () => {
     expect(more).toEqual([202, 202, 202, 202, 202, 429]);
 
     expect((await post('f_AAAAAAAAAAAAAAAAAAAAAA', new URLSearchParams({ email: 'a@b.co' }))).status).toBe(404);
-    const gone = await addForm(coreContext(db), { userId: 0, workspaceId, role: 'admin', locale: 'en', timezone: 'UTC' }, { name: 'Gone' });
-    await removeForm(coreContext(db), { userId: 0, workspaceId, role: 'admin', locale: 'en', timezone: 'UTC' }, gone.id);
+    const gone = await addForm(dbContext(db), { userId: 0, workspaceId, role: 'admin', locale: 'en', timezone: 'UTC' }, { name: 'Gone' });
+    await removeForm(dbContext(db), { userId: 0, workspaceId, role: 'admin', locale: 'en', timezone: 'UTC' }, gone.id);
     expect((await post(gone.formKey, new URLSearchParams({ email: 'a@b.co' }))).status).toBe(404);
   });
 

@@ -13,7 +13,7 @@ import { queueSettings } from '../../../connectors/queue/connection.js';
 import { openQueue } from '../../../connectors/queue/job-definition.js';
 import { AI_QUEUE } from '../../../connectors/queue/ai-queue.js';
 import { startLeadline, type Running } from '../../../bots/main.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { createApiKey } from '../../../core/api/api-keys.js';
 import { systemActor } from '../../../core/actor.js';
 
@@ -47,7 +47,7 @@ afterAll(async () => {
 describe('the web role', () => {
   it('an API lead asks for the AI extraction, as a lead from any other channel does', async () => {
     const workspace = await db.workspace.findUniqueOrThrow({ where: { id: web.workspace.id } });
-    const { key } = await createApiKey(coreContext(db), systemActor(workspace), { name: 'site', scopes: ['leads:write'] });
+    const { key } = await createApiKey(dbContext(db), systemActor(workspace), { name: 'site', scopes: ['leads:write'] });
     const res = await fetch(`${web.http!.url}/api/v1/leads`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },

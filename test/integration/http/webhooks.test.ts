@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import { testDb } from '../../support/db.js';
 import { pushWorkspace, RecordingSender } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor } from '../../../core/actor.js';
 import { assignLead, captureLead, takeLead } from '../../../core/leads/index.js';
 import { createTask } from '../../../core/tasks/index.js';
@@ -96,7 +96,7 @@ function spawnWorker(prefix: string, logs: string[] = []): Promise<ChildProcess>
 describe('outgoing webhooks', () => {
   it('lead.created and deal.stage_changed arrive exactly once, signed, through 3 failures and a worker SIGKILLed mid-attempt', async () => {
     const team = await pushWorkspace(db, [{ name: 'Mary' }]);
-    const ctx = coreContext(db);
+    const ctx = dbContext(db);
     const system = systemActor(team.workspace);
     let secret = '';
     const prefix = testPrefix('t-wh');
@@ -176,7 +176,7 @@ describe('outgoing webhooks', () => {
 
   it('deal.stage_changed is every stage change (won, lost and reopened included); won and lost have their own events too', async () => {
     const team = await pushWorkspace(db, [{ name: 'Stan' }]);
-    const ctx = coreContext(db);
+    const ctx = dbContext(db);
     const system = systemActor(team.workspace);
     await addWebhook(ctx, system, { url: 'http://127.0.0.1:9/stages', events: ['deal.stage_changed', 'deal.won', 'deal.lost'] });
     const owner = team.members[0]!.userId;
@@ -212,7 +212,7 @@ describe('outgoing webhooks', () => {
 
   it('every event type is written by its change: lead.created, lead.assigned (assigned and taken), deal.*, task.due, message.received', async () => {
     const team = await pushWorkspace(db, [{ name: 'Ann' }, { name: 'Ben' }]);
-    const ctx = coreContext(db);
+    const ctx = dbContext(db);
     const system = systemActor(team.workspace);
     await addWebhook(ctx, system, { url: 'http://127.0.0.1:9/all', events: [...WEBHOOK_EVENTS] });
     const [ann, ben] = team.members;
@@ -255,7 +255,7 @@ describe('outgoing webhooks', () => {
 
   it('a subscriber of deal.won only gets no deal.stage_changed', async () => {
     const team = await pushWorkspace(db, [{ name: 'Wendy' }]);
-    const ctx = coreContext(db);
+    const ctx = dbContext(db);
     const system = systemActor(team.workspace);
     await addWebhook(ctx, system, { url: 'http://127.0.0.1:9/won', events: ['deal.won'] });
     const deal = await createDeal(ctx, system, { title: 'Only won', ownerId: team.members[0]!.userId });
@@ -268,15 +268,15 @@ describe('outgoing webhooks', () => {
   it('a change that rolls back writes no event', async () => {
     const team = await pushWorkspace(db, [{ name: 'Rolf' }]);
     const system = systemActor(team.workspace);
-    await addWebhook(coreContext(db), system, { url: 'http://127.0.0.1:9/none', events: ['lead.created'] });
-    const { contact } = await findOrCreateContact(coreContext(db), system, { email: `rb-${randomUUID().slice(0, 6)}@example.com`, name: 'RB' });
+    await addWebhook(dbContext(db), system, { url: 'http://127.0.0.1:9/none', events: ['lead.created'] });
+    const { contact } = await findOrCreateContact(dbContext(db), system, { email: `rb-${randomUUID().slice(0, 6)}@example.com`, name: 'RB' });
     await expect(
       db.$transaction(async (tx) => {
-        await captureLead(coreContext(tx), system, { contactId: contact.id, source: 'web', text: 'rolled back' });
+        await captureLead(dbContext(tx), system, { contactId: contact.id, source: 'web', text: 'rolled back' });
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
-    await captureLead(coreContext(db), system, { contactId: contact.id, source: 'web', text: 'kept' });
+    await captureLead(dbContext(db), system, { contactId: contact.id, source: 'web', text: 'kept' });
     const events = await db.webhookEvent.findMany({ where: { workspaceId: team.workspace.id } });
     expect(events.map((e) => (e.data as { lead: { title: string } }).lead.title)).toEqual(['kept']);
   });
@@ -285,7 +285,7 @@ describe('outgoing webhooks', () => {
     const sender = new RecordingSender();
     const team = await pushWorkspace(db, [{ name: 'Owner', locale: 'ru' }]);
     const system = systemActor(team.workspace);
-    const ctx = coreContext(db);
+    const ctx = dbContext(db);
     const rx = await receiver(() => '', 1_000_000);
     const hook = await addWebhook(ctx, system, { url: rx.url, events: ['lead.created'], ownerId: team.members[0]!.userId });
     const settings = queueSettings(inject('redisUrl'), testPrefix('t-wh-off'));

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { homeLoader } from '../../../core/chat/member-home.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { waitFor } from '../../support/wait.js';
 import { tcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { FakeSlack } from '../../support/fake-slack.js';
@@ -79,7 +79,7 @@ async function edge() {
     botToken: fake.token,
     signingSecret: SLACK_SECRET,
     apiUrl: fake.apiUrl,
-    home: homeLoader(coreContext(db), ws.id, 'slack'),
+    home: homeLoader(dbContext(db), ws.id, 'slack'),
     workspaceId: ws.id,
     submit: (m) => inbound.enqueue(m),
     logger: pino({ level: 'silent' }),

@@ -5,7 +5,7 @@ import { appendFileSync } from 'node:fs';
 import { createPrisma } from '../../../connectors/db/client.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers } from '../../../connectors/queue/workers.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import type { OutboundMessage } from '../../../core/ports.js';
 import { startChatWorker } from '../../../bots/chat-runtime.js';
 import { createLogger } from '../../../connectors/logger.js';
@@ -27,7 +27,7 @@ const logger = createLogger(process.env.INTAKE_LOG ?? 'silent');
 const settings = queueSettings(env('REDIS_URL'), env('PREFIX'));
 const db = createPrisma(env('DATABASE_URL'), 5);
 const timing = { lockDurationMs: 3000, stalledIntervalMs: 1000 };
-const workers = await startWorkers({ ctx: coreContext(db), settings, senders, logger, reconcile: false, ...timing, sendingStaleMs: 6000 });
+const workers = await startWorkers({ ctx: dbContext(db), settings, senders, logger, reconcile: false, ...timing, sendingStaleMs: 6000 });
 const chat = startChatWorker({
   db,
   settings,

@@ -1,7 +1,7 @@
 import { describe, it, expect, inject, afterAll } from 'vitest';
 import { testDb } from '../../support/db.js';
 import { createPrisma } from '../../../connectors/db/client.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor } from '../../../core/actor.js';
 import type { Scheduler } from '../../../core/ports.js';
 import { findOrCreateContact } from '../../../core/contacts/find-or-create-contact.js';
@@ -19,7 +19,7 @@ import {
 import { makeWorkspace, makeUser, actorOf } from '../contacts/contacts-support.js';
 
 const db = testDb();
-const ctx = coreContext(db);
+const ctx = dbContext(db);
 const workers = [createPrisma(inject('databaseUrl'), 2), createPrisma(inject('databaseUrl'), 2), createPrisma(inject('databaseUrl'), 2)];
 afterAll(async () => {
   await Promise.all(workers.map((c) => c.$disconnect()));
@@ -41,7 +41,7 @@ describe('round robin', () => {
     const clients = [db, ...workers];
     const leads = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        captureLead(coreContext(clients[i % clients.length]!), sys, { contactId: contact.id, source: 'telegram', text: `lead ${i}` }),
+        captureLead(dbContext(clients[i % clients.length]!), sys, { contactId: contact.id, source: 'telegram', text: `lead ${i}` }),
       ),
     );
     const counts = new Map<number | null, number>();
@@ -92,7 +92,7 @@ describe('lead lifecycle and permissions', () => {
       },
     };
     const now = new Date('2026-03-05T10:00:00Z');
-    const c = coreContext(db, { scheduler, clock: { now: () => now } });
+    const c = dbContext(db, { scheduler, clock: { now: () => now } });
     const contact = await contactIn(ws, 'Petr');
     const lead = await captureLead(c, systemActor(ws), { contactId: contact.id, source: 'telegram', text: 'Need 20 licences\nASAP' });
     expect(lead).toMatchObject({ status: 'new', assigneeId: m.id, title: 'Need 20 licences', firstMessage: 'Need 20 licences\nASAP' });
@@ -148,7 +148,7 @@ describe('lead lifecycle and permissions', () => {
     const contact = await contactIn(ws, 'Race');
     for (let round = 0; round < 5; round++) {
       const free = await captureLead(ctx, systemActor(ws), { contactId: contact.id, source: 'telegram', text: `race ${round}` });
-      const results = await Promise.allSettled(managers.map((m, i) => takeLead(coreContext(workers[i]!), actorOf(m), free.id)));
+      const results = await Promise.allSettled(managers.map((m, i) => takeLead(dbContext(workers[i]!), actorOf(m), free.id)));
       const won = results.filter((r) => r.status === 'fulfilled');
       expect(won).toHaveLength(1);
       expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'forbidden' } });

@@ -9,7 +9,7 @@ import { pushWorkspace, RecordingSender, type Member } from '../../support/push.
 import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { RateLimitedError, type OutboundMessage, type OutboxItem } from '../../../core/ports.js';
 
 const db = testDb();
@@ -28,7 +28,7 @@ beforeAll(async () => {
   workspaceId = made.workspace.id;
   members = made.members;
   running = await startWorkers({
-    ctx: coreContext(db),
+    ctx: dbContext(db),
     settings: queueSettings(inject('redisUrl'), `test-fold-${randomUUID().slice(0, 8)}`),
     senders: { telegram: sender },
     reconcile: false,

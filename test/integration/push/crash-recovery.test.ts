@@ -15,7 +15,7 @@ import { privateRedis, pushWorkspace, queuesDrained, RecordingSender, sleep, typ
 import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { createOutbox, createScheduler, startWorkers } from '../../../connectors/queue/workers.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 
 const db = testDb();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -114,7 +114,7 @@ describe('crash recovery', () => {
     const prefix = `flush-${randomUUID().slice(0, 8)}`;
     const settings = queueSettings(redis.url, prefix);
     const sender = new RecordingSender();
-    const ctx = coreContext(db);
+    const ctx = dbContext(db);
     // a workspace of its own: reconciliation counts every open task of the workspace
     const made = await pushWorkspace(db, [{ name: 'Gleb' }]);
     member = made.members[0]!;
@@ -165,7 +165,7 @@ describe('crash recovery', () => {
     const prefix = `loss-${randomUUID().slice(0, 8)}`;
     const settings = queueSettings(redis.url, prefix);
     const sender = new RecordingSender();
-    const ctx = coreContext(db);
+    const ctx = dbContext(db);
     const made = await pushWorkspace(db, [{ name: 'Lida' }]);
     member = made.members[0]!;
     workspaceId = made.workspace.id;

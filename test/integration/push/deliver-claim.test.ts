@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
 import { pushWorkspace, RecordingSender } from '../../support/push.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { deliverOutboxItem, MissingSenderError } from '../../../core/outbound/deliver.js';
 import type { OutboxItem } from '../../../core/ports.js';
 import { deliveryLedger } from '../../../connectors/db/delivery-ledger.js';
 
 const db = testDb();
-const ctx = coreContext(db);
+const ctx = dbContext(db);
 
 async function setup() {
   const { workspace, members } = await pushWorkspace(db, [{ name: 'Vera', channel: 'console' }]);

@@ -9,7 +9,7 @@ import { queueSettings, type QueueSettings } from '../../../connectors/queue/con
 import { ChannelRateLimiter } from '../../../connectors/queue/rate-limit.js';
 import { outboundJobId } from '../../../connectors/queue/outbound-queue.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage } from '../../../core/ports.js';
 import { testPrefix } from '../../support/redis-keys.js';
 
@@ -45,7 +45,7 @@ beforeAll(async () => {
   members = made.members;
   manager = members[0]!;
   running = await startWorkers({
-    ctx: coreContext(db),
+    ctx: dbContext(db),
     settings,
     senders: { console: sender, telegram: sender },
     reconcile: false,

@@ -7,7 +7,8 @@ import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { reminderJobId } from '../../../connectors/queue/reminder-scheduler.js';
-import { coreContext, type CoreContext } from '../../../core/context.js';
+import type { CoreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { actorForUser } from '../../../core/users/find-users.js';
 import { createTask, snoozeTask, cancelTask } from '../../../core/tasks/index.js';
 import type { Actor } from '../../../core/actor.js';
@@ -31,13 +32,13 @@ beforeAll(async () => {
   const { members } = await pushWorkspace(db, [{ name: 'Anna', timezone: 'Asia/Yekaterinburg' }]);
   member = members[0]!;
   running = await startWorkers({
-    ctx: coreContext(db),
+    ctx: dbContext(db),
     settings,
     senders: { console: sender },
     reconcile: false,
     onReminder: (data, outcome) => fired.push({ data, outcome }),
   });
-  ctx = coreContext(db, { scheduler: running.scheduler });
+  ctx = dbContext(db, { scheduler: running.scheduler });
   actor = await actorForUser(db, member.userId);
   // warm up connections so the first measured reminder is not paying for them
   const warm = await createTask(ctx, actor, { title: 'warm-up', dueAt: new Date(Date.now() + 50) });

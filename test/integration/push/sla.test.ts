@@ -6,7 +6,7 @@ import { outboundDrained, pushWorkspace, RecordingSender, type Member } from '..
 import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import type { SlaOutcome } from '../../../core/sla/check-sla.js';
 import { testPrefix } from '../../support/redis-keys.js';
 
@@ -19,7 +19,7 @@ const checksOf = (leadId: number) => checks.filter((c) => c.leadId === leadId).m
 
 beforeAll(async () => {
   running = await startWorkers({
-    ctx: coreContext(db),
+    ctx: dbContext(db),
     settings: queueSettings(inject('redisUrl'), testPrefix('test-sla')),
     senders: { console: sender },
     reconcile: false,

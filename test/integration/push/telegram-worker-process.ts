@@ -5,7 +5,7 @@
 import { createPrisma } from '../../../connectors/db/client.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers } from '../../../connectors/queue/workers.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { createTelegramApi } from '../../../bots/telegram/telegram-api.js';
 import { TelegramSender } from '../../../bots/telegram/telegram-sender.js';
 
@@ -17,7 +17,7 @@ const env = (name: string) => {
 
 const db = createPrisma(env('DATABASE_URL'), 5);
 const workers = await startWorkers({
-  ctx: coreContext(db),
+  ctx: dbContext(db),
   settings: queueSettings(env('REDIS_URL'), env('PREFIX')),
   senders: { telegram: new TelegramSender(createTelegramApi({ token: env('TG_TOKEN'), apiRoot: env('TG_ROOT') })) },
   reconcile: false,

@@ -5,7 +5,7 @@ import { appendFileSync } from 'node:fs';
 import { createPrisma } from '../../../connectors/db/client.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers } from '../../../connectors/queue/workers.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import type { OutboundMessage } from '../../../core/ports.js';
 
 const env = (name: string) => {
@@ -26,7 +26,7 @@ const sender = {
 
 const db = createPrisma(env('DATABASE_URL'), 5);
 const workers = await startWorkers({
-  ctx: coreContext(db),
+  ctx: dbContext(db),
   settings: queueSettings(env('REDIS_URL'), env('PREFIX')),
   senders: { console: sender },
   reconcile: false,

@@ -10,7 +10,7 @@ import type { FakeSlack, FakeSlackCall } from '../../support/fake-slack.js';
 import { slackStack, type SlackEdge, type SlackStack } from '../../support/slack-stack.js';
 import { addUser } from '../../../core/users/add-user.js';
 import { systemActor } from '../../../core/actor.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import type { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 import type { RunningWorkers } from '../../../connectors/queue/workers.js';
 import { createTask } from '../../../core/tasks/index.js';
@@ -72,7 +72,7 @@ beforeAll(async () => {
 
   const ws = stack.ws;
   workspaceId = ws.id;
-  const added = await addUser(coreContext(db), systemActor(ws), { name: 'Mia Manager', role: 'manager' });
+  const added = await addUser(dbContext(db), systemActor(ws), { name: 'Mia Manager', role: 'manager' });
   managerId = added.user.id;
 
   // the manager links their Slack account with the invite code (the production chat runtime:
@@ -392,7 +392,7 @@ describe('Slack transport end to end', () => {
 
     // the head's team digest, chart included, goes to the channel through the outbound queue
     const sub = subs.find((x) => x.kind === 'team_daily')!;
-    const prepared = await prepareDigestDelivery(coreContext(db), sub.id, new Date(), { chart: (d) => renderDigestChart(d, 'en') });
+    const prepared = await prepareDigestDelivery(dbContext(db), sub.id, new Date(), { chart: (d) => renderDigestChart(d, 'en') });
     if (!('item' in prepared)) throw new Error(`digest skipped: ${prepared.skipped}`);
     expect(prepared.item.identityId).toBe(destination.id);
     expect(prepared.item.image).toBeDefined();
@@ -411,7 +411,7 @@ describe('Slack transport end to end', () => {
 
   it("delivers a due reminder to the manager's DM with Done and Snooze buttons; Done completes it", async () => {
     const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
-    const task = await createTask(coreContext(db, { scheduler: workers.scheduler }), systemActor(ws), {
+    const task = await createTask(dbContext(db, { scheduler: workers.scheduler }), systemActor(ws), {
       title: 'Send the Acme quote',
       dueAt: new Date(Date.now() + 300),
       assigneeId: managerId,

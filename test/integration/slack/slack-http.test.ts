@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { homeLoader } from '../../../core/chat/member-home.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { startHttpServer, type RunningHttpServer } from '../../../bots/http/server.js';
@@ -36,7 +36,7 @@ beforeAll(async () => {
     SLACK_BODY_LIMIT_BYTES: 1024 * 1024,
   };
   slack = (await startSlackWeb(config, {
-    home: homeLoader(coreContext(db), ws.id, 'slack'),
+    home: homeLoader(dbContext(db), ws.id, 'slack'),
     workspaceId: ws.id,
     logger: log,
     inbound: { enqueue: async (m) => void queued.push(m) },
@@ -129,9 +129,9 @@ describe('Slack on the HTTP server', () => {
       SLACK_BODY_LIMIT_BYTES: 1024 * 1024,
     };
     expect(
-      await startSlackWeb(none, { home: homeLoader(coreContext(db), 1, 'slack'), workspaceId: 1, logger: log, inbound: { enqueue: async () => {} } }),
+      await startSlackWeb(none, { home: homeLoader(dbContext(db), 1, 'slack'), workspaceId: 1, logger: log, inbound: { enqueue: async () => {} } }),
     ).toBeNull();
     expect(slackSenderFromConfig(none)).toBeNull();
-    expect(slackHomeRefresher(none, { home: homeLoader(coreContext(db), 1, 'slack'), logger: log })).toBeNull();
+    expect(slackHomeRefresher(none, { home: homeLoader(dbContext(db), 1, 'slack'), logger: log })).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { homeLoader } from '../../../core/chat/member-home.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import { FakeSlack } from '../../support/fake-slack.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { createSlackTransport, slackTransportFromConfig } from '../../../bots/slack/slack-app.js';
@@ -41,7 +41,7 @@ beforeAll(async () => {
     botToken: fake.token,
     signingSecret: SECRET,
     apiUrl: fake.apiUrl,
-    home: homeLoader(coreContext(db), workspaceId, 'slack'),
+    home: homeLoader(dbContext(db), workspaceId, 'slack'),
     workspaceId,
     logger: log,
     submit: async (m) => {
@@ -162,7 +162,7 @@ describe('Slack receiver', () => {
       botToken: fake.token,
       appToken: 'xapp-1-test',
       apiUrl: fake.apiUrl,
-      home: homeLoader(coreContext(db), workspaceId, 'slack'),
+      home: homeLoader(dbContext(db), workspaceId, 'slack'),
       workspaceId,
       logger: log,
       submit: async () => {},
@@ -170,13 +170,10 @@ describe('Slack receiver', () => {
     expect(socket.mode).toBe('socket');
     expect(socket.requestListener).toBeUndefined();
     expect(() =>
-      createSlackTransport({ botToken: fake.token, home: homeLoader(coreContext(db), workspaceId, 'slack'), workspaceId, logger: log, submit: async () => {} }),
+      createSlackTransport({ botToken: fake.token, home: homeLoader(dbContext(db), workspaceId, 'slack'), workspaceId, logger: log, submit: async () => {} }),
     ).toThrow(/SLACK_SIGNING_SECRET/);
     expect(
-      slackTransportFromConfig(
-        { SLACK_API_URL: fake.apiUrl },
-        { home: homeLoader(coreContext(db), workspaceId, 'slack'), workspaceId, submit: async () => {} },
-      ),
+      slackTransportFromConfig({ SLACK_API_URL: fake.apiUrl }, { home: homeLoader(dbContext(db), workspaceId, 'slack'), workspaceId, submit: async () => {} }),
     ).toBeNull();
   });
 });

@@ -10,7 +10,7 @@ import type { FakeSlack, FakeSlackCall } from '../../support/fake-slack.js';
 import { slackStack, type SlackStack } from '../../support/slack-stack.js';
 import { addUser } from '../../../core/users/add-user.js';
 import { systemActor } from '../../../core/actor.js';
-import { coreContext } from '../../../core/context.js';
+import { dbContext } from '../../../connectors/db/stores/index.js';
 import type { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 
 const PARTNER_TEAM = 'TPARTNER';
@@ -54,7 +54,7 @@ beforeAll(async () => {
 
   const ws = stack.ws;
   workspaceId = ws.id;
-  const added = await addUser(coreContext(db), systemActor(ws), { name: 'Mia Manager', role: 'manager' });
+  const added = await addUser(dbContext(db), systemActor(ws), { name: 'Mia Manager', role: 'manager' });
   managerDm = await stack.slack.link(MANAGER, added.inviteCode, added.user.id);
 }, 60_000);
 

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { testDb } from '../../support/db.js';
 import { makeTeam, rejection, type RecordingScheduler, type ManualClock } from '../../support/team.js';
 import type { Actor } from '../../../core/actor.js';
-import type { CoreContext } from '../../../core/context.js';
+import { withTx, type CoreContext } from '../../../core/context.js';
 import { createTask, completeTask, snoozeTask, rescheduleTask, cancelTask, getTask, listTasks, effectiveDueAt } from '../../../core/tasks/index.js';
 import { parseLocalDateTime } from '../../../core/time/local-date-time.js';
 import { ensureNextOccurrence } from '../../../core/tasks/ensure-next-occurrence.js';
@@ -67,7 +67,7 @@ describe('recurring tasks', () => {
       rrule: 'FREQ=DAILY',
     });
     // the reminder worker saw the occurrence pass undone and produced the next one
-    const produced = await db.$transaction((tx) => ensureNextOccurrence(tx, first, NOW));
+    const produced = await db.$transaction((tx) => ensureNextOccurrence(withTx(ctx, tx), first, NOW));
     expect(produced?.created).toBe(true);
     const { next } = await completeTask(ctx, msk, first.id);
     expect(next?.id).toBe(produced!.task.id);

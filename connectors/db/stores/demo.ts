@@ -3,9 +3,9 @@
 // INSERT ... SELECT FROM unnest(...) per table, every value a bound array parameter (a
 // constant number of parameters whatever the plan's size). Runs on the handle given, so the
 // seed stays one transaction. About a dozen statements for a few thousand rows.
-import type { DbOrTx } from '../../core/db.js';
-import type { DemoPlan, Ref } from '../../core/demo/demo-plan.js';
-import type { DemoStore } from '../../core/demo/demo-store.js';
+import type { DbOrTx } from '../../../core/db.js';
+import type { DemoPlan, Ref } from '../../../core/demo/demo-plan.js';
+import type { DemoStore } from '../../../core/demo/demo-store.js';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
