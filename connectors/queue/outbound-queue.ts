@@ -248,7 +248,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     const lane = data.item.lane ?? 'interactive';
     let target: DeliveryTarget | undefined;
     let slot = data.slot;
-    // the job's place in the bot's queue: its id, ordered by when it was enqueued
+    // the job's place in the bot's queue: its id; ordered by its chat slot, else by when it was enqueued
     const send = newSendHandle({ id: String(job.id), since: job.timestamp });
 
     const postpone = async (waitMs: number, patch: Partial<OutboundJobData>): Promise<never> => {
