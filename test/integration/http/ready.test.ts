@@ -101,8 +101,9 @@ describe('/health and /ready', () => {
       // the Redis probe and the queue's own connection notice the cut at their own pace: wait for both
       const ready = await waitFor(async () => {
         const r = await get('/ready');
-        return r.status === 503 && JSON.parse(r.text).inboundQueue === 'unhealthy' ? r : undefined;
-      }, '/ready 503 with the queue unhealthy');
+        const body = JSON.parse(r.text) as Record<string, string>;
+        return r.status === 503 && body.inboundQueue === 'unhealthy' && body.redis === 'unhealthy' ? r : undefined;
+      }, '/ready 503 with the Redis probe and the queue unhealthy');
       expect(JSON.parse(ready.text)).toEqual({ status: 'unhealthy', postgres: 'ok', redis: 'unhealthy', inboundQueue: 'unhealthy' });
       revealsNothing(ready.text);
       expect((await get('/health')).status).toBe(200);
