@@ -2,6 +2,7 @@
 // header saying what it does and what it guarantees; parameters are named (statement.ts).
 // Rules come in as parameters (:openLeadStatuses), times from the caller's clock (:now).
 import { statement } from '../statement.js';
+import { NEXT_ASSIGNED_AT } from '../stores/fragments.js';
 import { timestampColumnsSql } from '../json-row.js';
 import type { LeadStatus } from '../../../prisma/generated/enums.js';
 
@@ -269,11 +270,7 @@ FROM ids`);
 
 /** The fast round-robin pick: one UPDATE ... RETURNING in its own implicit transaction (see sql-intake.ts pickAssignee). */
 export const pickManager = statement<{ workspaceId: number; now: Date }, { id: number }>(`
-UPDATE "User" SET
-  -- strictly later than the workspace's last pick: two picks within one millisecond (the
-  -- column keeps milliseconds) must not tie, or the lower id would be picked twice
-  "lastAssignedAt" = GREATEST(clock_timestamp(), (SELECT MAX(u."lastAssignedAt") + interval '1 millisecond' FROM "User" u WHERE u."workspaceId" = :workspaceId)),
-  "updatedAt" = :now::timestamp(3)
+UPDATE "User" SET "lastAssignedAt" = ${NEXT_ASSIGNED_AT}, "updatedAt" = :now::timestamp(3)
 WHERE "id" = (
   SELECT "id" FROM "User"
   WHERE "workspaceId" = :workspaceId AND "active" AND "onDuty" AND "role" = 'manager'::"Role"

@@ -14,6 +14,7 @@ import type { Role } from '../../../prisma/generated/enums.js';
 import type { AssigneeStore } from '../../../core/leads/assignee-store.js';
 import { inTx } from '../../../core/db.js';
 import { statement } from '../statement.js';
+import { NEXT_ASSIGNED_AT } from './fragments.js';
 
 /** Serializes picks in one workspace until the transaction ends (first key 0x5252: "round robin"). */
 const lockWorkspace = statement<{ workspaceId: number }>(`
@@ -21,11 +22,7 @@ SELECT pg_advisory_xact_lock(21074, :workspaceId::int)`);
 
 /** Picks and stamps the next user of :roles (see the file comment); no row: none free. */
 const pickNext = statement<{ workspaceId: number; roles: readonly Role[]; except: number | null; now: Date }, User>(`
-UPDATE "User" SET
-  -- strictly later than the workspace's last pick: two picks within one millisecond (the
-  -- column keeps milliseconds) must not tie, or the lower id would be picked twice
-  "lastAssignedAt" = GREATEST(clock_timestamp(), (SELECT MAX(u."lastAssignedAt") + interval '1 millisecond' FROM "User" u WHERE u."workspaceId" = :workspaceId)),
-  "updatedAt" = :now::timestamp(3)
+UPDATE "User" SET "lastAssignedAt" = ${NEXT_ASSIGNED_AT}, "updatedAt" = :now::timestamp(3)
 WHERE "id" = (
   SELECT "id" FROM "User"
   WHERE "workspaceId" = :workspaceId AND "active" AND "onDuty" AND "role" = ANY(:roles::"Role"[]) AND "id" IS DISTINCT FROM :except::int

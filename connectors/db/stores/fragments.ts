@@ -21,3 +21,10 @@ export const PREFERRED_IDENTITY_JOIN = `
     ORDER BY array_position(:channelOrder::text[], channel::text), "updatedAt" DESC
     LIMIT 1
   ) i ON true`;
+
+/**
+ * The round-robin stamp for a user picked in workspace :workspaceId: now, but strictly later
+ * than the workspace's last pick. The column keeps milliseconds; two picks within one must not
+ * tie, or the lower id would be picked twice.
+ */
+export const NEXT_ASSIGNED_AT = `GREATEST(clock_timestamp(), (SELECT MAX(u."lastAssignedAt") + interval '1 millisecond' FROM "User" u WHERE u."workspaceId" = :workspaceId))`;
