@@ -307,26 +307,24 @@ local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 if untilMs > nxt then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 60000) end
 return 0`;
 
+/** ACQUIRE's keys (its KEYS 1-7), shared with ACQUIRE_FOLD. */
+type AcquireKeys = [tickets: string, sent: string, bot: string, botQueue: string, botQueueSeen: string, owner: string, busy: string];
+/** ACQUIRE's arguments (its ARGV 1-9), shared with ACQUIRE_FOLD. */
+type AcquireArgv = readonly [
+  slot: number,
+  interval: number,
+  botMax: number,
+  windowMs: number,
+  staleMs: number,
+  member: string,
+  waiter: string,
+  order: number,
+  waiterStaleMs: number,
+];
+
 type LimiterRedis = RedisClient & {
   llReserve(clock: string, tickets: string, owner: string, interval: number, hasOwner: '0' | '1', ownerTtlMs: number): Promise<[number, number]>;
-  llAcquire(
-    tickets: string,
-    sent: string,
-    bot: string,
-    botQueue: string,
-    botQueueSeen: string,
-    owner: string,
-    busy: string,
-    slot: number,
-    interval: number,
-    botMax: number,
-    windowMs: number,
-    staleMs: number,
-    member: string,
-    waiter: string,
-    order: number,
-    waiterStaleMs: number,
-  ): Promise<number>;
+  llAcquire(...args: [...AcquireKeys, ...AcquireArgv]): Promise<number>;
   llPenalize(key: string, ms: number): Promise<number>;
   llFinish(bot: string, sent: string, busy: string, member: string, interval: number): Promise<number>;
   llReserveFold(
@@ -341,28 +339,7 @@ type LimiterRedis = RedisClient & {
     slot: number,
   ): Promise<[number, number, number] | [number]>;
   llAcquireFold(
-    tickets: string,
-    sent: string,
-    bot: string,
-    botQueue: string,
-    botQueueSeen: string,
-    owner: string,
-    busy: string,
-    fold: string,
-    foldData: string,
-    clock: string,
-    folding: string,
-    slot: number,
-    interval: number,
-    botMax: number,
-    windowMs: number,
-    staleMs: number,
-    member: string,
-    waiter: string,
-    order: number,
-    waiterStaleMs: number,
-    key: string,
-    max: number,
+    ...args: [...AcquireKeys, fold: string, foldData: string, clock: string, folding: string, ...AcquireArgv, key: string, max: number]
   ): Promise<Array<number | string>>;
   llUnfold(fold: string, foldData: string, tickets: string, folding: string, ...args: Array<string | number>): Promise<number>;
 };
@@ -483,17 +460,9 @@ export class ChannelRateLimiter {
     const interval = this.chatInterval(channel, chatId);
     const botMax = this.botMax(channel, lane);
     if (interval <= 0 && botMax === 0) return 0;
-    const base = this.chat(channel, chatId);
-    const bot = this.bot(channel);
     return Number(
       await this.redis.llAcquire(
-        `${base}:tickets`,
-        `${base}:sent`,
-        bot,
-        `${bot}:queue`,
-        `${bot}:queue:seen`,
-        this.owner(base, owner),
-        `${base}:busy`,
+        ...this.acquireKeys(channel, chatId, `${this.chat(channel, chatId)}:tickets`, owner),
         ...this.acquireArgs(slot, interval, botMax, lane, send),
       ),
     );
@@ -504,7 +473,14 @@ export class ChannelRateLimiter {
     return perSecond > 0 ? (lane === 'interactive' ? perSecond : Math.max(1, Math.floor(perSecond * BULK_SHARE))) : 0;
   }
 
-  private acquireArgs(slot: number, interval: number, botMax: number, lane: OutboxLane, send: SendHandle) {
+  /** ACQUIRE's keys for a send to this chat (`tickets`: the chat's, or its fold group's). */
+  private acquireKeys(channel: Channel, chatId: string, tickets: string, owner?: string): AcquireKeys {
+    const base = this.chat(channel, chatId);
+    const bot = this.bot(channel);
+    return [tickets, `${base}:sent`, bot, `${bot}:queue`, `${bot}:queue:seen`, this.owner(base, owner), `${base}:busy`];
+  }
+
+  private acquireArgs(slot: number, interval: number, botMax: number, lane: OutboxLane, send: SendHandle): AcquireArgv {
     return [
       slot,
       interval,
@@ -575,16 +551,8 @@ export class ChannelRateLimiter {
   ): Promise<{ status: 'taken'; folded: FoldedEntry[] } | { status: 'wait'; wait: number } | { status: 'folded' }> {
     const interval = this.chatInterval(channel, chatId);
     const k = this.foldKeys(channel, chatId, group);
-    const base = this.chat(channel, chatId);
-    const bot = this.bot(channel);
     const r = await this.redis.llAcquireFold(
-      k.tickets,
-      `${base}:sent`,
-      bot,
-      `${bot}:queue`,
-      `${bot}:queue:seen`,
-      this.owner(base, undefined),
-      `${base}:busy`,
+      ...this.acquireKeys(channel, chatId, k.tickets),
       k.fold,
       k.data,
       k.clock,
