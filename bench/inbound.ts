@@ -53,6 +53,7 @@ import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
 import { messageExternalId } from '../core/chat/customer-flow.js';
 import { dedupeKeyFor } from '../bots/telegram/telegram-update.js';
 import { LimitedBotApi, type BotApiLimits } from '../test/support/limited-bot-api.js';
+import { freePort } from '../test/support/wait.js';
 
 const RATES = (process.env.BENCH_RATES ?? '50,100,200,300,500,750,1000')
   .split(',')
@@ -123,18 +124,6 @@ async function stopProcess(p: Proc): Promise<void> {
     p.child.kill('SIGKILL');
     await exited;
   }
-}
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 // ---------- the open-loop client ----------
