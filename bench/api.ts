@@ -32,8 +32,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../connectors/config.js';
 import { createPrisma } from '../connectors/db/client.js';
-import { migrate } from '../connectors/db/migrate.js';
-import { quoteIdent, withDatabase } from '../connectors/db/database-url.js';
+import { recreateDatabase, dropDatabase } from './support/bench-database.js';
 import { checkPostgres, checkRedis } from '../connectors/services.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
 import { dbContext } from '../connectors/db/stores/index.js';
@@ -70,24 +69,6 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
     }),
   );
   return latencies.sort((a, b) => a - b);
-}
-
-async function recreateDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
-  await admin.end();
-  const url = withDatabase(serverUrl, name);
-  await migrate(url);
-  return url;
-}
-
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-  await admin.end();
 }
 
 /** `leadline start` as a role process; resolves once it says it is running. */

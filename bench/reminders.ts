@@ -14,11 +14,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createPrisma } from '../connectors/db/client.js';
-import { migrate } from '../connectors/db/migrate.js';
-import { quoteIdent, withDatabase } from '../connectors/db/database-url.js';
+import { recreateDatabase } from './support/bench-database.js';
 import { queueSettings } from '../connectors/queue/connection.js';
 import { createScheduler } from '../connectors/queue/workers.js';
 import { loadConfig } from '../connectors/config.js';
@@ -40,17 +38,6 @@ function quantiles(values: number[]) {
   return { p50: q(0.5), p99: q(0.99), max: s[s.length - 1]! };
 }
 const fmt = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'n/a');
-
-async function recreateDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
-  await admin.end();
-  const url = withDatabase(serverUrl, name);
-  await migrate(url);
-  return url;
-}
 
 function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
   // BENCH_NODE_ARGS: extra flags for the worker processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
@@ -91,7 +78,7 @@ async function main() {
     `each worker: REMINDER_CONCURRENCY ${tuning.REMINDER_CONCURRENCY}, OUTBOUND_CONCURRENCY ${tuning.OUTBOUND_CONCURRENCY}, ` +
       `DATABASE_POOL_SIZE ${tuning.DATABASE_POOL_SIZE}, DATABASE_STATEMENT_CACHE ${tuning.DATABASE_STATEMENT_CACHE ? 'on' : 'off'}`,
   );
-  const url = await recreateDatabase('leadline_bench');
+  const url = await recreateDatabase(serverUrl, 'leadline_bench');
   const db = createPrisma(url, 10);
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
   const outDir = mkdtempSync(path.join(tmpdir(), 'leadline-bench-'));
