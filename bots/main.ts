@@ -44,6 +44,8 @@ import { RedisRequestLimiter } from '../connectors/queue/request-limiter.js';
 import { findFormByKey } from '../core/forms/forms.js';
 import { webFormRoute } from './http/web-form-route.js';
 import { apiRoutes } from './http/api/api-routes.js';
+import { miniAppRoutes } from './http/miniapp/miniapp-routes.js';
+import { setMiniAppMenuButton } from './telegram/telegram-menu.js';
 import { createOutbox, createScheduler } from '../connectors/queue/workers.js';
 import { IDEMPOTENCY_KEEP_MS, sweepIdempotencyKeys } from '../core/api/idempotency.js';
 import { startWebhookWorkers } from '../connectors/queue/webhook-queue.js';
@@ -232,6 +234,16 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       });
       stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close(), engine.close()]));
       routes.push(apiRoutes({ engine, limiter }));
+      // the Mini App (board, mine, contact cards, team figures): front end and signed API
+      routes.push(
+        miniAppRoutes({
+          ctx: dbContext(db, { llm }),
+          workspaceId: ws.id,
+          botToken: telegramToken,
+          maxAgeSeconds: config.MINIAPP_AUTH_MAX_AGE_SECONDS,
+          webTokenSecret: config.MINIAPP_LINK_SECRET,
+        }),
+      );
       // signed download links for files too large for a manager's channel
       if (config.FILE_LINK_SECRET) routes.push(fileLinkRoute({ store: fileStore, secret: config.FILE_LINK_SECRET }));
       const sweep = setInterval(() => {
@@ -281,6 +293,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         stops.push(() => poller.stop());
         say('Telegram long polling: this process polls when no other Leadline process does (Redis lease).');
       }
+      // the chat's menu button opens the Mini App (Telegram wants an https URL)
+      if (config.MINIAPP_URL?.startsWith('https:')) await setMiniAppMenuButton(api, config.MINIAPP_URL, config.DEFAULT_LOCALE, logger);
       roles.push('telegram');
     }
 

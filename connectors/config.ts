@@ -201,6 +201,12 @@ export const configSchema = z
     FILE_LINK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     FILE_LINK_TTL_HOURS: positiveInt.default(72),
 
+    /** the Mini App (board web view at /miniapp/ of the web role): its public URL (menu button, links), initData freshness, web-view links for Slack users */
+    MINIAPP_URL: url(['https', 'http']).optional(),
+    MINIAPP_AUTH_MAX_AGE_SECONDS: positiveInt.default(86_400),
+    MINIAPP_LINK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    MINIAPP_LINK_TTL_MINUTES: positiveInt.default(30),
+
     /** a TTF/OTF with Latin and Cyrillic for digest charts; default: DejaVu Sans from the system */
     CHART_FONT_FILE: optionalString,
   })

@@ -11,8 +11,10 @@ export const distDir = path.join(root, 'dist');
 export const stampFile = path.join(distDir, '.build-stamp');
 export const builtMain = path.join(distDir, 'bots', 'cli', 'main.js');
 
-/** What the build compiles (tsconfig.build.json's "include") and what shapes it. */
-const SOURCE_DIRS = ['bots', 'core', 'connectors', path.join('prisma', 'generated')];
+/** What the build compiles (tsconfig.build.json's "include", the Mini App) and what shapes it. */
+const SOURCE_DIRS = ['bots', 'core', 'connectors', path.join('prisma', 'generated'), 'miniapp'];
+/** Source files by their ending (the Mini App adds its JSX, styles and page). */
+const SOURCE_FILE = /\.(ts|tsx|css|html)$/;
 const SOURCE_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function mtime(file) {
@@ -35,7 +37,7 @@ function newestIn(dir) {
   for (const e of entries) {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) newest = Math.max(newest, newestIn(full));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, mtime(full));
+    else if (SOURCE_FILE.test(e.name)) newest = Math.max(newest, mtime(full));
   }
   return newest;
 }

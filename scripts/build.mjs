@@ -3,12 +3,14 @@
 // runs while it is up to date. `--if-stale` (postinstall, npm start) builds only when the
 // sources changed since the last build. The compiler writes to a scratch folder that then
 // replaces dist/ whole, so a command started meanwhile never loads a half-written build.
+// The Mini App's front end (miniapp/) is bundled by Vite into dist/miniapp in the same step.
 // Without TypeScript (an install with --omit=dev) there is nothing to build with: the
 // command runs the sources through tsx instead, and this says so and succeeds.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { distDir, freshBuild, root, stampFile } from './build-state.mjs';
+import { buildMiniApp } from './build-miniapp.mjs';
 
 const ifStale = process.argv.includes('--if-stale');
 if (ifStale && freshBuild()) process.exit(0);
@@ -29,6 +31,14 @@ if (result.status !== 0) {
   process.exit(result.status ?? 1);
 }
 mkdirSync(scratch, { recursive: true });
+// the Mini App's front end (miniapp/, Vite) into dist/miniapp, served by the web role at /miniapp/
+try {
+  if (!(await buildMiniApp(path.join(scratch, 'miniapp')))) process.stderr.write('leadline build: Vite is not installed; the Mini App is not built.\n');
+} catch (err) {
+  rmSync(scratch, { recursive: true, force: true });
+  process.stderr.write(`leadline build: the Mini App failed to build: ${String(err)}\n`);
+  process.exit(1);
+}
 // dated when the build started: a source saved during the build makes it stale again
 const stamp = path.join(scratch, path.basename(stampFile));
 writeFileSync(stamp, `${started.toISOString()}\n`);
