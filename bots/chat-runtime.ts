@@ -5,6 +5,7 @@
 // (notifications, acknowledgements, relayed answers) all go through the outbound queue, so
 // no inbound worker ever waits on a platform limit. Used by `leadline start`,
 // the console chat, the end-to-end test and the inbound benchmark.
+import type { WebViewLinks } from '../core/miniapp/web-token.js';
 import type { Db } from '../core/db.js';
 import type { Clock, ChannelSender, CustomerIntake, Outbox } from '../core/ports.js';
 import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
@@ -49,6 +50,8 @@ export interface ChatEngineOptions {
   attemptLimits?: AttemptLimits;
   /** file storage, sources and limits (bots/chat-files.ts); without it attachments stay metadata lines */
   files?: ChatFiles;
+  /** web-view links (MINIAPP_URL, MINIAPP_LINK_SECRET): the App Home's "open in a browser" button */
+  webView?: WebViewLinks;
 }
 
 /**
@@ -85,6 +88,7 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
     logger: opts.logger,
     attempts,
     files: opts.files,
+    webView: opts.webView,
     albums,
     // replies are queued with the turn's other items, kept on its InboundEvent until queued
     queueReplies: true,

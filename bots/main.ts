@@ -118,6 +118,11 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
   const llm = runsEngine ? createLlm(config, { db, logger }) : undefined;
   const aiJobs = runsEngine ? new BullMQAiJobs(settings) : undefined;
   if (aiJobs) stops.push(() => aiJobs.close());
+  // signed links to the Mini App for members without Telegram (Slack's App Home button)
+  const webView =
+    config.MINIAPP_URL && config.MINIAPP_LINK_SECRET
+      ? { url: config.MINIAPP_URL, secret: config.MINIAPP_LINK_SECRET, ttlMinutes: config.MINIAPP_LINK_TTL_MINUTES }
+      : undefined;
   const attemptLimits = {
     perIdentity: config.INVITE_ATTEMPTS_PER_IDENTITY,
     identityWindowSeconds: config.INVITE_ATTEMPTS_IDENTITY_WINDOW_MINUTES * 60,
@@ -176,7 +181,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         },
       });
       stops.push(() => webhooks.close());
-      const refreshSlackHome = slackHomeRefresher(config, { home: homeLoader(dbContext(db), ws.id, 'slack'), logger }) ?? undefined;
+      const refreshSlackHome =
+        slackHomeRefresher(config, { home: homeLoader(dbContext(db), ws.id, 'slack', { webLink: Boolean(webView) }), logger }) ?? undefined;
       chat = startChatWorker({
         db,
         settings,
@@ -188,6 +194,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         logger,
         files: chatFilesFromConfig(config, fileStore),
         onHandled: refreshSlackHome,
+        webView,
         retry: { maxAttempts: config.INBOUND_MAX_ATTEMPTS, maxDelayMs: config.INBOUND_RETRY_MAX_SECONDS * 1000 },
         redriveMs: config.INBOUND_REDRIVE_MINUTES * 60_000,
         attemptLimits,
@@ -203,7 +210,9 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         routes.push(telegramWebhookRoute(intake, config.TELEGRAM_WEBHOOK_SECRET!, { bodyLimit: config.TELEGRAM_WEBHOOK_BODY_LIMIT_BYTES }));
       }
       const slack =
-        slackWeb && inbound ? await startSlackWeb(config, { home: homeLoader(dbContext(db), ws.id, 'slack'), workspaceId: ws.id, inbound, logger }) : null;
+        slackWeb && inbound
+          ? await startSlackWeb(config, { home: homeLoader(dbContext(db), ws.id, 'slack', { webLink: Boolean(webView) }), workspaceId: ws.id, inbound, logger })
+          : null;
       if (slack) {
         routes.push(...slack.routes);
         stops.push(() => slack.stop());

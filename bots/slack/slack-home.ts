@@ -1,4 +1,5 @@
-// The App Home tab: my tasks today (with Done buttons), my open leads and my open deals,
+// The App Home tab: my tasks today (with Done buttons), my open leads and my open deals, the
+// deal board with next-stage buttons and a signed link to the web view (the Mini App),
 // rendered from core's member home (core/chat/member-home.ts), published with views.publish.
 // Published when the tab is opened and after the member's own actions change things.
 import type { types } from '@slack/bolt';
@@ -10,6 +11,7 @@ import type { Logger } from '../../connectors/logger.js';
 import { escapeMrkdwn } from './slack-render.js';
 import { userIdOfKey } from './slack-ids.js';
 import type { WebClient } from './slack-sender.js';
+import { WEB_LINK_ACTION } from '../../core/miniapp/web-link.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -67,12 +69,73 @@ export function homeView(locale: Locale, data: HomeData, now: Date): types.HomeV
         }),
       ),
     ),
+    ...boardBlocks(locale, data),
     {
       type: 'context',
       elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(locale, 'slack.home.updated', { at: formatDateTime(locale, now, data.timezone) })) }],
     },
   ];
   return { type: 'home', blocks: blocks.slice(0, 100) };
+}
+
+/**
+ * The deal board (the Mini App's, in Block Kit where it fits): each open stage with its count
+ * and first deals, a "next stage" button on each deal (the chat's deal:stage action), and the
+ * button that sends a signed link to the full board in a browser (miniapp:link:0).
+ */
+function boardBlocks(locale: Locale, data: HomeData): KnownBlock[] {
+  const board = data.board;
+  if (!board) return [];
+  const blocks: KnownBlock[] = [{ type: 'divider' }, header(t(locale, 'miniapp.slack.board', { pipeline: board.pipeline }))];
+  if (data.webLink) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: t(locale, 'miniapp.slack.open_web') },
+          action_id: WEB_LINK_ACTION,
+          value: WEB_LINK_ACTION,
+          style: 'primary',
+        },
+      ],
+    });
+  }
+  for (const stage of board.stages) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: t(locale, 'miniapp.slack.stage', { stage: escapeMrkdwn(stage.name), count: stage.total }).slice(0, 3000) },
+    });
+    for (const deal of stage.deals) {
+      const text = t(locale, 'miniapp.slack.deal', {
+        id: deal.id,
+        title: deal.title,
+        amount: deal.amount && deal.currency ? ` · ${formatMoney(locale, deal.amount, deal.currency)}` : '',
+        owner: deal.owner,
+      });
+      const data = deal.next ? `deal:stage:${deal.id}:${deal.next}` : null;
+      blocks.push({
+        type: 'section',
+        text: { type: 'mrkdwn', text: escapeMrkdwn(text).slice(0, 3000), verbatim: true },
+        ...(data && data.length <= 255
+          ? {
+              accessory: {
+                type: 'button',
+                text: { type: 'plain_text', text: t(locale, 'miniapp.slack.next', { stage: deal.next! }).slice(0, 75) },
+                action_id: data,
+                value: data,
+              },
+            }
+          : {}),
+      });
+    }
+    if (stage.total > stage.deals.length)
+      blocks.push({
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(locale, 'slack.home.more', { count: stage.total - stage.deals.length })) }],
+      });
+  }
+  return blocks;
 }
 
 export function notLinkedView(locale: Locale): types.HomeView {

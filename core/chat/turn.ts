@@ -1,6 +1,7 @@
 // One inbound message being handled: the dependencies, the transaction-bound context, the
 // workspace, and the outbox items collected while handling (enqueued after commit, so a
 // rolled-back turn never sends anything).
+import type { WebViewLinks } from '../miniapp/web-token.js';
 import type { Stores } from '../stores.js';
 import type { CoreContext } from '../context.js';
 import type { Db } from '../db.js';
@@ -57,6 +58,8 @@ export interface ChatDeps {
    * (the console, tests): the caller renders the returned replies itself.
    */
   queueReplies?: boolean;
+  /** web-view links for members without Telegram (core/miniapp/web-link.ts); without it the link button says it is off */
+  webView?: WebViewLinks;
 }
 
 export interface Turn {

@@ -5,4 +5,4 @@ export { loadBoard, moveDealOnBoard, type Board, type BoardStage, type BoardDeal
 export { myWork, type MyLead, type MyTask } from './my-work.js';
 export { contactCard, type ContactCard, type HistoryItem } from './contact-card.js';
 export { teamFigures, type TeamFigures } from './figures.js';
-export { issueWebToken, verifyWebToken, type WebTokenCheck } from './web-token.js';
+export { issueWebToken, verifyWebToken, webViewUrl, type WebTokenCheck, type WebViewLinks } from './web-token.js';

@@ -30,3 +30,17 @@ export function verifyWebToken(secret: string, token: string, now: Date): WebTok
   if (expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, workspaceId: Number(ws), userId: Number(user), expiresAt };
 }
+
+/** Where web-view links point and how they are signed (MINIAPP_URL, MINIAPP_LINK_SECRET, MINIAPP_LINK_TTL_MINUTES). */
+export interface WebViewLinks {
+  /** the Mini App's public URL, e.g. https://crm.example.com/miniapp/ */
+  url: string;
+  secret: string;
+  ttlMinutes: number;
+}
+
+/** The link that signs a member in to the web view: the token rides in the URL's fragment, never sent to servers or logs. */
+export function webViewUrl(links: WebViewLinks, member: { workspaceId: number; userId: number }, now: Date): string {
+  const token = issueWebToken(links.secret, member, new Date(now.getTime() + links.ttlMinutes * 60_000));
+  return `${links.url.replace(/#.*$/, '')}#token=${encodeURIComponent(token)}`;
+}

@@ -9,6 +9,7 @@
 //   const stack = await base.run({ senders: { telegram: tg.sender } });
 //   ...
 //   await stack.close();                                   // everything, in reverse order
+import type { WebViewLinks } from '../../core/miniapp/web-token.js';
 import { inject } from 'vitest';
 import { testDb, uniqueSlug } from './db.js';
 import { queuesDrained } from './push.js';
@@ -33,7 +34,7 @@ export interface ChatBase {
   /** registers something to stop at close(); stopped in reverse order of registration */
   onClose(stop: () => Promise<unknown>): void;
   /** starts the workers (outbound with these senders, reminders, SLA) and the chat worker */
-  run(opts: { senders: Senders; chatConcurrency?: number; onHandled?: (message: InboundMessage) => void }): Promise<ChatStack>;
+  run(opts: { senders: Senders; chatConcurrency?: number; onHandled?: (message: InboundMessage) => void; webView?: WebViewLinks }): Promise<ChatStack>;
   close(): Promise<void>;
 }
 
@@ -75,6 +76,7 @@ export async function chatBase(opts: { slug: string; locale?: 'en' | 'ru'; timez
         logger,
         concurrency: o.chatConcurrency ?? 4,
         onHandled: o.onHandled,
+        webView: o.webView,
       });
       stops.push(() => chat.close());
       return { ...base, workers, chat, drained: () => queuesDrained(inbound.queue, workers.outbox.queue) };

@@ -8,6 +8,7 @@
 //   stack.slack.fake.addUser(...);
 //   await stack.slack.postEvent({ type: 'message', ... });
 //   const dm = stack.slack.channel('DMGR1'); await dm.next('the notification');
+import type { WebViewLinks } from '../../core/miniapp/web-token.js';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,7 +55,7 @@ export interface SlackEdge {
 }
 
 /** Starts the fake Slack Web API and the Slack transport's receiver for `base`; stopped by `base.close()`. */
-export async function slackEdge(base: ChatBase, opts: { run?: string; tsBase?: number } = {}): Promise<SlackEdge> {
+export async function slackEdge(base: ChatBase, opts: { run?: string; tsBase?: number; webLink?: boolean } = {}): Promise<SlackEdge> {
   const { db, ws } = base;
   const run = opts.run ?? randomUUID().slice(0, 8);
   const fake = await new FakeSlack().start();
@@ -63,7 +64,7 @@ export async function slackEdge(base: ChatBase, opts: { run?: string; tsBase?: n
     botToken: fake.token,
     signingSecret: SLACK_TEST_SECRET,
     apiUrl: fake.apiUrl,
-    home: homeLoader(dbContext(db), ws.id, 'slack'),
+    home: homeLoader(dbContext(db), ws.id, 'slack', { webLink: opts.webLink }),
     workspaceId: ws.id,
     submit: (m) => base.inbound.enqueue(m),
     logger: base.logger,
@@ -189,15 +190,18 @@ export async function slackStack(
     run?: string;
     tsBase?: number;
     senders?: (base: ChatBase) => Senders;
+    /** web-view links (the App Home's "open in a browser" button) */
+    webView?: WebViewLinks;
   } = {},
 ): Promise<SlackStack> {
   const base = await chatBase({ slug: opts.slug ?? 'slack', locale: opts.locale, timezone: opts.timezone, queuePrefix: 't-slack' });
   try {
-    const slack = await slackEdge(base, { run: opts.run, tsBase: opts.tsBase });
+    const slack = await slackEdge(base, { run: opts.run, tsBase: opts.tsBase, webLink: Boolean(opts.webView) });
     const stack = await base.run({
       senders: { slack: slack.transport.sender, ...opts.senders?.(base) },
       chatConcurrency: opts.chatConcurrency,
       onHandled: (m) => void slack.transport.refreshAfter(m),
+      webView: opts.webView,
     });
     return { ...stack, slack };
   } catch (e) {
