@@ -33,7 +33,7 @@ const STRANGER_TG = 7999;
 
 const db = testDb();
 
-describe.skipIf(!existsSync(CHROMIUM))('Mini App in Chromium', () => {
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium', () => {
   let server: RunningHttpServer;
   let browser: Browser;
   let dist: string;
