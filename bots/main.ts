@@ -166,7 +166,14 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         },
       });
       stops.push(() => workers!.close());
-      const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });
+      const digests = await startDigests({
+        db,
+        settings,
+        outbox: workers.outbox,
+        logger,
+        // Telegram opens web_app buttons only for https URLs
+        miniAppUrl: config.MINIAPP_URL?.startsWith('https:') ? config.MINIAPP_URL : undefined,
+      });
       stops.push(() => digests.close());
       const webhooks = startWebhookWorkers({
         db,

@@ -17,6 +17,12 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Button {
   label: string;
   data: string;
+  /**
+   * Opens this URL as the Mini App instead of sending `data`: a web_app button in a Telegram
+   * private chat (Telegram signs initData for it), a plain link button in a Telegram group;
+   * left out on Slack (its App Home has a signed link of its own) and other channels.
+   */
+  webApp?: string;
 }
 
 /** What core wants sent to one person on one channel; renderers turn it into platform markup. */

@@ -39,6 +39,8 @@ export function actionBlocks(buttons: Button[][] | undefined): ActionsBlock[] {
   for (const row of buttons ?? []) {
     const elements: SlackButton[] = [];
     for (const b of row) {
+      // a Mini App button: Slack members get their signed link from the App Home instead
+      if (b.webApp) continue;
       if (b.data.length > VALUE_MAX) throw new Error(`button data is longer than ${VALUE_MAX} characters: ${b.data.slice(0, 40)}…`);
       // action_id must be unique within the message; the value keeps the exact callback data
       let actionId = b.data.slice(0, ACTION_ID_MAX - 4);

@@ -12,11 +12,17 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function inlineKeyboard(rows: Button[][] | undefined): InlineKeyboardMarkup | undefined {
+/**
+ * Buttons as an inline keyboard. A Mini App button (`webApp`) is a web_app button in a private
+ * chat and a url button in groups, where Telegram refuses web_app buttons.
+ */
+export function inlineKeyboard(rows: Button[][] | undefined, options: { privateChat?: boolean } = {}): InlineKeyboardMarkup | undefined {
   if (!rows || rows.length === 0) return undefined;
+  const privateChat = options.privateChat ?? true;
   const keyboard: InlineKeyboardButton[][] = rows
     .map((row) =>
-      row.map((b) => {
+      row.map((b): InlineKeyboardButton => {
+        if (b.webApp) return privateChat ? { text: b.label, web_app: { url: b.webApp } } : { text: b.label, url: b.webApp };
         if (Buffer.byteLength(b.data, 'utf8') > CALLBACK_DATA_LIMIT) throw new Error(`button data over ${CALLBACK_DATA_LIMIT} bytes: ${b.data}`);
         return { text: b.label, callback_data: b.data };
       }),

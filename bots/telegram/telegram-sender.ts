@@ -64,7 +64,8 @@ export class TelegramSender implements ChannelSender {
 
   private async sendUnsafe(message: OutboundMessage): Promise<SendResult> {
     const chatId = message.chatId;
-    const keyboard = inlineKeyboard(message.buttons);
+    // group and channel chat ids are negative
+    const keyboard = inlineKeyboard(message.buttons, { privateChat: !String(chatId).startsWith('-') });
     const replyTo = message.replyToExternalId ? Number(message.replyToExternalId) : undefined;
     const reply_parameters = replyTo && Number.isInteger(replyTo) ? { message_id: replyTo, allow_sending_without_reply: true } : undefined;
     const progress: Progress = {};

@@ -23,6 +23,8 @@ export interface DigestJobDeps {
   logger?: Logger;
   /** the composition run a job joins: digests of one minute share queries and aggregates */
   runFor?: (now: Date) => DigestRun;
+  /** MINIAPP_URL (https): Telegram digests get a button that opens the board */
+  miniAppUrl?: string;
 }
 
 /** Hands out one DigestRun per window, so concurrent jobs batch their queries into one per section. */
@@ -47,7 +49,7 @@ export async function handleDigestJob(deps: DigestJobDeps, data: unknown): Promi
   const now = clock.now();
   const run = deps.runFor?.(now);
   const chart = deps.chart ?? (run ? (d: Digest) => renderDigestChartOnce(run, d, d.recipient.locale) : defaultDigestChart);
-  const prepared = await prepareDigestDelivery(ctx, parsed.data.subscriptionId, now, { chart, run });
+  const prepared = await prepareDigestDelivery(ctx, parsed.data.subscriptionId, now, { chart, run, miniAppUrl: deps.miniAppUrl });
   if ('skipped' in prepared) {
     log.info({ subscriptionId: parsed.data.subscriptionId, reason: prepared.skipped }, 'digest not sent');
     return { sent: false, reason: prepared.skipped };

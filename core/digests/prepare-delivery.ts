@@ -26,7 +26,7 @@ export async function prepareDigestDelivery(
   ctx: CoreContext,
   subscriptionId: number,
   now: Date,
-  options: { chart?: DigestChartRenderer; run?: DigestRun } = {},
+  options: { chart?: DigestChartRenderer; run?: DigestRun; miniAppUrl?: string } = {},
 ): Promise<PreparedDigest> {
   const sub = await ctx.db.digestSubscription.findUnique({
     where: { id: subscriptionId },
@@ -64,6 +64,9 @@ export async function prepareDigestDelivery(
     // one digest per subscription and local day, whatever the retries or duplicate ticks
     dedupeKey: `digest:${subscriptionId}:${localDateKey(now, digest.recipient.timezone)}`,
   };
+  // on Telegram, a button that opens the board (the Mini App) under the digest
+  if (options.miniAppUrl && identity.channel === 'telegram')
+    item.buttons = [[{ label: t(locale, 'miniapp.open_button'), data: 'miniapp:open:0', webApp: options.miniAppUrl }]];
   let chartError: unknown;
   if (options.chart && isTeamDigest(digest)) {
     try {

@@ -131,6 +131,13 @@ describe('digest schedulers', () => {
     expect(sent[0]!.text).toContain('Недельная сводка команды');
     const png = Buffer.from(sent[0]!.image!.pngBase64, 'base64');
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    // with MINIAPP_URL a Telegram digest carries a button that opens the board (the Mini App)
+    expect(sent[0]!.buttons).toBeUndefined();
+    await handleDigestJob(
+      { db, outbox: { enqueue: async (i) => void sent.push(i) }, clock: { now: () => now }, miniAppUrl: 'https://crm.example.com/miniapp/' },
+      { subscriptionId: sub.id, userId: head.id },
+    );
+    expect(sent[1]!.buttons).toEqual([[{ label: '📊 Открыть воронку', data: 'miniapp:open:0', webApp: 'https://crm.example.com/miniapp/' }]]);
 
     await db.digestSubscription.update({ where: { id: sub.id }, data: { enabled: false } });
     expect(await handleDigestJob({ db, outbox: { enqueue: async (i) => void sent.push(i) } }, { subscriptionId: sub.id, userId: head.id })).toEqual({

@@ -26,6 +26,17 @@ describe('Slack rendering', () => {
     });
   });
 
+  it('leaves Mini App buttons out (Slack members get a signed link from the App Home)', () => {
+    expect(actionBlocks([[{ label: 'Board', data: 'miniapp:open:0', webApp: 'https://crm.example.com/miniapp/' }]])).toEqual([]);
+    const [row] = actionBlocks([
+      [
+        { label: 'Board', data: 'miniapp:open:0', webApp: 'https://x/' },
+        { label: 'Take', data: 'lead:take:1' },
+      ],
+    ]);
+    expect(row!.elements.map((e) => (e as { value: string }).value)).toEqual(['lead:take:1']);
+  });
+
   it('keeps action ids unique when two buttons share data', () => {
     const [row] = actionBlocks([
       [

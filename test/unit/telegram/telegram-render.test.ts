@@ -5,6 +5,24 @@ import { SendLimiter } from '../../../bots/telegram/send-limiter.js';
 import type { Update } from 'grammy/types';
 
 describe('Telegram rendering', () => {
+  it('renders a Mini App button as web_app in a private chat and as a link in a group', () => {
+    const rows = [
+      [
+        { label: 'Board', data: 'miniapp:open:0', webApp: 'https://crm.example.com/miniapp/' },
+        { label: 'Take', data: 'lead:take:1' },
+      ],
+    ];
+    expect(inlineKeyboard(rows)).toEqual({
+      inline_keyboard: [
+        [
+          { text: 'Board', web_app: { url: 'https://crm.example.com/miniapp/' } },
+          { text: 'Take', callback_data: 'lead:take:1' },
+        ],
+      ],
+    });
+    expect(inlineKeyboard(rows, { privateChat: false })!.inline_keyboard[0]![0]).toEqual({ text: 'Board', url: 'https://crm.example.com/miniapp/' });
+  });
+
   it('escapes HTML in user text', () => {
     expect(escapeHtml('<b>x</b> & "y"')).toBe('&lt;b&gt;x&lt;/b&gt; &amp; "y"');
   });
