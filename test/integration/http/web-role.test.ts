@@ -45,6 +45,16 @@ afterAll(async () => {
 });
 
 describe('the web role', () => {
+  it('serves the Mini App (built by npm run build) and refuses its API without Telegram initData', async () => {
+    const page = await fetch(`${web.http!.url}/miniapp/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const api = await fetch(`${web.http!.url}/miniapp/api/board`);
+    expect(api.status).toBe(401);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it('an API lead asks for the AI extraction, as a lead from any other channel does', async () => {
     const workspace = await db.workspace.findUniqueOrThrow({ where: { id: web.workspace.id } });
     const { key } = await createApiKey(dbContext(db), systemActor(workspace), { name: 'site', scopes: ['leads:write'] });
@@ -77,9 +87,10 @@ describe('the web role', () => {
     const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
     const missing = routes.filter((r) => r.documented && !doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()]);
     expect(missing).toEqual([]);
-    // the routes left out on purpose: the document itself, its docs page, /metrics and the form's CORS preflight
+    // the routes left out on purpose: the document itself, its docs page, /metrics, the form's CORS preflight and the Mini App
     const hidden = routes.filter((r) => !r.documented).map((r) => `${r.method} ${r.url}`);
-    for (const h of hidden) expect(h).toMatch(/^(GET \/api\/v1\/openapi\.json|GET \/api\/v1\/docs.*|GET \/metrics|OPTIONS \/forms\/:formKey)$/);
+    for (const h of hidden)
+      expect(h).toMatch(/^(GET \/api\/v1\/openapi\.json|GET \/api\/v1\/docs.*|GET \/metrics|OPTIONS \/forms\/:formKey|(GET|POST) \/miniapp.*)$/);
     // and the public surface is all there
     const surface: Array<[string, string]> = [
       ['post', '/forms/{formKey}'],
