@@ -16,6 +16,7 @@ import { testDb } from '../support/db.js';
 import { makeTeam } from '../support/team.js';
 import { waitFor } from '../support/wait.js';
 import { createDeal } from '../../core/deals/index.js';
+import { createTask } from '../../core/tasks/index.js';
 import { defaultPipeline } from '../../core/workspaces/default-pipeline.js';
 import { issueWebToken } from '../../core/miniapp/index.js';
 import { startHttpServer, type RunningHttpServer } from '../../bots/http/server.js';
@@ -97,6 +98,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium'
     headDeal = (await createDeal(team.ctx, olga, { title: 'Initech renewal', amount: '9000', currency: 'EUR', stageName: 'Proposal' })).id;
     await createDeal(team.ctx, head, { title: 'Umbrella rollout', amount: '300000', currency: 'RUB', stageName: 'Negotiation' });
     stages = (await defaultPipeline(db, team.workspaceId)).stages;
+    await createTask(team.ctx, max, { title: 'Call Ivan about the licences', dueAt: new Date(team.clock.now().getTime() - 3600_000), contactId: contact.id });
     server = await startHttpServer({
       port: 0,
       host: '127.0.0.1',
@@ -186,6 +188,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium'
     await expect(page.getByTestId('tab-team').count()).resolves.toBe(0);
     await page.getByTestId(`deal-${managerDeal}`).getByRole('button', { name: 'Ivan Petrov' }).click();
     await page.getByTestId('history').filter({ hasText: 'Hello, we need 40 licences' }).waitFor();
+    // "Mine": the overdue task, marked so in Russian
+    await page.getByTestId('tab-mine').click();
+    await page.getByTestId('mine').filter({ hasText: 'Call Ivan about the licences' }).waitFor();
+    await expect(page.getByTestId('mine').textContent()).resolves.toContain('просрочена');
     await page.close();
 
     // the API agrees: another owner's deal cannot be moved, the team figures are refused
