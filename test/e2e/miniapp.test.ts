@@ -5,7 +5,8 @@
 // shows it) and switches to Russian; a manager sees only their own deals; a forged or stale
 // initData is 401 with no data; an unlinked account is 403; a web-view token (the link a Slack
 // user gets) signs in too. Screenshots of the board at phone and desktop sizes go to
-// test-output/ (docs/miniapp-board.png in the README is one of them).
+// test-output/ (docs/miniapp-board.png in the README is one of them). Generous timeouts: the
+// browser shares two cores with the rest of the suite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,7 +129,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium'
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toContain('immutable');
     expect((await fetch(`${server.url}/miniapp/assets/..%2Fpackage.json`)).status).toBe(404);
-  });
+  }, 120_000);
 
   it('the head sees the whole board, moves a deal to the next stage and switches to Russian', async () => {
     const page = await open(initData(HEAD_TG));
@@ -165,7 +166,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium'
     await desktop.getByTestId(`deal-${headDeal}`).waitFor({ timeout: 20_000 });
     await desktop.screenshot({ path: path.join(OUT, 'miniapp-board-desktop.png') });
     await desktop.close();
-  });
+  }, 120_000);
 
   it('a deal dragged onto another stage moves there', async () => {
     const page = await open(initData(HEAD_TG), { width: 1280, height: 800 });
@@ -174,7 +175,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium'
     await page.getByTestId(`deal-${headDeal}`).dragTo(page.getByTestId(`stage-${target.id}`));
     await waitFor(async () => (await db.deal.findUniqueOrThrow({ where: { id: headDeal } })).stageId === target.id, 'the dragged deal to move');
     await page.close();
-  });
+  }, 120_000);
 
   it('a manager sees only their own deals, and a contact card with its history', async () => {
     const page = await open(initData(MANAGER_TG, { language: 'ru' }));
@@ -199,7 +200,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium'
     const move = await fetch(`${server.url}/miniapp/api/deals/${headDeal}/move`, { method: 'POST', headers, body: JSON.stringify({ stageId: stages[0]!.id }) });
     expect(move.status).toBe(403);
     expect((await fetch(`${server.url}/miniapp/api/team`, { headers })).status).toBe(403);
-  });
+  }, 120_000);
 
   it('a forged or stale initData gets 401 and no data; an unlinked account 403', async () => {
     const good = initData(HEAD_TG);
@@ -226,7 +227,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium'
     const unlinked = await open(initData(STRANGER_TG));
     await unlinked.getByTestId('not-linked').waitFor({ timeout: 20_000 });
     await unlinked.close();
-  });
+  }, 120_000);
 
   it('a web-view token (the link a Slack user gets) signs in as that member until it expires', async () => {
     const max = team.actors[1]!;
@@ -250,5 +251,5 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium'
     await page.goto(`${server.url}/miniapp/#token=${encodeURIComponent(token)}`);
     await page.getByTestId(`deal-${managerDeal}`).waitFor({ timeout: 20_000 });
     await page.close();
-  });
+  }, 120_000);
 });
