@@ -44,11 +44,12 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium'
   let managerDeal: number;
   let stages: Array<{ id: number; name: string }>;
 
+  // auth_date from the server's clock (the test's ManualClock), so a slow run never makes it look stale
   const initData = (tgUserId: number, opts: { authDate?: number; language?: string } = {}) =>
     signInitData(BOT_TOKEN, {
       query_id: 'AAHdF6IQAAAAAN0XohDhrOrc',
       user: JSON.stringify({ id: tgUserId, first_name: 'Test', language_code: opts.language ?? 'en' }),
-      auth_date: String(opts.authDate ?? Math.floor(Date.now() / 1000)),
+      auth_date: String(opts.authDate ?? Math.floor(team.clock.now().getTime() / 1000)),
     });
 
   const appUrl = (data: string) => {
@@ -205,10 +206,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Mini App in Chromium'
   it('a forged or stale initData gets 401 and no data; an unlinked account 403', async () => {
     const good = initData(HEAD_TG);
     const forged = good.replace(/hash=[0-9a-f]{4}/, 'hash=0000');
-    const otherBot = signInitData('999:another-bot', { user: JSON.stringify({ id: HEAD_TG }), auth_date: String(Math.floor(Date.now() / 1000)) });
+    const otherBot = signInitData('999:another-bot', {
+      user: JSON.stringify({ id: HEAD_TG }),
+      auth_date: String(Math.floor(team.clock.now().getTime() / 1000)),
+    });
     const tampered = new URLSearchParams(good);
     tampered.set('user', JSON.stringify({ id: MANAGER_TG, first_name: 'Test' }));
-    const stale = initData(HEAD_TG, { authDate: Math.floor(Date.now() / 1000) - 7200 });
+    const stale = initData(HEAD_TG, { authDate: Math.floor(team.clock.now().getTime() / 1000) - 7200 });
     for (const data of [forged, otherBot, tampered.toString(), stale, '']) {
       const res = await fetch(`${server.url}/miniapp/api/board`, { headers: data ? { 'x-telegram-init-data': data } : {} });
       expect(res.status).toBe(401);
