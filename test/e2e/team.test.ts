@@ -103,6 +103,7 @@ describe('/team and /assign on Telegram', () => {
     expect(p).toContain(`#${work.deals[0]!.id} Ivan chairs → Bob`);
     expect(p).toContain(`#${work.tasks[0]!.id} Call Ivan → Bob`);
     expect(p).toContain('digest');
+    expect(p).toContain('Then Mary gets no new leads and no notifications, and can no longer act. Confirm?');
     // nothing has changed yet
     expect((await db.user.findUniqueOrThrow({ where: { id: mary } })).active).toBe(true);
 

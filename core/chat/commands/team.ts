@@ -209,7 +209,7 @@ async function previewHandover(turn: Turn, actor: Actor, id: number, target: Han
       : t(loc, 'team.preview_to', { name: plan.receivers[0]!.name });
   const moves = handoverLines(loc, plan, names);
   const lines = [t(loc, 'team.preview_title', { name: plan.member.name }), to, ...(moves.length ? moves : [t(loc, 'team.preview_nothing')])];
-  lines.push('', t(loc, 'team.preview_after'));
+  lines.push('', t(loc, 'team.preview_after', { name: plan.member.name }));
   const arg = targetArg(target);
   return [
     reply(lines.join('\n'), [
