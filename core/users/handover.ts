@@ -185,7 +185,13 @@ export async function deactivateMember(ctx: CoreContext, actor: Actor, userId: n
       await recordChange(
         tx,
         actor,
-        { type: 'deal.reassigned', dealId: d.id, contactId: deal.contactId, leadId: deal.leadId, data: { title: deal.title, fromUserId: member, toUserId: d.to, reason: 'handover' } },
+        {
+          type: 'deal.reassigned',
+          dealId: d.id,
+          contactId: deal.contactId,
+          leadId: deal.leadId,
+          data: { title: deal.title, fromUserId: member, toUserId: d.to, reason: 'handover' },
+        },
         { action: 'deal.reassigned', entity: 'deal', entityId: d.id, before: { ownerId: member }, after: { ownerId: d.to }, actorKind },
       );
     }
@@ -194,7 +200,14 @@ export async function deactivateMember(ctx: CoreContext, actor: Actor, userId: n
       await recordChange(
         tx,
         actor,
-        { type: 'task.reassigned', taskId: k.id, leadId: task.leadId, dealId: task.dealId, contactId: task.contactId, data: { from: member, to: k.to, reason: 'handover' } },
+        {
+          type: 'task.reassigned',
+          taskId: k.id,
+          leadId: task.leadId,
+          dealId: task.dealId,
+          contactId: task.contactId,
+          data: { from: member, to: k.to, reason: 'handover' },
+        },
         { action: 'task.reassigned', entity: 'task', entityId: k.id, before: { assigneeId: member }, after: { assigneeId: k.to }, actorKind },
       );
     }
@@ -255,7 +268,9 @@ async function handoverNotices(ctx: CoreContext, workspaceId: number, plan: Hand
       workspaceId,
       identityId: to.identityId,
       text: lines.join('\n'),
-      buttons: leads.slice(0, 6).map((l) => [{ label: t(to.locale, 'chat.button.open_lead', { id: l.id, name: l.name.slice(0, 24) }), data: `lead:show:${l.id}` }]),
+      buttons: leads
+        .slice(0, 6)
+        .map((l) => [{ label: t(to.locale, 'chat.button.open_lead', { id: l.id, name: l.name.slice(0, 24) }), data: `lead:show:${l.id}` }]),
       dedupeKey: `handover:${plan.member.id}:${id}`,
     });
   }
@@ -271,9 +286,12 @@ export function handoverLines(
   const who = (to: number | null) => (names && to !== null ? ` → ${names.get(to) ?? `#${to}`}` : '');
   const list = <T>(xs: T[], one: (x: T) => string) => xs.slice(0, 20).map(one).join(', ') + (xs.length > 20 ? ` (+${xs.length - 20})` : '');
   const lines: string[] = [];
-  if (items.leads.length) lines.push(t(locale, 'team.handover_leads', { count: items.leads.length, list: list(items.leads, (l) => `#${l.id} ${l.name}${who(l.to)}`) }));
-  if (items.deals.length) lines.push(t(locale, 'team.handover_deals', { count: items.deals.length, list: list(items.deals, (d) => `#${d.id} ${d.title}${who(d.to)}`) }));
-  if (items.tasks.length) lines.push(t(locale, 'team.handover_tasks', { count: items.tasks.length, list: list(items.tasks, (k) => `#${k.id} ${k.title}${who(k.to)}`) }));
+  if (items.leads.length)
+    lines.push(t(locale, 'team.handover_leads', { count: items.leads.length, list: list(items.leads, (l) => `#${l.id} ${l.name}${who(l.to)}`) }));
+  if (items.deals.length)
+    lines.push(t(locale, 'team.handover_deals', { count: items.deals.length, list: list(items.deals, (d) => `#${d.id} ${d.title}${who(d.to)}`) }));
+  if (items.tasks.length)
+    lines.push(t(locale, 'team.handover_tasks', { count: items.tasks.length, list: list(items.tasks, (k) => `#${k.id} ${k.title}${who(k.to)}`) }));
   if (items.subscriptions.length) {
     lines.push(
       t(locale, 'team.handover_digests', {

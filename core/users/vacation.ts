@@ -94,7 +94,12 @@ export async function endVacation(ctx: CoreContext, userId: number, untilMs: num
   if (!user) return { ended: false, reason: 'changed' };
   const to = await loadTeamRecipient(ctx, userId);
   const notice: OutboxItem | null = to?.identityId
-    ? { workspaceId: user.workspaceId, identityId: to.identityId, text: t(to.locale, 'team.vacation_over_you'), dedupeKey: `vacation-over:${userId}:${untilMs}` }
+    ? {
+        workspaceId: user.workspaceId,
+        identityId: to.identityId,
+        text: t(to.locale, 'team.vacation_over_you'),
+        dedupeKey: `vacation-over:${userId}:${untilMs}`,
+      }
     : null;
   return { ended: true, user, notice };
 }

@@ -54,7 +54,9 @@ async function maryWork(t: Awaited<ReturnType<typeof team>>) {
   const leads = [];
   for (const name of ['Ivan', 'Olga']) {
     const contact = await db.contact.create({ data: { workspaceId: ws.id, name, nameKey: name.toLowerCase() } });
-    leads.push(await db.lead.create({ data: { workspaceId: ws.id, contactId: contact.id, source: 'telegram', title: `${name} wants chairs`, assigneeId: mary.userId } }));
+    leads.push(
+      await db.lead.create({ data: { workspaceId: ws.id, contactId: contact.id, source: 'telegram', title: `${name} wants chairs`, assigneeId: mary.userId } }),
+    );
   }
   const leadDeal = await createDeal(ctx, mary, { title: 'Ivan chairs', leadId: leads[0]!.id, contactId: leads[0]!.contactId });
   const ownDeal = await createDeal(ctx, mary, { title: 'Globex renewal' });
@@ -125,15 +127,21 @@ describe('/team and /assign on Telegram', () => {
     expect(await db.deal.count({ where: { ownerId: mary, status: 'open' } })).toBe(0);
     // audited: the deactivation and every move
     expect(await db.auditLog.count({ where: { workspaceId: t.ws.id, action: 'user.deactivate', entityId: String(mary) } })).toBe(1);
-    expect(await db.auditLog.count({ where: { workspaceId: t.ws.id, action: { in: ['lead.assign', 'deal.reassigned', 'task.reassigned'] }, actorUserId: people.Alice!.id } })).toBe(6);
+    expect(
+      await db.auditLog.count({
+        where: { workspaceId: t.ws.id, action: { in: ['lead.assign', 'deal.reassigned', 'task.reassigned'] }, actorUserId: people.Alice!.id },
+      }),
+    ).toBe(6);
 
     // each new owner is told what they got
     for (const name of ['Bob', 'Carl'] as const) {
       const told = await people[name]!.chat.next(`${name}: the handover notice`);
       expect(textOf(told)).toContain('Mary was deactivated; their work is yours now:');
       const id = people[name]!.id;
-      for (const l of await db.lead.findMany({ where: { id: { in: work.leads.map((l) => l.id) }, assigneeId: id } })) expect(textOf(told)).toContain(`#${l.id}`);
-      for (const k of await db.task.findMany({ where: { id: { in: work.tasks.map((k) => k.id) }, assigneeId: id } })) expect(textOf(told)).toContain(`#${k.id} ${k.title}`);
+      for (const l of await db.lead.findMany({ where: { id: { in: work.leads.map((l) => l.id) }, assigneeId: id } }))
+        expect(textOf(told)).toContain(`#${l.id}`);
+      for (const k of await db.task.findMany({ where: { id: { in: work.tasks.map((k) => k.id) }, assigneeId: id } }))
+        expect(textOf(told)).toContain(`#${k.id} ${k.title}`);
     }
 
     // Mary gets no new leads: a new customer goes to Bob or Carl
@@ -166,7 +174,9 @@ describe('/team and /assign on Telegram', () => {
     const c = await db.user.findUniqueOrThrow({ where: { id: carl } });
     expect(c).toMatchObject({ active: true, onDuty: true, role: 'manager', vacationUntil: null });
     expect((await db.lead.findUniqueOrThrow({ where: { id: lead.id } })).assigneeId).toBe(people.Bob!.id);
-    expect(await db.auditLog.count({ where: { workspaceId: ws.id, action: { in: ['user.deactivate', 'user.set_role', 'user.vacation_set', 'lead.assign'] } } })).toBe(0);
+    expect(
+      await db.auditLog.count({ where: { workspaceId: ws.id, action: { in: ['user.deactivate', 'user.set_role', 'user.vacation_set', 'lead.assign'] } } }),
+    ).toBe(0);
 
     // the admin assigns by hand: both owners are told
     const alice = people.Alice!.chat;

@@ -92,7 +92,13 @@ async function invite(turn: Turn, actor: Actor, args: string): Promise<Reply[]> 
   const name = (roleWord ? words.slice(0, -1) : words).join(' ');
   if (!name) return usage(actor, '/team invite NAME [manager|head|admin]');
   const added = await addUser(turn.ctx, actor, { name, role: roleWord ?? 'manager', locale: actor.locale });
-  return [reply(t(actor.locale, 'team.invited', { id: added.user.id, name, role: roleLabel(actor.locale, added.user.role) }) + '\n' + inviteText(turn, actor, name, added.inviteCode, added.inviteExpiresAt))];
+  return [
+    reply(
+      t(actor.locale, 'team.invited', { id: added.user.id, name, role: roleLabel(actor.locale, added.user.role) }) +
+        '\n' +
+        inviteText(turn, actor, name, added.inviteCode, added.inviteExpiresAt),
+    ),
+  ];
 }
 
 async function reinvite(turn: Turn, actor: Actor, id: number): Promise<Reply[]> {
@@ -196,7 +202,9 @@ async function askHandover(turn: Turn, actor: Actor, id: number): Promise<Reply[
   const others = (await listTeam(turn.ctx, actor)).filter((u) => u.id !== id && u.active);
   const buttons: Button[] = [{ label: t(actor.locale, 'team.button.round_robin'), data: `team:handover:${id}:rr` }];
   for (const u of others.slice(0, 12)) buttons.push({ label: `${u.name}`.slice(0, 40), data: `team:handover:${id}:${u.id}` });
-  return [reply(t(actor.locale, 'team.deactivate_ask', { name: m.name, leads: m.load.leads, deals: m.load.deals, tasks: m.load.tasks }), buttonRows(buttons, 2))];
+  return [
+    reply(t(actor.locale, 'team.deactivate_ask', { name: m.name, leads: m.load.leads, deals: m.load.deals, tasks: m.load.tasks }), buttonRows(buttons, 2)),
+  ];
 }
 
 async function previewHandover(turn: Turn, actor: Actor, id: number, target: HandoverTarget): Promise<Reply[]> {
@@ -231,7 +239,8 @@ async function confirmDeactivate(turn: Turn, actor: Actor, id: number, target: H
     deals: plan.deals.length,
     tasks: plan.tasks.length,
     digests: plan.subscriptions.length,
-    receivers: [...new Set([...plan.leads, ...plan.deals, ...plan.tasks].map((x) => x.to))].map((r) => plan.receivers.find((p) => p.id === r)?.name).join(', ') || '—',
+    receivers:
+      [...new Set([...plan.leads, ...plan.deals, ...plan.tasks].map((x) => x.to))].map((r) => plan.receivers.find((p) => p.id === r)?.name).join(', ') || '—',
   });
 }
 
@@ -319,12 +328,19 @@ export async function teamAction(turn: Turn, actor: Actor, verb: string, id: num
 
 async function assignChoices(turn: Turn, actor: Actor, kind: 'lead' | 'deal', id: number, current: number | null): Promise<Reply[]> {
   const team = (await listTeam(turn.ctx, actor)).filter((m) => m.id !== current);
-  const buttons = team.slice(0, 16).map((m) => ({ label: t(actor.locale, 'team.assign_option', { name: m.name, leads: m.load.leads, duty: m.onDuty ? '' : ' ⏸' }).slice(0, 40), data: `${kind}:assign:${id}:${m.id}` }));
+  const buttons = team.slice(0, 16).map((m) => ({
+    label: t(actor.locale, 'team.assign_option', { name: m.name, leads: m.load.leads, duty: m.onDuty ? '' : ' ⏸' }).slice(0, 40),
+    data: `${kind}:assign:${id}:${m.id}`,
+  }));
   return [reply(t(actor.locale, kind === 'lead' ? 'team.assign_ask_lead' : 'team.assign_ask_deal', { id }), buttonRows(buttons, 2))];
 }
 
 /** Tells the new owner (with the record's buttons) and the previous one; nothing for the speaker themselves. */
-async function tellOwners(turn: Turn, actor: Actor, what: { kind: 'lead' | 'deal'; id: number; label: string; from: number | null; to: number; leadId?: number; dealId?: number }) {
+async function tellOwners(
+  turn: Turn,
+  actor: Actor,
+  what: { kind: 'lead' | 'deal'; id: number; label: string; from: number | null; to: number; leadId?: number; dealId?: number },
+) {
   const people = await loadTeamRecipients(turn.ctx, [what.to, ...(what.from ? [what.from] : [])]);
   const to = people.get(what.to);
   const from = what.from ? people.get(what.from) : undefined;
@@ -340,7 +356,12 @@ async function tellOwners(turn: Turn, actor: Actor, what: { kind: 'lead' | 'deal
   if (from?.identityId && from.userId !== actor.userId && from.userId !== what.to) {
     push(turn, {
       identityId: from.identityId,
-      text: t(from.locale, what.kind === 'lead' ? 'team.assigned_away_lead' : 'team.assigned_away_deal', { id: what.id, label: what.label, by: actor.name ?? '', to: to?.name ?? '' }),
+      text: t(from.locale, what.kind === 'lead' ? 'team.assigned_away_lead' : 'team.assigned_away_deal', {
+        id: what.id,
+        label: what.label,
+        by: actor.name ?? '',
+        to: to?.name ?? '',
+      }),
       ref: { userId: from.userId, ...ref },
     });
   }
@@ -354,7 +375,8 @@ export async function assignLeadTo(turn: Turn, actor: Actor, leadId: number, who
   const userId = await resolveWho(turn, actor, who);
   const updated = await assignLead(turn.ctx, actor, leadId, userId);
   const to = await teamMember(turn.ctx, actor, userId);
-  if (lead.assigneeId !== updated.assigneeId) await tellOwners(turn, actor, { kind: 'lead', id: leadId, label: lead.contact.name, from: lead.assigneeId, to: userId });
+  if (lead.assigneeId !== updated.assigneeId)
+    await tellOwners(turn, actor, { kind: 'lead', id: leadId, label: lead.contact.name, from: lead.assigneeId, to: userId });
   return say(actor, 'team.assigned_lead', { id: leadId, name: to.name });
 }
 
@@ -389,7 +411,11 @@ async function assignCommand(turn: Turn, actor: Actor, args: string): Promise<Re
   } else if (words[0] && LEAD_WORDS.includes(words[0].toLowerCase())) words.shift();
   const id = parseId(words[0]);
   if (id === null) return usage(actor, '/assign N [WHO] | /assign deal N [WHO]');
-  const who = words.slice(1).filter((w) => !['to', 'на', '->', '→'].includes(w.toLowerCase())).join(' ') || undefined;
+  const who =
+    words
+      .slice(1)
+      .filter((w) => !['to', 'на', '->', '→'].includes(w.toLowerCase()))
+      .join(' ') || undefined;
   return kind === 'lead' ? assignLeadTo(turn, actor, id, who) : assignDealTo(turn, actor, id, who);
 }
 

@@ -83,15 +83,28 @@ describe('leadline user deactivate', { timeout: 180_000 }, () => {
   it('hands every open lead, deal and task to --handover-to and deactivates (the same use case as /team); a dry run changes nothing', async () => {
     const slug = uniqueSlug('cli');
     const ws = await db.workspace.create({ data: { slug, name: slug, timezone: 'UTC', locale: 'en' } });
-    const pipeline = await db.pipeline.create({ data: { workspaceId: ws.id, name: 'Sales', stages: { create: [{ name: 'New', position: 0 }] } }, include: { stages: true } });
+    const pipeline = await db.pipeline.create({
+      data: { workspaceId: ws.id, name: 'Sales', stages: { create: [{ name: 'New', position: 0 }] } },
+      include: { stages: true },
+    });
     const leaver = await db.user.create({ data: { workspaceId: ws.id, name: 'Lena Leaver', role: 'manager' } });
     const taker = await db.user.create({ data: { workspaceId: ws.id, name: 'Tom Taker', role: 'manager' } });
     const contact = await db.contact.create({ data: { workspaceId: ws.id, name: 'Ivan', nameKey: 'ivan' } });
     const lead = await db.lead.create({ data: { workspaceId: ws.id, contactId: contact.id, source: 'web', title: 'Ivan', assigneeId: leaver.id } });
     const deal = await db.deal.create({
-      data: { workspaceId: ws.id, pipelineId: pipeline.id, stageId: pipeline.stages[0]!.id, title: 'Ivan deal', titleKey: 'ivan deal', ownerId: leaver.id, leadId: lead.id },
+      data: {
+        workspaceId: ws.id,
+        pipelineId: pipeline.id,
+        stageId: pipeline.stages[0]!.id,
+        title: 'Ivan deal',
+        titleKey: 'ivan deal',
+        ownerId: leaver.id,
+        leadId: lead.id,
+      },
     });
-    const task = await db.task.create({ data: { workspaceId: ws.id, title: 'Call Ivan', dueAt: new Date(Date.now() + 86_400_000), assigneeId: leaver.id, dealId: deal.id } });
+    const task = await db.task.create({
+      data: { workspaceId: ws.id, title: 'Call Ivan', dueAt: new Date(Date.now() + 86_400_000), assigneeId: leaver.id, dealId: deal.id },
+    });
 
     const dry = await leadline('user', 'deactivate', String(leaver.id), '--handover-to', String(taker.id), '--dry-run', '--workspace', slug, '--json');
     expect(dry.code, dry.stderr).toBe(0);
