@@ -144,6 +144,14 @@ describe('/team and /assign on Telegram', () => {
         expect(textOf(told)).toContain(`#${k.id} ${k.title}`);
     }
 
+    // Mary can no longer act: a command is refused, and her message becomes no lead
+    const leadsBefore = await db.lead.count({ where: { workspaceId: t.ws.id } });
+    await people.Mary!.chat.send('/leads');
+    expect(textOf(await people.Mary!.chat.next('Mary refused'))).toBe(
+      'Your Leadline account is deactivated, so I cannot act for you. If this is a mistake, ask an admin.',
+    );
+    expect(await db.lead.count({ where: { workspaceId: t.ws.id } })).toBe(leadsBefore);
+
     // Mary gets no new leads: a new customer goes to Bob or Carl
     const customer = t.stack.tg.chat(41_900, { firstName: 'Petra' });
     await customer.send('Hello, a quote please');

@@ -45,6 +45,7 @@ export const team = {
   'team.deactivated':
     '{name} is deactivated. Handed over: leads {leads}, deals {deals}, tasks {tasks}, digests {digests} (to {receivers}). The new owners were told.',
   'team.deactivate_cancelled': 'Cancelled; nothing was changed.',
+  'team.you_are_deactivated': 'Your Leadline account is deactivated, so I cannot act for you. If this is a mistake, ask an admin.',
   'team.already_inactive': '{name} is already deactivated.',
   'team.cannot_deactivate_self': 'You cannot deactivate yourself; ask another admin.',
   'team.handover_to_self': 'Hand the work of {name} to someone else.',

@@ -51,6 +51,8 @@ export const team = {
   'team.deactivated':
     '{name} отключён(а). Передано: лиды {leads}, сделки {deals}, задачи {tasks}, дайджесты {digests} (кому: {receivers}). Новым ответственным сообщено.',
   'team.deactivate_cancelled': 'Отменено, ничего не изменено.',
+  'team.you_are_deactivated':
+    'Ваша учётная запись в Leadline отключена, поэтому я не могу ничего сделать по вашей просьбе. Если это ошибка, обратитесь к администратору.',
   'team.already_inactive': '{name} уже отключён(а).',
   'team.cannot_deactivate_self': 'Нельзя отключить самого себя; попросите другого администратора.',
   'team.handover_to_self': 'Нельзя передать работу тому же сотруднику ({name}); выберите другого.',
