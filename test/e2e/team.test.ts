@@ -200,6 +200,14 @@ describe('/team and /assign on Telegram', () => {
     expect(textOf(await bob.next('old owner told'))).toBe(`Alice reassigned your lead #${lead.id} (Zoe) to Carl.`);
     expect((await db.lead.findUniqueOrThrow({ where: { id: lead.id } })).assigneeId).toBe(carl);
 
+    // a deal by name of the new owner: /assign deal N NAME
+    const deal = await createDeal(t.ctx, await actorForUser(db, carl), { title: 'Umbrella Corp' });
+    await alice.send(`/assign deal ${deal.id} Bob`);
+    expect(textOf(await alice.next('deal assigned'))).toBe(`Deal #${deal.id} "Umbrella Corp" is assigned to Bob.`);
+    expect(textOf(await bob.next('deal: new owner told'))).toBe(`Alice assigned deal #${deal.id} "Umbrella Corp" to you.`);
+    expect(textOf(await people.Carl!.chat.next('deal: old owner told'))).toBe(`Alice reassigned your deal #${deal.id} "Umbrella Corp" to Bob.`);
+    expect((await db.deal.findUniqueOrThrow({ where: { id: deal.id } })).ownerId).toBe(people.Bob!.id);
+
     // an invite made in chat carries a deep link; the code in it links the new member
     await alice.send('/team invite Dana Smith head');
     const invite = textOf(await alice.next('the invite'));

@@ -254,9 +254,7 @@ async function deactivate(turn: Turn, actor: Actor, id: number, rest: string): P
 }
 
 async function targetByName(turn: Turn, actor: Actor, name: string): Promise<HandoverTarget> {
-  const user = await findMemberByName(turn.ctx, actor, name);
-  if (!user) throw invalid('team.who_unknown', { name });
-  return { kind: 'user', userId: user.id };
+  return { kind: 'user', userId: await resolveWho(turn, actor, name) };
 }
 
 const SUB: Record<string, string> = {
@@ -392,11 +390,13 @@ export async function assignDealTo(turn: Turn, actor: Actor, dealId: number, who
   return say(actor, 'team.assigned_deal', { id: dealId, title: deal.title, name: to.name });
 }
 
+/** A member by number, or by a name that fits exactly one active member. */
 async function resolveWho(turn: Turn, actor: Actor, who: string): Promise<number> {
   const id = parseId(who);
   if (id !== null) return id;
-  const target = await targetByName(turn, actor, who);
-  return target.kind === 'user' ? target.userId : 0;
+  const user = await findMemberByName(turn.ctx, actor, who);
+  if (!user) throw invalid('team.who_unknown', { name: who });
+  return user.id;
 }
 
 const DEAL_WORDS = ['deal', 'сделка', 'сделку'];
