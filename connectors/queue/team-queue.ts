@@ -67,6 +67,8 @@ export interface TeamWorkerOptions {
   logger?: JobLogger & { info(obj: object, msg?: string): void };
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** the sweep looks at these workspaces only (sharded deployments; tests on a shared database) */
+  workspaceIds?: number[];
   /** called after each vacation that ended (tests, metrics) */
   onVacationEnded?: (userId: number, outcome: VacationEndOutcome) => void;
 }
@@ -84,7 +86,7 @@ export function startTeamWorker(options: TeamWorkerOptions) {
     TEAM_QUEUE,
     async (job: Job) => {
       if (job.name === vacationSweepJob.name) {
-        for (const { userId, outcome } of await endDueVacations(ctx)) await ended(userId, outcome);
+        for (const { userId, outcome } of await endDueVacations(ctx, { workspaceIds: options.workspaceIds })) await ended(userId, outcome);
         return;
       }
       const data = payloadOf(vacationEndJob, job, logger);

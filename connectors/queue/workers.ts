@@ -69,7 +69,10 @@ export interface StartWorkersOptions {
    * 0 = only at start-up). Off when `reconcile` is false.
    */
   redisLossCheckMs?: number;
-  /** how often due vacations are ended besides their own delayed job (default 60 s; 0 = never) */
+  /**
+   * How often due vacations are ended besides their own delayed job (default 60 s, or never when
+   * `reconcile` is false; 0 = never); within `reconcileWorkspaceIds` when set.
+   */
   vacationSweepMs?: number;
   /** called after a vacation ended (tests, metrics) */
   onVacationEnded?: (userId: number, outcome: VacationEndOutcome) => void;
@@ -167,8 +170,16 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   // AI assist (core/ai): model work off the hot path; with no ctx.llm its jobs take the deterministic path
   const ai = startAiWorker({ ctx, settings, outbox, logger });
   // vacations' ends (core/users/vacation.ts): delayed jobs plus a periodic sweep
-  const team = startTeamWorker({ ctx, settings, outbox, logger, onVacationEnded: options.onVacationEnded, ...timing });
-  const sweepEvery = options.vacationSweepMs ?? 60_000;
+  const team = startTeamWorker({
+    ctx,
+    settings,
+    outbox,
+    logger,
+    workspaceIds: options.reconcileWorkspaceIds,
+    onVacationEnded: options.onVacationEnded,
+    ...timing,
+  });
+  const sweepEvery = options.vacationSweepMs ?? (options.reconcile === false ? 0 : 60_000);
   if (sweepEvery > 0) await scheduler.team.startSweep(sweepEvery);
 
   const startup: RunningWorkers['startup'] = { redisPolicy };

@@ -115,9 +115,12 @@ export async function reconcileVacations(ctx: CoreContext, scheduler: VacationSc
 }
 
 /** Ends every vacation whose return time has passed (the periodic sweep); each as endVacation does it. */
-export async function endDueVacations(ctx: CoreContext, options: { limit?: number } = {}): Promise<Array<{ userId: number; outcome: VacationEndOutcome }>> {
+export async function endDueVacations(
+  ctx: CoreContext,
+  options: { limit?: number; workspaceIds?: number[] } = {},
+): Promise<Array<{ userId: number; outcome: VacationEndOutcome }>> {
   const due = await ctx.db.user.findMany({
-    where: { active: true, vacationUntil: { lte: ctx.clock.now() } },
+    where: { active: true, vacationUntil: { lte: ctx.clock.now() }, ...(options.workspaceIds ? { workspaceId: { in: options.workspaceIds } } : {}) },
     select: { id: true, vacationUntil: true },
     orderBy: { vacationUntil: 'asc' },
     take: options.limit ?? 500,

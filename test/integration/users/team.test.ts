@@ -86,7 +86,7 @@ describe('vacations', () => {
     expect(await reconcileVacations(ctx, { scheduleVacationEnd: async (id) => void planned.push(id) }, { workspaceIds: [workspaceId] })).toBe(2);
     expect(planned.sort()).toEqual([mary.userId, carl.userId].sort());
     clock.advance(120_000);
-    const swept = (await endDueVacations(ctx)).filter((s) => [carl.userId, mary.userId].includes(s.userId));
+    const swept = (await endDueVacations(ctx, { workspaceIds: [workspaceId] })).filter((s) => [carl.userId, mary.userId].includes(s.userId));
     expect(swept.map((s) => [s.userId, s.outcome.ended])).toEqual([[carl.userId, true]]);
     expect((await db.user.findUniqueOrThrow({ where: { id: mary.userId } })).onDuty).toBe(false);
   });
