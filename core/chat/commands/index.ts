@@ -7,6 +7,8 @@ import { taskCommands } from './tasks.js';
 import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
 import { aiCommands } from '../ai/commands.js';
+import { pipelineCommands } from './pipelines.js';
+import { ruleCommands } from './rules.js';
 
 export const COMMANDS: Command[] = [
   ...startCommands,
@@ -16,6 +18,8 @@ export const COMMANDS: Command[] = [
   ...contactCommands,
   ...settingsCommands,
   ...aiCommands,
+  ...pipelineCommands,
+  ...ruleCommands,
 ];
 
 const byName = new Map<string, Command>();
