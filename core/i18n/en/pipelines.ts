@@ -43,7 +43,7 @@ export const pipelines = {
   'pipelines.deal.choose_stage': 'Which stage of {pipeline} should deal #{id} go to?',
   'pipelines.deal.moved': 'Deal #{id} "{title}" moved to {pipeline}, stage {stage}.',
   'pipelines.deal.only_one': 'There is only one pipeline; an admin adds more with /pipelines.',
-  'digest.team.pipeline': '{name}: {value} open deals',
+  'digest.team.pipeline': '{name}, open deals: {value}',
   'digest.team.pipeline_won': 'won in the period: {value}',
   'rules.list.title': { one: '{count} automation rule:', other: '{count} automation rules:' },
   'rules.list.empty': 'No automation rules yet.',
