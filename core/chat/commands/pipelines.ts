@@ -30,7 +30,7 @@ import { say, usage } from './command.js';
 const label = (actor: Actor, name: string) => stageLabel(actor.locale, name);
 
 function kindMark(actor: Actor, s: Pick<Stage, 'kind'>): string {
-  return t(actor.locale, `pipelines.kind.${s.kind}`);
+  return s.kind === 'open' ? '' : t(actor.locale, `pipelines.kind.${s.kind}`);
 }
 
 function defaultMark(actor: Actor, p: { isDefault: boolean }): string {

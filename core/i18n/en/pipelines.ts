@@ -18,7 +18,6 @@ export const pipelines = {
   'pipelines.list.hint': 'Tap a pipeline to edit its stages.',
   'pipelines.card.title': 'Pipeline #{id} {name}{default}',
   'pipelines.card.stage': '{n}. {name}{kind}',
-  'pipelines.kind.open': '',
   'pipelines.kind.won': ' — won',
   'pipelines.kind.lost': ' — lost',
   'pipelines.card.hint':

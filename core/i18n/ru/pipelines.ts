@@ -25,7 +25,6 @@ export const pipelines = {
   'pipelines.list.hint': 'Нажмите на воронку, чтобы изменить её этапы.',
   'pipelines.card.title': 'Воронка #{id} {name}{default}',
   'pipelines.card.stage': '{n}. {name}{kind}',
-  'pipelines.kind.open': '',
   'pipelines.kind.won': ' — выигрыш',
   'pipelines.kind.lost': ' — проигрыш',
   'pipelines.card.hint':
