@@ -168,8 +168,9 @@ async function captureFirstMessage(turn: Turn, assigneeId: number): Promise<Repl
   if (created.lead === null) return [];
   const lead = created.lead;
   turn.audits.push(auditEntry(system, { action: 'lead.create', entity: 'lead', entityId: lead.id, after: lead }));
-  // the new-lead automation rules, in the turn's transaction (as captureLead runs them)
-  await runNewLeadRules(turn.ctx, { id: lead.id, workspaceId: ws.id, assigneeId, title: input.leadTitle });
+  // the new-lead automation rules, in the turn's transaction (as captureLead runs them); the
+  // capture statement said whether there are any, so a workspace without rules pays nothing
+  if (created.leadRules) await runNewLeadRules(turn.ctx, { id: lead.id, workspaceId: ws.id, assigneeId, title: input.leadTitle });
   await turn.ctx.scheduler?.scheduleSlaCheck(lead.id, due);
   push(turn, ackItem(turn, created.identityId, m.languageCode ?? null));
   await pushNewLeadNotice(turn, { id: lead.id, assigneeId, firstResponseDueAt: due }, name, created.conversationId);
