@@ -87,7 +87,8 @@ function funnelOrder<S extends Pick<Stage, 'kind'>>(stages: S[]): S[] {
 export async function addPipeline(ctx: CoreContext, actor: Actor, input: { name: string; stages?: string[] }): Promise<PipelineWithStages> {
   assertAdmin(actor);
   const name = cleanName(input.name);
-  const open = (input.stages ?? []).map(cleanName);
+  // "Won" and "Lost" among the names are the closing stages every pipeline gets anyway
+  const open = (input.stages ?? []).map(cleanName).filter((n) => !sameName(n, 'Won') && !sameName(n, 'Lost'));
   const names = open.length ? open : ['New'];
   if (new Set(names.map((n) => n.toLocaleLowerCase('ru'))).size !== names.length) throw invalid('pipelines.stage_duplicate', { name: names.join(', ') });
   const stages = [
@@ -183,7 +184,8 @@ export async function setStageKind(ctx: CoreContext, actor: Actor, stageId: numb
     const deals = await tx.deal.count({ where: { stageId } });
     if (deals > 0) throw conflict('pipelines.stage_has_deals', { name: before.name, count: deals });
     const stages = await tx.stage.findMany({ where: { pipelineId: before.pipelineId }, orderBy: { position: 'asc' } });
-    if (before.kind === 'open' && stages.filter((s) => s.kind === 'open').length === 1) throw invalid('pipelines.last_open_stage', { name: before.name });
+    // a pipeline keeps an open, a won and a lost stage (/won and /lost need theirs)
+    if (stages.filter((s) => s.kind === before.kind).length === 1) throw invalid('pipelines.last_of_kind', { name: before.name });
     const stage = await tx.stage.update({ where: { id: stageId }, data: { kind } });
     await writeOrder(tx, funnelOrder(stages.map((s) => (s.id === stageId ? stage : s))));
     await recordAudit(tx, actor, { action: 'stage.kind', entity: 'stage', entityId: stageId, before: { kind: before.kind }, after: { kind } });

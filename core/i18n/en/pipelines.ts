@@ -10,7 +10,7 @@ export const pipelines = {
   'pipelines.stage_duplicate': 'This pipeline already has a stage called {name}.',
   'pipelines.stage_cannot_move': 'Stage {name} cannot move that way (won and lost stages stay after the open ones).',
   'pipelines.stage_has_deals': { one: 'Stage {name} holds {count} deal; move it first.', other: 'Stage {name} holds {count} deals; move them first.' },
-  'pipelines.last_open_stage': 'Stage {name} is the last open stage of its pipeline.',
+  'pipelines.last_of_kind': 'Stage {name} is the last of its kind in its pipeline (every pipeline keeps an open, a won and a lost stage).',
   'pipelines.stage_wrong_kind': 'Stage {name} does not fit this deal (an open deal goes to an open stage).',
   'pipelines.list.title': { one: '{count} pipeline:', other: '{count} pipelines:' },
   'pipelines.list.line': '#{id} {name}{default}: {stages}',

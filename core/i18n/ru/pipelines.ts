@@ -17,7 +17,7 @@ export const pipelines = {
     many: 'На этапе «{name}» {count} сделок; сначала перенесите их.',
     other: 'На этапе «{name}» {count} сделки; сначала перенесите их.',
   },
-  'pipelines.last_open_stage': 'Этап «{name}» — последний открытый этап воронки.',
+  'pipelines.last_of_kind': 'Этап «{name}» — последний такого вида в воронке (в каждой воронке есть открытый этап, выигрыш и проигрыш).',
   'pipelines.stage_wrong_kind': 'Этап «{name}» не подходит этой сделке (открытая сделка идёт на открытый этап).',
   'pipelines.list.title': { one: '{count} воронка:', few: '{count} воронки:', many: '{count} воронок:', other: '{count} воронки:' },
   'pipelines.list.line': '#{id} {name}{default}: {stages}',

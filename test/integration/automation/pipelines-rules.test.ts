@@ -62,8 +62,14 @@ describe('pipelines', () => {
       'Won:won',
       'Lost:lost',
     ]);
-    // won/lost stay after the open ones
+    // won/lost stay after the open ones; every pipeline keeps a stage of each kind
     expect((await rejection(() => moveStage(ctx, admin, signed.id, 'up'))).key).toBe('pipelines.stage_cannot_move');
+    const lost = (await stagesOf(p.id)).find((s) => s.kind === 'lost')!;
+    expect((await rejection(() => setStageKind(ctx, admin, lost.id, 'open'))).key).toBe('pipelines.last_of_kind');
+
+    // "Won" among the names is the closing stage, not a second one
+    const other = await addPipeline(ctx, admin, { name: 'Resellers', stages: ['Talk', 'won'] });
+    expect(other.stages.map((s) => `${s.name}:${s.kind}`)).toEqual(['Talk:open', 'Won:won', 'Lost:lost']);
 
     const before = await stagesOf(p.id);
     const auditsBefore = await db.auditLog.count({ where: { workspaceId } });
@@ -79,17 +85,17 @@ describe('pipelines', () => {
       expect(r.key).toBe('pipelines.admin_only');
     }
     expect(await stagesOf(p.id)).toEqual(before);
-    expect(await db.pipeline.count({ where: { workspaceId } })).toBe(2);
+    expect(await db.pipeline.count({ where: { workspaceId } })).toBe(3);
     expect(await db.auditLog.count({ where: { workspaceId } })).toBe(auditsBefore);
 
     const actions = (await db.auditLog.findMany({ where: { workspaceId, entity: { in: ['pipeline', 'stage'] } }, orderBy: { id: 'asc' } })).map(
       (a) => a.action,
     );
-    expect(actions).toEqual(['pipeline.create', 'stage.create', 'stage.reorder', 'stage.rename', 'stage.create', 'stage.kind']);
+    expect(actions).toEqual(['pipeline.create', 'stage.create', 'stage.reorder', 'stage.rename', 'stage.create', 'stage.kind', 'pipeline.create']);
   });
 
   it('moves a deal to another pipeline: a stage of the same name is kept, otherwise the stage is asked; a won deal shows in the digest', async () => {
-    const [sales, partners] = await listPipelines(db, workspaceId);
+    const [sales, partners] = await listPipelines(db, workspaceId); // default first, then by id
     const deal = await createDeal(ctx, manager, { title: 'Globex', amount: '5000', currency: 'USD' });
     expect(deal.pipelineId).toBe(sales!.id);
     const asked = await moveDealToPipeline(ctx, manager, deal.id, partners!.id);
