@@ -120,12 +120,12 @@ export async function runStageRules(
 /**
  * The periodic sweep: for every enabled stale-deal rule, each open deal without activity for
  * the workspace's staleDealDays gets one reminder task for its owner (once per quiet spell:
- * the key carries the deal's last activity).
+ * the key carries the deal's last activity). `workspaceId`: one workspace only.
  */
-export async function sweepStaleDeals(ctx: CoreContext): Promise<Task[]> {
+export async function sweepStaleDeals(ctx: CoreContext, options: { workspaceId?: number } = {}): Promise<Task[]> {
   const now = ctx.clock.now();
   const rules = await ctx.db.automationRule.findMany({
-    where: { trigger: 'stale_deal', enabled: true },
+    where: { trigger: 'stale_deal', enabled: true, ...(options.workspaceId ? { workspaceId: options.workspaceId } : {}) },
     include: { workspace: { select: { staleDealDays: true } } },
     orderBy: { id: 'asc' },
   });

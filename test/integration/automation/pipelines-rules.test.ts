@@ -25,7 +25,6 @@ let workspaceId: number;
 
 beforeAll(async () => {
   const team = await makeTeam(db, {
-    now: new Date('2026-03-10T09:00:00Z'),
     timezone: 'UTC',
     members: [
       { name: 'Ada Admin', role: 'admin' },
@@ -164,13 +163,13 @@ describe('automation rules', () => {
 
     await addRule(ctx, admin, { trigger: 'stale_deal' });
     const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
-    expect(await sweepStaleDeals(ctx).then((made) => made.filter((t) => t.dealId === deal.id))).toEqual([]);
+    expect(await sweepStaleDeals(ctx, { workspaceId }).then((made) => made.filter((t) => t.dealId === deal.id))).toEqual([]);
     clock.advance((ws.staleDealDays + 1) * 24 * 3600_000);
-    const reminded = (await sweepStaleDeals(ctx)).filter((t) => t.dealId === deal.id);
+    const reminded = (await sweepStaleDeals(ctx, { workspaceId })).filter((t) => t.dealId === deal.id);
     expect(reminded.map((t) => [t.title, t.assigneeId])).toEqual([
       [`Deal #${deal.id} "Umbrella" has been quiet for ${ws.staleDealDays} days: follow up`, manager.userId],
     ]);
     // the next sweep finds it reminded already
-    expect((await sweepStaleDeals(ctx)).filter((t) => t.dealId === deal.id)).toEqual([]);
+    expect((await sweepStaleDeals(ctx, { workspaceId })).filter((t) => t.dealId === deal.id)).toEqual([]);
   });
 });
