@@ -45,9 +45,19 @@ export async function moveDealToPipeline(ctx: CoreContext, actor: Actor, dealId:
   }
   if (deal.pipelineId === target.id && deal.stageId === stage.id) return { moved: deal };
   const to = stage;
-  const moved = await changeDeal(ctx, actor, dealId, 'pipeline_moved', async (before) => ({
+  // on the timeline (and to webhooks) a stage change like any other (deal.stage_moved ->
+  // deal.stage_changed), with the pipelines named; audited as deal.pipeline_moved
+  const moved = await changeDeal(ctx, actor, dealId, 'pipeline_moved', async (before, tx) => ({
+    type: 'deal.stage_moved',
     data: { pipelineId: target.id, stageId: to.id },
-    activity: { fromPipelineId: before.pipelineId, toPipelineId: target.id, pipeline: target.name, fromStageId: before.stageId, to: to.name },
+    activity: {
+      fromStageId: before.stageId,
+      from: (await tx.stage.findUnique({ where: { id: before.stageId }, select: { name: true } }))?.name ?? null,
+      to: to.name,
+      fromPipelineId: before.pipelineId,
+      toPipelineId: target.id,
+      pipeline: target.name,
+    },
   }));
   return { moved };
 }

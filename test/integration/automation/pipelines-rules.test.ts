@@ -102,6 +102,10 @@ describe('pipelines', () => {
     const pilot = partners!.stages.find((s) => s.name === 'Pilot')!;
     const moved = await moveDealToPipeline(ctx, manager, deal.id, partners!.id, pilot.id);
     expect('moved' in moved && [moved.moved.pipelineId, moved.moved.stageId]).toEqual([partners!.id, pilot.id]);
+    // a stage change on the timeline (webhooks: deal.stage_changed), audited as a pipeline move
+    const activity = await db.activity.findFirstOrThrow({ where: { dealId: deal.id, type: 'deal.stage_moved' }, orderBy: { id: 'desc' } });
+    expect(activity.data).toMatchObject({ from: 'New', to: 'Pilot', fromPipelineId: sales!.id, toPipelineId: partners!.id, pipeline: 'Partners' });
+    expect(await db.auditLog.count({ where: { workspaceId, entity: 'deal', entityId: String(deal.id), action: 'deal.pipeline_moved' } })).toBe(1);
     await markDealWon(ctx, manager, deal.id);
     const won = await db.deal.findUniqueOrThrow({ where: { id: deal.id }, include: { stage: true } });
     expect([won.status, won.stage.pipelineId, won.stage.kind]).toEqual(['won', partners!.id, 'won']);
