@@ -159,7 +159,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         },
       });
       stops.push(() => workers!.close());
-      const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });
+      const digests = await startDigests({ db, settings, outbox: workers.outbox, scheduler: workers.scheduler, logger });
       stops.push(() => digests.close());
       const webhooks = startWebhookWorkers({
         db,

@@ -280,6 +280,8 @@ export interface NewCustomerResult {
   conversationId: number;
   /** null when the platform message was stored already (then no lead, as in the full flow) */
   lead: Lead | null;
+  /** the workspace has enabled new-lead automation rules (core/automation runs them; none: no query at all) */
+  leadRules: boolean;
 }
 
 /**

@@ -8,6 +8,8 @@ import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
 import { aiCommands } from '../ai/commands.js';
 import { teamCommands } from './team.js';
+import { pipelineCommands } from './pipelines.js';
+import { ruleCommands } from './rules.js';
 
 export const COMMANDS: Command[] = [
   ...startCommands,
@@ -18,6 +20,8 @@ export const COMMANDS: Command[] = [
   ...settingsCommands,
   ...teamCommands,
   ...aiCommands,
+  ...pipelineCommands,
+  ...ruleCommands,
 ];
 
 const byName = new Map<string, Command>();
