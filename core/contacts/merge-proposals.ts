@@ -84,7 +84,8 @@ export async function proposeMerge(ctx: CoreContext, actor: Actor, aId: number, 
     await db.contact.findFirst({ where: { id: bId, workspaceId: actor.workspaceId } }),
   ];
   if (!a || !b || a.id === b.id) return null;
-  const [keep, merge] = a.createdAt.getTime() < b.createdAt.getTime() || (a.createdAt.getTime() === b.createdAt.getTime() && a.id < b.id) ? [a, b] : [b, a];
+  // ids follow creation order (a clock-independent "older")
+  const [keep, merge] = a.id < b.id ? [a, b] : [b, a];
   const seen = await db.contactMerge.findFirst({
     where: {
       workspaceId: actor.workspaceId,

@@ -61,6 +61,14 @@ function oneLine(text: string | null, max = 300): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** A message's text, or its files when it has no words. */
+function messageLine(e: TimelineEntry): string {
+  const text = oneLine(e.text);
+  if (text) return text;
+  const files = Array.isArray(e.data.attachments) ? (e.data.attachments as { name?: string }[]) : [];
+  return files.length ? `📎 ${files.map((f) => f.name ?? '?').join(', ')}` : '…';
+}
+
 function str(v: unknown): string {
   return v === null || v === undefined ? '' : String(v);
 }
@@ -72,10 +80,10 @@ export function entryLine(actor: Actor, e: TimelineEntry): string {
   let body: string;
   switch (e.kind) {
     case 'message_in':
-      body = t(loc, 'history.message_in', { channel: channelLabel(loc, e.channel ?? 'web'), who: t(loc, 'history.customer'), text: oneLine(e.text) });
+      body = t(loc, 'history.message_in', { channel: channelLabel(loc, e.channel ?? 'web'), who: t(loc, 'history.customer'), text: messageLine(e) });
       break;
     case 'message_out':
-      body = t(loc, 'history.message_out', { channel: channelLabel(loc, e.channel ?? 'web'), who: e.actorName ?? t(loc, 'history.leadline'), text: oneLine(e.text) });
+      body = t(loc, 'history.message_out', { channel: channelLabel(loc, e.channel ?? 'web'), who: e.actorName ?? t(loc, 'history.leadline'), text: messageLine(e) });
       break;
     case 'note':
       body = t(loc, 'history.note', { who, text: oneLine(e.text, 600) });
@@ -124,8 +132,8 @@ export async function historyPage(turn: Turn, actor: Actor, subject: Subject, pa
   const title = t(loc, notesOnly ? 'history.notes_title' : 'history.title', { what, page: page + 1 });
   const verb = `${LETTER[subject.kind]}${notesOnly ? 'n' : ''}`;
   const nav: Button[] = [];
-  if (page > 0) nav.push({ label: t(loc, 'history.button.newer'), data: `hist:${verb}:${subject.id}:${page - 1}` });
-  if (p.hasMore) nav.push({ label: t(loc, 'history.button.older'), data: `hist:${verb}:${subject.id}:${page + 1}` });
+  if (page > 0) nav.push({ label: t(loc, 'history.button.newer'), data: `hist:${verb}:${p.subject.id}:${page - 1}` });
+  if (p.hasMore) nav.push({ label: t(loc, 'history.button.older'), data: `hist:${verb}:${p.subject.id}:${page + 1}` });
   return [reply([title, ...p.entries.map((e) => entryLine(actor, e))].join('\n'), nav.length ? [nav] : undefined)];
 }
 
