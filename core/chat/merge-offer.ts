@@ -32,7 +32,11 @@ function cell(locale: Locale, values: (string | number | null | undefined)[]): s
 /** The two records field by field: "Name: Ivan Petrov | Ivan". */
 export function sideBySide(locale: Locale, timezone: string, keep: ContactCard, merge: ContactCard): string {
   const row = (field: string, a: string, b: string) => t(locale, 'merge.side', { label: t(locale, `merge.field.${field}` as MessageKey), keep: a, merge: b });
-  const channels = (c: ContactCard) => cell(locale, c.channels.map((ch) => channelLabel(locale, ch)));
+  const channels = (c: ContactCard) =>
+    cell(
+      locale,
+      c.channels.map((ch) => channelLabel(locale, ch)),
+    );
   return [
     row('record', t(locale, 'merge.older', { id: keep.id }), t(locale, 'merge.newer', { id: merge.id })),
     row('name', cell(locale, [keep.name]), cell(locale, [merge.name])),
@@ -73,7 +77,10 @@ async function pushQuestion(turn: Turn, proposal: ContactMerge): Promise<void> {
   if (!proposal.proposedToUserId) return;
   const to = await recipientOf(turn, proposal.proposedToUserId);
   if (!to?.identityId) return;
-  const [keep, merge] = [await contactCard(turn.ctx.db, proposal.workspaceId, proposal.keepId), await contactCard(turn.ctx.db, proposal.workspaceId, proposal.mergeId)];
+  const [keep, merge] = [
+    await contactCard(turn.ctx.db, proposal.workspaceId, proposal.keepId),
+    await contactCard(turn.ctx.db, proposal.workspaceId, proposal.mergeId),
+  ];
   if (!keep || !merge) return;
   const loc = to.locale;
   const ask = t(loc, proposal.reason === 'name_company' ? 'merge.ask_likely' : 'merge.ask', {

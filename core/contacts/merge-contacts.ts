@@ -170,7 +170,11 @@ export async function mergeContacts(ctx: CoreContext, actor: Actor, keepId: numb
     await recordChange(
       tx,
       actor,
-      { type: 'contact.merged', contactId: keepId, data: { mergedId: mergeId, mergeRecordId: record.id, moved: counts, foldedLeads: foldedLeads.map((f) => f.id) } },
+      {
+        type: 'contact.merged',
+        contactId: keepId,
+        data: { mergedId: mergeId, mergeRecordId: record.id, moved: counts, foldedLeads: foldedLeads.map((f) => f.id) },
+      },
       {
         action: 'contact.merge',
         entity: 'contact',
@@ -222,7 +226,8 @@ export async function undoMerge(ctx: CoreContext, actor: Actor, mergeRecordId: n
   return inTx(ctx.db, async (tx) => {
     const record = await tx.contactMerge.findFirst({ where: { id: mergeRecordId, workspaceId: actor.workspaceId } });
     if (!record || record.status !== 'merged' || !record.moved) throw notFound('what.merge', { id: mergeRecordId });
-    if (!seesWholeTeam(actor) && record.actorUserId !== actor.userId && record.proposedToUserId !== actor.userId) throw forbidden('what.merge', { id: mergeRecordId });
+    if (!seesWholeTeam(actor) && record.actorUserId !== actor.userId && record.proposedToUserId !== actor.userId)
+      throw forbidden('what.merge', { id: mergeRecordId });
     const now = ctx.clock.now();
     if (!record.decidedAt || now.getTime() - record.decidedAt.getTime() > MERGE_UNDO_DAYS * 86_400_000)
       throw conflict('merge.undo_expired', { id: mergeRecordId, days: MERGE_UNDO_DAYS });

@@ -77,7 +77,14 @@ export async function contactOwnerId(db: DbOrTx, contact: Pick<Contact, 'id' | '
  * Records a proposal to merge the newer of two contacts into the older, addressed to the
  * older record's owner. Null when the pair was already proposed, declined or merged.
  */
-export async function proposeMerge(ctx: CoreContext, actor: Actor, aId: number, bId: number, reason: MergeReason, matchedOn: string): Promise<ContactMerge | null> {
+export async function proposeMerge(
+  ctx: CoreContext,
+  actor: Actor,
+  aId: number,
+  bId: number,
+  reason: MergeReason,
+  matchedOn: string,
+): Promise<ContactMerge | null> {
   const db = ctx.db;
   const [a, b] = [
     await db.contact.findFirst({ where: { id: aId, workspaceId: actor.workspaceId } }),
@@ -129,7 +136,10 @@ export async function acceptMergeProposal(ctx: CoreContext, actor: Actor, id: nu
 export async function declineMergeProposal(ctx: CoreContext, actor: Actor, id: number): Promise<ContactMerge> {
   const p = await loadProposal(ctx, actor, id);
   const now = ctx.clock.now();
-  const r = await ctx.db.contactMerge.updateMany({ where: { id, status: 'proposed' }, data: { status: 'declined', decidedAt: now, actorUserId: actor.userId || null } });
+  const r = await ctx.db.contactMerge.updateMany({
+    where: { id, status: 'proposed' },
+    data: { status: 'declined', decidedAt: now, actorUserId: actor.userId || null },
+  });
   if (r.count !== 1) throw conflict('merge.already_decided', { id });
   await recordChange(
     ctx.db,

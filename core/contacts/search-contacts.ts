@@ -24,7 +24,10 @@ export async function searchContacts(ctx: CoreContext, actor: Actor, query: stri
   const q = query.trim().replace(/\s+/g, ' ').toLowerCase();
   const dealWhere: Prisma.DealWhereInput = {};
   if (deals.minAmount !== undefined || deals.maxAmount !== undefined)
-    dealWhere.amount = { ...(deals.minAmount !== undefined ? { gte: deals.minAmount } : {}), ...(deals.maxAmount !== undefined ? { lte: deals.maxAmount } : {}) };
+    dealWhere.amount = {
+      ...(deals.minAmount !== undefined ? { gte: deals.minAmount } : {}),
+      ...(deals.maxAmount !== undefined ? { lte: deals.maxAmount } : {}),
+    };
   if (deals.stageId !== undefined) dealWhere.stageId = deals.stageId;
   const byDeal = Object.keys(dealWhere).length > 0;
   if (!q && !byDeal) return [];

@@ -33,7 +33,8 @@ export async function resolveSubject(db: DbOrTx, actor: Actor, subject: Subject)
   }
   const contact = await db.contact.findFirst({ where: { id: subject.id, workspaceId: actor.workspaceId } });
   if (!contact || contact.erasedAt) throw notFound('what.contact', { id: subject.id });
-  if (!(await db.contact.findFirst({ where: contactAccessWhere(actor, subject.id), select: { id: true } }))) throw forbidden('what.contact', { id: subject.id });
+  if (!(await db.contact.findFirst({ where: contactAccessWhere(actor, subject.id), select: { id: true } })))
+    throw forbidden('what.contact', { id: subject.id });
   // a merged record's history is the kept one's
   if (contact.mergedIntoId) return resolveSubject(db, actor, { kind: 'contact', id: contact.mergedIntoId });
   return { ...subject, contactId: contact.id, leadId: null, dealId: null, title: contact.name };

@@ -76,11 +76,17 @@ export async function contactTimeline(ctx: CoreContext, actor: Actor, subject: S
   const ws = actor.workspaceId;
 
   // what belongs to the person: their leads, deals, conversations (all channels)
-  const leadIds = s.contactId ? (await db.lead.findMany({ where: { contactId: s.contactId }, select: { id: true } })).map((l) => l.id) : s.leadId ? [s.leadId] : [];
-  const dealIds = s.contactId ? (await db.deal.findMany({ where: { contactId: s.contactId }, select: { id: true } })).map((d) => d.id) : s.dealId ? [s.dealId] : [];
-  const conversationIds = s.contactId
-    ? (await db.conversation.findMany({ where: { contactId: s.contactId }, select: { id: true } })).map((c) => c.id)
-    : [];
+  const leadIds = s.contactId
+    ? (await db.lead.findMany({ where: { contactId: s.contactId }, select: { id: true } })).map((l) => l.id)
+    : s.leadId
+      ? [s.leadId]
+      : [];
+  const dealIds = s.contactId
+    ? (await db.deal.findMany({ where: { contactId: s.contactId }, select: { id: true } })).map((d) => d.id)
+    : s.dealId
+      ? [s.dealId]
+      : [];
+  const conversationIds = s.contactId ? (await db.conversation.findMany({ where: { contactId: s.contactId }, select: { id: true } })).map((c) => c.id) : [];
 
   const entries: TimelineEntry[] = [];
   if ((wants('message_in') || wants('message_out')) && conversationIds.length) {
@@ -92,10 +98,9 @@ export async function contactTimeline(ctx: CoreContext, actor: Actor, subject: S
       take,
     });
     const leadOfConversation = new Map(
-      (await db.lead.findMany({ where: { conversationId: { in: conversationIds } }, select: { id: true, conversationId: true }, orderBy: { id: 'asc' } })).map((l) => [
-        l.conversationId!,
-        l.id,
-      ]),
+      (await db.lead.findMany({ where: { conversationId: { in: conversationIds } }, select: { id: true, conversationId: true }, orderBy: { id: 'asc' } })).map(
+        (l) => [l.conversationId!, l.id],
+      ),
     );
     for (const m of messages) {
       entries.push({

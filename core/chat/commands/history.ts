@@ -83,7 +83,11 @@ export function entryLine(actor: Actor, e: TimelineEntry): string {
       body = t(loc, 'history.message_in', { channel: channelLabel(loc, e.channel ?? 'web'), who: t(loc, 'history.customer'), text: messageLine(e) });
       break;
     case 'message_out':
-      body = t(loc, 'history.message_out', { channel: channelLabel(loc, e.channel ?? 'web'), who: e.actorName ?? t(loc, 'history.leadline'), text: messageLine(e) });
+      body = t(loc, 'history.message_out', {
+        channel: channelLabel(loc, e.channel ?? 'web'),
+        who: e.actorName ?? t(loc, 'history.leadline'),
+        text: messageLine(e),
+      });
       break;
     case 'note':
       body = t(loc, 'history.note', { who, text: oneLine(e.text, 600) });
@@ -263,4 +267,3 @@ export const historyCommands: Command[] = [
     },
   },
 ];
-

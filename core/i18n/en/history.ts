@@ -57,7 +57,8 @@ export const history = {
   'merge.reason.name_company': 'name and company',
   'merge.reason.manual': 'by hand',
   'merge.ask': '👥 One customer? A {reason} ({matched}) of contact #{merge} matches your contact #{keep}. Merge the newer record into the older?',
-  'merge.ask_likely': '👥 Possibly one customer: contact #{merge} has the same name and company as your contact #{keep} ({matched}). Merge the newer record into the older?',
+  'merge.ask_likely':
+    '👥 Possibly one customer: contact #{merge} has the same name and company as your contact #{keep} ({matched}). Merge the newer record into the older?',
   'merge.side': '{label}: {keep} | {merge}',
   'merge.field.record': 'Record',
   'merge.field.name': 'Name',
@@ -78,7 +79,8 @@ export const history = {
     'Merged contact #{merge} into #{keep}: {identities} identities, {conversations} conversations, {leads} leads, {deals} deals and {tasks} tasks moved. Undo within {days} days: /merge undo {record}.',
   'merge.kept': 'Contacts #{keep} and #{merge} stay separate; you will not be asked about them again.',
   'merge.undone': 'Merge {record} undone: contacts #{keep} and #{merge} are separate again, with what was theirs.',
-  'merge.leads_folded': 'One customer, one lead: lead #{from} ({name}, was {fromAssignee}) was merged into lead #{into} ({intoAssignee}). Its messages are in /history lead {into}.',
+  'merge.leads_folded':
+    'One customer, one lead: lead #{from} ({name}, was {fromAssignee}) was merged into lead #{into} ({intoAssignee}). Its messages are in /history lead {into}.',
   'merge.already_decided': 'Merge question #{id} has already been answered.',
   'merge.undo_expired': 'Merge #{id} can no longer be undone: undo is possible for {days} days.',
   'merge.undo_blocked': 'Merge #{id} cannot be undone: one of the contacts changed since (merged again or erased). Undo that first.',

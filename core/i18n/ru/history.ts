@@ -59,7 +59,8 @@ export const history = {
   'merge.reason.name_company': 'имя и компания',
   'merge.reason.manual': 'вручную',
   'merge.ask': '👥 Один клиент? {reason} ({matched}) контакта #{merge} совпадает с вашим контактом #{keep}. Объединить новую запись со старой?',
-  'merge.ask_likely': '👥 Возможно, один клиент: у контакта #{merge} те же имя и компания, что у вашего контакта #{keep} ({matched}). Объединить новую запись со старой?',
+  'merge.ask_likely':
+    '👥 Возможно, один клиент: у контакта #{merge} те же имя и компания, что у вашего контакта #{keep} ({matched}). Объединить новую запись со старой?',
   'merge.side': '{label}: {keep} | {merge}',
   'merge.field.record': 'Запись',
   'merge.field.name': 'Имя',
@@ -80,7 +81,8 @@ export const history = {
     'Контакт #{merge} объединён с #{keep}: перенесены аккаунты ({identities}), переписки ({conversations}), лиды ({leads}), сделки ({deals}) и задачи ({tasks}). Отменить в течение {days} дней: /merge undo {record}.',
   'merge.kept': 'Контакты #{keep} и #{merge} остаются раздельными; больше спрашивать о них не будем.',
   'merge.undone': 'Объединение {record} отменено: контакты #{keep} и #{merge} снова раздельно, каждый со своим.',
-  'merge.leads_folded': 'Один клиент — один лид: лид #{from} ({name}, вёл(а) {fromAssignee}) объединён с лидом #{into} ({intoAssignee}). Его сообщения — в /history lead {into}.',
+  'merge.leads_folded':
+    'Один клиент — один лид: лид #{from} ({name}, вёл(а) {fromAssignee}) объединён с лидом #{into} ({intoAssignee}). Его сообщения — в /history lead {into}.',
   'merge.already_decided': 'На вопрос об объединении #{id} уже ответили.',
   'merge.undo_expired': 'Объединение #{id} уже нельзя отменить: отмена возможна {days} дней.',
   'merge.undo_blocked': 'Объединение #{id} нельзя отменить: один из контактов с тех пор изменился (снова объединён или удалён). Сначала отмените это.',

@@ -70,7 +70,6 @@ describe('one customer across channels, history, notes and search', () => {
 
     // 5. one timeline, newest first, across channels (the newer record's id leads to it too)
     const history = await f.asManager(`/history contact ${newer.id}`);
-    if (process.env.SHOW_HISTORY) console.log(history[0]!.text, JSON.stringify(history[0]!.buttons), question!.text, done);
     const lines = history[0]!.text.split('\n');
     expect(lines[0]).toBe(`🕘 History of contact #${older.id} Anna Smirnova (page 1, newest first):`);
     const idx = (s: string) => lines.findIndex((l) => l.includes(s));
