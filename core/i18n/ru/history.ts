@@ -18,7 +18,7 @@ export const history = {
   'history.leadline': 'Leadline',
   'history.message_in': '{channel} · {who}: {text}',
   'history.message_out': '{channel} → {who}: {text}',
-  'history.reminder': 'Напоминание для {who}: {text}',
+  'history.reminder': 'Напоминание ({who}): {text}',
   'history.note': 'Заметка ({who}): {text}',
   'history.type.deal.stage_moved': 'Сделка #{deal}: {from} → {to} ({who})',
   'history.type.deal.won': 'Сделка #{deal} выиграна ({who})',
