@@ -10,6 +10,7 @@ import { push } from './turn.js';
 import { reply, type Button, type Reply } from './reply.js';
 import { channelLabel } from './notify.js';
 import { recipientOf } from './recipients.js';
+import { foldedLeadNotices, foldedLeadTexts } from '../contacts/merge-notices.js';
 import { say } from './commands/command.js';
 import { neutralizeBidi } from '../text/sanitize.js';
 import { mergeContacts, undoMerge, MERGE_UNDO_DAYS, type MergeResult } from '../contacts/merge-contacts.js';
@@ -109,32 +110,9 @@ async function mergedReply(turn: Turn, actor: Actor, result: MergeResult): Promi
     record: record.id,
   });
   const lines = [text];
-  for (const f of result.moved.foldedLeads) {
-    const names = new Map<number, string>();
-    for (const id of [f.assigneeId, f.intoAssigneeId]) {
-      if (id && !names.has(id)) names.set(id, (await turn.ctx.db.user.findUnique({ where: { id }, select: { name: true } }))?.name ?? '?');
-    }
-    const params = (l: Locale) => ({
-      from: f.id,
-      into: f.intoId,
-      name: result.contact.name,
-      fromAssignee: f.assigneeId ? names.get(f.assigneeId)! : t(l, 'merge.nobody'),
-      intoAssignee: f.intoAssigneeId ? names.get(f.intoAssigneeId)! : t(l, 'merge.nobody'),
-    });
-    lines.push(t(loc, 'merge.leads_folded', params(loc)));
-    // both managers are told (the one who pressed reads it in the reply)
-    for (const userId of new Set([f.assigneeId, f.intoAssigneeId])) {
-      if (!userId || userId === actor.userId) continue;
-      const to = await recipientOf(turn, userId);
-      if (!to?.identityId) continue;
-      push(turn, {
-        identityId: to.identityId,
-        text: t(to.locale, 'merge.leads_folded', params(to.locale)),
-        ref: { userId, leadId: f.intoId },
-        dedupeKey: `merge:folded:${record.id}:${f.id}:${userId}`,
-      });
-    }
-  }
+  for (const params of await foldedLeadTexts(turn.ctx.db, result)) lines.push(t(loc, 'merge.leads_folded', { ...params(loc) }));
+  // both managers are told (the one who pressed reads it in the reply)
+  for (const item of await foldedLeadNotices(turn.ctx, result, actor.userId)) turn.out.push(item);
   return [reply(lines.join('\n\n'), [[{ label: t(loc, 'merge.button.undo'), data: `merge:undo:${record.id}` }]])];
 }
 

@@ -4,8 +4,24 @@ import type { Command } from 'commander';
 import { mergeContacts, undoMerge, MERGE_UNDO_DAYS } from '../../../core/contacts/merge-contacts.js';
 import { dbContext } from '../../../connectors/db/stores/index.js';
 import { t } from '../../../core/i18n/index.js';
-import { action, cliActor, cliDb, print, printJson } from '../runtime.js';
+import { action, cliActor, cliConfig, cliDb, print, printJson } from '../runtime.js';
 import { parseContactId } from './export-contact.js';
+import { foldedLeadNotices } from '../../../core/contacts/merge-notices.js';
+import type { OutboxItem } from '../../../core/ports.js';
+import { queueSettings, redisTargetOf } from '../../../connectors/queue/connection.js';
+import { createOutbox } from '../../../connectors/queue/workers.js';
+
+async function queueNotices(items: OutboxItem[]): Promise<void> {
+  const config = await cliConfig();
+  const settings = queueSettings(redisTargetOf(config), config.QUEUE_PREFIX);
+  const outbox = createOutbox(settings);
+  try {
+    await outbox.enqueueMany(items);
+  } finally {
+    await outbox.close();
+    await settings.close();
+  }
+}
 
 export function registerMergeContacts(program: Command) {
   const parent = program.commands.find((c) => c.name() === 'merge') ?? program.command('merge');
@@ -24,7 +40,11 @@ export function registerMergeContacts(program: Command) {
         const merge = parseContactId(mergeText);
         const db = await cliDb();
         const actor = await cliActor(opts.workspace);
-        const r = await mergeContacts(dbContext(db), actor, keep, merge, { reason: 'manual' });
+        const ctx = dbContext(db);
+        const r = await mergeContacts(ctx, actor, keep, merge, { reason: 'manual' });
+        // two open leads became one: both managers are told, through the outbound queue
+        const notices = await foldedLeadNotices(ctx, r, null);
+        if (notices.length) await queueNotices(notices);
         if (opts.json) return printJson({ mergeId: r.merge.id, keepId: keep, mergedId: merge, moved: r.counts, foldedLeads: r.moved.foldedLeads });
         print(t(actor.locale, 'merge.done', { merge, keep, ...r.counts, days: MERGE_UNDO_DAYS, record: r.merge.id }));
       }),
