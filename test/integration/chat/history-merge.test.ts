@@ -54,11 +54,22 @@ describe('one customer across channels, history, notes and search', () => {
     await f.send(f.msg(tg, '', { sender: { phone: '+79165550102' } }));
     expect(f.outbox.take().some((i) => i.text.includes('One customer?'))).toBe(false);
 
-    // 4. Merge
+    // 4. Merge (the Telegram lead is Olga's: she is told too)
     const [leadA, leadB] = await f.db.lead.findMany({ where: { workspaceId: f.ws.id }, orderBy: { id: 'asc' } });
+    const olga = await f.db.user.create({ data: { workspaceId: f.ws.id, name: 'Olga', role: 'manager', locale: 'ru' } });
+    const olgaTg = nextId();
+    const olgaIdentity = await f.db.identity.create({
+      data: { workspaceId: f.ws.id, channel: 'telegram', externalId: olgaTg, chatId: olgaTg, userId: olga.id },
+    });
+    await f.db.lead.update({ where: { id: leadB!.id }, data: { assigneeId: olga.id } });
+    f.outbox.take();
     const done = texts(await f.press(`merge:do:${proposal.id}`));
     expect(done).toContain(`Merged contact #${newer.id} into #${older.id}: 1 identities, 1 conversations, 1 leads`);
-    expect(done).toContain(`lead #${leadB!.id} (Anna Smirnova, was Mary) was merged into lead #${leadA!.id} (Mary)`);
+    expect(done).toContain(`lead #${leadB!.id} (Anna Smirnova, was Olga) was merged into lead #${leadA!.id} (Mary)`);
+    const toOlga = f.outbox.take().filter((i) => i.identityId === olgaIdentity.id);
+    expect(toOlga.map((i) => i.text)).toEqual([
+      `Один клиент — один лид: лид #${leadB!.id} (Anna Smirnova, вёл(а) Olga) объединён с лидом #${leadA!.id} (Mary). Его сообщения — в /history lead ${leadA!.id}.`,
+    ]);
     expect((await f.db.contact.findUniqueOrThrow({ where: { id: newer.id } })).mergedIntoId).toBe(older.id);
     const ids = await f.db.identity.findMany({ where: { contactId: older.id }, orderBy: { channel: 'asc' } });
     expect(ids.map((i) => i.channel).sort()).toEqual(['email', 'telegram']);
@@ -102,6 +113,9 @@ describe('one customer across channels, history, notes and search', () => {
     expect((await f.db.contactMerge.findUniqueOrThrow({ where: { id: proposal.id } })).status).toBe('undone');
     // a 7-day window
     f.setNow(new Date(at(10).getTime() + 8 * 86_400_000));
+    // by hand, a manager must see both records (the Telegram lead is Olga's)
+    expect(texts(await f.asManager(`/merge ${older.id} ${newer.id}`))).toContain(`You do not have access to contact #${newer.id}.`);
+    await f.db.lead.update({ where: { id: leadB!.id }, data: { assigneeId: f.manager.id } });
     const again = texts(await f.asManager(`/merge ${older.id} ${newer.id}`));
     const record = Number(/\/merge undo (\d+)/.exec(again)![1]);
     f.setNow(new Date(at(10).getTime() + 16 * 86_400_000));
