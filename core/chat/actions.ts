@@ -1,6 +1,7 @@
 // Button presses. Data is "<area>:<verb>:<id>[:<arg>]" (under Telegram's 64 bytes):
 // lead:reply|take|deal|junk|remind|show:N[:offset], task:done:N, task:snooze:N:15m|1h|tomorrow,
 // sla:reassign:N, sla:remind:N:10m, deal:stage:N:Stage, deal:stages:N, deal:won:N, deal:amount:N:AMOUNT:CUR,
+// lead:assign:N[:TO], deal:assign:N[:TO], team:* (commands/team.ts),
 // clarify:TOKEN:INDEX|x, hist:<c|l|d>[n]:N:PAGE, merge:do|keep|undo:N. Every action checks the presser's permissions like the command would.
 import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam, systemActor } from '../actor.js';
@@ -22,6 +23,7 @@ import { leadButtons } from './notify.js';
 import { aiAction, enqueueAi, turnKey } from './ai/chat-actions.js';
 import { historyAction } from './commands/history.js';
 import { mergeAction } from './merge-offer.js';
+import { assignDealTo, assignLeadTo, teamAction } from './commands/team.js';
 
 export function parseActionData(data: string): { area: string; verb: string; id: string; arg?: string } | null {
   const [area, verb, id, ...rest] = data.split(':');
@@ -45,6 +47,8 @@ async function leadAction(turn: Turn, actor: Actor, verb: string, id: number, ar
       return dealFromLead(turn, actor, id);
     case 'show':
       return leadCard(turn, actor, id);
+    case 'assign':
+      return assignLeadTo(turn, actor, id, arg);
     case 'reply': {
       const lead = await loadLead(turn, actor, id);
       assertCanAccess(actor, lead.assigneeId, 'what.lead', id);
@@ -133,6 +137,8 @@ async function dealAction(turn: Turn, actor: Actor, verb: string, id: number, ar
     }
     case 'lost':
       return usage(actor, `/lost ${id} REASON`);
+    case 'assign':
+      return assignDealTo(turn, actor, id, arg);
   }
   return say(actor, 'chat.customer.button_ignored');
 }
@@ -173,6 +179,8 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
       return historyAction(turn, actor, parsed.verb, id, parsed.arg);
     case 'merge':
       return mergeAction(turn, actor, parsed.verb, id);
+    case 'team':
+      return teamAction(turn, actor, parsed.verb, id, parsed.arg);
   }
   return say(actor, 'chat.customer.button_ignored');
 }

@@ -8,6 +8,7 @@ import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
 import { historyCommands } from './history.js';
 import { aiCommands } from '../ai/commands.js';
+import { teamCommands } from './team.js';
 
 export const COMMANDS: Command[] = [
   ...startCommands,
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   ...contactCommands,
   ...settingsCommands,
   ...historyCommands,
+  ...teamCommands,
   ...aiCommands,
 ];
 
