@@ -3,7 +3,7 @@
 // sla:reassign:N, sla:remind:N:10m, deal:stage:N:Stage, deal:stages:N, deal:won:N, deal:amount:N:AMOUNT:CUR,
 // lead:assign:N[:TO], deal:assign:N[:TO], team:* (commands/team.ts),
 // deal:pipe:N[:P], deal:pstage:N:S, pl:… (commands/pipelines.ts), rule:… (commands/rules.ts),
-// clarify:TOKEN:INDEX|x. Every action checks the presser's permissions like the command would.
+// clarify:TOKEN:INDEX|x, hist:<c|l|d>[n]:N:PAGE, merge:do|keep|undo:N. Every action checks the presser's permissions like the command would.
 import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam, systemActor } from '../actor.js';
 import { t } from '../i18n/index.js';
@@ -22,6 +22,8 @@ import { actOnIntent, completeClarifiedTask, remindAbout } from './act-on-intent
 import { say, usage } from './commands/command.js';
 import { leadButtons } from './notify.js';
 import { aiAction, enqueueAi, turnKey } from './ai/chat-actions.js';
+import { historyAction } from './commands/history.js';
+import { mergeAction } from './merge-offer.js';
 import { assignDealTo, assignLeadTo, teamAction } from './commands/team.js';
 import { dealPipelineAction, pipelineAction } from './commands/pipelines.js';
 import { ruleAction } from './commands/rules.js';
@@ -179,6 +181,10 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
       return slaAction(turn, actor, parsed.verb, id, parsed.arg);
     case 'deal':
       return dealAction(turn, actor, parsed.verb, id, parsed.arg);
+    case 'hist':
+      return historyAction(turn, actor, parsed.verb, id, parsed.arg);
+    case 'merge':
+      return mergeAction(turn, actor, parsed.verb, id);
     case 'team':
       return teamAction(turn, actor, parsed.verb, id, parsed.arg);
     case 'pl':

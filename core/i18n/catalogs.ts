@@ -34,6 +34,8 @@ import { api as enApi } from './en/api.js';
 import { api as ruApi } from './ru/api.js';
 import { files as enFiles } from './en/files.js';
 import { files as ruFiles } from './ru/files.js';
+import { history as enHistory } from './en/history.js';
+import { history as ruHistory } from './ru/history.js';
 import { team as enTeam } from './en/team.js';
 import { team as ruTeam } from './ru/team.js';
 import { pipelines as enPipelines } from './en/pipelines.js';
@@ -56,6 +58,7 @@ export const en = {
   ...enAi,
   ...enApi,
   ...enFiles,
+  ...enHistory,
   ...enTeam,
   ...enPipelines,
 } as const;
@@ -79,6 +82,7 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruAi,
   ...ruApi,
   ...ruFiles,
+  ...ruHistory,
   ...ruTeam,
   ...ruPipelines,
 };

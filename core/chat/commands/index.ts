@@ -6,6 +6,7 @@ import { dealCommands } from './deals.js';
 import { taskCommands } from './tasks.js';
 import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
+import { historyCommands } from './history.js';
 import { aiCommands } from '../ai/commands.js';
 import { teamCommands } from './team.js';
 import { pipelineCommands } from './pipelines.js';
@@ -18,6 +19,7 @@ export const COMMANDS: Command[] = [
   ...taskCommands,
   ...contactCommands,
   ...settingsCommands,
+  ...historyCommands,
   ...teamCommands,
   ...aiCommands,
   ...pipelineCommands,

@@ -1,9 +1,7 @@
-// Lead commands: /leads [new|mine], /lead N, /take N, /junk N, /note N text, /reply N text.
+// Lead commands: /leads [new|mine], /lead N, /take N, /junk N, /reply N text (/note N text: commands/history.ts).
 import { t, formatDateTime } from '../../i18n/index.js';
 import type { Actor } from '../../actor.js';
-import { assertCanAccess } from '../../actor.js';
 import { notFound } from '../../errors.js';
-import { recordActivity } from '../../audit.js';
 import { getLead, listLeads, takeLead, markLeadJunk, isLeadOpen } from '../../leads/index.js';
 import type { Turn } from '../turn.js';
 import { reply, type Reply } from '../reply.js';
@@ -96,14 +94,6 @@ export async function junk(turn: Turn, actor: Actor, id: number, reason?: string
   return say(actor, 'chat.lead.junked', { id });
 }
 
-export async function addLeadNote(turn: Turn, actor: Actor, id: number, text: string): Promise<Reply[]> {
-  const lead = await turn.ctx.db.lead.findFirst({ where: { id, workspaceId: actor.workspaceId } });
-  if (!lead) throw notFound('what.lead', { id });
-  assertCanAccess(actor, lead.assigneeId, 'what.lead', id);
-  await recordActivity(turn.ctx.db, actor, { type: 'note', leadId: id, contactId: lead.contactId, data: { text } });
-  return say(actor, 'chat.lead.note_added', { id });
-}
-
 export const leadCommands: Command[] = [
   {
     names: ['leads', 'лиды'],
@@ -133,13 +123,6 @@ export const leadCommands: Command[] = [
     run: async ({ turn, actor, args }) => {
       const { id, rest } = idAndRest(args);
       return id === null ? usage(actor, '/junk N [reason]') : junk(turn, actor, id, rest);
-    },
-  },
-  {
-    names: ['note', 'заметка'],
-    run: async ({ turn, actor, args }) => {
-      const { id, rest } = idAndRest(args);
-      return id === null || !rest ? usage(actor, '/note N text') : addLeadNote(turn, actor, id, rest);
     },
   },
   {
