@@ -50,6 +50,8 @@ export interface ChatEngineOptions {
   attemptLimits?: AttemptLimits;
   /** file storage, sources and limits (bots/chat-files.ts); without it attachments stay metadata lines */
   files?: ChatFiles;
+  /** TELEGRAM_BOT_USERNAME: invites from /team carry a t.me deep link */
+  telegramBotUsername?: string;
   /** web-view links (MINIAPP_URL, MINIAPP_LINK_SECRET): the App Home's "open in a browser" button */
   webView?: WebViewLinks;
 }
@@ -92,6 +94,7 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
     albums,
     // replies are queued with the turn's other items, kept on its InboundEvent until queued
     queueReplies: true,
+    telegramBotUsername: opts.telegramBotUsername,
   };
   return {
     deps,

@@ -170,6 +170,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         db,
         settings,
         outbox: workers.outbox,
+        scheduler: workers.scheduler,
         logger,
         // Telegram opens web_app buttons only for https URLs
         miniAppUrl: config.MINIAPP_URL?.startsWith('https:') ? config.MINIAPP_URL : undefined,
@@ -201,6 +202,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         logger,
         files: chatFilesFromConfig(config, fileStore),
         onHandled: refreshSlackHome,
+        telegramBotUsername: config.TELEGRAM_BOT_USERNAME,
         webView,
         retry: { maxAttempts: config.INBOUND_MAX_ATTEMPTS, maxDelayMs: config.INBOUND_RETRY_MAX_SECONDS * 1000 },
         redriveMs: config.INBOUND_REDRIVE_MINUTES * 60_000,

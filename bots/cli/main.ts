@@ -41,8 +41,13 @@ const COMMANDS: CommandEntry[] = [
     description: "get a stored file (a customer's file too large for a manager's channel): leadline file get KEY --out PATH",
     load: async () => (await import('./commands/file.js')).registerFile,
   },
+  {
+    name: 'merge',
+    description: 'merge two contacts of one person (leadline merge contacts KEEP MERGE), or undo a merge (leadline merge undo N)',
+    load: async () => (await import('./commands/merge-contacts.js')).registerMergeContacts,
+  },
   { name: 'erase', description: 'erase personal data', load: async () => (await import('./commands/erase-contact.js')).registerEraseContact },
-  { name: 'user', description: 'manage team members: add, invite, duty', load: async () => (await import('./commands/users.js')).registerUsers },
+  { name: 'user', description: 'manage team members: add, invite, duty, deactivate', load: async () => (await import('./commands/users.js')).registerUsers },
   { name: 'users', description: 'list the team members of a workspace', load: async () => (await import('./commands/users.js')).registerUsers },
   {
     name: 'digest',

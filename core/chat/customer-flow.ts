@@ -24,6 +24,7 @@ import { BLOCKED_REASON } from './chat-event.js';
 import type { ChatFiles } from '../files/file-store.js';
 import { planForMember, withFiles } from '../files/outgoing.js';
 import { deferToAlbum } from './albums.js';
+import { offerMerges } from './merge-offer.js';
 
 /** Message.externalId: unique per channel in a workspace ("chat:message" on Telegram). */
 export function messageExternalId(channel: string, chatId: string, messageId: string): string {
@@ -73,6 +74,9 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   const contact = found.contact;
   const identity = found.identity;
   if (!identity) throw new Error(`no identity for ${m.channel}:${m.externalUserId}`);
+  // a key this message brought that is another contact's (or its name at its company): the
+  // older record's owner is asked whether they are one person (core/chat/merge-offer.ts)
+  if (!returning && said.any) await offerMerges(turn, contact, { email: said.email, phone: said.phone, nameAndCompany: Boolean(said.name && said.company) });
   // (a customer who blocked the bot and writes again has unblocked it)
   const unblocked = identity.unreachable && identity.unreachableReason === BLOCKED_REASON;
   if (identity.chatId !== m.externalChatId || unblocked || (m.languageCode && identity.languageCode !== m.languageCode)) {

@@ -79,7 +79,7 @@ const LEAD_FIRST = new Set([
 ]);
 const DEAL_FIRST = new Set(['won', 'выиграна', 'выиграли', 'lost', 'проиграна', 'проиграли', 'stage', 'этап', 'amount', 'сумма']);
 /** These take the thread's subject only when nothing else is given ("/deal Acme 5000" is a new deal). */
-const BARE_ONLY = new Set(['deal', 'сделка', 'summary', 'итог', 'сводка']);
+const BARE_ONLY = new Set(['deal', 'сделка', 'summary', 'итог', 'сводка', 'history', 'история', 'notes', 'заметки']);
 
 /**
  * The arguments of a command typed in a relay thread: the thread's lead (or deal) goes in
@@ -96,7 +96,8 @@ export function threadArgs(name: string, args: string, subject: ThreadSubject): 
   // "/deal 1700000 RUB" in a lead's thread: that lead's deal with this amount
   if ((name === 'deal' || name === 'сделка') && leadId && isAmountOnly(args)) return join(leadId);
   if (BARE_ONLY.has(name) && !args) {
-    if (name === 'summary' || name === 'итог' || name === 'сводка') return leadId ? `lead ${leadId}` : dealId ? `deal ${dealId}` : args;
+    if (name === 'summary' || name === 'итог' || name === 'сводка' || name === 'history' || name === 'история' || name === 'notes' || name === 'заметки')
+      return leadId ? `lead ${leadId}` : dealId ? `deal ${dealId}` : args;
     if (leadId) return String(leadId);
   }
   return args;

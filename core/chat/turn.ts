@@ -58,6 +58,8 @@ export interface ChatDeps {
    * (the console, tests): the caller renders the returned replies itself.
    */
   queueReplies?: boolean;
+  /** the Telegram bot's username (TELEGRAM_BOT_USERNAME): invites carry a t.me deep link */
+  telegramBotUsername?: string;
   /** web-view links for members without Telegram (core/miniapp/web-link.ts); without it the link button says it is off */
   webView?: WebViewLinks;
 }

@@ -90,6 +90,12 @@ export async function eraseContact(ctx: CoreContext, actor: Actor, id: number, o
     const mentioning = others.filter((a) => mentions(a.data, terms)).map((a) => a.id);
     if (mentioning.length) await tx.activity.updateMany({ where: { id: { in: mentioning } }, data: { data: {} } });
 
+    // merge questions and records name the matching address or phone and keep the fields before
+    await tx.contactMerge.updateMany({
+      where: { workspaceId: actor.workspaceId, OR: [{ keepId: { in: f.contactIds } }, { mergeId: { in: f.contactIds } }] },
+      data: { matchedOn: null, moved: Prisma.DbNull },
+    });
+
     const audits = await tx.auditLog.findMany({ where: auditAboutWhere(actor.workspaceId, f), select: { id: true, entity: true, before: true, after: true } });
     const scrub = audits.filter(
       (a) => a.entity === 'contact' || a.entity === 'lead' || a.entity === 'conversation' || mentions(a.before, terms) || mentions(a.after, terms),

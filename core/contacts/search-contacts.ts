@@ -12,9 +12,40 @@ export const contactSummaryInclude = {
   company: true,
 } as const satisfies Prisma.ContactInclude;
 
-export async function searchContacts(ctx: CoreContext, actor: Actor, query: string, limit = 20) {
+/** Filters on the contact's deals: someone with a deal in this amount range and/or stage. */
+export interface ContactDealFilter {
+  minAmount?: number;
+  maxAmount?: number;
+  /** a stage id of the workspace's pipeline */
+  stageId?: number;
+}
+
+export async function searchContacts(ctx: CoreContext, actor: Actor, query: string, limit = 20, deals: ContactDealFilter = {}) {
   const q = query.trim().replace(/\s+/g, ' ').toLowerCase();
-  if (!q) return [];
+  const dealWhere: Prisma.DealWhereInput = {};
+  if (deals.minAmount !== undefined || deals.maxAmount !== undefined)
+    dealWhere.amount = {
+      ...(deals.minAmount !== undefined ? { gte: deals.minAmount } : {}),
+      ...(deals.maxAmount !== undefined ? { lte: deals.maxAmount } : {}),
+    };
+  if (deals.stageId !== undefined) dealWhere.stageId = deals.stageId;
+  const byDeal = Object.keys(dealWhere).length > 0;
+  if (!q && !byDeal) return [];
+  const and: Prisma.ContactWhereInput[] = [visibleContactsWhere(actor)];
+  if (byDeal) and.push({ deals: { some: dealWhere } });
+  if (q) and.push({ OR: await textMatch(ctx, actor, q) });
+
+  const contacts = await ctx.db.contact.findMany({
+    where: { AND: and },
+    include: contactSummaryInclude,
+    orderBy: [{ nameKey: 'asc' }, { id: 'asc' }],
+    take: Math.max(1, Math.min(limit, 200)),
+  });
+  await recordActivity(ctx.db, actor, { type: 'contact.searched', data: { results: contacts.length } });
+  return contacts;
+}
+
+async function textMatch(ctx: CoreContext, actor: Actor, q: string): Promise<Prisma.ContactWhereInput[]> {
   const ws = await ctx.db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { phoneRegion: true } });
   const or: Prisma.ContactWhereInput[] = [
     { nameKey: { contains: q } },
@@ -25,13 +56,5 @@ export async function searchContacts(ctx: CoreContext, actor: Actor, query: stri
   if (phone) or.push({ phones: { some: { phone } } });
   const digits = q.replace(/\D/g, '');
   if (digits.length >= 5 && digits.length >= q.replace(/[\s()+-]/g, '').length) or.push({ phones: { some: { phone: { contains: digits } } } });
-
-  const contacts = await ctx.db.contact.findMany({
-    where: { AND: [visibleContactsWhere(actor), { OR: or }] },
-    include: contactSummaryInclude,
-    orderBy: [{ nameKey: 'asc' }, { id: 'asc' }],
-    take: Math.max(1, Math.min(limit, 200)),
-  });
-  await recordActivity(ctx.db, actor, { type: 'contact.searched', data: { results: contacts.length } });
-  return contacts;
+  return or;
 }

@@ -70,3 +70,46 @@ export async function findDeals(ctx: CoreContext, actor: Actor, query: string, o
   if (exact.length) return exact;
   return ctx.db.deal.findMany({ where: { ...base, titleKey: { contains: q } }, include: dealInclude, orderBy, take });
 }
+
+export interface DealSearch {
+  /** words matched against the deal's title, its contact's name, emails and phones, its company */
+  text?: string;
+  /** amount range, inclusive (in the deal's own currency) */
+  minAmount?: number;
+  maxAmount?: number;
+  /** stage name in any form matchStage accepts */
+  stage?: string;
+  status?: DealStatus;
+  limit?: number;
+}
+
+/** Deals the actor may see that match every given filter; open first, then most recently active. */
+export async function searchDeals(ctx: CoreContext, actor: Actor, search: DealSearch): Promise<DealView[]> {
+  const and: Prisma.DealWhereInput[] = [visibleTo(actor)];
+  const q = (search.text ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+  if (q) {
+    const digits = q.replace(/\D/g, '');
+    const or: Prisma.DealWhereInput[] = [
+      { titleKey: { contains: dealTitleKey(q) } },
+      { contact: { nameKey: { contains: q } } },
+      { contact: { emails: { some: { email: { contains: q } } } } },
+      { company: { nameKey: { contains: q } } },
+      { contact: { company: { nameKey: { contains: q } } } },
+    ];
+    if (digits.length >= 5 && digits.length >= q.replace(/[\s()+-]/g, '').length) or.push({ contact: { phones: { some: { phone: { contains: digits } } } } });
+    and.push({ OR: or });
+  }
+  if (search.minAmount !== undefined) and.push({ amount: { gte: search.minAmount } });
+  if (search.maxAmount !== undefined) and.push({ amount: { lte: search.maxAmount } });
+  if (search.status) and.push({ status: search.status });
+  if (search.stage) {
+    const pipeline = await defaultPipeline(ctx.db, actor.workspaceId);
+    and.push({ stageId: matchStage(pipeline.stages, search.stage).id });
+  }
+  return ctx.db.deal.findMany({
+    where: { AND: and },
+    include: dealInclude,
+    orderBy: [{ status: 'asc' }, { lastActivityAt: 'desc' }, { id: 'desc' }],
+    take: Math.min(Math.max(search.limit ?? 20, 1), 200),
+  });
+}

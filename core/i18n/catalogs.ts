@@ -34,6 +34,12 @@ import { api as enApi } from './en/api.js';
 import { api as ruApi } from './ru/api.js';
 import { files as enFiles } from './en/files.js';
 import { files as ruFiles } from './ru/files.js';
+import { history as enHistory } from './en/history.js';
+import { history as ruHistory } from './ru/history.js';
+import { team as enTeam } from './en/team.js';
+import { team as ruTeam } from './ru/team.js';
+import { pipelines as enPipelines } from './en/pipelines.js';
+import { pipelines as ruPipelines } from './ru/pipelines.js';
 import { miniapp as enMiniapp } from './en/miniapp.js';
 import { miniapp as ruMiniapp } from './ru/miniapp.js';
 
@@ -54,6 +60,9 @@ export const en = {
   ...enAi,
   ...enApi,
   ...enFiles,
+  ...enHistory,
+  ...enTeam,
+  ...enPipelines,
   ...enMiniapp,
 } as const;
 
@@ -76,6 +85,9 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruAi,
   ...ruApi,
   ...ruFiles,
+  ...ruHistory,
+  ...ruTeam,
+  ...ruPipelines,
   ...ruMiniapp,
 };
 

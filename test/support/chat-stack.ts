@@ -34,7 +34,13 @@ export interface ChatBase {
   /** registers something to stop at close(); stopped in reverse order of registration */
   onClose(stop: () => Promise<unknown>): void;
   /** starts the workers (outbound with these senders, reminders, SLA) and the chat worker */
-  run(opts: { senders: Senders; chatConcurrency?: number; onHandled?: (message: InboundMessage) => void; webView?: WebViewLinks }): Promise<ChatStack>;
+  run(opts: {
+    senders: Senders;
+    chatConcurrency?: number;
+    onHandled?: (message: InboundMessage) => void;
+    telegramBotUsername?: string;
+    webView?: WebViewLinks;
+  }): Promise<ChatStack>;
   close(): Promise<void>;
 }
 
@@ -76,6 +82,7 @@ export async function chatBase(opts: { slug: string; locale?: 'en' | 'ru'; timez
         logger,
         concurrency: o.chatConcurrency ?? 4,
         onHandled: o.onHandled,
+        telegramBotUsername: o.telegramBotUsername,
         webView: o.webView,
       });
       stops.push(() => chat.close());

@@ -51,7 +51,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const unauthorized = (reply: FastifyReply, detail: string) => sendProblem(reply, 401, { detail, headers: { 'www-authenticate': 'Bearer realm="leadline"' } });
 
 const security = [{ bearerAuth: [] }];
-const leadStatus = z.enum(['new', 'in_progress', 'converted', 'junk']);
+const leadStatus = z.enum(['new', 'in_progress', 'converted', 'junk', 'merged']);
 
 export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
   const chat = deps.engine.deps;

@@ -32,7 +32,7 @@ const time = z.string().describe('ISO 8601');
 export const leadSchema = z
   .object({
     id,
-    status: z.enum(['new', 'in_progress', 'converted', 'junk']),
+    status: z.enum(['new', 'in_progress', 'converted', 'junk', 'merged']),
     title: z.string(),
     source: z.string().describe('the channel it came by: web, telegram, email, slack, console'),
     message: z.string().nullable().describe('the first message'),

@@ -6,7 +6,11 @@ import { dealCommands } from './deals.js';
 import { taskCommands } from './tasks.js';
 import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
+import { historyCommands } from './history.js';
 import { aiCommands } from '../ai/commands.js';
+import { teamCommands } from './team.js';
+import { pipelineCommands } from './pipelines.js';
+import { ruleCommands } from './rules.js';
 
 export const COMMANDS: Command[] = [
   ...startCommands,
@@ -15,7 +19,11 @@ export const COMMANDS: Command[] = [
   ...taskCommands,
   ...contactCommands,
   ...settingsCommands,
+  ...historyCommands,
+  ...teamCommands,
   ...aiCommands,
+  ...pipelineCommands,
+  ...ruleCommands,
 ];
 
 const byName = new Map<string, Command>();

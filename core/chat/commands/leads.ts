@@ -1,9 +1,7 @@
-// Lead commands: /leads [new|mine], /lead N, /take N, /junk N, /note N text, /reply N text.
+// Lead commands: /leads [new|mine], /lead N, /take N, /junk N, /reply N text (/note N text: commands/history.ts).
 import { t, formatDateTime } from '../../i18n/index.js';
 import type { Actor } from '../../actor.js';
-import { assertCanAccess } from '../../actor.js';
 import { notFound } from '../../errors.js';
-import { recordActivity } from '../../audit.js';
 import { getLead, listLeads, takeLead, markLeadJunk, isLeadOpen } from '../../leads/index.js';
 import type { Turn } from '../turn.js';
 import { reply, type Reply } from '../reply.js';
@@ -15,6 +13,7 @@ import type { MessageKey } from '../../i18n/index.js';
 import { aiOn } from '../ai/chat-actions.js';
 import { draftButtonRow } from '../../ai/run-job.js';
 import { neutralizeBidi } from '../../text/sanitize.js';
+import { assignButtonRow } from './team.js';
 
 const NEW_WORDS = ['new', 'новые', 'новых', 'новый'];
 const MINE_WORDS = ['mine', 'my', 'мои', 'моих', 'мой'];
@@ -69,7 +68,7 @@ export async function leadCard(turn: Turn, actor: Actor, id: number): Promise<Re
     due,
   });
   const open = isLeadOpen(l.status);
-  const buttons = open ? [...leadButtons(loc, l.id), ...(aiOn(turn) ? [draftButtonRow(loc, l.id)] : [])] : undefined;
+  const buttons = open ? [...leadButtons(loc, l.id), ...(aiOn(turn) ? [draftButtonRow(loc, l.id)] : []), ...assignButtonRow(actor, 'lead', l.id)] : undefined;
   // the first message in full, and the customer's latest one when they wrote again (pushes
   // carry a bounded preview and point here for the full text)
   const latest = l.conversationId
@@ -93,14 +92,6 @@ export async function take(turn: Turn, actor: Actor, id: number): Promise<Reply[
 export async function junk(turn: Turn, actor: Actor, id: number, reason?: string): Promise<Reply[]> {
   await markLeadJunk(turn.ctx, actor, id, reason || undefined);
   return say(actor, 'chat.lead.junked', { id });
-}
-
-export async function addLeadNote(turn: Turn, actor: Actor, id: number, text: string): Promise<Reply[]> {
-  const lead = await turn.ctx.db.lead.findFirst({ where: { id, workspaceId: actor.workspaceId } });
-  if (!lead) throw notFound('what.lead', { id });
-  assertCanAccess(actor, lead.assigneeId, 'what.lead', id);
-  await recordActivity(turn.ctx.db, actor, { type: 'note', leadId: id, contactId: lead.contactId, data: { text } });
-  return say(actor, 'chat.lead.note_added', { id });
 }
 
 export const leadCommands: Command[] = [
@@ -132,13 +123,6 @@ export const leadCommands: Command[] = [
     run: async ({ turn, actor, args }) => {
       const { id, rest } = idAndRest(args);
       return id === null ? usage(actor, '/junk N [reason]') : junk(turn, actor, id, rest);
-    },
-  },
-  {
-    names: ['note', 'заметка'],
-    run: async ({ turn, actor, args }) => {
-      const { id, rest } = idAndRest(args);
-      return id === null || !rest ? usage(actor, '/note N text') : addLeadNote(turn, actor, id, rest);
     },
   },
   {

@@ -5,6 +5,7 @@ import { dbContext } from '../../../connectors/db/stores/index.js';
 import { systemActor } from '../../../core/actor.js';
 import { findOrCreateContact } from '../../../core/contacts/find-or-create-contact.js';
 import { mergeContacts } from '../../../core/contacts/merge-contacts.js';
+import { proposeMerge } from '../../../core/contacts/merge-proposals.js';
 import { exportContact } from '../../../core/contacts/export-contact.js';
 import { eraseContact } from '../../../core/contacts/erase-contact.js';
 import { captureLead } from '../../../core/leads/capture-lead.js';
@@ -48,6 +49,9 @@ describe('export and erase', () => {
     // a second record of her, merged in
     const other = await findOrCreateContact(ctx, sys, { name, phone: '+7 916 300 00 02' });
     await mergeContacts(ctx, sys, found.contact.id, other.contact.id);
+    // and a merge question naming her address
+    const third = await findOrCreateContact(ctx, sys, { name: 'Someone else', phone: '+7 916 300 00 03' });
+    await proposeMerge(ctx, sys, found.contact.id, third.contact.id, 'email', email);
     const contactId = found.contact.id;
     const conversation = await db.conversation.create({
       data: { workspaceId: ws.id, contactId, channel: 'telegram', identityId: found.identity!.id, subject: `Order for ${name}` },
@@ -97,7 +101,7 @@ describe('export and erase', () => {
     expect((exported.mergedContacts as unknown[]).length).toBe(1);
     expect((exported.deals as Array<{ amount: string }>)[0]!.amount).toBe('1500');
 
-    expect(await tablesMentioning([email])).toEqual(expect.arrayContaining(['AuditLog', 'ContactEmail', 'Message']));
+    expect(await tablesMentioning([email])).toEqual(expect.arrayContaining(['AuditLog', 'ContactEmail', 'Message', 'ContactMerge']));
     // erasing is for heads and admins
     await expect(eraseContact(ctx, actorOf(manager), contactId)).rejects.toMatchObject({ code: 'forbidden' });
     const result = await eraseContact(ctx, sys, contactId);

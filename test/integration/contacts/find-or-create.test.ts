@@ -93,7 +93,8 @@ describe('mergeContacts', () => {
     await expect(mergeContacts(ctx, sys, a.contact.id, a.contact.id)).rejects.toMatchObject({ key: 'invalid.merge_self' });
 
     const result = await mergeContacts(ctx, sys, a.contact.id, b.contact.id);
-    expect(result.moved).toMatchObject({ emails: 1, identities: 1, leads: 1 });
+    expect(result.counts).toMatchObject({ emails: 1, identities: 1, leads: 1 });
+    expect(result.moved.leads).toEqual([lead.id]);
     expect(result.contact.companyId).not.toBeNull();
     expect((await db.lead.findUniqueOrThrow({ where: { id: lead.id } })).contactId).toBe(a.contact.id);
     expect((await db.contact.findUniqueOrThrow({ where: { id: b.contact.id } })).mergedIntoId).toBe(a.contact.id);
