@@ -86,6 +86,7 @@ export const outboxItemSchema = z
     messageId: idNum.optional(),
     notifyOnFailureUserId: idNum.optional(),
     dedupeKey: z.string().min(1).max(200).optional(),
+    editOf: z.string().min(1).max(200).optional(),
     // an answer that stops the lead's SLA clock once the platform accepts it
     firstResponse: z.object({ leadId: idNum, at: z.iso.datetime() }).optional(),
     // a notice to a team member about a customer's message: may be folded with others (core/outbound/coalesce.ts)

@@ -20,6 +20,8 @@ import { checkEvictionPolicy } from './redis-policy.js';
 import { BullMQScheduler } from './reminder-scheduler.js';
 import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
 import { startAiWorker } from './ai-queue.js';
+import { startMailingWorker } from './mailing-queue.js';
+import type { MailingRunOptions } from '../../core/mailings/run-mailing.js';
 import { warmPool } from '../db/client.js';
 import { watchRedisLoss, type RedisLossWatch } from './redis-loss-watch.js';
 
@@ -69,6 +71,8 @@ export interface StartWorkersOptions {
   redisLossCheckMs?: number;
   /** also run after such a loss (e.g. re-creating the digest schedulers) */
   onRedisLoss?: () => Promise<void>;
+  /** mailings: unsubscribe links (MAILING_LINK_*) and how often progress is looked at */
+  mailing?: MailingRunOptions;
 }
 
 /** The platform limits the outbound queue keeps, from the environment. */
@@ -160,6 +164,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const sla = startSlaWorker({ ctx, settings, outbox, logger, concurrency: options.concurrency?.sla, onSlaCheck: options.onSlaCheck, ...timing });
   // AI assist (core/ai): model work off the hot path; with no ctx.llm its jobs take the deterministic path
   const ai = startAiWorker({ ctx, settings, outbox, logger });
+  // mailings (core/mailings): a confirmed mailing's recipients onto the bulk lane, its progress and report
+  const mailings = startMailingWorker({ ctx, settings, outbox, logger, run: options.mailing, ...timing });
 
   const startup: RunningWorkers['startup'] = { redisPolicy };
   const reconcile = async () => {
@@ -197,7 +203,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     startup,
     async close() {
       await lossWatch?.close();
-      await Promise.all([reminders.close(), sla.close(), outbound.close(), ai.close()]);
+      await Promise.all([reminders.close(), sla.close(), outbound.close(), ai.close(), mailings.close()]);
       await Promise.all([scheduler.close(), outbox.close()]);
     },
   };

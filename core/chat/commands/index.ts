@@ -6,6 +6,7 @@ import { dealCommands } from './deals.js';
 import { taskCommands } from './tasks.js';
 import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
+import { mailingCommands } from './mailings.js';
 import { aiCommands } from '../ai/commands.js';
 
 export const COMMANDS: Command[] = [
@@ -15,6 +16,7 @@ export const COMMANDS: Command[] = [
   ...taskCommands,
   ...contactCommands,
   ...settingsCommands,
+  ...mailingCommands,
   ...aiCommands,
 ];
 
