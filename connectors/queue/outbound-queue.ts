@@ -196,6 +196,8 @@ export interface OutboundWorkerOptions {
   limits?: ChannelLimits;
   /** added to every limit's interval and window (OUTBOUND_LIMIT_MARGIN_MS) */
   marginMs?: number;
+  /** the bulk lane's share of the per-bot rate (OUTBOUND_BULK_SHARE) */
+  bulkShare?: number;
   /** 429s waited out per job before it counts as a failed attempt */
   maxRateLimitWaits?: number;
   lockDurationMs?: number;
@@ -240,6 +242,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
   const { ctx, senders, outbox, logger } = options;
   const limiter = new ChannelRateLimiter(options.settings.redis, options.settings.prefix, options.limits ?? DEFAULT_CHANNEL_LIMITS, {
     marginMs: options.marginMs,
+    bulkShare: options.bulkShare,
   });
   const maxWaits = options.maxRateLimitWaits ?? 20;
   const sendingStaleMs = options.sendingStaleMs ?? Math.max(60_000, 2 * (options.lockDurationMs ?? 30_000));

@@ -45,6 +45,8 @@ export interface StartWorkersOptions {
   limits?: ChannelLimits;
   /** added to every outbound limit (OUTBOUND_LIMIT_MARGIN_MS; default 50 ms) */
   limitMarginMs?: number;
+  /** the bulk lane's (mailings') share of the per-bot rate (OUTBOUND_BULK_SHARE; default 0.8) */
+  bulkShare?: number;
   outboundJobs?: OutboundJobOptions;
   /** how long a crashed worker's job stays locked before another takes it (default 30 s) */
   lockDurationMs?: number;
@@ -99,8 +101,10 @@ export function workerTuning(config: {
   TELEGRAM_PER_GROUP_CHAT_MS: number;
   SLACK_PER_CHANNEL_MS: number;
   OUTBOUND_LIMIT_MARGIN_MS: number;
+  OUTBOUND_BULK_SHARE: number;
 }) {
   return {
+    bulkShare: config.OUTBOUND_BULK_SHARE,
     concurrency: { outbound: config.OUTBOUND_CONCURRENCY, reminders: config.REMINDER_CONCURRENCY },
     limits: outboundLimits(config),
     limitMarginMs: config.OUTBOUND_LIMIT_MARGIN_MS,
@@ -148,6 +152,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     concurrency: options.concurrency?.outbound,
     limits: options.limits,
     marginMs: options.limitMarginMs,
+    bulkShare: options.bulkShare,
     sendingStaleMs: options.sendingStaleMs,
     ...timing,
   });
