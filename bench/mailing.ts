@@ -81,13 +81,22 @@ async function main() {
   const slack = await new FakeSlack({ postMessagePerChannelMs: 1000 }).start();
   const smtp = await startSmtpSink();
   await db.mailbox.create({
-    data: { workspaceId: ws.id, name: 'sales', folder: 'INBOX', imapUrl: 'imap://x@127.0.0.1:1', smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`, fromAddress: 'Sales <sales@bench.test>' },
+    data: {
+      workspaceId: ws.id,
+      name: 'sales',
+      folder: 'INBOX',
+      imapUrl: 'imap://x@127.0.0.1:1',
+      smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`,
+      fromAddress: 'Sales <sales@bench.test>',
+    },
   });
 
   // the team: a head who mails, a manager with a reminder due in the middle of the mailing
   const base = 500_000_000 + Math.floor(Math.random() * 100_000_000);
   const head = await db.user.create({ data: { workspaceId: ws.id, name: 'Head', role: 'head', locale: 'en' } });
-  const headIdentity = await db.identity.create({ data: { workspaceId: ws.id, channel: 'telegram', externalId: String(base), chatId: String(base), userId: head.id } });
+  const headIdentity = await db.identity.create({
+    data: { workspaceId: ws.id, channel: 'telegram', externalId: String(base), chatId: String(base), userId: head.id },
+  });
   const manager = await db.user.create({ data: { workspaceId: ws.id, name: 'Manager', role: 'manager', locale: 'en' } });
   await db.identity.create({ data: { workspaceId: ws.id, channel: 'telegram', externalId: String(base + 1), chatId: String(base + 1), userId: manager.id } });
 
@@ -172,8 +181,16 @@ async function main() {
     return { name, lost, duplicates: got.length - unique.size, extra };
   };
   const checks = [
-    check('Telegram', tg.map((m) => m.chatId), expectedTg),
-    check('Slack', sl.map((c) => String(c.params.channel)), expectedSlack),
+    check(
+      'Telegram',
+      tg.map((m) => m.chatId),
+      expectedTg,
+    ),
+    check(
+      'Slack',
+      sl.map((c) => String(c.params.channel)),
+      expectedSlack,
+    ),
     check('email', em.map(emailTo), expectedEmail),
   ];
   const reminder = telegram.to(base + 1).find((m) => m.text.includes('Bench reminder'));
@@ -182,10 +199,16 @@ async function main() {
 
   const tgRate = rate(tg.map((m) => m.at));
   const tgLimit = TELEGRAM_STRICT_LIMITS.perBotPerSecond;
-  console.log(`  audience: ${counts.total} to send (Telegram ${counts.byChannel.telegram}, Slack ${counts.byChannel.slack}, email ${counts.byChannel.email}); ${JSON.stringify(counts.skipped)}`);
+  console.log(
+    `  audience: ${counts.total} to send (Telegram ${counts.byChannel.telegram}, Slack ${counts.byChannel.slack}, email ${counts.byChannel.email}); ${JSON.stringify(counts.skipped)}`,
+  );
   console.log(`  done in ${elapsed.toFixed(1)} s (status ${status})`);
-  console.log(`  Telegram: ${tg.length} sent, ${tgRate.toFixed(1)} msg/s beside the limit ${tgLimit}/s per bot (${(tgRate / tgLimit).toFixed(2)} x; goal >= 0.9 x), ${telegram.rejected} x 429, ${telegram.forbidden} x 403 (blocked)`);
-  console.log(`  Slack: ${sl.length} sent, ${rate(sl.map((c) => c.at)).toFixed(1)} msg/s beside the limit 1/s per channel (${SLACK} channels, one message each), ${slack.rateLimited} x 429`);
+  console.log(
+    `  Telegram: ${tg.length} sent, ${tgRate.toFixed(1)} msg/s beside the limit ${tgLimit}/s per bot (${(tgRate / tgLimit).toFixed(2)} x; goal >= 0.9 x), ${telegram.rejected} x 429, ${telegram.forbidden} x 403 (blocked)`,
+  );
+  console.log(
+    `  Slack: ${sl.length} sent, ${rate(sl.map((c) => c.at)).toFixed(1)} msg/s beside the limit 1/s per channel (${SLACK} channels, one message each), ${slack.rateLimited} x 429`,
+  );
   console.log(`  email: ${em.length} sent, ${rate(em.map((m) => m.date?.getTime() ?? 0)).toFixed(1)} msg/s (SMTP sink: no platform limit)`);
   console.log(`  reminder due during the mailing: delivered ${(reminderLate / 1000).toFixed(2)} s after its time (must be < 2 s)`);
   console.log(`  report: ${report.replace(/\n/g, ' | ')}`);

@@ -51,14 +51,23 @@ export async function resolveAudience(db: DbOrTx, workspaceId: number, filter: S
 type ContactRow = {
   id: number;
   mailingOptOutAt: Date | null;
-  identities: Array<{ id: number; channel: string; chatId: string | null; unreachable: boolean; unreachableReason: string | null; languageCode: string | null }>;
+  identities: Array<{
+    id: number;
+    channel: string;
+    chatId: string | null;
+    unreachable: boolean;
+    unreachableReason: string | null;
+    languageCode: string | null;
+  }>;
   emails: Array<{ email: string }>;
 };
 
 function member(c: ContactRow, channels: MailingChannel[]): AudienceMember {
   const base = { contactId: c.id, identityId: null, channel: null, chatId: null, languageCode: null };
   if (c.mailingOptOutAt) return { ...base, skip: 'opted_out' };
-  const ordered = [...c.identities].sort((a, b) => channels.indexOf(a.channel as MailingChannel) - channels.indexOf(b.channel as MailingChannel) || a.id - b.id);
+  const ordered = [...c.identities].sort(
+    (a, b) => channels.indexOf(a.channel as MailingChannel) - channels.indexOf(b.channel as MailingChannel) || a.id - b.id,
+  );
   const reachable = ordered.find((i) => !i.unreachable);
   if (reachable) {
     return { ...base, identityId: reachable.id, channel: reachable.channel as MailingChannel, languageCode: reachable.languageCode, skip: null };
@@ -67,7 +76,11 @@ function member(c: ContactRow, channels: MailingChannel[]): AudienceMember {
   if (email && channels.includes('email') && !ordered.some((i) => i.channel === 'email')) {
     return { ...base, channel: 'email', chatId: email, languageCode: ordered[0]?.languageCode ?? null, skip: null };
   }
-  if (ordered.length) return { ...base, skip: ordered.some((i) => i.unreachableReason === BLOCKED_REASON || /blocked/i.test(i.unreachableReason ?? '')) ? 'blocked' : 'unreachable' };
+  if (ordered.length)
+    return {
+      ...base,
+      skip: ordered.some((i) => i.unreachableReason === BLOCKED_REASON || /blocked/i.test(i.unreachableReason ?? '')) ? 'blocked' : 'unreachable',
+    };
   return { ...base, skip: 'no_channel' };
 }
 

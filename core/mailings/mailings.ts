@@ -85,12 +85,23 @@ export async function chooseAudience(
   } else filter = segmentFilterSchema.parse(to.filter);
   const mailing = await ctx.db.mailing.update({ where: { id: m.id }, data: { filter, segmentId } });
   const counts = countAudience(await resolveAudience(ctx.db, actor.workspaceId, filter));
-  await recordAudit(ctx.db, actor, { action: 'mailing.audience', entity: 'mailing', entityId: m.id, before: { filter: m.filter, segmentId: m.segmentId }, after: { filter, segmentId } });
+  await recordAudit(ctx.db, actor, {
+    action: 'mailing.audience',
+    entity: 'mailing',
+    entityId: m.id,
+    before: { filter: m.filter, segmentId: m.segmentId },
+    after: { filter, segmentId },
+  });
   return { mailing, counts, segmentName };
 }
 
 /** Confirms a draft: it starts sending (the job), reporting to `reportIdentityId`. */
-export async function confirmMailing(ctx: CoreContext, actor: Actor, id: number, p: { reportIdentityId: number | null; jobs: MailingJobs | undefined }): Promise<Mailing> {
+export async function confirmMailing(
+  ctx: CoreContext,
+  actor: Actor,
+  id: number,
+  p: { reportIdentityId: number | null; jobs: MailingJobs | undefined },
+): Promise<Mailing> {
   const m = await draft(ctx, actor, id);
   if (!p.jobs) throw invalid('mailing.unavailable');
   const now = ctx.clock.now();
@@ -113,6 +124,12 @@ export async function confirmMailing(ctx: CoreContext, actor: Actor, id: number,
 export async function cancelMailing(ctx: CoreContext, actor: Actor, id: number): Promise<Mailing> {
   const m = await draft(ctx, actor, id);
   await ctx.db.mailing.update({ where: { id: m.id }, data: { status: 'cancelled', finishedAt: ctx.clock.now() } });
-  await recordAudit(ctx.db, actor, { action: 'mailing.cancel', entity: 'mailing', entityId: m.id, before: { status: 'draft' }, after: { status: 'cancelled' } });
+  await recordAudit(ctx.db, actor, {
+    action: 'mailing.cancel',
+    entity: 'mailing',
+    entityId: m.id,
+    before: { status: 'draft' },
+    after: { status: 'cancelled' },
+  });
   return { ...m, status: 'cancelled' };
 }

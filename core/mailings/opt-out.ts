@@ -52,7 +52,14 @@ export async function optOutContact(db: DbOrTx, p: { workspaceId: number; contac
     db,
     { workspaceId: p.workspaceId, userId: null },
     { type: 'contact.opted_out', contactId: p.contactId, data: { via: p.via } },
-    { action: 'contact.opt_out', entity: 'contact', entityId: p.contactId, before: { mailingOptOutAt: null }, after: { mailingOptOutAt: p.now.toISOString(), via: p.via }, actorKind: 'system' },
+    {
+      action: 'contact.opt_out',
+      entity: 'contact',
+      entityId: p.contactId,
+      before: { mailingOptOutAt: null },
+      after: { mailingOptOutAt: p.now.toISOString(), via: p.via },
+      actorKind: 'system',
+    },
   );
   return true;
 }

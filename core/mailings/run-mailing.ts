@@ -67,7 +67,10 @@ export async function runMailingStep(ctx: CoreContext, outbox: Outbox, mailingId
   const done = outcome.final >= mailing.queuedCount;
   // the progress message, edited (a tick whose first message is not out yet is skipped)
   if (mailing.reportIdentityId) {
-    const first = await ctx.db.outboundDelivery.findUnique({ where: { dedupeKey: progressKey(mailingId, 0) }, select: { status: true, externalMessageId: true } });
+    const first = await ctx.db.outboundDelivery.findUnique({
+      where: { dedupeKey: progressKey(mailingId, 0) },
+      select: { status: true, externalMessageId: true },
+    });
     if (first?.status === 'sent' && first.externalMessageId && (outcome.final > 0 || done)) {
       const tick = mailing.progressTick + 1;
       await ctx.db.mailing.update({ where: { id: mailingId }, data: { progressTick: tick } });
@@ -97,7 +100,14 @@ export async function runMailingStep(ctx: CoreContext, outbox: Outbox, mailingId
       ctx.db,
       { workspaceId: mailing.workspaceId, userId: null },
       { type: 'mailing.finished', data: { mailingId, ...report.counts } },
-      { action: 'mailing.finish', entity: 'mailing', entityId: mailingId, before: { status: 'sending' }, after: { status: 'done', ...report.counts }, actorKind: 'system' },
+      {
+        action: 'mailing.finish',
+        entity: 'mailing',
+        entityId: mailingId,
+        before: { status: 'sending' },
+        after: { status: 'done', ...report.counts },
+        actorKind: 'system',
+      },
     );
     if (mailing.reportIdentityId) {
       await outbox.enqueue({
@@ -159,7 +169,10 @@ function recipientItem(
     dedupeKey: recipientKey(mailing.id, r.contactId),
   };
   if (r.channel === 'email') {
-    const link = opts.linkBaseUrl && opts.linkSecret ? `${opts.linkBaseUrl.replace(/\/+$/, '')}/unsubscribe/${unsubscribeToken(opts.linkSecret, mailing.workspaceId, r.contactId)}` : null;
+    const link =
+      opts.linkBaseUrl && opts.linkSecret
+        ? `${opts.linkBaseUrl.replace(/\/+$/, '')}/unsubscribe/${unsubscribeToken(opts.linkSecret, mailing.workspaceId, r.contactId)}`
+        : null;
     item.subject = mailing.subject ?? subjectOf(mailing.text, mailing.workspace.name);
     item.text = `${mailing.text}\n\n--\n${t(locale, link ? 'mailing.footer.email_link' : 'mailing.footer.reply', { url: link })}`;
     item.headers = { Precedence: 'bulk', ...(link ? { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}) };
@@ -169,14 +182,22 @@ function recipientItem(
 
 /** An email's subject: the text's first line, cut at a word within 78 characters. */
 function subjectOf(text: string, fallback: string): string {
-  const line = text.split('\n').find((l) => l.trim())?.trim() ?? fallback;
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? fallback;
   if (line.length <= 78) return line;
   const cut = line.slice(0, 77);
   return `${cut.slice(0, cut.lastIndexOf(' ') > 40 ? cut.lastIndexOf(' ') : 77)}…`;
 }
 
 async function outcomes(ctx: CoreContext, mailingId: number) {
-  const rows = await ctx.db.outboundDelivery.groupBy({ by: ['status'], where: { dedupeKey: { startsWith: `mailing:${mailingId}:c` } }, _count: { _all: true } });
+  const rows = await ctx.db.outboundDelivery.groupBy({
+    by: ['status'],
+    where: { dedupeKey: { startsWith: `mailing:${mailingId}:c` } },
+    _count: { _all: true },
+  });
   const n = (s: string) => rows.find((r) => r.status === s)?._count._all ?? 0;
   const final = rows.filter((r) => FINAL.has(r.status)).reduce((a, r) => a + r._count._all, 0);
   return { final, sent: n('sent'), failed: n('failed'), skipped: n('skipped') };
@@ -192,7 +213,10 @@ export interface MailingReport {
 /** Sent per channel, and every recipient not sent with its reason. */
 export async function mailingReport(ctx: CoreContext, mailingId: number): Promise<MailingReport> {
   const recipients = await ctx.db.mailingRecipient.findMany({ where: { mailingId }, select: { contactId: true, channel: true, status: true, reason: true } });
-  const ledger = await ctx.db.outboundDelivery.findMany({ where: { dedupeKey: { startsWith: `mailing:${mailingId}:c` } }, select: { dedupeKey: true, status: true, error: true } });
+  const ledger = await ctx.db.outboundDelivery.findMany({
+    where: { dedupeKey: { startsWith: `mailing:${mailingId}:c` } },
+    select: { dedupeKey: true, status: true, error: true },
+  });
   const byKey = new Map(ledger.map((l) => [l.dedupeKey, l]));
   const report: MailingReport = { counts: { sent: 0, skipped: 0, failed: 0 }, sentBy: { telegram: 0, slack: 0, email: 0 }, reasons: {} };
   const why = (reason: string) => (report.reasons[reason] = (report.reasons[reason] ?? 0) + 1);

@@ -44,7 +44,16 @@ const KEYS: Record<string, keyof SegmentFilter | 'owner'> = {
   канал: 'channel',
 };
 
-const CHANNEL_WORDS: Record<string, MailingChannel> = { telegram: 'telegram', tg: 'telegram', телеграм: 'telegram', slack: 'slack', слак: 'slack', email: 'email', 'e-mail': 'email', почта: 'email' };
+const CHANNEL_WORDS: Record<string, MailingChannel> = {
+  telegram: 'telegram',
+  tg: 'telegram',
+  телеграм: 'telegram',
+  slack: 'slack',
+  слак: 'slack',
+  email: 'email',
+  'e-mail': 'email',
+  почта: 'email',
+};
 
 export type FilterParse = { ok: true; filter: SegmentFilter; rest: string } | { ok: false; bad: string };
 
@@ -76,7 +85,8 @@ export function parseSegmentFilter(text: string, selfId: number): FilterParse {
         break;
       case 'source':
       case 'channel': {
-        const c = CHANNEL_WORDS[value.toLowerCase()] ?? (key === 'source' && ['console', 'web'].includes(value.toLowerCase()) ? value.toLowerCase() : undefined);
+        const c =
+          CHANNEL_WORDS[value.toLowerCase()] ?? (key === 'source' && ['console', 'web'].includes(value.toLowerCase()) ? value.toLowerCase() : undefined);
         if (!c) return { ok: false, bad: m[0] };
         if (key === 'channel') filter.channel = c as MailingChannel;
         else filter.source = c as SegmentFilter['source'];

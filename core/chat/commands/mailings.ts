@@ -73,7 +73,12 @@ function preview(actor: Actor, mailing: Mailing, counts: AudienceCounts, segment
   const skipped = Object.values(counts.skipped).reduce((a, b) => a + b, 0);
   const text = [
     t(actor.locale, 'mailing.preview.title', { id: mailing.id, audience }),
-    t(actor.locale, 'mailing.preview.counts', { total: counts.total, telegram: counts.byChannel.telegram, slack: counts.byChannel.slack, email: counts.byChannel.email }),
+    t(actor.locale, 'mailing.preview.counts', {
+      total: counts.total,
+      telegram: counts.byChannel.telegram,
+      slack: counts.byChannel.slack,
+      email: counts.byChannel.email,
+    }),
     ...(skipped
       ? [
           t(actor.locale, 'mailing.preview.skipped', {

@@ -38,7 +38,8 @@ export const mailings = {
   'mailing.opted_out': 'You are unsubscribed: we will not send you mailings any more. Your messages still reach us.',
   'mailing.segment.usage': '/segment NAME tag:vip stage:Negotiation source:telegram owner:me after:2026-01-01 before:2026-06-01 channel:email',
   'mailing.segment.no_name': 'A segment needs a name.',
-  'mailing.segment.bad_filter': 'Could not read "{value}": use tag:, stage:, source:, owner:me|ID, after:YYYY-MM-DD, before:YYYY-MM-DD, channel:telegram|slack|email.',
+  'mailing.segment.bad_filter':
+    'Could not read "{value}": use tag:, stage:, source:, owner:me|ID, after:YYYY-MM-DD, before:YYYY-MM-DD, channel:telegram|slack|email.',
   'mailing.segment.unreadable': 'Segment "{name}" cannot be read; save it again with /segment.',
   'mailing.segment.saved': 'Segment "{name}" saved: {filter}.',
   'mailing.segment.updated': 'Segment "{name}" updated: {filter}.',

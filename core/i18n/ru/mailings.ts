@@ -45,7 +45,8 @@ export const mailings = {
   'mailing.opted_out': 'Вы отписаны: рассылок больше не будет. Ваши сообщения по-прежнему до нас доходят.',
   'mailing.segment.usage': '/сегмент ИМЯ тег:vip этап:Переговоры источник:telegram владелец:я после:2026-01-01 до:2026-06-01 канал:почта',
   'mailing.segment.no_name': 'У сегмента должно быть имя.',
-  'mailing.segment.bad_filter': 'Не понял «{value}»: используйте тег:, этап:, источник:, владелец:я|ID, после:ГГГГ-ММ-ДД, до:ГГГГ-ММ-ДД, канал:telegram|slack|почта.',
+  'mailing.segment.bad_filter':
+    'Не понял «{value}»: используйте тег:, этап:, источник:, владелец:я|ID, после:ГГГГ-ММ-ДД, до:ГГГГ-ММ-ДД, канал:telegram|slack|почта.',
   'mailing.segment.unreadable': 'Сегмент «{name}» не читается; сохраните его заново командой /сегмент.',
   'mailing.segment.saved': 'Сегмент «{name}» сохранён: {filter}.',
   'mailing.segment.updated': 'Сегмент «{name}» обновлён: {filter}.',

@@ -83,7 +83,14 @@ describe('mailing to a segment at the platform limits', () => {
     base.onClose(async () => email.close());
     const intake = new TelegramIntake(tg, base.inbound, { workspaceId: ws.id });
     await db.mailbox.create({
-      data: { workspaceId: ws.id, name: 'sales', folder: 'INBOX', imapUrl: 'imap://x@127.0.0.1:1', smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`, fromAddress: 'Sales <sales@leadline.test>' },
+      data: {
+        workspaceId: ws.id,
+        name: 'sales',
+        folder: 'INBOX',
+        imapUrl: 'imap://x@127.0.0.1:1',
+        smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`,
+        fromAddress: 'Sales <sales@leadline.test>',
+      },
     });
 
     // the team: a head who mails, a manager who has a reminder due during the mailing
@@ -93,14 +100,25 @@ describe('mailing to a segment at the platform limits', () => {
     const head = await db.user.create({ data: { workspaceId: ws.id, name: 'Helen', role: 'head', locale: 'en' } });
     await db.identity.create({ data: { workspaceId: ws.id, channel: 'telegram', externalId: String(headChat), chatId: String(headChat), userId: head.id } });
     const manager = await db.user.create({ data: { workspaceId: ws.id, name: 'Max', role: 'manager', locale: 'en' } });
-    await db.identity.create({ data: { workspaceId: ws.id, channel: 'telegram', externalId: String(managerChat), chatId: String(managerChat), userId: manager.id } });
+    await db.identity.create({
+      data: { workspaceId: ws.id, channel: 'telegram', externalId: String(managerChat), chatId: String(managerChat), userId: manager.id },
+    });
 
     // the segment's customers (tag "news"), and one customer outside it
     const tgChats: string[] = [];
     const contactOf = new Map<string, number>();
     const addContact = async (name: string, tags: string[], identity: { channel: 'telegram' | 'slack' | 'email'; chatId: string }, extra: object = {}) => {
       const c = await db.contact.create({ data: { workspaceId: ws.id, name, nameKey: name.toLowerCase(), tags, ...extra } });
-      await db.identity.create({ data: { workspaceId: ws.id, channel: identity.channel, externalId: identity.chatId, chatId: identity.chatId, contactId: c.id, ...('unreachable' in extra ? {} : {}) } });
+      await db.identity.create({
+        data: {
+          workspaceId: ws.id,
+          channel: identity.channel,
+          externalId: identity.chatId,
+          chatId: identity.chatId,
+          contactId: c.id,
+          ...('unreachable' in extra ? {} : {}),
+        },
+      });
       contactOf.set(identity.chatId, c.id);
       return c.id;
     };
@@ -140,7 +158,9 @@ describe('mailing to a segment at the platform limits', () => {
     await intake.handleUpdate(press(headChat, segButton.callback_data, pick.messageId));
     const preview = await nextToHead('preview', (t) => t.includes('Recipients:'));
     const sendable = reachableTg.length + blockingNow.length + SLACK + reachableEmail.length;
-    expect(preview.text).toContain(`Recipients: ${sendable} (Telegram ${reachableTg.length + blockingNow.length} · Slack ${SLACK} · Email ${reachableEmail.length})`);
+    expect(preview.text).toContain(
+      `Recipients: ${sendable} (Telegram ${reachableTg.length + blockingNow.length} · Slack ${SLACK} · Email ${reachableEmail.length})`,
+    );
     expect(preview.text).toContain('Not mailed: 5 (opted out 3, blocked or unreachable 2, no channel 0)');
     expect(preview.text).toContain('Spring offer: 20% off everything this week.');
     const send = preview.buttons!.flat().find((b) => b.callback_data.startsWith('mail:send:'))!;
@@ -177,11 +197,15 @@ describe('mailing to a segment at the platform limits', () => {
     // Telegram's rate: the bulk lane's share of 30/s (the slowest channel sets the pace)
     const tgTimes = mailingTexts.map((m) => m.at).sort((a, b) => a - b);
     const tgRate = (tgTimes.length - 1) / ((tgTimes.at(-1)! - tgTimes[0]!) / 1000);
-    console.log(`mailing test: ${mailingTexts.length} Telegram in ${elapsed.toFixed(1)} s, ${tgRate.toFixed(1)} msg/s; Slack ${slackPosts.length}; email ${mails.length}`);
+    console.log(
+      `mailing test: ${mailingTexts.length} Telegram in ${elapsed.toFixed(1)} s, ${tgRate.toFixed(1)} msg/s; Slack ${slackPosts.length}; email ${mails.length}`,
+    );
     expect(tgRate).toBeGreaterThan(15);
 
     // the report: sent per channel, the not-sent with their reasons
-    expect(report.text).toContain(`Sent: ${reachableTg.length + SLACK + reachableEmail.length} (Telegram ${reachableTg.length} · Slack ${SLACK} · Email ${reachableEmail.length})`);
+    expect(report.text).toContain(
+      `Sent: ${reachableTg.length + SLACK + reachableEmail.length} (Telegram ${reachableTg.length} · Slack ${SLACK} · Email ${reachableEmail.length})`,
+    );
     expect(report.text).toContain('Not sent: 8');
     expect(report.text).toContain('opted out: 3');
     expect(report.text).toContain('blocked the bot: 5');
@@ -209,7 +233,13 @@ describe('mailing to a segment at the platform limits', () => {
     const stopper = reachableTg[0]!;
     await intake.handleUpdate({
       update_id: ++seq,
-      message: { message_id: seq, date: Math.floor(Date.now() / 1000), chat: { id: Number(stopper), type: 'private' }, from: { id: Number(stopper), is_bot: false, first_name: 'Tg' }, text: 'Stop!' },
+      message: {
+        message_id: seq,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(stopper), type: 'private' },
+        from: { id: Number(stopper), is_bot: false, first_name: 'Tg' },
+        text: 'Stop!',
+      },
     } as unknown as Update);
     await waitFor(() => api.to(stopper).find((m) => m.text.includes('You are unsubscribed')), 'the opt-out confirmation', 15_000, 50);
     const stopped = await db.contact.findUniqueOrThrow({ where: { id: contactOf.get(stopper)! } });
