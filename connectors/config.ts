@@ -153,7 +153,7 @@ export const configSchema = z
     SLACK_PER_CHANNEL_MS: positiveInt.default(1000),
     /** added to every outbound limit's interval and window (absorbs network jitter) */
     OUTBOUND_LIMIT_MARGIN_MS: z.coerce.number({ message: 'must be a whole number of milliseconds' }).int().min(0).max(1000).default(50),
-    OUTBOUND_BULK_SHARE: z.coerce.number({ message: 'must be a number from 0.1 to 1' }).min(0.1).max(1).default(0.95),
+    OUTBOUND_BULK_SHARE: z.coerce.number({ message: 'must be a number from 0.1 to 1' }).min(0.1).max(1).default(1),
     /** parallel reminder jobs per worker process */
     REMINDER_CONCURRENCY: positiveInt.default(50),
     /** at start-up, overdue undelivered reminders up to this many hours old are still sent */

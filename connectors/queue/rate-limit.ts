@@ -10,7 +10,7 @@
 //     data) gets the same ticket back instead of queueing behind its own abandoned one;
 //   - per bot: a sliding log of sends over 1,000 ms + margin, at most perSecond entries;
 //     items of the digest lane may use only BULK_SHARE of it and the bulk lane (mailings)
-//     its own share (0.95 by default), so an answer always finds room; sends that find the window full queue for it in order (lane, then the
+//     its own share (all of it by default: the queue order keeps answers first), so an answer always finds room; sends that find the window full queue for it in order (lane, then the
 //     chat slot or the job's age: earliest due first), so no job loses its turn to a luckier
 //     poll and holds up its chat's later messages;
 //   - a 429 retry_after pushes the chat's clocks forward (penalize); the job comes back
@@ -46,8 +46,8 @@ export const DEFAULT_LIMIT_MARGIN_MS = 50;
 /** The share of the per-bot budget the digest lane (and by default the bulk lane) may use. */
 export const BULK_SHARE = 0.8;
 
-/** The bulk lane's (mailings') default share (OUTBOUND_BULK_SHARE): close to the limit, as answers still go first. */
-export const DEFAULT_BULK_LANE_SHARE = 0.95;
+/** The bulk lane's (mailings') default share (OUTBOUND_BULK_SHARE): all of it, as the bot's queue still serves answers first. */
+export const DEFAULT_BULK_LANE_SHARE = 1;
 
 /** A ticket whose slot passed this long ago unsent is taken for an abandoned job's (crashed worker) and skipped. */
 const DEFAULT_TICKET_STALE_MS = 300_000;

@@ -45,7 +45,7 @@ export interface StartWorkersOptions {
   limits?: ChannelLimits;
   /** added to every outbound limit (OUTBOUND_LIMIT_MARGIN_MS; default 50 ms) */
   limitMarginMs?: number;
-  /** the bulk lane's (mailings') share of the per-bot rate (OUTBOUND_BULK_SHARE; default 0.8) */
+  /** the bulk lane's (mailings') share of the per-bot rate (OUTBOUND_BULK_SHARE; default 1) */
   bulkShare?: number;
   outboundJobs?: OutboundJobOptions;
   /** how long a crashed worker's job stays locked before another takes it (default 30 s) */
