@@ -50,9 +50,8 @@ export async function runMailingStep(ctx: CoreContext, outbox: Outbox, mailingId
     await claimAudience(ctx, mailing.workspaceId, mailing.id, mailing.filter);
     await queuePending(ctx, outbox, mailing, opts);
     const queued = await ctx.db.mailingRecipient.count({ where: { mailingId, status: 'queued' } });
-    await ctx.db.mailing.update({ where: { id: mailingId }, data: { queuedCount: queued } });
-    mailing.queuedCount = queued;
-    // the head's progress message: edited in place from now on
+    // the head's progress message (edited in place from now on), queued before the count is
+    // stored: a run that dies in between sends it again (a no-op: its dedupe key)
     if (mailing.reportIdentityId) {
       await outbox.enqueue({
         workspaceId: mailing.workspaceId,
@@ -61,6 +60,8 @@ export async function runMailingStep(ctx: CoreContext, outbox: Outbox, mailingId
         dedupeKey: progressKey(mailingId, 0),
       });
     }
+    await ctx.db.mailing.update({ where: { id: mailingId }, data: { queuedCount: queued } });
+    mailing.queuedCount = queued;
   }
 
   const outcome = await outcomes(ctx, mailingId);
