@@ -2,7 +2,8 @@
 // start is a no-op). The job runs core's runMailingStep: the first run claims the audience and
 // queues every recipient on the outbound bulk lane; each run then counts the outcomes, edits
 // the head's progress message, and puts itself back as delayed until every recipient is final
-// (then the report is sent). A worker killed meanwhile: BullMQ hands the job to another
+// (then the report is sent); every 20th look queues the still-open recipients again (a no-op
+// unless their outbound jobs were lost with Redis). A worker killed meanwhile: BullMQ hands the job to another
 // worker, which picks up from the database (core/mailings/run-mailing.ts says why nothing is
 // lost or sent twice). A mailing whose confirming turn is not committed yet is retried shortly.
 import { DelayedError, UnrecoverableError, type Job, type Queue, type Worker } from 'bullmq';
@@ -18,11 +19,19 @@ import { defineJob, openQueue, payloadOf, startJobWorker } from './job-definitio
 export const mailingJob = defineJob({
   queue: 'mailings',
   name: 'mailing',
-  schema: z.object({ workspaceId: z.number().int().positive(), mailingId: z.number().int().positive() }),
+  schema: z.object({
+    workspaceId: z.number().int().positive(),
+    mailingId: z.number().int().positive(),
+    /** how many times the job looked at the mailing's progress */
+    steps: z.number().int().min(0).optional(),
+  }),
   options: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
 });
 
 export const mailingJobId = (mailingId: number) => `mailing-${mailingId}`;
+
+/** Every this many steps the recipients still open are queued again (their jobs lost with Redis?). */
+const REQUEUE_EVERY_STEPS = 20;
 
 export class BullMQMailingJobs implements MailingJobs {
   readonly queue: Queue;
@@ -60,7 +69,10 @@ export function startMailingWorker(options: MailingWorkerOptions): Worker {
       const data = payloadOf(mailingJob, job, logger);
       let step: MailingStep;
       try {
-        step = await runMailingStep(options.ctx, options.outbox, data.mailingId, options.run);
+        const steps = data.steps ?? 0;
+        step = await runMailingStep(options.ctx, options.outbox, data.mailingId, options.run, {
+          requeueOpen: steps > 0 && steps % REQUEUE_EVERY_STEPS === 0,
+        });
       } catch (err) {
         if (err instanceof UnrecoverableError) throw err;
         logger?.warn({ err, mailingId: data.mailingId }, 'mailing step failed; retried');
@@ -69,6 +81,7 @@ export function startMailingWorker(options: MailingWorkerOptions): Worker {
       options.onStep?.(data.mailingId, step);
       if (step.status === 'waiting') {
         // looked at again later; no worker holds it meanwhile
+        await job.updateData({ ...data, steps: (data.steps ?? 0) + 1 });
         await job.moveToDelayed(Date.now() + step.againInMs, token);
         throw new DelayedError();
       }

@@ -10,6 +10,8 @@
 // - The outcome of a queued recipient is its ledger row (sent | failed | skipped); the job
 //   counts them, edits the head's one progress message, and once every queued recipient is
 //   final marks the mailing done and sends the report (sent per channel, skipped and why).
+//   Every so often (the job says when) the recipients still open are queued again, in case
+//   their outbound jobs were lost with Redis; for the others that is a no-op (job id).
 import type { CoreContext } from '../context.js';
 import type { Outbox, OutboxItem } from '../ports.js';
 import { resolveLocale, t, type Locale, type MessageKey } from '../i18n/index.js';
@@ -30,6 +32,14 @@ export interface MailingRunOptions {
   batch?: number;
 }
 
+export interface MailingStepInput {
+  /**
+   * Queue again the recipients whose outcome is still open (their outbound job may have been
+   * lost with Redis): a no-op for those still queued, as their dedupe key is their job id.
+   */
+  requeueOpen?: boolean;
+}
+
 export type MailingStep = { status: 'done' | 'gone' } | { status: 'waiting'; againInMs: number };
 
 const FINAL = new Set(['sent', 'failed', 'skipped']);
@@ -37,7 +47,13 @@ const FINAL = new Set(['sent', 'failed', 'skipped']);
 export const recipientKey = (mailingId: number, contactId: number) => `mailing:${mailingId}:c${contactId}`;
 const progressKey = (mailingId: number, tick: number) => `mailing:${mailingId}:p${tick}`;
 
-export async function runMailingStep(ctx: CoreContext, outbox: Outbox, mailingId: number, opts: MailingRunOptions = {}): Promise<MailingStep> {
+export async function runMailingStep(
+  ctx: CoreContext,
+  outbox: Outbox,
+  mailingId: number,
+  opts: MailingRunOptions = {},
+  input: MailingStepInput = {},
+): Promise<MailingStep> {
   const mailing = await ctx.db.mailing.findUnique({ where: { id: mailingId }, include: { workspace: { select: { locale: true, name: true } } } });
   if (!mailing) throw new NotYetVisibleError(`mailing ${mailingId}`);
   // the confirming turn has not committed yet (or was rolled back: the job gives up after its retries)
@@ -91,7 +107,10 @@ export async function runMailingStep(ctx: CoreContext, outbox: Outbox, mailingId
       });
     }
   }
-  if (!done) return { status: 'waiting', againInMs: progressMs };
+  if (!done) {
+    if (input.requeueOpen) await requeueOpen(ctx, outbox, mailing, opts);
+    return { status: 'waiting', againInMs: progressMs };
+  }
 
   const finishedAt = ctx.clock.now();
   const closed = await ctx.db.mailing.updateMany({ where: { id: mailingId, status: 'sending' }, data: { status: 'done', finishedAt } });
@@ -153,6 +172,22 @@ async function queuePending(ctx: CoreContext, outbox: Outbox, mailing: MailingRo
     if (outbox.enqueueMany) await outbox.enqueueMany(items);
     else for (const item of items) await outbox.enqueue(item);
     await ctx.db.mailingRecipient.updateMany({ where: { id: { in: pending.map((r) => r.id) }, status: 'pending' }, data: { status: 'queued' } });
+  }
+}
+
+/** The queued recipients without a final ledger row, queued again (same dedupe keys). */
+async function requeueOpen(ctx: CoreContext, outbox: Outbox, mailing: MailingRow, opts: MailingRunOptions) {
+  const final = await ctx.db.outboundDelivery.findMany({
+    where: { dedupeKey: { startsWith: `mailing:${mailing.id}:c` }, status: { in: [...FINAL] } },
+    select: { dedupeKey: true },
+  });
+  const done = new Set(final.map((f) => f.dedupeKey));
+  const queued = await ctx.db.mailingRecipient.findMany({ where: { mailingId: mailing.id, status: 'queued' }, orderBy: { id: 'asc' } });
+  const open = queued.filter((r) => !done.has(recipientKey(mailing.id, r.contactId))).map((r) => recipientItem(mailing, r, opts));
+  for (let i = 0; i < open.length; i += opts.batch ?? 500) {
+    const items = open.slice(i, i + (opts.batch ?? 500));
+    if (outbox.enqueueMany) await outbox.enqueueMany(items);
+    else for (const item of items) await outbox.enqueue(item);
   }
 }
 

@@ -2,7 +2,8 @@
 // handing a batch of recipients to the outbound queue (before marking them queued), the next
 // run (another worker) queues them again and the rest. Every recipient ends up as exactly one
 // outbound job (the dedupe key's job id makes the repeat a no-op), none lost; the audience is
-// claimed once (a second claim adds nobody), and the opted-out are claimed as skipped.
+// claimed once (a second claim adds nobody), and the opted-out are claimed as skipped. Jobs
+// lost with Redis are queued again by the periodic re-queue of the recipients still open.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { testPrefix } from '../../support/redis-keys.js';
@@ -95,5 +96,14 @@ describe('a mailing job run again after its worker died', () => {
     const third: OutboxItem[] = [];
     await runMailingStep(ctx, { enqueue: async (i) => void third.push(i), enqueueMany: async (i) => void third.push(...i) }, mailing.id);
     expect(third).toHaveLength(0);
+
+    // Redis lost 10 of the jobs: the periodic re-queue puts back exactly those still open
+    for (const j of jobs.slice(0, 10)) await j.remove();
+    await runMailingStep(ctx, outbox, mailing.id, {}, { requeueOpen: true });
+    const after = (await outbox.queue.getJobs(['waiting', 'prioritized', 'delayed'])).filter((j) =>
+      j.data.item.dedupeKey?.startsWith(`mailing:${mailing.id}:c`),
+    );
+    expect(new Set(after.map((j) => j.data.item.dedupeKey))).toEqual(new Set(jobs.map((j) => j.data.item.dedupeKey)));
+    expect(after).toHaveLength(40);
   });
 });
