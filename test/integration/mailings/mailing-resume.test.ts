@@ -48,6 +48,8 @@ describe('a mailing job run again after its worker died', () => {
       })),
     });
     const ctx = dbContext(db);
+    // only heads and admins mail customers
+    await expect(createMailing(ctx, { ...actor, role: 'manager' }, { text: 'Hello' })).rejects.toMatchObject({ code: 'forbidden' });
     const mailing = await createMailing(ctx, actor, { text: 'Hello' });
     await chooseAudience(ctx, actor, mailing.id, { filter: { tags: ['news'] } });
     const started: number[] = [];
