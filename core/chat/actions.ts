@@ -3,7 +3,8 @@
 // sla:reassign:N, sla:remind:N:10m, deal:stage:N:Stage, deal:stages:N, deal:won:N, deal:amount:N:AMOUNT:CUR,
 // lead:assign:N[:TO], deal:assign:N[:TO], team:* (commands/team.ts),
 // deal:pipe:N[:P], deal:pstage:N:S, pl:… (commands/pipelines.ts), rule:… (commands/rules.ts),
-// clarify:TOKEN:INDEX|x, hist:<c|l|d>[n]:N:PAGE, merge:do|keep|undo:N. Every action checks the presser's permissions like the command would.
+// clarify:TOKEN:INDEX|x, hist:<c|l|d>[n]:N:PAGE, merge:do|keep|undo:N, mail:seg|to|pick|send|cancel:M[:arg]
+// (commands/mailings.ts). Every action checks the presser's permissions like the command would.
 import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam, systemActor } from '../actor.js';
 import { t } from '../i18n/index.js';
@@ -27,6 +28,7 @@ import { mergeAction } from './merge-offer.js';
 import { assignDealTo, assignLeadTo, teamAction } from './commands/team.js';
 import { dealPipelineAction, pipelineAction } from './commands/pipelines.js';
 import { ruleAction } from './commands/rules.js';
+import { mailingAction } from './commands/mailings.js';
 
 export function parseActionData(data: string): { area: string; verb: string; id: string; arg?: string } | null {
   const [area, verb, id, ...rest] = data.split(':');
@@ -191,6 +193,8 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
       return pipelineAction(turn, actor, parsed.verb, id);
     case 'rule':
       return ruleAction(turn, actor, parsed.verb, id);
+    case 'mail':
+      return mailingAction(turn, actor, parsed.verb, parsed.id, parsed.arg);
   }
   return say(actor, 'chat.customer.button_ignored');
 }

@@ -25,6 +25,7 @@ import type { ChatFiles } from '../files/file-store.js';
 import { planForMember, withFiles } from '../files/outgoing.js';
 import { deferToAlbum } from './albums.js';
 import { offerMerges } from './merge-offer.js';
+import { isOptOutText, optOutContact } from '../mailings/opt-out.js';
 
 /** Message.externalId: unique per channel in a workspace ("chat:message" on Telegram). */
 export function messageExternalId(channel: string, chatId: string, messageId: string): string {
@@ -118,6 +119,15 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
     where: { id: conversation.id },
     data: { lastMessageAt: turn.now, ...(conversation.identityId !== identity.id ? { identityId: identity.id } : {}) },
   });
+
+  // "stop" / "отписаться": no more mailings (the message itself goes on as any other)
+  if (!m.editOf && isOptOutText(m.text) && (await optOutContact(db, { workspaceId: ws.id, contactId: contact.id, via: 'reply', now: turn.now }))) {
+    push(turn, {
+      identityId: identity.id,
+      text: t(resolveLocale(m.languageCode, identity.languageCode, ws.locale), 'mailing.opted_out'),
+      dedupeKey: `optout:${ws.id}:${inserted[0]!.id}`,
+    });
+  }
 
   // an album's item: its files go with the album's one forward (core/chat/albums.ts)
   const album = await deferToAlbum(turn, conversation.id);

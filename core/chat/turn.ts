@@ -14,6 +14,7 @@ import type { Actor } from '../actor.js';
 import type { Reply } from './reply.js';
 import type { AiJobs } from '../ai/jobs.js';
 import type { ChatFiles } from '../files/file-store.js';
+import type { MailingJobs } from '../mailings/jobs.js';
 
 export interface ChatLogger {
   info(obj: object, msg?: string): void;
@@ -39,6 +40,8 @@ export interface ChatDeps {
   clarify?: ClarifyStore;
   /** the ai queue (core/ai): free-text fallback, extraction, summaries, drafts; with ctx.llm it turns AI assist on */
   ai?: AiJobs;
+  /** the mailings queue (core/mailings): a confirmed mailing's job; without it /mailing cannot send */
+  mailings?: MailingJobs;
   logger?: ChatLogger;
   /**
    * What a member's plain text the rules did not understand becomes: AI assist's hand-off

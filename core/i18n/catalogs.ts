@@ -40,6 +40,8 @@ import { team as enTeam } from './en/team.js';
 import { team as ruTeam } from './ru/team.js';
 import { pipelines as enPipelines } from './en/pipelines.js';
 import { pipelines as ruPipelines } from './ru/pipelines.js';
+import { mailings as enMailings } from './en/mailings.js';
+import { mailings as ruMailings } from './ru/mailings.js';
 
 export const en = {
   ...enCommon,
@@ -61,6 +63,7 @@ export const en = {
   ...enHistory,
   ...enTeam,
   ...enPipelines,
+  ...enMailings,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -85,6 +88,7 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruHistory,
   ...ruTeam,
   ...ruPipelines,
+  ...ruMailings,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, Catalog[string]>> = { en, ru };

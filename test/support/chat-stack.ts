@@ -16,7 +16,7 @@ import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
 import { dbContext } from '../../connectors/db/stores/index.js';
 import { queueSettings, type QueueSettings } from '../../connectors/queue/connection.js';
 import { testPrefix } from './redis-keys.js';
-import { startWorkers, type RunningWorkers } from '../../connectors/queue/workers.js';
+import { startWorkers, type RunningWorkers, type StartWorkersOptions } from '../../connectors/queue/workers.js';
 import { InboundQueue } from '../../connectors/queue/inbound-queue.js';
 import { startChatWorker, type ChatWorker, type Senders } from '../../bots/chat-runtime.js';
 import { createLogger, type Logger } from '../../connectors/logger.js';
@@ -33,7 +33,14 @@ export interface ChatBase {
   /** registers something to stop at close(); stopped in reverse order of registration */
   onClose(stop: () => Promise<unknown>): void;
   /** starts the workers (outbound with these senders, reminders, SLA) and the chat worker */
-  run(opts: { senders: Senders; chatConcurrency?: number; onHandled?: (message: InboundMessage) => void; telegramBotUsername?: string }): Promise<ChatStack>;
+  run(opts: {
+    senders: Senders;
+    chatConcurrency?: number;
+    onHandled?: (message: InboundMessage) => void;
+    telegramBotUsername?: string;
+    /** more worker options (mailing links, limits ...) */
+    workers?: Partial<StartWorkersOptions>;
+  }): Promise<ChatStack>;
   close(): Promise<void>;
 }
 
@@ -64,7 +71,7 @@ export async function chatBase(opts: { slug: string; locale?: 'en' | 'ru'; timez
     inbound,
     onClose: (stop) => void stops.push(stop),
     async run(o) {
-      const workers = await startWorkers({ ctx: dbContext(db), settings, senders: o.senders, logger, reconcile: false });
+      const workers = await startWorkers({ ctx: dbContext(db), settings, senders: o.senders, logger, reconcile: false, ...o.workers });
       stops.push(() => workers.close());
       const chat = startChatWorker({
         db,
