@@ -22,6 +22,7 @@ import { say, usage } from './commands/command.js';
 import { leadButtons } from './notify.js';
 import { aiAction, enqueueAi, turnKey } from './ai/chat-actions.js';
 import { assignDealTo, assignLeadTo, teamAction } from './commands/team.js';
+import { VALUE_ACTION_AREAS, valueAction } from './commands/value.js';
 
 export function parseActionData(data: string): { area: string; verb: string; id: string; arg?: string } | null {
   const [area, verb, id, ...rest] = data.split(':');
@@ -160,6 +161,7 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
   if (!parsed) return say(actor, 'chat.customer.button_ignored');
   if (parsed.area === 'clarify') return clarifyAction(turn, actor, parsed.verb, parsed.id);
   if (parsed.area === 'ai') return aiAction(turn, actor, parsed.verb, parsed.id);
+  if (VALUE_ACTION_AREAS.has(parsed.area)) return valueAction(turn, actor, parsed);
   const id = Number(parsed.id);
   if (!Number.isInteger(id) || id <= 0) return say(actor, 'chat.customer.button_ignored');
   switch (parsed.area) {

@@ -6,6 +6,7 @@ import { dealCommands } from './deals.js';
 import { taskCommands } from './tasks.js';
 import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
+import { valueCommands } from './value.js';
 import { aiCommands } from '../ai/commands.js';
 import { teamCommands } from './team.js';
 
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   ...contactCommands,
   ...settingsCommands,
   ...teamCommands,
+  ...valueCommands,
   ...aiCommands,
 ];
 
