@@ -2,7 +2,6 @@
 // "7701..."}) in Contact.fields. Keys keep their spelling (the header of an imported column,
 // what a manager typed) and are matched case-insensitively, so "inn" updates "INN". Set or
 // cleared from chat (/field) and by import; every change is audited.
-import type { Prisma } from '../../prisma/generated/client.js';
 import type { CoreContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import { forbidden, invalid, notFound } from '../errors.js';
@@ -16,7 +15,7 @@ export const MAX_FIELDS = 50;
 export type CustomFields = Record<string, string>;
 
 /** The stored JSON as fields (anything not a string value is shown as its JSON text). */
-export function readFields(json: Prisma.JsonValue | null | undefined): CustomFields {
+export function readFields(json: unknown): CustomFields {
   if (!json || typeof json !== 'object' || Array.isArray(json)) return {};
   const out: CustomFields = {};
   for (const [k, v] of Object.entries(json)) if (v !== null && v !== undefined) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
