@@ -47,6 +47,16 @@ export function parseTags(text: string): string[] {
   return out;
 }
 
+/** A spreadsheet cell: "VIP, Fair 2026; web" -> ["vip", "fair-2026", "web"] (commas, semicolons and lines separate). */
+export function parseTagCell(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(/[,;\n|]+/)) {
+    const tag = normalizeTag(part);
+    if (tag && !out.includes(tag)) out.push(tag);
+  }
+  return out;
+}
+
 /** Contacts carrying every one of `tags` (normalized first); an empty list filters nothing. */
 export function contactTagsWhere(tags: string[]): Prisma.ContactWhereInput {
   const wanted = [...new Set(tags.map(normalizeTag).filter((t): t is string => t !== null))];

@@ -4,7 +4,7 @@
 import { normalizeEmail } from '../normalize-email.js';
 import { normalizePhone } from '../normalize-phone.js';
 import type { HeaderMap } from './header-map.js';
-import { parseTags } from '../tags.js';
+import { parseTagCell } from '../tags.js';
 import { cleanFieldKey, cleanFieldValue } from '../custom-fields.js';
 
 /** What becomes of the cells of columns no field matched. */
@@ -57,7 +57,7 @@ export function parseRow(map: HeaderMap, cells: string[], line: number, region: 
   const tags: string[] = [];
   const fields: Record<string, string> = {};
   const addTags = (raw: string) => {
-    for (const tag of parseTags(raw)) if (!tags.includes(tag)) tags.push(tag);
+    for (const tag of parseTagCell(raw)) if (!tags.includes(tag)) tags.push(tag);
   };
   for (const col of map.columns) {
     const raw = cells[col.index] ?? '';
