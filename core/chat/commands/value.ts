@@ -74,7 +74,7 @@ export async function contactCard(turn: Turn, actor: Actor, id: number): Promise
     const co = await companyValue(turn.ctx, actor, c.company.id);
     lines.push(
       '',
-      t(loc, 'value.card.company_value', { name: neutralizeBidi(co.name), contacts: co.contacts }),
+      t(loc, 'value.card.company_value', { name: neutralizeBidi(co.name), count: co.contacts }),
       `  ${t(loc, 'value.card.won', { amount: moneyList(loc, co.won), count: co.wonDeals })}`,
       `  ${t(loc, 'value.card.open', { amount: moneyList(loc, co.open), count: co.openDeals })}`,
       ...(co.tags.length ? [`  ${t(loc, 'value.card.tags', { tags: co.tags.map((x) => `#${x}`).join(' ') })}`] : []),

@@ -17,7 +17,7 @@ export const value = {
   'value.card.no_messages': 'No messages yet',
   'value.card.response': { one: 'Average first response: {value} ({count} lead)', other: 'Average first response: {value} ({count} leads)' },
   'value.card.no_response': 'Average first response: no answered leads',
-  'value.card.company_value': { one: '🏢 {name} as a whole ({contacts} contact)', other: '🏢 {name} as a whole ({contacts} contacts)' },
+  'value.card.company_value': { one: '🏢 {name} as a whole ({count} contact)', other: '🏢 {name} as a whole ({count} contacts)' },
   'value.button.tags': '🏷 Tags',
   'value.button.company_tags': '🏷 Company tags',
   'value.button.open_contact': '#{id} {name}',
