@@ -16,10 +16,11 @@ export async function composeTeamDigest(ctx: CoreContext, headUserId: number, ki
   if (!seesTeam(who)) throw invalid('invalid.digest_team_role', { id: headUserId });
   const { period, previous } = reportingPeriods(kind, now, who.timezone);
   const key = `team:${who.workspaceId}:${period.start.toISOString()}:${period.end.toISOString()}`;
-  const [aggregates, value] = await Promise.all([
-    run.once(key, () => teamAggregates(ctx, who.workspaceId, period, previous, now)),
-    run.once(`value:${key}`, () => valueSections(ctx, who.workspaceId, period)),
-  ]);
+  // one shared entry per (workspace, period): the funnel aggregates and the value sections
+  const aggregates = await run.once(key, async () => {
+    const [team, value] = await Promise.all([teamAggregates(ctx, who.workspaceId, period, previous, now), valueSections(ctx, who.workspaceId, period)]);
+    return { ...team, value };
+  });
   return {
     kind: kind === 'daily' ? 'team_daily' : 'team_weekly',
     recipient: who,
@@ -27,6 +28,5 @@ export async function composeTeamDigest(ctx: CoreContext, headUserId: number, ki
     period,
     previousPeriod: previous,
     ...structuredClone(aggregates),
-    value: structuredClone(value),
   };
 }
