@@ -29,7 +29,10 @@ export function cleanFieldKey(raw: string): string | null {
 }
 
 export function cleanFieldValue(raw: string): string | null {
-  const value = raw.replace(/[^\S\n]+/g, ' ').trim().slice(0, MAX_FIELD_VALUE);
+  const value = raw
+    .replace(/[^\S\n]+/g, ' ')
+    .trim()
+    .slice(0, MAX_FIELD_VALUE);
   return value || null;
 }
 
@@ -75,7 +78,11 @@ export async function setContactField(
     await recordChange(
       ctx.db,
       actor,
-      { type: 'contact.field_set', contactId, data: { key: existingKey(before, cleanKey), value: value === null ? null : fields[existingKey(fields, cleanKey)] ?? null } },
+      {
+        type: 'contact.field_set',
+        contactId,
+        data: { key: existingKey(before, cleanKey), value: value === null ? null : (fields[existingKey(fields, cleanKey)] ?? null) },
+      },
       { action: 'contact.fields', entity: 'contact', entityId: contactId, before: { fields: before }, after: { fields } },
     );
   }

@@ -98,7 +98,12 @@ function applyChange(current: string[], change: TagChange): string[] {
  * they may see, or a company one of whose contacts they may see). Audited when anything
  * changed; returns the tags after the change.
  */
-export async function changeTags(ctx: CoreContext, actor: Actor, target: TagTarget, change: TagChange): Promise<{ tags: string[]; name: string; changed: boolean }> {
+export async function changeTags(
+  ctx: CoreContext,
+  actor: Actor,
+  target: TagTarget,
+  change: TagChange,
+): Promise<{ tags: string[]; name: string; changed: boolean }> {
   if (target.kind === 'contact') {
     const contact = await ctx.db.contact.findFirst({ where: { id: target.id, workspaceId: actor.workspaceId, mergedIntoId: null, erasedAt: null } });
     if (!contact) throw notFound('what.contact', { id: target.id });

@@ -23,7 +23,10 @@ export function renderValueSections(v: DigestValueSections, locale: Locale): str
   if (v.lostTotal) {
     section('📉 ' + t(locale, 'digest.value.lost_reasons', { count: v.lostTotal }));
     for (const r of v.lostReasons) {
-      const amounts = money(locale, r.amounts.filter((m) => Number(m.amount) > 0));
+      const amounts = money(
+        locale,
+        r.amounts.filter((m) => Number(m.amount) > 0),
+      );
       lines.push(
         BULLET +
           t(locale, 'digest.value.lost_item', {

@@ -70,7 +70,11 @@ export async function contactValue(ctx: CoreContext, actor: Actor, contactId: nu
  * A company's value: heads and admins for any company; a manager for a company one of whose
  * contacts they may see (the figures are the company's, like the team digest's totals).
  */
-export async function companyValue(ctx: CoreContext, actor: Actor, companyId: number): Promise<CustomerValue & { name: string; contacts: number; tags: string[] }> {
+export async function companyValue(
+  ctx: CoreContext,
+  actor: Actor,
+  companyId: number,
+): Promise<CustomerValue & { name: string; contacts: number; tags: string[] }> {
   const company = await ctx.db.company.findFirst({ where: { id: companyId, workspaceId: actor.workspaceId }, select: { id: true, name: true, tags: true } });
   if (!company) throw notFound('what.company', { id: companyId });
   if (!seesWholeTeam(actor)) {

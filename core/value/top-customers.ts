@@ -34,11 +34,7 @@ export function groupByCurrency(rows: TopRow[]): Array<{ currency: string; rows:
   return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, list]) => ({ currency, rows: list }));
 }
 
-export async function topCustomers(
-  ctx: CoreContext,
-  actor: Actor,
-  input: { kind: TopKind; days: TopPeriodDays; limit?: number },
-): Promise<TopCustomers> {
+export async function topCustomers(ctx: CoreContext, actor: Actor, input: { kind: TopKind; days: TopPeriodDays; limit?: number }): Promise<TopCustomers> {
   if (!seesWholeTeam(actor)) throw new DomainError('forbidden', 'value.top.heads_only');
   const end = ctx.clock.now();
   const start = new Date(end.getTime() - input.days * 86_400_000);

@@ -3,15 +3,7 @@
 // rankings by won amount over a period, and the team digest's extra sections (lost reasons,
 // managers, first-response shares). Each is one statement; amounts are summed as numeric
 // and returned as two-decimal text.
-import type {
-  CustomerValueStore,
-  DealSumRow,
-  InteractionRow,
-  LostReasonRow,
-  ManagerRow,
-  ResponseShareRow,
-  TopRow,
-} from '../../../core/value/value-store.js';
+import type { CustomerValueStore, DealSumRow, InteractionRow, LostReasonRow, ManagerRow, ResponseShareRow, TopRow } from '../../../core/value/value-store.js';
 import { statement } from '../statement.js';
 
 type Scope = { workspaceId: number; contactIds: number[]; companyId: number | null };

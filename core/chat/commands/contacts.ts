@@ -19,7 +19,9 @@ export const contactCommands: Command[] = [
         const details = [c.company?.name, ...c.emails.map((e) => e.email), ...c.phones.map((p) => p.phone)].filter(Boolean);
         return t(actor.locale, 'chat.contact.line', { id: c.id, name: c.name, details: details.length ? ` · ${details.join(', ')}` : '' });
       });
-      const open = contacts.slice(0, 8).map((c) => [{ label: t(actor.locale, 'value.button.open_contact', { id: c.id, name: c.name.slice(0, 24) }), data: `contact:show:${c.id}` }]);
+      const open = contacts
+        .slice(0, 8)
+        .map((c) => [{ label: t(actor.locale, 'value.button.open_contact', { id: c.id, name: c.name.slice(0, 24) }), data: `contact:show:${c.id}` }]);
       return [reply([t(actor.locale, 'chat.contact.title', { count: contacts.length }), ...lines].join('\n'), open)];
     },
   },

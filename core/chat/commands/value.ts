@@ -152,7 +152,9 @@ function topButtons(loc: Locale, days: TopPeriodDays, kind: TopKind): Button[][]
 export async function topReply(turn: Turn, actor: Actor, days: TopPeriodDays, kind: TopKind): Promise<Reply[]> {
   const loc = actor.locale;
   const top = await topCustomers(turn.ctx, actor, { kind, days, limit: 10 });
-  const lines = [t(loc, kind === 'contact' ? 'value.top.title_contacts' : 'value.top.title_companies', { period: t(loc, `value.top.period_${days}` as MessageKey) })];
+  const lines = [
+    t(loc, kind === 'contact' ? 'value.top.title_contacts' : 'value.top.title_companies', { period: t(loc, `value.top.period_${days}` as MessageKey) }),
+  ];
   if (!top.byCurrency.length) lines.push(t(loc, 'value.top.empty'));
   for (const group of top.byCurrency) {
     lines.push('', t(loc, 'value.top.currency', { currency: group.currency }));

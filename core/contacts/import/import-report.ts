@@ -30,7 +30,19 @@ export interface ImportReport {
 }
 
 export function emptyReport(): ImportReport {
-  return { rows: 0, created: 0, updated: 0, skipped: 0, skippedRows: [], warnings: [], columns: [], ignoredColumns: [], fieldColumns: [], tagColumns: [], durationMs: 0 };
+  return {
+    rows: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    skippedRows: [],
+    warnings: [],
+    columns: [],
+    ignoredColumns: [],
+    fieldColumns: [],
+    tagColumns: [],
+    durationMs: 0,
+  };
 }
 
 /** The report as lines for a person, in their language. */

@@ -281,6 +281,11 @@ describe('customer value', { timeout: 300_000 }, () => {
 
     const spec = digestChartSpec(d, 'en', 'DejaVu Sans') as unknown as { vconcat: Array<{ title: string; data: { values: Array<{ count: number }> } }> };
     const panel = spec.vconcat.find((p) => String(p.title).startsWith('Lost deals by reason'))!;
-    expect(panel.data.values.reduce((s, x) => s + x.count, 0)).toBe(Math.min(v.lostTotal, v.lostReasons.slice(0, 8).reduce((s, r) => s + r.count, 0)));
+    expect(panel.data.values.reduce((s, x) => s + x.count, 0)).toBe(
+      Math.min(
+        v.lostTotal,
+        v.lostReasons.slice(0, 8).reduce((s, r) => s + r.count, 0),
+      ),
+    );
   });
 });

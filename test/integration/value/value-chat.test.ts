@@ -76,8 +76,26 @@ beforeAll(async () => {
   await deal('Upgrade', 'open', '50000', 'RUB', added.user.id);
   await deal('Training', 'lost', '9000', 'RUB', headUser.id, 5);
   const conversation = await db.conversation.create({ data: { workspaceId: ws.id, contactId, channel: 'email' } });
-  await db.message.create({ data: { workspaceId: ws.id, conversationId: conversation.id, direction: 'inbound', channel: 'email', text: 'hi', createdAt: new Date('2026-01-05T10:00:00Z') } });
-  await db.message.create({ data: { workspaceId: ws.id, conversationId: conversation.id, direction: 'outbound', channel: 'email', text: 'hello', createdAt: new Date('2026-02-07T10:00:00Z') } });
+  await db.message.create({
+    data: {
+      workspaceId: ws.id,
+      conversationId: conversation.id,
+      direction: 'inbound',
+      channel: 'email',
+      text: 'hi',
+      createdAt: new Date('2026-01-05T10:00:00Z'),
+    },
+  });
+  await db.message.create({
+    data: {
+      workspaceId: ws.id,
+      conversationId: conversation.id,
+      direction: 'outbound',
+      channel: 'email',
+      text: 'hello',
+      createdAt: new Date('2026-02-07T10:00:00Z'),
+    },
+  });
   await db.lead.create({
     data: {
       workspaceId: ws.id,
@@ -165,9 +183,12 @@ describe('customer value and tags in chat', () => {
         trigger_id: `trig-${slack.run}-${randomUUID()}`,
         response_url: fake.responseUrl(),
       });
-    const dm = (what: string, match: (text: string) => boolean) => fake.waitForCall('chat.postMessage', (c) => c.params.channel === managerDm && match(slackText(c)), 15_000).catch((e: unknown) => {
-      throw new Error(`${what}: ${String(e)}`);
-    });
+    const dm = (what: string, match: (text: string) => boolean) =>
+      fake
+        .waitForCall('chat.postMessage', (c) => c.params.channel === managerDm && match(slackText(c)), 15_000)
+        .catch((e: unknown) => {
+          throw new Error(`${what}: ${String(e)}`);
+        });
 
     expect((await crm(`contact #${contactId}`)).status).toBe(200);
     const card = await dm('the card', (t) => t.includes(`Контакт #${contactId}`));
