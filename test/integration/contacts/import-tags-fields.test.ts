@@ -13,6 +13,7 @@ import { systemActor } from '../../../core/actor.js';
 import { importContacts } from '../../../core/contacts/import/import-contacts.js';
 import { findOrCreateContact } from '../../../core/contacts/find-or-create-contact.js';
 import { searchContacts } from '../../../core/contacts/search-contacts.js';
+import { eraseContact } from '../../../core/contacts/erase-contact.js';
 import { readTable } from '../../../connectors/import/read-table.js';
 import { makeUser, makeWorkspace, actorOf } from './contacts-support.js';
 
@@ -120,5 +121,15 @@ describe('import: tags and custom fields', () => {
     const cid = await db.contact.findFirstOrThrow({ where: { workspaceId: ws.id, name: 'Cid Moe' } });
     await db.contact.update({ where: { id: cid.id }, data: { ownerId: other.id } });
     expect((await searchContacts(ctx, mgr, '', 20, { tags: ['vip'] })).map((c) => c.name)).toEqual(['Ann Lee']);
+  });
+
+  it('erasing a contact clears its tags and custom fields', async () => {
+    const ws = await makeWorkspace(db);
+    await importContacts(ctx, systemActor(ws), (await readTable(await file('g.csv', CSV))).records);
+    const ann = await db.contact.findFirstOrThrow({ where: { workspaceId: ws.id, name: 'Ann Lee' } });
+    expect(ann.tags).toEqual(['vip', 'wholesale']);
+    await eraseContact(ctx, systemActor(ws), ann.id);
+    const erased = await db.contact.findUniqueOrThrow({ where: { id: ann.id } });
+    expect([erased.tags, erased.fields, erased.erasedAt !== null]).toEqual([[], {}, true]);
   });
 });
