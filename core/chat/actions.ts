@@ -29,6 +29,7 @@ import { assignDealTo, assignLeadTo, teamAction } from './commands/team.js';
 import { dealPipelineAction, pipelineAction } from './commands/pipelines.js';
 import { ruleAction } from './commands/rules.js';
 import { mailingAction } from './commands/mailings.js';
+import { VALUE_ACTION_AREAS, valueAction } from './commands/value.js';
 
 export function parseActionData(data: string): { area: string; verb: string; id: string; arg?: string } | null {
   const [area, verb, id, ...rest] = data.split(':');
@@ -170,6 +171,7 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
   if (!parsed) return say(actor, 'chat.customer.button_ignored');
   if (parsed.area === 'clarify') return clarifyAction(turn, actor, parsed.verb, parsed.id);
   if (parsed.area === 'ai') return aiAction(turn, actor, parsed.verb, parsed.id);
+  if (VALUE_ACTION_AREAS.has(parsed.area)) return valueAction(turn, actor, parsed);
   const id = Number(parsed.id);
   if (!Number.isInteger(id) || id <= 0) return say(actor, 'chat.customer.button_ignored');
   switch (parsed.area) {

@@ -42,6 +42,8 @@ import { pipelines as enPipelines } from './en/pipelines.js';
 import { pipelines as ruPipelines } from './ru/pipelines.js';
 import { mailings as enMailings } from './en/mailings.js';
 import { mailings as ruMailings } from './ru/mailings.js';
+import { value as enValue } from './en/value.js';
+import { value as ruValue } from './ru/value.js';
 
 export const en = {
   ...enCommon,
@@ -64,6 +66,7 @@ export const en = {
   ...enTeam,
   ...enPipelines,
   ...enMailings,
+  ...enValue,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -89,6 +92,7 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruTeam,
   ...ruPipelines,
   ...ruMailings,
+  ...ruValue,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, Catalog[string]>> = { en, ru };

@@ -8,6 +8,7 @@ import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
 import { historyCommands } from './history.js';
 import { mailingCommands } from './mailings.js';
+import { valueCommands } from './value.js';
 import { aiCommands } from '../ai/commands.js';
 import { teamCommands } from './team.js';
 import { pipelineCommands } from './pipelines.js';
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   ...historyCommands,
   ...teamCommands,
   ...mailingCommands,
+  ...valueCommands,
   ...aiCommands,
   ...pipelineCommands,
   ...ruleCommands,
