@@ -1,7 +1,7 @@
 // Button presses. Data is "<area>:<verb>:<id>[:<arg>]" (under Telegram's 64 bytes):
 // lead:reply|take|deal|junk|remind|show:N[:offset], task:done:N, task:snooze:N:15m|1h|tomorrow,
 // sla:reassign:N, sla:remind:N:10m, deal:stage:N:Stage, deal:stages:N, deal:won:N, deal:amount:N:AMOUNT:CUR,
-// clarify:TOKEN:INDEX|x. Every action checks the presser's permissions like the command would.
+// clarify:TOKEN:INDEX|x, set:menu:all, set:ask:KEY, set:v:KEY:VALUE (workspace settings). Every action checks the presser's permissions like the command would.
 import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam, systemActor } from '../actor.js';
 import { t } from '../i18n/index.js';
@@ -20,6 +20,7 @@ import { actOnIntent, completeClarifiedTask, remindAbout } from './act-on-intent
 import { say, usage } from './commands/command.js';
 import { leadButtons } from './notify.js';
 import { aiAction, enqueueAi, turnKey } from './ai/chat-actions.js';
+import { settingsAction } from './commands/workspace-settings.js';
 
 export function parseActionData(data: string): { area: string; verb: string; id: string; arg?: string } | null {
   const [area, verb, id, ...rest] = data.split(':');
@@ -154,6 +155,7 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
   if (!parsed) return say(actor, 'chat.customer.button_ignored');
   if (parsed.area === 'clarify') return clarifyAction(turn, actor, parsed.verb, parsed.id);
   if (parsed.area === 'ai') return aiAction(turn, actor, parsed.verb, parsed.id);
+  if (parsed.area === 'set') return settingsAction(turn, actor, parsed.verb, parsed.id, parsed.arg);
   const id = Number(parsed.id);
   if (!Number.isInteger(id) || id <= 0) return say(actor, 'chat.customer.button_ignored');
   switch (parsed.area) {
