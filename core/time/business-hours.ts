@@ -168,7 +168,8 @@ export function validateHolidays(value: unknown): Holiday[] {
 export function parseHolidayText(text: string): Holiday {
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (!words.length) throw invalid('invalid.holiday_date', { value: '' });
-  let [from, to] = words[0]!.split('..');
+  const [from, first] = words[0]!.split('..');
+  let to = first;
   let rest = words.slice(1);
   if (to === undefined && rest.length >= 2 && ['..', '-', '–', '—'].includes(rest[0]!)) [to, rest] = [rest[1], rest.slice(2)];
   else if (to === undefined && rest.length && parseLocalDate(rest[0]!)) [to, rest] = [rest[0], rest.slice(1)];
@@ -202,7 +203,7 @@ export function readBusinessHours(stored: unknown, holidays?: unknown): StoredBu
   } catch (err) {
     return { hours: null, unreadable: err as Error };
   }
-  let off: Holiday[] = [];
+  let off: Holiday[];
   try {
     off = validateHolidays(holidays);
   } catch (err) {

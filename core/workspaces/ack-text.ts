@@ -11,4 +11,3 @@ export function ackTexts(stored: unknown): Partial<Record<Locale, string>> {
   }
   return out;
 }
-

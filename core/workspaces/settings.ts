@@ -58,15 +58,15 @@ const KEY_ALIASES: Record<string, SettingKey> = {
   digest: 'digest-time',
   'digest-weekday': 'digest-day',
   // ru
-  'ответ': 'first-response',
-  'часы': 'hours',
-  'пояс': 'timezone',
-  'праздники': 'holidays',
-  'переназначение': 'auto-reassign',
-  'зависшие': 'stale-days',
-  'валюта': 'currency',
-  'автоответ': 'ack',
-  'дайджест': 'digest-time',
+  ответ: 'first-response',
+  часы: 'hours',
+  пояс: 'timezone',
+  праздники: 'holidays',
+  переназначение: 'auto-reassign',
+  зависшие: 'stale-days',
+  валюта: 'currency',
+  автоответ: 'ack',
+  дайджест: 'digest-time',
   'день-дайджеста': 'digest-day',
 };
 
@@ -123,8 +123,8 @@ const SETTINGS_SELECT = {
 } as const;
 
 function view(row: SettingsRow): WorkspaceSettings {
-  let businessHours: BusinessHours | null = null;
-  let holidays: Holiday[] = [];
+  let businessHours: BusinessHours | null;
+  let holidays: Holiday[];
   try {
     businessHours = validateBusinessHours(row.businessHours);
   } catch {
@@ -187,8 +187,35 @@ function onOff(text: string): boolean {
 }
 
 const WEEKDAY_WORDS: Record<string, number> = {
-  mon: 1, monday: 1, tue: 2, tuesday: 2, wed: 3, wednesday: 3, thu: 4, thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
-  пн: 1, пон: 1, понедельник: 1, вт: 2, вторник: 2, ср: 3, среда: 3, чт: 4, четверг: 4, пт: 5, пятница: 5, сб: 6, суббота: 6, вс: 7, воскресенье: 7,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
+  пн: 1,
+  пон: 1,
+  понедельник: 1,
+  вт: 2,
+  вторник: 2,
+  ср: 3,
+  среда: 3,
+  чт: 4,
+  четверг: 4,
+  пт: 5,
+  пятница: 5,
+  сб: 6,
+  суббота: 6,
+  вс: 7,
+  воскресенье: 7,
 };
 
 /** "mon", "Пн", "1" -> 1 ... 7; null otherwise. */
@@ -216,7 +243,10 @@ export function parseBusinessHoursText(text: string): unknown {
     }
   }
   const perDay = new Map<number, { start: string; end: string }>();
-  for (const part of s.split(/[;,]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of s
+    .split(/[;,]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\S+?)\s+(\d{1,2}(?::\d{2})?)\s*(?:-|–|—|\.\.)\s*(\d{1,2}(?::\d{2})?)$/.exec(part);
     if (!m) throw invalid('settings.invalid_hours_text', { value: part });
     const days = parseDaySpan(m[1]!);
@@ -274,7 +304,13 @@ function holidaysChange(current: Holiday[], text: string): Holiday[] {
     }
   }
   // a list replaces them all: "2026-01-01..2026-01-08 New Year; 2026-05-01"
-  return validateHolidays(s.split(/[;\n]/).map((p) => p.trim()).filter(Boolean).map(parseHolidayText));
+  return validateHolidays(
+    s
+      .split(/[;\n]/)
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map(parseHolidayText),
+  );
 }
 
 function ackChange(current: Partial<Record<Locale, string>>, text: string): Partial<Record<Locale, string>> {
@@ -297,7 +333,11 @@ function plan(key: SettingKey, text: string, cur: WorkspaceSettings): Change {
     }
     case 'hours': {
       const hours = validateBusinessHours(parseBusinessHoursText(text));
-      return { data: { businessHours: hours ? (storedBusinessHours(hours) as unknown as Prisma.InputJsonValue) : PrismaNs.DbNull }, before: cur.businessHours, after: hours };
+      return {
+        data: { businessHours: hours ? (storedBusinessHours(hours) as unknown as Prisma.InputJsonValue) : PrismaNs.DbNull },
+        before: cur.businessHours,
+        after: hours,
+      };
     }
     case 'timezone': {
       const tz = assertTimeZone(text.trim());
@@ -377,7 +417,10 @@ export async function changeSetting(ctx: CoreContext, actor: Actor, keyText: str
 /** Moves every active member's digest subscriptions to the workspace digest time; their ids. */
 async function retimeDigests(tx: DbOrTx, workspaceId: number, row: SettingsRow): Promise<number[]> {
   const where = { user: { workspaceId, active: true } };
-  await tx.digestSubscription.updateMany({ where: { ...where, kind: { in: ['today', 'team_daily'] } }, data: { hour: row.digestHour, minute: row.digestMinute } });
+  await tx.digestSubscription.updateMany({
+    where: { ...where, kind: { in: ['today', 'team_daily'] } },
+    data: { hour: row.digestHour, minute: row.digestMinute },
+  });
   await tx.digestSubscription.updateMany({
     where: { ...where, kind: 'team_weekly' },
     data: { hour: row.digestHour, minute: row.digestMinute, weekday: row.digestWeekday },

@@ -52,15 +52,21 @@ export const settings = {
   'settings.button.clear_holidays': 'Remove all',
   'settings.button.ack_default': '{lang}: standard text',
   'settings.button.weekly_on': 'Weekly: {weekday}',
-  'settings.ask.first_response': 'How many minutes may a new lead wait for its first answer (counted inside business hours)?\nPick one, or type e.g. /settings first-response 20',
-  'settings.ask.hours': 'When is the team at work? Pick one, or type e.g.\n/settings hours mon-fri 9-18\n/settings hours mon-fri 9:00-18:00, sat 10-14\n/settings hours daily 22-6 (a night shift)\n/settings hours off (around the clock)',
-  'settings.ask.timezone': 'The workspace time zone (business hours, holidays and digests follow it). Pick one, or type e.g. /settings timezone Asia/Yekaterinburg',
-  'settings.ask.holidays': 'Days off: no business hours (the acknowledgement and the SLA deadline skip them, no digests).\nAdd: /settings holidays add 2026-12-31..2027-01-08 New Year\nAdd one day: /settings holidays add 2026-05-01\nTap a date to remove it.',
+  'settings.ask.first_response':
+    'How many minutes may a new lead wait for its first answer (counted inside business hours)?\nPick one, or type e.g. /settings first-response 20',
+  'settings.ask.hours':
+    'When is the team at work? Pick one, or type e.g.\n/settings hours mon-fri 9-18\n/settings hours mon-fri 9:00-18:00, sat 10-14\n/settings hours daily 22-6 (a night shift)\n/settings hours off (around the clock)',
+  'settings.ask.timezone':
+    'The workspace time zone (business hours, holidays and digests follow it). Pick one, or type e.g. /settings timezone Asia/Yekaterinburg',
+  'settings.ask.holidays':
+    'Days off: no business hours (the acknowledgement and the SLA deadline skip them, no digests).\nAdd: /settings holidays add 2026-12-31..2027-01-08 New Year\nAdd one day: /settings holidays add 2026-05-01\nTap a date to remove it.',
   'settings.ask.auto_reassign': 'When a new lead gets no first answer in time, hand it to the next manager on duty by itself?',
   'settings.ask.stale': 'After how many days without activity is a deal stale (listed in the digests)? Pick one, or type e.g. /settings stale-days 10',
   'settings.ask.currency': 'The currency of new deals written without one. Pick one, or type e.g. /settings currency KZT',
-  'settings.ask.ack': 'What a new customer is told at once, per language. Type:\n/settings ack en Thanks! We will call you back within 15 minutes.\n/settings ack ru Спасибо! Перезвоним в течение 15 минут.\nAfter hours the opening time is added below it. Tap to go back to the standard text.',
-  'settings.ask.digest': 'When the digests go out (each member’s own time zone; the weekly team digest on the chosen day). Pick one, or type e.g. /settings digest-time 8:30 or /settings digest-day fri',
+  'settings.ask.ack':
+    'What a new customer is told at once, per language. Type:\n/settings ack en Thanks! We will call you back within 15 minutes.\n/settings ack ru Спасибо! Перезвоним в течение 15 минут.\nAfter hours the opening time is added below it. Tap to go back to the standard text.',
+  'settings.ask.digest':
+    'When the digests go out (each member’s own time zone; the weekly team digest on the chosen day). Pick one, or type e.g. /settings digest-time 8:30 or /settings digest-day fri',
   'settings.cli.shown': '{key}: {value}',
   'chat.customer.ack_opens': 'We are closed now; a manager will answer from {when}.',
 } as const;

@@ -54,15 +54,22 @@ export const settings = {
   'settings.button.clear_holidays': 'Удалить все',
   'settings.button.ack_default': '{lang}: стандартный',
   'settings.button.weekly_on': 'Недельный: {weekday}',
-  'settings.ask.first_response': 'Сколько минут новый лид может ждать первого ответа (считаются рабочие часы)?\nВыберите или напишите, например, /settings first-response 20',
-  'settings.ask.hours': 'Когда команда работает? Выберите или напишите, например:\n/settings hours пн-пт 9-18\n/settings hours пн-пт 9:00-18:00, сб 10-14\n/settings hours ежедневно 22-6 (ночная смена)\n/settings hours off (круглосуточно)',
-  'settings.ask.timezone': 'Часовой пояс пространства (по нему считаются рабочие часы, праздники и дайджесты). Выберите или напишите, например, /settings timezone Asia/Yekaterinburg',
-  'settings.ask.holidays': 'Выходные дни: рабочих часов нет (автоответ и срок первого ответа их пропускают, дайджестов нет).\nДобавить: /settings holidays add 2026-12-31..2027-01-08 Новый год\nОдин день: /settings holidays add 2026-05-01\nНажмите на дату, чтобы удалить её.',
+  'settings.ask.first_response':
+    'Сколько минут новый лид может ждать первого ответа (считаются рабочие часы)?\nВыберите или напишите, например, /settings first-response 20',
+  'settings.ask.hours':
+    'Когда команда работает? Выберите или напишите, например:\n/settings hours пн-пт 9-18\n/settings hours пн-пт 9:00-18:00, сб 10-14\n/settings hours ежедневно 22-6 (ночная смена)\n/settings hours off (круглосуточно)',
+  'settings.ask.timezone':
+    'Часовой пояс пространства (по нему считаются рабочие часы, праздники и дайджесты). Выберите или напишите, например, /settings timezone Asia/Yekaterinburg',
+  'settings.ask.holidays':
+    'Выходные дни: рабочих часов нет (автоответ и срок первого ответа их пропускают, дайджестов нет).\nДобавить: /settings holidays add 2026-12-31..2027-01-08 Новый год\nОдин день: /settings holidays add 2026-05-01\nНажмите на дату, чтобы удалить её.',
   'settings.ask.auto_reassign': 'Если новый лид не получил первого ответа вовремя — передавать его следующему дежурному менеджеру автоматически?',
-  'settings.ask.stale': 'Через сколько дней без активности сделка считается зависшей (попадает в дайджест)? Выберите или напишите, например, /settings stale-days 10',
+  'settings.ask.stale':
+    'Через сколько дней без активности сделка считается зависшей (попадает в дайджест)? Выберите или напишите, например, /settings stale-days 10',
   'settings.ask.currency': 'Валюта новых сделок, когда она не указана. Выберите или напишите, например, /settings currency KZT',
-  'settings.ask.ack': 'Что новый клиент получает сразу, по языкам. Напишите:\n/settings ack ru Спасибо! Перезвоним в течение 15 минут.\n/settings ack en Thanks! We will call you back within 15 minutes.\nВ нерабочее время ниже добавится, когда мы откроемся. Нажмите, чтобы вернуть стандартный текст.',
-  'settings.ask.digest': 'Когда приходят дайджесты (в часовом поясе каждого сотрудника; недельный — в выбранный день). Выберите или напишите, например, /settings digest-time 8:30 или /settings digest-day пт',
+  'settings.ask.ack':
+    'Что новый клиент получает сразу, по языкам. Напишите:\n/settings ack ru Спасибо! Перезвоним в течение 15 минут.\n/settings ack en Thanks! We will call you back within 15 minutes.\nВ нерабочее время ниже добавится, когда мы откроемся. Нажмите, чтобы вернуть стандартный текст.',
+  'settings.ask.digest':
+    'Когда приходят дайджесты (в часовом поясе каждого сотрудника; недельный — в выбранный день). Выберите или напишите, например, /settings digest-time 8:30 или /settings digest-day пт',
   'settings.cli.shown': '{key}: {value}',
   'chat.customer.ack_opens': 'Сейчас мы не работаем; менеджер ответит с {when}.',
 } satisfies Record<keyof typeof en, Message>;

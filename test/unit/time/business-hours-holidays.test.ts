@@ -36,7 +36,12 @@ describe('typed business hours', () => {
   });
 
   it('per weekday: the most common window is the default, the others by day', () => {
-    expect(typed('mon-fri 9-18, sat 10-14')).toEqual({ days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '18:00', perDay: { '6': { start: '10:00', end: '14:00' } } });
+    expect(typed('mon-fri 9-18, sat 10-14')).toEqual({
+      days: [1, 2, 3, 4, 5, 6],
+      start: '09:00',
+      end: '18:00',
+      perDay: { '6': { start: '10:00', end: '14:00' } },
+    });
     expect(typed('пн-чт 9-18; пт 9-16:30')).toEqual({ days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00', perDay: { '5': { start: '09:00', end: '16:30' } } });
     expect(typed('daily 22-6')).toEqual({ days: [1, 2, 3, 4, 5, 6, 7], start: '22:00', end: '06:00' });
     expect(typed('off')).toBeNull();
@@ -69,7 +74,12 @@ describe('holidays', () => {
 
   it('a holiday closes its day for the acknowledgement and the SLA deadline alike', () => {
     // Wednesday 25 March 2026 is a day off; Mon-Fri 9-18 in Berlin
-    const ws = { timezone: berlin, firstResponseMinutes: 30, businessHours: { days: [1, 2, 3, 4, 5], start: '9', end: '18' }, holidays: [{ from: '2026-03-25', to: '2026-03-25' }] };
+    const ws = {
+      timezone: berlin,
+      firstResponseMinutes: 30,
+      businessHours: { days: [1, 2, 3, 4, 5], start: '9', end: '18' },
+      holidays: [{ from: '2026-03-25', to: '2026-03-25' }],
+    };
     const { hours } = workspaceHours(ws);
     // Tuesday 17:50 CET: 10 minutes on Tuesday, 20 on Thursday from 09:00
     expect(firstResponseDueAt(ws, at('2026-03-24T16:50:00Z')).toISOString()).toBe('2026-03-26T08:20:00.000Z');
@@ -92,7 +102,12 @@ describe('one answer everywhere over a week with a DST change', () => {
   // Mon-Fri 9-18 and Sat 10-14, Friday 27 March a holiday, a night shift 22-6 as a second schedule
   const holidays = [{ from: '2026-03-27', to: '2026-03-27', name: 'Day off' }];
   const schedules = [
-    ['mon-fri 9:00-18:00, sat 10-14', 'Mon-Fri 09:00-18, Sat 10:00-14:00', 'пн-пт 9-18; сб 10-14', '{"days":[1,2,3,4,5,6],"start":"9","end":"18","perDay":{"6":{"start":"10","end":"14"}}}'],
+    [
+      'mon-fri 9:00-18:00, sat 10-14',
+      'Mon-Fri 09:00-18, Sat 10:00-14:00',
+      'пн-пт 9-18; сб 10-14',
+      '{"days":[1,2,3,4,5,6],"start":"9","end":"18","perDay":{"6":{"start":"10","end":"14"}}}',
+    ],
     ['daily 22-6', 'mon-sun 22:00-06:00', 'ежедневно 22-06:00'],
   ];
   it('every typed form gives the same opening and deadline at every quarter hour', () => {
