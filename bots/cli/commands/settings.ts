@@ -1,14 +1,17 @@
-// `leadline settings show [--json]` and `leadline settings set KEY VALUE...`: the workspace
+// `leadline settings show [--json]`, `leadline settings set KEY VALUE...` and
+// `leadline settings import-holidays FILE.ics`: the workspace
 // settings an operator changes (the same use case as /settings in chat, acting as the CLI:
 // audited with actorKind "cli"). A change of the digest time, day or time zone asks the
 // running digest worker to move the members' schedules (when Redis is reachable).
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { holidaysFromIcs } from '../../../connectors/import/ics-holidays.js';
 import { dbContext } from '../../../connectors/db/stores/index.js';
 import { queueSettings, redisTargetOf } from '../../../connectors/queue/connection.js';
 import { createDigestQueue, digestSyncJob } from '../../../connectors/queue/digest-scheduler.js';
 import { changeSetting, showSettings, SETTING_KEYS } from '../../../core/workspaces/settings.js';
 import { settingLines } from '../../../core/chat/commands/workspace-settings.js';
-import { action, cliActor, cliConfig, cliDb, print, printJson } from '../runtime.js';
+import { action, cliActor, cliConfig, cliDb, CliError, print, printJson } from '../runtime.js';
 
 async function requestDigestSync(userIds: number[]): Promise<boolean> {
   const config = await cliConfig();
@@ -67,6 +70,36 @@ export function registerSettings(program: Command) {
         }
         if (opts.json) return printJson(changed.settings);
         for (const line of settingLines(actor.locale, changed.settings, changed.key, ws.locale)) print(line);
+      }),
+    );
+
+  settings
+    .command('import-holidays')
+    .description('add the holidays of an iCalendar (.ics) file, e.g. a national calendar, to the workspace holidays')
+    .argument('<file>', 'an .ics file')
+    .option('--from-year <year>', 'the first year to take (default: this year)')
+    .option('--years <n>', 'how many years to take (default 2)', '2')
+    .option('--workspace <slug>', 'workspace slug (default: DEFAULT_WORKSPACE)')
+    .option('--json', 'print the holidays after the import as JSON')
+    .action(
+      action(async (file: string, opts: { fromYear?: string; years: string; workspace?: string; json?: boolean }) => {
+        const fromYear = opts.fromYear === undefined ? undefined : Number(opts.fromYear);
+        const years = Number(opts.years);
+        if ((fromYear !== undefined && !Number.isInteger(fromYear)) || !Number.isInteger(years) || years < 1 || years > 10)
+          throw new CliError('--from-year is a year and --years a whole number from 1 to 10');
+        let found;
+        try {
+          found = holidaysFromIcs(await readFile(file, 'utf8'), { fromYear, years });
+        } catch (err) {
+          throw new CliError(`${file} is not a readable iCalendar file (${String((err as Error)?.message ?? err)})`);
+        }
+        const actor = await cliActor(opts.workspace);
+        const ctx = dbContext(await cliDb());
+        const current = (await showSettings(ctx, actor)).holidays;
+        // one change, audited once: the workspace's holidays and the file's together
+        const changed = await changeSetting(ctx, actor, 'holidays', JSON.stringify([...current, ...found]));
+        if (opts.json) return printJson(changed.settings.holidays);
+        print(`${found.length} holidays read from ${file}; the workspace has ${changed.settings.holidays.length} now.`);
       }),
     );
 }

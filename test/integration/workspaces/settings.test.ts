@@ -116,5 +116,28 @@ describe('leadline settings show|set', { timeout: 180_000 }, () => {
     });
     const audit = await db.auditLog.findFirstOrThrow({ where: { workspaceId, action: 'workspace.setting' } });
     expect(audit).toMatchObject({ actorKind: 'cli', actorUserId: null });
+    // a national calendar file adds its holidays to the ones already set
+    expect((await leadline('settings', 'set', 'holidays', 'add', '2026-03-09', '--workspace', slug)).code).toBe(0);
+    const imported = await leadline(
+      'settings',
+      'import-holidays',
+      'test/fixtures/ics/holidays.ics',
+      '--from-year',
+      '2026',
+      '--years',
+      '1',
+      '--json',
+      '--workspace',
+      slug,
+    );
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toEqual([
+      { from: '2026-03-09', to: '2026-03-09' },
+      { from: '2026-05-01', to: '2026-05-01', name: 'Spring and Labour Day' },
+      { from: '2026-11-04', to: '2026-11-04', name: 'Unity Day' },
+    ]);
+    const notIcs = await leadline('settings', 'import-holidays', 'package.json', '--workspace', slug);
+    expect(notIcs.code).not.toBe(0);
+    expect(notIcs.stderr).toContain('is not a readable iCalendar file');
   });
 });
