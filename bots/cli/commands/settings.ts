@@ -61,10 +61,10 @@ export function registerSettings(program: Command) {
         const ws = await db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { locale: true } });
         const changed = await changeSetting(dbContext(db), actor, key, value.join(' '));
         if (changed.rescheduled.length) {
-          // the setting is saved either way; the digest worker also syncs at start-up
+          // the setting is saved either way; the digest worker also re-syncs every 5 minutes
           await requestDigestSync(changed.rescheduled).catch((err: unknown) =>
             process.stderr.write(
-              `note: the digest worker was not told (Redis: ${String((err as Error)?.message ?? err)}); it picks the new time up at its next start\n`,
+              `note: the digest worker was not told (Redis: ${String((err as Error)?.message ?? err)}); its periodic sync (every 5 minutes) picks the new time up\n`,
             ),
           );
         }
