@@ -120,6 +120,44 @@ describe('/settings on Telegram', () => {
   });
 });
 
+describe('/настройки on Telegram in Russian', () => {
+  it('the card, a button and a typed value in Russian; a manager is refused in Russian', { timeout: 120_000 }, async () => {
+    const stack = await telegramEmulatorStack({ slug: 'tgsetru', timezone: 'Europe/Moscow', locale: 'ru' });
+    stacks.push(stack);
+    const { db, ws } = stack;
+    const ctx = dbContext(db);
+    const admin = await addUser(ctx, systemActor(ws), { name: 'Анна', role: 'admin', locale: 'ru' });
+    const manager = await addUser(ctx, systemActor(ws), { name: 'Пётр', role: 'manager', locale: 'ru' });
+    const base = 61_000 + Math.floor(Math.random() * 5_000) * 3;
+    const adminChat = stack.tg.chat(base + 1, { firstName: 'Анна', languageCode: 'ru' });
+    const managerChat = stack.tg.chat(base + 2, { firstName: 'Пётр', languageCode: 'ru' });
+    await adminChat.send(`/start ${admin.inviteCode}`);
+    await adminChat.next('admin welcome');
+    await managerChat.send(`/start ${manager.inviteCode}`);
+    await managerChat.next('manager welcome');
+
+    await adminChat.send('/настройки');
+    const card = await adminChat.next('the card');
+    expect(card.message.text).toContain('Настройки рабочего пространства');
+    expect(card.message.text).toContain('Рабочие часы: круглосуточно');
+    expect(card.message.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toContain('🔁 Автопереназначение: выкл');
+    await adminChat.press('set:v:auto-reassign:on', card);
+    expect((await adminChat.next('saved')).message.text).toBe('✅ Сохранено. Автопереназначение при просрочке: вкл');
+    await adminChat.send('/настройки часы пн-пт 9-18; сб 10-14');
+    expect((await adminChat.next('hours saved')).message.text).toBe('✅ Сохранено. Рабочие часы: пн–пт 09:00–18:00, сб 10:00–14:00');
+    await adminChat.send('/настройки праздники add 30.02.2026');
+    expect((await adminChat.next('bad date refused')).message.text).toContain('«30.02.2026» — не дата');
+
+    await managerChat.send('/настройки часы круглосуточно');
+    expect((await managerChat.next('refused')).message.text).toContain('Настройки рабочего пространства меняют только администратор и руководитель');
+    expect(await db.workspace.findUniqueOrThrow({ where: { id: ws.id } })).toMatchObject({
+      autoReassignOnBreach: true,
+      businessHours: { days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '18:00', perDay: { '6': { start: '10:00', end: '14:00' } } },
+      holidays: [],
+    });
+  });
+});
+
 describe('/settings on Slack', () => {
   it(
     'an admin sets first response and holidays from /crm settings; the next lead in a shared channel follows; a manager is refused',
