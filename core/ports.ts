@@ -93,6 +93,8 @@ export interface Scheduler {
   scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void>;
   /** re-times a user's digest schedules now (their time zone or subscriptions changed) */
   rescheduleDigests?(userId: number): Promise<void>;
+  /** puts a member back on duty at the end of their vacation (core/users/vacation.ts) */
+  scheduleVacationEnd?(userId: number, at: Date): Promise<void>;
 }
 
 /** A structured-output language model. Implemented with openai; absent when not configured. */

@@ -13,6 +13,7 @@ import type { SlaJobData } from '../../core/sla/check-sla.js';
 import { connectRedis, type QueueSettings, type RedisClient } from './connection.js';
 import { createDigestQueue, digestSyncJob, type DigestJobData } from './digest-scheduler.js';
 import { defineJob, openQueue } from './job-definition.js';
+import { BullMQVacationScheduler } from './team-queue.js';
 
 export const REMINDER_QUEUE = 'reminders';
 export const SLA_QUEUE = 'sla';
@@ -57,6 +58,8 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
   readonly reminders: Queue<ReminderJobData>;
   readonly sla: Queue<SlaJobData>;
   readonly digests: Queue<DigestJobData>;
+  /** the `team` queue: vacations' ends */
+  readonly team: BullMQVacationScheduler;
   private readonly redis: RedisClient;
   private readonly currentKey: string;
 
@@ -64,6 +67,7 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
     this.reminders = openQueue<ReminderJobData>(settings, REMINDER_QUEUE);
     this.sla = openQueue<SlaJobData>(settings, SLA_QUEUE);
     this.digests = createDigestQueue(settings);
+    this.team = new BullMQVacationScheduler(settings);
     this.redis = connectRedis(settings.redis, { maxRetriesPerRequest: 3 });
     // taskId -> id of its current reminder job, to remove it when the task moves (one hash: its
     // pipelined HSETs go to one slot of a cluster)
@@ -110,6 +114,10 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
     await this.digests.add(digestSyncJob.name, { userIds: [userId] }, digestSyncJob.options);
   }
 
+  async scheduleVacationEnd(userId: number, at: Date): Promise<void> {
+    await this.team.scheduleVacationEnd(userId, at);
+  }
+
   async scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void> {
     const dueAtMs = dueAt.getTime();
     if (!Number.isFinite(dueAtMs)) throw new Error(`invalid SLA due time for lead ${leadId}`);
@@ -144,7 +152,7 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.reminders.close(), this.sla.close(), this.digests.close()]);
+    await Promise.all([this.reminders.close(), this.sla.close(), this.digests.close(), this.team.close()]);
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -1,7 +1,9 @@
 // Button presses. Data is "<area>:<verb>:<id>[:<arg>]" (under Telegram's 64 bytes):
 // lead:reply|take|deal|junk|remind|show:N[:offset], task:done:N, task:snooze:N:15m|1h|tomorrow,
 // sla:reassign:N, sla:remind:N:10m, deal:stage:N:Stage, deal:stages:N, deal:won:N, deal:amount:N:AMOUNT:CUR,
-// clarify:TOKEN:INDEX|x, set:menu:all, set:ask:KEY, set:v:KEY:VALUE (workspace settings). Every action checks the presser's permissions like the command would.
+// lead:assign:N[:TO], deal:assign:N[:TO], team:* (commands/team.ts),
+// clarify:TOKEN:INDEX|x, set:menu:all, set:ask:KEY, set:v:KEY:VALUE (workspace settings).
+// Every action checks the presser's permissions like the command would.
 import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam, systemActor } from '../actor.js';
 import { t } from '../i18n/index.js';
@@ -21,6 +23,7 @@ import { say, usage } from './commands/command.js';
 import { leadButtons } from './notify.js';
 import { aiAction, enqueueAi, turnKey } from './ai/chat-actions.js';
 import { settingsAction } from './commands/workspace-settings.js';
+import { assignDealTo, assignLeadTo, teamAction } from './commands/team.js';
 
 export function parseActionData(data: string): { area: string; verb: string; id: string; arg?: string } | null {
   const [area, verb, id, ...rest] = data.split(':');
@@ -44,6 +47,8 @@ async function leadAction(turn: Turn, actor: Actor, verb: string, id: number, ar
       return dealFromLead(turn, actor, id);
     case 'show':
       return leadCard(turn, actor, id);
+    case 'assign':
+      return assignLeadTo(turn, actor, id, arg);
     case 'reply': {
       const lead = await loadLead(turn, actor, id);
       assertCanAccess(actor, lead.assigneeId, 'what.lead', id);
@@ -132,6 +137,8 @@ async function dealAction(turn: Turn, actor: Actor, verb: string, id: number, ar
     }
     case 'lost':
       return usage(actor, `/lost ${id} REASON`);
+    case 'assign':
+      return assignDealTo(turn, actor, id, arg);
   }
   return say(actor, 'chat.customer.button_ignored');
 }
@@ -169,6 +176,8 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
       return slaAction(turn, actor, parsed.verb, id, parsed.arg);
     case 'deal':
       return dealAction(turn, actor, parsed.verb, id, parsed.arg);
+    case 'team':
+      return teamAction(turn, actor, parsed.verb, id, parsed.arg);
   }
   return say(actor, 'chat.customer.button_ignored');
 }

@@ -24,6 +24,8 @@ export type Addressing =
   | { kind: 'not_customer' }
   /** the chat itself changed (the person blocked or unblocked the bot): core/chat/chat-event.ts */
   | { kind: 'chat_event' }
+  /** a deactivated member wrote: told they can no longer act, nothing else happens */
+  | { kind: 'deactivated' }
   /** nothing to do (with why, for the log) */
   | { kind: 'ignore'; why: string };
 
@@ -40,6 +42,9 @@ export function addressing(m: InboundMessage, speaker: Speaker): Addressing {
   // not a team member: the only command reachable is linking with an invite code
   if (m.origin === 'mention') return { kind: 'ignore', why: 'a mention by a non-member (its message event carries it)' };
   if (!m.callbackData && START_WITH_CODE.test(text)) return { kind: 'invite' };
+  if (speaker.kind === 'customer' && speaker.formerMember) {
+    return m.isGroup && !m.origin && !m.callbackData ? { kind: 'ignore', why: 'a deactivated member in a shared chat' } : { kind: 'deactivated' };
+  }
   if (m.origin === 'command') return { kind: 'not_linked' };
   if (m.callbackData) return { kind: 'button_ignored' };
   if (/^\/start(@\w+)?$/i.test(text) && m.attachments.length === 0) return { kind: 'welcome' };

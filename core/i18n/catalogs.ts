@@ -36,6 +36,8 @@ import { files as enFiles } from './en/files.js';
 import { files as ruFiles } from './ru/files.js';
 import { settings as enSettings } from './en/settings.js';
 import { settings as ruSettings } from './ru/settings.js';
+import { team as enTeam } from './en/team.js';
+import { team as ruTeam } from './ru/team.js';
 
 export const en = {
   ...enCommon,
@@ -55,6 +57,7 @@ export const en = {
   ...enApi,
   ...enFiles,
   ...enSettings,
+  ...enTeam,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -77,6 +80,7 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruApi,
   ...ruFiles,
   ...ruSettings,
+  ...ruTeam,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, Catalog[string]>> = { en, ru };

@@ -36,6 +36,9 @@ export class RecordingScheduler implements Scheduler {
   async rescheduleDigests(userId: number) {
     this.calls.push(['rescheduleDigests', userId]);
   }
+  async scheduleVacationEnd(userId: number, at: Date) {
+    this.calls.push(['scheduleVacationEnd', userId, at]);
+  }
 }
 
 export interface TeamMemberSpec {

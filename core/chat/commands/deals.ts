@@ -20,6 +20,7 @@ import { reply, buttonRows, type Reply } from '../reply.js';
 import { lookupDeal } from '../lookups.js';
 import type { Command } from './command.js';
 import { parseId, say, usage } from './command.js';
+import { assignButtonRow } from './team.js';
 
 export function stageLabel(actor: Actor, name: string): string {
   const key = `stage.${name}` as MessageKey;
@@ -37,7 +38,8 @@ async function dealView(turn: Turn, actor: Actor, id: number): Promise<DealView>
 
 export async function dealCreatedReply(turn: Turn, actor: Actor, id: number): Promise<Reply[]> {
   const d = await dealView(turn, actor, id);
-  return say(actor, 'chat.deal.created', { id: d.id, title: d.title, amount: amountText(actor, d), stage: stageLabel(actor, d.stage.name) });
+  const text = t(actor.locale, 'chat.deal.created', { id: d.id, title: d.title, amount: amountText(actor, d), stage: stageLabel(actor, d.stage.name) });
+  return [reply(text, assignButtonRow(actor, 'deal', d.id))];
 }
 
 export async function dealFromLead(turn: Turn, actor: Actor, leadId: number, money: { amount?: string; currency?: string | null } = {}): Promise<Reply[]> {

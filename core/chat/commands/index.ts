@@ -7,6 +7,7 @@ import { taskCommands } from './tasks.js';
 import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
 import { aiCommands } from '../ai/commands.js';
+import { teamCommands } from './team.js';
 
 export const COMMANDS: Command[] = [
   ...startCommands,
@@ -15,6 +16,7 @@ export const COMMANDS: Command[] = [
   ...taskCommands,
   ...contactCommands,
   ...settingsCommands,
+  ...teamCommands,
   ...aiCommands,
 ];
 
