@@ -4,7 +4,8 @@
 // lead:assign:N[:TO], deal:assign:N[:TO], team:* (commands/team.ts),
 // deal:pipe:N[:P], deal:pstage:N:S, pl:… (commands/pipelines.ts), rule:… (commands/rules.ts),
 // clarify:TOKEN:INDEX|x, hist:<c|l|d>[n]:N:PAGE, merge:do|keep|undo:N, mail:seg|to|pick|send|cancel:M[:arg]
-// (commands/mailings.ts). Every action checks the presser's permissions like the command would.
+// (commands/mailings.ts), set:menu:all, set:ask:KEY, set:v:KEY:VALUE (workspace settings).
+// Every action checks the presser's permissions like the command would.
 import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam, systemActor } from '../actor.js';
 import { t } from '../i18n/index.js';
@@ -25,6 +26,7 @@ import { leadButtons } from './notify.js';
 import { aiAction, enqueueAi, turnKey } from './ai/chat-actions.js';
 import { historyAction } from './commands/history.js';
 import { mergeAction } from './merge-offer.js';
+import { settingsAction } from './commands/workspace-settings.js';
 import { assignDealTo, assignLeadTo, teamAction } from './commands/team.js';
 import { dealPipelineAction, pipelineAction } from './commands/pipelines.js';
 import { ruleAction } from './commands/rules.js';
@@ -172,6 +174,7 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
   if (parsed.area === 'clarify') return clarifyAction(turn, actor, parsed.verb, parsed.id);
   if (parsed.area === 'ai') return aiAction(turn, actor, parsed.verb, parsed.id);
   if (VALUE_ACTION_AREAS.has(parsed.area)) return valueAction(turn, actor, parsed);
+  if (parsed.area === 'set') return settingsAction(turn, actor, parsed.verb, parsed.id, parsed.arg);
   const id = Number(parsed.id);
   if (!Number.isInteger(id) || id <= 0) return say(actor, 'chat.customer.button_ignored');
   switch (parsed.area) {

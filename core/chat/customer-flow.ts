@@ -2,7 +2,8 @@
 // their open conversation, capture a lead when they have no open lead or deal (assigned,
 // first response due), acknowledge them once, and push the message to the owner.
 import { systemActor } from '../actor.js';
-import { resolveLocale, t, formatDateTime } from '../i18n/index.js';
+import { resolveLocale, t, formatDateTime, type Locale } from '../i18n/index.js';
+import { ackTexts } from '../workspaces/ack-text.js';
 import { findOrCreateContact } from '../contacts/find-or-create-contact.js';
 import { resolveLiveContact } from '../contacts/resolve-contact.js';
 import { normalizeEmail } from '../contacts/normalize-email.js';
@@ -196,16 +197,25 @@ export function senderKeys(
 export function ackItem(turn: Turn, identityId: number, identityLanguageCode: string | null): Omit<OutboxItem, 'workspaceId'> {
   const { workspace: ws, message: m } = turn;
   const customerLocale = resolveLocale(m.languageCode, identityLanguageCode, ws.locale);
-  const { hours, unreadable } = readBusinessHours(ws.businessHours);
+  const { hours, unreadable } = readBusinessHours(ws.businessHours, ws.holidays);
   if (unreadable) turn.deps.logger?.warn({ err: unreadable, workspaceId: ws.id }, 'stored business hours do not validate: counted as around the clock');
   const opening = nextOpening(hours, ws.timezone, turn.now);
   return {
     identityId,
-    text: opening
-      ? t(customerLocale, 'chat.customer.ack_after_hours', { when: formatDateTime(customerLocale, opening, ws.timezone) })
-      : t(customerLocale, 'chat.customer.ack'),
+    text: ackText(ws, customerLocale, opening),
     dedupeKey: `ack:${m.dedupeKey}`,
   };
+}
+
+/**
+ * The acknowledgement's text: the workspace's own for the customer's language when an admin
+ * set one (/settings ack), with the opening time below it after hours; else the catalog's.
+ */
+function ackText(ws: Turn['workspace'], locale: Locale, opening: Date | null): string {
+  const own = ackTexts(ws.ackText)[locale];
+  const when = opening ? formatDateTime(locale, opening, ws.timezone) : null;
+  if (own) return when ? `${own}\n\n${t(locale, 'chat.customer.ack_opens', { when })}` : own;
+  return when ? t(locale, 'chat.customer.ack_after_hours', { when }) : t(locale, 'chat.customer.ack');
 }
 
 /** Tells the assignee about a new lead, with the lead buttons (logged when they cannot be reached). */

@@ -78,6 +78,8 @@ export interface Turn {
   speakerIdentityId?: number;
   /** the round-robin pick made before the transaction for a brand-new customer */
   preAssigneeId?: number;
+  /** the turn changed the workspace's settings: the process's cached row is dropped after the commit */
+  workspaceChanged?: boolean;
 }
 
 export function push(turn: Turn, item: Omit<OutboxItem, 'workspaceId'>): void {

@@ -36,6 +36,8 @@ import { files as enFiles } from './en/files.js';
 import { files as ruFiles } from './ru/files.js';
 import { history as enHistory } from './en/history.js';
 import { history as ruHistory } from './ru/history.js';
+import { settings as enSettings } from './en/settings.js';
+import { settings as ruSettings } from './ru/settings.js';
 import { team as enTeam } from './en/team.js';
 import { team as ruTeam } from './ru/team.js';
 import { pipelines as enPipelines } from './en/pipelines.js';
@@ -63,6 +65,7 @@ export const en = {
   ...enApi,
   ...enFiles,
   ...enHistory,
+  ...enSettings,
   ...enTeam,
   ...enPipelines,
   ...enMailings,
@@ -89,6 +92,7 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruApi,
   ...ruFiles,
   ...ruHistory,
+  ...ruSettings,
   ...ruTeam,
   ...ruPipelines,
   ...ruMailings,
