@@ -30,6 +30,7 @@ import { handOffUnknownText } from '../core/chat/ai/chat-actions.js';
 import type { ChatFiles } from '../core/files/file-store.js';
 import { BullMQAlbumScheduler, startAlbumWorker } from '../connectors/queue/album-queue.js';
 import { forwardAlbum } from '../core/chat/albums.js';
+import { BullMQMailingJobs } from '../connectors/queue/mailing-queue.js';
 
 export type Senders = Partial<Record<Channel, ChannelSender>>;
 
@@ -73,6 +74,7 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
   const clarify = new RedisClarifyStore(opts.settings.redis, opts.settings.prefix);
   const albums = new BullMQAlbumScheduler(opts.settings);
   const attempts = new RedisAttemptLimiter(opts.settings.redis, opts.settings.prefix, opts.attemptLimits);
+  const mailings = new BullMQMailingJobs(opts.settings);
   const deps: ChatDeps = {
     db: opts.db,
     clock: opts.clock ?? systemClock,
@@ -85,6 +87,7 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
     clarify,
     llm: opts.llm,
     ai: opts.ai,
+    mailings,
     // text the rules do not understand goes to AI assist (a no-op answer when it is off)
     unknownText: handOffUnknownText,
     logger: opts.logger,
@@ -102,7 +105,7 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
       return handleInbound(deps, message);
     },
     async close() {
-      await Promise.all([clarify.close(), attempts.close(), albums.close()]);
+      await Promise.all([clarify.close(), attempts.close(), albums.close(), mailings.close()]);
     },
   };
 }

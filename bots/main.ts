@@ -21,6 +21,8 @@ import { homeLoader } from '../core/chat/member-home.js';
 import { createChatEngine, startChatWorker, type ChatWorker } from './chat-runtime.js';
 import { buildSenders } from './senders.js';
 import { chatFilesFromConfig } from './chat-files.js';
+import { unsubscribeRoute } from './http/routes/unsubscribe.js';
+import { unsubscribeByToken } from '../core/mailings/opt-out.js';
 import { fileLinkRoute } from './http/routes/files.js';
 import { createFileStore } from '../connectors/files/create-file-store.js';
 import { S3FileStore } from '../connectors/files/s3-file-store.js';
@@ -154,6 +156,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         files: fileStore,
         logger,
         ...workerTuning(config),
+        mailing: { linkBaseUrl: config.MAILING_LINK_BASE_URL, linkSecret: config.MAILING_LINK_SECRET },
         warmConnections: config.DATABASE_POOL_SIZE,
         // the digest schedulers live in Redis too: re-create them from Postgres
         onRedisLoss: async () => {
@@ -264,6 +267,11 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       );
       // signed download links for files too large for a manager's channel
       if (config.FILE_LINK_SECRET) routes.push(fileLinkRoute({ store: fileStore, secret: config.FILE_LINK_SECRET }));
+      // one-click unsubscribe of mailing emails (RFC 8058)
+      if (config.MAILING_LINK_SECRET) {
+        const secret = config.MAILING_LINK_SECRET;
+        routes.push(unsubscribeRoute({ unsubscribe: (token) => unsubscribeByToken(db, secret, token, new Date()) }));
+      }
       const sweep = setInterval(() => {
         sweepIdempotencyKeys(db, new Date(Date.now() - IDEMPOTENCY_KEEP_MS)).catch((err: unknown) => logger.warn({ err }, 'idempotency key sweep failed'));
       }, 3600_000);

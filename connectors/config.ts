@@ -160,6 +160,7 @@ export const configSchema = z
     SLACK_PER_CHANNEL_MS: positiveInt.default(1000),
     /** added to every outbound limit's interval and window (absorbs network jitter) */
     OUTBOUND_LIMIT_MARGIN_MS: z.coerce.number({ message: 'must be a whole number of milliseconds' }).int().min(0).max(1000).default(50),
+    OUTBOUND_BULK_SHARE: z.coerce.number({ message: 'must be a number from 0.1 to 1' }).min(0.1).max(1).default(1),
     /** parallel reminder jobs per worker process */
     REMINDER_CONCURRENCY: positiveInt.default(50),
     /** at start-up, overdue undelivered reminders up to this many hours old are still sent */
@@ -207,6 +208,8 @@ export const configSchema = z
     FILE_LINK_BASE_URL: url(['http', 'https']).optional(),
     FILE_LINK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     FILE_LINK_TTL_HOURS: positiveInt.default(72),
+    MAILING_LINK_BASE_URL: url(['http', 'https']).optional(),
+    MAILING_LINK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 
     /** the Mini App (board web view at /miniapp/ of the web role): its public URL (menu button, links), initData freshness, web-view links for Slack users */
     MINIAPP_URL: url(['https', 'http']).optional(),
@@ -236,6 +239,13 @@ export const configSchema = z
         code: 'custom',
         path: ['FILE_LINK_SECRET'],
         message: 'is required when FILE_LINK_BASE_URL is set (any random string of 16 characters or more)',
+      });
+    }
+    if (c.MAILING_LINK_BASE_URL && !c.MAILING_LINK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAILING_LINK_SECRET'],
+        message: 'is required when MAILING_LINK_BASE_URL is set (any random string of 16 characters or more)',
       });
     }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {

@@ -65,6 +65,11 @@ export interface SendResult {
 /** Sends one message on one channel. Permanent failures throw PermanentSendError. */
 export interface ChannelSender {
   send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Replaces the text (and buttons) of a message this sender sent before (a mailing's progress
+   * message); optional: without it the outbound path sends the new text as a new message.
+   */
+  edit?(message: OutboundMessage, externalMessageId: string): Promise<SendResult>;
 }
 
 /** The recipient can never be reached this way (blocked the bot, chat not found, bad address). */
@@ -154,6 +159,8 @@ export interface OutboxItem {
   notifyOnFailureUserId?: number;
   /** idempotency: the same key is delivered at most once */
   dedupeKey?: string;
+  /** the platform id of a message sent before to the same chat: its text is replaced instead (senders with `edit`) */
+  editOf?: string;
   /**
    * A notice to a team member about a customer's message (a new lead, a forwarded message).
    * Notices waiting for a chat held up by its platform limit are folded into one summary

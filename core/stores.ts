@@ -14,6 +14,7 @@ import type { RecipientStore } from './outbound/recipient-store.js';
 import type { ReminderStore } from './reminders/reminder-store.js';
 import type { TaskStore } from './tasks/task-store.js';
 import type { WebhookStore } from './webhooks/webhook-store.js';
+import type { CustomerValueStore } from './value/value-store.js';
 
 export interface Stores {
   /** round robin's pick (core/leads/round-robin.ts) */
@@ -34,4 +35,6 @@ export interface Stores {
   albums: AlbumStore;
   /** the demo's history in bulk (core/demo/seed-demo.ts) */
   demo: DemoStore;
+  /** customer value, /top, tags in use and the team digest's extra sections (core/value) */
+  customerValue: CustomerValueStore;
 }

@@ -50,6 +50,11 @@ const COMMANDS: CommandEntry[] = [
   { name: 'user', description: 'manage team members: add, invite, duty, deactivate', load: async () => (await import('./commands/users.js')).registerUsers },
   { name: 'users', description: 'list the team members of a workspace', load: async () => (await import('./commands/users.js')).registerUsers },
   {
+    name: 'settings',
+    description: 'workspace settings: show, or set KEY VALUE (first response, business hours, holidays, auto-reassign, currency, digests ...)',
+    load: async () => (await import('./commands/settings.js')).registerSettings,
+  },
+  {
     name: 'digest',
     description: 'show the digest a user would get now (--dry-run), or queue it for delivery now',
     load: async () => (await import('./commands/digest.js')).registerDigest,

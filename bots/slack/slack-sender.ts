@@ -73,6 +73,19 @@ export class SlackSender implements ChannelSender {
     }
   }
 
+  /** Replaces a sent message's text and buttons (chat.update); a long text keeps its first part. */
+  async edit(message: OutboundMessage, externalMessageId: string): Promise<SendResult> {
+    const ref = parseMessageRef(externalMessageId);
+    if (!ref) return this.send(message);
+    try {
+      const payload = renderMessages(message.text, message.buttons)[0];
+      await this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: payload?.text ?? message.text, blocks: payload?.blocks });
+      return { externalMessageId };
+    } catch (e) {
+      throw translateSlackError(e, message.chatId);
+    }
+  }
+
   private async sendUnsafe(message: OutboundMessage): Promise<SendResult> {
     const { channel, threadTs: chatThread } = splitChatId(message.chatId);
     const ref = parseMessageRef(message.replyToExternalId);

@@ -62,6 +62,29 @@ export class TelegramSender implements ChannelSender {
     }
   }
 
+  /** Replaces a sent message's text and buttons (editMessageText); an unchanged text is no error. */
+  async edit(message: OutboundMessage, externalMessageId: string): Promise<SendResult> {
+    const messageId = Number(externalMessageId);
+    if (!Number.isInteger(messageId)) return this.send(message);
+    try {
+      const keyboard = inlineKeyboard(message.buttons);
+      await this.api.editMessageText(message.chatId, messageId, splitForTelegram(escapeHtml(message.text))[0] ?? '', {
+        parse_mode: 'HTML',
+        ...(keyboard ? { reply_markup: keyboard } : {}),
+      });
+      return { externalMessageId };
+    } catch (e) {
+      if (e instanceof GrammyError && /message is not modified/i.test(e.description)) return { externalMessageId };
+      const reason = permanentReason(e);
+      if (reason) throw new PermanentSendError(`Telegram chat ${message.chatId}: ${reason}`, reason);
+      if (e instanceof GrammyError && e.error_code === 429) {
+        const seconds = Number(e.parameters.retry_after ?? 1);
+        throw new RateLimitedError(seconds * 1000, `Telegram chat ${message.chatId}: ${e.description}`);
+      }
+      throw e;
+    }
+  }
+
   private async sendUnsafe(message: OutboundMessage): Promise<SendResult> {
     const chatId = message.chatId;
     // group and channel chat ids are negative

@@ -4,6 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { TeamDigest } from '../../core/digests/digest.js';
 import { stageLabel } from '../../core/digests/render-text.js';
 import { t, type Locale } from '../../core/i18n/index.js';
+import { valueChartPanels } from './value-chart-spec.js';
 
 const WIDTH = 560;
 const BAR = '#4C78A8';
@@ -84,6 +85,7 @@ export function digestChartSpec(digest: TeamDigest, locale: Locale, fontFamily: 
           { mark: { type: 'text', dy: -8, fontSize: 12 }, encoding: { text: { field: 'count', type: 'quantitative' }, color: { value: '#333' } } },
         ],
       },
+      ...valueChartPanels(digest, locale, current),
     ],
   };
 }

@@ -28,7 +28,9 @@ export class SmtpEmailSender implements ChannelSender {
     if (!/^[^\s@<>]+@[^\s@<>]+$/.test(to)) throw new PermanentSendError(`not an e-mail address: ${to}`, 'bad_address');
     let inReplyTo = headerIds(message.headers?.['In-Reply-To'] ?? message.replyToExternalId);
     let subject = message.subject ?? '';
-    if (!inReplyTo.length) {
+    // a bulk mail (a mailing: Precedence: bulk) starts a message of its own, never a reply in a thread
+    const bulk = /^bulk$/i.test(message.headers?.Precedence ?? '');
+    if (!inReplyTo.length && !bulk) {
       // an acknowledgement or a push without thread headers still answers the customer's last mail
       const last = await this.lastInbound(to);
       if (last) {
@@ -48,6 +50,7 @@ export class SmtpEmailSender implements ChannelSender {
         subject: inReplyTo.length && subject && !/^\s*re\s*:/i.test(subject) ? `Re: ${subject}` : subject,
         text: message.text,
         messageId,
+        ...(extraHeaders(message.headers) ? { headers: extraHeaders(message.headers) } : {}),
         ...(inReplyTo.length ? { inReplyTo: `<${inReplyTo[0]}>`, references: references.map((r) => `<${r}>`) } : {}),
         ...(message.image || message.files?.length
           ? {
@@ -127,6 +130,13 @@ export class SmtpEmailSender implements ChannelSender {
     this.transports.set(mailbox.id, { key, transport });
     return transport;
   }
+}
+
+/** Headers to send as they are (List-Unsubscribe, Precedence ...): all but the threading ones set above. */
+function extraHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!headers) return undefined;
+  const out = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^(in-reply-to|references)$/i.test(k)));
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Message-IDs from a header value ("<a@x> <b@y>" or a bare id), normalised. */

@@ -86,6 +86,7 @@ export const outboxItemSchema = z
     messageId: idNum.optional(),
     notifyOnFailureUserId: idNum.optional(),
     dedupeKey: z.string().min(1).max(200).optional(),
+    editOf: z.string().min(1).max(200).optional(),
     // an answer that stops the lead's SLA clock once the platform accepts it
     firstResponse: z.object({ leadId: idNum, at: z.iso.datetime() }).optional(),
     // a notice to a team member about a customer's message: may be folded with others (core/outbound/coalesce.ts)
@@ -195,6 +196,8 @@ export interface OutboundWorkerOptions {
   limits?: ChannelLimits;
   /** added to every limit's interval and window (OUTBOUND_LIMIT_MARGIN_MS) */
   marginMs?: number;
+  /** the bulk lane's share of the per-bot rate (OUTBOUND_BULK_SHARE) */
+  bulkShare?: number;
   /** 429s waited out per job before it counts as a failed attempt */
   maxRateLimitWaits?: number;
   lockDurationMs?: number;
@@ -239,6 +242,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
   const { ctx, senders, outbox, logger } = options;
   const limiter = new ChannelRateLimiter(options.settings.redis, options.settings.prefix, options.limits ?? DEFAULT_CHANNEL_LIMITS, {
     marginMs: options.marginMs,
+    bulkShare: options.bulkShare,
   });
   const maxWaits = options.maxRateLimitWaits ?? 20;
   const sendingStaleMs = options.sendingStaleMs ?? Math.max(60_000, 2 * (options.lockDurationMs ?? 30_000));

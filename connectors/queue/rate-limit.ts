@@ -9,8 +9,8 @@
 //     its job's: a job run again after its worker died (SIGKILL, before the slot reached its
 //     data) gets the same ticket back instead of queueing behind its own abandoned one;
 //   - per bot: a sliding log of sends over 1,000 ms + margin, at most perSecond entries;
-//     items of the digest and bulk lanes may use only BULK_SHARE of it, so an answer always
-//     finds room; sends that find the window full queue for it in order (lane, then the
+//     items of the digest lane may use only BULK_SHARE of it and the bulk lane (mailings)
+//     its own share (all of it by default: the queue order keeps answers first), so an answer always finds room; sends that find the window full queue for it in order (lane, then the
 //     chat slot or the job's age: earliest due first), so no job loses its turn to a luckier
 //     poll and holds up its chat's later messages;
 //   - a 429 retry_after pushes the chat's clocks forward (penalize); the job comes back
@@ -43,8 +43,11 @@ export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = {
 /** Added to every interval and window: absorbs the jitter between taking a slot and the platform seeing the request. */
 export const DEFAULT_LIMIT_MARGIN_MS = 50;
 
-/** The share of the per-bot budget the digest and bulk lanes may use. */
+/** The share of the per-bot budget the digest lane (and by default the bulk lane) may use. */
 export const BULK_SHARE = 0.8;
+
+/** The bulk lane's (mailings') default share (OUTBOUND_BULK_SHARE): all of it, as the bot's queue still serves answers first. */
+export const DEFAULT_BULK_LANE_SHARE = 1;
 
 /** A ticket whose slot passed this long ago unsent is taken for an abandoned job's (crashed worker) and skipped. */
 const DEFAULT_TICKET_STALE_MS = 300_000;
@@ -351,6 +354,12 @@ export interface RateLimiterOptions {
   ticketStaleMs?: number;
   /** see DEFAULT_WAITER_STALE_MS */
   waiterStaleMs?: number;
+  /**
+   * The share of the per-bot budget the bulk lane (mailings) may use (default DEFAULT_BULK_LANE_SHARE).
+   * Above BULK_SHARE an answer or a reminder arriving at a full window still goes first (the
+   * bot's queue is ordered by lane), after at most one window.
+   */
+  bulkShare?: number;
 }
 
 let seq = 0;
@@ -385,6 +394,7 @@ export class ChannelRateLimiter {
   private readonly marginMs: number;
   private readonly staleMs: number;
   private readonly waiterStaleMs: number;
+  private readonly bulkShare: number;
 
   constructor(
     redisTarget: RedisLike,
@@ -405,6 +415,7 @@ export class ChannelRateLimiter {
     this.marginMs = options.marginMs ?? DEFAULT_LIMIT_MARGIN_MS;
     this.staleMs = options.ticketStaleMs ?? DEFAULT_TICKET_STALE_MS;
     this.waiterStaleMs = options.waiterStaleMs ?? DEFAULT_WAITER_STALE_MS;
+    this.bulkShare = options.bulkShare ?? DEFAULT_BULK_LANE_SHARE;
   }
 
   /** The spacing between two messages to this chat, margin included (0 = no limit). */
@@ -470,7 +481,9 @@ export class ChannelRateLimiter {
 
   private botMax(channel: Channel, lane: OutboxLane): number {
     const perSecond = this.limits[channel]?.perSecond ?? 0;
-    return perSecond > 0 ? (lane === 'interactive' ? perSecond : Math.max(1, Math.floor(perSecond * BULK_SHARE))) : 0;
+    if (perSecond <= 0) return 0;
+    if (lane === 'interactive') return perSecond;
+    return Math.max(1, Math.floor(perSecond * (lane === 'bulk' ? this.bulkShare : BULK_SHARE)));
   }
 
   /** ACQUIRE's keys for a send to this chat (`tickets`: the chat's, or its fold group's). */

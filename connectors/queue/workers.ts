@@ -22,6 +22,8 @@ import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
 import { startAiWorker } from './ai-queue.js';
 import { startTeamWorker } from './team-queue.js';
 import { reconcileVacations, type VacationEndOutcome } from '../../core/users/vacation.js';
+import { startMailingWorker } from './mailing-queue.js';
+import type { MailingRunOptions } from '../../core/mailings/run-mailing.js';
 import { warmPool } from '../db/client.js';
 import { watchRedisLoss, type RedisLossWatch } from './redis-loss-watch.js';
 
@@ -45,6 +47,8 @@ export interface StartWorkersOptions {
   limits?: ChannelLimits;
   /** added to every outbound limit (OUTBOUND_LIMIT_MARGIN_MS; default 50 ms) */
   limitMarginMs?: number;
+  /** the bulk lane's (mailings') share of the per-bot rate (OUTBOUND_BULK_SHARE; default 1) */
+  bulkShare?: number;
   outboundJobs?: OutboundJobOptions;
   /** how long a crashed worker's job stays locked before another takes it (default 30 s) */
   lockDurationMs?: number;
@@ -78,6 +82,8 @@ export interface StartWorkersOptions {
   onVacationEnded?: (userId: number, outcome: VacationEndOutcome) => void;
   /** also run after such a loss (e.g. re-creating the digest schedulers) */
   onRedisLoss?: () => Promise<void>;
+  /** mailings: unsubscribe links (MAILING_LINK_*) and how often progress is looked at */
+  mailing?: MailingRunOptions;
 }
 
 /** The platform limits the outbound queue keeps, from the environment. */
@@ -104,8 +110,10 @@ export function workerTuning(config: {
   TELEGRAM_PER_GROUP_CHAT_MS: number;
   SLACK_PER_CHANNEL_MS: number;
   OUTBOUND_LIMIT_MARGIN_MS: number;
+  OUTBOUND_BULK_SHARE: number;
 }) {
   return {
+    bulkShare: config.OUTBOUND_BULK_SHARE,
     concurrency: { outbound: config.OUTBOUND_CONCURRENCY, reminders: config.REMINDER_CONCURRENCY },
     limits: outboundLimits(config),
     limitMarginMs: config.OUTBOUND_LIMIT_MARGIN_MS,
@@ -153,6 +161,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     concurrency: options.concurrency?.outbound,
     limits: options.limits,
     marginMs: options.limitMarginMs,
+    bulkShare: options.bulkShare,
     sendingStaleMs: options.sendingStaleMs,
     ...timing,
   });
@@ -181,6 +190,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   });
   const sweepEvery = options.vacationSweepMs ?? (options.reconcile === false ? 0 : 60_000);
   if (sweepEvery > 0) await scheduler.team.startSweep(sweepEvery);
+  // mailings (core/mailings): a confirmed mailing's recipients onto the bulk lane, its progress and report
+  const mailings = startMailingWorker({ ctx, settings, outbox, logger, run: options.mailing, ...timing });
 
   const startup: RunningWorkers['startup'] = { redisPolicy };
   const reconcile = async () => {
@@ -219,7 +230,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     startup,
     async close() {
       await lossWatch?.close();
-      await Promise.all([reminders.close(), sla.close(), outbound.close(), ai.close(), team.close()]);
+      await Promise.all([reminders.close(), sla.close(), outbound.close(), ai.close(), team.close(), mailings.close()]);
       await Promise.all([scheduler.close(), outbox.close()]);
     },
   };

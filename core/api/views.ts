@@ -2,6 +2,7 @@
 // zod schemas): times as ISO 8601 strings, money as a decimal string, ids for relations.
 import type { Contact, ContactEmail, ContactPhone, Company, Lead, Task } from '../../prisma/generated/client.js';
 import type { DealView } from '../deals/find-deals.js';
+import { readFields } from '../contacts/custom-fields.js';
 
 export function leadView(l: Lead) {
   return {
@@ -26,6 +27,8 @@ export function contactView(c: Contact & { emails: ContactEmail[]; phones: Conta
     company: c.company?.name ?? null,
     emails: c.emails.map((e) => e.email),
     phones: c.phones.map((p) => p.phone),
+    tags: c.tags,
+    fields: readFields(c.fields),
     createdAt: c.createdAt.toISOString(),
   };
 }

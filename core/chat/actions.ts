@@ -3,8 +3,10 @@
 // sla:reassign:N, sla:remind:N:10m, deal:stage:N:Stage, deal:stages:N, deal:won:N, deal:amount:N:AMOUNT:CUR,
 // lead:assign:N[:TO], deal:assign:N[:TO], team:* (commands/team.ts),
 // deal:pipe:N[:P], deal:pstage:N:S, pl:… (commands/pipelines.ts), rule:… (commands/rules.ts),
-// clarify:TOKEN:INDEX|x, hist:<c|l|d>[n]:N:PAGE, merge:do|keep|undo:N, miniapp:link:0 (a signed
-// web-view link). Every action checks the presser's permissions like the command would.
+// clarify:TOKEN:INDEX|x, hist:<c|l|d>[n]:N:PAGE, merge:do|keep|undo:N, mail:seg|to|pick|send|cancel:M[:arg]
+// (commands/mailings.ts), set:menu:all, set:ask:KEY, set:v:KEY:VALUE (workspace settings),
+// miniapp:link:0 (a signed web-view link).
+// Every action checks the presser's permissions like the command would.
 import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam, systemActor } from '../actor.js';
 import { t } from '../i18n/index.js';
@@ -25,9 +27,12 @@ import { leadButtons } from './notify.js';
 import { aiAction, enqueueAi, turnKey } from './ai/chat-actions.js';
 import { historyAction } from './commands/history.js';
 import { mergeAction } from './merge-offer.js';
+import { settingsAction } from './commands/workspace-settings.js';
 import { assignDealTo, assignLeadTo, teamAction } from './commands/team.js';
 import { dealPipelineAction, pipelineAction } from './commands/pipelines.js';
 import { ruleAction } from './commands/rules.js';
+import { mailingAction } from './commands/mailings.js';
+import { VALUE_ACTION_AREAS, valueAction } from './commands/value.js';
 import { webViewLinkReply } from '../miniapp/web-link.js';
 
 export function parseActionData(data: string): { area: string; verb: string; id: string; arg?: string } | null {
@@ -170,6 +175,8 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
   if (!parsed) return say(actor, 'chat.customer.button_ignored');
   if (parsed.area === 'clarify') return clarifyAction(turn, actor, parsed.verb, parsed.id);
   if (parsed.area === 'ai') return aiAction(turn, actor, parsed.verb, parsed.id);
+  if (VALUE_ACTION_AREAS.has(parsed.area)) return valueAction(turn, actor, parsed);
+  if (parsed.area === 'set') return settingsAction(turn, actor, parsed.verb, parsed.id, parsed.arg);
   if (parsed.area === 'miniapp' && parsed.verb === 'link') return webViewLinkReply(turn, actor);
   const id = Number(parsed.id);
   if (!Number.isInteger(id) || id <= 0) return say(actor, 'chat.customer.button_ignored');
@@ -194,6 +201,8 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
       return pipelineAction(turn, actor, parsed.verb, id);
     case 'rule':
       return ruleAction(turn, actor, parsed.verb, id);
+    case 'mail':
+      return mailingAction(turn, actor, parsed.verb, parsed.id, parsed.arg);
   }
   return say(actor, 'chat.customer.button_ignored');
 }

@@ -14,6 +14,7 @@
 //   runs in the same transaction.
 //
 // Both leave the rows the ORM flow leaves (test/integration/chat/fast-path.test.ts).
+import { isOptOutText } from '../mailings/opt-out.js';
 import type { InboundMessage } from './inbound.js';
 import type { Workspace } from '../../prisma/generated/client.js';
 import { messageExternalId, ackItem, pushNewLeadNotice, forwardItems, handleCustomerMessage, customerLockKey, senderKeys } from './customer-flow.js';
@@ -86,7 +87,8 @@ export type ReturningStep = { done: true } | { done: false; newCustomer: boolean
  * shape: nothing written, the pipeline goes on.
  */
 export async function returningCustomerStep(deps: ChatDeps, ws: Workspace, m: InboundMessage, now: Date): Promise<ReturningStep> {
-  if (!fastPathCandidate(m)) return { done: false, newCustomer: false };
+  // an opt-out ("stop") takes the full flow, which marks the contact
+  if (!fastPathCandidate(m) || isOptOutText(m.text)) return { done: false, newCustomer: false };
   const r = await deps.intake.forwardReturning({ ...intakeMessage(ws.id, m, now), languageCode: m.languageCode ?? null, openLeadStatuses: OPEN_LEAD_STATUSES });
   if (!r.handled) return { done: false, newCustomer: !r.known };
   const forward = async (): Promise<OutboxItem[]> => {

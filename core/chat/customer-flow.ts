@@ -2,7 +2,8 @@
 // their open conversation, capture a lead when they have no open lead or deal (assigned,
 // first response due), acknowledge them once, and push the message to the owner.
 import { systemActor } from '../actor.js';
-import { resolveLocale, t, formatDateTime } from '../i18n/index.js';
+import { resolveLocale, t, formatDateTime, type Locale } from '../i18n/index.js';
+import { ackTexts } from '../workspaces/ack-text.js';
 import { findOrCreateContact } from '../contacts/find-or-create-contact.js';
 import { resolveLiveContact } from '../contacts/resolve-contact.js';
 import { normalizeEmail } from '../contacts/normalize-email.js';
@@ -25,6 +26,7 @@ import type { ChatFiles } from '../files/file-store.js';
 import { planForMember, withFiles } from '../files/outgoing.js';
 import { deferToAlbum } from './albums.js';
 import { offerMerges } from './merge-offer.js';
+import { isOptOutText, optOutContact } from '../mailings/opt-out.js';
 
 /** Message.externalId: unique per channel in a workspace ("chat:message" on Telegram). */
 export function messageExternalId(channel: string, chatId: string, messageId: string): string {
@@ -119,6 +121,15 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
     data: { lastMessageAt: turn.now, ...(conversation.identityId !== identity.id ? { identityId: identity.id } : {}) },
   });
 
+  // "stop" / "отписаться": no more mailings (the message itself goes on as any other)
+  if (!m.editOf && isOptOutText(m.text) && (await optOutContact(db, { workspaceId: ws.id, contactId: contact.id, via: 'reply', now: turn.now }))) {
+    push(turn, {
+      identityId: identity.id,
+      text: t(resolveLocale(m.languageCode, identity.languageCode, ws.locale), 'mailing.opted_out'),
+      dedupeKey: `optout:${ws.id}:${inserted[0]!.id}`,
+    });
+  }
+
   // an album's item: its files go with the album's one forward (core/chat/albums.ts)
   const album = await deferToAlbum(turn, conversation.id);
   const openLead = await openLeadForContact(ctx, contact.id);
@@ -186,16 +197,25 @@ export function senderKeys(
 export function ackItem(turn: Turn, identityId: number, identityLanguageCode: string | null): Omit<OutboxItem, 'workspaceId'> {
   const { workspace: ws, message: m } = turn;
   const customerLocale = resolveLocale(m.languageCode, identityLanguageCode, ws.locale);
-  const { hours, unreadable } = readBusinessHours(ws.businessHours);
+  const { hours, unreadable } = readBusinessHours(ws.businessHours, ws.holidays);
   if (unreadable) turn.deps.logger?.warn({ err: unreadable, workspaceId: ws.id }, 'stored business hours do not validate: counted as around the clock');
   const opening = nextOpening(hours, ws.timezone, turn.now);
   return {
     identityId,
-    text: opening
-      ? t(customerLocale, 'chat.customer.ack_after_hours', { when: formatDateTime(customerLocale, opening, ws.timezone) })
-      : t(customerLocale, 'chat.customer.ack'),
+    text: ackText(ws, customerLocale, opening),
     dedupeKey: `ack:${m.dedupeKey}`,
   };
+}
+
+/**
+ * The acknowledgement's text: the workspace's own for the customer's language when an admin
+ * set one (/settings ack), with the opening time below it after hours; else the catalog's.
+ */
+function ackText(ws: Turn['workspace'], locale: Locale, opening: Date | null): string {
+  const own = ackTexts(ws.ackText)[locale];
+  const when = opening ? formatDateTime(locale, opening, ws.timezone) : null;
+  if (own) return when ? `${own}\n\n${t(locale, 'chat.customer.ack_opens', { when })}` : own;
+  return when ? t(locale, 'chat.customer.ack_after_hours', { when }) : t(locale, 'chat.customer.ack');
 }
 
 /** Tells the assignee about a new lead, with the lead buttons (logged when they cannot be reached). */

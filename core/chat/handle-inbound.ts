@@ -103,8 +103,9 @@ async function runTurn(
   now: Date,
   plan: Plan,
 ): Promise<{ replies: Reply[] | null; out: OutboxItem[] }> {
+  let settingsChanged = false;
   try {
-    return await deps.db.$transaction(async (tx) => {
+    const done = await deps.db.$transaction(async (tx) => {
       const turn: Turn = {
         deps,
         ctx: coreContext(tx, { clock: deps.clock, stores: deps.stores, scheduler: deps.scheduler, llm: deps.llm }),
@@ -119,8 +120,12 @@ async function runTurn(
       if (replies === null) return { replies, out: [] };
       const out = [...keyed(message, turn.out), ...ownReplies(deps, workspace, message, replies)];
       await deps.intake.storeTurn(tx, { dedupeKey: message.dedupeKey, pending: out.length > 0 ? out : null, audits: turn.audits, now });
+      settingsChanged = Boolean(turn.workspaceChanged);
       return { replies, out };
     }, TX_OPTIONS);
+    // the next message of this process reads the new settings (other processes within WORKSPACE_TTL_MS)
+    if (settingsChanged) forgetWorkspace(deps, workspace.id);
+    return done;
   } catch (e) {
     if (!isDomainError(e)) throw e;
     // an expected refusal: the turn rolled back (its outbox items are dropped); record the
@@ -193,6 +198,11 @@ async function workspaceOf(deps: ChatDeps, id: number): Promise<Workspace> {
   const found = await ws;
   if (!found) throw new Error(`inbound message for unknown workspace ${id}`);
   return found;
+}
+
+/** Drops the cached row of a workspace whose settings changed. */
+function forgetWorkspace(deps: ChatDeps, id: number): void {
+  workspaces.get(deps.db)?.delete(id);
 }
 
 /** The active team member who used the message shortcut, with where to reach them; null if none. */

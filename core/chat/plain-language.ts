@@ -14,7 +14,12 @@ import { actOnIntent } from './act-on-intent.js';
 export async function handlePlainText(turn: Turn, actor: Actor, text: string, opts: { onlyTasks?: boolean } = {}): Promise<Reply[] | null> {
   const parser = turn.deps.parser;
   if (!parser) return null;
-  const intent = await parser.parse(text, { now: turn.now, timezone: actor.timezone, locale: actor.locale });
+  const intent = await parser.parse(text, {
+    now: turn.now,
+    timezone: actor.timezone,
+    locale: actor.locale,
+    currency: turn.workspace.defaultCurrency ?? undefined,
+  });
   if (intent.intent === 'unknown') return null;
   if (opts.onlyTasks && intent.intent !== 'create_task' && intent.intent !== 'clarify') return null;
   return actOnIntent(turn, actor, intent);

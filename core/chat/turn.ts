@@ -15,6 +15,7 @@ import type { Actor } from '../actor.js';
 import type { Reply } from './reply.js';
 import type { AiJobs } from '../ai/jobs.js';
 import type { ChatFiles } from '../files/file-store.js';
+import type { MailingJobs } from '../mailings/jobs.js';
 
 export interface ChatLogger {
   info(obj: object, msg?: string): void;
@@ -40,6 +41,8 @@ export interface ChatDeps {
   clarify?: ClarifyStore;
   /** the ai queue (core/ai): free-text fallback, extraction, summaries, drafts; with ctx.llm it turns AI assist on */
   ai?: AiJobs;
+  /** the mailings queue (core/mailings): a confirmed mailing's job; without it /mailing cannot send */
+  mailings?: MailingJobs;
   logger?: ChatLogger;
   /**
    * What a member's plain text the rules did not understand becomes: AI assist's hand-off
@@ -78,6 +81,8 @@ export interface Turn {
   speakerIdentityId?: number;
   /** the round-robin pick made before the transaction for a brand-new customer */
   preAssigneeId?: number;
+  /** the turn changed the workspace's settings: the process's cached row is dropped after the commit */
+  workspaceChanged?: boolean;
 }
 
 export function push(turn: Turn, item: Omit<OutboxItem, 'workspaceId'>): void {

@@ -58,7 +58,10 @@ export async function eraseContact(ctx: CoreContext, actor: Actor, id: number, o
 
     for (const cid of f.contactIds) {
       const name = erasedContactName(cid);
-      await tx.contact.update({ where: { id: cid }, data: { name, nameKey: name.toLowerCase(), position: null, notes: null, erasedAt: now } });
+      await tx.contact.update({
+        where: { id: cid },
+        data: { name, nameKey: name.toLowerCase(), position: null, notes: null, tags: [], fields: {}, erasedAt: now },
+      });
     }
     const inContacts = { contactId: { in: f.contactIds } };
     // their files, before the rows that name them go: every file of their conversations (what

@@ -4,7 +4,9 @@ export { findOrCreateContact, type FindOrCreateContactInput, type FindOrCreateCo
 export { findOrCreateCompany, companyKey, normalizeDomain, type CompanyInput } from './find-or-create-company.js';
 export { mergeContacts, undoMerge, MERGE_UNDO_DAYS, type MergeResult, type MergeMoved, type FoldedLead } from './merge-contacts.js';
 export { proposeMerge, acceptMergeProposal, declineMergeProposal, findMergeCandidates, contactCard, type ContactCard } from './merge-proposals.js';
-export { searchContacts, contactSummaryInclude } from './search-contacts.js';
+export { searchContacts, contactSummaryInclude, type ContactFilter } from './search-contacts.js';
+export { normalizeTag, parseTags, contactTagsWhere, contactAnyTagWhere, companyTagsWhere, changeTags, type TagTarget } from './tags.js';
+export { readFields, setContactField, mergeFields, type CustomFields } from './custom-fields.js';
 export { getContact } from './get-contact.js';
 export { exportContact } from './export-contact.js';
 export { eraseContact, erasedContactName, type EraseResult } from './erase-contact.js';

@@ -5,6 +5,7 @@ import type { Actor } from '../actor.js';
 import { recordActivity } from '../audit.js';
 import { normalizePhone } from './normalize-phone.js';
 import { visibleContactsWhere } from './contact-visibility.js';
+import { contactTagsWhere } from './tags.js';
 
 export const contactSummaryInclude = {
   emails: { orderBy: { id: 'asc' } },
@@ -12,27 +13,38 @@ export const contactSummaryInclude = {
   company: true,
 } as const satisfies Prisma.ContactInclude;
 
-/** Filters on the contact's deals: someone with a deal in this amount range and/or stage. */
-export interface ContactDealFilter {
+/**
+ * What a search may narrow by besides its text: `tags` (every one of them on the contact), and
+ * the contact's deals: someone with a deal in this amount range and/or stage.
+ */
+export interface ContactFilter {
+  tags?: string[];
   minAmount?: number;
   maxAmount?: number;
   /** a stage id of the workspace's pipeline */
   stageId?: number;
 }
 
-export async function searchContacts(ctx: CoreContext, actor: Actor, query: string, limit = 20, deals: ContactDealFilter = {}) {
+/**
+ * Contacts whose name, email, company or phone matches `query` (may be empty when a filter
+ * is given), narrowed by `filter`, among those the actor may see.
+ */
+export async function searchContacts(ctx: CoreContext, actor: Actor, query: string, limit = 20, filter: ContactFilter = {}) {
   const q = query.trim().replace(/\s+/g, ' ').toLowerCase();
   const dealWhere: Prisma.DealWhereInput = {};
-  if (deals.minAmount !== undefined || deals.maxAmount !== undefined)
+  if (filter.minAmount !== undefined || filter.maxAmount !== undefined)
     dealWhere.amount = {
-      ...(deals.minAmount !== undefined ? { gte: deals.minAmount } : {}),
-      ...(deals.maxAmount !== undefined ? { lte: deals.maxAmount } : {}),
+      ...(filter.minAmount !== undefined ? { gte: filter.minAmount } : {}),
+      ...(filter.maxAmount !== undefined ? { lte: filter.maxAmount } : {}),
     };
-  if (deals.stageId !== undefined) dealWhere.stageId = deals.stageId;
+  if (filter.stageId !== undefined) dealWhere.stageId = filter.stageId;
   const byDeal = Object.keys(dealWhere).length > 0;
-  if (!q && !byDeal) return [];
+  const tagWhere = contactTagsWhere(filter.tags ?? []);
+  const byTag = Object.keys(tagWhere).length > 0;
+  if (!q && !byDeal && !byTag) return [];
   const and: Prisma.ContactWhereInput[] = [visibleContactsWhere(actor)];
   if (byDeal) and.push({ deals: { some: dealWhere } });
+  if (byTag) and.push(tagWhere);
   if (q) and.push({ OR: await textMatch(ctx, actor, q) });
 
   const contacts = await ctx.db.contact.findMany({

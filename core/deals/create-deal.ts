@@ -41,8 +41,8 @@ export async function resolveMoney(tx: Tx, workspaceId: number, amount: string |
   const value = hasAmount ? parseAmount(amount) : null;
   let code = currency?.trim() ? normalizeCurrency(currency) : null;
   if (value && !code) {
-    const ws = await tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { locale: true } });
-    code = defaultCurrency(ws.locale);
+    const ws = await tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { locale: true, defaultCurrency: true } });
+    code = ws.defaultCurrency ?? defaultCurrency(ws.locale);
   }
   return { amount: value, currency: code };
 }

@@ -64,7 +64,7 @@ const SEATS = [5, 8, 10, 12, 15, 20, 25, 30, 40, 50] as const;
 export interface DemoPlanInput {
   now: Date;
   locale: Locale;
-  workspace: { timezone: string; firstResponseMinutes: number; businessHours: unknown };
+  workspace: { timezone: string; firstResponseMinutes: number; businessHours: unknown; holidays?: unknown };
   head: { id: number; timezone: string };
   /** in the order of the content's team */
   managers: ReadonlyArray<{ id: number; timezone: string }>;
@@ -241,7 +241,7 @@ class Planner {
     this.now = input.now;
     this.today = localParts(input.now, this.tz);
     this.yesterday = { start: this.at(-1), end: this.at(0) };
-    this.calendar = new BusinessCalendar(readBusinessHours(input.workspace.businessHours).hours, this.tz, {
+    this.calendar = new BusinessCalendar(readBusinessHours(input.workspace.businessHours, input.workspace.holidays).hours, this.tz, {
       from: this.at(-DEMO_HISTORY_DAYS - 1),
       to: new Date(input.now.getTime() + 60 * DAY),
     });

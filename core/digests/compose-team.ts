@@ -8,6 +8,7 @@ import { DigestRun } from './digest-run.js';
 import { reportingPeriods, type PeriodKind } from './periods.js';
 import { loadRecipient, seesTeam } from './recipient.js';
 import { teamAggregates } from './team-aggregates.js';
+import { valueSections } from './value-sections.js';
 
 export async function composeTeamDigest(ctx: CoreContext, headUserId: number, kind: PeriodKind, now: Date, run = new DigestRun(now)): Promise<TeamDigest> {
   const recipient = await loadRecipient(ctx.db, headUserId, run);
@@ -15,7 +16,11 @@ export async function composeTeamDigest(ctx: CoreContext, headUserId: number, ki
   if (!seesTeam(who)) throw invalid('invalid.digest_team_role', { id: headUserId });
   const { period, previous } = reportingPeriods(kind, now, who.timezone);
   const key = `team:${who.workspaceId}:${period.start.toISOString()}:${period.end.toISOString()}`;
-  const aggregates = await run.once(key, () => teamAggregates(ctx, who.workspaceId, period, previous, now));
+  // one shared entry per (workspace, period): the funnel aggregates and the value sections
+  const aggregates = await run.once(key, async () => {
+    const [team, value] = await Promise.all([teamAggregates(ctx, who.workspaceId, period, previous, now), valueSections(ctx, who.workspaceId, period)]);
+    return { ...team, value };
+  });
   return {
     kind: kind === 'daily' ? 'team_daily' : 'team_weekly',
     recipient: who,

@@ -2,6 +2,7 @@
 // (connectors/charts) both read. Dates are instants; money amounts are decimal strings.
 import type { Locale } from '../i18n/index.js';
 import type { ChannelName } from '../channels.js';
+import type { DigestValueSections } from './value-sections.js';
 
 export type DigestKind = 'today' | 'team_daily' | 'team_weekly';
 export const DIGEST_KINDS: readonly DigestKind[] = ['today', 'team_daily', 'team_weekly'];
@@ -136,6 +137,8 @@ export interface TeamDigest {
   firstResponse: { current: FirstResponseStats; previous: FirstResponseStats };
   /** open overdue tasks per manager now vs one period earlier */
   overdueByManager: ManagerOverdue[];
+  /** lost reasons, managers' won amount and conversion, response shares, top customers (value-sections.ts) */
+  value?: DigestValueSections;
 }
 
 export type Digest = TodayDigest | TeamDigest;

@@ -9,14 +9,15 @@ import type { Digest } from './digest.js';
 import { isTeamDigest } from './digest.js';
 import { composeDigest } from './compose-digest.js';
 import { DigestRun } from './digest-run.js';
-import { localDateKey } from '../time/zoned.js';
+import { effectiveTimeZone, localDateKey } from '../time/zoned.js';
+import { isHolidayAt, readBusinessHours } from '../time/business-hours.js';
 import { renderDigestText } from './render-text.js';
 import { digestTargetIdentity } from './digest-target.js';
 
 /** Renders the chart PNG of a digest; injected by the composition root (connectors/charts). */
 export type DigestChartRenderer = (digest: Digest) => Promise<Uint8Array>;
 
-export type DigestSkipReason = 'subscription_missing' | 'disabled' | 'user_inactive' | 'no_reachable_identity';
+export type DigestSkipReason = 'subscription_missing' | 'disabled' | 'user_inactive' | 'no_reachable_identity' | 'holiday';
 
 export type PreparedDigest = { item: OutboxItem; digest: Digest; chartError?: unknown } | { skipped: DigestSkipReason };
 
@@ -39,6 +40,8 @@ export async function prepareDigestDelivery(
           id: true,
           active: true,
           workspaceId: true,
+          timezone: true,
+          workspace: { select: { timezone: true, holidays: true } },
           identities: { where: { unreachable: false, chatId: { not: null } }, select: { id: true, channel: true } },
         },
       },
@@ -47,6 +50,9 @@ export async function prepareDigestDelivery(
   if (!sub) return { skipped: 'subscription_missing' };
   if (!sub.enabled) return { skipped: 'disabled' };
   if (!sub.user.active) return { skipped: 'user_inactive' };
+  // no daily digest on the workspace's days off (the weekly one still comes: it sums a week)
+  if (sub.kind !== 'team_weekly' && onHoliday(sub.user.workspace, effectiveTimeZone(sub.user.timezone, sub.user.workspace.timezone), now))
+    return { skipped: 'holiday' };
   // a team digest routed to a channel (e.g. /crm digest channel #sales) goes there instead
   const routed = sub.kind !== 'today' ? await digestTargetIdentity(ctx.db, sub.user.workspaceId, sub.target) : null;
   const identity = routed ?? [...sub.user.identities].sort((a, b) => CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel) || a.id - b.id)[0];
@@ -78,4 +84,10 @@ export async function prepareDigestDelivery(
     }
   }
   return { item, digest, chartError };
+}
+
+/** Whether `now` is on one of the workspace's holidays, on the calendar of the zone the digest fires in. */
+function onHoliday(ws: { timezone: string; holidays: unknown }, timeZone: string, now: Date): boolean {
+  const { hours } = readBusinessHours(null, ws.holidays);
+  return isHolidayAt(hours?.holidays, timeZone, now);
 }

@@ -5,6 +5,7 @@ import { catalogs } from '../i18n/catalogs.js';
 import { formatMoney, t, type Locale, type MessageKey, type Params } from '../i18n/index.js';
 import type { Compared, Digest, FirstResponseStats, Interval, Listed, Money, TeamDigest, TodayDigest } from './digest.js';
 import { localDateOf } from '../time/zoned.js';
+import { renderValueSections } from './render-value.js';
 
 export function renderDigestText(digest: Digest, locale: Locale): string {
   const r = new Renderer(locale, digest.recipient.timezone);
@@ -207,6 +208,7 @@ class Renderer {
     } else {
       section(this.t('digest.team.overdue_none'));
     }
+    if (d.value) lines.push(...renderValueSections(d.value, this.locale));
     return lines.join('\n');
   }
 

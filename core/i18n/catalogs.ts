@@ -36,10 +36,16 @@ import { files as enFiles } from './en/files.js';
 import { files as ruFiles } from './ru/files.js';
 import { history as enHistory } from './en/history.js';
 import { history as ruHistory } from './ru/history.js';
+import { settings as enSettings } from './en/settings.js';
+import { settings as ruSettings } from './ru/settings.js';
 import { team as enTeam } from './en/team.js';
 import { team as ruTeam } from './ru/team.js';
 import { pipelines as enPipelines } from './en/pipelines.js';
 import { pipelines as ruPipelines } from './ru/pipelines.js';
+import { mailings as enMailings } from './en/mailings.js';
+import { mailings as ruMailings } from './ru/mailings.js';
+import { value as enValue } from './en/value.js';
+import { value as ruValue } from './ru/value.js';
 import { miniapp as enMiniapp } from './en/miniapp.js';
 import { miniapp as ruMiniapp } from './ru/miniapp.js';
 
@@ -61,8 +67,11 @@ export const en = {
   ...enApi,
   ...enFiles,
   ...enHistory,
+  ...enSettings,
   ...enTeam,
   ...enPipelines,
+  ...enMailings,
+  ...enValue,
   ...enMiniapp,
 } as const;
 
@@ -86,8 +95,11 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruApi,
   ...ruFiles,
   ...ruHistory,
+  ...ruSettings,
   ...ruTeam,
   ...ruPipelines,
+  ...ruMailings,
+  ...ruValue,
   ...ruMiniapp,
 };
 

@@ -193,7 +193,9 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
   };
   let externalMessageId: string;
   try {
-    ({ externalMessageId } = await sender.send({ ...toOutboundMessage(sent, target), ...(files?.length ? { files } : {}) }));
+    const message = { ...toOutboundMessage(sent, target), ...(files?.length ? { files } : {}) };
+    // a message replaced in place (a mailing's progress) where the sender can; else sent anew
+    ({ externalMessageId } = item.editOf && sender.edit ? await sender.edit(message, item.editOf) : await sender.send(message));
   } catch (e) {
     await unclaim(e);
     if (!(e instanceof PermanentSendError)) {

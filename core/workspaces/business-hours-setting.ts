@@ -8,7 +8,7 @@ import { recordAudit } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
 import { forbidden, notFound } from '../errors.js';
-import { validateBusinessHours } from '../time/business-hours.js';
+import { storedBusinessHours, validateBusinessHours } from '../time/business-hours.js';
 
 /** Sets (or, with null, clears: around the clock) the workspace's business hours. */
 export async function setBusinessHours(ctx: CoreContext, actor: Actor, value: unknown): Promise<Workspace> {
@@ -19,7 +19,7 @@ export async function setBusinessHours(ctx: CoreContext, actor: Actor, value: un
     if (!before) throw notFound('what.workspace_settings');
     const ws = await tx.workspace.update({
       where: { id: actor.workspaceId },
-      data: { businessHours: hours ? { days: hours.days, start: hours.start, end: hours.end } : Prisma.DbNull },
+      data: { businessHours: hours ? (storedBusinessHours(hours) as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
     });
     await recordAudit(tx, actor, {
       action: 'workspace.set_business_hours',

@@ -203,6 +203,7 @@ describe('Helm chart with default values', SLOW, () => {
       'S3_ACCESS_KEY_ID',
       'S3_SECRET_ACCESS_KEY',
       'FILE_LINK_SECRET',
+      'MAILING_LINK_SECRET',
       'MINIAPP_LINK_SECRET',
     ];
     const set = keys.map((k) => `${secretKeys.includes(k) ? 'secrets' : 'config'}.${k}=value-of-${k}`);

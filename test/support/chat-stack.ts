@@ -17,7 +17,7 @@ import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
 import { dbContext } from '../../connectors/db/stores/index.js';
 import { queueSettings, type QueueSettings } from '../../connectors/queue/connection.js';
 import { testPrefix } from './redis-keys.js';
-import { startWorkers, type RunningWorkers } from '../../connectors/queue/workers.js';
+import { startWorkers, type RunningWorkers, type StartWorkersOptions } from '../../connectors/queue/workers.js';
 import { InboundQueue } from '../../connectors/queue/inbound-queue.js';
 import { startChatWorker, type ChatWorker, type Senders } from '../../bots/chat-runtime.js';
 import { createLogger, type Logger } from '../../connectors/logger.js';
@@ -39,6 +39,8 @@ export interface ChatBase {
     chatConcurrency?: number;
     onHandled?: (message: InboundMessage) => void;
     telegramBotUsername?: string;
+    /** more worker options (mailing links, limits ...) */
+    workers?: Partial<StartWorkersOptions>;
     webView?: WebViewLinks;
   }): Promise<ChatStack>;
   close(): Promise<void>;
@@ -71,7 +73,7 @@ export async function chatBase(opts: { slug: string; locale?: 'en' | 'ru'; timez
     inbound,
     onClose: (stop) => void stops.push(stop),
     async run(o) {
-      const workers = await startWorkers({ ctx: dbContext(db), settings, senders: o.senders, logger, reconcile: false });
+      const workers = await startWorkers({ ctx: dbContext(db), settings, senders: o.senders, logger, reconcile: false, ...o.workers });
       stops.push(() => workers.close());
       const chat = startChatWorker({
         db,

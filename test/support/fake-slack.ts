@@ -279,6 +279,11 @@ export class FakeSlack {
         const ts = this.nextTs();
         return { ok: true, channel, ts, message: { type: 'message', text: p.text, user: this.botUserId, bot_id: this.botId, ts, blocks: p.blocks } };
       }
+      case 'chat.update': {
+        const channel = String(p.channel ?? '');
+        if (!channel || !p.ts) return { ok: false, error: 'message_not_found' };
+        return { ok: true, channel, ts: String(p.ts), text: p.text };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'views.publish':

@@ -5,6 +5,7 @@
 // Requests: retry after N", parameters: { retry_after: N } }` (whole seconds, at least 1).
 // Only accepted sends count toward the window. Every accepted message is recorded with the
 // time the server accepted it; refusals are counted. getMe and other methods answer ok.
+// A chat marked with `block` gets 403 "Forbidden: bot was blocked by the user".
 // Files as the Bot API documents them: `addFile` puts a file a user "sent" (its file_id goes in
 // an update), getFile answers its file_path (or "Bad Request: file is too big" over
 // `maxDownloadBytes`, 20 MB as on the public Bot API), and GET /file/bot<token>/<file_path>
@@ -73,6 +74,9 @@ export class LimitedBotApi {
   private nextId = 1;
   private listeners: Array<(m: AcceptedMessage) => void> = [];
   private readonly scripted = new Map<string, number>();
+  private readonly blocked = new Set<string>();
+  /** sends refused because the chat blocked the bot (403) */
+  forbidden = 0;
   private readonly files = new Map<string, StoredFile>();
   private fileSeq = 1;
   /** getFile refuses larger files, as the public Bot API does beyond 20 MB */
@@ -132,6 +136,11 @@ export class LimitedBotApi {
     this.scripted.set(String(chatId), seconds);
   }
 
+  /** Sends to this chat are refused as Telegram refuses a user who blocked the bot: 403 "Forbidden: bot was blocked by the user". */
+  block(chatId: string | number): void {
+    this.blocked.add(String(chatId));
+  }
+
   /** Called with every accepted message (tests wait on them). */
   onAccepted(listener: (m: AcceptedMessage) => void): void {
     this.listeners.push(listener);
@@ -174,6 +183,10 @@ export class LimitedBotApi {
     const chatId = String(params.chat_id ?? '');
     if (!chatId) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' } };
 
+    if (this.blocked.has(chatId)) {
+      this.forbidden++;
+      return { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } };
+    }
     const delay = this.acceptDelayMs?.(method) ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const now = Date.now();

@@ -8,6 +8,9 @@ import type { Db } from '../../core/db.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../../core/ports.js';
 import type { Role, Channel } from '../../prisma/generated/enums.js';
 import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
+import { changeSetting } from '../../core/workspaces/settings.js';
+import { systemActor } from '../../core/actor.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
 import { uniqueSlug } from './db.js';
 import { freePort, waitFor } from './wait.js';
 
@@ -23,7 +26,8 @@ export async function pushWorkspace(
   settings: { autoReassignOnBreach?: boolean; timezone?: string } = {},
 ) {
   const ws = await ensureWorkspace(db, uniqueSlug('push'), { timezone: settings.timezone ?? 'Europe/Moscow', locale: 'en' });
-  if (settings.autoReassignOnBreach) await db.workspace.update({ where: { id: ws.id }, data: { autoReassignOnBreach: true } });
+  // through the settings use case an admin uses (/settings, leadline settings set), not SQL
+  if (settings.autoReassignOnBreach) await changeSetting(dbContext(db), systemActor(ws), 'auto-reassign', 'on');
   const out: Member[] = [];
   for (const m of members) {
     const user = await db.user.create({

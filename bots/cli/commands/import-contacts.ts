@@ -6,6 +6,7 @@ import { openTable } from '../../../connectors/import/read-table.js';
 import { heapNudge } from '../../../connectors/import/heap-nudge.js';
 import { importContacts } from '../../../core/contacts/import/import-contacts.js';
 import { formatImportReport } from '../../../core/contacts/import/import-report.js';
+import type { UnknownColumns } from '../../../core/contacts/import/parse-row.js';
 import { dbContext } from '../../../connectors/db/stores/index.js';
 import { action, cliActor, cliDb, print, printJson } from '../runtime.js';
 
@@ -18,7 +19,7 @@ export function registerImportContacts(program: Command) {
     .command('contacts')
     .description(
       'import contacts from a .csv or .xlsx file; columns are recognised by their headers in English or Russian ' +
-        '(name, first/last name, email, phone, company, position, notes / имя, фамилия, почта, телефон, компания, должность, комментарий). ' +
+        '(name, first/last name, email, phone, company, position, notes, tags / имя, фамилия, почта, телефон, компания, должность, комментарий, теги); other columns become custom fields (--unknown-columns). ' +
         'Rows with a known email or phone are merged into that contact; a bad email or phone is left out with a warning; ' +
         'a row without any name, valid email or phone is skipped and reported.',
     )
@@ -26,8 +27,13 @@ export function registerImportContacts(program: Command) {
     .option('--workspace <slug>', 'workspace to import into (default: DEFAULT_WORKSPACE)')
     .option('--json', 'print the report as one JSON object')
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
+    .option(
+      '--unknown-columns <mode>',
+      'columns no field matched: fields (kept as custom fields named by their header), tags (their cells become tags) or drop',
+      'fields',
+    )
     .action(
-      action(async (file: string, opts: { workspace?: string; json?: boolean; progress?: boolean }) => {
+      action(async (file: string, opts: { workspace?: string; json?: boolean; progress?: boolean; unknownColumns: string }) => {
         const db = await cliDb();
         const actor = await cliActor(opts.workspace, { create: true });
         const table = await openTable(file);
@@ -51,6 +57,7 @@ export function registerImportContacts(program: Command) {
         try {
           const report = await importContacts(dbContext(db), actor, table.records, {
             source: path.basename(file),
+            unknownColumns: opts.unknownColumns as UnknownColumns,
             onProgress: (done) => {
               bar?.update(table.bytesRead ? Math.min(table.bytesRead(), table.size) : 0, { rows: done });
               nudge(done);

@@ -52,6 +52,8 @@ export const contactSchema = z
     company: z.string().nullable(),
     emails: z.array(z.string()),
     phones: z.array(z.string()).describe('E.164'),
+    tags: z.array(z.string()).describe('lower-cased tags (chat /tag, import)'),
+    fields: z.record(z.string(), z.string()).describe('custom fields (chat /field, import)'),
     createdAt: time,
   })
   .meta({ id: 'Contact' });

@@ -12,7 +12,7 @@ SELECT 'phone', "phone", "contactId" FROM "ContactPhone" WHERE "workspaceId" = :
 
 /** The live contacts (not merged away, not erased) among :ids, with their emails and phones. */
 const liveContacts = statement<{ ids: number[] }, ImportedContactRow>(`
-SELECT c."id", c."name", c."companyId", c."position", c."notes",
+SELECT c."id", c."name", c."companyId", c."position", c."notes", c."tags", c."fields",
   ARRAY(SELECT e."email" FROM "ContactEmail" e WHERE e."contactId" = c."id") AS emails,
   ARRAY(SELECT p."phone" FROM "ContactPhone" p WHERE p."contactId" = c."id") AS phones
 FROM "Contact" c
@@ -40,12 +40,18 @@ interface ChunkParams {
   newCompanyIds: (number | null)[];
   newPositions: (string | null)[];
   newNotes: (string | null)[];
+  /** JSON text per new contact: an array of tags */
+  newTags: string[];
+  /** JSON text per new contact: an object of custom fields */
+  newFields: string[];
   fillIds: number[];
   fillNames: (string | null)[];
   fillNameKeys: (string | null)[];
   fillCompanyIds: (number | null)[];
   fillPositions: (string | null)[];
   fillNotes: (string | null)[];
+  fillTags: string[];
+  fillFields: string[];
   emailContactIds: number[];
   emails: string[];
   phoneContactIds: number[];
@@ -59,16 +65,18 @@ interface ChunkParams {
 /**
  * A chunk's writes in one statement: inserts the new contacts (ids reserved before), fills
  * existing ones (a given name replaces theirs; company, position and notes only fill what is
- * empty), adds emails and phones (a key another contact got meanwhile is left to it) and
+ * empty; tags are appended, custom fields added where the key is new), adds emails and phones (a key another contact got meanwhile is left to it) and
  * the timeline rows. Foreign keys are checked at the end of the statement, when the new
  * contacts exist.
  */
 const writeChunk = statement<ChunkParams>(`
 WITH new_contacts AS (
-  INSERT INTO "Contact" ("id", "workspaceId", "name", "nameKey", "companyId", "ownerId", "position", "notes", "updatedAt")
-  SELECT u.id, :workspaceId, u.name, u.name_key, u.company_id, :ownerId::int, u.position, u.notes, now()
-  FROM UNNEST(:newIds::int[], :newNames::text[], :newNameKeys::text[], :newCompanyIds::int[], :newPositions::text[], :newNotes::text[])
-    AS u(id, name, name_key, company_id, position, notes)
+  INSERT INTO "Contact" ("id", "workspaceId", "name", "nameKey", "companyId", "ownerId", "position", "notes", "tags", "fields", "updatedAt")
+  SELECT u.id, :workspaceId, u.name, u.name_key, u.company_id, :ownerId::int, u.position, u.notes,
+         ARRAY(SELECT jsonb_array_elements_text(u.tags::jsonb)), u.fields::jsonb, now()
+  FROM UNNEST(:newIds::int[], :newNames::text[], :newNameKeys::text[], :newCompanyIds::int[], :newPositions::text[], :newNotes::text[],
+              :newTags::text[], :newFields::text[])
+    AS u(id, name, name_key, company_id, position, notes, tags, fields)
 ),
 filled AS (
   UPDATE "Contact" AS c SET
@@ -77,9 +85,12 @@ filled AS (
     "companyId" = COALESCE(c."companyId", v.company_id),
     "position" = COALESCE(c."position", v.position),
     "notes" = COALESCE(c."notes", v.notes),
+    "tags" = c."tags" || ARRAY(SELECT t FROM jsonb_array_elements_text(v.tags::jsonb) AS t WHERE t <> ALL(c."tags")),
+    "fields" = v.fields::jsonb || c."fields",
     "updatedAt" = now()
-  FROM UNNEST(:fillIds::int[], :fillNames::text[], :fillNameKeys::text[], :fillCompanyIds::int[], :fillPositions::text[], :fillNotes::text[])
-    AS v(id, name, name_key, company_id, position, notes)
+  FROM UNNEST(:fillIds::int[], :fillNames::text[], :fillNameKeys::text[], :fillCompanyIds::int[], :fillPositions::text[], :fillNotes::text[],
+              :fillTags::text[], :fillFields::text[])
+    AS v(id, name, name_key, company_id, position, notes, tags, fields)
   WHERE c."id" = v.id
 ),
 emails AS (
@@ -117,12 +128,16 @@ export const sqlContactImportStore: ContactImportStore = {
       newCompanyIds: w.created.map((c) => c.companyId),
       newPositions: w.created.map((c) => c.position),
       newNotes: w.created.map((c) => c.notes),
+      newTags: w.created.map((c) => JSON.stringify(c.tags)),
+      newFields: w.created.map((c) => JSON.stringify(c.fields)),
       fillIds: w.filled.map((c) => c.id),
       fillNames: w.filled.map((c) => c.name),
       fillNameKeys: w.filled.map((c) => c.nameKey),
       fillCompanyIds: w.filled.map((c) => c.companyId),
       fillPositions: w.filled.map((c) => c.position),
       fillNotes: w.filled.map((c) => c.notes),
+      fillTags: w.filled.map((c) => JSON.stringify(c.tags)),
+      fillFields: w.filled.map((c) => JSON.stringify(c.fields)),
       emailContactIds: w.emails.map((e) => e.contactId),
       emails: w.emails.map((e) => e.email),
       phoneContactIds: w.phones.map((p) => p.contactId),

@@ -12,6 +12,7 @@ import { sqlRecipientStore } from './recipients.js';
 import { sqlReminderStore } from './reminders.js';
 import { sqlTaskStore } from './tasks.js';
 import { sqlWebhookStore } from './webhooks.js';
+import { sqlCustomerValueStore } from './customer-value.js';
 
 export const sqlStores: Stores = {
   assignees: sqlAssigneeStore,
@@ -23,6 +24,7 @@ export const sqlStores: Stores = {
   webhooks: sqlWebhookStore,
   albums: sqlAlbumStore,
   demo: sqlDemoStore,
+  customerValue: sqlCustomerValueStore,
 };
 
 /** A CoreContext on `db` with the SQL stores (the clock defaults to the system clock). */

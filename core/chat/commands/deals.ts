@@ -170,7 +170,7 @@ export const dealCommands: Command[] = [
   {
     names: ['amount', 'сумма'],
     run: async ({ turn, actor, args }) => {
-      const intent = args ? parseDealPhrase(`/amount ${args}`, actor.locale === 'ru' ? 'RUB' : 'USD') : null;
+      const intent = args ? parseDealPhrase(`/amount ${args}`, turn.workspace.defaultCurrency ?? (actor.locale === 'ru' ? 'RUB' : 'USD')) : null;
       if (intent?.intent !== 'set_deal_amount') return usage(actor, '/amount DEAL 120000 RUB');
       return withDeal(
         turn,

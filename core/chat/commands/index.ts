@@ -7,6 +7,8 @@ import { taskCommands } from './tasks.js';
 import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
 import { historyCommands } from './history.js';
+import { mailingCommands } from './mailings.js';
+import { valueCommands } from './value.js';
 import { aiCommands } from '../ai/commands.js';
 import { teamCommands } from './team.js';
 import { pipelineCommands } from './pipelines.js';
@@ -21,6 +23,8 @@ export const COMMANDS: Command[] = [
   ...settingsCommands,
   ...historyCommands,
   ...teamCommands,
+  ...mailingCommands,
+  ...valueCommands,
   ...aiCommands,
   ...pipelineCommands,
   ...ruleCommands,

@@ -1,4 +1,5 @@
-// /lang en|ru and /tz Europe/Moscow: the speaker's own settings.
+// /lang en|ru and /tz Europe/Moscow: the speaker's own settings; /settings: the workspace's
+// (admins, and heads for the sales-process ones; workspace-settings.ts).
 import { t, formatDateTime, resolveLocale } from '../../i18n/index.js';
 import { setUserLocale, setUserTimezone } from '../../users/index.js';
 import type { Command } from './command.js';
@@ -10,6 +11,7 @@ import { digestChannelArg, setTeamDigestTarget } from '../../digests/digest-targ
 import { composeDigest, defaultDigestKind } from '../../digests/compose-digest.js';
 import { renderDigestText } from '../../digests/render-text.js';
 import { seesWholeTeam } from '../../actor.js';
+import { settingsCommand } from './workspace-settings.js';
 
 /** "/digest channel #sales" (Slack): the team digest is posted in a channel; "off" sends it to the DM again. */
 async function digestChannel(channel: string, turn: Turn, actor: Actor, arg: string | undefined): Promise<Reply[]> {
@@ -23,6 +25,10 @@ async function digestChannel(channel: string, turn: Turn, actor: Actor, arg: str
 }
 
 export const settingsCommands: Command[] = [
+  {
+    names: ['settings', 'настройки'],
+    run: async ({ turn, actor, args }) => settingsCommand(turn, actor, args),
+  },
   {
     names: ['lang', 'language', 'язык'],
     run: async ({ turn, actor, args }) => {

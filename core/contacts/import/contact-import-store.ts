@@ -17,6 +17,9 @@ export interface ImportedContactRow {
   companyId: number | null;
   position: string | null;
   notes: string | null;
+  tags: string[];
+  /** Contact.fields as stored (an object of text values) */
+  fields: unknown;
   emails: string[];
   phones: string[];
 }
@@ -29,6 +32,10 @@ export interface ContactFields {
   companyId: number | null;
   position: string | null;
   notes: string | null;
+  /** tags to add (existing contacts: appended to theirs) */
+  tags: string[];
+  /** custom fields to add (existing contacts: keys they have keep their value) */
+  fields: Record<string, string>;
 }
 
 /** Everything a chunk writes, in one statement (atomic on its own). */
@@ -40,7 +47,7 @@ export interface ImportChunkWrite {
   actorUserId: number | null;
   /** new contacts: name and nameKey are set */
   created: ContactFields[];
-  /** existing contacts: a set name replaces theirs; company, position and notes only fill what is empty */
+  /** existing contacts: a set name replaces theirs; company, position and notes only fill what is empty; tags and fields are added */
   filled: ContactFields[];
   /** emails and phones to add; a key another contact got meanwhile is left to it */
   emails: Array<{ contactId: number; email: string }>;

@@ -2,17 +2,19 @@
 // Russian, case-insensitive, ignoring spaces and punctuation ("E-mail", "Full name",
 // "Электронная почта", "Моб. телефон", ...).
 
-export type ImportField = 'name' | 'firstName' | 'lastName' | 'middleName' | 'email' | 'phone' | 'company' | 'position' | 'notes';
+export type ImportField = 'name' | 'firstName' | 'lastName' | 'middleName' | 'email' | 'phone' | 'company' | 'position' | 'notes' | 'tags';
 
 export interface HeaderColumn {
   index: number;
   header: string;
   field: ImportField | null;
+  /** a second column of a single-valued field: dropped (never a custom field) */
+  duplicate?: boolean;
 }
 
 export interface HeaderMap {
   columns: HeaderColumn[];
-  /** headers that matched nothing (their cells are not imported) */
+  /** headers that matched nothing (kept as custom fields or tags, or dropped: ImportOptions.unknownColumns) */
   ignored: string[];
   /** true when some column can identify a person (a name, an email or a phone) */
   identifying: boolean;
@@ -138,6 +140,8 @@ synonyms('notes', [
   'описание',
 ]);
 
+synonyms('tags', ['tags', 'tag', 'labels', 'label', 'теги', 'тег', 'метки', 'метка', 'ярлыки']);
+
 /** Prefix/contains rules for headers like "Phone 2", "Телефон (моб.)", "E-mail рабочий". */
 const FUZZY: Array<[RegExp, ImportField]> = [
   [/e?mail|почт/, 'email'],
@@ -171,8 +175,10 @@ export function mapHeaders(headers: string[]): HeaderMap {
   const seen = new Set<ImportField>();
   for (const c of columns) {
     if (!c.field || !SINGLE.includes(c.field)) continue;
-    if (seen.has(c.field)) c.field = null;
-    else seen.add(c.field);
+    if (seen.has(c.field)) {
+      c.field = null;
+      c.duplicate = true;
+    } else seen.add(c.field);
   }
   const ignored = columns.filter((c) => c.field === null && c.header !== '').map((c) => c.header);
   const identifying = columns.some(

@@ -16,7 +16,9 @@ import { t } from '../../i18n/index.js';
 import { recordChange } from '../../audit.js';
 import { companyKey } from '../find-or-create-company.js';
 import { mapHeaders, type HeaderMap } from './header-map.js';
-import { parseRow, type ParsedRow, type RowIssue } from './parse-row.js';
+import { parseRow, UNKNOWN_COLUMNS, type ParsedRow, type RowIssue, type UnknownColumns } from './parse-row.js';
+import { existingKey, MAX_FIELDS, readFields, type CustomFields } from '../custom-fields.js';
+import { MAX_TAGS } from '../tags.js';
 import { emptyReport, noteKey, type ImportReport } from './import-report.js';
 import type { ContactFields } from './contact-import-store.js';
 
@@ -29,6 +31,8 @@ export interface ImportOptions {
   onProgress?: (rowsDone: number) => void;
   /** file name for the audit trail */
   source?: string;
+  /** columns no field matched: kept as custom fields (default), as tags (their cells' words), or dropped */
+  unknownColumns?: UnknownColumns;
 }
 
 /** rows parsed between two turns of the event loop */
@@ -40,6 +44,8 @@ interface ExistingContact {
   companyId: number | null;
   position: string | null;
   notes: string | null;
+  tags: string[];
+  fields: CustomFields;
   emails: { email: string }[];
   phones: { phone: string }[];
 }
@@ -54,6 +60,10 @@ interface Target {
   company: string | null;
   position: string | null;
   notes: string | null;
+  /** tags to add */
+  tags: string[];
+  /** custom fields to add (existing contacts: keys they lack) */
+  fields: CustomFields;
   lines: number[];
   /** existing contacts: fields this import fills */
   changed: boolean;
@@ -67,6 +77,8 @@ export async function importContacts(
 ): Promise<ImportReport> {
   const started = Date.now();
   const chunkSize = options.chunkSize ?? 1000;
+  const unknownColumns = options.unknownColumns ?? 'fields';
+  if (!UNKNOWN_COLUMNS.includes(unknownColumns)) throw invalid('invalid.unknown_columns', { value: String(unknownColumns) });
   const ws = await ctx.db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId } });
   const report = emptyReport();
   const note = (line: number, code: string, params: Record<string, string | number> = {}) => ({
@@ -106,7 +118,9 @@ export async function importContacts(
       if ('error' in record) throw invalid('import.invalid.header', { detail: record.error });
       map = mapHeaders(record.cells);
       report.columns = map.columns.map((c) => ({ header: c.header, field: c.field }));
-      report.ignoredColumns = map.ignored;
+      if (unknownColumns === 'fields') report.fieldColumns = map.ignored;
+      else if (unknownColumns === 'tags') report.tagColumns = map.ignored;
+      else report.ignoredColumns = map.ignored;
       if (!map.identifying) throw invalid('import.invalid.no_columns', { headers: record.cells.join(', ') || '-' });
       continue;
     }
@@ -116,7 +130,7 @@ export async function importContacts(
       report.skippedRows.push(note(record.line, 'unreadable', { detail: record.error }));
       continue;
     }
-    const outcome = parseRow(map, record.cells, record.line, ws.phoneRegion);
+    const outcome = parseRow(map, record.cells, record.line, ws.phoneRegion, unknownColumns);
     if (outcome.kind === 'empty') continue;
     report.rows++;
     if (outcome.kind === 'skip') {
@@ -147,6 +161,7 @@ export async function importContacts(
       type: 'contacts.imported',
       data: {
         source: options.source ?? null,
+        unknownColumns,
         rows: report.rows,
         created: report.created,
         updated: report.updated,
@@ -159,6 +174,7 @@ export async function importContacts(
       entity: 'import',
       entityId: options.source ?? '-',
       after: {
+        unknownColumns,
         rows: report.rows,
         created: report.created,
         updated: report.updated,
@@ -188,6 +204,7 @@ async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, row
   const existing: ExistingContact[] = knownIds.length
     ? (await store.liveContacts(db, { ids: knownIds })).map((c) => ({
         ...c,
+        fields: readFields(c.fields),
         emails: c.emails.map((email) => ({ email })),
         phones: c.phones.map((phone) => ({ phone })),
       }))
@@ -206,6 +223,8 @@ async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, row
         company: null,
         position: null,
         notes: null,
+        tags: [],
+        fields: {},
         lines: [],
         changed: false,
       };
@@ -231,7 +250,19 @@ async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, row
   for (const row of rows) {
     let target = row.emails.map((e) => emailOwner.get(e)).find(Boolean) ?? row.phones.map((p) => phoneOwner.get(p)).find(Boolean);
     if (!target) {
-      target = { kind: 'new', name: null, emails: [], phones: [], company: null, position: null, notes: null, lines: [], changed: true };
+      target = {
+        kind: 'new',
+        name: null,
+        emails: [],
+        phones: [],
+        company: null,
+        position: null,
+        notes: null,
+        tags: [],
+        fields: {},
+        lines: [],
+        changed: true,
+      };
       newTargets.push(target);
       created++;
     } else {
@@ -284,7 +315,7 @@ async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, row
     newTargets.forEach((tg, i) => (tg.id = ids[i]!));
   }
   const toUpdate = [...existingTargets.values()].filter((tg) => tg.changed);
-  const withFields = toUpdate.filter((tg) => tg.name || tg.company || tg.position || tg.notes);
+  const withFields = toUpdate.filter((tg) => tg.name || tg.company || tg.position || tg.notes || tg.tags.length || Object.keys(tg.fields).length);
   const owners = [...newTargets, ...toUpdate];
   const fields = (tg: Target, name: string | null): ContactFields => ({
     id: tg.id!,
@@ -293,6 +324,8 @@ async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, row
     companyId: companyIdOf(tg.company),
     position: tg.position,
     notes: tg.notes,
+    tags: tg.tags,
+    fields: tg.fields,
   });
   // one statement: insert new contacts, fill existing ones, add emails and phones, and the
   // timeline rows for the existing contacts a row was merged into; contacts the import
@@ -348,6 +381,21 @@ function fill(tg: Target, row: ParsedRow) {
   }
   if (row.notes && !tg.notes && !ex?.notes) {
     tg.notes = row.notes;
+    tg.changed = true;
+  }
+  // tags are added (up to MAX_TAGS in all); custom fields fill keys the contact lacks
+  const have = ex?.tags.length ?? 0;
+  for (const tag of row.tags) {
+    if (ex?.tags.includes(tag) || tg.tags.includes(tag) || have + tg.tags.length >= MAX_TAGS) continue;
+    tg.tags.push(tag);
+    tg.changed = true;
+  }
+  const known: CustomFields = { ...(ex?.fields ?? {}), ...tg.fields };
+  for (const [key, value] of Object.entries(row.fields)) {
+    if (existingKey(known, key) in known) continue; // the contact, or an earlier row, has it
+    if (Object.keys(known).length >= MAX_FIELDS) break;
+    known[key] = value;
+    tg.fields[key] = value;
     tg.changed = true;
   }
 }

@@ -20,18 +20,37 @@ export interface ImportReport {
   skippedRows: ImportRowNote[];
   warnings: ImportRowNote[];
   columns: Array<{ header: string; field: string | null }>;
+  /** columns no field matched and that were dropped (--unknown-columns drop) */
   ignoredColumns: string[];
+  /** columns no field matched, kept as custom fields (the default) */
+  fieldColumns: string[];
+  /** columns no field matched, whose cells became tags */
+  tagColumns: string[];
   durationMs: number;
 }
 
 export function emptyReport(): ImportReport {
-  return { rows: 0, created: 0, updated: 0, skipped: 0, skippedRows: [], warnings: [], columns: [], ignoredColumns: [], durationMs: 0 };
+  return {
+    rows: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    skippedRows: [],
+    warnings: [],
+    columns: [],
+    ignoredColumns: [],
+    fieldColumns: [],
+    tagColumns: [],
+    durationMs: 0,
+  };
 }
 
 /** The report as lines for a person, in their language. */
 export function formatImportReport(report: ImportReport, locale: Locale): string[] {
   const lines = [t(locale, 'import.summary', { rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped })];
   if (report.ignoredColumns.length) lines.push(t(locale, 'import.ignored_columns', { columns: report.ignoredColumns.join(', ') }));
+  if (report.fieldColumns.length) lines.push(t(locale, 'import.fields_columns', { columns: report.fieldColumns.join(', ') }));
+  if (report.tagColumns.length) lines.push(t(locale, 'import.tags_columns', { columns: report.tagColumns.join(', ') }));
   for (const s of report.skippedRows) lines.push(t(locale, 'import.line.skipped', { line: s.line, reason: s.message }));
   for (const w of report.warnings) lines.push(t(locale, 'import.line.warning', { line: w.line, reason: w.message }));
   return lines;

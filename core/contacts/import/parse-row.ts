@@ -4,6 +4,12 @@
 import { normalizeEmail } from '../normalize-email.js';
 import { normalizePhone } from '../normalize-phone.js';
 import type { HeaderMap } from './header-map.js';
+import { parseTagCell } from '../tags.js';
+import { cleanFieldKey, cleanFieldValue } from '../custom-fields.js';
+
+/** What becomes of the cells of columns no field matched. */
+export type UnknownColumns = 'fields' | 'tags' | 'drop';
+export const UNKNOWN_COLUMNS: readonly UnknownColumns[] = ['fields', 'tags', 'drop'];
 
 export interface RowIssue {
   code: 'bad_email' | 'bad_phone' | 'email_elsewhere' | 'phone_elsewhere';
@@ -19,6 +25,10 @@ export interface ParsedRow {
   company: string | null;
   position: string | null;
   notes: string | null;
+  /** from a tags column, and from unknown columns when they become tags */
+  tags: string[];
+  /** unknown columns kept as custom fields: header -> cell */
+  fields: Record<string, string>;
   warnings: RowIssue[];
 }
 
@@ -38,16 +48,32 @@ function splitValues(value: string, separators: RegExp): string[] {
     .filter(Boolean);
 }
 
-export function parseRow(map: HeaderMap, cells: string[], line: number, region: string): RowOutcome {
+export function parseRow(map: HeaderMap, cells: string[], line: number, region: string, unknown: UnknownColumns = 'drop'): RowOutcome {
   if (cells.every((c) => !c || !c.trim())) return { kind: 'empty' };
   const single: Partial<Record<string, string | null>> = {};
   const emails: string[] = [];
   const phones: string[] = [];
   const warnings: RowIssue[] = [];
+  const tags: string[] = [];
+  const fields: Record<string, string> = {};
+  const addTags = (raw: string) => {
+    for (const tag of parseTagCell(raw)) if (!tags.includes(tag)) tags.push(tag);
+  };
   for (const col of map.columns) {
     const raw = cells[col.index] ?? '';
-    if (!col.field || !raw.trim()) continue;
-    if (col.field === 'email') {
+    if (!raw.trim()) continue;
+    if (!col.field) {
+      if (col.duplicate) continue;
+      if (unknown === 'tags') addTags(raw);
+      else if (unknown === 'fields') {
+        const key = cleanFieldKey(col.header);
+        const value = cleanFieldValue(raw);
+        if (key && value && !(key in fields)) fields[key] = value;
+      }
+      continue;
+    }
+    if (col.field === 'tags') addTags(raw);
+    else if (col.field === 'email') {
       for (const v of splitValues(raw, /[,;\s]+/)) {
         const e = normalizeEmail(v);
         if (e) {
@@ -83,6 +109,8 @@ export function parseRow(map: HeaderMap, cells: string[], line: number, region: 
       company: clean(single.company ?? undefined, MAX.company),
       position: clean(single.position ?? undefined, MAX.position),
       notes: clean(single.notes ?? undefined, MAX.notes),
+      tags,
+      fields,
       warnings,
     },
   };

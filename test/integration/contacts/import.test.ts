@@ -45,7 +45,9 @@ describe('import contacts', () => {
     ]);
     expect(report.skippedRows[0]!.message).toBe('no name and no valid email or phone (not valid: bad@, 12)');
     expect(report.warnings.map((w) => [w.line, w.code, w.message])).toEqual([[6, 'bad_email', 'email "not-an-email" is not valid and was left out']]);
-    expect(report.ignoredColumns).toEqual(['Favourite colour']);
+    // a column no field matches is kept as a custom field by default (--unknown-columns fields)
+    expect(report.ignoredColumns).toEqual([]);
+    expect(report.fieldColumns).toEqual(['Favourite colour']);
 
     const all = await contactsOf(ws.id);
     expect(all.map((c) => c.name)).toEqual(['Maria Ivanova', 'Ivan Petrov', 'Bob Broken', 'Oleg 5" Screen', 'Zed']);
@@ -53,6 +55,8 @@ describe('import contacts', () => {
     expect(ivan.emails.map((e) => e.email)).toEqual(['ivan@acme.test']);
     expect(ivan.phones.map((p) => p.phone)).toEqual(['+79161000001', '+79161000002']);
     expect([ivan.company?.name, ivan.position, ivan.notes]).toEqual(['Acme', 'CEO', 'met at expo']);
+    expect(ivan.fields).toEqual({ 'Favourite colour': 'blue' });
+    expect(all[0]!.fields).toEqual({});
     expect(all[0]!.companyId).toBe(ivan.companyId);
     expect(all[2]!.emails).toEqual([]);
     expect(await db.company.count({ where: { workspaceId: ws.id } })).toBe(2); // Acme, Beta

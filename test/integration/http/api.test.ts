@@ -152,7 +152,9 @@ describe('leads and contacts', () => {
     expect(res.body).toMatchObject({ status: 'new', source: 'web', message: 'Need a quote\nsource: partner-site' });
     expect(managers.map((m) => m.userId)).toContain(res.body.assigneeId);
     const contact = await call('GET', `/contacts/${res.body.contactId}`);
-    expect(contact.body).toMatchObject({ name: 'Petr Ivanov', company: 'Acme', emails: [email], phones: ['+79160001122'] });
+    expect(contact.body).toMatchObject({ name: 'Petr Ivanov', company: 'Acme', emails: [email], phones: ['+79160001122'], tags: [], fields: {} });
+    await db.contact.update({ where: { id: res.body.contactId }, data: { tags: ['vip'], fields: { INN: '7701' } } });
+    expect((await call('GET', `/contacts/${res.body.contactId}`)).body).toMatchObject({ tags: ['vip'], fields: { INN: '7701' } });
     const assignee = managers.find((m) => m.userId === res.body.assigneeId)!;
     const note = await waitFor(() => sender.sent.find((s) => s.chatId === assignee.chatId && s.text.includes(`#${res.body.id}`)), 'the notification');
     expect(note.text).toContain('Need a quote');

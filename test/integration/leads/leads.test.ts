@@ -17,6 +17,7 @@ import {
   openLeadForContact,
 } from '../../../core/leads/index.js';
 import { makeWorkspace, makeUser, actorOf } from '../contacts/contacts-support.js';
+import { changeSetting } from '../../../core/workspaces/settings.js';
 
 const db = testDb();
 const ctx = dbContext(db);
@@ -79,7 +80,8 @@ describe('round robin', () => {
 describe('lead lifecycle and permissions', () => {
   it('captures with due time, activity, audit and an SLA job after commit', async () => {
     const ws = await makeWorkspace(db);
-    await db.workspace.update({ where: { id: ws.id }, data: { firstResponseMinutes: 20 } });
+    // as an admin sets it (/settings first-response 20), not in SQL
+    await changeSetting(dbContext(db), systemActor(ws), 'first-response', '20');
     const m = await makeUser(db, ws.id, 'manager');
     const scheduled: Array<[number, Date]> = [];
     const scheduler: Scheduler = {

@@ -70,9 +70,25 @@ describe('parseRow', () => {
         company: 'Acme Ltd',
         position: null,
         notes: null,
+        tags: [],
+        fields: {},
         warnings: [],
       },
     });
+  });
+  it('unknown columns: custom fields by header, tags from their cells, or dropped; a tags column always gives tags', () => {
+    const wide = mapHeaders(['Name', 'Tags', 'Segment', 'Source', 'Name']);
+    expect(wide.columns.map((c) => c.field)).toEqual(['name', 'tags', null, null, null]);
+    const cells = ['Ann', 'VIP; #Wholesale', 'Retail', 'Fair 2026', 'Ann again'];
+    const row = (mode: 'fields' | 'tags' | 'drop') => {
+      const out = parseRow(wide, cells, 2, 'RU', mode);
+      if (out.kind !== 'row') throw new Error(out.kind);
+      return { tags: out.row.tags, fields: out.row.fields };
+    };
+    // the second Name column is a duplicate of a single-valued field: dropped in every mode
+    expect(row('fields')).toEqual({ tags: ['vip', 'wholesale'], fields: { Segment: 'Retail', Source: 'Fair 2026' } });
+    expect(row('tags')).toEqual({ tags: ['vip', 'wholesale', 'retail', 'fair-2026'], fields: {} });
+    expect(row('drop')).toEqual({ tags: ['vip', 'wholesale'], fields: {} });
   });
   it('drops a bad email with a warning and keeps the row', () => {
     const out = parseRow(map, ['Ivan', '', 'ivan@', '', ''], 3, 'RU');

@@ -44,7 +44,9 @@ describe('business hours: one reading of a value', () => {
     expect(refusal({ days: [1], start: '9:5', end: '18' })).toBe('invalid.business_hours_start');
     expect(refusal({ days: [1], start: '9', end: 'x' })).toBe('invalid.business_hours_end');
     expect(refusal({ days: [1], start: '9', end: '9:00' })).toBe('invalid.business_hours_empty');
-    expect(refusal({ days: [1], start: '0', end: '24:00' })).toBe('invalid.business_hours_empty');
+    expect(refusal({ days: [1], start: '0', end: '0:00' })).toBe('invalid.business_hours_empty');
+    // 0-24 is the whole day (e.g. one weekday open around the clock)
+    expect(validateBusinessHours({ days: [1], start: '0', end: '24:00' })).toEqual({ days: [1], start: '00:00', end: '24:00' });
   });
 
   it('reads a stored value it cannot validate as around the clock and says why', () => {
