@@ -34,6 +34,8 @@ export interface OutboundMessage {
    * the console makes the next line typed after it that reply.
    */
   asksForReply?: boolean;
+  /** Telegram Business: sent on the connected account's behalf, in its chat with the customer */
+  businessConnectionId?: string;
   /** email only */
   subject?: string;
   headers?: Record<string, string>;
@@ -130,6 +132,8 @@ export interface OutboxItem {
    * the console makes the next line typed after it that reply.
    */
   asksForReply?: boolean;
+  /** send on behalf of a team member's Telegram Business account (its platform connection id) */
+  businessConnectionId?: string;
   subject?: string;
   headers?: Record<string, string>;
   /** a PNG to attach (digest charts); kept small */

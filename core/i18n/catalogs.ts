@@ -34,6 +34,8 @@ import { api as enApi } from './en/api.js';
 import { api as ruApi } from './ru/api.js';
 import { files as enFiles } from './en/files.js';
 import { files as ruFiles } from './ru/files.js';
+import { business as enBusiness } from './en/business.js';
+import { business as ruBusiness } from './ru/business.js';
 
 export const en = {
   ...enCommon,
@@ -52,6 +54,7 @@ export const en = {
   ...enAi,
   ...enApi,
   ...enFiles,
+  ...enBusiness,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -73,6 +76,7 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruAi,
   ...ruApi,
   ...ruFiles,
+  ...ruBusiness,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, Catalog[string]>> = { en, ru };
