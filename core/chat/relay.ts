@@ -35,7 +35,9 @@ export async function relayToConversation(
   const lead = leadId
     ? await db.lead.findFirst({ where: { id: leadId, workspaceId: actor.workspaceId } })
     : await db.lead.findFirst({ where: { conversationId, workspaceId: actor.workspaceId }, orderBy: { id: 'desc' } });
-  const deal = lead ? null : await db.deal.findFirst({ where: { contactId: conversation.contactId, workspaceId: actor.workspaceId, status: 'open' } });
+  // a client group's deal is its company's (core/chat/client-group.ts); anyone else's is their own
+  const dealOf = conversation.group?.companyId ? { companyId: conversation.group.companyId } : { contactId: conversation.contactId };
+  const deal = lead ? null : await db.deal.findFirst({ where: { ...dealOf, workspaceId: actor.workspaceId, status: 'open' }, orderBy: { id: 'desc' } });
   if (lead) assertCanAccess(actor, lead.assigneeId, 'what.lead', lead.id);
   else if (deal) assertCanAccess(actor, deal.ownerId, 'what.deal', deal.id);
   else assertCanAccess(actor, conversation.contact.ownerId, 'what.contact', conversation.contactId);

@@ -83,7 +83,17 @@ describe('Telegram Business on the Bot API emulator', () => {
     expect((relayed.message as { business_connection_id?: string }).business_connection_id).toBe('bc-1');
 
     // the customer edits and deletes: recorded
-    await push({ edited_business_message: { message_id: 501, business_connection_id: 'bc-1', date: now() - 5, edit_date: now(), chat, from: ivan, text: 'Hello, 12 chairs please' } });
+    await push({
+      edited_business_message: {
+        message_id: 501,
+        business_connection_id: 'bc-1',
+        date: now() - 5,
+        edit_date: now(),
+        chat,
+        from: ivan,
+        text: 'Hello, 12 chairs please',
+      },
+    });
     await waitFor(() => db.activity.findFirst({ where: { leadId: lead.id, type: 'message.edited' } }), 'the edit on the timeline');
     await push({ deleted_business_messages: { business_connection_id: 'bc-1', chat, message_ids: [501] } });
     const deleted = await waitFor(
@@ -93,9 +103,27 @@ describe('Telegram Business on the Bot API emulator', () => {
     expect(deleted.direction).toBe('inbound');
 
     // Bob (a teammate) writes to Mary's business account: never a lead; Petra after him is one
-    await push({ business_message: { message_id: 601, business_connection_id: 'bc-1', date: now(), chat: { id: bobTg.id, type: 'private', first_name: 'Bob' }, from: bobTg, text: 'lunch?' } });
+    await push({
+      business_message: {
+        message_id: 601,
+        business_connection_id: 'bc-1',
+        date: now(),
+        chat: { id: bobTg.id, type: 'private', first_name: 'Bob' },
+        from: bobTg,
+        text: 'lunch?',
+      },
+    });
     const petra = person(41_002, 'Petra');
-    await push({ business_message: { message_id: 602, business_connection_id: 'bc-1', date: now(), chat: { id: petra.id, type: 'private', first_name: 'Petra' }, from: petra, text: 'Do you ship to Kazan?' } });
+    await push({
+      business_message: {
+        message_id: 602,
+        business_connection_id: 'bc-1',
+        date: now(),
+        chat: { id: petra.id, type: 'private', first_name: 'Petra' },
+        from: petra,
+        text: 'Do you ship to Kazan?',
+      },
+    });
     await waitFor(() => db.lead.findFirst({ where: { workspaceId: ws.id, firstMessage: 'Do you ship to Kazan?' } }), "Petra's lead");
     await stack.drained();
     expect(await db.identity.findFirst({ where: { workspaceId: ws.id, externalId: String(bobTg.id), contactId: { not: null } } })).toBeNull();
@@ -113,7 +141,16 @@ describe('Telegram Business on the Bot API emulator', () => {
     await sentWith(stack, maryTg.id, 'Telegram Business account is disconnected', 'disconnected notice');
     expect((await db.businessConnection.findUniqueOrThrow({ where: { id: connection.id } })).enabled).toBe(false);
     const oleg = person(41_003, 'Oleg');
-    await push({ business_message: { message_id: 701, business_connection_id: 'bc-1', date: now(), chat: { id: oleg.id, type: 'private', first_name: 'Oleg' }, from: oleg, text: 'Still there?' } });
+    await push({
+      business_message: {
+        message_id: 701,
+        business_connection_id: 'bc-1',
+        date: now(),
+        chat: { id: oleg.id, type: 'private', first_name: 'Oleg' },
+        from: oleg,
+        text: 'Still there?',
+      },
+    });
     await managerChat.send('One more thing', { replyTo: notice });
     await sentWith(stack, maryTg.id, 'no longer connected to Leadline', 'the relay refused after the disconnect');
     await stack.drained();
@@ -131,13 +168,27 @@ describe('Telegram Business on the Bot API emulator', () => {
     const company = await db.company.create({ data: { workspaceId: ws.id, name: 'Acme Trading', nameKey: 'acme trading' } });
     const pipeline = await db.pipeline.findFirstOrThrow({ where: { workspaceId: ws.id }, include: { stages: { orderBy: { position: 'asc' } } } });
     const deal = await db.deal.create({
-      data: { workspaceId: ws.id, pipelineId: pipeline.id, stageId: pipeline.stages[0]!.id, title: 'Acme chairs', titleKey: 'acme chairs', ownerId: bob.id, companyId: company.id },
+      data: {
+        workspaceId: ws.id,
+        pipelineId: pipeline.id,
+        stageId: pipeline.stages[0]!.id,
+        title: 'Acme chairs',
+        titleKey: 'acme chairs',
+        ownerId: bob.id,
+        companyId: company.id,
+      },
     });
 
     // Mary adds the bot to the client's group
     const group = { id: -100_777_001, type: 'supergroup', title: 'Acme Trading × Us' };
     await push({
-      my_chat_member: { chat: group, from: maryTg, date: now(), old_chat_member: { user: botUser, status: 'left' }, new_chat_member: { user: botUser, status: 'member' } },
+      my_chat_member: {
+        chat: group,
+        from: maryTg,
+        date: now(),
+        old_chat_member: { user: botUser, status: 'left' },
+        new_chat_member: { user: botUser, status: 'member' },
+      },
     });
     const question = await sentWith(stack, group.id, 'which company', 'the company question in the group');
     expect(question.message.text).toContain('only commands, replies to its own messages and messages that mention it');
@@ -146,16 +197,32 @@ describe('Telegram Business on the Bot API emulator', () => {
     const buttons = question.message.reply_markup!.inline_keyboard.flat().map((b) => b.callback_data);
     expect(buttons).toEqual([`grp:co:${stored.id}:${company.id}`, `grp:new:${stored.id}`, `grp:no:${stored.id}`]);
 
-    // a client's message before the group is bound is not taken
+    // a client's message before the group is bound is not taken; a client's press of the buttons is ignored
+    const petr = person(42_001, 'Petr');
+    await push({ message: { message_id: 10, date: now(), chat: group, from: petr, text: 'hello all' } });
+    await push({
+      callback_query: {
+        id: 'cb-0',
+        from: petr,
+        chat_instance: '1',
+        data: buttons[2],
+        message: { message_id: question.messageId, date: now(), chat: group, text: question.message.text },
+      },
+    });
     // Mary picks the company
     await push({
-      callback_query: { id: 'cb-1', from: maryTg, chat_instance: '1', data: buttons[0], message: { message_id: question.messageId, date: now(), chat: group, text: question.message.text } },
+      callback_query: {
+        id: 'cb-1',
+        from: maryTg,
+        chat_instance: '1',
+        data: buttons[0],
+        message: { message_id: question.messageId, date: now(), chat: group, text: question.message.text },
+      },
     });
     await sentWith(stack, group.id, 'conversation with Acme Trading', 'the bound notice');
     expect(await db.clientGroup.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({ status: 'active', companyId: company.id });
 
     // a client writes in the group: a contact of Acme, the deal continues, the clock starts, Bob (the owner) is told
-    const petr = person(42_001, 'Petr');
     await push({ message: { message_id: 11, date: now(), chat: group, from: petr, text: 'Any news on our order?' } });
     const waiting = await waitFor(async () => {
       const g = await db.clientGroup.findUniqueOrThrow({ where: { id: stored.id } });
@@ -166,8 +233,10 @@ describe('Telegram Business on the Bot API emulator', () => {
     expect(activity.dealId).toBe(deal.id);
     const contact = await db.contact.findFirstOrThrow({ where: { workspaceId: ws.id, identities: { some: { externalId: String(petr.id) } } } });
     expect(contact.companyId).toBe(company.id);
-    await sentWith(stack, bobTg.id, 'Any news on our order?', "the forward to the deal's owner");
+    const forward = await sentWith(stack, bobTg.id, 'Any news on our order?', "the forward to the deal's owner");
     expect(await db.lead.count({ where: { workspaceId: ws.id } })).toBe(0);
+    // the message sent before the binding was not taken
+    expect(await db.message.count({ where: { workspaceId: ws.id, direction: 'inbound' } })).toBe(1);
 
     // Bob answers in the group: the team's response, the clock stops
     await push({ message: { message_id: 12, date: now(), chat: group, from: bobTg, text: 'Shipped today, Petr' } });
@@ -180,6 +249,24 @@ describe('Telegram Business on the Bot API emulator', () => {
     expect(response).toMatchObject({ dealId: deal.id, actorUserId: bob.id });
     const out = await db.message.findFirstOrThrow({ where: { workspaceId: ws.id, direction: 'outbound' } });
     expect(out).toMatchObject({ authorUserId: bob.id, text: 'Shipped today, Petr' });
+
+    // Petr writes again (the clock starts again); Bob answers through Leadline, replying to the forward: the answer goes into the group, the clock stops
+    await push({ message: { message_id: 13, date: now(), chat: group, from: petr, text: 'And the invoice?' } });
+    const again = await sentWith(stack, bobTg.id, 'And the invoice?', 'the second forward');
+    expect((await db.clientGroup.findUniqueOrThrow({ where: { id: stored.id } })).waitingSince).not.toBeNull();
+    await stack.tg.chat(bobTg.id, { firstName: 'Bob' }).send('Invoice is on its way', { replyTo: again });
+    await waitFor(() => stack.tg.sentTo(group.id).find((m) => m.message.text === 'Invoice is on its way'), 'the relayed answer in the group');
+    const relayStopped = await waitFor(async () => {
+      const g = await db.clientGroup.findUniqueOrThrow({ where: { id: stored.id } });
+      return g.waitingSince ? null : g;
+    }, 'the clock stopped by the relayed answer');
+    expect(relayStopped.lastResponseAt).not.toBeNull();
+    expect(await db.activity.count({ where: { workspaceId: ws.id, type: 'group.response' } })).toBe(2);
+    expect(forward.message.text).toContain('Acme Trading × Us');
+    // the team's messages are no contacts; the group question was answered once
+    expect(
+      await db.identity.count({ where: { workspaceId: ws.id, externalId: { in: [String(maryTg.id), String(bobTg.id)] }, contactId: { not: null } } }),
+    ).toBe(0);
     expect(mary.id).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -23,7 +23,10 @@ interface EmulatorInternals {
   addUserUpdate(update: Record<string, unknown>): Promise<void>;
   addBotMessage(raw: Record<string, unknown>, token: string): Record<string, unknown>;
   messageId: number;
-  webServer: { post(path: string, handler: (req: EmulatorRequest, res: EmulatorResponse, next: () => void) => void): void; _router: { stack: Array<{ route?: { path: string } }> } };
+  webServer: {
+    post(path: string, handler: (req: EmulatorRequest, res: EmulatorResponse, next: () => void) => void): void;
+    _router: { stack: Array<{ route?: { path: string } }> };
+  };
 }
 interface EmulatorRequest {
   params: { token: string };

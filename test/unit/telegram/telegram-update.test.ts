@@ -101,10 +101,13 @@ describe('Telegram update shapes (spec)', () => {
     expect(translateUpdate(change('member', 'left', 'channel'), '42')).toEqual({ ignored: 'the bot was added to or removed from a channel' });
   });
 
-  it('Telegram Business: a connection, a customer\'s and the owner\'s messages, an edit, deletions, and the bot\'s own echo', () => {
+  it("Telegram Business: a connection, a customer's and the owner's messages, an edit, deletions, and the bot's own echo", () => {
     const owner = { id: 900, is_bot: false, first_name: 'Mary' };
     const connection = (extra: object) =>
-      ({ update_id: 20, business_connection: { id: 'bc-9', user: owner, user_chat_id: 900, date: 1_700_000_000, is_enabled: true, ...extra } }) as unknown as Update;
+      ({
+        update_id: 20,
+        business_connection: { id: 'bc-9', user: owner, user_chat_id: 900, date: 1_700_000_000, is_enabled: true, ...extra },
+      }) as unknown as Update;
     expect(translate(connection({ rights: { can_reply: true } }))).toMatchObject({
       chatEvent: 'business_connection',
       externalUserId: '900',
@@ -116,7 +119,10 @@ describe('Telegram update shapes (spec)', () => {
     expect(translate(connection({ is_enabled: false })).businessConnection).toEqual({ id: 'bc-9', enabled: false, canReply: false });
 
     const biz = (kind: string, from: object, extra: object = {}) =>
-      ({ update_id: 21, [kind]: { message_id: 77, business_connection_id: 'bc-9', date: 1_700_000_000, chat, from, text: 'hi', ...extra } }) as unknown as Update;
+      ({
+        update_id: 21,
+        [kind]: { message_id: 77, business_connection_id: 'bc-9', date: 1_700_000_000, chat, from, text: 'hi', ...extra },
+      }) as unknown as Update;
     expect(translate(biz('business_message', person))).toMatchObject({
       business: { connectionId: 'bc-9', own: false },
       externalUserId: '501',
@@ -124,7 +130,10 @@ describe('Telegram update shapes (spec)', () => {
       messageExternalId: 'b:77',
     });
     expect(translate(biz('business_message', owner)).business).toEqual({ connectionId: 'bc-9', own: true });
-    expect(translate(biz('edited_business_message', person, { edit_date: 1_700_000_060 }))).toMatchObject({ editOf: 'b:77', messageExternalId: 'b:77:edit:1700000060' });
+    expect(translate(biz('edited_business_message', person, { edit_date: 1_700_000_060 }))).toMatchObject({
+      editOf: 'b:77',
+      messageExternalId: 'b:77:edit:1700000060',
+    });
     expect(translateUpdate(biz('business_message', owner, { sender_business_bot: { id: 42, is_bot: true, first_name: 'Bot' } }), '42')).toEqual({
       ignored: "a message a bot sent on the business account's behalf (Leadline's own answer)",
     });
