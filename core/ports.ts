@@ -93,6 +93,8 @@ export interface Scheduler {
   scheduleReminder(taskId: number, dueAt: Date): Promise<void>;
   cancelReminder(taskId: number): Promise<void>;
   scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void>;
+  /** a client group's first-response check (core/sla/check-group-sla.ts) */
+  scheduleGroupCheck?(groupId: number, dueAt: Date): Promise<void>;
   /** re-times a user's digest schedules now (their time zone or subscriptions changed) */
   rescheduleDigests?(userId: number): Promise<void>;
 }

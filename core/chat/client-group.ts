@@ -7,7 +7,8 @@
 // - a client's message (anyone who is not a linked team member): the person becomes a contact
 //   of the company, the message is stored in the group's conversation and continues the
 //   company's open deal, else its open lead, else opens a lead (round robin); the owner is
-//   told; the group's first-response clock starts (ClientGroup.waitingSince, replyDueAt);
+//   told; the group's first-response clock starts (ClientGroup.waitingSince, replyDueAt) and
+//   its check is scheduled (core/sla/check-group-sla.ts alerts the owner and the heads);
 // - a team member's message (recognised by their linked identity) is the team's response:
 //   stored as outgoing, the clock stops, an open lead's first response is marked. So is an
 //   answer relayed into the group through Leadline (core/chat/relay.ts);
@@ -218,8 +219,11 @@ export async function handleGroupCustomer(turn: Turn, _identity: Identity | null
   if (m.editOf) return [];
   if (deal) await db.deal.update({ where: { id: deal.id }, data: { lastActivityAt: turn.now } });
   // the first-response clock: from the first client message nobody in the team has answered yet
-  if (!group.waitingSince)
-    await db.clientGroup.update({ where: { id: group.id }, data: { waitingSince: new Date(m.receivedAt), replyDueAt: firstResponseDueAt(ws, turn.now) } });
+  if (!group.waitingSince) {
+    const due = firstResponseDueAt(ws, turn.now);
+    await db.clientGroup.update({ where: { id: group.id }, data: { waitingSince: new Date(m.receivedAt), replyDueAt: due } });
+    await ctx.scheduler?.scheduleGroupCheck?.(group.id, due);
+  }
 
   if (!deal && !lead) {
     const created = await captureLead(ctx, system, {

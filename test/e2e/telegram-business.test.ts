@@ -229,6 +229,9 @@ describe('Telegram Business on the Bot API emulator', () => {
       return g.waitingSince ? g : null;
     }, 'the clock started');
     expect(waiting.replyDueAt).not.toBeNull();
+    // its check is on the sla queue, due at the clock's deadline
+    const check = await stack.workers.scheduler.sla.getJob(`sla-group-${stored.id}-${waiting.replyDueAt!.getTime()}`);
+    expect(check?.data).toEqual({ groupId: stored.id, dueAtMs: waiting.replyDueAt!.getTime() });
     const activity = await waitFor(() => db.activity.findFirst({ where: { workspaceId: ws.id, type: 'group.message' } }), 'the message on the deal');
     expect(activity.dealId).toBe(deal.id);
     const contact = await db.contact.findFirstOrThrow({ where: { workspaceId: ws.id, identities: { some: { externalId: String(petr.id) } } } });

@@ -21,6 +21,11 @@ export const business = {
   'business.group.button_not_client': 'Not a client group',
   'business.group.bound': 'This group is now the conversation with {company}. Messages here go to the team.',
   'business.group.ignored': 'Understood: this is not a client group, I will stay quiet here.',
+  'business.group.sla_breach': {
+    one: '⏰ The client group «{title}» ({company}) has waited {count} minute for an answer. Owner: {owner}. Reply to this message to answer in the group.',
+    other: '⏰ The client group «{title}» ({company}) has waited {count} minutes for an answer. Owner: {owner}. Reply to this message to answer in the group.',
+  },
+  'business.group.sla_no_owner': 'nobody yet',
   'business.group.relay_inactive':
     'Not sent: the group «{title}» is no client group of the team any more (the bot was removed or it is not bound to a company).',
 } as const;
