@@ -10,7 +10,13 @@
 // - edited_message -> the new text with editOf = the edited message's id (a live location
 //   moving is no edit and is ignored);
 // - my_chat_member in a private chat: "kicked" -> chatEvent "blocked", back to "member" ->
-//   "unblocked";
+//   "unblocked"; in a group: the bot added (or made an admin) -> "group_added", removed ->
+//   "group_removed", with groupChat {title, botIsAdmin}; a group's messages carry groupChat;
+// - Telegram Business: business_connection -> chatEvent "business_connection" with its id,
+//   enabled and the can_reply right; business_message / edited_business_message -> a message
+//   with business {connectionId, own: the account owner wrote it}, ids prefixed "b:";
+//   deleted_business_messages -> chatEvent "deleted" with deletedIds; a business message a
+//   bot sent on the owner's behalf (sender_business_bot: Leadline's own answer) is ignored;
 // - an anonymous group admin or a member writing "as the group/channel" (sender_chat) speaks
 //   as that chat ("chat:<id>"), not as the GroupAnonymousBot bot account; the linked
 //   channel's automatic copies into its discussion group are ignored;

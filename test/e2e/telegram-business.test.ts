@@ -158,6 +158,41 @@ describe('Telegram Business on the Bot API emulator', () => {
     expect(stack.tg.sentTo(ivan.id).map((m) => m.message.text)).toEqual(['I can also deliver tomorrow']);
   }, 120_000);
 
+  it('an account linked to nobody is told to link first and ignored; an account without the reply right gets no answer in its name', async () => {
+    const { stack, db, ws, member, push } = await stackWithTeam('tgbiz2');
+    const anna = await member('Anna', 33_001, true);
+    const annaTg = person(33_001, 'Anna');
+    const stranger = person(33_009, 'Stranger');
+    const botId = Number(stack.tg.token.split(':')[0]);
+    const connections = emulateBusiness(stack.tg.server, { id: botId, username: 'leadline_bot' });
+    connections.set('bc-x', { id: 'bc-x', owner: stranger, enabled: true, canReply: true });
+    connections.set('bc-a', { id: 'bc-a', owner: annaTg, enabled: true, canReply: false });
+
+    await push({ business_connection: { id: 'bc-x', user: stranger, user_chat_id: stranger.id, date: now(), rights: { can_reply: true }, is_enabled: true } });
+    await sentWith(stack, stranger.id, 'not linked to a Leadline team member', 'the unlinked owner told');
+    const customer = person(43_001, 'Vera');
+    const chat = { id: customer.id, type: 'private', first_name: 'Vera' };
+    await push({ business_message: { message_id: 1, business_connection_id: 'bc-x', date: now(), chat, from: customer, text: 'hello?' } });
+
+    // Anna connects without "Reply to messages" (Bot API 9 rights without can_reply)
+    await push({
+      business_connection: { id: 'bc-a', user: annaTg, user_chat_id: annaTg.id, date: now(), rights: { can_read_messages: true }, is_enabled: true },
+    });
+    await sentWith(stack, annaTg.id, 'I may not reply in your name', 'the read-only notice');
+    await push({ business_message: { message_id: 2, business_connection_id: 'bc-a', date: now(), chat, from: customer, text: 'price list please' } });
+    const lead = await waitFor(() => db.lead.findFirst({ where: { workspaceId: ws.id } }), "the lead on Anna's account");
+    expect(lead).toMatchObject({ assigneeId: anna.id, firstMessage: 'price list please' });
+    const notice = await sentWith(stack, annaTg.id, `New lead #${lead.id}`, "Anna's notice");
+    await stack.tg.chat(annaTg.id, { firstName: 'Anna' }).send('Here it is', { replyTo: notice });
+    await sentWith(stack, annaTg.id, 'does not let me reply in your name', 'the relay refused');
+    await stack.drained();
+    // the unlinked account's customer made nothing; nothing went to the customer; the refused answer was not stored
+    expect(await db.lead.count({ where: { workspaceId: ws.id } })).toBe(1);
+    expect(stack.tg.sentTo(customer.id)).toEqual([]);
+    expect(await db.message.count({ where: { workspaceId: ws.id, direction: 'outbound' } })).toBe(0);
+    expect(await db.businessConnection.findFirstOrThrow({ where: { workspaceId: ws.id, externalId: 'bc-x' } })).toMatchObject({ userId: null });
+  }, 120_000);
+
   it('a client group: bound to a company on add, a client message continues the company deal, a team member’s answer stops the clock', async () => {
     const { stack, db, ws, member, push } = await stackWithTeam('tggroup');
     const mary = await member('Mary', 32_001, true);
