@@ -2,7 +2,8 @@
 // group's assistant, the group one conversation with a company.
 // - added (my_chat_member): the group is stored (ClientGroup, "pending") and the bot asks in
 //   the group which company it is with, with buttons (the companies its title names, a new
-//   company by that title, "not a client group"); any team member answers; it also says what
+//   company by that title, "not a client group"); the member who added the bot answers, or a
+//   head of sales or an admin; it also says what
 //   it sees with and without admin rights (Telegram's privacy mode);
 // - a client's message (anyone who is not a linked team member): the person becomes a contact
 //   of the company, the message is stored in the group's conversation and continues the
@@ -19,7 +20,7 @@ import type { Turn } from './turn.js';
 import { push } from './turn.js';
 import { reply, type Reply, type Button } from './reply.js';
 import type { Speaker } from './speaker.js';
-import { systemActor } from '../actor.js';
+import { seesWholeTeam, systemActor } from '../actor.js';
 import { recordActivity, recordChange } from '../audit.js';
 import { findOrCreateContact } from '../contacts/find-or-create-contact.js';
 import { findOrCreateCompany, companyKey } from '../contacts/find-or-create-company.js';
@@ -125,6 +126,15 @@ export async function handleGroupButton(turn: Turn, speaker: Speaker): Promise<R
   const actor = speaker.actor;
   const before = await ctx.db.clientGroup.findFirst({ where: { id: Number(parsed[2]), workspaceId: ws.id } });
   if (!before) return [];
+  // the team member who added the bot chooses, or a head of sales or an admin
+  if (!seesWholeTeam(actor)) {
+    const added = await ctx.db.activity.findFirst({
+      where: { workspaceId: ws.id, type: 'group.added', data: { path: ['groupId'], equals: before.id } },
+      orderBy: { id: 'desc' },
+      select: { actorUserId: true },
+    });
+    if (added?.actorUserId !== actor.userId) return [reply(t(actor.locale, 'business.group.bind_forbidden'))];
+  }
   if (parsed[1] === 'no') {
     const after = await ctx.db.clientGroup.update({ where: { id: before.id }, data: { status: 'ignored', companyId: null } });
     await recordChange(

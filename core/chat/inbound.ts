@@ -108,7 +108,10 @@ export const inboundMessageSchema = z.object({
   editOf: z.string().min(1).optional(),
   /**
    * Not a message but a change of the chat itself: "blocked" (the person blocked the bot or
-   * removed the app; nothing can be sent to them any more), "unblocked" (they are back).
+   * removed the app; nothing can be sent to them any more), "unblocked" (they are back),
+   * "deleted" (messages deleted in a Business account's chat: deletedIds),
+   * "business_connection" (a Business account connected, changed or disconnected:
+   * businessConnection), "group_added" / "group_removed" (the bot in a client group: groupChat).
    */
   chatEvent: z.enum(['blocked', 'unblocked', 'deleted', 'business_connection', 'group_added', 'group_removed']).optional(),
   /**

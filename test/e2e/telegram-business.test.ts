@@ -244,6 +244,18 @@ describe('Telegram Business on the Bot API emulator', () => {
         message: { message_id: question.messageId, date: now(), chat: group, text: question.message.text },
       },
     });
+    // Bob (a manager who did not add the bot) may not choose
+    await push({
+      callback_query: {
+        id: 'cb-b',
+        from: bobTg,
+        chat_instance: '1',
+        data: buttons[0],
+        message: { message_id: question.messageId, date: now(), chat: group, text: question.message.text },
+      },
+    });
+    await sentWith(stack, group.id, 'Only the team member who added me', 'the refusal to Bob');
+    expect((await db.clientGroup.findUniqueOrThrow({ where: { id: stored.id } })).status).toBe('pending');
     // Mary picks the company
     await push({
       callback_query: {

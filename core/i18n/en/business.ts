@@ -19,6 +19,7 @@ export const business = {
   'business.group.which_company': 'Team: which company is «{title}» with?',
   'business.group.button_new': 'New company «{title}»',
   'business.group.button_not_client': 'Not a client group',
+  'business.group.bind_forbidden': 'Only the team member who added me, a head of sales or an admin can choose.',
   'business.group.bound': 'This group is now the conversation with {company}. Messages here go to the team.',
   'business.group.ignored': 'Understood: this is not a client group, I will stay quiet here.',
   'business.group.sla_breach': {

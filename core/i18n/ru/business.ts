@@ -21,6 +21,7 @@ export const business = {
   'business.group.which_company': 'Команда: с какой компанией группа «{title}»?',
   'business.group.button_new': 'Новая компания «{title}»',
   'business.group.button_not_client': 'Это не группа с клиентом',
+  'business.group.bind_forbidden': 'Выбрать может сотрудник, который добавил меня, руководитель продаж или администратор.',
   'business.group.bound': 'Теперь эта группа — переписка с компанией {company}. Сообщения здесь видит команда.',
   'business.group.ignored': 'Понял: это не группа с клиентом, здесь я буду молчать.',
   'business.group.sla_breach': {
