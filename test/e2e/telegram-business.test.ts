@@ -7,6 +7,10 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { waitFor } from '../support/wait.js';
 import { telegramEmulatorStack, type TelegramEmulatorStack } from '../support/telegram-stack.js';
 import { emulateBusiness, pushUpdate, type BotMessage } from '../support/telegram-emulator.js';
+import { dbContext } from '../../connectors/db/stores/index.js';
+import { systemActor } from '../../core/actor.js';
+import { eraseContact } from '../../core/contacts/erase-contact.js';
+import { exportContact } from '../../core/contacts/export-contact.js';
 
 const stacks: TelegramEmulatorStack[] = [];
 afterAll(async () => {
@@ -318,5 +322,22 @@ describe('Telegram Business on the Bot API emulator', () => {
       await db.identity.count({ where: { workspaceId: ws.id, externalId: { in: [String(maryTg.id), String(bobTg.id)] }, contactId: { not: null } } }),
     ).toBe(0);
     expect(mary.id).toBeGreaterThan(0);
+
+    // Petr's data: an export has what he wrote in the group, not the group's other messages; erasing him blanks only his
+    const ctx = dbContext(db);
+    const exported = (await exportContact(ctx, systemActor(ws), contact.id)) as unknown as {
+      conversations: unknown[];
+      groupMessages?: Array<{ text: string }>;
+    };
+    expect(exported.conversations).toEqual([]);
+    expect(exported.groupMessages?.map((m) => m.text)).toEqual(['Any news on our order?', 'And the invoice?']);
+    await eraseContact(ctx, systemActor(ws), contact.id);
+    const left = await db.message.findMany({ where: { conversation: { groupId: stored.id } }, orderBy: { id: 'asc' } });
+    expect(left.map((m) => [m.direction, m.text])).toEqual([
+      ['inbound', ''],
+      ['outbound', 'Shipped today, Petr'],
+      ['inbound', ''],
+      ['outbound', 'Invoice is on its way'],
+    ]);
   }, 120_000);
 });
