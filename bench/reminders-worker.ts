@@ -1,5 +1,6 @@
-// One worker process of the reminders benchmark: the real startWorkers with a recording
-// sender, tuned from the environment exactly as `leadline start` is (DATABASE_POOL_SIZE,
+// One worker process of the reminders benchmarks: the real startWorkers with a recording
+// console sender and, when BENCH_TG_TOKEN and BENCH_TG_ROOT are set, the real TelegramSender
+// (bench:reminders points it at the limit-enforcing fake Bot API), tuned from the environment exactly as `leadline start` is (DATABASE_POOL_SIZE,
 // DATABASE_STATEMENT_CACHE, OUTBOUND_CONCURRENCY, REMINDER_CONCURRENCY and their defaults).
 // Records "taskId,ms" lines: fired-<pid>.csv when a reminder job runs, sent-<pid>.csv when
 // the sender accepts the message (the task id comes from the Done button's data).
@@ -11,6 +12,8 @@ import { startWorkers, workerTuning } from '../connectors/queue/workers.js';
 import { loadConfig } from '../connectors/config.js';
 import { dbContext } from '../connectors/db/stores/index.js';
 import type { OutboundMessage } from '../core/ports.js';
+import { createTelegramApi } from '../bots/telegram/telegram-api.js';
+import { TelegramSender } from '../bots/telegram/telegram-sender.js';
 
 const need = (name: string): string => {
   const v = process.env[name];
@@ -45,13 +48,18 @@ const sender = {
 
 const config = loadConfig({ ...process.env, DATABASE_URL, REDIS_URL });
 const db = createPrisma(DATABASE_URL, config.DATABASE_POOL_SIZE, { statementCache: config.DATABASE_STATEMENT_CACHE });
+const tuning = workerTuning(config);
+const tgToken = process.env.BENCH_TG_TOKEN;
+const tgRoot = process.env.BENCH_TG_ROOT;
 const workers = await startWorkers({
   ctx: dbContext(db),
   settings: queueSettings(REDIS_URL, PREFIX),
-  senders: { console: sender },
+  senders: tgToken && tgRoot ? { console: sender, telegram: new TelegramSender(createTelegramApi({ token: tgToken, apiRoot: tgRoot })) } : { console: sender },
   reconcile: false,
   warmConnections: config.DATABASE_POOL_SIZE,
-  concurrency: workerTuning(config).concurrency,
+  concurrency: tuning.concurrency,
+  limits: tuning.limits,
+  limitMarginMs: tuning.limitMarginMs,
   onReminder: (data, outcome, firedAt) => {
     if (outcome.status !== 'stale') fired.push(`${data.taskId},${firedAt}\n`);
   },

@@ -49,6 +49,8 @@ export interface ChatEngineOptions {
   attemptLimits?: AttemptLimits;
   /** file storage, sources and limits (bots/chat-files.ts); without it attachments stay metadata lines */
   files?: ChatFiles;
+  /** TELEGRAM_BOT_USERNAME: invites from /team carry a t.me deep link */
+  telegramBotUsername?: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
     albums,
     // replies are queued with the turn's other items, kept on its InboundEvent until queued
     queueReplies: true,
+    telegramBotUsername: opts.telegramBotUsername,
   };
   return {
     deps,

@@ -159,7 +159,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         },
       });
       stops.push(() => workers!.close());
-      const digests = await startDigests({ db, settings, outbox: workers.outbox, logger });
+      const digests = await startDigests({ db, settings, outbox: workers.outbox, scheduler: workers.scheduler, logger });
       stops.push(() => digests.close());
       const webhooks = startWebhookWorkers({
         db,
@@ -186,6 +186,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         logger,
         files: chatFilesFromConfig(config, fileStore),
         onHandled: refreshSlackHome,
+        telegramBotUsername: config.TELEGRAM_BOT_USERNAME,
         retry: { maxAttempts: config.INBOUND_MAX_ATTEMPTS, maxDelayMs: config.INBOUND_RETRY_MAX_SECONDS * 1000 },
         redriveMs: config.INBOUND_REDRIVE_MINUTES * 60_000,
         attemptLimits,

@@ -118,6 +118,13 @@ export const configSchema = z
 
     TELEGRAM_BOT_TOKEN: optionalString,
     TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),
+    /** the bot's @username (without @): invites from /team carry a t.me deep link */
+    TELEGRAM_BOT_USERNAME: z
+      .string()
+      .trim()
+      .transform((v) => v.replace(/^@/, ''))
+      .pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, 'must be the bot username from @BotFather, e.g. LeadlineBot'))
+      .optional(),
     TELEGRAM_WEBHOOK_URL: url(['https', 'http']).optional(),
     TELEGRAM_WEBHOOK_SECRET: z
       .string()

@@ -97,6 +97,8 @@ export interface Scheduler {
   scheduleGroupCheck?(groupId: number, dueAt: Date): Promise<void>;
   /** re-times a user's digest schedules now (their time zone or subscriptions changed) */
   rescheduleDigests?(userId: number): Promise<void>;
+  /** puts a member back on duty at the end of their vacation (core/users/vacation.ts) */
+  scheduleVacationEnd?(userId: number, at: Date): Promise<void>;
 }
 
 /** A structured-output language model. Implemented with openai; absent when not configured. */
@@ -284,6 +286,8 @@ export interface NewCustomerResult {
   conversationId: number;
   /** null when the platform message was stored already (then no lead, as in the full flow) */
   lead: Lead | null;
+  /** the workspace has enabled new-lead automation rules (core/automation runs them; none: no query at all) */
+  leadRules: boolean;
 }
 
 /**

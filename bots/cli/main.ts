@@ -42,7 +42,7 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/file.js')).registerFile,
   },
   { name: 'erase', description: 'erase personal data', load: async () => (await import('./commands/erase-contact.js')).registerEraseContact },
-  { name: 'user', description: 'manage team members: add, invite, duty', load: async () => (await import('./commands/users.js')).registerUsers },
+  { name: 'user', description: 'manage team members: add, invite, duty, deactivate', load: async () => (await import('./commands/users.js')).registerUsers },
   { name: 'users', description: 'list the team members of a workspace', load: async () => (await import('./commands/users.js')).registerUsers },
   {
     name: 'digest',

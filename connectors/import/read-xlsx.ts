@@ -1,5 +1,6 @@
 // XLSX -> table records: the first worksheet, rows as cell texts (numbers, dates, rich
-// text, hyperlinks and formula results turned into plain strings).
+// text, hyperlinks and formula results turned into plain strings). Streamed with
+// ExcelJS's WorkbookReader, so rows are handed on as they are read.
 import ExcelJS from 'exceljs';
 import type { TableRecord } from '../../core/contacts/import/import-contacts.js';
 
@@ -22,17 +23,26 @@ export function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
-export async function readXlsx(path: string): Promise<TableRecord[]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(path);
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return [];
-  const records: TableRecord[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const values = row.values as ExcelJS.CellValue[];
-    const cells: string[] = [];
-    for (let col = 1; col < values.length; col++) cells.push(cellText(values[col] ?? null));
-    records.push({ line: rowNumber, cells });
+function rowCells(values: ExcelJS.CellValue[]): string[] {
+  const cells: string[] = [];
+  for (let col = 1; col < values.length; col++) cells.push(cellText(values[col] ?? null));
+  return cells;
+}
+
+/** The first worksheet's non-empty rows, streamed. */
+export async function* streamXlsx(path: string): AsyncGenerator<TableRecord> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    hyperlinks: 'cache',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'emit',
   });
-  return records;
+  for await (const sheet of reader) {
+    for await (const row of sheet) {
+      const cells = rowCells(row.values as ExcelJS.CellValue[]);
+      if (cells.some((c) => c !== '')) yield { line: row.number, cells };
+    }
+    return; // the first worksheet only
+  }
 }

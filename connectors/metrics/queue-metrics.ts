@@ -12,13 +12,14 @@ import type { Logger } from '../logger.js';
 import { INBOUND_QUEUE } from '../queue/inbound-queue.js';
 import { OUTBOUND_QUEUE } from '../queue/outbound-queue.js';
 import { REMINDER_QUEUE, SLA_QUEUE } from '../queue/reminder-scheduler.js';
+import { TEAM_QUEUE } from '../queue/team-queue.js';
 import { DIGEST_QUEUE } from '../queue/digest-scheduler.js';
 import { AI_QUEUE } from '../queue/ai-queue.js';
 import { connectRedis, queuePrefix, redisTarget, type RedisLike } from '../queue/connection.js';
 import { counter, gauge } from './registry.js';
 
 /** Every BullMQ queue Leadline runs. */
-export const LEADLINE_QUEUES: readonly string[] = [INBOUND_QUEUE, OUTBOUND_QUEUE, REMINDER_QUEUE, SLA_QUEUE, DIGEST_QUEUE, AI_QUEUE];
+export const LEADLINE_QUEUES: readonly string[] = [INBOUND_QUEUE, OUTBOUND_QUEUE, REMINDER_QUEUE, SLA_QUEUE, DIGEST_QUEUE, AI_QUEUE, TEAM_QUEUE];
 
 /** BullMQ job states reported as leadline_queue_depth{state}. */
 export const QUEUE_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'failed', 'completed'] as const;

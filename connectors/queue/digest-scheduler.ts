@@ -30,9 +30,20 @@ export const digestSyncJob = defineJob({
   schema: z.object({ userIds: z.array(z.number().int().positive()).optional() }),
   options: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
 });
+/** The periodic stale-deal sweep of the automation rules (core/automation/run-rules.ts sweepStaleDeals). */
+export const AUTOMATION_SWEEP_JOB = 'automation-sweep';
+export const AUTOMATION_SWEEP_SCHEDULER = 'automation-sweep';
+/** how often stale deals are looked for: a deal is stale after days, so a quarter of an hour is plenty */
+export const AUTOMATION_SWEEP_EVERY_MS = 15 * 60_000;
+export const automationSweepJob = defineJob({
+  queue: DIGEST_QUEUE,
+  name: AUTOMATION_SWEEP_JOB,
+  schema: z.object({}),
+  options: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+});
 export const digestJobSchema = digestJob.schema;
 export const digestSyncSchema = digestSyncJob.schema;
-export type DigestJobData = z.infer<typeof digestJobSchema> | z.infer<typeof digestSyncSchema>;
+export type DigestJobData = z.infer<typeof digestJobSchema> | z.infer<typeof digestSyncSchema> | z.infer<typeof automationSweepJob.schema>;
 
 export function createDigestQueue(settings: QueueSettings): Queue<DigestJobData> {
   return openQueue<DigestJobData>(settings, DIGEST_QUEUE);
@@ -122,6 +133,11 @@ export async function startDigestScheduling(db: Db, queue: Queue<DigestJobData>,
     DIGEST_SYNC_SCHEDULER,
     { every: options.syncEveryMs ?? 5 * 60_000 },
     { name: digestSyncJob.name, data: {}, opts: digestSyncJob.options },
+  );
+  await queue.upsertJobScheduler(
+    AUTOMATION_SWEEP_SCHEDULER,
+    { every: AUTOMATION_SWEEP_EVERY_MS },
+    { name: automationSweepJob.name, data: {}, opts: automationSweepJob.options },
   );
   return result;
 }

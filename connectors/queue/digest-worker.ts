@@ -4,20 +4,31 @@
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { Db } from '../../core/db.js';
 import { dbContext } from '../../connectors/db/stores/index.js';
-import type { Clock, Outbox } from '../../core/ports.js';
+import type { Clock, Outbox, Scheduler } from '../../core/ports.js';
+import { sweepStaleDeals } from '../../core/automation/run-rules.js';
 import { systemClock } from '../../core/ports.js';
 import { prepareDigestDelivery, type DigestChartRenderer } from '../../core/digests/prepare-delivery.js';
 import { DigestRun } from '../../core/digests/digest-run.js';
 import { renderDigestChart, renderDigestChartOnce } from '../charts/render-digest-chart.js';
 import type { Digest } from '../../core/digests/digest.js';
 import type { QueueSettings } from './connection.js';
-import { createDigestQueue, DIGEST_QUEUE, digestJob, digestSyncJob, startDigestScheduling, syncDigestSchedulers } from './digest-scheduler.js';
+import {
+  automationSweepJob,
+  createDigestQueue,
+  DIGEST_QUEUE,
+  digestJob,
+  digestSyncJob,
+  startDigestScheduling,
+  syncDigestSchedulers,
+} from './digest-scheduler.js';
 import { payloadOf, startJobWorker } from './job-definition.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
 
 export interface DigestJobDeps {
   db: Db;
   outbox: Outbox;
+  /** schedules the reminders of the tasks the stale-deal sweep creates */
+  scheduler?: Scheduler;
   clock?: Clock;
   chart?: DigestChartRenderer;
   logger?: Logger;
@@ -69,6 +80,11 @@ export function startDigestWorker(settings: QueueSettings, deps: DigestJobDeps, 
   const log = deps.logger ?? defaultLogger;
   const processJob = async (job: Job) => {
     if (job.name === digestSyncJob.name) return syncDigestSchedulers(deps.db, queue, payloadOf(digestSyncJob, job, log));
+    if (job.name === automationSweepJob.name) {
+      const tasks = await sweepStaleDeals(dbContext(deps.db, { clock: deps.clock ?? systemClock, scheduler: deps.scheduler }));
+      if (tasks.length) log.info({ tasks: tasks.length }, 'stale-deal reminders created');
+      return { tasks: tasks.length };
+    }
     return handleDigestJob(withRuns, payloadOf(digestJob, job, log));
   };
   const worker = startJobWorker(settings, DIGEST_QUEUE, processJob, { concurrency }, log);

@@ -14,6 +14,7 @@ import type { GroupSlaJobData } from '../../core/sla/check-group-sla.js';
 import { connectRedis, type QueueSettings, type RedisClient } from './connection.js';
 import { createDigestQueue, digestSyncJob, type DigestJobData } from './digest-scheduler.js';
 import { defineJob, openQueue } from './job-definition.js';
+import { BullMQVacationScheduler } from './team-queue.js';
 
 export const REMINDER_QUEUE = 'reminders';
 export const SLA_QUEUE = 'sla';
@@ -73,6 +74,8 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
   /** lead checks and client group checks (job name `check` or `group-check`) */
   readonly sla: Queue<SlaJobData | GroupSlaJobData>;
   readonly digests: Queue<DigestJobData>;
+  /** the `team` queue: vacations' ends */
+  readonly team: BullMQVacationScheduler;
   private readonly redis: RedisClient;
   private readonly currentKey: string;
 
@@ -80,6 +83,7 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
     this.reminders = openQueue<ReminderJobData>(settings, REMINDER_QUEUE);
     this.sla = openQueue<SlaJobData | GroupSlaJobData>(settings, SLA_QUEUE);
     this.digests = createDigestQueue(settings);
+    this.team = new BullMQVacationScheduler(settings);
     this.redis = connectRedis(settings.redis, { maxRetriesPerRequest: 3 });
     // taskId -> id of its current reminder job, to remove it when the task moves (one hash: its
     // pipelined HSETs go to one slot of a cluster)
@@ -124,6 +128,10 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
   /** The digest worker re-syncs this user's job schedulers (moved to their new time zone). */
   async rescheduleDigests(userId: number): Promise<void> {
     await this.digests.add(digestSyncJob.name, { userIds: [userId] }, digestSyncJob.options);
+  }
+
+  async scheduleVacationEnd(userId: number, at: Date): Promise<void> {
+    await this.team.scheduleVacationEnd(userId, at);
   }
 
   async scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void> {
@@ -175,7 +183,7 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.reminders.close(), this.sla.close(), this.digests.close()]);
+    await Promise.all([this.reminders.close(), this.sla.close(), this.digests.close(), this.team.close()]);
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

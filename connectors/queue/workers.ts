@@ -20,6 +20,8 @@ import { checkEvictionPolicy } from './redis-policy.js';
 import { BullMQScheduler } from './reminder-scheduler.js';
 import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
 import { startAiWorker } from './ai-queue.js';
+import { startTeamWorker } from './team-queue.js';
+import { reconcileVacations, type VacationEndOutcome } from '../../core/users/vacation.js';
 import { warmPool } from '../db/client.js';
 import { watchRedisLoss, type RedisLossWatch } from './redis-loss-watch.js';
 
@@ -67,6 +69,13 @@ export interface StartWorkersOptions {
    * 0 = only at start-up). Off when `reconcile` is false.
    */
   redisLossCheckMs?: number;
+  /**
+   * How often due vacations are ended besides their own delayed job (default 60 s, or never when
+   * `reconcile` is false; 0 = never); within `reconcileWorkspaceIds` when set.
+   */
+  vacationSweepMs?: number;
+  /** called after a vacation ended (tests, metrics) */
+  onVacationEnded?: (userId: number, outcome: VacationEndOutcome) => void;
   /** also run after such a loss (e.g. re-creating the digest schedulers) */
   onRedisLoss?: () => Promise<void>;
 }
@@ -160,6 +169,18 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const sla = startSlaWorker({ ctx, settings, outbox, logger, concurrency: options.concurrency?.sla, onSlaCheck: options.onSlaCheck, ...timing });
   // AI assist (core/ai): model work off the hot path; with no ctx.llm its jobs take the deterministic path
   const ai = startAiWorker({ ctx, settings, outbox, logger });
+  // vacations' ends (core/users/vacation.ts): delayed jobs plus a periodic sweep
+  const team = startTeamWorker({
+    ctx,
+    settings,
+    outbox,
+    logger,
+    workspaceIds: options.reconcileWorkspaceIds,
+    onVacationEnded: options.onVacationEnded,
+    ...timing,
+  });
+  const sweepEvery = options.vacationSweepMs ?? (options.reconcile === false ? 0 : 60_000);
+  if (sweepEvery > 0) await scheduler.team.startSweep(sweepEvery);
 
   const startup: RunningWorkers['startup'] = { redisPolicy };
   const reconcile = async () => {
@@ -168,7 +189,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
       workspaceIds: options.reconcileWorkspaceIds,
     });
     const slaChecks = await reconcileSlaChecks(ctx, scheduler, { workspaceIds: options.reconcileWorkspaceIds });
-    logger?.info({ reminders, slaChecks }, 'reminders and SLA checks reconciled with the database');
+    const vacations = await reconcileVacations(ctx, scheduler.team, { workspaceIds: options.reconcileWorkspaceIds });
+    logger?.info({ reminders, slaChecks, vacations }, 'reminders, SLA checks and vacations reconciled with the database');
     return { reminders, slaChecks };
   };
   let lossWatch: RedisLossWatch | undefined;
@@ -197,7 +219,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     startup,
     async close() {
       await lossWatch?.close();
-      await Promise.all([reminders.close(), sla.close(), outbound.close(), ai.close()]);
+      await Promise.all([reminders.close(), sla.close(), outbound.close(), ai.close(), team.close()]);
       await Promise.all([scheduler.close(), outbox.close()]);
     },
   };

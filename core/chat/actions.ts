@@ -1,6 +1,8 @@
 // Button presses. Data is "<area>:<verb>:<id>[:<arg>]" (under Telegram's 64 bytes):
 // lead:reply|take|deal|junk|remind|show:N[:offset], task:done:N, task:snooze:N:15m|1h|tomorrow,
 // sla:reassign:N, sla:remind:N:10m, deal:stage:N:Stage, deal:stages:N, deal:won:N, deal:amount:N:AMOUNT:CUR,
+// lead:assign:N[:TO], deal:assign:N[:TO], team:* (commands/team.ts),
+// deal:pipe:N[:P], deal:pstage:N:S, pl:… (commands/pipelines.ts), rule:… (commands/rules.ts),
 // clarify:TOKEN:INDEX|x. Every action checks the presser's permissions like the command would.
 import type { Actor } from '../actor.js';
 import { assertCanAccess, seesWholeTeam, systemActor } from '../actor.js';
@@ -20,6 +22,9 @@ import { actOnIntent, completeClarifiedTask, remindAbout } from './act-on-intent
 import { say, usage } from './commands/command.js';
 import { leadButtons } from './notify.js';
 import { aiAction, enqueueAi, turnKey } from './ai/chat-actions.js';
+import { assignDealTo, assignLeadTo, teamAction } from './commands/team.js';
+import { dealPipelineAction, pipelineAction } from './commands/pipelines.js';
+import { ruleAction } from './commands/rules.js';
 
 export function parseActionData(data: string): { area: string; verb: string; id: string; arg?: string } | null {
   const [area, verb, id, ...rest] = data.split(':');
@@ -43,6 +48,8 @@ async function leadAction(turn: Turn, actor: Actor, verb: string, id: number, ar
       return dealFromLead(turn, actor, id);
     case 'show':
       return leadCard(turn, actor, id);
+    case 'assign':
+      return assignLeadTo(turn, actor, id, arg);
     case 'reply': {
       const lead = await loadLead(turn, actor, id);
       assertCanAccess(actor, lead.assigneeId, 'what.lead', id);
@@ -131,6 +138,11 @@ async function dealAction(turn: Turn, actor: Actor, verb: string, id: number, ar
     }
     case 'lost':
       return usage(actor, `/lost ${id} REASON`);
+    case 'assign':
+      return assignDealTo(turn, actor, id, arg);
+    case 'pipe':
+    case 'pstage':
+      return (await dealPipelineAction(turn, actor, verb, id, arg)) ?? say(actor, 'chat.customer.button_ignored');
   }
   return say(actor, 'chat.customer.button_ignored');
 }
@@ -167,6 +179,12 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
       return slaAction(turn, actor, parsed.verb, id, parsed.arg);
     case 'deal':
       return dealAction(turn, actor, parsed.verb, id, parsed.arg);
+    case 'team':
+      return teamAction(turn, actor, parsed.verb, id, parsed.arg);
+    case 'pl':
+      return pipelineAction(turn, actor, parsed.verb, id);
+    case 'rule':
+      return ruleAction(turn, actor, parsed.verb, id);
   }
   return say(actor, 'chat.customer.button_ignored');
 }

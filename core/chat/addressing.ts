@@ -41,6 +41,8 @@ export type Addressing =
   | { kind: 'group_customer' }
   /** a team member wrote in a client group: the team's response */
   | { kind: 'group_member' }
+  /** a deactivated member wrote: told they can no longer act, nothing else happens */
+  | { kind: 'deactivated' }
   /** nothing to do (with why, for the log) */
   | { kind: 'ignore'; why: string };
 
@@ -52,7 +54,7 @@ export function addressing(m: InboundMessage, speaker: Speaker): Addressing {
     if (m.chatEvent) return { kind: 'ignore', why: 'a chat event in a Business account chat' };
     if (m.business.own) return { kind: 'business_own' };
     // a teammate writing to a member's Business account is never a lead
-    if (speaker.kind === 'member') return { kind: 'ignore', why: "a team member writing to a teammate's Business account" };
+    if (speaker.kind === 'member' || speaker.formerMember) return { kind: 'ignore', why: "a team member writing to a teammate's Business account" };
     return { kind: 'business_customer' };
   }
   if (m.groupChat) return groupAddressing(m, speaker, text);
@@ -67,6 +69,9 @@ export function addressing(m: InboundMessage, speaker: Speaker): Addressing {
   // not a team member: the only command reachable is linking with an invite code
   if (m.origin === 'mention') return { kind: 'ignore', why: 'a mention by a non-member (its message event carries it)' };
   if (!m.callbackData && START_WITH_CODE.test(text)) return { kind: 'invite' };
+  if (speaker.kind === 'customer' && speaker.formerMember) {
+    return m.isGroup && !m.origin && !m.callbackData ? { kind: 'ignore', why: 'a deactivated member in a shared chat' } : { kind: 'deactivated' };
+  }
   if (m.origin === 'command') return { kind: 'not_linked' };
   if (m.callbackData) return { kind: 'button_ignored' };
   if (/^\/start(@\w+)?$/i.test(text) && m.attachments.length === 0) return { kind: 'welcome' };
@@ -85,6 +90,7 @@ function groupAddressing(m: InboundMessage, speaker: Speaker, text: string): Add
     if (text.startsWith('/')) return { kind: 'ignore', why: 'a command typed in a client group' };
     return { kind: 'group_member' };
   }
+  if (speaker.formerMember) return { kind: 'ignore', why: 'a deactivated member in a client group' };
   if (m.callbackData) return { kind: 'ignore', why: "a client pressed a button in a group (buttons are the team's)" };
   // an invite code is never typed where clients read it; commands and bot chatter are no request
   if (text.startsWith('/') && m.attachments.length === 0) return { kind: 'ignore', why: 'a command in a client group' };

@@ -29,6 +29,7 @@ import { cachedRecipient } from './recipients.js';
 import { enqueueAll, keyed, requeuePending } from './pending-outbox.js';
 import type { IntakeMessage, NewCustomerInput, NewCustomerResult, OutboxItem } from '../ports.js';
 import { inTx, isUniqueViolation } from '../db.js';
+import { runNewLeadRules } from '../automation/run-rules.js';
 
 /**
  * A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no slash command (/start, /help), nothing said
@@ -170,6 +171,9 @@ async function captureFirstMessage(turn: Turn, assigneeId: number): Promise<Repl
   if (created.lead === null) return [];
   const lead = created.lead;
   turn.audits.push(auditEntry(system, { action: 'lead.create', entity: 'lead', entityId: lead.id, after: lead }));
+  // the new-lead automation rules, in the turn's transaction (as captureLead runs them); the
+  // capture statement said whether there are any, so a workspace without rules pays nothing
+  if (created.leadRules) await runNewLeadRules(turn.ctx, { id: lead.id, workspaceId: ws.id, assigneeId, title: input.leadTitle });
   await turn.ctx.scheduler?.scheduleSlaCheck(lead.id, due);
   push(turn, ackItem(turn, created.identityId, m.languageCode ?? null));
   await pushNewLeadNotice(turn, { id: lead.id, assigneeId, firstResponseDueAt: due }, name, created.conversationId);

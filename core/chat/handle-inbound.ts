@@ -182,6 +182,8 @@ async function claimAndAnswer(turn: Turn, plan: Plan): Promise<Reply[] | null> {
       return handleInviteStart(turn, speaker.identity);
     case 'not_linked':
       return [reply(t(locale, 'chat.customer.not_linked'))];
+    case 'deactivated':
+      return [reply(t(resolveLocale(speaker.formerMember?.locale, message.languageCode, workspace.locale), 'team.you_are_deactivated'))];
     case 'button_ignored':
       return [reply(t(locale, 'chat.customer.button_ignored'))];
     case 'welcome':

@@ -7,7 +7,10 @@ import type { Identity, User, Workspace } from '../../prisma/generated/client.js
 import type { InboundMessage } from './inbound.js';
 import type { Channel } from '../../prisma/generated/enums.js';
 
-export type Speaker = { kind: 'member'; actor: Actor; user: User; identity: Identity } | { kind: 'customer'; identity: Identity | null };
+export type Speaker =
+  | { kind: 'member'; actor: Actor; user: User; identity: Identity }
+  /** formerMember: the account is linked to a deactivated member of this workspace (they can no longer act) */
+  | { kind: 'customer'; identity: Identity | null; formerMember?: { locale: string | null } };
 
 export async function resolveSpeaker(db: DbOrTx, ws: Workspace, m: InboundMessage): Promise<Speaker> {
   const identity = await db.identity.findUnique({
@@ -19,6 +22,7 @@ export async function resolveSpeaker(db: DbOrTx, ws: Workspace, m: InboundMessag
     return { kind: 'member', actor: memberActor(ws, user, { languageCode: m.languageCode ?? identity.languageCode }), user, identity: plain };
   }
   if (!identity) return { kind: 'customer', identity: null };
-  const { user: _user, ...plain } = identity;
+  const { user, ...plain } = identity;
+  if (user && !user.active && user.workspaceId === ws.id) return { kind: 'customer', identity: plain, formerMember: { locale: user.locale } };
   return { kind: 'customer', identity: plain };
 }

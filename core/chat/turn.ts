@@ -57,6 +57,8 @@ export interface ChatDeps {
    * (the console, tests): the caller renders the returned replies itself.
    */
   queueReplies?: boolean;
+  /** the Telegram bot's username (TELEGRAM_BOT_USERNAME): invites carry a t.me deep link */
+  telegramBotUsername?: string;
 }
 
 export interface Turn {

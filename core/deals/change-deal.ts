@@ -4,12 +4,13 @@ import type { Deal, Prisma } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
 import { assertCanActFor } from '../actor.js';
 import { recordChange } from '../audit.js';
-import type { CoreContext } from '../context.js';
+import { withTx, type CoreContext } from '../context.js';
 import { inTx, type Tx } from '../db.js';
 import { invalid } from '../errors.js';
 import { loadActiveMember } from '../users/load-member.js';
 import { dealTitleKey, resolveMoney } from './create-deal.js';
 import { dealSnapshot, loadDeal } from './deal-access.js';
+import { runStageRules } from '../automation/run-rules.js';
 
 export interface DealChange {
   data: Prisma.DealUncheckedUpdateInput;
@@ -37,6 +38,8 @@ export async function changeDeal(
       { type: c.type ?? `deal.${action}`, dealId: id, contactId: deal.contactId, leadId: deal.leadId, data: { title: deal.title, ...c.activity } },
       { action: `deal.${action}`, entity: 'deal', entityId: id, before: dealSnapshot(before), after: dealSnapshot(deal) },
     );
+    // a deal entering a stage: that stage's automation rules, in this transaction
+    if (deal.stageId !== before.stageId) await runStageRules(withTx(ctx, tx), deal);
     return deal;
   });
 }

@@ -4,7 +4,7 @@ import type { Deal } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
 import { assertCanActFor, isSystemActor } from '../actor.js';
 import { recordChange } from '../audit.js';
-import type { CoreContext } from '../context.js';
+import { withTx, type CoreContext } from '../context.js';
 import { inTx, type Tx } from '../db.js';
 import { forbidden, invalid, notFound } from '../errors.js';
 import { loadActiveMember } from '../users/load-member.js';
@@ -13,6 +13,7 @@ import { defaultPipeline } from '../workspaces/default-pipeline.js';
 import { dealSnapshot } from './deal-access.js';
 import { defaultCurrency, normalizeCurrency, parseAmount } from './money.js';
 import { matchStage } from './stage-match.js';
+import { runStageRules } from '../automation/run-rules.js';
 
 export interface CreateDealInput {
   title: string;
@@ -26,6 +27,8 @@ export interface CreateDealInput {
   stageName?: string | null;
   leadId?: number | null;
   expectedCloseAt?: Date | null;
+  /** a pipeline of the workspace; defaults to the default pipeline */
+  pipelineId?: number | null;
 }
 
 export function dealTitleKey(title: string): string {
@@ -44,6 +47,12 @@ export async function resolveMoney(tx: Tx, workspaceId: number, amount: string |
   return { amount: value, currency: code };
 }
 
+async function pipelineOf(tx: Tx, workspaceId: number, id: number) {
+  const found = await tx.pipeline.findFirst({ where: { id, workspaceId }, include: { stages: { orderBy: { position: 'asc' } } } });
+  if (!found) throw notFound('what.pipeline', { id });
+  return found;
+}
+
 export async function createDealInTx(tx: Tx, ctx: CoreContext, actor: Actor, input: CreateDealInput): Promise<Deal> {
   const title = input.title?.trim();
   if (!title) throw invalid('invalid.deal_title_empty');
@@ -53,7 +62,7 @@ export async function createDealInTx(tx: Tx, ctx: CoreContext, actor: Actor, inp
   await loadActiveMember(tx, actor.workspaceId, ownerId);
   const money = await resolveMoney(tx, actor.workspaceId, input.amount, input.currency);
 
-  const pipeline = await defaultPipeline(tx, actor.workspaceId);
+  const pipeline = input.pipelineId ? await pipelineOf(tx, actor.workspaceId, input.pipelineId) : await defaultPipeline(tx, actor.workspaceId);
   const stage = input.stageName?.trim() ? matchStage(pipeline.stages, input.stageName) : pipeline.stages[0];
   if (!stage) throw notFound('what.stage', { name: input.stageName ?? '' });
 
@@ -107,6 +116,7 @@ export async function createDealInTx(tx: Tx, ctx: CoreContext, actor: Actor, inp
     },
     { action: 'deal.create', entity: 'deal', entityId: deal.id, after: dealSnapshot(deal) },
   );
+  await runStageRules(withTx(ctx, tx), deal);
   return deal;
 }
 

@@ -7,3 +7,4 @@ export { convertLeadToDeal, type ConvertLeadInput } from './convert-lead.js';
 export { canSeeDeal } from './deal-access.js';
 export { parseAmount, normalizeCurrency, isCurrency, defaultCurrency } from './money.js';
 export { matchStage, stageNames } from './stage-match.js';
+export { moveDealToPipeline, mapStage, type PipelineMove } from './deal-pipeline.js';

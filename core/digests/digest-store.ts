@@ -82,8 +82,11 @@ export interface ClosedDealsRow {
   /** sum of amounts, two decimals */
   total: string;
 }
-/** Open deals of one open stage of the default pipeline, per currency (a stage without deals: one row, n 0). */
+/** Open deals of one open stage of a pipeline, per currency (a stage without deals: one row, n 0). */
 export interface FunnelRow {
+  pipelineId: number;
+  pipelineName: string;
+  isDefault: boolean;
   stageId: number;
   name: string;
   position: number;
@@ -107,7 +110,9 @@ export interface DigestStore {
   leadStats(db: DbOrTx, q: TeamQuery): Promise<LeadStatsRow[]>;
   /** Deals won or lost in each period. */
   closedDeals(db: DbOrTx, q: TeamQuery): Promise<ClosedDealsRow[]>;
-  /** Open deals of the default pipeline by open stage, in stage order. */
+  /** Deals won and lost in each period, per pipeline. */
+  closedByPipeline(db: DbOrTx, q: TeamQuery): Promise<Array<{ pipelineId: number; cur: boolean; won: number; lost: number }>>;
+  /** Open deals of every pipeline by open stage: the default pipeline first, then by id, each in stage order. */
   funnel(db: DbOrTx, q: { workspaceId: number }): Promise<FunnelRow[]>;
   /** Open deals now, and deals that were open at `start` (created before it, closed after it or not at all). */
   openDeals(db: DbOrTx, q: { workspaceId: number; start: Date }): Promise<{ current: number; previous: number }>;

@@ -81,6 +81,18 @@ export interface FunnelStage {
   amounts: Money[];
 }
 
+export interface PipelineFunnel {
+  pipelineId: number;
+  name: string;
+  isDefault: boolean;
+  stages: FunnelStage[];
+  /** open deals now */
+  open: number;
+  /** deals won / lost in the period and the one before */
+  won: Compared;
+  lost: Compared;
+}
+
 export interface FirstResponseStats {
   /** seconds; null when no lead of the period has been answered */
   median: number | null;
@@ -107,6 +119,8 @@ export interface TeamDigest {
   leadsTotal: Compared;
   /** open deals of the default pipeline by stage, now */
   funnel: FunnelStage[];
+  /** every pipeline's funnel and closed deals, when the workspace has more than one */
+  pipelines?: PipelineFunnel[];
   /** open deals now vs open at the start of the period */
   openDeals: Compared;
   conversion: {

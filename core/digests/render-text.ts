@@ -160,11 +160,25 @@ class Renderer {
     }
 
     section('📊 ' + this.t('digest.team.funnel', { value: this.compared(d.openDeals) }) + ' ' + this.t('digest.team.funnel_note'));
-    for (const s of d.funnel) {
-      const amounts = s.amounts.map((m) => this.money(m)).join(', ');
-      lines.push(
-        BULLET + this.t('digest.team.stage_item', { stage: stageLabel(this.locale, s.name), count: s.count, amounts: amounts ? ` — ${amounts}` : '' }),
-      );
+    const stageItems = (stages: TeamDigest['funnel']) => {
+      for (const s of stages) {
+        const amounts = s.amounts.map((m) => this.money(m)).join(', ');
+        lines.push(
+          BULLET + this.t('digest.team.stage_item', { stage: stageLabel(this.locale, s.name), count: s.count, amounts: amounts ? ` — ${amounts}` : '' }),
+        );
+      }
+    };
+    if (d.pipelines && d.pipelines.length > 1) {
+      // several pipelines: each its own funnel and its deals won in the period
+      for (const p of d.pipelines) {
+        lines.push(
+          '',
+          `${this.t('digest.team.pipeline', { name: p.name, value: p.open })}; ${this.t('digest.team.pipeline_won', { value: this.compared(p.won) })}`,
+        );
+        stageItems(p.stages);
+      }
+    } else {
+      stageItems(d.funnel);
     }
 
     const c = d.conversion;

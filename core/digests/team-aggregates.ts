@@ -3,13 +3,14 @@
 // handful of statements whatever the data volume.
 // Everything here depends only on (workspace, period, now): DigestRun shares it among heads.
 import type { CoreContext } from '../context.js';
-import type { Compared, FirstResponseStats, FunnelStage, Interval, LeadSource, ManagerOverdue, Money } from './digest.js';
+import type { Compared, FirstResponseStats, FunnelStage, Interval, LeadSource, ManagerOverdue, Money, PipelineFunnel } from './digest.js';
 import type { FunnelRow, LeadStatsRow } from './digest-store.js';
 
 export interface TeamAggregates {
   leadsBySource: Array<{ source: LeadSource } & Compared>;
   leadsTotal: Compared;
   funnel: FunnelStage[];
+  pipelines: PipelineFunnel[];
   openDeals: Compared;
   conversion: { leads: Compared; converted: Compared; won: Compared; lost: Compared };
   wonAmount: Array<{ currency: string; current: string; previous: string }>;
@@ -22,18 +23,38 @@ export async function teamAggregates(ctx: CoreContext, workspaceId: number, peri
   const store = ctx.stores.digests;
   const periodMs = period.end.getTime() - period.start.getTime();
   const q = { workspaceId, period, previous };
-  const [sourceRows, leadStats, closed, funnelRows, openDeals, overdue] = await Promise.all([
+  const [sourceRows, leadStats, closed, funnelRows, openDeals, overdue, byPipeline] = await Promise.all([
     store.leadsBySource(db, q),
     store.leadStats(db, q),
     store.closedDeals(db, q),
     store.funnel(db, { workspaceId }),
     store.openDeals(db, { workspaceId, start: period.start }),
     store.overdueByManager(db, { workspaceId, now, then: new Date(now.getTime() - periodMs) }),
+    store.closedByPipeline(db, q),
   ]);
   const sources: Array<{ source: LeadSource } & Compared> = sourceRows.sort(
     (a, b) => b.current - a.current || b.previous - a.previous || a.source.localeCompare(b.source),
   );
-  const funnel = funnelStages(funnelRows);
+  const pipelineIds = [...new Set(funnelRows.map((r) => r.pipelineId))];
+  const defaultId = funnelRows.find((r) => r.isDefault)?.pipelineId ?? pipelineIds[0];
+  const funnel = funnelStages(funnelRows.filter((r) => r.pipelineId === defaultId));
+  const closedOf = (pipelineId: number, current: boolean) => byPipeline.find((r) => r.pipelineId === pipelineId && r.cur === current);
+  const pipelines: PipelineFunnel[] =
+    pipelineIds.length < 2
+      ? []
+      : pipelineIds.map((pipelineId) => {
+          const rows = funnelRows.filter((r) => r.pipelineId === pipelineId);
+          const stages = funnelStages(rows);
+          return {
+            pipelineId,
+            name: rows[0]!.pipelineName,
+            isDefault: rows[0]!.isDefault,
+            stages,
+            open: stages.reduce((sum, s) => sum + s.count, 0),
+            won: { current: closedOf(pipelineId, true)?.won ?? 0, previous: closedOf(pipelineId, false)?.won ?? 0 },
+            lost: { current: closedOf(pipelineId, true)?.lost ?? 0, previous: closedOf(pipelineId, false)?.lost ?? 0 },
+          };
+        });
   const emptyStats: LeadStatsRow = { cur: true, leads: 0, converted: 0, responded: 0, unanswered: 0, median: null, p90: null };
   const cur = leadStats.find((r) => r.cur) ?? emptyStats;
   const prev = leadStats.find((r) => !r.cur) ?? emptyStats;
@@ -49,6 +70,7 @@ export async function teamAggregates(ctx: CoreContext, workspaceId: number, peri
       previous: sources.reduce((s, r) => s + r.previous, 0),
     },
     funnel,
+    pipelines,
     openDeals,
     conversion: {
       leads: { current: cur.leads, previous: prev.leads },

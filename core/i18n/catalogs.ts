@@ -36,6 +36,10 @@ import { files as enFiles } from './en/files.js';
 import { files as ruFiles } from './ru/files.js';
 import { business as enBusiness } from './en/business.js';
 import { business as ruBusiness } from './ru/business.js';
+import { team as enTeam } from './en/team.js';
+import { team as ruTeam } from './ru/team.js';
+import { pipelines as enPipelines } from './en/pipelines.js';
+import { pipelines as ruPipelines } from './ru/pipelines.js';
 
 export const en = {
   ...enCommon,
@@ -55,6 +59,8 @@ export const en = {
   ...enApi,
   ...enFiles,
   ...enBusiness,
+  ...enTeam,
+  ...enPipelines,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -77,6 +83,8 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruApi,
   ...ruFiles,
   ...ruBusiness,
+  ...ruTeam,
+  ...ruPipelines,
 };
 
 export const catalogs: Record<Locale, Record<MessageKey, Catalog[string]>> = { en, ru };

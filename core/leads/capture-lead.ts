@@ -2,7 +2,7 @@
 // managers), and the time by which the customer must get a first answer.
 import { inOrder } from '../contacts/in-order.js';
 import type { Channel } from '../../prisma/generated/enums.js';
-import type { CoreContext } from '../context.js';
+import { withTx, type CoreContext } from '../context.js';
 import type { Actor } from '../actor.js';
 import { inTx } from '../db.js';
 import { notFound } from '../errors.js';
@@ -11,6 +11,7 @@ import { recordChange } from '../audit.js';
 import { firstResponseDueAt } from './first-response-due.js';
 import { pickRoundRobinAssignee } from './round-robin.js';
 import { assertAssignable } from './assignee.js';
+import { runNewLeadRules } from '../automation/run-rules.js';
 
 export interface CaptureLeadInput {
   contactId: number;
@@ -75,6 +76,8 @@ export async function captureLead(ctx: CoreContext, actor: Actor, input: Capture
       },
       { action: 'lead.create', entity: 'lead', entityId: created.id, after: created },
     );
+    // the new-lead automation rules, in the lead's transaction
+    await runNewLeadRules(withTx(ctx, tx), created);
     return created;
   });
   // after commit: the SLA check job (the lead exists when it fires)

@@ -5,3 +5,6 @@ export { setUserLocale, setUserTimezone, setOnDuty } from './user-settings.js';
 export { listUsers, actorForUser, userByIdentity, type UserView } from './find-users.js';
 export { loadActiveMember, timezoneOfUser } from './load-member.js';
 export { INVITE_TTL_DAYS, normalizeInviteCode } from './invite-code.js';
+export { listTeam, teamMember, changeRole, assertAdmin, assertHeadOrAdmin, type TeamMember, type MemberLoad } from './team.js';
+export { setVacation, endVacation, endDueVacations, reconcileVacations } from './vacation.js';
+export { planHandover, deactivateMember, parseHandoverTarget, handoverLines, type HandoverPlan, type HandoverTarget } from './handover.js';

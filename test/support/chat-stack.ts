@@ -33,7 +33,7 @@ export interface ChatBase {
   /** registers something to stop at close(); stopped in reverse order of registration */
   onClose(stop: () => Promise<unknown>): void;
   /** starts the workers (outbound with these senders, reminders, SLA) and the chat worker */
-  run(opts: { senders: Senders; chatConcurrency?: number; onHandled?: (message: InboundMessage) => void }): Promise<ChatStack>;
+  run(opts: { senders: Senders; chatConcurrency?: number; onHandled?: (message: InboundMessage) => void; telegramBotUsername?: string }): Promise<ChatStack>;
   close(): Promise<void>;
 }
 
@@ -75,6 +75,7 @@ export async function chatBase(opts: { slug: string; locale?: 'en' | 'ru'; timez
         logger,
         concurrency: o.chatConcurrency ?? 4,
         onHandled: o.onHandled,
+        telegramBotUsername: o.telegramBotUsername,
       });
       stops.push(() => chat.close());
       return { ...base, workers, chat, drained: () => queuesDrained(inbound.queue, workers.outbox.queue) };

@@ -33,6 +33,9 @@ export class RecordingScheduler implements Scheduler {
   async scheduleSlaCheck(leadId: number, dueAt: Date) {
     this.calls.push(['scheduleSlaCheck', leadId, dueAt]);
   }
+  async scheduleVacationEnd(userId: number, at: Date) {
+    this.calls.push(['scheduleVacationEnd', userId, at]);
+  }
 }
 
 export interface TeamMemberSpec {

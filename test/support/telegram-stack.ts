@@ -174,12 +174,23 @@ export interface TelegramEmulatorStack extends ChatStack {
 
 /** A workspace whose only transport is Telegram through the emulator (more senders, e.g. email, may be added). */
 export async function telegramEmulatorStack(
-  opts: { slug?: string; locale?: 'en' | 'ru'; timezone?: string; chatConcurrency?: number; senders?: (base: ChatBase) => Senders } = {},
+  opts: {
+    slug?: string;
+    locale?: 'en' | 'ru';
+    timezone?: string;
+    chatConcurrency?: number;
+    senders?: (base: ChatBase) => Senders;
+    telegramBotUsername?: string;
+  } = {},
 ): Promise<TelegramEmulatorStack> {
   const base = await chatBase({ slug: opts.slug ?? 'tg', locale: opts.locale, timezone: opts.timezone, queuePrefix: 'e2e' });
   try {
     const tg = await telegramEmulator(base);
-    const stack = await base.run({ senders: { telegram: tg.sender, ...opts.senders?.(base) }, chatConcurrency: opts.chatConcurrency });
+    const stack = await base.run({
+      senders: { telegram: tg.sender, ...opts.senders?.(base) },
+      chatConcurrency: opts.chatConcurrency,
+      telegramBotUsername: opts.telegramBotUsername,
+    });
     return { ...stack, tg };
   } catch (e) {
     await base.close().catch(() => {});

@@ -2,14 +2,15 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { readTable } from '../../../connectors/import/read-table.js';
+import { openTable } from '../../../connectors/import/read-table.js';
+import { heapNudge } from '../../../connectors/import/heap-nudge.js';
 import { importContacts } from '../../../core/contacts/import/import-contacts.js';
 import { formatImportReport } from '../../../core/contacts/import/import-report.js';
 import { dbContext } from '../../../connectors/db/stores/index.js';
 import { action, cliActor, cliDb, print, printJson } from '../runtime.js';
 
-/** Below this many rows a bar only flickers; --progress shows it anyway. */
-const PROGRESS_MIN_ROWS = 1000;
+/** Below this file size a bar only flickers; --progress shows it anyway. */
+const PROGRESS_MIN_BYTES = 100 * 1024;
 
 export function registerImportContacts(program: Command) {
   const parent = program.commands.find((c) => c.name() === 'import') ?? program.command('import');
@@ -29,14 +30,15 @@ export function registerImportContacts(program: Command) {
       action(async (file: string, opts: { workspace?: string; json?: boolean; progress?: boolean }) => {
         const db = await cliDb();
         const actor = await cliActor(opts.workspace, { create: true });
-        const table = await readTable(file);
-        const total = Math.max(0, table.records.length - 1);
-        const showBar = Boolean(opts.progress) || (Boolean(process.stderr.isTTY) && total >= PROGRESS_MIN_ROWS);
+        const table = await openTable(file);
+        // the file is streamed, so progress is the share of the file read (CSV) or the rows done (XLSX, compressed)
+        const byBytes = Boolean(table.bytesRead);
+        const showBar = Boolean(opts.progress) || (Boolean(process.stderr.isTTY) && table.size >= PROGRESS_MIN_BYTES);
         const bar = showBar
           ? new cliProgress.SingleBar(
               {
                 stream: process.stderr,
-                format: 'Importing |{bar}| {value}/{total} rows ({percentage}%)',
+                format: byBytes ? 'Importing |{bar}| {percentage}% ({rows} rows)' : 'Importing {rows} rows',
                 hideCursor: true,
                 noTTYOutput: !process.stderr.isTTY,
                 notTTYSchedule: 1000,
@@ -44,13 +46,17 @@ export function registerImportContacts(program: Command) {
               cliProgress.Presets.shades_classic,
             )
           : null;
-        bar?.start(total, 0);
+        bar?.start(byBytes ? table.size : 0, 0, { rows: 0 });
+        const nudge = heapNudge();
         try {
           const report = await importContacts(dbContext(db), actor, table.records, {
             source: path.basename(file),
-            onProgress: (done) => bar?.update(Math.min(done, total)),
+            onProgress: (done) => {
+              bar?.update(table.bytesRead ? Math.min(table.bytesRead(), table.size) : 0, { rows: done });
+              nudge(done);
+            },
           });
-          bar?.update(total);
+          bar?.update(byBytes ? table.size : 0, { rows: report.rows });
           bar?.stop();
           if (opts.json) return printJson(report);
           for (const line of formatImportReport(report, actor.locale)) print(line);

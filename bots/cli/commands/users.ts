@@ -1,8 +1,12 @@
-// `leadline user add|invite|duty` and `leadline users`: team members and their invite codes.
+// `leadline user add|invite|duty|deactivate` and `leadline users`: team members and their invite codes.
 import type { Command } from 'commander';
 import { dbContext } from '../../../connectors/db/stores/index.js';
 import { t, formatDateTime, type MessageKey } from '../../../core/i18n/index.js';
-import { addUser, listUsers, newInviteCode, parseRole, setOnDuty } from '../../../core/users/index.js';
+import { addUser, deactivateMember, handoverLines, listUsers, newInviteCode, parseRole, planHandover, setOnDuty } from '../../../core/users/index.js';
+import type { HandoverTarget } from '../../../core/users/index.js';
+import { queueSettings, redisTargetOf } from '../../../connectors/queue/connection.js';
+import { createOutbox } from '../../../connectors/queue/workers.js';
+import { checkRedis } from '../../../connectors/services.js';
 import { normalizeEmail, parseLocale } from '../../../core/users/add-user.js';
 import { assertTimeZone } from '../../../core/time/zoned.js';
 import { action, cliActor, cliConfig, cliDb, CliError, print, printJson } from '../runtime.js';
@@ -21,6 +25,11 @@ function parseId(value: string): number {
   const id = Number(value);
   if (!Number.isInteger(id) || id <= 0) throw new CliError(`"${value}" is not a user id (a positive whole number; see: leadline users)`);
   return id;
+}
+
+function printLines(lines: string[], locale: 'en' | 'ru'): void {
+  if (!lines.length) return print(t(locale, 'team.preview_nothing'));
+  for (const line of lines) print(`  ${line}`);
 }
 
 export function registerUsers(program: Command) {
@@ -84,6 +93,66 @@ export function registerUsers(program: Command) {
         const updated = await setOnDuty(dbContext(await cliDb()), actor, id, s === 'on');
         if (opts.json) return printJson({ id: updated.id, onDuty: updated.onDuty });
         print(t(actor.locale, updated.onDuty ? 'users.duty_set_on' : 'users.duty_set_off', { name: updated.name }));
+      }),
+    );
+
+  user
+    .command('deactivate')
+    .description(
+      'deactivate a team member and hand their open leads, deals, tasks and digests over (round robin among the members on duty, or to --handover-to); the new owners are told in chat',
+    )
+    .argument('<id>', 'user id')
+    .option('--handover-to <id>', 'the member who takes everything (default: round robin among the active members on duty)')
+    .option('--dry-run', 'only print what would move and to whom')
+    .option('--workspace <slug>', 'workspace slug (default: DEFAULT_WORKSPACE)')
+    .option('--json', 'print the plan (and whether it was applied) as JSON')
+    .action(
+      action(async (idText: string, opts: { handoverTo?: string; dryRun?: boolean; workspace?: string; json?: boolean }) => {
+        const id = parseId(idText);
+        const target: HandoverTarget = opts.handoverTo ? { kind: 'user', userId: parseId(opts.handoverTo) } : { kind: 'round_robin' };
+        const actor = await cliActor(opts.workspace);
+        const ctx = dbContext(await cliDb());
+        if (opts.dryRun) {
+          const plan = await planHandover(ctx, actor, id, target);
+          if (opts.json) return printJson({ applied: false, plan });
+          print(t(actor.locale, 'team.preview_title', { name: plan.member.name }));
+          return printLines(handoverLines(actor.locale, plan, new Map(plan.receivers.map((r) => [r.id, r.name]))), actor.locale);
+        }
+        const result = await deactivateMember(ctx, actor, id, target);
+        // the new owners are told through the outbound queue (a running worker sends it)
+        let told = 0;
+        if (result.notices.length) {
+          const config = await cliConfig();
+          const redis = redisTargetOf(config);
+          try {
+            await checkRedis(redis);
+            const settings = queueSettings(redis, config.QUEUE_PREFIX);
+            const outbox = createOutbox(settings);
+            try {
+              for (const n of result.notices) await outbox.enqueue(n);
+              told = result.notices.length;
+            } finally {
+              await outbox.close();
+              await settings.close();
+            }
+          } catch (err) {
+            process.stderr.write(`warning: the member is deactivated, but the new owners could not be told (Redis): ${String(err)}\n`);
+          }
+        }
+        const { plan } = result;
+        if (opts.json) return printJson({ applied: true, plan, told });
+        const names = new Map(plan.receivers.map((r) => [r.id, r.name]));
+        print(
+          t(actor.locale, 'team.deactivated', {
+            name: plan.member.name,
+            leads: plan.leads.length,
+            deals: plan.deals.length,
+            tasks: plan.tasks.length,
+            digests: plan.subscriptions.length,
+            receivers: [...new Set([...plan.leads, ...plan.deals, ...plan.tasks].map((x) => names.get(x.to)))].join(', ') || '—',
+          }),
+        );
+        printLines(handoverLines(actor.locale, plan, names), actor.locale);
       }),
     );
 

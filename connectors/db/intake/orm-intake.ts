@@ -148,7 +148,8 @@ export class OrmCustomerIntake implements CustomerIntake {
       data: { workspaceId: m.workspaceId, type: 'contact.created', contactId: contact.id, data: { channel: m.channel }, createdAt: m.now },
     });
     const inserted = await insertInboundMessage(tx, m, conversation.id, channel);
-    if (inserted.count === 0) return { contact, identityId: identity.id, conversationId: conversation.id, lead: null };
+    const leadRules = (await tx.automationRule.count({ where: { workspaceId: m.workspaceId, trigger: 'new_lead', enabled: true } })) > 0;
+    if (inserted.count === 0) return { contact, identityId: identity.id, conversationId: conversation.id, lead: null, leadRules };
     const lead = await tx.lead.create({
       data: {
         workspaceId: m.workspaceId,
@@ -174,7 +175,7 @@ export class OrmCustomerIntake implements CustomerIntake {
         createdAt: m.now,
       },
     });
-    return { contact, identityId: identity.id, conversationId: conversation.id, lead };
+    return { contact, identityId: identity.id, conversationId: conversation.id, lead, leadRules };
   }
 
   async pickAssignee(p: { workspaceId: number; now: Date }): Promise<{ id: number } | null> {

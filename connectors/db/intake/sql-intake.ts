@@ -120,6 +120,7 @@ export class SqlCustomerIntake implements CustomerIntake {
       identityId: row.identityId,
       conversationId: row.conversationId,
       lead: row.lead ? rowFromJson<Lead>(row.lead, row.leadTimes) : null,
+      leadRules: row.leadRules,
     };
   }
 

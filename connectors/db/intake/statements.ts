@@ -181,6 +181,7 @@ export interface NewCustomerRow {
   contactTimes: string[] | null;
   lead: unknown;
   leadTimes: string[] | null;
+  leadRules: boolean;
 }
 
 /**
@@ -267,7 +268,8 @@ lead_activity AS (
 )
 SELECT ids.identity AS "identityId", ids.conversation AS "conversationId",
        (SELECT to_jsonb(c) FROM contact c) AS contact, ${timestampColumnsSql('Contact')} AS "contactTimes",
-       (SELECT to_jsonb(l) FROM lead l) AS lead, ${timestampColumnsSql('Lead')} AS "leadTimes"
+       (SELECT to_jsonb(l) FROM lead l) AS lead, ${timestampColumnsSql('Lead')} AS "leadTimes",
+       EXISTS (SELECT 1 FROM "AutomationRule" WHERE "workspaceId" = :workspaceId AND trigger = 'new_lead' AND enabled) AS "leadRules"
 FROM ids`);
 
 /** The fast round-robin pick: one UPDATE ... RETURNING in its own implicit transaction (see sql-intake.ts pickAssignee). */

@@ -126,16 +126,25 @@ SELECT status::text AS status, trim(currency) AS currency, ("closedAt" >= :perio
    AND "closedAt" >= :previousStart::timestamp AND "closedAt" < :periodEnd::timestamp
  GROUP BY 1, 2, 3`);
 
-/** Open deals of the default pipeline by open stage and currency, in stage order. */
+/** Open deals of every pipeline by open stage and currency: the default pipeline first, then by id, each in stage order. */
 const funnel = statement<{ workspaceId: number }, FunnelRow>(`
-SELECT s.id AS "stageId", s.name, s.position, trim(d.currency) AS currency,
+SELECT p.id AS "pipelineId", p.name AS "pipelineName", p."isDefault", s.id AS "stageId", s.name, s.position, trim(d.currency) AS currency,
        (count(d.id))::int AS n, (sum(d.amount))::numeric(18,2)::text AS total
   FROM "Stage" s
-  JOIN "Pipeline" p ON p.id = s."pipelineId" AND p."workspaceId" = :workspaceId AND p."isDefault"
+  JOIN "Pipeline" p ON p.id = s."pipelineId" AND p."workspaceId" = :workspaceId
   LEFT JOIN "Deal" d ON d."stageId" = s.id AND d.status = 'open'
  WHERE s.kind = 'open'
- GROUP BY s.id, s.name, s.position, trim(d.currency)
- ORDER BY s.position`);
+ GROUP BY p.id, p.name, p."isDefault", s.id, s.name, s.position, trim(d.currency)
+ ORDER BY p."isDefault" DESC, p.id, s.position`);
+
+/** Deals won and lost in each period, per pipeline. */
+const closedByPipeline = statement<Periods, { pipelineId: number; cur: boolean; won: number; lost: number }>(`
+SELECT "pipelineId", ("closedAt" >= :periodStart::timestamp) AS cur,
+       (count(*) FILTER (WHERE status = 'won'))::int AS won, (count(*) FILTER (WHERE status = 'lost'))::int AS lost
+  FROM "Deal"
+ WHERE "workspaceId" = :workspaceId AND status IN ('won', 'lost')
+   AND "closedAt" >= :previousStart::timestamp AND "closedAt" < :periodEnd::timestamp
+ GROUP BY 1, 2`);
 
 /** Open deals now vs deals that were open at :start (created before, closed after or not at all). */
 const openDeals = statement<{ workspaceId: number; start: Date }, { current: number; previous: number }>(`
@@ -182,6 +191,7 @@ export const sqlDigestStore: DigestStore = {
   leadsBySource: (db, q) => leadsBySource.query(db, periods(q)),
   leadStats: (db, q) => leadStats.query(db, periods(q)),
   closedDeals: (db, q) => closedDeals.query(db, periods(q)),
+  closedByPipeline: (db, q) => closedByPipeline.query(db, periods(q)),
   funnel: (db, q) => funnel.query(db, q),
   async openDeals(db, q) {
     const [row] = await openDeals.query(db, q);

@@ -14,12 +14,15 @@ import {
   type DealView,
 } from '../../deals/index.js';
 import { defaultPipeline } from '../../workspaces/default-pipeline.js';
+import { getPipeline, listPipelines } from '../../pipelines/manage-pipelines.js';
+import { dealPipelineButtons } from './pipelines.js';
 import { dealArgs, parseDealPhrase } from '../../parse/deal-phrases.js';
 import type { Turn } from '../turn.js';
 import { reply, buttonRows, type Reply } from '../reply.js';
 import { lookupDeal } from '../lookups.js';
 import type { Command } from './command.js';
 import { parseId, say, usage } from './command.js';
+import { assignButtonRow } from './team.js';
 
 export function stageLabel(actor: Actor, name: string): string {
   const key = `stage.${name}` as MessageKey;
@@ -37,7 +40,11 @@ async function dealView(turn: Turn, actor: Actor, id: number): Promise<DealView>
 
 export async function dealCreatedReply(turn: Turn, actor: Actor, id: number): Promise<Reply[]> {
   const d = await dealView(turn, actor, id);
-  return say(actor, 'chat.deal.created', { id: d.id, title: d.title, amount: amountText(actor, d), stage: stageLabel(actor, d.stage.name) });
+  const text = t(actor.locale, 'chat.deal.created', { id: d.id, title: d.title, amount: amountText(actor, d), stage: stageLabel(actor, d.stage.name) });
+  const assign = assignButtonRow(actor, 'deal', d.id);
+  // several pipelines: which one (the deal starts in the default one; a tap moves it)
+  const pipelines = await dealPipelineButtons(turn, actor, d);
+  return pipelines ? [reply(`${text}\n${pipelines.text}`, [...pipelines.buttons, ...assign])] : [reply(text, assign)];
 }
 
 export async function dealFromLead(turn: Turn, actor: Actor, leadId: number, money: { amount?: string; currency?: string | null } = {}): Promise<Reply[]> {
@@ -69,8 +76,15 @@ function chooseDeal(actor: Actor, query: string, deals: DealView[], action: (d: 
   return [reply(t(actor.locale, 'chat.deal.ambiguous', { query }), buttonRows(buttons, 1))];
 }
 
+/** The stages of the deal's own pipeline. */
+async function pipelineOfDeal(turn: Turn, actor: Actor, dealId: number) {
+  const deal = await turn.ctx.db.deal.findFirst({ where: { id: dealId, workspaceId: actor.workspaceId }, select: { pipelineId: true } });
+  if (!deal) return defaultPipeline(turn.ctx.db, actor.workspaceId);
+  return getPipeline(turn.ctx.db, actor.workspaceId, deal.pipelineId);
+}
+
 export async function stageButtons(turn: Turn, actor: Actor, deal: DealView): Promise<Reply[]> {
-  const pipeline = await defaultPipeline(turn.ctx.db, actor.workspaceId);
+  const pipeline = await pipelineOfDeal(turn, actor, deal.id);
   const buttons = pipeline.stages
     .filter((s) => s.id !== deal.stageId)
     .map((s) => ({ label: stageLabel(actor, s.name), data: `deal:stage:${deal.id}:${s.name}`.slice(0, 64) }));
@@ -78,7 +92,7 @@ export async function stageButtons(turn: Turn, actor: Actor, deal: DealView): Pr
 }
 
 export async function moveDeal(turn: Turn, actor: Actor, dealId: number, stage: string): Promise<Reply[]> {
-  const pipeline = await defaultPipeline(turn.ctx.db, actor.workspaceId);
+  const pipeline = await pipelineOfDeal(turn, actor, dealId);
   const target = pipeline.stages.find((s) => s.name.toLowerCase() === stage.toLowerCase());
   if (target?.kind === 'won') return wonDeal(turn, actor, dealId);
   if (target?.kind === 'lost') return usage(actor, `/lost ${dealId} REASON`);
@@ -124,11 +138,12 @@ export async function dealList(turn: Turn, actor: Actor): Promise<Reply[]> {
 
 /** Splits "Big Acme deal negotiation" into deal "Big Acme deal" + stage "negotiation" when the tail is a stage. */
 async function splitDealAndStage(turn: Turn, actor: Actor, args: string): Promise<{ deal: string; stage: string | null }> {
-  const pipeline = await defaultPipeline(turn.ctx.db, actor.workspaceId);
+  // the stages of every pipeline: the deal's own pipeline decides when it moves
+  const stages = (await listPipelines(turn.ctx.db, actor.workspaceId)).flatMap((p) => p.stages);
   const words = args.trim().split(/\s+/);
   if (words.length < 2) return { deal: args.trim(), stage: null };
   const tail = words[words.length - 1]!.toLowerCase();
-  const hit = pipeline.stages.find((s) =>
+  const hit = stages.find((s) =>
     [s.name, t('en', `stage.${s.name}` as MessageKey), t('ru', `stage.${s.name}` as MessageKey)].some(
       (n) => n.toLowerCase().startsWith(tail) && tail.length >= 3,
     ),

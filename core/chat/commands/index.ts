@@ -7,6 +7,9 @@ import { taskCommands } from './tasks.js';
 import { contactCommands } from './contacts.js';
 import { settingsCommands } from './settings.js';
 import { aiCommands } from '../ai/commands.js';
+import { teamCommands } from './team.js';
+import { pipelineCommands } from './pipelines.js';
+import { ruleCommands } from './rules.js';
 
 export const COMMANDS: Command[] = [
   ...startCommands,
@@ -15,7 +18,10 @@ export const COMMANDS: Command[] = [
   ...taskCommands,
   ...contactCommands,
   ...settingsCommands,
+  ...teamCommands,
   ...aiCommands,
+  ...pipelineCommands,
+  ...ruleCommands,
 ];
 
 const byName = new Map<string, Command>();

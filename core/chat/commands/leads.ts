@@ -15,6 +15,7 @@ import type { MessageKey } from '../../i18n/index.js';
 import { aiOn } from '../ai/chat-actions.js';
 import { draftButtonRow } from '../../ai/run-job.js';
 import { neutralizeBidi } from '../../text/sanitize.js';
+import { assignButtonRow } from './team.js';
 
 const NEW_WORDS = ['new', 'новые', 'новых', 'новый'];
 const MINE_WORDS = ['mine', 'my', 'мои', 'моих', 'мой'];
@@ -69,7 +70,7 @@ export async function leadCard(turn: Turn, actor: Actor, id: number): Promise<Re
     due,
   });
   const open = isLeadOpen(l.status);
-  const buttons = open ? [...leadButtons(loc, l.id), ...(aiOn(turn) ? [draftButtonRow(loc, l.id)] : [])] : undefined;
+  const buttons = open ? [...leadButtons(loc, l.id), ...(aiOn(turn) ? [draftButtonRow(loc, l.id)] : []), ...assignButtonRow(actor, 'lead', l.id)] : undefined;
   // the first message in full, and the customer's latest one when they wrote again (pushes
   // carry a bounded preview and point here for the full text)
   const latest = l.conversationId

@@ -77,7 +77,8 @@ export async function importContacts(
   const warn = (line: number, w: RowIssue) => report.warnings.push(note(line, w.code, { value: w.value, contact: w.contactId ?? '' }));
 
   let map: HeaderMap | undefined;
-  const createdIds: number[] = [];
+  // created contacts as id ranges, kept per chunk: a list of every id would grow with the file
+  const createdChunks: Array<[number, number]> = [];
   let chunk: ParsedRow[] = [];
   // pipelining: while one chunk is written, the next one is parsed (the loop yields to the
   // event loop now and then so the database replies are handled meanwhile). Chunks are
@@ -91,7 +92,7 @@ export async function importContacts(
     pending = runChunk(ctx, actor, ws.id, rows).then((counts) => {
       report.created += counts.created;
       report.updated += counts.updated;
-      createdIds.push(...counts.createdIds);
+      createdChunks.push(...idRanges(counts.createdIds));
       for (const row of rows) for (const w of row.warnings) warn(row.line, w);
       options.onProgress?.(report.rows);
     });
@@ -138,7 +139,7 @@ export async function importContacts(
   report.warnings.sort((a, b) => a.line - b.line);
   report.durationMs = Date.now() - started;
 
-  const createdRanges = idRanges(createdIds);
+  const createdRanges = mergeRanges(createdChunks);
   await recordChange(
     ctx.db,
     actor,
@@ -312,12 +313,17 @@ async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, row
 
 /** [3,4,5,9] -> [[3,5],[9,9]]: contact ids from the sequence are mostly consecutive. */
 export function idRanges(ids: number[]): Array<[number, number]> {
-  const sorted = [...ids].sort((a, b) => a - b);
+  return mergeRanges(ids.map((id) => [id, id]));
+}
+
+/** Sorted, with touching or overlapping ranges joined: [[6,9],[1,5]] -> [[1,9]]. */
+export function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
+  const sorted = ranges.map(([a, b]): [number, number] => [a, b]).sort((x, y) => x[0] - y[0]);
   const out: Array<[number, number]> = [];
-  for (const id of sorted) {
+  for (const [a, b] of sorted) {
     const last = out[out.length - 1];
-    if (last && id === last[1] + 1) last[1] = id;
-    else out.push([id, id]);
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
   }
   return out;
 }

@@ -78,3 +78,54 @@ describe('leadline user add / users', { timeout: 180_000 }, () => {
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: out.id, name: 'Boris Head', role: 'head', onDuty: true, linked: [] })]);
   });
 });
+
+describe('leadline user deactivate', { timeout: 180_000 }, () => {
+  it('hands every open lead, deal and task to --handover-to and deactivates (the same use case as /team); a dry run changes nothing', async () => {
+    const slug = uniqueSlug('cli');
+    const ws = await db.workspace.create({ data: { slug, name: slug, timezone: 'UTC', locale: 'en' } });
+    const pipeline = await db.pipeline.create({
+      data: { workspaceId: ws.id, name: 'Sales', stages: { create: [{ name: 'New', position: 0 }] } },
+      include: { stages: true },
+    });
+    const leaver = await db.user.create({ data: { workspaceId: ws.id, name: 'Lena Leaver', role: 'manager' } });
+    const taker = await db.user.create({ data: { workspaceId: ws.id, name: 'Tom Taker', role: 'manager' } });
+    const contact = await db.contact.create({ data: { workspaceId: ws.id, name: 'Ivan', nameKey: 'ivan' } });
+    const lead = await db.lead.create({ data: { workspaceId: ws.id, contactId: contact.id, source: 'web', title: 'Ivan', assigneeId: leaver.id } });
+    const deal = await db.deal.create({
+      data: {
+        workspaceId: ws.id,
+        pipelineId: pipeline.id,
+        stageId: pipeline.stages[0]!.id,
+        title: 'Ivan deal',
+        titleKey: 'ivan deal',
+        ownerId: leaver.id,
+        leadId: lead.id,
+      },
+    });
+    const task = await db.task.create({
+      data: { workspaceId: ws.id, title: 'Call Ivan', dueAt: new Date(Date.now() + 86_400_000), assigneeId: leaver.id, dealId: deal.id },
+    });
+
+    const dry = await leadline('user', 'deactivate', String(leaver.id), '--handover-to', String(taker.id), '--dry-run', '--workspace', slug, '--json');
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout) as { applied: boolean; plan: { leads: Array<{ id: number; to: number }>; deals: unknown[]; tasks: unknown[] } };
+    expect(plan.applied).toBe(false);
+    expect(plan.plan.leads).toEqual([{ id: lead.id, name: 'Ivan', to: taker.id }]);
+    expect((await db.user.findUniqueOrThrow({ where: { id: leaver.id } })).active).toBe(true);
+
+    const r = await leadline('user', 'deactivate', String(leaver.id), '--handover-to', String(taker.id), '--workspace', slug);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Lena Leaver is deactivated. Handed over: leads 1, deals 1, tasks 1');
+    expect(r.stdout).toContain(`#${lead.id} Ivan → Tom Taker`);
+    expect(await db.user.findUniqueOrThrow({ where: { id: leaver.id } })).toMatchObject({ active: false, onDuty: false });
+    expect((await db.lead.findUniqueOrThrow({ where: { id: lead.id } })).assigneeId).toBe(taker.id);
+    expect((await db.deal.findUniqueOrThrow({ where: { id: deal.id } })).ownerId).toBe(taker.id);
+    expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).assigneeId).toBe(taker.id);
+    expect(await db.auditLog.count({ where: { workspaceId: ws.id, action: 'user.deactivate', actorKind: 'cli' } })).toBe(1);
+
+    // a second run is refused with one clear line
+    const again = await leadline('user', 'deactivate', String(leaver.id), '--workspace', slug);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr.trim()).toBe('error: Lena Leaver is already deactivated.');
+  });
+});

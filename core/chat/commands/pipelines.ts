@@ -1,0 +1,253 @@
+// /pipelines (admins edit pipelines and stages, everyone may look), /pipeline DEAL (move a
+// deal to another pipeline) and their buttons:
+//   pl:show:P, pl:new:1, pl:addstage:P, pl:stage:S, pl:up|down|won|lost|open:S,
+//   deal:pipe:D (choose a pipeline), deal:pipe:D:P (move, or ask the stage), deal:pstage:D:S.
+import type { Stage } from '../../../prisma/generated/client.js';
+import type { Actor } from '../../actor.js';
+import { t } from '../../i18n/index.js';
+import { stageLabel } from '../../digests/render-text.js';
+import { getDeal, moveDealToPipeline } from '../../deals/index.js';
+import {
+  addPipeline,
+  addStage,
+  assertAdmin,
+  findPipeline,
+  getPipeline,
+  listPipelines,
+  moveStage,
+  renamePipeline,
+  renameStage,
+  setStageKind,
+  type PipelineWithStages,
+} from '../../pipelines/manage-pipelines.js';
+import { matchStage } from '../../deals/stage-match.js';
+import type { Turn } from '../turn.js';
+import { buttonRows, reply, type Button, type Reply } from '../reply.js';
+import { lookupDeal } from '../lookups.js';
+import type { Command } from './command.js';
+import { say, usage } from './command.js';
+
+const label = (actor: Actor, name: string) => stageLabel(actor.locale, name);
+
+function kindMark(actor: Actor, s: Pick<Stage, 'kind'>): string {
+  return s.kind === 'open' ? '' : t(actor.locale, `pipelines.kind.${s.kind}`);
+}
+
+function defaultMark(actor: Actor, p: { isDefault: boolean }): string {
+  return p.isDefault ? t(actor.locale, 'pipelines.default_mark') : '';
+}
+
+export async function pipelineList(turn: Turn, actor: Actor): Promise<Reply[]> {
+  const all = await listPipelines(turn.ctx.db, actor.workspaceId);
+  const lines = all.map((p) =>
+    t(actor.locale, 'pipelines.list.line', {
+      id: p.id,
+      name: p.name,
+      default: defaultMark(actor, p),
+      stages: p.stages.map((s) => label(actor, s.name)).join(' → '),
+    }),
+  );
+  const buttons: Button[] = all.map((p) => ({ label: p.name.slice(0, 40), data: `pl:show:${p.id}` }));
+  if (actor.role === 'admin') buttons.push({ label: t(actor.locale, 'pipelines.button.new'), data: 'pl:new:1' });
+  const text = [t(actor.locale, 'pipelines.list.title', { count: all.length }), ...lines, '', t(actor.locale, 'pipelines.list.hint')].join('\n');
+  return [reply(text, buttonRows(buttons, 2))];
+}
+
+function pipelineCardReply(actor: Actor, p: PipelineWithStages): Reply[] {
+  const lines = p.stages.map((s, i) => t(actor.locale, 'pipelines.card.stage', { n: i + 1, name: label(actor, s.name), kind: kindMark(actor, s) }));
+  const text = [t(actor.locale, 'pipelines.card.title', { id: p.id, name: p.name, default: defaultMark(actor, p) }), ...lines];
+  if (actor.role !== 'admin') return [reply(text.join('\n'))];
+  text.push('', t(actor.locale, 'pipelines.card.hint', { id: p.id }));
+  const buttons: Button[] = p.stages.map((s) => ({ label: label(actor, s.name).slice(0, 40), data: `pl:stage:${s.id}` }));
+  buttons.push({ label: t(actor.locale, 'pipelines.button.add_stage'), data: `pl:addstage:${p.id}` });
+  return [reply(text.join('\n'), buttonRows(buttons, 2))];
+}
+
+export async function pipelineCard(turn: Turn, actor: Actor, pipelineId: number): Promise<Reply[]> {
+  return pipelineCardReply(actor, await getPipeline(turn.ctx.db, actor.workspaceId, pipelineId));
+}
+
+async function stageCard(turn: Turn, actor: Actor, stageId: number): Promise<Reply[]> {
+  assertAdmin(actor);
+  const stage = await turn.ctx.db.stage.findFirst({ where: { id: stageId, pipeline: { workspaceId: actor.workspaceId } }, include: { pipeline: true } });
+  if (!stage) return say(actor, 'error.not_found', { what: t(actor.locale, 'what.stage', { name: `#${stageId}` }) });
+  const b = (key: 'up' | 'down' | 'won' | 'lost' | 'open') => ({ label: t(actor.locale, `pipelines.button.${key}`), data: `pl:${key}:${stage.id}` });
+  const kinds = (['open', 'won', 'lost'] as const).filter((k) => k !== stage.kind).map(b);
+  return [
+    reply(t(actor.locale, 'pipelines.stage.card', { name: label(actor, stage.name), pipeline: stage.pipeline.name, kind: kindMark(actor, stage) }), [
+      [b('up'), b('down')],
+      kinds,
+      [{ label: t(actor.locale, 'pipelines.button.back', { name: stage.pipeline.name }).slice(0, 40), data: `pl:show:${stage.pipelineId}` }],
+    ]),
+  ];
+}
+
+/** Button presses of the pl: area; every change checks the admin role in core. */
+export async function pipelineAction(turn: Turn, actor: Actor, verb: string, id: number): Promise<Reply[]> {
+  const { ctx } = turn;
+  switch (verb) {
+    case 'show':
+      return pipelineCard(turn, actor, id);
+    case 'new':
+      assertAdmin(actor);
+      return say(actor, 'pipelines.usage_new');
+    case 'addstage':
+      assertAdmin(actor);
+      return say(actor, 'pipelines.usage_add_stage', { id });
+    case 'stage':
+      return stageCard(turn, actor, id);
+    case 'up':
+    case 'down': {
+      const stages = await moveStage(ctx, actor, id, verb);
+      return pipelineCard(turn, actor, stages[0]!.pipelineId);
+    }
+    case 'won':
+    case 'lost':
+    case 'open': {
+      const stage = await setStageKind(ctx, actor, id, verb);
+      return pipelineCard(turn, actor, stage.pipelineId);
+    }
+  }
+  return say(actor, 'chat.customer.button_ignored');
+}
+
+/** "/pipelines", "/pipelines add Partners: Intro, Pilot", "/pipelines 2", "/pipelines 2 add Pilot", "… rename A = B", "… name NEW", "… up|down|won|lost|open STAGE". */
+async function pipelinesCommand(turn: Turn, actor: Actor, args: string): Promise<Reply[]> {
+  const { ctx } = turn;
+  if (!args) return pipelineList(turn, actor);
+  const add = /^(?:add|new|добавить|новая)\s+([\s\S]+)$/iu.exec(args);
+  if (add) {
+    const [name, stages] = add[1]!.split(':');
+    const created = await addPipeline(ctx, actor, {
+      name: name!,
+      stages: (stages ?? '')
+        .split(/[,;→>]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    });
+    return [
+      ...say(actor, 'pipelines.added', { id: created.id, name: created.name, stages: created.stages.map((s) => label(actor, s.name)).join(' → ') }),
+      ...pipelineCardReply(actor, created),
+    ];
+  }
+  const m = /^(#?\d{1,9}|\S+)(?:\s+(\S+)(?:\s+([\s\S]+))?)?$/u.exec(args);
+  if (!m) return usage(actor, '/pipelines [N [add STAGE | rename OLD = NEW | name NEW]]');
+  const pipeline = await findPipeline(ctx.db, actor.workspaceId, m[1]!);
+  const verb = (m[2] ?? '').toLowerCase();
+  const rest = (m[3] ?? '').trim();
+  if (!verb) return pipelineCardReply(actor, pipeline);
+  if (['add', 'добавить'].includes(verb)) {
+    if (!rest) return say(actor, 'pipelines.usage_add_stage', { id: pipeline.id });
+    const stage = await addStage(ctx, actor, pipeline.id, rest);
+    return [...say(actor, 'pipelines.stage_added', { name: stage.name, pipeline: pipeline.name }), ...(await pipelineCard(turn, actor, pipeline.id))];
+  }
+  if (['name', 'название'].includes(verb)) {
+    const renamed = await renamePipeline(ctx, actor, pipeline.id, rest);
+    return say(actor, 'pipelines.renamed', { id: renamed.id, name: renamed.name });
+  }
+  if (['rename', 'переименовать'].includes(verb)) {
+    const parts = rest.split(/\s*(?:=|->|→)\s*/);
+    if (parts.length !== 2 || !parts[0] || !parts[1]) return usage(actor, `/pipelines ${pipeline.id} rename OLD = NEW`);
+    assertAdmin(actor);
+    const stage = matchStage(pipeline.stages, parts[0]);
+    const renamed = await renameStage(ctx, actor, stage.id, parts[1]);
+    return [...say(actor, 'pipelines.stage_renamed', { from: label(actor, stage.name), to: renamed.name }), ...(await pipelineCard(turn, actor, pipeline.id))];
+  }
+  const kinds: Record<string, 'up' | 'down' | 'won' | 'lost' | 'open'> = {
+    up: 'up',
+    вверх: 'up',
+    down: 'down',
+    вниз: 'down',
+    won: 'won',
+    выигрыш: 'won',
+    lost: 'lost',
+    проигрыш: 'lost',
+    open: 'open',
+    открытый: 'open',
+  };
+  const k = kinds[verb];
+  if (k && rest) {
+    assertAdmin(actor);
+    return pipelineAction(turn, actor, k, matchStage(pipeline.stages, rest).id);
+  }
+  return usage(actor, '/pipelines [N [add STAGE | rename OLD = NEW | name NEW | up|down|won|lost|open STAGE]]');
+}
+
+/** The pipeline buttons under a deal (empty when the workspace has one pipeline). */
+export async function dealPipelineButtons(
+  turn: Turn,
+  actor: Actor,
+  deal: { id: number; pipelineId: number },
+): Promise<{ text: string; buttons: Button[][] } | null> {
+  const all = await listPipelines(turn.ctx.db, actor.workspaceId);
+  if (all.length < 2) return null;
+  const current = all.find((p) => p.id === deal.pipelineId);
+  const buttons = all.map((p) => ({ label: `${p.id === deal.pipelineId ? '✓ ' : ''}${p.name}`.slice(0, 40), data: `deal:pipe:${deal.id}:${p.id}` }));
+  return { text: t(actor.locale, 'pipelines.deal.pipeline_line', { pipeline: current?.name ?? '' }), buttons: buttonRows(buttons, 2) };
+}
+
+async function choosePipeline(turn: Turn, actor: Actor, dealId: number): Promise<Reply[]> {
+  const deal = await getDeal(turn.ctx, actor, dealId);
+  const all = await listPipelines(turn.ctx.db, actor.workspaceId);
+  if (all.length < 2) return say(actor, 'pipelines.deal.only_one');
+  const current = all.find((p) => p.id === deal.pipelineId);
+  const buttons = all.filter((p) => p.id !== deal.pipelineId).map((p) => ({ label: p.name.slice(0, 40), data: `deal:pipe:${deal.id}:${p.id}` }));
+  return [reply(t(actor.locale, 'pipelines.deal.choose_pipeline', { id: deal.id, title: deal.title, pipeline: current?.name ?? '' }), buttonRows(buttons, 2))];
+}
+
+/** Moves a deal to a pipeline (and stage); asks the stage when none maps. */
+export async function dealToPipeline(turn: Turn, actor: Actor, dealId: number, pipelineId: number, stageId?: number): Promise<Reply[]> {
+  const result = await moveDealToPipeline(turn.ctx, actor, dealId, pipelineId, stageId);
+  const pipeline = await getPipeline(turn.ctx.db, actor.workspaceId, pipelineId);
+  if ('ask' in result) {
+    const buttons = result.ask.map((s) => ({ label: label(actor, s.name).slice(0, 40), data: `deal:pstage:${dealId}:${s.id}` }));
+    return [reply(t(actor.locale, 'pipelines.deal.choose_stage', { id: dealId, pipeline: pipeline.name }), buttonRows(buttons, 2))];
+  }
+  const stage = pipeline.stages.find((s) => s.id === result.moved.stageId);
+  return say(actor, 'pipelines.deal.moved', {
+    id: result.moved.id,
+    title: result.moved.title,
+    pipeline: pipeline.name,
+    stage: label(actor, stage?.name ?? ''),
+  });
+}
+
+/** deal:pipe:D[:P] and deal:pstage:D:S. */
+export async function dealPipelineAction(turn: Turn, actor: Actor, verb: string, dealId: number, arg?: string): Promise<Reply[] | null> {
+  if (verb === 'pipe') return arg ? dealToPipeline(turn, actor, dealId, Number(arg)) : choosePipeline(turn, actor, dealId);
+  if (verb === 'pstage' && arg) {
+    const stage = await turn.ctx.db.stage.findFirst({ where: { id: Number(arg), pipeline: { workspaceId: actor.workspaceId } } });
+    if (!stage) return say(actor, 'error.not_found', { what: t(actor.locale, 'what.stage', { name: `#${arg}` }) });
+    return dealToPipeline(turn, actor, dealId, stage.pipelineId, stage.id);
+  }
+  return null;
+}
+
+export const pipelineCommands: Command[] = [
+  { names: ['pipelines', 'воронки'], run: async ({ turn, actor, args }) => pipelinesCommand(turn, actor, args) },
+  {
+    // "/pipeline Acme" (choose), "/pipeline 5 Partners" (move)
+    names: ['pipeline', 'воронка'],
+    run: async ({ turn, actor, args }) => {
+      if (!args) return usage(actor, '/pipeline DEAL [PIPELINE]');
+      const all = await listPipelines(turn.ctx.db, actor.workspaceId);
+      const words = args.trim().split(/\s+/);
+      // the last words naming a pipeline: the target
+      for (let i = 1; i < words.length; i++) {
+        const tail = words.slice(i).join(' ').toLocaleLowerCase('ru');
+        const target = all.find((p) => p.name.toLocaleLowerCase('ru') === tail);
+        if (!target) continue;
+        const found = await lookupDeal(turn.ctx, actor, words.slice(0, i).join(' '));
+        if (found.kind === 'one') return dealToPipeline(turn, actor, found.deal.id, target.id);
+        break;
+      }
+      const found = await lookupDeal(turn.ctx, actor, args);
+      if (found.kind === 'none') return say(actor, 'chat.deal.not_found', { query: args });
+      if (found.kind === 'many') {
+        const buttons = found.deals.map((d) => ({ label: `#${d.id} ${d.title}`.slice(0, 40), data: `deal:pipe:${d.id}` }));
+        return [reply(t(actor.locale, 'chat.deal.ambiguous', { query: args }), buttonRows(buttons, 1))];
+      }
+      return choosePipeline(turn, actor, found.deal.id);
+    },
+  },
+];

@@ -1,0 +1,194 @@
+// Pipelines and their stages, as an admin edits them from chat: add a pipeline, add, rename
+// and reorder stages, mark a stage won/lost/open. Admins only; every change is audited.
+// Won and lost stages stay after the open ones (a deal's funnel reads left to right).
+import type { Pipeline, Stage, StageKind } from '../../prisma/generated/client.js';
+import type { Actor } from '../actor.js';
+import { recordAudit } from '../audit.js';
+import type { CoreContext } from '../context.js';
+import { inTx, type DbOrTx, type Tx } from '../db.js';
+import { DomainError, conflict, invalid, notFound } from '../errors.js';
+import { defaultPipeline } from '../workspaces/default-pipeline.js';
+
+export type PipelineWithStages = Pipeline & { stages: Stage[] };
+
+const NAME_MAX = 60;
+
+/** Editing pipelines and automation rules is an admin's: anyone else gets this refusal. */
+export function assertAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new DomainError('forbidden', 'pipelines.admin_only');
+}
+
+function cleanName(name: string | null | undefined): string {
+  const clean = (name ?? '').trim().replace(/\s+/g, ' ');
+  if (!clean) throw invalid('pipelines.name_empty');
+  if (clean.length > NAME_MAX) throw invalid('pipelines.name_too_long', { max: NAME_MAX });
+  return clean;
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.trim().toLocaleLowerCase('ru') === b.trim().toLocaleLowerCase('ru');
+}
+
+/** Every pipeline of the workspace with its stages in order; the default one first (created when missing). */
+export async function listPipelines(db: DbOrTx, workspaceId: number): Promise<PipelineWithStages[]> {
+  await defaultPipeline(db, workspaceId);
+  return db.pipeline.findMany({
+    where: { workspaceId },
+    include: { stages: { orderBy: { position: 'asc' } } },
+    orderBy: [{ isDefault: 'desc' }, { id: 'asc' }],
+  });
+}
+
+export async function getPipeline(db: DbOrTx, workspaceId: number, pipelineId: number): Promise<PipelineWithStages> {
+  const p = await db.pipeline.findFirst({ where: { id: pipelineId, workspaceId }, include: { stages: { orderBy: { position: 'asc' } } } });
+  if (!p) throw notFound('what.pipeline', { id: pipelineId });
+  return p;
+}
+
+/** A pipeline by number or name (exact, case-insensitive, then an unambiguous prefix). */
+export async function findPipeline(db: DbOrTx, workspaceId: number, query: string): Promise<PipelineWithStages> {
+  const all = await listPipelines(db, workspaceId);
+  const id = /^#?(\d{1,9})$/.exec(query.trim());
+  const byId = id ? all.find((p) => p.id === Number(id[1])) : undefined;
+  if (byId) return byId;
+  const exact = all.filter((p) => sameName(p.name, query));
+  if (exact.length === 1) return exact[0]!;
+  const q = query.trim().toLocaleLowerCase('ru');
+  const prefixed = q ? all.filter((p) => p.name.toLocaleLowerCase('ru').startsWith(q)) : [];
+  if (prefixed.length === 1) return prefixed[0]!;
+  throw notFound('what.pipeline_named', { name: query });
+}
+
+async function loadStage(tx: Tx, actor: Actor, stageId: number): Promise<Stage & { pipeline: Pipeline }> {
+  const stage = await tx.stage.findFirst({ where: { id: stageId, pipeline: { workspaceId: actor.workspaceId } }, include: { pipeline: true } });
+  if (!stage) throw notFound('what.stage', { name: `#${stageId}` });
+  return stage;
+}
+
+/** Writes positions 1..n in the order given (through negative positions: (pipelineId, position) is unique). */
+async function writeOrder(tx: Tx, stages: Array<Pick<Stage, 'id'>>): Promise<void> {
+  for (const [i, s] of stages.entries()) await tx.stage.update({ where: { id: s.id }, data: { position: -(i + 1) } });
+  for (const [i, s] of stages.entries()) await tx.stage.update({ where: { id: s.id }, data: { position: i + 1 } });
+}
+
+/** Open stages first, then won, then lost; the order within each kept. */
+function funnelOrder<S extends Pick<Stage, 'kind'>>(stages: S[]): S[] {
+  const rank: Record<StageKind, number> = { open: 0, won: 1, lost: 2 };
+  return stages
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => rank[a.s.kind] - rank[b.s.kind] || a.i - b.i)
+    .map((x) => x.s);
+}
+
+/**
+ * A new pipeline with the open stages named (at least "New") and a Won and a Lost stage.
+ * Names are unique per workspace; stage names per pipeline.
+ */
+export async function addPipeline(ctx: CoreContext, actor: Actor, input: { name: string; stages?: string[] }): Promise<PipelineWithStages> {
+  assertAdmin(actor);
+  const name = cleanName(input.name);
+  // "Won" and "Lost" among the names are the closing stages every pipeline gets anyway
+  const open = (input.stages ?? []).map(cleanName).filter((n) => !sameName(n, 'Won') && !sameName(n, 'Lost'));
+  const names = open.length ? open : ['New'];
+  if (new Set(names.map((n) => n.toLocaleLowerCase('ru'))).size !== names.length) throw invalid('pipelines.stage_duplicate', { name: names.join(', ') });
+  const stages = [
+    ...names.map((n) => ({ name: n, kind: 'open' as const })),
+    { name: 'Won', kind: 'won' as const },
+    { name: 'Lost', kind: 'lost' as const },
+  ].filter((s, i, all) => all.findIndex((o) => sameName(o.name, s.name)) === i);
+  return inTx(ctx.db, async (tx) => {
+    const existing = await listPipelines(tx, actor.workspaceId);
+    if (existing.some((p) => sameName(p.name, name))) throw conflict('pipelines.pipeline_exists', { name });
+    const created = await tx.pipeline.create({
+      data: { workspaceId: actor.workspaceId, name, isDefault: false, stages: { create: stages.map((s, i) => ({ ...s, position: i + 1 })) } },
+      include: { stages: { orderBy: { position: 'asc' } } },
+    });
+    await recordAudit(tx, actor, { action: 'pipeline.create', entity: 'pipeline', entityId: created.id, after: created });
+    return created;
+  });
+}
+
+export async function renamePipeline(ctx: CoreContext, actor: Actor, pipelineId: number, newName: string): Promise<PipelineWithStages> {
+  assertAdmin(actor);
+  const name = cleanName(newName);
+  return inTx(ctx.db, async (tx) => {
+    const before = await getPipeline(tx, actor.workspaceId, pipelineId);
+    const others = await tx.pipeline.findMany({ where: { workspaceId: actor.workspaceId, id: { not: pipelineId } }, select: { name: true } });
+    if (others.some((p) => sameName(p.name, name))) throw conflict('pipelines.pipeline_exists', { name });
+    await tx.pipeline.update({ where: { id: pipelineId }, data: { name } });
+    await recordAudit(tx, actor, { action: 'pipeline.rename', entity: 'pipeline', entityId: pipelineId, before: { name: before.name }, after: { name } });
+    return getPipeline(tx, actor.workspaceId, pipelineId);
+  });
+}
+
+/** Adds a stage; an open one goes after the last open stage, a won/lost one at the end. */
+export async function addStage(ctx: CoreContext, actor: Actor, pipelineId: number, stageName: string, kind: StageKind = 'open'): Promise<Stage> {
+  assertAdmin(actor);
+  const name = cleanName(stageName);
+  return inTx(ctx.db, async (tx) => {
+    const pipeline = await getPipeline(tx, actor.workspaceId, pipelineId);
+    if (pipeline.stages.some((s) => sameName(s.name, name))) throw conflict('pipelines.stage_duplicate', { name });
+    const created = await tx.stage.create({ data: { pipelineId, name, kind, position: -1_000_000 } });
+    await writeOrder(tx, funnelOrder([...pipeline.stages, created]));
+    const stage = await tx.stage.findUniqueOrThrow({ where: { id: created.id } });
+    await recordAudit(tx, actor, { action: 'stage.create', entity: 'stage', entityId: stage.id, after: stage });
+    return stage;
+  });
+}
+
+export async function renameStage(ctx: CoreContext, actor: Actor, stageId: number, newName: string): Promise<Stage> {
+  assertAdmin(actor);
+  const name = cleanName(newName);
+  return inTx(ctx.db, async (tx) => {
+    const before = await loadStage(tx, actor, stageId);
+    const siblings = await tx.stage.findMany({ where: { pipelineId: before.pipelineId, id: { not: stageId } }, select: { name: true } });
+    if (siblings.some((s) => sameName(s.name, name))) throw conflict('pipelines.stage_duplicate', { name });
+    const stage = await tx.stage.update({ where: { id: stageId }, data: { name } });
+    await recordAudit(tx, actor, { action: 'stage.rename', entity: 'stage', entityId: stageId, before: { name: before.name }, after: { name } });
+    return stage;
+  });
+}
+
+/** Moves a stage one place up or down among the stages of its kind (won/lost stay last). */
+export async function moveStage(ctx: CoreContext, actor: Actor, stageId: number, direction: 'up' | 'down'): Promise<Stage[]> {
+  assertAdmin(actor);
+  return inTx(ctx.db, async (tx) => {
+    const stage = await loadStage(tx, actor, stageId);
+    const stages = await tx.stage.findMany({ where: { pipelineId: stage.pipelineId }, orderBy: { position: 'asc' } });
+    const i = stages.findIndex((s) => s.id === stageId);
+    const j = direction === 'up' ? i - 1 : i + 1;
+    const other = stages[j];
+    if (!other || other.kind !== stage.kind) throw invalid('pipelines.stage_cannot_move', { name: stage.name });
+    [stages[i], stages[j]] = [other, stages[i]!];
+    await writeOrder(tx, stages);
+    await recordAudit(tx, actor, {
+      action: 'stage.reorder',
+      entity: 'stage',
+      entityId: stageId,
+      before: { position: stage.position },
+      after: { position: j + 1, order: stages.map((s) => s.name) },
+    });
+    return tx.stage.findMany({ where: { pipelineId: stage.pipelineId }, orderBy: { position: 'asc' } });
+  });
+}
+
+/**
+ * Marks a stage open, won or lost. Refused while deals sit in it (their status would no
+ * longer match their stage) and when it would leave the pipeline without an open stage.
+ */
+export async function setStageKind(ctx: CoreContext, actor: Actor, stageId: number, kind: StageKind): Promise<Stage> {
+  assertAdmin(actor);
+  return inTx(ctx.db, async (tx) => {
+    const before = await loadStage(tx, actor, stageId);
+    if (before.kind === kind) return before;
+    const deals = await tx.deal.count({ where: { stageId } });
+    if (deals > 0) throw conflict('pipelines.stage_has_deals', { name: before.name, count: deals });
+    const stages = await tx.stage.findMany({ where: { pipelineId: before.pipelineId }, orderBy: { position: 'asc' } });
+    // a pipeline keeps an open, a won and a lost stage (/won and /lost need theirs)
+    if (stages.filter((s) => s.kind === before.kind).length === 1) throw invalid('pipelines.last_of_kind', { name: before.name });
+    const stage = await tx.stage.update({ where: { id: stageId }, data: { kind } });
+    await writeOrder(tx, funnelOrder(stages.map((s) => (s.id === stageId ? stage : s))));
+    await recordAudit(tx, actor, { action: 'stage.kind', entity: 'stage', entityId: stageId, before: { kind: before.kind }, after: { kind } });
+    return tx.stage.findUniqueOrThrow({ where: { id: stageId } });
+  });
+}

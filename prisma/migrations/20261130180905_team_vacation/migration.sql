@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN     "deactivatedAt" TIMESTAMP(3),
+ADD COLUMN     "vacationUntil" TIMESTAMP(3);
