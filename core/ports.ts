@@ -40,6 +40,8 @@ export interface OutboundMessage {
    * the console makes the next line typed after it that reply.
    */
   asksForReply?: boolean;
+  /** Telegram Business: sent on the connected account's behalf, in its chat with the customer */
+  businessConnectionId?: string;
   /** email only */
   subject?: string;
   headers?: Record<string, string>;
@@ -102,6 +104,8 @@ export interface Scheduler {
   scheduleReminder(taskId: number, dueAt: Date): Promise<void>;
   cancelReminder(taskId: number): Promise<void>;
   scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void>;
+  /** a client group's first-response check (core/sla/check-group-sla.ts) */
+  scheduleGroupCheck?(groupId: number, dueAt: Date): Promise<void>;
   /** re-times a user's digest schedules now (their time zone or subscriptions changed) */
   rescheduleDigests?(userId: number): Promise<void>;
   /** puts a member back on duty at the end of their vacation (core/users/vacation.ts) */
@@ -143,6 +147,8 @@ export interface OutboxItem {
    * the console makes the next line typed after it that reply.
    */
   asksForReply?: boolean;
+  /** send on behalf of a team member's Telegram Business account (its platform connection id) */
+  businessConnectionId?: string;
   subject?: string;
   headers?: Record<string, string>;
   /** a PNG to attach (digest charts); kept small */

@@ -87,6 +87,8 @@ export class TelegramSender implements ChannelSender {
 
   private async sendUnsafe(message: OutboundMessage): Promise<SendResult> {
     const chatId = message.chatId;
+    // Telegram Business: every part goes into the connected account's chat, on its owner's behalf
+    const via = businessVia(message);
     // group and channel chat ids are negative
     const keyboard = inlineKeyboard(message.buttons, { privateChat: !String(chatId).startsWith('-') });
     const replyTo = message.replyToExternalId ? Number(message.replyToExternalId) : undefined;
@@ -96,6 +98,7 @@ export class TelegramSender implements ChannelSender {
       const image = message.image;
       await this.part(chatId, progress, async () => {
         const photo = await this.api.sendPhoto(chatId, new InputFile(image.png, image.filename), {
+          ...via,
           caption: image.caption ? escapeHtml(image.caption.slice(0, 1000)) : undefined,
           parse_mode: 'HTML',
         });
@@ -108,6 +111,7 @@ export class TelegramSender implements ChannelSender {
       const last = i === chunks.length - 1;
       await this.part(chatId, progress, async () => {
         const sent = await this.api.sendMessage(chatId, escapeHtml(chunks[i]!), {
+          ...via,
           parse_mode: 'HTML',
           reply_markup: last ? keyboard : undefined,
           reply_parameters: i === 0 ? reply_parameters : undefined,
@@ -152,6 +156,7 @@ export class TelegramSender implements ChannelSender {
     progress: Progress,
   ): Promise<number> {
     const chatId = message.chatId;
+    const via = businessVia(message);
     const files = message.files!;
     const text = message.text.trim();
     const asCaption = text.length > 0 && text.length <= CAPTION_MAX;
@@ -162,7 +167,7 @@ export class TelegramSender implements ChannelSender {
         await this.part(
           chatId,
           progress,
-          async () => (await this.api.sendMessage(chatId, escapeHtml(chunk), { parse_mode: 'HTML', reply_parameters: reply })).message_id,
+          async () => (await this.api.sendMessage(chatId, escapeHtml(chunk), { ...via, parse_mode: 'HTML', reply_parameters: reply })).message_id,
         );
         first = false;
       }
@@ -178,13 +183,14 @@ export class TelegramSender implements ChannelSender {
           : files.map((f, i) => InputMediaBuilder.document(new InputFile(f.bytes, f.name), caption(i)));
       const reply = first ? replyTo : undefined;
       await this.part(chatId, progress, async () => {
-        const sent = await this.api.sendMediaGroup(chatId, media(), { reply_parameters: reply });
+        const sent = await this.api.sendMediaGroup(chatId, media(), { ...via, reply_parameters: reply });
         return sent[sent.length - 1]?.message_id;
       });
       return progress.lastId ?? 0;
     }
     for (const [i, f] of files.entries()) {
       const options = {
+        ...via,
         caption: i === 0 && asCaption ? escapeHtml(text) : undefined,
         parse_mode: 'HTML' as const,
         reply_markup: i === files.length - 1 ? keyboard : undefined,
@@ -203,6 +209,11 @@ export class TelegramSender implements ChannelSender {
     }
     return progress.lastId ?? 0;
   }
+}
+
+/** The Bot API field that sends on a connected Business account's behalf (none for the bot's own chats). */
+function businessVia(message: OutboundMessage): { business_connection_id?: string } {
+  return message.businessConnectionId ? { business_connection_id: message.businessConnectionId } : {};
 }
 
 /** Telegram's caption limit is 1,024 characters after entity parsing; escaped text stays under it. */

@@ -10,7 +10,13 @@
 // - edited_message -> the new text with editOf = the edited message's id (a live location
 //   moving is no edit and is ignored);
 // - my_chat_member in a private chat: "kicked" -> chatEvent "blocked", back to "member" ->
-//   "unblocked";
+//   "unblocked"; in a group: the bot added (or made an admin) -> "group_added", removed ->
+//   "group_removed", with groupChat {title, botIsAdmin}; a group's messages carry groupChat;
+// - Telegram Business: business_connection -> chatEvent "business_connection" with its id,
+//   enabled and the can_reply right; business_message / edited_business_message -> a message
+//   with business {connectionId, own: the account owner wrote it}, ids prefixed "b:";
+//   deleted_business_messages -> chatEvent "deleted" with deletedIds; a business message a
+//   bot sent on the owner's behalf (sender_business_bot: Leadline's own answer) is ignored;
 // - an anonymous group admin or a member writing "as the group/channel" (sender_chat) speaks
 //   as that chat ("chat:<id>"), not as the GroupAnonymousBot bot account; the linked
 //   channel's automatic copies into its discussion group are ignored;
@@ -33,7 +39,26 @@ export function dedupeKeyFor(botId: string, updateId: number): string {
 }
 
 /** The update kinds Leadline asks Telegram for (getUpdates and setWebhook). */
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+export const ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'callback_query',
+  'my_chat_member',
+  'business_connection',
+  'business_message',
+  'edited_business_message',
+  'deleted_business_messages',
+] as const;
+
+/** A business chat's message ids get their own prefix: the bot's chat with the same person numbers its messages apart. */
+export function businessMessageId(id: number | string): string {
+  return `b:${id}`;
+}
+
+/** A group or a supergroup (a client group chat); its title for core. */
+function groupOf(chat: { type: string; title?: string }): { title: string } | undefined {
+  return chat.type === 'group' || chat.type === 'supergroup' ? { title: chat.title ?? '' } : undefined;
+}
 
 /** What one update becomes: a message for core, or the reason Leadline leaves it alone. */
 export type Translation = { message: InboundMessage } | { ignored: string };
@@ -161,13 +186,90 @@ export function translateUpdate(update: Update, botId: string, workspaceId?: num
         callbackData: cb.data,
         messageExternalId: String(cb.message.message_id),
         isGroup: cb.message.chat.type !== 'private',
+        ...(groupOf(cb.message.chat) ? { groupChat: groupOf(cb.message.chat) } : {}),
+      },
+    };
+  }
+
+  const connection = update.business_connection;
+  if (connection) {
+    // Bot API 9.0 moved can_reply into rights; older payloads still carry it at the top
+    const legacy = connection as unknown as { can_reply?: boolean };
+    return {
+      message: {
+        workspaceId,
+        channel: 'telegram',
+        externalUserId: String(connection.user.id),
+        externalChatId: String(connection.user_chat_id),
+        text: '',
+        attachments: [],
+        dedupeKey,
+        receivedAt: isoDate(connection.date),
+        displayName: displayName(connection.user),
+        username: connection.user.username,
+        languageCode: connection.user.language_code,
+        messageExternalId: `business:${connection.id}:${update.update_id}`,
+        isGroup: false,
+        chatEvent: 'business_connection',
+        businessConnection: { id: connection.id, enabled: connection.is_enabled, canReply: Boolean(connection.rights?.can_reply ?? legacy.can_reply) },
+      },
+    };
+  }
+
+  const deleted = update.deleted_business_messages;
+  if (deleted) {
+    return {
+      message: {
+        workspaceId,
+        channel: 'telegram',
+        // who deleted is not said: the chat is the customer's
+        externalUserId: String(deleted.chat.id),
+        externalChatId: String(deleted.chat.id),
+        text: '',
+        attachments: [],
+        dedupeKey,
+        receivedAt: isoDate(undefined),
+        messageExternalId: `deleted:${update.update_id}`,
+        isGroup: false,
+        chatEvent: 'deleted',
+        business: { connectionId: deleted.business_connection_id },
+        deletedIds: deleted.message_ids.map(businessMessageId),
       },
     };
   }
 
   const member = update.my_chat_member;
   if (member) {
-    if (member.chat.type !== 'private') return { ignored: 'the bot was added to or removed from a group' };
+    const group = groupOf(member.chat);
+    if (group) {
+      const status = member.new_chat_member.status;
+      const inside = status === 'member' || status === 'administrator' || status === 'creator';
+      const was = member.old_chat_member.status;
+      const wasInside = was === 'member' || was === 'administrator' || was === 'creator';
+      // added, or made an administrator (sees every message now): both tell core; a demotion or a restriction does not
+      if (inside && wasInside && status !== 'administrator') return { ignored: `the bot's rights in the group changed to ${status}` };
+      if (!inside && !wasInside) return { ignored: `the bot's membership changed to ${status}` };
+      return {
+        message: {
+          workspaceId,
+          channel: 'telegram',
+          externalUserId: String(member.from.id),
+          externalChatId: String(member.chat.id),
+          text: '',
+          attachments: [],
+          dedupeKey,
+          receivedAt: isoDate(member.date),
+          displayName: displayName(member.from),
+          username: member.from.username,
+          languageCode: member.from.language_code,
+          messageExternalId: `member:${member.date}:${update.update_id}`,
+          isGroup: true,
+          chatEvent: inside ? 'group_added' : 'group_removed',
+          groupChat: { ...group, botIsAdmin: status === 'administrator' },
+        },
+      };
+    }
+    if (member.chat.type !== 'private') return { ignored: 'the bot was added to or removed from a channel' };
     const status = member.new_chat_member.status;
     const chatEvent = status === 'kicked' ? 'blocked' : status === 'member' && member.old_chat_member.status === 'kicked' ? 'unblocked' : null;
     if (!chatEvent) return { ignored: `the bot's membership changed to ${status}` };
@@ -192,9 +294,13 @@ export function translateUpdate(update: Update, botId: string, workspaceId?: num
   }
 
   if (update.channel_post || update.edited_channel_post) return { ignored: "a channel post (the business's own broadcast, nobody writes to it there)" };
-  const edited = update.edited_message;
-  const m = update.message ?? edited;
+  const edited = update.edited_message ?? update.edited_business_message;
+  const m = update.message ?? update.business_message ?? edited;
   if (!m) return { ignored: 'an update kind Leadline does not handle' };
+  // a business chat's message: the owner wrote it when it is not the chat's other person's
+  const business = m.business_connection_id ? { connectionId: m.business_connection_id, own: Boolean(m.from && m.from.id !== m.chat.id) } : undefined;
+  if (business && m.sender_business_bot) return { ignored: "a message a bot sent on the business account's behalf (Leadline's own answer)" };
+  const localId = (id: number) => (business ? businessMessageId(id) : String(id));
   if (m.is_automatic_forward) return { ignored: "the linked channel's post copied into its discussion group" };
 
   // who speaks: a person, or a chat (an anonymous admin, or a member writing as the group/channel)
@@ -232,7 +338,7 @@ export function translateUpdate(update: Update, botId: string, workspaceId?: num
       externalChatId: String(m.chat.id),
       text,
       attachments,
-      replyToExternalId: m.reply_to_message ? String(m.reply_to_message.message_id) : undefined,
+      replyToExternalId: m.reply_to_message ? localId(m.reply_to_message.message_id) : undefined,
       dedupeKey,
       receivedAt: isoDate(edited ? (edited.edit_date ?? edited.date) : m.date),
       displayName: speaker.name,
@@ -244,11 +350,13 @@ export function translateUpdate(update: Update, botId: string, workspaceId?: num
       ...(forwardOf(m) ? { forwardedFrom: forwardOf(m) } : {}),
       ...(links.length ? { links } : {}),
       // an edit is its own platform message (the same message_id at another edit_date)
-      ...(edited ? { editOf: String(m.message_id) } : {}),
+      ...(edited ? { editOf: localId(m.message_id) } : {}),
       // an album's items arrive as separate updates: core sends them on as one (core/chat/albums.ts)
       ...(m.media_group_id && !edited ? { mediaGroupId: m.media_group_id } : {}),
-      messageExternalId: edited ? `${m.message_id}:edit:${edited.edit_date ?? update.update_id}` : String(m.message_id),
+      messageExternalId: edited ? `${localId(m.message_id)}:edit:${edited.edit_date ?? update.update_id}` : localId(m.message_id),
       isGroup: m.chat.type !== 'private',
+      ...(business ? { business } : {}),
+      ...(groupOf(m.chat) ? { groupChat: groupOf(m.chat) } : {}),
     },
   };
 }

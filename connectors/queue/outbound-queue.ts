@@ -59,6 +59,7 @@ export const outboxItemSchema = z
     buttons: z.array(z.array(button)).optional(),
     replyToExternalId: z.string().optional(),
     asksForReply: z.boolean().optional(),
+    businessConnectionId: z.string().max(200).optional(),
     subject: z.string().optional(),
     headers: z.record(z.string(), z.string()).optional(),
     image: z.object({ pngBase64: z.string().min(1), filename: z.string().min(1), caption: z.string().optional() }).optional(),

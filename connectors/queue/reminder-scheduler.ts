@@ -10,6 +10,7 @@ import type { BulkReminderScheduler, ReminderPlan } from '../../core/reminders/r
 import type { BulkSlaScheduler, SlaPlan } from '../../core/sla/reconcile.js';
 import type { ReminderJobData } from '../../core/reminders/fire-reminder.js';
 import type { SlaJobData } from '../../core/sla/check-sla.js';
+import type { GroupSlaJobData } from '../../core/sla/check-group-sla.js';
 import { connectRedis, type QueueSettings, type RedisClient } from './connection.js';
 import { createDigestQueue, digestSyncJob, type DigestJobData } from './digest-scheduler.js';
 import { defineJob, openQueue } from './job-definition.js';
@@ -54,9 +55,24 @@ export const slaJob = defineJob({
   },
 });
 
+/** A client group's first-response check (GroupSlaJobData): one job per clock, id sla-group-<group>-<due>. */
+export const groupSlaJob = defineJob({
+  queue: SLA_QUEUE,
+  name: 'group-check',
+  schema: z.object({ groupId: z.number().int().positive(), dueAtMs: z.number().int() }),
+  options: {
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 1000 },
+    // kept a day: scheduling the same clock again (reconciliation) stays a no-op
+    removeOnComplete: { age: 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+});
+
 export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSlaScheduler {
   readonly reminders: Queue<ReminderJobData>;
-  readonly sla: Queue<SlaJobData>;
+  /** lead checks and client group checks (job name `check` or `group-check`) */
+  readonly sla: Queue<SlaJobData | GroupSlaJobData>;
   readonly digests: Queue<DigestJobData>;
   /** the `team` queue: vacations' ends */
   readonly team: BullMQVacationScheduler;
@@ -65,7 +81,7 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
 
   constructor(settings: QueueSettings) {
     this.reminders = openQueue<ReminderJobData>(settings, REMINDER_QUEUE);
-    this.sla = openQueue<SlaJobData>(settings, SLA_QUEUE);
+    this.sla = openQueue<SlaJobData | GroupSlaJobData>(settings, SLA_QUEUE);
     this.digests = createDigestQueue(settings);
     this.team = new BullMQVacationScheduler(settings);
     this.redis = connectRedis(settings.redis, { maxRetriesPerRequest: 3 });
@@ -129,6 +145,21 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
     const added = await this.sla.add(slaJob.name, { leadId, dueAtMs }, { ...opts, jobId: id });
     // the old check is running right now and could not be removed: add this one beside it
     if (added.data.dueAtMs !== dueAtMs) await this.sla.add(slaJob.name, { leadId, dueAtMs }, { ...opts, jobId: `${id}-${dueAtMs}` });
+  }
+
+  /** A stopped or restarted clock's old check finds another due time on the group and does nothing. */
+  async scheduleGroupCheck(groupId: number, dueAt: Date): Promise<void> {
+    const dueAtMs = dueAt.getTime();
+    if (!Number.isFinite(dueAtMs)) throw new Error(`invalid SLA due time for group ${groupId}`);
+    await this.sla.add(
+      groupSlaJob.name,
+      { groupId, dueAtMs },
+      {
+        ...groupSlaJob.options,
+        jobId: `sla-group-${groupId}-${dueAtMs}`,
+        delay: Math.max(0, dueAtMs - Date.now()),
+      },
+    );
   }
 
   async scheduleSlaChecks(plans: SlaPlan[]): Promise<void> {

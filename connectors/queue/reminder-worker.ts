@@ -6,7 +6,8 @@ import type { Outbox, Scheduler } from '../../core/ports.js';
 import { fireReminder, type FireOutcome, type ReminderJobData } from '../../core/reminders/fire-reminder.js';
 import { checkSla, type SlaOutcome } from '../../core/sla/check-sla.js';
 import type { QueueSettings } from './connection.js';
-import { REMINDER_QUEUE, SLA_QUEUE, reminderJob, slaJob } from './reminder-scheduler.js';
+import { REMINDER_QUEUE, SLA_QUEUE, groupSlaJob, reminderJob, slaJob } from './reminder-scheduler.js';
+import { checkGroupSla, type GroupSlaOutcome } from '../../core/sla/check-group-sla.js';
 import { payloadOf, startJobWorker } from './job-definition.js';
 
 export interface TimedWorkerOptions {
@@ -59,10 +60,17 @@ export function startReminderWorker(options: TimedWorkerOptions): Worker {
 
 export function startSlaWorker(options: Omit<TimedWorkerOptions, 'onReminder' | 'scheduler'>): Worker {
   const { ctx, outbox, logger } = options;
-  return startJobWorker<SlaOutcome>(
+  return startJobWorker<SlaOutcome | GroupSlaOutcome>(
     options.settings,
     SLA_QUEUE,
     async (job: Job) => {
+      // a client group's clock (core/chat/client-group.ts)
+      if (job.name === groupSlaJob.name) {
+        const group = payloadOf(groupSlaJob, job, logger);
+        const outcome = await checkGroupSla(ctx, outbox, group);
+        if (outcome.status === 'breached') logger?.info({ groupId: group.groupId, outcome }, 'client group first-response SLA breached');
+        return outcome;
+      }
       const data = payloadOf(slaJob, job, logger);
       const outcome = await checkSla(ctx, outbox, data);
       if (outcome.status === 'breached' && outcome.fresh) logger?.info({ leadId: data.leadId, outcome }, 'first-response SLA breached');

@@ -35,7 +35,8 @@ import { runNewLeadRules } from '../automation/run-rules.js';
 /**
  * A customer's message that may take a fast path: not email, not a mention/command/shortcut, no button, no slash command (/start, /help), nothing said
  * about the sender to fill in, nothing beyond words and files to render and keep (a place, a forward, links, an edit, a chat event),
- * not an album's item (its forward waits for the album, core/chat/albums.ts).
+ * not an album's item (its forward waits for the album, core/chat/albums.ts), not a Business
+ * account's or a client group's message (core/chat/business.ts, client-group.ts).
  */
 export function fastPathCandidate(m: InboundMessage): boolean {
   return (
@@ -44,6 +45,8 @@ export function fastPathCandidate(m: InboundMessage): boolean {
     !m.sender &&
     !m.callbackData &&
     !m.chatEvent &&
+    !m.business &&
+    !m.groupChat &&
     !m.mediaGroupId &&
     !carriesMore(m) &&
     !m.text.trim().startsWith('/') &&

@@ -38,8 +38,13 @@ export function customerLockKey(m: Pick<InboundMessage, 'channel' | 'externalUse
   return `${m.channel}:${m.externalUserId}`;
 }
 
+/** Where a customer's message came besides the bot's own chat: a team member's Business account (core/chat/business.ts). */
+export interface CustomerVia {
+  businessConnection?: { id: number; userId: number };
+}
+
 /** `known`: the sender's identity when the speaker lookup already found it (saves the contact lookups). */
-export async function handleCustomerMessage(turn: Turn, known: Identity | null = null): Promise<Reply[]> {
+export async function handleCustomerMessage(turn: Turn, known: Identity | null = null, via: CustomerVia = {}): Promise<Reply[]> {
   const { ctx, workspace: ws, message: m } = turn;
   const db = ctx.db;
   const system = systemActor(ws);
@@ -88,12 +93,14 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
     });
   }
 
+  // the bot's own chat with them, or their chat with a member's Business account (never a client group's)
+  const businessConnectionId = via.businessConnection?.id ?? null;
   let conversation = await db.conversation.findFirst({
-    where: { workspaceId: ws.id, contactId: contact.id, channel, status: 'open' },
+    where: { workspaceId: ws.id, contactId: contact.id, channel, status: 'open', businessConnectionId, groupId: null },
     orderBy: { lastMessageAt: 'desc' },
   });
   conversation ??= await db.conversation.create({
-    data: { workspaceId: ws.id, contactId: contact.id, channel, identityId: identity.id, subject: m.email?.subject ?? null },
+    data: { workspaceId: ws.id, contactId: contact.id, channel, identityId: identity.id, subject: m.email?.subject ?? null, businessConnectionId },
   });
 
   const inserted = await db.message.createManyAndReturn({
@@ -161,7 +168,9 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
       assigneeId: turn.preAssigneeId ?? null,
     });
     // an email sender known only by a phone (a web form without an e-mail field) has no address to answer
-    if (channel !== 'email' || normalizeEmail(identity.chatId ?? m.externalChatId)) push(turn, ackItem(turn, identity.id, identity.languageCode));
+    // (a Business account's chat gets no acknowledgement from the bot: the member answers there themselves)
+    if (!via.businessConnection && (channel !== 'email' || normalizeEmail(identity.chatId ?? m.externalChatId)))
+      push(turn, ackItem(turn, identity.id, identity.languageCode));
     if (lead.assigneeId)
       await pushNewLeadNotice(turn, { id: lead.id, assigneeId: lead.assigneeId, firstResponseDueAt: lead.firstResponseDueAt }, name, conversation.id, !album);
     // the AI extraction card follows the notification; the model never delays it
@@ -172,6 +181,8 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
   // an open lead or deal: forward to its owner as it arrives
   const ownerId = openLead ? openLead.assigneeId : openDeal!.ownerId;
   if (!ownerId || album) return [];
+  // the account's own member reads their Business chat in Telegram itself; anyone else who owns the lead is told
+  if (via.businessConnection?.userId === ownerId) return [];
   const to = await recipientOf(turn, ownerId);
   if (to?.identityId) {
     for (const item of forwardItems(turn.deps.files, { ...to, identityId: to.identityId }, m, name, conversation.id, openLead?.id, openDeal?.id))

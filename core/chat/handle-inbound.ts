@@ -5,7 +5,8 @@
 //      one step (customer-fast-path.ts); nothing else to decide
 //   2. who speaks and what the message is for (speaker.ts, addressing.ts), read before the
 //      transaction; a brand-new customer's assignee is picked here too
-//   3. in one transaction: claim the event, the customer's or the member's turn, store it
+//   3. in one transaction: claim the event, the customer's or the member's turn (or a
+//      Business account's or a client group's: business.ts, client-group.ts), store it
 //      (its deferred audit rows and its outbox items, kept on the InboundEvent)
 //   4. outbox: the turn's items go to the queue after commit (pending-outbox.ts); with
 //      deps.queueReplies the replies to the speaker's own chat are among them
@@ -28,6 +29,8 @@ import { newCustomerCandidate, returningCustomerStep, newCustomerTurn, intakeMes
 import { handleMemberMessage } from './manager.js';
 import { handleInviteStart } from './commands/start.js';
 import { handleChatEvent } from './chat-event.js';
+import { handleBusinessConnection, handleBusinessCustomer, handleBusinessDeleted, handleBusinessOwn } from './business.js';
+import { handleGroupButton, handleGroupCustomer, handleGroupEvent, handleGroupMember } from './client-group.js';
 import { keyed, releaseTurn, requeuePending } from './pending-outbox.js';
 import type { OutboxItem } from '../ports.js';
 import type { Workspace } from '../../prisma/generated/client.js';
@@ -151,6 +154,24 @@ async function claimAndAnswer(turn: Turn, plan: Plan): Promise<Reply[] | null> {
   if (!(await deps.intake.claimEvent(turn.ctx.db, intakeMessage(workspace.id, message, turn.now)))) return null;
   const { speaker, route, requester } = plan;
   if (route.kind === 'chat_event') return handleChatEvent(turn, speaker);
+  switch (route.kind) {
+    case 'business_connection':
+      return handleBusinessConnection(turn, speaker);
+    case 'business_customer':
+      return handleBusinessCustomer(turn, speaker.identity);
+    case 'business_own':
+      return handleBusinessOwn(turn);
+    case 'business_deleted':
+      return handleBusinessDeleted(turn);
+    case 'group_event':
+      return handleGroupEvent(turn, speaker);
+    case 'group_button':
+      return handleGroupButton(turn, speaker);
+    case 'group_customer':
+      return handleGroupCustomer(turn, speaker.identity);
+    case 'group_member':
+      return speaker.kind === 'member' ? handleGroupMember(turn, speaker) : [];
+  }
   // the speaker was read just before the transaction; a customer's own later messages are
   // serialized by the customer flow's lock, and membership does not change within a message
   if (speaker.kind === 'member') {

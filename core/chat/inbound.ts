@@ -108,9 +108,30 @@ export const inboundMessageSchema = z.object({
   editOf: z.string().min(1).optional(),
   /**
    * Not a message but a change of the chat itself: "blocked" (the person blocked the bot or
-   * removed the app; nothing can be sent to them any more), "unblocked" (they are back).
+   * removed the app; nothing can be sent to them any more), "unblocked" (they are back),
+   * "deleted" (messages deleted in a Business account's chat: deletedIds),
+   * "business_connection" (a Business account connected, changed or disconnected:
+   * businessConnection), "group_added" / "group_removed" (the bot in a client group: groupChat).
    */
-  chatEvent: z.enum(['blocked', 'unblocked']).optional(),
+  chatEvent: z.enum(['blocked', 'unblocked', 'deleted', 'business_connection', 'group_added', 'group_removed']).optional(),
+  /**
+   * A message in a private chat of a team member's Telegram Business account: `connectionId`
+   * is the platform's business connection; `own` when the account owner wrote it (from their
+   * phone), so externalChatId is the customer's chat and externalUserId the owner.
+   */
+  business: z.object({ connectionId: z.string().min(1).max(200), own: z.boolean().optional() }).optional(),
+  /**
+   * chatEvent "business_connection": a Business account connected to the bot, changed or
+   * disconnected. externalUserId is the account owner, externalChatId their chat with the bot.
+   */
+  businessConnection: z.object({ id: z.string().min(1).max(200), enabled: z.boolean(), canReply: z.boolean() }).optional(),
+  /** chatEvent "deleted": the platform ids (as messageExternalId) of the messages deleted */
+  deletedIds: z.array(z.string().min(1).max(100)).max(1000).optional(),
+  /**
+   * A client group chat (Telegram group or supergroup) the message came from: its title, and
+   * for chatEvent "group_added" whether the bot is an administrator (sees every message).
+   */
+  groupChat: z.object({ title: z.string().max(300), botIsAdmin: z.boolean().optional() }).optional(),
   email: z
     .object({
       from: z.string(),
@@ -169,6 +190,8 @@ export function sanitizeInbound<T>(value: T, now: Date): T {
   }
   const origin = m.forwardedFrom as Record<string, unknown> | undefined;
   if (origin && typeof origin === 'object' && typeof origin.name === 'string') origin.name = cleanLine(origin.name, 300);
+  const group = m.groupChat as Record<string, unknown> | undefined;
+  if (group && typeof group === 'object' && typeof group.title === 'string') group.title = cleanLine(group.title, 300);
   const card = m.sharedContact as Record<string, unknown> | undefined;
   if (card && typeof card === 'object') {
     if (typeof card.phone === 'string') card.phone = cleanLine(card.phone, 60);

@@ -13,6 +13,8 @@ import { channelLabel, previewBody, shownName } from './notify.js';
 import { BLOCKED_REASON } from './chat-event.js';
 import type { Attachment } from './inbound.js';
 import { planForCustomer, withFiles } from '../files/outgoing.js';
+import { businessSendVia } from './business.js';
+import { groupAnswered } from './client-group.js';
 
 export async function relayToConversation(
   turn: Turn,
@@ -25,21 +27,30 @@ export async function relayToConversation(
   const db = turn.ctx.db;
   const conversation = await db.conversation.findFirst({
     where: { id: conversationId, workspaceId: actor.workspaceId },
-    include: { contact: true },
+    include: { contact: true, group: true },
   });
-  if (!conversation?.identityId) return reply(t(actor.locale, 'chat.relay.no_conversation', { id: leadId ?? conversationId }));
+  // a client group's conversation is answered in the group (core/chat/client-group.ts)
+  if (!conversation || (!conversation.identityId && !conversation.group))
+    return reply(t(actor.locale, 'chat.relay.no_conversation', { id: leadId ?? conversationId }));
   const lead = leadId
     ? await db.lead.findFirst({ where: { id: leadId, workspaceId: actor.workspaceId } })
     : await db.lead.findFirst({ where: { conversationId, workspaceId: actor.workspaceId }, orderBy: { id: 'desc' } });
-  const deal = lead ? null : await db.deal.findFirst({ where: { contactId: conversation.contactId, workspaceId: actor.workspaceId, status: 'open' } });
+  // a client group's deal is its company's (core/chat/client-group.ts); anyone else's is their own
+  const dealOf = conversation.group?.companyId ? { companyId: conversation.group.companyId } : { contactId: conversation.contactId };
+  const deal = lead ? null : await db.deal.findFirst({ where: { ...dealOf, workspaceId: actor.workspaceId, status: 'open' }, orderBy: { id: 'desc' } });
   if (lead) assertCanAccess(actor, lead.assigneeId, 'what.lead', lead.id);
   else if (deal) assertCanAccess(actor, deal.ownerId, 'what.deal', deal.id);
   else assertCanAccess(actor, conversation.contact.ownerId, 'what.contact', conversation.contactId);
   // say at once what cannot be delivered: nothing is stored, queued or counted as an answer
-  const undeliverable = await whyUndeliverable(turn, conversation.identityId, conversation.channel);
+  const group = conversation.group;
+  if (group && group.status !== 'active') return reply(t(actor.locale, 'business.group.relay_inactive', { title: group.title }));
+  const undeliverable = group ? null : await whyUndeliverable(turn, conversation.identityId!, conversation.channel);
   if (undeliverable) {
     return reply(t(actor.locale, undeliverable, { name: shownName(conversation.contact.name), channel: channelLabel(actor.locale, conversation.channel) }));
   }
+  // a chat of a member's Business account: answered on that member's behalf, when the account allows it
+  const business = conversation.businessConnectionId ? await businessSendVia(turn, conversation.businessConnectionId) : null;
+  if (business && 'refused' in business) return reply(t(actor.locale, business.refused, { name: shownName(conversation.contact.name) }));
 
   // the member's files that can go on the customer's channel; what cannot is said to them below
   if (attachments.length && !turn.deps.files) return reply(t(actor.locale, 'files.no_storage'));
@@ -62,7 +73,8 @@ export async function relayToConversation(
   await db.conversation.update({ where: { id: conversationId }, data: { lastMessageAt: turn.now } });
   const threadHeaders = await emailThreadHeaders(turn, conversationId, conversation.channel);
   const answer = {
-    identityId: conversation.identityId,
+    ...(group ? { chat: { channel: group.channel, chatId: group.chatId } } : { identityId: conversation.identityId! }),
+    ...(business ? { businessConnectionId: business.externalId } : {}),
     text,
     messageId: message.id,
     notifyOnFailureUserId: actor.userId,
@@ -73,6 +85,8 @@ export async function relayToConversation(
   };
   // on a chat channel each file is its own send (after the text); an email carries them all
   for (const item of withFiles(answer, conversation.channel, plan.files)) push(turn, { ...item, notifyOnFailureUserId: actor.userId });
+  // an answer in a client group is the team's response there (its clock stops)
+  if (group) await groupAnswered(turn, group, turn.now, actor.userId);
   await recordActivity(db, actor, {
     type: 'message.sent',
     contactId: conversation.contactId,

@@ -7,7 +7,10 @@ export interface ContactFootprint {
   contactIds: number[];
   leadIds: number[];
   dealIds: number[];
+  /** their own conversations (a client group's conversation is everyone's in it: not among them) */
   conversationIds: number[];
+  /** what they wrote in client groups (core/chat/client-group.ts keeps the writer in Message.meta.contactId) */
+  groupMessageIds: number[];
   taskIds: number[];
 }
 
@@ -24,15 +27,26 @@ export async function contactFootprint(db: DbOrTx, workspaceId: number, contactI
     () => db.lead.findMany({ where: inContacts, select: { id: true } }),
     () =>
       db.deal.findMany({ where: { workspaceId, OR: [{ contactId: { in: contactIds } }, { lead: { contactId: { in: contactIds } } }] }, select: { id: true } }),
-    () => db.conversation.findMany({ where: inContacts, select: { id: true } }),
+    () => db.conversation.findMany({ where: { ...inContacts, groupId: null }, select: { id: true } }),
   ]);
+  const groupMessages = await db.message.findMany({
+    where: { workspaceId, conversation: { groupId: { not: null } }, OR: contactIds.map((id) => ({ meta: { path: ['contactId'], equals: id } })) },
+    select: { id: true },
+  });
   const leadIds = leads.map((l) => l.id);
   const dealIds = deals.map((d) => d.id);
   const tasks = await db.task.findMany({
     where: { workspaceId, OR: [{ contactId: { in: contactIds } }, { leadId: { in: leadIds } }, { dealId: { in: dealIds } }] },
     select: { id: true },
   });
-  return { contactIds, leadIds, dealIds, conversationIds: conversations.map((c) => c.id), taskIds: tasks.map((t) => t.id) };
+  return {
+    contactIds,
+    leadIds,
+    dealIds,
+    conversationIds: conversations.map((c) => c.id),
+    groupMessageIds: groupMessages.map((m) => m.id),
+    taskIds: tasks.map((t) => t.id),
+  };
 }
 
 export function auditAboutWhere(workspaceId: number, f: ContactFootprint) {

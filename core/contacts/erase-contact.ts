@@ -68,13 +68,14 @@ export async function eraseContact(ctx: CoreContext, actor: Actor, id: number, o
     // they sent and what the team sent them) and everything kept under their accounts (a file
     // whose message was never stored). Deleted inside the transaction: when the store fails the
     // erasure rolls back and can be run again; a rollback after it leaves rows without files.
-    const fileCount = options.files ? await eraseFiles(tx, options.files, actor.workspaceId, f.contactIds, f.conversationIds) : 0;
+    const fileCount = options.files ? await eraseFiles(tx, options.files, actor.workspaceId, f.contactIds, f.conversationIds, f.groupMessageIds) : 0;
     await tx.contactEmail.deleteMany({ where: inContacts });
     await tx.contactPhone.deleteMany({ where: inContacts });
     await tx.identity.deleteMany({ where: inContacts });
 
+    // their own conversations whole, and what they wrote in client groups (the group's other messages are others')
     const messages = await tx.message.updateMany({
-      where: { conversationId: { in: f.conversationIds } },
+      where: { OR: [{ conversationId: { in: f.conversationIds } }, { id: { in: f.groupMessageIds } }] },
       data: { text: '', displayText: null, attachments: [], meta: Prisma.DbNull, externalId: null },
     });
     await tx.conversation.updateMany({ where: { id: { in: f.conversationIds } }, data: { subject: null, threadKey: null, identityId: null } });
@@ -135,8 +136,12 @@ async function eraseFiles(
   workspaceId: number,
   contactIds: number[],
   conversationIds: number[],
+  messageIds: number[],
 ): Promise<number> {
-  const rows = await tx.message.findMany({ where: { conversationId: { in: conversationIds } }, select: { attachments: true } });
+  const rows = await tx.message.findMany({
+    where: { OR: [{ conversationId: { in: conversationIds } }, { id: { in: messageIds } }] },
+    select: { attachments: true },
+  });
   const keys = new Set<string>();
   for (const r of rows) {
     for (const a of Array.isArray(r.attachments) ? (r.attachments as Array<{ storageKey?: unknown }>) : []) {

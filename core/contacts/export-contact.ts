@@ -14,7 +14,7 @@ export async function exportContact(ctx: CoreContext, actor: Actor, id: number) 
 
   const ws = actor.workspaceId;
   const f = await contactFootprint(ctx.db, ws, id);
-  const [contacts, leads, deals, tasks, conversations, activities, audit] = await inOrder([
+  const [contacts, leads, deals, tasks, conversations, activities, audit, groupMessages] = await inOrder([
     () =>
       ctx.db.contact.findMany({
         where: { id: { in: f.contactIds } },
@@ -32,6 +32,8 @@ export async function exportContact(ctx: CoreContext, actor: Actor, id: number) 
       }),
     () => ctx.db.activity.findMany({ where: activitiesAboutWhere(ws, f), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
     () => ctx.db.auditLog.findMany({ where: auditAboutWhere(ws, f), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    // what they wrote in client groups (the groups' other messages are other people's)
+    () => ctx.db.message.findMany({ where: { id: { in: f.groupMessageIds } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
   ]);
   const [main, ...merged] = contacts.sort((a, b) => (a.id === id ? -1 : b.id === id ? 1 : a.id - b.id));
   const exported = {
@@ -42,6 +44,7 @@ export async function exportContact(ctx: CoreContext, actor: Actor, id: number) 
     deals,
     tasks,
     conversations,
+    ...(groupMessages.length ? { groupMessages } : {}),
     activities,
     audit,
   };

@@ -38,6 +38,8 @@ import { history as enHistory } from './en/history.js';
 import { history as ruHistory } from './ru/history.js';
 import { settings as enSettings } from './en/settings.js';
 import { settings as ruSettings } from './ru/settings.js';
+import { business as enBusiness } from './en/business.js';
+import { business as ruBusiness } from './ru/business.js';
 import { team as enTeam } from './en/team.js';
 import { team as ruTeam } from './ru/team.js';
 import { pipelines as enPipelines } from './en/pipelines.js';
@@ -68,6 +70,7 @@ export const en = {
   ...enFiles,
   ...enHistory,
   ...enSettings,
+  ...enBusiness,
   ...enTeam,
   ...enPipelines,
   ...enMailings,
@@ -96,6 +99,7 @@ export const ru: Record<MessageKey, Catalog[string]> = {
   ...ruFiles,
   ...ruHistory,
   ...ruSettings,
+  ...ruBusiness,
   ...ruTeam,
   ...ruPipelines,
   ...ruMailings,

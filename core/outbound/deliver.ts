@@ -229,6 +229,7 @@ export function toOutboundMessage(item: OutboxItem, target: DeliveryTarget): Out
   if (item.buttons?.length) message.buttons = item.buttons;
   if (item.replyToExternalId) message.replyToExternalId = item.replyToExternalId;
   if (item.asksForReply) message.asksForReply = true;
+  if (item.businessConnectionId) message.businessConnectionId = item.businessConnectionId;
   if (item.subject) message.subject = item.subject;
   if (item.headers) message.headers = item.headers;
   if (item.image) {

@@ -64,7 +64,8 @@ export class OrmCustomerIntake implements CustomerIntake {
         return notHandled(true);
       }
       const conversation = await tx.conversation.findFirst({
-        where: { contactId: contact.id, workspaceId: m.workspaceId, channel, status: 'open' },
+        // a Business account's or a client group's conversation is not the bot's chat with them
+        where: { contactId: contact.id, workspaceId: m.workspaceId, channel, status: 'open', businessConnectionId: null, groupId: null },
         orderBy: { lastMessageAt: 'desc' },
       });
       const lead = await tx.lead.findFirst({

@@ -63,7 +63,8 @@ export interface ReturningRow {
 /**
  * A returning customer's messages, one statement for a batch (arrays, one element per
  * message; n = position). For each message whose sender is a known customer (identity ->
- * live contact, same chat id and language) with an open conversation and an open lead
+ * live contact, same chat id and language) with an open conversation (the bot's own chat with
+ * them: not a Business account's or a client group's) and an open lead
  * (:openLeadStatuses) or deal: claims the dedupe key, stores the message, touches the
  * conversation. Messages not of that shape write nothing. Conversations are locked in id
  * order before they are touched, so two batches sharing customers never wait on each other
@@ -88,6 +89,7 @@ found AS (
   LEFT JOIN LATERAL (
     SELECT v.id FROM "Conversation" v
     WHERE v."contactId" = c.id AND v."workspaceId" = inp.ws AND v.channel = inp.ch::"Channel" AND v.status = 'open'
+      AND v."businessConnectionId" IS NULL AND v."groupId" IS NULL
     ORDER BY v."lastMessageAt" DESC LIMIT 1
   ) conv ON true
   LEFT JOIN LATERAL (

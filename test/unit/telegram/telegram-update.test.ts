@@ -80,7 +80,7 @@ describe('Telegram update shapes (spec)', () => {
     expect(inboundText('en', m)).toBe('our catalogue and https://shop.example\n🔗 https://cat.example/x');
   });
 
-  it('the bot blocked and unblocked in a private chat; a group membership change is ignored', () => {
+  it('the bot blocked and unblocked in a private chat; added to or removed from a group, made its admin', () => {
     const change = (old: string, now: string, type = 'private') =>
       ({
         update_id: 1,
@@ -94,7 +94,57 @@ describe('Telegram update shapes (spec)', () => {
       }) as unknown as Update;
     expect(translate(change('member', 'kicked'))).toMatchObject({ chatEvent: 'blocked', externalUserId: '501', externalChatId: '501', text: '' });
     expect(translate(change('kicked', 'member'))).toMatchObject({ chatEvent: 'unblocked' });
-    expect(translateUpdate(change('member', 'left', 'group'), '42')).toEqual({ ignored: 'the bot was added to or removed from a group' });
+    expect(translate(change('member', 'left', 'group'))).toMatchObject({ chatEvent: 'group_removed', isGroup: true, externalUserId: '501' });
+    expect(translate(change('left', 'member', 'supergroup'))).toMatchObject({ chatEvent: 'group_added', groupChat: { botIsAdmin: false } });
+    expect(translate(change('member', 'administrator', 'supergroup'))).toMatchObject({ chatEvent: 'group_added', groupChat: { botIsAdmin: true } });
+    expect(translateUpdate(change('administrator', 'member', 'group'), '42')).toEqual({ ignored: "the bot's rights in the group changed to member" });
+    expect(translateUpdate(change('member', 'left', 'channel'), '42')).toEqual({ ignored: 'the bot was added to or removed from a channel' });
+  });
+
+  it("Telegram Business: a connection, a customer's and the owner's messages, an edit, deletions, and the bot's own echo", () => {
+    const owner = { id: 900, is_bot: false, first_name: 'Mary' };
+    const connection = (extra: object) =>
+      ({
+        update_id: 20,
+        business_connection: { id: 'bc-9', user: owner, user_chat_id: 900, date: 1_700_000_000, is_enabled: true, ...extra },
+      }) as unknown as Update;
+    expect(translate(connection({ rights: { can_reply: true } }))).toMatchObject({
+      chatEvent: 'business_connection',
+      externalUserId: '900',
+      externalChatId: '900',
+      businessConnection: { id: 'bc-9', enabled: true, canReply: true },
+    });
+    // Bot API before 9.0: can_reply at the top; no right given: no replies
+    expect(translate(connection({ can_reply: true })).businessConnection).toEqual({ id: 'bc-9', enabled: true, canReply: true });
+    expect(translate(connection({ is_enabled: false })).businessConnection).toEqual({ id: 'bc-9', enabled: false, canReply: false });
+
+    const biz = (kind: string, from: object, extra: object = {}) =>
+      ({
+        update_id: 21,
+        [kind]: { message_id: 77, business_connection_id: 'bc-9', date: 1_700_000_000, chat, from, text: 'hi', ...extra },
+      }) as unknown as Update;
+    expect(translate(biz('business_message', person))).toMatchObject({
+      business: { connectionId: 'bc-9', own: false },
+      externalUserId: '501',
+      externalChatId: '501',
+      messageExternalId: 'b:77',
+    });
+    expect(translate(biz('business_message', owner)).business).toEqual({ connectionId: 'bc-9', own: true });
+    expect(translate(biz('edited_business_message', person, { edit_date: 1_700_000_060 }))).toMatchObject({
+      editOf: 'b:77',
+      messageExternalId: 'b:77:edit:1700000060',
+    });
+    expect(translateUpdate(biz('business_message', owner, { sender_business_bot: { id: 42, is_bot: true, first_name: 'Bot' } }), '42')).toEqual({
+      ignored: "a message a bot sent on the business account's behalf (Leadline's own answer)",
+    });
+    const deleted = { update_id: 22, deleted_business_messages: { business_connection_id: 'bc-9', chat, message_ids: [77, 78] } } as unknown as Update;
+    expect(translate(deleted)).toMatchObject({ chatEvent: 'deleted', business: { connectionId: 'bc-9' }, deletedIds: ['b:77', 'b:78'], externalChatId: '501' });
+  });
+
+  it("a group's message carries the group's title", () => {
+    const group = { id: -100555, type: 'supergroup', title: 'Acme × Us' };
+    const m = translate({ update_id: 30, message: { message_id: 3, date: 5, chat: group, from: person, text: 'any news?' } } as unknown as Update);
+    expect(m).toMatchObject({ isGroup: true, groupChat: { title: 'Acme × Us' }, externalUserId: '501', externalChatId: '-100555' });
   });
 
   it('an anonymous admin speaks as the group; channel posts and automatic forwards are ignored on purpose', () => {
