@@ -14,6 +14,7 @@ import { inTx } from '../db.js';
 import { conflict, invalid, notFound, forbidden } from '../errors.js';
 import { recordChange, toJson } from '../audit.js';
 import { contactAccessWhere } from './contact-visibility.js';
+import { readFields, type CustomFields } from './custom-fields.js';
 import { OPEN_LEAD_STATUSES } from '../leads/lead-access.js';
 import type { Contact, ContactMerge } from '../../prisma/generated/client.js';
 import type { LeadStatus } from '../../prisma/generated/enums.js';
@@ -46,7 +47,8 @@ export interface MergeMoved {
   activities: number[];
   /** contacts merged into the merged one earlier, now pointing at the kept one */
   pointers: number[];
-  keptBefore: Pick<Contact, 'companyId' | 'ownerId' | 'position' | 'notes'>;
+  /** the kept contact's fields before (tags, custom fields and mailing opt-out absent in records from before they existed) */
+  keptBefore: Pick<Contact, 'companyId' | 'ownerId' | 'position' | 'notes'> & Partial<Pick<Contact, 'tags' | 'mailingOptOutAt'>> & { fields?: CustomFields };
   foldedLeads: FoldedLead[];
 }
 
@@ -124,6 +126,10 @@ export async function mergeContacts(ctx: CoreContext, actor: Actor, keepId: numb
         ownerId: keep!.ownerId ?? merge!.ownerId,
         position: keep!.position ?? merge!.position,
         notes: keep!.notes && merge!.notes ? `${keep!.notes}\n${merge!.notes}` : (keep!.notes ?? merge!.notes),
+        // tags of both; custom fields the kept one lacks come from the other; an opt-out of either holds
+        tags: [...new Set([...keep!.tags, ...merge!.tags])],
+        fields: { ...readFields(merge!.fields), ...readFields(keep!.fields) },
+        mailingOptOutAt: keep!.mailingOptOutAt ?? merge!.mailingOptOutAt,
       },
     });
     await tx.contact.update({ where: { id: mergeId }, data: { mergedIntoId: keepId } });
@@ -139,7 +145,15 @@ export async function mergeContacts(ctx: CoreContext, actor: Actor, keepId: numb
       conversations,
       activities,
       pointers,
-      keptBefore: { companyId: keep!.companyId, ownerId: keep!.ownerId, position: keep!.position, notes: keep!.notes },
+      keptBefore: {
+        companyId: keep!.companyId,
+        ownerId: keep!.ownerId,
+        position: keep!.position,
+        notes: keep!.notes,
+        tags: keep!.tags,
+        fields: readFields(keep!.fields),
+        mailingOptOutAt: keep!.mailingOptOutAt,
+      },
       foldedLeads,
     };
     const now = ctx.clock.now();
@@ -255,7 +269,19 @@ export async function undoMerge(ctx: CoreContext, actor: Actor, mergeRecordId: n
       await tx.lead.updateMany({ where: { id: f.id, status: 'merged' }, data: { status: f.status } });
       await tx.task.updateMany({ where: { id: { in: f.tasks }, leadId: f.intoId }, data: { leadId: f.id } });
     }
-    await tx.contact.update({ where: { id: keepId }, data: moved.keptBefore });
+    const before = moved.keptBefore;
+    await tx.contact.update({
+      where: { id: keepId },
+      data: {
+        companyId: before.companyId,
+        ownerId: before.ownerId,
+        position: before.position,
+        notes: before.notes,
+        ...(before.tags ? { tags: before.tags } : {}),
+        ...(before.fields ? { fields: before.fields } : {}),
+        ...(before.mailingOptOutAt !== undefined ? { mailingOptOutAt: before.mailingOptOutAt } : {}),
+      },
+    });
     await tx.contact.update({ where: { id: mergeId }, data: { mergedIntoId: null } });
     const done = await tx.contactMerge.update({ where: { id: record.id }, data: { status: 'undone', undoneAt: now, actorUserId: actor.userId || null } });
     for (const contactId of [keepId, mergeId]) {
