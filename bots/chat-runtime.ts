@@ -55,6 +55,8 @@ export interface ChatEngineOptions {
   telegramBotUsername?: string;
   /** web-view links (MINIAPP_URL, MINIAPP_LINK_SECRET): the App Home's "open in a browser" button */
   webView?: WebViewLinks;
+  /** MINIAPP_URL: new-lead notifications on Telegram carry a button that opens the board */
+  miniAppUrl?: string;
 }
 
 /**
@@ -94,6 +96,7 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
     attempts,
     files: opts.files,
     webView: opts.webView,
+    miniAppUrl: opts.miniAppUrl,
     albums,
     // replies are queued with the turn's other items, kept on its InboundEvent until queued
     queueReplies: true,

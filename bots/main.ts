@@ -175,8 +175,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         outbox: workers.outbox,
         scheduler: workers.scheduler,
         logger,
-        // Telegram opens web_app buttons only for https URLs
-        miniAppUrl: config.MINIAPP_URL?.startsWith('https:') ? config.MINIAPP_URL : undefined,
+        miniAppUrl: config.MINIAPP_URL,
       });
       stops.push(() => digests.close());
       const webhooks = startWebhookWorkers({
@@ -207,6 +206,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         onHandled: refreshSlackHome,
         telegramBotUsername: config.TELEGRAM_BOT_USERNAME,
         webView,
+        miniAppUrl: config.MINIAPP_URL,
         retry: { maxAttempts: config.INBOUND_MAX_ATTEMPTS, maxDelayMs: config.INBOUND_RETRY_MAX_SECONDS * 1000 },
         redriveMs: config.INBOUND_REDRIVE_MINUTES * 60_000,
         attemptLimits,
@@ -252,6 +252,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         ai: aiJobs,
         logger,
         attemptLimits,
+        miniAppUrl: config.MINIAPP_URL,
       });
       stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close(), engine.close()]));
       routes.push(apiRoutes({ engine, limiter }));

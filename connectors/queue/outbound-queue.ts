@@ -47,7 +47,8 @@ import { GroupCommit } from '../db/group-commit.js';
 import type { FileStore } from '../../core/files/file-store.js';
 
 const idNum = z.number().int().positive();
-const button = z.object({ label: z.string().min(1), data: z.string().min(1).max(64) });
+// webApp: a Mini App button (an https URL; core/miniapp/open-button.ts)
+const button = z.object({ label: z.string().min(1), data: z.string().min(1).max(64), webApp: z.url().optional() });
 
 export const outboxItemSchema = z
   .object({

@@ -1,6 +1,7 @@
 // A customer wrote: find or create the contact by channel identity, append the message to
 // their open conversation, capture a lead when they have no open lead or deal (assigned,
 // first response due), acknowledge them once, and push the message to the owner.
+import { miniAppButtonRow } from '../miniapp/open-button.js';
 import { systemActor } from '../actor.js';
 import { resolveLocale, t, formatDateTime, type Locale } from '../i18n/index.js';
 import { ackTexts } from '../workspaces/ack-text.js';
@@ -259,7 +260,7 @@ export async function pushNewLeadNotice(
   const item = {
     identityId: to.identityId,
     text: lines.join('\n\n'),
-    buttons: leadButtons(to.locale, lead.id),
+    buttons: [...leadButtons(to.locale, lead.id), ...miniAppButtonRow(to.locale, turn.deps.miniAppUrl, to.channel)],
     ref: { userId: to.userId, conversationId, leadId: lead.id },
     dedupeKey: `notify:${m.dedupeKey}`,
     notice: { name: shownName(name), leadId: lead.id, snippet: snippetOf(messageBody(to.locale, inboundText(to.locale, m), m.attachments)), locale: to.locale },

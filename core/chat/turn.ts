@@ -65,6 +65,8 @@ export interface ChatDeps {
   telegramBotUsername?: string;
   /** web-view links for members without Telegram (core/miniapp/web-link.ts); without it the link button says it is off */
   webView?: WebViewLinks;
+  /** the Mini App's URL (MINIAPP_URL): new-lead notifications on Telegram carry an "Open the board" button */
+  miniAppUrl?: string;
 }
 
 export interface Turn {

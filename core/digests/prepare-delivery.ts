@@ -1,6 +1,7 @@
 // What a scheduled digest job sends: the subscription's digest composed now, rendered in the
 // user's language, with the chart when there is one, addressed to the user's reachable
 // messenger identity. Returns null (with the reason) when there is nothing to send.
+import { miniAppButtonRow } from '../miniapp/open-button.js';
 import type { CoreContext } from '../context.js';
 import type { OutboxItem } from '../ports.js';
 import { t } from '../i18n/index.js';
@@ -71,8 +72,8 @@ export async function prepareDigestDelivery(
     dedupeKey: `digest:${subscriptionId}:${localDateKey(now, digest.recipient.timezone)}`,
   };
   // on Telegram, a button that opens the board (the Mini App) under the digest
-  if (options.miniAppUrl && identity.channel === 'telegram')
-    item.buttons = [[{ label: t(locale, 'miniapp.open_button'), data: 'miniapp:open:0', webApp: options.miniAppUrl }]];
+  const open = miniAppButtonRow(locale, options.miniAppUrl, identity.channel);
+  if (open.length) item.buttons = open;
   let chartError: unknown;
   if (options.chart && isTeamDigest(digest)) {
     try {

@@ -68,7 +68,7 @@ const idNum = z.number().int().positive();
 const foldedSchema = z.object({
   dedupeKey: z.string().min(1),
   text: z.string(),
-  buttons: z.array(z.array(z.object({ label: z.string(), data: z.string() }))).optional(),
+  buttons: z.array(z.array(z.object({ label: z.string(), data: z.string(), webApp: z.string().optional() }))).optional(),
   ref: z
     .object({ userId: idNum.optional(), conversationId: idNum.optional(), leadId: idNum.optional(), dealId: idNum.optional(), taskId: idNum.optional() })
     .optional(),

@@ -18,7 +18,9 @@ async function scenario(locale: 'en' | 'ru') {
   const base = locale === 'ru' ? 20_000 : 10_000;
   const managerId = base + 7001;
   const customerId = base + 8001;
-  const stack = await telegramEmulatorStack({ slug: 'tg', timezone: 'Europe/Moscow', locale });
+  // the English workspace has a Mini App: its notifications carry a button that opens the board
+  const miniAppUrl = locale === 'en' ? 'https://crm.example.test/miniapp/' : undefined;
+  const stack = await telegramEmulatorStack({ slug: 'tg', timezone: 'Europe/Moscow', locale, miniAppUrl });
   stacks.push(stack);
   const { db, ws } = stack;
   const { user: manager, inviteCode } = await addUser(dbContext(db), systemActor(ws), { name: locale === 'ru' ? 'Мария' : 'Mary', role: 'manager', locale });
@@ -51,7 +53,11 @@ async function scenario(locale: 'en' | 'ru') {
   // user text is HTML-escaped
   expect(notification.message.text).toContain('&lt;');
   expect(notification.message.text).toContain('&amp;');
-  const buttons = notification.message.reply_markup!.inline_keyboard.flat();
+  const all = notification.message.reply_markup!.inline_keyboard.flat() as Array<{ text: string; callback_data?: string; web_app?: { url: string } }>;
+  // the Mini App button (a web_app button in a private chat) comes last, only where MINIAPP_URL is set
+  const opens = all.filter((b) => b.web_app);
+  expect(opens.map((b) => [b.text, b.web_app!.url])).toEqual(miniAppUrl ? [['📊 Open the board', miniAppUrl]] : []);
+  const buttons = all.filter((b) => !b.web_app);
   expect(buttons.map((b) => b.callback_data)).toEqual([
     `lead:reply:${lead.id}`,
     `lead:take:${lead.id}`,

@@ -42,6 +42,8 @@ export interface ChatBase {
     /** more worker options (mailing links, limits ...) */
     workers?: Partial<StartWorkersOptions>;
     webView?: WebViewLinks;
+    /** MINIAPP_URL: notifications carry the Mini App button */
+    miniAppUrl?: string;
   }): Promise<ChatStack>;
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function chatBase(opts: { slug: string; locale?: 'en' | 'ru'; timez
         onHandled: o.onHandled,
         telegramBotUsername: o.telegramBotUsername,
         webView: o.webView,
+        miniAppUrl: o.miniAppUrl,
       });
       stops.push(() => chat.close());
       return { ...base, workers, chat, drained: () => queuesDrained(inbound.queue, workers.outbox.queue) };

@@ -181,6 +181,7 @@ export async function telegramEmulatorStack(
     chatConcurrency?: number;
     senders?: (base: ChatBase) => Senders;
     telegramBotUsername?: string;
+    miniAppUrl?: string;
   } = {},
 ): Promise<TelegramEmulatorStack> {
   const base = await chatBase({ slug: opts.slug ?? 'tg', locale: opts.locale, timezone: opts.timezone, queuePrefix: 'e2e' });
@@ -190,6 +191,7 @@ export async function telegramEmulatorStack(
       senders: { telegram: tg.sender, ...opts.senders?.(base) },
       chatConcurrency: opts.chatConcurrency,
       telegramBotUsername: opts.telegramBotUsername,
+      miniAppUrl: opts.miniAppUrl,
     });
     return { ...stack, tg };
   } catch (e) {
