@@ -163,6 +163,8 @@ export interface OutboxItem {
   firstResponse?: { leadId: number; at: string };
   /** told when delivery fails for good (the manager whose reply to a customer bounced) */
   notifyOnFailureUserId?: number;
+  /** a mailing's message to this contact: skipped at send time when they opted out after it was queued; on their timeline once sent */
+  mailingContactId?: number;
   /** idempotency: the same key is delivered at most once */
   dedupeKey?: string;
   /** the platform id of a message sent before to the same chat: its text is replaced instead (senders with `edit`) */

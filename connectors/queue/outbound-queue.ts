@@ -87,6 +87,7 @@ export const outboxItemSchema = z
       .optional(),
     messageId: idNum.optional(),
     notifyOnFailureUserId: idNum.optional(),
+    mailingContactId: idNum.optional(),
     dedupeKey: z.string().min(1).max(200).optional(),
     editOf: z.string().min(1).max(200).optional(),
     // an answer that stops the lead's SLA clock once the platform accepts it

@@ -203,6 +203,7 @@ function recipientItem(
     lane: 'bulk',
     text: '',
     dedupeKey: recipientKey(mailing.id, r.contactId),
+    mailingContactId: r.contactId,
   };
   if (r.channel === 'email') {
     const link =

@@ -121,6 +121,11 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
   if (!sender) throw new MissingSenderError(channel);
   // another worker is sending this very item (a job recovered while its first run goes on)
   if (key && !row.claimed) return { status: 'busy' };
+  // a mailing's message whose contact said "stop" after it was queued is not sent
+  if (item.mailingContactId && (await optedOut(ctx, item.workspaceId, item.mailingContactId))) {
+    await recordGivenUp(ctx, item, 'skipped', 'opted_out', options.outbox);
+    return { status: 'skipped', reason: 'opted_out' };
+  }
   const target: DeliveryTarget = { channel, chatId: row.chatId, identityId: row.identityId };
   const release = async (e: unknown) => {
     if (key) await ledger.release(db, key, String((e as Error)?.message ?? e));
@@ -278,7 +283,7 @@ async function recordSent(
       await ledger.markSent(ctx.db, record);
       // only an answer the customer got stops the SLA clock
       if (item.firstResponse) await markFirstResponse(ctx, item.firstResponse.leadId, new Date(item.firstResponse.at));
-      return;
+      break;
     } catch (err) {
       if (attempt >= 3) {
         logger?.error({ err, dedupeKey: record.dedupeKey, messageId: record.messageId }, 'sent, but could not record it');
@@ -287,12 +292,28 @@ async function recordSent(
       await new Promise((r) => setTimeout(r, 200 * attempt));
     }
   }
+  // a mailing's message goes on the customer's timeline (/history) once they got it
+  if (item.mailingContactId) {
+    await recordActivity(
+      ctx.db,
+      { workspaceId: item.workspaceId, userId: null },
+      { type: 'mailing.sent', contactId: item.mailingContactId, data: { channel: target.channel, title: item.text.slice(0, 300) } },
+    ).catch((err: unknown) => logger?.warn({ err, dedupeKey: record.dedupeKey }, 'mailing sent, but not put on the timeline'));
+  }
 }
 
 /** A permanent platform refusal: the identity is marked unreachable and the failure recorded. */
 async function recordPermanentFailure(ctx: CoreContext, item: OutboxItem, identityId: number | null, reason: string, outbox?: Outbox) {
   if (identityId) await ctx.db.identity.updateMany({ where: { id: identityId }, data: { unreachable: true, unreachableReason: reason.slice(0, 500) } });
   await recordGivenUp(ctx, item, 'failed', reason, outbox);
+}
+
+async function optedOut(ctx: CoreContext, workspaceId: number, contactId: number): Promise<boolean> {
+  const contact = await ctx.db.contact.findFirst({ where: { id: contactId, workspaceId }, select: { mailingOptOutAt: true, mergedIntoId: true } });
+  if (contact?.mailingOptOutAt) return true;
+  // merged since: the person's opt-out may sit on the contact they were merged into
+  if (contact?.mergedIntoId) return optedOut(ctx, workspaceId, contact.mergedIntoId);
+  return false;
 }
 
 /**

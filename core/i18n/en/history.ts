@@ -39,6 +39,7 @@ export const history = {
   'history.type.contact.unmerged': 'Merge undone: contacts #{keepId} and #{mergeId} are separate again ({who})',
   'history.type.merge.proposed': 'Merge with contact #{other} proposed (same {reason})',
   'history.type.merge.declined': 'Kept separate from contact #{other} ({who})',
+  'history.type.mailing.sent': 'Mailing: {title}',
   'history.type.other': '{type} ({who})',
   'history.note_added': 'Note added to {what}. It stays internal.',
   'history.note_too_long': 'A note can be at most {max} characters.',

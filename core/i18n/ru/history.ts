@@ -41,6 +41,7 @@ export const history = {
   'history.type.contact.unmerged': 'Объединение отменено: контакты #{keepId} и #{mergeId} снова раздельно ({who})',
   'history.type.merge.proposed': 'Предложено объединить с контактом #{other} (совпадает {reason})',
   'history.type.merge.declined': 'Оставлены раздельно с контактом #{other} ({who})',
+  'history.type.mailing.sent': 'Рассылка: {title}',
   'history.type.other': '{type} ({who})',
   'history.note_added': 'Заметка добавлена: {what}. Клиент её не видит.',
   'history.note_too_long': 'Заметка может быть не длиннее {max} символов.',

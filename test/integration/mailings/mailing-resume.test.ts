@@ -12,7 +12,11 @@ import { dbContext } from '../../../connectors/db/stores/index.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { BullMQOutbox } from '../../../connectors/queue/outbound-queue.js';
 import { chooseAudience, confirmMailing, createMailing } from '../../../core/mailings/mailings.js';
-import { runMailingStep } from '../../../core/mailings/run-mailing.js';
+import { mailingReport, runMailingStep } from '../../../core/mailings/run-mailing.js';
+import { deliverOutboxItem } from '../../../core/outbound/deliver.js';
+import { contactTimeline } from '../../../core/history/timeline.js';
+import { entryLine } from '../../../core/chat/commands/history.js';
+import { deliveryLedger } from '../../../connectors/db/delivery-ledger.js';
 import type { Actor } from '../../../core/actor.js';
 import type { Outbox, OutboxItem } from '../../../core/ports.js';
 
@@ -107,5 +111,21 @@ describe('a mailing job run again after its worker died', () => {
     );
     expect(new Set(after.map((j) => j.data.item.dedupeKey))).toEqual(new Set(jobs.map((j) => j.data.item.dedupeKey)));
     expect(after).toHaveLength(40);
+
+    // a customer who says "stop" after their message was queued is not sent it; the others are
+    const [late, onTime] = [after[0]!.data.item as OutboxItem, after[1]!.data.item as OutboxItem];
+    await db.contact.update({ where: { id: late.mailingContactId! }, data: { mailingOptOutAt: new Date() } });
+    const sent: string[] = [];
+    const senders = { telegram: { send: async (m: { chatId: string }) => (sent.push(m.chatId), { externalMessageId: `m${sent.length}` }) } };
+    expect(await deliverOutboxItem(ctx, senders, late, { ledger: deliveryLedger })).toEqual({ status: 'skipped', reason: 'opted_out' });
+    expect(await deliverOutboxItem(ctx, senders, onTime, { ledger: deliveryLedger })).toMatchObject({ status: 'sent' });
+    expect(sent).toHaveLength(1);
+    // the message it got is on that customer's timeline, in their history
+    const page = await contactTimeline(ctx, actor, { kind: 'contact', id: onTime.mailingContactId! });
+    const line = page.entries.find((e) => e.type === 'mailing.sent');
+    expect(line && entryLine(actor, line)).toContain('Mailing: Hello');
+    const report = await mailingReport(ctx, mailing.id);
+    expect(report.counts.sent).toBe(1);
+    expect(report.reasons.opted_out).toBe(6);
   });
 });
