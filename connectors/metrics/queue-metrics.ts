@@ -15,11 +15,25 @@ import { REMINDER_QUEUE, SLA_QUEUE } from '../queue/reminder-scheduler.js';
 import { TEAM_QUEUE } from '../queue/team-queue.js';
 import { DIGEST_QUEUE } from '../queue/digest-scheduler.js';
 import { AI_QUEUE } from '../queue/ai-queue.js';
+import { MAILING_QUEUE } from '../queue/mailing-queue.js';
+import { WEBHOOK_QUEUE } from '../queue/webhook-queue.js';
+import { ALBUM_QUEUE } from '../queue/album-queue.js';
 import { connectRedis, queuePrefix, redisTarget, type RedisLike } from '../queue/connection.js';
 import { counter, gauge } from './registry.js';
 
 /** Every BullMQ queue Leadline runs. */
-export const LEADLINE_QUEUES: readonly string[] = [INBOUND_QUEUE, OUTBOUND_QUEUE, REMINDER_QUEUE, SLA_QUEUE, DIGEST_QUEUE, AI_QUEUE, TEAM_QUEUE];
+export const LEADLINE_QUEUES: readonly string[] = [
+  INBOUND_QUEUE,
+  OUTBOUND_QUEUE,
+  REMINDER_QUEUE,
+  SLA_QUEUE,
+  DIGEST_QUEUE,
+  AI_QUEUE,
+  TEAM_QUEUE,
+  MAILING_QUEUE,
+  WEBHOOK_QUEUE,
+  ALBUM_QUEUE,
+];
 
 /** BullMQ job states reported as leadline_queue_depth{state}. */
 export const QUEUE_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'failed', 'completed'] as const;

@@ -8,8 +8,10 @@ import type { AlbumJob, AlbumScheduler } from '../../core/ports.js';
 import type { QueueSettings } from './connection.js';
 import { defineJob, openQueue, payloadOf, startJobWorker, type JobLogger } from './job-definition.js';
 
+export const ALBUM_QUEUE = 'albums';
+
 export const albumJob = defineJob({
-  queue: 'albums',
+  queue: ALBUM_QUEUE,
   name: 'forward',
   schema: z.object({ workspaceId: z.number().int().positive(), conversationId: z.number().int().positive(), mediaGroupId: z.string().min(1).max(100) }),
   options: {

@@ -16,8 +16,10 @@ import { runMailingStep, type MailingRunOptions, type MailingStep } from '../../
 import type { QueueSettings } from './connection.js';
 import { defineJob, openQueue, payloadOf, startJobWorker } from './job-definition.js';
 
+export const MAILING_QUEUE = 'mailings';
+
 export const mailingJob = defineJob({
-  queue: 'mailings',
+  queue: MAILING_QUEUE,
   name: 'mailing',
   schema: z.object({
     workspaceId: z.number().int().positive(),
