@@ -29,7 +29,6 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../connectors/config.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { recreateDatabase, dropDatabase } from './support/bench-database.js';
@@ -41,6 +40,7 @@ import { addForm } from '../core/forms/forms.js';
 import { API_SCOPES, createApiKey } from '../core/api/api-keys.js';
 import { addWebhook } from '../core/webhooks/endpoints.js';
 import { signWebhook, verifyWebhook } from '../core/webhooks/signature.js';
+import { unlinkPrefix } from './support/redis-prefix.js';
 
 const FORMS = Number(process.env.BENCH_FORMS ?? 2000);
 const LEADS = Number(process.env.BENCH_LEADS ?? 2000);
@@ -407,14 +407,7 @@ async function main() {
     await new Promise((r) => receiver.close(r));
     await db.$disconnect();
     // the run's Redis keys (queues, limits, leases) and, unless kept, its database
-    const redis = new Redis(config.REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    await redis.quit();
+    await unlinkPrefix(config.REDIS_URL, prefix);
     if (!process.env.BENCH_KEEP) await dropDatabase(config.DATABASE_URL, dbName);
   }
 }

@@ -35,8 +35,8 @@ import { startDovecot } from '../test/support/dovecot.js';
 import { startSmtpSink } from '../test/support/smtp-sink.js';
 import { freePort } from '../test/support/wait.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { dropDatabase, recreateDatabase } from './support/bench-database.js';
+import { unlinkPrefix } from './support/redis-prefix.js';
 
 const COUNT = Number(process.env.BENCH_EMAILS ?? 2000);
 const E2E_COUNT = Number(process.env.BENCH_E2E_EMAILS ?? 500);
@@ -267,14 +267,7 @@ async function endToEnd(config: ReturnType<typeof loadConfig>, run: string) {
     await db.$disconnect();
     await dovecot.stop();
     await smtp.close();
-    const redis = new Redis(config.REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await unlinkPrefix(config.REDIS_URL, prefix);
     await dropDatabase(config.DATABASE_URL, dbName);
   }
 }

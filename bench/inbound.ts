@@ -43,7 +43,6 @@ import { createWriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../connectors/config.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { migrate } from '../connectors/db/migrate.js';
@@ -54,6 +53,7 @@ import { messageExternalId } from '../core/chat/customer-flow.js';
 import { dedupeKeyFor } from '../bots/telegram/telegram-update.js';
 import { LimitedBotApi, type BotApiLimits } from '../test/support/limited-bot-api.js';
 import { freePort } from '../test/support/wait.js';
+import { unlinkPrefix } from './support/redis-prefix.js';
 
 const RATES = (process.env.BENCH_RATES ?? '50,100,200,300,500,750,1000')
   .split(',')
@@ -628,14 +628,7 @@ async function main() {
     // the bench's Redis keys and database go (BENCH_KEEP=1 keeps them, to look into a failure)
     if (process.env.BENCH_KEEP === '1') log(`kept: database ${DATABASE}, Redis prefix ${prefix}`);
     else {
-      const redis = new Redis(config.REDIS_URL);
-      let cursor = '0';
-      do {
-        const [c, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = c;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-      await redis.quit();
+      await unlinkPrefix(config.REDIS_URL, prefix);
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(DATABASE)} WITH (FORCE)`);
     }
     await admin.end();

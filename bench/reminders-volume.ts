@@ -14,12 +14,12 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { createPrisma } from '../connectors/db/client.js';
 import { recreateDatabase } from './support/bench-database.js';
 import { queueSettings } from '../connectors/queue/connection.js';
 import { createScheduler } from '../connectors/queue/workers.js';
 import { loadConfig } from '../connectors/config.js';
+import { unlinkPrefix } from './support/redis-prefix.js';
 
 const N = Number(process.env.BENCH_REMINDERS ?? 100_000);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_S ?? 240) * 1000;
@@ -194,14 +194,7 @@ async function main() {
   );
 
   // free Redis: this run's keys only
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
+  await unlinkPrefix(redisUrl, prefix);
   await scheduler.close();
   await db.$disconnect();
   process.exit(duplicates === 0 ? 0 : 1);

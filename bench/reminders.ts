@@ -29,6 +29,7 @@ import { createScheduler } from '../connectors/queue/workers.js';
 import { checkPostgres, checkRedis } from '../connectors/services.js';
 import { LimitedBotApi, TELEGRAM_STRICT_LIMITS } from '../test/support/limited-bot-api.js';
 import { dropDatabase, recreateDatabase } from './support/bench-database.js';
+import { unlinkPrefix } from './support/redis-prefix.js';
 
 const MANAGERS = Number(process.env.BENCH_MANAGERS ?? 100);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
@@ -211,14 +212,7 @@ async function main() {
     await telegram.close();
     await db.$disconnect();
     rmSync(outDir, { recursive: true, force: true });
-    const redis = new Redis(config.REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await unlinkPrefix(config.REDIS_URL, prefix);
     await dropDatabase(config.DATABASE_URL, DB_NAME);
   }
 

@@ -24,7 +24,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { ImapFlow } from 'imapflow';
 import { createPrisma } from '../connectors/db/client.js';
 import { migrate } from '../connectors/db/migrate.js';
@@ -44,6 +43,7 @@ import { freePort } from '../test/support/wait.js';
 import { Fleet, type Slot, type SlotSpec } from './soak/fleet.js';
 import { Traffic, type Manager, type SoakIds } from './soak/traffic.js';
 import { failuresOf, runChecks, type DigestExpectation, type KillEvent, type Report } from './soak/checks.js';
+import { unlinkPrefix } from './support/redis-prefix.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -99,18 +99,6 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-async function unlinkPrefix(prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  let n = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) n += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-  return n;
-}
 
 function quantile(values: number[], p: number): number {
   if (!values.length) return NaN;
@@ -149,7 +137,7 @@ async function main(): Promise<number> {
   const url = withDatabase(serverUrl, dbName);
   await migrate(url);
   cleanups.push(() => (opt.keep ? Promise.resolve() : adminQuery(`DROP DATABASE IF EXISTS ${quoteIdent(dbName)} WITH (FORCE)`)));
-  cleanups.push(() => (opt.keep ? Promise.resolve() : unlinkPrefix(prefix)));
+  cleanups.push(() => (opt.keep ? Promise.resolve() : unlinkPrefix(redisUrl, prefix)));
   const db = createPrisma(url, 4);
   cleanups.push(() => db.$disconnect());
 
