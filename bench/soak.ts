@@ -99,7 +99,6 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-
 function quantile(values: number[], p: number): number {
   if (!values.length) return NaN;
   const s = [...values].sort((a, b) => a - b);
