@@ -240,6 +240,21 @@ export function translateUpdate(update: Update, botId: string, workspaceId?: num
 
   const member = update.my_chat_member;
   if (member) {
+    // what every change of the bot's membership says: who changed it, where and when
+    const membership = {
+      workspaceId,
+      channel: 'telegram' as const,
+      externalUserId: String(member.from.id),
+      externalChatId: String(member.chat.id),
+      text: '',
+      attachments: [],
+      dedupeKey,
+      receivedAt: isoDate(member.date),
+      displayName: displayName(member.from),
+      username: member.from.username,
+      languageCode: member.from.language_code,
+      messageExternalId: `member:${member.date}:${update.update_id}`,
+    };
     const group = groupOf(member.chat);
     if (group) {
       const status = member.new_chat_member.status;
@@ -251,18 +266,7 @@ export function translateUpdate(update: Update, botId: string, workspaceId?: num
       if (!inside && !wasInside) return { ignored: `the bot's membership changed to ${status}` };
       return {
         message: {
-          workspaceId,
-          channel: 'telegram',
-          externalUserId: String(member.from.id),
-          externalChatId: String(member.chat.id),
-          text: '',
-          attachments: [],
-          dedupeKey,
-          receivedAt: isoDate(member.date),
-          displayName: displayName(member.from),
-          username: member.from.username,
-          languageCode: member.from.language_code,
-          messageExternalId: `member:${member.date}:${update.update_id}`,
+          ...membership,
           isGroup: true,
           chatEvent: inside ? 'group_added' : 'group_removed',
           groupChat: { ...group, botIsAdmin: status === 'administrator' },
@@ -275,18 +279,7 @@ export function translateUpdate(update: Update, botId: string, workspaceId?: num
     if (!chatEvent) return { ignored: `the bot's membership changed to ${status}` };
     return {
       message: {
-        workspaceId,
-        channel: 'telegram',
-        externalUserId: String(member.from.id),
-        externalChatId: String(member.chat.id),
-        text: '',
-        attachments: [],
-        dedupeKey,
-        receivedAt: isoDate(member.date),
-        displayName: displayName(member.from),
-        username: member.from.username,
-        languageCode: member.from.language_code,
-        messageExternalId: `member:${member.date}:${update.update_id}`,
+        ...membership,
         isGroup: false,
         chatEvent,
       },
