@@ -3,6 +3,14 @@
 // chart PNG) and prints digests/s and the total time (goal: < 60 s; sending excluded),
 // beside two baselines measured in the same run: the bare per-user task query alone, and
 // the heads' team digests composed without the shared workspace cache.
+// Then end to end (BENCH_E2E=0 skips it): every user gets a console identity and a "today"
+// subscription (heads also "team_daily"); BENCH_WORKERS (2) real worker processes
+// (bench/digests-worker.ts: the digest worker a scheduler tick runs, and the outbound
+// workers) take one digest job per subscription, all due at once (everybody's 09:00), through
+// the outbound queue to a recording sender. Prints the time from the jobs' enqueue to the
+// last digest handed to the sender and digests/s, beside the in-process composition above
+// (same run); exit code 1 when a digest is sent twice, a job fails, or the ledger and the
+// sender disagree.
 // Data lives in its own database, leadline_bench_digests (BENCH_DATABASE), dropped, created and
 // migrated on every run: bench:reminders owns leadline_bench and recreates it, and deleting
 // last run's 10,000-user workspace row by row through the cascades would take minutes.
@@ -24,6 +32,14 @@ import { composeTeamDigest } from '../core/digests/compose-team.js';
 import { DigestRun } from '../core/digests/digest-run.js';
 import { renderDigestText } from '../core/digests/render-text.js';
 import type { Db } from '../core/db.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { queueSettings } from '../connectors/queue/connection.js';
+import { createDigestQueue, digestJob } from '../connectors/queue/digest-scheduler.js';
+import { unlinkPrefix } from './support/redis-prefix.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 /** digests composed at once; their per-user queries are batched by the DigestRun */
@@ -176,8 +192,110 @@ async function main() {
       `charts    ${charts} PNG for heads (avg ${charts ? Math.round(pngBytes / charts / 1024) : 0} KB; one drawing per workspace, period, zone and language): ${s(chartMs)} waited in total`,
     );
     console.log(`goal      all ${users.length} users in < 60 s: ${totalMs < 60_000 ? 'MET' : 'NOT MET'} (${s(totalMs)}; sending excluded)`);
+    if (process.env.BENCH_E2E !== '0') {
+      const ok = await endToEnd(db, url, config.REDIS_URL, heads.length, totalMs);
+      if (!ok) process.exitCode = 1;
+    }
   } finally {
     await db.$disconnect();
+  }
+}
+
+function startDigestWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'digests-worker.ts')], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
+    child.once('exit', (code) => reject(new Error(`digest worker exited with ${code}`)));
+  });
+}
+
+/** The real digest jobs in worker processes, all due at once, to a recording sender. */
+async function endToEnd(db: Db, url: string, redisUrl: string, headCount: number, composeMs: number): Promise<boolean> {
+  const workersWanted = Number(process.env.BENCH_WORKERS ?? 2);
+  const ws = await db.workspace.findUniqueOrThrow({ where: { slug: SLUG } });
+  await db.$executeRaw`
+    INSERT INTO "Identity" ("workspaceId", channel, "externalId", "chatId", "userId", "updatedAt")
+    SELECT ${ws.id}, 'console', 'bench-' || id, 'c-' || id, id, now() FROM "User" WHERE "workspaceId" = ${ws.id}`;
+  await db.$executeRaw`
+    INSERT INTO "DigestSubscription" ("userId", kind, hour, minute)
+    SELECT id, 'today'::"DigestKind", 9, 0 FROM "User" WHERE "workspaceId" = ${ws.id}
+    UNION ALL SELECT id, 'team_daily'::"DigestKind", 9, 0 FROM "User" WHERE "workspaceId" = ${ws.id} AND role <> 'manager'`;
+  const subs = await db.digestSubscription.findMany({ where: { user: { workspaceId: ws.id } }, select: { id: true, userId: true } });
+  const prefix = `bench-digests-${randomUUID().slice(0, 8)}`;
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'leadline-bench-digests-'));
+  const settings = queueSettings(redisUrl, prefix);
+  const queue = createDigestQueue(settings);
+  const children: ChildProcess[] = [];
+  const sends = () => {
+    const rows: Array<{ chat: string; at: number; chart: boolean }> = [];
+    for (const f of readdirSync(outDir)) {
+      if (!f.startsWith('sent-')) continue;
+      for (const line of readFileSync(path.join(outDir, f), 'utf8').split('\n')) {
+        const [chat, at, chart] = line.split(',');
+        if (chat) rows.push({ chat, at: Number(at), chart: chart === '1' });
+      }
+    }
+    return rows;
+  };
+  try {
+    for (let i = 0; i < workersWanted; i++)
+      children.push(await startDigestWorkerProcess({ DATABASE_URL: url, REDIS_URL: redisUrl, PREFIX: prefix, OUT_DIR: outDir }));
+    const t0 = Date.now();
+    await queue.addBulk(subs.map((sub) => ({ name: digestJob.name, data: { subscriptionId: sub.id, userId: sub.userId }, opts: digestJob.options })));
+    const deadline = Date.now() + Number(process.env.BENCH_E2E_TIMEOUT_S ?? 300) * 1000;
+    let counts: Record<string, number> = {};
+    for (;;) {
+      // completed jobs are pruned (removeOnComplete keeps 1,000): done = nothing left to run
+      counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed');
+      const left = (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0) + (counts.active ?? 0);
+      const sentRows = await db.outboundDelivery.count({ where: { dedupeKey: { startsWith: 'digest:' }, status: 'sent' } });
+      const pending = await db.outboundDelivery.count({ where: { dedupeKey: { startsWith: 'digest:' }, status: { notIn: ['sent', 'failed', 'skipped'] } } });
+      if (left === 0 && pending === 0 && sends().length >= sentRows) break;
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // the outbound jobs of the last digests may still be in flight: wait for the ledger to settle
+    for (let i = 0; i < 120; i++) {
+      const queued = await db.outboundDelivery.count({ where: { dedupeKey: { startsWith: 'digest:' }, status: { notIn: ['sent', 'failed', 'skipped'] } } });
+      const sentRows = await db.outboundDelivery.count({ where: { dedupeKey: { startsWith: 'digest:' }, status: 'sent' } });
+      if (queued === 0 && sends().length >= sentRows) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const got = sends();
+    const sentRows = await db.outboundDelivery.count({ where: { dedupeKey: { startsWith: 'digest:' }, status: 'sent' } });
+    const perChat = new Map<string, number>();
+    for (const g of got) perChat.set(g.chat, (perChat.get(g.chat) ?? 0) + 1);
+    const headChats = new Set((await db.user.findMany({ where: { workspaceId: ws.id, role: { not: 'manager' } }, select: { id: true } })).map((u) => `c-${u.id}`));
+    let duplicates = 0;
+    for (const [chat, n] of perChat) duplicates += Math.max(0, n - (headChats.has(chat) ? 2 : 1));
+    const last = Math.max(...got.map((g) => g.at));
+    const spanS = (last - t0) / 1000;
+    const charts = got.filter((g) => g.chart).length;
+    console.log('');
+    console.log(
+      `end to end ${subs.length} digest jobs (${subs.length - headCount} "today", ${headCount} team with chart) due at once, ${workersWanted} worker processes (digest worker + outbound, product settings) -> recording sender:`,
+    );
+    console.log(
+      `          ${got.length} digests handed to the sender (${charts} with a chart) in ${spanS.toFixed(1)} s from the enqueue: ${Math.round(got.length / spanS)} digests/s; ` +
+        `jobs failed ${counts.failed ?? 0}; not sent (nothing to say, or skipped) ${subs.length - sentRows}; duplicates ${duplicates}`,
+    );
+    console.log(`baseline  the same digests composed in process above: ${(composeMs / 1000).toFixed(2)} s`);
+    const ok = duplicates === 0 && (counts.failed ?? 0) === 0 && got.length === sentRows;
+    if (!ok) console.error(`          MISMATCH: ${got.length} sends recorded, ${sentRows} sent in the ledger, ${counts.failed ?? 0} failed jobs, ${duplicates} duplicates`);
+    return ok;
+  } finally {
+    for (const c of children) {
+      if (c.exitCode !== null) continue;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    await queue.close();
+    rmSync(outDir, { recursive: true, force: true });
+    await unlinkPrefix(redisUrl, prefix);
   }
 }
 
