@@ -268,7 +268,9 @@ async function endToEnd(db: Db, url: string, redisUrl: string, headCount: number
     const sentRows = await db.outboundDelivery.count({ where: { dedupeKey: { startsWith: 'digest:' }, status: 'sent' } });
     const perChat = new Map<string, number>();
     for (const g of got) perChat.set(g.chat, (perChat.get(g.chat) ?? 0) + 1);
-    const headChats = new Set((await db.user.findMany({ where: { workspaceId: ws.id, role: { not: 'manager' } }, select: { id: true } })).map((u) => `c-${u.id}`));
+    const headChats = new Set(
+      (await db.user.findMany({ where: { workspaceId: ws.id, role: { not: 'manager' } }, select: { id: true } })).map((u) => `c-${u.id}`),
+    );
     let duplicates = 0;
     for (const [chat, n] of perChat) duplicates += Math.max(0, n - (headChats.has(chat) ? 2 : 1));
     const last = Math.max(...got.map((g) => g.at));
@@ -284,7 +286,10 @@ async function endToEnd(db: Db, url: string, redisUrl: string, headCount: number
     );
     console.log(`baseline  the same digests composed in process above: ${(composeMs / 1000).toFixed(2)} s`);
     const ok = duplicates === 0 && (counts.failed ?? 0) === 0 && got.length === sentRows;
-    if (!ok) console.error(`          MISMATCH: ${got.length} sends recorded, ${sentRows} sent in the ledger, ${counts.failed ?? 0} failed jobs, ${duplicates} duplicates`);
+    if (!ok)
+      console.error(
+        `          MISMATCH: ${got.length} sends recorded, ${sentRows} sent in the ledger, ${counts.failed ?? 0} failed jobs, ${duplicates} duplicates`,
+      );
     return ok;
   } finally {
     for (const c of children) {
