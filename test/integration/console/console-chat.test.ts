@@ -115,7 +115,8 @@ describe('console chat', () => {
       'the answer delivered',
     );
     expect(stored.conversationId).toBe(lead.conversationId);
-    expect((await c.db.lead.findUniqueOrThrow({ where: { id: lead.id } })).firstResponseAt).not.toBeNull();
+    // the first response is marked right after the delivery is recorded (a statement of its own)
+    await waitFor(() => c.db.lead.findFirst({ where: { id: lead.id, firstResponseAt: { not: null } } }), 'the first response marked');
 
     // the reply is one line: free text after it is the manager's own again
     expect(await manager.session.type('hello?')).toMatch(/^I did not understand that\./);

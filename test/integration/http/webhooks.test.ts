@@ -152,6 +152,11 @@ describe('outgoing webhooks', () => {
     expect(stageEvents[0]!.body.data).toMatchObject({ deal: { id: deal.id, stage: { name: 'Qualified' } }, change: { from: 'New', to: 'Qualified' } });
 
     // every finished attempt is recorded; the one cut short by the SIGKILL is not
+    // the worker records an attempt after the receiver answered it: wait for the sentinel's record too
+    await waitFor(
+      () => db.webhookDelivery.count({ where: { endpointId: hook.id, status: 'delivered' } }).then((n) => n >= 3 || null),
+      'the deliveries recorded',
+    );
     const rows = await db.webhookDelivery.findMany({ where: { endpointId: hook.id }, include: { attemptLog: { orderBy: { number: 'asc' } } } });
     expect(rows.filter((r) => r.status === 'delivered')).toHaveLength(3);
     const leadRow = rows.find((r) => r.id === leadEvents[0]!.delivery)!;
