@@ -69,6 +69,11 @@ interface Target {
   changed: boolean;
 }
 
+/** A new contact with nothing gathered yet (always written: changed). */
+function newTarget(): Target {
+  return { kind: 'new', name: null, emails: [], phones: [], company: null, position: null, notes: null, tags: [], fields: {}, lines: [], changed: true };
+}
+
 export async function importContacts(
   ctx: CoreContext,
   actor: Actor,
@@ -213,21 +218,7 @@ async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, row
   const targetOf = (c: ExistingContact): Target => {
     let tgt = existingTargets.get(c.id);
     if (!tgt) {
-      tgt = {
-        kind: 'existing',
-        id: c.id,
-        existing: c,
-        name: null,
-        emails: [],
-        phones: [],
-        company: null,
-        position: null,
-        notes: null,
-        tags: [],
-        fields: {},
-        lines: [],
-        changed: false,
-      };
+      tgt = { ...newTarget(), kind: 'existing', id: c.id, existing: c, changed: false };
       existingTargets.set(c.id, tgt);
     }
     return tgt;
@@ -250,19 +241,7 @@ async function runChunk(ctx: CoreContext, actor: Actor, workspaceId: number, row
   for (const row of rows) {
     let target = row.emails.map((e) => emailOwner.get(e)).find(Boolean) ?? row.phones.map((p) => phoneOwner.get(p)).find(Boolean);
     if (!target) {
-      target = {
-        kind: 'new',
-        name: null,
-        emails: [],
-        phones: [],
-        company: null,
-        position: null,
-        notes: null,
-        tags: [],
-        fields: {},
-        lines: [],
-        changed: true,
-      };
+      target = newTarget();
       newTargets.push(target);
       created++;
     } else {
