@@ -32,7 +32,7 @@ import { composeTeamDigest } from '../core/digests/compose-team.js';
 import { DigestRun } from '../core/digests/digest-run.js';
 import { renderDigestText } from '../core/digests/render-text.js';
 import type { Db } from '../core/db.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,7 @@ import { randomUUID } from 'node:crypto';
 import { queueSettings } from '../connectors/queue/connection.js';
 import { createDigestQueue, digestJob } from '../connectors/queue/digest-scheduler.js';
 import { unlinkPrefix } from './support/redis-prefix.js';
+import { startBenchWorker, stopBenchWorker } from './support/worker-process.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 /** digests composed at once; their per-user queries are batched by the DigestRun */
@@ -201,17 +202,6 @@ async function main() {
   }
 }
 
-function startDigestWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'digests-worker.ts')], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`digest worker exited with ${code}`)));
-  });
-}
-
 /** The real digest jobs in worker processes, all due at once, to a recording sender. */
 async function endToEnd(db: Db, url: string, redisUrl: string, headCount: number, composeMs: number): Promise<boolean> {
   const workersWanted = Number(process.env.BENCH_WORKERS ?? 2);
@@ -242,7 +232,9 @@ async function endToEnd(db: Db, url: string, redisUrl: string, headCount: number
   };
   try {
     for (let i = 0; i < workersWanted; i++)
-      children.push(await startDigestWorkerProcess({ DATABASE_URL: url, REDIS_URL: redisUrl, PREFIX: prefix, OUT_DIR: outDir }));
+      children.push(
+        await startBenchWorker('digests-worker.ts', { LOG_LEVEL: 'warn', DATABASE_URL: url, REDIS_URL: redisUrl, PREFIX: prefix, OUT_DIR: outDir }),
+      );
     const t0 = Date.now();
     await queue.addBulk(subs.map((sub) => ({ name: digestJob.name, data: { subscriptionId: sub.id, userId: sub.userId }, opts: digestJob.options })));
     const deadline = Date.now() + Number(process.env.BENCH_E2E_TIMEOUT_S ?? 300) * 1000;
@@ -292,12 +284,7 @@ async function endToEnd(db: Db, url: string, redisUrl: string, headCount: number
       );
     return ok;
   } finally {
-    for (const c of children) {
-      if (c.exitCode !== null) continue;
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    }
+    await Promise.all(children.map((c) => stopBenchWorker(c, 10_000)));
     await queue.close();
     rmSync(outDir, { recursive: true, force: true });
     await unlinkPrefix(redisUrl, prefix);

@@ -14,9 +14,7 @@
 // Data lives in its own fresh database (BENCH_DATABASE, default leadline_bench_mailing).
 // BENCH_TELEGRAM (1,600), BENCH_SLACK (200), BENCH_EMAIL (200), BENCH_WORKERS (1) tune it.
 import 'dotenv/config';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../connectors/config.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { checkPostgres, checkRedis } from '../connectors/services.js';
@@ -31,6 +29,7 @@ import { LimitedBotApi, TELEGRAM_STRICT_LIMITS } from '../test/support/limited-b
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { startSmtpSink } from '../test/support/smtp-sink.js';
 import { dropDatabase, recreateDatabase } from './support/bench-database.js';
+import { startBenchWorker, stopBenchWorker } from './support/worker-process.js';
 
 const TELEGRAM = Number(process.env.BENCH_TELEGRAM ?? 1600);
 const SLACK = Number(process.env.BENCH_SLACK ?? 200);
@@ -41,27 +40,6 @@ const MARKED_BLOCKED = 10;
 const BLOCKING_NOW = 10;
 const TEXT = 'Bench offer: 20% off this week.';
 const TOKEN = `${100_000 + Math.floor(Math.random() * 899_999)}:BENCH${randomUUID().replace(/-/g, '')}`;
-
-function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const script = fileURLToPath(new URL('./mailing-worker.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`bench worker exited with ${code} before it was ready`)));
-  });
-}
-
-async function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
-}
 
 const rate = (times: number[]) => {
   if (times.length < 2) return 0;
@@ -128,7 +106,7 @@ async function main() {
   const prefix = `bench-mail-${randomUUID().slice(0, 8)}`;
   const children = await Promise.all(
     Array.from({ length: WORKERS }, () =>
-      startWorker({
+      startBenchWorker('mailing-worker.ts', {
         BENCH_DB_URL: url,
         BENCH_REDIS_URL: config.REDIS_URL,
         BENCH_PREFIX: prefix,
@@ -227,7 +205,7 @@ async function main() {
 
   await jobs.close();
   await scheduler.close();
-  await Promise.all(children.map(stopWorker));
+  await Promise.all(children.map((c) => stopBenchWorker(c)));
   await telegram.close();
   await slack.close();
   await smtp.close();

@@ -11,9 +11,7 @@
 // BENCH_MESSAGES (Telegram, default 600), BENCH_CHATS (100), BENCH_SLACK_MESSAGES (100),
 // BENCH_SLACK_CHANNELS (10) tune it.
 import 'dotenv/config';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../connectors/config.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { migrate } from '../connectors/db/migrate.js';
@@ -25,6 +23,7 @@ import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
 import type { OutboxItem } from '../core/ports.js';
 import { LimitedBotApi, TELEGRAM_STRICT_LIMITS } from '../test/support/limited-bot-api.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
+import { startBenchWorker, stopBenchWorker } from './support/worker-process.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 600);
 const CHATS = Number(process.env.BENCH_CHATS ?? 100);
@@ -50,27 +49,6 @@ function orderBreaks(arrivals: Array<{ chat: string; seq: number }>): number {
     last.set(a.chat, Math.max(last.get(a.chat) ?? -1, a.seq));
   }
   return breaks;
-}
-
-function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const script = fileURLToPath(new URL('./outbound-worker.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`bench worker exited with ${code} before it was ready`)));
-  });
-}
-
-async function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 async function main() {
@@ -117,7 +95,7 @@ async function main() {
       BENCH_SLACK_TOKEN: slack.token,
       BENCH_SLACK_URL: slack.apiUrl,
     };
-    const children = await Promise.all(Array.from({ length: processes }, () => startWorker(env)));
+    const children = await Promise.all(Array.from({ length: processes }, () => startBenchWorker('outbound-worker.ts', env)));
     // the fakes' windows keep their history: start after the previous run's last send left them
     await new Promise((r) => setTimeout(r, 1500));
     telegram.reset();
@@ -161,7 +139,7 @@ async function main() {
         `${result.tg429} x 429, ${result.tgOutOfOrder} out of order; Slack ${result.slackRate.toFixed(1)} msg/s (limit ${slackLimit}/s), ${result.slack429} x 429`,
     );
     await outbox.close();
-    await Promise.all(children.map(stopWorker));
+    await Promise.all(children.map((c) => stopBenchWorker(c)));
   }
   await telegram.close();
   await slack.close();

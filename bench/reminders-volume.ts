@@ -8,18 +8,17 @@
 // DATABASE_URL (server; the bench uses database leadline_bench, recreated each run), REDIS_URL.
 // The worker processes take the product's settings and defaults: DATABASE_POOL_SIZE,
 // DATABASE_STATEMENT_CACHE, OUTBOUND_CONCURRENCY, REMINDER_CONCURRENCY.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createPrisma } from '../connectors/db/client.js';
 import { recreateDatabase } from './support/bench-database.js';
 import { queueSettings } from '../connectors/queue/connection.js';
 import { createScheduler } from '../connectors/queue/workers.js';
 import { loadConfig } from '../connectors/config.js';
 import { unlinkPrefix } from './support/redis-prefix.js';
+import { startBenchWorker } from './support/worker-process.js';
 
 const N = Number(process.env.BENCH_REMINDERS ?? 100_000);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_S ?? 240) * 1000;
@@ -28,7 +27,6 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const here = path.dirname(fileURLToPath(import.meta.url));
 const log = (...a: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 function quantiles(values: number[]) {
@@ -38,19 +36,6 @@ function quantiles(values: number[]) {
   return { p50: q(0.5), p99: q(0.99), max: s[s.length - 1]! };
 }
 const fmt = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'n/a');
-
-function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
-  // BENCH_NODE_ARGS: extra flags for the worker processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(here, 'reminders-worker.ts')], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));
-  });
-}
 
 function readRecords(dir: string, kind: 'sent' | 'fired'): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -98,7 +83,12 @@ async function main() {
 
   log(`starting ${WORKERS} worker processes`);
   const env = { DATABASE_URL: url, REDIS_URL: redisUrl, PREFIX: prefix, OUT_DIR: outDir };
-  const workers = await Promise.all(Array.from({ length: WORKERS }, () => spawnWorker(env)));
+  const workers = await Promise.all(
+    Array.from({ length: WORKERS }, () =>
+      // BENCH_NODE_ARGS: extra flags for the worker processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+      startBenchWorker('reminders-worker.ts', { ...env, LOG_LEVEL: 'warn' }, (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)),
+    ),
+  );
 
   const dueStart = Date.now() + LEAD_MS;
   const t0 = Date.now();

@@ -16,7 +16,7 @@
 // The former 100,000-reminder volume run (console channel, no platform limit) is
 // `npm run bench:reminders:volume`.
 import 'dotenv/config';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +30,7 @@ import { checkPostgres, checkRedis } from '../connectors/services.js';
 import { LimitedBotApi, TELEGRAM_STRICT_LIMITS } from '../test/support/limited-bot-api.js';
 import { dropDatabase, recreateDatabase } from './support/bench-database.js';
 import { unlinkPrefix } from './support/redis-prefix.js';
+import { startBenchWorker, stopBenchWorker } from './support/worker-process.js';
 
 const MANAGERS = Number(process.env.BENCH_MANAGERS ?? 100);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
@@ -47,17 +48,6 @@ function quantile(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
 }
 const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : 'n/a');
-
-function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'reminders-worker.ts')], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));
-  });
-}
 
 function firedTimes(dir: string): Map<number, number> {
   const out = new Map<number, number>();
@@ -112,7 +102,8 @@ async function main() {
     }
     workers = await Promise.all(
       Array.from({ length: WORKERS }, () =>
-        spawnWorker({
+        startBenchWorker('reminders-worker.ts', {
+          LOG_LEVEL: 'warn',
           DATABASE_URL: url,
           REDIS_URL: config.REDIS_URL,
           PREFIX: prefix,
@@ -198,16 +189,7 @@ async function main() {
       ),
     );
   } finally {
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise((r) => {
-            if (w.exitCode !== null) return r(null);
-            w.once('exit', r);
-            w.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(workers.map((w) => stopBenchWorker(w)));
     await scheduler.close();
     await telegram.close();
     await db.$disconnect();
