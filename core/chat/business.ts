@@ -12,6 +12,7 @@
 // - edits and deletions are recorded; a disconnected (or unknown) connection's messages are
 //   ignored, and a team member writing to a teammate's account is never a lead.
 import type { Turn } from './turn.js';
+import { storeMemberMessage } from './member-message.js';
 import type { Reply } from './reply.js';
 import { reply } from './reply.js';
 import type { Speaker } from './speaker.js';
@@ -107,26 +108,8 @@ export async function handleBusinessOwn(turn: Turn): Promise<Reply[]> {
     turn.deps.logger?.info({ dedupeKey: m.dedupeKey }, 'the member wrote in a business chat that is no customer conversation: not recorded');
     return [];
   }
-  const inserted = await ctx.db.message.createManyAndReturn({
-    data: [
-      {
-        workspaceId: ws.id,
-        conversationId: conversation.id,
-        direction: 'outbound',
-        channel: conversation.channel,
-        externalId: messageExternalId(m.channel, m.externalChatId, m.messageExternalId),
-        text: m.text,
-        attachments: m.attachments,
-        authorUserId: connection.userId,
-        deliveryStatus: 'sent',
-        meta: { via: 'business', ...(m.editOf ? { editOf: m.editOf } : {}) },
-        createdAt: new Date(m.receivedAt),
-      },
-    ],
-    skipDuplicates: true,
-    select: { id: true },
-  });
-  if (inserted.length === 0) return [];
+  const messageId = await storeMemberMessage(turn, conversation, connection.userId, { via: 'business' });
+  if (messageId === null) return [];
   await ctx.db.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: turn.now } });
   const lead = await openLeadForContact(ctx, conversation.contactId);
   const actor = { workspaceId: ws.id, userId: connection.userId };
@@ -134,7 +117,7 @@ export async function handleBusinessOwn(turn: Turn): Promise<Reply[]> {
     type: m.editOf ? 'message.edited' : 'message.sent',
     contactId: conversation.contactId,
     leadId: lead?.id ?? null,
-    data: { messageId: inserted[0]!.id, channel: conversation.channel, via: 'business', ...(m.editOf ? { editOf: m.editOf, text: m.text } : {}) },
+    data: { messageId, channel: conversation.channel, via: 'business', ...(m.editOf ? { editOf: m.editOf, text: m.text } : {}) },
   });
   // the member's own answer on their phone stops the SLA clock (an edit is no new answer)
   if (lead && !lead.firstResponseAt && !m.editOf) await markFirstResponse(ctx, lead.id, new Date(m.receivedAt));

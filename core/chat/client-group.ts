@@ -17,6 +17,7 @@
 // Sending to a group is spaced by TELEGRAM_PER_GROUP_CHAT_MS (20 messages a minute), the
 // outbound queue's per-chat clock (connectors/queue/rate-limit.ts).
 import type { Turn } from './turn.js';
+import { storeMemberMessage } from './member-message.js';
 import { push } from './turn.js';
 import { reply, type Reply, type Button } from './reply.js';
 import type { Speaker } from './speaker.js';
@@ -280,26 +281,8 @@ export async function handleGroupMember(turn: Turn, speaker: Speaker & { kind: '
   });
   // nothing from the client yet: team talk in the group is no answer to anyone
   if (!conversation) return [];
-  const inserted = await ctx.db.message.createManyAndReturn({
-    data: [
-      {
-        workspaceId: ws.id,
-        conversationId: conversation.id,
-        direction: 'outbound',
-        channel: conversation.channel,
-        externalId: messageExternalId(m.channel, m.externalChatId, m.messageExternalId),
-        text: m.text,
-        attachments: m.attachments,
-        authorUserId: speaker.user.id,
-        deliveryStatus: 'sent',
-        meta: { groupId: group.id, via: 'group', ...(m.editOf ? { editOf: m.editOf } : {}) },
-        createdAt: new Date(m.receivedAt),
-      },
-    ],
-    skipDuplicates: true,
-    select: { id: true },
-  });
-  if (inserted.length === 0 || m.editOf) return [];
+  const messageId = await storeMemberMessage(turn, conversation, speaker.user.id, { groupId: group.id, via: 'group' });
+  if (messageId === null || m.editOf) return [];
   await ctx.db.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: turn.now } });
   await groupAnswered(turn, group, new Date(m.receivedAt), speaker.user.id);
   return [];
