@@ -187,7 +187,7 @@ async function main(): Promise<number> {
     for (let i = 1; i <= TELEGRAM_MANAGERS; i++) managers.push(await member(`Telegram manager ${i}`, 'manager', 'telegram', i));
     for (let i = 1; i <= SLACK_MANAGERS; i++) managers.push(await member(`Slack manager ${i}`, 'manager', 'slack', i));
     const head = await member('Head of sales', 'head', 'telegram', 99);
-    await db.mailbox.create({
+    const mailbox = await db.mailbox.create({
       data: {
         workspaceId: ws.id,
         name: 'sales',
@@ -196,6 +196,7 @@ async function main(): Promise<number> {
         fromAddress: `Sales <${ids.salesAddress}>`,
       },
     });
+    ids.mailboxId = mailbox.id;
 
     // ---- the processes ----
     const webPorts = [await freePort(), await freePort()];
@@ -396,6 +397,9 @@ async function main(): Promise<number> {
       `  delivery ledger: ${Object.entries(report.ledger)
         .map(([s, n]) => `${s} ${n}`)
         .join(', ')}`,
+    );
+    console.log(
+      `  notifications folded into a summary with a later message of the same customer (found through their "coalesced" ledger row and the summary at the fake): ${report.foldedNotices}`,
     );
     console.log(
       `  sends at the fakes: Telegram ${report.sends.telegram} (${report.sends.telegramPhotos} photos), Slack ${report.sends.slack}, SMTP ${report.sends.email}; ` +

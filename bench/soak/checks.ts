@@ -47,6 +47,8 @@ export interface Report {
   recordLagMs: number[];
   /** the checks still waiting for something that may come (nothing is final yet) */
   waiting: number;
+  /** notifications counted through the ledger: folded into a summary that a fake accepted, their own text not quoted in it */
+  foldedNotices: number;
 }
 
 interface Out {
@@ -136,7 +138,10 @@ function outputs(bot: BotRecord, slack: SlackRecord, smtp: SmtpRecord): Out[] {
 }
 
 const isReminder = (text: string) => text.startsWith('⏰ Reminder:');
-// a summary of notices folded while the manager's chat was busy (core/outbound/coalesce.ts) names each message it carries
+// a summary of notices folded while the manager's chat was busy (core/outbound/coalesce.ts)
+// lists each customer with their latest message and shows the latest notice in full; a
+// customer's earlier folded messages are counted there ("3 messages"), not quoted, so those are
+// found through the ledger (see foldedInto below)
 const isNotification = (text: string) => /^New lead #\d+ from /.test(text) || /^[^\n]*, lead #\d+:\n/.test(text) || text.startsWith('📥 ');
 const isRelayEcho = (text: string) => text.startsWith('Sent to ');
 const isConfirmation = (text: string) => /^Reminder #\d+ set: /.test(text);
@@ -183,6 +188,13 @@ export async function runChecks(args: {
 
   const storedT = { telegram: tally('telegram messages stored'), slack: tally('slack messages stored'), email: tally('email messages stored') };
   const notifications = tally('notifications to the manager');
+  // a notice folded into a summary: its ledger row is "coalesced" and names the summary's
+  // platform message; it counts as told when a fake accepted that summary for a manager
+  const foldedRows = await db.$queryRaw<Array<{ dedupeKey: string; externalMessageId: string | null }>>`
+    SELECT "dedupeKey", "externalMessageId" FROM "OutboundDelivery" WHERE "workspaceId" = ${workspaceId} AND status = 'coalesced'`;
+  const foldedInto = new Map(foldedRows.map((r) => [r.dedupeKey, r.externalMessageId]));
+  const managerRefs = new Set(out.filter((o) => managerChats.has(o.to)).map((o) => o.ref));
+  let foldedNotices = 0;
   const acks = tally('acknowledgements to customers');
   const ackedCustomers = new Map<string, { channel: string; slackTs: string[] }>();
   for (const m of traffic.customerMessages) {
@@ -190,12 +202,16 @@ export async function runChecks(args: {
     if (m.accepted) once(storedT[m.channel], n, `${m.token} (${m.customer})`);
     else if (n > 1) storedT[m.channel].duplicated.push(`${m.token} (not accepted) ×${n}`);
     if (n === 0) continue;
-    // stored (accepted or not): its manager is told once
-    once(
-      notifications,
-      seen(m.token, (o) => managerChats.has(o.to) && isNotification(o.text)),
-      m.token,
-    );
+    // stored (accepted or not): its manager is told once, in its own notice or folded into a summary
+    let told = seen(m.token, (o) => managerChats.has(o.to) && isNotification(o.text));
+    if (told === 0 && m.dedupeKey) {
+      const summary = foldedInto.get(`notify:${m.dedupeKey}`) ?? foldedInto.get(`forward:${m.dedupeKey}`);
+      if (summary && managerRefs.has(summary)) {
+        told = 1;
+        foldedNotices++;
+      }
+    }
+    once(notifications, told, m.token);
     const c = ackedCustomers.get(m.customer) ?? { channel: m.channel, slackTs: [] };
     if (m.slackTs) c.slackTs.push(m.slackTs);
     ackedCustomers.set(m.customer, c);
@@ -403,6 +419,7 @@ export async function runChecks(args: {
     rateLimited,
     recordLagMs,
     waiting,
+    foldedNotices,
   };
 }
 

@@ -13,6 +13,8 @@ import type { ImapFlow } from 'imapflow';
 import type { LimitedBotApi } from '../../test/support/limited-bot-api.js';
 import type { FakeSlack } from '../../test/support/fake-slack.js';
 import type { Fleet, Slot } from './fleet.js';
+import { dedupeKeyFor as telegramDedupeKey } from '../../bots/telegram/telegram-update.js';
+import { dedupeKeyFor as emailDedupeKey } from '../../connectors/email/mailbox-watcher.js';
 
 export interface Manager {
   userId: number;
@@ -36,6 +38,8 @@ export interface SoakIds {
   telegramCustomers: number[];
   emailCustomers: string[];
   salesAddress: string;
+  /** the watched mailbox's row id (set once it is created) */
+  mailboxId?: number;
 }
 
 export interface Attempted {
@@ -51,6 +55,12 @@ export interface CustomerMessage extends Attempted {
   channel: 'telegram' | 'slack' | 'email';
   /** Telegram chat id, Slack "channel:user", or the e-mail address */
   customer: string;
+  /**
+   * the platform dedupe key Leadline files it under (its notice's ledger row is
+   * notify:KEY or forward:KEY): Telegram from the update id, Slack from the event id, e-mail
+   * from the UID the server gave the APPEND; unset when not known
+   */
+  dedupeKey?: string;
   /** Slack: the customer's channel and their message's ts (the thread Leadline answers in) */
   slackChannel?: string;
   slackTs?: string;
@@ -83,7 +93,9 @@ interface Candidate {
   slackTs?: string;
 }
 
-const TOKEN = /soak-([tsear])(\d+)\b/g;
+// a fixed number of digits: a token cut short in a snippet ("…ref soak-e0011…" of soak-e00115)
+// is no token at all, rather than another message's
+const TOKEN = /soak-([tsear])(\d{5})(?!\d)/g;
 
 export function tokensIn(text: string): string[] {
   return [...text.matchAll(TOKEN)].map((m) => m[0]);
@@ -170,7 +182,7 @@ export class Traffic {
   }
 
   private token(kind: 't' | 's' | 'e' | 'r' | 'a'): string {
-    return `soak-${kind}${++this.seq[kind]}`;
+    return `soak-${kind}${String(++this.seq[kind]).padStart(5, '0')}`;
   }
 
   // ---- requests with retries ----
@@ -271,7 +283,8 @@ export class Traffic {
     const m: CustomerMessage = { token: this.token('t'), channel: 'telegram', customer: String(chatId), accepted: false, attempts: 0, givenUp: false };
     this.record(m);
     // one update, sent again as it is until accepted (Telegram redelivers the same update_id)
-    const update = this.telegramText(chatId, `Customer ${chatId}`, `Hello, we need a quote for 20 chairs, ref ${m.token}`);
+    const update = this.telegramText(chatId, `Customer ${chatId}`, `Hello, we need a quote for 20 chairs, ref ${m.token}`) as { update_id: number };
+    m.dedupeKey = telegramDedupeKey(String(this.ids.botId), update.update_id);
     await this.deliver(m, (web) => this.telegramUpdate(web, update));
   }
 
@@ -288,6 +301,8 @@ export class Traffic {
     };
     this.record(m);
     const eventId = `EvSoak${this.ids.run}${m.token.replace(/\W/g, '')}`;
+    // as bots/slack/slack-message.ts files an event
+    m.dedupeKey = `slack:${eventId}`;
     m.slackTs = this.nextSlackTs();
     const event = {
       type: 'message',
@@ -313,7 +328,9 @@ export class Traffic {
     const raw = [
       `From: Customer <${address}>`,
       `To: Sales <${this.ids.salesAddress}>`,
-      `Subject: Quote request ${m.token}`,
+      // not the token itself: the subject becomes the lead's title, which later notices about
+      // the same customer show, and the checks must find each message's token in its own notice
+      `Subject: Quote request ${m.token.replace('soak-', 'no. ')}`,
       `Message-ID: <${m.token}.${this.ids.run}@soak-customers.test>`,
       `Date: ${new Date().toUTCString()}`,
       'MIME-Version: 1.0',
@@ -330,7 +347,9 @@ export class Traffic {
     for (;;) {
       m.attempts++;
       try {
-        await this.imap.append('INBOX', raw);
+        const appended = await this.imap.append('INBOX', raw);
+        if (appended && appended.uid !== undefined && appended.uidValidity !== undefined && this.ids.mailboxId !== undefined)
+          m.dedupeKey = emailDedupeKey({ mailboxId: this.ids.mailboxId, uidValidity: appended.uidValidity, uid: appended.uid });
         m.accepted = true;
         m.acceptedAt = Date.now();
         return;
@@ -402,12 +421,15 @@ export class Traffic {
   /** New-lead notifications the fakes accepted since the last look: what managers can answer. */
   private collectCandidates(): void {
     const byChat = new Map(this.managers.map((m) => [m.chatId, m]));
-    const consider = (manager: Manager | undefined, haystack: string, extra: Pick<Candidate, 'telegram' | 'slackTs'>) => {
+    const consider = (manager: Manager | undefined, haystack: string, shown: string, extra: Pick<Candidate, 'telegram' | 'slackTs'>) => {
       if (!manager) return;
       const lead = /lead:take:(\d+)/.exec(haystack);
       if (!lead) return;
       const leadId = Number(lead[1]);
-      const about = tokensIn(haystack)
+      // a summary lists several customers and then shows the latest notice in full, the one a
+      // reply goes to (core/outbound/coalesce.ts): that is the last token of its text
+      const about = tokensIn(shown)
+        .reverse()
         .map((t) => this.byToken.get(t))
         .find(Boolean);
       if (!about || this.answeredLeads.has(leadId)) return;
@@ -416,13 +438,13 @@ export class Traffic {
     };
     for (; this.scannedTelegram < this.bot.accepted.length; this.scannedTelegram++) {
       const m = this.bot.accepted[this.scannedTelegram]!;
-      consider(byChat.get(m.chatId), `${m.text} ${JSON.stringify(m.buttons ?? [])}`, { telegram: { messageId: m.messageId, text: m.text } });
+      consider(byChat.get(m.chatId), `${m.text} ${JSON.stringify(m.buttons ?? [])}`, m.text, { telegram: { messageId: m.messageId, text: m.text } });
     }
     for (; this.scannedSlack < this.slack.calls.length; this.scannedSlack++) {
       const c = this.slack.calls[this.scannedSlack]!;
       // an accepted post has its ts (set as it is answered); a refused one (429) has none
       if (c.method !== 'chat.postMessage' || !c.ts) continue;
-      consider(byChat.get(String(c.params.channel)), JSON.stringify(c.params), { slackTs: c.ts });
+      consider(byChat.get(String(c.params.channel)), JSON.stringify(c.params), typeof c.params.text === 'string' ? c.params.text : JSON.stringify(c.params), { slackTs: c.ts });
     }
   }
 }
