@@ -399,7 +399,7 @@ async function main(): Promise<number> {
         .join(', ')}`,
     );
     console.log(
-      `  notifications folded into a summary with a later message of the same customer (found through their "coalesced" ledger row and the summary at the fake): ${report.foldedNotices}`,
+      `  notifications whose token their manager's message does not quote (folded behind the same customer's later message, or cut short), found through their ledger row and that message at the fake: ${report.foldedNotices}`,
     );
     console.log(
       `  sends at the fakes: Telegram ${report.sends.telegram} (${report.sends.telegramPhotos} photos), Slack ${report.sends.slack}, SMTP ${report.sends.email}; ` +

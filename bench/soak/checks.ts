@@ -47,7 +47,7 @@ export interface Report {
   recordLagMs: number[];
   /** the checks still waiting for something that may come (nothing is final yet) */
   waiting: number;
-  /** notifications counted through the ledger: folded into a summary that a fake accepted, their own text not quoted in it */
+  /** notifications counted through the ledger: carried by a message a fake accepted that does not quote their token (a summary, a text cut short) */
   foldedNotices: number;
 }
 
@@ -139,9 +139,9 @@ function outputs(bot: BotRecord, slack: SlackRecord, smtp: SmtpRecord): Out[] {
 
 const isReminder = (text: string) => text.startsWith('⏰ Reminder:');
 // a summary of notices folded while the manager's chat was busy (core/outbound/coalesce.ts)
-// lists each customer with their latest message and shows the latest notice in full; a
-// customer's earlier folded messages are counted there ("3 messages"), not quoted, so those are
-// found through the ledger (see foldedInto below)
+// lists each customer with their latest message, cut short, and shows the latest notice in
+// full; a customer's earlier folded messages are counted there ("3 messages"), not quoted, so
+// those are found through the ledger (see carriedBy below)
 const isNotification = (text: string) => /^New lead #\d+ from /.test(text) || /^[^\n]*, lead #\d+:\n/.test(text) || text.startsWith('📥 ');
 const isRelayEcho = (text: string) => text.startsWith('Sent to ');
 const isConfirmation = (text: string) => /^Reminder #\d+ set: /.test(text);
@@ -188,11 +188,14 @@ export async function runChecks(args: {
 
   const storedT = { telegram: tally('telegram messages stored'), slack: tally('slack messages stored'), email: tally('email messages stored') };
   const notifications = tally('notifications to the manager');
-  // a notice folded into a summary: its ledger row is "coalesced" and names the summary's
-  // platform message; it counts as told when a fake accepted that summary for a manager
-  const foldedRows = await db.$queryRaw<Array<{ dedupeKey: string; externalMessageId: string | null }>>`
-    SELECT "dedupeKey", "externalMessageId" FROM "OutboundDelivery" WHERE "workspaceId" = ${workspaceId} AND status = 'coalesced'`;
-  const foldedInto = new Map(foldedRows.map((r) => [r.dedupeKey, r.externalMessageId]));
+  // a notice whose token a manager's message does not quote (folded into a summary behind the
+  // same customer's later message, or its text cut short to fit one) is found through its
+  // ledger row: "sent" or "coalesced", naming the platform message that carried it; it counts
+  // as told when a fake accepted that message for a manager
+  const noticeRows = await db.$queryRaw<Array<{ dedupeKey: string; externalMessageId: string | null }>>`
+    SELECT "dedupeKey", "externalMessageId" FROM "OutboundDelivery"
+    WHERE "workspaceId" = ${workspaceId} AND status IN ('sent', 'coalesced') AND ("dedupeKey" LIKE 'notify:%' OR "dedupeKey" LIKE 'forward:%')`;
+  const carriedBy = new Map(noticeRows.map((r) => [r.dedupeKey, r.externalMessageId]));
   const managerRefs = new Set(out.filter((o) => managerChats.has(o.to)).map((o) => o.ref));
   let foldedNotices = 0;
   const acks = tally('acknowledgements to customers');
@@ -205,8 +208,8 @@ export async function runChecks(args: {
     // stored (accepted or not): its manager is told once, in its own notice or folded into a summary
     let told = seen(m.token, (o) => managerChats.has(o.to) && isNotification(o.text));
     if (told === 0 && m.dedupeKey) {
-      const summary = foldedInto.get(`notify:${m.dedupeKey}`) ?? foldedInto.get(`forward:${m.dedupeKey}`);
-      if (summary && managerRefs.has(summary)) {
+      const carrier = carriedBy.get(`notify:${m.dedupeKey}`) ?? carriedBy.get(`forward:${m.dedupeKey}`);
+      if (carrier && managerRefs.has(carrier)) {
         told = 1;
         foldedNotices++;
       }
