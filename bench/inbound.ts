@@ -636,7 +636,9 @@ async function main() {
           `standard limits: ${std.accepted} of ${std.accepted + std.refused} accepted at ${std.offered.toFixed(0)} msg/s offered, nothing dropped: ${std.problems.length ? 'NO' : 'yes'}; ` +
             `once all were stored, a backlog of ${std.backlog} sends (of ${std.sends}; its busiest chat ${std.busiestChat}) drained at ${drain.toFixed(1)} msg/s = ` +
             `${(drain / STANDARD.perBotPerSecond).toFixed(2)} x the bot's limit` +
-            (chatBound ? `, ${(drain / limit).toFixed(2)} x what the limits allow for it (${limit.toFixed(1)} msg/s: the busiest chat's ${std.busiestChat} sends at 1/s)` : '') +
+            (chatBound
+              ? `, ${(drain / limit).toFixed(2)} x what the limits allow for it (${limit.toFixed(1)} msg/s: the busiest chat's ${std.busiestChat} sends at 1/s)`
+              : '') +
             ` (goal >= 0.9 x: ${drain >= 0.9 * limit ? 'met' : 'NOT met'}` +
             `${std.backlog < 2 * STANDARD.perBotPerSecond ? '; too small a backlog to say' : ''}); notify p99 ${ms(std.p99)} (behind that backlog; no goal)`,
         );

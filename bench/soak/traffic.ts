@@ -444,7 +444,9 @@ export class Traffic {
       const c = this.slack.calls[this.scannedSlack]!;
       // an accepted post has its ts (set as it is answered); a refused one (429) has none
       if (c.method !== 'chat.postMessage' || !c.ts) continue;
-      consider(byChat.get(String(c.params.channel)), JSON.stringify(c.params), typeof c.params.text === 'string' ? c.params.text : JSON.stringify(c.params), { slackTs: c.ts });
+      consider(byChat.get(String(c.params.channel)), JSON.stringify(c.params), typeof c.params.text === 'string' ? c.params.text : JSON.stringify(c.params), {
+        slackTs: c.ts,
+      });
     }
   }
 }

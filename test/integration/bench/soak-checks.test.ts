@@ -40,7 +40,18 @@ async function world() {
         data: { dedupeKey: `${ws.id}:${dedupeKey}`, workspaceId: ws.id, status: 'sent', externalMessageId: String(m.messageId), sentAt: new Date() },
       });
   };
-  const accepted = (token: string): CustomerMessage => ({ token, channel: 'telegram', customer: '600000001', accepted: true, attempts: 1, givenUp: false });
+  const accepted = (token: string, dedupeKey?: string): CustomerMessage => ({
+    token,
+    channel: 'telegram',
+    customer: '600000001',
+    accepted: true,
+    attempts: 1,
+    givenUp: false,
+    ...(dedupeKey ? { dedupeKey } : {}),
+  });
+  /** a notice's ledger row as the outbound worker leaves it once another message carried it */
+  const carried = (dedupeKey: string, status: 'sent' | 'coalesced', messageId: number) =>
+    db.outboundDelivery.create({ data: { dedupeKey, workspaceId: ws.id, status, externalMessageId: String(messageId), sentAt: new Date() } });
   const check = (customerMessages: CustomerMessage[]) =>
     runChecks({
       db,
@@ -53,7 +64,7 @@ async function world() {
       smtp: { sent: [] as ParsedMail[] },
       now: Date.now(),
     });
-  return { manager, store, send, bot, accepted, check };
+  return { ws, manager, store, send, bot, accepted, carried, check };
 }
 
 const take = [[{ text: 'Take', callback_data: 'lead:take:1' }]];
@@ -61,10 +72,10 @@ const take = [[{ text: 'Take', callback_data: 'lead:take:1' }]];
 describe('the soak checks', () => {
   it('pass a run where each message was stored, notified and acknowledged once, all in the ledger', async () => {
     const w = await world();
-    await w.store('soak-t1');
-    await w.send(w.manager.chatId, 'New lead #1 from Ivan (Telegram):\nquote, ref soak-t1', take, 'notify:1');
+    await w.store('soak-t00001');
+    await w.send(w.manager.chatId, 'New lead #1 from Ivan (Telegram):\nquote, ref soak-t00001', take, 'notify:1');
     await w.send('600000001', 'Thank you! We have received your message.', undefined, 'ack:1');
-    const report = await w.check([w.accepted('soak-t1')]);
+    const report = await w.check([w.accepted('soak-t00001')]);
     expect(failuresOf(report)).toEqual([]);
     expect(report.tallies.find((t) => t.name === 'notifications to the manager')).toMatchObject({ expected: 1, ok: 1 });
     expect(report.waiting).toBe(0);
@@ -72,18 +83,18 @@ describe('the soak checks', () => {
 
   it('fail on a message lost, one stored twice, a notification sent twice outside the ledger, and a 429', async () => {
     const w = await world();
-    await w.store('soak-t1');
-    await w.store('soak-t2');
-    await w.store('soak-t2');
-    await w.send(w.manager.chatId, 'New lead #1 from Ivan (Telegram):\nquote, ref soak-t1', take, 'notify:1');
-    await w.send(w.manager.chatId, 'New lead #1 from Ivan (Telegram):\nquote, ref soak-t1', take);
+    await w.store('soak-t00001');
+    await w.store('soak-t00002');
+    await w.store('soak-t00002');
+    await w.send(w.manager.chatId, 'New lead #1 from Ivan (Telegram):\nquote, ref soak-t00001', take, 'notify:1');
+    await w.send(w.manager.chatId, 'New lead #1 from Ivan (Telegram):\nquote, ref soak-t00001', take);
     await w.send('600000001', 'Thank you! We have received your message.', undefined, 'ack:1');
     w.bot.rejected = 1;
     w.bot.refused.push({ chatId: w.manager.chatId, method: 'sendMessage', text: 'x', limit: 'chat', previousAt: Date.now() - 300, at: Date.now() });
-    const report = await w.check([w.accepted('soak-t1'), w.accepted('soak-t2'), w.accepted('soak-t3')]);
+    const report = await w.check([w.accepted('soak-t00001'), w.accepted('soak-t00002'), w.accepted('soak-t00003')]);
     const stored = report.tallies.find((t) => t.name === 'telegram messages stored')!;
-    expect(stored).toMatchObject({ expected: 3, ok: 1, missing: ['soak-t3 (600000001)'], duplicated: ['soak-t2 (600000001) ×2'] });
-    expect(report.tallies.find((t) => t.name === 'notifications to the manager')!.duplicated).toEqual(['soak-t1 ×2']);
+    expect(stored).toMatchObject({ expected: 3, ok: 1, missing: ['soak-t00003 (600000001)'], duplicated: ['soak-t00002 (600000001) ×2'] });
+    expect(report.tallies.find((t) => t.name === 'notifications to the manager')!.duplicated).toEqual(['soak-t00001 ×2']);
     expect(report.waiting).toBeGreaterThan(0);
     const failures = failuresOf(report).join('\n');
     expect(failures).toContain('1 send(s) at the fakes that the ledger does not record');
@@ -93,12 +104,12 @@ describe('the soak checks', () => {
 
   it('count a summary of folded notices as the notification of each message it names, with its folded rows in the ledger', async () => {
     const w = await world();
-    await w.store('soak-t1');
-    await w.store('soak-t2');
+    await w.store('soak-t00001');
+    await w.store('soak-t00002');
     await w.send(
       w.manager.chatId,
-      '📥 2 new messages from 2 customers:\n• Ivan, lead #1: quote, ref soak-t1\n• Anna, lead #2: quote, ref soak-t2\nIn full: /lead N.\n\n' +
-        'The latest, from Anna. A reply to this message goes to them:\nNew lead #2 from Anna (Telegram):\nquote, ref soak-t2',
+      '📥 2 new messages from 2 customers:\n• Ivan, lead #1: quote, ref soak-t00001\n• Anna, lead #2: quote, ref soak-t00002\nIn full: /lead N.\n\n' +
+        'The latest, from Anna. A reply to this message goes to them:\nNew lead #2 from Anna (Telegram):\nquote, ref soak-t00002',
       take,
       'notify:1',
     );
@@ -112,8 +123,46 @@ describe('the soak checks', () => {
       },
     });
     await w.send('600000001', 'Thank you! We have received your message.', undefined, 'ack:1');
-    const report = await w.check([w.accepted('soak-t1'), w.accepted('soak-t2')]);
+    const report = await w.check([w.accepted('soak-t00001'), w.accepted('soak-t00002')]);
     expect(report.tallies.find((t) => t.name === 'notifications to the manager')).toMatchObject({ expected: 2, ok: 2 });
     expect(failuresOf(report)).toEqual([]);
+  });
+
+  it("count a notice folded behind the same customer's later message through its ledger row, and only when a fake took the message it names", async () => {
+    const w = await world();
+    await w.store('soak-t00001');
+    await w.store('soak-t00002');
+    await w.store('soak-t00003');
+    // the summary counts Ivan's two messages and quotes only the latest (core/outbound/coalesce.ts)
+    await w.send(
+      w.manager.chatId,
+      '📥 2 new messages from 1 customer:\n• Ivan, lead #1 (2 messages): quote, ref soak-t00002\nIn full: /lead N.\n\n' +
+        'The latest, from Ivan. A reply to this message goes to them:\nIvan, lead #1:\nquote, ref soak-t00002',
+      take,
+      'notify:1',
+    );
+    const summary = w.bot.accepted.at(-1)!.messageId;
+    await w.carried(`forward:tg:${w.ws.id}:1`, 'coalesced', summary);
+    // soak-t00003's row names a message no fake accepted: it stays missing
+    await w.carried(`forward:tg:${w.ws.id}:3`, 'coalesced', summary + 1000);
+    await w.send('600000001', 'Thank you! We have received your message.', undefined, 'ack:1');
+    const report = await w.check([
+      w.accepted('soak-t00001', `tg:${w.ws.id}:1`),
+      w.accepted('soak-t00002', `tg:${w.ws.id}:2`),
+      w.accepted('soak-t00003', `tg:${w.ws.id}:3`),
+    ]);
+    expect(report.tallies.find((t) => t.name === 'notifications to the manager')).toMatchObject({ expected: 3, ok: 2, missing: ['soak-t00003'] });
+    expect(report.foldedNotices).toBe(1);
+  });
+
+  it('take no token cut short in a snippet for another message', async () => {
+    const w = await world();
+    await w.store('soak-t00011');
+    // soak-t00115's snippet cut after "soak-t0011": neither soak-t00011 nor anything else
+    await w.send(w.manager.chatId, 'New lead #1 from Ivan (Telegram):\nquote, ref soak-t00011', take, 'notify:1');
+    await w.send(w.manager.chatId, '📥 2 new messages from 2 customers:\n• Oleg, lead #9: quote, ref soak-t0011…', take, 'notify:9');
+    await w.send('600000001', 'Thank you! We have received your message.', undefined, 'ack:1');
+    const report = await w.check([w.accepted('soak-t00011')]);
+    expect(report.tallies.find((t) => t.name === 'notifications to the manager')).toMatchObject({ expected: 1, ok: 1, duplicated: [] });
   });
 });
