@@ -5,14 +5,12 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '../support/wait.js';
-import { startDovecot, dovecotAvailable, dovecotMissing } from '../support/dovecot.js';
-import { startSmtpSink } from '../support/smtp-sink.js';
+import { dovecotAvailable, dovecotMissing } from '../support/dovecot.js';
+import { watchedMailbox } from '../support/watched-mailbox.js';
 import { telegramEmulatorStack, type TelegramEmulatorStack } from '../support/telegram-stack.js';
 import { addUser } from '../../core/users/index.js';
 import { dbContext } from '../../connectors/db/stores/index.js';
 import { systemActor } from '../../core/actor.js';
-import { MailboxWatcher, dedupeKeyFor } from '../../connectors/email/mailbox-watcher.js';
-import { ingestRawEmail } from '../../connectors/email/email-intake.js';
 import { SmtpEmailSender } from '../../connectors/email/smtp-sender.js';
 
 let stack: TelegramEmulatorStack | undefined;
@@ -31,45 +29,11 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
       locale: 'en',
       senders: (base) => ({ email: new SmtpEmailSender(base.db) }),
     });
-    const { db, ws, logger, inbound } = stack;
+    const { db, ws } = stack;
     const { user: manager, inviteCode } = await addUser(dbContext(db), systemActor(ws), { name: 'Mary', role: 'manager', locale: 'en' });
 
-    // the SMTP sink that captures what Leadline sends
-    const smtp = await startSmtpSink();
-    stack.onClose(() => smtp.close());
-
-    // the real IMAP server, with a folder of this test's own
-    const dovecot = await startDovecot();
-    stack.onClose(() => dovecot.stop());
-    const folder = `E2E${randomUUID().slice(0, 8)}`;
-    await dovecot.createFolder(folder);
-    const mailbox = await db.mailbox.create({
-      data: {
-        workspaceId: ws.id,
-        name: 'sales',
-        folder,
-        imapUrl: dovecot.imapUrl,
-        smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`,
-        fromAddress: 'Sales <sales@leadline.test>',
-      },
-    });
-
-    // the mailbox watcher hands mail to the inbound queue
-    const watcher = new MailboxWatcher({
-      db,
-      mailboxId: mailbox.id,
-      pollIntervalMs: 60_000, // IDLE does the work
-      logger,
-      handle: async (m) => {
-        await ingestRawEmail(
-          { db, limits: { maxBodyChars: 100_000, maxAttachmentBytes: 1024 * 1024 }, deliver: (msg) => inbound.enqueue(msg) },
-          { workspaceId: m.workspaceId, mailboxId: m.mailboxId, dedupeKey: dedupeKeyFor(m), receivedAt: m.internalDate ?? new Date() },
-          m.source,
-        );
-      },
-    });
-    await watcher.start();
-    stack.onClose(() => watcher.stop());
+    // the sales mailbox (Dovecot, IDLE) feeding the inbound queue, and the SMTP sink for what leaves
+    const { dovecot, folder, smtp, watcher } = await watchedMailbox(stack);
 
     // the manager links Telegram
     const managerChat = stack.tg.chat(7_000_000 + Math.floor(Math.random() * 1_000_000), { firstName: 'Mary', userName: 'mary', languageCode: 'en' });

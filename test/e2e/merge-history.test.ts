@@ -8,8 +8,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '../support/wait.js';
-import { startDovecot, dovecotAvailable, dovecotMissing } from '../support/dovecot.js';
-import { startSmtpSink } from '../support/smtp-sink.js';
+import { dovecotAvailable, dovecotMissing } from '../support/dovecot.js';
+import { watchedMailbox } from '../support/watched-mailbox.js';
 import { telegramEmulatorStack, type TelegramEmulatorStack } from '../support/telegram-stack.js';
 import { slackStack, type SlackStack } from '../support/slack-stack.js';
 import type { FakeSlackCall } from '../support/fake-slack.js';
@@ -17,8 +17,6 @@ import { addUser } from '../../core/users/index.js';
 import { dbContext } from '../../connectors/db/stores/index.js';
 import { systemActor } from '../../core/actor.js';
 import { findOrCreateContact } from '../../core/contacts/find-or-create-contact.js';
-import { MailboxWatcher, dedupeKeyFor } from '../../connectors/email/mailbox-watcher.js';
-import { ingestRawEmail } from '../../connectors/email/email-intake.js';
 import { SmtpEmailSender } from '../../connectors/email/smtp-sender.js';
 
 let stack: TelegramEmulatorStack | undefined;
@@ -38,39 +36,10 @@ describe.skipIf(!dovecotAvailable)('one customer by email and Telegram', () => {
       locale: 'en',
       senders: (base) => ({ email: new SmtpEmailSender(base.db) }),
     });
-    const { db, ws, logger, inbound } = stack;
+    const { db, ws } = stack;
     const { user: manager, inviteCode } = await addUser(dbContext(db), systemActor(ws), { name: 'Mary', role: 'manager', locale: 'en' });
-    const smtp = await startSmtpSink();
-    stack.onClose(() => smtp.close());
-    const dovecot = await startDovecot();
-    stack.onClose(() => dovecot.stop());
-    const folder = `E2E${randomUUID().slice(0, 8)}`;
-    await dovecot.createFolder(folder);
-    const mailbox = await db.mailbox.create({
-      data: {
-        workspaceId: ws.id,
-        name: 'sales',
-        folder,
-        imapUrl: dovecot.imapUrl,
-        smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`,
-        fromAddress: 'Sales <sales@leadline.test>',
-      },
-    });
-    const watcher = new MailboxWatcher({
-      db,
-      mailboxId: mailbox.id,
-      pollIntervalMs: 60_000,
-      logger,
-      handle: async (m) => {
-        await ingestRawEmail(
-          { db, limits: { maxBodyChars: 100_000, maxAttachmentBytes: 1024 * 1024 }, deliver: (msg) => inbound.enqueue(msg) },
-          { workspaceId: m.workspaceId, mailboxId: m.mailboxId, dedupeKey: dedupeKeyFor(m), receivedAt: m.internalDate ?? new Date() },
-          m.source,
-        );
-      },
-    });
-    await watcher.start();
-    stack.onClose(() => watcher.stop());
+    // the sales mailbox (Dovecot, IDLE) feeding the inbound queue
+    const { dovecot, folder, watcher } = await watchedMailbox(stack);
 
     const managerChat = stack.tg.chat(7_000_000 + Math.floor(Math.random() * 1_000_000), { firstName: 'Mary', userName: 'mary', languageCode: 'en' });
     await managerChat.send(`/start ${inviteCode}`);
