@@ -250,7 +250,12 @@ export class Traffic {
     return fetch(`http://127.0.0.1:${web.port}/slack/events`, { method: 'POST', headers, body, signal: AbortSignal.timeout(15_000) });
   }
 
-  private telegramText(chatId: number, firstName: string, text: string, replyTo?: { messageId: number; text: string }): unknown {
+  private telegramText(
+    chatId: number,
+    firstName: string,
+    text: string,
+    replyTo?: { messageId: number; text: string },
+  ): { update_id: number; message: unknown } {
     const id = this.updateId++;
     const chat = { id: chatId, type: 'private', first_name: firstName };
     return {
@@ -283,7 +288,7 @@ export class Traffic {
     const m: CustomerMessage = { token: this.token('t'), channel: 'telegram', customer: String(chatId), accepted: false, attempts: 0, givenUp: false };
     this.record(m);
     // one update, sent again as it is until accepted (Telegram redelivers the same update_id)
-    const update = this.telegramText(chatId, `Customer ${chatId}`, `Hello, we need a quote for 20 chairs, ref ${m.token}`) as { update_id: number };
+    const update = this.telegramText(chatId, `Customer ${chatId}`, `Hello, we need a quote for 20 chairs, ref ${m.token}`);
     m.dedupeKey = telegramDedupeKey(String(this.ids.botId), update.update_id);
     await this.deliver(m, (web) => this.telegramUpdate(web, update));
   }
