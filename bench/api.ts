@@ -4,8 +4,9 @@
 //   1. form posts: BENCH_FORMS urlencoded posts to POST /forms/:formKey, BENCH_CONCURRENCY at a
 //      time, each a new customer (name, e-mail, phone, message, a utm field). Accepted (202)
 //      once on the inbound queue; the worker makes each a lead (contact deduped, lead assigned
-//      round robin with its SLA, the manager notified on the console channel, acknowledgement
-//      recorded). Prints posts/s answered and posts/s until the last lead is stored.
+//      round robin with its SLA, the manager notified on the console channel; a form has no chat,
+//      so nothing is queued to the customer). Prints posts/s answered and posts/s until the last
+//      lead is stored.
 //   2. API lead creates: BENCH_LEADS POST /api/v1/leads (JSON, Bearer key), BENCH_CONCURRENCY at a
 //      time, each answered 201 with its lead (the web process runs the chat engine inline).
 //   3. webhook deliveries: with the worker stopped, BENCH_WEBHOOKS API leads leave lead.created

@@ -1,8 +1,9 @@
 // The `web` channel's sender: a web form has no chat to answer in, so a message meant for a
-// customer who came through a form (the new-request acknowledgement, a manager's reply) is a
-// permanent refusal. The delivery ledger records it, the identity is marked unreachable and
-// a manager who replied is told (core/outbound/deliver.ts): they call or e-mail the customer,
-// whose phone and e-mail the form put on the contact.
+// customer who came through a form or the API (a manager's reply; no acknowledgement is queued
+// to them, core/channels.ts hasChat) is a permanent refusal. The delivery ledger records it,
+// the identity is marked unreachable and the manager who replied is told
+// (core/outbound/deliver.ts): they call or e-mail the customer, whose phone and e-mail the
+// form put on the contact.
 import { PermanentSendError, type ChannelSender, type OutboundMessage, type SendResult } from '../../core/ports.js';
 
 export const WEB_NO_REPLY_REASON = 'web form: no chat to answer in; use the phone or e-mail on the contact';

@@ -3,8 +3,8 @@
 // createChatEngine, the one the inbound worker runs: handleInbound, then its replies queued),
 // run by the API process itself so the answer can name the lead. The contact is found by
 // e-mail, then phone, or created; a lead is captured, assigned round robin with its
-// first-response deadline, the assignee is notified through the outbox, the acknowledgement
-// goes the way of a form's (the web channel has no chat: recorded undeliverable) and, where AI
+// first-response deadline, the assignee is notified through the outbox, no acknowledgement is
+// queued (the web channel has no chat: the 201 is the answer, core/channels.ts hasChat) and, where AI
 // assist is configured, the extraction is asked for. When the contact already has an open lead
 // (or deal), the message joins its conversation and that lead is returned (created: false), as
 // a second message in chat would.

@@ -17,7 +17,16 @@
 import { isOptOutText } from '../mailings/opt-out.js';
 import type { InboundMessage } from './inbound.js';
 import type { Workspace } from '../../prisma/generated/client.js';
-import { messageExternalId, ackItem, pushNewLeadNotice, forwardItems, handleCustomerMessage, customerLockKey, senderKeys } from './customer-flow.js';
+import {
+  messageExternalId,
+  ackItem,
+  acknowledged,
+  pushNewLeadNotice,
+  forwardItems,
+  handleCustomerMessage,
+  customerLockKey,
+  senderKeys,
+} from './customer-flow.js';
 import { push, type ChatDeps, type Turn } from './turn.js';
 import type { Reply } from './reply.js';
 import { messageBody, carriesMore } from './notify.js';
@@ -132,9 +141,9 @@ export async function newCustomerTurn(turn: Turn, assigneeId: number): Promise<R
 
 /**
  * Contact, identity, conversation, message and lead in one statement, then the audit rows
- * (from the returned rows), the acknowledgement and the assignee's notification pushed to the
- * turn, the SLA check scheduled and the AI extraction asked for, as handleCustomerMessage
- * does. Null when the shape does not hold (nothing written).
+ * (from the returned rows), the acknowledgement (where the customer has a chat) and the
+ * assignee's notification pushed to the turn, the SLA check scheduled and the AI extraction
+ * asked for, as handleCustomerMessage does. Null when the shape does not hold (nothing written).
  */
 async function captureFirstMessage(turn: Turn, assigneeId: number): Promise<Reply[] | null> {
   const { workspace: ws, message: m, now } = turn;
@@ -177,7 +186,7 @@ async function captureFirstMessage(turn: Turn, assigneeId: number): Promise<Repl
   // capture statement said whether there are any, so a workspace without rules pays nothing
   if (created.leadRules) await runNewLeadRules(turn.ctx, { id: lead.id, workspaceId: ws.id, assigneeId, title: input.leadTitle });
   await turn.ctx.scheduler?.scheduleSlaCheck(lead.id, due);
-  push(turn, ackItem(turn, created.identityId, m.languageCode ?? null));
+  if (acknowledged(m.channel, m.externalChatId, false)) push(turn, ackItem(turn, created.identityId, m.languageCode ?? null));
   await pushNewLeadNotice(turn, { id: lead.id, assigneeId, firstResponseDueAt: due }, name, created.conversationId);
   await enqueueAi(turn, { kind: 'extract', workspaceId: ws.id, leadId: lead.id });
   return [];

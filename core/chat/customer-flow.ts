@@ -26,6 +26,7 @@ import { BLOCKED_REASON } from './chat-event.js';
 import type { ChatFiles } from '../files/file-store.js';
 import { planForMember, withFiles } from '../files/outgoing.js';
 import { deferToAlbum } from './albums.js';
+import { hasChat } from '../channels.js';
 import { offerMerges } from './merge-offer.js';
 import { isOptOutText, optOutContact } from '../mailings/opt-out.js';
 
@@ -168,9 +169,7 @@ export async function handleCustomerMessage(turn: Turn, known: Identity | null =
       conversationId: conversation.id,
       assigneeId: turn.preAssigneeId ?? null,
     });
-    // an email sender known only by a phone (a web form without an e-mail field) has no address to answer
-    // (a Business account's chat gets no acknowledgement from the bot: the member answers there themselves)
-    if (!via.businessConnection && (channel !== 'email' || normalizeEmail(identity.chatId ?? m.externalChatId)))
+    if (acknowledged(channel, identity.chatId ?? m.externalChatId, Boolean(via.businessConnection)))
       push(turn, ackItem(turn, identity.id, identity.languageCode));
     if (lead.assigneeId)
       await pushNewLeadNotice(turn, { id: lead.id, assigneeId: lead.assigneeId, firstResponseDueAt: lead.firstResponseDueAt }, name, conversation.id, !album);
@@ -203,6 +202,17 @@ export function senderKeys(
   const name = m.sender?.name?.trim() || null;
   const company = m.sender?.company?.trim() || null;
   return { email, phone, name, company, any: Boolean(m.sender && (email || phone || name || company)) };
+}
+
+/**
+ * Whether a new request's customer is sent the acknowledgement. Not on a channel without a chat
+ * (core/channels.ts hasChat: a web form or a REST lead, answered by the form's page or the
+ * API's response), not an e-mail sender known only by a phone (no address to answer), not a
+ * Business account's chat (the member answers there themselves).
+ */
+export function acknowledged(channel: Channel, chatId: string, businessConnection: boolean): boolean {
+  if (!hasChat(channel) || businessConnection) return false;
+  return channel !== 'email' || normalizeEmail(chatId) !== null;
 }
 
 /** The customer's acknowledgement of a new request (after hours: when to expect an answer). */

@@ -251,7 +251,8 @@ describe('inbound fast paths', () => {
     // the speaker look-up, the pick, lock+claim, the capture in its savepoint, the store step and its clear: no ORM write
     expect(counted.calls.model).toEqual(['identity']);
     expect(counted.calls.raw).toBe(5);
-    expect(f.outbox.take().map((i) => i.dedupeKey?.split(':')[0])).toEqual(['ack', 'notify']);
+    // the web channel has no chat: the manager's notice only, no acknowledgement
+    expect(f.outbox.take().map((i) => i.dedupeKey?.split(':')[0])).toEqual(['notify']);
     const fastRows = await rowsOf(fast.email);
     expect(fastRows.raw.contact).toMatchObject({ name: 'Form fast', nameKey: 'form fast' });
     expect(fastRows.phones).toBe(1);
