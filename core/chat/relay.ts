@@ -15,6 +15,7 @@ import type { Attachment } from './inbound.js';
 import { planForCustomer, withFiles } from '../files/outgoing.js';
 import { businessSendVia } from './business.js';
 import { groupAnswered } from './client-group.js';
+import { hasChat, type ChannelName } from '../channels.js';
 
 export async function relayToConversation(
   turn: Turn,
@@ -104,7 +105,9 @@ async function whyUndeliverable(
   turn: Turn,
   identityId: number,
   channel: string,
-): Promise<'chat.relay.blocked' | 'chat.relay.unreachable' | 'chat.relay.no_mailbox' | null> {
+): Promise<'chat.relay.blocked' | 'chat.relay.unreachable' | 'chat.relay.no_chat' | 'chat.relay.no_mailbox' | null> {
+  // a web form's or an API lead's customer has no chat: they are called or e-mailed
+  if (!hasChat(channel as ChannelName)) return 'chat.relay.no_chat';
   const identity = await turn.ctx.db.identity.findUnique({ where: { id: identityId }, select: { unreachable: true, unreachableReason: true, chatId: true } });
   // the customer blocked the bot: said as such (the manager can reach them elsewhere)
   if (identity?.unreachable && identity.unreachableReason === BLOCKED_REASON) return 'chat.relay.blocked';

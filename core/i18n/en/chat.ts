@@ -75,6 +75,8 @@ export const chat = {
   'chat.contact.note_added': 'Note added to {name}. It stays internal.',
   'chat.customer.not_linked': 'This command is for the sales team. If you are on the team, link your account with your invite code first.',
   'chat.relay.unreachable': 'Not sent: {name} cannot be reached on this channel any more (they blocked the bot or the address bounced).',
+  'chat.relay.no_chat':
+    'Not sent: {name} wrote through a web form or the API, where there is no chat to answer in. Call or e-mail them: the phone and e-mail they gave are on the contact.',
   'chat.relay.no_mailbox': 'Not sent: there is no mailbox to answer email from. Add one with `leadline mailbox add`, then send the answer again.',
   'chat.relay.no_conversation': 'Lead #{id} has no conversation to reply to.',
   'chat.relay.unknown_ref': 'I do not know which conversation this message belongs to. Use /reply N text.',

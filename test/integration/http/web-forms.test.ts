@@ -165,6 +165,37 @@ describe('web form posts become leads', () => {
     await notified(lead.id);
   });
 
+  it("a manager's answer to a form's customer is refused at once: call or e-mail them; nothing is stored, queued or refused later", async () => {
+    const email = `answer-${randomUUID().slice(0, 6)}@example.org`;
+    const res = await post(formKey, JSON.stringify({ name: 'Irina', email, phone: '+7 916 555 01 02', message: 'Call me back' }), {
+      'content-type': 'application/json',
+    });
+    expect(res.status).toBe(202);
+    const lead = await leadOf({ email });
+    await notified(lead.id);
+    const manager = managers.find((m) => m.userId === lead.assigneeId)!;
+    const before = sender.sent.length;
+    await inbound.enqueue({
+      channel: 'console',
+      externalUserId: `console-${manager.userId}-${workspaceId}`,
+      externalChatId: manager.chatId,
+      text: `/reply ${lead.id} We can offer 20 seats`,
+      attachments: [],
+      dedupeKey: `form-answer:${lead.id}`,
+      receivedAt: new Date().toISOString(),
+      messageExternalId: `form-answer-${lead.id}`,
+    });
+    const told = await waitFor(() => sender.sent.slice(before).find((s) => s.chatId === manager.chatId), 'the answer to /reply');
+    expect(told.text).toBe(
+      'Not sent: Irina wrote through a web form or the API, where there is no chat to answer in. Call or e-mail them: the phone and e-mail they gave are on the contact.',
+    );
+    // nothing went the outbound way: no outbound message, no delivery, the customer not marked unreachable
+    expect(await db.message.count({ where: { workspaceId, conversation: { contactId: lead.contactId }, direction: 'outbound' } })).toBe(0);
+    const identity = await db.identity.findFirstOrThrow({ where: { workspaceId, contactId: lead.contactId, channel: 'web' } });
+    expect(await db.outboundDelivery.count({ where: { workspaceId, identityId: identity.id } })).toBe(0);
+    expect(identity.unreachable).toBe(false);
+  });
+
   it('a plain HTML form set up with a redirect gets 303; a script from an allowed origin gets CORS', async () => {
     const email = `redir-${randomUUID().slice(0, 6)}@example.com`;
     const res = await post(redirectKey, new URLSearchParams({ name: 'R', email }), { accept: 'text/html' });
