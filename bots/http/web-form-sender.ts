@@ -1,9 +1,8 @@
-// The `web` channel's sender: a web form has no chat to answer in, so a message meant for a
-// customer who came through a form or the API (a manager's reply; no acknowledgement is queued
-// to them, core/channels.ts hasChat) is a permanent refusal. The delivery ledger records it,
-// the identity is marked unreachable and the manager who replied is told
-// (core/outbound/deliver.ts): they call or e-mail the customer, whose phone and e-mail the
-// form put on the contact.
+// The `web` channel's sender: a web form has no chat to answer in. Nothing is queued to a
+// customer who came through a form or the API (core/channels.ts hasChat: no acknowledgement,
+// and a manager's answer is refused before it is stored, core/chat/relay.ts); anything that
+// still arrives here is a permanent refusal. The delivery ledger records it, the identity is
+// marked unreachable and the member who sent it is told (core/outbound/deliver.ts).
 import { PermanentSendError, type ChannelSender, type OutboundMessage, type SendResult } from '../../core/ports.js';
 
 export const WEB_NO_REPLY_REASON = 'web form: no chat to answer in; use the phone or e-mail on the contact';
