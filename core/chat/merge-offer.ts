@@ -24,6 +24,9 @@ import {
   type ContactCard,
 } from '../contacts/merge-proposals.js';
 import { systemActor } from '../actor.js';
+import type { CoreContext } from '../context.js';
+import type { OutboxItem } from '../ports.js';
+import type { TeamRecipient } from '../outbound/recipient.js';
 
 function cell(locale: Locale, values: (string | number | null | undefined)[]): string {
   const v = values.filter((x) => x !== null && x !== undefined && x !== '').join(', ');
@@ -65,24 +68,38 @@ export function mergeButtons(locale: Locale, proposalId: number): Button[][] {
  * name at its company) become merge questions to the older record's owner, pushed with the turn.
  */
 export async function offerMerges(turn: Turn, contact: Contact, keys: CandidateKeys): Promise<void> {
-  if (!keys.email && !keys.phone && !keys.nameAndCompany) return;
-  const db = turn.ctx.db;
-  const candidates = await findMergeCandidates(db, contact, keys);
-  for (const c of candidates) {
-    const proposal = await proposeMerge(turn.ctx, systemActor(turn.workspace), contact.id, c.otherId, c.reason, c.matchedOn);
-    if (proposal) await pushQuestion(turn, proposal);
-  }
+  for (const item of await mergeQuestions(turn.ctx, turn.workspace, contact, keys, (userId) => recipientOf(turn, userId))) push(turn, item);
 }
 
-async function pushQuestion(turn: Turn, proposal: ContactMerge): Promise<void> {
-  if (!proposal.proposedToUserId) return;
-  const to = await recipientOf(turn, proposal.proposedToUserId);
-  if (!to?.identityId) return;
-  const [keep, merge] = [
-    await contactCard(turn.ctx.db, proposal.workspaceId, proposal.keepId),
-    await contactCard(turn.ctx.db, proposal.workspaceId, proposal.mergeId),
-  ];
-  if (!keep || !merge) return;
+/**
+ * The merge proposals for a contact whose keys (the e-mail, phone, or name and company just
+ * given) point at other contacts, and the question to each proposal's addressee, as outbox
+ * items to queue once the caller's writes are committed. The chat flow pushes them to its turn
+ * (offerMerges); the REST contact upsert queues them itself (core/api/upsert-contact.ts).
+ */
+export async function mergeQuestions(
+  ctx: CoreContext,
+  workspace: { id: number; locale: string; timezone: string },
+  contact: Contact,
+  keys: CandidateKeys,
+  recipient: (userId: number) => Promise<TeamRecipient | null>,
+): Promise<OutboxItem[]> {
+  if (!keys.email && !keys.phone && !keys.nameAndCompany) return [];
+  const items: OutboxItem[] = [];
+  for (const c of await findMergeCandidates(ctx.db, contact, keys)) {
+    const proposal = await proposeMerge(ctx, systemActor(workspace), contact.id, c.otherId, c.reason, c.matchedOn);
+    const item = proposal ? await question(ctx, proposal, recipient) : null;
+    if (item) items.push(item);
+  }
+  return items;
+}
+
+async function question(ctx: CoreContext, proposal: ContactMerge, recipient: (userId: number) => Promise<TeamRecipient | null>): Promise<OutboxItem | null> {
+  if (!proposal.proposedToUserId) return null;
+  const to = await recipient(proposal.proposedToUserId);
+  if (!to?.identityId) return null;
+  const [keep, merge] = [await contactCard(ctx.db, proposal.workspaceId, proposal.keepId), await contactCard(ctx.db, proposal.workspaceId, proposal.mergeId)];
+  if (!keep || !merge) return null;
   const loc = to.locale;
   const ask = t(loc, proposal.reason === 'name_company' ? 'merge.ask_likely' : 'merge.ask', {
     reason: t(loc, `merge.reason.${proposal.reason}` as MessageKey),
@@ -90,12 +107,13 @@ async function pushQuestion(turn: Turn, proposal: ContactMerge): Promise<void> {
     keep: keep.id,
     merge: merge.id,
   });
-  push(turn, {
+  return {
+    workspaceId: proposal.workspaceId,
     identityId: to.identityId,
     text: `${ask}\n\n${sideBySide(loc, to.timezone, keep, merge)}`,
     buttons: mergeButtons(loc, proposal.id),
     dedupeKey: `merge:ask:${proposal.id}`,
-  });
+  };
 }
 
 /** The reply to a merge, and the notice to each manager whose open lead was folded into another. */

@@ -212,7 +212,8 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
         config: { scope: 'contacts:write' },
         schema: {
           summary: 'Create or update a contact by e-mail, then phone',
-          description: 'An existing contact (same e-mail or phone) gets the other keys added and its empty fields filled (200); else one is created (201).',
+          description:
+            "An existing contact (same e-mail or phone) gets the other keys added and its empty fields filled (200); else one is created (201). When a key given belongs to another contact, the older record's owner is asked in chat whether to merge the two.",
           tags: ['contacts'],
           security,
           body: z.object({
@@ -225,7 +226,7 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
         },
       },
       async (request, reply) => {
-        const result = await upsertContact(ctxFor(request), caller(request).actor, request.body);
+        const result = await upsertContact(ctxFor(request), caller(request).actor, request.body, chat.outbox);
         if (!result.ok)
           throw new HttpProblem(422, { detail: 'The contact cannot be saved as given.', errors: result.issues.map((i) => ({ in: 'body', ...i })) });
         return reply.code(result.created ? 201 : 200).send(contactView(result.contact));

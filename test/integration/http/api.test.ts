@@ -184,6 +184,38 @@ describe('leads and contacts', () => {
     expect(aiJobs.filter((j) => j.kind === 'extract' && j.leadId === res.body.id)).toHaveLength(1);
   });
 
+  it("a contact upsert whose phone is another contact's asks the older record's owner to merge them, as chat does", async () => {
+    const email = `merge-${randomUUID().slice(0, 6)}@example.com`;
+    const phone = `+7916${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    // the older record: a lead's contact, assigned to a manager; the newer: a contact known by the phone only
+    const lead = await call('POST', '/leads', { name: 'Anna Older', email, message: 'Hello' });
+    expect(lead.status).toBe(201);
+    const newer = await call('POST', '/contacts', { name: 'Anna Newer', phone });
+    expect(newer.status).toBe(201);
+    expect(newer.body.id).not.toBe(lead.body.contactId);
+
+    // the same person with both keys: the e-mail finds the older contact; the phone stays the newer one's
+    const both = await call('POST', '/contacts', { name: 'Anna', email, phone });
+    expect(both.status).toBe(200);
+    expect(both.body.id).toBe(lead.body.contactId);
+    const proposal = await waitFor(
+      () => db.contactMerge.findFirst({ where: { workspaceId, keepId: lead.body.contactId, mergeId: newer.body.id } }),
+      'the merge proposal',
+    );
+    expect(proposal).toMatchObject({ status: 'proposed', reason: 'phone', proposedToUserId: lead.body.assigneeId });
+    const owner = managers.find((m) => m.userId === lead.body.assigneeId)!;
+    const asked = await waitFor(
+      () => sender.sent.find((s) => s.chatId === owner.chatId && s.text.startsWith('👥 One customer?') && s.text.includes(`#${newer.body.id}`)),
+      'the question',
+    );
+    expect(asked.text).toContain(`matches your contact #${lead.body.contactId}`);
+    expect(asked.buttons?.flat().map((b) => b.data)).toEqual([`merge:do:${proposal.id}`, `merge:keep:${proposal.id}`]);
+
+    // asked once: the same upsert again proposes nothing new
+    expect((await call('POST', '/contacts', { name: 'Anna', email, phone })).status).toBe(200);
+    expect(await db.contactMerge.count({ where: { workspaceId, keepId: lead.body.contactId } })).toBe(1);
+  });
+
   it('422 names the fields at fault and writes nothing', async () => {
     const before = await db.contact.count({ where: { workspaceId } });
     const none = await call('POST', '/leads', { name: 'Nobody' });
