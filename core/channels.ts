@@ -7,8 +7,8 @@ export type ChannelName = (typeof CHANNELS)[number];
 /**
  * Channels whose customers have no chat to be written to: `web` (a form post, a REST lead) is
  * answered by the form's own page or the API's response, and reached by the phone or e-mail it
- * gave. Nothing is queued to them unasked (no acknowledgement); a manager's reply is refused
- * by the channel's sender, and the manager is told how to reach the customer instead.
+ * gave. Nothing is queued to them: no acknowledgement, and a manager's answer is refused
+ * before it is stored (core/chat/relay.ts), with how to reach the customer instead.
  */
 export function hasChat(channel: ChannelName): boolean {
   return channel !== 'web';
