@@ -30,8 +30,14 @@ export async function upsertContact(ctx: CoreContext, actor: Actor, input: Conta
   const name = input.name?.trim() || null;
   const company = input.company?.trim() || null;
   const found = await findOrCreateContact(ctx, actor, { email, phone, name, company, fillEmpty: true });
-  const questions = await mergeQuestions(ctx, ws, found.contact, { email, phone, nameAndCompany: Boolean(name && company) }, (userId) =>
-    loadTeamRecipient(ctx, userId),
+  // a retry after a failed enqueue asks again: nothing else keeps the question until it is queued
+  const questions = await mergeQuestions(
+    ctx,
+    ws,
+    found.contact,
+    { email, phone, nameAndCompany: Boolean(name && company) },
+    (userId) => loadTeamRecipient(ctx, userId),
+    { again: true },
   );
   for (const item of questions) await outbox.enqueue(item);
   return { ok: true as const, created: found.created, contact: await getContact(ctx, actor, found.contact.id) };

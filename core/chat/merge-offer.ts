@@ -20,6 +20,7 @@ import {
   declineMergeProposal,
   findMergeCandidates,
   proposeMerge,
+  openProposal,
   type CandidateKeys,
   type ContactCard,
 } from '../contacts/merge-proposals.js';
@@ -83,11 +84,19 @@ export async function mergeQuestions(
   contact: Contact,
   keys: CandidateKeys,
   recipient: (userId: number) => Promise<TeamRecipient | null>,
+  /**
+   * also the question of a proposal of the pair still unanswered: for a caller that keeps no
+   * pending outbox (the REST upsert), whose retry after a failed enqueue must ask again (the
+   * question's dedupe key makes a second ask a no-op once it was sent)
+   */
+  options: { again?: boolean } = {},
 ): Promise<OutboxItem[]> {
   if (!keys.email && !keys.phone && !keys.nameAndCompany) return [];
   const items: OutboxItem[] = [];
   for (const c of await findMergeCandidates(ctx.db, contact, keys)) {
-    const proposal = await proposeMerge(ctx, systemActor(workspace), contact.id, c.otherId, c.reason, c.matchedOn);
+    const proposal =
+      (await proposeMerge(ctx, systemActor(workspace), contact.id, c.otherId, c.reason, c.matchedOn)) ??
+      (options.again ? await openProposal(ctx.db, workspace.id, contact.id, c.otherId) : null);
     const item = proposal ? await question(ctx, proposal, recipient) : null;
     if (item) items.push(item);
   }

@@ -77,6 +77,20 @@ export async function contactOwnerId(db: DbOrTx, contact: Pick<Contact, 'id' | '
  * Records a proposal to merge the newer of two contacts into the older, addressed to the
  * older record's owner. Null when the pair was already proposed, declined or merged.
  */
+/** The pair's proposal still waiting for an answer, if any. */
+export async function openProposal(db: DbOrTx, workspaceId: number, aId: number, bId: number): Promise<ContactMerge | null> {
+  return db.contactMerge.findFirst({
+    where: {
+      workspaceId,
+      status: 'proposed',
+      OR: [
+        { keepId: aId, mergeId: bId },
+        { keepId: bId, mergeId: aId },
+      ],
+    },
+  });
+}
+
 export async function proposeMerge(
   ctx: CoreContext,
   actor: Actor,
