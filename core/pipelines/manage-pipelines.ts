@@ -1,5 +1,5 @@
-// Pipelines and their stages, as an admin edits them from chat: add a pipeline, add, rename
-// and reorder stages, mark a stage won/lost/open. Admins only; every change is audited.
+// Pipelines and their stages, as an admin edits them from chat: add a pipeline, add, rename,
+// reorder and remove stages, mark a stage won/lost/open. Admins only; every change is audited.
 // Won and lost stages stay after the open ones (a deal's funnel reads left to right).
 import type { Pipeline, Stage, StageKind } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
@@ -190,5 +190,29 @@ export async function setStageKind(ctx: CoreContext, actor: Actor, stageId: numb
     await writeOrder(tx, funnelOrder(stages.map((s) => (s.id === stageId ? stage : s))));
     await recordAudit(tx, actor, { action: 'stage.kind', entity: 'stage', entityId: stageId, before: { kind: before.kind }, after: { kind } });
     return tx.stage.findUniqueOrThrow({ where: { id: stageId } });
+  });
+}
+
+/**
+ * Removes a stage. Refused while deals sit in it, open or closed (they are moved first, as for
+ * a change of kind), and when it is the last of its kind. Its stage-entered automation rules
+ * go with it (counted in the answer and kept in the audit row); the stages after it move up.
+ */
+export async function removeStage(ctx: CoreContext, actor: Actor, stageId: number): Promise<{ stage: Stage; pipeline: Pipeline; rules: number }> {
+  assertAdmin(actor);
+  return inTx(ctx.db, async (tx) => {
+    const { pipeline, ...stage } = await loadStage(tx, actor, stageId);
+    const deals = await tx.deal.count({ where: { stageId } });
+    if (deals > 0) throw conflict('pipelines.stage_has_deals', { name: stage.name, count: deals });
+    const stages = await tx.stage.findMany({ where: { pipelineId: stage.pipelineId }, orderBy: { position: 'asc' } });
+    if (stages.filter((s) => s.kind === stage.kind).length === 1) throw invalid('pipelines.last_of_kind', { name: stage.name });
+    const rules = await tx.automationRule.findMany({ where: { stageId } });
+    await tx.stage.delete({ where: { id: stageId } });
+    await writeOrder(
+      tx,
+      stages.filter((s) => s.id !== stageId),
+    );
+    await recordAudit(tx, actor, { action: 'stage.remove', entity: 'stage', entityId: stageId, before: { ...stage, rules } });
+    return { stage, pipeline, rules: rules.length };
   });
 }

@@ -58,7 +58,14 @@ describe('pipelines and automation rules from chat (Telegram emulator)', () => {
     await adminChat.press(`pl:stage:${pilot.id}`, card);
     const stageCard = await adminChat.next('stage card');
     expect(text(stageCard)).toBe('Stage Pilot of Partners. What should change?');
-    expect(buttonData(stageCard)).toEqual([`pl:up:${pilot.id}`, `pl:down:${pilot.id}`, `pl:won:${pilot.id}`, `pl:lost:${pilot.id}`, `pl:show:${partners.id}`]);
+    expect(buttonData(stageCard)).toEqual([
+      `pl:up:${pilot.id}`,
+      `pl:down:${pilot.id}`,
+      `pl:won:${pilot.id}`,
+      `pl:lost:${pilot.id}`,
+      `pl:remove:${pilot.id}`,
+      `pl:show:${partners.id}`,
+    ]);
     await adminChat.press(`pl:up:${pilot.id}`, stageCard);
     const reordered = await adminChat.next('card after the move');
     expect(text(reordered)).toContain('1. Pilot\n2. Intro\n3. Won — won\n4. Lost — lost');
@@ -72,6 +79,29 @@ describe('pipelines and automation rules from chat (Telegram emulator)', () => {
       'Pilot',
       'Introduction',
       'Contract',
+      'Won',
+      'Lost',
+    ]);
+
+    // an admin removes a stage with its buttons (asked first); the last won stage stays, said why
+    const contract = await db.stage.findFirstOrThrow({ where: { pipelineId: partners.id, name: 'Contract' } });
+    await adminChat.send(`/pipelines ${partners.id}`);
+    const cardNow = await adminChat.next('the card before the removal');
+    await adminChat.press(`pl:stage:${contract.id}`, cardNow);
+    const contractCard = await adminChat.next('the stage card of Contract');
+    expect(buttonData(contractCard)).toContain(`pl:remove:${contract.id}`);
+    await adminChat.press(`pl:remove:${contract.id}`, contractCard);
+    const ask = await adminChat.next('removal asked first');
+    expect(text(ask)).toBe('Remove stage Contract from Partners? Deals cannot be in it; its automation rules go with it.');
+    expect(buttonData(ask)).toEqual([`pl:rmyes:${contract.id}`, `pl:show:${partners.id}`]);
+    await adminChat.press(`pl:rmyes:${contract.id}`, ask);
+    expect(text(await adminChat.next('stage removed'))).toBe('Stage Contract removed from Partners.');
+    expect(text(await adminChat.next('the card after the removal'))).toContain('1. Pilot\n2. Introduction\n3. Won — won\n4. Lost — lost');
+    await adminChat.send('/pipelines Partners remove Won');
+    expect(text(await adminChat.next('the last won stage stays'))).toContain('Stage Won is the last of its kind in its pipeline');
+    expect((await db.stage.findMany({ where: { pipelineId: partners.id }, orderBy: { position: 'asc' } })).map((s) => s.name)).toEqual([
+      'Pilot',
+      'Introduction',
       'Won',
       'Lost',
     ]);
@@ -153,7 +183,15 @@ describe('pipelines and automation rules from chat (Telegram emulator)', () => {
       where: { workspaceId: ws.id, entity: { in: ['pipeline', 'stage', 'automation_rule'] } },
       orderBy: { id: 'asc' },
     });
-    expect(audited.map((a) => a.action)).toEqual(['pipeline.create', 'stage.reorder', 'stage.create', 'stage.rename', 'rule.create', 'rule.edit']);
+    expect(audited.map((a) => a.action)).toEqual([
+      'pipeline.create',
+      'stage.reorder',
+      'stage.create',
+      'stage.rename',
+      'stage.remove',
+      'rule.create',
+      'rule.edit',
+    ]);
     expect(new Set(audited.map((a) => a.actorUserId))).toEqual(new Set([admin.id]));
   }, 180_000);
 });

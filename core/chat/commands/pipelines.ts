@@ -1,6 +1,7 @@
 // /pipelines (admins edit pipelines and stages, everyone may look), /pipeline DEAL (move a
 // deal to another pipeline) and their buttons:
 //   pl:show:P, pl:new:1, pl:addstage:P, pl:stage:S, pl:up|down|won|lost|open:S,
+//   pl:remove:S (asks), pl:rmyes:S (removes),
 //   deal:pipe:D (choose a pipeline), deal:pipe:D:P (move, or ask the stage), deal:pstage:D:S.
 import type { Stage } from '../../../prisma/generated/client.js';
 import type { Actor } from '../../actor.js';
@@ -16,6 +17,7 @@ import {
   listPipelines,
   moveStage,
   renamePipeline,
+  removeStage,
   renameStage,
   setStageKind,
   type PipelineWithStages,
@@ -77,9 +79,32 @@ async function stageCard(turn: Turn, actor: Actor, stageId: number): Promise<Rep
     reply(t(actor.locale, 'pipelines.stage.card', { name: label(actor, stage.name), pipeline: stage.pipeline.name, kind: kindMark(actor, stage) }), [
       [b('up'), b('down')],
       kinds,
+      [{ label: t(actor.locale, 'pipelines.button.remove'), data: `pl:remove:${stage.id}` }],
       [{ label: t(actor.locale, 'pipelines.button.back', { name: stage.pipeline.name }).slice(0, 40), data: `pl:show:${stage.pipelineId}` }],
     ]),
   ];
+}
+
+/** Removing a stage by its button asks first (a typed /pipelines N remove STAGE does not). */
+async function askRemoveStage(turn: Turn, actor: Actor, stageId: number): Promise<Reply[]> {
+  assertAdmin(actor);
+  const stage = await turn.ctx.db.stage.findFirst({ where: { id: stageId, pipeline: { workspaceId: actor.workspaceId } }, include: { pipeline: true } });
+  if (!stage) return say(actor, 'error.not_found', { what: t(actor.locale, 'what.stage', { name: `#${stageId}` }) });
+  const name = label(actor, stage.name);
+  return [
+    reply(t(actor.locale, 'pipelines.stage.remove_ask', { name, pipeline: stage.pipeline.name }), [
+      [{ label: t(actor.locale, 'pipelines.button.remove_yes', { name }).slice(0, 40), data: `pl:rmyes:${stage.id}` }],
+      [{ label: t(actor.locale, 'pipelines.button.back', { name: stage.pipeline.name }).slice(0, 40), data: `pl:show:${stage.pipelineId}` }],
+    ]),
+  ];
+}
+
+/** Removes a stage: what was removed (with its rules), then the pipeline as it is now. */
+async function removeStageReply(turn: Turn, actor: Actor, stageId: number): Promise<Reply[]> {
+  const removed = await removeStage(turn.ctx, actor, stageId);
+  const lines = [t(actor.locale, 'pipelines.stage_removed', { name: label(actor, removed.stage.name), pipeline: removed.pipeline.name })];
+  if (removed.rules > 0) lines.push(t(actor.locale, 'pipelines.stage_rules_removed', { count: removed.rules }));
+  return [reply(lines.join(' ')), ...(await pipelineCard(turn, actor, removed.pipeline.id))];
 }
 
 /** Button presses of the pl: area; every change checks the admin role in core. */
@@ -96,6 +121,10 @@ export async function pipelineAction(turn: Turn, actor: Actor, verb: string, id:
       return say(actor, 'pipelines.usage_add_stage', { id });
     case 'stage':
       return stageCard(turn, actor, id);
+    case 'remove':
+      return askRemoveStage(turn, actor, id);
+    case 'rmyes':
+      return removeStageReply(turn, actor, id);
     case 'up':
     case 'down': {
       const stages = await moveStage(ctx, actor, id, verb);
@@ -111,7 +140,7 @@ export async function pipelineAction(turn: Turn, actor: Actor, verb: string, id:
   return say(actor, 'chat.customer.button_ignored');
 }
 
-/** "/pipelines", "/pipelines add Partners: Intro, Pilot", "/pipelines 2", "/pipelines 2 add Pilot", "… rename A = B", "… name NEW", "… up|down|won|lost|open STAGE". */
+/** "/pipelines", "/pipelines add Partners: Intro, Pilot", "/pipelines 2", "/pipelines 2 add Pilot", "… rename A = B", "… remove STAGE", "… name NEW", "… up|down|won|lost|open STAGE". */
 async function pipelinesCommand(turn: Turn, actor: Actor, args: string): Promise<Reply[]> {
   const { ctx } = turn;
   if (!args) return pipelineList(turn, actor);
@@ -131,7 +160,7 @@ async function pipelinesCommand(turn: Turn, actor: Actor, args: string): Promise
     ];
   }
   const m = /^(#?\d{1,9}|\S+)(?:\s+(\S+)(?:\s+([\s\S]+))?)?$/u.exec(args);
-  if (!m) return usage(actor, '/pipelines [N [add STAGE | rename OLD = NEW | name NEW]]');
+  if (!m) return usage(actor, '/pipelines [N [add STAGE | rename OLD = NEW | remove STAGE | name NEW]]');
   const pipeline = await findPipeline(ctx.db, actor.workspaceId, m[1]!);
   const verb = (m[2] ?? '').toLowerCase();
   const rest = (m[3] ?? '').trim();
@@ -144,6 +173,11 @@ async function pipelinesCommand(turn: Turn, actor: Actor, args: string): Promise
   if (['name', 'название'].includes(verb)) {
     const renamed = await renamePipeline(ctx, actor, pipeline.id, rest);
     return say(actor, 'pipelines.renamed', { id: renamed.id, name: renamed.name });
+  }
+  if (['remove', 'удалить'].includes(verb)) {
+    if (!rest) return usage(actor, `/pipelines ${pipeline.id} remove STAGE`);
+    assertAdmin(actor);
+    return removeStageReply(turn, actor, matchStage(pipeline.stages, rest).id);
   }
   if (['rename', 'переименовать'].includes(verb)) {
     const parts = rest.split(/\s*(?:=|->|→)\s*/);
@@ -170,7 +204,7 @@ async function pipelinesCommand(turn: Turn, actor: Actor, args: string): Promise
     assertAdmin(actor);
     return pipelineAction(turn, actor, k, matchStage(pipeline.stages, rest).id);
   }
-  return usage(actor, '/pipelines [N [add STAGE | rename OLD = NEW | name NEW | up|down|won|lost|open STAGE]]');
+  return usage(actor, '/pipelines [N [add STAGE | rename OLD = NEW | remove STAGE | name NEW | up|down|won|lost|open STAGE]]');
 }
 
 /** The pipeline buttons under a deal (empty when the workspace has one pipeline). */

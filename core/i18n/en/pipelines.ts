@@ -21,7 +21,7 @@ export const pipelines = {
   'pipelines.kind.won': ' — won',
   'pipelines.kind.lost': ' — lost',
   'pipelines.card.hint':
-    'Tap a stage to move it or mark it won/lost.\nAdd a stage: /pipelines {id} add STAGE\nRename a stage: /pipelines {id} rename OLD = NEW\nRename the pipeline: /pipelines {id} name NEW',
+    'Tap a stage to move it, mark it won/lost or remove it.\nAdd a stage: /pipelines {id} add STAGE\nRename a stage: /pipelines {id} rename OLD = NEW\nRemove a stage: /pipelines {id} remove STAGE\nRename the pipeline: /pipelines {id} name NEW',
   'pipelines.stage.card': 'Stage {name} of {pipeline}{kind}. What should change?',
   'pipelines.button.new': '➕ New pipeline',
   'pipelines.button.add_stage': '➕ Add stage',
@@ -31,6 +31,14 @@ export const pipelines = {
   'pipelines.button.lost': '✖ Mark lost',
   'pipelines.button.open': '○ Mark open',
   'pipelines.button.back': '↩ {name}',
+  'pipelines.button.remove': '🗑 Remove',
+  'pipelines.button.remove_yes': '🗑 Yes, remove {name}',
+  'pipelines.stage.remove_ask': 'Remove stage {name} from {pipeline}? Deals cannot be in it; its automation rules go with it.',
+  'pipelines.stage_removed': 'Stage {name} removed from {pipeline}.',
+  'pipelines.stage_rules_removed': {
+    one: 'Its {count} automation rule was removed with it.',
+    other: 'Its {count} automation rules were removed with it.',
+  },
   'pipelines.usage_new': 'Send: /pipelines add NAME: Stage 1, Stage 2 (a Won and a Lost stage are added).',
   'pipelines.usage_add_stage': 'Send: /pipelines {id} add STAGE',
   'pipelines.added': 'Pipeline #{id} {name} added: {stages}.',

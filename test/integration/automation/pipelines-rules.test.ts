@@ -7,7 +7,7 @@ import { testDb } from '../../support/db.js';
 import { makeTeam, rejection, type ManualClock, type RecordingScheduler } from '../../support/team.js';
 import type { Actor } from '../../../core/actor.js';
 import type { CoreContext } from '../../../core/context.js';
-import { addPipeline, addStage, moveStage, renameStage, setStageKind, listPipelines } from '../../../core/pipelines/manage-pipelines.js';
+import { addPipeline, addStage, moveStage, removeStage, renameStage, setStageKind, listPipelines } from '../../../core/pipelines/manage-pipelines.js';
 import { addRule, editRule, parseOffsetMinutes } from '../../../core/automation/rules.js';
 import { runNewLeadRules, sweepStaleDeals } from '../../../core/automation/run-rules.js';
 import { createDeal, markDealWon, moveDealToPipeline, moveDealToStage } from '../../../core/deals/index.js';
@@ -118,6 +118,50 @@ describe('pipelines', () => {
     const text = renderDigestText(digest, 'en');
     expect(text).toContain('Partners, open deals: 1; won in the period: 1');
     expect(text).toContain('Sales, open deals: 0; won in the period: 0');
+  });
+
+  it('an admin removes a stage: not while a deal sits in it, never the last of its kind; its rules go with it, audited', async () => {
+    // a workspace of its own: the rule tests below count their workspace's rules and audit rows
+    const team = await makeTeam(db, {
+      timezone: 'UTC',
+      members: [
+        { name: 'Ada Admin', role: 'admin' },
+        { name: 'Max Manager', role: 'manager' },
+      ],
+    });
+    const { ctx, workspaceId } = team;
+    const [admin, manager] = team.actors as [Actor, Actor];
+    const p = await addPipeline(ctx, admin, { name: 'Events', stages: ['Call', 'Demo', 'Trial'] });
+    const [call, demo] = p.stages as [(typeof p.stages)[0], (typeof p.stages)[0]];
+    expect((await rejection(() => removeStage(ctx, manager, demo.id))).key).toBe('pipelines.admin_only');
+    // a deal in the stage (its first open one): refused until the deal moves on
+    const deal = await createDeal(ctx, manager, { title: 'Expo', pipelineId: p.id });
+    expect(deal.stageId).toBe(call.id);
+    expect(await rejection(() => removeStage(ctx, admin, call.id))).toMatchObject({ code: 'conflict', key: 'pipelines.stage_has_deals' });
+    // the pipeline keeps a won and a lost stage
+    const won = p.stages.find((s) => s.kind === 'won')!;
+    expect((await rejection(() => removeStage(ctx, admin, won.id))).key).toBe('pipelines.last_of_kind');
+    expect((await stagesOf(p.id)).map((s) => s.name)).toEqual(['Call', 'Demo', 'Trial', 'Won', 'Lost']);
+
+    // a stage with a rule on it: removed with its rule; the stages after it move up
+    const rule = await addRule(ctx, admin, { trigger: 'stage_entered', stageId: demo.id, offsetMinutes: 60 });
+    const removed = await removeStage(ctx, admin, demo.id);
+    expect([removed.stage.name, removed.pipeline.name, removed.rules]).toEqual(['Demo', 'Events', 1]);
+    expect((await stagesOf(p.id)).map((s) => [s.name, s.position])).toEqual([
+      ['Call', 1],
+      ['Trial', 2],
+      ['Won', 3],
+      ['Lost', 4],
+    ]);
+    expect(await db.automationRule.count({ where: { id: rule.id } })).toBe(0);
+    const audit = await db.auditLog.findFirstOrThrow({ where: { workspaceId, action: 'stage.remove', entityId: String(demo.id) } });
+    expect(audit.before).toMatchObject({ name: 'Demo', pipelineId: p.id, rules: [expect.objectContaining({ id: rule.id, trigger: 'stage_entered' })] });
+
+    // once its deal moved on, the first stage can go too
+    await moveDealToStage(ctx, manager, deal.id, 'Trial');
+    await removeStage(ctx, admin, call.id);
+    expect((await stagesOf(p.id)).map((s) => s.name)).toEqual(['Trial', 'Won', 'Lost']);
+    expect((await db.deal.findUniqueOrThrow({ where: { id: deal.id }, include: { stage: true } })).stage.name).toBe('Trial');
   });
 });
 
