@@ -1,5 +1,6 @@
-// Pipelines and their stages, as an admin edits them from chat: add a pipeline, add, rename,
-// reorder and remove stages, mark a stage won/lost/open. Admins only; every change is audited.
+// Pipelines and their stages, as an admin edits them from chat: add and remove a pipeline,
+// add, rename, reorder and remove stages, mark a stage won/lost/open. Admins only; every
+// change is audited.
 // Won and lost stages stay after the open ones (a deal's funnel reads left to right).
 import type { Pipeline, Stage, StageKind } from '../../prisma/generated/client.js';
 import type { Actor } from '../actor.js';
@@ -214,5 +215,25 @@ export async function removeStage(ctx: CoreContext, actor: Actor, stageId: numbe
     );
     await recordAudit(tx, actor, { action: 'stage.remove', entity: 'stage', entityId: stageId, before: { ...stage, rules } });
     return { stage, pipeline, rules: rules.length };
+  });
+}
+
+/**
+ * Removes a pipeline with its stages. Never the default one (new deals go there); refused
+ * while deals, open or closed, are in it (moved first with /pipeline). The automation rules
+ * on its stages go with it (counted in the answer and kept in the pipeline.remove audit row).
+ */
+export async function removePipeline(ctx: CoreContext, actor: Actor, pipelineId: number): Promise<{ pipeline: PipelineWithStages; rules: number }> {
+  assertAdmin(actor);
+  return inTx(ctx.db, async (tx) => {
+    const pipeline = await getPipeline(tx, actor.workspaceId, pipelineId);
+    if (pipeline.isDefault) throw invalid('pipelines.default_stays', { name: pipeline.name });
+    const deals = await tx.deal.count({ where: { pipelineId } });
+    if (deals > 0) throw conflict('pipelines.pipeline_has_deals', { name: pipeline.name, count: deals });
+    const rules = await tx.automationRule.findMany({ where: { stageId: { in: pipeline.stages.map((s) => s.id) } } });
+    // its stages and their rules go with it (cascades)
+    await tx.pipeline.delete({ where: { id: pipelineId } });
+    await recordAudit(tx, actor, { action: 'pipeline.remove', entity: 'pipeline', entityId: pipelineId, before: { ...pipeline, rules } });
+    return { pipeline, rules: rules.length };
   });
 }

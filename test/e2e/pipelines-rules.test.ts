@@ -54,7 +54,7 @@ describe('pipelines and automation rules from chat (Telegram emulator)', () => {
       include: { stages: { orderBy: { position: 'asc' } } },
     });
     const pilot = partners.stages.find((s) => s.name === 'Pilot')!;
-    expect(buttonData(card)).toEqual([...partners.stages.map((s) => `pl:stage:${s.id}`), `pl:addstage:${partners.id}`]);
+    expect(buttonData(card)).toEqual([...partners.stages.map((s) => `pl:stage:${s.id}`), `pl:addstage:${partners.id}`, `pl:rmpipe:${partners.id}`]);
     await adminChat.press(`pl:stage:${pilot.id}`, card);
     const stageCard = await adminChat.next('stage card');
     expect(text(stageCard)).toBe('Stage Pilot of Partners. What should change?');
@@ -146,6 +146,20 @@ describe('pipelines and automation rules from chat (Telegram emulator)', () => {
     // the team digest of the day after: Partners with its deal won
     const digest = renderDigestText(await composeDigest(ctx, admin.id, 'team_daily', new Date(Date.now() + 24 * 3600_000)), 'en');
     expect(digest).toContain('Partners, open deals: 0; won in the period: 1');
+
+    // a pipeline holding a deal, even a won one, is not removed: the admin is told to move it first
+    await adminChat.send('/pipelines');
+    const list = await adminChat.next('the pipelines');
+    await adminChat.press(`pl:show:${partners.id}`, list);
+    const partnersCard = await adminChat.next('the Partners card');
+    await adminChat.press(`pl:rmpipe:${partners.id}`, partnersCard);
+    const askPipeline = await adminChat.next('pipeline removal asked first');
+    expect(text(askPipeline)).toBe('Remove pipeline Partners with its stages? It must hold no deals; the automation rules on its stages go with it.');
+    await adminChat.press(`pl:rmpipeyes:${partners.id}`, askPipeline);
+    expect(text(await adminChat.next('refused: a deal is in it'))).toBe(
+      'Could not do that: Pipeline Partners holds 1 deal (open or closed); move it to another pipeline first: /pipeline DEAL PIPELINE.',
+    );
+    expect(await db.pipeline.count({ where: { id: partners.id } })).toBe(1);
 
     // an admin adds a "call back new leads" rule with buttons, then makes it due at once
     await adminChat.send('/rules');

@@ -1,7 +1,7 @@
 // /pipelines (admins edit pipelines and stages, everyone may look), /pipeline DEAL (move a
 // deal to another pipeline) and their buttons:
 //   pl:show:P, pl:new:1, pl:addstage:P, pl:stage:S, pl:up|down|won|lost|open:S,
-//   pl:remove:S (asks), pl:rmyes:S (removes),
+//   pl:remove:S (asks), pl:rmyes:S (removes the stage), pl:rmpipe:P (asks), pl:rmpipeyes:P (removes the pipeline),
 //   deal:pipe:D (choose a pipeline), deal:pipe:D:P (move, or ask the stage), deal:pstage:D:S.
 import type { Stage } from '../../../prisma/generated/client.js';
 import type { Actor } from '../../actor.js';
@@ -17,6 +17,7 @@ import {
   listPipelines,
   moveStage,
   renamePipeline,
+  removePipeline,
   removeStage,
   renameStage,
   setStageKind,
@@ -62,6 +63,8 @@ function pipelineCardReply(actor: Actor, p: PipelineWithStages): Reply[] {
   text.push('', t(actor.locale, 'pipelines.card.hint', { id: p.id }));
   const buttons: Button[] = p.stages.map((s) => ({ label: label(actor, s.name).slice(0, 40), data: `pl:stage:${s.id}` }));
   buttons.push({ label: t(actor.locale, 'pipelines.button.add_stage'), data: `pl:addstage:${p.id}` });
+  // the default pipeline stays (new deals go there)
+  if (!p.isDefault) buttons.push({ label: t(actor.locale, 'pipelines.button.remove_pipeline'), data: `pl:rmpipe:${p.id}` });
   return [reply(text.join('\n'), buttonRows(buttons, 2))];
 }
 
@@ -99,6 +102,26 @@ async function askRemoveStage(turn: Turn, actor: Actor, stageId: number): Promis
   ];
 }
 
+/** Removing a pipeline by its button asks first (a typed /pipelines remove PIPELINE does not). */
+async function askRemovePipeline(turn: Turn, actor: Actor, pipelineId: number): Promise<Reply[]> {
+  assertAdmin(actor);
+  const p = await getPipeline(turn.ctx.db, actor.workspaceId, pipelineId);
+  return [
+    reply(t(actor.locale, 'pipelines.remove_ask', { name: p.name }), [
+      [{ label: t(actor.locale, 'pipelines.button.remove_yes', { name: p.name }).slice(0, 40), data: `pl:rmpipeyes:${p.id}` }],
+      [{ label: t(actor.locale, 'pipelines.button.back', { name: p.name }).slice(0, 40), data: `pl:show:${p.id}` }],
+    ]),
+  ];
+}
+
+/** Removes a pipeline: what was removed (with its rules), then the pipelines left. */
+async function removePipelineReply(turn: Turn, actor: Actor, pipelineId: number): Promise<Reply[]> {
+  const removed = await removePipeline(turn.ctx, actor, pipelineId);
+  const lines = [t(actor.locale, 'pipelines.removed', { id: removed.pipeline.id, name: removed.pipeline.name })];
+  if (removed.rules > 0) lines.push(t(actor.locale, 'pipelines.stage_rules_removed', { count: removed.rules }));
+  return [reply(lines.join(' ')), ...(await pipelineList(turn, actor))];
+}
+
 /** Removes a stage: what was removed (with its rules), then the pipeline as it is now. */
 async function removeStageReply(turn: Turn, actor: Actor, stageId: number): Promise<Reply[]> {
   const removed = await removeStage(turn.ctx, actor, stageId);
@@ -125,6 +148,10 @@ export async function pipelineAction(turn: Turn, actor: Actor, verb: string, id:
       return askRemoveStage(turn, actor, id);
     case 'rmyes':
       return removeStageReply(turn, actor, id);
+    case 'rmpipe':
+      return askRemovePipeline(turn, actor, id);
+    case 'rmpipeyes':
+      return removePipelineReply(turn, actor, id);
     case 'up':
     case 'down': {
       const stages = await moveStage(ctx, actor, id, verb);
@@ -140,7 +167,7 @@ export async function pipelineAction(turn: Turn, actor: Actor, verb: string, id:
   return say(actor, 'chat.customer.button_ignored');
 }
 
-/** "/pipelines", "/pipelines add Partners: Intro, Pilot", "/pipelines 2", "/pipelines 2 add Pilot", "… rename A = B", "… remove STAGE", "… name NEW", "… up|down|won|lost|open STAGE". */
+/** "/pipelines", "/pipelines add Partners: Intro, Pilot", "/pipelines remove Partners", "/pipelines 2", "/pipelines 2 add Pilot", "… rename A = B", "… remove STAGE", "… name NEW", "… up|down|won|lost|open STAGE". */
 async function pipelinesCommand(turn: Turn, actor: Actor, args: string): Promise<Reply[]> {
   const { ctx } = turn;
   if (!args) return pipelineList(turn, actor);
@@ -158,6 +185,12 @@ async function pipelinesCommand(turn: Turn, actor: Actor, args: string): Promise
       ...say(actor, 'pipelines.added', { id: created.id, name: created.name, stages: created.stages.map((s) => label(actor, s.name)).join(' → ') }),
       ...pipelineCardReply(actor, created),
     ];
+  }
+  const remove = /^(?:remove|удалить)(?:\s+([\s\S]+))?$/iu.exec(args);
+  if (remove) {
+    if (!remove[1]?.trim()) return say(actor, 'pipelines.usage_remove');
+    assertAdmin(actor);
+    return removePipelineReply(turn, actor, (await findPipeline(ctx.db, actor.workspaceId, remove[1])).id);
   }
   const m = /^(#?\d{1,9}|\S+)(?:\s+(\S+)(?:\s+([\s\S]+))?)?$/u.exec(args);
   if (!m) return usage(actor, '/pipelines [N [add STAGE | rename OLD = NEW | remove STAGE | name NEW]]');

@@ -7,7 +7,16 @@ import { testDb } from '../../support/db.js';
 import { makeTeam, rejection, type ManualClock, type RecordingScheduler } from '../../support/team.js';
 import type { Actor } from '../../../core/actor.js';
 import type { CoreContext } from '../../../core/context.js';
-import { addPipeline, addStage, moveStage, removeStage, renameStage, setStageKind, listPipelines } from '../../../core/pipelines/manage-pipelines.js';
+import {
+  addPipeline,
+  addStage,
+  moveStage,
+  removePipeline,
+  removeStage,
+  renameStage,
+  setStageKind,
+  listPipelines,
+} from '../../../core/pipelines/manage-pipelines.js';
 import { addRule, editRule, parseOffsetMinutes } from '../../../core/automation/rules.js';
 import { runNewLeadRules, sweepStaleDeals } from '../../../core/automation/run-rules.js';
 import { createDeal, markDealWon, moveDealToPipeline, moveDealToStage } from '../../../core/deals/index.js';
@@ -162,6 +171,23 @@ describe('pipelines', () => {
     await removeStage(ctx, admin, call.id);
     expect((await stagesOf(p.id)).map((s) => s.name)).toEqual(['Trial', 'Won', 'Lost']);
     expect((await db.deal.findUniqueOrThrow({ where: { id: deal.id }, include: { stage: true } })).stage.name).toBe('Trial');
+
+    // a pipeline: never the default one, not while a deal is in it; then with its stages and their rules
+    const [sales] = await listPipelines(db, workspaceId);
+    expect(sales!.isDefault).toBe(true);
+    expect((await rejection(() => removePipeline(ctx, admin, sales!.id))).key).toBe('pipelines.default_stays');
+    expect((await rejection(() => removePipeline(ctx, manager, p.id))).key).toBe('pipelines.admin_only');
+    expect(await rejection(() => removePipeline(ctx, admin, p.id))).toMatchObject({ code: 'conflict', key: 'pipelines.pipeline_has_deals' });
+    await moveDealToPipeline(ctx, manager, deal.id, sales!.id, sales!.stages[0]!.id);
+    const trial = (await stagesOf(p.id))[0]!;
+    await addRule(ctx, admin, { trigger: 'stage_entered', stageId: trial.id, offsetMinutes: 30 });
+    const gone = await removePipeline(ctx, admin, p.id);
+    expect([gone.pipeline.name, gone.rules]).toEqual(['Events', 1]);
+    expect(await db.pipeline.count({ where: { id: p.id } })).toBe(0);
+    expect(await db.stage.count({ where: { pipelineId: p.id } })).toBe(0);
+    expect(await db.automationRule.count({ where: { workspaceId } })).toBe(0);
+    const audit2 = await db.auditLog.findFirstOrThrow({ where: { workspaceId, action: 'pipeline.remove', entityId: String(p.id) } });
+    expect(audit2.before).toMatchObject({ name: 'Events', stages: [{ name: 'Trial' }, { name: 'Won' }, { name: 'Lost' }], rules: [{ stageId: trial.id }] });
   });
 });
 
