@@ -18,8 +18,8 @@ import { testDb, uniqueSlug } from '../support/db.js';
 import { waitFor } from '../support/wait.js';
 import { LimitedBotApi, type AcceptedMessage } from '../support/limited-bot-api.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-import { startDovecot, dovecotAvailable, dovecotMissing, type DovecotServer } from '../support/dovecot.js';
+import { dovecotAvailable, dovecotMissing } from '../support/dovecot.js';
+import { watchedMailbox, type WatchedMailbox } from '../support/watched-mailbox.js';
 import { localS3, makePdf, makePng, tempDiskStore } from '../support/files.js';
 import { ensureWorkspace } from '../../core/workspaces/ensure-workspace.js';
 import { dbContext } from '../../connectors/db/stores/index.js';
@@ -30,8 +30,6 @@ import type { ChatFiles, FileStore } from '../../core/files/file-store.js';
 import { queueSettings } from '../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../connectors/queue/workers.js';
 import { InboundQueue } from '../../connectors/queue/inbound-queue.js';
-import { MailboxWatcher, dedupeKeyFor } from '../../connectors/email/mailbox-watcher.js';
-import { ingestRawEmail } from '../../connectors/email/email-intake.js';
 import { SmtpEmailSender } from '../../connectors/email/smtp-sender.js';
 import { signFileLink } from '../../connectors/files/file-links.js';
 import { createLogger } from '../../connectors/logger.js';
@@ -69,9 +67,8 @@ interface Stack {
   intake: TelegramIntake;
   fake: FakeSlack;
   slackBase: string;
-  smtp: SmtpSink;
-  dovecot?: DovecotServer;
-  folder: string;
+  /** the watched sales mailbox (none when Dovecot is missing: the email pairs are skipped) */
+  mail?: WatchedMailbox;
   workers: RunningWorkers;
   chat: ChatWorker;
   links: RunningHttpServer;
@@ -122,30 +119,6 @@ async function openStack(storeKind: 'disk' | 's3'): Promise<Stack> {
   cleanups.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
   const slackBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  // email: SMTP sink out, Dovecot in
-  const smtp = await startSmtpSink();
-  cleanups.push(() => smtp.close());
-  const folder = `FILES${randomUUID().slice(0, 8)}`;
-  let dovecot: DovecotServer | undefined;
-  let mailboxId: number | undefined;
-  if (dovecotAvailable) {
-    dovecot = await startDovecot();
-    cleanups.push(() => dovecot!.stop());
-    await dovecot.createFolder(folder);
-    mailboxId = (
-      await db.mailbox.create({
-        data: {
-          workspaceId: ws.id,
-          name: 'sales',
-          folder,
-          imapUrl: dovecot.imapUrl,
-          smtpUrl: `smtp://sales:pw@127.0.0.1:${smtp.port}`,
-          fromAddress: 'Sales <sales@files.test>',
-        },
-      })
-    ).id;
-  }
-
   // the signed-link route of the web role
   const links = await startHttpServer({ port: 0, host: '127.0.0.1', routes: [fileLinkRoute({ store, secret: LINK_SECRET })], logger });
   cleanups.push(() => links.close());
@@ -176,24 +149,9 @@ async function openStack(storeKind: 'disk' | 's3'): Promise<Stack> {
   cleanups.push(() => chat.close());
   const intake = new TelegramIntake(api, inbound, { workspaceId: ws.id });
 
-  if (dovecot && mailboxId) {
-    const watcher = new MailboxWatcher({
-      db,
-      mailboxId,
-      pollIntervalMs: 60_000,
-      logger,
-      handle: async (m) => {
-        await ingestRawEmail(
-          { db, limits: { maxBodyChars: 100_000, maxAttachmentBytes: 1024 * KB }, deliver: (msg) => inbound.enqueue(msg), files: store },
-          { workspaceId: m.workspaceId, mailboxId: m.mailboxId, dedupeKey: dedupeKeyFor(m), receivedAt: m.internalDate ?? new Date() },
-          m.source,
-        );
-      },
-    });
-    await watcher.start();
-    cleanups.push(() => watcher.stop());
-    await waitFor(async () => watcher.idling, 'the watcher to IDLE', 10_000, 25);
-  }
+  // email: Dovecot in (IMAP IDLE), an SMTP sink out; its attachments go to the file store
+  const mail = dovecotAvailable ? await watchedMailbox({ db, ws, logger, inbound, onClose: (stop) => void cleanups.push(stop) }, { files: store }) : undefined;
+  if (mail) await waitFor(async () => mail.watcher.idling, 'the watcher to IDLE', 10_000, 25);
 
   // the managers: one on Telegram, one on Slack (linked in the database)
   const tgManagerChat = String(5_000_000 + Math.floor(Math.random() * 1_000_000));
@@ -215,9 +173,7 @@ async function openStack(storeKind: 'disk' | 's3'): Promise<Stack> {
     intake,
     fake,
     slackBase,
-    smtp,
-    dovecot,
-    folder,
+    mail,
     workers,
     chat,
     links,
@@ -307,7 +263,7 @@ function mimeMail(from: string, subject: string, text: string, files: Array<{ by
   ];
   return [
     `From: Customer <${from}>`,
-    'To: Sales <sales@files.test>',
+    'To: Sales <sales@leadline.test>',
     `Subject: ${subject}`,
     `Message-ID: <${randomUUID()}@customer.example>`,
     `Date: ${new Date().toUTCString()}`,
@@ -379,12 +335,12 @@ async function customerSendsFiles(s: Stack, customer: CustomerChannel, png: Buff
     return { lead, reach: { slack: ts } };
   }
   const address = `buyer-${tag}@customer.example`;
-  await s.dovecot!.deliver(
+  await s.mail!.dovecot.deliver(
     mimeMail(address, `Offer request ${tag}`, `Hello, the room photo and the spec are attached. ${tag}`, [
       { bytes: png, name: 'room.png', type: 'image/png' },
       { bytes: pdf, name: `spec-${tag}.pdf`, type: 'application/pdf' },
     ]),
-    s.folder,
+    s.mail!.folder,
   );
   const lead = await waitFor(() => s.db.lead.findFirst({ where: { workspaceId: s.workspaceId, firstMessage: { contains: tag } } }), 'the email lead', 30_000);
   return { lead, reach: { email: address } };
@@ -441,7 +397,7 @@ async function customerHasFile(s: Stack, reach: { telegram?: string; slack?: str
     expect(upload.params.initial_comment).toBe(caption);
   } else {
     const mail = await waitFor(
-      () => s.smtp.sent.find((m) => m.to && 'value' in m.to && m.to.value[0]?.address === reach.email && m.attachments.length > 0),
+      () => s.mail!.smtp.sent.find((m) => m.to && 'value' in m.to && m.to.value[0]?.address === reach.email && m.attachments.length > 0),
       "the manager's file attached to an email",
       30_000,
     );
@@ -532,9 +488,9 @@ describe('files both ways on every pair of channels (disk store)', () => {
       await onDuty(s, 'telegram');
       const tag = `t${uid()}`;
       const big = makePdf(`Catalogue ${tag}`, TELEGRAM_UPLOAD_MAX + 50 * KB);
-      await s.dovecot!.deliver(
+      await s.mail!.dovecot.deliver(
         mimeMail(`big-${tag}@customer.example`, `Catalogue ${tag}`, `Our catalogue ${tag}`, [{ bytes: big, name: 'catalogue.pdf', type: 'application/pdf' }]),
-        s.folder,
+        s.mail!.folder,
       );
       const notice = await waitFor(
         () => s.tg.to(s.managers.telegram.chatId).find((m) => m.text.includes(`Our catalogue ${tag}`)),

@@ -1,13 +1,14 @@
 // A sales mailbox as production wires it, for end-to-end tests on a chat stack: a private
 // Dovecot with a folder of the test's own, an SMTP sink that captures what Leadline sends, the
 // Mailbox row, and a started MailboxWatcher (IMAP IDLE) handing each mail through the e-mail
-// intake to the stack's inbound queue. Everything stops with the stack.
+// intake to the stack's inbound queue (its attachments kept in `files` when given). Everything
+// stops with the stack.
 import { randomUUID } from 'node:crypto';
 import { startDovecot, type DovecotServer } from './dovecot.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 import type { ChatBase } from './chat-stack.js';
 import { MailboxWatcher, dedupeKeyFor } from '../../connectors/email/mailbox-watcher.js';
-import { ingestRawEmail } from '../../connectors/email/email-intake.js';
+import { ingestRawEmail, type IntakeDeps } from '../../connectors/email/email-intake.js';
 
 export interface WatchedMailbox {
   dovecot: DovecotServer;
@@ -17,7 +18,10 @@ export interface WatchedMailbox {
   watcher: MailboxWatcher;
 }
 
-export async function watchedMailbox(stack: Pick<ChatBase, 'db' | 'ws' | 'logger' | 'inbound' | 'onClose'>): Promise<WatchedMailbox> {
+export async function watchedMailbox(
+  stack: Pick<ChatBase, 'db' | 'ws' | 'logger' | 'inbound' | 'onClose'>,
+  options: { files?: IntakeDeps['files'] } = {},
+): Promise<WatchedMailbox> {
   const { db, ws, logger, inbound } = stack;
   const smtp = await startSmtpSink();
   stack.onClose(() => smtp.close());
@@ -42,7 +46,7 @@ export async function watchedMailbox(stack: Pick<ChatBase, 'db' | 'ws' | 'logger
     logger,
     handle: async (m) => {
       await ingestRawEmail(
-        { db, limits: { maxBodyChars: 100_000, maxAttachmentBytes: 1024 * 1024 }, deliver: (msg) => inbound.enqueue(msg) },
+        { db, limits: { maxBodyChars: 100_000, maxAttachmentBytes: 1024 * 1024 }, deliver: (msg) => inbound.enqueue(msg), files: options.files },
         { workspaceId: m.workspaceId, mailboxId: m.mailboxId, dedupeKey: dedupeKeyFor(m), receivedAt: m.internalDate ?? new Date() },
         m.source,
       );
