@@ -72,10 +72,22 @@ export async function pipelineCard(turn: Turn, actor: Actor, pipelineId: number)
   return pipelineCardReply(actor, await getPipeline(turn.ctx.db, actor.workspaceId, pipelineId));
 }
 
+/** A stage of the actor's workspace with its pipeline; null (said as not found) when there is none. */
+async function findStage(turn: Turn, actor: Actor, stageId: number) {
+  return turn.ctx.db.stage.findFirst({ where: { id: stageId, pipeline: { workspaceId: actor.workspaceId } }, include: { pipeline: true } });
+}
+
+const stageNotFound = (actor: Actor, stageId: number) => say(actor, 'error.not_found', { what: t(actor.locale, 'what.stage', { name: `#${stageId}` }) });
+
+/** The button back to a pipeline's card. */
+function backButton(actor: Actor, p: { id: number; name: string }): Button {
+  return { label: t(actor.locale, 'pipelines.button.back', { name: p.name }).slice(0, 40), data: `pl:show:${p.id}` };
+}
+
 async function stageCard(turn: Turn, actor: Actor, stageId: number): Promise<Reply[]> {
   assertAdmin(actor);
-  const stage = await turn.ctx.db.stage.findFirst({ where: { id: stageId, pipeline: { workspaceId: actor.workspaceId } }, include: { pipeline: true } });
-  if (!stage) return say(actor, 'error.not_found', { what: t(actor.locale, 'what.stage', { name: `#${stageId}` }) });
+  const stage = await findStage(turn, actor, stageId);
+  if (!stage) return stageNotFound(actor, stageId);
   const b = (key: 'up' | 'down' | 'won' | 'lost' | 'open') => ({ label: t(actor.locale, `pipelines.button.${key}`), data: `pl:${key}:${stage.id}` });
   const kinds = (['open', 'won', 'lost'] as const).filter((k) => k !== stage.kind).map(b);
   return [
@@ -83,51 +95,52 @@ async function stageCard(turn: Turn, actor: Actor, stageId: number): Promise<Rep
       [b('up'), b('down')],
       kinds,
       [{ label: t(actor.locale, 'pipelines.button.remove'), data: `pl:remove:${stage.id}` }],
-      [{ label: t(actor.locale, 'pipelines.button.back', { name: stage.pipeline.name }).slice(0, 40), data: `pl:show:${stage.pipelineId}` }],
+      [backButton(actor, stage.pipeline)],
     ]),
   ];
 }
 
-/** Removing a stage by its button asks first (a typed /pipelines N remove STAGE does not). */
+/** A removal by button asks first (a typed one does not): "yes" removes `name`, "back" shows the pipeline. */
+function confirmRemoval(actor: Actor, question: string, name: string, yesData: string, pipeline: { id: number; name: string }): Reply[] {
+  return [reply(question, [[{ label: t(actor.locale, 'pipelines.button.remove_yes', { name }).slice(0, 40), data: yesData }], [backButton(actor, pipeline)]])];
+}
+
 async function askRemoveStage(turn: Turn, actor: Actor, stageId: number): Promise<Reply[]> {
   assertAdmin(actor);
-  const stage = await turn.ctx.db.stage.findFirst({ where: { id: stageId, pipeline: { workspaceId: actor.workspaceId } }, include: { pipeline: true } });
-  if (!stage) return say(actor, 'error.not_found', { what: t(actor.locale, 'what.stage', { name: `#${stageId}` }) });
+  const stage = await findStage(turn, actor, stageId);
+  if (!stage) return stageNotFound(actor, stageId);
   const name = label(actor, stage.name);
-  return [
-    reply(t(actor.locale, 'pipelines.stage.remove_ask', { name, pipeline: stage.pipeline.name }), [
-      [{ label: t(actor.locale, 'pipelines.button.remove_yes', { name }).slice(0, 40), data: `pl:rmyes:${stage.id}` }],
-      [{ label: t(actor.locale, 'pipelines.button.back', { name: stage.pipeline.name }).slice(0, 40), data: `pl:show:${stage.pipelineId}` }],
-    ]),
-  ];
+  return confirmRemoval(
+    actor,
+    t(actor.locale, 'pipelines.stage.remove_ask', { name, pipeline: stage.pipeline.name }),
+    name,
+    `pl:rmyes:${stage.id}`,
+    stage.pipeline,
+  );
 }
 
-/** Removing a pipeline by its button asks first (a typed /pipelines remove PIPELINE does not). */
 async function askRemovePipeline(turn: Turn, actor: Actor, pipelineId: number): Promise<Reply[]> {
   assertAdmin(actor);
   const p = await getPipeline(turn.ctx.db, actor.workspaceId, pipelineId);
-  return [
-    reply(t(actor.locale, 'pipelines.remove_ask', { name: p.name }), [
-      [{ label: t(actor.locale, 'pipelines.button.remove_yes', { name: p.name }).slice(0, 40), data: `pl:rmpipeyes:${p.id}` }],
-      [{ label: t(actor.locale, 'pipelines.button.back', { name: p.name }).slice(0, 40), data: `pl:show:${p.id}` }],
-    ]),
-  ];
+  return confirmRemoval(actor, t(actor.locale, 'pipelines.remove_ask', { name: p.name }), p.name, `pl:rmpipeyes:${p.id}`, p);
+}
+
+/** What was removed, with the automation rules that went with it. */
+function removedReply(actor: Actor, what: string, rules: number): Reply {
+  return reply(rules > 0 ? `${what} ${t(actor.locale, 'pipelines.stage_rules_removed', { count: rules })}` : what);
 }
 
 /** Removes a pipeline: what was removed (with its rules), then the pipelines left. */
 async function removePipelineReply(turn: Turn, actor: Actor, pipelineId: number): Promise<Reply[]> {
-  const removed = await removePipeline(turn.ctx, actor, pipelineId);
-  const lines = [t(actor.locale, 'pipelines.removed', { id: removed.pipeline.id, name: removed.pipeline.name })];
-  if (removed.rules > 0) lines.push(t(actor.locale, 'pipelines.stage_rules_removed', { count: removed.rules }));
-  return [reply(lines.join(' ')), ...(await pipelineList(turn, actor))];
+  const { pipeline, rules } = await removePipeline(turn.ctx, actor, pipelineId);
+  return [removedReply(actor, t(actor.locale, 'pipelines.removed', { id: pipeline.id, name: pipeline.name }), rules), ...(await pipelineList(turn, actor))];
 }
 
 /** Removes a stage: what was removed (with its rules), then the pipeline as it is now. */
 async function removeStageReply(turn: Turn, actor: Actor, stageId: number): Promise<Reply[]> {
-  const removed = await removeStage(turn.ctx, actor, stageId);
-  const lines = [t(actor.locale, 'pipelines.stage_removed', { name: label(actor, removed.stage.name), pipeline: removed.pipeline.name })];
-  if (removed.rules > 0) lines.push(t(actor.locale, 'pipelines.stage_rules_removed', { count: removed.rules }));
-  return [reply(lines.join(' ')), ...(await pipelineCard(turn, actor, removed.pipeline.id))];
+  const { stage, pipeline, rules } = await removeStage(turn.ctx, actor, stageId);
+  const what = t(actor.locale, 'pipelines.stage_removed', { name: label(actor, stage.name), pipeline: pipeline.name });
+  return [removedReply(actor, what, rules), ...(await pipelineCard(turn, actor, pipeline.id))];
 }
 
 /** Button presses of the pl: area; every change checks the admin role in core. */
