@@ -12,7 +12,7 @@ import { resolveLiveContact } from './resolve-contact.js';
 import { mergeContacts, type MergeResult } from './merge-contacts.js';
 import { OPEN_LEAD_STATUSES } from '../leads/lead-access.js';
 import type { Contact, ContactMerge } from '../../prisma/generated/client.js';
-import type { Channel } from '../../prisma/generated/enums.js';
+import type { Channel, ContactMergeStatus } from '../../prisma/generated/enums.js';
 
 export type MergeReason = 'email' | 'phone' | 'name_company';
 
@@ -73,16 +73,12 @@ export async function contactOwnerId(db: DbOrTx, contact: Pick<Contact, 'id' | '
   return head?.id ?? null;
 }
 
-/**
- * Records a proposal to merge the newer of two contacts into the older, addressed to the
- * older record's owner. Null when the pair was already proposed, declined or merged.
- */
-/** The pair's proposal still waiting for an answer, if any. */
-export async function openProposal(db: DbOrTx, workspaceId: number, aId: number, bId: number): Promise<ContactMerge | null> {
+/** The pair's proposal (either way round) in one of `statuses`, if any. */
+async function pairProposal(db: DbOrTx, workspaceId: number, aId: number, bId: number, statuses: ContactMergeStatus[]): Promise<ContactMerge | null> {
   return db.contactMerge.findFirst({
     where: {
       workspaceId,
-      status: 'proposed',
+      status: { in: statuses },
       OR: [
         { keepId: aId, mergeId: bId },
         { keepId: bId, mergeId: aId },
@@ -91,6 +87,15 @@ export async function openProposal(db: DbOrTx, workspaceId: number, aId: number,
   });
 }
 
+/** The pair's proposal still waiting for an answer, if any. */
+export function openProposal(db: DbOrTx, workspaceId: number, aId: number, bId: number): Promise<ContactMerge | null> {
+  return pairProposal(db, workspaceId, aId, bId, ['proposed']);
+}
+
+/**
+ * Records a proposal to merge the newer of two contacts into the older, addressed to the
+ * older record's owner. Null when the pair was already proposed, declined or merged.
+ */
 export async function proposeMerge(
   ctx: CoreContext,
   actor: Actor,
@@ -107,18 +112,7 @@ export async function proposeMerge(
   if (!a || !b || a.id === b.id) return null;
   // ids follow creation order (a clock-independent "older")
   const [keep, merge] = a.id < b.id ? [a, b] : [b, a];
-  const seen = await db.contactMerge.findFirst({
-    where: {
-      workspaceId: actor.workspaceId,
-      status: { in: ['proposed', 'declined', 'merged'] },
-      OR: [
-        { keepId: keep.id, mergeId: merge.id },
-        { keepId: merge.id, mergeId: keep.id },
-      ],
-    },
-    select: { id: true },
-  });
-  if (seen) return null;
+  if (await pairProposal(db, actor.workspaceId, keep.id, merge.id, ['proposed', 'declined', 'merged'])) return null;
   const proposedToUserId = await contactOwnerId(db, keep);
   const proposal = await db.contactMerge.create({
     data: { workspaceId: actor.workspaceId, keepId: keep.id, mergeId: merge.id, reason, matchedOn, proposedToUserId },
