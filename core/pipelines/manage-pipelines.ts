@@ -174,6 +174,20 @@ export async function moveStage(ctx: CoreContext, actor: Actor, stageId: number,
 }
 
 /**
+ * The stages of a stage's pipeline in order, when the stage may change kind or go: refused
+ * while deals, open or closed, sit in it (their status would no longer match their stage) and
+ * when it is the last of its kind (a pipeline keeps an open, a won and a lost stage: /won and
+ * /lost need theirs).
+ */
+async function stagesIfFree(tx: Tx, stage: Stage): Promise<Stage[]> {
+  const deals = await tx.deal.count({ where: { stageId: stage.id } });
+  if (deals > 0) throw conflict('pipelines.stage_has_deals', { name: stage.name, count: deals });
+  const stages = await tx.stage.findMany({ where: { pipelineId: stage.pipelineId }, orderBy: { position: 'asc' } });
+  if (stages.filter((s) => s.kind === stage.kind).length === 1) throw invalid('pipelines.last_of_kind', { name: stage.name });
+  return stages;
+}
+
+/**
  * Marks a stage open, won or lost. Refused while deals sit in it (their status would no
  * longer match their stage) and when it would leave the pipeline without an open stage.
  */
@@ -182,11 +196,7 @@ export async function setStageKind(ctx: CoreContext, actor: Actor, stageId: numb
   return inTx(ctx.db, async (tx) => {
     const before = await loadStage(tx, actor, stageId);
     if (before.kind === kind) return before;
-    const deals = await tx.deal.count({ where: { stageId } });
-    if (deals > 0) throw conflict('pipelines.stage_has_deals', { name: before.name, count: deals });
-    const stages = await tx.stage.findMany({ where: { pipelineId: before.pipelineId }, orderBy: { position: 'asc' } });
-    // a pipeline keeps an open, a won and a lost stage (/won and /lost need theirs)
-    if (stages.filter((s) => s.kind === before.kind).length === 1) throw invalid('pipelines.last_of_kind', { name: before.name });
+    const stages = await stagesIfFree(tx, before);
     const stage = await tx.stage.update({ where: { id: stageId }, data: { kind } });
     await writeOrder(tx, funnelOrder(stages.map((s) => (s.id === stageId ? stage : s))));
     await recordAudit(tx, actor, { action: 'stage.kind', entity: 'stage', entityId: stageId, before: { kind: before.kind }, after: { kind } });
@@ -203,10 +213,7 @@ export async function removeStage(ctx: CoreContext, actor: Actor, stageId: numbe
   assertAdmin(actor);
   return inTx(ctx.db, async (tx) => {
     const { pipeline, ...stage } = await loadStage(tx, actor, stageId);
-    const deals = await tx.deal.count({ where: { stageId } });
-    if (deals > 0) throw conflict('pipelines.stage_has_deals', { name: stage.name, count: deals });
-    const stages = await tx.stage.findMany({ where: { pipelineId: stage.pipelineId }, orderBy: { position: 'asc' } });
-    if (stages.filter((s) => s.kind === stage.kind).length === 1) throw invalid('pipelines.last_of_kind', { name: stage.name });
+    const stages = await stagesIfFree(tx, stage);
     const rules = await tx.automationRule.findMany({ where: { stageId } });
     await tx.stage.delete({ where: { id: stageId } });
     await writeOrder(
