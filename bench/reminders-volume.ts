@@ -1,6 +1,6 @@
 // npm run bench:reminders:volume — 100,000 reminders due within a few minutes, delivered by real
-// worker processes (startWorkers: reminder queue -> claim in Postgres -> outbound queue ->
-// recording sender). Prints firing and delivery lateness p50/p99/max, deliveries/s and the
+// worker processes (startWorkers: reminder queue -> occurrence and send claimed in one
+// statement -> delivered in the same job -> recording sender). Prints firing and delivery lateness p50/p99/max, deliveries/s and the
 // exactly-once count, beside a baseline measured in the same run: plain in-process
 // setTimeout timers for the same due times (no durability, no I/O).
 // Settings (env): BENCH_REMINDERS (100000), BENCH_WINDOW_S (240), BENCH_LEAD_S (30),

@@ -1,8 +1,8 @@
 // npm run bench:reminders — due reminders delivered on Telegram at its limits, end to end:
 // tasks in Postgres -> delayed reminder jobs (the real scheduler) -> real worker processes
-// (startWorkers with the product's settings: claim, outbound queue, shared per-bot and
-// per-chat clocks in Redis) -> the real TelegramSender -> a fake Bot API that enforces
-// Telegram's limits strictly (test/support/limited-bot-api.ts: 429 over 30/s per bot or
+// (startWorkers with the product's settings: each due reminder claimed and delivered in its
+// own job, under the shared per-bot and per-chat clocks in Redis) -> the real TelegramSender
+// -> a fake Bot API that enforces Telegram's limits strictly (test/support/limited-bot-api.ts: 429 over 30/s per bot or
 // 1/s per chat in any sliding second). BENCH_MANAGERS (100) managers, each on their own chat.
 // Two phases, each checked for exactly once (every reminder accepted by the fake once):
 //   spread: BENCH_SPREAD_RATE (20) reminders/s due evenly for BENCH_SPREAD_S (60) s, under the
@@ -21,11 +21,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../connectors/config.js';
 import { createPrisma } from '../connectors/db/client.js';
 import { queueSettings } from '../connectors/queue/connection.js';
-import { createScheduler } from '../connectors/queue/workers.js';
+import { createOutbox, createScheduler } from '../connectors/queue/workers.js';
 import { checkPostgres, checkRedis } from '../connectors/services.js';
 import { LimitedBotApi, TELEGRAM_STRICT_LIMITS } from '../test/support/limited-bot-api.js';
 import { dropDatabase, recreateDatabase } from './support/bench-database.js';
@@ -88,6 +87,7 @@ async function main() {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'leadline-bench-rem-'));
   const telegram = await new LimitedBotApi(TELEGRAM_STRICT_LIMITS).start();
   const scheduler = createScheduler(queueSettings(config.REDIS_URL, prefix));
+  const outbound = createOutbox(queueSettings(config.REDIS_URL, prefix));
   let workers: ChildProcess[] = [];
   const results: PhaseResult[] = [];
   try {
@@ -135,15 +135,14 @@ async function main() {
           log(`${name}: delivered ${mine().length}/${tasks.length}`);
         }
       }
-      // a late duplicate would arrive within the next seconds: wait for the outbound queue to be empty instead of a fixed pause
-      const redis = new Redis(config.REDIS_URL);
+      // a late duplicate would arrive within the next seconds: wait for the reminder jobs (a
+      // due reminder is delivered in its own job) and the outbound queue to hold nothing
+      // waiting, running or delayed, instead of a fixed pause
       for (let i = 0; i < 50; i++) {
-        const key = (k: string) => `${prefix}:outbound:${k}`;
-        const [wait, active, delayed] = await Promise.all([redis.llen(key('wait')), redis.llen(key('active')), redis.zcard(key('delayed'))]);
-        if (!wait && !active && !delayed) break;
+        const counts = await Promise.all([scheduler.reminders, outbound.queue].map((q) => q.getJobCounts('wait', 'prioritized', 'active', 'delayed')));
+        if (counts.every((c) => !c.wait && !c.prioritized && !c.active && !c.delayed)) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      redis.disconnect();
       const first = new Map<number, number>();
       let duplicates = 0;
       for (const a of mine()) {
@@ -191,6 +190,7 @@ async function main() {
   } finally {
     await Promise.all(workers.map((w) => stopBenchWorker(w)));
     await scheduler.close();
+    await outbound.close();
     await telegram.close();
     await db.$disconnect();
     rmSync(outDir, { recursive: true, force: true });

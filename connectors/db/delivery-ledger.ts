@@ -3,11 +3,27 @@
 import type { ClaimRequest, ClaimResult, DeliveryLedger, SentRecord } from '../../core/outbound/ledger.js';
 import type { DbOrTx } from '../../core/db.js';
 
+/**
+ * The claim of a deduplicated send, as an INSERT over the rows of `from` (a FROM and WHERE
+ * clause: no row, no claim), each expression given as SQL text: it succeeds only when the key
+ * is not final and nobody else is sending it right now, itself or folded into their message
+ * ("coalescing"), or they stopped answering longer than `staleSecs` seconds ago (a crashed
+ * worker). RETURNING status: a row when this statement took the send. The one home of that
+ * rule: the ledger's claim below and a due reminder's (connectors/db/stores/reminders.ts).
+ */
+export function sendClaimSql(p: { dedupeKey: string; workspaceId: string; identityId: string; staleSecs: string; from: string }): string {
+  return `INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
+    SELECT ${p.dedupeKey}, ${p.workspaceId}, ${p.identityId}, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' ${p.from}
+    ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt",
+      "coalescedInto" = NULL
+    WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped', 'coalesced')
+      AND ("OutboundDelivery".status NOT IN ('sending', 'coalescing') OR "OutboundDelivery"."updatedAt" < EXCLUDED."updatedAt" - make_interval(secs => ${p.staleSecs}))
+    RETURNING status`;
+}
+
 // The target (an identity, or the chat an identity-less reply is addressed to), the dedupe
 // key's ledger state, and, when the target can be sent to by this process ($5: its channels),
-// the claim of the send. The claim succeeds only when the key is not final and nobody else is
-// sending it right now, itself or folded into their message ("coalescing"), or they stopped
-// answering longer than $4 seconds ago (a crashed worker).
+// the claim of the send (sendClaimSql; $4: the stale seconds).
 const TARGET_AND_CLAIM_SQL = `
   WITH i AS (
     SELECT id, channel::text AS channel, "chatId", unreachable, "unreachableReason"
@@ -15,14 +31,13 @@ const TARGET_AND_CLAIM_SQL = `
     UNION ALL
     SELECT NULL::int, $6::text, $7::text, false, NULL WHERE $1::int IS NULL AND $6::text IS NOT NULL
   ), claim AS (
-    INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
-    SELECT $3, $2, i.id, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM i
-    WHERE $3::text IS NOT NULL AND NOT i.unreachable AND i."chatId" IS NOT NULL AND i.channel = ANY($5::text[])
-    ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt",
-      "coalescedInto" = NULL
-    WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped', 'coalesced')
-      AND ("OutboundDelivery".status NOT IN ('sending', 'coalescing') OR "OutboundDelivery"."updatedAt" < EXCLUDED."updatedAt" - make_interval(secs => $4))
-    RETURNING status
+    ${sendClaimSql({
+      dedupeKey: '$3',
+      workspaceId: '$2',
+      identityId: 'i.id',
+      staleSecs: '$4',
+      from: `FROM i WHERE $3::text IS NOT NULL AND NOT i.unreachable AND i."chatId" IS NOT NULL AND i.channel = ANY($5::text[])`,
+    })}
   )
   SELECT (i.channel IS NOT NULL) AS found, i.id, i.channel, i."chatId", i.unreachable, i."unreachableReason",
          (SELECT o.status FROM "OutboundDelivery" o WHERE o."dedupeKey" = $3::text) AS ledger,

@@ -14,6 +14,7 @@ import type { GroupSlaJobData } from '../../core/sla/check-group-sla.js';
 import { connectRedis, type QueueSettings, type RedisClient } from './connection.js';
 import { createDigestQueue, digestSyncJob, type DigestJobData } from './digest-scheduler.js';
 import { defineJob, openQueue } from './job-definition.js';
+import { sendStateSchema } from './send-runner.js';
 import { BullMQVacationScheduler } from './team-queue.js';
 
 export const REMINDER_QUEUE = 'reminders';
@@ -31,7 +32,8 @@ export function slaJobId(leadId: number): string {
 export const reminderJob = defineJob({
   queue: REMINDER_QUEUE,
   name: 'fire',
-  schema: z.object({ taskId: z.number().int().positive(), dueAtMs: z.number().int(), rechecks: z.number().int().min(0).optional() }),
+  // and what its delivery keeps across postpones (its chat ticket, 429s waited out: send-runner.ts)
+  schema: sendStateSchema.extend({ taskId: z.number().int().positive(), dueAtMs: z.number().int(), rechecks: z.number().int().min(0).optional() }),
   options: {
     attempts: 10,
     backoff: { type: 'exponential', delay: 1000 },

@@ -10,7 +10,7 @@ import type { CoreContext } from '../../core/context.js';
 import type { ChannelSenders } from '../../core/outbound/deliver.js';
 import { reconcileReminders, type ReconcileReport } from '../../core/reminders/reconcile.js';
 import { reconcileSlaChecks } from '../../core/sla/reconcile.js';
-import type { ReminderJobData, FireOutcome } from '../../core/reminders/fire-reminder.js';
+import type { ReminderJobData } from '../../core/reminders/fire-reminder.js';
 import type { SlaOutcome } from '../../core/sla/check-sla.js';
 import type { QueueSettings } from './connection.js';
 import type { FileStore } from '../../core/files/file-store.js';
@@ -18,7 +18,8 @@ import { BullMQOutbox, startOutboundWorker, type OutboundJobOptions } from './ou
 import type { ChannelLimits } from './rate-limit.js';
 import { checkEvictionPolicy } from './redis-policy.js';
 import { BullMQScheduler } from './reminder-scheduler.js';
-import { startReminderWorker, startSlaWorker } from './reminder-worker.js';
+import { startReminderWorker, startSlaWorker, type ReminderOutcome } from './reminder-worker.js';
+import { createSendRunner } from './send-runner.js';
 import { startAiWorker } from './ai-queue.js';
 import { startTeamWorker } from './team-queue.js';
 import { reconcileVacations, type VacationEndOutcome } from '../../core/users/vacation.js';
@@ -61,7 +62,7 @@ export interface StartWorkersOptions {
   reconcile?: boolean;
   /** reconcile only these workspaces (sharded deployments; tests on a shared database) */
   reconcileWorkspaceIds?: number[];
-  onReminder?: (data: ReminderJobData, outcome: FireOutcome, firedAt: number) => void;
+  onReminder?: (data: ReminderJobData, outcome: ReminderOutcome, firedAt: number) => void;
   /** called after each SLA check job */
   onSlaCheck?: (data: { leadId: number; dueAtMs: number }, outcome: SlaOutcome) => void;
   /** called after a reconciliation that followed a loss of Redis data (tests, metrics) */
@@ -151,25 +152,27 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     logger?.warn({ reason: policy.reason }, 'Could not check Redis maxmemory-policy (CONFIG GET not allowed?); make sure it is noeviction.');
   }
 
-  const outbound = startOutboundWorker({
+  // one send runner (one rate limiter) for the outbound queue's jobs and the due reminders' own
+  const runner = createSendRunner({
     ctx,
     settings,
     senders: options.senders,
     files: options.files,
     outbox,
     logger,
-    concurrency: options.concurrency?.outbound,
     limits: options.limits,
     marginMs: options.limitMarginMs,
     bulkShare: options.bulkShare,
     sendingStaleMs: options.sendingStaleMs,
-    ...timing,
+    lockDurationMs: options.lockDurationMs,
   });
+  const outbound = startOutboundWorker({ settings, runner, logger, concurrency: options.concurrency?.outbound, ...timing });
   const reminders = startReminderWorker({
     ctx,
     settings,
     outbox,
     scheduler,
+    runner,
     logger,
     concurrency: options.concurrency?.reminders,
     onReminder: options.onReminder,
@@ -231,7 +234,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     async close() {
       await lossWatch?.close();
       await Promise.all([reminders.close(), sla.close(), outbound.close(), ai.close(), team.close(), mailings.close()]);
-      await Promise.all([scheduler.close(), outbox.close()]);
+      await Promise.all([scheduler.close(), outbox.close(), runner.close()]);
     },
   };
 }

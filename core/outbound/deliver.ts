@@ -10,7 +10,7 @@ import type { Channel } from '../../prisma/generated/enums.js';
 import { recordActivity } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { inTx } from '../db.js';
-import type { DeliveryLedger } from './ledger.js';
+import type { ClaimResult, DeliveryLedger } from './ledger.js';
 import type { ChannelSender, Outbox, OutboxItem, OutboundFile, OutboundMessage } from '../ports.js';
 import type { FileStore } from '../files/file-store.js';
 import { PermanentSendError } from '../ports.js';
@@ -54,6 +54,11 @@ export interface DeliverOptions {
   /** the OutboundDelivery ledger (connectors/db/delivery-ledger.ts) */
   ledger: DeliveryLedger;
   /**
+   * The item's claim when the caller made it already, in a statement of its own (a due
+   * reminder claims its occurrence and its send together: core/reminders/fire-reminder.ts)
+   */
+  claimed?: ClaimResult;
+  /**
    * Called right before the platform call (rate limiting); may throw to postpone. For a
    * foldable notice it may hand over other notices waiting for the chat (coalescing): the
    * message then carries them all (core/outbound/coalesce.ts).
@@ -94,13 +99,15 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
   const { ledger } = options;
   const key = item.dedupeKey ?? null;
   const channels = Object.keys(senders).filter((c) => senders[c as Channel]);
-  const row = await ledger.claim(db, {
-    workspaceId: item.workspaceId,
-    ...itemAddress(item),
-    dedupeKey: key,
-    sendingStaleMs: options.sendingStaleMs ?? 120_000,
-    channels,
-  });
+  const row =
+    options.claimed ??
+    (await ledger.claim(db, {
+      workspaceId: item.workspaceId,
+      ...itemAddress(item),
+      dedupeKey: key,
+      sendingStaleMs: options.sendingStaleMs ?? 120_000,
+      channels,
+    }));
   if (row.ledger && FINAL.includes(row.ledger)) return { status: 'duplicate' };
   if (!row.found) {
     if (row.ledger) return { status: 'duplicate' };

@@ -39,6 +39,25 @@ export interface ReminderTaskRow {
   wsTimezone: string;
   identityId: number | null;
   languageCode: string | null;
+  /** the identity's channel and chat (null without one) */
+  channel: ChannelName | null;
+  chatId: string | null;
+  /** this call claimed the send of the reminder's message (see ReminderSendClaim) */
+  sendClaimed: boolean;
+  /** the message's ledger status before this call (null: never claimed) */
+  ledger: string | null;
+}
+
+/**
+ * The send of a reminder's message, claimed in the OutboundDelivery ledger together with its
+ * occurrence (one statement: core/outbound/ledger.ts says what a claim guarantees). Claimed only
+ * for an identity on one of `channels` (those this process sends on); a "sending" mark older
+ * than `sendingStaleMs` is a crashed worker's and taken over.
+ */
+export interface ReminderSendClaim {
+  dedupeKey: string;
+  channels: readonly string[];
+  sendingStaleMs: number;
 }
 
 export interface ReminderStore {
@@ -46,10 +65,21 @@ export interface ReminderStore {
   openTasksAfter(db: DbOrTx, q: { now: Date; afterId: number; limit: number; workspaceIds: number[] | null }): Promise<ReconcileRow[]>;
   /**
    * Loads the task with its links and recipient; when it is open, not recurring and still due
-   * at `dueAt`, claims that occurrence in the same statement. Null when the task is gone.
-   * The recipient is the assignee's reachable identity on the first channel of `channelOrder`.
+   * at `dueAt`, claims that occurrence and the send of its message in the same statement.
+   * Null when the task is gone. The recipient is the assignee's reachable identity on the
+   * first channel of `channelOrder`.
    */
-  loadAndClaim(db: DbOrTx, q: { taskId: number; dueAt: Date; channelOrder: readonly ChannelName[] }): Promise<ReminderTaskRow | null>;
-  /** Claims one occurrence (ReminderDelivery); false when it was claimed before. */
-  claim(db: DbOrTx, q: { taskId: number; dueAt: Date }): Promise<boolean>;
+  loadAndClaim(db: DbOrTx, q: { taskId: number; dueAt: Date; channelOrder: readonly ChannelName[]; send: ReminderSendClaim }): Promise<ReminderTaskRow | null>;
+  /**
+   * Claims one occurrence (ReminderDelivery) and, for an identity, the send of its message, in
+   * one statement; `claimed` false when the occurrence was claimed before.
+   */
+  claim(
+    db: DbOrTx,
+    q: {
+      taskId: number;
+      dueAt: Date;
+      send: ReminderSendClaim & { workspaceId: number; identityId: number | null; channel: string | null };
+    },
+  ): Promise<{ claimed: boolean; sendClaimed: boolean; ledger: string | null }>;
 }

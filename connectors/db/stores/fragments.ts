@@ -10,13 +10,13 @@ export function effectiveDue(alias: string): string {
 }
 
 /**
- * Joins a team member `u` to their preferred reachable identity `i` (id, "languageCode", channel):
+ * Joins a team member `u` to their preferred reachable identity `i` (id, "languageCode", channel, "chatId"):
  * not unreachable, with a chat id, on the first channel of :channelOrder (core's CHANNELS,
  * passed in), the most recently updated on a tie.
  */
 export const PREFERRED_IDENTITY_JOIN = `
   LEFT JOIN LATERAL (
-    SELECT id, "languageCode", channel::text AS channel FROM "Identity"
+    SELECT id, "languageCode", channel::text AS channel, "chatId" FROM "Identity"
     WHERE "userId" = u.id AND NOT unreachable AND "chatId" IS NOT NULL
     ORDER BY array_position(:channelOrder::text[], channel::text), "updatedAt" DESC
     LIMIT 1

@@ -7,12 +7,16 @@ import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { reminderJobId } from '../../../connectors/queue/reminder-scheduler.js';
+import { outboundJobId } from '../../../connectors/queue/outbound-queue.js';
+import { reminderDedupeKey } from '../../../core/reminders/reminder-message.js';
+import { RateLimitedError } from '../../../core/ports.js';
 import type { CoreContext } from '../../../core/context.js';
 import { dbContext } from '../../../connectors/db/stores/index.js';
 import { actorForUser } from '../../../core/users/find-users.js';
 import { createTask, snoozeTask, cancelTask } from '../../../core/tasks/index.js';
 import type { Actor } from '../../../core/actor.js';
-import type { FireOutcome, ReminderJobData } from '../../../core/reminders/fire-reminder.js';
+import type { ReminderJobData } from '../../../core/reminders/fire-reminder.js';
+import type { ReminderOutcome } from '../../../connectors/queue/reminder-worker.js';
 import { testPrefix } from '../../support/redis-keys.js';
 
 const db = testDb();
@@ -23,7 +27,7 @@ let actor: Actor;
 let member: Member;
 
 // every reminder job the worker finished, in order (the hook the worker calls after each)
-const fired: Array<{ data: ReminderJobData; outcome: FireOutcome }> = [];
+const fired: Array<{ data: ReminderJobData; outcome: ReminderOutcome }> = [];
 const firedFor = (taskId: number, dueAtMs?: number) => fired.filter((f) => f.data.taskId === taskId && (dueAtMs === undefined || f.data.dueAtMs === dueAtMs));
 const sentFor = (taskId: number) => sender.sent.filter((m) => m.buttons?.[0]?.[0]?.data === `task:done:${taskId}`);
 
@@ -128,8 +132,60 @@ describe('reminders', () => {
     await running.scheduler.reminders.add('fire', { taskId: task.id, dueAtMs: due.getTime() }, { jobId: `again-${task.id}` });
     await waitFor(() => firedFor(task.id, due.getTime()).length >= 2, 'the repeated job to run', 5000);
     await outboundDrained(running.outbox);
-    expect(firedFor(task.id, due.getTime())[1]!.outcome).toMatchObject({ status: 'enqueued', fresh: false });
+    expect(firedFor(task.id, due.getTime())[1]!.outcome).toMatchObject({ status: 'due', fresh: false, delivery: { status: 'duplicate' } });
     expect(await db.task.count({ where: { seriesId: task.id } })).toBe(2);
     expect(sentFor(task.id)).toHaveLength(1);
+  });
+
+  it('a due reminder is delivered in its own job: no outbound job, its send claimed with the occurrence and recorded sent', async () => {
+    const due = new Date(Date.now() + 300);
+    const task = await createTask(ctx, actor, { title: 'One job, one claim', dueAt: due });
+    const [run] = await waitFor(() => (firedFor(task.id).length ? firedFor(task.id) : null), 'the reminder job to end', 5000);
+    expect(run!.outcome).toMatchObject({ status: 'due', fresh: true, claimed: { claimed: true, ledger: null }, delivery: { status: 'sent' } });
+    expect(sentFor(task.id)).toHaveLength(1);
+    const key = reminderDedupeKey(task.id, due.getTime());
+    expect(await running.outbox.queue.getJob(outboundJobId(key))).toBeUndefined();
+    const row = await db.outboundDelivery.findUniqueOrThrow({ where: { dedupeKey: key } });
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, externalMessageId: sentFor(task.id)[0]!.externalMessageId });
+    expect(await db.reminderDelivery.count({ where: { taskId: task.id } })).toBe(1);
+  });
+
+  it('a reminder the platform answers with 429 waits it out in its own job and is delivered once', async () => {
+    const due = new Date(Date.now() + 300);
+    const task = await createTask(ctx, actor, { title: 'Rate limited once', dueAt: due });
+    let refused = 0;
+    sender.fail = (m) => (m.buttons?.[0]?.[0]?.data === `task:done:${task.id}` && refused++ === 0 ? new RateLimitedError(400) : undefined);
+    try {
+      const [msg] = await waitFor(() => (sentFor(task.id).length ? sentFor(task.id) : null), 'the reminder after the 429', 8000);
+      expect(refused).toBe(2); // the 429, then the send that went through
+      expect(msg!.at - due.getTime()).toBeGreaterThanOrEqual(400);
+      const [run] = await waitFor(() => (firedFor(task.id).length ? firedFor(task.id) : null), 'the reminder job to end', 5000);
+      expect(run!.outcome).toMatchObject({ status: 'due', fresh: false, delivery: { status: 'sent' } });
+      const job = await running.scheduler.reminders.getJob(reminderJobId(task.id, due.getTime()));
+      expect(job?.data).toMatchObject({ taskId: task.id, dueAtMs: due.getTime(), limited: 1 });
+      expect(job?.attemptsMade).toBe(1); // the run that sent it: the 429 spent no attempt
+      const key = reminderDedupeKey(task.id, due.getTime());
+      expect(await db.outboundDelivery.findUniqueOrThrow({ where: { dedupeKey: key } })).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(sentFor(task.id)).toHaveLength(1);
+    } finally {
+      sender.fail = undefined;
+    }
+  });
+
+  it('a reminder whose send fails for a moment is retried by its own job and delivered once', async () => {
+    const due = new Date(Date.now() + 300);
+    const task = await createTask(ctx, actor, { title: 'Transient failure', dueAt: due });
+    let failed = 0;
+    sender.fail = (m) => (m.buttons?.[0]?.[0]?.data === `task:done:${task.id}` && failed++ === 0 ? new Error('socket hang up') : undefined);
+    try {
+      await waitFor(() => sentFor(task.id).length > 0, 'the reminder after the failure', 8000);
+      const [run] = await waitFor(() => (firedFor(task.id).length ? firedFor(task.id) : null), 'the reminder job to end', 5000);
+      expect(run!.outcome).toMatchObject({ status: 'due', fresh: false, claimed: { claimed: true, ledger: 'retrying' }, delivery: { status: 'sent' } });
+      const key = reminderDedupeKey(task.id, due.getTime());
+      expect(await db.outboundDelivery.findUniqueOrThrow({ where: { dedupeKey: key } })).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(sentFor(task.id)).toHaveLength(1);
+    } finally {
+      sender.fail = undefined;
+    }
   });
 });
