@@ -178,6 +178,16 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
 
   private async removeQuietly(jobId: string, queue: Queue = this.reminders): Promise<void> {
     try {
+      if (queue === this.reminders) {
+        // a reminder whose delivery is under way (put back to wait for its chat or a 429) holds
+        // a ticket on its chat's clock: run it now instead, so it finds the task moved or closed
+        // and gives the ticket back (removed, it would hold up the chat's later messages)
+        const job = await queue.getJob(jobId);
+        if (job && (job.data as { slot?: number }).slot !== undefined) {
+          if (await job.isDelayed()) await job.promote();
+          return;
+        }
+      }
       await queue.remove(jobId);
     } catch {
       // locked by a worker right now: the worker's staleness check drops it
