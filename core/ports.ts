@@ -103,7 +103,11 @@ export class RateLimitedError extends Error {
 export interface Scheduler {
   scheduleReminder(taskId: number, dueAt: Date): Promise<void>;
   cancelReminder(taskId: number): Promise<void>;
-  scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void>;
+  /**
+   * (Re)times a lead's first-response check; `first`: the lead was just captured, so no check
+   * of it can exist yet (one round trip fewer on every new lead).
+   */
+  scheduleSlaCheck(leadId: number, dueAt: Date, options?: { first?: boolean }): Promise<void>;
   /** a client group's first-response check (core/sla/check-group-sla.ts) */
   scheduleGroupCheck?(groupId: number, dueAt: Date): Promise<void>;
   /** re-times a user's digest schedules now (their time zone or subscriptions changed) */

@@ -136,17 +136,22 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
     await this.team.scheduleVacationEnd(userId, at);
   }
 
-  async scheduleSlaCheck(leadId: number, dueAt: Date): Promise<void> {
+  async scheduleSlaCheck(leadId: number, dueAt: Date, options: { first?: boolean } = {}): Promise<void> {
     const dueAtMs = dueAt.getTime();
     if (!Number.isFinite(dueAtMs)) throw new Error(`invalid SLA due time for lead ${leadId}`);
     const id = slaJobId(leadId);
+    const opts = { ...slaJob.options, delay: Math.max(0, dueAtMs - Date.now()) };
+    // a lead just captured has no check yet (lead ids are never reused): add it, one round trip
+    if (options.first) {
+      await this.sla.add(slaJob.name, { leadId, dueAtMs }, { ...opts, jobId: id });
+      return;
+    }
     const existing = await this.sla.getJob(id);
     if (existing?.data.dueAtMs === dueAtMs) return;
-    if (existing) await this.removeQuietly(id, this.sla);
-    const opts = { ...slaJob.options, delay: Math.max(0, dueAtMs - Date.now()) };
-    const added = await this.sla.add(slaJob.name, { leadId, dueAtMs }, { ...opts, jobId: id });
-    // the old check is running right now and could not be removed: add this one beside it
-    if (added.data.dueAtMs !== dueAtMs) await this.sla.add(slaJob.name, { leadId, dueAtMs }, { ...opts, jobId: `${id}-${dueAtMs}` });
+    // the old check is running right now and cannot be removed: add this one beside it (adding
+    // under its id would be a no-op, and this due time lost)
+    const beside = existing ? !(await this.removeQuietly(id, this.sla)) : false;
+    await this.sla.add(slaJob.name, { leadId, dueAtMs }, { ...opts, jobId: beside ? `${id}-${dueAtMs}` : id });
   }
 
   /** A stopped or restarted clock's old check finds another due time on the group and does nothing. */
@@ -176,7 +181,8 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
     }
   }
 
-  private async removeQuietly(jobId: string, queue: Queue = this.reminders): Promise<void> {
+  /** Removes a job; false when it could not be (locked by a worker right now). */
+  private async removeQuietly(jobId: string, queue: Queue = this.reminders): Promise<boolean> {
     try {
       if (queue === this.reminders) {
         // a reminder whose delivery is under way (put back to wait for its chat or a 429) holds
@@ -185,12 +191,13 @@ export class BullMQScheduler implements Scheduler, BulkReminderScheduler, BulkSl
         const job = await queue.getJob(jobId);
         if (job && (job.data as { slot?: number }).slot !== undefined) {
           if (await job.isDelayed()) await job.promote();
-          return;
+          return true;
         }
       }
-      await queue.remove(jobId);
+      return (await queue.remove(jobId)) === 1;
     } catch {
       // locked by a worker right now: the worker's staleness check drops it
+      return false;
     }
   }
 

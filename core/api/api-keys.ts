@@ -10,6 +10,7 @@ import { systemActor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import { invalid, notFound } from '../errors.js';
 import { actorForUser } from '../users/find-users.js';
+import { resolveLocale } from '../i18n/index.js';
 
 export const API_SCOPES = ['leads:read', 'leads:write', 'contacts:read', 'contacts:write', 'deals:read', 'deals:write', 'tasks:read', 'tasks:write'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -115,27 +116,29 @@ export interface ApiCaller {
 /** lastUsedAt is written at most this often per key (not on every call) */
 const TOUCH_MS = 60_000;
 
-/** The caller a bearer key stands for, or null (unknown, malformed, revoked, or its member inactive). */
+/** The caller a bearer key stands for, or null (unknown, malformed, revoked, or its member inactive). One statement. */
 export async function authenticateApiKey(ctx: CoreContext, key: string): Promise<ApiCaller | null> {
   if (!KEY_SHAPE.test(key)) return null;
-  const row = await ctx.db.apiKey.findUnique({
-    where: { keyHash: hashApiKey(key) },
-    include: { workspace: { select: { id: true, locale: true, timezone: true, phoneRegion: true } } },
-  });
+  const row = await ctx.stores.apiKeys.byHash(ctx.db, hashApiKey(key));
   if (!row || row.revokedAt) return null;
   let actor: Actor;
-  if (row.userId) {
-    try {
-      actor = await actorForUser(ctx.db, row.userId);
-    } catch {
-      return null;
-    }
+  if (row.userId !== null) {
+    // as actorForUser (core/users/find-users.ts) makes it: a member who left authenticates no more
+    if (!row.userActive || !row.userRole) return null;
+    actor = {
+      userId: row.userId,
+      workspaceId: row.workspaceId,
+      role: row.userRole,
+      locale: resolveLocale(row.userLocale, row.userWsLocale),
+      timezone: row.userTimezone ?? row.userWsTimezone ?? row.wsTimezone,
+      name: row.userName ?? undefined,
+    };
   } else {
-    actor = { ...systemActor(row.workspace), name: `api:${row.name}` };
+    actor = { ...systemActor({ id: row.workspaceId, locale: row.wsLocale, timezone: row.wsTimezone }), name: `api:${row.name}` };
   }
   const now = ctx.clock.now();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_MS) {
     await ctx.db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return { keyId: row.id, keyName: row.name, workspaceId: row.workspaceId, phoneRegion: row.workspace.phoneRegion, scopes: new Set(row.scopes), actor };
+  return { keyId: row.id, keyName: row.name, workspaceId: row.workspaceId, phoneRegion: row.phoneRegion, scopes: new Set(row.scopes), actor };
 }

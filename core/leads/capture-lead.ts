@@ -81,6 +81,6 @@ export async function captureLead(ctx: CoreContext, actor: Actor, input: Capture
     return created;
   });
   // after commit: the SLA check job (the lead exists when it fires)
-  await ctx.scheduler?.scheduleSlaCheck(lead.id, due);
+  await ctx.scheduler?.scheduleSlaCheck(lead.id, due, { first: true });
   return lead;
 }

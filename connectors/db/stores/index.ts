@@ -13,6 +13,7 @@ import { sqlReminderStore } from './reminders.js';
 import { sqlTaskStore } from './tasks.js';
 import { sqlWebhookStore } from './webhooks.js';
 import { sqlCustomerValueStore } from './customer-value.js';
+import { sqlApiKeyStore } from './api-keys.js';
 
 export const sqlStores: Stores = {
   assignees: sqlAssigneeStore,
@@ -25,6 +26,7 @@ export const sqlStores: Stores = {
   albums: sqlAlbumStore,
   demo: sqlDemoStore,
   customerValue: sqlCustomerValueStore,
+  apiKeys: sqlApiKeyStore,
 };
 
 /** A CoreContext on `db` with the SQL stores (the clock defaults to the system clock). */

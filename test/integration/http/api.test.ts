@@ -119,6 +119,21 @@ describe('keys', () => {
     expect((await call('POST', '/deals', { title: 'His', ownerId: max!.userId }, {}, maryKey)).status).toBe(403);
   });
 
+  it("a member's key authenticates no more once the member is deactivated, and again once they are back", async () => {
+    // off duty: the round robin of the other tests never picks her
+    const extra = await db.user.create({ data: { workspaceId, name: 'Leaving Lena', role: 'manager', onDuty: false } });
+    const lenaKey = (await createApiKey(dbContext(db), system, { name: 'lena', scopes: ['leads:read'], userId: extra.id })).key;
+    expect((await call('GET', '/leads?limit=1', undefined, {}, lenaKey)).status).toBe(200);
+    await db.user.update({ where: { id: extra.id }, data: { active: false } });
+    const refused = await call('GET', '/leads?limit=1', undefined, {}, lenaKey);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('Bearer');
+    await db.user.update({ where: { id: extra.id }, data: { active: true } });
+    expect((await call('GET', '/leads?limit=1', undefined, {}, lenaKey)).status).toBe(200);
+    // the key's use is recorded (at most once a minute)
+    expect((await db.apiKey.findFirstOrThrow({ where: { userId: extra.id } })).lastUsedAt).not.toBeNull();
+  });
+
   it('a key over its rate limit gets 429 with Retry-After', async () => {
     const tight = new RedisRequestLimiter(inject('redisUrl'), testPrefix('t-api-rl'), { form_ip: 1, form: 1, api_key: 2 });
     const edge = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ engine, limiter: tight })] });
