@@ -6,7 +6,7 @@
 // transaction; rules (lead statuses, roles, the channel order) come in as parameters.
 // The inbound path's own store, CustomerIntake (core/ports.ts), travels on ChatDeps.intake.
 import type { AlbumStore } from './chat/album-store.js';
-import type { ApiKeyStore } from './api/api-key-store.js';
+import type { ApiStore } from './api/api-store.js';
 import type { ContactImportStore } from './contacts/import/contact-import-store.js';
 import type { DemoStore } from './demo/demo-store.js';
 import type { DigestStore } from './digests/digest-store.js';
@@ -38,6 +38,6 @@ export interface Stores {
   demo: DemoStore;
   /** customer value, /top, tags in use and the team digest's extra sections (core/value) */
   customerValue: CustomerValueStore;
-  /** the API key, its workspace and member, as every API request looks them up (core/api) */
-  apiKeys: ApiKeyStore;
+  /** the REST API's key look-up and the lead an API lead went to (core/api) */
+  api: ApiStore;
 }

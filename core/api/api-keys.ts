@@ -119,7 +119,7 @@ const TOUCH_MS = 60_000;
 /** The caller a bearer key stands for, or null (unknown, malformed, revoked, or its member inactive). One statement. */
 export async function authenticateApiKey(ctx: CoreContext, key: string): Promise<ApiCaller | null> {
   if (!KEY_SHAPE.test(key)) return null;
-  const row = await ctx.stores.apiKeys.byHash(ctx.db, hashApiKey(key));
+  const row = await ctx.stores.api.keyByHash(ctx.db, hashApiKey(key));
   if (!row || row.revokedAt) return null;
   let actor: Actor;
   if (row.userId !== null) {

@@ -91,13 +91,7 @@ export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, in
   );
   await engine.handle(message);
   // the contact's latest lead: the one this message created or joined (its contact holds the message)
-  const lead = await deps.db.lead.findFirst({
-    where: {
-      workspaceId: caller.workspaceId,
-      contact: { conversations: { some: { messages: { some: { workspaceId: caller.workspaceId, channel: 'web', externalId: message.messageExternalId } } } } },
-    },
-    orderBy: { id: 'desc' },
-  });
+  const lead = await deps.stores.api.leadOfMessage(deps.db, { workspaceId: caller.workspaceId, channel: 'web', externalId: message.messageExternalId! });
   if (!lead) throw new Error(`API lead ${message.dedupeKey} was not stored with a lead`);
   return { ok: true, created: lead.createdAt.getTime() >= started.getTime(), lead };
 }

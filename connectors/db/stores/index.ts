@@ -13,7 +13,7 @@ import { sqlReminderStore } from './reminders.js';
 import { sqlTaskStore } from './tasks.js';
 import { sqlWebhookStore } from './webhooks.js';
 import { sqlCustomerValueStore } from './customer-value.js';
-import { sqlApiKeyStore } from './api-keys.js';
+import { sqlApiStore } from './api.js';
 
 export const sqlStores: Stores = {
   assignees: sqlAssigneeStore,
@@ -26,7 +26,7 @@ export const sqlStores: Stores = {
   albums: sqlAlbumStore,
   demo: sqlDemoStore,
   customerValue: sqlCustomerValueStore,
-  apiKeys: sqlApiKeyStore,
+  api: sqlApiStore,
 };
 
 /** A CoreContext on `db` with the SQL stores (the clock defaults to the system clock). */

@@ -1,6 +1,8 @@
-// The look-up every API request starts with, as a port (core/stores.ts): the key by its hash
-// with its workspace and, for a member's key, that member, in one statement. The SQL lives in
-// connectors/db/stores/api-keys.ts.
+// The REST API's statements beyond the ORM, as a port (core/stores.ts): the look-up every
+// request starts with (the key by its hash with its workspace and, for a member's key, that
+// member) and the lead an API lead's message went to, one statement each. The SQL lives in
+// connectors/db/stores/api.ts.
+import type { Lead } from '../../prisma/generated/client.js';
 import type { Role } from '../../prisma/generated/enums.js';
 import type { DbOrTx } from '../db.js';
 
@@ -26,7 +28,9 @@ export interface ApiKeyAuthRow {
   userWsTimezone: string | null;
 }
 
-export interface ApiKeyStore {
+export interface ApiStore {
   /** The key whose sha256 is `keyHash`, or null. */
-  byHash(db: DbOrTx, keyHash: string): Promise<ApiKeyAuthRow | null>;
+  keyByHash(db: DbOrTx, keyHash: string): Promise<ApiKeyAuthRow | null>;
+  /** The latest lead of the contact whose conversation holds this message (the one it created or joined), or null. */
+  leadOfMessage(db: DbOrTx, q: { workspaceId: number; channel: string; externalId: string }): Promise<Lead | null>;
 }
