@@ -68,6 +68,12 @@ export class RecordingSender implements ChannelSender {
   }
 }
 
+/** Whether a sent message is task `taskId`'s reminder (its first button is that task's Done). */
+export const isReminderOf = (message: Pick<OutboundMessage, 'buttons'>, taskId: number): boolean => message.buttons?.[0]?.[0]?.data === `task:done:${taskId}`;
+
+/** The reminders of task `taskId` a recording sender took, in order. */
+export const remindersSent = (sender: RecordingSender, taskId: number): Sent[] => sender.sent.filter((m) => isReminderOf(m, taskId));
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

@@ -5,7 +5,7 @@
 // given a per-chat limit so it has a clock.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testDb } from '../../support/db.js';
-import { pushWorkspace, RecordingSender, type Member } from '../../support/push.js';
+import { pushWorkspace, RecordingSender, isReminderOf, remindersSent, type Member } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
@@ -25,7 +25,7 @@ let ctx: CoreContext;
 let actor: Actor;
 let member: Member;
 const fired: Array<{ taskId: number; outcome: ReminderOutcome }> = [];
-const sentFor = (taskId: number) => sender.sent.filter((m) => m.buttons?.[0]?.[0]?.data === `task:done:${taskId}`);
+const sentFor = (taskId: number) => remindersSent(sender, taskId);
 
 beforeAll(async () => {
   const { members } = await pushWorkspace(db, [{ name: 'Boris' }]);
@@ -50,7 +50,7 @@ describe('a reminder waiting for its chat', () => {
   it('gives its chat ticket back when its task is cancelled, so the next reminder to that chat is not held up', async () => {
     const first = await createTask(ctx, actor, { title: 'Refused, then cancelled', dueAt: new Date(Date.now() + 200) });
     let refused = 0;
-    sender.fail = (m) => (m.buttons?.[0]?.[0]?.data === `task:done:${first.id}` ? (refused++, new RateLimitedError(1500)) : undefined);
+    sender.fail = (m) => (isReminderOf(m, first.id) ? (refused++, new RateLimitedError(1500)) : undefined);
     await waitFor(() => refused > 0, 'the 429 for the first reminder', 5000);
     // its job now waits as delayed, holding its ticket; cancelling the task runs it at once
     await cancelTask(ctx, actor, first.id);
