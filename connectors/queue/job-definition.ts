@@ -3,9 +3,10 @@
 // added with; every worker is built by startJobWorker from the same tuning. A payload that
 // does not match its schema is an UnrecoverableError with one log line (never retried,
 // never half-processed).
-import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type Processor } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type Processor } from 'bullmq';
 import type { z } from 'zod';
 import { queuePrefix, type QueueSettings } from './connection.js';
+import { jobSeconds } from '../metrics/work-metrics.js';
 
 export interface JobDefinition<S extends z.ZodType> {
   queue: string;
@@ -62,7 +63,19 @@ export function startJobWorker<R>(
   tuning: WorkerTuning,
   log?: JobLogger,
 ): Worker<unknown, R> {
-  const worker = new Worker<unknown, R>(queue, processor, {
+  // every run timed by how it ended (connectors/metrics/work-metrics.ts)
+  const timed: Processor<unknown, R> = async (job, token, signal) => {
+    const stop = jobSeconds.startTimer({ queue });
+    try {
+      const result = await processor(job, token, signal);
+      stop({ outcome: 'completed' });
+      return result;
+    } catch (e) {
+      stop({ outcome: e instanceof DelayedError ? 'delayed' : 'failed' });
+      throw e;
+    }
+  };
+  const worker = new Worker<unknown, R>(queue, timed, {
     connection: settings.connection,
     prefix: queuePrefix(settings, queue),
     concurrency: tuning.concurrency,

@@ -14,6 +14,7 @@ import { REMINDER_QUEUE, SLA_QUEUE, groupSlaJob, reminderJob, slaJob } from './r
 import { checkGroupSla, type GroupSlaOutcome } from '../../core/sla/check-group-sla.js';
 import { payloadOf, startJobWorker } from './job-definition.js';
 import type { SendRunner } from './send-runner.js';
+import { reminderLateness, slaBreaches } from '../metrics/work-metrics.js';
 
 /** A reminder job's end: what firing found and, for a due one, how its delivery went. */
 export type ReminderOutcome = FireOutcome & { delivery?: DeliveryOutcome };
@@ -78,6 +79,7 @@ export function startReminderWorker(options: TimedWorkerOptions): Worker {
               }),
             }
           : fired;
+      if (outcome.delivery?.status === 'sent') reminderLateness.observe(Math.max(0, Date.now() - dueAtMs) / 1000);
       options.onReminder?.(data, outcome, firedAt);
       return outcome;
     },
@@ -96,12 +98,18 @@ export function startSlaWorker(options: Omit<TimedWorkerOptions, 'onReminder' | 
       if (job.name === groupSlaJob.name) {
         const group = payloadOf(groupSlaJob, job, logger);
         const outcome = await checkGroupSla(ctx, outbox, group);
-        if (outcome.status === 'breached') logger?.info({ groupId: group.groupId, outcome }, 'client group first-response SLA breached');
+        if (outcome.status === 'breached') {
+          slaBreaches.inc({ kind: 'group' });
+          logger?.info({ groupId: group.groupId, outcome }, 'client group first-response SLA breached');
+        }
         return outcome;
       }
       const data = payloadOf(slaJob, job, logger);
       const outcome = await checkSla(ctx, outbox, data);
-      if (outcome.status === 'breached' && outcome.fresh) logger?.info({ leadId: data.leadId, outcome }, 'first-response SLA breached');
+      if (outcome.status === 'breached' && outcome.fresh) {
+        slaBreaches.inc({ kind: 'lead' });
+        logger?.info({ leadId: data.leadId, outcome }, 'first-response SLA breached');
+      }
       options.onSlaCheck?.({ leadId: data.leadId, dueAtMs: data.dueAtMs }, outcome);
       return outcome;
     },

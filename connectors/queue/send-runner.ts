@@ -36,6 +36,7 @@ import type { FileStore } from '../../core/files/file-store.js';
 import type { QueueSettings } from './connection.js';
 import { ChannelRateLimiter, DEFAULT_CHANNEL_LIMITS, newSendHandle, type ChannelLimits, type FoldedEntry } from './rate-limit.js';
 import { deliveryLedger } from '../db/delivery-ledger.js';
+import { sends } from '../metrics/work-metrics.js';
 
 /** What a delivering job keeps in its data between runs (zod: part of each such job's payload). */
 export const sendStateSchema = z.object({
@@ -253,6 +254,8 @@ export function createSendRunner(options: SendRunnerOptions): SendRunner {
         logger,
       });
       await finish(); // a refused send (no afterSend) is over too
+      if (outcome.status === 'sent') sends.inc({ channel: outcome.target.channel, outcome: 'sent' });
+      else if (outcome.status === 'failed' && target) sends.inc({ channel: target.channel, outcome: 'refused' });
       // another process is inside the send of this very item: look again when it should be done
       if (outcome.status === 'busy') await postpone(Math.min(5000, sendingStaleMs / 2), {});
       if (outcome.status !== 'sent') await releaseTicket();
@@ -260,8 +263,11 @@ export function createSendRunner(options: SendRunnerOptions): SendRunner {
       if (outcome.status !== 'sent') logger?.info({ jobId: job.id, outcome }, 'outbound item not sent');
       return outcome;
     } catch (e) {
+      // the send was taken: the error is the platform call's (a 429, or one a retry may get past)
+      const called = taken !== undefined;
       await finish().catch((err: unknown) => logger?.warn({ err }, 'could not finish a send in the rate limiter'));
       if (e instanceof DelayedError || e instanceof UnrecoverableError) throw e;
+      if (target && called) sends.inc({ channel: target.channel, outcome: e instanceof RateLimitedError ? 'rate_limited' : 'error' });
       if (e instanceof RateLimitedError && target) {
         const limited = (state.limited ?? 0) + 1;
         if (limited <= maxWaits) {

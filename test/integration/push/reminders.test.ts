@@ -2,7 +2,7 @@
 // recurrence continues, the reminder text and buttons.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testDb } from '../../support/db.js';
-import { outboundDrained, pushWorkspace, RecordingSender, type Member } from '../../support/push.js';
+import { outboundDrained, pushWorkspace, RecordingSender, isReminderOf, remindersSent, type Member } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
@@ -18,6 +18,7 @@ import type { Actor } from '../../../core/actor.js';
 import type { ReminderJobData } from '../../../core/reminders/fire-reminder.js';
 import type { ReminderOutcome } from '../../../connectors/queue/reminder-worker.js';
 import { testPrefix } from '../../support/redis-keys.js';
+import { renderMetrics } from '../../../connectors/metrics/registry.js';
 
 const db = testDb();
 const sender = new RecordingSender();
@@ -29,7 +30,7 @@ let member: Member;
 // every reminder job the worker finished, in order (the hook the worker calls after each)
 const fired: Array<{ data: ReminderJobData; outcome: ReminderOutcome }> = [];
 const firedFor = (taskId: number, dueAtMs?: number) => fired.filter((f) => f.data.taskId === taskId && (dueAtMs === undefined || f.data.dueAtMs === dueAtMs));
-const sentFor = (taskId: number) => sender.sent.filter((m) => m.buttons?.[0]?.[0]?.data === `task:done:${taskId}`);
+const sentFor = (taskId: number) => remindersSent(sender, taskId);
 
 beforeAll(async () => {
   const settings = queueSettings(inject('redisUrl'), testPrefix('test-rem'));
@@ -154,7 +155,7 @@ describe('reminders', () => {
     const due = new Date(Date.now() + 300);
     const task = await createTask(ctx, actor, { title: 'Rate limited once', dueAt: due });
     let refused = 0;
-    sender.fail = (m) => (m.buttons?.[0]?.[0]?.data === `task:done:${task.id}` && refused++ === 0 ? new RateLimitedError(400) : undefined);
+    sender.fail = (m) => (isReminderOf(m, task.id) && refused++ === 0 ? new RateLimitedError(400) : undefined);
     try {
       const [msg] = await waitFor(() => (sentFor(task.id).length ? sentFor(task.id) : null), 'the reminder after the 429', 8000);
       expect(refused).toBe(2); // the 429, then the send that went through
@@ -176,7 +177,7 @@ describe('reminders', () => {
     const due = new Date(Date.now() + 300);
     const task = await createTask(ctx, actor, { title: 'Transient failure', dueAt: due });
     let failed = 0;
-    sender.fail = (m) => (m.buttons?.[0]?.[0]?.data === `task:done:${task.id}` && failed++ === 0 ? new Error('socket hang up') : undefined);
+    sender.fail = (m) => (isReminderOf(m, task.id) && failed++ === 0 ? new Error('socket hang up') : undefined);
     try {
       await waitFor(() => sentFor(task.id).length > 0, 'the reminder after the failure', 8000);
       const [run] = await waitFor(() => (firedFor(task.id).length ? firedFor(task.id) : null), 'the reminder job to end', 5000);
@@ -187,5 +188,24 @@ describe('reminders', () => {
     } finally {
       sender.fail = undefined;
     }
+  });
+
+  it('the work shows in the metrics: job runs by queue and outcome, sends and 429s by channel, reminder lateness', async () => {
+    // this file's process only (vitest runs each file in its own worker): the reminders above
+    const { body } = await renderMetrics();
+    const value = (name: string, labels = '') => {
+      const line = body.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+      return line ? Number(line.split(' ')[1]) : 0;
+    };
+    expect(value('leadline_sends_total', '{channel="console",outcome="sent"}')).toBeGreaterThanOrEqual(sender.sent.length);
+    expect(value('leadline_sends_total', '{channel="console",outcome="rate_limited"}')).toBeGreaterThanOrEqual(1);
+    expect(value('leadline_sends_total', '{channel="console",outcome="error"}')).toBeGreaterThanOrEqual(1);
+    expect(value('leadline_job_duration_seconds_count', '{queue="reminders",outcome="completed"}')).toBeGreaterThanOrEqual(fired.length - 1);
+    expect(value('leadline_job_duration_seconds_count', '{queue="reminders",outcome="delayed"}')).toBeGreaterThanOrEqual(1); // the 429's wait
+    expect(value('leadline_job_duration_seconds_count', '{queue="reminders",outcome="failed"}')).toBeGreaterThanOrEqual(1); // the transient failure
+    const late = value('leadline_reminder_lateness_seconds_count');
+    expect(late).toBeGreaterThanOrEqual(5);
+    // every reminder here reached the sender within 10 s of its due time
+    expect(value('leadline_reminder_lateness_seconds_bucket', '{le="10"}')).toBe(late);
   });
 });

@@ -9,6 +9,7 @@ import { startWorkers, type RunningWorkers } from '../../../connectors/queue/wor
 import { dbContext } from '../../../connectors/db/stores/index.js';
 import type { SlaOutcome } from '../../../core/sla/check-sla.js';
 import { testPrefix } from '../../support/redis-keys.js';
+import { renderMetrics } from '../../../connectors/metrics/registry.js';
 
 const db = testDb();
 const sender = new RecordingSender();
@@ -56,9 +57,16 @@ async function lead(workspaceId: number, assignee: Member, dueInMs: number, extr
 
 const to = (m: Member, leadId: number) => sender.sent.filter((s) => s.chatId === m.chatId && s.buttons?.[0]?.[0]?.data === `sla:reassign:${leadId}`);
 
+/** leadline_sla_breaches_total{kind="lead"} in this process's registry */
+async function leadBreaches(): Promise<number> {
+  const line = (await renderMetrics()).body.split('\n').find((l) => l.startsWith('leadline_sla_breaches_total{kind="lead"} '));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
 describe('SLA escalation', () => {
   it('tells the assignee and every head once, with Reassign and Remind buttons', { timeout: 60_000 }, async () => {
     const { workspaceId, m1, m2, h1, h2 } = await team(false);
+    const breachesBefore = await leadBreaches();
     const l = await lead(workspaceId, m1, 400);
     await running.scheduler.scheduleSlaCheck(l.id, l.firstResponseDueAt!);
     // three chats through the outbound queue's shared clocks: allow for a loaded machine
@@ -84,6 +92,8 @@ describe('SLA escalation', () => {
     expect([to(m1, l.id), to(h1, l.id), to(h2, l.id)].map((x) => x.length)).toEqual([1, 1, 1]);
     expect(to(m2, l.id)).toHaveLength(0);
     expect(await db.activity.count({ where: { leadId: l.id, type: 'lead.sla_breached' } })).toBe(1);
+    // counted once in the metrics too: the repeated check found it breached already
+    expect(await leadBreaches()).toBe(breachesBefore + 1);
 
     // "Remind in 10 min" schedules a later check: the assignee is nudged
     // (a later check is due after the deadline: the button's is 10 minutes on, here 1.5 s at least)
