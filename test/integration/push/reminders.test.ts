@@ -108,9 +108,12 @@ describe('reminders', () => {
   });
 
   it("a stale job (task moved behind the scheduler's back) is dropped", async () => {
+    // the job for the old time is scheduled only after the move, so it cannot fire before it
+    // (on a loaded machine the move could take longer than the reminder's lead)
     const due = new Date(Date.now() + 300);
-    const task = await createTask(ctx, actor, { title: 'Moved in SQL', dueAt: due });
+    const task = await createTask(dbContext(db), actor, { title: 'Moved in SQL', dueAt: due });
     await db.task.update({ where: { id: task.id }, data: { dueAt: new Date(Date.now() + 3_600_000) } });
+    await running.scheduler.scheduleReminder(task.id, due);
     const [run] = await waitFor(() => (firedFor(task.id).length ? firedFor(task.id) : null), 'the stale job to run', 5000);
     expect(run!.outcome).toMatchObject({ status: 'stale', reason: 'moved' });
     await outboundDrained(running.outbox);
