@@ -9,8 +9,7 @@ import type { Actor } from '../actor.js';
 import { systemActor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import { invalid, notFound } from '../errors.js';
-import { actorForUser } from '../users/find-users.js';
-import { resolveLocale } from '../i18n/index.js';
+import { actorForUser, memberActor } from '../users/find-users.js';
 
 export const API_SCOPES = ['leads:read', 'leads:write', 'contacts:read', 'contacts:write', 'deals:read', 'deals:write', 'tasks:read', 'tasks:write'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -123,16 +122,12 @@ export async function authenticateApiKey(ctx: CoreContext, key: string): Promise
   if (!row || row.revokedAt) return null;
   let actor: Actor;
   if (row.userId !== null) {
-    // as actorForUser (core/users/find-users.ts) makes it: a member who left authenticates no more
-    if (!row.userActive || !row.userRole) return null;
-    actor = {
-      userId: row.userId,
-      workspaceId: row.workspaceId,
-      role: row.userRole,
-      locale: resolveLocale(row.userLocale, row.userWsLocale),
-      timezone: row.userTimezone ?? row.userWsTimezone ?? row.wsTimezone,
-      name: row.userName ?? undefined,
-    };
+    // a member who left (or is gone) authenticates no more
+    if (!row.userActive || row.userRole === null || row.userWorkspaceId === null || row.userName === null) return null;
+    actor = memberActor(
+      { id: row.userId, workspaceId: row.userWorkspaceId, role: row.userRole, locale: row.userLocale, timezone: row.userTimezone, name: row.userName },
+      { locale: row.userWsLocale ?? row.wsLocale, timezone: row.userWsTimezone ?? row.wsTimezone },
+    );
   } else {
     actor = { ...systemActor({ id: row.workspaceId, locale: row.wsLocale, timezone: row.wsTimezone }), name: `api:${row.name}` };
   }

@@ -18,6 +18,7 @@ export interface ApiKeyAuthRow {
   wsTimezone: string;
   phoneRegion: string;
   userId: number | null;
+  userWorkspaceId: number | null;
   userRole: Role | null;
   userName: string | null;
   userLocale: string | null;

@@ -10,7 +10,7 @@ import { rowFromJson, timestampColumnsSql } from '../json-row.js';
 const byHash = statement<{ keyHash: string }, ApiKeyAuthRow>(`
 SELECT k.id, k.name, k."workspaceId", k.scopes, k."revokedAt", k."lastUsedAt",
        w.locale AS "wsLocale", w.timezone AS "wsTimezone", w."phoneRegion",
-       k."userId", u.role AS "userRole", u.name AS "userName", u.locale AS "userLocale", u.timezone AS "userTimezone",
+       k."userId", u."workspaceId" AS "userWorkspaceId", u.role AS "userRole", u.name AS "userName", u.locale AS "userLocale", u.timezone AS "userTimezone",
        u.active AS "userActive", uw.locale AS "userWsLocale", uw.timezone AS "userWsTimezone"
 FROM "ApiKey" k
 JOIN "Workspace" w ON w.id = k."workspaceId"
