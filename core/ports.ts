@@ -134,6 +134,8 @@ export type OutboxLane = 'interactive' | 'digest' | 'bulk';
 /** Something core wants delivered to a person (team member or customer) through the outbound queue. */
 export interface OutboxItem {
   workspaceId: number;
+  /** the request (or inbound message) it answers, carried into the send's log lines */
+  traceId?: string;
   /** the Identity to reach: its channel and chatId say where (this or `chat`) */
   identityId?: number;
   /**

@@ -156,7 +156,7 @@ export function webFormRoute(deps: WebFormRouteDeps): HttpRoute {
             });
           }
           const id = randomUUID();
-          await deps.enqueue(formMessage(form, reading, { id, receivedAt: now() }));
+          await deps.enqueue({ ...formMessage(form, reading, { id, receivedAt: now() }), traceId: request.id });
           // a plain HTML form (not a script asking for JSON) goes on to the form's thank-you page
           const wantsJson = (request.headers.accept ?? '').includes('application/json') || (request.headers['content-type'] ?? '').includes('json');
           if (form.redirectUrl && !wantsJson) return reply.code(303).header('location', form.redirectUrl).send(null);

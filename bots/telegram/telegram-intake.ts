@@ -25,14 +25,15 @@ export class TelegramIntake {
   }
 
   /** Resolves once the message is durably queued (then the webhook may answer 200). */
-  async handleUpdate(update: Update): Promise<'queued' | 'ignored'> {
+  /** `traceId`: the webhook request's id, carried to the sends it causes (logs) */
+  async handleUpdate(update: Update, traceId?: string): Promise<'queued' | 'ignored'> {
     const message = updateToInbound(update, this.botId, this.options.workspaceId);
     if (update.callback_query) {
       // never let a failed acknowledgement lose the press
       this.api.answerCallbackQuery(update.callback_query.id).catch((e: Error) => this.options.logger?.warn({ err: e }, 'answerCallbackQuery failed'));
     }
     if (!message) return 'ignored';
-    await this.sink.enqueue(message);
+    await this.sink.enqueue(traceId ? { ...message, traceId } : message);
     return 'queued';
   }
 }

@@ -47,7 +47,7 @@ export function telegramWebhookRoute(intake: TelegramIntake, secret: string, opt
               throw new HttpProblem((status = 400), { detail: 'Expected a Telegram update as JSON.' });
             }
             if (!isUpdate(update)) throw new HttpProblem((status = 400), { detail: 'Not a Telegram update.' });
-            await intake.handleUpdate(update);
+            await intake.handleUpdate(update, request.id);
             status = 200;
             return reply.type('text/plain; charset=utf-8').send('ok');
           } finally {

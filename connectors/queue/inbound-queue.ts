@@ -276,18 +276,21 @@ export function startInboundWorker(
         log.error({ jobId: job.id, err: e }, 'invalid inbound payload: kept as failed');
         throw new UnrecoverableError(`invalid inbound payload (job ${job.id}): ${detail}`);
       }
+      // the request (or the message) its lines name, as the sends it causes do (send-runner.ts)
+      const traced = log.child({ traceId: message.traceId ?? message.dedupeKey.slice(0, 128) });
       try {
         await handle(message);
+        traced.debug({ jobId: job.id }, 'inbound message handled');
       } catch (e) {
         if (isTransientError(e)) {
-          log.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'inbound message waits for Postgres/Redis; will retry');
+          traced.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'inbound message waits for Postgres/Redis; will retry');
           throw e;
         }
         if (job.attemptsMade + 1 >= policy.maxAttempts) {
-          log.error({ jobId: job.id, dedupeKey: message.dedupeKey, attempts: job.attemptsMade + 1, err: e }, 'inbound message failed; kept for a re-drive');
+          traced.error({ jobId: job.id, dedupeKey: message.dedupeKey, attempts: job.attemptsMade + 1, err: e }, 'inbound message failed; kept for a re-drive');
           throw new UnrecoverableError(failureReason(e));
         }
-        log.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'inbound message failed; will retry');
+        traced.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'inbound message failed; will retry');
         throw e;
       }
     },

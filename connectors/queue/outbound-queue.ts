@@ -32,6 +32,7 @@ const button = z.object({ label: z.string().min(1), data: z.string().min(1).max(
 export const outboxItemSchema = z
   .object({
     workspaceId: idNum,
+    traceId: z.string().min(1).max(128).optional(),
     identityId: idNum.optional(),
     chat: z.object({ channel: z.enum(CHANNELS), chatId: z.string().min(1) }).optional(),
     lane: z.enum(['interactive', 'digest', 'bulk']).optional(),

@@ -137,6 +137,8 @@ export function createSendRunner(options: SendRunnerOptions): SendRunner {
   const channels = Object.keys(senders).filter((c) => senders[c as keyof ChannelSenders]);
 
   const deliver = async ({ job, token, item, state, save, claimed }: SendJob): Promise<DeliveryOutcome> => {
+    // every line about this send names the request (or message) it answers
+    const log = item.traceId ? logger?.child({ traceId: item.traceId }) : logger;
     const lane = item.lane ?? 'interactive';
     let target: DeliveryTarget | undefined;
     let slot = state.slot;
@@ -197,7 +199,7 @@ export function createSendRunner(options: SendRunnerOptions): SendRunner {
             if (parsed && parsed.dedupeKey === f.key) {
               folded.push(parsed);
               foldSlots.set(f.key, f);
-            } else logger?.warn({ key: f.key }, 'a folded notice did not read back: left to its own job');
+            } else log?.warn({ key: f.key }, 'a folded notice did not read back: left to its own job');
           }
           return { folded };
         }
@@ -238,7 +240,7 @@ export function createSendRunner(options: SendRunnerOptions): SendRunner {
     const releaseTicket = async () => {
       const where = target ?? (address.chat ? { channel: address.chat.channel, chatId: address.chat.chatId } : state.at);
       if (where && slot !== undefined)
-        await limiter.releaseSlot(where.channel, where.chatId, slot).catch((err) => logger?.warn({ err }, 'could not release a chat ticket'));
+        await limiter.releaseSlot(where.channel, where.chatId, slot).catch((err) => log?.warn({ err }, 'could not release a chat ticket'));
     };
 
     try {
@@ -251,27 +253,29 @@ export function createSendRunner(options: SendRunnerOptions): SendRunner {
         afterSend: finish,
         outbox,
         sendingStaleMs,
-        logger,
+        logger: log,
       });
       await finish(); // a refused send (no afterSend) is over too
-      if (outcome.status === 'sent') sends.inc({ channel: outcome.target.channel, outcome: 'sent' });
-      else if (outcome.status === 'failed' && target) sends.inc({ channel: target.channel, outcome: 'refused' });
+      if (outcome.status === 'sent') {
+        sends.inc({ channel: outcome.target.channel, outcome: 'sent' });
+        log?.debug({ jobId: job.id, channel: outcome.target.channel, externalMessageId: outcome.externalMessageId }, 'sent');
+      } else if (outcome.status === 'failed' && target) sends.inc({ channel: target.channel, outcome: 'refused' });
       // another process is inside the send of this very item: look again when it should be done
       if (outcome.status === 'busy') await postpone(Math.min(5000, sendingStaleMs / 2), {});
       if (outcome.status !== 'sent') await releaseTicket();
       if (outcome.status === 'failed') throw new UnrecoverableError(`permanent delivery failure: ${outcome.reason}`);
-      if (outcome.status !== 'sent') logger?.info({ jobId: job.id, outcome }, 'outbound item not sent');
+      if (outcome.status !== 'sent') log?.info({ jobId: job.id, outcome }, 'outbound item not sent');
       return outcome;
     } catch (e) {
       // the send was taken: the error is the platform call's (a 429, or one a retry may get past)
       const called = taken !== undefined;
-      await finish().catch((err: unknown) => logger?.warn({ err }, 'could not finish a send in the rate limiter'));
+      await finish().catch((err: unknown) => log?.warn({ err }, 'could not finish a send in the rate limiter'));
       if (e instanceof DelayedError || e instanceof UnrecoverableError) throw e;
       if (target && called) sends.inc({ channel: target.channel, outcome: e instanceof RateLimitedError ? 'rate_limited' : 'error' });
       if (e instanceof RateLimitedError && target) {
         const limited = (state.limited ?? 0) + 1;
         if (limited <= maxWaits) {
-          logger?.warn({ jobId: job.id, channel: target.channel, retryAfterMs: e.retryAfterMs }, 'rate limited by the platform; rescheduled');
+          log?.warn({ jobId: job.id, channel: target.channel, retryAfterMs: e.retryAfterMs }, 'rate limited by the platform; rescheduled');
           await limiter.penalize(target.channel, target.chatId, e.retryAfterMs, slot ?? -1);
           // back through the same clocks, keeping the ticket (the chat's order)
           await postpone(e.retryAfterMs + limiter.chatInterval(target.channel, target.chatId), { limited });
@@ -280,7 +284,7 @@ export function createSendRunner(options: SendRunnerOptions): SendRunner {
       const attempts = job.opts.attempts ?? 1;
       if (job.attemptsMade + 1 >= attempts) {
         const reason = `gave_up: ${(e as Error).message ?? String(e)}`.slice(0, 500);
-        logger?.error({ jobId: job.id, err: e }, 'outbound item failed for good');
+        log?.error({ jobId: job.id, err: e }, 'outbound item failed for good');
         await releaseTicket();
         await recordGivenUp(ctx, item, 'failed', reason, outbox);
       } else {
@@ -289,7 +293,7 @@ export function createSendRunner(options: SendRunnerOptions): SendRunner {
           const at = target ? { channel: target.channel, chatId: target.chatId } : state.at;
           await save({ ...state, slot, ...(at ? { at } : {}) });
         }
-        logger?.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'outbound send failed; will retry');
+        log?.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: e }, 'outbound send failed; will retry');
       }
       throw e;
     }

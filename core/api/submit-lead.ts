@@ -61,7 +61,8 @@ export interface InboundEngine {
   handle(message: InboundMessage): Promise<unknown>;
 }
 
-export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, input: ApiLeadInput): Promise<SubmitLeadResult> {
+/** `traceId`: the HTTP request's id, carried to the notification's send (logs). */
+export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, input: ApiLeadInput, traceId?: string): Promise<SubmitLeadResult> {
   const deps = engine.deps;
   const { issues, email, phone } = checkLeadInput(input, caller.phoneRegion);
   if (issues.length) return { ok: false, issues };
@@ -86,6 +87,7 @@ export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, in
         ...(input.company?.trim() ? { company: input.company.trim() } : {}),
       },
       messageExternalId: `api:${caller.keyId}:${id}`,
+      ...(traceId ? { traceId } : {}),
     },
     started,
   );

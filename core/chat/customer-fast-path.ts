@@ -36,7 +36,7 @@ import { enqueueAi } from './ai/chat-actions.js';
 import { systemActor } from '../actor.js';
 import { auditEntry } from '../audit.js';
 import { cachedRecipient } from './recipients.js';
-import { enqueueAll, keyed, requeuePending } from './pending-outbox.js';
+import { enqueueAll, keyed, requeuePending, traced } from './pending-outbox.js';
 import type { IntakeMessage, NewCustomerInput, NewCustomerResult, OutboxItem } from '../ports.js';
 import { inTx, isUniqueViolation } from '../db.js';
 import { runNewLeadRules } from '../automation/run-rules.js';
@@ -121,7 +121,7 @@ export async function returningCustomerStep(deps: ChatDeps, ws: Workspace, m: In
   if (!r.claimed) await requeuePending(deps, m, forward);
   else if (r.stored) {
     const items = await forward();
-    if (items.length) await enqueueAll(deps, keyed(m, items));
+    if (items.length) await enqueueAll(deps, traced(m, keyed(m, items)));
   }
   return { done: true };
 }

@@ -31,7 +31,7 @@ import { handleInviteStart } from './commands/start.js';
 import { handleChatEvent } from './chat-event.js';
 import { handleBusinessConnection, handleBusinessCustomer, handleBusinessDeleted, handleBusinessOwn } from './business.js';
 import { handleGroupButton, handleGroupCustomer, handleGroupEvent, handleGroupMember } from './client-group.js';
-import { keyed, releaseTurn, requeuePending } from './pending-outbox.js';
+import { keyed, releaseTurn, requeuePending, traced } from './pending-outbox.js';
 import type { OutboxItem } from '../ports.js';
 import type { Workspace } from '../../prisma/generated/client.js';
 import { storeInboundFiles } from '../files/inbound-files.js';
@@ -121,7 +121,7 @@ async function runTurn(
       };
       const replies = await claimAndAnswer(turn, plan);
       if (replies === null) return { replies, out: [] };
-      const out = [...keyed(message, turn.out), ...ownReplies(deps, workspace, message, replies)];
+      const out = traced(message, [...keyed(message, turn.out), ...ownReplies(deps, workspace, message, replies)]);
       await deps.intake.storeTurn(tx, { dedupeKey: message.dedupeKey, pending: out.length > 0 ? out : null, audits: turn.audits, now });
       settingsChanged = Boolean(turn.workspaceChanged);
       return { replies, out };
@@ -138,7 +138,7 @@ async function runTurn(
     if (plan.speaker.kind !== 'member') return { replies: [], out: [] };
     const locale = plan.speaker.actor.locale;
     const replies = [reply(t(locale, 'chat.error', { detail: describeError(e, locale) }))];
-    return { replies, out: ownReplies(deps, workspace, message, replies) };
+    return { replies, out: traced(message, ownReplies(deps, workspace, message, replies)) };
   }
 }
 

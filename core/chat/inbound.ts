@@ -87,6 +87,12 @@ export const inboundMessageSchema = z.object({
   replyToExternalId: z.string().optional(),
   /** at-least-once delivery: the same key is handled once (tg:<botId>:<update_id>, ...) */
   dedupeKey: z.string().min(1).max(500),
+  /**
+   * The request that brought it (the HTTP request id, X-Request-Id when the caller sends one), for
+   * logs from the webhook to the send; the outbox items of its turn carry it (pending-outbox.ts
+   * keyed). A message without one is traced by its dedupeKey.
+   */
+  traceId: z.string().min(1).max(128).optional(),
   /** ISO time the platform received it */
   receivedAt: z.string().datetime({ offset: true }),
   displayName: z.string().optional(),

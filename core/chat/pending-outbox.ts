@@ -12,6 +12,12 @@ export function keyed(message: InboundMessage, out: OutboxItem[]): OutboxItem[] 
   return out.map((item, i) => ({ ...item, dedupeKey: item.dedupeKey ?? `${message.dedupeKey}#${i}` }));
 }
 
+/** The items a handled message caused, each carrying its trace (the request's id, else the message's dedupe key) into the send's logs. */
+export function traced(message: InboundMessage, out: OutboxItem[]): OutboxItem[] {
+  const traceId = message.traceId ?? message.dedupeKey.slice(0, 128);
+  return out.map((item) => (item.traceId ? item : { ...item, traceId }));
+}
+
 /** Pushes a handled message's items: one call (one queue round trip) when the outbox takes many. */
 export async function enqueueAll(deps: ChatDeps, items: OutboxItem[]): Promise<void> {
   if (items.length > 1 && deps.outbox.enqueueMany) return deps.outbox.enqueueMany(items);
@@ -39,6 +45,6 @@ export async function requeuePending(deps: ChatDeps, message: InboundMessage, fo
   }
   if (items.length === 0) return;
   deps.logger?.warn({ dedupeKey: message.dedupeKey, items: items.length }, 'redelivered message: queueing what its first handling left behind');
-  await enqueueAll(deps, items);
+  await enqueueAll(deps, traced(message, items));
   if (Array.isArray(pending)) await deps.intake.clearPending(message.dedupeKey);
 }

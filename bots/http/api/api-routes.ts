@@ -138,7 +138,7 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
         },
       },
       async (request, reply) => {
-        const result = await submitApiLead(deps.engine, caller(request), request.body);
+        const result = await submitApiLead(deps.engine, caller(request), request.body, request.id);
         if (!result.ok) {
           throw new HttpProblem(422, { detail: 'The lead cannot be created as given.', errors: result.issues.map((i) => ({ in: 'body', ...i })) });
         }

@@ -75,6 +75,13 @@ describe('Telegram webhook', () => {
     const job = await queue.queue.getJob('tg:424242:10');
     expect(job?.data).toMatchObject({ channel: 'telegram', externalUserId: '99', text: 'hello', dedupeKey: 'tg:424242:10', workspaceId: 1 });
 
+    // the request's id (the caller's X-Request-Id) goes with the message: the trace its sends log
+    const traced = await post(update(11), { 'X-Telegram-Bot-Api-Secret-Token': secret, 'X-Request-Id': 'trace-webhook-11' });
+    expect(traced.status).toBe(200);
+    expect(traced.headers.get('x-request-id')).toBe('trace-webhook-11');
+    expect((await queue.queue.getJob('tg:424242:11'))?.data).toMatchObject({ dedupeKey: 'tg:424242:11', traceId: 'trace-webhook-11' });
+    await queue.queue.remove('tg:424242:11');
+
     const bad = await fetch(http.url + TELEGRAM_WEBHOOK_PATH, { method: 'POST', headers: { 'X-Telegram-Bot-Api-Secret-Token': secret }, body: '{not json' });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
@@ -83,7 +90,7 @@ describe('Telegram webhook', () => {
     expect((await fetch(http.url + TELEGRAM_WEBHOOK_PATH, { headers: { 'X-Telegram-Bot-Api-Secret-Token': secret } })).status).toBe(405);
     expect((await fetch(http.url + '/health')).status).toBe(200);
     const metrics = await (await fetch(http.url + '/metrics')).text();
-    expect(metrics).toMatch(/^leadline_webhook_duration_seconds_count\{source="telegram",outcome="accepted"\} 2$/m);
+    expect(metrics).toMatch(/^leadline_webhook_duration_seconds_count\{source="telegram",outcome="accepted"\} 3$/m); // the two above and the traced one
     expect(metrics).toMatch(/^leadline_webhook_duration_seconds_count\{source="telegram",outcome="rejected"\} 2$/m);
   });
 
