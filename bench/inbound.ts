@@ -35,7 +35,8 @@
 // processes; 1 on a machine with 2 CPUs or fewer, where Postgres, Redis, the web process and this
 // script share them and a second worker process only adds contention; 2 otherwise), BENCH_POOL (their DATABASE_POOL_SIZE; default the setting's), BENCH_DRAIN_SECONDS (how long a step may take to drain, 120), BENCH_GOAL_MS
 // (2000), BENCH_SQL_CONCURRENCY (16), BENCH_NODE_ARGS (flags for the Leadline processes, e.g.
-// "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_LOG (their LOG_LEVEL, warn). Its database (leadline_bench_inbound) is created here
+// "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_LOG (their LOG_LEVEL, warn), BENCH_TIMELINE (1: print each
+// step's backlog sends per 250 ms). Its database (leadline_bench_inbound) is created here
 // and dropped at the end, and its Redis keys (a prefix of its own) deleted.
 import 'dotenv/config';
 import http from 'node:http';
@@ -479,6 +480,16 @@ async function runStep(
   const perChat = new Map<string, number>();
   for (const m of after) perChat.set(m.chatId, (perChat.get(m.chatId) ?? 0) + 1);
   const busiestChat = Math.max(0, ...perChat.values());
+  // BENCH_TIMELINE=1: the backlog's sends per 250 ms from when all were stored (m: to a manager,
+  // c: to a customer, -: none), to see where the bot's budget went unused
+  if (process.env.BENCH_TIMELINE === '1' && intakeDone !== undefined) {
+    const buckets: string[] = [];
+    for (const m of after) {
+      const b = Math.floor((m.at - intakeDone) / 250);
+      buckets[b] = (buckets[b] ?? '') + (e.managerChats.has(m.chatId) ? 'm' : 'c');
+    }
+    log(`  backlog's sends per 250 ms (m manager, c customer): ${Array.from(buckets, (x) => x ?? '-').join('|')}`);
+  }
   const limits = api.limits;
   const boundSeconds = Math.max(after.length / limits.perBotPerSecond, (busiestChat * limits.windowMs) / 1000 / limits.perChatPerSecond);
   return {

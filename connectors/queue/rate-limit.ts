@@ -96,8 +96,9 @@ return {at, at - now}`;
  * KEYS: tickets, sent clock, bot log, bot queue, bot queue last-seen, ticket owner, chat busy
  * mark (set while a send to the chat is in flight). ARGV: slot
  * (or -1), chat interval, bot max (0 = none), bot window ms, stale ms, unique member, waiter
- * id, waiter order score, waiter stale ms. Returns 0 when the send is taken (the ticket and its
- * owner key are spent), else the wait (ms).
+ * id, waiter order score, waiter stale ms, recheck ms (the longest wait returned for the bot's
+ * window). Returns 0 when the send is taken (the ticket and its owner key are spent), else the
+ * wait (ms).
  */
 const ACQUIRE_FN = `local function acquire()
   local slot = tonumber(ARGV[1])
@@ -147,10 +148,14 @@ const ACQUIRE_FN = `local function acquire()
       if idx < 0 then return 20 end
       local e = redis.call('ZRANGE', KEYS[3], idx, idx, 'WITHSCORES')
       local at = tonumber(e[2])
-      -- still in flight: look again shortly
-      if at > now then return 20 end
-      local w = at + windowMs - now + 1
+      -- still in flight: it leaves no earlier than a window after it is finished
+      local w = windowMs + 1
+      if at <= now then w = at + windowMs - now + 1 end
       if w < 1 then w = 1 end
+      -- waiters ahead may drop out meanwhile (their chat taken, their notice carried, their
+      -- job put back): look again within the recheck time rather than sleep past a turn they leave
+      local recheck = tonumber(ARGV[10])
+      if w > recheck then w = recheck end
       return w
     end
     redis.call('ZREM', KEYS[4], waiter)
@@ -217,7 +222,7 @@ keep(KEYS[4], slot - now + 3600000)
 return {slot, slot - now, joined}`;
 
 /**
- * acquire() for a registered notice, folding: KEYS 1-7 and ARGV 1-9 as ACQUIRE, then KEYS: fold,
+ * acquire() for a registered notice, folding: KEYS 1-7 and ARGV 1-10 as ACQUIRE, then KEYS: fold,
  * fold data, clock, folding; ARGV: notice key, how many other notices one message may carry.
  * Returns {2} when another notice's send took this one (folded: nothing to do here),
  * {1, wait} when the send was not taken (wait as ACQUIRE's), or {0, slot, key, entry, ...}
@@ -229,7 +234,7 @@ return {slot, slot - now, joined}`;
  */
 const ACQUIRE_FOLD = `${NOW}
 ${ACQUIRE_FN}
-local key = ARGV[10]
+local key = ARGV[11]
 if not redis.call('ZSCORE', KEYS[8], key) then
   redis.call('ZREM', KEYS[4], ARGV[7])
   redis.call('ZREM', KEYS[5], ARGV[7])
@@ -240,7 +245,7 @@ if r ~= 0 then return {1, r} end
 redis.call('ZREM', KEYS[8], key)
 redis.call('HDEL', KEYS[9], key)
 local out = {0}
-local max = tonumber(ARGV[11])
+local max = tonumber(ARGV[12])
 if max <= 0 then return out end
 local others = redis.call('ZRANGE', KEYS[8], 0, max - 1, 'WITHSCORES')
 if #others == 0 then return out end
@@ -312,7 +317,7 @@ return 0`;
 
 /** ACQUIRE's keys (its KEYS 1-7), shared with ACQUIRE_FOLD. */
 type AcquireKeys = [tickets: string, sent: string, bot: string, botQueue: string, botQueueSeen: string, owner: string, busy: string];
-/** ACQUIRE's arguments (its ARGV 1-9), shared with ACQUIRE_FOLD. */
+/** ACQUIRE's arguments (its ARGV 1-10), shared with ACQUIRE_FOLD. */
 type AcquireArgv = readonly [
   slot: number,
   interval: number,
@@ -323,6 +328,7 @@ type AcquireArgv = readonly [
   waiter: string,
   order: number,
   waiterStaleMs: number,
+  recheckMs: number,
 ];
 
 type LimiterRedis = RedisClient & {
@@ -354,6 +360,8 @@ export interface RateLimiterOptions {
   ticketStaleMs?: number;
   /** see DEFAULT_WAITER_STALE_MS */
   waiterStaleMs?: number;
+  /** see DEFAULT_BOT_RECHECK_MS */
+  botRecheckMs?: number;
   /**
    * The share of the per-bot budget the bulk lane (mailings) may use (default DEFAULT_BULK_LANE_SHARE).
    * Above BULK_SHARE an answer or a reminder arriving at a full window still goes first (the
@@ -389,11 +397,21 @@ const LANE_ORDER: Record<OutboxLane, number> = { interactive: 0, digest: 1e13, b
 /** A place in the bot's queue not asked about for this long is dropped (the waiter's process died). */
 const DEFAULT_WAITER_STALE_MS = 5_000;
 
+/**
+ * A send waiting for room in the bot's window asks again at least this often. Its computed
+ * wait assumes every waiter ahead of it takes its turn; those that drop out instead (their
+ * chat taken by a sibling's send, their notice carried by another's message, their job put
+ * back as delayed) would otherwise leave room unused until the sleepers behind them wake:
+ * measured in bench:inbound's standard-limit drain, 0.74-0.78 x the limit in 8 of 12 runs.
+ */
+const DEFAULT_BOT_RECHECK_MS = 200;
+
 export class ChannelRateLimiter {
   private readonly redis: LimiterRedis;
   private readonly marginMs: number;
   private readonly staleMs: number;
   private readonly waiterStaleMs: number;
+  private readonly botRecheckMs: number;
   private readonly bulkShare: number;
 
   constructor(
@@ -415,6 +433,7 @@ export class ChannelRateLimiter {
     this.marginMs = options.marginMs ?? DEFAULT_LIMIT_MARGIN_MS;
     this.staleMs = options.ticketStaleMs ?? DEFAULT_TICKET_STALE_MS;
     this.waiterStaleMs = options.waiterStaleMs ?? DEFAULT_WAITER_STALE_MS;
+    this.botRecheckMs = options.botRecheckMs ?? DEFAULT_BOT_RECHECK_MS;
     this.bulkShare = options.bulkShare ?? DEFAULT_BULK_LANE_SHARE;
   }
 
@@ -505,6 +524,7 @@ export class ChannelRateLimiter {
       // earliest due first: a chat's slot (so each chat's next message goes before any chat's one after it), else the job's age
       LANE_ORDER[lane] + (slot >= 0 ? slot : send.since),
       this.waiterStaleMs,
+      this.botRecheckMs,
     ] as const;
   }
 

@@ -7,8 +7,8 @@ import { ChannelRateLimiter, newSendHandle, type FoldedEntry } from '../../../co
 
 const limiters: ChannelRateLimiter[] = [];
 /** a limiter on a prefix of its own: a fresh bot window per test */
-function fresh(perSecond = 5, waiterStaleMs?: number) {
-  const l = new ChannelRateLimiter(inject('redisUrl'), testPrefix('t-rl'), { telegram: { perChatMs: 1000, perSecond } }, { marginMs: 0, waiterStaleMs });
+function fresh(perSecond = 5, options: { waiterStaleMs?: number; botRecheckMs?: number } = {}) {
+  const l = new ChannelRateLimiter(inject('redisUrl'), testPrefix('t-rl'), { telegram: { perChatMs: 1000, perSecond } }, { marginMs: 0, ...options });
   limiters.push(l);
   return l;
 }
@@ -33,14 +33,15 @@ describe('outbound rate limiter', () => {
   });
 
   it('counts sends in flight in the bot window, and keeps a fifth of it for answers', async () => {
-    const limiter = fresh();
+    const limiter = fresh(5, { botRecheckMs: 60_000 });
     const sends = Array.from({ length: 4 }, () => newSendHandle());
     for (let i = 0; i < 4; i++) expect(await limiter.acquireSend('telegram', `20${i}`, -1, 'digest', sends[i])).toBe(0);
     // digests may use 4 of 5: the next digest waits, an answer still goes
     expect(await limiter.acquireSend('telegram', '210', -1, 'digest')).toBeGreaterThan(0);
     expect(await limiter.acquireSend('telegram', '211', -1, 'interactive')).toBe(0);
-    // still in flight (not finished): the window is full for everyone, looked at again shortly
-    expect(await limiter.acquireSend('telegram', '212', -1, 'interactive')).toBe(20);
+    // still in flight (not finished): the window is full for everyone, and the one ahead leaves
+    // it no earlier than a window after it is finished
+    expect(await limiter.acquireSend('telegram', '212', -1, 'interactive')).toBe(1001);
     for (let i = 0; i < 4; i++) await limiter.finishSend('telegram', `20${i}`, sends[i]!);
     const wait = await limiter.acquireSend('telegram', '212', -1, 'interactive');
     expect(wait).toBeGreaterThan(900);
@@ -48,7 +49,7 @@ describe('outbound rate limiter', () => {
   });
 
   it('serves a full window in queue order: a send that waited goes before one that asks later', async () => {
-    const limiter = fresh(2);
+    const limiter = fresh(2, { botRecheckMs: 60_000 });
     // two sends half a window apart: the window frees one place at a time
     for (const i of [0, 1]) {
       const s = newSendHandle();
@@ -72,7 +73,7 @@ describe('outbound rate limiter', () => {
   });
 
   it('serves the message due first: a chat slot earlier than another job’s goes first, whatever the jobs’ ages', async () => {
-    const limiter = fresh(1);
+    const limiter = fresh(1, { botRecheckMs: 60_000 });
     const filler = newSendHandle();
     expect(await limiter.acquireSend('telegram', '320', -1, 'interactive', filler)).toBe(0);
     await limiter.finishSend('telegram', '320', filler);
@@ -130,7 +131,7 @@ describe('outbound rate limiter', () => {
   });
 
   it('drops the place of a waiter that stopped asking, and of one that left the queue', async () => {
-    const limiter = fresh(1, 300);
+    const limiter = fresh(1, { waiterStaleMs: 300 });
     const first = newSendHandle();
     expect(await limiter.acquireSend('telegram', '401', -1, 'interactive', first)).toBe(0);
     await limiter.finishSend('telegram', '401', first);
@@ -147,6 +148,38 @@ describe('outbound rate limiter', () => {
       wait = await limiter.acquireSend('telegram', '404', -1, 'interactive', next);
     }
     expect(wait).toBe(0);
+  });
+
+  it('has a waiter behind others ask again within the recheck time, so the room one of them gives up is taken', async () => {
+    const limiter = fresh(2); // the default recheck (200 ms)
+    // two sends half a window apart: they leave the window at t+1000 and t+1500
+    const early = newSendHandle();
+    expect(await limiter.acquireSend('telegram', '340', -1, 'interactive', early)).toBe(0);
+    await limiter.finishSend('telegram', '340', early);
+    const firstLeaves = Date.now() + 1000;
+    await new Promise((r) => setTimeout(r, 500));
+    const late = newSendHandle();
+    expect(await limiter.acquireSend('telegram', '341', -1, 'interactive', late)).toBe(0);
+    await limiter.finishSend('telegram', '341', late);
+    const secondLeaves = Date.now() + 1000;
+    // two waiters: the older is next; the younger's turn, as computed, is when the second send leaves
+    const older = newSendHandle({ id: 'job-older', since: Date.now() - 5_000 });
+    const younger = newSendHandle({ id: 'job-younger', since: Date.now() });
+    expect(await limiter.acquireSend('telegram', '342', -1, 'interactive', older)).toBeGreaterThan(0);
+    let wait = await limiter.acquireSend('telegram', '343', -1, 'interactive', younger);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(200);
+    // the older one drops out (its chat was taken, its job put back): the younger takes the
+    // place the first send leaves, without sleeping until the second one leaves too
+    await limiter.leaveQueue('telegram', older);
+    while (wait > 0) {
+      expect(wait).toBeLessThanOrEqual(200);
+      await new Promise((r) => setTimeout(r, wait));
+      wait = await limiter.acquireSend('telegram', '343', -1, 'interactive', younger);
+    }
+    const sentAt = Date.now();
+    expect(sentAt).toBeGreaterThanOrEqual(firstLeaves - 20);
+    expect(sentAt).toBeLessThan(secondLeaves);
   });
 
   it('folds the notices waiting for a chat into the send of the first, and hands them back when asked', async () => {
