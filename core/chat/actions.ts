@@ -198,7 +198,7 @@ export async function handleAction(turn: Turn, actor: Actor, data: string): Prom
     case 'team':
       return teamAction(turn, actor, parsed.verb, id, parsed.arg);
     case 'pl':
-      return pipelineAction(turn, actor, parsed.verb, id);
+      return pipelineAction(turn, actor, parsed.verb, id, parsed.arg);
     case 'rule':
       return ruleAction(turn, actor, parsed.verb, id);
     case 'mail':

@@ -60,7 +60,7 @@ export async function findPipeline(db: DbOrTx, workspaceId: number, query: strin
   throw notFound('what.pipeline_named', { name: query });
 }
 
-async function loadStage(tx: Tx, actor: Actor, stageId: number): Promise<Stage & { pipeline: Pipeline }> {
+async function loadStage(tx: DbOrTx, actor: Actor, stageId: number): Promise<Stage & { pipeline: Pipeline }> {
   const stage = await tx.stage.findFirst({ where: { id: stageId, pipeline: { workspaceId: actor.workspaceId } }, include: { pipeline: true } });
   if (!stage) throw notFound('what.stage', { name: `#${stageId}` });
   return stage;
@@ -204,24 +204,88 @@ export async function setStageKind(ctx: CoreContext, actor: Actor, stageId: numb
   });
 }
 
+/** Where the deals of a stage being removed may go: the other stages of its pipeline of the same kind. */
+export function moveTargets(stages: Stage[], stage: Pick<Stage, 'id' | 'kind'>): Stage[] {
+  return stages.filter((s) => s.id !== stage.id && s.kind === stage.kind);
+}
+
+/** A stage before its removal: how many deals sit in it and where they may be moved (moveTargets). */
+export async function stageRemoval(
+  ctx: CoreContext,
+  actor: Actor,
+  stageId: number,
+): Promise<{ stage: Stage & { pipeline: Pipeline }; deals: number; targets: Stage[] }> {
+  assertAdmin(actor);
+  const stage = await loadStage(ctx.db, actor, stageId);
+  const [deals, stages] = await Promise.all([
+    ctx.db.deal.count({ where: { stageId } }),
+    ctx.db.stage.findMany({ where: { pipelineId: stage.pipelineId }, orderBy: { position: 'asc' } }),
+  ]);
+  return { stage, deals, targets: moveTargets(stages, stage) };
+}
+
+export interface StageRemoved {
+  stage: Stage;
+  pipeline: Pipeline;
+  /** its automation rules, removed with it */
+  rules: number;
+  /** deals moved out of it (to `movedTo`) */
+  moved: number;
+  movedTo?: Stage;
+}
+
 /**
- * Removes a stage. Refused while deals sit in it, open or closed (they are moved first, as for
- * a change of kind), and when it is the last of its kind. Its stage-entered automation rules
- * go with it (counted in the answer and kept in the audit row); the stages after it move up.
+ * Removes a stage, and refuses when it is the last of its kind. Deals in it, open or closed,
+ * are moved to `moveTo` first, all at once: another stage of the same pipeline and kind (so a
+ * deal's status still matches its stage); without one, a stage holding deals is refused. Each
+ * moved deal gets its deal.stage_moved activity (so its history and deal.stage_changed
+ * webhooks show the move, marked as the stage's removal); the target stage's automation rules
+ * do not run for them, as the deals did not advance. Its own stage-entered rules go with it
+ * (counted in the answer and kept in the audit row, with the deals moved); the stages after it
+ * move up.
  */
-export async function removeStage(ctx: CoreContext, actor: Actor, stageId: number): Promise<{ stage: Stage; pipeline: Pipeline; rules: number }> {
+export async function removeStage(ctx: CoreContext, actor: Actor, stageId: number, moveTo?: number): Promise<StageRemoved> {
   assertAdmin(actor);
   return inTx(ctx.db, async (tx) => {
     const { pipeline, ...stage } = await loadStage(tx, actor, stageId);
-    const stages = await stagesIfFree(tx, stage);
+    const stages = await tx.stage.findMany({ where: { pipelineId: stage.pipelineId }, orderBy: { position: 'asc' } });
+    const targets = moveTargets(stages, stage);
+    if (targets.length === 0) throw invalid('pipelines.last_of_kind', { name: stage.name });
+    let movedTo: Stage | undefined;
+    if (moveTo !== undefined) {
+      movedTo = targets.find((s) => s.id === moveTo);
+      if (!movedTo) {
+        const other = stages.find((s) => s.id === moveTo);
+        if (!other) throw notFound('what.stage', { name: `#${moveTo}` });
+        throw invalid(other.id === stage.id ? 'pipelines.move_to_itself' : 'pipelines.move_to_other_kind', { name: other.name, from: stage.name });
+      }
+    }
+    const deals = await tx.deal.findMany({ where: { stageId }, select: { id: true, title: true, contactId: true, leadId: true }, orderBy: { id: 'asc' } });
+    if (deals.length > 0 && !movedTo) throw conflict('pipelines.stage_has_deals_remove', { name: stage.name, count: deals.length, pipeline: pipeline.id });
+    if (deals.length > 0 && movedTo) {
+      await tx.deal.updateMany({ where: { stageId }, data: { stageId: movedTo.id, lastActivityAt: ctx.clock.now() } });
+      const change = { fromStageId: stage.id, from: stage.name, to: movedTo.name, reason: 'stage_removed' };
+      await tx.activity.createMany({
+        data: deals.map((d) => ({
+          workspaceId: actor.workspaceId,
+          actorUserId: actor.userId || null,
+          type: 'deal.stage_moved',
+          dealId: d.id,
+          contactId: d.contactId,
+          leadId: d.leadId,
+          data: { title: d.title, ...change },
+        })),
+      });
+    }
     const rules = await tx.automationRule.findMany({ where: { stageId } });
     await tx.stage.delete({ where: { id: stageId } });
     await writeOrder(
       tx,
       stages.filter((s) => s.id !== stageId),
     );
-    await recordAudit(tx, actor, { action: 'stage.remove', entity: 'stage', entityId: stageId, before: { ...stage, rules } });
-    return { stage, pipeline, rules: rules.length };
+    const moved = movedTo ? { after: { movedTo: movedTo.id, movedDeals: deals.map((d) => d.id) } } : {};
+    await recordAudit(tx, actor, { action: 'stage.remove', entity: 'stage', entityId: stageId, before: { ...stage, rules }, ...moved });
+    return { stage, pipeline, rules: rules.length, moved: movedTo ? deals.length : 0, ...(movedTo ? { movedTo } : {}) };
   });
 }
 

@@ -92,7 +92,7 @@ describe('pipelines and automation rules from chat (Telegram emulator)', () => {
     expect(buttonData(contractCard)).toContain(`pl:remove:${contract.id}`);
     await adminChat.press(`pl:remove:${contract.id}`, contractCard);
     const ask = await adminChat.next('removal asked first');
-    expect(text(ask)).toBe('Remove stage Contract from Partners? Deals cannot be in it; its automation rules go with it.');
+    expect(text(ask)).toBe('Remove stage Contract from Partners? It holds no deals; its automation rules go with it.');
     expect(buttonData(ask)).toEqual([`pl:rmyes:${contract.id}`, `pl:show:${partners.id}`]);
     await adminChat.press(`pl:rmyes:${contract.id}`, ask);
     expect(text(await adminChat.next('stage removed'))).toBe('Stage Contract removed from Partners.');

@@ -1,7 +1,8 @@
 // /pipelines (admins edit pipelines and stages, everyone may look), /pipeline DEAL (move a
 // deal to another pipeline) and their buttons:
 //   pl:show:P, pl:new:1, pl:addstage:P, pl:stage:S, pl:up|down|won|lost|open:S,
-//   pl:remove:S (asks), pl:rmyes:S (removes the stage), pl:rmpipe:P (asks), pl:rmpipeyes:P (removes the pipeline),
+//   pl:remove:S (asks; where its deals go when it holds any), pl:rmyes:S (removes the stage),
+//   pl:rmto:S:T (removes it, its deals moved to stage T), pl:rmpipe:P (asks), pl:rmpipeyes:P (removes the pipeline),
 //   deal:pipe:D (choose a pipeline), deal:pipe:D:P (move, or ask the stage), deal:pstage:D:S.
 import type { Stage } from '../../../prisma/generated/client.js';
 import type { Actor } from '../../actor.js';
@@ -20,6 +21,7 @@ import {
   removePipeline,
   removeStage,
   renameStage,
+  stageRemoval,
   setStageKind,
   type PipelineWithStages,
 } from '../../pipelines/manage-pipelines.js';
@@ -106,10 +108,23 @@ function confirmRemoval(actor: Actor, question: string, name: string, yesData: s
 }
 
 async function askRemoveStage(turn: Turn, actor: Actor, stageId: number): Promise<Reply[]> {
-  assertAdmin(actor);
-  const stage = await findStage(turn, actor, stageId);
-  if (!stage) return stageNotFound(actor, stageId);
+  const { stage, deals, targets } = await stageRemoval(turn.ctx, actor, stageId);
+  // the last of its kind: nothing to ask, the removal says why it cannot be
+  if (targets.length === 0) return removeStageReply(turn, actor, stageId);
   const name = label(actor, stage.name);
+  if (deals > 0) {
+    // where its deals go: one button per stage of its kind, each removing it with them moved there
+    const buttons = targets.map((s) => ({
+      label: t(actor.locale, 'pipelines.button.move_remove', { name: label(actor, s.name) }).slice(0, 40),
+      data: `pl:rmto:${stage.id}:${s.id}`,
+    }));
+    return [
+      reply(t(actor.locale, 'pipelines.stage.remove_ask_deals', { name, pipeline: stage.pipeline.name, count: deals }), [
+        ...buttonRows(buttons, 2),
+        [backButton(actor, stage.pipeline)],
+      ]),
+    ];
+  }
   return confirmRemoval(
     actor,
     t(actor.locale, 'pipelines.stage.remove_ask', { name, pipeline: stage.pipeline.name }),
@@ -136,15 +151,19 @@ async function removePipelineReply(turn: Turn, actor: Actor, pipelineId: number)
   return [removedReply(actor, t(actor.locale, 'pipelines.removed', { id: pipeline.id, name: pipeline.name }), rules), ...(await pipelineList(turn, actor))];
 }
 
-/** Removes a stage: what was removed (with its rules), then the pipeline as it is now. */
-async function removeStageReply(turn: Turn, actor: Actor, stageId: number): Promise<Reply[]> {
-  const { stage, pipeline, rules } = await removeStage(turn.ctx, actor, stageId);
-  const what = t(actor.locale, 'pipelines.stage_removed', { name: label(actor, stage.name), pipeline: pipeline.name });
+/** Removes a stage (its deals moved to `moveTo`): what was removed (with its rules and deals), then the pipeline as it is now. */
+async function removeStageReply(turn: Turn, actor: Actor, stageId: number, moveTo?: number): Promise<Reply[]> {
+  const { stage, pipeline, rules, moved, movedTo } = await removeStage(turn.ctx, actor, stageId, moveTo);
+  const names = { name: label(actor, stage.name), pipeline: pipeline.name };
+  const what =
+    moved > 0 && movedTo
+      ? t(actor.locale, 'pipelines.stage_removed_moved', { ...names, count: moved, to: label(actor, movedTo.name) })
+      : t(actor.locale, 'pipelines.stage_removed', names);
   return [removedReply(actor, what, rules), ...(await pipelineCard(turn, actor, pipeline.id))];
 }
 
 /** Button presses of the pl: area; every change checks the admin role in core. */
-export async function pipelineAction(turn: Turn, actor: Actor, verb: string, id: number): Promise<Reply[]> {
+export async function pipelineAction(turn: Turn, actor: Actor, verb: string, id: number, arg?: string): Promise<Reply[]> {
   const { ctx } = turn;
   switch (verb) {
     case 'show':
@@ -161,6 +180,11 @@ export async function pipelineAction(turn: Turn, actor: Actor, verb: string, id:
       return askRemoveStage(turn, actor, id);
     case 'rmyes':
       return removeStageReply(turn, actor, id);
+    case 'rmto': {
+      const target = Number(arg);
+      if (!Number.isInteger(target) || target <= 0) break;
+      return removeStageReply(turn, actor, id, target);
+    }
     case 'rmpipe':
       return askRemovePipeline(turn, actor, id);
     case 'rmpipeyes':
@@ -221,9 +245,13 @@ async function pipelinesCommand(turn: Turn, actor: Actor, args: string): Promise
     return say(actor, 'pipelines.renamed', { id: renamed.id, name: renamed.name });
   }
   if (['remove', 'удалить'].includes(verb)) {
-    if (!rest) return usage(actor, `/pipelines ${pipeline.id} remove STAGE`);
+    if (!rest) return usage(actor, `/pipelines ${pipeline.id} remove STAGE [> OTHER]`);
     assertAdmin(actor);
-    return removeStageReply(turn, actor, matchStage(pipeline.stages, rest).id);
+    // "remove Negotiation > Proposal": its deals go to Proposal
+    const [name, target, ...extra] = rest.split(/\s*(?:->|→|>)\s*/u);
+    if (!name || target === '' || extra.length) return usage(actor, `/pipelines ${pipeline.id} remove STAGE [> OTHER]`);
+    const moveTo = target === undefined ? undefined : matchStage(pipeline.stages, target).id;
+    return removeStageReply(turn, actor, matchStage(pipeline.stages, name).id, moveTo);
   }
   if (['rename', 'переименовать'].includes(verb)) {
     const parts = rest.split(/\s*(?:=|->|→)\s*/);

@@ -10,6 +10,12 @@ export const pipelines = {
   'pipelines.stage_duplicate': 'This pipeline already has a stage called {name}.',
   'pipelines.stage_cannot_move': 'Stage {name} cannot move that way (won and lost stages stay after the open ones).',
   'pipelines.stage_has_deals': { one: 'Stage {name} holds {count} deal; move it first.', other: 'Stage {name} holds {count} deals; move them first.' },
+  'pipelines.stage_has_deals_remove': {
+    one: 'Stage {name} holds {count} deal; remove the stage with it moved to another stage of its kind: /pipelines {pipeline} remove {name} > STAGE',
+    other: 'Stage {name} holds {count} deals; remove the stage with them moved to another stage of its kind: /pipelines {pipeline} remove {name} > STAGE',
+  },
+  'pipelines.move_to_itself': 'Stage {name} is the one being removed; its deals go to another stage.',
+  'pipelines.move_to_other_kind': 'Stage {name} is not of the same kind as {from} (the deals would change status); choose a stage of its kind.',
   'pipelines.last_of_kind': 'Stage {name} is the last of its kind in its pipeline (every pipeline keeps an open, a won and a lost stage).',
   'pipelines.stage_wrong_kind': 'Stage {name} does not fit this deal (an open deal goes to an open stage).',
   'pipelines.list.title': { one: '{count} pipeline:', other: '{count} pipelines:' },
@@ -21,7 +27,7 @@ export const pipelines = {
   'pipelines.kind.won': ' — won',
   'pipelines.kind.lost': ' — lost',
   'pipelines.card.hint':
-    'Tap a stage to move it, mark it won/lost or remove it.\nAdd a stage: /pipelines {id} add STAGE\nRename a stage: /pipelines {id} rename OLD = NEW\nRemove a stage: /pipelines {id} remove STAGE\nRename the pipeline: /pipelines {id} name NEW',
+    'Tap a stage to move it, mark it won/lost or remove it.\nAdd a stage: /pipelines {id} add STAGE\nRename a stage: /pipelines {id} rename OLD = NEW\nRemove a stage: /pipelines {id} remove STAGE (its deals to another: … remove STAGE > OTHER)\nRename the pipeline: /pipelines {id} name NEW',
   'pipelines.stage.card': 'Stage {name} of {pipeline}{kind}. What should change?',
   'pipelines.button.new': '➕ New pipeline',
   'pipelines.button.add_stage': '➕ Add stage',
@@ -42,7 +48,17 @@ export const pipelines = {
   },
   'pipelines.usage_remove': 'Send: /pipelines remove PIPELINE (a pipeline), or /pipelines PIPELINE remove STAGE (a stage).',
   'pipelines.button.remove_yes': '🗑 Yes, remove {name}',
-  'pipelines.stage.remove_ask': 'Remove stage {name} from {pipeline}? Deals cannot be in it; its automation rules go with it.',
+  'pipelines.stage.remove_ask': 'Remove stage {name} from {pipeline}? It holds no deals; its automation rules go with it.',
+  'pipelines.stage.remove_ask_deals': {
+    one: 'Stage {name} of {pipeline} holds {count} deal. Move it to which stage, and remove {name}? Its automation rules go with it; the rules of the stage it moves to do not run.',
+    other:
+      'Stage {name} of {pipeline} holds {count} deals. Move them to which stage, and remove {name}? Its automation rules go with it; the rules of the stage they move to do not run.',
+  },
+  'pipelines.button.move_remove': '↪ {name}',
+  'pipelines.stage_removed_moved': {
+    one: 'Stage {name} removed from {pipeline}; its {count} deal moved to {to}.',
+    other: 'Stage {name} removed from {pipeline}; its {count} deals moved to {to}.',
+  },
   'pipelines.stage_removed': 'Stage {name} removed from {pipeline}.',
   'pipelines.stage_rules_removed': {
     one: 'Its {count} automation rule was removed with it.',

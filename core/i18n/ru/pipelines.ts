@@ -17,6 +17,14 @@ export const pipelines = {
     many: 'На этапе «{name}» {count} сделок; сначала перенесите их.',
     other: 'На этапе «{name}» {count} сделки; сначала перенесите их.',
   },
+  'pipelines.stage_has_deals_remove': {
+    one: 'На этапе «{name}» {count} сделка; удалите этап, перенеся её на другой этап того же вида: /pipelines {pipeline} remove {name} > ЭТАП',
+    few: 'На этапе «{name}» {count} сделки; удалите этап, перенеся их на другой этап того же вида: /pipelines {pipeline} remove {name} > ЭТАП',
+    many: 'На этапе «{name}» {count} сделок; удалите этап, перенеся их на другой этап того же вида: /pipelines {pipeline} remove {name} > ЭТАП',
+    other: 'На этапе «{name}» {count} сделки; удалите этап, перенеся их на другой этап того же вида: /pipelines {pipeline} remove {name} > ЭТАП',
+  },
+  'pipelines.move_to_itself': 'Этап «{name}» и есть удаляемый; его сделки переносятся на другой этап.',
+  'pipelines.move_to_other_kind': 'Этап «{name}» другого вида, чем «{from}» (сделки сменили бы статус); выберите этап того же вида.',
   'pipelines.last_of_kind': 'Этап «{name}» — последний такого вида в воронке (в каждой воронке есть открытый этап, выигрыш и проигрыш).',
   'pipelines.stage_wrong_kind': 'Этап «{name}» не подходит этой сделке (открытая сделка идёт на открытый этап).',
   'pipelines.list.title': { one: '{count} воронка:', few: '{count} воронки:', many: '{count} воронок:', other: '{count} воронки:' },
@@ -28,7 +36,7 @@ export const pipelines = {
   'pipelines.kind.won': ' — выигрыш',
   'pipelines.kind.lost': ' — проигрыш',
   'pipelines.card.hint':
-    'Нажмите на этап, чтобы сдвинуть его, отметить выигрышем/проигрышем или удалить.\nДобавить этап: /pipelines {id} add ЭТАП\nПереименовать этап: /pipelines {id} rename СТАРОЕ = НОВОЕ\nУдалить этап: /pipelines {id} remove ЭТАП\nПереименовать воронку: /pipelines {id} name НОВОЕ',
+    'Нажмите на этап, чтобы сдвинуть его, отметить выигрышем/проигрышем или удалить.\nДобавить этап: /pipelines {id} add ЭТАП\nПереименовать этап: /pipelines {id} rename СТАРОЕ = НОВОЕ\nУдалить этап: /pipelines {id} remove ЭТАП (его сделки — на другой: … remove ЭТАП > ДРУГОЙ)\nПереименовать воронку: /pipelines {id} name НОВОЕ',
   'pipelines.stage.card': 'Этап «{name}» воронки «{pipeline}»{kind}. Что изменить?',
   'pipelines.button.new': '➕ Новая воронка',
   'pipelines.button.add_stage': '➕ Добавить этап',
@@ -51,7 +59,21 @@ export const pipelines = {
   },
   'pipelines.usage_remove': 'Отправьте: /pipelines remove ВОРОНКА (воронку) или /pipelines ВОРОНКА remove ЭТАП (этап).',
   'pipelines.button.remove_yes': '🗑 Да, удалить «{name}»',
-  'pipelines.stage.remove_ask': 'Удалить этап «{name}» из воронки «{pipeline}»? На нём не должно быть сделок; его правила автоматизации удалятся вместе с ним.',
+  'pipelines.stage.remove_ask': 'Удалить этап «{name}» из воронки «{pipeline}»? Сделок на нём нет; его правила автоматизации удалятся вместе с ним.',
+  'pipelines.stage.remove_ask_deals': {
+    one: 'На этапе «{name}» воронки «{pipeline}» {count} сделка. На какой этап её перенести, удалив «{name}»? Его правила автоматизации удалятся вместе с ним; правила этапа, куда она перейдёт, не сработают.',
+    few: 'На этапе «{name}» воронки «{pipeline}» {count} сделки. На какой этап их перенести, удалив «{name}»? Его правила автоматизации удалятся вместе с ним; правила этапа, куда они перейдут, не сработают.',
+    many: 'На этапе «{name}» воронки «{pipeline}» {count} сделок. На какой этап их перенести, удалив «{name}»? Его правила автоматизации удалятся вместе с ним; правила этапа, куда они перейдут, не сработают.',
+    other:
+      'На этапе «{name}» воронки «{pipeline}» {count} сделки. На какой этап их перенести, удалив «{name}»? Его правила автоматизации удалятся вместе с ним; правила этапа, куда они перейдут, не сработают.',
+  },
+  'pipelines.button.move_remove': '↪ {name}',
+  'pipelines.stage_removed_moved': {
+    one: 'Этап «{name}» удалён из воронки «{pipeline}»; его {count} сделка перенесена на «{to}».',
+    few: 'Этап «{name}» удалён из воронки «{pipeline}»; его {count} сделки перенесены на «{to}».',
+    many: 'Этап «{name}» удалён из воронки «{pipeline}»; его {count} сделок перенесены на «{to}».',
+    other: 'Этап «{name}» удалён из воронки «{pipeline}»; его {count} сделки перенесены на «{to}».',
+  },
   'pipelines.stage_removed': 'Этап «{name}» удалён из воронки «{pipeline}».',
   'pipelines.stage_rules_removed': {
     one: 'Вместе с ним удалено {count} правило автоматизации.',

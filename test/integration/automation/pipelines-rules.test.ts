@@ -18,6 +18,7 @@ import {
   listPipelines,
 } from '../../../core/pipelines/manage-pipelines.js';
 import { addRule, editRule, parseOffsetMinutes } from '../../../core/automation/rules.js';
+import { addWebhook } from '../../../core/webhooks/endpoints.js';
 import { runNewLeadRules, sweepStaleDeals } from '../../../core/automation/run-rules.js';
 import { createDeal, markDealWon, moveDealToPipeline, moveDealToStage } from '../../../core/deals/index.js';
 import { captureLead } from '../../../core/leads/index.js';
@@ -146,7 +147,7 @@ describe('pipelines', () => {
     // a deal in the stage (its first open one): refused until the deal moves on
     const deal = await createDeal(ctx, manager, { title: 'Expo', pipelineId: p.id });
     expect(deal.stageId).toBe(call.id);
-    expect(await rejection(() => removeStage(ctx, admin, call.id))).toMatchObject({ code: 'conflict', key: 'pipelines.stage_has_deals' });
+    expect(await rejection(() => removeStage(ctx, admin, call.id))).toMatchObject({ code: 'conflict', key: 'pipelines.stage_has_deals_remove' });
     // the pipeline keeps a won and a lost stage
     const won = p.stages.find((s) => s.kind === 'won')!;
     expect((await rejection(() => removeStage(ctx, admin, won.id))).key).toBe('pipelines.last_of_kind');
@@ -166,11 +167,45 @@ describe('pipelines', () => {
     const audit = await db.auditLog.findFirstOrThrow({ where: { workspaceId, action: 'stage.remove', entityId: String(demo.id) } });
     expect(audit.before).toMatchObject({ name: 'Demo', pipelineId: p.id, rules: [expect.objectContaining({ id: rule.id, trigger: 'stage_entered' })] });
 
-    // once its deal moved on, the first stage can go too
-    await moveDealToStage(ctx, manager, deal.id, 'Trial');
-    await removeStage(ctx, admin, call.id);
+    // the first stage goes with its deals moved to another open stage, all at once: not to a
+    // stage of another kind (the deals' status would not match), not to itself
+    const trialId = (await stagesOf(p.id)).find((s) => s.name === 'Trial')!.id;
+    const second = await createDeal(ctx, manager, { title: 'Fair', pipelineId: p.id });
+    expect(second.stageId).toBe(call.id);
+    expect((await rejection(() => removeStage(ctx, admin, call.id, won.id))).key).toBe('pipelines.move_to_other_kind');
+    expect((await rejection(() => removeStage(ctx, admin, call.id, call.id))).key).toBe('pipelines.move_to_itself');
+    // the target's own stage-entered rule does not run for deals moved by a removal
+    const trialRule = await addRule(ctx, admin, { trigger: 'stage_entered', stageId: trialId, offsetMinutes: 15 });
+    const tasksBefore = await db.task.count({ where: { workspaceId, dealId: { in: [deal.id, second.id] } } });
+    await addWebhook(ctx, team.system, { url: 'https://hooks.example.com/leadline', events: ['deal.stage_changed'] });
+    const merged = await removeStage(ctx, admin, call.id, trialId);
+    expect([merged.stage.name, merged.moved, merged.movedTo?.name]).toEqual(['Call', 2, 'Trial']);
     expect((await stagesOf(p.id)).map((s) => s.name)).toEqual(['Trial', 'Won', 'Lost']);
-    expect((await db.deal.findUniqueOrThrow({ where: { id: deal.id }, include: { stage: true } })).stage.name).toBe('Trial');
+    const moved = await db.deal.findMany({ where: { id: { in: [deal.id, second.id] } }, include: { stage: true }, orderBy: { id: 'asc' } });
+    expect(moved.map((d) => [d.stage.name, d.status])).toEqual([
+      ['Trial', 'open'],
+      ['Trial', 'open'],
+    ]);
+    // each deal's history shows the move, marked as the stage's removal; the removal's audit names them
+    const activities = await db.activity.findMany({
+      where: { workspaceId, type: 'deal.stage_moved', dealId: { in: [deal.id, second.id] } },
+      orderBy: { id: 'asc' },
+    });
+    expect(activities.map((a) => [a.dealId, a.actorUserId, a.data])).toEqual([
+      [deal.id, admin.userId, { title: 'Expo', fromStageId: call.id, from: 'Call', to: 'Trial', reason: 'stage_removed' }],
+      [second.id, admin.userId, { title: 'Fair', fromStageId: call.id, from: 'Call', to: 'Trial', reason: 'stage_removed' }],
+    ]);
+    const mergeAudit = await db.auditLog.findFirstOrThrow({ where: { workspaceId, action: 'stage.remove', entityId: String(call.id) } });
+    expect(mergeAudit.after).toEqual({ movedTo: trialId, movedDeals: [deal.id, second.id] });
+    expect(await db.task.count({ where: { workspaceId, dealId: { in: [deal.id, second.id] } } })).toBe(tasksBefore);
+    // and a deal.stage_changed webhook each, saying why
+    const hooks = await db.webhookEvent.findMany({ where: { workspaceId, type: 'deal.stage_changed' }, orderBy: { id: 'asc' } });
+    expect(hooks.map((h) => h.data)).toEqual([
+      expect.objectContaining({ deal: expect.objectContaining({ id: deal.id }), change: expect.objectContaining({ to: 'Trial', reason: 'stage_removed' }) }),
+      expect.objectContaining({ deal: expect.objectContaining({ id: second.id }), change: expect.objectContaining({ to: 'Trial', reason: 'stage_removed' }) }),
+    ]);
+    await db.automationRule.delete({ where: { id: trialRule.id } });
+    await db.deal.delete({ where: { id: second.id } });
 
     // a pipeline: never the default one, not while a deal is in it; then with its stages and their rules
     const [sales] = await listPipelines(db, workspaceId);

@@ -44,13 +44,40 @@ describe('pipelines and rules in Russian', () => {
     const pilot = partners.stages.find((s) => s.name === 'Пилот')!;
     expect(texts(await f.press(`deal:pstage:${deal.id}:${pilot.id}`))).toBe(`Сделка #${deal.id} «Ромашка» перенесена в воронку «Партнёры», этап «Пилот».`);
 
+    // a stage holding the deal goes with the deal moved to another open stage: asked where,
+    // refused without a target (saying how) and to a stage of another kind
+    const contract = await f.db.stage.findFirstOrThrow({ where: { pipelineId: partners.id, name: 'Договор' } });
+    const intro = partners.stages.find((s) => s.name === 'Знакомство')!;
+    const won = partners.stages.find((s) => s.kind === 'won')!;
+    const ask = await f.press(`pl:remove:${pilot.id}`);
+    expect(texts(ask)).toBe(
+      'На этапе «Пилот» воронки «Партнёры» 1 сделка. На какой этап её перенести, удалив «Пилот»? Его правила автоматизации удалятся вместе с ним; правила этапа, куда она перейдёт, не сработают.',
+    );
+    expect(data(ask)).toEqual([`pl:rmto:${pilot.id}:${intro.id}`, `pl:rmto:${pilot.id}:${contract.id}`, `pl:show:${partners.id}`]);
+    expect(texts(await f.asManager('/воронки Партнёры удалить Пилот'))).toBe(
+      `Не получилось: На этапе «Пилот» 1 сделка; удалите этап, перенеся её на другой этап того же вида: /pipelines ${partners.id} remove Пилот > ЭТАП`,
+    );
+    expect(texts(await f.asManager('/воронки Партнёры удалить Пилот > Выиграна'))).toBe(
+      'Не получилось: Этап «Won» другого вида, чем «Пилот» (сделки сменили бы статус); выберите этап того же вида.',
+    );
+    expect(texts(await f.press(`pl:rmto:${pilot.id}:${won.id}`))).toContain('другого вида');
+    const removed = await f.press(`pl:rmto:${pilot.id}:${contract.id}`);
+    expect(texts(removed)).toContain('Этап «Пилот» удалён из воронки «Партнёры»; его 1 сделка перенесена на «Договор».');
+    expect((await f.db.deal.findUniqueOrThrow({ where: { id: deal.id } })).stageId).toBe(contract.id);
+    expect(await f.db.stage.count({ where: { id: pilot.id } })).toBe(0);
+    // typed, with the target named: the next stage goes with the deal moved back
+    expect(texts(await f.asManager('/воронки Партнёры удалить Договор > Знакомство'))).toContain(
+      'Этап «Договор» удалён из воронки «Партнёры»; его 1 сделка перенесена на «Знакомство».',
+    );
+    expect((await f.db.deal.findUniqueOrThrow({ where: { id: deal.id } })).stageId).toBe(intro.id);
+
     // a manager: a clear refusal, nothing changes
     await f.db.user.update({ where: { id: f.manager.id }, data: { role: 'manager' } });
     const refusal = 'Не получилось: Менять воронки и правила автоматизации может только администратор. Ничего не изменено.';
     expect(texts(await f.asManager(`/воронки ${partners.id} добавить Хак`))).toBe(refusal);
-    expect(texts(await f.press(`pl:lost:${pilot.id}`))).toBe(refusal);
+    expect(texts(await f.press(`pl:lost:${intro.id}`))).toBe(refusal);
     expect(texts(await f.asManager('/правила добавить застряла'))).toBe(refusal);
-    expect(await f.db.stage.count({ where: { pipelineId: partners.id } })).toBe(5);
+    expect(await f.db.stage.count({ where: { pipelineId: partners.id } })).toBe(3);
     expect(await f.db.automationRule.count({ where: { workspaceId: f.ws.id } })).toBe(1);
     // the manager sees the pipelines without the edit buttons
     expect(data(await f.asManager('/воронки'))).toEqual([
