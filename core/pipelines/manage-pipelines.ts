@@ -9,6 +9,7 @@ import type { CoreContext } from '../context.js';
 import { inTx, type DbOrTx, type Tx } from '../db.js';
 import { DomainError, conflict, invalid, notFound } from '../errors.js';
 import { defaultPipeline } from '../workspaces/default-pipeline.js';
+import { mapStage } from '../deals/deal-pipeline.js';
 
 export type PipelineWithStages = Pipeline & { stages: Stage[] };
 
@@ -265,17 +266,7 @@ export async function removeStage(ctx: CoreContext, actor: Actor, stageId: numbe
     if (deals.length > 0 && movedTo) {
       await tx.deal.updateMany({ where: { stageId }, data: { stageId: movedTo.id, lastActivityAt: ctx.clock.now() } });
       const change = { fromStageId: stage.id, from: stage.name, to: movedTo.name, reason: 'stage_removed' };
-      await tx.activity.createMany({
-        data: deals.map((d) => ({
-          workspaceId: actor.workspaceId,
-          actorUserId: actor.userId || null,
-          type: 'deal.stage_moved',
-          dealId: d.id,
-          contactId: d.contactId,
-          leadId: d.leadId,
-          data: { title: d.title, ...change },
-        })),
-      });
+      await tx.activity.createMany({ data: deals.map((d) => movedActivity(actor, d, change)) });
     }
     const rules = await tx.automationRule.findMany({ where: { stageId } });
     await tx.stage.delete({ where: { id: stageId } });
@@ -289,22 +280,107 @@ export async function removeStage(ctx: CoreContext, actor: Actor, stageId: numbe
   });
 }
 
+/** A pipeline before its removal: how many deals are in it and the pipelines they may be moved to. */
+export async function pipelineRemoval(
+  ctx: CoreContext,
+  actor: Actor,
+  pipelineId: number,
+): Promise<{ pipeline: PipelineWithStages; deals: number; targets: PipelineWithStages[] }> {
+  assertAdmin(actor);
+  const [all, deals] = await Promise.all([
+    listPipelines(ctx.db, actor.workspaceId),
+    ctx.db.deal.count({ where: { pipelineId, workspaceId: actor.workspaceId } }),
+  ]);
+  const pipeline = all.find((p) => p.id === pipelineId);
+  if (!pipeline) throw notFound('what.pipeline', { id: pipelineId });
+  return { pipeline, deals, targets: all.filter((p) => p.id !== pipelineId) };
+}
+
+export interface PipelineRemoved {
+  pipeline: PipelineWithStages;
+  /** the automation rules on its stages, removed with it */
+  rules: number;
+  /** deals moved out of it (to `movedTo`) */
+  moved: number;
+  movedTo?: Pipeline;
+}
+
+/** Where a stage's deals go when its pipeline is removed into `target`: mapStage, else (open) its first open stage. */
+function stageFor(stage: Stage, target: Stage[]): Stage {
+  const mapped = mapStage(stage, target) ?? target.find((s) => s.kind === stage.kind);
+  // every pipeline keeps an open, a won and a lost stage (last_of_kind)
+  if (!mapped) throw invalid('pipelines.last_of_kind', { name: stage.name });
+  return mapped;
+}
+
 /**
- * Removes a pipeline with its stages. Never the default one (new deals go there); refused
- * while deals, open or closed, are in it (moved first with /pipeline). The automation rules
- * on its stages go with it (counted in the answer and kept in the pipeline.remove audit row).
+ * Removes a pipeline with its stages. Never the default one (new deals go there). Deals in it,
+ * open or closed, are moved to pipeline `moveTo` first, all at once: each into the stage of the
+ * same name there (as /pipeline maps it), else, by kind, into its first open stage, or its won
+ * or lost stage. Each moved deal gets its deal.stage_moved activity with the pipelines named,
+ * marked as the pipeline's removal; the target stages' automation rules do not run for them.
+ * Without `moveTo`, a pipeline holding deals is refused. The automation rules on its stages go
+ * with it (counted in the answer and kept in the pipeline.remove audit row, with the deals moved).
  */
-export async function removePipeline(ctx: CoreContext, actor: Actor, pipelineId: number): Promise<{ pipeline: PipelineWithStages; rules: number }> {
+export async function removePipeline(ctx: CoreContext, actor: Actor, pipelineId: number, moveTo?: number): Promise<PipelineRemoved> {
   assertAdmin(actor);
   return inTx(ctx.db, async (tx) => {
     const pipeline = await getPipeline(tx, actor.workspaceId, pipelineId);
     if (pipeline.isDefault) throw invalid('pipelines.default_stays', { name: pipeline.name });
-    const deals = await tx.deal.count({ where: { pipelineId } });
-    if (deals > 0) throw conflict('pipelines.pipeline_has_deals', { name: pipeline.name, count: deals });
+    let target: PipelineWithStages | undefined;
+    if (moveTo !== undefined) {
+      if (moveTo === pipelineId) throw invalid('pipelines.pipeline_move_to_itself', { name: pipeline.name });
+      target = await getPipeline(tx, actor.workspaceId, moveTo);
+    }
+    const deals = await tx.deal.findMany({
+      where: { pipelineId },
+      select: { id: true, title: true, contactId: true, leadId: true, stageId: true },
+      orderBy: { id: 'asc' },
+    });
+    if (deals.length > 0 && !target) throw conflict('pipelines.pipeline_has_deals', { name: pipeline.name, count: deals.length });
+    const movedDeals: Array<{ id: number; stageId: number }> = [];
+    if (deals.length > 0 && target) {
+      const now = ctx.clock.now();
+      for (const stage of pipeline.stages) {
+        const inStage = deals.filter((d) => d.stageId === stage.id);
+        if (inStage.length === 0) continue;
+        const to = stageFor(stage, target.stages);
+        await tx.deal.updateMany({ where: { stageId: stage.id }, data: { pipelineId: target.id, stageId: to.id, lastActivityAt: now } });
+        const change = {
+          fromStageId: stage.id,
+          from: stage.name,
+          to: to.name,
+          fromPipelineId: pipeline.id,
+          toPipelineId: target.id,
+          pipeline: target.name,
+          reason: 'pipeline_removed',
+        };
+        await tx.activity.createMany({ data: inStage.map((d) => movedActivity(actor, d, change)) });
+        movedDeals.push(...inStage.map((d) => ({ id: d.id, stageId: to.id })));
+      }
+    }
     const rules = await tx.automationRule.findMany({ where: { stageId: { in: pipeline.stages.map((s) => s.id) } } });
     // its stages and their rules go with it (cascades)
     await tx.pipeline.delete({ where: { id: pipelineId } });
-    await recordAudit(tx, actor, { action: 'pipeline.remove', entity: 'pipeline', entityId: pipelineId, before: { ...pipeline, rules } });
-    return { pipeline, rules: rules.length };
+    const moved = target ? { after: { movedTo: target.id, movedDeals } } : {};
+    await recordAudit(tx, actor, { action: 'pipeline.remove', entity: 'pipeline', entityId: pipelineId, before: { ...pipeline, rules }, ...moved });
+    return { pipeline, rules: rules.length, moved: movedDeals.length, ...(target ? { movedTo: target } : {}) };
   });
+}
+
+/** The deal.stage_moved activity of a deal moved by a stage's or a pipeline's removal (its history, deal.stage_changed webhooks). */
+function movedActivity(
+  actor: Actor,
+  deal: { id: number; title: string; contactId: number | null; leadId: number | null },
+  change: Record<string, string | number>,
+) {
+  return {
+    workspaceId: actor.workspaceId,
+    actorUserId: actor.userId || null,
+    type: 'deal.stage_moved',
+    dealId: deal.id,
+    contactId: deal.contactId,
+    leadId: deal.leadId,
+    data: { title: deal.title, ...change },
+  };
 }

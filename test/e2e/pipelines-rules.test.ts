@@ -147,17 +147,20 @@ describe('pipelines and automation rules from chat (Telegram emulator)', () => {
     const digest = renderDigestText(await composeDigest(ctx, admin.id, 'team_daily', new Date(Date.now() + 24 * 3600_000)), 'en');
     expect(digest).toContain('Partners, open deals: 0; won in the period: 1');
 
-    // a pipeline holding a deal, even a won one, is not removed: the admin is told to move it first
+    // a pipeline holding a deal, even a won one, goes only with it moved to another: asked where
     await adminChat.send('/pipelines');
     const list = await adminChat.next('the pipelines');
     await adminChat.press(`pl:show:${partners.id}`, list);
     const partnersCard = await adminChat.next('the Partners card');
     await adminChat.press(`pl:rmpipe:${partners.id}`, partnersCard);
     const askPipeline = await adminChat.next('pipeline removal asked first');
-    expect(text(askPipeline)).toBe('Remove pipeline Partners with its stages? It must hold no deals; the automation rules on its stages go with it.');
-    await adminChat.press(`pl:rmpipeyes:${partners.id}`, askPipeline);
+    expect(text(askPipeline)).toMatch(/^Pipeline Partners holds 1 deal \(open or closed\)\. Move it to which pipeline, and remove Partners\?/);
+    const sales = await db.pipeline.findFirstOrThrow({ where: { workspaceId: ws.id, isDefault: true } });
+    expect(buttonData(askPipeline)).toEqual([`pl:rmpipeto:${partners.id}:${sales.id}`, `pl:show:${partners.id}`]);
+    await adminChat.send('/pipelines remove Partners');
+    // (the emulator keeps the text as sent, in HTML: Telegram shows &gt; as >)
     expect(text(await adminChat.next('refused: a deal is in it'))).toBe(
-      'Could not do that: Pipeline Partners holds 1 deal (open or closed); move it to another pipeline first: /pipeline DEAL PIPELINE.',
+      'Could not do that: Pipeline Partners holds 1 deal (open or closed); remove the pipeline with it moved to another one: /pipelines remove Partners &gt; PIPELINE',
     );
     expect(await db.pipeline.count({ where: { id: partners.id } })).toBe(1);
 

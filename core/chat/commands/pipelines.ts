@@ -2,7 +2,8 @@
 // deal to another pipeline) and their buttons:
 //   pl:show:P, pl:new:1, pl:addstage:P, pl:stage:S, pl:up|down|won|lost|open:S,
 //   pl:remove:S (asks; where its deals go when it holds any), pl:rmyes:S (removes the stage),
-//   pl:rmto:S:T (removes it, its deals moved to stage T), pl:rmpipe:P (asks), pl:rmpipeyes:P (removes the pipeline),
+//   pl:rmto:S:T (removes it, its deals moved to stage T), pl:rmpipe:P (asks; where its deals go when it holds any),
+//   pl:rmpipeyes:P (removes the pipeline), pl:rmpipeto:P:T (removes it, its deals moved to pipeline T),
 //   deal:pipe:D (choose a pipeline), deal:pipe:D:P (move, or ask the stage), deal:pstage:D:S.
 import type { Stage } from '../../../prisma/generated/client.js';
 import type { Actor } from '../../actor.js';
@@ -18,6 +19,7 @@ import {
   listPipelines,
   moveStage,
   renamePipeline,
+  pipelineRemoval,
   removePipeline,
   removeStage,
   renameStage,
@@ -33,6 +35,9 @@ import type { Command } from './command.js';
 import { say, usage } from './command.js';
 
 const label = (actor: Actor, name: string) => stageLabel(actor.locale, name);
+
+/** "A > B" (also -> and →): what is removed, and where its deals go. */
+const ARROW = /\s*(?:->|→|>)\s*/u;
 
 function kindMark(actor: Actor, s: Pick<Stage, 'kind'>): string {
   return s.kind === 'open' ? '' : t(actor.locale, `pipelines.kind.${s.kind}`);
@@ -135,8 +140,16 @@ async function askRemoveStage(turn: Turn, actor: Actor, stageId: number): Promis
 }
 
 async function askRemovePipeline(turn: Turn, actor: Actor, pipelineId: number): Promise<Reply[]> {
-  assertAdmin(actor);
-  const p = await getPipeline(turn.ctx.db, actor.workspaceId, pipelineId);
+  const { pipeline: p, deals, targets } = await pipelineRemoval(turn.ctx, actor, pipelineId);
+  // the default one, or deals with nowhere to go: nothing to ask, the removal says why it cannot be
+  if (p.isDefault || (deals > 0 && targets.length === 0)) return removePipelineReply(turn, actor, pipelineId);
+  if (deals > 0) {
+    const buttons = targets.map((o) => ({
+      label: t(actor.locale, 'pipelines.button.move_remove', { name: o.name }).slice(0, 40),
+      data: `pl:rmpipeto:${p.id}:${o.id}`,
+    }));
+    return [reply(t(actor.locale, 'pipelines.remove_ask_deals', { name: p.name, count: deals }), [...buttonRows(buttons, 2), [backButton(actor, p)]])];
+  }
   return confirmRemoval(actor, t(actor.locale, 'pipelines.remove_ask', { name: p.name }), p.name, `pl:rmpipeyes:${p.id}`, p);
 }
 
@@ -145,10 +158,15 @@ function removedReply(actor: Actor, what: string, rules: number): Reply {
   return reply(rules > 0 ? `${what} ${t(actor.locale, 'pipelines.stage_rules_removed', { count: rules })}` : what);
 }
 
-/** Removes a pipeline: what was removed (with its rules), then the pipelines left. */
-async function removePipelineReply(turn: Turn, actor: Actor, pipelineId: number): Promise<Reply[]> {
-  const { pipeline, rules } = await removePipeline(turn.ctx, actor, pipelineId);
-  return [removedReply(actor, t(actor.locale, 'pipelines.removed', { id: pipeline.id, name: pipeline.name }), rules), ...(await pipelineList(turn, actor))];
+/** Removes a pipeline (its deals moved to pipeline `moveTo`): what was removed (with its rules and deals), then the pipelines left. */
+async function removePipelineReply(turn: Turn, actor: Actor, pipelineId: number, moveTo?: number): Promise<Reply[]> {
+  const { pipeline, rules, moved, movedTo } = await removePipeline(turn.ctx, actor, pipelineId, moveTo);
+  const names = { id: pipeline.id, name: pipeline.name };
+  const what =
+    moved > 0 && movedTo
+      ? t(actor.locale, 'pipelines.removed_moved', { ...names, count: moved, to: movedTo.name })
+      : t(actor.locale, 'pipelines.removed', names);
+  return [removedReply(actor, what, rules), ...(await pipelineList(turn, actor))];
 }
 
 /** Removes a stage (its deals moved to `moveTo`): what was removed (with its rules and deals), then the pipeline as it is now. */
@@ -189,6 +207,11 @@ export async function pipelineAction(turn: Turn, actor: Actor, verb: string, id:
       return askRemovePipeline(turn, actor, id);
     case 'rmpipeyes':
       return removePipelineReply(turn, actor, id);
+    case 'rmpipeto': {
+      const target = Number(arg);
+      if (!Number.isInteger(target) || target <= 0) break;
+      return removePipelineReply(turn, actor, id, target);
+    }
     case 'up':
     case 'down': {
       const stages = await moveStage(ctx, actor, id, verb);
@@ -227,7 +250,11 @@ async function pipelinesCommand(turn: Turn, actor: Actor, args: string): Promise
   if (remove) {
     if (!remove[1]?.trim()) return say(actor, 'pipelines.usage_remove');
     assertAdmin(actor);
-    return removePipelineReply(turn, actor, (await findPipeline(ctx.db, actor.workspaceId, remove[1])).id);
+    // "remove Partners > Sales": its deals go to Sales
+    const [name, target, ...extra] = remove[1].split(ARROW);
+    if (!name?.trim() || target === '' || extra.length) return say(actor, 'pipelines.usage_remove');
+    const moveTo = target === undefined ? undefined : (await findPipeline(ctx.db, actor.workspaceId, target)).id;
+    return removePipelineReply(turn, actor, (await findPipeline(ctx.db, actor.workspaceId, name)).id, moveTo);
   }
   const m = /^(#?\d{1,9}|\S+)(?:\s+(\S+)(?:\s+([\s\S]+))?)?$/u.exec(args);
   if (!m) return usage(actor, '/pipelines [N [add STAGE | rename OLD = NEW | remove STAGE | name NEW]]');
@@ -248,7 +275,7 @@ async function pipelinesCommand(turn: Turn, actor: Actor, args: string): Promise
     if (!rest) return usage(actor, `/pipelines ${pipeline.id} remove STAGE [> OTHER]`);
     assertAdmin(actor);
     // "remove Negotiation > Proposal": its deals go to Proposal
-    const [name, target, ...extra] = rest.split(/\s*(?:->|→|>)\s*/u);
+    const [name, target, ...extra] = rest.split(ARROW);
     if (!name || target === '' || extra.length) return usage(actor, `/pipelines ${pipeline.id} remove STAGE [> OTHER]`);
     const moveTo = target === undefined ? undefined : matchStage(pipeline.stages, target).id;
     return removeStageReply(turn, actor, matchStage(pipeline.stages, name).id, moveTo);

@@ -15,6 +15,7 @@ export const pipelines = {
     other: 'Stage {name} holds {count} deals; remove the stage with them moved to another stage of its kind: /pipelines {pipeline} remove {name} > STAGE',
   },
   'pipelines.move_to_itself': 'Stage {name} is the one being removed; its deals go to another stage.',
+  'pipelines.pipeline_move_to_itself': 'Pipeline {name} is the one being removed; its deals go to another pipeline.',
   'pipelines.move_to_other_kind': 'Stage {name} is not of the same kind as {from} (the deals would change status); choose a stage of its kind.',
   'pipelines.last_of_kind': 'Stage {name} is the last of its kind in its pipeline (every pipeline keeps an open, a won and a lost stage).',
   'pipelines.stage_wrong_kind': 'Stage {name} does not fit this deal (an open deal goes to an open stage).',
@@ -39,14 +40,24 @@ export const pipelines = {
   'pipelines.button.back': '↩ {name}',
   'pipelines.button.remove': '🗑 Remove',
   'pipelines.button.remove_pipeline': '🗑 Remove pipeline',
-  'pipelines.remove_ask': 'Remove pipeline {name} with its stages? It must hold no deals; the automation rules on its stages go with it.',
+  'pipelines.remove_ask': 'Remove pipeline {name} with its stages? It holds no deals; the automation rules on its stages go with it.',
   'pipelines.removed': 'Pipeline #{id} {name} removed.',
   'pipelines.default_stays': 'Pipeline {name} is the default one (new deals go there); it stays.',
   'pipelines.pipeline_has_deals': {
-    one: 'Pipeline {name} holds {count} deal (open or closed); move it to another pipeline first: /pipeline DEAL PIPELINE.',
-    other: 'Pipeline {name} holds {count} deals (open or closed); move them to another pipeline first: /pipeline DEAL PIPELINE.',
+    one: 'Pipeline {name} holds {count} deal (open or closed); remove the pipeline with it moved to another one: /pipelines remove {name} > PIPELINE',
+    other: 'Pipeline {name} holds {count} deals (open or closed); remove the pipeline with them moved to another one: /pipelines remove {name} > PIPELINE',
   },
-  'pipelines.usage_remove': 'Send: /pipelines remove PIPELINE (a pipeline), or /pipelines PIPELINE remove STAGE (a stage).',
+  'pipelines.remove_ask_deals': {
+    one: 'Pipeline {name} holds {count} deal (open or closed). Move it to which pipeline, and remove {name}? It keeps a stage of the same name there, else goes to the first open stage (a won or lost deal to the won or lost one); the automation rules on the stages of {name} go with it.',
+    other:
+      'Pipeline {name} holds {count} deals (open or closed). Move them to which pipeline, and remove {name}? Each keeps a stage of the same name there, else goes to the first open stage (a won or lost deal to the won or lost one); the automation rules on the stages of {name} go with it.',
+  },
+  'pipelines.removed_moved': {
+    one: 'Pipeline #{id} {name} removed; its {count} deal moved to {to}.',
+    other: 'Pipeline #{id} {name} removed; its {count} deals moved to {to}.',
+  },
+  'pipelines.usage_remove':
+    'Send: /pipelines remove PIPELINE (a pipeline; > OTHER moves its deals there), or /pipelines PIPELINE remove STAGE (a stage; > OTHER moves its deals there).',
   'pipelines.button.remove_yes': '🗑 Yes, remove {name}',
   'pipelines.stage.remove_ask': 'Remove stage {name} from {pipeline}? It holds no deals; its automation rules go with it.',
   'pipelines.stage.remove_ask_deals': {

@@ -224,6 +224,63 @@ describe('pipelines', () => {
     const audit2 = await db.auditLog.findFirstOrThrow({ where: { workspaceId, action: 'pipeline.remove', entityId: String(p.id) } });
     expect(audit2.before).toMatchObject({ name: 'Events', stages: [{ name: 'Trial' }, { name: 'Won' }, { name: 'Lost' }], rules: [{ stageId: trial.id }] });
   });
+  it('an admin removes a pipeline with its deals moved to another: a stage of the same name kept, else by kind, audited', async () => {
+    const team = await makeTeam(db, {
+      timezone: 'UTC',
+      members: [
+        { name: 'Ada Admin', role: 'admin' },
+        { name: 'Max Manager', role: 'manager' },
+      ],
+    });
+    const { ctx, workspaceId } = team;
+    const [admin, manager] = team.actors as [Actor, Actor];
+    const expos = await addPipeline(ctx, admin, { name: 'Expos', stages: ['Booth', 'Proposal'] });
+    const [sales] = await listPipelines(db, workspaceId);
+    const stage = (p: { stages: Array<{ id: number; name: string }> }, name: string) => p.stages.find((s) => s.name === name)!.id;
+    // one deal in each of Booth (no such stage in Sales), Proposal (kept by name) and Won
+    const booth = await createDeal(ctx, manager, { title: 'Booth deal', pipelineId: expos.id });
+    const proposal = await createDeal(ctx, manager, { title: 'Proposal deal', pipelineId: expos.id });
+    await moveDealToStage(ctx, manager, proposal.id, 'Proposal');
+    const won = await createDeal(ctx, manager, { title: 'Won deal', pipelineId: expos.id });
+    await markDealWon(ctx, manager, won.id);
+    expect(await rejection(() => removePipeline(ctx, admin, expos.id))).toMatchObject({ code: 'conflict', key: 'pipelines.pipeline_has_deals' });
+    expect((await rejection(() => removePipeline(ctx, admin, expos.id, expos.id))).key).toBe('pipelines.pipeline_move_to_itself');
+    expect((await rejection(() => removePipeline(ctx, manager, expos.id, sales!.id))).key).toBe('pipelines.admin_only');
+    const rule = await addRule(ctx, admin, { trigger: 'stage_entered', stageId: stage(sales!, 'New'), offsetMinutes: 5 });
+
+    const gone = await removePipeline(ctx, admin, expos.id, sales!.id);
+    expect([gone.pipeline.name, gone.moved, gone.movedTo?.name]).toEqual(['Expos', 3, 'Sales']);
+    const deals = await db.deal.findMany({ where: { id: { in: [booth.id, proposal.id, won.id] } }, include: { stage: true }, orderBy: { id: 'asc' } });
+    expect(deals.map((d) => [d.title, d.pipelineId, d.stage.name, d.status])).toEqual([
+      ['Booth deal', sales!.id, 'New', 'open'],
+      ['Proposal deal', sales!.id, 'Proposal', 'open'],
+      ['Won deal', sales!.id, 'Won', 'won'],
+    ]);
+    expect(await db.pipeline.count({ where: { id: expos.id } })).toBe(0);
+    // each on its timeline with the pipelines named; no rule task for the deal that landed in New
+    const moves = await db.activity.findMany({
+      where: { workspaceId, type: 'deal.stage_moved', dealId: { in: [booth.id, proposal.id, won.id] }, data: { path: ['reason'], equals: 'pipeline_removed' } },
+      orderBy: { dealId: 'asc' },
+    });
+    expect(
+      moves.map((a) => [a.dealId, (a.data as { from: string }).from, (a.data as { to: string }).to, (a.data as { toPipelineId: number }).toPipelineId]),
+    ).toEqual([
+      [booth.id, 'Booth', 'New', sales!.id],
+      [proposal.id, 'Proposal', 'Proposal', sales!.id],
+      [won.id, 'Won', 'Won', sales!.id],
+    ]);
+    expect(await db.task.count({ where: { workspaceId, dealId: booth.id } })).toBe(0);
+    const audit = await db.auditLog.findFirstOrThrow({ where: { workspaceId, action: 'pipeline.remove', entityId: String(expos.id) } });
+    expect(audit.after).toEqual({
+      movedTo: sales!.id,
+      movedDeals: expect.arrayContaining([
+        { id: booth.id, stageId: stage(sales!, 'New') },
+        { id: proposal.id, stageId: stage(sales!, 'Proposal') },
+        { id: won.id, stageId: stage(sales!, 'Won') },
+      ]),
+    });
+    await db.automationRule.delete({ where: { id: rule.id } });
+  });
 });
 
 describe('automation rules', () => {

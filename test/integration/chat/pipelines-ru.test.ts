@@ -84,5 +84,20 @@ describe('pipelines and rules in Russian', () => {
       `pl:show:${(await f.db.pipeline.findFirstOrThrow({ where: { workspaceId: f.ws.id, isDefault: true } })).id}`,
       `pl:show:${partners.id}`,
     ]);
+
+    // the pipeline goes with its deal moved to the default one: asked where by buttons
+    await f.db.user.update({ where: { id: f.manager.id }, data: { role: 'admin' } });
+    const sales = await f.db.pipeline.findFirstOrThrow({ where: { workspaceId: f.ws.id, isDefault: true } });
+    expect(texts(await f.asManager('/воронки удалить Партнёры'))).toBe(
+      'Не получилось: В воронке «Партнёры» 1 сделка (открытая или закрытая); удалите воронку, перенеся её в другую: /pipelines remove Партнёры > ВОРОНКА',
+    );
+    const askPipeline = await f.press(`pl:rmpipe:${partners.id}`);
+    expect(texts(askPipeline)).toMatch(/^В воронке «Партнёры» 1 сделка \(открытая или закрытая\)\. В какую воронку её перенести, удалив «Партнёры»\?/);
+    expect(data(askPipeline)).toEqual([`pl:rmpipeto:${partners.id}:${sales.id}`, `pl:show:${partners.id}`]);
+    expect(texts(await f.press(`pl:rmpipeto:${partners.id}:${sales.id}`))).toContain(
+      `Воронка #${partners.id} «Партнёры» удалена; её 1 сделка перенесена в «Sales».`,
+    );
+    const moved = await f.db.deal.findUniqueOrThrow({ where: { id: deal.id }, include: { stage: true } });
+    expect([moved.pipelineId, moved.stage.name]).toEqual([sales.id, 'New']);
   });
 });
