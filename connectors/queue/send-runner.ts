@@ -138,7 +138,10 @@ export function createSendRunner(options: SendRunnerOptions): SendRunner {
 
   const deliver = async ({ job, token, item, state, save, claimed }: SendJob): Promise<DeliveryOutcome> => {
     // every line about this send names the request (or message) it answers
-    const log = item.traceId ? logger?.child({ traceId: item.traceId }) : logger;
+    // (the request's or message's id; a send no message caused, a reminder, a digest, a mailing's
+    // message, by its own dedupe key)
+    const trace = item.traceId ?? item.dedupeKey;
+    const log = trace ? logger?.child({ traceId: trace }) : logger;
     const lane = item.lane ?? 'interactive';
     let target: DeliveryTarget | undefined;
     let slot = state.slot;

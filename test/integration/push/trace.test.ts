@@ -63,4 +63,11 @@ describe('trace ids', () => {
     // nothing else was sent under it
     expect(lines.filter((l) => l.msg === 'sent' && l.traceId === traceId)).toHaveLength(2);
   });
+
+  it('a send no message caused (a reminder, a digest, a mailing) is traced by its dedupe key', async () => {
+    const dedupeKey = `digest:trace-${randomUUID().slice(0, 8)}`;
+    await workers.outbox.enqueue({ workspaceId, identityId: manager.identityId, text: 'Your day', lane: 'digest', dedupeKey });
+    const sent = await waitFor(() => lines.find((l) => l.msg === 'sent' && l.traceId === dedupeKey), 'the send logged under its dedupe key');
+    expect(sender.sent.map((m) => m.externalMessageId)).toContain(sent.externalMessageId);
+  });
 });
