@@ -57,9 +57,12 @@ export async function handleInviteStart(turn: Turn, known: Identity | null): Pro
  * The command list for the channel: Slack's commands are "/crm leads", not "/leads", and
  * Slack has extras (linking, routing the digest, the message shortcut).
  */
+const HELP_SECTIONS = ['chat.help.leads', 'chat.help.deals', 'chat.help.tasks', 'chat.help.customers', 'chat.help.more', 'chat.help.free'] as const;
+
 export function helpText(locale: Locale, channel: string): string {
-  if (channel !== 'slack') return t(locale, 'chat.help');
-  const engineHelp = t(locale, 'chat.help').replace(/(^|[\s,(])\/(?=[a-zа-яё])/gimu, '$1/crm ');
+  const help = [t(locale, 'chat.help.title'), ...HELP_SECTIONS.map((k) => t(locale, k))].join('\n\n');
+  if (channel !== 'slack') return help;
+  const engineHelp = help.replace(/(^|[\s,(])\/(?=[a-zа-яё])/gimu, '$1/crm ');
   return [t(locale, 'slack.help.intro'), engineHelp, t(locale, 'slack.help.extra')].join('\n\n');
 }
 

@@ -83,8 +83,18 @@ export const chat = {
   'chat.relay.reply_prompt': 'Reply to this message with your answer to {name} (lead #{leadId}).',
   'chat.relay.usage': 'Usage: /reply N your answer (N is the lead number).',
 
-  'chat.help':
-    'What I can do:\n/leads [new|mine] — leads\n/lead N — one lead\n/take N — take a lead\n/junk N — mark as junk\n/reply N text — answer the customer\n/deal N [120000 RUB] — make a deal from lead N, or /deal Acme 120000 RUB\n/amount DEAL 120000 RUB — set the amount of a deal\n/deals — open deals\n/stage DEAL STAGE — move a deal\n/won DEAL, /lost DEAL REASON\n/pipeline DEAL [PIPELINE] — move a deal to another pipeline\n/pipelines, /rules — pipelines and automation rules (admins edit them)\n/tasks [today|overdue|upcoming]\n/remind WHEN WHAT — a reminder\n/done N, /snooze N 1h\n/note N text — a note on lead N\n/contact QUERY — find a contact\n/contact QUERY — find a contact; /contact #N — the card with the customer\'s value\n/tag N vip, /untag N vip — tags (/tag company N vip)\n/field N KEY: VALUE — a custom field\n/top [7|30|90|365] [companies] — best customers (heads)\n/note N text — a note on lead N (/note contact|deal N text)\n/history contact|lead|deal N — everything with the customer; /notes … — the notes\n/find TEXT [amount 1000-5000] [stage NAME] — contacts and deals\n/merge A B — merge two contacts (/merge undo N)\n/lang en|ru, /tz Europe/Moscow\n/settings — workspace settings (admins, heads of sales)\n/digest — today\'s digest\n/summary N — what happened with lead or deal N\n/draft N — a reply draft for lead N\n/team — the team and its load (heads, admins: duty, vacations, invites, roles, deactivation)\n/assign N [WHO], /assign deal N [WHO] — give a lead or deal to a colleague\nOr just write: "remind me tomorrow at 10 to call Ivan", "move Acme to negotiation".',
+  // /help, in sections (helpText joins them with a blank line between)
+  'chat.help.title': 'What I can do:',
+  'chat.help.leads':
+    'Leads\n/leads [new|mine] — leads\n/lead N — one lead\n/take N — take a lead\n/junk N — mark as junk\n/reply N text — answer the customer\n/assign N [WHO] — give a lead to a colleague',
+  'chat.help.deals':
+    'Deals\n/deal N [120000 RUB] — make a deal from lead N, or /deal Acme 120000 RUB\n/deals — open deals\n/amount DEAL 120000 RUB — set the amount of a deal\n/stage DEAL STAGE — move a deal\n/won DEAL, /lost DEAL REASON\n/pipeline DEAL [PIPELINE] — move a deal to another pipeline\n/assign deal N [WHO] — give a deal to a colleague\n/pipelines, /rules — pipelines and automation rules (admins edit them)',
+  'chat.help.tasks': 'Tasks\n/tasks [today|overdue|upcoming]\n/remind WHEN WHAT — a reminder\n/done N, /snooze N 1h',
+  'chat.help.customers':
+    "Customers\n/contact QUERY — find a contact; /contact #N — the card with the customer's value\n/find TEXT [amount 1000-5000] [stage NAME] — contacts and deals\n/note N text — a note on lead N (/note contact|deal N text)\n/history contact|lead|deal N — everything with the customer; /notes … — the notes\n/tag N vip, /untag N vip — tags (/tag company N vip)\n/field N KEY: VALUE — a custom field\n/merge A B — merge two contacts (/merge undo N)\n/top [7|30|90|365] [companies] — best customers (heads)",
+  'chat.help.more':
+    "Team and more\n/team — the team and its load (heads, admins: duty, vacations, invites, roles, deactivation)\n/digest — today's digest\n/summary N — what happened with lead or deal N\n/draft N — a reply draft for lead N\n/settings — workspace settings (admins, heads of sales)\n/lang en|ru, /tz Europe/Moscow",
+  'chat.help.free': 'Or just write: "remind me tomorrow at 10 to call Ivan", "move Acme to negotiation".',
   'chat.unknown_command': 'I do not know the command {command}. Send /help for the list.',
   'chat.not_understood': 'I did not understand that. Try "remind me tomorrow at 10 to call Ivan", "move Acme to negotiation", or send /help.',
   'chat.usage': 'Usage: {usage}',
