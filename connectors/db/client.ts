@@ -10,6 +10,7 @@
 // before 1.21.
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../../prisma/generated/client.js';
 import { serialTransactions } from './serial-transactions.js';
 
@@ -37,14 +38,28 @@ export function statementName(query: { sql: string; args: unknown[] }): string |
   return name;
 }
 
+/** Each client's pg pool (the one its adapter queries through) and whether statements are named: direct.ts. */
+const pools = new WeakMap<object, { pool: pg.Pool; named: boolean }>();
+
+/** The pg pool behind a client made by createPrisma; undefined for anything else (a transaction, a test double). */
+export function poolOf(db: object): { pool: pg.Pool; named: boolean } | undefined {
+  return pools.get(db);
+}
+
 export function createPrisma(databaseUrl: string, poolSize = 10, options: PrismaOptions = {}): PrismaClient {
-  const adapter = new PrismaPg(
-    { connectionString: databaseUrl, max: poolSize },
+  const named = options.statementCache !== false;
+  // the pool is ours, handed to the adapter (which ends it on $disconnect), so that the hot
+  // single statements can skip Prisma's per-query work on the same connections (direct.ts)
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
     // the adapter's type wants a string; undefined is passed on to pg, which then sends the query unnamed
-    options.statementCache === false ? {} : { statementNameGenerator: statementName as (q: { sql: string; args: unknown[] }) => string },
-  );
+    ...(named ? { statementNameGenerator: statementName as (q: { sql: string; args: unknown[] }) => string } : {}),
+  });
   // a transaction's queries one at a time: it is one connection (serial-transactions.ts)
-  return new PrismaClient({ adapter: serialTransactions(adapter) });
+  const client = new PrismaClient({ adapter: serialTransactions(adapter) });
+  pools.set(client, { pool, named });
+  return client;
 }
 
 /**

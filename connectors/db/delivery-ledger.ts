@@ -1,7 +1,9 @@
 // The OutboundDelivery ledger on Postgres (core/outbound/ledger.ts): each method is one
-// statement, so a send is claim -> platform call -> markSent, three round trips in all.
+// statement, so a send is claim -> platform call -> markSent, three round trips in all; outside
+// a transaction they go straight through the pool (direct.ts).
 import type { ClaimRequest, ClaimResult, DeliveryLedger, SentRecord } from '../../core/outbound/ledger.js';
 import type { DbOrTx } from '../../core/db.js';
+import { directExecute, directQuery } from './direct.js';
 
 /**
  * The claim of a deduplicated send, as an INSERT over the rows of `from` (a FROM and WHERE
@@ -94,8 +96,7 @@ interface ClaimRow {
 
 export class PostgresDeliveryLedger implements DeliveryLedger {
   async claim(db: DbOrTx, r: ClaimRequest): Promise<ClaimResult> {
-    const [row] = await db.$queryRawUnsafe<ClaimRow[]>(
-      TARGET_AND_CLAIM_SQL,
+    const [row] = await directQuery<ClaimRow>(db, TARGET_AND_CLAIM_SQL, [
       r.identityId,
       r.workspaceId,
       r.dedupeKey,
@@ -103,7 +104,7 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
       r.channels,
       r.chat?.channel ?? null,
       r.chat?.chatId ?? null,
-    );
+    ]);
     return {
       found: Boolean(row?.found),
       identityId: row?.id ?? null,
@@ -117,15 +118,14 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
   }
 
   async release(db: DbOrTx, dedupeKey: string, error: string): Promise<void> {
-    await db.$executeRawUnsafe(RELEASE_SQL, dedupeKey, error.slice(0, 1000));
+    await directExecute(db, RELEASE_SQL, [dedupeKey, error.slice(0, 1000)]);
   }
 
   async markSent(db: DbOrTx, s: SentRecord): Promise<void> {
     const ref = s.ref ?? {};
     const hasRef = Object.values(ref).some((v) => v !== undefined && v !== null);
     if (!hasRef && !s.dedupeKey && !s.messageId) return;
-    await db.$executeRawUnsafe(
-      SENT_SQL,
+    await directExecute(db, SENT_SQL, [
       s.workspaceId,
       s.channel,
       s.chatId,
@@ -137,19 +137,19 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
       ref.taskId ?? null,
       s.dedupeKey,
       hasRef,
-      s.messageId,
+      s.messageId ?? null,
       s.folded ?? [],
-    );
+    ]);
   }
 
   async claimFolded(db: DbOrTx, into: string, keys: string[]): Promise<string[]> {
     if (keys.length === 0) return [];
-    const rows = await db.$queryRawUnsafe<Array<{ dedupeKey: string }>>(CLAIM_FOLDED_SQL, into, keys);
+    const rows = await directQuery<{ dedupeKey: string }>(db, CLAIM_FOLDED_SQL, [into, keys]);
     return rows.map((r) => r.dedupeKey);
   }
 
   async releaseFolded(db: DbOrTx, into: string, keys: string[]): Promise<void> {
-    if (keys.length) await db.$executeRawUnsafe(RELEASE_FOLDED_SQL, into, keys);
+    if (keys.length) await directExecute(db, RELEASE_FOLDED_SQL, [into, keys]);
   }
 }
 

@@ -7,6 +7,7 @@
 // Values: a Date becomes an ISO string (cast it in the SQL: `:now::timestamp(3)`); arrays are
 // passed as arrays (Dates inside too); everything else as is. A missing parameter throws.
 import type { DbOrTx } from '../../core/db.js';
+import { directExecute, directQuery } from './direct.js';
 
 export interface Statement<P extends object, R> {
   /** the SQL as sent ($1..$n) */
@@ -58,8 +59,12 @@ export function compileNamed(sql: string): { text: string; names: string[] } {
   return { text, names };
 }
 
-/** A statement with named parameters `P` returning rows `R` (see the file comment). */
-export function statement<P extends object, R = never>(sql: string): Statement<P, R> {
+/**
+ * A statement with named parameters `P` returning rows `R` (see the file comment). `direct`:
+ * outside a transaction it goes straight through the pg pool (direct.ts), for a hot statement
+ * whose results are plain (no int8, numeric or timestamp columns, which pg parses differently).
+ */
+export function statement<P extends object, R = never>(sql: string, options: { direct?: boolean } = {}): Statement<P, R> {
   const { text, names } = compileNamed(sql);
   const args = (params: P): unknown[] =>
     names.map((n) => {
@@ -70,7 +75,7 @@ export function statement<P extends object, R = never>(sql: string): Statement<P
   return {
     text,
     names: names as (keyof P & string)[],
-    query: async (db, params) => db.$queryRawUnsafe<R[]>(text, ...args(params)),
-    execute: async (db, params) => db.$executeRawUnsafe(text, ...args(params)),
+    query: options.direct ? async (db, params) => directQuery<R>(db, text, args(params)) : async (db, params) => db.$queryRawUnsafe<R[]>(text, ...args(params)),
+    execute: options.direct ? async (db, params) => directExecute(db, text, args(params)) : async (db, params) => db.$executeRawUnsafe(text, ...args(params)),
   };
 }

@@ -273,7 +273,8 @@ SELECT ids.identity AS "identityId", ids.conversation AS "conversationId",
 FROM ids`);
 
 /** The fast round-robin pick: one UPDATE ... RETURNING in its own implicit transaction (see sql-intake.ts pickAssignee). */
-export const pickManager = statement<{ workspaceId: number; now: Date }, { id: number }>(`
+export const pickManager = statement<{ workspaceId: number; now: Date }, { id: number }>(
+  `
 UPDATE "User" SET "lastAssignedAt" = ${NEXT_ASSIGNED_AT}, "updatedAt" = :now::timestamp(3)
 WHERE "id" = (
   SELECT "id" FROM "User"
@@ -282,7 +283,9 @@ WHERE "id" = (
   LIMIT 1
   FOR NO KEY UPDATE SKIP LOCKED
 )
-RETURNING "id"`);
+RETURNING "id"`,
+  { direct: true },
+);
 
 /**
  * The turn's closing write, in its transaction: the audit rows it deferred (JSON array of
@@ -304,5 +307,8 @@ export const loadPending = statement<{ dedupeKey: string }, { pending: unknown }
 SELECT "pendingOutbox" AS pending FROM "InboundEvent" WHERE "dedupeKey" = :dedupeKey`);
 
 /** Clears the items once they are on the queue (a forward marker stays: it is not an item list). */
-export const clearPending = statement<{ dedupeKey: string }>(`
-UPDATE "InboundEvent" SET "pendingOutbox" = NULL WHERE "dedupeKey" = :dedupeKey AND jsonb_typeof("pendingOutbox") = 'array'`);
+export const clearPending = statement<{ dedupeKey: string }>(
+  `
+UPDATE "InboundEvent" SET "pendingOutbox" = NULL WHERE "dedupeKey" = :dedupeKey AND jsonb_typeof("pendingOutbox") = 'array'`,
+  { direct: true },
+);

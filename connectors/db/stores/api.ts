@@ -23,14 +23,17 @@ WHERE k."keyHash" = :keyHash`);
  * platform id, then the conversation's contact and that contact's leads: a few index look-ups
  * whatever the workspace's size). The row as JSON, its timestamps named (json-row.ts).
  */
-const leadOfMessage = statement<{ workspaceId: number; channel: string; externalId: string }, { lead: unknown; leadTimes: string[] | null }>(`
+const leadOfMessage = statement<{ workspaceId: number; channel: string; externalId: string }, { lead: unknown; leadTimes: string[] | null }>(
+  `
 SELECT to_jsonb(l) AS lead, ${timestampColumnsSql('Lead')} AS "leadTimes"
 FROM "Message" m
 JOIN "Conversation" c ON c.id = m."conversationId"
 JOIN "Lead" l ON l."contactId" = c."contactId" AND l."workspaceId" = m."workspaceId"
 WHERE m."workspaceId" = :workspaceId AND m.channel = :channel::text::"Channel" AND m."externalId" = :externalId
 ORDER BY l.id DESC
-LIMIT 1`);
+LIMIT 1`,
+  { direct: true },
+);
 
 export const sqlApiStore: ApiStore = {
   async keyByHash(db, keyHash) {
