@@ -264,7 +264,9 @@ export async function removeStage(ctx: CoreContext, actor: Actor, stageId: numbe
     const deals = await tx.deal.findMany({ where: { stageId }, select: { id: true, title: true, contactId: true, leadId: true }, orderBy: { id: 'asc' } });
     if (deals.length > 0 && !movedTo) throw conflict('pipelines.stage_has_deals_remove', { name: stage.name, count: deals.length, pipeline: pipeline.id });
     if (deals.length > 0 && movedTo) {
-      await tx.deal.updateMany({ where: { stageId }, data: { stageId: movedTo.id, lastActivityAt: ctx.clock.now() } });
+      // exactly the deals read (each gets its activity); one added meanwhile keeps the stage
+      // from being deleted (Restrict), so the removal fails rather than loses it
+      await tx.deal.updateMany({ where: { id: { in: deals.map((d) => d.id) } }, data: { stageId: movedTo.id, lastActivityAt: ctx.clock.now() } });
       const change = { fromStageId: stage.id, from: stage.name, to: movedTo.name, reason: 'stage_removed' };
       await tx.activity.createMany({ data: deals.map((d) => movedActivity(actor, d, change)) });
     }
@@ -345,7 +347,7 @@ export async function removePipeline(ctx: CoreContext, actor: Actor, pipelineId:
         const inStage = deals.filter((d) => d.stageId === stage.id);
         if (inStage.length === 0) continue;
         const to = stageFor(stage, target.stages);
-        await tx.deal.updateMany({ where: { stageId: stage.id }, data: { pipelineId: target.id, stageId: to.id, lastActivityAt: now } });
+        await tx.deal.updateMany({ where: { id: { in: inStage.map((d) => d.id) } }, data: { pipelineId: target.id, stageId: to.id, lastActivityAt: now } });
         const change = {
           fromStageId: stage.id,
           from: stage.name,
