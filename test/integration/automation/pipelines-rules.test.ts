@@ -45,6 +45,19 @@ beforeAll(async () => {
   [admin, manager] = team.actors as [Actor, Actor];
 });
 
+/** An admin and a manager in a workspace of their own (for tests that count its rules and audit rows). */
+async function ownTeam() {
+  const team = await makeTeam(db, {
+    timezone: 'UTC',
+    members: [
+      { name: 'Ada Admin', role: 'admin' },
+      { name: 'Max Manager', role: 'manager' },
+    ],
+  });
+  const [admin, manager] = team.actors as [Actor, Actor];
+  return { team, ctx: team.ctx, workspaceId: team.workspaceId, admin, manager };
+}
+
 const stagesOf = async (pipelineId: number) => db.stage.findMany({ where: { pipelineId }, orderBy: { position: 'asc' } });
 
 describe('pipelines', () => {
@@ -132,15 +145,7 @@ describe('pipelines', () => {
 
   it('an admin removes a stage: not while a deal sits in it, never the last of its kind; its rules go with it, audited', async () => {
     // a workspace of its own: the rule tests below count their workspace's rules and audit rows
-    const team = await makeTeam(db, {
-      timezone: 'UTC',
-      members: [
-        { name: 'Ada Admin', role: 'admin' },
-        { name: 'Max Manager', role: 'manager' },
-      ],
-    });
-    const { ctx, workspaceId } = team;
-    const [admin, manager] = team.actors as [Actor, Actor];
+    const { team, ctx, workspaceId, admin, manager } = await ownTeam();
     const p = await addPipeline(ctx, admin, { name: 'Events', stages: ['Call', 'Demo', 'Trial'] });
     const [call, demo] = p.stages as [(typeof p.stages)[0], (typeof p.stages)[0]];
     expect((await rejection(() => removeStage(ctx, manager, demo.id))).key).toBe('pipelines.admin_only');
@@ -224,16 +229,9 @@ describe('pipelines', () => {
     const audit2 = await db.auditLog.findFirstOrThrow({ where: { workspaceId, action: 'pipeline.remove', entityId: String(p.id) } });
     expect(audit2.before).toMatchObject({ name: 'Events', stages: [{ name: 'Trial' }, { name: 'Won' }, { name: 'Lost' }], rules: [{ stageId: trial.id }] });
   });
+
   it('an admin removes a pipeline with its deals moved to another: a stage of the same name kept, else by kind, audited', async () => {
-    const team = await makeTeam(db, {
-      timezone: 'UTC',
-      members: [
-        { name: 'Ada Admin', role: 'admin' },
-        { name: 'Max Manager', role: 'manager' },
-      ],
-    });
-    const { ctx, workspaceId } = team;
-    const [admin, manager] = team.actors as [Actor, Actor];
+    const { ctx, workspaceId, admin, manager } = await ownTeam();
     const expos = await addPipeline(ctx, admin, { name: 'Expos', stages: ['Booth', 'Proposal'] });
     const [sales] = await listPipelines(db, workspaceId);
     const stage = (p: { stages: Array<{ id: number; name: string }> }, name: string) => p.stages.find((s) => s.name === name)!.id;
