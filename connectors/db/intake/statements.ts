@@ -72,7 +72,8 @@ export interface ReturningRow {
  * job is redelivered (a worker died before queueing it); not for a platform message stored
  * already under another key.
  */
-export const forwardReturning = statement<ReturningBatch, ReturningRow>(`
+export const forwardReturning = statement<ReturningBatch, ReturningRow>(
+  `
 WITH inp AS (
   SELECT * FROM unnest(:workspaceIds::int[], :channels::text[], :externalUserIds::text[], :chatIds::text[], :languageCodes::text[],
                        :dedupeKeys::text[], :receivedAts::timestamp(3)[], :messageExternalIds::text[], :texts::text[],
@@ -146,7 +147,10 @@ SELECT f.n::int AS n, f.identity_id IS NOT NULL AS known,
        EXISTS (SELECT 1 FROM claim WHERE claim."dedupeKey" = f.dedupe) AS claimed,
        EXISTS (SELECT 1 FROM stored WHERE stored.n = f.n) AS stored
 FROM found f LEFT JOIN ok ON ok.n = f.n
-ORDER BY f.n`);
+ORDER BY f.n`,
+  // its own implicit transaction on the process's client: through the pool (direct.ts; plain results)
+  { direct: true },
+);
 
 export interface NewCustomerParams {
   workspaceId: number;
