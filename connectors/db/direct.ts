@@ -1,8 +1,7 @@
 // The hottest single statements (a send's claim and record, once per send) straight through
-// the pg pool the Prisma adapter uses, skipping Prisma's own per-query work: measured on this
-// machine, 181 us of CPU per raw query through Prisma against 56 us through the pool (pbench in
-// the 2026-12-01 note). Same connections, same prepared-statement names (client.ts), so a
-// statement is parsed once per connection whichever way it comes.
+// the pg pool the Prisma adapter uses, skipping Prisma's own per-query work (npm run bench:db
+// measures both, with plain pg as the baseline). Same connections, same prepared-statement
+// names (client.ts), so a statement is parsed once per connection whichever way it comes.
 //
 // Only for statements outside a transaction (a transaction's client is Prisma's: those go
 // through it), and only for statements whose parameters and results are plain: text, integers
