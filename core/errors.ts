@@ -1,7 +1,19 @@
 // Expected failures are DomainErrors: a code plus a catalog key, rendered as a friendly
 // localized reply by each transport (or one readable line by the CLI).
 import type { MessageKey, Params } from './i18n/index.js';
-import { t, type Locale } from './i18n/index.js';
+import { stageLabel, t, type Locale } from './i18n/index.js';
+
+/**
+ * Params that name stages, listed (comma-separated) in the `stageNames` param: shown as the
+ * reader's stage labels ("Won" is «Выиграна» in Russian), as the chat shows stages elsewhere.
+ */
+function shown(locale: Locale, params: Params): Params {
+  const keys = typeof params.stageNames === 'string' ? params.stageNames.split(',') : [];
+  if (keys.length === 0) return params;
+  const out = { ...params };
+  for (const k of keys) if (typeof out[k] === 'string') out[k] = stageLabel(locale, out[k]);
+  return out;
+}
 
 export type DomainErrorCode = 'not_found' | 'forbidden' | 'invalid_input' | 'conflict';
 
@@ -11,12 +23,12 @@ export class DomainError extends Error {
     readonly key: MessageKey,
     readonly params: Params = {},
   ) {
-    super(t('en', key, params));
+    super(t('en', key, shown('en', params)));
     this.name = 'DomainError';
   }
 
   localized(locale: Locale): string {
-    return t(locale, this.key, this.params);
+    return t(locale, this.key, shown(locale, this.params));
   }
 }
 

@@ -37,7 +37,7 @@ export async function moveDealToPipeline(ctx: CoreContext, actor: Actor, dealId:
   if (stageId) {
     stage = target.stages.find((s) => s.id === stageId);
     if (!stage) throw notFound('what.stage', { name: `#${stageId}` });
-    if (!choices.includes(stage)) throw invalid('pipelines.stage_wrong_kind', { name: stage.name });
+    if (!choices.includes(stage)) throw invalid('pipelines.stage_wrong_kind', { name: stage.name, stageNames: 'name' });
   } else {
     const current = await ctx.db.stage.findUniqueOrThrow({ where: { id: deal.stageId } });
     stage = mapStage(current, target.stages);

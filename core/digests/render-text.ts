@@ -1,8 +1,7 @@
 // A digest as readable plain text: complete on its own (the chart only repeats it), all words
 // from the catalogs, money via formatMoney and dates via Intl in the recipient's time zone.
 // Like every Reply it is plain text: each channel's sender escapes it for its own markup.
-import { catalogs } from '../i18n/catalogs.js';
-import { formatMoney, t, type Locale, type MessageKey, type Params } from '../i18n/index.js';
+import { formatMoney, stageLabel, t, type Locale, type MessageKey, type Params } from '../i18n/index.js';
 import type { Compared, Digest, FirstResponseStats, Interval, Listed, Money, TeamDigest, TodayDigest } from './digest.js';
 import { localDateOf } from '../time/zoned.js';
 import { renderValueSections } from './render-value.js';
@@ -12,11 +11,8 @@ export function renderDigestText(digest: Digest, locale: Locale): string {
   return digest.kind === 'today' ? r.today(digest) : r.team(digest);
 }
 
-/** A localized stage label: the default stages are translated, custom ones shown as named. */
-export function stageLabel(locale: Locale, name: string): string {
-  const key = `stage.${name}`;
-  return key in catalogs.en ? t(locale, key as MessageKey) : name;
-}
+// stage labels live with the catalogs (core/i18n); here as the digests' other readers import them
+export { stageLabel };
 
 /** "12 min", "1 h 5 min", "2 d 3 h" from seconds. */
 export function formatDuration(locale: Locale, seconds: number): string {

@@ -103,3 +103,9 @@ export function formatDateTime(locale: Locale, date: Date, timeZone: string): st
   }
   return f.format(date);
 }
+
+/** A localized stage label: the default stages are translated, custom ones shown as named. */
+export function stageLabel(locale: Locale, name: string): string {
+  const key = `stage.${name}`;
+  return key in catalogs.en ? t(locale, key as MessageKey) : name;
+}

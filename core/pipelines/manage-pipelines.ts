@@ -160,7 +160,7 @@ export async function moveStage(ctx: CoreContext, actor: Actor, stageId: number,
     const i = stages.findIndex((s) => s.id === stageId);
     const j = direction === 'up' ? i - 1 : i + 1;
     const other = stages[j];
-    if (!other || other.kind !== stage.kind) throw invalid('pipelines.stage_cannot_move', { name: stage.name });
+    if (!other || other.kind !== stage.kind) throw invalid('pipelines.stage_cannot_move', { name: stage.name, stageNames: 'name' });
     [stages[i], stages[j]] = [other, stages[i]!];
     await writeOrder(tx, stages);
     await recordAudit(tx, actor, {
@@ -182,9 +182,9 @@ export async function moveStage(ctx: CoreContext, actor: Actor, stageId: number,
  */
 async function stagesIfFree(tx: Tx, stage: Stage): Promise<Stage[]> {
   const deals = await tx.deal.count({ where: { stageId: stage.id } });
-  if (deals > 0) throw conflict('pipelines.stage_has_deals', { name: stage.name, count: deals });
+  if (deals > 0) throw conflict('pipelines.stage_has_deals', { name: stage.name, count: deals, stageNames: 'name' });
   const stages = await tx.stage.findMany({ where: { pipelineId: stage.pipelineId }, orderBy: { position: 'asc' } });
-  if (stages.filter((s) => s.kind === stage.kind).length === 1) throw invalid('pipelines.last_of_kind', { name: stage.name });
+  if (stages.filter((s) => s.kind === stage.kind).length === 1) throw invalid('pipelines.last_of_kind', { name: stage.name, stageNames: 'name' });
   return stages;
 }
 
@@ -251,18 +251,23 @@ export async function removeStage(ctx: CoreContext, actor: Actor, stageId: numbe
     const { pipeline, ...stage } = await loadStage(tx, actor, stageId);
     const stages = await tx.stage.findMany({ where: { pipelineId: stage.pipelineId }, orderBy: { position: 'asc' } });
     const targets = moveTargets(stages, stage);
-    if (targets.length === 0) throw invalid('pipelines.last_of_kind', { name: stage.name });
+    if (targets.length === 0) throw invalid('pipelines.last_of_kind', { name: stage.name, stageNames: 'name' });
     let movedTo: Stage | undefined;
     if (moveTo !== undefined) {
       movedTo = targets.find((s) => s.id === moveTo);
       if (!movedTo) {
         const other = stages.find((s) => s.id === moveTo);
         if (!other) throw notFound('what.stage', { name: `#${moveTo}` });
-        throw invalid(other.id === stage.id ? 'pipelines.move_to_itself' : 'pipelines.move_to_other_kind', { name: other.name, from: stage.name });
+        throw invalid(other.id === stage.id ? 'pipelines.move_to_itself' : 'pipelines.move_to_other_kind', {
+          name: other.name,
+          from: stage.name,
+          stageNames: 'name,from',
+        });
       }
     }
     const deals = await tx.deal.findMany({ where: { stageId }, select: { id: true, title: true, contactId: true, leadId: true }, orderBy: { id: 'asc' } });
-    if (deals.length > 0 && !movedTo) throw conflict('pipelines.stage_has_deals_remove', { name: stage.name, count: deals.length, pipeline: pipeline.id });
+    if (deals.length > 0 && !movedTo)
+      throw conflict('pipelines.stage_has_deals_remove', { name: stage.name, count: deals.length, pipeline: pipeline.id, stageNames: 'name' });
     if (deals.length > 0 && movedTo) {
       // exactly the deals read (each gets its activity); one added meanwhile keeps the stage
       // from being deleted (Restrict), so the removal fails rather than loses it
@@ -311,7 +316,7 @@ export interface PipelineRemoved {
 function stageFor(stage: Stage, target: Stage[]): Stage {
   const mapped = mapStage(stage, target) ?? target.find((s) => s.kind === stage.kind);
   // every pipeline keeps an open, a won and a lost stage (last_of_kind)
-  if (!mapped) throw invalid('pipelines.last_of_kind', { name: stage.name });
+  if (!mapped) throw invalid('pipelines.last_of_kind', { name: stage.name, stageNames: 'name' });
   return mapped;
 }
 

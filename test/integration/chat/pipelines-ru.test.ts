@@ -58,9 +58,13 @@ describe('pipelines and rules in Russian', () => {
       `Не получилось: На этапе «Пилот» 1 сделка; удалите этап, перенеся её на другой этап того же вида: /pipelines ${partners.id} remove Пилот > ЭТАП`,
     );
     expect(texts(await f.asManager('/воронки Партнёры удалить Пилот > Выиграна'))).toBe(
-      'Не получилось: Этап «Won» другого вида, чем «Пилот» (сделки сменили бы статус); выберите этап того же вида.',
+      'Не получилось: Этап «Выиграна» другого вида, чем «Пилот» (сделки сменили бы статус); выберите этап того же вида.',
     );
     expect(texts(await f.press(`pl:rmto:${pilot.id}:${won.id}`))).toContain('другого вида');
+    // a default stage is named as the chat shows it, in Russian
+    expect(texts(await f.asManager('/воронки Партнёры удалить Выиграна'))).toBe(
+      'Не получилось: Этап «Выиграна» — последний такого вида в воронке (в каждой воронке есть открытый этап, выигрыш и проигрыш).',
+    );
     const removed = await f.press(`pl:rmto:${pilot.id}:${contract.id}`);
     expect(texts(removed)).toContain('Этап «Пилот» удалён из воронки «Партнёры»; его 1 сделка перенесена на «Договор».');
     expect((await f.db.deal.findUniqueOrThrow({ where: { id: deal.id } })).stageId).toBe(contract.id);
