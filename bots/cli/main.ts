@@ -95,6 +95,11 @@ const COMMANDS: CommandEntry[] = [
     description: 'outgoing webhooks: signed event deliveries to your URLs',
     load: async () => (await import('./commands/webhook.js')).registerWebhook,
   },
+  {
+    name: 'mailing',
+    description: 'mailings to customers: list them, report on one',
+    load: async () => (await import('./commands/mailing.js')).registerMailing,
+  },
 ];
 
 const program = new Command();
