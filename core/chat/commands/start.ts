@@ -53,12 +53,13 @@ export async function handleInviteStart(turn: Turn, known: Identity | null): Pro
   }
 }
 
+/** The sections of /help after its title, in order (catalog entries: core/i18n/<locale>/chat.ts). */
+const HELP_SECTIONS = ['chat.help.leads', 'chat.help.deals', 'chat.help.tasks', 'chat.help.customers', 'chat.help.more', 'chat.help.free'] as const;
+
 /**
  * The command list for the channel: Slack's commands are "/crm leads", not "/leads", and
  * Slack has extras (linking, routing the digest, the message shortcut).
  */
-const HELP_SECTIONS = ['chat.help.leads', 'chat.help.deals', 'chat.help.tasks', 'chat.help.customers', 'chat.help.more', 'chat.help.free'] as const;
-
 export function helpText(locale: Locale, channel: string): string {
   const help = [t(locale, 'chat.help.title'), ...HELP_SECTIONS.map((k) => t(locale, k))].join('\n\n');
   if (channel !== 'slack') return help;
