@@ -15,6 +15,13 @@ export class CliError extends Error {
 }
 
 let config: Config | undefined;
+/** A command-line value that must be a positive whole number (an id, a limit); `what` names it in the error (exit code 2). */
+export function positiveInt(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new CliError(`${what} must be a positive whole number (got "${value}")`, 2);
+  return n;
+}
+
 export async function cliConfig(): Promise<Config> {
   if (config) return config;
   await import('dotenv/config');

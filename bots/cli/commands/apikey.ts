@@ -3,13 +3,7 @@
 import type { Command } from 'commander';
 import { dbContext } from '../../../connectors/db/stores/index.js';
 import { API_SCOPES, createApiKey, listApiKeys, parseScopes, revokeApiKey } from '../../../core/api/api-keys.js';
-import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.js';
-
-function positiveId(value: string, what: string): number {
-  const id = Number(value);
-  if (!Number.isInteger(id) || id <= 0) throw new CliError(`${what} must be a positive whole number (got "${value}")`, 2);
-  return id;
-}
+import { action, cliActor, cliDb, CliError, print, printJson, positiveInt } from '../runtime.js';
 
 export function registerApiKey(program: Command) {
   const apikey = program.command('apikey').description('keys for the REST API (/api/v1, Authorization: Bearer KEY)');
@@ -26,7 +20,7 @@ export function registerApiKey(program: Command) {
       action(async (opts: { name: string; scopes?: string; user?: string; workspace?: string; json?: boolean }) => {
         if (!opts.name.trim()) throw new CliError('--name must not be empty', 2);
         const scopes = parseScopes(opts.scopes);
-        const userId = opts.user ? positiveId(opts.user, '--user') : null;
+        const userId = opts.user ? positiveInt(opts.user, '--user') : null;
         const actor = await cliActor(opts.workspace);
         const made = await createApiKey(dbContext(await cliDb()), actor, { name: opts.name, scopes, userId });
         if (opts.json) return printJson({ id: made.id, key: made.key });
@@ -62,7 +56,7 @@ export function registerApiKey(program: Command) {
     .option('--json', 'print {"revoked":id}')
     .action(
       action(async (idArg: string, opts: { workspace?: string; json?: boolean }) => {
-        const id = positiveId(idArg, 'key id');
+        const id = positiveInt(idArg, 'key id');
         const actor = await cliActor(opts.workspace);
         await revokeApiKey(dbContext(await cliDb()), actor, id);
         if (opts.json) return printJson({ revoked: id });

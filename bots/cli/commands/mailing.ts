@@ -4,13 +4,7 @@
 import type { Command } from 'commander';
 import { dbContext } from '../../../connectors/db/stores/index.js';
 import { listMailings, mailingStatus, type MailingSummary } from '../../../core/mailings/mailing-status.js';
-import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.js';
-
-function positiveInt(value: string, what: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(`${what} must be a positive whole number (got "${value}")`, 2);
-  return n;
-}
+import { action, cliActor, cliDb, CliError, print, printJson, positiveInt } from '../runtime.js';
 
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) : '-');
 

@@ -11,13 +11,7 @@ import {
   removeWebhook,
   rotateWebhook,
 } from '../../../core/webhooks/endpoints.js';
-import { action, cliActor, cliDb, CliError, print, printJson } from '../runtime.js';
-
-function positiveId(value: string, what: string): number {
-  const id = Number(value);
-  if (!Number.isInteger(id) || id <= 0) throw new CliError(`${what} must be a positive whole number (got "${value}")`, 2);
-  return id;
-}
+import { action, cliActor, cliDb, print, printJson, positiveInt } from '../runtime.js';
 
 type Opts = { workspace?: string; json?: boolean };
 
@@ -35,7 +29,7 @@ export function registerWebhook(program: Command) {
     .action(
       action(async (opts: Opts & { url: string; events?: string; owner?: string }) => {
         const events = parseEvents(opts.events);
-        const ownerId = opts.owner ? positiveId(opts.owner, '--owner') : null;
+        const ownerId = opts.owner ? positiveInt(opts.owner, '--owner') : null;
         const actor = await cliActor(opts.workspace);
         const made = await addWebhook(dbContext(await cliDb()), actor, { url: opts.url, events, ownerId });
         if (opts.json) return printJson({ id: made.id, secret: made.secret });
@@ -71,8 +65,8 @@ export function registerWebhook(program: Command) {
     .option('--json', 'print a JSON array')
     .action(
       action(async (idArg: string, opts: Opts & { limit?: string }) => {
-        const id = positiveId(idArg, 'webhook id');
-        const limit = opts.limit ? positiveId(opts.limit, '--limit') : 20;
+        const id = positiveInt(idArg, 'webhook id');
+        const limit = opts.limit ? positiveInt(opts.limit, '--limit') : 20;
         const actor = await cliActor(opts.workspace);
         const list = await listWebhookDeliveries(dbContext(await cliDb()), actor, id, limit);
         if (opts.json) return printJson(list);
@@ -97,7 +91,7 @@ export function registerWebhook(program: Command) {
       .option('--json', 'print the result as JSON')
       .action(
         action(async (idArg: string, opts: Opts) => {
-          const id = positiveId(idArg, 'webhook id');
+          const id = positiveInt(idArg, 'webhook id');
           const ctx = dbContext(await cliDb());
           const actor = await cliActor(opts.workspace);
           if (name === 'rotate') {
