@@ -1,26 +1,14 @@
 // `leadline ingest-email` and `leadline mailbox` as real processes.
 import { describe, it, expect, inject } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { testPrefix } from '../../support/redis-keys.js';
+import { runLeadline } from '../../support/cli.js';
 
-const run = promisify(execFile);
 const db = testDb();
 const prefix = testPrefix('email-cli');
 
-async function leadline(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('./bin/leadline.js', args, {
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', ...env },
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+const leadline = (args: string[], env: Record<string, string> = {}) =>
+  runLeadline(args, { DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', ...env });
 
 describe.concurrent('leadline ingest-email / mailbox', { timeout: 180_000 }, () => {
   it('--dry-run --json prints one object and needs no database', async () => {

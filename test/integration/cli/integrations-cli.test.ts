@@ -3,27 +3,14 @@
 // {"id","secret"}; lists, revoke, remove and rotate. Secrets and keys are printed only when made:
 // never by a list, never in the audit trail, and an API key is not stored in clear.
 import { describe, it, expect, inject } from 'vitest';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { API_SCOPES } from '../../../core/api/api-keys.js';
+import { runLeadline } from '../../support/cli.js';
 
-const run = promisify(execFile);
 const db = testDb();
 
-async function leadline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('./bin/leadline.js', args, {
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'debug' },
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+const leadline = (...args: string[]) => runLeadline(args, { DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'debug' });
 
 async function workspace() {
   const slug = uniqueSlug('integrations');

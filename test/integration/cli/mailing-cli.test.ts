@@ -3,23 +3,13 @@
 // the delivery ledger, every recipient not sent with its reason); another workspace's mailing
 // is not found, and a bad id is refused with exit code 2.
 import { describe, it, expect, inject } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { recipientKey } from '../../../core/mailings/run-mailing.js';
+import { runLeadline } from '../../support/cli.js';
 
-const run = promisify(execFile);
 const db = testDb();
 
-async function leadline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('./bin/leadline.js', args, { env: { ...process.env, DATABASE_URL: inject('databaseUrl') }, timeout: 90_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+const leadline = (...args: string[]) => runLeadline(args, { DATABASE_URL: inject('databaseUrl') });
 
 describe('leadline mailing', { timeout: 240_000 }, () => {
   it('lists the mailings and reports on one: sent per channel, the rest with their reasons', async () => {

@@ -1,8 +1,6 @@
 // `leadline merge contacts KEEP MERGE` and `leadline merge undo N`: the same use case as /merge
 // in chat, for operators; the undo puts back exactly what moved.
 import { describe, it, expect, inject } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { testDb, uniqueSlug } from '../../support/db.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
 import { systemActor } from '../../../core/actor.js';
@@ -12,24 +10,13 @@ import { captureLead } from '../../../core/leads/index.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { createOutbox } from '../../../connectors/queue/workers.js';
 import { outboundJobId } from '../../../connectors/queue/outbound-queue.js';
+import { runLeadline } from '../../support/cli.js';
 
-const run = promisify(execFile);
 const db = testDb();
 
 const PREFIX = `t-merge-cli-${process.pid}`;
 
-async function leadline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('./bin/leadline.js', args, {
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'silent', QUEUE_PREFIX: PREFIX },
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+const leadline = (...args: string[]) => runLeadline(args, { DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'silent', QUEUE_PREFIX: PREFIX });
 
 describe('leadline merge', { timeout: 180_000 }, () => {
   it('merges two contacts (their open leads become one) and undoes it', async () => {

@@ -1,23 +1,10 @@
 import { describe, it, expect, inject } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { testDb, uniqueSlug } from '../../support/db.js';
+import { runLeadline } from '../../support/cli.js';
 
-const run = promisify(execFile);
 const db = testDb();
 
-async function leadline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('./bin/leadline.js', args, {
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'silent' },
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+const leadline = (...args: string[]) => runLeadline(args, { DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'silent' });
 
 describe('leadline user add / users', { timeout: 180_000 }, () => {
   it('refuses an unknown role with one clear line, non-zero exit and no writes at all', async () => {
