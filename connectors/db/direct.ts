@@ -10,20 +10,22 @@
 import type { DbOrTx } from '../../core/db.js';
 import { poolOf, statementName } from './client.js';
 
+/** Sends the statement through the pool, named when the client names its statements. */
+function throughPool(direct: NonNullable<ReturnType<typeof poolOf>>, sql: string, args: readonly unknown[]) {
+  const name = direct.named ? statementName({ sql, args: args as unknown[] }) : undefined;
+  return direct.pool.query({ text: sql, values: args as unknown[], ...(name ? { name } : {}) });
+}
+
 /** Rows of a statement: through the pool when `db` is the process's client, else through Prisma. */
 export async function directQuery<R>(db: DbOrTx, sql: string, args: readonly unknown[]): Promise<R[]> {
   const direct = poolOf(db);
   if (!direct) return db.$queryRawUnsafe<R[]>(sql, ...args);
-  const name = direct.named ? statementName({ sql, args: args as unknown[] }) : undefined;
-  const result = await direct.pool.query({ text: sql, values: args as unknown[], ...(name ? { name } : {}) });
-  return result.rows as R[];
+  return (await throughPool(direct, sql, args)).rows as R[];
 }
 
 /** A statement without rows: the affected row count, as $executeRawUnsafe gives it. */
 export async function directExecute(db: DbOrTx, sql: string, args: readonly unknown[]): Promise<number> {
   const direct = poolOf(db);
   if (!direct) return db.$executeRawUnsafe(sql, ...args);
-  const name = direct.named ? statementName({ sql, args: args as unknown[] }) : undefined;
-  const result = await direct.pool.query({ text: sql, values: args as unknown[], ...(name ? { name } : {}) });
-  return result.rowCount ?? 0;
+  return (await throughPool(direct, sql, args)).rowCount ?? 0;
 }
