@@ -24,8 +24,10 @@ export class TelegramIntake {
     this.botId = botIdFromToken(api.token);
   }
 
-  /** Resolves once the message is durably queued (then the webhook may answer 200). */
-  /** `traceId`: the webhook request's id, carried to the sends it causes (logs) */
+  /**
+   * Resolves once the message is durably queued (then the webhook may answer 200). `traceId`:
+   * the webhook request's id, carried to the sends it causes (logs).
+   */
   async handleUpdate(update: Update, traceId?: string): Promise<'queued' | 'ignored'> {
     const message = updateToInbound(update, this.botId, this.options.workspaceId);
     if (update.callback_query) {
