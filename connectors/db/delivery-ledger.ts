@@ -12,10 +12,21 @@ import { directExecute, directQuery } from './direct.js';
  * ("coalescing"), or they stopped answering longer than `staleSecs` seconds ago (a crashed
  * worker). RETURNING status: a row when this statement took the send. The one home of that
  * rule: the ledger's claim below and a due reminder's (connectors/db/stores/reminders.ts).
+ *
+ * A key that its row already shows as taken is not tried at all (the NOT EXISTS read): ON
+ * CONFLICT DO UPDATE locks the conflicting row even when its WHERE then refuses, and that lock
+ * is a WAL record and a flushed commit. A notice folded into another's message looks at its
+ * row several times before that one is recorded (send-runner.ts), so most claims that fail
+ * would otherwise each cost a disk flush. The ON CONFLICT condition stays the authority: a
+ * row that changed since the statement's snapshot is judged by it.
  */
 export function sendClaimSql(p: { dedupeKey: string; workspaceId: string; identityId: string; staleSecs: string; from: string }): string {
   return `INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
     SELECT ${p.dedupeKey}, ${p.workspaceId}, ${p.identityId}, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' ${p.from}
+      AND NOT EXISTS (
+        SELECT 1 FROM "OutboundDelivery" taken WHERE taken."dedupeKey" = ${p.dedupeKey}
+          AND (taken.status IN ('sent', 'failed', 'skipped', 'coalesced')
+            OR (taken.status IN ('sending', 'coalescing') AND taken."updatedAt" >= now() AT TIME ZONE 'UTC' - make_interval(secs => ${p.staleSecs}))))
     ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt",
       "coalescedInto" = NULL
     WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped', 'coalesced')
@@ -62,17 +73,23 @@ const RELEASE_SQL = `UPDATE "OutboundDelivery" SET status = 'retrying', error = 
 // Everything a delivered item changes, in one statement: the ledger row (and those of the
 // notices it carried, "coalesced"), the NotificationRef replies and buttons map back through,
 // and the outbound Message (status, and its platform id unless another message of the
-// workspace already holds that id).
-const SENT_SQL = `
+// workspace already holds that id). Two texts: most sends carry no folded notice and keep a
+// named statement; one that does looks its notices up by a list, planned for that list
+// (DirectOptions.plan in direct.ts).
+const sentSql = (withFolded: boolean) => `
   WITH ledger AS (
     UPDATE "OutboundDelivery" SET status = 'sent', "externalMessageId" = $4, "sentAt" = now() AT TIME ZONE 'UTC',
            error = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
     WHERE "dedupeKey" = $10
-  ), folded AS (
+  ), ${
+    withFolded
+      ? `folded AS (
     UPDATE "OutboundDelivery" SET status = 'coalesced', "externalMessageId" = $4, "sentAt" = now() AT TIME ZONE 'UTC',
            error = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
     WHERE "dedupeKey" = ANY($13::text[]) AND status = 'coalescing' AND "coalescedInto" = $10
-  ), msg AS (
+  ), `
+      : ''
+  }msg AS (
     UPDATE "Message" m SET "deliveryStatus" = 'sent',
            "externalId" = CASE WHEN m."externalId" IS NULL AND NOT EXISTS (
              SELECT 1 FROM "Message" c WHERE c."workspaceId" = $1 AND c.channel = $2::"Channel" AND c."externalId" = $4
@@ -82,6 +99,8 @@ const SENT_SQL = `
   INSERT INTO "NotificationRef" ("workspaceId", channel, "chatId", "externalMessageId", "userId", "conversationId", "leadId", "dealId", "taskId", "createdAt")
   SELECT $1, $2::"Channel", $3, $4, $5, $6, $7, $8, $9, now() AT TIME ZONE 'UTC' WHERE $11
   ON CONFLICT DO NOTHING`;
+const SENT_SQL = sentSql(false);
+const SENT_WITH_FOLDED_SQL = sentSql(true);
 
 interface ClaimRow {
   found: boolean | null;
@@ -125,7 +144,8 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
     const ref = s.ref ?? {};
     const hasRef = Object.values(ref).some((v) => v !== undefined && v !== null);
     if (!hasRef && !s.dedupeKey && !s.messageId) return;
-    await directExecute(db, SENT_SQL, [
+    const folded = s.folded ?? [];
+    const args = [
       s.workspaceId,
       s.channel,
       s.chatId,
@@ -138,18 +158,19 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
       s.dedupeKey,
       hasRef,
       s.messageId ?? null,
-      s.folded ?? [],
-    ]);
+    ];
+    if (folded.length) await directExecute(db, SENT_WITH_FOLDED_SQL, [...args, folded], { plan: 'custom' });
+    else await directExecute(db, SENT_SQL, args);
   }
 
   async claimFolded(db: DbOrTx, into: string, keys: string[]): Promise<string[]> {
     if (keys.length === 0) return [];
-    const rows = await directQuery<{ dedupeKey: string }>(db, CLAIM_FOLDED_SQL, [into, keys]);
+    const rows = await directQuery<{ dedupeKey: string }>(db, CLAIM_FOLDED_SQL, [into, keys], { plan: 'custom' });
     return rows.map((r) => r.dedupeKey);
   }
 
   async releaseFolded(db: DbOrTx, into: string, keys: string[]): Promise<void> {
-    if (keys.length) await directExecute(db, RELEASE_FOLDED_SQL, [into, keys]);
+    if (keys.length) await directExecute(db, RELEASE_FOLDED_SQL, [into, keys], { plan: 'custom' });
   }
 }
 

@@ -10,22 +10,32 @@
 import type { DbOrTx } from '../../core/db.js';
 import { poolOf, statementName } from './client.js';
 
+export interface DirectOptions {
+  /**
+   * 'custom': sent unnamed, so Postgres plans it for these very parameters each time. For a
+   * statement that looks rows up by a list (`= ANY($n)`): a named statement's plan is cached
+   * per connection, and one made while its table was small (a new database, statistics not
+   * yet gathered) scans the whole table for every call from then on, however large it grows.
+   */
+  plan?: 'custom';
+}
+
 /** Sends the statement through the pool, named when the client names its statements. */
-function throughPool(direct: NonNullable<ReturnType<typeof poolOf>>, sql: string, args: readonly unknown[]) {
-  const name = direct.named ? statementName({ sql, args: args as unknown[] }) : undefined;
+function throughPool(direct: NonNullable<ReturnType<typeof poolOf>>, sql: string, args: readonly unknown[], options?: DirectOptions) {
+  const name = direct.named && options?.plan !== 'custom' ? statementName({ sql, args: args as unknown[] }) : undefined;
   return direct.pool.query({ text: sql, values: args as unknown[], ...(name ? { name } : {}) });
 }
 
 /** Rows of a statement: through the pool when `db` is the process's client, else through Prisma. */
-export async function directQuery<R>(db: DbOrTx, sql: string, args: readonly unknown[]): Promise<R[]> {
+export async function directQuery<R>(db: DbOrTx, sql: string, args: readonly unknown[], options?: DirectOptions): Promise<R[]> {
   const direct = poolOf(db);
   if (!direct) return db.$queryRawUnsafe<R[]>(sql, ...args);
-  return (await throughPool(direct, sql, args)).rows as R[];
+  return (await throughPool(direct, sql, args, options)).rows as R[];
 }
 
 /** A statement without rows: the affected row count, as $executeRawUnsafe gives it. */
-export async function directExecute(db: DbOrTx, sql: string, args: readonly unknown[]): Promise<number> {
+export async function directExecute(db: DbOrTx, sql: string, args: readonly unknown[], options?: DirectOptions): Promise<number> {
   const direct = poolOf(db);
   if (!direct) return db.$executeRawUnsafe(sql, ...args);
-  return (await throughPool(direct, sql, args)).rowCount ?? 0;
+  return (await throughPool(direct, sql, args, options)).rowCount ?? 0;
 }

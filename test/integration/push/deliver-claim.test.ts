@@ -1,8 +1,10 @@
 // deliverOutboxItem's ledger claim, taken in the same statement as the identity look-up:
 // a postponed send hands the claim back, a process without the channel's sender claims
 // nothing, a send in progress elsewhere is "busy" until its mark goes stale, and a final
-// key is never sent again.
-import { describe, expect, it } from 'vitest';
+// key is never sent again. A claim the row already refuses takes no row lock (no WAL record,
+// no flushed commit), and the statements that look rows up by a list of keys are planned for
+// that list (sent unnamed), never from a plan cached while the table was small.
+import { describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
 import { pushWorkspace, RecordingSender } from '../../support/push.js';
@@ -10,6 +12,7 @@ import { dbContext } from '../../../connectors/db/stores/index.js';
 import { deliverOutboxItem, MissingSenderError } from '../../../core/outbound/deliver.js';
 import type { OutboxItem } from '../../../core/ports.js';
 import { deliveryLedger } from '../../../connectors/db/delivery-ledger.js';
+import { poolOf } from '../../../connectors/db/client.js';
 
 const db = testDb();
 const ctx = dbContext(db);
@@ -65,5 +68,56 @@ describe('deliverOutboxItem claim', () => {
       status: 'duplicate',
     });
     expect(sender.sent).toHaveLength(0);
+  });
+
+  it('takes no row lock when the row refuses the claim (a fresh send elsewhere, a final outcome)', async () => {
+    const { item } = await setup();
+    await db.outboundDelivery.create({ data: { dedupeKey: item.dedupeKey!, workspaceId: item.workspaceId, identityId: item.identityId, status: 'sending' } });
+    // a row locked by a later transaction carries its id in xmax; an untouched row has 0
+    const xmax = async () =>
+      (await db.$queryRawUnsafe<Array<{ xmax: string }>>(`SELECT xmax::text AS xmax FROM "OutboundDelivery" WHERE "dedupeKey" = $1`, item.dedupeKey))[0]!.xmax;
+    expect(await xmax()).toBe('0');
+    const sender = new RecordingSender();
+    expect(await deliverOutboxItem(ctx, { console: sender }, item, { ledger: deliveryLedger, sendingStaleMs: 60_000 })).toEqual({ status: 'busy' });
+    expect(await xmax()).toBe('0');
+    await db.outboundDelivery.update({ where: { dedupeKey: item.dedupeKey! }, data: { status: 'coalesced' } });
+    const before = await xmax();
+    expect(await deliverOutboxItem(ctx, { console: sender }, item, { ledger: deliveryLedger })).toEqual({ status: 'duplicate' });
+    expect(await xmax()).toBe(before);
+    expect(sender.sent).toHaveLength(0);
+  });
+
+  it('plans the key-list statements for their list, and keeps the plain record of a send a named statement', async () => {
+    const { item: base, ledger } = await setup();
+    const item: OutboxItem = { ...base, notice: { name: 'Ivan', snippet: 'hello', locale: 'en' } };
+    const folded = { ...item, dedupeKey: `${item.dedupeKey}-folded` };
+    await db.outboundDelivery.create({ data: { dedupeKey: folded.dedupeKey, workspaceId: item.workspaceId, identityId: item.identityId, status: 'retrying' } });
+    const pool = poolOf(db)!.pool;
+    const query = vi.spyOn(pool, 'query');
+    try {
+      const sender = new RecordingSender();
+      const plain = { ...base, dedupeKey: `${base.dedupeKey}-plain` };
+      expect(await deliverOutboxItem(ctx, { console: sender }, plain, { ledger: deliveryLedger })).toMatchObject({ status: 'sent' });
+      const outcome = await deliverOutboxItem(ctx, { console: sender }, item, {
+        ledger: deliveryLedger,
+        beforeSend: async () => ({
+          folded: [{ dedupeKey: folded.dedupeKey, text: 'waiting notice', notice: { name: 'Anna', snippet: 'price?', locale: 'en' } }],
+        }),
+      });
+      expect(outcome).toMatchObject({ status: 'sent', folded: [folded.dedupeKey] });
+      const calls = query.mock.calls.map((c) => c[0] as unknown as { text: string; name?: string });
+      const byList = calls.filter((c) => /= ANY\(\$\d+::text\[\]\) AND status/.test(c.text));
+      expect(byList.length).toBeGreaterThanOrEqual(2);
+      for (const c of byList) expect(c.name).toBeUndefined();
+      const plainRecord = calls.find((c) => c.text.includes('INSERT INTO "NotificationRef"') && !c.text.includes('ANY('));
+      expect(plainRecord?.name).toMatch(/^ll_/);
+    } finally {
+      query.mockRestore();
+    }
+    expect(await ledger()).toMatchObject({ status: 'sent' });
+    expect(await db.outboundDelivery.findUnique({ where: { dedupeKey: folded.dedupeKey } })).toMatchObject({
+      status: 'coalesced',
+      coalescedInto: item.dedupeKey,
+    });
   });
 });
