@@ -19,6 +19,7 @@ import type { ReminderJobData } from '../../../core/reminders/fire-reminder.js';
 import type { ReminderOutcome } from '../../../connectors/queue/reminder-worker.js';
 import { testPrefix } from '../../support/redis-keys.js';
 import { renderMetrics } from '../../../connectors/metrics/registry.js';
+import { grown } from '../../support/metrics.js';
 
 const db = testDb();
 const sender = new RecordingSender();
@@ -32,7 +33,11 @@ const fired: Array<{ data: ReminderJobData; outcome: ReminderOutcome }> = [];
 const firedFor = (taskId: number, dueAtMs?: number) => fired.filter((f) => f.data.taskId === taskId && (dueAtMs === undefined || f.data.dueAtMs === dueAtMs));
 const sentFor = (taskId: number) => remindersSent(sender, taskId);
 
+/** the metrics before this file's work (its worker's earlier files counted too) */
+let metricsAtStart = '';
+
 beforeAll(async () => {
+  metricsAtStart = (await renderMetrics()).body;
   const settings = queueSettings(inject('redisUrl'), testPrefix('test-rem'));
   const { members } = await pushWorkspace(db, [{ name: 'Anna', timezone: 'Asia/Yekaterinburg' }]);
   member = members[0]!;
@@ -194,12 +199,8 @@ describe('reminders', () => {
   });
 
   it('the work shows in the metrics: job runs by queue and outcome, sends and 429s by channel, reminder lateness', async () => {
-    // this file's process only (vitest runs each file in its own worker): the reminders above
-    const { body } = await renderMetrics();
-    const value = (name: string, labels = '') => {
-      const line = body.split('\n').find((l) => l.startsWith(`${name}${labels} `));
-      return line ? Number(line.split(' ')[1]) : 0;
-    };
+    // what this file's reminders above added (the worker's earlier files counted too)
+    const value = grown(metricsAtStart, (await renderMetrics()).body);
     expect(value('leadline_sends_total', '{channel="console",outcome="sent"}')).toBeGreaterThanOrEqual(sender.sent.length);
     expect(value('leadline_sends_total', '{channel="console",outcome="rate_limited"}')).toBeGreaterThanOrEqual(1);
     expect(value('leadline_sends_total', '{channel="console",outcome="error"}')).toBeGreaterThanOrEqual(1);
