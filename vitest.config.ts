@@ -10,7 +10,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // files share their worker's loaded modules instead of importing the app anew for each of
-    // ~170 files (on 2026-12-01 that import was 294 of the suite's 610 s; 54 s shared). Tests
+    // ~170 files (on the night of 2026-12-01 that import was 294 of the suite's 610 s; 54 s shared). Tests
     // that read process-wide state (the metrics registry) compare it before and after their
     // own work (test/support/metrics.ts)
     isolate: false,
