@@ -21,16 +21,17 @@ import { directExecute, directQuery } from './direct.js';
  * row that changed since the statement's snapshot is judged by it.
  */
 export function sendClaimSql(p: { dedupeKey: string; workspaceId: string; identityId: string; staleSecs: string; from: string }): string {
+  /** the row `row` refuses a claim made at `at`: final, or someone's send or fold younger than staleSecs */
+  const refuses = (row: string, at: string) =>
+    `(${row}.status IN ('sent', 'failed', 'skipped', 'coalesced')
+      OR (${row}.status IN ('sending', 'coalescing') AND ${row}."updatedAt" >= ${at} - make_interval(secs => ${p.staleSecs})))`;
   return `INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
     SELECT ${p.dedupeKey}, ${p.workspaceId}, ${p.identityId}, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' ${p.from}
       AND NOT EXISTS (
-        SELECT 1 FROM "OutboundDelivery" taken WHERE taken."dedupeKey" = ${p.dedupeKey}
-          AND (taken.status IN ('sent', 'failed', 'skipped', 'coalesced')
-            OR (taken.status IN ('sending', 'coalescing') AND taken."updatedAt" >= now() AT TIME ZONE 'UTC' - make_interval(secs => ${p.staleSecs}))))
+        SELECT 1 FROM "OutboundDelivery" taken WHERE taken."dedupeKey" = ${p.dedupeKey} AND ${refuses('taken', "now() AT TIME ZONE 'UTC'")})
     ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'sending', attempts = "OutboundDelivery".attempts + 1, "updatedAt" = EXCLUDED."updatedAt",
       "coalescedInto" = NULL
-    WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped', 'coalesced')
-      AND ("OutboundDelivery".status NOT IN ('sending', 'coalescing') OR "OutboundDelivery"."updatedAt" < EXCLUDED."updatedAt" - make_interval(secs => ${p.staleSecs}))
+    WHERE NOT ${refuses('"OutboundDelivery"', 'EXCLUDED."updatedAt"')}
     RETURNING status`;
 }
 

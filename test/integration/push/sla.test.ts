@@ -10,6 +10,7 @@ import { dbContext } from '../../../connectors/db/stores/index.js';
 import type { SlaOutcome } from '../../../core/sla/check-sla.js';
 import { testPrefix } from '../../support/redis-keys.js';
 import { renderMetrics } from '../../../connectors/metrics/registry.js';
+import { sample } from '../../support/metrics.js';
 
 const db = testDb();
 const sender = new RecordingSender();
@@ -59,8 +60,7 @@ const to = (m: Member, leadId: number) => sender.sent.filter((s) => s.chatId ===
 
 /** leadline_sla_breaches_total{kind="lead"} in this process's registry */
 async function leadBreaches(): Promise<number> {
-  const line = (await renderMetrics()).body.split('\n').find((l) => l.startsWith('leadline_sla_breaches_total{kind="lead"} '));
-  return line ? Number(line.split(' ')[1]) : 0;
+  return sample((await renderMetrics()).body, 'leadline_sla_breaches_total', '{kind="lead"}');
 }
 
 describe('SLA escalation', () => {
