@@ -14,10 +14,11 @@ export async function inTx<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T
   return fn(db);
 }
 
-/** A unique key refused the write (Prisma's P2002, or a raw statement's SQLSTATE 23505). */
+/** A unique key refused the write (Prisma's P2002, or a raw statement's SQLSTATE 23505, through Prisma or not). */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } } };
-  if (err?.code === 'P2002') return true;
+  // P2002: Prisma's; 23505: pg's own error, from a statement outside Prisma (connectors/db/direct.ts)
+  if (err?.code === 'P2002' || err?.code === '23505') return true;
   const cause = err?.meta?.driverAdapterError?.cause;
   return err?.meta?.code === '23505' || cause?.originalCode === '23505' || cause?.kind === 'UniqueConstraintViolation';
 }

@@ -341,6 +341,13 @@ export interface CustomerIntake {
    * savepoint.
    */
   captureNewCustomer(tx: DbOrTx, input: NewCustomerInput): Promise<NewCustomerResult | null>;
+  /**
+   * A transaction for the statements above (and any other raw statement) without the ORM's
+   * per-query work: the brand-new customer's turn, the hottest one. Its handle serves raw
+   * statements only; anything else on it throws. Absent where the store has none (the ORM
+   * twin): the turn then takes the ORM's transaction.
+   */
+  leanTransaction?<T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T>;
   /** The next on-duty manager, stamped, without serializing picks (null: none free now). */
   pickAssignee(p: { workspaceId: number; now: Date }): Promise<{ id: number } | null>;
   /**

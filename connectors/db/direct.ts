@@ -4,8 +4,8 @@
 // names (client.ts), so a statement is parsed once per connection whichever way it comes.
 //
 // Only for statements outside a transaction (a transaction's client is Prisma's: those go
-// through it), and only for statements whose parameters and results are plain: text, integers
-// (int4), booleans, text arrays, JSON. pg's default parsing differs from Prisma's for int8,
+// through it; leanTransaction below is a transaction of raw statements only), and only for
+// statements whose parameters and results are plain: text, integers (int4), booleans, text arrays, JSON. pg's default parsing differs from Prisma's for int8,
 // numeric and timestamps (strings, and local time), so statements returning those stay on Prisma.
 import type { DbOrTx } from '../../core/db.js';
 import { poolOf, statementName } from './client.js';
@@ -38,4 +38,55 @@ export async function directExecute(db: DbOrTx, sql: string, args: readonly unkn
   const direct = poolOf(db);
   if (!direct) return db.$executeRawUnsafe(sql, ...args);
   return (await throughPool(direct, sql, args, options)).rowCount ?? 0;
+}
+
+/** What a lean transaction's handle serves: raw statements, nothing of the ORM. */
+const RAW_METHODS = new Set<string | symbol>(['$queryRawUnsafe', '$executeRawUnsafe']);
+
+/**
+ * A transaction on a connection held from the pool, without Prisma's per-query work: BEGIN,
+ * `fn`'s statements (named as direct ones are), COMMIT; ROLLBACK when `fn` or the commit
+ * throws. `fn` gets a handle that serves `$queryRawUnsafe` and `$executeRawUnsafe` only, one
+ * statement at a time in the order asked; any other use of it (a model query, a nested
+ * transaction) throws, so a caller that needs the ORM must take Prisma's transaction
+ * instead. Results are pg's: fit for statements whose results are plain (see the header).
+ */
+export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  const direct = poolOf(db);
+  if (!direct) throw new Error('a lean transaction needs the process client (connectors/db/client.ts createPrisma)');
+  const client = await direct.pool.connect();
+  let tail: Promise<unknown> = Promise.resolve();
+  const run = (sql: string, args: unknown[]) => {
+    const name = direct.named ? statementName({ sql, args }) : undefined;
+    const result = tail.then(() => client.query({ text: sql, values: args, ...(name ? { name } : {}) }));
+    tail = result.catch(() => undefined);
+    return result;
+  };
+  const handle = new Proxy(
+    {},
+    {
+      get(_, prop) {
+        if (prop === '$queryRawUnsafe') return async (sql: string, ...args: unknown[]) => (await run(sql, args)).rows;
+        if (prop === '$executeRawUnsafe') return async (sql: string, ...args: unknown[]) => (await run(sql, args)).rowCount ?? 0;
+        // not a promise (await on the handle looks for `then`)
+        if (prop === 'then') return undefined;
+        throw new Error(`a lean transaction runs raw statements only; ${String(prop)} needs Prisma's transaction`);
+      },
+      has: (_, prop) => RAW_METHODS.has(prop),
+    },
+  ) as DbOrTx;
+  // a connection whose ROLLBACK failed is in an unknown state: the pool drops it
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(handle);
+    await tail;
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+    throw e;
+  } finally {
+    client.release(broken);
+  }
 }

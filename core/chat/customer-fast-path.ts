@@ -136,7 +136,21 @@ export async function newCustomerTurn(turn: Turn, assigneeId: number): Promise<R
   const { workspace: ws, message: m } = turn;
   const claimed = await turn.deps.intake.lockAndClaim(turn.ctx.db, { ...intakeMessage(ws.id, m, turn.now), customerKey: customerLockKey(m) });
   if (!claimed) return null;
-  return (await captureFirstMessage(turn, assigneeId)) ?? handleCustomerMessage(turn, null);
+  const captured = await captureFirstMessage(turn, assigneeId);
+  if (captured) return captured;
+  if (turn.lean) throw new FullTurnNeeded();
+  return handleCustomerMessage(turn, null);
+}
+
+/**
+ * A lean turn (Turn.lean) met a step that needs the ORM: the shape did not hold, or the
+ * workspace has new-lead rules to run. The lean transaction rolls back and the turn runs again
+ * in the ORM's.
+ */
+export class FullTurnNeeded extends Error {
+  constructor() {
+    super('the turn needs the ORM transaction');
+  }
 }
 
 /**
@@ -166,8 +180,10 @@ async function captureFirstMessage(turn: Turn, assigneeId: number): Promise<Repl
     firstMessage: text || null,
     firstResponseDueAt: due,
   };
-  const created = said.email || said.phone ? await captureWithKeys(turn, input) : await turn.deps.intake.captureNewCustomer(turn.ctx.db, input);
+  // a lean turn has no savepoint: a key claimed meanwhile fails its transaction, and the turn runs again in the ORM's
+  const created = (said.email || said.phone) && !turn.lean ? await captureWithKeys(turn, input) : await turn.deps.intake.captureNewCustomer(turn.ctx.db, input);
   if (!created) return null;
+  if (created.leadRules && turn.lean) throw new FullTurnNeeded();
   // what findOrCreateContact and captureLead audit: the created rows
   const system = systemActor(ws);
   turn.audits.push(

@@ -25,7 +25,8 @@ import { resolveSpeaker, type Speaker } from './speaker.js';
 import { addressing, type Addressing } from './addressing.js';
 import { pickAssigneeFast } from './fast-pick.js';
 import { handleCustomerMessage } from './customer-flow.js';
-import { newCustomerCandidate, returningCustomerStep, newCustomerTurn, intakeMessage } from './customer-fast-path.js';
+import { newCustomerCandidate, returningCustomerStep, newCustomerTurn, intakeMessage, FullTurnNeeded } from './customer-fast-path.js';
+import { isUniqueViolation, type DbOrTx } from '../db.js';
 import { handleMemberMessage } from './manager.js';
 import { handleInviteStart } from './commands/start.js';
 import { handleChatEvent } from './chat-event.js';
@@ -107,25 +108,27 @@ async function runTurn(
   plan: Plan,
 ): Promise<{ replies: Reply[] | null; out: OutboxItem[] }> {
   let settingsChanged = false;
+  const body = async (tx: DbOrTx, lean: boolean) => {
+    const turn: Turn = {
+      deps,
+      ctx: coreContext(tx, { clock: deps.clock, stores: deps.stores, scheduler: deps.scheduler, llm: deps.llm }),
+      workspace,
+      message,
+      now,
+      out: [],
+      audits: [],
+      preAssigneeId: plan.preAssigneeId,
+      ...(lean ? { lean } : {}),
+    };
+    const replies = await claimAndAnswer(turn, plan);
+    if (replies === null) return { replies, out: [] };
+    const out = traced(message, [...keyed(message, turn.out), ...ownReplies(deps, workspace, message, replies)]);
+    await deps.intake.storeTurn(tx, { dedupeKey: message.dedupeKey, pending: out.length > 0 ? out : null, audits: turn.audits, now });
+    settingsChanged = Boolean(turn.workspaceChanged);
+    return { replies, out };
+  };
   try {
-    const done = await deps.db.$transaction(async (tx) => {
-      const turn: Turn = {
-        deps,
-        ctx: coreContext(tx, { clock: deps.clock, stores: deps.stores, scheduler: deps.scheduler, llm: deps.llm }),
-        workspace,
-        message,
-        now,
-        out: [],
-        audits: [],
-        preAssigneeId: plan.preAssigneeId,
-      };
-      const replies = await claimAndAnswer(turn, plan);
-      if (replies === null) return { replies, out: [] };
-      const out = traced(message, [...keyed(message, turn.out), ...ownReplies(deps, workspace, message, replies)]);
-      await deps.intake.storeTurn(tx, { dedupeKey: message.dedupeKey, pending: out.length > 0 ? out : null, audits: turn.audits, now });
-      settingsChanged = Boolean(turn.workspaceChanged);
-      return { replies, out };
-    }, TX_OPTIONS);
+    const done = (await leanTurn(deps, plan, (tx) => body(tx, true))) ?? (await deps.db.$transaction((tx) => body(tx, false), TX_OPTIONS));
     // the next message of this process reads the new settings (other processes within WORKSPACE_TTL_MS)
     if (settingsChanged) forgetWorkspace(deps, workspace.id);
     return done;
@@ -139,6 +142,21 @@ async function runTurn(
     const locale = plan.speaker.actor.locale;
     const replies = [reply(t(locale, 'chat.error', { detail: describeError(e, locale) }))];
     return { replies, out: traced(message, ownReplies(deps, workspace, message, replies)) };
+  }
+}
+
+/**
+ * A brand-new customer's turn on the intake's lean transaction (no ORM work per statement),
+ * where the intake has one; null when it does not apply or the turn needs the ORM after all
+ * (FullTurnNeeded, or a key claimed meanwhile): rolled back then, nothing of it kept.
+ */
+async function leanTurn<T>(deps: ChatDeps, plan: Plan, body: (tx: DbOrTx) => Promise<T>): Promise<T | null> {
+  if (!plan.fastNewCustomer || !deps.intake.leanTransaction) return null;
+  try {
+    return await deps.intake.leanTransaction(body);
+  } catch (e) {
+    if (e instanceof FullTurnNeeded || isUniqueViolation(e)) return null;
+    throw e;
   }
 }
 

@@ -83,6 +83,11 @@ export interface Turn {
   speakerIdentityId?: number;
   /** the round-robin pick made before the transaction for a brand-new customer */
   preAssigneeId?: number;
+  /**
+   * the turn runs on the intake's lean transaction (core/ports.ts CustomerIntake
+   * leanTransaction: raw statements only); a step that needs the ORM throws FullTurnNeeded
+   */
+  lean?: boolean;
   /** the turn changed the workspace's settings: the process's cached row is dropped after the commit */
   workspaceChanged?: boolean;
 }

@@ -14,6 +14,8 @@ import type { AuditEntry } from '../../../core/audit.js';
 import type { OutboxItem } from '../../../core/ports.js';
 import { GroupCommit } from '../group-commit.js';
 import { rowFromJson } from '../json-row.js';
+import { poolOf } from '../client.js';
+import { leanTransaction } from '../direct.js';
 import * as sql from './statements.js';
 
 /** At most two returning statements in flight per client; up to 64 messages in one. */
@@ -22,9 +24,12 @@ const MAX_BATCH = 64;
 
 export class SqlCustomerIntake implements CustomerIntake {
   private readonly returning: GroupCommit<ReturningInput, ReturningResult>;
+  /** raw statements on a held connection (connectors/db/direct.ts), where `db` is a pooled client */
+  readonly leanTransaction?: <T>(fn: (tx: DbOrTx) => Promise<T>) => Promise<T>;
 
   /** `db`: the process's client (statements that commit on their own run on it). */
   constructor(private readonly db: DbOrTx) {
+    if (poolOf(db)) this.leanTransaction = (fn) => leanTransaction(db, fn);
     this.returning = new GroupCommit({
       run: (batch) => this.runReturning(batch),
       // each dedupe key and platform message maps to one row of a statement

@@ -1,0 +1,140 @@
+// A brand-new customer's turn on the intake's lean transaction (connectors/db/direct.ts
+// leanTransaction: raw statements on a held connection, no ORM work per statement), and its
+// way back to the ORM's transaction when the turn needs it: new-lead rules to run, or a key
+// another transaction claimed between the capture's guard and its insert. Either way the rows
+// are those of one lead, written once.
+import { describe, it, expect, inject } from 'vitest';
+import pg from 'pg';
+import { chatFixture, nextId, type ChatFixture } from './chat-fixture.js';
+import { handleInbound } from '../../../core/chat/handle-inbound.js';
+import type { ChatDeps } from '../../../core/chat/turn.js';
+import type { DbOrTx } from '../../../core/db.js';
+import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
+import { leanTransaction } from '../../../connectors/db/direct.js';
+import { waitFor } from '../../support/wait.js';
+
+/** The fixture's intake, counting its lean transactions that committed and those that rolled back. */
+function observed(f: ChatFixture) {
+  const intake = new SqlCustomerIntake(f.db);
+  const seen = { committed: 0, rolledBack: 0 };
+  const lean = intake.leanTransaction!;
+  Object.defineProperty(intake, 'leanTransaction', {
+    value: async <T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T> => {
+      try {
+        const result = await lean(fn);
+        seen.committed++;
+        return result;
+      } catch (e) {
+        seen.rolledBack++;
+        throw e;
+      }
+    },
+  });
+  const deps: ChatDeps = { ...f.deps, intake };
+  return { deps, seen };
+}
+
+/** A web lead's message (as a form or the REST API hands it in): a name and an e-mail, no chat. */
+function webMessage(f: ChatFixture, email: string, text: string) {
+  return f.msg({ id: email, name: 'Web Visitor' }, text, { channel: 'web', sender: { name: 'Web Visitor', email } });
+}
+
+describe('the lean new-customer turn', () => {
+  it('commits contact, lead, message, audit rows and outbox items in one lean transaction', async () => {
+    const f = await chatFixture('en');
+    const { deps, seen } = observed(f);
+    const who = { id: nextId(), name: 'Lena Lean' };
+    const m = f.msg(who, 'Do you ship to Riga?');
+    await handleInbound(deps, m);
+    expect(seen).toEqual({ committed: 1, rolledBack: 0 });
+    const lead = await f.db.lead.findFirstOrThrow({
+      where: { workspaceId: f.ws.id, contact: { name: 'Lena Lean' } },
+      include: { conversation: { include: { messages: true } } },
+    });
+    expect(lead.assigneeId).toBe(f.manager.id);
+    expect(lead.conversation!.messages.map((x) => x.text)).toEqual(['Do you ship to Riga?']);
+    const audits = await f.db.auditLog.findMany({ where: { workspaceId: f.ws.id, entity: { in: ['contact', 'lead'] } }, orderBy: { id: 'asc' } });
+    expect(audits.map((a) => a.action)).toEqual(['contact.create', 'lead.create']);
+    // the acknowledgement and the manager's notice were queued, and the event's pending items cleared
+    expect(f.outbox.items.map((i) => i.dedupeKey)).toEqual(expect.arrayContaining([`ack:${m.dedupeKey}`, expect.stringContaining('notify:')]));
+    const event = await f.db.inboundEvent.findUniqueOrThrow({ where: { dedupeKey: m.dedupeKey } });
+    expect(event.pendingOutbox).toBeNull();
+
+    // the same event again: claimed before, nothing new
+    await handleInbound(deps, m);
+    expect(await f.db.message.count({ where: { conversationId: lead.conversationId! } })).toBe(1);
+  });
+
+  it('a workspace with new-lead rules: the lean turn rolls back and the ORM turn runs the rule, one lead and one task', async () => {
+    const f = await chatFixture('en');
+    await f.db.automationRule.create({ data: { workspaceId: f.ws.id, trigger: 'new_lead', offsetMinutes: 30 } });
+    const { deps, seen } = observed(f);
+    const m = webMessage(f, `rules-${nextId()}@example.com`, 'A quote, please');
+    await handleInbound(deps, m);
+    expect(seen).toEqual({ committed: 0, rolledBack: 1 });
+    const leads = await f.db.lead.findMany({ where: { workspaceId: f.ws.id } });
+    expect(leads).toHaveLength(1);
+    expect(await f.db.task.count({ where: { leadId: leads[0]!.id } })).toBe(1);
+    expect(await f.db.contact.count({ where: { workspaceId: f.ws.id, name: 'Web Visitor' } })).toBe(1);
+    expect(await f.db.message.count({ where: { workspaceId: f.ws.id, conversationId: leads[0]!.conversationId! } })).toBe(1);
+  });
+
+  it('an e-mail another transaction claims while the lean capture runs: rolled back, and the ORM turn joins that contact', async () => {
+    const f = await chatFixture('en');
+    const { deps, seen } = observed(f);
+    const email = `race-${nextId()}@example.com`;
+    const other = new pg.Client({ connectionString: inject('databaseUrl') });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      const {
+        rows: [contact],
+      } = await other.query<{ id: number }>(
+        `INSERT INTO "Contact" ("workspaceId", name, "nameKey", "updatedAt") VALUES ($1, 'Known Buyer', 'known buyer', now()) RETURNING id`,
+        [f.ws.id],
+      );
+      await other.query(`INSERT INTO "ContactEmail" ("workspaceId", "contactId", email) VALUES ($1, $2, $3)`, [f.ws.id, contact!.id, email]);
+      // the turn's guard does not see the uncommitted e-mail; its insert waits on the unique key
+      const turn = handleInbound(deps, webMessage(f, email, 'Still interested'));
+      // (read on another connection: a transaction sees one snapshot of pg_stat_activity)
+      await waitFor(async () => {
+        const rows = await f.db.$queryRawUnsafe<unknown[]>(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE '%"ContactEmail"%' AND pid <> pg_backend_pid()`,
+        );
+        return rows.length > 0;
+      }, 'the lean capture waiting on the e-mail key');
+      await other.query('COMMIT');
+      await turn;
+      expect(seen).toEqual({ committed: 0, rolledBack: 1 });
+      const lead = await f.db.lead.findFirstOrThrow({ where: { workspaceId: f.ws.id } });
+      expect(lead.contactId).toBe(contact!.id);
+      expect(await f.db.contactEmail.count({ where: { workspaceId: f.ws.id, email } })).toBe(1);
+      expect(await f.db.contact.count({ where: { workspaceId: f.ws.id } })).toBe(1);
+    } finally {
+      await other.end();
+    }
+  });
+});
+
+describe('leanTransaction', () => {
+  it('commits its raw statements; anything else on its handle throws and rolls back what it wrote', async () => {
+    const f = await chatFixture('en');
+    const key = `lean-${nextId()}`;
+    const id = await leanTransaction(f.db, async (tx) => {
+      const rows = await tx.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO "InboundEvent" ("dedupeKey", source) VALUES ($1, 'web') RETURNING id`, key);
+      expect(await tx.$executeRawUnsafe(`UPDATE "InboundEvent" SET "processedAt" = now() WHERE "dedupeKey" = $1`, key)).toBe(1);
+      return rows[0]!.id;
+    });
+    expect((await f.db.inboundEvent.findUniqueOrThrow({ where: { dedupeKey: key } })).id).toBe(id);
+
+    const gone = `lean-${nextId()}`;
+    const refused = leanTransaction(f.db, async (tx) => {
+      await tx.$executeRawUnsafe(`INSERT INTO "InboundEvent" ("dedupeKey", source) VALUES ($1, 'web')`, gone);
+      return tx.lead.findMany();
+    });
+    await expect(refused).rejects.toThrow(/raw statements only; lead needs Prisma's transaction/);
+    expect(await f.db.inboundEvent.count({ where: { dedupeKey: gone } })).toBe(0);
+    // a handle that is not the process client's has no pool to hold a connection from
+    await expect(leanTransaction({} as DbOrTx, async () => 1)).rejects.toThrow(/needs the process client/);
+  });
+});
