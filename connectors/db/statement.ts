@@ -7,7 +7,7 @@
 // Values: a Date becomes an ISO string (cast it in the SQL: `:now::timestamp(3)`); arrays are
 // passed as arrays (Dates inside too); everything else as is. A missing parameter throws.
 import type { DbOrTx } from '../../core/db.js';
-import { directExecute, directQuery } from './direct.js';
+import { directExecute, directQuery, type DirectOptions } from './direct.js';
 
 export interface Statement<P extends object, R> {
   /** the SQL as sent ($1..$n) */
@@ -62,9 +62,10 @@ export function compileNamed(sql: string): { text: string; names: string[] } {
 /**
  * A statement with named parameters `P` returning rows `R` (see the file comment). `direct`:
  * outside a transaction it goes straight through the pg pool (direct.ts), for a hot statement
- * whose results are plain (no int8, numeric or timestamp columns, which pg parses differently).
+ * whose results are plain (no int8, numeric or timestamp columns, which pg parses differently);
+ * `plan: 'custom'` sends it unnamed (direct.ts DirectOptions: a look-up by a list).
  */
-export function statement<P extends object, R = never>(sql: string, options: { direct?: boolean } = {}): Statement<P, R> {
+export function statement<P extends object, R = never>(sql: string, options: { direct?: boolean } & DirectOptions = {}): Statement<P, R> {
   const { text, names } = compileNamed(sql);
   const args = (params: P): unknown[] =>
     names.map((n) => {
@@ -75,7 +76,11 @@ export function statement<P extends object, R = never>(sql: string, options: { d
   return {
     text,
     names: names as (keyof P & string)[],
-    query: options.direct ? async (db, params) => directQuery<R>(db, text, args(params)) : async (db, params) => db.$queryRawUnsafe<R[]>(text, ...args(params)),
-    execute: options.direct ? async (db, params) => directExecute(db, text, args(params)) : async (db, params) => db.$executeRawUnsafe(text, ...args(params)),
+    query: options.direct
+      ? async (db, params) => directQuery<R>(db, text, args(params), options)
+      : async (db, params) => db.$queryRawUnsafe<R[]>(text, ...args(params)),
+    execute: options.direct
+      ? async (db, params) => directExecute(db, text, args(params), options)
+      : async (db, params) => db.$executeRawUnsafe(text, ...args(params)),
   };
 }

@@ -6,7 +6,8 @@
 // forwardReturning creates no contact, conversation or lead, so it needs no per-customer
 // lock: anything racing with it that would create one (a first message, a closed lead) is
 // not its shape and goes through the locked path. Concurrent calls share statements (group
-// commit, connectors/db/group-commit.ts).
+// commit, connectors/db/group-commit.ts), and so do concurrent turns' clearing of their
+// pending items.
 import type { DbOrTx } from '../../../core/db.js';
 import type { Contact, Lead } from '../../../prisma/generated/client.js';
 import type { CustomerIntake, IntakeEvent, NewCustomerInput, NewCustomerResult, ReturningInput, ReturningResult } from '../../../core/ports.js';
@@ -18,12 +19,21 @@ import { poolOf } from '../client.js';
 import { leanTransaction } from '../direct.js';
 import * as sql from './statements.js';
 
-/** At most two returning statements in flight per client; up to 64 messages in one. */
+/** At most two statements of a kind (returning messages, cleared items) in flight per client; up to 64 messages in one. */
 const MAX_IN_FLIGHT = 2;
 const MAX_BATCH = 64;
 
 export class SqlCustomerIntake implements CustomerIntake {
   private readonly returning: GroupCommit<ReturningInput, ReturningResult>;
+  /** concurrent turns' pending items cleared in one statement */
+  private readonly clearing = new GroupCommit<string, void>({
+    run: async (dedupeKeys) => {
+      await sql.clearPending.execute(this.db, { dedupeKeys });
+      return dedupeKeys.map(() => undefined);
+    },
+    maxInFlight: MAX_IN_FLIGHT,
+    maxBatch: MAX_BATCH,
+  });
   /** raw statements on a held connection (connectors/db/direct.ts), where `db` is a pooled client */
   readonly leanTransaction?: <T>(fn: (tx: DbOrTx) => Promise<T>) => Promise<T>;
 
@@ -156,7 +166,7 @@ export class SqlCustomerIntake implements CustomerIntake {
     return row?.pending ?? null;
   }
 
-  async clearPending(dedupeKey: string): Promise<void> {
-    await sql.clearPending.execute(this.db, { dedupeKey });
+  clearPending(dedupeKey: string): Promise<void> {
+    return this.clearing.submit(dedupeKey);
   }
 }

@@ -310,9 +310,12 @@ WHERE "dedupeKey" = :dedupeKey`);
 export const loadPending = statement<{ dedupeKey: string }, { pending: unknown }>(`
 SELECT "pendingOutbox" AS pending FROM "InboundEvent" WHERE "dedupeKey" = :dedupeKey`);
 
-/** Clears the items once they are on the queue (a forward marker stays: it is not an item list). */
-export const clearPending = statement<{ dedupeKey: string }>(
+/**
+ * Clears the items once they are on the queue (a forward marker stays: it is not an item list),
+ * for several events at once (concurrent turns share it: sql-intake.ts).
+ */
+export const clearPending = statement<{ dedupeKeys: string[] }>(
   `
-UPDATE "InboundEvent" SET "pendingOutbox" = NULL WHERE "dedupeKey" = :dedupeKey AND jsonb_typeof("pendingOutbox") = 'array'`,
-  { direct: true },
+UPDATE "InboundEvent" SET "pendingOutbox" = NULL WHERE "dedupeKey" = ANY(:dedupeKeys::text[]) AND jsonb_typeof("pendingOutbox") = 'array'`,
+  { direct: true, plan: 'custom' },
 );

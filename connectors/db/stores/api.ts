@@ -1,47 +1,105 @@
 // The REST API's statements (core/api/api-store.ts is the port): the key look-up of every
 // request in one statement instead of the key, its workspace and its member one query each, and
-// the lead an API lead's message went to.
+// the lead an API lead's message went to. Concurrent requests of a process share each
+// statement (group commit, connectors/db/group-commit.ts): a lone request's goes at once.
 import type { Lead } from '../../../prisma/generated/client.js';
 import type { ApiKeyAuthRow, ApiStore } from '../../../core/api/api-store.js';
+import type { DbOrTx } from '../../../core/db.js';
 import { statement } from '../statement.js';
 import { rowFromJson, timestampColumnsSql } from '../json-row.js';
+import { GroupCommit } from '../group-commit.js';
+import { poolOf } from '../client.js';
 
-/** The key by its hash, its workspace, and the member it acts as with that member's workspace. */
-const byHash = statement<{ keyHash: string }, ApiKeyAuthRow>(`
-SELECT k.id, k.name, k."workspaceId", k.scopes, k."revokedAt", k."lastUsedAt",
+/**
+ * Keys by their hashes (concurrent requests share the statement), each with its workspace and
+ * the member it acts as with that member's workspace. The times as timestamptz, which pg
+ * reads as the instants they are (the columns keep UTC without a zone).
+ */
+const byHashes = statement<{ keyHashes: string[] }, ApiKeyAuthRow & { keyHash: string }>(
+  `
+SELECT k."keyHash", k.id, k.name, k."workspaceId", k.scopes,
+       k."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", k."lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt",
        w.locale AS "wsLocale", w.timezone AS "wsTimezone", w."phoneRegion",
-       k."userId", u."workspaceId" AS "userWorkspaceId", u.role AS "userRole", u.name AS "userName", u.locale AS "userLocale", u.timezone AS "userTimezone",
+       k."userId", u."workspaceId" AS "userWorkspaceId", u.role::text AS "userRole", u.name AS "userName", u.locale AS "userLocale", u.timezone AS "userTimezone",
        u.active AS "userActive", uw.locale AS "userWsLocale", uw.timezone AS "userWsTimezone"
 FROM "ApiKey" k
 JOIN "Workspace" w ON w.id = k."workspaceId"
 LEFT JOIN "User" u ON u.id = k."userId"
 LEFT JOIN "Workspace" uw ON uw.id = u."workspaceId"
-WHERE k."keyHash" = :keyHash`);
+WHERE k."keyHash" = ANY(:keyHashes::text[])`,
+  { direct: true, plan: 'custom' },
+);
+
+interface MessageRef {
+  workspaceId: number;
+  channel: string;
+  externalId: string;
+}
 
 /**
- * The latest lead of the contact whose conversation holds the message (found by its unique
- * platform id, then the conversation's contact and that contact's leads: a few index look-ups
- * whatever the workspace's size). The row as JSON, its timestamps named (json-row.ts).
+ * For each message (found by its unique platform id), the latest lead of the contact whose
+ * conversation holds it (a few index look-ups each, whatever the workspace's size); `n`: the
+ * message's place in the lists, from 1. The row as JSON, its timestamps named (json-row.ts).
  */
-const leadOfMessage = statement<{ workspaceId: number; channel: string; externalId: string }, { lead: unknown; leadTimes: string[] | null }>(
+const leadsOfMessages = statement<
+  { workspaceIds: number[]; channels: string[]; externalIds: string[] },
+  { n: number; lead: unknown; leadTimes: string[] | null }
+>(
   `
-SELECT to_jsonb(l) AS lead, ${timestampColumnsSql('Lead')} AS "leadTimes"
-FROM "Message" m
-JOIN "Conversation" c ON c.id = m."conversationId"
-JOIN "Lead" l ON l."contactId" = c."contactId" AND l."workspaceId" = m."workspaceId"
-WHERE m."workspaceId" = :workspaceId AND m.channel = :channel::text::"Channel" AND m."externalId" = :externalId
-ORDER BY l.id DESC
-LIMIT 1`,
-  { direct: true },
+SELECT q.n::int AS n, to_jsonb(l) AS lead, ${timestampColumnsSql('Lead')} AS "leadTimes"
+FROM unnest(:workspaceIds::int[], :channels::text[], :externalIds::text[]) WITH ORDINALITY AS q(ws, channel, ext, n)
+CROSS JOIN LATERAL (
+  SELECT l.*
+  FROM "Message" m
+  JOIN "Conversation" c ON c.id = m."conversationId"
+  JOIN "Lead" l ON l."contactId" = c."contactId" AND l."workspaceId" = m."workspaceId"
+  WHERE m."workspaceId" = q.ws AND m.channel = q.channel::"Channel" AND m."externalId" = q.ext
+  ORDER BY l.id DESC
+  LIMIT 1
+) l`,
+  { direct: true, plan: 'custom' },
 );
+
+const runKeys = async (db: DbOrTx, hashes: string[]) => {
+  const rows = await byHashes.query(db, { keyHashes: [...new Set(hashes)] });
+  const found = new Map(rows.map(({ keyHash, ...row }) => [keyHash, row as ApiKeyAuthRow]));
+  return hashes.map((h) => found.get(h) ?? null);
+};
+
+const runLeads = async (db: DbOrTx, refs: MessageRef[]) => {
+  const rows = await leadsOfMessages.query(db, {
+    workspaceIds: refs.map((r) => r.workspaceId),
+    channels: refs.map((r) => r.channel),
+    externalIds: refs.map((r) => r.externalId),
+  });
+  const found = new Map(rows.map((r) => [r.n, rowFromJson<Lead>(r.lead, r.leadTimes)]));
+  return refs.map((_, i) => found.get(i + 1) ?? null);
+};
+
+/** Each process client's shared statements: every API request reads its key, every API lead its lead. */
+const shared = new WeakMap<object, { keys: GroupCommit<string, ApiKeyAuthRow | null>; leads: GroupCommit<MessageRef, Lead | null> }>();
+
+function sharedOf(db: DbOrTx) {
+  // a transaction (or a test double) runs its reads itself
+  if (!poolOf(db)) return null;
+  let s = shared.get(db);
+  if (!s) {
+    s = {
+      keys: new GroupCommit({ run: (hashes) => runKeys(db, hashes), maxInFlight: 2, maxBatch: 64 }),
+      leads: new GroupCommit({ run: (refs) => runLeads(db, refs), maxInFlight: 2, maxBatch: 64 }),
+    };
+    shared.set(db, s);
+  }
+  return s;
+}
 
 export const sqlApiStore: ApiStore = {
   async keyByHash(db, keyHash) {
-    const [row] = await byHash.query(db, { keyHash });
-    return row ?? null;
+    const s = sharedOf(db);
+    return s ? s.keys.submit(keyHash) : (await runKeys(db, [keyHash]))[0]!;
   },
   async leadOfMessage(db, q) {
-    const [row] = await leadOfMessage.query(db, q);
-    return row ? rowFromJson<Lead>(row.lead, row.leadTimes) : null;
+    const s = sharedOf(db);
+    return s ? s.leads.submit(q) : (await runLeads(db, [q]))[0]!;
   },
 };
