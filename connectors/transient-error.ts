@@ -51,6 +51,7 @@ const REDIS_MESSAGES = [
 const DB_MESSAGES = [
   /Can't reach database server/i,
   /Connection terminated/i,
+  /not queryable/i,
   /terminating connection/i,
   /the database system is (starting up|shutting down|in recovery mode)/i,
   /Timed out fetching a new connection/i,

@@ -5,8 +5,9 @@
 //
 // Only for statements outside a transaction (a transaction's client is Prisma's: those go
 // through it; leanTransaction below is a transaction of raw statements only), and only for
-// statements whose parameters and results are plain: text, integers (int4), booleans, text arrays, JSON. pg's default parsing differs from Prisma's for int8,
-// numeric and timestamps (strings, and local time), so statements returning those stay on Prisma.
+// statements whose parameters and results are plain: text, integers (int4), booleans, text
+// arrays, JSON. pg's default parsing differs from Prisma's for int8, numeric and timestamps
+// (strings, and local time), so statements returning those stay on Prisma.
 import type { DbOrTx } from '../../core/db.js';
 import { poolOf, statementName } from './client.js';
 
@@ -75,8 +76,13 @@ export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise
       has: (_, prop) => RAW_METHODS.has(prop),
     },
   ) as DbOrTx;
-  // a connection whose ROLLBACK failed is in an unknown state: the pool drops it
+  // a connection that failed, or whose ROLLBACK failed, is in an unknown state: the pool drops
+  // it. A checked-out client has no listener of the pool's: one that loses its connection
+  // between two statements (while the turn waits on Redis) would throw from its 'error' event
+  // and take the process down; the next statement fails instead, and the turn with it.
   let broken: Error | undefined;
+  const lost = (err: Error) => (broken = err);
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     const result = await fn(handle);
@@ -87,6 +93,7 @@ export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise
     await client.query('ROLLBACK').catch((err: Error) => (broken = err));
     throw e;
   } finally {
+    client.removeListener('error', lost);
     client.release(broken);
   }
 }

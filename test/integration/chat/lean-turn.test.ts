@@ -12,6 +12,7 @@ import type { DbOrTx } from '../../../core/db.js';
 import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
 import { leanTransaction } from '../../../connectors/db/direct.js';
 import { waitFor } from '../../support/wait.js';
+import { isTransientError } from '../../../connectors/transient-error.js';
 
 /** The fixture's intake, counting its lean transactions that committed and those that rolled back. */
 function observed(f: ChatFixture) {
@@ -136,5 +137,29 @@ describe('leanTransaction', () => {
     expect(await f.db.inboundEvent.count({ where: { dedupeKey: gone } })).toBe(0);
     // a handle that is not the process client's has no pool to hold a connection from
     await expect(leanTransaction({} as DbOrTx, async () => 1)).rejects.toThrow(/needs the process client/);
+  });
+
+  it('a connection lost between two statements fails the transaction (a transient error), not the process', async () => {
+    const f = await chatFixture('en');
+    const done = leanTransaction(f.db, async (tx) => {
+      const [row] = await tx.$queryRawUnsafe<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
+      const pid = row!.pid;
+      // the server ends this connection while the turn waits between statements (on Redis, say)
+      await f.db.$queryRawUnsafe('SELECT pg_terminate_backend($1::int)', pid);
+      await waitFor(
+        async () => (await f.db.$queryRawUnsafe<unknown[]>('SELECT 1 FROM pg_stat_activity WHERE pid = $1::int', pid)).length === 0,
+        'the backend to end',
+      );
+      // let the client read the end of its connection before the next statement
+      await new Promise((r) => setTimeout(r, 100));
+      return tx.$queryRawUnsafe('SELECT 1');
+    });
+    const error = await done.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isTransientError(error)).toBe(true);
+    // the pool goes on with fresh connections
+    expect(await leanTransaction(f.db, async (tx) => tx.$queryRawUnsafe<{ ok: number }[]>('SELECT 1 AS ok'))).toEqual([{ ok: 1 }]);
   });
 });
