@@ -7,6 +7,7 @@
 // The inbound path's own store, CustomerIntake (core/ports.ts), travels on ChatDeps.intake.
 import type { AlbumStore } from './chat/album-store.js';
 import type { ApiStore } from './api/api-store.js';
+import type { SpeakerStore } from './chat/speaker-store.js';
 import type { ContactImportStore } from './contacts/import/contact-import-store.js';
 import type { DemoStore } from './demo/demo-store.js';
 import type { DigestStore } from './digests/digest-store.js';
@@ -40,4 +41,6 @@ export interface Stores {
   customerValue: CustomerValueStore;
   /** the REST API's key look-up and the lead an API lead went to (core/api) */
   api: ApiStore;
+  /** who wrote a message: the identity with its linked member (core/chat/speaker.ts) */
+  speakers: SpeakerStore;
 }

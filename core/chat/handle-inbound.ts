@@ -50,7 +50,7 @@ export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promis
   if (returning.done) return [];
 
   // 2. who speaks and what for (no identity at all: a brand-new customer, no lookup needed)
-  const speaker: Speaker = returning.newCustomer ? { kind: 'customer', identity: null } : await resolveSpeaker(deps.db, workspace, message);
+  const speaker: Speaker = returning.newCustomer ? { kind: 'customer', identity: null } : await resolveSpeaker(deps, workspace, message);
   const plan = await planTurn(deps, workspace, message, speaker);
   if (!plan) return [];
 
@@ -247,6 +247,6 @@ function forgetWorkspace(deps: ChatDeps, id: number): void {
 /** The active team member who used the message shortcut, with where to reach them; null if none. */
 async function requestingMember(deps: ChatDeps, workspace: Workspace, m: InboundMessage): Promise<{ identityId: number; locale: Locale } | null> {
   if (!m.requestedBy) return null;
-  const who = await resolveSpeaker(deps.db, workspace, { ...m, externalUserId: m.requestedBy });
+  const who = await resolveSpeaker(deps, workspace, { ...m, externalUserId: m.requestedBy });
   return who.kind === 'member' ? { identityId: who.identity.id, locale: who.actor.locale } : null;
 }

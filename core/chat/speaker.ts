@@ -5,18 +5,16 @@ import { memberActor } from '../users/member-actor.js';
 import type { DbOrTx } from '../db.js';
 import type { Identity, User, Workspace } from '../../prisma/generated/client.js';
 import type { InboundMessage } from './inbound.js';
-import type { Channel } from '../../prisma/generated/enums.js';
+import type { SpeakerStore } from './speaker-store.js';
 
 export type Speaker =
   | { kind: 'member'; actor: Actor; user: User; identity: Identity }
   /** formerMember: the account is linked to a deactivated member of this workspace (they can no longer act) */
   | { kind: 'customer'; identity: Identity | null; formerMember?: { locale: string | null } };
 
-export async function resolveSpeaker(db: DbOrTx, ws: Workspace, m: InboundMessage): Promise<Speaker> {
-  const identity = await db.identity.findUnique({
-    where: { workspaceId_channel_externalId: { workspaceId: ws.id, channel: m.channel as Channel, externalId: m.externalUserId } },
-    include: { user: true },
-  });
+/** `source`: the database handle and the stores (ChatDeps, a CoreContext). */
+export async function resolveSpeaker(source: { db: DbOrTx; stores: { speakers: SpeakerStore } }, ws: Workspace, m: InboundMessage): Promise<Speaker> {
+  const identity = await source.stores.speakers.identityWithUser(source.db, { workspaceId: ws.id, channel: m.channel, externalId: m.externalUserId });
   if (identity?.user && identity.user.active && identity.user.workspaceId === ws.id) {
     const { user, ...plain } = identity;
     return { kind: 'member', actor: memberActor(ws, user, { languageCode: m.languageCode ?? identity.languageCode }), user, identity: plain };

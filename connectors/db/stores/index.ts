@@ -14,6 +14,7 @@ import { sqlTaskStore } from './tasks.js';
 import { sqlWebhookStore } from './webhooks.js';
 import { sqlCustomerValueStore } from './customer-value.js';
 import { sqlApiStore } from './api.js';
+import { sqlSpeakerStore } from './speakers.js';
 
 export const sqlStores: Stores = {
   assignees: sqlAssigneeStore,
@@ -27,6 +28,7 @@ export const sqlStores: Stores = {
   demo: sqlDemoStore,
   customerValue: sqlCustomerValueStore,
   api: sqlApiStore,
+  speakers: sqlSpeakerStore,
 };
 
 /** A CoreContext on `db` with the SQL stores (the clock defaults to the system clock). */
