@@ -41,6 +41,9 @@ export async function directExecute(db: DbOrTx, sql: string, args: readonly unkn
   return (await throughPool(direct, sql, args, options)).rowCount ?? 0;
 }
 
+/** How long a lean transaction may sit idle between statements before Postgres ends it. */
+const LEAN_IDLE_TIMEOUT_MS = 30_000;
+
 /** What a lean transaction's handle serves: raw statements, nothing of the ORM. */
 const RAW_METHODS = new Set<string | symbol>(['$queryRawUnsafe', '$executeRawUnsafe']);
 
@@ -51,8 +54,11 @@ const RAW_METHODS = new Set<string | symbol>(['$queryRawUnsafe', '$executeRawUns
  * statement at a time in the order asked; any other use of it (a model query, a nested
  * transaction) throws, so a caller that needs the ORM must take Prisma's transaction
  * instead. Results are pg's: fit for statements whose results are plain (see the header).
+ * Idle between statements for longer than `idleTimeoutMs` (30 s), the session is ended by
+ * Postgres and the transaction fails with a transient error.
  */
-export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>, options: { idleTimeoutMs?: number } = {}): Promise<T> {
+  const idleMs = Math.max(1, Math.round(options.idleTimeoutMs ?? LEAN_IDLE_TIMEOUT_MS));
   const direct = poolOf(db);
   if (!direct) throw new Error('a lean transaction needs the process client (connectors/db/client.ts createPrisma)');
   const client = await direct.pool.connect();
@@ -84,7 +90,9 @@ export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise
   const lost = (err: Error) => (broken = err);
   client.on('error', lost);
   try {
-    await client.query('BEGIN');
+    // one round trip: a turn stuck between statements (Redis away) gives its connection and its
+    // locks back, as Prisma's transaction timeout did (the server ends the session)
+    await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${idleMs}`);
     const result = await fn(handle);
     await tail;
     await client.query('COMMIT');

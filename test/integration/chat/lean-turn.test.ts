@@ -162,4 +162,30 @@ describe('leanTransaction', () => {
     // the pool goes on with fresh connections
     expect(await leanTransaction(f.db, async (tx) => tx.$queryRawUnsafe<{ ok: number }[]>('SELECT 1 AS ok'))).toEqual([{ ok: 1 }]);
   });
+
+  it('a transaction left idle past its timeout is ended by Postgres: its rows go, the caller gets a transient error', async () => {
+    const f = await chatFixture('en');
+    const key = `lean-idle-${nextId()}`;
+    const done = leanTransaction(
+      f.db,
+      async (tx) => {
+        await tx.$executeRawUnsafe(`INSERT INTO "InboundEvent" ("dedupeKey", source) VALUES ($1, 'web')`, key);
+        const [row] = await tx.$queryRawUnsafe<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
+        // stuck between statements (a Redis call that does not return): wait until the server has ended the session
+        await waitFor(
+          async () => (await f.db.$queryRawUnsafe<unknown[]>('SELECT 1 FROM pg_stat_activity WHERE pid = $1::int', row!.pid)).length === 0,
+          'the idle transaction to be ended',
+        );
+        await new Promise((r) => setTimeout(r, 100));
+        return tx.$queryRawUnsafe('SELECT 1');
+      },
+      { idleTimeoutMs: 300 },
+    );
+    const error = await done.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isTransientError(error)).toBe(true);
+    expect(await f.db.inboundEvent.count({ where: { dedupeKey: key } })).toBe(0);
+  });
 });
