@@ -92,6 +92,11 @@ describe.skipIf(!dovecotAvailable)('email lead to a Telegram manager and back ov
       'the outbound email marked sent',
     );
     expect(stored.text).toBe(answer);
-    expect((await db.lead.findUniqueOrThrow({ where: { id: lead.id } })).firstResponseAt).not.toBeNull();
+    // the send's record, then the lead's first response: two statements of the sender (core/outbound/deliver.ts)
+    const answered = await waitFor(
+      async () => (await db.lead.findUniqueOrThrow({ where: { id: lead.id } })).firstResponseAt,
+      "the lead's first response stamped",
+    );
+    expect(answered.getTime()).toBeLessThanOrEqual(stored.createdAt.getTime() + 60_000);
   }, 90_000);
 });
