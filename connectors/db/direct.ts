@@ -10,6 +10,7 @@
 // (strings, and local time), so statements returning those stay on Prisma.
 import type { DbOrTx } from '../../core/db.js';
 import { poolOf, statementName } from './client.js';
+import { inOrder } from './serial-transactions.js';
 
 export interface DirectOptions {
   /**
@@ -62,12 +63,10 @@ export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise
   const direct = poolOf(db);
   if (!direct) throw new Error('a lean transaction needs the process client (connectors/db/client.ts createPrisma)');
   const client = await direct.pool.connect();
-  let tail: Promise<unknown> = Promise.resolve();
+  const inTurn = inOrder();
   const run = (sql: string, args: unknown[]) => {
     const name = direct.named ? statementName({ sql, args }) : undefined;
-    const result = tail.then(() => client.query({ text: sql, values: args, ...(name ? { name } : {}) }));
-    tail = result.catch(() => undefined);
-    return result;
+    return inTurn(() => client.query({ text: sql, values: args, ...(name ? { name } : {}) }));
   };
   const handle = new Proxy(
     {},
@@ -94,8 +93,8 @@ export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise
     // locks back, as Prisma's transaction timeout did (the server ends the session)
     await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${idleMs}`);
     const result = await fn(handle);
-    await tail;
-    await client.query('COMMIT');
+    // after every statement `fn` asked for
+    await inTurn(() => client.query('COMMIT'));
     return result;
   } catch (e) {
     await client.query('ROLLBACK').catch((err: Error) => (broken = err));

@@ -12,14 +12,19 @@
 // each, as before.
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlQueryable, SqlResultSet } from '@prisma/driver-adapter-utils';
 
-/** Makes `queryable` run one query at a time, in the order they were asked for; a failed query does not hold up the next. */
-export function oneQueryAtATime<T extends SqlQueryable>(queryable: T): T {
+/** A runner that starts each task once the one before it has settled, in the order given; a failed task does not hold up the next. */
+export function inOrder(): <R>(run: () => Promise<R>) => Promise<R> {
   let tail: Promise<unknown> = Promise.resolve();
-  const inTurn = <R>(run: () => Promise<R>): Promise<R> => {
+  return (run) => {
     const result = tail.then(run, run);
     tail = result.catch(() => undefined);
     return result;
   };
+}
+
+/** Makes `queryable` run one query at a time, in the order they were asked for; a failed query does not hold up the next. */
+export function oneQueryAtATime<T extends SqlQueryable>(queryable: T): T {
+  const inTurn = inOrder();
   const queryRaw = queryable.queryRaw.bind(queryable);
   const executeRaw = queryable.executeRaw.bind(queryable);
   queryable.queryRaw = (query: SqlQuery): Promise<SqlResultSet> => inTurn(() => queryRaw(query));
