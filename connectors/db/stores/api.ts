@@ -85,8 +85,8 @@ function sharedOf(db: DbOrTx) {
   let s = shared.get(db);
   if (!s) {
     s = {
-      keys: new GroupCommit({ run: (hashes) => runKeys(db, hashes), maxInFlight: 2, maxBatch: 64 }),
-      leads: new GroupCommit({ run: (refs) => runLeads(db, refs), maxInFlight: 2, maxBatch: 64 }),
+      keys: new GroupCommit({ run: (hashes) => runKeys(db, hashes) }),
+      leads: new GroupCommit({ run: (refs) => runLeads(db, refs) }),
     };
     shared.set(db, s);
   }
