@@ -24,7 +24,7 @@ import 'dotenv/config';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import http, { createServer } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -70,6 +70,27 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
     }),
   );
   return latencies.sort((a, b) => a - b);
+}
+
+// The load generator's HTTP client: node:http on kept-alive connections, as light a client as
+// a benchmark tool's (wrk, autocannon). It shares the 2 CPUs with what it measures; fetch
+// (undici) spent about 5 x its CPU per request here, which came off the web process's share.
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+/** POSTs `body` to 127.0.0.1:`port``path`, reads the answer through; resolves with its status. */
+function post(port: number, path: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** `leadline start` as a role process; resolves once it says it is running. */
@@ -150,7 +171,6 @@ async function main() {
     FORM_RATE_PER_FORM_PER_MINUTE: '100000000',
     API_RATE_PER_KEY_PER_MINUTE: '100000000',
   };
-  const base = `http://127.0.0.1:${port}`;
   say(
     `bench:api — ${FORMS} form posts, ${LEADS} API leads, ${WEBHOOKS} webhook deliveries; ${CONCURRENCY} requests at a time; a web and a worker process; database ${dbName}`,
   );
@@ -226,34 +246,26 @@ async function main() {
     say('web and worker processes running');
 
     const postForm = async (i: number, tag: string) => {
-      const res = await fetch(`${base}/forms/${form.formKey}`, {
-        method: 'POST',
-        headers: { accept: 'application/json' },
-        body: new URLSearchParams({
-          name: `Form Customer ${i}`,
-          email: `${tag}-${i}@example.com`,
-          phone: `+7 ${tag === 'form' ? 915 : 914} ${String(i).padStart(7, '0')}`,
-          message: `Need a quote for ${i} seats`,
-          utm_source: 'bench',
-        }),
-      });
-      await res.arrayBuffer();
-      return res.status === 202;
+      const body = new URLSearchParams({
+        name: `Form Customer ${i}`,
+        email: `${tag}-${i}@example.com`,
+        phone: `+7 ${tag === 'form' ? 915 : 914} ${String(i).padStart(7, '0')}`,
+        message: `Need a quote for ${i} seats`,
+        utm_source: 'bench',
+      }).toString();
+      const status = await post(port, `/forms/${form.formKey}`, { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body);
+      return status === 202;
     };
     const apiLead = async (i: number, tag: string) => {
-      const res = await fetch(`${base}/api/v1/leads`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          name: `API Customer ${i}`,
-          email: `${tag}-${i}@example.com`,
-          phone: `+7 ${{ api: 917, hook: 918 }[tag] ?? 919} ${String(i).padStart(7, '0')}`,
-          message: `Need a quote for ${i} seats`,
-          source: 'bench',
-        }),
+      const body = JSON.stringify({
+        name: `API Customer ${i}`,
+        email: `${tag}-${i}@example.com`,
+        phone: `+7 ${{ api: 917, hook: 918 }[tag] ?? 919} ${String(i).padStart(7, '0')}`,
+        message: `Need a quote for ${i} seats`,
+        source: 'bench',
       });
-      await res.arrayBuffer();
-      return res.status === 201;
+      const status = await post(port, '/api/v1/leads', { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body);
+      return status === 201;
     };
     const leadsOf = (tag: string) => db.lead.count({ where: { workspaceId: ws.id, contact: { emails: { some: { email: { startsWith: `${tag}-` } } } } } });
 
@@ -285,12 +297,15 @@ async function main() {
     // ---- 2. API lead creates ----
     let apiFailures = 0;
     const apiCpu0 = cpuSeconds(web.pid);
+    const clientCpu0 = process.cpuUsage();
     const a0 = performance.now();
     const apiLat = await pool(LEADS, CONCURRENCY, async (i) => {
       if (!(await apiLead(i, 'api'))) apiFailures++;
     });
     const apiRate = LEADS / ((performance.now() - a0) / 1000);
     const apiCpuMs = ((cpuSeconds(web.pid) - apiCpu0) * 1000) / LEADS;
+    const clientCpu = process.cpuUsage(clientCpu0);
+    const clientCpuMs = (clientCpu.user + clientCpu.system) / 1000 / LEADS;
     const apiLeads = await leadsOf('api');
     say(`API: ${apiRate.toFixed(0)} lead creates/s`);
 
@@ -384,7 +399,7 @@ async function main() {
     );
     console.log(
       `CPU per lead in Leadline's processes: ${formCpuMs.toFixed(1)} ms a form post (web + worker), ${apiCpuMs.toFixed(1)} ms an API lead (web); ` +
-        `the plain SQL client: ${sqlCpuMs.toFixed(2)} ms (Postgres's own work not counted in either); load average ${loadavg()
+        `the HTTP client ${clientCpuMs.toFixed(2)} ms an API lead; the plain SQL client: ${sqlCpuMs.toFixed(2)} ms (Postgres's own work not counted in either); load average ${loadavg()
           .map((l) => l.toFixed(1))
           .join(' ')} on ${availableParallelism()} cores`,
     );
