@@ -236,7 +236,12 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       });
       stops.push(() => limiter.close());
       routes.push(
-        webFormRoute({ findForm: (key) => findFormByKey(db, key), enqueue: (m) => inbound!.enqueue(m), limiter, bodyLimit: config.FORM_BODY_LIMIT_BYTES }),
+        webFormRoute({
+          findForm: (key) => findFormByKey(db, key),
+          enqueue: (m) => inbound!.enqueue(m, { mintedKey: true }),
+          limiter,
+          bodyLimit: config.FORM_BODY_LIMIT_BYTES,
+        }),
       );
       // the REST API runs the chat engine (the inbound worker's) for leads it creates: their
       // notifications and acknowledgements go to the outbound queue, AI extraction to the ai queue

@@ -30,7 +30,7 @@ export interface RequestLimiter {
 
 export interface WebFormRouteDeps {
   findForm(formKey: string): Promise<FormTarget | null>;
-  /** durable before it resolves (the inbound queue); throws a 503-status error when Redis is away */
+  /** durable before it resolves (the inbound queue); throws a 503-status error when Redis is away. The message's dedupe key is minted per post (a new id). */
   enqueue(message: InboundMessageInput): Promise<void>;
   limiter: RequestLimiter;
   /** FORM_BODY_LIMIT_BYTES */

@@ -133,8 +133,12 @@ export class InboundQueue {
     }
   }
 
-  /** Cleans, validates and enqueues; resolves once Redis has the job (durable before answering 200). */
-  async enqueue(message: InboundMessageInput): Promise<void> {
+  /**
+   * Cleans, validates and enqueues; resolves once Redis has the job (durable before answering 200).
+   * `mintedKey`: the message's dedupe key was made for it just now (a web form post's new id),
+   * so no earlier job can hold it and the look for a duplicate after the add is skipped.
+   */
+  async enqueue(message: InboundMessageInput, options: { mintedKey?: boolean } = {}): Promise<void> {
     // a bad message fails here, before Redis is asked
     const payload = parseInboundMessage(message, new Date());
     const { chatKey, job } = await this.durably(
@@ -144,7 +148,7 @@ export class InboundQueue {
         return fair;
       })(),
     );
-    await this.settleDuplicates([{ chatKey, jobId: job.opts.jobId }]);
+    if (!options.mintedKey) await this.settleDuplicates([{ chatKey, jobId: job.opts.jobId }]);
   }
 
   /** Many at once (one round trip for the jobs), for bulk intake. */
