@@ -12,7 +12,7 @@ import { SqlCustomerIntake } from '../connectors/db/intake/index.js';
 import { sqlStores } from '../connectors/db/stores/index.js';
 import { systemClock } from '../core/ports.js';
 import type { Channel } from '../prisma/generated/enums.js';
-import { handleInbound } from '../core/chat/handle-inbound.js';
+import { handleInbound, handleInboundOutcome, type InboundOutcome } from '../core/chat/handle-inbound.js';
 import type { ChatDeps } from '../core/chat/turn.js';
 import type { InboundMessage } from '../core/chat/inbound.js';
 import type { Reply } from '../core/chat/reply.js';
@@ -69,6 +69,8 @@ export interface ChatEngineOptions {
 export interface ChatEngine {
   deps: ChatDeps;
   handle(message: InboundMessage): Promise<Reply[]>;
+  /** handle, with the lead the turn created when it knows it (the REST API answers with it) */
+  run(message: InboundMessage): Promise<InboundOutcome>;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,9 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
     deps,
     async handle(message) {
       return handleInbound(deps, message);
+    },
+    async run(message) {
+      return handleInboundOutcome(deps, message);
     },
     async close() {
       await Promise.all([clarify.close(), attempts.close(), albums.close(), mailings.close()]);

@@ -58,7 +58,8 @@ export function checkLeadInput(input: ApiLeadInput, region: string): { issues: F
 /** The chat engine a process runs inbound messages through (handleInbound plus its replies queued). */
 export interface InboundEngine {
   deps: ChatDeps;
-  handle(message: InboundMessage): Promise<unknown>;
+  /** resolves with the lead the turn created when the turn knows it (a brand-new customer's capture) */
+  run(message: InboundMessage): Promise<{ createdLead?: Lead }>;
 }
 
 /** `traceId`: the HTTP request's id, carried to the notification's send (logs). */
@@ -91,8 +92,10 @@ export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, in
     },
     started,
   );
-  await engine.handle(message);
-  // the contact's latest lead: the one this message created or joined (its contact holds the message)
+  const { createdLead } = await engine.run(message);
+  if (createdLead) return { ok: true, created: true, lead: createdLead };
+  // else the contact's latest lead: the one this message joined, or created in a turn that
+  // changed it after (new-lead rules) or was handled before (its contact holds the message)
   const lead = await deps.stores.api.leadOfMessage(deps.db, { workspaceId: caller.workspaceId, channel: 'web', externalId: message.messageExternalId! });
   if (!lead) throw new Error(`API lead ${message.dedupeKey} was not stored with a lead`);
   return { ok: true, created: lead.createdAt.getTime() >= started.getTime(), lead };

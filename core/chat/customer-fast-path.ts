@@ -201,6 +201,7 @@ async function captureFirstMessage(turn: Turn, assigneeId: number): Promise<Repl
   // the new-lead automation rules, in the turn's transaction (as captureLead runs them); the
   // capture statement said whether there are any, so a workspace without rules pays nothing
   if (created.leadRules) await runNewLeadRules(turn.ctx, { id: lead.id, workspaceId: ws.id, assigneeId, title: input.leadTitle });
+  else turn.createdLead = lead;
   await turn.ctx.scheduler?.scheduleSlaCheck(lead.id, due, { first: true });
   if (acknowledged(m.channel, m.externalChatId, false)) push(turn, ackItem(turn, created.identityId, m.languageCode ?? null));
   await pushNewLeadNotice(turn, { id: lead.id, assigneeId, firstResponseDueAt: due }, name, created.conversationId);

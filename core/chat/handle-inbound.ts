@@ -34,10 +34,20 @@ import { handleBusinessConnection, handleBusinessCustomer, handleBusinessDeleted
 import { handleGroupButton, handleGroupCustomer, handleGroupEvent, handleGroupMember } from './client-group.js';
 import { keyed, releaseTurn, requeuePending, traced } from './pending-outbox.js';
 import type { OutboxItem } from '../ports.js';
-import type { Workspace } from '../../prisma/generated/client.js';
+import type { Lead, Workspace } from '../../prisma/generated/client.js';
 import { storeInboundFiles } from '../files/inbound-files.js';
 
+/** What handling a message gave: the replies, and the lead its turn created when the turn knows it (Turn.createdLead). */
+export interface InboundOutcome {
+  replies: Reply[];
+  createdLead?: Lead;
+}
+
 export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promise<Reply[]> {
+  return (await handleInboundOutcome(deps, raw)).replies;
+}
+
+export async function handleInboundOutcome(deps: ChatDeps, raw: InboundMessage): Promise<InboundOutcome> {
   const now = deps.clock.now();
   // transports validate and clean at the queue; direct callers (console, tests) get the same
   const cleaned = sanitizeInbound(raw, now);
@@ -47,12 +57,12 @@ export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promis
 
   // 1. a returning customer with an open lead or deal: one statement, forward queued
   const returning = await returningCustomerStep(deps, workspace, message, now);
-  if (returning.done) return [];
+  if (returning.done) return { replies: [] };
 
   // 2. who speaks and what for (no identity at all: a brand-new customer, no lookup needed)
   const speaker: Speaker = returning.newCustomer ? { kind: 'customer', identity: null } : await resolveSpeaker(deps, workspace, message);
   const plan = await planTurn(deps, workspace, message, speaker);
-  if (!plan) return [];
+  if (!plan) return { replies: [] };
 
   // 3. claim, turn, store: one transaction (null: the event was handled before)
   const done = await runTurn(deps, workspace, message, now, plan);
@@ -60,10 +70,10 @@ export async function handleInbound(deps: ChatDeps, raw: InboundMessage): Promis
   // 4. outbox
   if (done.replies === null) {
     await requeuePending(deps, message);
-    return [];
+    return { replies: [] };
   }
   await releaseTurn(deps, message, done.out);
-  return done.replies;
+  return { replies: done.replies, ...(done.createdLead ? { createdLead: done.createdLead } : {}) };
 }
 
 const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
@@ -106,7 +116,7 @@ async function runTurn(
   message: InboundMessage,
   now: Date,
   plan: Plan,
-): Promise<{ replies: Reply[] | null; out: OutboxItem[] }> {
+): Promise<{ replies: Reply[] | null; out: OutboxItem[]; createdLead?: Lead }> {
   let settingsChanged = false;
   const body = async (tx: DbOrTx, lean: boolean) => {
     const turn: Turn = {
@@ -125,7 +135,7 @@ async function runTurn(
     const out = traced(message, [...keyed(message, turn.out), ...ownReplies(deps, workspace, message, replies)]);
     await deps.intake.storeTurn(tx, { dedupeKey: message.dedupeKey, pending: out.length > 0 ? out : null, audits: turn.audits, now });
     settingsChanged = Boolean(turn.workspaceChanged);
-    return { replies, out };
+    return { replies, out, createdLead: turn.createdLead };
   };
   try {
     const done = (await leanTurn(deps, plan, (tx) => body(tx, true))) ?? (await deps.db.$transaction((tx) => body(tx, false), TX_OPTIONS));

@@ -7,7 +7,7 @@ import type { CoreContext } from '../context.js';
 import type { Db } from '../db.js';
 import type { AlbumScheduler, AttemptLimiter, Clock, CustomerIntake, Outbox, OutboxItem, Scheduler, Llm } from '../ports.js';
 import type { AuditEntry } from '../audit.js';
-import type { Workspace } from '../../prisma/generated/client.js';
+import type { Lead, Workspace } from '../../prisma/generated/client.js';
 import type { InboundMessage } from './inbound.js';
 import type { IntentParser } from '../parse/parser.js';
 import type { ClarifyStore } from './clarify-store.js';
@@ -90,6 +90,11 @@ export interface Turn {
   lean?: boolean;
   /** the turn changed the workspace's settings: the process's cached row is dropped after the commit */
   workspaceChanged?: boolean;
+  /**
+   * the lead the turn created, as stored, when nothing in the turn changed it after (no rules
+   * ran): the REST API answers with it instead of reading it back (core/api/submit-lead.ts)
+   */
+  createdLead?: Lead;
 }
 
 export function push(turn: Turn, item: Omit<OutboxItem, 'workspaceId'>): void {

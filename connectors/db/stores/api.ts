@@ -27,7 +27,10 @@ JOIN "Workspace" w ON w.id = k."workspaceId"
 LEFT JOIN "User" u ON u.id = k."userId"
 LEFT JOIN "Workspace" uw ON uw.id = u."workspaceId"
 WHERE k."keyHash" = ANY(:keyHashes::text[])`,
-  { direct: true, plan: 'custom' },
+  // named, so its plan is made once per connection, not for every request (planning this
+  // join cost Postgres about 5 x running it): keys, workspaces and members are few rows, which
+  // no plan made when they were fewer still can turn into a long scan
+  { direct: true },
 );
 
 interface MessageRef {

@@ -6,7 +6,7 @@
 import { describe, it, expect, inject } from 'vitest';
 import pg from 'pg';
 import { chatFixture, nextId, type ChatFixture } from './chat-fixture.js';
-import { handleInbound } from '../../../core/chat/handle-inbound.js';
+import { handleInbound, handleInboundOutcome } from '../../../core/chat/handle-inbound.js';
 import type { ChatDeps } from '../../../core/chat/turn.js';
 import type { DbOrTx } from '../../../core/db.js';
 import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
@@ -46,12 +46,15 @@ describe('the lean new-customer turn', () => {
     const { deps, seen } = observed(f);
     const who = { id: nextId(), name: 'Lena Lean' };
     const m = f.msg(who, 'Do you ship to Riga?');
-    await handleInbound(deps, m);
+    const outcome = await handleInboundOutcome(deps, m);
     expect(seen).toEqual({ committed: 1, rolledBack: 0 });
     const lead = await f.db.lead.findFirstOrThrow({
       where: { workspaceId: f.ws.id, contact: { name: 'Lena Lean' } },
       include: { conversation: { include: { messages: true } } },
     });
+    // the outcome carries the lead as stored (what the REST API answers with, no read back)
+    const { conversation: _conversation, ...stored } = lead;
+    expect(outcome.createdLead).toEqual(stored);
     expect(lead.assigneeId).toBe(f.manager.id);
     expect(lead.conversation!.messages.map((x) => x.text)).toEqual(['Do you ship to Riga?']);
     const audits = await f.db.auditLog.findMany({ where: { workspaceId: f.ws.id, entity: { in: ['contact', 'lead'] } }, orderBy: { id: 'asc' } });
@@ -71,8 +74,10 @@ describe('the lean new-customer turn', () => {
     await f.db.automationRule.create({ data: { workspaceId: f.ws.id, trigger: 'new_lead', offsetMinutes: 30 } });
     const { deps, seen } = observed(f);
     const m = webMessage(f, `rules-${nextId()}@example.com`, 'A quote, please');
-    await handleInbound(deps, m);
+    const outcome = await handleInboundOutcome(deps, m);
     expect(seen).toEqual({ committed: 0, rolledBack: 1 });
+    // rules may change the lead after its capture: no lead in the outcome, the API reads it back
+    expect(outcome.createdLead).toBeUndefined();
     const leads = await f.db.lead.findMany({ where: { workspaceId: f.ws.id } });
     expect(leads).toHaveLength(1);
     expect(await f.db.task.count({ where: { leadId: leads[0]!.id } })).toBe(1);

@@ -166,6 +166,8 @@ describe('leads and contacts', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'new', source: 'web', message: 'Need a quote\nsource: partner-site' });
     expect(managers.map((m) => m.userId)).toContain(res.body.assigneeId);
+    // the 201 carries the lead as its turn stored it: the same as reading it back
+    expect((await call('GET', `/leads/${res.body.id}`)).body).toEqual(res.body);
     const contact = await call('GET', `/contacts/${res.body.contactId}`);
     expect(contact.body).toMatchObject({ name: 'Petr Ivanov', company: 'Acme', emails: [email], phones: ['+79160001122'], tags: [], fields: {} });
     await db.contact.update({ where: { id: res.body.contactId }, data: { tags: ['vip'], fields: { INN: '7701' } } });
