@@ -235,9 +235,10 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         api_key: config.API_RATE_PER_KEY_PER_MINUTE,
       });
       stops.push(() => limiter.close());
+      const formCtx = dbContext(db);
       routes.push(
         webFormRoute({
-          findForm: (key) => findFormByKey(db, key),
+          findForm: (key) => findFormByKey(formCtx, key),
           enqueue: (m) => inbound!.enqueue(m, { mintedKey: true }),
           limiter,
           bodyLimit: config.FORM_BODY_LIMIT_BYTES,

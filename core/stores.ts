@@ -8,6 +8,7 @@
 import type { AlbumStore } from './chat/album-store.js';
 import type { ApiStore } from './api/api-store.js';
 import type { SpeakerStore } from './chat/speaker-store.js';
+import type { FormStore } from './forms/form-store.js';
 import type { ContactImportStore } from './contacts/import/contact-import-store.js';
 import type { DemoStore } from './demo/demo-store.js';
 import type { DigestStore } from './digests/digest-store.js';
@@ -43,4 +44,6 @@ export interface Stores {
   api: ApiStore;
   /** who wrote a message: the identity with its linked member (core/chat/speaker.ts) */
   speakers: SpeakerStore;
+  /** the web form a post names (core/forms/forms.ts findFormByKey) */
+  forms: FormStore;
 }

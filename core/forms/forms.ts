@@ -3,12 +3,14 @@
 // (contact found by e-mail, then phone; lead captured, assigned and notified).
 import { randomBytes } from 'node:crypto';
 import type { CoreContext } from '../context.js';
-import type { DbOrTx } from '../db.js';
 import type { Actor } from '../actor.js';
 import { recordAudit } from '../audit.js';
 import { notFound } from '../errors.js';
 import type { InboundMessageInput } from '../chat/inbound.js';
 import type { FormReading } from './read-form.js';
+import type { FormTarget } from './form-store.js';
+
+export type { FormTarget } from './form-store.js';
 
 export interface WebFormView {
   id: number;
@@ -18,16 +20,6 @@ export interface WebFormView {
   allowedOrigins: string[];
   active: boolean;
   createdAt: string;
-}
-
-/** What the HTTP edge needs of a form to take a post. */
-export interface FormTarget {
-  id: number;
-  workspaceId: number;
-  name: string;
-  phoneRegion: string;
-  redirectUrl: string | null;
-  allowedOrigins: string[];
 }
 
 const KEY_SHAPE = /^f_[A-Za-z0-9_-]{22}$/;
@@ -89,21 +81,9 @@ export async function removeForm(ctx: CoreContext, actor: Actor, id: number, act
 }
 
 /** The active form with this key, or null (also for anything that is not shaped like a key). */
-export async function findFormByKey(db: DbOrTx, formKey: string): Promise<FormTarget | null> {
+export async function findFormByKey(ctx: CoreContext, formKey: string): Promise<FormTarget | null> {
   if (!KEY_SHAPE.test(formKey)) return null;
-  const form = await db.webForm.findFirst({
-    where: { formKey, disabledAt: null },
-    select: { id: true, workspaceId: true, name: true, redirectUrl: true, allowedOrigins: true, workspace: { select: { phoneRegion: true } } },
-  });
-  if (!form) return null;
-  return {
-    id: form.id,
-    workspaceId: form.workspaceId,
-    name: form.name,
-    phoneRegion: form.workspace.phoneRegion,
-    redirectUrl: form.redirectUrl,
-    allowedOrigins: form.allowedOrigins,
-  };
+  return ctx.stores.forms.activeByKey(ctx.db, formKey);
 }
 
 /**

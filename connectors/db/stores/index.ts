@@ -15,6 +15,7 @@ import { sqlWebhookStore } from './webhooks.js';
 import { sqlCustomerValueStore } from './customer-value.js';
 import { sqlApiStore } from './api.js';
 import { sqlSpeakerStore } from './speakers.js';
+import { sqlFormStore } from './forms.js';
 
 export const sqlStores: Stores = {
   assignees: sqlAssigneeStore,
@@ -29,6 +30,7 @@ export const sqlStores: Stores = {
   customerValue: sqlCustomerValueStore,
   api: sqlApiStore,
   speakers: sqlSpeakerStore,
+  forms: sqlFormStore,
 };
 
 /** A CoreContext on `db` with the SQL stores (the clock defaults to the system clock). */
