@@ -1,7 +1,8 @@
 // The REST API's statements (core/api/api-store.ts is the port): the key look-up of every
 // request in one statement instead of the key, its workspace and its member one query each, and
-// the lead an API lead's message went to. Concurrent requests of a process share each
-// statement (group commit, connectors/db/group-commit.ts): a lone request's goes at once.
+// the lead an API lead's message went to when its turn did not say (concurrent requests of a
+// process share that one: group commit, connectors/db/group-commit.ts; a lone request's goes
+// at once).
 import type { Lead } from '../../../prisma/generated/client.js';
 import type { ApiKeyAuthRow, ApiStore } from '../../../core/api/api-store.js';
 import type { DbOrTx } from '../../../core/db.js';
@@ -11,13 +12,15 @@ import { GroupCommit } from '../group-commit.js';
 import { poolOf } from '../client.js';
 
 /**
- * Keys by their hashes (concurrent requests share the statement), each with its workspace and
- * the member it acts as with that member's workspace. The times as timestamptz, which pg
- * reads as the instants they are (the columns keep UTC without a zone).
+ * The key by its hash, with its workspace and the member it acts as with that member's
+ * workspace. The times as timestamptz, which pg reads as the instants they are (the columns
+ * keep UTC without a zone). One key per statement, named: its plan is made once per connection
+ * (a look-up by a list of hashes was planned anew for every request, as Postgres kept a plan
+ * per list, and planning that join cost it about 7 x running it).
  */
-const byHashes = statement<{ keyHashes: string[] }, ApiKeyAuthRow & { keyHash: string }>(
+const byHash = statement<{ keyHash: string }, ApiKeyAuthRow>(
   `
-SELECT k."keyHash", k.id, k.name, k."workspaceId", k.scopes,
+SELECT k.id, k.name, k."workspaceId", k.scopes,
        k."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", k."lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt",
        w.locale AS "wsLocale", w.timezone AS "wsTimezone", w."phoneRegion",
        k."userId", u."workspaceId" AS "userWorkspaceId", u.role::text AS "userRole", u.name AS "userName", u.locale AS "userLocale", u.timezone AS "userTimezone",
@@ -26,10 +29,7 @@ FROM "ApiKey" k
 JOIN "Workspace" w ON w.id = k."workspaceId"
 LEFT JOIN "User" u ON u.id = k."userId"
 LEFT JOIN "Workspace" uw ON uw.id = u."workspaceId"
-WHERE k."keyHash" = ANY(:keyHashes::text[])`,
-  // named, so its plan is made once per connection, not for every request (planning this
-  // join cost Postgres about 5 x running it): keys, workspaces and members are few rows, which
-  // no plan made when they were fewer still can turn into a long scan
+WHERE k."keyHash" = :keyHash`,
   { direct: true },
 );
 
@@ -63,12 +63,6 @@ CROSS JOIN LATERAL (
   { direct: true, plan: 'custom' },
 );
 
-const runKeys = async (db: DbOrTx, hashes: string[]) => {
-  const rows = await byHashes.query(db, { keyHashes: [...new Set(hashes)] });
-  const found = new Map(rows.map(({ keyHash, ...row }) => [keyHash, row as ApiKeyAuthRow]));
-  return hashes.map((h) => found.get(h) ?? null);
-};
-
 const runLeads = async (db: DbOrTx, refs: MessageRef[]) => {
   const rows = await leadsOfMessages.query(db, {
     workspaceIds: refs.map((r) => r.workspaceId),
@@ -79,18 +73,15 @@ const runLeads = async (db: DbOrTx, refs: MessageRef[]) => {
   return refs.map((_, i) => found.get(i + 1) ?? null);
 };
 
-/** Each process client's shared statements: every API request reads its key, every API lead its lead. */
-const shared = new WeakMap<object, { keys: GroupCommit<string, ApiKeyAuthRow | null>; leads: GroupCommit<MessageRef, Lead | null> }>();
+/** Each process client's shared statement: the lead an API lead's message went to, when its turn did not say. */
+const shared = new WeakMap<object, { leads: GroupCommit<MessageRef, Lead | null> }>();
 
 function sharedOf(db: DbOrTx) {
   // a transaction (or a test double) runs its reads itself
   if (!poolOf(db)) return null;
   let s = shared.get(db);
   if (!s) {
-    s = {
-      keys: new GroupCommit({ run: (hashes) => runKeys(db, hashes) }),
-      leads: new GroupCommit({ run: (refs) => runLeads(db, refs) }),
-    };
+    s = { leads: new GroupCommit({ run: (refs) => runLeads(db, refs) }) };
     shared.set(db, s);
   }
   return s;
@@ -98,8 +89,8 @@ function sharedOf(db: DbOrTx) {
 
 export const sqlApiStore: ApiStore = {
   async keyByHash(db, keyHash) {
-    const s = sharedOf(db);
-    return s ? s.keys.submit(keyHash) : (await runKeys(db, [keyHash]))[0]!;
+    const [row] = await byHash.query(db, { keyHash });
+    return row ?? null;
   },
   async leadOfMessage(db, q) {
     const s = sharedOf(db);
