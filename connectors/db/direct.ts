@@ -45,6 +45,20 @@ export async function directExecute(db: DbOrTx, sql: string, args: readonly unkn
 /** How long a lean transaction may sit idle between statements before Postgres ends it. */
 const LEAN_IDLE_TIMEOUT_MS = 30_000;
 
+export interface LeanOptions {
+  /** idle between statements for longer, the session is ended (default 30 s) */
+  idleTimeoutMs?: number;
+  /**
+   * 'kept': the transaction's statements run on the plan Postgres keeps per connection
+   * (plan_cache_mode = force_generic_plan), made with index look-ups wherever an index serves
+   * (enable_seqscan = off), so a plan made while the tables were small does not stay a scan of
+   * them as they grow. For a statement Postgres would otherwise plan anew on every run (a
+   * batch over arrays: a plan made for their lengths always looks cheaper to it) and whose
+   * every access is by an indexed key.
+   */
+  plan?: 'kept';
+}
+
 /** What a lean transaction's handle serves: raw statements, nothing of the ORM. */
 const RAW_METHODS = new Set<string | symbol>(['$queryRawUnsafe', '$executeRawUnsafe']);
 
@@ -58,7 +72,7 @@ const RAW_METHODS = new Set<string | symbol>(['$queryRawUnsafe', '$executeRawUns
  * Idle between statements for longer than `idleTimeoutMs` (30 s), the session is ended by
  * Postgres and the transaction fails with a transient error.
  */
-export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>, options: { idleTimeoutMs?: number } = {}): Promise<T> {
+export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>, options: LeanOptions = {}): Promise<T> {
   const idleMs = Math.max(1, Math.round(options.idleTimeoutMs ?? LEAN_IDLE_TIMEOUT_MS));
   const direct = poolOf(db);
   if (!direct) throw new Error('a lean transaction needs the process client (connectors/db/client.ts createPrisma)');
@@ -91,7 +105,8 @@ export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise
   try {
     // one round trip: a turn stuck between statements (Redis away) gives its connection and its
     // locks back, as Prisma's transaction timeout did (the server ends the session)
-    await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${idleMs}`);
+    const planner = options.plan === 'kept' ? '; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off' : '';
+    await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${idleMs}${planner}`);
     const result = await fn(handle);
     // after every statement `fn` asked for
     await inTurn(() => client.query('COMMIT'));

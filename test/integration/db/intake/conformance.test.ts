@@ -10,6 +10,7 @@ import { systemActor } from '../../../../core/actor.js';
 import type { CustomerIntake, NewCustomerInput, ReturningInput } from '../../../../core/ports.js';
 import type { Db } from '../../../../core/db.js';
 import { SqlCustomerIntake, OrmCustomerIntake } from '../../../../connectors/db/intake/index.js';
+import { poolOf } from '../../../../connectors/db/client.js';
 
 const NOW = new Date('2026-03-10T09:00:00.000Z');
 const LATER = new Date('2026-03-10T09:05:00.000Z');
@@ -315,5 +316,22 @@ describe('both intake stores leave the same rows', () => {
       });
     }
     expect(snapshots[0]).toEqual(snapshots[1]);
+  });
+});
+
+describe('the SQL intake on Postgres', () => {
+  it("runs a returning customer's batch on the plan it keeps per connection, with index look-ups, instead of planning every batch", async () => {
+    const { db, newCustomer, capture, returning, intake } = await setup((d) => new SqlCustomerIntake(d));
+    const customers = [];
+    for (let i = 0; i < 8; i++) customers.push(newCustomer());
+    for (const c of customers) await capture(c);
+    // one after another: the pool hands back the connection it just took
+    for (const c of customers) expect(await intake.forwardReturning(returning(c))).toMatchObject({ handled: true, claimed: true, stored: true });
+    const { rows } = await poolOf(db)!.pool.query<{ generic: number; custom: number }>(
+      `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement LIKE '%WITH inp AS%'`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.reduce((n, r) => n + r.custom, 0)).toBe(0);
+    expect(rows.reduce((n, r) => n + r.generic, 0)).toBeGreaterThan(0);
   });
 });
