@@ -3,10 +3,10 @@
 // (connectors/db/intake/sql-intake.ts). Each caller still gets exactly its own answer, read as
 // Prisma would read it (times as instants), with fewer statements than callers. The key
 // look-up every API request starts with is one key per statement, on a plan Postgres keeps.
-import { describe, it, expect, vi } from 'vitest';
+import { describe, it, expect, vi, inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDb } from '../../support/db.js';
-import { poolOf } from '../../../connectors/db/client.js';
+import { createPrisma, poolOf } from '../../../connectors/db/client.js';
 import { sqlApiStore } from '../../../connectors/db/stores/api.js';
 import { SqlCustomerIntake } from '../../../connectors/db/intake/index.js';
 import { ensureWorkspace } from '../../../core/workspaces/ensure-workspace.js';
@@ -53,16 +53,22 @@ describe('statements shared by concurrent callers', () => {
         userId: null,
       });
 
-      // one after another (the pool hands back the connection it just took): past its first few
-      // runs, Postgres runs the look-up on the plan it made once instead of planning it each time
-      for (let i = 0; i < 12; i++) await sqlApiStore.keyByHash(db, i % 2 ? live.keyHash : gone.keyHash);
-      const [plans] = (
-        await poolOf(db)!.pool.query<{ generic: number; custom: number }>(
-          `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement LIKE '%FROM "ApiKey" k%'`,
-        )
-      ).rows;
-      expect(plans!.generic).toBeGreaterThan(0);
-      expect(plans!.custom).toBeLessThanOrEqual(5);
+      // past its first few runs, Postgres runs the look-up on the plan it made once instead of
+      // planning it each time (a client of its own with one connection: what Postgres keeps for
+      // it is this test's alone)
+      const own = createPrisma(inject('databaseUrl'), 1);
+      try {
+        for (let i = 0; i < 12; i++) await sqlApiStore.keyByHash(own, i % 2 ? live.keyHash : gone.keyHash);
+        const [plans] = (
+          await poolOf(own)!.pool.query<{ generic: number; custom: number }>(
+            `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement LIKE '%FROM "ApiKey" k%'`,
+          )
+        ).rows;
+        expect(plans!.generic).toBeGreaterThan(0);
+        expect(plans!.custom).toBeLessThanOrEqual(5);
+      } finally {
+        await own.$disconnect();
+      }
 
       // a lone caller's statement goes at once; with two in flight, everyone else waits and goes together
       query.mockClear();
