@@ -239,7 +239,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
       routes.push(
         webFormRoute({
           findForm: (key) => findFormByKey(formCtx, key),
-          enqueue: (m) => inbound!.enqueue(m, { mintedKey: true }),
+          enqueue: (m, o) => inbound!.enqueue(m, o),
           limiter,
           bodyLimit: config.FORM_BODY_LIMIT_BYTES,
         }),

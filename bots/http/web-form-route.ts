@@ -30,8 +30,12 @@ export interface RequestLimiter {
 
 export interface WebFormRouteDeps {
   findForm(formKey: string): Promise<FormTarget | null>;
-  /** durable before it resolves (the inbound queue); throws a 503-status error when Redis is away. The message's dedupe key is minted per post (a new id). */
-  enqueue(message: InboundMessageInput): Promise<void>;
+  /**
+   * durable before it resolves (the inbound queue); throws a 503-status error when Redis is
+   * away. `mintedKey`: the message's dedupe key was minted for this post (a new id), so no
+   * earlier job can hold it (connectors/queue/inbound-queue.ts)
+   */
+  enqueue(message: InboundMessageInput, options: { mintedKey: boolean }): Promise<void>;
   limiter: RequestLimiter;
   /** FORM_BODY_LIMIT_BYTES */
   bodyLimit: number;
@@ -156,7 +160,7 @@ export function webFormRoute(deps: WebFormRouteDeps): HttpRoute {
             });
           }
           const id = randomUUID();
-          await deps.enqueue({ ...formMessage(form, reading, { id, receivedAt: now() }), traceId: request.id });
+          await deps.enqueue({ ...formMessage(form, reading, { id, receivedAt: now() }), traceId: request.id }, { mintedKey: true });
           // a plain HTML form (not a script asking for JSON) goes on to the form's thank-you page
           const wantsJson = (request.headers.accept ?? '').includes('application/json') || (request.headers['content-type'] ?? '').includes('json');
           if (form.redirectUrl && !wantsJson) return reply.code(303).header('location', form.redirectUrl).send(null);

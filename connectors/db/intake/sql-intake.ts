@@ -94,7 +94,7 @@ export class SqlCustomerIntake implements CustomerIntake {
       turnAts: items.map((i) => i.now),
       openLeadStatuses: items[0]!.openLeadStatuses,
     };
-    const rows = poolOf(this.db)
+    const rows = this.leanTransaction
       ? await leanTransaction(this.db, (tx) => sql.forwardReturning.query(tx, batch), { plan: 'kept' })
       : await sql.forwardReturning.query(this.db, batch);
     return rows.map((r) => {

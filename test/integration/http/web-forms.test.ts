@@ -66,7 +66,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     trustProxy: true,
     logger: log,
-    routes: [webFormRoute({ findForm: (k) => findFormByKey(ctx, k), enqueue: (m) => inbound.enqueue(m), limiter, bodyLimit: 4096 })],
+    routes: [webFormRoute({ findForm: (k) => findFormByKey(ctx, k), enqueue: (m, o) => inbound.enqueue(m, o), limiter, bodyLimit: 4096 })],
   });
 }, 60_000);
 
@@ -279,7 +279,7 @@ describe('the inbound queue away', () => {
       port: 0,
       host: '127.0.0.1',
       logger: log,
-      routes: [webFormRoute({ findForm: (k) => findFormByKey(dbContext(db), k), enqueue: (m) => dead.enqueue(m), limiter, bodyLimit: 4096 })],
+      routes: [webFormRoute({ findForm: (k) => findFormByKey(dbContext(db), k), enqueue: (m, o) => dead.enqueue(m, o), limiter, bodyLimit: 4096 })],
     });
     try {
       const res = await fetch(`${edge.url}/forms/${formKey}`, {
