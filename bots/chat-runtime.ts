@@ -118,11 +118,50 @@ export function createChatEngine(opts: ChatEngineOptions): ChatEngine {
   };
 }
 
+/** Where a turn run outside a queue job keeps its message while it runs (connectors/queue/inbound-queue.ts InboundQueue.guard). */
+export interface TurnGuard {
+  guard(message: InboundMessage, delayMs: number): Promise<void>;
+  unguard(dedupeKey: string): Promise<void>;
+}
+
+/** How long a guarded turn may take before a worker's sweep runs its copy: far beyond any live turn, so none runs twice at once. */
+export const TURN_GUARD_MS = 60_000;
+
+/**
+ * The engine for turns run outside a queue job (the REST API's, in the `web` role). A queue
+ * job is redelivered when its worker dies; such a turn has no job, so its message is kept in
+ * Redis while it runs (InboundQueue.guard) and taken back once it is done. A process that
+ * dies between the turn's commit and its items reaching the outbound queue (or before the
+ * commit) leaves the message, which a worker queues as an inbound job after `delayMs`: the
+ * claimed dedupe key makes that job queue what the turn left behind (an unclaimed one runs
+ * the turn). A turn that failed keeps its guard for the same reason: whatever it committed is
+ * finished by the job.
+ */
+export function guardedEngine(engine: ChatEngine, guard: TurnGuard, delayMs = TURN_GUARD_MS): ChatEngine {
+  const guarded = async <T>(message: InboundMessage, turn: () => Promise<T>): Promise<T> => {
+    await guard.guard(message, delayMs);
+    const out = await turn();
+    // left in place, it becomes a job that finds nothing to do: not worth failing the answer for
+    await guard
+      .unguard(message.dedupeKey)
+      .catch((err: unknown) => engine.deps.logger?.warn({ err, dedupeKey: message.dedupeKey }, "could not take back a finished turn's guard"));
+    return out;
+  };
+  return {
+    deps: engine.deps,
+    handle: (message) => guarded(message, () => engine.handle(message)),
+    run: (message) => guarded(message, () => engine.run(message)),
+    close: () => engine.close(),
+  };
+}
+
 export interface ChatWorkerOptions extends ChatEngineOptions {
   concurrency?: number;
   /** what is retried how often, and how often kept failures are re-driven (INBOUND_* settings) */
   retry?: Partial<InboundRetryPolicy>;
   redriveMs?: number;
+  /** how often to look for REST API turns whose process died (default 15 s) */
+  guardSweepMs?: number;
   /** how long a crashed worker's inbound job stays locked before another takes it (default 30 s) */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -151,6 +190,7 @@ export function startChatWorker(opts: ChatWorkerOptions): ChatWorker {
       logger: opts.logger,
       retry: opts.retry,
       redriveMs: opts.redriveMs,
+      guardSweepMs: opts.guardSweepMs,
       lockDurationMs: opts.lockDurationMs,
       stalledIntervalMs: opts.stalledIntervalMs,
     },

@@ -18,7 +18,7 @@ import type { Logger } from '../connectors/logger.js';
 import { dbContext } from '../connectors/db/stores/index.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
 import { homeLoader } from '../core/chat/member-home.js';
-import { createChatEngine, startChatWorker, type ChatWorker } from './chat-runtime.js';
+import { createChatEngine, guardedEngine, startChatWorker, type ChatWorker } from './chat-runtime.js';
 import { buildSenders } from './senders.js';
 import { chatFilesFromConfig } from './chat-files.js';
 import { unsubscribeRoute } from './http/routes/unsubscribe.js';
@@ -261,7 +261,8 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         miniAppUrl: config.MINIAPP_URL,
       });
       stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close(), engine.close()]));
-      routes.push(apiRoutes({ engine, limiter }));
+      // its turns run in this process, not in a queue job: each is guarded by a delayed copy of its message
+      routes.push(apiRoutes({ engine: guardedEngine(engine, inbound!), limiter }));
       // the Mini App (board, mine, contact cards, team figures): front end and signed API
       routes.push(
         miniAppRoutes({

@@ -24,7 +24,7 @@ import { UnrecoverableError, type Job, type Queue, type Worker } from 'bullmq';
 import { ZodError } from 'zod';
 import { inboundChatKey, parseInboundMessage, type InboundMessage, type InboundMessageInput } from '../../core/chat/inbound.js';
 import { ChatFairness } from './inbound-fairness.js';
-import type { QueueSettings } from './connection.js';
+import { connectRedis, type QueueSettings, type RedisClient } from './connection.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
 import { failureReason, isTransientError } from '../transient-error.js';
 import { openQueue, startJobWorker } from './job-definition.js';
@@ -43,6 +43,9 @@ export interface InboundRetryPolicy {
 }
 
 export const DEFAULT_INBOUND_RETRY: InboundRetryPolicy = { maxAttempts: 8, maxDelayMs: 30_000 };
+
+/** How often a worker looks for guarded turns left by a dead process (InboundQueue.sweepGuards). */
+export const DEFAULT_GUARD_SWEEP_MS = 15_000;
 
 /** Capped exponential backoff with ±20% jitter, so a crowd of retried jobs does not return at one instant. */
 export function inboundBackoffMs(attemptsMade: number, maxDelayMs: number, random = Math.random): number {
@@ -84,8 +87,12 @@ export class InboundQueue {
   private readonly fairness: ChatFairness;
   private readonly timeoutMs: number;
   private readonly log: Logger;
+  private readonly settings: QueueSettings;
+  /** the guards' connection, opened by the first guard or sweep */
+  private guardClient?: RedisClient;
   constructor(settings: QueueSettings, options: InboundQueueOptions = {}) {
     this.queue = openQueue(settings, INBOUND_QUEUE);
+    this.settings = settings;
     this.fairness = new ChatFairness(settings.redis, settings.prefix);
     this.timeoutMs = options.enqueueTimeoutMs ?? 5000;
     this.log = options.logger ?? defaultLogger;
@@ -151,6 +158,64 @@ export class InboundQueue {
     if (!options.mintedKey) await this.settleDuplicates([{ chatKey, jobId: job.opts.jobId }]);
   }
 
+  /** The hash of guarded turns (dedupe key -> when the copy is due and the message): one hash tag, so one slot on a cluster. */
+  private get guardsKey(): string {
+    return `${this.settings.prefix}:{inbound-guards}`;
+  }
+
+  private guards(): RedisClient {
+    if (!this.guardClient) {
+      // commands wait while Redis reconnects; the guard's own timeout decides when to refuse
+      this.guardClient = connectRedis(this.settings.redis, { maxRetriesPerRequest: null });
+      this.guardClient.on('error', () => undefined); // each call reports its own failure
+    }
+    return this.guardClient;
+  }
+
+  /**
+   * A turn run outside a queue job (a REST API lead: core/api/submit-lead.ts) is guarded: its
+   * message is kept in Redis, and if it is still there after `delayMs` (the process died before
+   * the turn's items were on the outbound queue, or before its commit), a worker's sweep
+   * (sweepGuards) queues it as an inbound job: a claimed dedupe key queues what the turn left
+   * behind, an unclaimed one runs the turn. One command each way, so the hot path barely pays.
+   * Resolves once Redis has it; `unguard` takes it back once the turn is done.
+   */
+  async guard(message: InboundMessage, delayMs: number): Promise<void> {
+    await this.durably(this.guards().hset(this.guardsKey, message.dedupeKey, JSON.stringify({ due: Date.now() + delayMs, message })));
+  }
+
+  /** Takes a finished turn's guard back. */
+  async unguard(dedupeKey: string): Promise<void> {
+    await this.guards().hdel(this.guardsKey, dedupeKey);
+  }
+
+  /**
+   * Queues the guarded turns whose copy is due (their process died) as inbound jobs, and drops
+   * their guards; returns how many. Any number of workers may sweep at once: the job id (the
+   * dedupe key) makes a second add a no-op. An unreadable entry is dropped with an error logged.
+   */
+  async sweepGuards(now = Date.now()): Promise<number> {
+    const client = this.guards();
+    const all = await client.hgetall(this.guardsKey);
+    let queued = 0;
+    for (const [dedupeKey, raw] of Object.entries(all)) {
+      let entry: { due: number; message: InboundMessageInput };
+      try {
+        entry = JSON.parse(raw) as typeof entry;
+      } catch (err) {
+        this.log.error({ err, dedupeKey }, 'inbound: unreadable turn guard dropped');
+        await client.hdel(this.guardsKey, dedupeKey);
+        continue;
+      }
+      if (!(entry.due <= now)) continue;
+      await this.enqueue(entry.message);
+      await client.hdel(this.guardsKey, dedupeKey);
+      this.log.warn({ dedupeKey }, 'inbound: a guarded turn was not finished by its process; queued for a worker');
+      queued++;
+    }
+    return queued;
+  }
+
   /** Many at once (one round trip for the jobs), for bulk intake. */
   async enqueueMany(messages: InboundMessageInput[]): Promise<void> {
     const payloads = messages.map((m) => parseInboundMessage(m, new Date()));
@@ -167,6 +232,15 @@ export class InboundQueue {
   async close(): Promise<void> {
     await this.queue.close();
     await this.fairness.close();
+    const client = this.guardClient;
+    // QUIT waits in the offline queue while Redis is unreachable: drop the connection then
+    if (client)
+      await (client.status === 'ready'
+        ? client.quit().then(
+            () => undefined,
+            () => client.disconnect(),
+          )
+        : client.disconnect());
   }
 }
 
@@ -253,6 +327,8 @@ export interface InboundWorkerOptions {
   stalledIntervalMs?: number;
   /** re-drive kept failures this often while running (default 15 min; 0 = only at start-up) */
   redriveMs?: number;
+  /** look for guarded turns left by a dead process this often (InboundQueue.sweepGuards; default 15 s; 0 = never) */
+  guardSweepMs?: number;
 }
 
 export interface InboundWorker {
@@ -338,13 +414,22 @@ export function startInboundWorker(
   const timer = every > 0 ? setInterval(() => void redrive('periodic'), every) : undefined;
   timer?.unref();
 
+  // turns run outside a queue job whose process died (InboundQueue.guard)
+  const guardEvery = opts.guardSweepMs ?? DEFAULT_GUARD_SWEEP_MS;
+  const guards = guardEvery > 0 ? new InboundQueue(settings, { logger: log }) : undefined;
+  const sweep = () => guards?.sweepGuards().catch((err: unknown) => log.warn({ err }, 'inbound: could not sweep turn guards (Redis away?); will try again'));
+  const guardTimer = guards ? setInterval(() => void sweep(), guardEvery) : undefined;
+  guardTimer?.unref();
+
   return {
     worker,
     async close() {
       if (timer) clearInterval(timer);
+      if (guardTimer) clearInterval(guardTimer);
       await worker.close();
       await queue.close();
       await fairness.close();
+      await guards?.close();
     },
   };
 }

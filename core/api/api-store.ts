@@ -29,9 +29,15 @@ export interface ApiKeyAuthRow {
   userWsTimezone: string | null;
 }
 
+export interface MessageLead {
+  lead: Lead;
+  /** when the message was stored (a lead created at or after it was created by it) */
+  messageAt: Date;
+}
+
 export interface ApiStore {
   /** The key whose sha256 is `keyHash`, or null. */
   keyByHash(db: DbOrTx, keyHash: string): Promise<ApiKeyAuthRow | null>;
   /** The latest lead of the contact whose conversation holds this message (the one it created or joined), or null. */
-  leadOfMessage(db: DbOrTx, q: { workspaceId: number; channel: string; externalId: string }): Promise<Lead | null>;
+  leadOfMessage(db: DbOrTx, q: { workspaceId: number; channel: string; externalId: string }): Promise<MessageLead | null>;
 }

@@ -2,7 +2,9 @@
 // request with a key claims it (a row per API key, route and key) and its answer is stored;
 // a retry with the same key and body gets that answer again and writes nothing. The same
 // key with another body is refused (422), and one still running is 409 (retry later). An
-// answer of 5xx is not stored: the claim is released, so a retry runs for real.
+// answer of 5xx is not stored: the claim is released, so a retry runs for real. A claim whose
+// request never answered (its process died) is taken over by a retry after
+// IDEMPOTENCY_ABANDONED_MS.
 // Keys are kept 24 hours (IDEMPOTENCY_KEEP_MS; the web role sweeps older ones every hour).
 import { createHash } from 'node:crypto';
 import type { DbOrTx } from '../db.js';
@@ -18,18 +20,29 @@ export function requestHash(body: unknown): string {
     .digest('hex');
 }
 
-export async function claimIdempotencyKey(db: DbOrTx, apiKeyId: number, route: string, key: string, hash: string): Promise<IdempotencyClaim> {
+/**
+ * A claim still without an answer after this long was left by a process that died mid-request
+ * (no live request runs this long): a retry takes it over instead of hearing 409 for a day.
+ */
+export const IDEMPOTENCY_ABANDONED_MS = 5 * 60_000;
+
+export async function claimIdempotencyKey(db: DbOrTx, apiKeyId: number, route: string, key: string, hash: string, now: Date): Promise<IdempotencyClaim> {
   const inserted = await db.idempotencyKey.createManyAndReturn({
-    data: [{ apiKeyId, route, key, requestHash: hash }],
+    data: [{ apiKeyId, route, key, requestHash: hash, createdAt: now }],
     skipDuplicates: true,
     select: { id: true },
   });
   if (inserted[0]) return { kind: 'new', id: inserted[0].id };
   const row = await db.idempotencyKey.findUnique({ where: { apiKeyId_route_key: { apiKeyId, route, key } } });
   // released between the two statements: claim again
-  if (!row) return claimIdempotencyKey(db, apiKeyId, route, key, hash);
+  if (!row) return claimIdempotencyKey(db, apiKeyId, route, key, hash, now);
   if (row.requestHash !== hash) return { kind: 'mismatch' };
-  if (row.status === null) return { kind: 'busy' };
+  if (row.status === null) {
+    if (now.getTime() - row.createdAt.getTime() < IDEMPOTENCY_ABANDONED_MS) return { kind: 'busy' };
+    // abandoned: taken over by whichever retry restamps it first
+    const { count } = await db.idempotencyKey.updateMany({ where: { id: row.id, status: null, createdAt: row.createdAt }, data: { createdAt: now } });
+    return count === 1 ? { kind: 'new', id: row.id } : { kind: 'busy' };
+  }
   return { kind: 'replay', status: row.status, body: row.body };
 }
 

@@ -8,7 +8,7 @@
 // assist is configured, the extraction is asked for. When the contact already has an open lead
 // (or deal), the message joins its conversation and that lead is returned (created: false), as
 // a second message in chat would.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ChatDeps } from '../chat/turn.js';
 import type { InboundMessage } from '../chat/inbound.js';
 import { parseInboundMessage } from '../chat/inbound.js';
@@ -62,14 +62,31 @@ export interface InboundEngine {
   run(message: InboundMessage): Promise<{ createdLead?: Lead }>;
 }
 
-/** `traceId`: the HTTP request's id, carried to the notification's send (logs). */
-export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, input: ApiLeadInput, traceId?: string): Promise<SubmitLeadResult> {
+export interface SubmitLeadOptions {
+  /** the HTTP request's id, carried to the notification's send (logs) */
+  traceId?: string;
+  /**
+   * the request's Idempotency-Key (claimed by this request: core/api/idempotency.ts): the
+   * message's id is made from it, so a retry after a failed or lost answer is the same message
+   * (its turn finds the event handled, queues what the first left behind and names its lead)
+   */
+  idempotencyKey?: string;
+}
+
+/** The message's id: one per Idempotency-Key and API key, else new for each request. */
+function messageId(options: SubmitLeadOptions): string {
+  if (!options.idempotencyKey) return randomUUID();
+  return `idem-${createHash('sha256').update(options.idempotencyKey).digest('hex').slice(0, 32)}`;
+}
+
+export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, input: ApiLeadInput, options: SubmitLeadOptions = {}): Promise<SubmitLeadResult> {
   const deps = engine.deps;
   const { issues, email, phone } = checkLeadInput(input, caller.phoneRegion);
   if (issues.length) return { ok: false, issues };
   const who = email ?? `phone:${phone}`;
   const started = deps.clock.now();
-  const id = randomUUID();
+  const { traceId } = options;
+  const id = messageId(options);
   const text = [input.message?.trim() ?? '', input.source?.trim() ? `source: ${input.source.trim()}` : ''].filter(Boolean).join('\n');
   const message: InboundMessage = parseInboundMessage(
     {
@@ -96,7 +113,9 @@ export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, in
   if (createdLead) return { ok: true, created: true, lead: createdLead };
   // else the contact's latest lead: the one this message joined, or created in a turn that
   // changed it after (new-lead rules) or was handled before (its contact holds the message)
-  const lead = await deps.stores.api.leadOfMessage(deps.db, { workspaceId: caller.workspaceId, channel: 'web', externalId: message.messageExternalId! });
-  if (!lead) throw new Error(`API lead ${message.dedupeKey} was not stored with a lead`);
-  return { ok: true, created: lead.createdAt.getTime() >= started.getTime(), lead };
+  // (an Idempotency-Key's retry after a lost answer finds the first request's message: its
+  // lead is "created" when it is not older than that message)
+  const found = await deps.stores.api.leadOfMessage(deps.db, { workspaceId: caller.workspaceId, channel: 'web', externalId: message.messageExternalId! });
+  if (!found) throw new Error(`API lead ${message.dedupeKey} was not stored with a lead`);
+  return { ok: true, created: found.lead.createdAt.getTime() >= found.messageAt.getTime(), lead: found.lead };
 }

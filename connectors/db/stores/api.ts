@@ -4,7 +4,7 @@
 // process share that one: group commit, connectors/db/group-commit.ts; a lone request's goes
 // at once).
 import type { Lead } from '../../../prisma/generated/client.js';
-import type { ApiKeyAuthRow, ApiStore } from '../../../core/api/api-store.js';
+import type { ApiKeyAuthRow, ApiStore, MessageLead } from '../../../core/api/api-store.js';
 import type { DbOrTx } from '../../../core/db.js';
 import { statement } from '../statement.js';
 import { rowFromJson, timestampColumnsSql } from '../json-row.js';
@@ -41,18 +41,18 @@ interface MessageRef {
 
 /**
  * For each message (found by its unique platform id), the latest lead of the contact whose
- * conversation holds it (a few index look-ups each, whatever the workspace's size); `n`: the
+ * conversation holds it, and when the message was stored (a few index look-ups each, whatever the workspace's size); `n`: the
  * message's place in the lists, from 1. The row as JSON, its timestamps named (json-row.ts).
  */
 const leadsOfMessages = statement<
   { workspaceIds: number[]; channels: string[]; externalIds: string[] },
-  { n: number; lead: unknown; leadTimes: string[] | null }
+  { n: number; lead: unknown; leadTimes: string[] | null; messageAt: Date }
 >(
   `
-SELECT q.n::int AS n, to_jsonb(l) AS lead, ${timestampColumnsSql('Lead')} AS "leadTimes"
+SELECT q.n::int AS n, to_jsonb(l) - 'messageAt' AS lead, ${timestampColumnsSql('Lead')} AS "leadTimes", l."messageAt"
 FROM unnest(:workspaceIds::int[], :channels::text[], :externalIds::text[]) WITH ORDINALITY AS q(ws, channel, ext, n)
 CROSS JOIN LATERAL (
-  SELECT l.*
+  SELECT l.*, m."createdAt" AT TIME ZONE 'UTC' AS "messageAt"
   FROM "Message" m
   JOIN "Conversation" c ON c.id = m."conversationId"
   JOIN "Lead" l ON l."contactId" = c."contactId" AND l."workspaceId" = m."workspaceId"
@@ -69,12 +69,12 @@ const runLeads = async (db: DbOrTx, refs: MessageRef[]) => {
     channels: refs.map((r) => r.channel),
     externalIds: refs.map((r) => r.externalId),
   });
-  const found = new Map(rows.map((r) => [r.n, rowFromJson<Lead>(r.lead, r.leadTimes)]));
+  const found = new Map(rows.map((r) => [r.n, { lead: rowFromJson<Lead>(r.lead, r.leadTimes), messageAt: r.messageAt }]));
   return refs.map((_, i) => found.get(i + 1) ?? null);
 };
 
 /** Each process client's shared statement: the lead an API lead's message went to, when its turn did not say. */
-const shared = new WeakMap<object, { leads: GroupCommit<MessageRef, Lead | null> }>();
+const shared = new WeakMap<object, { leads: GroupCommit<MessageRef, MessageLead | null> }>();
 
 function sharedOf(db: DbOrTx) {
   // a transaction (or a test double) runs its reads itself

@@ -16,6 +16,7 @@ import { startRedisCluster, type LocalRedisCluster } from '../../support/redis-c
 import { loadConfig } from '../../../connectors/config.js';
 import { connectRedis, queuePrefix, queueSettings, redisTargetOf, type QueueSettings, type RedisTarget } from '../../../connectors/queue/connection.js';
 import { INBOUND_QUEUE, InboundQueue } from '../../../connectors/queue/inbound-queue.js';
+import { parseInboundMessage } from '../../../core/chat/inbound.js';
 import { startWorkers, type RunningWorkers } from '../../../connectors/queue/workers.js';
 import { RedisLease } from '../../../connectors/queue/redis-lock.js';
 import { ChannelRateLimiter, newSendHandle } from '../../../connectors/queue/rate-limit.js';
@@ -100,6 +101,31 @@ describe('Redis Cluster', () => {
     expect(lead?.assigneeId).toBe(manager.id);
     expect(lead?.contact.name).toBe('Ivan Petrov');
     expect(await db.message.count({ where: { workspaceId: ws.id, text: 'Hello, do you ship to Kazan?' } })).toBe(1);
+
+    // a turn run outside the queue whose process died: its guard (one hash on one slot) is swept into an inbound job
+    const orphan = `cl-orphan-${randomUUID().slice(0, 8)}`;
+    const guarded = {
+      channel: 'web' as const,
+      externalUserId: `${orphan}@example.com`,
+      externalChatId: `${orphan}@example.com`,
+      text: 'Left behind by a dead web process',
+    };
+    await inbound.guard(
+      parseInboundMessage(
+        {
+          ...guarded,
+          dedupeKey: `web:api:0:${orphan}`,
+          receivedAt: new Date().toISOString(),
+          messageExternalId: `api:0:${orphan}`,
+          displayName: 'Olga Orphan',
+          sender: { name: 'Olga Orphan', email: `${orphan}@example.com` },
+        },
+        new Date(),
+      ),
+      0,
+    );
+    await inbound.sweepGuards();
+    await waitFor(() => sender.sent.find((m) => m.chatId === managerChat && m.text.includes('Left behind by a dead web process')), 'the swept turn', 20_000);
 
     // a reminder on the same cluster fires once, through the reminder and outbound queues
     const actor = await actorForUser(db, manager.id);

@@ -29,7 +29,15 @@ describe('statements shared by concurrent callers', () => {
     for (const [i, contact] of contacts.entries()) {
       const conversation = await db.conversation.create({ data: { workspaceId: ws.id, contactId: contact.id, channel: 'web' } });
       await db.message.create({
-        data: { workspaceId: ws.id, conversationId: conversation.id, direction: 'inbound', channel: 'web', externalId: `m-${ws.id}-${i}`, text: 'hi' },
+        data: {
+          workspaceId: ws.id,
+          conversationId: conversation.id,
+          direction: 'inbound',
+          channel: 'web',
+          externalId: `m-${ws.id}-${i}`,
+          text: 'hi',
+          createdAt: new Date(Date.UTC(2026, 10, 3, 9, i, 7, 250)),
+        },
       });
       leads.push(
         await db.lead.create({ data: { workspaceId: ws.id, contactId: contact.id, conversationId: conversation.id, source: 'web', title: `Lead ${i}` } }),
@@ -75,8 +83,10 @@ describe('statements shared by concurrent callers', () => {
       const asked = [...refs, { ...refs[0]!, externalId: 'no-such-message' }, ...refs];
       const found = await Promise.all(asked.map((r) => sqlApiStore.leadOfMessage(db, r)));
       expect(query.mock.calls.length).toBeLessThanOrEqual(3);
-      expect(found.map((l) => l?.id ?? null)).toEqual([...leads.map((l) => l.id), null, ...leads.map((l) => l.id)]);
-      expect(found[2]).toEqual(leads[2]);
+      expect(found.map((l) => l?.lead.id ?? null)).toEqual([...leads.map((l) => l.id), null, ...leads.map((l) => l.id)]);
+      expect(found[2]!.lead).toEqual(leads[2]);
+      // the time the message was stored (kept in UTC), read as that instant
+      expect(found[2]!.messageAt).toEqual(new Date(Date.UTC(2026, 10, 3, 9, 2, 7, 250)));
     } finally {
       query.mockRestore();
     }
