@@ -4,7 +4,8 @@
 // (bots/chat-runtime.ts guardedEngine), and a worker queues it as an inbound job when it was
 // not taken back in time. Here the web side's outbox dies as a killed process would, the
 // request gets no 201, and a real inbound worker still notifies the assignee, once. A retry with the same Idempotency-Key is the same message (one
-// lead, one message, no second notification); a finished turn takes its copy back; a claim
+// lead, one message, no second notification); a finished turn takes its guard back; a guard
+// Redis does not take refuses the lead (503) before anything is written; a claim
 // left without an answer by a dead process is taken over by a retry instead of 409 for a day.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
@@ -128,6 +129,28 @@ describe('an API lead whose web process dies between its commit and the outbound
     expect(counts).toEqual({ wait: 0, active: 0, delayed: 0, prioritized: 0 });
     await queuesDrained(workers.outbox.queue);
     expect(notices(text)).toHaveLength(1);
+  });
+});
+
+describe('a guard Redis does not take', () => {
+  it('refuses the lead with 503 before anything is written', async () => {
+    // the guards of a Redis nobody listens on, given half a second to answer
+    const away = new InboundQueue(queueSettings('redis://127.0.0.1:1', testPrefix('t-api-guard-away')), { enqueueTimeoutMs: 500, logger: log });
+    const edge = await startHttpServer({ port: 0, host: '127.0.0.1', logger: log, routes: [apiRoutes({ engine: guardedEngine(engine, away, 300), limiter })] });
+    try {
+      const email = `away-${randomUUID().slice(0, 8)}@example.com`;
+      const res = await fetch(`${edge.url}/api/v1/leads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Nobody Stored', email }),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await db.contactEmail.count({ where: { email } })).toBe(0);
+    } finally {
+      await edge.close();
+      await away.close();
+    }
   });
 });
 
