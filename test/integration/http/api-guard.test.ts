@@ -3,10 +3,11 @@
 // outbound queue. Each such turn is guarded: its message is kept in Redis while it runs
 // (bots/chat-runtime.ts guardedEngine), and a worker queues it as an inbound job when it was
 // not taken back in time. Here the web side's outbox dies as a killed process would, the
-// request gets no 201, and a real inbound worker still notifies the assignee, once. A retry with the same Idempotency-Key is the same message (one
-// lead, one message, no second notification); a finished turn takes its guard back; a guard
-// Redis does not take refuses the lead (503) before anything is written; a claim
-// left without an answer by a dead process is taken over by a retry instead of 409 for a day.
+// request gets no 201, and a real inbound worker still notifies the assignee, once. A retry
+// with the same Idempotency-Key is the same message (one lead, one message, no second
+// notification); a finished turn takes its guard back; a guard Redis does not take refuses
+// the lead (503) before anything is written; a claim left without an answer by a dead
+// process is taken over by a retry instead of 409 for a day.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
