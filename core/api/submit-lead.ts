@@ -66,17 +66,19 @@ export interface SubmitLeadOptions {
   /** the HTTP request's id, carried to the notification's send (logs) */
   traceId?: string;
   /**
-   * the request's Idempotency-Key (claimed by this request: core/api/idempotency.ts): the
-   * message's id is made from it, so a retry after a failed or lost answer is the same message
-   * (its turn finds the event handled, queues what the first left behind and names its lead)
+   * what makes a request the same one (its Idempotency-Key and its body's hash, the key claimed
+   * by this request: core/api/idempotency.ts): the message's id is made from it, so a retry
+   * after a failed or lost answer is the same message (its turn finds the event handled, queues
+   * what the first left behind and names its lead), while the key reused with another body,
+   * after the first answer expired, is a new message
    */
-  idempotencyKey?: string;
+  sameRequest?: string;
 }
 
-/** The message's id: one per Idempotency-Key and API key, else new for each request. */
+/** The message's id: one per request as `sameRequest` tells them apart (within the API key), else new each time. */
 function messageId(options: SubmitLeadOptions): string {
-  if (!options.idempotencyKey) return randomUUID();
-  return `idem-${createHash('sha256').update(options.idempotencyKey).digest('hex').slice(0, 32)}`;
+  if (!options.sameRequest) return randomUUID();
+  return `idem-${createHash('sha256').update(options.sameRequest).digest('hex').slice(0, 32)}`;
 }
 
 export async function submitApiLead(engine: InboundEngine, caller: ApiCaller, input: ApiLeadInput, options: SubmitLeadOptions = {}): Promise<SubmitLeadResult> {

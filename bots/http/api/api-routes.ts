@@ -36,8 +36,8 @@ export interface ApiRouteDeps {
 
 interface ApiState {
   caller: ApiCaller;
-  /** the claimed Idempotency-Key: its row, and the key (an API lead's message id is made from it) */
-  idempotency?: { id: number; key: string };
+  /** the claimed Idempotency-Key: its row, and the key with the body's hash (an API lead's message id is made from them) */
+  idempotency?: { id: number; request: string };
 }
 const states = new WeakMap<FastifyRequest, ApiState>();
 
@@ -84,7 +84,8 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
       });
     }
     const state = states.get(request)!;
-    const claim = await claimIdempotencyKey(chat.db, state.caller.keyId, `POST ${request.routeOptions.url}`, key, requestHash(request.body), chat.clock.now());
+    const hash = requestHash(request.body);
+    const claim = await claimIdempotencyKey(chat.db, state.caller.keyId, `POST ${request.routeOptions.url}`, key, hash, chat.clock.now());
     if (claim.kind === 'mismatch') return sendProblem(reply, 422, { detail: 'This Idempotency-Key was used with a different request body.' });
     if (claim.kind === 'busy') return sendProblem(reply, 409, { detail: 'A request with this Idempotency-Key is still running; retry later.' });
     if (claim.kind === 'replay') {
@@ -92,7 +93,7 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
       if (claim.status >= 400) reply.type('application/problem+json');
       return reply.code(claim.status).send(claim.body);
     }
-    state.idempotency = { id: claim.id, key };
+    state.idempotency = { id: claim.id, request: `${key}\n${hash}` };
   }
 
   async function settle(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
@@ -142,7 +143,7 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute {
         const claimed = states.get(request)?.idempotency;
         const result = await submitApiLead(deps.engine, caller(request), request.body, {
           traceId: request.id,
-          ...(claimed ? { idempotencyKey: claimed.key } : {}),
+          ...(claimed ? { sameRequest: claimed.request } : {}),
         });
         if (!result.ok) {
           throw new HttpProblem(422, { detail: 'The lead cannot be created as given.', errors: result.issues.map((i) => ({ in: 'body', ...i })) });

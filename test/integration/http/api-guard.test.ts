@@ -133,6 +133,21 @@ describe('an API lead whose web process dies between its commit and the outbound
   });
 });
 
+describe('an Idempotency-Key reused after its answer expired', () => {
+  it('with another body is a new request: a new message and lead, not the old one', async () => {
+    const idem = randomUUID();
+    const first = await postLead({ name: 'First Use', email: `first-${randomUUID().slice(0, 8)}@example.com` }, idem);
+    expect(first.status).toBe(201);
+    // a day later the web role's sweep has forgotten the key
+    await db.idempotencyKey.deleteMany({ where: { apiKeyId, key: idem } });
+    const email = `reuse-${randomUUID().slice(0, 8)}@example.com`;
+    const again = await postLead({ name: 'Second Use', email }, idem);
+    expect(again.status).toBe(201);
+    expect(again.body.id).not.toBe(first.body.id);
+    expect(await db.lead.count({ where: { id: again.body.id, contact: { emails: { some: { email } } } } })).toBe(1);
+  });
+});
+
 describe('a guard Redis does not take', () => {
   it('refuses the lead with 503 before anything is written', async () => {
     // the guards of a Redis nobody listens on, given half a second to answer
