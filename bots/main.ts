@@ -261,7 +261,7 @@ export async function startLeadline({ config, logger, say = (l) => process.stdou
         miniAppUrl: config.MINIAPP_URL,
       });
       stops.push(() => Promise.all([apiOutbox.close(), apiScheduler.close(), engine.close()]));
-      // its turns run in this process, not in a queue job: each is guarded by a delayed copy of its message
+      // its turns run in this process, not in a queue job: each is guarded (its message kept in Redis while it runs)
       routes.push(apiRoutes({ engine: guardedEngine(engine, inbound!), limiter }));
       // the Mini App (board, mine, contact cards, team figures): front end and signed API
       routes.push(

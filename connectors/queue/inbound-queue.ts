@@ -59,6 +59,17 @@ export function inboundJobId(dedupeKey: string): string {
   return /^\d+$/.test(id) ? `k${id}` : id;
 }
 
+/** A turn guard as InboundQueue.guard keeps it, or null when it is not one. */
+function readGuard(raw: string): { due: number; message: InboundMessageInput } | null {
+  try {
+    const entry = JSON.parse(raw) as { due?: unknown; message?: unknown };
+    if (typeof entry.due !== 'number' || !Number.isFinite(entry.due) || typeof entry.message !== 'object' || entry.message === null) return null;
+    return { due: entry.due, message: entry.message as InboundMessageInput };
+  } catch {
+    return null;
+  }
+}
+
 /** The inbound queue is not answering: the transport must not acknowledge (503, no IMAP cursor move). */
 export class IntakeUnavailableError extends Error {
   readonly status = 503;
@@ -192,26 +203,27 @@ export class InboundQueue {
   /**
    * Queues the guarded turns whose copy is due (their process died) as inbound jobs, and drops
    * their guards; returns how many. Any number of workers may sweep at once: the job id (the
-   * dedupe key) makes a second add a no-op. An unreadable entry is dropped with an error logged.
+   * dedupe key) makes a second add a no-op. An unreadable entry, or a message the queue refuses
+   * as invalid, is dropped with an error logged; Redis failing stops the sweep (the next one
+   * goes on).
    */
   async sweepGuards(now = Date.now()): Promise<number> {
     const client = this.guards();
     const all = await client.hgetall(this.guardsKey);
     let queued = 0;
     for (const [dedupeKey, raw] of Object.entries(all)) {
-      let entry: { due: number; message: InboundMessageInput };
+      const entry = readGuard(raw);
+      if (entry && entry.due > now) continue;
       try {
-        entry = JSON.parse(raw) as typeof entry;
+        if (!entry) throw new Error('unreadable turn guard');
+        await this.enqueue(entry.message);
+        this.log.warn({ dedupeKey }, 'inbound: a guarded turn was not finished by its process; queued for a worker');
+        queued++;
       } catch (err) {
-        this.log.error({ err, dedupeKey }, 'inbound: unreadable turn guard dropped');
-        await client.hdel(this.guardsKey, dedupeKey);
-        continue;
+        if (err instanceof IntakeUnavailableError) throw err;
+        this.log.error({ err, dedupeKey, guard: raw.slice(0, 4000) }, 'inbound: a turn guard that cannot be queued was dropped');
       }
-      if (!(entry.due <= now)) continue;
-      await this.enqueue(entry.message);
       await client.hdel(this.guardsKey, dedupeKey);
-      this.log.warn({ dedupeKey }, 'inbound: a guarded turn was not finished by its process; queued for a worker');
-      queued++;
     }
     return queued;
   }

@@ -41,8 +41,9 @@ interface MessageRef {
 
 /**
  * For each message (found by its unique platform id), the latest lead of the contact whose
- * conversation holds it, and when the message was stored (a few index look-ups each, whatever the workspace's size); `n`: the
- * message's place in the lists, from 1. The row as JSON, its timestamps named (json-row.ts).
+ * conversation holds it, and when the message was stored (a few index look-ups each, whatever
+ * the workspace's size); `n`: the message's place in the lists, from 1. The row as JSON, its
+ * timestamps named (json-row.ts).
  */
 const leadsOfMessages = statement<
   { workspaceIds: number[]; channels: string[]; externalIds: string[] },

@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
+import { Redis } from 'ioredis';
 import { testDb } from '../../support/db.js';
 import { pushWorkspace, queuesDrained, RecordingSender } from '../../support/push.js';
 import { waitFor } from '../../support/wait.js';
@@ -20,6 +21,7 @@ import { systemActor } from '../../../core/actor.js';
 import { API_SCOPES, createApiKey } from '../../../core/api/api-keys.js';
 import { IDEMPOTENCY_ABANDONED_MS, requestHash } from '../../../core/api/idempotency.js';
 import type { Outbox, OutboxItem } from '../../../core/ports.js';
+import { parseInboundMessage } from '../../../core/chat/inbound.js';
 import { queueSettings } from '../../../connectors/queue/connection.js';
 import { InboundQueue } from '../../../connectors/queue/inbound-queue.js';
 import { RedisRequestLimiter } from '../../../connectors/queue/request-limiter.js';
@@ -145,6 +147,46 @@ describe('an Idempotency-Key reused after its answer expired', () => {
     expect(again.status).toBe(201);
     expect(again.body.id).not.toBe(first.body.id);
     expect(await db.lead.count({ where: { id: again.body.id, contact: { emails: { some: { email } } } } })).toBe(1);
+  });
+});
+
+describe('the sweep of guards', () => {
+  it('queues the due ones, keeps the rest, and drops what cannot be queued with an error logged', async () => {
+    const settings = queueSettings(inject('redisUrl'), testPrefix('t-api-guard-sweep'));
+    const errors: string[] = [];
+    const logged = pino({ level: 'error' }, { write: (line: string) => void errors.push(line) });
+    const queue = new InboundQueue(settings, { logger: logged });
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      const message = (id: string) =>
+        parseInboundMessage(
+          {
+            channel: 'web',
+            externalUserId: `${id}@example.com`,
+            externalChatId: `${id}@example.com`,
+            text: 'hello',
+            dedupeKey: `web:api:0:${id}`,
+            receivedAt: new Date().toISOString(),
+            messageExternalId: `api:0:${id}`,
+          },
+          new Date(),
+        );
+      await queue.guard(message('due'), 0);
+      await queue.guard(message('live'), 3600_000);
+      const key = `${settings.prefix}:{inbound-guards}`;
+      await redis.hset(key, 'web:api:0:torn', '{"due": 0, "mess');
+      await redis.hset(key, 'web:api:0:invalid', JSON.stringify({ due: 0, message: { channel: 'pigeon' } }));
+      expect(await queue.sweepGuards()).toBe(1);
+      expect((await redis.hkeys(key)).sort()).toEqual(['web:api:0:live']);
+      const jobs = await queue.queue.getJobs(['wait', 'prioritized']);
+      expect(jobs.map((j) => j.data.dedupeKey)).toEqual(['web:api:0:due']);
+      expect(errors.filter((l) => l.includes('cannot be queued'))).toHaveLength(2);
+    } finally {
+      await queue.queue.obliterate({ force: true });
+      await redis.del(`${settings.prefix}:{inbound-guards}`);
+      redis.disconnect();
+      await queue.close();
+    }
   });
 });
 
