@@ -6,14 +6,14 @@
 // its 1/s per channel limit (test/support/fake-slack.ts), a private Dovecot (IMAP, the watched
 // mailbox) and an SMTP sink. Mixed traffic at fixed rates (bench/soak/traffic.ts): customers on
 // Telegram (webhook, secret checked), in Slack shared channels (signed events) and by e-mail
-// (APPEND), managers setting reminders due within the run and answering lead notifications,
+// (APPEND), leads from another system through the REST API (an Idempotency-Key each), managers setting reminders due within the run and answering lead notifications,
 // and digests scheduled within the run. On a schedule a worker and a web process are killed
 // with SIGKILL and restarted (the watcher once). Then it waits for the system to drain
 // (bounded) and checks (bench/soak/checks.ts): every accepted message stored once, every due
 // reminder delivered once, every notification accounted for, 0 × 429. It prints progress
 // while it runs and a summary at the end, and exits 1 on any failure.
 // Options: --minutes (2), --kill-every SECONDS (a quarter of the run, 5-60), --drain-seconds
-// (240), --telegram-rate (3/s), --slack-rate (0.5/s), --email-rate (0.5/s), --reminder-rate
+// (240), --telegram-rate (3/s), --slack-rate (0.5/s), --email-rate (0.5/s), --api-rate (0.5/s), --reminder-rate
 // (0.15/s), --answer-rate (0.3/s), --keep (keep the database, Redis keys and logs).
 // DATABASE_URL (any database on the server; the soak makes its own) and REDIS_URL as usual.
 import { spawnSync } from 'node:child_process';
@@ -35,6 +35,9 @@ import { INBOUND_QUEUE } from '../connectors/queue/inbound-queue.js';
 import { OUTBOUND_QUEUE } from '../connectors/queue/outbound-queue.js';
 import { createDigestQueue, syncDigestSchedulers } from '../connectors/queue/digest-scheduler.js';
 import { ensureWorkspace } from '../core/workspaces/ensure-workspace.js';
+import { createApiKey } from '../core/api/api-keys.js';
+import { systemActor } from '../core/actor.js';
+import { dbContext } from '../connectors/db/stores/index.js';
 import { LimitedBotApi } from '../test/support/limited-bot-api.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { startSmtpSink } from '../test/support/smtp-sink.js';
@@ -53,6 +56,7 @@ const { values: opt } = parseArgs({
     'telegram-rate': { type: 'string', default: '3' },
     'slack-rate': { type: 'string', default: '0.5' },
     'email-rate': { type: 'string', default: '0.5' },
+    'api-rate': { type: 'string', default: '0.5' },
     'reminder-rate': { type: 'string', default: '0.15' },
     'answer-rate': { type: 'string', default: '0.3' },
     keep: { type: 'boolean', default: false },
@@ -70,6 +74,7 @@ const rates = {
   telegram: num('telegram-rate'),
   slack: num('slack-rate'),
   email: num('email-rate'),
+  api: num('api-rate'),
   reminders: num('reminder-rate'),
   answers: num('answer-rate'),
 };
@@ -130,7 +135,7 @@ async function main(): Promise<number> {
       `(worker and web in turn, the watcher once), drain bound ${DRAIN_MS / 1000} s`,
   );
   say(
-    `offered: Telegram customers ${rates.telegram}/s, Slack customers ${rates.slack}/s, e-mail ${rates.email}/s, reminders ${rates.reminders}/s, answers ${rates.answers}/s`,
+    `offered: Telegram customers ${rates.telegram}/s, Slack customers ${rates.slack}/s, e-mail ${rates.email}/s, API leads ${rates.api}/s, reminders ${rates.reminders}/s, answers ${rates.answers}/s`,
   );
   say(`database ${dbName}, queue prefix ${prefix}, logs in ${logDir}`);
   const url = withDatabase(serverUrl, dbName);
@@ -165,6 +170,7 @@ async function main(): Promise<number> {
       slackCustomers: Array.from({ length: 30 }, (_, i) => ({ user: `USOAKC${String(i + 1).padStart(3, '0')}`, channel: `CSOAK${(i % 5) + 1}` })),
       telegramCustomers: Array.from({ length: 200 }, (_, i) => 600_000_000 + i),
       emailCustomers: Array.from({ length: 50 }, (_, i) => `customer${i + 1}.${run}@soak-customers.test`),
+      apiCustomers: Array.from({ length: 50 }, (_, i) => `buyer${i + 1}.${run}@soak-api.test`),
       salesAddress: 'sales@leadline-soak.test',
     };
     for (const ch of ids.slackChannels) slack.addChannel({ id: ch, name: `soak-${ch.toLowerCase()}`, is_shared: true, is_ext_shared: true });
@@ -197,6 +203,7 @@ async function main(): Promise<number> {
       },
     });
     ids.mailboxId = mailbox.id;
+    ids.apiKey = (await createApiKey(dbContext(db), systemActor(ws), { name: 'soak', scopes: ['leads:write'] })).key;
 
     // ---- the processes ----
     const webPorts = [await freePort(), await freePort()];
@@ -273,7 +280,7 @@ async function main(): Promise<number> {
       const q = await queueCounts();
       say(
         `accepted: tg ${acc(byCh('telegram'))}/${byCh('telegram').length}, slack ${acc(byCh('slack'))}/${byCh('slack').length}, ` +
-          `email ${acc(byCh('email'))}/${byCh('email').length}, reminders ${acc(traffic.commands)}, answers ${acc(traffic.answers)} | ` +
+          `email ${acc(byCh('email'))}/${byCh('email').length}, api ${acc(byCh('api'))}/${byCh('api').length}, reminders ${acc(traffic.commands)}, answers ${acc(traffic.answers)} | ` +
           `stored ${await storedCount()} | sent: tg ${bot.accepted.length}, slack ${slack.callsTo('chat.postMessage').length}, smtp ${smtp.sent.length} | ` +
           `429: ${bot.rejected + slack.rateLimited} | queued: inbound ${q.inbound}, outbound ${q.outbound} | ${up()} | load ${os.loadavg()[0]!.toFixed(1)}`,
       );
@@ -357,7 +364,8 @@ async function main(): Promise<number> {
       'telegram messages stored': rates.telegram,
       'slack messages stored': rates.slack,
       'email messages stored': rates.email,
-      'notifications to the manager': rates.telegram + rates.slack + rates.email,
+      'API leads stored': rates.api,
+      'notifications to the manager': rates.telegram + rates.slack + rates.email + rates.api,
       'reminders delivered (at the fake)': rates.reminders,
       'answers delivered to the customer': rates.answers,
       'digests delivered': 1,
@@ -382,6 +390,7 @@ async function main(): Promise<number> {
     console.log(line('Telegram customers', c('telegram')));
     console.log(line('Slack customers', c('slack')));
     console.log(line('e-mail (APPEND)', c('email')));
+    console.log(line('API leads', c('api')));
     console.log(line('reminder commands', traffic.commands));
     console.log(line('answers', traffic.answers));
     console.log(`  refused requests (then retried): ${[...traffic.refusals].map(([s, n]) => `${s} ×${n}`).join(', ') || 'none'}`);

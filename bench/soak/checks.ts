@@ -1,7 +1,8 @@
 // What the soak checks once the system has drained, from Postgres and from what the fakes
 // accepted (the Bot API fake, the Slack Web API fake, the SMTP sink):
 //   - every accepted customer message (2xx / APPEND OK) is stored once as an inbound Message,
-//     its manager got one notification, and each customer one acknowledgement;
+//     its manager got one notification, and each customer one acknowledgement (not an API
+//     lead's: the web channel has no chat; its 201 is the acknowledgement);
 //   - every accepted reminder command made one Task, confirmed once, and each reminder due by
 //     now was delivered once (one ReminderDelivery row, one "⏰ Reminder" at the fake);
 //   - every accepted answer is stored once as an outbound Message, reached the customer on
@@ -181,12 +182,25 @@ export async function runChecks(args: {
   const seen = (token: string, pred: (o: Out) => boolean) => (at.get(token) ?? []).filter(pred).length;
 
   // ---- customer messages ----
-  const inbound = await db.$queryRaw<Array<{ text: string }>>`
-    SELECT text FROM "Message" WHERE "workspaceId" = ${workspaceId} AND direction = 'inbound'`;
+  const inbound = await db.$queryRaw<Array<{ text: string; channel: string; externalId: string | null }>>`
+    SELECT text, channel::text AS channel, "externalId" FROM "Message" WHERE "workspaceId" = ${workspaceId} AND direction = 'inbound'`;
   const stored = new Map<string, number>();
-  for (const row of inbound) for (const t of new Set(tokensIn(row.text))) stored.set(t, (stored.get(t) ?? 0) + 1);
+  // an API lead's dedupe key is made in the web process (from its Idempotency-Key and body):
+  // read from its stored message ("api:KEY:ID" is kept under "web:api:KEY:ID")
+  const apiKeys = new Map<string, string>();
+  for (const row of inbound) {
+    for (const t of new Set(tokensIn(row.text))) {
+      stored.set(t, (stored.get(t) ?? 0) + 1);
+      if (row.channel === 'web' && row.externalId) apiKeys.set(t, `web:${row.externalId}`);
+    }
+  }
 
-  const storedT = { telegram: tally('telegram messages stored'), slack: tally('slack messages stored'), email: tally('email messages stored') };
+  const storedT = {
+    telegram: tally('telegram messages stored'),
+    slack: tally('slack messages stored'),
+    email: tally('email messages stored'),
+    api: tally('API leads stored'),
+  };
   const notifications = tally('notifications to the manager');
   // a notice whose token a manager's message does not quote (folded into a summary behind the
   // same customer's later message, or its text cut short to fit one) is found through its
@@ -207,14 +221,16 @@ export async function runChecks(args: {
     if (n === 0) continue;
     // stored (accepted or not): its manager is told once, in its own notice or folded into a summary
     let told = seen(m.token, (o) => managerChats.has(o.to) && isNotification(o.text));
-    if (told === 0 && m.dedupeKey) {
-      const carrier = carriedBy.get(`notify:${m.dedupeKey}`) ?? carriedBy.get(`forward:${m.dedupeKey}`);
+    const dedupeKey = m.dedupeKey ?? apiKeys.get(m.token);
+    if (told === 0 && dedupeKey) {
+      const carrier = carriedBy.get(`notify:${dedupeKey}`) ?? carriedBy.get(`forward:${dedupeKey}`);
       if (carrier && managerRefs.has(carrier)) {
         told = 1;
         foldedNotices++;
       }
     }
     once(notifications, told, m.token);
+    if (m.channel === 'api') continue;
     const c = ackedCustomers.get(m.customer) ?? { channel: m.channel, slackTs: [] };
     if (m.slackTs) c.slackTs.push(m.slackTs);
     ackedCustomers.set(m.customer, c);
@@ -397,6 +413,7 @@ export async function runChecks(args: {
     storedT.telegram,
     storedT.slack,
     storedT.email,
+    storedT.api,
     notifications,
     acks,
     taskT,

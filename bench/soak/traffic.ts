@@ -1,14 +1,15 @@
 // The soak's traffic, open loop at fixed rates: customers writing on Telegram (webhook updates
 // with the secret), in Slack shared channels (signed Events API requests) and by e-mail
-// (IMAP APPEND to the watched mailbox); managers setting reminders ("remind me in 1 minute to
+// (IMAP APPEND to the watched mailbox); leads from another system through the REST API (POST
+// /api/v1/leads with an Idempotency-Key, the same key on every retry); managers setting reminders ("remind me in 1 minute to
 // ...") on Telegram and Slack, and answering lead notifications (a Telegram reply, a Slack
 // thread reply) that the fakes recorded. Every fifth e-mail is long (about 6,000 characters), so
 // its notification goes to a Telegram manager in parts. Every item carries a unique token (soak-t12,
-// soak-s3, soak-e7, soak-r5, soak-a9) so the checks can find it in Postgres and at the fakes.
+// soak-s3, soak-e7, soak-p4, soak-r5, soak-a9) so the checks can find it in Postgres and at the fakes.
 // A request that gets no 2xx (a web process was killed, or answered 5xx) is sent again, as
 // Telegram and Slack do, to whichever web process is up, for up to `retryWindowMs`; only a 2xx
 // makes it "accepted".
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import type { LimitedBotApi } from '../../test/support/limited-bot-api.js';
 import type { FakeSlack } from '../../test/support/fake-slack.js';
@@ -37,6 +38,10 @@ export interface SoakIds {
   slackCustomers: Array<{ user: string; channel: string }>;
   telegramCustomers: number[];
   emailCustomers: string[];
+  /** the addresses of the REST API's leads */
+  apiCustomers: string[];
+  /** the REST API key the API leads are posted with (set once it is created) */
+  apiKey?: string;
   salesAddress: string;
   /** the watched mailbox's row id (set once it is created) */
   mailboxId?: number;
@@ -52,8 +57,8 @@ export interface Attempted {
 }
 
 export interface CustomerMessage extends Attempted {
-  channel: 'telegram' | 'slack' | 'email';
-  /** Telegram chat id, Slack "channel:user", or the e-mail address */
+  channel: 'telegram' | 'slack' | 'email' | 'api';
+  /** Telegram chat id, Slack "channel:user", or the e-mail address (of an API lead too) */
   customer: string;
   /**
    * the platform dedupe key Leadline files it under (its notice's ledger row is
@@ -81,6 +86,7 @@ export interface Rates {
   telegram: number;
   slack: number;
   email: number;
+  api: number;
   reminders: number;
   answers: number;
 }
@@ -95,7 +101,7 @@ interface Candidate {
 
 // a fixed number of digits: a token cut short in a snippet ("…ref soak-e0011…" of soak-e00115)
 // is no token at all, rather than another message's
-const TOKEN = /soak-([tsear])(\d{5})(?!\d)/g;
+const TOKEN = /soak-([tseapr])(\d{5})(?!\d)/g;
 
 export function tokensIn(text: string): string[] {
   return [...text.matchAll(TOKEN)].map((m) => m[0]);
@@ -109,7 +115,7 @@ export class Traffic {
   /** HTTP statuses (or "network") of requests that were not 2xx */
   readonly refusals = new Map<string, number>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly seq = { t: 0, s: 0, e: 0, r: 0, a: 0 };
+  private readonly seq = { t: 0, s: 0, e: 0, p: 0, r: 0, a: 0 };
   private updateId = 100_000 + Math.floor(Math.random() * 1_000_000);
   private readonly chatMessageIds = new Map<string, number>();
   private slackTs = 0;
@@ -120,7 +126,7 @@ export class Traffic {
   private scannedSlack = 0;
   private timer?: NodeJS.Timeout;
   private startedAt = 0;
-  private readonly issued = { telegram: 0, slack: 0, email: 0, reminders: 0, answers: 0 };
+  private readonly issued = { telegram: 0, slack: 0, email: 0, api: 0, reminders: 0, answers: 0 };
 
   constructor(
     private readonly ids: SoakIds,
@@ -155,6 +161,7 @@ export class Traffic {
     for (let n = due('telegram'); n > 0; n--, this.issued.telegram++) this.track(this.telegramCustomer());
     for (let n = due('slack'); n > 0; n--, this.issued.slack++) this.track(this.slackCustomer());
     for (let n = due('email'); n > 0; n--, this.issued.email++) this.track(this.emailCustomer());
+    for (let n = due('api'); n > 0; n--, this.issued.api++) this.track(this.apiCustomer());
     for (let n = due('reminders'); n > 0; n--, this.issued.reminders++) this.track(this.reminder());
     this.collectCandidates();
     // an answer needs a notification to answer: skip the turn when none is there yet
@@ -181,7 +188,7 @@ export class Traffic {
     return `${1_800_000_000 + this.slackTs}.${String(this.slackTs).padStart(6, '0')}`;
   }
 
-  private token(kind: 't' | 's' | 'e' | 'r' | 'a'): string {
+  private token(kind: 't' | 's' | 'e' | 'p' | 'r' | 'a'): string {
     return `soak-${kind}${String(++this.seq[kind]).padStart(5, '0')}`;
   }
 
@@ -369,6 +376,21 @@ export class Traffic {
     }
   }
 
+  private async apiCustomer(): Promise<void> {
+    const email = this.pick(this.ids.apiCustomers);
+    const m: CustomerMessage = { token: this.token('p'), channel: 'api', customer: email, accepted: false, attempts: 0, givenUp: false };
+    this.record(m);
+    // one request, sent again as it is (the same Idempotency-Key) until answered 2xx
+    const body = JSON.stringify({
+      name: `API customer ${email.split('.')[0]}`,
+      email,
+      message: `Please call me about 10 sofas, ref ${m.token}`,
+      source: 'soak',
+    });
+    const headers = { authorization: `Bearer ${this.ids.apiKey}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() };
+    await this.deliver(m, (web) => fetch(`http://127.0.0.1:${web.port}/api/v1/leads`, { method: 'POST', headers, body, signal: AbortSignal.timeout(15_000) }));
+  }
+
   private async reminder(): Promise<void> {
     const manager = this.pick(this.managers);
     const c: ReminderCommand = { token: this.token('r'), manager, accepted: false, attempts: 0, givenUp: false };
@@ -437,7 +459,8 @@ export class Traffic {
         .reverse()
         .map((t) => this.byToken.get(t))
         .find(Boolean);
-      if (!about || this.answeredLeads.has(leadId)) return;
+      // an API lead has no chat to answer in
+      if (!about || about.channel === 'api' || this.answeredLeads.has(leadId)) return;
       this.answeredLeads.add(leadId);
       this.candidates.push({ leadId, manager, about, ...extra });
     };
