@@ -92,6 +92,15 @@ export function connectRedis(redis: RedisLike, options: RedisOptions = {}): Redi
   });
 }
 
+/**
+ * Closes a client that queues its commands while Redis is away (no retry limit): QUIT when it
+ * is connected, else the connection is dropped (QUIT would wait in the offline queue).
+ */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  if (client.status !== 'ready') return void client.disconnect();
+  await client.quit().catch(() => client.disconnect());
+}
+
 /** The masters of a cluster (after it is ready), or the one server itself. */
 export function mastersOf(client: RedisClient): Redis[] {
   return client instanceof Cluster ? client.nodes('master') : [client];

@@ -14,7 +14,7 @@
 // chat for longer. Numbers are capped at BullMQ's limit (PRIORITY_LIMIT).
 import { createHash } from 'node:crypto';
 import { PRIORITY_LIMIT } from 'bullmq';
-import { connectRedis, type RedisClient, type RedisLike } from './connection.js';
+import { closeRedis, connectRedis, type RedisClient, type RedisLike } from './connection.js';
 
 const TTL_SECONDS = 3600;
 
@@ -88,8 +88,6 @@ export class ChatFairness {
   }
 
   async close(): Promise<void> {
-    // QUIT waits in the offline queue (no retry limit here) while Redis is unreachable: drop the connection then
-    if (this.redis.status !== 'ready') return void this.redis.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }

@@ -24,7 +24,7 @@ import { UnrecoverableError, type Job, type Queue, type Worker } from 'bullmq';
 import { ZodError } from 'zod';
 import { inboundChatKey, parseInboundMessage, type InboundMessage, type InboundMessageInput } from '../../core/chat/inbound.js';
 import { ChatFairness } from './inbound-fairness.js';
-import { connectRedis, type QueueSettings, type RedisClient } from './connection.js';
+import { closeRedis, connectRedis, type QueueSettings, type RedisClient } from './connection.js';
 import { logger as defaultLogger, type Logger } from '../logger.js';
 import { failureReason, isTransientError } from '../transient-error.js';
 import { openQueue, startJobWorker } from './job-definition.js';
@@ -95,7 +95,8 @@ export interface InboundQueueOptions {
 
 export class InboundQueue {
   readonly queue: Queue;
-  private readonly fairness: ChatFairness;
+  /** its chats' pending counts (inbound-fairness.ts); the worker releases finished jobs from them */
+  readonly fairness: ChatFairness;
   private readonly timeoutMs: number;
   private readonly log: Logger;
   private readonly settings: QueueSettings;
@@ -244,15 +245,7 @@ export class InboundQueue {
   async close(): Promise<void> {
     await this.queue.close();
     await this.fairness.close();
-    const client = this.guardClient;
-    // QUIT waits in the offline queue while Redis is unreachable: drop the connection then
-    if (client)
-      await (client.status === 'ready'
-        ? client.quit().then(
-            () => undefined,
-            () => client.disconnect(),
-          )
-        : client.disconnect());
+    if (this.guardClient) await closeRedis(this.guardClient);
   }
 }
 
@@ -396,7 +389,9 @@ export function startInboundWorker(
     },
     log,
   );
-  const fairness = new ChatFairness(settings.redis, settings.prefix);
+  // the queue's own connections serve the counts, the re-drives and the sweep of guards
+  const intake = new InboundQueue(settings, { logger: log });
+  const { fairness, queue } = intake;
   // a job that completed or failed for good leaves its chat's pending count
   const release = (job: Job | undefined) => {
     if (!job) return;
@@ -412,7 +407,6 @@ export function startInboundWorker(
   worker.on('failed', (job) => {
     if (job?.finishedOn) release(job);
   });
-  const queue = openQueue(settings, INBOUND_QUEUE);
   const redrive = async (why: string) => {
     try {
       const count = await redriveFailures(queue, fairness);
@@ -428,9 +422,8 @@ export function startInboundWorker(
 
   // turns run outside a queue job whose process died (InboundQueue.guard)
   const guardEvery = opts.guardSweepMs ?? DEFAULT_GUARD_SWEEP_MS;
-  const guards = guardEvery > 0 ? new InboundQueue(settings, { logger: log }) : undefined;
-  const sweep = () => guards?.sweepGuards().catch((err: unknown) => log.warn({ err }, 'inbound: could not sweep turn guards (Redis away?); will try again'));
-  const guardTimer = guards ? setInterval(() => void sweep(), guardEvery) : undefined;
+  const sweep = () => intake.sweepGuards().catch((err: unknown) => log.warn({ err }, 'inbound: could not sweep turn guards (Redis away?); will try again'));
+  const guardTimer = guardEvery > 0 ? setInterval(() => void sweep(), guardEvery) : undefined;
   guardTimer?.unref();
 
   return {
@@ -439,9 +432,7 @@ export function startInboundWorker(
       if (timer) clearInterval(timer);
       if (guardTimer) clearInterval(guardTimer);
       await worker.close();
-      await queue.close();
-      await fairness.close();
-      await guards?.close();
+      await intake.close();
     },
   };
 }

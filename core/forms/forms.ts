@@ -10,8 +10,6 @@ import type { InboundMessageInput } from '../chat/inbound.js';
 import type { FormReading } from './read-form.js';
 import type { FormTarget } from './form-store.js';
 
-export type { FormTarget } from './form-store.js';
-
 export interface WebFormView {
   id: number;
   name: string;
