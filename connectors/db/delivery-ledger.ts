@@ -1,9 +1,15 @@
 // The OutboundDelivery ledger on Postgres (core/outbound/ledger.ts): each method is one
-// statement, so a send is claim -> platform call -> markSent, three round trips in all; outside
+// statement, so a send is claim -> platform call -> markSent, three round trips in all (a
+// foldable notice: look-up -> limits -> claim -> platform call -> markSent); outside
 // a transaction they go straight through the pool (direct.ts).
-import type { ClaimRequest, ClaimResult, DeliveryLedger, SentRecord } from '../../core/outbound/ledger.js';
+import type { ClaimRequest, ClaimResult, DeliveryLedger, FoldOwner, SentRecord } from '../../core/outbound/ledger.js';
 import type { DbOrTx } from '../../core/db.js';
 import { directExecute, directQuery } from './direct.js';
+
+/** The row `row` refuses a claim made at `at`: final, or someone's send or fold younger than `staleSecs` seconds. */
+const refusesAt = (row: string, at: string, staleSecs: string) =>
+  `(${row}.status IN ('sent', 'failed', 'skipped', 'coalesced')
+      OR (${row}.status IN ('sending', 'coalescing') AND ${row}."updatedAt" >= ${at} - make_interval(secs => ${staleSecs})))`;
 
 /**
  * The claim of a deduplicated send, as an INSERT over the rows of `from` (a FROM and WHERE
@@ -21,10 +27,7 @@ import { directExecute, directQuery } from './direct.js';
  * row that changed since the statement's snapshot is judged by it.
  */
 export function sendClaimSql(p: { dedupeKey: string; workspaceId: string; identityId: string; staleSecs: string; from: string }): string {
-  /** the row `row` refuses a claim made at `at`: final, or someone's send or fold younger than staleSecs */
-  const refuses = (row: string, at: string) =>
-    `(${row}.status IN ('sent', 'failed', 'skipped', 'coalesced')
-      OR (${row}.status IN ('sending', 'coalescing') AND ${row}."updatedAt" >= ${at} - make_interval(secs => ${p.staleSecs})))`;
+  const refuses = (row: string, at: string) => refusesAt(row, at, p.staleSecs);
   return `INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "createdAt", "updatedAt")
     SELECT ${p.dedupeKey}, ${p.workspaceId}, ${p.identityId}, 'sending', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' ${p.from}
       AND NOT EXISTS (
@@ -36,8 +39,9 @@ export function sendClaimSql(p: { dedupeKey: string; workspaceId: string; identi
 }
 
 // The target (an identity, or the chat an identity-less reply is addressed to), the dedupe
-// key's ledger state, and, when the target can be sent to by this process ($5: its channels),
-// the claim of the send (sendClaimSql; $4: the stale seconds).
+// key's ledger state, and, when the target can be sent to by this process ($5: its channels)
+// and the caller takes the send now ($8), the claim of the send (sendClaimSql; $4: the stale
+// seconds). `refused`: the row would refuse a claim now (null when there is no row).
 const TARGET_AND_CLAIM_SQL = `
   WITH i AS (
     SELECT id, channel::text AS channel, "chatId", unreachable, "unreachableReason"
@@ -50,19 +54,23 @@ const TARGET_AND_CLAIM_SQL = `
       workspaceId: '$2',
       identityId: 'i.id',
       staleSecs: '$4',
-      from: `FROM i WHERE $3::text IS NOT NULL AND NOT i.unreachable AND i."chatId" IS NOT NULL AND i.channel = ANY($5::text[])`,
+      from: `FROM i WHERE $8::boolean AND $3::text IS NOT NULL AND NOT i.unreachable AND i."chatId" IS NOT NULL AND i.channel = ANY($5::text[])`,
     })}
   )
   SELECT (i.channel IS NOT NULL) AS found, i.id, i.channel, i."chatId", i.unreachable, i."unreachableReason",
-         (SELECT o.status FROM "OutboundDelivery" o WHERE o."dedupeKey" = $3::text) AS ledger,
+         o.status AS ledger, ${refusesAt('o', "now() AT TIME ZONE 'UTC'", '$4')} AS refused,
          EXISTS (SELECT 1 FROM claim) AS claimed
-  FROM (SELECT 1) one LEFT JOIN i ON true`;
+  FROM (SELECT 1) one LEFT JOIN i ON true LEFT JOIN "OutboundDelivery" o ON o."dedupeKey" = $3::text`;
 
-// Notices another one's message is to carry: taken unless final. A row being sent by its own
-// job cannot be among them (its job leaves the fold set when it takes its send, atomically).
+// Notices another one's message is to carry: taken unless final, their rows made where there
+// are none yet (a notice claims its own send only once it is taken: core/outbound/deliver.ts).
+// A row being sent by its own job cannot be among them (its job leaves the fold set when it
+// takes its send, atomically). Looked up through the key's unique index whatever the list.
 const CLAIM_FOLDED_SQL = `
-  UPDATE "OutboundDelivery" SET status = 'coalescing', "coalescedInto" = $1, "updatedAt" = now() AT TIME ZONE 'UTC'
-  WHERE "dedupeKey" = ANY($2::text[]) AND status NOT IN ('sent', 'failed', 'skipped', 'coalesced')
+  INSERT INTO "OutboundDelivery" ("dedupeKey", "workspaceId", "identityId", status, attempts, "coalescedInto", "createdAt", "updatedAt")
+  SELECT k, $3, $4, 'coalescing', 0, $1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM unnest($2::text[]) AS k
+  ON CONFLICT ("dedupeKey") DO UPDATE SET status = 'coalescing', "coalescedInto" = EXCLUDED."coalescedInto", "updatedAt" = EXCLUDED."updatedAt"
+  WHERE "OutboundDelivery".status NOT IN ('sent', 'failed', 'skipped', 'coalesced')
   RETURNING "dedupeKey"`;
 
 const RELEASE_FOLDED_SQL = `
@@ -111,6 +119,7 @@ interface ClaimRow {
   unreachable: boolean | null;
   unreachableReason: string | null;
   ledger: string | null;
+  refused: boolean | null;
   claimed: boolean;
 }
 
@@ -124,6 +133,7 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
       r.channels,
       r.chat?.channel ?? null,
       r.chat?.chatId ?? null,
+      r.take !== false,
     ]);
     return {
       found: Boolean(row?.found),
@@ -133,6 +143,7 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
       unreachable: Boolean(row?.unreachable),
       unreachableReason: row?.unreachableReason ?? null,
       ledger: row?.ledger ?? null,
+      refused: Boolean(row?.refused),
       claimed: Boolean(row?.claimed),
     };
   }
@@ -164,9 +175,9 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
     else await directExecute(db, SENT_SQL, args);
   }
 
-  async claimFolded(db: DbOrTx, into: string, keys: string[]): Promise<string[]> {
+  async claimFolded(db: DbOrTx, into: FoldOwner, keys: string[]): Promise<string[]> {
     if (keys.length === 0) return [];
-    const rows = await directQuery<{ dedupeKey: string }>(db, CLAIM_FOLDED_SQL, [into, keys], { plan: 'custom' });
+    const rows = await directQuery<{ dedupeKey: string }>(db, CLAIM_FOLDED_SQL, [into.dedupeKey, keys, into.workspaceId, into.identityId]);
     return rows.map((r) => r.dedupeKey);
   }
 

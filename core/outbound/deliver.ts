@@ -99,15 +99,19 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
   const { ledger } = options;
   const key = item.dedupeKey ?? null;
   const channels = Object.keys(senders).filter((c) => senders[c as Channel]);
-  const row =
-    options.claimed ??
-    (await ledger.claim(db, {
-      workspaceId: item.workspaceId,
-      ...itemAddress(item),
-      dedupeKey: key,
-      sendingStaleMs: options.sendingStaleMs ?? 120_000,
-      channels,
-    }));
+  const request = {
+    workspaceId: item.workspaceId,
+    ...itemAddress(item),
+    dedupeKey: key,
+    sendingStaleMs: options.sendingStaleMs ?? 120_000,
+    channels,
+  };
+  // A notice that may be folded claims its send only once the rate limiter hands it over
+  // (below): most such notices are put back to wait for their chat, or end up carried by
+  // another's message, and a claim taken now would be a write to hand back. Anything else is
+  // claimed in the look-up itself, one statement.
+  const late = !options.claimed && key !== null && foldable(item);
+  const row = options.claimed ?? (await ledger.claim(db, { ...request, take: !late }));
   if (row.ledger && FINAL.includes(row.ledger)) return { status: 'duplicate' };
   if (!row.found) {
     if (row.ledger) return { status: 'duplicate' };
@@ -126,16 +130,19 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
   const channel = row.channel!;
   const sender = senders[channel];
   if (!sender) throw new MissingSenderError(channel);
-  // another worker is sending this very item (a job recovered while its first run goes on)
-  if (key && !row.claimed) return { status: 'busy' };
+  // another worker is sending this very item (a job recovered while its first run goes on),
+  // or another's message is carrying it
+  if (key && (late ? row.refused : !row.claimed)) return { status: 'busy' };
   // a mailing's message whose contact said "stop" after it was queued is not sent
   if (item.mailingContactId && (await optedOut(ctx, item.workspaceId, item.mailingContactId))) {
     await recordGivenUp(ctx, item, 'skipped', 'opted_out', options.outbox);
     return { status: 'skipped', reason: 'opted_out' };
   }
   const target: DeliveryTarget = { channel, chatId: row.chatId, identityId: row.identityId };
+  /** this run holds the key's claim ("sending"): handed back when it does not send */
+  let holds = key !== null && !late;
   const release = async (e: unknown) => {
-    if (key) await ledger.release(db, key, String((e as Error)?.message ?? e));
+    if (holds) await ledger.release(db, key!, String((e as Error)?.message ?? e));
   };
 
   // the files' bytes are read before the send is taken, so no slot waits on the store
@@ -172,13 +179,28 @@ export async function deliverOutboxItem(ctx: CoreContext, senders: ChannelSender
       options.logger?.warn({ err, notices: notices.length }, 'could not hand folded notices back');
     }
   };
+  if (late) {
+    // the send is this job's now: the ledger, the authority, has the last word
+    let claim: ClaimResult;
+    try {
+      claim = await ledger.claim(db, request);
+    } catch (e) {
+      await giveBack(handed);
+      throw e;
+    }
+    if (!claim.claimed) {
+      await giveBack(handed);
+      return claim.ledger && FINAL.includes(claim.ledger) ? { status: 'duplicate' } : { status: 'busy' };
+    }
+    holds = true;
+  }
   let sent: OutboxItem = item;
   if (handed.length && key && foldable(item)) {
     try {
       const claimed = new Set(
         await ledger.claimFolded(
           db,
-          key,
+          { dedupeKey: key, workspaceId: item.workspaceId, identityId: target.identityId },
           handed.map((n) => n.dedupeKey),
         ),
       );

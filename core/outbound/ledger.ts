@@ -21,6 +21,8 @@ export interface ClaimRequest {
   sendingStaleMs: number;
   /** the channels this process can send on: nothing is claimed for another */
   channels: string[];
+  /** false: look the target and the key's row up, claim nothing (default true) */
+  take?: boolean;
 }
 
 export interface ClaimResult {
@@ -34,6 +36,8 @@ export interface ClaimResult {
   found: boolean;
   /** the dedupe key's ledger status before this call */
   ledger: string | null;
+  /** on a look-up (take: false): the key's row would refuse a claim now (final, or someone else's send or fold in progress) */
+  refused?: boolean;
   /** this call took the send (ledger row now "sending") */
   claimed: boolean;
 }
@@ -50,6 +54,13 @@ export interface SentRecord {
   folded?: string[];
 }
 
+/** The notice whose message carries others, and the target they all go to. */
+export interface FoldOwner {
+  dedupeKey: string;
+  workspaceId: number;
+  identityId: number | null;
+}
+
 export interface DeliveryLedger {
   /** the target and, when this process can send it, the claim of a deduplicated item: one statement */
   claim(db: DbOrTx, request: ClaimRequest): Promise<ClaimResult>;
@@ -59,9 +70,10 @@ export interface DeliveryLedger {
   markSent(db: DbOrTx, record: SentRecord): Promise<void>;
   /**
    * Takes the ledger rows of notices another one's message is to carry ("coalescing", naming
-   * `into`): those not final yet. Resolves to the keys taken; only they go in the message.
+   * `into`): those not final yet, made where a notice has none yet. Resolves to the keys
+   * taken; only they go in the message.
    */
-  claimFolded(db: DbOrTx, into: string, keys: string[]): Promise<string[]>;
+  claimFolded(db: DbOrTx, into: FoldOwner, keys: string[]): Promise<string[]>;
   /** Hands such rows back (the carrying message was not sent): their own jobs send them. */
   releaseFolded(db: DbOrTx, into: string, keys: string[]): Promise<void>;
 }
