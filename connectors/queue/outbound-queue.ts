@@ -173,14 +173,36 @@ export interface OutboundWorkerOptions {
 
 export function startOutboundWorker(options: OutboundWorkerOptions): Worker {
   const { runner, logger } = options;
-  return startJobWorker<DeliveryOutcome>(
+  // where the jobs of notices a sent message carried are taken off the queue (below)
+  const queue = openQueue<OutboundJobData>(options.settings, outboundJob.queue);
+  const worker = startJobWorker<DeliveryOutcome>(
     options.settings,
     outboundJob.queue,
     async (job: Job, token?: string) => {
       const { item, ...state } = payloadOf(outboundJob, job, logger);
-      return runner.deliver({ job, token, item, state, save: (next) => job.updateData({ item, ...next }) });
+      const outcome = await runner.deliver({ job, token, item, state, save: (next) => job.updateData({ item, ...next }) });
+      if (outcome.status === 'sent' && outcome.folded?.length) await dropCarried(queue, outcome.folded, logger);
+      return outcome;
     },
     { concurrency: options.concurrency ?? 50, lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs },
     logger,
+  );
+  worker.on('closed', () => void queue.close().catch(() => undefined));
+  return worker;
+}
+
+/**
+ * The notices a sent message carried (their ledger rows now "coalesced") have nothing left to
+ * do: each one's job, waiting as delayed to look at its row again (send-runner.ts), is taken
+ * off the queue instead of running only to find the row final (two queue scripts and a ledger
+ * read each). A job that is running right now (locked) is not removed and finds its row final
+ * as before; a removal that fails changes nothing but the cost. A dedupe key queued again
+ * later gets a new job, which the ledger ends as a duplicate.
+ */
+async function dropCarried(queue: Queue<OutboundJobData>, keys: string[], logger?: Logger): Promise<void> {
+  await Promise.all(
+    keys.map((key) =>
+      queue.remove(outboundJobId(key)).catch((err: unknown) => logger?.debug({ err, key }, 'the job of a carried notice was not removed (it looks itself)')),
+    ),
   );
 }
