@@ -38,12 +38,54 @@ export function statementName(query: { sql: string; args: unknown[] }): string |
   return name;
 }
 
-/** Each client's pg pool (the one its adapter queries through) and whether statements are named: direct.ts. */
-const pools = new WeakMap<object, { pool: pg.Pool; named: boolean }>();
+/** A client's pg pools (direct.ts): the adapter's, and the small one whose sessions keep their plans. */
+export interface ClientPools {
+  /** the pool the adapter queries through */
+  pool: pg.Pool;
+  /** whether statements are named (prepared once per connection) */
+  named: boolean;
+  /**
+   * Connections whose sessions run every named statement on the plan Postgres keeps for it
+   * (plan_cache_mode = force_generic_plan), made with index look-ups wherever an index serves
+   * (enable_seqscan = off), so a plan made while the tables were small does not stay a scan of
+   * them as they grow. For a statement Postgres would otherwise plan anew on every run (a batch
+   * over arrays: a plan made for their lengths always looks cheaper to it) and whose every
+   * access is by an indexed key. Opened on first use, KEPT_PLAN_POOL_SIZE connections at most,
+   * ended with the client.
+   */
+  kept(): pg.Pool;
+}
 
-/** The pg pool behind a client made by createPrisma; undefined for anything else (a transaction, a test double). */
-export function poolOf(db: object): { pool: pg.Pool; named: boolean } | undefined {
+/** At most this many connections on kept plans per client (the intake's batches: two in flight). */
+export const KEPT_PLAN_POOL_SIZE = 2;
+const KEPT_PLAN_SETTINGS = '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off';
+
+const pools = new WeakMap<object, ClientPools>();
+
+/** The pg pools behind a client made by createPrisma; undefined for anything else (a transaction, a test double). */
+export function poolOf(db: object): ClientPools | undefined {
   return pools.get(db);
+}
+
+/**
+ * A pool on `databaseUrl` whose sessions start with `settings` after the connection string's
+ * own (its `options` parameter, which pg would otherwise let win over the pool's).
+ */
+function poolWithSettings(databaseUrl: string, max: number, settings: string): pg.Pool {
+  let connectionString = databaseUrl;
+  let options = settings;
+  try {
+    const url = new URL(databaseUrl);
+    const own = url.searchParams.get('options');
+    if (own) {
+      url.searchParams.delete('options');
+      connectionString = url.toString();
+      options = `${own} ${settings}`;
+    }
+  } catch {
+    // not a URL pg would read either; pg reports it on connect
+  }
+  return new pg.Pool({ connectionString, max, options });
 }
 
 export function createPrisma(databaseUrl: string, poolSize = 10, options: PrismaOptions = {}): PrismaClient {
@@ -56,9 +98,35 @@ export function createPrisma(databaseUrl: string, poolSize = 10, options: Prisma
     // the adapter's type wants a string; undefined is passed on to pg, which then sends the query unnamed
     ...(named ? { statementNameGenerator: statementName as (q: { sql: string; args: unknown[] }) => string } : {}),
   });
+  let kept: pg.Pool | undefined;
+  const keptPool = () => {
+    if (!kept) {
+      kept = poolWithSettings(databaseUrl, Math.min(KEPT_PLAN_POOL_SIZE, poolSize), KEPT_PLAN_SETTINGS);
+      // an idle connection that breaks (Postgres restarted) is dropped; the next query opens another
+      kept.on('error', () => undefined);
+    }
+    return kept;
+  };
   // a transaction's queries one at a time: it is one connection (serial-transactions.ts)
-  const client = new PrismaClient({ adapter: serialTransactions(adapter) });
-  pools.set(client, { pool, named });
+  const factory = serialTransactions(adapter);
+  const client = new PrismaClient({
+    adapter: {
+      ...factory,
+      // $disconnect ends the kept-plan pool too
+      async connect() {
+        const connected = await factory.connect();
+        const dispose = connected.dispose.bind(connected);
+        connected.dispose = async () => {
+          await dispose();
+          const open = kept;
+          kept = undefined;
+          await open?.end();
+        };
+        return connected;
+      },
+    },
+  });
+  pools.set(client, { pool, named, kept: keptPool });
   return client;
 }
 

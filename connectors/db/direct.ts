@@ -14,18 +14,26 @@ import { inOrder } from './serial-transactions.js';
 
 export interface DirectOptions {
   /**
+   * 'kept': on the plan Postgres keeps for it (client.ts ClientPools.kept), whatever its
+   * parameters; only for a statement whose every access is by an indexed key.
+   *
    * 'custom': sent unnamed, so Postgres plans it for these very parameters each time. For a
    * statement that looks rows up by a list (`= ANY($n)`): a named statement's plan is cached
    * per connection, and one made while its table was small (a new database, statistics not
    * yet gathered) scans the whole table for every call from then on, however large it grows.
    */
-  plan?: 'custom';
+  plan?: 'custom' | 'kept';
 }
 
-/** Sends the statement through the pool, named when the client names its statements. */
+/**
+ * Sends the statement through the pool, named when the client names its statements. 'kept':
+ * named on the connections whose sessions keep plans (client.ts ClientPools.kept), one
+ * statement committing on its own: no transaction around it, so one round trip.
+ */
 function throughPool(direct: NonNullable<ReturnType<typeof poolOf>>, sql: string, args: readonly unknown[], options?: DirectOptions) {
   const name = direct.named && options?.plan !== 'custom' ? statementName({ sql, args: args as unknown[] }) : undefined;
-  return direct.pool.query({ text: sql, values: args as unknown[], ...(name ? { name } : {}) });
+  const pool = options?.plan === 'kept' ? direct.kept() : direct.pool;
+  return pool.query({ text: sql, values: args as unknown[], ...(name ? { name } : {}) });
 }
 
 /** Rows of a statement: through the pool when `db` is the process's client, else through Prisma. */
@@ -48,15 +56,6 @@ const LEAN_IDLE_TIMEOUT_MS = 30_000;
 export interface LeanOptions {
   /** idle between statements for longer, the session is ended (default 30 s) */
   idleTimeoutMs?: number;
-  /**
-   * 'kept': the transaction's statements run on the plan Postgres keeps per connection
-   * (plan_cache_mode = force_generic_plan), made with index look-ups wherever an index serves
-   * (enable_seqscan = off), so a plan made while the tables were small does not stay a scan of
-   * them as they grow. For a statement Postgres would otherwise plan anew on every run (a
-   * batch over arrays: a plan made for their lengths always looks cheaper to it) and whose
-   * every access is by an indexed key.
-   */
-  plan?: 'kept';
 }
 
 /** What a lean transaction's handle serves: raw statements, nothing of the ORM. */
@@ -105,8 +104,7 @@ export async function leanTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise
   try {
     // one round trip: a turn stuck between statements (Redis away) gives its connection and its
     // locks back, as Prisma's transaction timeout did (the server ends the session)
-    const planner = options.plan === 'kept' ? '; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off' : '';
-    await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${idleMs}${planner}`);
+    await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${idleMs}`);
     const result = await fn(handle);
     // after every statement `fn` asked for
     await inTurn(() => client.query('COMMIT'));

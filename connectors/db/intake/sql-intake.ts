@@ -75,9 +75,8 @@ export class SqlCustomerIntake implements CustomerIntake {
   }
 
   /**
-   * One statement for a batch; the rule (open statuses) is the same constant for every message
-   * of it. On a pooled client it runs in a lean transaction on a kept plan (direct.ts
-   * LeanOptions): planned for each batch's arrays, it cost Postgres about 3 x its run.
+   * One statement for a batch, one round trip; the rule (open statuses) is the same constant
+   * for every message of it. On a pooled client it runs on a kept plan (statements.ts).
    */
   private async runReturning(items: ReturningInput[]): Promise<ReturningResult[]> {
     const batch = {
@@ -94,9 +93,7 @@ export class SqlCustomerIntake implements CustomerIntake {
       turnAts: items.map((i) => i.now),
       openLeadStatuses: items[0]!.openLeadStatuses,
     };
-    const rows = this.leanTransaction
-      ? await leanTransaction(this.db, (tx) => sql.forwardReturning.query(tx, batch), { plan: 'kept' })
-      : await sql.forwardReturning.query(this.db, batch);
+    const rows = await sql.forwardReturning.query(this.db, batch);
     return rows.map((r) => {
       const handled = r.identityId !== null;
       return {

@@ -1,8 +1,10 @@
 // The Prisma client's statement cache: queries become named prepared statements on their
 // connection (planned once), queries with many parameters stay unnamed, and the cache can be
-// switched off for poolers that cannot keep prepared statements.
+// switched off for poolers that cannot keep prepared statements. A statement marked 'kept'
+// runs alone on the few connections whose sessions keep its plan.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createPrisma, MAX_CACHED_STATEMENT_ARGS, statementName } from '../../../connectors/db/client.js';
+import { createPrisma, KEPT_PLAN_POOL_SIZE, MAX_CACHED_STATEMENT_ARGS, poolOf, statementName } from '../../../connectors/db/client.js';
+import { directQuery } from '../../../connectors/db/direct.js';
 import { loadConfig } from '../../../connectors/config.js';
 
 const url = inject('databaseUrl');
@@ -58,6 +60,34 @@ describe('statement cache', () => {
     await db.workspace.findMany({ where: { id: -1 } });
     await db.$queryRawUnsafe('SELECT 1');
     expect(await prepared(db)).toEqual([]);
+  });
+
+  it("runs a 'kept' statement alone on connections that keep its plan, leaving the other sessions as they were", async () => {
+    // a connection string with session settings of its own keeps them
+    const own = new URL(url);
+    own.searchParams.set('options', '-c statement_timeout=12345');
+    const db = createPrisma(own.toString(), 3);
+    clients.push(db);
+    const pools = poolOf(db)!;
+    await db.workspace.findMany({ where: { id: -1 } });
+    const setting = async (pool: typeof pools.pool, name: string) => ((await pool.query(`SELECT current_setting('${name}') AS v`)).rows[0] as { v: string }).v;
+    const sql = `SELECT count(*)::int AS n FROM "Workspace" WHERE id = ANY($1::int[])`;
+    expect(await directQuery<{ n: number }>(db, sql, [[-1, -2]], { plan: 'kept' })).toEqual([{ n: 0 }]);
+    const kept = pools.kept();
+    expect(kept.totalCount).toBe(1);
+    expect(await setting(kept, 'plan_cache_mode')).toBe('force_generic_plan');
+    expect(await setting(kept, 'enable_seqscan')).toBe('off');
+    expect(await setting(kept, 'statement_timeout')).toBe('12345ms');
+    // named there (prepared once per connection), and on no other session
+    const named = await kept.query(`SELECT name FROM pg_prepared_statements WHERE statement = $1`, [sql]);
+    expect(named.rows).toHaveLength(1);
+    expect(await setting(pools.pool, 'plan_cache_mode')).toBe('auto');
+    expect(await setting(pools.pool, 'enable_seqscan')).toBe('on');
+    // at most KEPT_PLAN_POOL_SIZE connections, ended with the client
+    await Promise.all(Array.from({ length: 6 }, () => directQuery(db, 'SELECT pg_sleep(0.05)', [], { plan: 'kept' })));
+    expect(kept.totalCount).toBeLessThanOrEqual(KEPT_PLAN_POOL_SIZE);
+    await db.$disconnect();
+    expect(kept.ended).toBe(true);
   });
 
   it('reads DATABASE_STATEMENT_CACHE and DATABASE_POOL_SIZE from the environment, naming a bad value', () => {

@@ -331,9 +331,12 @@ describe('the SQL intake on Postgres', () => {
       for (let i = 0; i < 8; i++) customers.push(newCustomer());
       for (const c of customers) await capture(c);
       for (const c of customers) expect(await intake.forwardReturning(returning(c))).toMatchObject({ handled: true, claimed: true, stored: true });
-      const { rows } = await poolOf(own)!.pool.query<{ generic: number; custom: number }>(
-        `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement LIKE '%WITH inp AS%'`,
-      );
+      // one statement of its own on the kept-plan connection (no transaction around it)
+      const { rows } = await poolOf(own)!
+        .kept()
+        .query<{ generic: number; custom: number }>(
+          `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement LIKE '%WITH inp AS%'`,
+        );
       expect(rows).toHaveLength(1);
       expect(rows[0]!.custom).toBe(0);
       expect(rows[0]!.generic).toBe(customers.length);
