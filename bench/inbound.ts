@@ -23,6 +23,16 @@
 //    that binds it: 30/s for the bot, or less when one manager's chat holds more of the backlog
 //    than 1/s per chat lets through in the time 30/s would take (both figures are printed).
 //
+// "to engine": until the chat engine began the message's turn; "to claim": until the notice's
+// ledger row was made, when its send was claimed or it was folded into another's message (a
+// notice that may be folded claims its send once the rate limiter hands it over, so this is
+// close to the send itself).
+//
+// Each step also prints the CPU time spent per accepted message, from its first request until
+// its backlog drained: the Leadline processes, Postgres and Redis, read from /proc
+// (bench/support/cpu-account.ts). Latency moves with what else the machine does; this figure
+// says what a message costs, and so how far the same cores could go.
+//
 // Half of each step's messages are first messages of new customers (lead, acknowledgement,
 // notice), half are second messages of those customers (forwarded to the lead's owner).
 // Correctness, checked per step (exit code 1 when it fails): every accepted request (200)
@@ -58,6 +68,7 @@ import { dedupeKeyFor } from '../bots/telegram/telegram-update.js';
 import { LimitedBotApi, type BotApiLimits } from '../test/support/limited-bot-api.js';
 import { freePort } from '../test/support/wait.js';
 import { unlinkPrefix } from './support/redis-prefix.js';
+import { cpuBetween, readCpu, type CpuPart } from './support/cpu-account.js';
 
 const RATES = (process.env.BENCH_RATES ?? '50,100,200,300,500,750,1000')
   .split(',')
@@ -334,6 +345,8 @@ interface StepResult {
   problems: string[];
   sqlRate?: number;
   load: string;
+  /** CPU ms per accepted message from the first request to the drain, by part (bench/support/cpu-account.ts) */
+  cpu?: Record<CpuPart, number>;
 }
 
 interface Env {
@@ -354,6 +367,7 @@ async function runStep(
   step: number,
   rate: number,
   withSql: boolean,
+  pids: number[],
 ): Promise<StepResult> {
   const count = Math.max(2, Math.round(rate * SECONDS));
   const messages = stepMessages(step, count);
@@ -361,6 +375,7 @@ async function runStep(
   const rejectedBefore = api.rejected;
   const sendsFrom = api.accepted.length;
   const loadAt = load();
+  const cpuFrom = readCpu(pids);
   const { answers, spanMs } = await offer(
     rate,
     messages.map((m) => m.body),
@@ -417,6 +432,7 @@ async function runStep(
     }
     await sleep(300);
   }
+  const cpu = cpuBetween(cpuFrom, readCpu(pids));
 
   // when each message's handling began (InboundEvent.processedAt: the turn's clock)
   const began = new Map(
@@ -516,7 +532,15 @@ async function runStep(
     problems,
     sqlRate,
     load: loadAt,
+    cpu: cpu && ok.length ? { leadline: cpu.leadline / ok.length, postgres: cpu.postgres / ok.length, redis: cpu.redis / ok.length } : undefined,
   };
+}
+
+/** "12.3 = 6.1 + 4.2 + 2.0": CPU ms per message in all, then by part */
+function cpuText(cpu: StepResult['cpu']): string {
+  if (!cpu) return 'n/a';
+  const f = (n: number) => n.toFixed(1);
+  return `${f(cpu.leadline + cpu.postgres + cpu.redis)} = ${f(cpu.leadline)} + ${f(cpu.postgres)} + ${f(cpu.redis)}`;
 }
 
 async function main() {
@@ -592,22 +616,23 @@ async function main() {
         const wrong = await post(port, 'wrong-secret', probe!.body, Date.now());
         if (wrong.status !== 401) throw new Error(`a webhook call with a wrong secret got ${wrong.status}, not 401`);
         // warm-up (not counted): connections, prepared statements, JIT; the baseline's pool too
-        await runStep(e, api, accepted, port, secret, 900 + (label === 'paid' ? 0 : 1), 20, false);
+        const pids = running.map((p) => p.child.pid).filter((pid): pid is number => pid !== undefined);
+        await runStep(e, api, accepted, port, secret, 900 + (label === 'paid' ? 0 : 1), 20, false, pids);
         if (withSql) await sqlBaseline(pool, sqlWs.id, 998, 200);
         log(
           `\n${label === 'paid' ? 'Paid-broadcast limits' : 'Standard limits'}: ${limits.perBotPerSecond} msg/s per bot, 1 msg/s per chat (TELEGRAM_PER_SECOND=${limits.perBotPerSecond})`,
         );
         log(
-          '  offered/s  accepted refused | notify p50    p99     max | webhook p99 | to engine p50    p99 | to outbound p50    p99 | manager msgs (notices folded) | sends  429 | SQL baseline msg/s | load',
+          '  offered/s  accepted refused | notify p50    p99     max | webhook p99 | to engine p50    p99 |    to claim p50    p99 | manager msgs (notices folded) | sends  429 | SQL baseline msg/s | CPU ms/msg: all = Leadline + Postgres + Redis | load',
         );
         const results: StepResult[] = [];
         for (const [s, rate] of rates.entries()) {
-          const r = await runStep(e, api, accepted, port, secret, (label === 'paid' ? 0 : 500) + s, rate, withSql);
+          const r = await runStep(e, api, accepted, port, secret, (label === 'paid' ? 0 : 500) + s, rate, withSql, pids);
           results.push(r);
           log(
             `  ${r.offered.toFixed(0).padStart(9)} ${String(r.accepted).padStart(9)} ${String(r.refused).padStart(7)} | ${ms(r.p50).padStart(10)} ${ms(r.p99).padStart(8)} ${ms(r.max).padStart(8)} | ${ms(r.httpP99).padStart(11)} | ${ms(r.handlingP50).padStart(13)} ${ms(r.handlingP99).padStart(8)} | ${ms(r.claimP50).padStart(15)} ${ms(r.claimP99).padStart(8)} | ` +
               `${String(r.managerMessages).padStart(12)} (${r.coalesced}) | ${String(r.sends).padStart(5)} ${String(r.rejected429).padStart(4)} | ` +
-              `${r.sqlRate !== undefined ? r.sqlRate.toFixed(0).padStart(18) : ''.padStart(18)} | ${r.load}`,
+              `${r.sqlRate !== undefined ? r.sqlRate.toFixed(0).padStart(18) : ''.padStart(18)} | ${cpuText(r.cpu).padStart(45)} | ${r.load}`,
           );
           for (const p of r.problems) log(`    CHECK FAILED: ${p}`);
           if (r.problems.length) failed = true;
