@@ -28,11 +28,13 @@ export interface DirectOptions {
 /**
  * Sends the statement through the pool, named when the client names its statements. 'kept':
  * named on the connections whose sessions keep plans (client.ts ClientPools.kept), one
- * statement committing on its own: no transaction around it, so one round trip.
+ * statement committing on its own: no transaction around it, so one round trip. A client
+ * that names nothing (DATABASE_STATEMENT_CACHE=off, behind a pooler) has no plan to keep, and
+ * such a pooler may refuse the sessions' settings: the statement goes through its pool.
  */
 function throughPool(direct: NonNullable<ReturnType<typeof poolOf>>, sql: string, args: readonly unknown[], options?: DirectOptions) {
   const name = direct.named && options?.plan !== 'custom' ? statementName({ sql, args: args as unknown[] }) : undefined;
-  const pool = options?.plan === 'kept' ? direct.kept() : direct.pool;
+  const pool = options?.plan === 'kept' && direct.named ? direct.kept() : direct.pool;
   return pool.query({ text: sql, values: args as unknown[], ...(name ? { name } : {}) });
 }
 

@@ -2,7 +2,7 @@
 // connection (planned once), queries with many parameters stay unnamed, and the cache can be
 // switched off for poolers that cannot keep prepared statements. A statement marked 'kept'
 // runs alone on the few connections whose sessions keep its plan.
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { createPrisma, KEPT_PLAN_POOL_SIZE, MAX_CACHED_STATEMENT_ARGS, poolOf, statementName } from '../../../connectors/db/client.js';
 import { directQuery } from '../../../connectors/db/direct.js';
 import { loadConfig } from '../../../connectors/config.js';
@@ -88,6 +88,15 @@ describe('statement cache', () => {
     expect(kept.totalCount).toBeLessThanOrEqual(KEPT_PLAN_POOL_SIZE);
     await db.$disconnect();
     expect(kept.ended).toBe(true);
+  });
+
+  it("sends a 'kept' statement through the client's own pool when it names nothing (a pooler that may refuse session settings)", async () => {
+    const db = client(false);
+    const pools = poolOf(db)!;
+    const keptPool = vi.spyOn(pools, 'kept');
+    expect(await directQuery<{ n: number }>(db, 'SELECT $1::int + 1 AS n', [1], { plan: 'kept' })).toEqual([{ n: 2 }]);
+    expect(keptPool).not.toHaveBeenCalled();
+    expect(await prepared(db)).toEqual([]);
   });
 
   it('reads DATABASE_STATEMENT_CACHE and DATABASE_POOL_SIZE from the environment, naming a bad value', () => {
